@@ -1,0 +1,110 @@
+# edgesim — a small, boring Makefile.
+#   make            build/libedgecore.a and build/edgesim
+#   make test       unit tests (Criterion) and end-to-end CLI tests
+#   make asan       the same tests built with ASan + UBSan (in build/asan)
+#   make valgrind   the unit tests under valgrind memcheck
+#   make run        the quickstart scenario into results/quickstart/
+#   make bench      the benchmarks (figures printed, nothing asserted)
+#   make install    PREFIX=/usr/local DESTDIR= : program, library, headers, edgecore.pc
+# Overrides from the command line: CC, CFLAGS, BUILD, PREFIX, DESTDIR, SAN.
+
+VERSION  := 0.1.0
+CC       ?= cc
+BUILD    ?= build
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+SAN      ?=
+CFLAGS   ?= -O2 -g
+WARN     := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+            -Wmissing-prototypes -Wformat=2 -Wvla
+STD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+PKGS     := gsl libcjson libcrypto
+TESTPKGS := criterion
+
+ifeq ($(filter clean help deps,$(MAKECMDGOALS)),)
+  ifneq ($(shell pkg-config --exists $(PKGS) 2>/dev/null && echo ok),ok)
+    $(error missing libraries ($(PKGS)): run scripts/deps.sh (as root) to install them)
+  endif
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS := $(STD) $(WARN) $(CFLAGS) $(SAN) -Icore -Isim $(PKG_CFLAGS) \
+              -DEDGESIM_VERSION='"$(VERSION)"' -MMD -MP
+LDLIBS     := $(PKG_LIBS) -ldl -lm
+
+CORE_SRC := $(sort $(wildcard core/*.c))
+SIM_SRC  := $(filter-out sim/main.c,$(sort $(wildcard sim/*.c)))
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+SIM_OBJ  := $(SIM_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+
+LIBCORE := $(BUILD)/libedgecore.a
+LIBSIM  := $(BUILD)/libedgesim.a
+PROGRAM := $(BUILD)/edgesim
+
+.PHONY: all test unit e2e asan valgrind run bench install clean deps help
+all: $(PROGRAM)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIBCORE): $(CORE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(LIBSIM): $(SIM_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(PROGRAM): $(BUILD)/sim/main.o $(LIBSIM) $(LIBCORE)
+	$(CC) $(CFLAGS) $(SAN) $^ $(LDLIBS) -o $@
+
+$(BUILD)/tests/%: tests/%.c $(LIBSIM) $(LIBCORE)
+	@mkdir -p $(dir $@)
+	@pkg-config --exists $(TESTPKGS) || { echo "criterion missing: run scripts/deps.sh (as root)"; exit 1; }
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags $(TESTPKGS)) $< $(LIBSIM) $(LIBCORE) \
+	    $(LDLIBS) $(shell pkg-config --libs $(TESTPKGS)) -o $@
+
+# Unit tests: every tests/test_*.c is its own Criterion binary; tests/run-unit.sh
+# runs them all and prints one closing "N passed, N failed" line.
+unit: $(TEST_BIN) $(PROGRAM)
+	@EDGESIM=$(PROGRAM) sh tests/run-unit.sh $(TEST_BIN)
+
+e2e: $(PROGRAM)
+	@EDGESIM=$(PROGRAM) sh tests/cli/run.sh
+
+test: unit e2e
+
+asan:
+	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
+
+valgrind: $(TEST_BIN)
+	@VALGRIND=1 EDGESIM=$(PROGRAM) sh tests/run-unit.sh $(TEST_BIN)
+
+run: $(PROGRAM)
+	$(PROGRAM) run scenarios/quickstart.json -o results/quickstart
+
+bench: $(PROGRAM)
+	@sh scripts/bench.sh $(PROGRAM)
+
+install: $(PROGRAM) $(LIBCORE)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	    $(DESTDIR)$(PREFIX)/include/edgecore
+	install -m 755 $(PROGRAM) $(DESTDIR)$(PREFIX)/bin/edgesim
+	install -m 644 $(LIBCORE) $(DESTDIR)$(PREFIX)/lib/libedgecore.a
+	install -m 644 core/*.h $(DESTDIR)$(PREFIX)/include/edgecore/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' edgecore.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/edgecore.pc
+
+deps:
+	sh scripts/deps.sh
+
+clean:
+	rm -rf build
+
+-include $(CORE_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(BUILD)/sim/main.d

@@ -1,0 +1,20 @@
+/*
+ * cli.h — the commands of the edgesim program.
+ *
+ * Each command lives in sim/cmd_NAME.c as `int sim_cmd_NAME(int argc, char **argv)`
+ * where argv[0] is the command name. Exit codes, for every command:
+ *   0  done;  1  anything else went wrong (I/O, a failed expectation);
+ *   2  bad input or usage (the message names file, line, JSON path where known).
+ * Every command answers --help on stdout with exit code 0.
+ */
+#ifndef SIM_CLI_H
+#define SIM_CLI_H
+
+#define SIM_EXIT_OK 0
+#define SIM_EXIT_FAIL 1
+#define SIM_EXIT_USAGE 2
+
+int sim_cmd_checksum(int argc, char **argv);
+int sim_cmd_bench(int argc, char **argv);
+
+#endif

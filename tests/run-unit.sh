@@ -1,0 +1,33 @@
+#!/bin/sh
+# Runs every Criterion test binary given as an argument and prints one closing
+# line "N passed, N failed" over all of them. With VALGRIND=1 each binary runs
+# under valgrind memcheck (Criterion's --no-fork so valgrind sees the tests).
+passed=0; failed=0; status=0
+for bin in "$@"; do
+    out=$(mktemp)
+    if [ "${VALGRIND:-}" = 1 ]; then
+        valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+            "$bin" --no-fork >"$out" 2>&1
+    else
+        "$bin" >"$out" 2>&1
+    fi
+    rc=$?
+    # Criterion's last line: "[====] Synthesis: Tested: N | Passing: P | Failing: F | Crashing: C"
+    syn=$(grep 'Synthesis:' "$out" | tail -n 1)
+    p=$(echo "$syn" | sed -n 's/.*Passing: \([0-9]*\).*/\1/p')
+    f=$(echo "$syn" | sed -n 's/.*Failing: \([0-9]*\).*/\1/p')
+    c=$(echo "$syn" | sed -n 's/.*Crashing: \([0-9]*\).*/\1/p')
+    p=${p:-0}; f=${f:-0}; c=${c:-0}
+    if [ $rc -ne 0 ] || [ -z "$syn" ]; then
+        cat "$out"
+        [ "$f" -eq 0 ] && [ "$c" -eq 0 ] && f=1
+        status=1
+        echo "FAIL $(basename "$bin") (exit $rc)"
+    else
+        echo "ok   $(basename "$bin"): $p passed"
+    fi
+    passed=$((passed + p)); failed=$((failed + f + c))
+    rm -f "$out"
+done
+echo "unit: $passed passed, $failed failed"
+exit $status
