@@ -1,0 +1,46 @@
+#include "diag.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void sim_diag_clear(sim_diag *d)
+{
+    memset(d, 0, sizeof *d);
+}
+
+int sim_diag_set(sim_diag *d, const char *path, const char *fmt, ...)
+{
+    snprintf(d->path, sizeof d->path, "%s", path ? path : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d->msg, sizeof d->msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int sim_diag_format(const sim_diag *d, char *buf, size_t n)
+{
+    char where[64] = "";
+    if (d->line > 0 && d->col > 0)
+        snprintf(where, sizeof where, ":%d:%d", d->line, d->col);
+    else if (d->line > 0)
+        snprintf(where, sizeof where, ":%d", d->line);
+    return snprintf(buf, n, "%s%s%s%s%s%s", d->file ? d->file : "", where,
+                    d->file ? ": " : "", d->path, d->path[0] ? ": " : "", d->msg);
+}
+
+void sim_diag_path_child(char *out, size_t n, const char *parent, const char *key, size_t index)
+{
+    char tmp[SIM_DIAG_PATH_MAX];
+    if (key)
+        snprintf(tmp, sizeof tmp, "%s%s%s", parent ? parent : "",
+                 parent && parent[0] ? "." : "", key);
+    else
+        snprintf(tmp, sizeof tmp, "%s[%zu]", parent ? parent : "", index);
+    if (strlen(tmp) >= n && n > 4) {
+        memcpy(out, tmp, n - 4);
+        memcpy(out + n - 4, "...", 4);
+    } else {
+        snprintf(out, n, "%s", tmp);
+    }
+}
