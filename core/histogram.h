@@ -1,0 +1,74 @@
+/*
+ * histogram.h — a log-linear histogram of non-negative int64 values
+ * (latencies in nanoseconds), so that memory does not grow with the number
+ * of values recorded.
+ *
+ * Values below 64 get a bucket each (exact). Above, every power of two is
+ * split into 64 equal sub-buckets, so a bucket spans at most 1/64 of its
+ * lower bound and its midpoint is within 1/128 (0.78%) of any value in it:
+ * the "at most 1% relative error" every reported percentile keeps. Minimum,
+ * maximum, count and sum are exact; percentiles are clamped to [min, max].
+ *
+ * The bucket array covers only the range of values seen so far and grows at
+ * either end on demand: a histogram of latencies from 1 ms to 1 s uses about
+ * 640 buckets (5 KiB), not the 3,776 the whole int64 range would need; that
+ * is what lets every node and function keep its own. Recording is O(1)
+ * amortized; a percentile walks the buckets (O(range)).
+ *
+ * Percentiles use the nearest-rank definition: the q-quantile is the
+ * smallest recorded value v such that at least ceil(q * count) values are
+ * <= v (q = 0 gives the minimum).
+ */
+#ifndef EDGE_HISTOGRAM_H
+#define EDGE_HISTOGRAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#define EDGE_HIST_SUB_BITS 6 /* 64 sub-buckets per octave: <= 0.78% error */
+
+typedef struct edge_histogram {
+    uint64_t *counts;  /* owned; counts[i] is bucket lo + i */
+    int32_t lo, hi;    /* bucket index range [lo, hi) held in counts */
+    uint64_t count;    /* values recorded */
+    int64_t min, max;  /* exact; meaningful only when count > 0 */
+    double sum;        /* for the mean */
+} edge_histogram;
+
+/* An empty histogram (no allocation until the first record). */
+#define EDGE_HISTOGRAM_INIT {NULL, 0, 0, 0, 0, 0, 0.0}
+
+/* Initializes h empty. Never fails. */
+void edge_histogram_init(edge_histogram *h);
+
+/* Frees h's buckets and leaves it empty; h itself is the caller's. NULL ok. */
+void edge_histogram_clear(edge_histogram *h);
+
+/* Records value v (negative values are recorded as 0) n times.
+ * Errors: EDGE_NOMEM when growing the bucket range fails (h unchanged). */
+edge_err edge_histogram_record_n(edge_histogram *h, int64_t v, uint64_t n);
+
+static inline edge_err edge_histogram_record(edge_histogram *h, int64_t v)
+{
+    return edge_histogram_record_n(h, v, 1);
+}
+
+/* Adds every value of src into dst (src unchanged).
+ * Errors: EDGE_NOMEM (dst unchanged). */
+edge_err edge_histogram_merge(edge_histogram *dst, const edge_histogram *src);
+
+/* The q-quantile (0 <= q <= 1, nearest rank), within 0.78% of a recorded
+ * value and within [min, max]; 0 when the histogram is empty. */
+int64_t edge_histogram_quantile(const edge_histogram *h, double q);
+
+/* The mean of the recorded values; 0 when empty. */
+double edge_histogram_mean(const edge_histogram *h);
+
+/* The bucket index of v and the value range [lo, hi) of a bucket index, for
+ * tests and for writers that export the buckets. */
+int32_t edge_histogram_bucket_of(int64_t v);
+void edge_histogram_bucket_range(int32_t idx, int64_t *lo, int64_t *hi);
+
+#endif

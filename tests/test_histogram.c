@@ -1,0 +1,124 @@
+/* Pins core/histogram: bucket layout, the 1% error bound of every quantile,
+ * nearest-rank percentiles, exact min/max/count, merging, and growth of the
+ * covered range at both ends. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "histogram.h"
+
+static int cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+Test(histogram, small_values_are_exact)
+{
+    edge_histogram h = EDGE_HISTOGRAM_INIT;
+    for (int v = 0; v < 64; v++)
+        cr_assert_eq(edge_histogram_record(&h, v), EDGE_OK);
+    cr_expect_eq(edge_histogram_quantile(&h, 0.5), 31);
+    cr_expect_eq(edge_histogram_quantile(&h, 0), 0);
+    cr_expect_eq(edge_histogram_quantile(&h, 1), 63);
+    cr_expect_eq(h.count, 64);
+    edge_histogram_clear(&h);
+}
+
+Test(histogram, buckets_tile_the_value_range)
+{
+    int64_t prev_hi = 0;
+    for (int32_t i = 0; i < 64 + 57 * 64; i++) {
+        int64_t lo, hi;
+        edge_histogram_bucket_range(i, &lo, &hi);
+        cr_assert_eq(lo, prev_hi, "bucket %d starts where the last ended", i);
+        cr_assert_eq(edge_histogram_bucket_of(lo), i);
+        cr_assert_eq(edge_histogram_bucket_of(hi - 1), i);
+        cr_assert_leq((double)(hi - lo), (double)lo / 64.0 + 1.0, "width <= lo/64");
+        prev_hi = hi;
+    }
+}
+
+Test(histogram, every_quantile_is_within_one_percent_of_the_exact_value)
+{
+    enum { N = 20000 };
+    static int64_t v[N];
+    edge_histogram h = EDGE_HISTOGRAM_INIT;
+    srand(7);
+    for (int i = 0; i < N; i++) {
+        /* log-uniform from 1 us to 100 s */
+        double e = 3.0 + 8.0 * rand() / (double)RAND_MAX;
+        v[i] = (int64_t)pow(10.0, e);
+        edge_histogram_record(&h, v[i]);
+    }
+    qsort(v, N, sizeof v[0], cmp);
+    const double qs[] = {0.01, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999};
+    for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++) {
+        size_t rank = (size_t)ceil(qs[k] * N);
+        int64_t exact = v[rank - 1];
+        int64_t got = edge_histogram_quantile(&h, qs[k]);
+        cr_expect_leq(fabs((double)got - (double)exact) / (double)exact, 0.01,
+                      "q=%g exact=%ld got=%ld", qs[k], (long)exact, (long)got);
+    }
+    cr_expect_eq(edge_histogram_quantile(&h, 0), v[0]);
+    cr_expect_eq(edge_histogram_quantile(&h, 1), v[N - 1]);
+    edge_histogram_clear(&h);
+}
+
+
+Test(histogram, quantiles_stay_within_min_and_max)
+{
+    edge_histogram h = EDGE_HISTOGRAM_INIT;
+    edge_histogram_record_n(&h, 1000003, 10);
+    cr_expect_eq(edge_histogram_quantile(&h, 0.5), 1000003);
+    cr_expect_eq(edge_histogram_quantile(&h, 0.99), 1000003);
+    cr_expect_float_eq(edge_histogram_mean(&h), 1000003.0, 1e-6);
+    edge_histogram_clear(&h);
+}
+
+Test(histogram, an_empty_histogram_reports_zeros)
+{
+    edge_histogram h = EDGE_HISTOGRAM_INIT;
+    cr_expect_eq(edge_histogram_quantile(&h, 0.5), 0);
+    cr_expect_eq(edge_histogram_mean(&h), 0.0);
+    edge_histogram_clear(&h);
+    edge_histogram_clear(NULL);
+}
+
+Test(histogram, grows_at_both_ends_and_keeps_counts)
+{
+    edge_histogram h = EDGE_HISTOGRAM_INIT;
+    edge_histogram_record(&h, 1000000);
+    edge_histogram_record(&h, 10);          /* below */
+    edge_histogram_record(&h, 3600000000000); /* far above */
+    cr_expect_eq(h.count, 3);
+    cr_expect_eq(h.min, 10);
+    cr_expect_eq(h.max, 3600000000000);
+    int64_t mid = edge_histogram_quantile(&h, 0.5);
+    cr_expect_leq(fabs((double)mid - 1e6) / 1e6, 0.0079);
+    edge_histogram_clear(&h);
+}
+
+Test(histogram, merge_equals_recording_everything_in_one)
+{
+    edge_histogram a = EDGE_HISTOGRAM_INIT, b = EDGE_HISTOGRAM_INIT, all = EDGE_HISTOGRAM_INIT,
+                   empty = EDGE_HISTOGRAM_INIT;
+    for (int i = 1; i <= 1000; i++) {
+        edge_histogram *t = i % 3 ? &a : &b;
+        edge_histogram_record(t, i * 977);
+        edge_histogram_record(&all, i * 977);
+    }
+    cr_assert_eq(edge_histogram_merge(&a, &b), EDGE_OK);
+    cr_assert_eq(edge_histogram_merge(&empty, &a), EDGE_OK);
+    for (double q = 0; q <= 1.0; q += 0.05) {
+        cr_expect_eq(edge_histogram_quantile(&a, q), edge_histogram_quantile(&all, q));
+        cr_expect_eq(edge_histogram_quantile(&empty, q), edge_histogram_quantile(&all, q));
+    }
+    cr_expect_eq(a.count, all.count);
+    cr_expect_eq(a.min, all.min);
+    cr_expect_eq(a.max, all.max);
+    edge_histogram_clear(&a);
+    edge_histogram_clear(&b);
+    edge_histogram_clear(&all);
+    edge_histogram_clear(&empty);
+}
