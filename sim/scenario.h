@@ -1,0 +1,209 @@
+/*
+ * scenario.h — a scenario file, parsed and validated into a plain struct.
+ *
+ * The reader takes the JSON text (read with cJSON through core/json, which
+ * keeps every value's line and column), applies defaults, expands node
+ * groups, resolves every id reference to an index, and checks every limit.
+ * Each problem becomes one sim_diag line
+ *     FILE:LINE:COL: JSON.PATH: expected WHAT, found WHAT
+ * and the reader goes on to find the others (`edgesim validate` prints all
+ * of them); `edgesim run` refuses a scenario with any. An unknown field is an
+ * error, so a typo never passes silently.
+ *
+ * The struct is plain data, owned by one sim_scenario and freed with
+ * sim_scenario_free. Ids are resolved to dense indices: nodes[i], functions[i]
+ * and regions[i] are referred to by index everywhere below. Times are
+ * edge_time nanoseconds. The world (sim/world) builds the core objects from
+ * it; nothing here knows about the engine.
+ *
+ * The format is documented field by field in docs/scenario.md, with a JSON
+ * Schema in scenarios/schema.json.
+ */
+#ifndef SIM_SCENARIO_H
+#define SIM_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "dist.h"
+#include "time.h"
+
+/* Limits, each with its reason. */
+#define SIM_SCENARIO_MAX_BYTES (64u << 20) /* a scenario is a description, not data: traces stream */
+#define SIM_SCENARIO_MAX_NODES 1000000     /* per-node state is ~10 KiB: 10 GiB at this size */
+#define SIM_SCENARIO_MAX_FUNCTIONS 1000000
+#define SIM_SCENARIO_MAX_ERRORS 100        /* validate stops listing after this many */
+
+/* A node as the scenario describes it (a group expands into many). */
+typedef struct sim_node_spec {
+    char *id;
+    size_t region;           /* index into regions */
+    int has_coords;
+    double lat, lon;         /* degrees */
+    char **caps;             /* capability names, ncaps of them */
+    size_t ncaps;
+    uint32_t cores;          /* execution slots; default 4 */
+    double memory_mb;        /* default 4096 */
+    double disk_mb;          /* default 32768 */
+    edge_time heartbeat_interval; /* default 10s */
+    uint32_t queue_limit;    /* invocations waiting for a slot; default 100 */
+    double idle_watts, busy_watts; /* linear power model; defaults 50 W, 150 W */
+    edge_time join_at;       /* 0 unless registered later by a "register" fault */
+    int starts_registered;   /* 1 unless a "register" fault adds it later */
+} sim_node_spec;
+
+typedef struct sim_region {
+    char *name;
+    int has_coords;
+    double lat, lon;
+} sim_region;
+
+/* Network latency from a client region to a node region. */
+typedef enum { SIM_NET_NONE, SIM_NET_MATRIX, SIM_NET_COORDS } sim_net_kind;
+typedef struct sim_network {
+    sim_net_kind kind;
+    edge_time *matrix;       /* nregions x nregions, [client][node]; MATRIX only */
+    edge_time base;          /* COORDS: base + per_km * great-circle km */
+    edge_time per_km;
+    edge_time same_region;   /* used when both ends lack coordinates; default 1ms */
+} sim_network;
+
+typedef struct sim_function_spec {
+    char *id;
+    double memory_mb;        /* default 128 */
+    edge_time timeout;       /* default 60s */
+    char **caps;
+    size_t ncaps;
+    sim_dist *exec;          /* execution time (duration distribution); owned */
+    sim_dist *cold_start;    /* instance init time; owned; default constant 500ms */
+    uint32_t instance_limit; /* per node; 0 = unlimited */
+} sim_function_spec;
+
+typedef enum {
+    SIM_DEPLOY_ALL,          /* every capable node (edge_cluster deploy) */
+    SIM_DEPLOY_NODES,        /* named nodes (edge_cluster deploy_to) */
+    SIM_DEPLOY_LEAST_LOADED, /* replicas x edge_cluster deploy_least_loaded */
+} sim_deploy_kind;
+
+typedef struct sim_deployment_spec {
+    size_t function;
+    sim_deploy_kind kind;
+    size_t *nodes;           /* SIM_DEPLOY_NODES */
+    size_t nnodes;
+    uint32_t replicas;       /* SIM_DEPLOY_LEAST_LOADED; default 1 */
+} sim_deployment_spec;
+
+typedef enum {
+    SIM_ARRIVAL_POISSON,     /* rate per second */
+    SIM_ARRIVAL_CONSTANT,    /* every interval */
+    SIM_ARRIVAL_PERIODIC,    /* every period, +- uniform jitter */
+    SIM_ARRIVAL_BURSTY,      /* two-state MMPP: on/off rates, exponential sojourns */
+    SIM_ARRIVAL_TIMES,       /* explicit list */
+    SIM_ARRIVAL_CSV,         /* timestamps read from a CSV file, one per line */
+} sim_arrival_kind;
+
+typedef struct sim_workload_spec {
+    size_t function;
+    size_t region;           /* the client region the requests come from */
+    sim_arrival_kind kind;
+    double rate;             /* POISSON: per second */
+    edge_time interval;      /* CONSTANT; PERIODIC: the period */
+    edge_time jitter;        /* PERIODIC: uniform in [-jitter, +jitter] */
+    double on_rate, off_rate;        /* BURSTY: per second in each state */
+    edge_time on_mean, off_mean;     /* BURSTY: mean sojourn in each state */
+    edge_time start, stop;   /* active window; stop 0 = the scenario's end */
+    edge_time *times;        /* TIMES and CSV (read at load), sorted */
+    size_t ntimes;
+    char *csv_path;          /* CSV, resolved relative to the scenario file */
+} sim_workload_spec;
+
+typedef enum {
+    SIM_FAULT_CRASH,            /* node stops; everything on it fails; "for" = auto recovery */
+    SIM_FAULT_RECOVER,          /* a crashed node restarts (cold, empty) */
+    SIM_FAULT_HEARTBEAT_DELAY,  /* heartbeats delivered `delay` late during [at, at+for) */
+    SIM_FAULT_HEARTBEAT_LOSS,   /* heartbeats dropped during the window; node still serves */
+    SIM_FAULT_DEGRADE,          /* execution slower by `factor` during the window */
+    SIM_FAULT_MAINTENANCE,      /* MAINTENANCE status during the window */
+    SIM_FAULT_DRAIN,            /* no new deployments there */
+    SIM_FAULT_REGISTER,         /* a node joins the cluster */
+    SIM_FAULT_DEREGISTER,       /* a node leaves (its deployments go) */
+    SIM_FAULT_DEPLOY,           /* deploy a function to a node */
+    SIM_FAULT_UNDEPLOY,         /* undeploy a function from a node */
+    SIM_FAULT_LOAD_SPIKE,       /* arrival rate x factor for one function or all */
+    SIM_FAULT_BURST,            /* `count` invocations at `at` (spread over `for`) */
+    SIM_FAULT_RANDOM_FAILURES,  /* per node: time to failure / time to repair */
+} sim_fault_kind;
+
+#define SIM_ALL ((size_t)-1) /* "every function" in a load spike */
+
+typedef struct sim_fault_spec {
+    sim_fault_kind kind;
+    edge_time at;
+    edge_time duration;      /* "for"; 0 where no window is meant or open-ended */
+    size_t node;             /* node index (also for REGISTER: the spec to add) */
+    size_t function;         /* DEPLOY, UNDEPLOY, LOAD_SPIKE (SIM_ALL), BURST */
+    size_t region;           /* BURST: the client region */
+    edge_time delay;         /* HEARTBEAT_DELAY */
+    double factor;           /* DEGRADE, LOAD_SPIKE */
+    uint32_t count;          /* BURST */
+    size_t *nodes;           /* RANDOM_FAILURES: the nodes it applies to */
+    size_t nnodes;
+    sim_dist *ttf, *ttr;     /* RANDOM_FAILURES: time to failure / repair; owned */
+    int line;                /* where it was written, for reports */
+} sim_fault_spec;
+
+typedef struct sim_policies {
+    char *scheduler;          /* routing policy name; default "least_loaded" */
+    edge_time keepalive_ttl;  /* fixed keep-alive; default 10m */
+    edge_time health_window;  /* default 60s */
+    edge_time check_interval; /* default 5s */
+    uint32_t retries;         /* extra attempts after a node_crash failure; default 0 */
+} sim_policies;
+
+typedef struct sim_scenario {
+    char *path;               /* the file it came from ("-" for stdin) */
+    char *name;
+    uint64_t seed;
+    edge_time duration;
+    edge_time sample_interval; /* default duration / 100 rounded to 1s, at least 1s */
+    sim_region *regions;   size_t nregions;
+    sim_node_spec *nodes;  size_t nnodes;
+    sim_network network;
+    sim_function_spec *functions; size_t nfunctions;
+    sim_deployment_spec *deployments; size_t ndeployments;
+    sim_workload_spec *workloads; size_t nworkloads;
+    sim_fault_spec *faults; size_t nfaults;   /* sorted by `at`, stable */
+    sim_policies policies;
+} sim_scenario;
+
+/*
+ * Reads and validates the scenario in `path` ("-" for stdin), applying the
+ * overrides `sets` ("PATH=VALUE" strings as given to --set; VALUE is JSON,
+ * or a bare string when it is not valid JSON) before validation.
+ *
+ * Returns a new scenario the caller frees with sim_scenario_free, or NULL
+ * when there is any problem: then the problems, at most `max_diags`, are
+ * written to diags[0..*ndiags) (the caller owns the array) and *ndiags says
+ * how many there were (it may exceed max_diags; the rest were not kept).
+ */
+sim_scenario *sim_scenario_load(const char *path, const char *const *sets, size_t nsets,
+                                sim_diag *diags, size_t max_diags, size_t *ndiags);
+
+/* The same from text in memory; `name_for_errors` is used as the file name. */
+sim_scenario *sim_scenario_parse(const char *text, size_t len, const char *name_for_errors,
+                                 const char *const *sets, size_t nsets,
+                                 sim_diag *diags, size_t max_diags, size_t *ndiags);
+
+/* Frees s and everything it owns. NULL is fine. */
+void sim_scenario_free(sim_scenario *s);
+
+/* The network latency from client region c to node n of s. */
+edge_time sim_scenario_latency(const sim_scenario *s, size_t client_region, size_t node);
+
+/* Index lookups by id (linear or hashed; used at load and by tests).
+ * Return SIM_ALL when absent. */
+size_t sim_scenario_node_index(const sim_scenario *s, const char *id);
+size_t sim_scenario_function_index(const sim_scenario *s, const char *id);
+
+#endif
