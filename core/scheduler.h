@@ -1,0 +1,98 @@
+/*
+ * scheduler.h — routing: which node runs the next invocation of a function.
+ *
+ * The scheduler keeps, per function, the nodes it is deployed on in node-index
+ * order (node indices are handed out in registration order, so position order
+ * is registration order), and per node what the policies look at: invocations
+ * in flight, idle warm instances per function, and whether the cluster
+ * believes the node usable. The owner (the simulator, or a real platform's
+ * control loop) reports every change; `pick` then answers from that state.
+ *
+ * Cost: policies that minimize a key (least_loaded, warm_first) keep a
+ * tournament tree per function (argmin.h): a load change on a node costs
+ * O(k log m) for a node hosting k functions deployed on m nodes each, and a
+ * pick costs O(1). So 10,000 nodes do not make a pick cost 10,000. Membership
+ * changes (deploy, undeploy) mark the function's tree for a rebuild at its
+ * next pick (O(m)); they are rare next to invocations.
+ *
+ * Policies (by name):
+ *   least_loaded  fewest in flight; ties to the earliest registered.
+ *   warm_first    nodes with an idle warm instance first, then least loaded.
+ *   round_robin   the next usable node after the last one chosen, in order.
+ *   random        uniform among the usable nodes.
+ *   power_of_two  two distinct usable nodes at random, the less loaded (ties
+ *                 to the earlier registered).
+ *
+ * Randomness is the caller's: policies that need it draw from the edge_rand
+ * they are handed, so a seeded simulator stays reproducible.
+ */
+#ifndef EDGE_SCHEDULER_H
+#define EDGE_SCHEDULER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#define EDGE_SCHED_NONE ((size_t)-1)
+
+/* A source of uniform 64-bit random numbers the caller owns. */
+typedef struct edge_rand {
+    uint64_t (*next)(void *ctx);
+    void *ctx;
+} edge_rand;
+
+typedef struct edge_scheduler edge_scheduler;
+
+/* The names of the built-in policies, NULL-terminated, static. */
+const char *const *edge_scheduler_policies(void);
+
+/*
+ * Creates a scheduler for `policy` over nfunctions functions and an initial
+ * nnodes nodes (all usable, idle, nothing deployed).
+ * Errors (*err, may be NULL): EDGE_NOT_FOUND for an unknown policy name,
+ * EDGE_NOMEM. Returns NULL on error. Caller frees with edge_scheduler_free.
+ */
+edge_scheduler *edge_scheduler_create(const char *policy, size_t nfunctions, size_t nnodes,
+                                      edge_err *err);
+
+/* Frees s. NULL is fine. */
+void edge_scheduler_free(edge_scheduler *s);
+
+/* The policy's name (static). */
+const char *edge_scheduler_policy(const edge_scheduler *s);
+
+/* Makes room for node indices below nnodes (nodes registered later start
+ * usable and idle). Errors: EDGE_NOMEM (s unchanged). */
+edge_err edge_scheduler_grow_nodes(edge_scheduler *s, size_t nnodes);
+
+/* Records that function is deployed (deployed = 1) or no longer deployed
+ * (0) on node. Idempotent. Errors: EDGE_INVAL for out-of-range indices,
+ * EDGE_NOMEM (s unchanged). */
+edge_err edge_scheduler_set_deployed(edge_scheduler *s, size_t function, size_t node,
+                                     int deployed);
+
+/* Reports a node's usability as the cluster sees it (healthy, not in
+ * maintenance). Out-of-range nodes are ignored. */
+void edge_scheduler_set_usable(edge_scheduler *s, size_t node, int usable);
+
+/* Reports a node's invocations in flight (running or queued there). */
+void edge_scheduler_set_load(edge_scheduler *s, size_t node, uint32_t in_flight);
+
+/* Reports the number of idle warm instances of function on node. */
+void edge_scheduler_set_idle(edge_scheduler *s, size_t function, size_t node, uint32_t idle);
+
+/*
+ * Chooses a node for an invocation of function among the usable nodes it is
+ * deployed on, skipping the `nexclude` nodes in `exclude` (nodes already tried
+ * by a retry; may be NULL). rnd is used by the random policies (may be NULL
+ * for the others). Returns the node index, or EDGE_SCHED_NONE when no node is
+ * eligible. Cost: see the top of this file.
+ */
+size_t edge_scheduler_pick(edge_scheduler *s, size_t function, const size_t *exclude,
+                           size_t nexclude, edge_rand *rnd);
+
+/* Number of nodes function is deployed on (usable or not). */
+size_t edge_scheduler_deployed_count(const edge_scheduler *s, size_t function);
+
+#endif

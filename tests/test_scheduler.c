@@ -1,0 +1,193 @@
+/* Pins core/scheduler: each policy's defining choice, ties to the earliest
+ * registered, unusable and excluded nodes never chosen, and agreement of the
+ * O(log n) least_loaded with a linear scan under random load changes. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+
+#include "scheduler.h"
+
+static uint64_t lcg(void *ctx)
+{
+    uint64_t *x = ctx;
+    *x = *x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return *x ^ (*x >> 29);
+}
+
+static edge_scheduler *mk(const char *policy, size_t nfn, size_t nnodes)
+{
+    edge_err rc;
+    edge_scheduler *s = edge_scheduler_create(policy, nfn, nnodes, &rc);
+    cr_assert_not_null(s, "create %s", policy);
+    cr_assert_eq(rc, EDGE_OK);
+    return s;
+}
+
+static void deploy_all(edge_scheduler *s, size_t fn, size_t nnodes)
+{
+    for (size_t n = 0; n < nnodes; n++)
+        cr_assert_eq(edge_scheduler_set_deployed(s, fn, n, 1), EDGE_OK);
+}
+
+Test(scheduler, unknown_policy_is_not_found)
+{
+    edge_err rc;
+    cr_expect_null(edge_scheduler_create("fastest", 1, 1, &rc));
+    cr_expect_eq(rc, EDGE_NOT_FOUND);
+    cr_expect_null(edge_scheduler_create(NULL, 1, 1, NULL));
+}
+
+Test(scheduler, nothing_deployed_means_no_node)
+{
+    edge_scheduler *s = mk("least_loaded", 2, 3);
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), EDGE_SCHED_NONE);
+    cr_expect_eq(edge_scheduler_pick(s, 9, NULL, 0, NULL), EDGE_SCHED_NONE, "unknown function");
+    edge_scheduler_free(s);
+}
+
+Test(scheduler, least_loaded_takes_the_fewest_in_flight_ties_to_earliest)
+{
+    edge_scheduler *s = mk("least_loaded", 1, 4);
+    /* deployed in reverse order: position order must still be node order */
+    for (size_t n = 4; n-- > 0;)
+        edge_scheduler_set_deployed(s, 0, n, 1);
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), 0);
+    edge_scheduler_set_load(s, 0, 2);
+    edge_scheduler_set_load(s, 1, 1);
+    edge_scheduler_set_load(s, 2, 1);
+    edge_scheduler_set_load(s, 3, 1);
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), 1);
+    edge_scheduler_set_load(s, 1, 3);
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), 2);
+    edge_scheduler_free(s);
+}
+
+Test(scheduler, unusable_and_excluded_nodes_are_never_chosen)
+{
+    edge_scheduler *s = mk("least_loaded", 1, 3);
+    deploy_all(s, 0, 3);
+    edge_scheduler_set_usable(s, 0, 0);
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), 1);
+    size_t ex[] = {1};
+    cr_expect_eq(edge_scheduler_pick(s, 0, ex, 1, NULL), 2);
+    size_t ex2[] = {1, 2};
+    cr_expect_eq(edge_scheduler_pick(s, 0, ex2, 2, NULL), EDGE_SCHED_NONE);
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), 1, "exclusion does not stick");
+    edge_scheduler_set_usable(s, 0, 1);
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), 0);
+    edge_scheduler_free(s);
+}
+
+Test(scheduler, undeploy_removes_a_node_from_the_choice)
+{
+    edge_scheduler *s = mk("least_loaded", 1, 3);
+    deploy_all(s, 0, 3);
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), 0);
+    cr_expect_eq(edge_scheduler_set_deployed(s, 0, 0, 0), EDGE_OK);
+    cr_expect_eq(edge_scheduler_set_deployed(s, 0, 0, 0), EDGE_OK, "idempotent");
+    cr_expect_eq(edge_scheduler_deployed_count(s, 0), 2);
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), 1);
+    cr_expect_eq(edge_scheduler_set_deployed(s, 0, 7, 1), EDGE_INVAL);
+    cr_assert_eq(edge_scheduler_grow_nodes(s, 8), EDGE_OK);
+    cr_expect_eq(edge_scheduler_set_deployed(s, 0, 7, 1), EDGE_OK);
+    edge_scheduler_set_load(s, 1, 5);
+    edge_scheduler_set_load(s, 2, 5);
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), 7, "a late node starts idle");
+    edge_scheduler_free(s);
+}
+
+Test(scheduler, warm_first_prefers_an_idle_instance_over_a_lighter_node)
+{
+    edge_scheduler *s = mk("warm_first", 2, 3);
+    deploy_all(s, 0, 3);
+    deploy_all(s, 1, 3);
+    edge_scheduler_set_load(s, 2, 5);
+    edge_scheduler_set_idle(s, 0, 2, 1);
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), 2);
+    cr_expect_eq(edge_scheduler_pick(s, 1, NULL, 0, NULL), 0, "warmth is per function");
+    edge_scheduler_set_idle(s, 0, 2, 0);
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), 0);
+    edge_scheduler_free(s);
+}
+
+Test(scheduler, round_robin_cycles_in_order_and_skips_unusable)
+{
+    edge_scheduler *s = mk("round_robin", 1, 4);
+    deploy_all(s, 0, 4);
+    size_t want[] = {0, 1, 2, 3, 0, 1};
+    for (size_t i = 0; i < 6; i++)
+        cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), want[i]);
+    edge_scheduler_set_usable(s, 2, 0);
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), 3);
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), 0);
+    edge_scheduler_free(s);
+}
+
+Test(scheduler, random_is_uniform_over_usable_nodes)
+{
+    edge_scheduler *s = mk("random", 1, 5);
+    deploy_all(s, 0, 5);
+    edge_scheduler_set_usable(s, 4, 0);
+    uint64_t st = 1;
+    edge_rand r = {lcg, &st};
+    int hits[5] = {0};
+    for (int i = 0; i < 40000; i++)
+        hits[edge_scheduler_pick(s, 0, NULL, 0, &r)]++;
+    cr_expect_eq(hits[4], 0);
+    for (int n = 0; n < 4; n++) /* 10000 expected, sd ~87: 5 sd */
+        cr_expect(abs(hits[n] - 10000) < 450, "node %d got %d", n, hits[n]);
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), EDGE_SCHED_NONE, "needs a source");
+    edge_scheduler_free(s);
+}
+
+Test(scheduler, power_of_two_never_picks_the_more_loaded_of_its_pair)
+{
+    /* With two nodes the pair is always both, so the lighter always wins. */
+    edge_scheduler *s = mk("power_of_two", 1, 2);
+    deploy_all(s, 0, 2);
+    edge_scheduler_set_load(s, 0, 3);
+    uint64_t st = 9;
+    edge_rand r = {lcg, &st};
+    for (int i = 0; i < 1000; i++)
+        cr_assert_eq(edge_scheduler_pick(s, 0, NULL, 0, &r), 1);
+    /* With many nodes, the most loaded node is never chosen. */
+    edge_scheduler *t = mk("power_of_two", 1, 10);
+    deploy_all(t, 0, 10);
+    for (size_t n = 0; n < 10; n++)
+        edge_scheduler_set_load(t, n, (uint32_t)n);
+    for (int i = 0; i < 2000; i++)
+        cr_assert_neq(edge_scheduler_pick(t, 0, NULL, 0, &r), 9);
+    edge_scheduler_free(s);
+    edge_scheduler_free(t);
+}
+
+Test(scheduler, least_loaded_agrees_with_a_linear_scan)
+{
+    enum { NODES = 200, FNS = 5, OPS = 50000 };
+    edge_scheduler *s = mk("least_loaded", FNS, NODES);
+    int dep[FNS][NODES] = {{0}};
+    uint32_t load[NODES] = {0};
+    int usable[NODES];
+    for (int n = 0; n < NODES; n++)
+        usable[n] = 1;
+    srand(5);
+    for (int op = 0; op < OPS; op++) {
+        int kind = rand() % 10;
+        size_t n = (size_t)(rand() % NODES), f = (size_t)(rand() % FNS);
+        if (kind == 0) {
+            dep[f][n] = !dep[f][n];
+            edge_scheduler_set_deployed(s, f, n, dep[f][n]);
+        } else if (kind == 1) {
+            usable[n] = rand() % 4 != 0;
+            edge_scheduler_set_usable(s, n, usable[n]);
+        } else {
+            load[n] = (uint32_t)(rand() % 6);
+            edge_scheduler_set_load(s, n, load[n]);
+        }
+        size_t best = EDGE_SCHED_NONE;
+        for (size_t m = 0; m < NODES; m++)
+            if (dep[f][m] && usable[m] && (best == EDGE_SCHED_NONE || load[m] < load[best]))
+                best = m;
+        cr_assert_eq(edge_scheduler_pick(s, f, NULL, 0, NULL), best, "op %d", op);
+    }
+    edge_scheduler_free(s);
+}
