@@ -1,0 +1,65 @@
+/*
+ * workload.h — arrival processes: when the next invocation of a workload
+ * arrives.
+ *
+ * One sim_arrivals per workload of the scenario, each with its own random
+ * stream ("arrivals", workload index), so the arrivals a function sees do not
+ * depend on the policy, on other workloads, or on the order things are
+ * created (common random numbers across compared runs).
+ *
+ * Processes (see docs/scenario.md for the fields):
+ *   poisson    exponential gaps of mean 1/rate.
+ *   constant   start, start + interval, start + 2 interval, ...
+ *   periodic   start + k period + U(-jitter, +jitter), kept in order.
+ *   bursty     a two-state Markov-modulated Poisson process: exponential
+ *              sojourns of mean on_mean / off_mean, Poisson at on_rate /
+ *              off_rate inside them; it starts in the ON state.
+ *   times/csv  the listed times, in order.
+ * Every process is confined to [start, stop). A load spike multiplies the
+ * rate by a factor from a given instant (sim_arrivals_set_factor): a Poisson
+ * or bursty process redraws its next gap at the new rate (exact, because
+ * exponential gaps are memoryless); constant and periodic ones shrink their
+ * period from the next arrival on; explicit times are not affected (a spike
+ * on a trace is written as a burst).
+ *
+ * Cost: O(1) per arrival (bursty: O(1) amortized over state switches).
+ */
+#ifndef SIM_WORKLOAD_H
+#define SIM_WORKLOAD_H
+
+#include "rng.h"
+#include "scenario.h"
+#include "time.h"
+
+typedef struct sim_arrivals {
+    const sim_workload_spec *spec; /* borrowed from the scenario */
+    sim_rng rng;
+    edge_time end;      /* min(spec stop, scenario end) */
+    edge_time next;     /* the pending arrival, or EDGE_TIME_MAX when done */
+    edge_time last;     /* the last arrival handed out (or start) */
+    double factor;      /* load-spike factor, 1 outside spikes */
+    size_t k;           /* constant/periodic: arrivals so far; times: index */
+    edge_time base;     /* constant/periodic: time of arrival k = base + k*period' */
+    int on;             /* bursty: in the ON state */
+    edge_time state_end;/* bursty: when the current state ends */
+} sim_arrivals;
+
+/*
+ * Prepares a for workload `index` of a scenario with master seed `seed` and
+ * end time `scenario_end`, and computes its first arrival (a->next).
+ * Returns EDGE_OK, or EDGE_INVAL for a spec it cannot run (the scenario
+ * reader rejects those first).
+ */
+edge_err sim_arrivals_init(sim_arrivals *a, const sim_workload_spec *spec, uint64_t seed,
+                           size_t index, edge_time scenario_end);
+
+/* Consumes the pending arrival (a->next, which must not be EDGE_TIME_MAX)
+ * and computes the one after it. Returns the new a->next. */
+edge_time sim_arrivals_advance(sim_arrivals *a);
+
+/* Changes the rate factor at time now (now <= a->next) and returns the
+ * possibly changed a->next; the caller reschedules its arrival event when it
+ * changed. factor must be > 0. */
+edge_time sim_arrivals_set_factor(sim_arrivals *a, double factor, edge_time now);
+
+#endif
