@@ -29,7 +29,7 @@ endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS := $(STD) $(WARN) $(CFLAGS) $(SAN) -Icore -Isim $(PKG_CFLAGS) \
+ALL_CFLAGS := $(STD) $(WARN) $(CFLAGS) $(SAN) -iquote core -iquote sim $(PKG_CFLAGS) \
               -DEDGESIM_VERSION='"$(VERSION)"' -MMD -MP
 LDLIBS     := $(PKG_LIBS) -ldl -lm
 

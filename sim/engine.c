@@ -1,0 +1,473 @@
+#include "engine.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A pending event's key in the heap: 16 bytes, compared as one 128-bit
+ * number (time high, seq << slot_bits | slot low). Times are never negative
+ * (the clock starts at 0 and never goes back), so the unsigned view of time
+ * orders like the signed one. */
+typedef struct {
+    uint64_t time;
+    uint64_t key;
+} hkey;
+
+/* An event record. fn == NULL marks a free record or a tombstone. */
+typedef struct {
+    sim_handler fn;
+    void *ctx;
+    sim_payload payload;
+    uint32_t gen;  /* moves on when the event runs or is cancelled */
+    uint32_t next; /* free-list link (slot index), NO_SLOT at the end */
+} rec;
+
+#define CHUNK_BITS 10
+#define CHUNK (1u << CHUNK_BITS)
+#define NO_SLOT UINT32_MAX
+#define MIN_SLOT_BITS CHUNK_BITS
+/* Tombstones are compacted away once there are more than half as many as
+ * live events, plus this many (so tiny queues are not compacted over and
+ * over). */
+#define COMPACT_SLACK 256
+
+struct sim_engine {
+    edge_time now;
+    hkey *heap;
+    size_t n, cap; /* keys in the heap (live + tombstones + a held root) */
+    size_t dead;   /* tombstones in the heap */
+    rec **chunks;
+    size_t nchunks, chunks_cap;
+    uint32_t nslots; /* records ever made: nchunks * CHUNK */
+    uint32_t free_head;
+    unsigned slot_bits;
+    uint64_t slot_mask;
+    uint64_t seq, seq_max;
+    bool running, stopping, hold;
+    edge_err fail;
+    uint64_t n_scheduled, n_run, n_cancelled;
+    size_t peak_pending;
+};
+
+static inline bool key_lt(hkey a, hkey b)
+{
+    unsigned __int128 x = (unsigned __int128)a.time << 64 | a.key;
+    unsigned __int128 y = (unsigned __int128)b.time << 64 | b.key;
+    return x < y;
+}
+
+static inline rec *slot_rec(const sim_engine *e, uint32_t s)
+{
+    return &e->chunks[s >> CHUNK_BITS][s & (CHUNK - 1)];
+}
+
+/* ---- the 4-ary heap: root at 0, children of i at 4i+1 .. 4i+4 ---- */
+
+static inline void sift_up(hkey *h, size_t i, hkey x)
+{
+    while (i > 0) {
+        size_t p = (i - 1) >> 2;
+        if (!key_lt(x, h[p]))
+            break;
+        h[i] = h[p];
+        i = p;
+    }
+    h[i] = x;
+}
+
+static inline void sift_down(hkey *h, size_t n, size_t i, hkey x)
+{
+    for (;;) {
+        size_t c = 4 * i + 1, m;
+        if (c + 3 < n) { /* all four children: a two-round tournament */
+            size_t m01 = key_lt(h[c + 1], h[c]) ? c + 1 : c;
+            size_t m23 = key_lt(h[c + 3], h[c + 2]) ? c + 3 : c + 2;
+            m = key_lt(h[m23], h[m01]) ? m23 : m01;
+        } else if (c < n) {
+            m = c;
+            for (size_t k = c + 1; k < n; k++)
+                if (key_lt(h[k], h[m]))
+                    m = k;
+        } else {
+            break;
+        }
+        if (!key_lt(h[m], x))
+            break;
+        h[i] = h[m];
+        i = m;
+    }
+    h[i] = x;
+}
+
+static inline void pop_root(sim_engine *e)
+{
+    hkey last = e->heap[--e->n];
+    if (e->n)
+        sift_down(e->heap, e->n, 0, last);
+}
+
+/* Ends a hold: the running event's key still sits at the root and no push
+ * has replaced it. Everything that looks at the heap beyond a push calls
+ * this first. */
+static inline void settle(sim_engine *e)
+{
+    if (e->hold) {
+        e->hold = false;
+        pop_root(e);
+    }
+}
+
+static void heapify(hkey *h, size_t n)
+{
+    if (n < 2)
+        return;
+    for (size_t i = (n - 2) / 4 + 1; i-- > 0;)
+        sift_down(h, n, i, h[i]);
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    hkey x = *(const hkey *)a, y = *(const hkey *)b;
+    return key_lt(x, y) ? -1 : key_lt(y, x) ? 1 : 0;
+}
+
+/* Renumbers the sequence part of every key in (time, seq) order with
+ * bits slot bits. A sorted array is a valid heap, so the heap stays one.
+ * O(n log n); happens when the pool crosses a power of two (geometrically
+ * rarely) or seq runs out of bits (after ~2^44 schedules). */
+static void rekey(sim_engine *e, unsigned bits)
+{
+    settle(e);
+    qsort(e->heap, e->n, sizeof *e->heap, cmp_key);
+    uint64_t old_mask = e->slot_mask;
+    for (size_t i = 0; i < e->n; i++)
+        e->heap[i].key = (uint64_t)i << bits | (e->heap[i].key & old_mask);
+    e->slot_bits = bits;
+    e->slot_mask = ((uint64_t)1 << bits) - 1;
+    e->seq = e->n;
+    e->seq_max = ((uint64_t)1 << (64 - bits)) - 1;
+}
+
+static edge_err grow_pool(sim_engine *e)
+{
+    if ((size_t)e->nslots + CHUNK > SIM_ENGINE_MAX_PENDING)
+        return EDGE_LIMIT;
+    if (e->nchunks == e->chunks_cap) {
+        size_t nc = e->chunks_cap ? 2 * e->chunks_cap : 8;
+        rec **c = realloc(e->chunks, nc * sizeof *c);
+        if (!c)
+            return EDGE_NOMEM;
+        e->chunks = c;
+        e->chunks_cap = nc;
+    }
+    rec *chunk = malloc(CHUNK * sizeof *chunk);
+    if (!chunk)
+        return EDGE_NOMEM;
+    uint32_t base = e->nslots;
+    for (uint32_t i = 0; i < CHUNK; i++) {
+        chunk[i].fn = NULL;
+        chunk[i].gen = 1;
+        chunk[i].next = i + 1 < CHUNK ? base + i + 1 : e->free_head;
+    }
+    e->chunks[e->nchunks++] = chunk;
+    e->nslots += CHUNK;
+    e->free_head = base;
+    if (((uint64_t)e->nslots - 1) >> e->slot_bits) {
+        unsigned bits = e->slot_bits;
+        while (((uint64_t)e->nslots - 1) >> bits)
+            bits++;
+        rekey(e, bits);
+    }
+    return EDGE_OK;
+}
+
+static edge_err grow_heap(sim_engine *e)
+{
+    size_t nc = e->cap ? 2 * e->cap : 1024;
+    hkey *h = realloc(e->heap, nc * sizeof *h);
+    if (!h)
+        return EDGE_NOMEM;
+    e->heap = h;
+    e->cap = nc;
+    return EDGE_OK;
+}
+
+sim_engine *sim_engine_create(size_t capacity_hint)
+{
+    sim_engine *e = calloc(1, sizeof *e);
+    if (!e)
+        return NULL;
+    e->free_head = NO_SLOT;
+    e->slot_bits = MIN_SLOT_BITS;
+    e->slot_mask = ((uint64_t)1 << MIN_SLOT_BITS) - 1;
+    e->seq_max = ((uint64_t)1 << (64 - MIN_SLOT_BITS)) - 1;
+    e->fail = EDGE_OK;
+    if (capacity_hint > SIM_ENGINE_MAX_PENDING)
+        capacity_hint = SIM_ENGINE_MAX_PENDING;
+    if (capacity_hint == 0)
+        capacity_hint = CHUNK;
+    while (e->nslots < capacity_hint)
+        if (grow_pool(e) != EDGE_OK)
+            goto fail;
+    e->heap = malloc(capacity_hint * sizeof *e->heap);
+    if (!e->heap)
+        goto fail;
+    e->cap = capacity_hint;
+    return e;
+fail:
+    sim_engine_destroy(e);
+    return NULL;
+}
+
+void sim_engine_destroy(sim_engine *e)
+{
+    if (!e)
+        return;
+    for (size_t i = 0; i < e->nchunks; i++)
+        free(e->chunks[i]);
+    free(e->chunks);
+    free(e->heap);
+    free(e);
+}
+
+static inline size_t live(const sim_engine *e)
+{
+    return e->n - e->dead - (e->hold ? 1 : 0);
+}
+
+edge_err sim_engine_schedule(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
+                             const sim_payload *payload, sim_handle *out)
+{
+    if (at < e->now || !fn)
+        return EDGE_INVAL;
+    if (e->free_head == NO_SLOT) {
+        edge_err err = grow_pool(e);
+        if (err != EDGE_OK)
+            return err;
+    }
+    if (e->n == e->cap && !e->hold) {
+        edge_err err = grow_heap(e);
+        if (err != EDGE_OK)
+            return err;
+    }
+    if (e->seq > e->seq_max)
+        rekey(e, e->slot_bits);
+    uint32_t s = e->free_head;
+    rec *r = slot_rec(e, s);
+    e->free_head = r->next;
+    r->fn = fn;
+    r->ctx = ctx;
+    if (payload)
+        r->payload = *payload;
+    else
+        memset(&r->payload, 0, sizeof r->payload);
+    hkey k = {(uint64_t)at, e->seq++ << e->slot_bits | s};
+    if (e->hold) { /* the running event's root slot is free: fill it */
+        e->hold = false;
+        sift_down(e->heap, e->n, 0, k);
+    } else {
+        sift_up(e->heap, e->n++, k);
+    }
+    e->n_scheduled++;
+    size_t p = live(e);
+    if (p > e->peak_pending)
+        e->peak_pending = p;
+    if (out)
+        out->v = (uint64_t)r->gen << 32 | ((uint64_t)s + 1);
+    return EDGE_OK;
+}
+
+edge_err sim_engine_schedule_in(sim_engine *e, edge_time delay, sim_handler fn, void *ctx,
+                                const sim_payload *payload, sim_handle *out)
+{
+    if (delay < 0)
+        return EDGE_INVAL;
+    if (delay > EDGE_TIME_MAX - e->now)
+        return EDGE_RANGE;
+    return sim_engine_schedule(e, e->now + delay, fn, ctx, payload, out);
+}
+
+/* The record h names while its event is pending, else NULL. */
+static rec *handle_rec(const sim_engine *e, sim_handle h)
+{
+    uint64_t s1 = h.v & 0xffffffffu;
+    if (s1 == 0 || s1 > e->nslots)
+        return NULL;
+    rec *r = slot_rec(e, (uint32_t)(s1 - 1));
+    if (r->gen != (uint32_t)(h.v >> 32) || !r->fn)
+        return NULL;
+    return r;
+}
+
+static void free_slot(sim_engine *e, uint32_t s, rec *r)
+{
+    r->fn = NULL;
+    r->next = e->free_head;
+    e->free_head = s;
+}
+
+/* Drops every tombstone and rebuilds the heap. O(n). */
+static void compact(sim_engine *e)
+{
+    settle(e);
+    size_t j = 0;
+    for (size_t i = 0; i < e->n; i++) {
+        uint32_t s = (uint32_t)(e->heap[i].key & e->slot_mask);
+        rec *r = slot_rec(e, s);
+        if (r->fn)
+            e->heap[j++] = e->heap[i];
+        else
+            free_slot(e, s, r);
+    }
+    e->n = j;
+    e->dead = 0;
+    heapify(e->heap, e->n);
+}
+
+static inline bool should_compact(const sim_engine *e)
+{
+    return e->dead > (e->n - e->dead) / 2 + COMPACT_SLACK;
+}
+
+bool sim_engine_cancel(sim_engine *e, sim_handle h)
+{
+    rec *r = handle_rec(e, h);
+    if (!r)
+        return false;
+    r->fn = NULL; /* a tombstone: its key leaves the heap at the top */
+    r->gen++;
+    e->dead++;
+    e->n_cancelled++;
+    if (!e->hold && should_compact(e))
+        compact(e);
+    return true;
+}
+
+bool sim_engine_is_pending(const sim_engine *e, sim_handle h)
+{
+    return handle_rec(e, h) != NULL;
+}
+
+/* Pops tombstones off the top. */
+static inline void drop_dead_top(sim_engine *e)
+{
+    while (e->n) {
+        uint32_t s = (uint32_t)(e->heap[0].key & e->slot_mask);
+        rec *r = slot_rec(e, s);
+        if (r->fn)
+            return;
+        pop_root(e);
+        e->dead--;
+        free_slot(e, s, r);
+    }
+}
+
+static edge_err run_loop(sim_engine *e, edge_time t, bool bounded)
+{
+    if (e->running)
+        return EDGE_STATE;
+    if (bounded && t < e->now)
+        return EDGE_INVAL;
+    e->running = true;
+    e->stopping = false;
+    e->fail = EDGE_OK;
+    uint64_t limit = (uint64_t)t;
+    while (e->n) {
+        hkey top = e->heap[0];
+        if (top.time > limit)
+            break;
+        uint32_t s = (uint32_t)(top.key & e->slot_mask);
+        rec *r = slot_rec(e, s);
+        if (!r->fn) { /* a tombstone */
+            pop_root(e);
+            e->dead--;
+            free_slot(e, s, r);
+            continue;
+        }
+        sim_handler fn = r->fn;
+        void *ctx = r->ctx;
+        sim_event ev = {(edge_time)top.time, r->payload};
+        /* The record is free before the handler runs, so its first schedule
+         * reuses it while it is in cache; the key stays at the root (hold)
+         * until that schedule replaces it or the handler returns. */
+        r->gen++;
+        free_slot(e, s, r);
+        e->now = ev.time;
+        e->hold = true;
+        fn(e, ctx, &ev);
+        settle(e);
+        e->n_run++;
+        if (e->stopping)
+            break;
+        if (e->dead && should_compact(e))
+            compact(e);
+    }
+    if (!e->stopping && bounded)
+        e->now = t;
+    e->running = false;
+    return e->fail;
+}
+
+edge_err sim_engine_run_until(sim_engine *e, edge_time t)
+{
+    return run_loop(e, t, true);
+}
+
+edge_err sim_engine_run(sim_engine *e)
+{
+    return run_loop(e, EDGE_TIME_MAX, false);
+}
+
+void sim_engine_stop(sim_engine *e)
+{
+    if (e->running)
+        e->stopping = true;
+}
+
+void sim_engine_fail(sim_engine *e, edge_err err)
+{
+    if (!e->running)
+        return;
+    e->stopping = true;
+    if (e->fail == EDGE_OK)
+        e->fail = err;
+}
+
+edge_time sim_engine_now(const sim_engine *e)
+{
+    return e->now;
+}
+
+size_t sim_engine_pending(const sim_engine *e)
+{
+    return live(e);
+}
+
+bool sim_engine_next_time(sim_engine *e, edge_time *out)
+{
+    settle(e);
+    drop_dead_top(e);
+    if (!e->n)
+        return false;
+    *out = (edge_time)e->heap[0].time;
+    return true;
+}
+
+void sim_engine_get_stats(const sim_engine *e, sim_engine_stats *out)
+{
+    out->scheduled = e->n_scheduled;
+    out->run = e->n_run;
+    out->cancelled = e->n_cancelled;
+    out->pending = live(e);
+    out->peak_pending = e->peak_pending;
+    out->bytes = sizeof *e + e->cap * sizeof *e->heap + e->chunks_cap * sizeof *e->chunks
+                 + e->nchunks * (size_t)CHUNK * sizeof(rec);
+}
+
+edge_err sim__engine_set_seq(sim_engine *e, uint64_t seq)
+{
+    if (seq < e->seq)
+        return EDGE_INVAL;
+    e->seq = seq;
+    return EDGE_OK;
+}

@@ -1,0 +1,193 @@
+/*
+ * engine.h — the virtual clock and its event queue.
+ *
+ * Every simulated happening is an event: a time, a handler (function
+ * pointer), a context pointer and a 16-byte inline payload. The engine runs
+ * events in a documented total order and never reads the wall clock.
+ *
+ * THE ORDER CONTRACT. Events run in increasing (time, seq), where seq is a
+ * counter taken when the event is scheduled. So events at equal times run in
+ * the order they were scheduled, and an event a handler schedules for `now`
+ * runs after every event already queued for `now` (it has a larger seq). The
+ * clock never goes back: schedule(at) with at < now is an error. There is no
+ * priority class and no exception to this order.
+ *
+ * THE WORKLOAD it is built for: a few thousand to a few million pending
+ * events, most handlers scheduling one or two new events, a minority of
+ * events cancelled (timeouts that did not fire). PHOLD (`edgesim bench phold`)
+ * is the yardstick.
+ *
+ * DESIGN, chosen by measurement against ../shared/bench/phold-ref.c built
+ * and run in the same session (figures in the engine issue note):
+ *  - The queue is a 4-ary min-heap of 16-byte keys {time, seq << b | slot}
+ *    held inline in one array: a sift compares keys that sit side by side
+ *    (the four children of a node share a cache line or two) and never
+ *    follows a pointer. seq and slot share one 64-bit word (b = bits for the
+ *    slot, grown with the pool); when seq runs out of its bits (after about
+ *    2^44 schedules) or the pool outgrows b, the keys are renumbered in
+ *    order, which the heap allows because a sorted array is a heap.
+ *  - Event records (handler, context, payload, generation) live in a pool of
+ *    fixed 1024-record chunks: it grows in chunks, never moves a record and
+ *    never allocates per event in steady state. A freed record goes on a
+ *    LIFO free list, so the event a handler schedules usually takes the
+ *    record of the event that is running (still in cache).
+ *  - The run loop fuses the pop of the running event with the first push its
+ *    handler makes (the "hold" operation: replace the root and sift down
+ *    once) instead of pop + push.
+ *  - Cancellation is a tombstone: the record is marked, its handle goes stale
+ *    at once, and the key is dropped when it reaches the top. When tombstones
+ *    outnumber half the live events the heap is compacted (O(n), amortized
+ *    O(1) per cancel), so they cost at most 1.5x memory.
+ *  - Handles are {slot, generation}: a record's generation moves on when its
+ *    event fires or is cancelled, so a stale handle is recognized and
+ *    cancelling it is a safe no-op, even after the record has been reused.
+ * Turned down: a binary heap (about 60% of the 4-ary heap's rate on PHOLD);
+ * an index-tracking heap for true removal (each sift step also writes a
+ * heap position into a record in another cache line: measured slower on the
+ * common no-cancel path); calendar and ladder queues (the ladder is faster on
+ * PHOLD's smooth exponential times, but both need tuning to the time
+ * distribution, degrade on the clustered times of heartbeats and periodic
+ * timers, and would need extra work to keep the FIFO tie order); a pairing
+ * heap (pointer chasing, 3-5x slower at 64 k).
+ *
+ * COSTS. schedule O(log4 n), cancel O(1), running an event O(log4 n); memory
+ * about 56 bytes per pending event (a 40-byte record + a 16-byte key) plus
+ * heap-array slack, never more than 96.
+ *
+ * An engine is single-threaded and not reentrant: handlers may schedule,
+ * cancel, stop and read the clock, but not run the engine.
+ */
+#ifndef SIM_ENGINE_H
+#define SIM_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "time.h"
+
+typedef struct sim_engine sim_engine;
+
+/* The inline payload: 16 bytes copied with the event. By convention a
+ * simulator of invocations puts an invocation id in `id` and a node and a
+ * function index in `a` and `b`; `ptr` shares storage with `id`. */
+typedef struct sim_payload {
+    union {
+        uint64_t id;
+        void *ptr;
+    };
+    uint32_t a, b;
+} sim_payload;
+
+/* What a handler is told about the event that is running. */
+typedef struct sim_event {
+    edge_time time;      /* the event's time; sim_engine_now() equals it */
+    sim_payload payload; /* a copy of what was scheduled */
+} sim_event;
+
+/* A handler runs once per event. It may schedule, cancel, stop and fail, but
+ * not run the engine. ev is valid only during the call. */
+typedef void (*sim_handler)(sim_engine *e, void *ctx, const sim_event *ev);
+
+/* A handle names a scheduled event for cancel: {slot, generation}. Zero
+ * (SIM_HANDLE_NONE) names nothing. A handle stays safe to use forever; it
+ * goes stale when its event runs or is cancelled. (The generation is 32
+ * bits: a handle kept across 2^32 reuses of one record could alias; no
+ * simulation keeps a stale handle that long.) */
+typedef struct sim_handle {
+    uint64_t v;
+} sim_handle;
+#define SIM_HANDLE_NONE ((sim_handle){0})
+
+typedef struct sim_engine_stats {
+    uint64_t scheduled; /* successful schedule calls */
+    uint64_t run;       /* handlers called */
+    uint64_t cancelled; /* successful cancels */
+    size_t pending;     /* scheduled, neither run nor cancelled */
+    size_t peak_pending;
+    size_t bytes;       /* pool + queue memory held now */
+} sim_engine_stats;
+
+/* Most events the engine can hold at once: slots are 32-bit and at least 32
+ * bits of the key are left to the sequence number. */
+#define SIM_ENGINE_MAX_PENDING ((size_t)1 << 31)
+
+/* Creates an engine at time 0 with room for capacity_hint pending events
+ * (0: a default of 1024; it grows on demand either way). Returns NULL when
+ * out of memory. Caller frees with sim_engine_destroy. */
+sim_engine *sim_engine_create(size_t capacity_hint);
+
+/* Frees e and every pending event (their handlers are not called; contexts
+ * are the caller's). NULL is fine. Not from inside a handler. */
+void sim_engine_destroy(sim_engine *e);
+
+/*
+ * Schedules fn(e, ctx, {at, *payload}) at time at (payload NULL: zeros).
+ * Writes the event's handle to *out when out is not NULL.
+ * Errors: EDGE_INVAL when at < now or fn is NULL; EDGE_NOMEM when the pool
+ * or the heap cannot grow; EDGE_LIMIT past SIM_ENGINE_MAX_PENDING. On error
+ * nothing is scheduled and *out is left alone.
+ * Cost: O(log n), no allocation unless the pool grows (then one chunk).
+ */
+edge_err sim_engine_schedule(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
+                             const sim_payload *payload, sim_handle *out);
+
+/* As sim_engine_schedule at now + delay. EDGE_INVAL when delay < 0,
+ * EDGE_RANGE when now + delay overflows edge_time. */
+edge_err sim_engine_schedule_in(sim_engine *e, edge_time delay, sim_handler fn, void *ctx,
+                                const sim_payload *payload, sim_handle *out);
+
+/*
+ * Cancels the event h names, if it is still pending: it will never run.
+ * Returns true when it was pending and is now cancelled; false, doing
+ * nothing, when h is SIM_HANDLE_NONE, stale (the event already ran or was
+ * cancelled, even if its record has since been reused) or was never issued
+ * by e. O(1) (a tombstone; see the design notes).
+ */
+bool sim_engine_cancel(sim_engine *e, sim_handle h);
+
+/* True when h names an event that is still pending. O(1). */
+bool sim_engine_is_pending(const sim_engine *e, sim_handle h);
+
+/*
+ * Runs events in order while the next one's time is <= t (events at exactly
+ * t run), then sets the clock to t, unless the run was stopped, in which
+ * case the clock stays at the last event run.
+ * Returns EDGE_OK; the code given to sim_engine_fail by a handler; EDGE_INVAL
+ * when t < now; EDGE_STATE when called from a handler.
+ */
+edge_err sim_engine_run_until(sim_engine *e, edge_time t);
+
+/* Runs until no event is pending or a handler stops the run; the clock
+ * stays at the last event's time. Errors as sim_engine_run_until. */
+edge_err sim_engine_run(sim_engine *e);
+
+/* From a handler: the run returns after this handler (the pending events
+ * stay queued; a later run goes on from there). Outside a run: no effect. */
+void sim_engine_stop(sim_engine *e);
+
+/* From a handler: stops the run as sim_engine_stop does and makes it return
+ * err (a handler's way to report, e.g., EDGE_NOMEM from a schedule). The
+ * first code wins. Outside a run: no effect. */
+void sim_engine_fail(sim_engine *e, edge_err err);
+
+/* The virtual clock. O(1). */
+edge_time sim_engine_now(const sim_engine *e);
+
+/* Events pending (scheduled, not run, not cancelled). O(1). */
+size_t sim_engine_pending(const sim_engine *e);
+
+/* The time of the next pending event in *out; false (and *out untouched)
+ * when none is pending. May drop tombstones from the top. */
+bool sim_engine_next_time(sim_engine *e, edge_time *out);
+
+/* Counters and memory; O(1). */
+void sim_engine_get_stats(const sim_engine *e, sim_engine_stats *out);
+
+/* For tests only: sets the next sequence number, to exercise renumbering
+ * when the sequence runs out of bits. Returns EDGE_INVAL if seq is below
+ * the current one (that would break the order). */
+edge_err sim__engine_set_seq(sim_engine *e, uint64_t seq);
+
+#endif
