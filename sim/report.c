@@ -1,0 +1,504 @@
+#include "report.h"
+
+#include <cJSON.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "histogram.h"
+#include "outfile.h"
+#include "world_internal.h"
+
+enum { F_TIMESERIES, F_NODE_SERIES, F_HEALTH, F_PLACEMENTS, F_INVOCATIONS, F_COUNT };
+
+static const char *const file_names[F_COUNT] = {"timeseries.csv", "node_series.csv", "health.csv",
+                                                "placements.csv", "invocations.csv"};
+
+static const char *const headers[F_COUNT] = {
+    "t_start_s,t_end_s,arrivals,completions,failures,rejections,cold_starts,latency_p50_s,"
+    "latency_p95_s,latency_p99_s,in_flight,busy_slots,queued,healthy_nodes,offline_nodes\n",
+    "t_end_s,node,status,in_flight,busy_slots,queued,warm_instances,memory_used_mb\n",
+    "time_s,node,from,to,reason\n",
+    "time_s,function,node,strategy,result\n",
+    "id,function,region,node,arrival_s,start_s,end_s,latency_s,cold,outcome,attempts\n",
+};
+
+struct sim_report {
+    const sim_scenario *sc;
+    char *dir;
+    sim_outfile out[F_COUNT];
+    int open[F_COUNT];
+    /* the current sample interval */
+    edge_time interval_start;
+    uint64_t arrivals, completions, failures, rejections, cold;
+    edge_histogram latency;
+    uint64_t fp; /* fingerprint */
+};
+
+/* Times as exact decimals of nanoseconds: "12.000500000". */
+static void fmt_time(char *buf, size_t n, edge_time t)
+{
+    const char *sign = t < 0 ? "-" : "";
+    uint64_t m = t < 0 ? (uint64_t)0 - (uint64_t)t : (uint64_t)t;
+    snprintf(buf, n, "%s%" PRIu64 ".%09" PRIu64, sign, m / 1000000000u, m % 1000000000u);
+}
+
+/* A 64-bit mixer (splitmix64's finalizer): the fingerprint folds each record
+ * in with it, so order and content both matter. */
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebULL;
+    h ^= h >> 31;
+    return h;
+}
+
+sim_report *sim_report_open(const sim_scenario *sc, const char *outdir, int invocations,
+                            char *err, size_t errlen)
+{
+    sim_report *r = calloc(1, sizeof *r);
+    if (!r || !(r->dir = strdup(outdir))) {
+        free(r);
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    r->sc = sc;
+    r->fp = 0x6564676573696dULL; /* "edgesim" */
+    if (sim_mkdirs(outdir) != 0) {
+        snprintf(err, errlen, "%s: cannot create the output directory: %s", outdir,
+                 strerror(errno));
+        goto fail;
+    }
+    for (int f = 0; f < F_COUNT; f++) {
+        if (f == F_INVOCATIONS && !invocations)
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", outdir, file_names[f]);
+        if (sim_outfile_open(&r->out[f], path) != 0) {
+            snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+            goto fail;
+        }
+        r->open[f] = 1;
+        fputs(headers[f], r->out[f].fp);
+    }
+    return r;
+fail:
+    sim_report_close(r);
+    return NULL;
+}
+
+void sim_report_close(sim_report *r)
+{
+    if (!r)
+        return;
+    for (int f = 0; f < F_COUNT; f++)
+        if (r->open[f])
+            sim_outfile_abort(&r->out[f]);
+    edge_histogram_clear(&r->latency);
+    free(r->dir);
+    free(r);
+}
+
+static int ok(sim_report *r, int f)
+{
+    return ferror(r->out[f].fp) ? -1 : 0;
+}
+
+static const char *node_id(const sim_report *r, uint32_t node)
+{
+    return node < r->sc->nnodes ? r->sc->nodes[node].id : "";
+}
+
+int sim_report_health(sim_report *r, const sim_health_row *row)
+{
+    char t[32];
+    fmt_time(t, sizeof t, row->time);
+    fprintf(r->out[F_HEALTH].fp, "%s,%s,%s,%s,%s\n", t, node_id(r, row->node),
+            edge_node_status_name(row->from), edge_node_status_name(row->to), row->reason);
+    r->fp = mix(mix(mix(r->fp, (uint64_t)row->time), 3), ((uint64_t)row->node << 8) | row->to);
+    return ok(r, F_HEALTH);
+}
+
+int sim_report_placement(sim_report *r, const sim_placement_row *row)
+{
+    char t[32];
+    fmt_time(t, sizeof t, row->time);
+    fprintf(r->out[F_PLACEMENTS].fp, "%s,%s,%s,%s,%s\n", t, r->sc->functions[row->function].id,
+            node_id(r, row->node), row->strategy,
+            row->result == EDGE_OK ? "ok" : edge_errname(row->result));
+    r->fp = mix(mix(r->fp, 4), ((uint64_t)row->function << 32) | row->node);
+    return ok(r, F_PLACEMENTS);
+}
+
+int sim_report_invocation(sim_report *r, const sim_invocation_row *row)
+{
+    char a[32], s[32], e[32], l[32];
+    fmt_time(a, sizeof a, row->arrival);
+    fmt_time(s, sizeof s, row->start);
+    fmt_time(e, sizeof e, row->end);
+    fmt_time(l, sizeof l, row->latency);
+    int started = !edge_reason_is_rejection(row->outcome);
+    fprintf(r->out[F_INVOCATIONS].fp, "%" PRIu64 ",%s,%s,%s,%s,%s,%s,%s,%d,%s,%u\n", row->id,
+            r->sc->functions[row->function].id, r->sc->regions[row->region].name,
+            node_id(r, row->node), a, started ? s : "", e,
+            row->outcome == EDGE_REASON_OK ? l : "", started && row->cold,
+            edge_reason_name(row->outcome), row->attempts);
+    return ok(r, F_INVOCATIONS);
+}
+
+void sim_report_arrival(sim_report *r, size_t function)
+{
+    (void)function;
+    r->arrivals++;
+}
+
+void sim_report_outcome(sim_report *r, size_t function, edge_reason reason, edge_time latency,
+                        int cold, edge_time now)
+{
+    if (reason == EDGE_REASON_OK) {
+        r->completions++;
+        edge_histogram_record(&r->latency, latency);
+    } else if (edge_reason_is_rejection(reason)) {
+        r->rejections++;
+    } else {
+        r->failures++;
+    }
+    if (cold && !edge_reason_is_rejection(reason))
+        r->cold++;
+    r->fp = mix(mix(mix(r->fp, (uint64_t)now), 1), ((uint64_t)function << 8) | (uint64_t)reason);
+}
+
+void sim_report_decision(sim_report *r, size_t function, size_t node)
+{
+    r->fp = mix(mix(r->fp, 2), ((uint64_t)function << 32) ^ (uint64_t)node);
+}
+
+void sim_report_fault(sim_report *r, size_t fault, int begin, edge_time now)
+{
+    r->fp = mix(mix(mix(r->fp, (uint64_t)now), 5), ((uint64_t)fault << 1) | (uint64_t)begin);
+}
+
+void sim_report_fingerprint(const sim_report *r, char *buf)
+{
+    snprintf(buf, 17, "%016" PRIx64, r->fp);
+}
+
+static void fmt_seconds_of(char *buf, size_t n, const edge_histogram *h, double q, int have)
+{
+    if (!have || h->count == 0) {
+        buf[0] = '\0';
+        return;
+    }
+    fmt_time(buf, n, edge_histogram_quantile(h, q));
+}
+
+int sim_report_sample(sim_report *r, const sim_sample *s)
+{
+    char t0[32], t1[32], p50[32], p95[32], p99[32];
+    fmt_time(t0, sizeof t0, r->interval_start);
+    fmt_time(t1, sizeof t1, s->t_end);
+    fmt_seconds_of(p50, sizeof p50, &r->latency, 0.50, 1);
+    fmt_seconds_of(p95, sizeof p95, &r->latency, 0.95, 1);
+    fmt_seconds_of(p99, sizeof p99, &r->latency, 0.99, 1);
+    fprintf(r->out[F_TIMESERIES].fp,
+            "%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s,%s,%s,%" PRIu64
+            ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n",
+            t0, t1, r->arrivals, r->completions, r->failures, r->rejections, r->cold, p50, p95,
+            p99, s->in_flight, s->busy, s->queued, s->healthy, s->offline);
+    r->interval_start = s->t_end;
+    r->arrivals = r->completions = r->failures = r->rejections = r->cold = 0;
+    edge_histogram_clear(&r->latency);
+    return ok(r, F_TIMESERIES);
+}
+
+int sim_report_node_sample(sim_report *r, const sim_node_sample *s)
+{
+    char t[32];
+    fmt_time(t, sizeof t, s->t_end);
+    fprintf(r->out[F_NODE_SERIES].fp, "%s,%s,%s,%u,%u,%u,%u,%.3f\n", t, node_id(r, s->node),
+            edge_node_status_name(s->status), s->in_flight, s->busy, s->queued, s->warm,
+            s->memory_used_mb);
+    return ok(r, F_NODE_SERIES);
+}
+
+/* ---- summaries ---- */
+
+static double secs(edge_time t)
+{
+    return edge_time_to_s(t);
+}
+
+static cJSON *latency_obj(const edge_histogram *h)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "count", (double)h->count);
+    cJSON_AddNumberToObject(o, "mean", edge_histogram_mean(h) / 1e9);
+    cJSON_AddNumberToObject(o, "p50", secs(edge_histogram_quantile(h, 0.50)));
+    cJSON_AddNumberToObject(o, "p90", secs(edge_histogram_quantile(h, 0.90)));
+    cJSON_AddNumberToObject(o, "p95", secs(edge_histogram_quantile(h, 0.95)));
+    cJSON_AddNumberToObject(o, "p99", secs(edge_histogram_quantile(h, 0.99)));
+    cJSON_AddNumberToObject(o, "p999", secs(edge_histogram_quantile(h, 0.999)));
+    cJSON_AddNumberToObject(o, "max", h->count ? secs(h->max) : 0.0);
+    return o;
+}
+
+static double ratio(uint64_t a, uint64_t b)
+{
+    return b ? (double)a / (double)b : 0.0;
+}
+
+static cJSON *summary_json(const sim_report *r, const sim_world *w)
+{
+    const sim_scenario *sc = w->sc;
+    const edge_metrics *m = &w->metrics;
+    const edge_metric_counts *t = &m->total;
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "scenario", sc->name);
+    cJSON_AddNumberToObject(root, "seed", (double)sc->seed);
+    cJSON_AddStringToObject(root, "version", EDGESIM_VERSION);
+    cJSON_AddStringToObject(root, "scheduler", sc->policies.scheduler);
+    cJSON_AddNumberToObject(root, "duration_s", secs(sc->duration));
+    char fp[17];
+    sim_report_fingerprint(r, fp);
+    cJSON_AddStringToObject(root, "fingerprint", fp);
+
+    uint64_t ok_n = edge_metric_ok(t), failed = edge_metric_failed(t),
+             rejected = edge_metric_rejected(t), finished = edge_metric_total(t);
+    cJSON *tot = cJSON_AddObjectToObject(root, "totals");
+    cJSON_AddNumberToObject(tot, "arrivals", (double)w->arrivals);
+    cJSON_AddNumberToObject(tot, "ok", (double)ok_n);
+    cJSON_AddNumberToObject(tot, "failed", (double)failed);
+    cJSON_AddNumberToObject(tot, "rejected", (double)rejected);
+    cJSON_AddNumberToObject(tot, "in_flight_at_end", (double)w->in_system);
+    cJSON_AddNumberToObject(tot, "started", (double)t->started);
+    cJSON_AddNumberToObject(tot, "cold_starts", (double)t->cold_starts);
+
+    cJSON *rates = cJSON_AddObjectToObject(root, "rates");
+    cJSON_AddNumberToObject(rates, "throughput_per_s",
+                            sc->duration ? (double)ok_n / secs(sc->duration) : 0.0);
+    cJSON_AddNumberToObject(rates, "cold_start_rate", edge_metric_cold_rate(t));
+    cJSON_AddNumberToObject(rates, "success_rate", ratio(ok_n, finished));
+    cJSON_AddNumberToObject(rates, "failure_rate", ratio(failed, finished));
+    cJSON_AddNumberToObject(rates, "rejection_rate", ratio(rejected, finished));
+
+    cJSON_AddItemToObject(root, "latency_s", latency_obj(&t->latency));
+    cJSON *oc = cJSON_AddObjectToObject(root, "outcomes");
+    for (int k = 0; k < EDGE_REASON_COUNT; k++)
+        cJSON_AddNumberToObject(oc, edge_reason_name((edge_reason)k), (double)t->by_reason[k]);
+
+    cJSON *fns = cJSON_AddObjectToObject(root, "functions");
+    for (size_t f = 0; f < sc->nfunctions; f++) {
+        const edge_metric_counts *c = &m->per_function[f];
+        cJSON *o = cJSON_AddObjectToObject(fns, sc->functions[f].id);
+        cJSON_AddNumberToObject(o, "arrivals", (double)edge_metric_total(c));
+        cJSON_AddNumberToObject(o, "ok", (double)edge_metric_ok(c));
+        cJSON_AddNumberToObject(o, "failed", (double)edge_metric_failed(c));
+        cJSON_AddNumberToObject(o, "rejected", (double)edge_metric_rejected(c));
+        cJSON_AddNumberToObject(o, "cold_starts", (double)c->cold_starts);
+        cJSON_AddNumberToObject(o, "cold_start_rate", edge_metric_cold_rate(c));
+        cJSON_AddItemToObject(o, "latency_s", latency_obj(&c->latency));
+    }
+
+    double avail_sum = 0;
+    size_t nreg = 0;
+    uint64_t dmin = UINT64_MAX, dmax = 0;
+    cJSON *nodes = cJSON_AddObjectToObject(root, "nodes");
+    for (size_t i = 0; i < w->nnodes; i++) {
+        const wnode *n = &w->nodes[i];
+        const edge_metric_counts *c = &m->per_node[i];
+        cJSON *o = cJSON_AddObjectToObject(nodes, sc->nodes[i].id);
+        cJSON_AddStringToObject(o, "region", sc->regions[sc->nodes[i].region].name);
+        cJSON_AddNumberToObject(o, "deployments", (double)n->deployments);
+        cJSON_AddNumberToObject(o, "invocations", (double)c->started);
+        cJSON_AddNumberToObject(o, "ok", (double)edge_metric_ok(c));
+        cJSON_AddNumberToObject(o, "failed", (double)edge_metric_failed(c));
+        cJSON_AddNumberToObject(o, "cold_starts", (double)c->cold_starts);
+        cJSON_AddNumberToObject(o, "crashes", (double)n->crashes);
+        cJSON_AddItemToObject(o, "latency_s", latency_obj(&c->latency));
+        cJSON *ts = cJSON_AddObjectToObject(o, "time_in_status_s");
+        for (int s = 0; s < 5; s++)
+            cJSON_AddNumberToObject(ts, edge_node_status_name((edge_node_status)s),
+                                    secs(n->time_in_status[s]));
+        double avail = sc->duration ? (double)n->up_time / (double)sc->duration : 0.0;
+        cJSON_AddNumberToObject(o, "availability", avail);
+        avail_sum += avail;
+        nreg++;
+        if (n->deployments < dmin)
+            dmin = n->deployments;
+        if (n->deployments > dmax)
+            dmax = n->deployments;
+    }
+
+    cJSON *h = cJSON_AddObjectToObject(root, "health");
+    cJSON_AddNumberToObject(h, "transitions", (double)w->transitions);
+    cJSON_AddNumberToObject(h, "detections", (double)w->detections);
+    cJSON *dl = cJSON_AddObjectToObject(h, "detection_latency_s");
+    cJSON_AddNumberToObject(dl, "count", (double)w->detections);
+    cJSON_AddNumberToObject(dl, "mean",
+                            w->detections ? secs(w->detection_sum) / (double)w->detections : 0.0);
+    cJSON_AddNumberToObject(dl, "max", secs(w->detection_max));
+    cJSON_AddNumberToObject(h, "false_suspicions", (double)w->false_suspicions);
+    uint64_t undetected = 0;
+    for (size_t i = 0; i < w->nnodes; i++)
+        undetected += w->nodes[i].crash_pending_detection;
+    cJSON_AddNumberToObject(h, "undetected_crashes", (double)undetected);
+    cJSON_AddNumberToObject(h, "availability", nreg ? avail_sum / (double)nreg : 0.0);
+
+    cJSON *pl = cJSON_AddObjectToObject(root, "placement");
+    cJSON_AddNumberToObject(pl, "deployments", (double)w->deployments);
+    cJSON *dpn = cJSON_AddObjectToObject(pl, "deployments_per_node");
+    cJSON_AddNumberToObject(dpn, "min", nreg ? (double)dmin : 0.0);
+    cJSON_AddNumberToObject(dpn, "mean", nreg ? (double)w->deployments / (double)nreg : 0.0);
+    cJSON_AddNumberToObject(dpn, "max", (double)dmax);
+
+    /* Little's law: L (time average in system) against lambda * W. */
+    double T = secs(sc->duration);
+    double L = T > 0 ? w->in_system_integral / 1e9 / T : 0.0;
+    double lambda = T > 0 ? (double)w->departures / T : 0.0;
+    double W = w->departures ? w->time_in_system_sum / 1e9 / (double)w->departures : 0.0;
+    cJSON *ll = cJSON_AddObjectToObject(root, "littles_law");
+    cJSON_AddNumberToObject(ll, "mean_in_system", L);
+    cJSON_AddNumberToObject(ll, "arrival_rate_per_s", lambda);
+    cJSON_AddNumberToObject(ll, "mean_time_in_system_s", W);
+    cJSON_AddNumberToObject(ll, "relative_error", L > 0 ? (L - lambda * W) / L : 0.0);
+    return root;
+}
+
+static int write_json(const char *dir, const char *name, cJSON *o, char *err, size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char *text = cJSON_Print(o);
+    if (!text) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    size_t n = strlen(text);
+    char *withnl = malloc(n + 2);
+    int rc = -1;
+    if (withnl) {
+        memcpy(withnl, text, n);
+        withnl[n] = '\n';
+        withnl[n + 1] = '\0';
+        rc = sim_write_file_atomic(path, withnl);
+    }
+    if (rc != 0)
+        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+    free(withnl);
+    cJSON_free(text);
+    return rc;
+}
+
+static int write_nodes_csv(const sim_report *r, const sim_world *w, char *err, size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/nodes.csv", r->dir);
+    sim_outfile o;
+    if (sim_outfile_open(&o, path) != 0)
+        goto fail;
+    fputs("node,region,cores,memory_mb,deployments,invocations,ok,failed,cold_starts,"
+          "latency_p50_s,latency_p99_s,online_s,offline_s,degraded_s,syncing_s,"
+          "maintenance_s,crashes\n",
+          o.fp);
+    for (size_t i = 0; i < w->nnodes; i++) {
+        const sim_node_spec *s = &w->sc->nodes[i];
+        const wnode *n = &w->nodes[i];
+        const edge_metric_counts *c = &w->metrics.per_node[i];
+        char p50[32], p99[32], st[5][32];
+        fmt_seconds_of(p50, sizeof p50, &c->latency, 0.5, 1);
+        fmt_seconds_of(p99, sizeof p99, &c->latency, 0.99, 1);
+        for (int k = 0; k < 5; k++)
+            fmt_time(st[k], sizeof st[k], n->time_in_status[k]);
+        fprintf(o.fp,
+                "%s,%s,%u,%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+                ",%s,%s,%s,%s,%s,%s,%s,%u\n",
+                s->id, w->sc->regions[s->region].name, s->cores, s->memory_mb, n->deployments,
+                c->started, edge_metric_ok(c), edge_metric_failed(c), c->cold_starts, p50, p99,
+                st[EDGE_NODE_ONLINE], st[EDGE_NODE_OFFLINE], st[EDGE_NODE_DEGRADED],
+                st[EDGE_NODE_SYNCING], st[EDGE_NODE_MAINTENANCE], n->crashes);
+    }
+    if (sim_outfile_commit(&o) == 0)
+        return 0;
+fail:
+    snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+    return -1;
+}
+
+static int write_functions_csv(const sim_report *r, const sim_world *w, char *err, size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/functions.csv", r->dir);
+    sim_outfile o;
+    if (sim_outfile_open(&o, path) != 0)
+        goto fail;
+    fputs("function,memory_mb,arrivals,ok,failed,rejected,cold_starts,cold_start_rate,"
+          "latency_mean_s,latency_p50_s,latency_p99_s,latency_max_s\n",
+          o.fp);
+    for (size_t f = 0; f < w->sc->nfunctions; f++) {
+        const edge_metric_counts *c = &w->metrics.per_function[f];
+        char mean[32], p50[32], p99[32], mx[32];
+        fmt_seconds_of(p50, sizeof p50, &c->latency, 0.5, 1);
+        fmt_seconds_of(p99, sizeof p99, &c->latency, 0.99, 1);
+        fmt_seconds_of(mx, sizeof mx, &c->latency, 1.0, 1);
+        if (c->latency.count)
+            fmt_time(mean, sizeof mean, (edge_time)llround(edge_histogram_mean(&c->latency)));
+        else
+            mean[0] = '\0';
+        fprintf(o.fp, "%s,%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+                      ",%.6f,%s,%s,%s,%s\n",
+                w->sc->functions[f].id, w->sc->functions[f].memory_mb, edge_metric_total(c),
+                edge_metric_ok(c), edge_metric_failed(c), edge_metric_rejected(c), c->cold_starts,
+                edge_metric_cold_rate(c), mean, p50, p99, mx);
+    }
+    if (sim_outfile_commit(&o) == 0)
+        return 0;
+fail:
+    snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+    return -1;
+}
+
+int sim_report_finish(sim_report *r, const sim_world *w, const sim_run_stats *stats, char *err,
+                      size_t errlen)
+{
+    for (int f = 0; f < F_COUNT; f++) {
+        if (!r->open[f])
+            continue;
+        r->open[f] = 0;
+        if (sim_outfile_commit(&r->out[f]) != 0) {
+            snprintf(err, errlen, "%s/%s: cannot write: %s", r->dir, file_names[f],
+                     strerror(errno));
+            return -1;
+        }
+    }
+    if (write_nodes_csv(r, w, err, errlen) != 0 || write_functions_csv(r, w, err, errlen) != 0)
+        return -1;
+    cJSON *sum = summary_json(r, w);
+    int rc = sum ? write_json(r->dir, "summary.json", sum, err, errlen) : -1;
+    cJSON_Delete(sum);
+    if (rc != 0)
+        return -1;
+    cJSON *run = cJSON_CreateObject();
+    cJSON_AddNumberToObject(run, "wall_seconds", stats->wall_seconds);
+    cJSON_AddNumberToObject(run, "events", (double)stats->events);
+    cJSON_AddNumberToObject(run, "events_per_second",
+                            stats->wall_seconds > 0 ? (double)stats->events / stats->wall_seconds
+                                                    : 0.0);
+    cJSON_AddNumberToObject(run, "invocations", (double)stats->invocations);
+    cJSON_AddNumberToObject(run, "invocations_per_second",
+                            stats->wall_seconds > 0
+                                ? (double)stats->invocations / stats->wall_seconds
+                                : 0.0);
+    cJSON_AddNumberToObject(run, "peak_rss_kb", (double)stats->peak_rss_kb);
+    char host[256] = "";
+    gethostname(host, sizeof host - 1);
+    cJSON_AddStringToObject(run, "host", host);
+    rc = write_json(r->dir, "run.json", run, err, errlen);
+    cJSON_Delete(run);
+    return rc;
+}

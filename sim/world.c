@@ -1,0 +1,939 @@
+/*
+ * world.c — binds a scenario's events to the core objects.
+ *
+ * Layout: per node a wnode (slots, FIFO queue, truth about crashes and
+ * faults, accounting), per invocation in flight a winv from a free-list pool
+ * (ids are pool indices, carried in event payloads), per workload an
+ * arrival process. Handlers are small; each names the rule of
+ * docs/semantics.md it implements.
+ */
+#include "world.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cluster.h"
+#include "engine.h"
+#include "health_monitor.h"
+#include "metrics.h"
+#include "outfile.h"
+#include "report.h"
+#include "rng.h"
+#include "dist.h"
+#include "runtime.h"
+#include "scheduler.h"
+#include "workload.h"
+#include "world_internal.h"
+
+/* ------------------------------------------------------------------ */
+/* small helpers                                                       */
+
+static void *xrealloc_array(void *p, size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    return realloc(p, n * size ? n * size : 1);
+}
+
+static void fail_run(sim_world *w, edge_err rc)
+{
+    if (!w->failed) {
+        w->failed = rc ? rc : EDGE_NOMEM;
+    }
+    sim_engine_fail(w->eng, w->failed);
+}
+
+static void schedule(sim_world *w, edge_time at, sim_handler fn, uint64_t id, uint32_t a,
+                     uint32_t b, sim_handle *out)
+{
+    sim_payload p;
+    p.id = id;
+    p.a = a;
+    p.b = b;
+    edge_err rc = sim_engine_schedule(w->eng, at, fn, w, &p, out);
+    if (rc)
+        fail_run(w, rc);
+}
+
+/* ------------------------------------------------------------------ */
+/* accounting                                                          */
+
+/* Integrals over time: busy slots per node (for the CPU % a heartbeat
+ * reports), invocations in the system (Little's law), status durations. */
+static void node_account(sim_world *w, wnode *n)
+{
+    edge_time now = sim_engine_now(w->eng);
+    n->busy_integral += (double)n->busy * (double)(now - n->busy_since);
+    n->busy_since = now;
+}
+
+static void system_account(sim_world *w)
+{
+    edge_time now = sim_engine_now(w->eng);
+    w->in_system_integral += (double)w->in_system * (double)(now - w->in_system_since);
+    w->in_system_since = now;
+}
+
+static void set_in_system(sim_world *w, int delta)
+{
+    system_account(w);
+    w->in_system = (uint64_t)((int64_t)w->in_system + delta);
+}
+
+static void status_account(sim_world *w, wnode *n)
+{
+    edge_time now = sim_engine_now(w->eng);
+    n->time_in_status[n->status] += now - n->status_since;
+    n->status_since = now;
+}
+
+static void up_account(sim_world *w, wnode *n)
+{
+    edge_time now = sim_engine_now(w->eng);
+    if (n->up && n->registered)
+        n->up_time += now - n->up_since;
+    n->up_since = now;
+}
+
+static void publish_load(sim_world *w, size_t node)
+{
+    wnode *n = &w->nodes[node];
+    edge_scheduler_set_load(w->sched, node, n->busy + n->qlen);
+}
+
+/* ------------------------------------------------------------------ */
+/* health                                                              */
+
+static int node_usable(const wnode *n)
+{
+    return n->registered && (n->status == EDGE_NODE_ONLINE || n->status == EDGE_NODE_DEGRADED);
+}
+
+static void record_transition(sim_world *w, size_t node, edge_node_status to, const char *reason)
+{
+    wnode *n = &w->nodes[node];
+    if (n->status == to)
+        return;
+    edge_time now = sim_engine_now(w->eng);
+    status_account(w, n);
+    sim_health_row row = {now, (uint32_t)node, n->status, to, reason};
+    if (sim_report_health(w->report, &row) != 0)
+        fail_run(w, EDGE_NOMEM);
+    w->transitions++;
+    if (to == EDGE_NODE_OFFLINE) {
+        if (!n->up && n->crash_pending_detection) {
+            w->detections++;
+            edge_time lat = now - n->crashed_at;
+            w->detection_sum += lat;
+            if (lat > w->detection_max)
+                w->detection_max = lat;
+            n->crash_pending_detection = 0;
+        } else if (n->up) {
+            w->false_suspicions++;
+        }
+    }
+    n->status = to;
+    wcore_set_status(w, node, to);
+    edge_scheduler_set_usable(w->sched, node, node_usable(n));
+}
+
+static void ev_health_check(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    (void)ev;
+    edge_time now = sim_engine_now(e);
+    for (size_t i = 0; i < w->nnodes; i++) {
+        wnode *n = &w->nodes[i];
+        if (!n->registered)
+            continue;
+        edge_health_input in = {
+            .status = n->status,
+            .last_heartbeat = wcore_last_heartbeat(w, i),
+            .window = w->sc->policies.health_window,
+            .overloaded = n->reported_overloaded,
+            .degraded = n->degrade_factor > 1.0,
+            .maintenance = n->maintenance > 0,
+            .synced = 1,
+        };
+        edge_health_verdict v = edge_health_check(&in, now);
+        if (v.reason)
+            record_transition(w, i, v.status, v.reason);
+    }
+    edge_time next = now + w->sc->policies.check_interval;
+    if (next <= w->sc->duration)
+        schedule(w, next, ev_health_check, 0, 0, 0, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* heartbeats                                                          */
+
+static void ev_heartbeat(sim_engine *e, void *ctx, const sim_event *ev);
+
+static void ev_heartbeat_deliver(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    size_t node = ev->payload.a;
+    wnode *n = &w->nodes[node];
+    if (!n->registered)
+        return;
+    double cpu = (double)ev->payload.b / 1000.0; /* per mille, carried inline */
+    wcore_heartbeat(w, node, sim_engine_now(e), cpu);
+    n->reported_overloaded = wcore_overloaded(w, node);
+}
+
+static void ev_heartbeat(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    size_t node = ev->payload.a;
+    wnode *n = &w->nodes[node];
+    if (ev->payload.id != n->hb_epoch)
+        return; /* a timer from before a crash or deregistration */
+    edge_time now = sim_engine_now(e);
+    const sim_node_spec *spec = &w->sc->nodes[node];
+    node_account(w, n);
+    double span = (double)(now - n->hb_last_at);
+    double cpu = span > 0 && spec->cores
+                     ? 100.0 * (n->busy_integral - n->hb_busy_at) / (span * spec->cores)
+                     : 100.0 * n->busy / (spec->cores ? spec->cores : 1);
+    n->hb_last_at = now;
+    n->hb_busy_at = n->busy_integral;
+    uint32_t permille = (uint32_t)llround(cpu * 1000.0);
+    if (n->hb_loss == 0) {
+        if (n->hb_delay > 0)
+            schedule(w, now + n->hb_delay, ev_heartbeat_deliver, 0, (uint32_t)node, permille, NULL);
+        else {
+            sim_event d = {now, {.id = 0, .a = (uint32_t)node, .b = permille}};
+            ev_heartbeat_deliver(e, ctx, &d);
+        }
+    }
+    edge_time next = now + spec->heartbeat_interval;
+    if (next <= w->sc->duration)
+        schedule(w, next, ev_heartbeat, n->hb_epoch, (uint32_t)node, 0, NULL);
+}
+
+static void start_heartbeats(sim_world *w, size_t node)
+{
+    wnode *n = &w->nodes[node];
+    n->hb_epoch++;
+    n->hb_last_at = sim_engine_now(w->eng);
+    node_account(w, n);
+    n->hb_busy_at = n->busy_integral;
+    schedule(w, sim_engine_now(w->eng), ev_heartbeat, n->hb_epoch, (uint32_t)node, 0, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* invocations                                                         */
+
+static uint32_t inv_alloc(sim_world *w)
+{
+    if (w->inv_free == UINT32_MAX) {
+        size_t cap = w->inv_cap ? w->inv_cap * 2 : 1024;
+        winv *p = xrealloc_array(w->invs, cap, sizeof *p);
+        if (!p)
+            return UINT32_MAX;
+        w->invs = p;
+        for (size_t i = cap; i-- > w->inv_cap;) {
+            p[i].next_free = w->inv_free;
+            p[i].live = 0;
+            w->inv_free = (uint32_t)i;
+        }
+        w->inv_cap = cap;
+    }
+    uint32_t id = w->inv_free;
+    w->inv_free = w->invs[id].next_free;
+    winv *v = &w->invs[id];
+    memset(v, 0, sizeof *v);
+    v->live = 1;
+    v->seq = w->inv_seq++;
+    return id;
+}
+
+static void inv_release(sim_world *w, uint32_t id)
+{
+    w->invs[id].live = 0;
+    w->invs[id].next_free = w->inv_free;
+    w->inv_free = id;
+}
+
+static void route(sim_world *w, uint32_t id);
+
+/* The final outcome of an invocation: metrics, series, optional row. */
+static void finish_invocation(sim_world *w, uint32_t id, edge_reason reason)
+{
+    winv *v = &w->invs[id];
+    edge_time now = sim_engine_now(w->eng);
+    edge_time net = v->node == WNODE_NONE
+                        ? 0
+                        : sim_scenario_latency(w->sc, v->region, v->node);
+    edge_time latency = net + (now - v->arrival);
+    size_t node = v->node == WNODE_NONE || edge_reason_is_rejection(reason) ? EDGE_METRICS_NO_NODE
+                                                                             : v->node;
+    if (reason == EDGE_REASON_NO_ELIGIBLE_NODE)
+        node = EDGE_METRICS_NO_NODE;
+    if (edge_metrics_record(&w->metrics, v->fn, node, reason, latency, v->cold) != EDGE_OK)
+        fail_run(w, EDGE_NOMEM);
+    sim_report_outcome(w->report, v->fn, reason, latency, v->cold, now);
+    w->time_in_system_sum += (double)(now - v->arrival);
+    w->departures++;
+    if (w->opt.write_invocations) {
+        sim_invocation_row row = {v->seq, v->fn, v->region, v->node, v->arrival, v->started,
+                                  now, latency, v->cold, reason, v->attempts};
+        if (sim_report_invocation(w->report, &row) != 0)
+            fail_run(w, EDGE_NOMEM);
+    }
+    set_in_system(w, -1);
+    inv_release(w, id);
+}
+
+/* A failure that a retry may turn into another attempt elsewhere. */
+static void fail_or_retry(sim_world *w, uint32_t id, edge_reason reason)
+{
+    winv *v = &w->invs[id];
+    if (reason == EDGE_REASON_NODE_CRASH && v->attempts <= w->sc->policies.retries &&
+        v->attempts < WINV_MAX_TRIED) {
+        route(w, id);
+        return;
+    }
+    finish_invocation(w, id, reason);
+}
+
+static void ev_done(sim_engine *e, void *ctx, const sim_event *ev);
+
+/* Starts invocation id on its node if a slot and an instance can be had.
+ * Returns 1 when started, 0 when it must wait (no memory, instance limit). */
+static int try_start(sim_world *w, uint32_t id)
+{
+    winv *v = &w->invs[id];
+    size_t node = v->node;
+    wnode *n = &w->nodes[node];
+    int cold = 0;
+    if (wcore_start(w, node, v->fn, &cold, &v->rt) != 0)
+        return 0;
+    edge_time now = sim_engine_now(w->eng);
+    node_account(w, n);
+    n->busy++;
+    v->cold = cold;
+    v->started = now;
+    v->running = 1;
+    const sim_function_spec *f = &w->sc->functions[v->fn];
+    edge_time init = cold ? sim_dist_sample_time(f->cold_start, w->fn_rng[v->fn].cold) : 0;
+    edge_time exec = sim_dist_sample_time(f->exec, w->fn_rng[v->fn].exec);
+    if (n->degrade_factor > 1.0)
+        exec = (edge_time)llround((double)exec * n->degrade_factor);
+    v->timed_out = exec > f->timeout;
+    if (v->timed_out)
+        exec = f->timeout;
+    schedule(w, now + init + exec, ev_done, id, (uint32_t)node, n->epoch, &v->done);
+    return 1;
+}
+
+/* Starts queued invocations while slots and memory allow (FIFO). */
+static void drain_queue(sim_world *w, size_t node)
+{
+    wnode *n = &w->nodes[node];
+    const sim_node_spec *spec = &w->sc->nodes[node];
+    while (n->qlen > 0 && n->busy < spec->cores && n->up) {
+        uint32_t id = n->queue[n->qhead];
+        if (!try_start(w, id))
+            break; /* the head waits for memory: FIFO, no overtaking */
+        n->qhead = (n->qhead + 1) % n->qcap;
+        n->qlen--;
+    }
+    publish_load(w, node);
+}
+
+static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    (void)e;
+    uint32_t id = (uint32_t)ev->payload.id;
+    winv *v = &w->invs[id];
+    size_t node = v->node;
+    wnode *n = &w->nodes[node];
+    node_account(w, n);
+    n->busy--;
+    v->running = 0;
+    int ok = !v->timed_out;
+    wcore_finish(w, node, v->fn, v->rt, ok);
+    n->invocations++;
+    finish_invocation(w, id, ok ? EDGE_REASON_OK : EDGE_REASON_TIMEOUT);
+    drain_queue(w, node);
+    wcore_arm_expiry(w, node);
+}
+
+/* Hands invocation id to node: start, queue or reject (semantics: "On a node"). */
+static void deliver(sim_world *w, uint32_t id, size_t node)
+{
+    winv *v = &w->invs[id];
+    wnode *n = &w->nodes[node];
+    v->node = (uint32_t)node;
+    v->tried[v->attempts++] = (uint32_t)node;
+    if (!n->up) {
+        fail_or_retry(w, id, EDGE_REASON_NODE_CRASH);
+        return;
+    }
+    const sim_node_spec *spec = &w->sc->nodes[node];
+    if (n->qlen == 0 && n->busy < spec->cores && try_start(w, id)) {
+        publish_load(w, node);
+        return;
+    }
+    if (n->qlen >= spec->queue_limit) {
+        finish_invocation(w, id, EDGE_REASON_QUEUE_FULL);
+        return;
+    }
+    n->queue[(n->qhead + n->qlen) % n->qcap] = id;
+    n->qlen++;
+    publish_load(w, node);
+}
+
+static uint64_t sched_rand(void *ctx)
+{
+    return sim_rng_u64(ctx);
+}
+
+static void route(sim_world *w, uint32_t id)
+{
+    winv *v = &w->invs[id];
+    size_t tried[WINV_MAX_TRIED];
+    for (uint32_t i = 0; i < v->attempts; i++)
+        tried[i] = v->tried[i];
+    edge_rand r = {sched_rand, &w->sched_rng};
+    size_t node = edge_scheduler_pick(w->sched, v->fn, tried, v->attempts, &r);
+    sim_report_decision(w->report, v->fn, node);
+    if (node == EDGE_SCHED_NONE) {
+        finish_invocation(w, id, v->attempts ? EDGE_REASON_NODE_CRASH
+                                             : EDGE_REASON_NO_ELIGIBLE_NODE);
+        return;
+    }
+    deliver(w, id, node);
+}
+
+static void new_invocation(sim_world *w, size_t fn, size_t region)
+{
+    uint32_t id = inv_alloc(w);
+    if (id == UINT32_MAX) {
+        fail_run(w, EDGE_NOMEM);
+        return;
+    }
+    winv *v = &w->invs[id];
+    v->fn = (uint32_t)fn;
+    v->region = (uint32_t)region;
+    v->node = WNODE_NONE;
+    v->arrival = sim_engine_now(w->eng);
+    w->arrivals++;
+    set_in_system(w, +1);
+    sim_report_arrival(w->report, fn);
+    route(w, id);
+}
+
+static void ev_arrival(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    size_t k = ev->payload.a;
+    sim_arrivals *a = &w->arrivals_of[k];
+    if (ev->payload.id != w->arrival_epoch[k])
+        return; /* superseded by a rate change */
+    edge_time next = sim_arrivals_advance(a);
+    if (next != EDGE_TIME_MAX && next <= w->sc->duration)
+        schedule(w, next, ev_arrival, w->arrival_epoch[k], (uint32_t)k, 0, NULL);
+    (void)e;
+    new_invocation(w, a->spec->function, a->spec->region);
+}
+
+/* ------------------------------------------------------------------ */
+/* crash and recovery                                                  */
+
+static void crash_node(sim_world *w, size_t node)
+{
+    wnode *n = &w->nodes[node];
+    if (!n->up)
+        return;
+    up_account(w, n);
+    node_account(w, n);
+    n->up = 0;
+    n->crashes++;
+    n->crashed_at = sim_engine_now(w->eng);
+    n->crash_pending_detection = n->registered && n->status != EDGE_NODE_OFFLINE;
+    n->hb_epoch++; /* stops the heartbeat timer */
+    n->epoch++;
+    /* Everything running fails now; queued ones too (semantics: crash). */
+    for (size_t i = 0; i < w->inv_cap; i++) {
+        winv *v = &w->invs[i];
+        if (v->live && v->running && v->node == node) {
+            sim_engine_cancel(w->eng, v->done);
+            v->running = 0;
+            n->busy--;
+            fail_or_retry(w, (uint32_t)i, EDGE_REASON_NODE_CRASH);
+        }
+    }
+    while (n->qlen > 0) {
+        uint32_t id = n->queue[n->qhead];
+        n->qhead = (n->qhead + 1) % n->qcap;
+        n->qlen--;
+        fail_or_retry(w, id, EDGE_REASON_NODE_CRASH);
+    }
+    n->busy = 0;
+    wcore_crash(w, node);
+    publish_load(w, node);
+}
+
+static void recover_node(sim_world *w, size_t node)
+{
+    wnode *n = &w->nodes[node];
+    if (n->up)
+        return;
+    up_account(w, n);
+    n->up = 1;
+    n->crash_pending_detection = 0;
+    if (n->registered)
+        start_heartbeats(w, node);
+}
+
+/* ------------------------------------------------------------------ */
+/* faults                                                              */
+
+static void apply_spike(sim_world *w, size_t fn, double factor, int begin)
+{
+    edge_time now = sim_engine_now(w->eng);
+    for (size_t k = 0; k < w->narrivals; k++) {
+        sim_arrivals *a = &w->arrivals_of[k];
+        if (fn != SIM_ALL && a->spec->function != fn)
+            continue;
+        w->spike_factor[k] = begin ? w->spike_factor[k] * factor : w->spike_factor[k] / factor;
+        edge_time before = a->next;
+        edge_time next = sim_arrivals_set_factor(a, w->spike_factor[k], now);
+        if (next != before) {
+            w->arrival_epoch[k]++;
+            if (next != EDGE_TIME_MAX && next <= w->sc->duration)
+                schedule(w, next, ev_arrival, w->arrival_epoch[k], (uint32_t)k, 0, NULL);
+        }
+    }
+}
+
+static void ev_burst_one(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    (void)e;
+    new_invocation(ctx, ev->payload.a, ev->payload.b);
+}
+
+static void ev_random_failure(sim_engine *e, void *ctx, const sim_event *ev);
+
+static void schedule_random_failure(sim_world *w, size_t fault, size_t node, int crash_next)
+{
+    const sim_fault_spec *f = &w->sc->faults[fault];
+    sim_rng *r = &w->nodes[node].fail_rng;
+    edge_time d = sim_dist_sample_time(crash_next ? f->ttf : f->ttr, r);
+    edge_time at = sim_engine_now(w->eng) + (d > 0 ? d : 1);
+    if (at <= w->sc->duration)
+        schedule(w, at, ev_random_failure, ((uint64_t)fault << 1) | (uint64_t)crash_next,
+                 (uint32_t)node, 0, NULL);
+}
+
+static void ev_random_failure(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    (void)e;
+    size_t fault = (size_t)(ev->payload.id >> 1), node = ev->payload.a;
+    int crash = (int)(ev->payload.id & 1);
+    if (crash)
+        crash_node(w, node);
+    else
+        recover_node(w, node);
+    schedule_random_failure(w, fault, node, !crash);
+}
+
+static void deploy_one(sim_world *w, size_t fn, size_t node, const char *strategy)
+{
+    edge_err rc = wcore_deploy_to(w, fn, node);
+    sim_placement_row row = {sim_engine_now(w->eng), (uint32_t)fn, (uint32_t)node, strategy, rc};
+    if (sim_report_placement(w->report, &row) != 0)
+        fail_run(w, EDGE_NOMEM);
+    if (rc == EDGE_OK) {
+        edge_scheduler_set_deployed(w->sched, fn, node, 1);
+        w->nodes[node].deployments++;
+        w->deployments++;
+    }
+}
+
+static void ev_fault_end(sim_engine *e, void *ctx, const sim_event *ev);
+
+static void ev_fault(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    size_t k = ev->payload.a;
+    const sim_fault_spec *f = &w->sc->faults[k];
+    edge_time now = sim_engine_now(e);
+    wnode *n = f->node < w->nnodes ? &w->nodes[f->node] : NULL;
+    int windowed = 0;
+    sim_report_fault(w->report, k, 1, now);
+    switch (f->kind) {
+    case SIM_FAULT_CRASH:
+        crash_node(w, f->node);
+        windowed = f->duration > 0;
+        break;
+    case SIM_FAULT_RECOVER:
+        recover_node(w, f->node);
+        break;
+    case SIM_FAULT_HEARTBEAT_DELAY:
+        n->hb_delay = f->delay;
+        windowed = 1;
+        break;
+    case SIM_FAULT_HEARTBEAT_LOSS:
+        n->hb_loss++;
+        windowed = 1;
+        break;
+    case SIM_FAULT_DEGRADE:
+        n->degrade_factor *= f->factor;
+        windowed = 1;
+        break;
+    case SIM_FAULT_MAINTENANCE:
+        n->maintenance++;
+        record_transition(w, f->node, EDGE_NODE_MAINTENANCE, "maintenance");
+        windowed = 1;
+        break;
+    case SIM_FAULT_DRAIN:
+        wcore_drain(w, f->node);
+        break;
+    case SIM_FAULT_REGISTER:
+        if (!n->registered && wcore_register(w, f->node) == EDGE_OK) {
+            up_account(w, n);
+            n->registered = 1;
+            n->status_since = now;
+            n->status = EDGE_NODE_ONLINE;
+            edge_scheduler_set_usable(w->sched, f->node, node_usable(n));
+            if (n->up)
+                start_heartbeats(w, f->node);
+        }
+        break;
+    case SIM_FAULT_DEREGISTER:
+        if (n->registered && wcore_deregister(w, f->node) == EDGE_OK) {
+            up_account(w, n);
+            status_account(w, n);
+            n->registered = 0;
+            n->hb_epoch++;
+            for (size_t fn = 0; fn < w->sc->nfunctions; fn++)
+                edge_scheduler_set_deployed(w->sched, fn, f->node, 0);
+            edge_scheduler_set_usable(w->sched, f->node, 0);
+        }
+        break;
+    case SIM_FAULT_DEPLOY:
+        deploy_one(w, f->function, f->node, "fault");
+        break;
+    case SIM_FAULT_UNDEPLOY:
+        if (wcore_undeploy(w, f->function, f->node) == EDGE_OK)
+            edge_scheduler_set_deployed(w->sched, f->function, f->node, 0);
+        break;
+    case SIM_FAULT_LOAD_SPIKE:
+        apply_spike(w, f->function, f->factor, 1);
+        windowed = 1;
+        break;
+    case SIM_FAULT_BURST: {
+        for (uint32_t i = 0; i < f->count; i++) {
+            edge_time at = now + (f->count > 1 && f->duration > 0
+                                      ? (edge_time)((double)f->duration * i / f->count)
+                                      : 0);
+            if (at <= w->sc->duration)
+                schedule(w, at, ev_burst_one, 0, (uint32_t)f->function, (uint32_t)f->region, NULL);
+        }
+        break;
+    }
+    case SIM_FAULT_RANDOM_FAILURES:
+        for (size_t i = 0; i < f->nnodes; i++)
+            schedule_random_failure(w, k, f->nodes[i], 1);
+        break;
+    }
+    if (windowed && f->duration > 0 && now + f->duration <= w->sc->duration)
+        schedule(w, now + f->duration, ev_fault_end, 0, (uint32_t)k, 0, NULL);
+}
+
+static void ev_fault_end(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    size_t k = ev->payload.a;
+    const sim_fault_spec *f = &w->sc->faults[k];
+    wnode *n = f->node < w->nnodes ? &w->nodes[f->node] : NULL;
+    sim_report_fault(w->report, k, 0, sim_engine_now(e));
+    switch (f->kind) {
+    case SIM_FAULT_CRASH:
+        recover_node(w, f->node);
+        break;
+    case SIM_FAULT_HEARTBEAT_DELAY:
+        n->hb_delay = 0;
+        break;
+    case SIM_FAULT_HEARTBEAT_LOSS:
+        n->hb_loss--;
+        break;
+    case SIM_FAULT_DEGRADE:
+        n->degrade_factor /= f->factor;
+        if (fabs(n->degrade_factor - 1.0) < 1e-9)
+            n->degrade_factor = 1.0;
+        break;
+    case SIM_FAULT_MAINTENANCE:
+        n->maintenance--;
+        break; /* the next health check ends MAINTENANCE */
+    case SIM_FAULT_LOAD_SPIKE:
+        apply_spike(w, f->function, f->factor, 0);
+        break;
+    default:
+        break;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* sampling                                                            */
+
+static void ev_sample(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    (void)ev;
+    edge_time now = sim_engine_now(e);
+    sim_sample s = {0};
+    s.t_end = now;
+    for (size_t i = 0; i < w->nnodes; i++) {
+        wnode *n = &w->nodes[i];
+        s.busy += n->busy;
+        s.queued += n->qlen;
+        if (n->registered && n->status == EDGE_NODE_ONLINE)
+            s.healthy++;
+        if (n->registered && n->status == EDGE_NODE_OFFLINE)
+            s.offline++;
+        sim_node_sample ns = {now, (uint32_t)i, n->registered ? n->status : EDGE_NODE_OFFLINE,
+                              n->busy + n->qlen, n->busy, n->qlen,
+                              wcore_warm_instances(w, i), wcore_memory_used(w, i)};
+        if (sim_report_node_sample(w->report, &ns) != 0)
+            fail_run(w, EDGE_NOMEM);
+    }
+    s.in_flight = w->in_system;
+    if (sim_report_sample(w->report, &s) != 0)
+        fail_run(w, EDGE_NOMEM);
+    edge_time next = now + w->sc->sample_interval;
+    if (next > w->sc->duration && now < w->sc->duration)
+        next = w->sc->duration;
+    if (next <= w->sc->duration && next > now)
+        schedule(w, next, ev_sample, 0, 0, 0, NULL);
+    if (w->opt.progress)
+        sim_world_progress(w, now);
+}
+
+/* ------------------------------------------------------------------ */
+/* set-up                                                              */
+
+static int setup(sim_world *w, char *err, size_t errlen)
+{
+    const sim_scenario *sc = w->sc;
+    w->eng = sim_engine_create(4096);
+    edge_err rc;
+    w->sched = edge_scheduler_create(sc->policies.scheduler, sc->nfunctions, sc->nnodes, &rc);
+    if (!w->eng || !w->sched) {
+        snprintf(err, errlen, "cannot create the %s: %s", w->eng ? "scheduler" : "engine",
+                 w->eng ? edge_strerror(rc) : "out of memory");
+        return -1;
+    }
+    if (edge_metrics_init(&w->metrics, sc->nfunctions, sc->nnodes) != EDGE_OK)
+        goto nomem;
+    sim_rng_derive(&w->sched_rng, sc->seed, "scheduler", 0);
+
+    w->nnodes = sc->nnodes;
+    w->nodes = calloc(sc->nnodes ? sc->nnodes : 1, sizeof *w->nodes);
+    w->fn_rng = calloc(sc->nfunctions ? sc->nfunctions : 1, sizeof *w->fn_rng);
+    w->narrivals = sc->nworkloads;
+    w->arrivals_of = calloc(sc->nworkloads ? sc->nworkloads : 1, sizeof *w->arrivals_of);
+    w->arrival_epoch = calloc(sc->nworkloads ? sc->nworkloads : 1, sizeof *w->arrival_epoch);
+    w->spike_factor = calloc(sc->nworkloads ? sc->nworkloads : 1, sizeof *w->spike_factor);
+    if (!w->nodes || !w->fn_rng || !w->arrivals_of || !w->arrival_epoch || !w->spike_factor)
+        goto nomem;
+    for (size_t f = 0; f < sc->nfunctions; f++) {
+        sim_rng_derive(&w->fn_rng[f].exec, sc->seed, "exec_time", f);
+        sim_rng_derive(&w->fn_rng[f].cold, sc->seed, "cold_start", f);
+    }
+    if (wcore_create(w, err, errlen) != 0)
+        return -1;
+
+    for (size_t i = 0; i < sc->nnodes; i++) {
+        wnode *n = &w->nodes[i];
+        const sim_node_spec *s = &sc->nodes[i];
+        n->qcap = s->queue_limit ? s->queue_limit : 1;
+        n->queue = malloc(n->qcap * sizeof *n->queue);
+        if (!n->queue)
+            goto nomem;
+        n->up = 1;
+        n->degrade_factor = 1.0;
+        n->status = EDGE_NODE_ONLINE;
+        sim_rng_derive(&n->fail_rng, sc->seed, "failures", i);
+        if (s->starts_registered) {
+            if (wcore_register(w, i) != EDGE_OK) {
+                snprintf(err, errlen, "cannot register node %s", s->id);
+                return -1;
+            }
+            n->registered = 1;
+        } else {
+            edge_scheduler_set_usable(w->sched, i, 0);
+        }
+    }
+
+    /* Deployments, in file order, through the cluster's calls. */
+    for (size_t d = 0; d < sc->ndeployments; d++) {
+        const sim_deployment_spec *ds = &sc->deployments[d];
+        switch (ds->kind) {
+        case SIM_DEPLOY_ALL:
+            for (size_t i = 0; i < sc->nnodes; i++)
+                if (w->nodes[i].registered && wcore_can_run(w, ds->function, i))
+                    deploy_one(w, ds->function, i, "all");
+            break;
+        case SIM_DEPLOY_NODES:
+            for (size_t i = 0; i < ds->nnodes; i++)
+                deploy_one(w, ds->function, ds->nodes[i], "nodes");
+            break;
+        case SIM_DEPLOY_LEAST_LOADED:
+            for (uint32_t r = 0; r < ds->replicas; r++) {
+                size_t node;
+                edge_err drc = wcore_deploy_least_loaded(w, ds->function, &node);
+                sim_placement_row row = {0, (uint32_t)ds->function,
+                                         drc == EDGE_OK ? (uint32_t)node : UINT32_MAX,
+                                         "least_loaded", drc};
+                if (sim_report_placement(w->report, &row) != 0)
+                    goto nomem;
+                if (drc == EDGE_OK) {
+                    edge_scheduler_set_deployed(w->sched, ds->function, node, 1);
+                    w->nodes[node].deployments++;
+                    w->deployments++;
+                }
+            }
+            break;
+        }
+    }
+    if (w->failed)
+        goto nomem;
+
+    /* Time 0, in the documented order: heartbeats, health ticks, samples,
+     * faults, arrivals. */
+    for (size_t i = 0; i < sc->nnodes; i++)
+        if (w->nodes[i].registered)
+            start_heartbeats(w, i);
+    if (sc->policies.check_interval > 0)
+        schedule(w, sc->policies.check_interval, ev_health_check, 0, 0, 0, NULL);
+    schedule(w, sc->sample_interval < sc->duration ? sc->sample_interval : sc->duration,
+             ev_sample, 0, 0, 0, NULL);
+    for (size_t k = 0; k < sc->nfaults; k++)
+        if (sc->faults[k].at <= sc->duration)
+            schedule(w, sc->faults[k].at, ev_fault, 0, (uint32_t)k, 0, NULL);
+    for (size_t k = 0; k < sc->nworkloads; k++) {
+        w->spike_factor[k] = 1.0;
+        if (sim_arrivals_init(&w->arrivals_of[k], &sc->workloads[k], sc->seed, k, sc->duration)) {
+            snprintf(err, errlen, "workload %zu cannot run", k);
+            return -1;
+        }
+        edge_time t = w->arrivals_of[k].next;
+        if (t != EDGE_TIME_MAX && t <= sc->duration)
+            schedule(w, t, ev_arrival, 0, (uint32_t)k, 0, NULL);
+    }
+    if (w->failed)
+        goto nomem;
+    return 0;
+nomem:
+    snprintf(err, errlen, "out of memory while building the world");
+    return -1;
+}
+
+sim_world *sim_world_create(const sim_scenario *sc, const sim_world_options *opt, char *err,
+                            size_t errlen)
+{
+    sim_world *w = calloc(1, sizeof *w);
+    if (!w) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    w->sc = sc;
+    w->opt = *opt;
+    w->inv_free = UINT32_MAX;
+    w->report = sim_report_open(sc, opt->outdir, opt->write_invocations, err, errlen);
+    if (!w->report || setup(w, err, errlen) != 0) {
+        sim_world_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+static long peak_rss_kb(void)
+{
+    struct rusage ru;
+    return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
+}
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void sim_world_progress(sim_world *w, edge_time now)
+{
+    double t = wall_now() - w->wall_start;
+    if (t - w->last_progress < 0.25 && now < w->sc->duration)
+        return;
+    w->last_progress = t;
+    double done = w->sc->duration ? (double)now / (double)w->sc->duration : 1.0;
+    sim_engine_stats st;
+    sim_engine_get_stats(w->eng, &st);
+    double eta = done > 0 ? t * (1.0 - done) / done : 0.0;
+    fprintf(stderr, "\r%s: %5.1f%% of %.0fs simulated, %.2fM events/s, ETA %.0fs   ",
+            w->sc->name, 100.0 * done, edge_time_to_s(w->sc->duration),
+            t > 0 ? (double)st.run / t / 1e6 : 0.0, eta);
+    if (now >= w->sc->duration)
+        fputc('\n', stderr);
+}
+
+int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
+{
+    w->wall_start = wall_now();
+    edge_err rc = sim_engine_run_until(w->eng, w->sc->duration);
+    double wall = wall_now() - w->wall_start;
+    if (rc != EDGE_OK || w->failed) {
+        snprintf(err, errlen, "run failed: %s", edge_strerror(w->failed ? w->failed : rc));
+        return -1;
+    }
+    /* Close the integrals at the end of the run. */
+    system_account(w);
+    for (size_t i = 0; i < w->nnodes; i++) {
+        node_account(w, &w->nodes[i]);
+        if (w->nodes[i].registered)
+            status_account(w, &w->nodes[i]);
+        up_account(w, &w->nodes[i]);
+    }
+    sim_engine_stats st;
+    sim_engine_get_stats(w->eng, &st);
+    stats->wall_seconds = wall;
+    stats->events = st.run;
+    stats->invocations = w->arrivals;
+    stats->peak_rss_kb = peak_rss_kb();
+    if (sim_report_finish(w->report, w, stats, err, errlen) != 0)
+        return -1;
+    return 0;
+}
+
+void sim_world_free(sim_world *w)
+{
+    if (!w)
+        return;
+    sim_report_close(w->report);
+    wcore_free(w);
+    sim_engine_destroy(w->eng);
+    edge_scheduler_free(w->sched);
+    edge_metrics_free(&w->metrics);
+    if (w->nodes)
+        for (size_t i = 0; i < w->nnodes; i++)
+            free(w->nodes[i].queue);
+    free(w->nodes);
+    free(w->fn_rng);
+    free(w->arrivals_of);
+    free(w->arrival_epoch);
+    free(w->spike_factor);
+    free(w->invs);
+    free(w);
+}
