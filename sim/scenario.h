@@ -54,19 +54,24 @@ typedef struct sim_node_spec {
 } sim_node_spec;
 
 typedef struct sim_region {
-    char *name;
+    char *name;              /* its "id" in the file */
     int has_coords;
     double lat, lon;
 } sim_region;
 
 /* Network latency from a client region to a node region. */
-typedef enum { SIM_NET_NONE, SIM_NET_MATRIX, SIM_NET_COORDS } sim_net_kind;
+typedef enum {
+    SIM_NET_NONE,            /* model "regions" (the default): same_region or cross_region */
+    SIM_NET_MATRIX,          /* model "matrix" */
+    SIM_NET_COORDS,          /* model "coordinates" */
+} sim_net_kind;
 typedef struct sim_network {
     sim_net_kind kind;
-    edge_time *matrix;       /* nregions x nregions, [client][node]; MATRIX only */
-    edge_time base;          /* COORDS: base + per_km * great-circle km */
-    edge_time per_km;
-    edge_time same_region;   /* used when both ends lack coordinates; default 1ms */
+    edge_time *matrix;       /* nregions x nregions, [client][node]; MATRIX only, complete */
+    edge_time base;          /* COORDS: base + per_km * great-circle km; default 1ms */
+    edge_time per_km;        /* default 10us */
+    edge_time same_region;   /* NONE, and COORDS when an end lacks coordinates; default 1ms */
+    edge_time cross_region;  /* the same between different regions; default 50ms */
 } sim_network;
 
 typedef struct sim_function_spec {
@@ -175,6 +180,7 @@ typedef struct sim_scenario {
     sim_workload_spec *workloads; size_t nworkloads;
     sim_fault_spec *faults; size_t nfaults;   /* sorted by `at`, stable */
     sim_policies policies;
+    struct sim__scenario_index *index_; /* private to scenario.c: id lookups */
 } sim_scenario;
 
 /*
