@@ -191,7 +191,7 @@ static strbuf found(const cJSON *v)
     else if (cJSON_IsNull(v))
         snprintf(t.s, sizeof t.s, "null");
     else if (cJSON_IsArray(v))
-        snprintf(t.s, sizeof t.s, "an array");
+        snprintf(t.s, sizeof t.s, "%s", v->child ? "a list" : "an empty list");
     else
         snprintf(t.s, sizeof t.s, "an object");
     return t;
@@ -400,6 +400,16 @@ static cJSON *json_read(const char *text, size_t len, jsonpos *pos, int *eline, 
     offset_pos(text, off, eline, ecol);
     if (off >= len) {
         snprintf(near->s, sizeof near->s, "the end of the text");
+    } else if (text[off] == '\n' || text[off] == '\r') {
+        /* cJSON often points just past the mistake: quote the line up to here */
+        size_t b = off;
+        while (b > 0 && off - b < 16 && text[b - 1] != '\n')
+            b--;
+        char frag[24];
+        memcpy(frag, text + b, off - b);
+        frag[off - b] = 0;
+        strbuf q = quoted(frag);
+        snprintf(near->s, sizeof near->s, "%.120s at the end of the line", q.s);
     } else {
         char frag[24];
         size_t n = len - off < 16 ? len - off : 16;
@@ -573,7 +583,7 @@ static const char *suggest_map(const char *word, const idmap *m)
             continue;
         size_t d = osa_distance(word, m->keys[i]);
         /* deterministic: the lowest distance, then the earliest defined */
-        if (d < wl && (d < bd || (d == bd && m->vals[i] < bv))) {
+        if (d <= 2 && d < wl && (d < bd || (d == bd && m->vals[i] < bv))) {
             bd = d;
             bv = m->vals[i];
             best = m->keys[i];
@@ -2492,7 +2502,7 @@ static void read_top(ctx *c)
     if (member(c->root, "$schema"))
         string_field(c, c->root, "", "$schema", 0, "the schema's path or URL", &str);
     if (member(c->root, "description"))
-        string_field(c, c->root, "", "description", 0, "a text", &str);
+        string_field(c, c->root, "", "description", 0, "a string", &str);
     double seed = 1;
     number_field(c, c->root, "", "seed", 0, &NS_SEED, &seed);
     s->seed = (uint64_t)seed;
