@@ -10,3 +10,7 @@ done
 [ $n -ge 13 ] || { echo "only $n scenarios"; exit 1; }
 # The scale scenario is what it says.
 "$EDGESIM" validate "$root/scenarios/scale.json" | grep -q '^ok: scale: 10000 nodes in 5 regions, 1000 functions, '
+# The complete example in docs/scenario.md validates as documented.
+awk '/^## A complete small example/{on=1;next} on&&/^```json/{body=1;next} body&&/^```/{exit} body{print}' \
+    "$root/docs/scenario.md" >example.json
+[ "$("$EDGESIM" validate example.json)" = "ok: tiny: 4 nodes in 2 regions, 2 functions, 2 workloads, 2 faults, duration 10m" ]
