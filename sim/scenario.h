@@ -26,8 +26,10 @@
 #include <stdint.h>
 
 #include "diag.h"
-#include "dist.h"
 #include "time.h"
+
+/* A distribution of durations (sim/dist); only pointers to it are kept here. */
+typedef struct sim_dist sim_dist;
 
 /* Limits, each with its reason. */
 #define SIM_SCENARIO_MAX_BYTES (64u << 20) /* a scenario is a description, not data: traces stream */
