@@ -194,11 +194,17 @@ typedef struct sim_scenario {
  * when there is any problem: then the problems, at most `max_diags`, are
  * written to diags[0..*ndiags) (the caller owns the array) and *ndiags says
  * how many there were (it may exceed max_diags; the rest were not kept).
+ * The kept ones are in file order. Their `file` points into `path` (or is a
+ * static string: "--set", "<stdin>"), so keep `path` alive while using them.
+ * CSV traces named by the scenario are read here, relative to path's folder.
+ * Never aborts on bad input; out of memory is reported as a problem.
  */
 sim_scenario *sim_scenario_load(const char *path, const char *const *sets, size_t nsets,
                                 sim_diag *diags, size_t max_diags, size_t *ndiags);
 
-/* The same from text in memory; `name_for_errors` is used as the file name. */
+/* The same from text in memory (len bytes, no terminator needed);
+ * `name_for_errors` is used as the file name in diagnostics, as s->path, and
+ * as the base for relative CSV paths ("-" means stdin: the current folder). */
 sim_scenario *sim_scenario_parse(const char *text, size_t len, const char *name_for_errors,
                                  const char *const *sets, size_t nsets,
                                  sim_diag *diags, size_t max_diags, size_t *ndiags);
@@ -206,11 +212,12 @@ sim_scenario *sim_scenario_parse(const char *text, size_t len, const char *name_
 /* Frees s and everything it owns. NULL is fine. */
 void sim_scenario_free(sim_scenario *s);
 
-/* The network latency from client region c to node n of s. */
+/* The network latency from client region c to node n of s (see docs/scenario.md,
+ * "network"). Indices must be in range. */
 edge_time sim_scenario_latency(const sim_scenario *s, size_t client_region, size_t node);
 
-/* Index lookups by id (linear or hashed; used at load and by tests).
- * Return SIM_ALL when absent. */
+/* Index lookups by id: hashed, O(1) (linear for a struct not made by the
+ * loader). Return SIM_ALL when absent. */
 size_t sim_scenario_node_index(const sim_scenario *s, const char *id);
 size_t sim_scenario_function_index(const sim_scenario *s, const char *id);
 

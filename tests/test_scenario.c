@@ -407,3 +407,18 @@ Test(scenario, truncated_and_corrupted_input_never_crashes)
         sim_scenario_free(s);
     }
 }
+
+Test(scenario, stdin_gets_the_default_name_stdin)
+{
+    const char *text =
+        "{\"duration\": \"1m\", \"regions\": [{\"id\": \"r\"}], \"nodes\": [{\"id\": \"n\", \"region\": \"r\"}],"
+        " \"functions\": [{\"id\": \"f\", \"exec_time\": {\"dist\": \"constant\", \"value\": \"1ms\"}}]}";
+    sim_scenario *s = sim_scenario_parse(text, strlen(text), "-", NULL, 0, diags, MAXD, &ndiags);
+    cr_assert_not_null(s, "%s", ndiags ? line(0) : "");
+    cr_expect_str_eq(s->name, "stdin");
+    cr_expect_str_eq(s->path, "-");
+    sim_scenario_free(s);
+    sim_scenario *bad = sim_scenario_parse("{", 1, "-", NULL, 0, diags, MAXD, &ndiags);
+    cr_assert_null(bad);
+    cr_expect_str_eq(line(0), "<stdin>:1:1: expected valid JSON, found \"{\"");
+}
