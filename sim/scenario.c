@@ -14,8 +14,12 @@
  * Groups (an entry with "count") are validated once, as a template, and then
  * expanded: a mistake in a 10,000-node group is reported once.
  *
- * Positions come from the JSON position map (core/json); values placed by
- * --set have none and are reported under the file name "--set".
+ * Positions (line and column of each value) come from a position map built
+ * beside the cJSON tree; values placed by --set have none and are reported
+ * under the file name "--set". Two small adapters stand in for modules of
+ * other branches and are the only code to change when those land: the
+ * position map (to become core/json's) and the distribution parser (to
+ * become sim/dist's sim_dist_parse / sim_dist_free).
  */
 #include "scenario.h"
 
