@@ -26,9 +26,9 @@
 #include <stdint.h>
 
 #include "diag.h"
-/* sim_dist is defined in dist.h; the scenario only holds pointers to them. */
 #include "time.h"
 
+/* A distribution of durations (sim/dist); only pointers to it are kept here. */
 typedef struct sim_dist sim_dist;
 
 /* Limits, each with its reason. */
@@ -56,19 +56,24 @@ typedef struct sim_node_spec {
 } sim_node_spec;
 
 typedef struct sim_region {
-    char *name;
+    char *name;              /* its "id" in the file */
     int has_coords;
     double lat, lon;
 } sim_region;
 
 /* Network latency from a client region to a node region. */
-typedef enum { SIM_NET_NONE, SIM_NET_MATRIX, SIM_NET_COORDS } sim_net_kind;
+typedef enum {
+    SIM_NET_NONE,            /* model "regions" (the default): same_region or cross_region */
+    SIM_NET_MATRIX,          /* model "matrix" */
+    SIM_NET_COORDS,          /* model "coordinates" */
+} sim_net_kind;
 typedef struct sim_network {
     sim_net_kind kind;
-    edge_time *matrix;       /* nregions x nregions, [client][node]; MATRIX only */
-    edge_time base;          /* COORDS: base + per_km * great-circle km */
-    edge_time per_km;
-    edge_time same_region;   /* used when both ends lack coordinates; default 1ms */
+    edge_time *matrix;       /* nregions x nregions, [client][node]; MATRIX only, complete */
+    edge_time base;          /* COORDS: base + per_km * great-circle km; default 1ms */
+    edge_time per_km;        /* default 10us */
+    edge_time same_region;   /* NONE, and COORDS when an end lacks coordinates; default 1ms */
+    edge_time cross_region;  /* the same between different regions; default 50ms */
 } sim_network;
 
 typedef struct sim_function_spec {
@@ -177,6 +182,7 @@ typedef struct sim_scenario {
     sim_workload_spec *workloads; size_t nworkloads;
     sim_fault_spec *faults; size_t nfaults;   /* sorted by `at`, stable */
     sim_policies policies;
+    struct sim__scenario_index *index_; /* private to scenario.c: id lookups */
 } sim_scenario;
 
 /*
@@ -188,11 +194,17 @@ typedef struct sim_scenario {
  * when there is any problem: then the problems, at most `max_diags`, are
  * written to diags[0..*ndiags) (the caller owns the array) and *ndiags says
  * how many there were (it may exceed max_diags; the rest were not kept).
+ * The kept ones are in file order. Their `file` points into `path` (or is a
+ * static string: "--set", "<stdin>"), so keep `path` alive while using them.
+ * CSV traces named by the scenario are read here, relative to path's folder.
+ * Never aborts on bad input; out of memory is reported as a problem.
  */
 sim_scenario *sim_scenario_load(const char *path, const char *const *sets, size_t nsets,
                                 sim_diag *diags, size_t max_diags, size_t *ndiags);
 
-/* The same from text in memory; `name_for_errors` is used as the file name. */
+/* The same from text in memory (len bytes, no terminator needed);
+ * `name_for_errors` is used as the file name in diagnostics, as s->path, and
+ * as the base for relative CSV paths ("-" means stdin: the current folder). */
 sim_scenario *sim_scenario_parse(const char *text, size_t len, const char *name_for_errors,
                                  const char *const *sets, size_t nsets,
                                  sim_diag *diags, size_t max_diags, size_t *ndiags);
@@ -200,11 +212,12 @@ sim_scenario *sim_scenario_parse(const char *text, size_t len, const char *name_
 /* Frees s and everything it owns. NULL is fine. */
 void sim_scenario_free(sim_scenario *s);
 
-/* The network latency from client region c to node n of s. */
+/* The network latency from client region c to node n of s (see docs/scenario.md,
+ * "network"). Indices must be in range. */
 edge_time sim_scenario_latency(const sim_scenario *s, size_t client_region, size_t node);
 
-/* Index lookups by id (linear or hashed; used at load and by tests).
- * Return SIM_ALL when absent. */
+/* Index lookups by id: hashed, O(1) (linear for a struct not made by the
+ * loader). Return SIM_ALL when absent. */
 size_t sim_scenario_node_index(const sim_scenario *s, const char *id);
 size_t sim_scenario_function_index(const sim_scenario *s, const char *id);
 

@@ -1,0 +1,16 @@
+# Every shipped scenario (scenarios/**/*.json but the schema) validates:
+# exit 0 and one "ok: NAME: ..." line.
+root="$T/../.."
+n=0
+for f in $(find "$root/scenarios" -name '*.json' ! -name schema.json | sort); do
+    out=$("$EDGESIM" validate "$f") || { echo "$f does not validate"; exit 1; }
+    echo "$out" | grep -Eq '^ok: [^:]+: [0-9]+ nodes? in [0-9]+ regions?, ' || { echo "$f: $out"; exit 1; }
+    n=$((n + 1))
+done
+[ $n -ge 13 ] || { echo "only $n scenarios"; exit 1; }
+# The scale scenario is what it says.
+"$EDGESIM" validate "$root/scenarios/scale.json" | grep -q '^ok: scale: 10000 nodes in 5 regions, 1000 functions, '
+# The complete example in docs/scenario.md validates as documented.
+awk '/^## A complete small example/{on=1;next} on&&/^```json/{body=1;next} body&&/^```/{exit} body{print}' \
+    "$root/docs/scenario.md" >example.json
+[ "$("$EDGESIM" validate example.json)" = "ok: tiny: 4 nodes in 2 regions, 2 functions, 2 workloads, 2 faults, duration 10m" ]

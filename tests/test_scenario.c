@@ -1,0 +1,424 @@
+/* Pins sim/scenario: defaults, group expansion and id patterns, reference
+ * resolution (patterns included), --set overrides, the exact form of the
+ * diagnostics (unknown fields, duplicate ids, unknown references, bare
+ * numbers where durations are meant), the stable order of faults, network
+ * latencies, CSV traces, the shipped scale scenario, and that truncated or
+ * corrupted input never crashes. The full catalogue of error lines lives in
+ * tests/scenarios/bad (checked by tests/cli/validate.t). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario.h"
+
+#define MAXD 64
+
+static sim_diag diags[MAXD];
+static size_t ndiags;
+
+static const char *const BASE_HEAD =
+    "{\"duration\": \"1h\", \"regions\": [{\"id\": \"eu\"}, {\"id\": \"us\"}],"
+    " \"functions\": [{\"id\": \"api\", \"exec_time\": {\"dist\": \"constant\", \"value\": \"50ms\"}}]";
+
+/* Parses BASE_HEAD + extra + "}" (extra starts with a comma or is empty). */
+static sim_scenario *parse_with(const char *extra, const char *const *sets, size_t nsets)
+{
+    char buf[8192];
+    snprintf(buf, sizeof buf, "%s%s}", BASE_HEAD, extra);
+    return sim_scenario_parse(buf, strlen(buf), "t.json", sets, nsets, diags, MAXD, &ndiags);
+}
+
+static sim_scenario *parse_text(const char *text)
+{
+    return sim_scenario_parse(text, strlen(text), "t.json", NULL, 0, diags, MAXD, &ndiags);
+}
+
+/* The formatted diagnostic i. */
+static const char *line(size_t i)
+{
+    static char buf[1024];
+    sim_diag_format(&diags[i], buf, sizeof buf);
+    return buf;
+}
+
+static void expect_lines(const char *const *want, size_t n)
+{
+    cr_assert_eq(ndiags, n, "%zu diagnostics, want %zu; first: %s", ndiags, n,
+                 ndiags ? line(0) : "");
+    for (size_t i = 0; i < n; i++)
+        cr_expect_str_eq(line(i), want[i]);
+}
+
+Test(scenario, applies_the_documented_defaults)
+{
+    sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}]", NULL, 0);
+    cr_assert_not_null(s, "%s", ndiags ? line(0) : "");
+    cr_expect_str_eq(s->name, "t");
+    cr_expect_str_eq(s->path, "t.json");
+    cr_expect_eq(s->seed, 1);
+    cr_expect_eq(s->duration, EDGE_HOUR);
+    cr_expect_eq(s->sample_interval, 36 * EDGE_S);
+    cr_assert_eq(s->nnodes, 1);
+    const sim_node_spec *n = &s->nodes[0];
+    cr_expect_eq(n->region, 1);
+    cr_expect_eq(n->cores, 4);
+    cr_expect_eq(n->memory_mb, 4096);
+    cr_expect_eq(n->disk_mb, 32768);
+    cr_expect_eq(n->heartbeat_interval, 10 * EDGE_S);
+    cr_expect_eq(n->queue_limit, 100);
+    cr_expect_eq(n->idle_watts, 50);
+    cr_expect_eq(n->busy_watts, 150);
+    cr_expect_eq(n->starts_registered, 1);
+    cr_expect_eq(n->has_coords, 0);
+    const sim_function_spec *f = &s->functions[0];
+    cr_expect_eq(f->memory_mb, 128);
+    cr_expect_eq(f->timeout, 60 * EDGE_S);
+    cr_expect_not_null(f->exec);
+    cr_expect_not_null(f->cold_start, "the default cold start is a constant 500ms");
+    cr_expect_eq(f->instance_limit, 0);
+    cr_expect_str_eq(s->policies.scheduler, "least_loaded");
+    cr_expect_eq(s->policies.keepalive_ttl, 10 * EDGE_MIN);
+    cr_expect_eq(s->policies.health_window, 60 * EDGE_S);
+    cr_expect_eq(s->policies.check_interval, 5 * EDGE_S);
+    cr_expect_eq(s->policies.retries, 0);
+    cr_expect_eq(s->network.kind, SIM_NET_NONE);
+    cr_expect_eq(sim_scenario_latency(s, 1, 0), EDGE_MS);
+    cr_expect_eq(sim_scenario_latency(s, 0, 0), 50 * EDGE_MS);
+    cr_expect_eq(s->ndeployments + s->nworkloads + s->nfaults, 0);
+    sim_scenario_free(s);
+}
+
+Test(scenario, sample_interval_defaults_to_a_hundredth_of_the_duration_at_least_1s)
+{
+    const char *sets[] = {"duration=\"30s\""};
+    sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}]", sets, 1);
+    cr_assert_not_null(s);
+    cr_expect_eq(s->sample_interval, EDGE_S);
+    sim_scenario_free(s);
+}
+
+Test(scenario, expands_groups_with_padding_and_first)
+{
+    sim_scenario *s = parse_with(
+        ", \"nodes\": [{\"id\": \"edge-{i:03}\", \"count\": 12, \"region\": \"eu\", \"cores\": 8,"
+        " \"capabilities\": [\"gpu\", \"ssd\"]}, {\"id\": \"solo\", \"region\": \"us\"},"
+        " {\"id\": \"x{i}y\", \"count\": 2, \"first\": 0, \"region\": \"us\"}]",
+        NULL, 0);
+    cr_assert_not_null(s, "%s", ndiags ? line(0) : "");
+    cr_assert_eq(s->nnodes, 15);
+    cr_expect_str_eq(s->nodes[0].id, "edge-001");
+    cr_expect_str_eq(s->nodes[11].id, "edge-012");
+    cr_expect_str_eq(s->nodes[12].id, "solo");
+    cr_expect_str_eq(s->nodes[13].id, "x0y");
+    cr_expect_str_eq(s->nodes[14].id, "x1y");
+    for (size_t i = 0; i < 12; i++) {
+        cr_expect_eq(s->nodes[i].cores, 8);
+        cr_expect_eq(s->nodes[i].region, 0);
+        cr_assert_eq(s->nodes[i].ncaps, 2);
+        cr_expect_str_eq(s->nodes[i].caps[1], "ssd");
+        cr_expect_neq(s->nodes[i].caps, s->nodes[0].caps == s->nodes[i].caps && i ? NULL : (char **)1,
+                      "every node owns its capability list");
+    }
+    cr_expect_eq(sim_scenario_node_index(s, "edge-007"), 6);
+    cr_expect_eq(sim_scenario_node_index(s, "x1y"), 14);
+    cr_expect_eq(sim_scenario_node_index(s, "edge-7"), SIM_ALL);
+    cr_expect_eq(sim_scenario_function_index(s, "api"), 0);
+    cr_expect_eq(sim_scenario_function_index(s, "nope"), SIM_ALL);
+    sim_scenario_free(s);
+}
+
+Test(scenario, patterns_select_functions_and_nodes)
+{
+    const char *text =
+        "{\"duration\": \"1h\", \"regions\": [{\"id\": \"eu\"}],"
+        " \"nodes\": [{\"id\": \"eu-{i}\", \"count\": 4, \"region\": \"eu\"}, {\"id\": \"gpu-1\", \"region\": \"eu\"}],"
+        " \"functions\": [{\"id\": \"fn-{i:02}\", \"count\": 3, \"exec_time\": {\"dist\": \"constant\", \"value\": \"1ms\"}},"
+        "   {\"id\": \"other\", \"exec_time\": {\"dist\": \"constant\", \"value\": \"1ms\"}}],"
+        " \"deployments\": [{\"function\": \"fn-*\", \"strategy\": \"least_loaded\", \"replicas\": 2},"
+        "   {\"function\": \"other\", \"strategy\": \"nodes\", \"nodes\": [\"eu-*\", \"eu-2\", \"gpu-1\"]}],"
+        " \"workloads\": [{\"function\": \"*\", \"region\": \"eu\", \"arrival\": \"times\", \"times\": [\"3s\", \"1s\"]}],"
+        " \"faults\": [{\"kind\": \"random_failures\", \"nodes\": [\"*\"],"
+        "   \"ttf\": {\"dist\": \"exponential\", \"mean\": \"1h\"}, \"ttr\": {\"dist\": \"constant\", \"value\": \"1m\"}}]}";
+    sim_scenario *s = parse_text(text);
+    cr_assert_not_null(s, "%s", ndiags ? line(0) : "");
+    cr_assert_eq(s->ndeployments, 4);
+    for (size_t i = 0; i < 3; i++) {
+        cr_expect_eq(s->deployments[i].function, i);
+        cr_expect_eq(s->deployments[i].kind, SIM_DEPLOY_LEAST_LOADED);
+        cr_expect_eq(s->deployments[i].replicas, 2);
+    }
+    const sim_deployment_spec *d = &s->deployments[3];
+    cr_expect_eq(d->kind, SIM_DEPLOY_NODES);
+    cr_assert_eq(d->nnodes, 5, "each node once, in order of first mention");
+    for (size_t i = 0; i < 5; i++)
+        cr_expect_eq(d->nodes[i], i);
+    cr_assert_eq(s->nworkloads, 4);
+    for (size_t i = 0; i < 4; i++) {
+        cr_expect_eq(s->workloads[i].function, i);
+        cr_assert_eq(s->workloads[i].ntimes, 2);
+        cr_expect_eq(s->workloads[i].times[0], EDGE_S, "times are sorted");
+        cr_expect_eq(s->workloads[i].times[1], 3 * EDGE_S);
+    }
+    cr_assert_eq(s->nfaults, 1);
+    cr_expect_eq(s->faults[0].nnodes, 5);
+    cr_expect_not_null(s->faults[0].ttf);
+    cr_expect_not_null(s->faults[0].ttr);
+    sim_scenario_free(s);
+}
+
+Test(scenario, set_overrides_apply_before_validation)
+{
+    const char *sets[] = {
+        "seed=7",                        /* a number */
+        "policies.scheduler=round_robin", /* not JSON: a string; creates "policies" */
+        "functions[0].memory_mb=512",
+        "nodes[0].capabilities=[\"gpu\"]",
+        "name=renamed",
+    };
+    sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}]", sets, 5);
+    cr_assert_not_null(s, "%s", ndiags ? line(0) : "");
+    cr_expect_eq(s->seed, 7);
+    cr_expect_str_eq(s->policies.scheduler, "round_robin");
+    cr_expect_eq(s->functions[0].memory_mb, 512);
+    cr_assert_eq(s->nodes[0].ncaps, 1);
+    cr_expect_str_eq(s->nodes[0].caps[0], "gpu");
+    cr_expect_str_eq(s->name, "renamed");
+    sim_scenario_free(s);
+}
+
+Test(scenario, set_problems_are_reported_under_set)
+{
+    const char *sets[] = {"functions[3].memory_mb=1", "duration[0]=1", "=5", "seed=-2",
+                          "functions[0].timeout=5"};
+    sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}]", sets, 5);
+    cr_assert_null(s);
+    const char *want[] = {
+        "--set: functions[3].memory_mb: expected an index below 1 in functions, found 3",
+        "--set: duration[0]: expected a list at duration to index, found \"1h\"",
+        "--set: expected PATH=VALUE such as \"policies.scheduler=round_robin\", found \"=5\"",
+        "--set: seed: expected a whole number from 0 to 9007199254740991, found -2",
+        "--set: functions[0].timeout: expected a duration such as \"3s\", found 5",
+    };
+    expect_lines(want, 5);
+}
+
+Test(scenario, unknown_fields_are_errors_with_a_suggestion)
+{
+    sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\", \"coers\": 2, \"zzz\": 1}]",
+                                 NULL, 0);
+    cr_assert_null(s);
+    const char *want[] = {
+        "t.json:1:190: nodes[0].coers: expected a known field, found \"coers\" (did you mean \"cores\"?)",
+        "t.json:1:200: nodes[0].zzz: expected a known field (id, count, first, region, lat, lon, "
+        "capabilities, cores, memory_mb, disk_mb, heartbeat_interval, queue_limit, idle_watts, "
+        "busy_watts), found \"zzz\"",
+    };
+    expect_lines(want, 2);
+}
+
+Test(scenario, duplicate_ids_are_errors)
+{
+    sim_scenario *s = parse_with(
+        ", \"nodes\": [{\"id\": \"n-{i}\", \"count\": 3, \"region\": \"eu\"}, {\"id\": \"n-2\", \"region\": \"eu\"}]",
+        NULL, 0);
+    cr_assert_null(s);
+    const char *want[] = {
+        "t.json:1:205: nodes[1].id: expected a unique node id, found \"n-2\" again (first in nodes[0])"};
+    expect_lines(want, 1);
+}
+
+Test(scenario, unknown_references_are_errors)
+{
+    sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"edge-1\", \"region\": \"eu\"}],"
+                                 " \"faults\": [{\"kind\": \"crash\", \"at\": \"1m\", \"node\": \"edge-2\"}]",
+                                 NULL, 0);
+    cr_assert_null(s);
+    const char *want[] = {"t.json:1:237: faults[0].node: expected a node id defined in nodes, "
+                          "found \"edge-2\" (did you mean \"edge-1\"?)"};
+    expect_lines(want, 1);
+}
+
+Test(scenario, bare_numbers_are_not_durations)
+{
+    sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\", \"heartbeat_interval\": 10}]",
+                                 NULL, 0);
+    cr_assert_null(s);
+    const char *want[] = {"t.json:1:203: nodes[0].heartbeat_interval: expected a duration such as "
+                          "\"10s\", found 10"};
+    expect_lines(want, 1);
+}
+
+Test(scenario, collects_every_problem_and_counts_those_not_kept)
+{
+    char text[4096] = "{\"duration\": \"1h\", \"x0\": 0";
+    for (int i = 1; i < 30; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), ", \"x%d\": 0", i);
+    strcat(text, "}");
+    sim_diag few[3];
+    size_t n = 0;
+    sim_scenario *s = sim_scenario_parse(text, strlen(text), "t.json", NULL, 0, few, 3, &n);
+    cr_assert_null(s);
+    cr_expect_eq(n, 30 + 3, "30 unknown fields and 3 missing sections");
+}
+
+Test(scenario, sorts_faults_by_time_keeping_file_order_for_ties)
+{
+    sim_scenario *s = parse_with(
+        ", \"nodes\": [{\"id\": \"n-{i}\", \"count\": 5, \"region\": \"eu\"}],"
+        " \"faults\": [{\"kind\": \"recover\", \"at\": \"20m\", \"node\": \"n-1\"},"
+        "  {\"kind\": \"crash\", \"at\": \"10m\", \"node\": \"n-1\"},"
+        "  {\"kind\": \"crash\", \"at\": \"20m\", \"node\": \"n-2\"},"
+        "  {\"kind\": \"register\", \"at\": \"5m\", \"node\": \"n-3\"},"
+        "  {\"kind\": \"deregister\", \"at\": \"1m\", \"node\": \"n-4\"},"
+        "  {\"kind\": \"register\", \"at\": \"2m\", \"node\": \"n-4\"},"
+        "  {\"kind\": \"crash\", \"at\": \"20m\", \"node\": \"n-3\"}]",
+        NULL, 0);
+    cr_assert_not_null(s, "%s", ndiags ? line(0) : "");
+    cr_assert_eq(s->nfaults, 7);
+    sim_fault_kind kinds[] = {SIM_FAULT_DEREGISTER, SIM_FAULT_REGISTER, SIM_FAULT_REGISTER,
+                              SIM_FAULT_CRASH, SIM_FAULT_RECOVER, SIM_FAULT_CRASH, SIM_FAULT_CRASH};
+    size_t nodes[] = {3, 3, 2, 0, 0, 1, 2};
+    for (size_t i = 0; i < 7; i++) {
+        cr_expect_eq(s->faults[i].kind, kinds[i], "fault %zu", i);
+        cr_expect_eq(s->faults[i].node, nodes[i], "fault %zu", i);
+    }
+    cr_expect_eq(s->nodes[2].starts_registered, 0, "first operation on n-3 is register");
+    cr_expect_eq(s->nodes[2].join_at, 5 * EDGE_MIN);
+    cr_expect_eq(s->nodes[3].starts_registered, 1, "n-4 is deregistered first, so it starts in");
+    cr_expect_eq(s->nodes[0].starts_registered, 1);
+    sim_scenario_free(s);
+}
+
+Test(scenario, matrix_latency_fills_reverse_then_defaults)
+{
+    const char *text =
+        "{\"duration\": \"1h\", \"regions\": [{\"id\": \"a\"}, {\"id\": \"b\"}, {\"id\": \"c\"}],"
+        " \"nodes\": [{\"id\": \"na\", \"region\": \"a\"}, {\"id\": \"nb\", \"region\": \"b\"}, {\"id\": \"nc\", \"region\": \"c\"}],"
+        " \"functions\": [{\"id\": \"f\", \"exec_time\": {\"dist\": \"constant\", \"value\": \"1ms\"}}],"
+        " \"network\": {\"model\": \"matrix\", \"same_region\": \"3ms\", \"cross_region\": \"70ms\","
+        "   \"matrix\": {\"a\": {\"b\": \"20ms\", \"a\": \"1ms\"}, \"c\": {\"a\": \"90ms\"}}}}";
+    sim_scenario *s = parse_text(text);
+    cr_assert_not_null(s, "%s", ndiags ? line(0) : "");
+    cr_expect_eq(s->network.kind, SIM_NET_MATRIX);
+    cr_expect_eq(sim_scenario_latency(s, 0, 1), 20 * EDGE_MS);
+    cr_expect_eq(sim_scenario_latency(s, 1, 0), 20 * EDGE_MS, "the reverse direction");
+    cr_expect_eq(sim_scenario_latency(s, 0, 0), EDGE_MS);
+    cr_expect_eq(sim_scenario_latency(s, 1, 1), 3 * EDGE_MS, "same_region");
+    cr_expect_eq(sim_scenario_latency(s, 2, 0), 90 * EDGE_MS);
+    cr_expect_eq(sim_scenario_latency(s, 0, 2), 90 * EDGE_MS);
+    cr_expect_eq(sim_scenario_latency(s, 1, 2), 70 * EDGE_MS, "cross_region");
+    sim_scenario_free(s);
+}
+
+Test(scenario, coordinate_latency_is_base_plus_per_km)
+{
+    const char *text =
+        "{\"duration\": \"1h\", \"regions\": [{\"id\": \"par\", \"lat\": 48.8566, \"lon\": 2.3522},"
+        "   {\"id\": \"fra\", \"lat\": 50.1109, \"lon\": 8.6821}, {\"id\": \"nowhere\"}],"
+        " \"nodes\": [{\"id\": \"n1\", \"region\": \"fra\"}, {\"id\": \"n2\", \"region\": \"par\", \"lat\": 48.8566, \"lon\": 2.3522},"
+        "   {\"id\": \"n3\", \"region\": \"nowhere\"}],"
+        " \"functions\": [{\"id\": \"f\", \"exec_time\": {\"dist\": \"constant\", \"value\": \"1ms\"}}],"
+        " \"network\": {\"model\": \"coordinates\", \"base\": \"2ms\", \"per_km\": \"10us\"}}";
+    sim_scenario *s = parse_text(text);
+    cr_assert_not_null(s, "%s", ndiags ? line(0) : "");
+    /* Paris-Frankfurt great circle: about 479 km */
+    edge_time t = sim_scenario_latency(s, 0, 0);
+    cr_expect(t > 2 * EDGE_MS + 470 * 10 * EDGE_US && t < 2 * EDGE_MS + 490 * 10 * EDGE_US, "%lld",
+              (long long)t);
+    cr_expect_eq(sim_scenario_latency(s, 0, 1), 2 * EDGE_MS, "same point: base only");
+    cr_expect_eq(sim_scenario_latency(s, 0, 2), 50 * EDGE_MS, "no coordinates: cross_region");
+    cr_expect_eq(sim_scenario_latency(s, 2, 2), EDGE_MS, "no coordinates: same_region");
+    sim_scenario_free(s);
+}
+
+Test(scenario, reads_csv_traces_beside_the_scenario)
+{
+    sim_scenario *s = sim_scenario_load("tests/scenarios/good/csv-trace.json", NULL, 0, diags, MAXD,
+                                        &ndiags);
+    cr_assert_not_null(s, "%s", ndiags ? line(0) : "");
+    cr_assert_eq(s->nworkloads, 1);
+    const sim_workload_spec *w = &s->workloads[0];
+    cr_expect_eq(w->kind, SIM_ARRIVAL_CSV);
+    cr_expect_str_eq(w->csv_path, "tests/scenarios/good/traces/api.csv");
+    cr_assert_eq(w->ntimes, 3);
+    cr_expect_eq(w->times[0], 500 * EDGE_MS);
+    cr_expect_eq(w->times[1], EDGE_S);
+    cr_expect_eq(w->times[2], 2500 * EDGE_MS);
+    sim_scenario_free(s);
+}
+
+Test(scenario, loads_the_scale_scenario)
+{
+    sim_scenario *s = sim_scenario_load("scenarios/scale.json", NULL, 0, diags, MAXD, &ndiags);
+    cr_assert_not_null(s, "%s", ndiags ? line(0) : "");
+    cr_expect_eq(s->nnodes, 10000);
+    cr_expect_eq(s->nregions, 5);
+    cr_expect_eq(s->nfunctions, 1000);
+    cr_expect_eq(s->ndeployments, 1000);
+    cr_expect_eq(s->nworkloads, 5000);
+    cr_expect_str_eq(s->nodes[9999].id, "sa-2000");
+    cr_expect_eq(sim_scenario_node_index(s, "usw-0001"), 4000);
+    cr_expect_eq(sim_scenario_function_index(s, "heavy-200"), 999);
+    cr_expect_eq(s->faults[0].nnodes, 10000);
+    sim_scenario_free(s);
+}
+
+Test(scenario, missing_file_is_one_line)
+{
+    sim_scenario *s = sim_scenario_load("no/such/file.json", NULL, 0, diags, MAXD, &ndiags);
+    cr_assert_null(s);
+    const char *want[] = {"no/such/file.json: cannot read the file: No such file or directory"};
+    expect_lines(want, 1);
+}
+
+/* Every prefix of a real scenario, and copies with bytes flipped, must be
+ * rejected or accepted without crashing or leaking (ASan and valgrind run
+ * this too). */
+Test(scenario, truncated_and_corrupted_input_never_crashes)
+{
+    FILE *f = fopen("scenarios/quickstart.json", "rb");
+    cr_assert_not_null(f);
+    static char text[1 << 16];
+    size_t len = fread(text, 1, sizeof text, f);
+    fclose(f);
+    cr_assert_gt(len, 1000);
+    size_t accepted = 0;
+    for (size_t n = 0; n < len; n += 7) {
+        sim_scenario *s = sim_scenario_parse(text, n, "q.json", NULL, 0, diags, MAXD, &ndiags);
+        accepted += s != NULL;
+        cr_expect(s || ndiags > 0);
+        sim_scenario_free(s);
+    }
+    cr_expect_eq(accepted, 0, "no strict prefix is a complete scenario");
+    static char copy[1 << 16];
+    unsigned seed = 12345;
+    const char flips[] = "{}[]\",:0-9 ax{i}*";
+    for (int round = 0; round < 400; round++) {
+        memcpy(copy, text, len);
+        for (int k = 0; k < 3; k++) {
+            seed = seed * 1103515245u + 12345u;
+            size_t at = (seed >> 8) % len;
+            seed = seed * 1103515245u + 12345u;
+            copy[at] = flips[(seed >> 8) % (sizeof flips - 1)];
+        }
+        sim_scenario *s = sim_scenario_parse(copy, len, "q.json", NULL, 0, diags, MAXD, &ndiags);
+        cr_expect(s || ndiags > 0);
+        sim_scenario_free(s);
+    }
+}
+
+Test(scenario, stdin_gets_the_default_name_stdin)
+{
+    const char *text =
+        "{\"duration\": \"1m\", \"regions\": [{\"id\": \"r\"}], \"nodes\": [{\"id\": \"n\", \"region\": \"r\"}],"
+        " \"functions\": [{\"id\": \"f\", \"exec_time\": {\"dist\": \"constant\", \"value\": \"1ms\"}}]}";
+    sim_scenario *s = sim_scenario_parse(text, strlen(text), "-", NULL, 0, diags, MAXD, &ndiags);
+    cr_assert_not_null(s, "%s", ndiags ? line(0) : "");
+    cr_expect_str_eq(s->name, "stdin");
+    cr_expect_str_eq(s->path, "-");
+    sim_scenario_free(s);
+    sim_scenario *bad = sim_scenario_parse("{", 1, "-", NULL, 0, diags, MAXD, &ndiags);
+    cr_assert_null(bad);
+    cr_expect_str_eq(line(0), "<stdin>:1:1: expected valid JSON, found \"{\"");
+}
