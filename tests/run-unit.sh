@@ -1,13 +1,14 @@
 #!/bin/sh
 # Runs every Criterion test binary given as an argument and prints one closing
 # line "N passed, N failed" over all of them. With VALGRIND=1 each binary runs
-# under valgrind memcheck (Criterion's --no-fork so valgrind sees the tests).
+# under valgrind memcheck; Criterion runs each test in a child process, so
+# valgrind follows children and an error in a test makes that test crash.
 passed=0; failed=0; status=0
 for bin in "$@"; do
     out=$(mktemp)
     if [ "${VALGRIND:-}" = 1 ]; then
-        valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
-            "$bin" --no-fork >"$out" 2>&1
+        valgrind -q --trace-children=yes --error-exitcode=99 --leak-check=full \
+            --errors-for-leak-kinds=definite "$bin" -j1 >"$out" 2>&1
     else
         "$bin" >"$out" 2>&1
     fi
