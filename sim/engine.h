@@ -18,41 +18,56 @@
  * is the yardstick.
  *
  * DESIGN, chosen by measurement against ../shared/bench/phold-ref.c built
- * and run in the same session (figures in the engine issue note):
+ * and run in the same session (`make bench`; gcc 12 -O2, 2-core Xeon VM,
+ * 2 MB L2 per core). phold-ref's queues at 1 k / 16 k / 64 k pending, M
+ * events/s: 4-ary heap (dheap4) 25.0 / 18.5 / 15.3, its cache-aligned twin
+ * the same, 4-ary keys + 64-byte pooled records (pool4) 23.5 / 16.9 / 14.1,
+ * binary heap 15.4 / 11.4 / 9.8 (hold-fused: +3%), calendar queue 21.3 /
+ * 18.3 / 13.4, ladder queue 28.2 / 27.9 / 17.9, pairing heap 10.8 / 6.1 /
+ * 3.4. This engine, with a handler call per event: 25.8 / 18.5 / 14.7, i.e.
+ * 104% / 104% / 99% of dheap4 in the same run.
  *  - The queue is a 4-ary min-heap of 16-byte keys {time, seq << b | slot}
- *    held inline in one array: a sift compares keys that sit side by side
- *    (the four children of a node share a cache line or two) and never
- *    follows a pointer. seq and slot share one 64-bit word (b = bits for the
- *    slot, grown with the pool); when seq runs out of its bits (after about
- *    2^44 schedules) or the pool outgrows b, the keys are renumbered in
- *    order, which the heap allows because a sorted array is a heap.
- *  - Event records (handler, context, payload, generation) live in a pool of
+ *    held inline in one array placed so the four children of a node share
+ *    one cache line: a sift compares keys side by side and never follows a
+ *    pointer. seq and slot share one 64-bit word (b = bits for the slot,
+ *    grown with the pool); when seq runs out of its bits (after about 2^44
+ *    schedules) or the pool outgrows b, the keys are renumbered in order,
+ *    which the heap allows because a sorted array is a heap.
+ *  - The least of four children is found with conditional moves, not
+ *    branches (the winner is a coin toss); see sift_down in engine.c for
+ *    the one code shape gcc 12 compiles that way (other shapes ran at
+ *    45-60% speed).
+ *  - Event records {handler, context, payload} are 32 bytes in a pool of
  *    fixed 1024-record chunks: it grows in chunks, never moves a record and
  *    never allocates per event in steady state. A freed record goes on a
- *    LIFO free list, so the event a handler schedules usually takes the
- *    record of the event that is running (still in cache).
+ *    LIFO free list and is freed before its handler runs, so the event a
+ *    handler schedules usually takes the record still in cache.
+ *  - While a handler runs, the next event's record is prefetched (11.2 ->
+ *    14.7 M/s at 64 k pending, where the pool no longer fits in L2).
  *  - The run loop fuses the pop of the running event with the first push its
- *    handler makes (the "hold" operation: replace the root and sift down
- *    once) instead of pop + push.
+ *    handler makes ("hold": replace the root, sift down once).
  *  - Cancellation is a tombstone: the record is marked, its handle goes stale
  *    at once, and the key is dropped when it reaches the top. When tombstones
- *    outnumber half the live events the heap is compacted (O(n), amortized
- *    O(1) per cancel), so they cost at most 1.5x memory.
- *  - Handles are {slot, generation}: a record's generation moves on when its
- *    event fires or is cancelled, so a stale handle is recognized and
- *    cancelling it is a safe no-op, even after the record has been reused.
- * Turned down: a binary heap (about 60% of the 4-ary heap's rate on PHOLD);
- * an index-tracking heap for true removal (each sift step also writes a
- * heap position into a record in another cache line: measured slower on the
- * common no-cancel path); calendar and ladder queues (the ladder is faster on
- * PHOLD's smooth exponential times, but both need tuning to the time
- * distribution, degrade on the clustered times of heartbeats and periodic
- * timers, and would need extra work to keep the FIFO tie order); a pairing
- * heap (pointer chasing, 3-5x slower at 64 k).
+ *    outnumber half the live events (+256) the heap is compacted (O(n),
+ *    amortized O(1) per cancel), so they cost at most 1.5x memory.
+ *  - Handles are {slot, generation}: the generation moves on each time the
+ *    record is taken, so a stale handle is recognized and cancelling it is a
+ *    safe no-op, even after the record has been reused.
+ * Turned down: the binary heap (60% of the 4-ary heap, measured above); the
+ * ladder and calendar queues: the ladder is faster on PHOLD's smooth
+ * exponential times, but both need tuning to the time distribution, can
+ * degrade on the clustered times of heartbeats and periodic timers, and
+ * would need extra work to keep the FIFO tie order, while the 4-ary heap is
+ * O(log n) whatever the times and already meets the target; the pairing
+ * heap (pointer chasing: 3-5x slower at 64 k); an index-tracking heap for
+ * true removal on cancel (not built: every sift step would also write a
+ * heap position into a record in another cache line, a cost on the common
+ * path paid for the rarer cancel, which tombstones make O(1)).
  *
- * COSTS. schedule O(log4 n), cancel O(1), running an event O(log4 n); memory
- * about 56 bytes per pending event (a 40-byte record + a 16-byte key) plus
- * heap-array slack, never more than 96.
+ * COSTS. schedule O(log4 n), cancel O(1), running an event O(log4 n);
+ * memory 52 bytes per pending event (32-byte record + 4-byte generation +
+ * 16-byte key), plus slack up to one chunk and a doubled heap array; `make
+ * bench` measures 53-59 bytes of peak RSS per pending event.
  *
  * An engine is single-threaded and not reentrant: handlers may schedule,
  * cancel, stop and read the clock, but not run the engine.
@@ -123,7 +138,11 @@ sim_engine *sim_engine_create(size_t capacity_hint);
 void sim_engine_destroy(sim_engine *e);
 
 /*
- * Schedules fn(e, ctx, {at, *payload}) at time at (payload NULL: zeros).
+ * Schedules fn(e, ctx, {at, payload}) at time at. The payload is passed by
+ * value (two registers) and copied into the event; `(sim_payload){0}` when
+ * there is none. (By value, not by pointer: a caller that builds the payload
+ * field by field on its stack made the 16-byte copy stall on store
+ * forwarding, measured at 5% of PHOLD's time.)
  * Writes the event's handle to *out when out is not NULL.
  * Errors: EDGE_INVAL when at < now or fn is NULL; EDGE_NOMEM when the pool
  * or the heap cannot grow; EDGE_LIMIT past SIM_ENGINE_MAX_PENDING. On error
@@ -131,12 +150,12 @@ void sim_engine_destroy(sim_engine *e);
  * Cost: O(log n), no allocation unless the pool grows (then one chunk).
  */
 edge_err sim_engine_schedule(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
-                             const sim_payload *payload, sim_handle *out);
+                             sim_payload payload, sim_handle *out);
 
 /* As sim_engine_schedule at now + delay. EDGE_INVAL when delay < 0,
  * EDGE_RANGE when now + delay overflows edge_time. */
 edge_err sim_engine_schedule_in(sim_engine *e, edge_time delay, sim_handler fn, void *ctx,
-                                const sim_payload *payload, sim_handle *out);
+                                sim_payload payload, sim_handle *out);
 
 /*
  * Cancels the event h names, if it is still pending: it will never run.

@@ -21,7 +21,7 @@ static void phold_event(sim_engine *e, void *ctx, const sim_event *ev)
     p->lp_count[ev->payload.a]++;
     edge_time at = ev->time + p->lookahead + sim_rng_exp_ns(&p->rng, p->mean_ns);
     sim_payload next = {.a = (uint32_t)sim_rng_below(&p->rng, p->lps)};
-    edge_err err = sim_engine_schedule(e, at, phold_event, p, &next, NULL);
+    edge_err err = sim_engine_schedule(e, at, phold_event, p, next, NULL);
     if (err != EDGE_OK)
         sim_engine_fail(e, err);
 }
@@ -61,7 +61,7 @@ edge_err sim_phold_run(const sim_phold_config *cfg, sim_phold_result *out)
         for (uint32_t k = 0; k < cfg->population; k++) {
             sim_payload pl = {.a = lp};
             edge_time at = cfg->lookahead + sim_rng_exp_ns(&p.rng, p.mean_ns);
-            err = sim_engine_schedule(e, at, phold_event, &p, &pl, NULL);
+            err = sim_engine_schedule(e, at, phold_event, &p, pl, NULL);
             if (err != EDGE_OK)
                 goto fail;
         }

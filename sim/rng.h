@@ -14,19 +14,25 @@
  * words go through a chain of splitmix64/murmur3-style finalizers (xor-shift-
  * multiply, full avalanche), and the xoshiro256** state is the next four
  * splitmix64 outputs of that 64-bit key, as the xoshiro authors recommend.
- * Creating a stream costs about 40 ns and one small allocation (measured:
- * `edgesim bench rng`); SHA-256 through OpenSSL was measured at about
- * 700 ns a stream and turned down: the mixer already avalanches fully and
- * 10,000 nodes x several purposes means hundreds of thousands of streams.
+ * Deriving a stream costs 13 ns (`edgesim bench rng`); SHA-256 through
+ * OpenSSL over the same triple was measured at 355 ns and turned down: the
+ * mixer already avalanches fully, and 10,000 nodes x several purposes means
+ * hundreds of thousands of streams. (A 64-bit key means two streams could
+ * coincide with probability ~k^2/2^65 for k streams: 3e-9 for a million.)
  *
- * The generator: xoshiro256** (Blackman & Vigna), registered with GSL as a
- * gsl_rng_type so every gsl_ran_* distribution works on a stream unchanged.
- * Chosen by measurement (`edgesim bench rng`, figures in the engine issue
- * note): drawing a double through GSL's generic interface it ran at about
- * 1.6 ns a draw against 3.4 ns for gsl_rng_mt19937, 2.6 ns for taus2 and
- * 40+ ns for ranlxd; through the inline draws below it is about 1 ns. Its
- * period is 2^256 - 1 and it passes BigCrush; the low bits' weakness of the
- * "+" variant does not apply to "**".
+ * The generator: xoshiro256** (Blackman & Vigna 2018; period 2^256 - 1,
+ * passes BigCrush), registered with GSL as a gsl_rng_type so every gsl_ran_*
+ * distribution works on a stream unchanged. Chosen by measurement,
+ * `edgesim bench rng`, ns per uniform double on this machine:
+ *     through gsl_rng_uniform:  xoshiro256** 2.0, taus2 2.0, gfsr4 2.0,
+ *                               mt19937 5.8, ranlxs0 20.4, ranlxd1 56.5
+ *     inline sim_rng_uniform:   xoshiro256** 1.1
+ *     exponential draw:         sim_rng_exp_ns 5.6, gsl_ran_exponential 13.6
+ * Through GSL's function pointers the small generators tie (the call is the
+ * cost); xoshiro256** wins because its 32-byte state makes the inline draw
+ * possible, and it has the best statistical record of the fast ones (taus2
+ * and gfsr4 fail linear-complexity tests; mt19937 is slower with 2.5 kB of
+ * state per stream, too much for 100,000 streams).
  *
  * The struct is visible only so that the hot-path draws (sim_rng_u64,
  * sim_rng_uniform_pos, sim_rng_exp_ns, sim_rng_below) inline into the
@@ -67,7 +73,7 @@ void sim_rng_init(void);
  * or function index). The same triple gives the same stream in every run and
  * on every machine. Returns NULL when out of memory or purpose is NULL.
  * Copies nothing it keeps (purpose is only hashed). Caller frees with
- * sim_rng_destroy. Cost: one 64-byte allocation and ~40 ns.
+ * sim_rng_destroy. Cost: one 48-byte allocation and ~13 ns of hashing.
  */
 sim_rng *sim_rng_create(uint64_t seed, const char *purpose, uint64_t entity);
 

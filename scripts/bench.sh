@@ -1,0 +1,61 @@
+#!/bin/sh
+# make bench: PHOLD on the engine against the reference PHOLD's 4-ary heap,
+# built and run here in the same session, at 1 k, 16 k and 64 k pending
+# events (64, 1024, 4096 LPs x 16). Prints events/s of each (median of
+# REPS alternating runs), their ratio, and memory per pending event: the
+# peak RSS beyond a 1-event run, and the engine's own pool + queue bytes.
+# Figures only; nothing is asserted. About 30 s.
+#   usage: sh scripts/bench.sh PROGRAM      (REPS=3 by default)
+set -eu
+prog=${1:?usage: bench.sh PROGRAM}
+reps=${REPS:-3}
+here=$(cd "$(dirname "$0")/.." && pwd)
+ref_src=$here/../shared/bench/phold-ref.c
+ref=$here/build/phold-ref
+cc=${CC:-cc}
+if [ -f "$ref_src" ]; then
+    if [ ! -x "$ref" ] || [ "$ref_src" -nt "$ref" ]; then
+        mkdir -p "$here/build"
+        $cc -O2 -o "$ref" "$ref_src" -lm
+    fi
+else
+    echo "bench: $ref_src not found; the reference columns are left out"
+    ref=
+fi
+
+# field NAME from a line of key=value pairs on stdin
+field() { tr ' ' '\n' | sed -n "s/^$1=//p"; }
+median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+
+base_rss=$("$prog" bench phold --lps 1 --population 1 --end 1 --quiet | field peak_rss_kb)
+
+printf '%-8s %6s %14s %14s %7s %14s %14s\n' pending lps "edgesim ev/s" "ref dheap4" ratio \
+    "rss B/pending" "engine B/pend"
+for spec in "64 10000" "1024 1000" "4096 300"; do
+    set -- $spec
+    lps=$1 end=$2 pending=$(( $1 * 16 ))
+    es_file=$(mktemp) ref_file=$(mktemp)
+    i=0
+    while [ $i -lt "$reps" ]; do
+        line=$("$prog" bench phold --lps "$lps" --population 16 --end "$end" --quiet)
+        echo "$line" | field events_per_second >>"$es_file"
+        rss=$(echo "$line" | field peak_rss_kb)
+        eng=$(echo "$line" | field engine_bytes)
+        if [ -n "$ref" ]; then
+            "$ref" -q dheap4 -n "$lps" -p 16 -e "$end" | field events_per_s >>"$ref_file"
+        fi
+        i=$((i + 1))
+    done
+    es=$(median <"$es_file")
+    if [ -n "$ref" ]; then
+        rv=$(median <"$ref_file")
+        ratio=$(awk -v a="$es" -v b="$rv" 'BEGIN {printf "%.3f", a / b}')
+    else
+        rv=- ratio=-
+    fi
+    rssb=$(awk -v r="$rss" -v b="$base_rss" -v p="$pending" 'BEGIN {printf "%.1f", (r - b) * 1024 / p}')
+    engb=$(awk -v e="$eng" -v p="$pending" 'BEGIN {printf "%.1f", e / p}')
+    printf '%-8s %6s %14s %14s %7s %14s %14s\n' "$pending" "$lps" "$es" "$rv" "$ratio" "$rssb" "$engb"
+    rm -f "$es_file" "$ref_file"
+done
+echo "(events/s: median of $reps alternating runs; target ratio >= 0.90, memory < 96 B/pending)"

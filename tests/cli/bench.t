@@ -1,0 +1,33 @@
+# edgesim bench: a table of benchmarks; phold prints its figures, --json one
+# object with the documented keys; the same seed gives the same event count.
+"$EDGESIM" bench --help >out
+grep -q '^  phold ' out
+grep -q '^  rng ' out
+"$EDGESIM" bench phold --help | grep -q -- '--population P'
+"$EDGESIM" bench rng --help | grep -q 'usage: edgesim bench rng'
+
+"$EDGESIM" bench phold --lps 16 --population 4 --end 50 --seed 7 --json >a.json
+"$EDGESIM" bench phold --lps 16 --population 4 --end 50s --seed 7 --json >b.json
+for k in events wall_seconds events_per_second peak_rss_kb; do
+    grep -q "\"$k\": [0-9]" a.json || { echo "no $k in: $(cat a.json)"; exit 1; }
+done
+ev() { sed 's/.*"events": \([0-9]*\).*/\1/' "$1"; }
+[ "$(ev a.json)" = "$(ev b.json)" ] || { echo "same seed, different counts"; exit 1; }
+[ "$(ev a.json)" -gt 0 ]
+"$EDGESIM" bench phold --lps 16 --population 4 --end 50 --seed 8 --json >c.json
+[ "$(ev a.json)" != "$(ev c.json)" ] || { echo "another seed, same count"; exit 1; }
+"$EDGESIM" bench phold --lps 16 --end 5 | grep -q 'events_per_second'
+"$EDGESIM" bench phold --lps 16 --end 5 --quiet | grep -Eq '^events=[0-9]+ wall_seconds='
+
+set +e
+"$EDGESIM" bench phold --lps 0 2>err; rc=$?
+[ $rc -eq 2 ] && grep -q 'expected a whole number' err || { echo "--lps 0: rc $rc"; exit 1; }
+"$EDGESIM" bench phold --mean fast 2>err; rc=$?
+[ $rc -eq 2 ] || { echo "--mean fast: rc $rc"; exit 1; }
+"$EDGESIM" bench phold --bogus 2>err; rc=$?
+[ $rc -eq 2 ] && grep -q "unknown option '--bogus'" err || exit 1
+"$EDGESIM" bench nosuch 2>err; rc=$?
+[ $rc -eq 2 ] && grep -q "unknown benchmark 'nosuch'" err || exit 1
+"$EDGESIM" bench 2>err; rc=$?
+[ $rc -eq 2 ] || exit 1
+set -e

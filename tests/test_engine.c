@@ -1,0 +1,508 @@
+/*
+ * Pins sim/engine: the order contract (time, then schedule order, including
+ * events a handler schedules for now), a clock that never goes back, cancel
+ * before/after/twice and through stale handles after their record is reused,
+ * run_until at an event's exact time, stop and fail, pool reuse without
+ * growth, renumbering when the sequence runs out of bits, compaction of
+ * tombstones, and a million random schedule/cancel/run operations checked
+ * against a plain sorted array.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+/* ---- a log of the ids that ran, in order ---- */
+
+typedef struct {
+    uint64_t ids[4096];
+    edge_time times[4096];
+    size_t n;
+} run_log;
+
+static void log_event(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    run_log *l = ctx;
+    cr_assert_lt(l->n, 4096);
+    cr_assert_eq(sim_engine_now(e), ev->time);
+    l->ids[l->n] = ev->payload.id;
+    l->times[l->n++] = ev->time;
+}
+
+static sim_payload pl(uint64_t id)
+{
+    return (sim_payload){.id = id};
+}
+
+static sim_engine *mk(void)
+{
+    sim_engine *e = sim_engine_create(0);
+    cr_assert_not_null(e);
+    return e;
+}
+
+Test(engine, runs_equal_times_in_schedule_order)
+{
+    sim_engine *e = mk();
+    run_log l = {0};
+    /* ids 0..299 at times 3, 1, 2, 3, 1, 2 ...: within a time, by id */
+    for (uint64_t i = 0; i < 300; i++)
+        cr_assert_eq(sim_engine_schedule(e, (edge_time)(3 - i % 3), log_event, &l, pl(i), NULL),
+                     EDGE_OK);
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    cr_assert_eq(l.n, 300);
+    for (size_t k = 1; k < l.n; k++) {
+        cr_assert(l.times[k - 1] < l.times[k]
+                      || (l.times[k - 1] == l.times[k] && l.ids[k - 1] < l.ids[k]),
+                  "event %zu out of order", k);
+    }
+    sim_engine_destroy(e);
+}
+
+/* A handler that schedules two events for now (ids 100 + its own, 200 +
+ * its own) and one 0 ns later through schedule_in. */
+static void spawn_now(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    log_event(e, ctx, ev);
+    if (ev->payload.id < 100) {
+        cr_assert_eq(sim_engine_schedule(e, ev->time, spawn_now, ctx, pl(100 + ev->payload.id), NULL),
+                     EDGE_OK);
+        cr_assert_eq(sim_engine_schedule_in(e, 0, spawn_now, ctx, pl(200 + ev->payload.id), NULL),
+                     EDGE_OK);
+    }
+}
+
+Test(engine, events_scheduled_for_now_run_after_those_already_queued)
+{
+    sim_engine *e = mk();
+    run_log l = {0};
+    for (uint64_t i = 0; i < 3; i++)
+        sim_engine_schedule(e, 10, spawn_now, &l, pl(i), NULL);
+    sim_engine_schedule(e, 11, spawn_now, &l, pl(50), NULL);
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    uint64_t want[] = {0, 1, 2, 100, 200, 101, 201, 102, 202, 50, 150, 250};
+    cr_assert_eq(l.n, sizeof want / sizeof want[0]);
+    for (size_t k = 0; k < l.n; k++)
+        cr_expect_eq(l.ids[k], want[k], "position %zu: %lu, want %lu", k,
+                     (unsigned long)l.ids[k], (unsigned long)want[k]);
+    sim_engine_destroy(e);
+}
+
+static void try_the_past(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    (void)ctx;
+    cr_assert_eq(sim_engine_schedule(e, ev->time - 1, try_the_past, NULL, pl(0), NULL), EDGE_INVAL);
+    cr_assert_eq(sim_engine_schedule_in(e, -1, try_the_past, NULL, pl(0), NULL), EDGE_INVAL);
+}
+
+Test(engine, clock_never_goes_back)
+{
+    sim_engine *e = mk();
+    run_log l = {0};
+    for (uint64_t i = 0; i < 1000; i++)
+        sim_engine_schedule(e, (edge_time)((i * 7919) % 1000), log_event, &l, pl(i), NULL);
+    sim_engine_schedule(e, 500, try_the_past, NULL, pl(0), NULL);
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    for (size_t k = 1; k < l.n; k++)
+        cr_assert_leq(l.times[k - 1], l.times[k]);
+    cr_assert_eq(sim_engine_now(e), 999);
+    cr_assert_eq(sim_engine_schedule(e, 998, log_event, &l, pl(0), NULL), EDGE_INVAL);
+    cr_assert_eq(sim_engine_run_until(e, 10), EDGE_INVAL);
+    cr_assert_eq(sim_engine_schedule(e, 5, NULL, NULL, pl(0), NULL), EDGE_INVAL, "NULL handler");
+    cr_assert_eq(sim_engine_schedule_in(e, EDGE_TIME_MAX, log_event, &l, pl(0), NULL), EDGE_RANGE);
+    sim_engine_destroy(e);
+}
+
+Test(engine, cancel_before_run_means_it_never_runs)
+{
+    sim_engine *e = mk();
+    run_log l = {0};
+    sim_handle a, b;
+    sim_engine_schedule(e, 5, log_event, &l, pl(1), &a);
+    sim_engine_schedule(e, 6, log_event, &l, pl(2), &b);
+    cr_assert(sim_engine_is_pending(e, a));
+    cr_assert(sim_engine_cancel(e, a));
+    cr_assert_not(sim_engine_is_pending(e, a));
+    cr_assert_eq(sim_engine_pending(e), 1);
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    cr_assert_eq(l.n, 1);
+    cr_assert_eq(l.ids[0], 2);
+    sim_engine_stats st;
+    sim_engine_get_stats(e, &st);
+    cr_assert_eq(st.scheduled, 2);
+    cr_assert_eq(st.run, 1);
+    cr_assert_eq(st.cancelled, 1);
+    cr_assert_eq(st.pending, 0);
+    sim_engine_destroy(e);
+}
+
+Test(engine, cancel_after_run_and_cancel_twice_are_harmless_no_ops)
+{
+    sim_engine *e = mk();
+    run_log l = {0};
+    sim_handle a, b;
+    sim_engine_schedule(e, 5, log_event, &l, pl(1), &a);
+    sim_engine_schedule(e, 9, log_event, &l, pl(2), &b);
+    cr_assert_eq(sim_engine_run_until(e, 5), EDGE_OK);
+    cr_assert_not(sim_engine_cancel(e, a), "already ran");
+    cr_assert(sim_engine_cancel(e, b));
+    cr_assert_not(sim_engine_cancel(e, b), "already cancelled");
+    cr_assert_not(sim_engine_cancel(e, SIM_HANDLE_NONE));
+    cr_assert_not(sim_engine_cancel(e, (sim_handle){0xffffffffffULL}), "never issued");
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    cr_assert_eq(l.n, 1);
+    sim_engine_stats st;
+    sim_engine_get_stats(e, &st);
+    cr_assert_eq(st.cancelled, 1);
+    sim_engine_destroy(e);
+}
+
+/* ctx: the handle of the event that is running; cancelling it is a no-op */
+static void cancel_self(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    (void)ev;
+    cr_assert_not(sim_engine_cancel(e, *(sim_handle *)ctx));
+}
+
+Test(engine, a_handler_cannot_cancel_its_own_running_event)
+{
+    sim_engine *e = mk();
+    sim_handle h;
+    sim_engine_schedule(e, 1, cancel_self, &h, pl(0), &h);
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    sim_engine_destroy(e);
+}
+
+Test(engine, stale_handle_is_a_no_op_after_its_record_is_reused)
+{
+    sim_engine *e = mk();
+    run_log l = {0};
+    sim_handle old, fresh;
+    sim_engine_schedule(e, 1, log_event, &l, pl(1), &old);
+    sim_engine_run(e);
+    /* the free list is LIFO: the next event takes the same record */
+    sim_engine_schedule(e, 2, log_event, &l, pl(2), &fresh);
+    cr_assert_eq(old.v & 0xffffffffu, fresh.v & 0xffffffffu, "same record reused");
+    cr_assert_neq(old.v, fresh.v);
+    cr_assert_not(sim_engine_cancel(e, old));
+    cr_assert(sim_engine_is_pending(e, fresh));
+    sim_engine_run(e);
+    cr_assert_eq(l.n, 2);
+    cr_assert_eq(l.ids[1], 2);
+    /* and after a cancel, too */
+    sim_handle c1, c2;
+    sim_engine_schedule(e, 3, log_event, &l, pl(3), &c1);
+    cr_assert(sim_engine_cancel(e, c1));
+    sim_engine_run(e); /* drops the tombstone, frees its record */
+    sim_engine_schedule(e, 4, log_event, &l, pl(4), &c2);
+    cr_assert_not(sim_engine_cancel(e, c1));
+    sim_engine_run(e);
+    cr_assert_eq(l.n, 3);
+    cr_assert_eq(l.ids[2], 4);
+    sim_engine_destroy(e);
+}
+
+Test(engine, run_until_runs_events_at_exactly_t_and_sets_the_clock)
+{
+    sim_engine *e = mk();
+    run_log l = {0};
+    sim_engine_schedule(e, 5, log_event, &l, pl(5), NULL);
+    sim_engine_schedule(e, 10, log_event, &l, pl(10), NULL);
+    sim_engine_schedule(e, 11, log_event, &l, pl(11), NULL);
+    cr_assert_eq(sim_engine_run_until(e, 10), EDGE_OK);
+    cr_assert_eq(l.n, 2);
+    cr_assert_eq(l.ids[1], 10);
+    cr_assert_eq(sim_engine_now(e), 10);
+    cr_assert_eq(sim_engine_pending(e), 1);
+    edge_time next = 0;
+    cr_assert(sim_engine_next_time(e, &next));
+    cr_assert_eq(next, 11);
+    cr_assert_eq(sim_engine_run_until(e, 10), EDGE_OK, "t == now is fine");
+    cr_assert_eq(sim_engine_run_until(e, 100), EDGE_OK);
+    cr_assert_eq(sim_engine_now(e), 100, "the clock moves to t past the last event");
+    cr_assert_not(sim_engine_next_time(e, &next));
+    sim_engine_destroy(e);
+}
+
+static void stopper(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    log_event(e, ctx, ev);
+    if (ev->payload.id == 2)
+        sim_engine_stop(e);
+}
+
+Test(engine, stop_returns_after_the_handler_and_a_later_run_goes_on)
+{
+    sim_engine *e = mk();
+    run_log l = {0};
+    for (uint64_t i = 1; i <= 4; i++)
+        sim_engine_schedule(e, (edge_time)i, stopper, &l, pl(i), NULL);
+    cr_assert_eq(sim_engine_run_until(e, 100), EDGE_OK);
+    cr_assert_eq(l.n, 2);
+    cr_assert_eq(sim_engine_now(e), 2, "a stopped run leaves the clock at its last event");
+    cr_assert_eq(sim_engine_pending(e), 2);
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    cr_assert_eq(l.n, 4);
+    sim_engine_stop(e); /* outside a run: no effect on the next */
+    sim_engine_schedule(e, 7, stopper, &l, pl(7), NULL);
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    cr_assert_eq(l.n, 5);
+    sim_engine_destroy(e);
+}
+
+static void failer(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    (void)ctx;
+    (void)ev;
+    sim_engine_fail(e, EDGE_NOMEM);
+    sim_engine_fail(e, EDGE_RANGE); /* the first code wins */
+}
+
+static void reenter(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    (void)ev;
+    *(edge_err *)ctx = sim_engine_run(e);
+}
+
+Test(engine, fail_stops_the_run_with_its_code_and_runs_do_not_nest)
+{
+    sim_engine *e = mk();
+    sim_engine_schedule(e, 1, failer, NULL, pl(0), NULL);
+    sim_engine_schedule(e, 2, failer, NULL, pl(0), NULL);
+    cr_assert_eq(sim_engine_run(e), EDGE_NOMEM);
+    cr_assert_eq(sim_engine_pending(e), 1);
+    cr_assert_eq(sim_engine_run(e), EDGE_NOMEM, "the next run starts clean and fails again");
+    edge_err inner = EDGE_OK;
+    sim_engine_schedule(e, 3, reenter, &inner, pl(0), NULL);
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    cr_assert_eq(inner, EDGE_STATE);
+    sim_engine_destroy(e);
+}
+
+static void chain(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    uint64_t *left = ctx;
+    if (*left > 0) {
+        (*left)--;
+        sim_engine_schedule_in(e, 1 + (edge_time)(ev->payload.id % 7), chain, ctx, ev->payload, NULL);
+    }
+}
+
+Test(engine, pool_is_reused_without_growing)
+{
+    sim_engine *e = mk();
+    uint64_t left = 200000;
+    for (uint64_t i = 0; i < 10; i++)
+        sim_engine_schedule(e, 0, chain, &left, pl(i), NULL);
+    sim_engine_stats before, after;
+    sim_engine_get_stats(e, &before);
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    sim_engine_get_stats(e, &after);
+    cr_assert_eq(after.run, 200010);
+    cr_assert_eq(after.bytes, before.bytes, "no growth for 10 pending events");
+    cr_assert_eq(after.peak_pending, 10);
+    sim_engine_destroy(e);
+}
+
+Test(engine, destroy_frees_pending_events_and_accepts_null)
+{
+    sim_engine_destroy(NULL);
+    sim_engine *e = mk();
+    run_log l = {0};
+    for (uint64_t i = 0; i < 5000; i++) /* grows the pool past one chunk */
+        sim_engine_schedule(e, (edge_time)i, log_event, &l, pl(i), NULL);
+    sim_engine_destroy(e); /* ASan / valgrind check that nothing leaks */
+}
+
+Test(engine, order_survives_pool_growth_and_sequence_renumbering)
+{
+    sim_engine *e = mk();
+    static run_log l;
+    l.n = 0;
+    /* close to the end of the sequence space of a 1024-record pool (54
+     * bits), so renumbering happens mid-way; the pool also grows past a
+     * power of two, which renumbers too */
+    cr_assert_eq(sim__engine_set_seq(e, ((uint64_t)1 << 54) - 100), EDGE_OK);
+    cr_assert_eq(sim__engine_set_seq(e, 5), EDGE_INVAL, "never backwards");
+    for (uint64_t i = 0; i < 4000; i++)
+        cr_assert_eq(sim_engine_schedule(e, (edge_time)(i % 4), log_event, &l, pl(i), NULL),
+                     EDGE_OK);
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    cr_assert_eq(l.n, 4000);
+    for (size_t k = 0; k < l.n; k++) {
+        uint64_t want = (k / 1000) + 4 * (k % 1000); /* time k/1000, then id */
+        cr_assert_eq(l.ids[k], want, "position %zu", k);
+    }
+    sim_engine_destroy(e);
+}
+
+Test(engine, tombstones_are_compacted_and_order_kept)
+{
+    sim_engine *e = mk();
+    static sim_handle h[20000];
+    static run_log l;
+    l.n = 0;
+    for (uint64_t i = 0; i < 20000; i++)
+        sim_engine_schedule(e, (edge_time)(i % 50), log_event, &l, pl(i), &h[i]);
+    for (uint64_t i = 0; i < 20000; i++)
+        if (i % 10 != 0)
+            cr_assert(sim_engine_cancel(e, h[i]));
+    cr_assert_eq(sim_engine_pending(e), 2000);
+    sim_engine_stats st;
+    sim_engine_get_stats(e, &st);
+    cr_assert_eq(st.cancelled, 18000);
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    cr_assert_eq(l.n, 2000);
+    for (size_t k = 1; k < l.n; k++) {
+        cr_assert_leq(l.ids[k - 1] % 50, l.ids[k] % 50);
+        if (l.ids[k - 1] % 50 == l.ids[k] % 50)
+            cr_assert_lt(l.ids[k - 1], l.ids[k]);
+    }
+    sim_engine_destroy(e);
+}
+
+/* ---- a million random operations against a sorted array ---- */
+
+typedef struct {
+    edge_time time;
+    uint64_t seq, id;
+} ref_ev;
+
+typedef struct {
+    sim_engine *e;
+    ref_ev *arr; /* sorted by (time, seq): the reference queue */
+    size_t n, cap;
+    uint64_t seq, next_id;
+    sim_handle *handle; /* by id */
+    uint64_t *hseq;     /* by id: the seq the reference gave it */
+    edge_time *htime;
+    size_t ids_cap;
+    uint64_t rng;
+    uint64_t ops, ran;
+} fuzz;
+
+static uint64_t fz_rand(fuzz *f)
+{
+    f->rng ^= f->rng << 13;
+    f->rng ^= f->rng >> 7;
+    f->rng ^= f->rng << 17;
+    return f->rng;
+}
+
+static bool ref_before(edge_time t1, uint64_t s1, edge_time t2, uint64_t s2)
+{
+    return t1 < t2 || (t1 == t2 && s1 < s2);
+}
+
+static size_t ref_find(const fuzz *f, edge_time t, uint64_t s)
+{
+    size_t lo = 0, hi = f->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ref_before(f->arr[mid].time, f->arr[mid].seq, t, s))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static void fz_event(sim_engine *e, void *ctx, const sim_event *ev);
+
+static void fz_schedule(fuzz *f)
+{
+    /* delays from a small set so that ties are common, 0 included */
+    static const edge_time delays[] = {0, 0, 1, 1, 2, 3, 5, 10, 100, 1000};
+    edge_time at = sim_engine_now(f->e) + delays[fz_rand(f) % 10];
+    uint64_t id = f->next_id++;
+    cr_assert_lt(id, f->ids_cap);
+    cr_assert_eq(sim_engine_schedule(f->e, at, fz_event, f, pl(id), &f->handle[id]), EDGE_OK);
+    uint64_t s = f->seq++;
+    f->hseq[id] = s;
+    f->htime[id] = at;
+    size_t pos = ref_find(f, at, s);
+    cr_assert_lt(f->n, f->cap);
+    memmove(&f->arr[pos + 1], &f->arr[pos], (f->n - pos) * sizeof *f->arr);
+    f->arr[pos] = (ref_ev){at, s, id};
+    f->n++;
+    f->ops++;
+}
+
+static void fz_cancel(fuzz *f)
+{
+    if (f->next_id == 0)
+        return;
+    /* mostly recent ids (often pending), sometimes old ones (stale) */
+    uint64_t span = f->next_id < 64 ? f->next_id : 64;
+    uint64_t id = fz_rand(f) % 8 == 0 ? fz_rand(f) % f->next_id : f->next_id - 1 - fz_rand(f) % span;
+    size_t pos = ref_find(f, f->htime[id], f->hseq[id]);
+    bool in_ref = pos < f->n && f->arr[pos].seq == f->hseq[id];
+    cr_assert_eq(sim_engine_cancel(f->e, f->handle[id]), in_ref, "cancel of id %lu", (unsigned long)id);
+    if (in_ref) {
+        memmove(&f->arr[pos], &f->arr[pos + 1], (f->n - pos - 1) * sizeof *f->arr);
+        f->n--;
+    }
+    f->ops++;
+}
+
+static void fz_event(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    fuzz *f = ctx;
+    cr_assert_gt(f->n, 0);
+    cr_assert_eq(ev->payload.id, f->arr[0].id, "ran %lu, reference says %lu",
+                 (unsigned long)ev->payload.id, (unsigned long)f->arr[0].id);
+    cr_assert_eq(ev->time, f->arr[0].time);
+    memmove(&f->arr[0], &f->arr[1], (f->n - 1) * sizeof *f->arr);
+    f->n--;
+    f->ran++;
+    /* handlers schedule and cancel too, so the hold path is exercised */
+    uint64_t r = fz_rand(f) % 8;
+    if (r < 5)
+        fz_schedule(f);
+    if (r == 0)
+        fz_schedule(f);
+    if (r == 6)
+        fz_cancel(f);
+    (void)e;
+}
+
+Test(engine, a_million_random_operations_match_a_sorted_array)
+{
+    fuzz f = {0};
+    f.e = mk();
+    f.cap = 1 << 16;
+    f.ids_cap = 1 << 21;
+    f.arr = malloc(f.cap * sizeof *f.arr);
+    f.handle = malloc(f.ids_cap * sizeof *f.handle);
+    f.hseq = malloc(f.ids_cap * sizeof *f.hseq);
+    f.htime = malloc(f.ids_cap * sizeof *f.htime);
+    cr_assert(f.arr && f.handle && f.hseq && f.htime);
+    f.rng = 0x9e3779b97f4a7c15ULL;
+    while (f.ops < 1000000) {
+        uint64_t r = fz_rand(&f) % 16;
+        if (r < 7 && f.n < 300) {
+            fz_schedule(&f);
+        } else if (r < 10) {
+            fz_cancel(&f);
+        } else if (r < 15) {
+            edge_time t = sim_engine_now(f.e) + (edge_time)(fz_rand(&f) % 4);
+            cr_assert_eq(sim_engine_run_until(f.e, t), EDGE_OK);
+            cr_assert(f.n == 0 || f.arr[0].time > t, "an event at or before %ld was left", (long)t);
+            f.ops++;
+        } else {
+            edge_time next;
+            bool any = sim_engine_next_time(f.e, &next);
+            cr_assert_eq(any, f.n > 0);
+            if (any)
+                cr_assert_eq(next, f.arr[0].time);
+        }
+        cr_assert_eq(sim_engine_pending(f.e), f.n);
+    }
+    cr_assert_gt(f.ran, 100000, "enough events ran to mean something");
+    sim_engine_destroy(f.e);
+    free(f.arr);
+    free(f.handle);
+    free(f.hseq);
+    free(f.htime);
+}
