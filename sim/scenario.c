@@ -18,10 +18,11 @@
  * beside the cJSON tree; values placed by --set have none and are reported
  * under the file name "--set". Two small adapters stand in for modules of
  * other branches and are the only code to change when those land: the
- * position map (to become core/json's) and the distribution parser (to
- * become sim/dist's sim_dist_parse / sim_dist_free).
+ * position map (to become core/json's); distributions are sim/dist's.
  */
 #include "scenario.h"
+
+#include "dist.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -1276,28 +1277,17 @@ static const cJSON *resolve(const cJSON *root, const char *path)
 /* ------------------------------------------------------------------------ */
 /* Distributions (adapter over sim/dist)                                      */
 
-/*
- * PLACEHOLDER until sim/dist (engine branch) lands: checks only that the spec
- * is an object with a "dist" name and returns an opaque token. The two
- * functions below are the only places that change when it lands: they become
- * sim_dist_parse and sim_dist_free.
- */
+/* Distributions are sim/dist's: its errors carry the spec's path, which
+ * report_sub turns back into a position. */
 static sim_dist *dist_parse_spec(const cJSON *spec, const char *path, sim_diag *d)
 {
-    const cJSON *k = cJSON_IsObject(spec) ? cJSON_GetObjectItemCaseSensitive(spec, "dist") : NULL;
-    if (!cJSON_IsString(k)) {
-        sim_diag_set(d, path,
-                     "expected a distribution such as {\"dist\": \"exponential\", \"mean\": "
-                     "\"100ms\"}, found %s",
-                     found(spec).s);
-        return NULL;
-    }
-    return malloc(sizeof(max_align_t));
+    sim_dist *out = NULL;
+    return sim_dist_parse(spec, SIM_DIST_DURATION, path, d, &out) == EDGE_OK ? out : NULL;
 }
 
 static void dist_free(sim_dist *d)
 {
-    free(d);
+    sim_dist_destroy(d);
 }
 
 /* The default cold start: constant 500ms. */
@@ -1306,7 +1296,7 @@ static sim_dist *dist_default_cold_start(ctx *c)
     cJSON *spec = cJSON_CreateObject();
     sim_dist *d = NULL;
     sim_diag dg;
-    if (spec && cJSON_AddStringToObject(spec, "dist", "constant") &&
+    if (spec && cJSON_AddStringToObject(spec, "type", "constant") &&
         cJSON_AddStringToObject(spec, "value", "500ms"))
         d = dist_parse_spec(spec, "", &dg);
     cJSON_Delete(spec);
@@ -1331,7 +1321,7 @@ static int dist_field(ctx *c, const cJSON *obj, const char *path, const char *ke
     if (!v) {
         if (required && report)
             missing(c, obj, path, key, "a distribution of durations such as "
-                                       "{\"dist\": \"exponential\", \"mean\": \"100ms\"}");
+                                       "{\"type\": \"exponential\", \"mean\": \"100ms\"}");
         return required ? -1 : 0;
     }
     sim_diag d;

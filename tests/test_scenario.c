@@ -19,7 +19,7 @@ static size_t ndiags;
 
 static const char *const BASE_HEAD =
     "{\"duration\": \"1h\", \"regions\": [{\"id\": \"eu\"}, {\"id\": \"us\"}],"
-    " \"functions\": [{\"id\": \"api\", \"exec_time\": {\"dist\": \"constant\", \"value\": \"50ms\"}}]";
+    " \"functions\": [{\"id\": \"api\", \"exec_time\": {\"type\": \"constant\", \"value\": \"50ms\"}}]";
 
 /* Parses BASE_HEAD + extra + "}" (extra starts with a comma or is empty). */
 static sim_scenario *parse_with(const char *extra, const char *const *sets, size_t nsets)
@@ -133,13 +133,13 @@ Test(scenario, patterns_select_functions_and_nodes)
     const char *text =
         "{\"duration\": \"1h\", \"regions\": [{\"id\": \"eu\"}],"
         " \"nodes\": [{\"id\": \"eu-{i}\", \"count\": 4, \"region\": \"eu\"}, {\"id\": \"gpu-1\", \"region\": \"eu\"}],"
-        " \"functions\": [{\"id\": \"fn-{i:02}\", \"count\": 3, \"exec_time\": {\"dist\": \"constant\", \"value\": \"1ms\"}},"
-        "   {\"id\": \"other\", \"exec_time\": {\"dist\": \"constant\", \"value\": \"1ms\"}}],"
+        " \"functions\": [{\"id\": \"fn-{i:02}\", \"count\": 3, \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}},"
+        "   {\"id\": \"other\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}}],"
         " \"deployments\": [{\"function\": \"fn-*\", \"strategy\": \"least_loaded\", \"replicas\": 2},"
         "   {\"function\": \"other\", \"strategy\": \"nodes\", \"nodes\": [\"eu-*\", \"eu-2\", \"gpu-1\"]}],"
         " \"workloads\": [{\"function\": \"*\", \"region\": \"eu\", \"arrival\": \"times\", \"times\": [\"3s\", \"1s\"]}],"
         " \"faults\": [{\"kind\": \"random_failures\", \"nodes\": [\"*\"],"
-        "   \"ttf\": {\"dist\": \"exponential\", \"mean\": \"1h\"}, \"ttr\": {\"dist\": \"constant\", \"value\": \"1m\"}}]}";
+        "   \"ttf\": {\"type\": \"exponential\", \"mean\": \"1h\"}, \"ttr\": {\"type\": \"constant\", \"value\": \"1m\"}}]}";
     sim_scenario *s = parse_text(text);
     cr_assert_not_null(s, "%s", ndiags ? line(0) : "");
     cr_assert_eq(s->ndeployments, 4);
@@ -295,7 +295,7 @@ Test(scenario, matrix_latency_fills_reverse_then_defaults)
     const char *text =
         "{\"duration\": \"1h\", \"regions\": [{\"id\": \"a\"}, {\"id\": \"b\"}, {\"id\": \"c\"}],"
         " \"nodes\": [{\"id\": \"na\", \"region\": \"a\"}, {\"id\": \"nb\", \"region\": \"b\"}, {\"id\": \"nc\", \"region\": \"c\"}],"
-        " \"functions\": [{\"id\": \"f\", \"exec_time\": {\"dist\": \"constant\", \"value\": \"1ms\"}}],"
+        " \"functions\": [{\"id\": \"f\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}}],"
         " \"network\": {\"model\": \"matrix\", \"same_region\": \"3ms\", \"cross_region\": \"70ms\","
         "   \"matrix\": {\"a\": {\"b\": \"20ms\", \"a\": \"1ms\"}, \"c\": {\"a\": \"90ms\"}}}}";
     sim_scenario *s = parse_text(text);
@@ -318,7 +318,7 @@ Test(scenario, coordinate_latency_is_base_plus_per_km)
         "   {\"id\": \"fra\", \"lat\": 50.1109, \"lon\": 8.6821}, {\"id\": \"nowhere\"}],"
         " \"nodes\": [{\"id\": \"n1\", \"region\": \"fra\"}, {\"id\": \"n2\", \"region\": \"par\", \"lat\": 48.8566, \"lon\": 2.3522},"
         "   {\"id\": \"n3\", \"region\": \"nowhere\"}],"
-        " \"functions\": [{\"id\": \"f\", \"exec_time\": {\"dist\": \"constant\", \"value\": \"1ms\"}}],"
+        " \"functions\": [{\"id\": \"f\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}}],"
         " \"network\": {\"model\": \"coordinates\", \"base\": \"2ms\", \"per_km\": \"10us\"}}";
     sim_scenario *s = parse_text(text);
     cr_assert_not_null(s, "%s", ndiags ? line(0) : "");
@@ -412,7 +412,7 @@ Test(scenario, stdin_gets_the_default_name_stdin)
 {
     const char *text =
         "{\"duration\": \"1m\", \"regions\": [{\"id\": \"r\"}], \"nodes\": [{\"id\": \"n\", \"region\": \"r\"}],"
-        " \"functions\": [{\"id\": \"f\", \"exec_time\": {\"dist\": \"constant\", \"value\": \"1ms\"}}]}";
+        " \"functions\": [{\"id\": \"f\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}}]}";
     sim_scenario *s = sim_scenario_parse(text, strlen(text), "-", NULL, 0, diags, MAXD, &ndiags);
     cr_assert_not_null(s, "%s", ndiags ? line(0) : "");
     cr_expect_str_eq(s->name, "stdin");
