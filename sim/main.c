@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "rng.h"
 
 typedef struct {
     const char *name;
@@ -46,6 +47,7 @@ int main(int argc, char **argv)
         printf("edgesim %s\n", EDGESIM_VERSION);
         return SIM_EXIT_OK;
     }
+    sim_rng_init(); /* GSL reports errors instead of aborting */
     for (size_t i = 0; i < N_COMMANDS; i++)
         if (!strcmp(argv[1], commands[i].name))
             return commands[i].fn(argc - 1, argv + 1);
