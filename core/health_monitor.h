@@ -41,7 +41,6 @@ typedef struct edge_health_verdict {
     const char *reason;       /* static string; NULL when unchanged */
 } edge_health_verdict;
 
-#define EDGE_HEALTH_WINDOW_DEFAULT (60 * EDGE_S)
 #define EDGE_HEALTH_CHECK_DEFAULT (5 * EDGE_S)
 
 /* Applies the rules above at time now. Never fails. */
