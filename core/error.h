@@ -31,7 +31,8 @@
     X(RANGE, -14, "value out of range")                                        \
     X(CHECKSUM, -15, "checksum mismatch")                                      \
     X(CRYPTO, -16, "digest computation failed")                                \
-    X(LIMIT, -17, "a documented limit was exceeded")
+    X(LIMIT, -17, "a documented limit was exceeded")                           \
+    X(INSTANCE_LIMIT, -18, "function is at its instance limit on this node")
 
 typedef enum {
 #define EDGE__ERR_ENUM(name, code, msg) EDGE_##name = code,

@@ -1,0 +1,589 @@
+#include "cluster.h"
+
+#include <string.h>
+
+#include "alloc.h"
+#include "idmap.h"
+#include "util.h"
+
+typedef struct {
+    edge_node *node;  /* owned; NULL once deregistered */
+    uint32_t prev, next;
+    uint32_t *fns;    /* deployed function indices, in deployment order */
+    uint32_t n_fns, cap_fns;
+    bool draining;
+} node_rec;
+
+typedef struct {
+    uint32_t *nodes;  /* node indices, in deployment order */
+    uint32_t n, cap;
+} fn_rec;
+
+typedef struct {
+    uint32_t fn;      /* EDGE_NONE while on the free list */
+    uint32_t node;    /* next free record while on the free list */
+    edge_time at;
+    uint64_t invocations;
+} dep_rec;
+
+struct edge_cluster {
+    const edge_function_table *functions;
+    edge_time window;
+
+    node_rec *nodes;          /* by node index, never reused */
+    uint32_t n_nodes, cap_nodes;
+    uint32_t head, tail;      /* registration order */
+    uint32_t live;
+    edge__idmap by_id;
+
+    fn_rec *by_fn;            /* by function index, grown on demand */
+    uint32_t n_by_fn, cap_by_fn;
+
+    dep_rec *deps;            /* a pool with a free list */
+    uint32_t n_deps, cap_deps, free_deps, n_free;
+    uint32_t live_deps;
+    edge__idmap dep_map;      /* (fn, node) -> deps index */
+};
+
+typedef struct {
+    uint32_t fn, node;
+} pair;
+
+static bool node_eq(const void *ctx, uint32_t val, const void *key)
+{
+    const edge_cluster *c = ctx;
+    return strcmp(edge_node_id(c->nodes[val].node), key) == 0;
+}
+
+static bool dep_eq(const void *ctx, uint32_t val, const void *key)
+{
+    const edge_cluster *c = ctx;
+    const pair *p = key;
+    return c->deps[val].fn == p->fn && c->deps[val].node == p->node;
+}
+
+static uint32_t pair_hash(uint32_t fn, uint32_t node)
+{
+    return edge__hash_u64((uint64_t)fn << 32 | node);
+}
+
+static node_rec *live_node(const edge_cluster *c, uint32_t node)
+{
+    return node < c->n_nodes && c->nodes[node].node ? &c->nodes[node] : NULL;
+}
+
+static uint32_t find_dep(const edge_cluster *c, uint32_t fn, uint32_t node)
+{
+    pair p = {fn, node};
+    return edge__idmap_find(&c->dep_map, pair_hash(fn, node), dep_eq, c, &p);
+}
+
+edge_err edge_cluster_new(const edge_function_table *functions, edge_cluster **out)
+{
+    if (!functions || !out)
+        return EDGE_INVAL;
+    edge_cluster *c = edge__calloc(1, sizeof *c);
+    if (!c)
+        return EDGE_NOMEM;
+    c->functions = functions;
+    c->window = EDGE_HEALTH_WINDOW_DEFAULT;
+    c->head = c->tail = EDGE_NONE;
+    c->free_deps = EDGE_NONE;
+    *out = c;
+    return EDGE_OK;
+}
+
+void edge_cluster_free(edge_cluster *c)
+{
+    if (!c)
+        return;
+    for (uint32_t i = 0; i < c->n_nodes; i++) {
+        edge_node_free(c->nodes[i].node);
+        edge__free(c->nodes[i].fns);
+    }
+    for (uint32_t i = 0; i < c->n_by_fn; i++)
+        edge__free(c->by_fn[i].nodes);
+    edge__free(c->nodes);
+    edge__free(c->by_fn);
+    edge__free(c->deps);
+    edge__idmap_free(&c->by_id);
+    edge__idmap_free(&c->dep_map);
+    edge__free(c);
+}
+
+edge_err edge_cluster_set_health_window(edge_cluster *c, edge_time window)
+{
+    if (!c || window < 0)
+        return EDGE_INVAL;
+    c->window = window;
+    return EDGE_OK;
+}
+
+edge_time edge_cluster_health_window(const edge_cluster *c) { return c->window; }
+const edge_function_table *edge_cluster_functions(const edge_cluster *c) { return c->functions; }
+
+/* ---- Nodes -------------------------------------------------------------- */
+
+edge_err edge_cluster_register(edge_cluster *c, edge_node *node, uint32_t *index)
+{
+    if (!c || !node)
+        return EDGE_INVAL;
+    const char *id = edge_node_id(node);
+    uint32_t h = edge__hash_str(id);
+    if (edge__idmap_find(&c->by_id, h, node_eq, c, id) != EDGE_NONE)
+        return EDGE_EXISTS;
+    if (c->n_nodes >= EDGE_NONE - 1)
+        return EDGE_LIMIT;
+    if (edge__grow(&c->nodes, &c->cap_nodes, c->n_nodes + 1, sizeof *c->nodes) ||
+        edge__idmap_reserve(&c->by_id, c->live + 1))
+        return EDGE_NOMEM;
+    uint32_t i = c->n_nodes++;
+    c->nodes[i] = (node_rec){.node = node, .prev = c->tail, .next = EDGE_NONE};
+    if (c->tail != EDGE_NONE)
+        c->nodes[c->tail].next = i;
+    else
+        c->head = i;
+    c->tail = i;
+    c->live++;
+    edge__idmap_insert(&c->by_id, h, i);
+    if (index)
+        *index = i;
+    return EDGE_OK;
+}
+
+edge_err edge_cluster_find(const edge_cluster *c, const char *node_id, uint32_t *index)
+{
+    if (!c || !node_id || !index)
+        return EDGE_INVAL;
+    uint32_t i = edge__idmap_find(&c->by_id, edge__hash_str(node_id), node_eq, c, node_id);
+    if (i == EDGE_NONE)
+        return EDGE_NOT_FOUND;
+    *index = i;
+    return EDGE_OK;
+}
+
+/* Looks a node id up for the id-taking wrappers. */
+static edge_err lookup(const edge_cluster *c, const char *node_id, uint32_t *index)
+{
+    return edge_cluster_find(c, node_id, index);
+}
+
+static void erase_u32(uint32_t *v, uint32_t *n, uint32_t x)
+{
+    for (uint32_t i = 0; i < *n; i++)
+        if (v[i] == x) {
+            memmove(v + i, v + i + 1, (size_t)(*n - i - 1) * sizeof *v);
+            (*n)--;
+            return;
+        }
+}
+
+static void free_dep(edge_cluster *c, uint32_t fn, uint32_t node)
+{
+    pair p = {fn, node};
+    uint32_t d = find_dep(c, fn, node);
+    edge__idmap_remove(&c->dep_map, pair_hash(fn, node), dep_eq, c, &p);
+    c->deps[d] = (dep_rec){.fn = EDGE_NONE, .node = c->free_deps};
+    c->free_deps = d;
+    c->n_free++;
+    c->live_deps--;
+}
+
+edge_err edge_cluster_deregister_idx(edge_cluster *c, uint32_t node)
+{
+    if (!c)
+        return EDGE_INVAL;
+    node_rec *r = live_node(c, node);
+    if (!r)
+        return EDGE_NOT_FOUND;
+    for (uint32_t k = 0; k < r->n_fns; k++) {
+        uint32_t fn = r->fns[k];
+        erase_u32(c->by_fn[fn].nodes, &c->by_fn[fn].n, node);
+        free_dep(c, fn, node);
+    }
+    const char *id = edge_node_id(r->node);
+    edge__idmap_remove(&c->by_id, edge__hash_str(id), node_eq, c, id);
+    if (r->prev != EDGE_NONE)
+        c->nodes[r->prev].next = r->next;
+    else
+        c->head = r->next;
+    if (r->next != EDGE_NONE)
+        c->nodes[r->next].prev = r->prev;
+    else
+        c->tail = r->prev;
+    edge_node_free(r->node);
+    edge__free(r->fns);
+    *r = (node_rec){.prev = EDGE_NONE, .next = EDGE_NONE};
+    c->live--;
+    return EDGE_OK;
+}
+
+edge_err edge_cluster_deregister(edge_cluster *c, const char *node_id)
+{
+    uint32_t i;
+    edge_err err = lookup(c, node_id, &i);
+    return err ? err : edge_cluster_deregister_idx(c, i);
+}
+
+const edge_node *edge_cluster_node(const edge_cluster *c, uint32_t node)
+{
+    const node_rec *r = c ? live_node(c, node) : NULL;
+    return r ? r->node : NULL;
+}
+
+size_t edge_cluster_size(const edge_cluster *c) { return c->live; }
+uint32_t edge_cluster_index_bound(const edge_cluster *c) { return c->n_nodes; }
+uint32_t edge_cluster_first(const edge_cluster *c) { return c->head; }
+
+uint32_t edge_cluster_next(const edge_cluster *c, uint32_t node)
+{
+    const node_rec *r = live_node(c, node);
+    return r ? r->next : EDGE_NONE;
+}
+
+edge_err edge_cluster_heartbeat_idx(edge_cluster *c, uint32_t node, edge_time now,
+                                    const edge_resource_usage *usage)
+{
+    if (!c || !usage)
+        return EDGE_INVAL;
+    node_rec *r = live_node(c, node);
+    return r ? edge_node_heartbeat(r->node, now, usage) : EDGE_NOT_FOUND;
+}
+
+edge_err edge_cluster_heartbeat(edge_cluster *c, const char *node_id, edge_time now,
+                                const edge_resource_usage *usage)
+{
+    uint32_t i;
+    edge_err err = lookup(c, node_id, &i);
+    return err ? err : edge_cluster_heartbeat_idx(c, i, now, usage);
+}
+
+edge_err edge_cluster_set_status_idx(edge_cluster *c, uint32_t node, edge_node_status s)
+{
+    if (!c)
+        return EDGE_INVAL;
+    node_rec *r = live_node(c, node);
+    return r ? edge_node_set_status(r->node, s) : EDGE_NOT_FOUND;
+}
+
+edge_err edge_cluster_set_status(edge_cluster *c, const char *node_id, edge_node_status s)
+{
+    uint32_t i;
+    edge_err err = lookup(c, node_id, &i);
+    return err ? err : edge_cluster_set_status_idx(c, i, s);
+}
+
+bool edge_cluster_is_healthy(const edge_cluster *c, uint32_t node, edge_time now)
+{
+    const node_rec *r = c ? live_node(c, node) : NULL;
+    return r && edge_node_is_healthy(r->node, now, c->window);
+}
+
+static edge_err set_draining(edge_cluster *c, uint32_t node, bool on)
+{
+    if (!c)
+        return EDGE_INVAL;
+    node_rec *r = live_node(c, node);
+    if (!r)
+        return EDGE_NOT_FOUND;
+    r->draining = on;
+    return EDGE_OK;
+}
+
+edge_err edge_cluster_drain_idx(edge_cluster *c, uint32_t node) { return set_draining(c, node, true); }
+edge_err edge_cluster_undrain_idx(edge_cluster *c, uint32_t node) { return set_draining(c, node, false); }
+
+edge_err edge_cluster_drain(edge_cluster *c, const char *node_id)
+{
+    uint32_t i;
+    edge_err err = lookup(c, node_id, &i);
+    return err ? err : set_draining(c, i, true);
+}
+
+edge_err edge_cluster_undrain(edge_cluster *c, const char *node_id)
+{
+    uint32_t i;
+    edge_err err = lookup(c, node_id, &i);
+    return err ? err : set_draining(c, i, false);
+}
+
+bool edge_cluster_is_draining(const edge_cluster *c, uint32_t node)
+{
+    const node_rec *r = c ? live_node(c, node) : NULL;
+    return r && r->draining;
+}
+
+edge_err edge_cluster_health(const edge_cluster *c, edge_time now, edge_health_summary *out)
+{
+    if (!c || !out)
+        return EDGE_INVAL;
+    edge_health_summary s = {0};
+    for (uint32_t i = c->head; i != EDGE_NONE; i = c->nodes[i].next) {
+        const node_rec *r = &c->nodes[i];
+        s.total++;
+        s.by_status[edge_node_status_of(r->node)]++;
+        s.draining += r->draining;
+        s.healthy += edge_node_is_healthy(r->node, now, c->window);
+    }
+    s.healthy_fraction = s.total ? (double)s.healthy / (double)s.total : 0.0;
+    *out = s;
+    return EDGE_OK;
+}
+
+/* ---- Deployments ------------------------------------------------------- */
+
+/* Reservation: makes sure that m more deployments of fn, on the nodes given,
+ * can be committed without allocating. Changes nothing a caller can see. */
+static edge_err reserve_fn(edge_cluster *c, uint32_t fn, uint32_t m)
+{
+    if (fn >= c->n_by_fn) {
+        if (edge__grow(&c->by_fn, &c->cap_by_fn, fn + 1, sizeof *c->by_fn))
+            return EDGE_NOMEM;
+        memset(c->by_fn + c->n_by_fn, 0, (size_t)(fn + 1 - c->n_by_fn) * sizeof *c->by_fn);
+        c->n_by_fn = fn + 1;
+    }
+    fn_rec *f = &c->by_fn[fn];
+    if (edge__grow(&f->nodes, &f->cap, f->n + m, sizeof *f->nodes) ||
+        edge__idmap_reserve(&c->dep_map, c->live_deps + m))
+        return EDGE_NOMEM;
+    uint32_t avail = c->n_free + (c->cap_deps - c->n_deps);
+    if (avail < m && edge__grow(&c->deps, &c->cap_deps, c->n_deps + (m - c->n_free), sizeof *c->deps))
+        return EDGE_NOMEM;
+    return EDGE_OK;
+}
+
+static edge_err reserve_node(edge_cluster *c, uint32_t node)
+{
+    node_rec *r = &c->nodes[node];
+    return edge__grow(&r->fns, &r->cap_fns, r->n_fns + 1, sizeof *r->fns);
+}
+
+/* Commit: cannot fail once reserved. */
+static void add_dep(edge_cluster *c, uint32_t fn, uint32_t node, edge_time now)
+{
+    uint32_t d;
+    if (c->free_deps != EDGE_NONE) {
+        d = c->free_deps;
+        c->free_deps = c->deps[d].node;
+        c->n_free--;
+    } else {
+        d = c->n_deps++;
+    }
+    c->deps[d] = (dep_rec){.fn = fn, .node = node, .at = now};
+    edge__idmap_insert(&c->dep_map, pair_hash(fn, node), d);
+    c->live_deps++;
+    node_rec *r = &c->nodes[node];
+    r->fns[r->n_fns++] = fn;
+    fn_rec *f = &c->by_fn[fn];
+    f->nodes[f->n++] = node;
+}
+
+static bool can_take(const edge_cluster *c, const edge_function *f, uint32_t node)
+{
+    const node_rec *r = &c->nodes[node];
+    return !r->draining && edge_function_can_run_on(f, r->node);
+}
+
+edge_err edge_cluster_deploy_idx(edge_cluster *c, uint32_t function, edge_time now,
+                                 size_t *added)
+{
+    if (!c)
+        return EDGE_INVAL;
+    const edge_function *f = edge_function_table_get(c->functions, function);
+    if (!f)
+        return EDGE_NOT_FOUND;
+    uint32_t eligible = 0, fresh = 0;
+    for (uint32_t i = c->head; i != EDGE_NONE; i = c->nodes[i].next)
+        if (can_take(c, f, i)) {
+            eligible++;
+            fresh += find_dep(c, function, i) == EDGE_NONE;
+        }
+    if (eligible == 0)
+        return EDGE_NO_ELIGIBLE;
+    if (fresh > 0) {
+        if (reserve_fn(c, function, fresh))
+            return EDGE_NOMEM;
+        for (uint32_t i = c->head; i != EDGE_NONE; i = c->nodes[i].next)
+            if (can_take(c, f, i) && find_dep(c, function, i) == EDGE_NONE && reserve_node(c, i))
+                return EDGE_NOMEM;
+        for (uint32_t i = c->head; i != EDGE_NONE; i = c->nodes[i].next)
+            if (can_take(c, f, i) && find_dep(c, function, i) == EDGE_NONE)
+                add_dep(c, function, i, now);
+    }
+    if (added)
+        *added = fresh;
+    return EDGE_OK;
+}
+
+edge_err edge_cluster_deploy(edge_cluster *c, const char *function_id, edge_time now,
+                             size_t *added)
+{
+    uint32_t fn;
+    if (!c || !function_id)
+        return EDGE_INVAL;
+    edge_err err = edge_function_table_find(c->functions, function_id, &fn);
+    return err ? err : edge_cluster_deploy_idx(c, fn, now, added);
+}
+
+edge_err edge_cluster_deploy_to_idx(edge_cluster *c, uint32_t function, uint32_t node,
+                                    edge_time now)
+{
+    if (!c)
+        return EDGE_INVAL;
+    const edge_function *f = edge_function_table_get(c->functions, function);
+    node_rec *r = live_node(c, node);
+    if (!f || !r)
+        return EDGE_NOT_FOUND;
+    if (r->draining)
+        return EDGE_DRAINING;
+    if (!edge_function_can_run_on(f, r->node))
+        return EDGE_CAPABILITY;
+    if (find_dep(c, function, node) != EDGE_NONE)
+        return EDGE_EXISTS;
+    if (reserve_fn(c, function, 1) || reserve_node(c, node))
+        return EDGE_NOMEM;
+    add_dep(c, function, node, now);
+    return EDGE_OK;
+}
+
+edge_err edge_cluster_deploy_to(edge_cluster *c, const char *function_id, const char *node_id,
+                                edge_time now)
+{
+    uint32_t fn, node;
+    if (!c || !function_id || !node_id)
+        return EDGE_INVAL;
+    edge_err err = edge_function_table_find(c->functions, function_id, &fn);
+    if (!err)
+        err = lookup(c, node_id, &node);
+    return err ? err : edge_cluster_deploy_to_idx(c, fn, node, now);
+}
+
+edge_err edge_cluster_deploy_least_loaded_idx(edge_cluster *c, uint32_t function,
+                                              edge_time now, uint32_t *node)
+{
+    if (!c)
+        return EDGE_INVAL;
+    const edge_function *f = edge_function_table_get(c->functions, function);
+    if (!f)
+        return EDGE_NOT_FOUND;
+    uint32_t best = EDGE_NONE;
+    for (uint32_t i = c->head; i != EDGE_NONE; i = c->nodes[i].next)
+        if (can_take(c, f, i) && find_dep(c, function, i) == EDGE_NONE &&
+            (best == EDGE_NONE || c->nodes[i].n_fns < c->nodes[best].n_fns))
+            best = i;
+    if (best == EDGE_NONE)
+        return EDGE_NO_ELIGIBLE;
+    if (reserve_fn(c, function, 1) || reserve_node(c, best))
+        return EDGE_NOMEM;
+    add_dep(c, function, best, now);
+    if (node)
+        *node = best;
+    return EDGE_OK;
+}
+
+edge_err edge_cluster_deploy_least_loaded(edge_cluster *c, const char *function_id,
+                                          edge_time now, uint32_t *node)
+{
+    uint32_t fn;
+    if (!c || !function_id)
+        return EDGE_INVAL;
+    edge_err err = edge_function_table_find(c->functions, function_id, &fn);
+    return err ? err : edge_cluster_deploy_least_loaded_idx(c, fn, now, node);
+}
+
+static edge_err check_pair(const edge_cluster *c, uint32_t function, uint32_t node,
+                           uint32_t *dep)
+{
+    if (!c)
+        return EDGE_INVAL;
+    if (!edge_function_table_get(c->functions, function) || !live_node(c, node))
+        return EDGE_NOT_FOUND;
+    *dep = find_dep(c, function, node);
+    return *dep == EDGE_NONE ? EDGE_NOT_DEPLOYED : EDGE_OK;
+}
+
+edge_err edge_cluster_undeploy_idx(edge_cluster *c, uint32_t function, uint32_t node)
+{
+    uint32_t d;
+    edge_err err = check_pair(c, function, node, &d);
+    if (err)
+        return err;
+    node_rec *r = &c->nodes[node];
+    erase_u32(r->fns, &r->n_fns, function);
+    erase_u32(c->by_fn[function].nodes, &c->by_fn[function].n, node);
+    free_dep(c, function, node);
+    return EDGE_OK;
+}
+
+edge_err edge_cluster_undeploy(edge_cluster *c, const char *function_id, const char *node_id)
+{
+    uint32_t fn, node;
+    if (!c || !function_id || !node_id)
+        return EDGE_INVAL;
+    edge_err err = edge_function_table_find(c->functions, function_id, &fn);
+    if (!err)
+        err = lookup(c, node_id, &node);
+    return err ? err : edge_cluster_undeploy_idx(c, fn, node);
+}
+
+bool edge_cluster_is_deployed(const edge_cluster *c, uint32_t function, uint32_t node)
+{
+    return c && find_dep(c, function, node) != EDGE_NONE;
+}
+
+edge_err edge_cluster_deployment(const edge_cluster *c, uint32_t function, uint32_t node,
+                                 edge_deployment *out)
+{
+    uint32_t d;
+    if (!out)
+        return EDGE_INVAL;
+    edge_err err = check_pair(c, function, node, &d);
+    if (err)
+        return err;
+    *out = (edge_deployment){
+        .function = function,
+        .node = node,
+        .function_id = edge_function_id(edge_function_table_get(c->functions, function)),
+        .node_id = edge_node_id(c->nodes[node].node),
+        .deployed_at = c->deps[d].at,
+        .invocations = c->deps[d].invocations,
+    };
+    return EDGE_OK;
+}
+
+edge_err edge_cluster_count_invocation(edge_cluster *c, uint32_t function, uint32_t node)
+{
+    uint32_t d;
+    edge_err err = check_pair(c, function, node, &d);
+    if (err)
+        return err;
+    c->deps[d].invocations++;
+    return EDGE_OK;
+}
+
+const uint32_t *edge_cluster_nodes_of(const edge_cluster *c, uint32_t function, size_t *n)
+{
+    if (!c || function >= c->n_by_fn || c->by_fn[function].n == 0) {
+        if (n)
+            *n = 0;
+        return NULL;
+    }
+    if (n)
+        *n = c->by_fn[function].n;
+    return c->by_fn[function].nodes;
+}
+
+const uint32_t *edge_cluster_functions_on(const edge_cluster *c, uint32_t node, size_t *n)
+{
+    const node_rec *r = c ? live_node(c, node) : NULL;
+    if (!r || r->n_fns == 0) {
+        if (n)
+            *n = 0;
+        return NULL;
+    }
+    if (n)
+        *n = r->n_fns;
+    return r->fns;
+}
+
+size_t edge_cluster_deployment_count(const edge_cluster *c) { return c->live_deps; }

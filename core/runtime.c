@@ -1,0 +1,858 @@
+#include "runtime.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "idmap.h"
+#include "util.h"
+
+/*
+ * Layout. Instance records live in one pool array (rt->pool) indexed by a
+ * uint32_t; a record is FREE (on the free list through `next`), IDLE or BUSY.
+ * Idle instances are on three structures at once:
+ *   - the runtime's LRU list (prev/next; head = most recently idle), which
+ *     eviction walks from the tail;
+ *   - their function's idle list (fprev/fnext; head = most recent), which
+ *     start takes from at the head;
+ *   - a binary min-heap by (expires_at, seq) (heap_pos), whose top is the
+ *     next expiry.
+ * Because a function's instances share one keep-alive and become idle at
+ * non-decreasing times, the head of a function's idle list also has the
+ * latest expiry: if it is expired, they all are. That is what makes "is
+ * there a warm instance" O(1) and lets start check everything before it
+ * changes anything.
+ * Per deployed function there is a slot (rt->slots, found from the function
+ * index through an idmap); slots are never freed, so a function's counters
+ * survive undeploy and redeploy.
+ */
+
+enum { INST_FREE, INST_IDLE, INST_BUSY };
+
+typedef struct {
+    edge_time since;      /* busy: start time; idle: when it became idle */
+    edge_time expires_at; /* idle only */
+    uint64_t seq;         /* order of becoming idle: ties of expires_at */
+    uint64_t tag;
+    uint32_t slot;
+    uint32_t gen;
+    uint32_t heap_pos;
+    uint32_t prev, next;
+    uint32_t fprev, fnext;
+    uint8_t state;
+    bool cold;
+} inst;
+
+typedef struct {
+    const edge_function *fn;
+    uint32_t index;
+    uint32_t mem;
+    uint32_t max_instances;
+    bool deployed;
+    edge_time keepalive;
+    uint32_t idle, busy;
+    uint32_t idle_head, idle_tail;
+    double acc;           /* idle MB x ns integrated up to acc_time */
+    edge_time acc_time;
+    edge_runtime_stats st;
+} slot;
+
+struct edge_runtime {
+    const edge_function_table *functions;
+    char *node_id;
+    uint32_t node_index;
+    uint64_t capacity;
+    edge_time keepalive;
+    edge_removal_fn on_removal;
+    void *removal_ctx;
+    edge_time now;
+
+    slot *slots;
+    uint32_t n_slots, cap_slots;
+    edge__idmap by_fn;
+
+    inst *pool;
+    uint32_t cap_pool;
+    uint32_t free_head;
+    uint32_t *heap;       /* capacity cap_pool: it can never overflow */
+    uint32_t n_heap;
+    uint32_t lru_head, lru_tail;
+
+    uint64_t used_mb, busy_mb, idle_mb;
+    uint32_t n_busy, n_idle;
+    uint64_t seq;
+    double acc;
+    edge_time acc_time;
+    edge_runtime_stats st;
+};
+
+#define POOL_MIN 16
+
+edge_runtime_config edge_runtime_config_default(const char *node_id)
+{
+    return (edge_runtime_config){
+        .node_id = node_id,
+        .node_index = EDGE_NONE,
+        .memory_mb = EDGE_MEMORY_UNLIMITED,
+        .keepalive = EDGE_KEEPALIVE_DEFAULT,
+    };
+}
+
+edge_err edge_runtime_new(const edge_function_table *functions, const edge_runtime_config *cfg,
+                          edge_runtime **out)
+{
+    if (!functions || !cfg || !out || edge__check_name(cfg->node_id))
+        return EDGE_INVAL;
+    if (cfg->keepalive < 0)
+        return EDGE_RANGE;
+    edge_runtime *rt = edge__calloc(1, sizeof *rt);
+    if (!rt || !(rt->node_id = edge__strdup(cfg->node_id))) {
+        edge__free(rt);
+        return EDGE_NOMEM;
+    }
+    rt->functions = functions;
+    rt->node_index = cfg->node_index;
+    rt->capacity = cfg->memory_mb;
+    rt->keepalive = cfg->keepalive;
+    rt->on_removal = cfg->on_removal;
+    rt->removal_ctx = cfg->removal_ctx;
+    rt->now = INT64_MIN;
+    rt->acc_time = INT64_MIN;
+    rt->free_head = rt->lru_head = rt->lru_tail = EDGE_NONE;
+    *out = rt;
+    return EDGE_OK;
+}
+
+void edge_runtime_free(edge_runtime *rt)
+{
+    if (!rt)
+        return;
+    edge__free(rt->node_id);
+    edge__free(rt->slots);
+    edge__idmap_free(&rt->by_fn);
+    edge__free(rt->pool);
+    edge__free(rt->heap);
+    edge__free(rt);
+}
+
+/* ---- Slots ----------------------------------------------------------------- */
+
+static bool slot_eq(const void *ctx, uint32_t val, const void *key)
+{
+    const edge_runtime *rt = ctx;
+    return rt->slots[val].index == *(const uint32_t *)key;
+}
+
+static slot *find_slot(const edge_runtime *rt, uint32_t fn)
+{
+    uint32_t v = edge__idmap_find(&rt->by_fn, edge__hash_u64(fn), slot_eq, rt, &fn);
+    return v == EDGE_NONE ? NULL : &rt->slots[v];
+}
+
+/* The deployed slot of fn, or why there is none. */
+static edge_err resolve(const edge_runtime *rt, uint32_t fn, slot **out)
+{
+    if (fn >= edge_function_table_count(rt->functions))
+        return EDGE_NOT_FOUND;
+    slot *s = find_slot(rt, fn);
+    if (!s || !s->deployed)
+        return EDGE_NOT_DEPLOYED;
+    *out = s;
+    return EDGE_OK;
+}
+
+static edge_err resolve_id(const edge_runtime *rt, const char *id, uint32_t *fn)
+{
+    if (!rt || !id)
+        return EDGE_INVAL;
+    return edge_function_table_find(rt->functions, id, fn);
+}
+
+/* ---- Expiry heap ---------------------------------------------------------- */
+
+static bool before(const edge_runtime *rt, uint32_t a, uint32_t b)
+{
+    const inst *x = &rt->pool[a], *y = &rt->pool[b];
+    return x->expires_at < y->expires_at || (x->expires_at == y->expires_at && x->seq < y->seq);
+}
+
+static void heap_set(edge_runtime *rt, uint32_t pos, uint32_t i)
+{
+    rt->heap[pos] = i;
+    rt->pool[i].heap_pos = pos;
+}
+
+static void sift_up(edge_runtime *rt, uint32_t pos)
+{
+    uint32_t i = rt->heap[pos];
+    while (pos > 0) {
+        uint32_t parent = (pos - 1) / 2;
+        if (!before(rt, i, rt->heap[parent]))
+            break;
+        heap_set(rt, pos, rt->heap[parent]);
+        pos = parent;
+    }
+    heap_set(rt, pos, i);
+}
+
+static void sift_down(edge_runtime *rt, uint32_t pos)
+{
+    uint32_t i = rt->heap[pos];
+    for (;;) {
+        uint32_t c = 2 * pos + 1;
+        if (c >= rt->n_heap)
+            break;
+        if (c + 1 < rt->n_heap && before(rt, rt->heap[c + 1], rt->heap[c]))
+            c++;
+        if (!before(rt, rt->heap[c], i))
+            break;
+        heap_set(rt, pos, rt->heap[c]);
+        pos = c;
+    }
+    heap_set(rt, pos, i);
+}
+
+static void heap_push(edge_runtime *rt, uint32_t i)
+{
+    assert(rt->n_heap < rt->cap_pool);
+    heap_set(rt, rt->n_heap++, i);
+    sift_up(rt, rt->n_heap - 1);
+}
+
+static void heap_remove(edge_runtime *rt, uint32_t i)
+{
+    uint32_t pos = rt->pool[i].heap_pos;
+    uint32_t last = rt->heap[--rt->n_heap];
+    if (pos < rt->n_heap) {
+        heap_set(rt, pos, last);
+        sift_up(rt, pos);
+        sift_down(rt, rt->pool[last].heap_pos);
+    }
+}
+
+/* MB of idle instances expired at now, without removing them: the heap
+ * prefix with expires_at <= now. O(expired). */
+static uint64_t expired_mb(const edge_runtime *rt, uint32_t pos, edge_time now)
+{
+    if (pos >= rt->n_heap)
+        return 0;
+    const inst *p = &rt->pool[rt->heap[pos]];
+    if (p->expires_at > now)
+        return 0;
+    return rt->slots[p->slot].mem + expired_mb(rt, 2 * pos + 1, now) +
+           expired_mb(rt, 2 * pos + 2, now);
+}
+
+/* ---- Instances ------------------------------------------------------------- */
+
+/* Adds idle memory time up to t, before the idle set of s changes at t. */
+static void integrate(edge_runtime *rt, slot *s, edge_time t)
+{
+    if (t > rt->acc_time) {
+        if (rt->idle_mb)
+            rt->acc += (double)rt->idle_mb * ((double)t - (double)rt->acc_time);
+        rt->acc_time = t;
+    }
+    if (t > s->acc_time) {
+        if (s->idle)
+            s->acc += (double)s->idle * (double)s->mem * ((double)t - (double)s->acc_time);
+        s->acc_time = t;
+    }
+}
+
+/* Makes sure a free instance record exists. Changes nothing visible. */
+static edge_err reserve_instance(edge_runtime *rt)
+{
+    if (rt->free_head != EDGE_NONE)
+        return EDGE_OK;
+    uint32_t old = rt->cap_pool;
+    if (old > UINT32_MAX / 4)
+        return EDGE_LIMIT;
+    uint32_t cap = old ? old * 2 : POOL_MIN;
+    inst *p = edge__realloc(rt->pool, (size_t)cap * sizeof *p);
+    if (!p)
+        return EDGE_NOMEM;
+    rt->pool = p; /* bigger but not yet counted: harmless if the heap fails */
+    uint32_t *h = edge__realloc(rt->heap, (size_t)cap * sizeof *h);
+    if (!h)
+        return EDGE_NOMEM;
+    rt->heap = h;
+    for (uint32_t i = old; i < cap; i++)
+        rt->pool[i] = (inst){.state = INST_FREE, .next = i + 1 < cap ? i + 1 : EDGE_NONE};
+    rt->free_head = old;
+    rt->cap_pool = cap;
+    return EDGE_OK;
+}
+
+static uint32_t take_free(edge_runtime *rt, slot *s)
+{
+    uint32_t i = rt->free_head;
+    assert(i != EDGE_NONE);
+    rt->free_head = rt->pool[i].next;
+    rt->pool[i].slot = (uint32_t)(s - rt->slots);
+    rt->used_mb += s->mem;
+    return i;
+}
+
+static void release(edge_runtime *rt, uint32_t i)
+{
+    inst *p = &rt->pool[i];
+    rt->used_mb -= rt->slots[p->slot].mem;
+    p->state = INST_FREE;
+    p->gen++;
+    p->next = rt->free_head;
+    rt->free_head = i;
+}
+
+/* Puts instance i of s on the idle structures at now. */
+static void make_idle(edge_runtime *rt, slot *s, uint32_t i, edge_time now)
+{
+    inst *p = &rt->pool[i];
+    integrate(rt, s, now);
+    p->state = INST_IDLE;
+    p->since = now;
+    p->expires_at = edge__time_add_sat(now, s->keepalive);
+    p->seq = ++rt->seq;
+    p->prev = EDGE_NONE;
+    p->next = rt->lru_head;
+    if (rt->lru_head != EDGE_NONE)
+        rt->pool[rt->lru_head].prev = i;
+    else
+        rt->lru_tail = i;
+    rt->lru_head = i;
+    p->fprev = EDGE_NONE;
+    p->fnext = s->idle_head;
+    if (s->idle_head != EDGE_NONE)
+        rt->pool[s->idle_head].fprev = i;
+    else
+        s->idle_tail = i;
+    s->idle_head = i;
+    heap_push(rt, i);
+    s->idle++;
+    rt->n_idle++;
+    rt->idle_mb += s->mem;
+}
+
+/* Takes idle instance i off the idle structures at t. */
+static void unlink_idle(edge_runtime *rt, uint32_t i, edge_time t)
+{
+    inst *p = &rt->pool[i];
+    slot *s = &rt->slots[p->slot];
+    integrate(rt, s, t);
+    if (p->prev != EDGE_NONE)
+        rt->pool[p->prev].next = p->next;
+    else
+        rt->lru_head = p->next;
+    if (p->next != EDGE_NONE)
+        rt->pool[p->next].prev = p->prev;
+    else
+        rt->lru_tail = p->prev;
+    if (p->fprev != EDGE_NONE)
+        rt->pool[p->fprev].fnext = p->fnext;
+    else
+        s->idle_head = p->fnext;
+    if (p->fnext != EDGE_NONE)
+        rt->pool[p->fnext].fprev = p->fprev;
+    else
+        s->idle_tail = p->fprev;
+    heap_remove(rt, i);
+    s->idle--;
+    rt->n_idle--;
+    rt->idle_mb -= s->mem;
+}
+
+static void count_removal(edge_runtime_stats *st, edge_removal_reason why)
+{
+    switch (why) {
+    case EDGE_REMOVED_EXPIRED: st->expired++; break;
+    case EDGE_REMOVED_EVICTED: st->evicted++; break;
+    case EDGE_REMOVED_UNDEPLOYED: st->undeployed++; break;
+    case EDGE_REMOVED_CRASHED: st->lost++; break;
+    }
+}
+
+/* Reports and frees instance i (idle or just finished) removed at t. */
+static void report_and_release(edge_runtime *rt, uint32_t i, edge_time since, edge_time t,
+                               edge_removal_reason why)
+{
+    slot *s = &rt->slots[rt->pool[i].slot];
+    count_removal(&s->st, why);
+    count_removal(&rt->st, why);
+    release(rt, i);
+    if (rt->on_removal) {
+        edge_instance_removal r = {
+            .function = s->index,
+            .function_id = edge_function_id(s->fn),
+            .node = rt->node_index,
+            .memory_mb = s->mem,
+            .idle_since = since,
+            .removed_at = t,
+            .reason = why,
+        };
+        rt->on_removal(rt->removal_ctx, &r);
+    }
+}
+
+static void drop_idle(edge_runtime *rt, uint32_t i, edge_time t, edge_removal_reason why)
+{
+    edge_time since = rt->pool[i].since;
+    unlink_idle(rt, i, t);
+    report_and_release(rt, i, since, t, why);
+}
+
+/* Removes the idle instances expired at now, in order of expiry. */
+static size_t reap(edge_runtime *rt, edge_time now)
+{
+    size_t n = 0;
+    while (rt->n_heap > 0) {
+        uint32_t i = rt->heap[0];
+        edge_time at = rt->pool[i].expires_at;
+        if (at > now)
+            break;
+        drop_idle(rt, i, at, EDGE_REMOVED_EXPIRED);
+        n++;
+    }
+    return n;
+}
+
+/* Brings the runtime to now: the common first step of every change. */
+static void advance(edge_runtime *rt, edge_time now)
+{
+    rt->now = now;
+    reap(rt, now);
+}
+
+static edge_invocation_metrics metrics_of(const edge_runtime *rt, const inst *p, edge_time now,
+                                          bool success)
+{
+    const slot *s = &rt->slots[p->slot];
+    return (edge_invocation_metrics){
+        .function = s->index,
+        .node = rt->node_index,
+        .function_id = edge_function_id(s->fn),
+        .node_id = rt->node_id,
+        .start = p->since,
+        .duration = now - p->since,
+        .success = success,
+        .cold_start = p->cold,
+        .memory_mb = s->mem,
+        .tag = p->tag,
+    };
+}
+
+/* ---- Deployment ------------------------------------------------------- */
+
+edge_err edge_runtime_deploy_idx(edge_runtime *rt, uint32_t function)
+{
+    if (!rt)
+        return EDGE_INVAL;
+    const edge_function *f = edge_function_table_get(rt->functions, function);
+    if (!f)
+        return EDGE_NOT_FOUND;
+    slot *s = find_slot(rt, function);
+    if (s && s->deployed)
+        return EDGE_EXISTS;
+    if (!s) {
+        if (edge__grow(&rt->slots, &rt->cap_slots, rt->n_slots + 1, sizeof *rt->slots) ||
+            edge__idmap_reserve(&rt->by_fn, rt->n_slots + 1))
+            return EDGE_NOMEM;
+        s = &rt->slots[rt->n_slots];
+        *s = (slot){
+            .fn = f,
+            .index = function,
+            .mem = edge_function_memory_mb(f),
+            .max_instances = edge_function_max_instances(f),
+            .idle_head = EDGE_NONE,
+            .idle_tail = EDGE_NONE,
+            .acc_time = INT64_MIN,
+        };
+        edge__idmap_insert(&rt->by_fn, edge__hash_u64(function), rt->n_slots++);
+    }
+    s->deployed = true;
+    if (!edge_function_keepalive(f, &s->keepalive))
+        s->keepalive = rt->keepalive;
+    return EDGE_OK;
+}
+
+edge_err edge_runtime_deploy(edge_runtime *rt, const char *function_id)
+{
+    uint32_t fn;
+    edge_err err = resolve_id(rt, function_id, &fn);
+    return err ? err : edge_runtime_deploy_idx(rt, fn);
+}
+
+edge_err edge_runtime_undeploy_idx(edge_runtime *rt, uint32_t function, edge_time now)
+{
+    slot *s;
+    if (!rt)
+        return EDGE_INVAL;
+    if (now < rt->now)
+        return EDGE_RANGE;
+    edge_err err = resolve(rt, function, &s);
+    if (err)
+        return err;
+    advance(rt, now);
+    while (s->idle_head != EDGE_NONE)
+        drop_idle(rt, s->idle_head, now, EDGE_REMOVED_UNDEPLOYED);
+    s->deployed = false;
+    return EDGE_OK;
+}
+
+edge_err edge_runtime_undeploy(edge_runtime *rt, const char *function_id, edge_time now)
+{
+    uint32_t fn;
+    edge_err err = resolve_id(rt, function_id, &fn);
+    return err ? err : edge_runtime_undeploy_idx(rt, fn, now);
+}
+
+bool edge_runtime_is_deployed(const edge_runtime *rt, uint32_t function)
+{
+    const slot *s = rt ? find_slot(rt, function) : NULL;
+    return s && s->deployed;
+}
+
+/* ---- Invocations -------------------------------------------------------- */
+
+edge_err edge_runtime_start_idx(edge_runtime *rt, uint32_t function, edge_time now,
+                                uint64_t tag, edge_start *out)
+{
+    slot *s;
+    if (!rt || !out)
+        return EDGE_INVAL;
+    if (now < rt->now)
+        return EDGE_RANGE;
+    edge_err err = resolve(rt, function, &s);
+    if (err)
+        return err;
+    /* Every check before any change (see the layout note at the top). */
+    bool warm = s->idle_head != EDGE_NONE && rt->pool[s->idle_head].expires_at > now;
+    if (!warm) {
+        if (s->max_instances && s->busy >= s->max_instances)
+            return EDGE_INSTANCE_LIMIT;
+        if (rt->capacity - rt->busy_mb < s->mem)
+            return EDGE_NO_CAPACITY;
+        if ((err = reserve_instance(rt)))
+            return err;
+    }
+    advance(rt, now);
+    uint32_t i, evicted = 0;
+    if (warm) {
+        i = s->idle_head;
+        unlink_idle(rt, i, now);
+    } else {
+        while (rt->capacity - rt->used_mb < s->mem) {
+            assert(rt->lru_tail != EDGE_NONE);
+            drop_idle(rt, rt->lru_tail, now, EDGE_REMOVED_EVICTED);
+            evicted++;
+        }
+        i = take_free(rt, s);
+    }
+    inst *p = &rt->pool[i];
+    p->state = INST_BUSY;
+    p->gen++;
+    p->since = now;
+    p->cold = !warm;
+    p->tag = tag;
+    s->busy++;
+    rt->n_busy++;
+    rt->busy_mb += s->mem;
+    s->st.starts++;
+    rt->st.starts++;
+    s->st.cold_starts += !warm;
+    rt->st.cold_starts += !warm;
+    out->invocation = (edge_invocation){i, p->gen};
+    out->cold = !warm;
+    out->evicted = evicted;
+    return EDGE_OK;
+}
+
+edge_err edge_runtime_start(edge_runtime *rt, const char *function_id, edge_time now,
+                            uint64_t tag, edge_start *out)
+{
+    uint32_t fn;
+    edge_err err = resolve_id(rt, function_id, &fn);
+    return err ? err : edge_runtime_start_idx(rt, fn, now, tag, out);
+}
+
+edge_err edge_runtime_finish(edge_runtime *rt, edge_invocation inv, edge_time now,
+                             bool success, edge_invocation_metrics *out)
+{
+    if (!rt || inv.instance >= rt->cap_pool)
+        return EDGE_INVAL;
+    if (now < rt->now)
+        return EDGE_RANGE;
+    inst *p = &rt->pool[inv.instance];
+    if (p->state != INST_BUSY || p->gen != inv.gen)
+        return EDGE_STATE;
+    advance(rt, now);
+    slot *s = &rt->slots[p->slot];
+    edge_invocation_metrics m = metrics_of(rt, p, now, success);
+    s->busy--;
+    rt->n_busy--;
+    rt->busy_mb -= s->mem;
+    s->st.finishes++;
+    rt->st.finishes++;
+    s->st.failures += !success;
+    rt->st.failures += !success;
+    if (!s->deployed) {
+        report_and_release(rt, inv.instance, now, now, EDGE_REMOVED_UNDEPLOYED);
+    } else {
+        make_idle(rt, s, inv.instance, now);
+        if (p->expires_at <= now)
+            drop_idle(rt, inv.instance, now, EDGE_REMOVED_EXPIRED);
+    }
+    if (out)
+        *out = m;
+    return EDGE_OK;
+}
+
+edge_err edge_runtime_warm_up_idx(edge_runtime *rt, uint32_t function, edge_time now)
+{
+    slot *s;
+    if (!rt)
+        return EDGE_INVAL;
+    if (now < rt->now)
+        return EDGE_RANGE;
+    edge_err err = resolve(rt, function, &s);
+    if (err)
+        return err;
+    if (s->max_instances) {
+        uint32_t live = s->idle;
+        for (uint32_t i = s->idle_tail; i != EDGE_NONE && rt->pool[i].expires_at <= now;
+             i = rt->pool[i].fprev)
+            live--;
+        if (s->busy + live >= s->max_instances)
+            return EDGE_INSTANCE_LIMIT;
+    }
+    if (rt->capacity - rt->used_mb + expired_mb(rt, 0, now) < s->mem)
+        return EDGE_NO_CAPACITY;
+    if ((err = reserve_instance(rt)))
+        return err;
+    advance(rt, now);
+    uint32_t i = take_free(rt, s);
+    s->st.warm_ups++;
+    rt->st.warm_ups++;
+    make_idle(rt, s, i, now);
+    if (rt->pool[i].expires_at <= now)
+        drop_idle(rt, i, now, EDGE_REMOVED_EXPIRED);
+    return EDGE_OK;
+}
+
+edge_err edge_runtime_warm_up(edge_runtime *rt, const char *function_id, edge_time now)
+{
+    uint32_t fn;
+    edge_err err = resolve_id(rt, function_id, &fn);
+    return err ? err : edge_runtime_warm_up_idx(rt, fn, now);
+}
+
+edge_err edge_runtime_expire(edge_runtime *rt, edge_time now, size_t *removed)
+{
+    if (!rt)
+        return EDGE_INVAL;
+    if (now < rt->now)
+        return EDGE_RANGE;
+    rt->now = now;
+    size_t n = reap(rt, now);
+    if (removed)
+        *removed = n;
+    return EDGE_OK;
+}
+
+edge_time edge_runtime_next_expiry(const edge_runtime *rt)
+{
+    return rt->n_heap ? rt->pool[rt->heap[0]].expires_at : EDGE_TIME_MAX;
+}
+
+edge_err edge_runtime_crash(edge_runtime *rt, edge_time now, edge_metrics_fn on_failed,
+                            void *ctx, size_t *failed)
+{
+    if (!rt)
+        return EDGE_INVAL;
+    if (now < rt->now)
+        return EDGE_RANGE;
+    advance(rt, now);
+    size_t n = 0;
+    for (uint32_t i = 0; i < rt->cap_pool; i++) {
+        inst *p = &rt->pool[i];
+        if (p->state == INST_BUSY) {
+            slot *s = &rt->slots[p->slot];
+            edge_invocation_metrics m = metrics_of(rt, p, now, false);
+            s->busy--;
+            rt->n_busy--;
+            rt->busy_mb -= s->mem;
+            s->st.crashed++;
+            rt->st.crashed++;
+            release(rt, i);
+            n++;
+            if (on_failed)
+                on_failed(ctx, &m);
+        } else if (p->state == INST_IDLE) {
+            drop_idle(rt, i, now, EDGE_REMOVED_CRASHED);
+        }
+    }
+    if (failed)
+        *failed = n;
+    return EDGE_OK;
+}
+
+edge_err edge_runtime_set_keepalive_idx(edge_runtime *rt, uint32_t function, edge_time ttl,
+                                        edge_time now)
+{
+    slot *s;
+    if (!rt || ttl < 0)
+        return EDGE_INVAL;
+    if (now < rt->now)
+        return EDGE_RANGE;
+    edge_err err = resolve(rt, function, &s);
+    if (err)
+        return err;
+    advance(rt, now);
+    s->keepalive = ttl;
+    for (uint32_t i = s->idle_head; i != EDGE_NONE; i = rt->pool[i].fnext) {
+        inst *p = &rt->pool[i];
+        edge_time at = edge__time_add_sat(p->since, ttl);
+        p->expires_at = at > now ? at : now;
+        sift_up(rt, p->heap_pos);
+        sift_down(rt, p->heap_pos);
+    }
+    reap(rt, now);
+    return EDGE_OK;
+}
+
+edge_time edge_runtime_keepalive(const edge_runtime *rt, uint32_t function)
+{
+    const slot *s = rt ? find_slot(rt, function) : NULL;
+    return s && s->deployed ? s->keepalive : -1;
+}
+
+/* ---- invoke ------------------------------------------------------------------- */
+
+__attribute__((format(printf, 4, 5))) static edge_err
+fail_exec(edge_exec_error *e, edge_err code, const char *function_id, const char *fmt, ...)
+{
+    e->code = code;
+    snprintf(e->function_id, sizeof e->function_id, "%s", function_id ? function_id : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+edge_err edge_runtime_invoke(edge_runtime *rt, const char *function_id, const cJSON *args,
+                             edge_clock_fn clock, void *clock_ctx, cJSON **result,
+                             edge_exec_error *error, edge_invocation_metrics *metrics)
+{
+    edge_exec_error scratch;
+    if (!error)
+        error = &scratch;
+    if (result)
+        *result = NULL;
+    if (!rt || !function_id || !clock || !result)
+        return fail_exec(error, EDGE_INVAL, function_id, "invalid argument");
+    uint32_t fn;
+    if (edge_function_table_find(rt->functions, function_id, &fn))
+        return fail_exec(error, EDGE_NOT_FOUND, function_id, "function %s is not known",
+                         function_id);
+    const edge_function *f = edge_function_table_get(rt->functions, fn);
+    void *hctx;
+    edge_handler_fn handler = edge_function_handler(f, &hctx);
+    if (!handler)
+        return fail_exec(error, EDGE_INVAL, function_id, "function %s has no handler",
+                         function_id);
+
+    edge_time t0 = clock(clock_ctx);
+    edge_start st;
+    edge_err err = edge_runtime_start_idx(rt, fn, t0, 0, &st);
+    if (err)
+        return fail_exec(error, err, function_id, "cannot start %s on node %s: %s", function_id,
+                         rt->node_id, edge_strerror(err));
+
+    char msg[EDGE_EXEC_MSG_MAX] = "";
+    cJSON *res = NULL;
+    int rc = handler(hctx, args, &res, msg, sizeof msg);
+    msg[sizeof msg - 1] = '\0';
+    edge_time t1 = clock(clock_ctx);
+    if (t1 < t0)
+        t1 = t0;
+    edge_time took = t1 - t0, timeout = edge_function_timeout(f);
+    bool ok = rc == 0 && took <= timeout;
+    edge_invocation_metrics m;
+    if ((err = edge_runtime_finish(rt, st.invocation, t1, ok, &m))) {
+        cJSON_Delete(res); /* only when a handler broke the rules (see function.h) */
+        return fail_exec(error, err, function_id, "cannot finish %s: %s", function_id,
+                         edge_strerror(err));
+    }
+    if (metrics)
+        *metrics = m;
+    if (rc != 0) {
+        cJSON_Delete(res);
+        if (msg[0])
+            return fail_exec(error, EDGE_HANDLER, function_id, "%s", msg);
+        return fail_exec(error, EDGE_HANDLER, function_id, "handler of %s returned %d",
+                         function_id, rc);
+    }
+    if (!ok) {
+        cJSON_Delete(res);
+        char a[32], b[32];
+        edge_duration_format(a, sizeof a, took);
+        edge_duration_format(b, sizeof b, timeout);
+        return fail_exec(error, EDGE_TIMEOUT, function_id, "%s took %s, timeout %s",
+                         function_id, a, b);
+    }
+    *result = res;
+    fail_exec(error, EDGE_OK, function_id, "%s", "");
+    return EDGE_OK;
+}
+
+/* ---- Counters --------------------------------------------------------------- */
+
+const char *edge_runtime_node_id(const edge_runtime *rt) { return rt->node_id; }
+uint32_t edge_runtime_node_index(const edge_runtime *rt) { return rt->node_index; }
+edge_time edge_runtime_now(const edge_runtime *rt) { return rt->now; }
+uint64_t edge_runtime_memory_capacity(const edge_runtime *rt) { return rt->capacity; }
+uint64_t edge_runtime_memory_used(const edge_runtime *rt) { return rt->used_mb; }
+uint64_t edge_runtime_memory_free(const edge_runtime *rt) { return rt->capacity - rt->used_mb; }
+uint64_t edge_runtime_memory_idle(const edge_runtime *rt) { return rt->idle_mb; }
+uint32_t edge_runtime_in_flight(const edge_runtime *rt) { return rt->n_busy; }
+uint32_t edge_runtime_idle_total(const edge_runtime *rt) { return rt->n_idle; }
+
+uint32_t edge_runtime_idle_count(const edge_runtime *rt, uint32_t function)
+{
+    const slot *s = find_slot(rt, function);
+    return s ? s->idle : 0;
+}
+
+uint32_t edge_runtime_busy_count(const edge_runtime *rt, uint32_t function)
+{
+    const slot *s = find_slot(rt, function);
+    return s ? s->busy : 0;
+}
+
+edge_runtime_stats edge_runtime_stats_total(const edge_runtime *rt)
+{
+    edge_runtime_stats st = rt->st;
+    st.idle_mb_ns = rt->acc;
+    if (rt->idle_mb && rt->now > rt->acc_time)
+        st.idle_mb_ns += (double)rt->idle_mb * ((double)rt->now - (double)rt->acc_time);
+    return st;
+}
+
+edge_err edge_runtime_function_stats(const edge_runtime *rt, uint32_t function,
+                                     edge_runtime_stats *out)
+{
+    if (!rt || !out)
+        return EDGE_INVAL;
+    if (function >= edge_function_table_count(rt->functions))
+        return EDGE_NOT_FOUND;
+    const slot *s = find_slot(rt, function);
+    if (!s)
+        return EDGE_NOT_DEPLOYED;
+    *out = s->st;
+    out->idle_mb_ns = s->acc;
+    if (s->idle && rt->now > s->acc_time)
+        out->idle_mb_ns += (double)s->idle * (double)s->mem * ((double)rt->now - (double)s->acc_time);
+    return EDGE_OK;
+}
