@@ -10,6 +10,8 @@
 #ifndef SIM_CLI_H
 #define SIM_CLI_H
 
+#include <stddef.h>
+
 #define SIM_EXIT_OK 0
 #define SIM_EXIT_FAIL 1
 #define SIM_EXIT_USAGE 2
@@ -17,5 +19,11 @@
 int sim_cmd_checksum(int argc, char **argv);
 int sim_cmd_bench(int argc, char **argv);
 int sim_cmd_validate(int argc, char **argv);
+int sim_cmd_run(int argc, char **argv);
+
+/* Prints `kept` diagnostics, one line each, on stderr, and a count of the
+ * rest when total > kept. Returns SIM_EXIT_USAGE. */
+struct sim_diag;
+int sim_print_diags(const struct sim_diag *diags, size_t kept, size_t total);
 
 #endif

@@ -19,11 +19,12 @@ static edge_time clip(const sim_arrivals *a, edge_time t)
     return t >= a->end || t < 0 ? NONE : t;
 }
 
+/* t + d saturating at NONE; d may be negative (jitter), never below 0. */
 static edge_time add(edge_time t, edge_time d)
 {
-    if (t == NONE || d == NONE || t > NONE - d)
+    if (t == NONE || d == NONE || (d > 0 && t > NONE - d))
         return NONE;
-    return t + d;
+    return t + d < 0 ? 0 : t + d;
 }
 
 static edge_time period_now(const sim_arrivals *a)

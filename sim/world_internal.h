@@ -116,7 +116,7 @@ int wcore_create(sim_world *w, char *err, size_t errlen);
 void wcore_free(sim_world *w);
 edge_err wcore_register(sim_world *w, size_t node);
 edge_err wcore_deregister(sim_world *w, size_t node);
-void wcore_drain(sim_world *w, size_t node);
+void wcore_drain(sim_world *w, size_t node, int on);
 int wcore_can_run(sim_world *w, size_t fn, size_t node);
 edge_err wcore_deploy_to(sim_world *w, size_t fn, size_t node);
 edge_err wcore_deploy_least_loaded(sim_world *w, size_t fn, size_t *node);
@@ -125,8 +125,9 @@ void wcore_heartbeat(sim_world *w, size_t node, edge_time now, double cpu_percen
 int wcore_overloaded(sim_world *w, size_t node);
 edge_time wcore_last_heartbeat(sim_world *w, size_t node);
 void wcore_set_status(sim_world *w, size_t node, edge_node_status st);
-/* 0 when started (cold says how), -1 when it must wait for memory or an
- * instance below the function's limit. */
+/* 0 when started (cold says how); -1 when it must wait for memory or for an
+ * instance below the function's limit; -2 when it cannot start here at all
+ * (the function is no longer deployed). */
 int wcore_start(sim_world *w, size_t node, size_t fn, int *cold, uint64_t *handle);
 void wcore_finish(sim_world *w, size_t node, size_t fn, uint64_t handle, int ok);
 void wcore_crash(sim_world *w, size_t node);

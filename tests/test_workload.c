@@ -67,11 +67,13 @@ Test(workload, periodic_jitter_stays_within_bounds_and_in_order)
     w.jitter = 5 * EDGE_S;
     sim_arrivals a;
     cr_assert_eq(sim_arrivals_init(&a, &w, 3, 0, 6000 * EDGE_S), EDGE_OK);
-    for (int k = 0; a.next != EDGE_TIME_MAX; k++) {
+    int k = 0;
+    for (; a.next != EDGE_TIME_MAX; k++) {
         edge_time nominal = 5 * EDGE_S + k * 60 * EDGE_S;
         cr_assert_leq(llabs(a.next - nominal), 5 * EDGE_S, "k=%d", k);
         sim_arrivals_advance(&a);
     }
+    cr_expect_eq(k, 100, "one arrival per period: a negative jitter must not end the process");
 }
 
 Test(workload, bursty_mean_rate_is_the_time_weighted_mix)

@@ -37,7 +37,7 @@ static void *xrealloc_array(void *p, size_t n, size_t size)
 {
     if (size && n > SIZE_MAX / size)
         return NULL;
-    return realloc(p, n * size ? n * size : 1);
+    return realloc(p, n > 0 && size > 0 ? n * size : 1);
 }
 
 static void fail_run(sim_world *w, edge_err rc)
@@ -55,7 +55,7 @@ static void schedule(sim_world *w, edge_time at, sim_handler fn, uint64_t id, ui
     p.id = id;
     p.a = a;
     p.b = b;
-    edge_err rc = sim_engine_schedule(w->eng, at, fn, w, &p, out);
+    edge_err rc = sim_engine_schedule(w->eng, at, fn, w, p, out);
     if (rc)
         fail_run(w, rc);
 }
@@ -305,15 +305,19 @@ static void fail_or_retry(sim_world *w, uint32_t id, edge_reason reason)
 static void ev_done(sim_engine *e, void *ctx, const sim_event *ev);
 
 /* Starts invocation id on its node if a slot and an instance can be had.
- * Returns 1 when started, 0 when it must wait (no memory, instance limit). */
+ * Returns 1 when started; 0 when it must wait (memory or the instance limit
+ * is held by running invocations, which will free it); -1 when it can never
+ * start here (nothing runs that could free memory, or the function was
+ * undeployed): the caller rejects it. */
 static int try_start(sim_world *w, uint32_t id)
 {
     winv *v = &w->invs[id];
     size_t node = v->node;
     wnode *n = &w->nodes[node];
     int cold = 0;
-    if (wcore_start(w, node, v->fn, &cold, &v->rt) != 0)
-        return 0;
+    int rc = wcore_start(w, node, v->fn, &cold, &v->rt);
+    if (rc != 0)
+        return rc == -1 && n->busy > 0 ? 0 : -1;
     edge_time now = sim_engine_now(w->eng);
     node_account(w, n);
     n->busy++;
@@ -321,8 +325,8 @@ static int try_start(sim_world *w, uint32_t id)
     v->started = now;
     v->running = 1;
     const sim_function_spec *f = &w->sc->functions[v->fn];
-    edge_time init = cold ? sim_dist_sample_time(f->cold_start, w->fn_rng[v->fn].cold) : 0;
-    edge_time exec = sim_dist_sample_time(f->exec, w->fn_rng[v->fn].exec);
+    edge_time init = cold ? sim_dist_sample_time(f->cold_start, &w->fn_rng[v->fn].cold) : 0;
+    edge_time exec = sim_dist_sample_time(f->exec, &w->fn_rng[v->fn].exec);
     if (n->degrade_factor > 1.0)
         exec = (edge_time)llround((double)exec * n->degrade_factor);
     v->timed_out = exec > f->timeout;
@@ -339,10 +343,13 @@ static void drain_queue(sim_world *w, size_t node)
     const sim_node_spec *spec = &w->sc->nodes[node];
     while (n->qlen > 0 && n->busy < spec->cores && n->up) {
         uint32_t id = n->queue[n->qhead];
-        if (!try_start(w, id))
+        int rc = try_start(w, id);
+        if (rc == 0)
             break; /* the head waits for memory: FIFO, no overtaking */
         n->qhead = (n->qhead + 1) % n->qcap;
         n->qlen--;
+        if (rc < 0)
+            finish_invocation(w, id, EDGE_REASON_NO_CAPACITY);
     }
     publish_load(w, node);
 }
@@ -378,9 +385,16 @@ static void deliver(sim_world *w, uint32_t id, size_t node)
         return;
     }
     const sim_node_spec *spec = &w->sc->nodes[node];
-    if (n->qlen == 0 && n->busy < spec->cores && try_start(w, id)) {
-        publish_load(w, node);
-        return;
+    if (n->qlen == 0 && n->busy < spec->cores) {
+        int rc = try_start(w, id);
+        if (rc > 0) {
+            publish_load(w, node);
+            return;
+        }
+        if (rc < 0) {
+            finish_invocation(w, id, EDGE_REASON_NO_CAPACITY);
+            return;
+        }
     }
     if (n->qlen >= spec->queue_limit) {
         finish_invocation(w, id, EDGE_REASON_QUEUE_FULL);
@@ -597,7 +611,8 @@ static void ev_fault(sim_engine *e, void *ctx, const sim_event *ev)
         windowed = 1;
         break;
     case SIM_FAULT_DRAIN:
-        wcore_drain(w, f->node);
+        wcore_drain(w, f->node, 1);
+        windowed = f->duration > 0;
         break;
     case SIM_FAULT_REGISTER:
         if (!n->registered && wcore_register(w, f->node) == EDGE_OK) {
@@ -678,6 +693,9 @@ static void ev_fault_end(sim_engine *e, void *ctx, const sim_event *ev)
         break; /* the next health check ends MAINTENANCE */
     case SIM_FAULT_LOAD_SPIKE:
         apply_spike(w, f->function, f->factor, 0);
+        break;
+    case SIM_FAULT_DRAIN:
+        wcore_drain(w, f->node, 0);
         break;
     default:
         break;
@@ -763,6 +781,7 @@ static int setup(sim_world *w, char *err, size_t errlen)
             goto nomem;
         n->up = 1;
         n->degrade_factor = 1.0;
+        n->expiry_at = EDGE_TIME_MAX;
         n->status = EDGE_NODE_ONLINE;
         sim_rng_derive(&n->fail_rng, sc->seed, "failures", i);
         if (s->starts_registered) {
