@@ -267,9 +267,7 @@ static void finish_invocation(sim_world *w, uint32_t id, edge_reason reason)
 {
     winv *v = &w->invs[id];
     edge_time now = sim_engine_now(w->eng);
-    edge_time net = v->node == WNODE_NONE
-                        ? 0
-                        : sim_scenario_latency(w->sc, v->region, v->node);
+    edge_time net = v->node == WNODE_NONE ? 0 : w->latency[(size_t)v->region * w->nnodes + v->node];
     edge_time latency = net + (now - v->arrival);
     size_t node = v->node == WNODE_NONE || edge_reason_is_rejection(reason) ? EDGE_METRICS_NO_NODE
                                                                              : v->node;
@@ -765,6 +763,15 @@ static int setup(sim_world *w, char *err, size_t errlen)
     w->spike_factor = calloc(sc->nworkloads ? sc->nworkloads : 1, sizeof *w->spike_factor);
     if (!w->nodes || !w->fn_rng || !w->arrivals_of || !w->arrival_epoch || !w->spike_factor)
         goto nomem;
+    /* Network latency per (client region, node), once: the coordinates
+     * model's great-circle distance is too dear to compute per invocation. */
+    w->latency = malloc((sc->nregions ? sc->nregions : 1) * (sc->nnodes ? sc->nnodes : 1) *
+                        sizeof *w->latency);
+    if (!w->latency)
+        goto nomem;
+    for (size_t r = 0; r < sc->nregions; r++)
+        for (size_t i = 0; i < sc->nnodes; i++)
+            w->latency[r * sc->nnodes + i] = sim_scenario_latency(sc, r, i);
     for (size_t f = 0; f < sc->nfunctions; f++) {
         sim_rng_derive(&w->fn_rng[f].exec, sc->seed, "exec_time", f);
         sim_rng_derive(&w->fn_rng[f].cold, sc->seed, "cold_start", f);
@@ -953,6 +960,7 @@ void sim_world_free(sim_world *w)
     free(w->arrivals_of);
     free(w->arrival_epoch);
     free(w->spike_factor);
+    free(w->latency);
     free(w->invs);
     free(w);
 }

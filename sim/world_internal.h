@@ -90,6 +90,7 @@ struct sim_world {
     sim_arrivals *arrivals_of;
     uint64_t *arrival_epoch;
     double *spike_factor;
+    edge_time *latency;          /* [region * nnodes + node] */
     size_t narrivals;
 
     winv *invs;
