@@ -21,12 +21,7 @@ void edge_histogram_clear(edge_histogram *h)
 
 int32_t edge_histogram_bucket_of(int64_t v)
 {
-    if (v < SUB)
-        return v < 0 ? 0 : (int32_t)v;
-    int e = 63 - __builtin_clzll((uint64_t)v); /* e >= SUB_BITS */
-    int shift = e - EDGE_HIST_SUB_BITS;
-    int32_t sub = (int32_t)((uint64_t)v >> shift) - SUB; /* 0 .. SUB-1 */
-    return SUB + shift * SUB + sub;
+    return edge__histogram_bucket(v);
 }
 
 void edge_histogram_bucket_range(int32_t idx, int64_t *lo, int64_t *hi)

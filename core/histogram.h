@@ -50,9 +50,33 @@ void edge_histogram_clear(edge_histogram *h);
  * Errors: EDGE_NOMEM when growing the bucket range fails (h unchanged). */
 edge_err edge_histogram_record_n(edge_histogram *h, int64_t v, uint64_t n);
 
+/* The bucket index of v (v < 0 counts as 0). */
+static inline int32_t edge__histogram_bucket(int64_t v)
+{
+    if (v < (1 << EDGE_HIST_SUB_BITS))
+        return v < 0 ? 0 : (int32_t)v;
+    int shift = 63 - __builtin_clzll((uint64_t)v) - EDGE_HIST_SUB_BITS;
+    return (1 << EDGE_HIST_SUB_BITS) * (shift + 1) +
+           ((int32_t)((uint64_t)v >> shift) - (1 << EDGE_HIST_SUB_BITS));
+}
+
+/* Records v once: inline when v falls in the range already covered (the
+ * common case on a hot path), else as edge_histogram_record_n. */
 static inline edge_err edge_histogram_record(edge_histogram *h, int64_t v)
 {
-    return edge_histogram_record_n(h, v, 1);
+    int32_t idx = edge__histogram_bucket(v);
+    if (h->count == 0 || idx < h->lo || idx >= h->hi)
+        return edge_histogram_record_n(h, v, 1);
+    if (v < 0)
+        v = 0;
+    h->counts[idx - h->lo]++;
+    if (v < h->min)
+        h->min = v;
+    if (v > h->max)
+        h->max = v;
+    h->count++;
+    h->sum += (double)v;
+    return EDGE_OK;
 }
 
 /* Adds every value of src into dst (src unchanged).

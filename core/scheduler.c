@@ -241,7 +241,8 @@ void edge_scheduler_set_load(edge_scheduler *s, size_t node, uint32_t in_flight)
 
 void edge_scheduler_set_idle(edge_scheduler *s, size_t function, size_t node, uint32_t idle)
 {
-    if (function >= s->nfns || node >= s->nnodes)
+    /* Only warm_first looks at idle instances; the others skip the lookup. */
+    if (s->policy != P_WARM_FIRST || function >= s->nfns || node >= s->nnodes)
         return;
     fn_state *fs = &s->fns[function];
     member *m = find_member(&s->nodes[node], (uint32_t)function);
