@@ -1,0 +1,354 @@
+/* Pins docs/semantics.md, point by point, on small scenarios whose outcome
+ * can be worked out by hand: heartbeats and detection, false suspicions from
+ * late heartbeats, heartbeat loss, crashes failing work in flight, retries,
+ * queue limits, timeouts, degradation, maintenance, drain, register and
+ * deregister, deploy and undeploy, load spikes, bursts, keep-alive, the
+ * documented order of simultaneous events, and determinism. */
+#include <cJSON.h>
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario.h"
+#include "world.h"
+
+static char dir[64];
+
+static void run_in(const char *text, const char *outdir)
+{
+    sim_diag diags[8];
+    size_t nd = 0;
+    sim_scenario *sc = sim_scenario_parse(text, strlen(text), "inline.json", NULL, 0, diags, 8, &nd);
+    if (!sc) {
+        char line[512];
+        sim_diag_format(&diags[0], line, sizeof line);
+        cr_assert_fail("scenario rejected: %s", line);
+    }
+    sim_world_options opt = {outdir, 1, 0};
+    char err[512] = "";
+    sim_world *w = sim_world_create(sc, &opt, err, sizeof err);
+    cr_assert_not_null(w, "%s", err);
+    sim_run_stats st;
+    cr_assert_eq(sim_world_run(w, &st, err, sizeof err), 0, "%s", err);
+    sim_world_free(w);
+    sim_scenario_free(sc);
+}
+
+static char *slurp(const char *name)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s exists", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    cr_assert_eq(fread(b, 1, (size_t)n, f), (size_t)n);
+    b[n] = 0;
+    fclose(f);
+    return b;
+}
+
+static cJSON *run(const char *text)
+{
+    strcpy(dir, "/tmp/edgesim-world-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    run_in(text, dir);
+    char *s = slurp("summary.json");
+    cJSON *j = cJSON_Parse(s);
+    free(s);
+    cr_assert_not_null(j);
+    return j;
+}
+
+static void cleanup(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+static double get(const cJSON *j, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    const cJSON *o = j;
+    for (char *tok = strtok(buf, "."); tok; tok = strtok(NULL, "."))
+        o = cJSON_GetObjectItemCaseSensitive(o, tok);
+    cr_assert(cJSON_IsNumber(o), "%s is a number", path);
+    return o->valuedouble;
+}
+
+/* Two nodes a and b in one region, no network latency, function f on both
+ * (exec EXEC, cold start 0), workload and faults as given. */
+#define TWO(extra_top, exec, workloads, faults, policies)                                          \
+    "{\"name\": \"t\", \"seed\": 1, " extra_top ","                                              \
+    "\"regions\": [{\"id\": \"r\"}], \"network\": {\"same_region\": \"0s\"},"                     \
+    "\"nodes\": [{\"id\": \"a\", \"region\": \"r\", \"cores\": 1, \"queue_limit\": 1000},"         \
+    "            {\"id\": \"b\", \"region\": \"r\", \"cores\": 1, \"queue_limit\": 1000}],"        \
+    "\"functions\": [{\"id\": \"f\", \"cold_start\": {\"type\": \"constant\", \"value\": \"0s\"},"  \
+    "  \"timeout\": \"1s\", \"exec_time\": " exec "}],"                                            \
+    "\"deployments\": [{\"function\": \"f\", \"strategy\": \"all\"}],"                             \
+    "\"workloads\": [" workloads "], \"faults\": [" faults "], \"policies\": {" policies "}}"
+
+#define CONST(ms) "{\"type\": \"constant\", \"value\": \"" ms "\"}"
+
+Test(world, a_crash_is_detected_between_window_and_window_plus_interval_plus_check, .fini = cleanup)
+{
+    /* Heartbeats every 10 s from 0; crash at 95 s: last heartbeat 90 s, stale
+     * after 150 s, seen at the check at 155 s: 60 s after the crash. */
+    cJSON *j = run(TWO("\"duration\": \"300s\"", CONST("10ms"), "",
+                       "{\"kind\": \"crash\", \"at\": \"95s\", \"node\": \"a\"}", ""));
+    cr_expect_eq(get(j, "health.detections"), 1);
+    cr_expect_float_eq(get(j, "health.detection_latency_s.mean"), 60.0, 1e-9);
+    cr_expect_eq(get(j, "health.false_suspicions"), 0);
+    char *h = slurp("health.csv");
+    cr_expect(strstr(h, "155.000000000,a,online,offline,heartbeat_timeout") != NULL, "%s", h);
+    free(h);
+    cr_expect_float_eq(get(j, "nodes.a.availability"), 95.0 / 300.0, 1e-9);
+    cJSON_Delete(j);
+}
+
+Test(world, late_heartbeats_make_a_false_suspicion_and_the_node_comes_back_syncing,
+     .fini = cleanup)
+{
+    /* From 100 s heartbeats arrive 75 s late: the one sent at 90 s is the
+     * last on time; at 155 s the node is stale (65 s) and marked OFFLINE
+     * while up; the heartbeat sent at 100 s arrives at 175 s: SYNCING at
+     * the check at 175 s, ONLINE at 180 s. */
+    cJSON *j = run(TWO("\"duration\": \"400s\"", CONST("10ms"), "",
+                       "{\"kind\": \"heartbeat_delay\", \"at\": \"100s\", \"for\": \"100s\","
+                       " \"node\": \"a\", \"delay\": \"75s\"}",
+                       ""));
+    cr_expect_eq(get(j, "health.false_suspicions"), 1);
+    cr_expect_eq(get(j, "health.detections"), 0);
+    char *h = slurp("health.csv");
+    cr_expect(strstr(h, "155.000000000,a,online,offline,heartbeat_timeout"), "%s", h);
+    cr_expect(strstr(h, "175.000000000,a,offline,syncing,heartbeat_resumed"), "%s", h);
+    cr_expect(strstr(h, "180.000000000,a,syncing,online,synced"), "%s", h);
+    free(h);
+    cJSON_Delete(j);
+}
+
+Test(world, heartbeat_loss_marks_the_node_offline_but_it_serves_what_reaches_it,
+     .fini = cleanup)
+{
+    /* Only node a is deployed; while its heartbeats are lost it goes
+     * OFFLINE and invocations are rejected, not failed: the cluster sees no
+     * usable node. Before and after, they run on a. */
+    static const char text[] =
+        "{\"name\": \"t\", \"duration\": \"400s\", \"regions\": [{\"id\": \"r\"}],"
+        "\"nodes\": [{\"id\": \"a\", \"region\": \"r\"}],"
+        "\"functions\": [{\"id\": \"f\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}}],"
+        "\"deployments\": [{\"function\": \"f\", \"strategy\": \"all\"}],"
+        "\"workloads\": [{\"function\": \"f\", \"region\": \"r\", \"arrival\": \"constant\", \"interval\": \"1s\"}],"
+        "\"faults\": [{\"kind\": \"heartbeat_loss\", \"at\": \"100s\", \"for\": \"100s\", \"node\": \"a\"}]}";
+    cJSON *j = run(text);
+    cr_expect_eq(get(j, "health.false_suspicions"), 1);
+    /* OFFLINE from the check at 155 s until SYNCING at 200 s and ONLINE at 205 s */
+    cr_expect_eq(get(j, "outcomes.no_eligible_node"), 50, "155..204 s");
+    cr_expect_eq(get(j, "outcomes.node_crash"), 0);
+    cr_expect_eq(get(j, "totals.ok"), 350);
+    cJSON_Delete(j);
+}
+
+Test(world, a_crash_fails_what_runs_there_and_retries_move_it_elsewhere, .fini = cleanup)
+{
+    /* Invocations of 10 s each arrive every second; a crashes at 50.5 s. The
+     * one running on a fails; with one retry it moves to b. Until the crash
+     * is detected, least_loaded keeps sending to a (empty after the crash):
+     * those fail and are retried on b. */
+    const char *wl = "{\"function\": \"f\", \"region\": \"r\", \"arrival\": \"constant\", \"interval\": \"1s\"}";
+    const char *fault = "{\"kind\": \"crash\", \"at\": \"50500ms\", \"node\": \"a\"}";
+    char text[4096];
+    snprintf(text, sizeof text,
+             TWO("\"duration\": \"120s\"", CONST("100ms"), "%s", "%s", "\"retries\": 0"), wl, fault);
+    cJSON *j0 = run(text);
+    cr_expect_gt(get(j0, "outcomes.node_crash"), 0, "without retries, work sent to a fails");
+    snprintf(text, sizeof text,
+             TWO("\"duration\": \"120s\"", CONST("100ms"), "%s", "%s", "\"retries\": 1"), wl, fault);
+    cJSON *j1 = run(text);
+    cr_expect_eq(get(j1, "outcomes.node_crash"), 0, "with a retry, b takes it");
+    cr_expect_eq(get(j1, "totals.ok") + get(j1, "totals.in_flight_at_end"),
+                 get(j1, "totals.arrivals"));
+    cJSON_Delete(j0);
+    cJSON_Delete(j1);
+}
+
+Test(world, a_full_queue_rejects_and_a_long_execution_times_out, .fini = cleanup)
+{
+    /* One slot, queue of 1, 10 arrivals at once, 2 s executions against a
+     * 1 s timeout: 1 starts, 1 waits, 8 are rejected; both that run fail
+     * at the timeout. */
+    static const char text[] =
+        "{\"name\": \"t\", \"duration\": \"60s\", \"regions\": [{\"id\": \"r\"}],"
+        "\"nodes\": [{\"id\": \"a\", \"region\": \"r\", \"cores\": 1, \"queue_limit\": 1}],"
+        "\"functions\": [{\"id\": \"f\", \"timeout\": \"1s\","
+        "  \"exec_time\": {\"type\": \"constant\", \"value\": \"2s\"}}],"
+        "\"deployments\": [{\"function\": \"f\", \"strategy\": \"all\"}],"
+        "\"faults\": [{\"kind\": \"burst\", \"at\": \"10s\", \"function\": \"f\", \"region\": \"r\", \"count\": 10}]}";
+    cJSON *j = run(text);
+    cr_expect_eq(get(j, "outcomes.queue_full"), 8);
+    cr_expect_eq(get(j, "outcomes.timeout"), 2);
+    cr_expect_eq(get(j, "totals.arrivals"), 10);
+    cJSON_Delete(j);
+}
+
+Test(world, degradation_multiplies_execution_time, .fini = cleanup)
+{
+    static const char text[] =
+        "{\"name\": \"t\", \"duration\": \"100s\", \"regions\": [{\"id\": \"r\"}],"
+        "\"network\": {\"same_region\": \"0s\"},"
+        "\"nodes\": [{\"id\": \"a\", \"region\": \"r\"}],"
+        "\"functions\": [{\"id\": \"f\", \"cold_start\": {\"type\": \"constant\", \"value\": \"0s\"},"
+        "  \"exec_time\": {\"type\": \"constant\", \"value\": \"100ms\"}}],"
+        "\"deployments\": [{\"function\": \"f\", \"strategy\": \"all\"}],"
+        "\"workloads\": [{\"function\": \"f\", \"region\": \"r\", \"arrival\": \"constant\", \"interval\": \"1s\"}],"
+        "\"faults\": [{\"kind\": \"degrade\", \"at\": \"0s\", \"for\": \"1h\", \"node\": \"a\", \"factor\": 3}]}";
+    cJSON *j = run(text);
+    cr_expect_float_eq(get(j, "latency_s.max"), 0.3, 0.003);
+    cr_expect_float_eq(get(j, "latency_s.p50"), 0.3, 0.003);
+    cJSON_Delete(j);
+}
+
+Test(world, maintenance_sets_the_status_and_keeps_work_away, .fini = cleanup)
+{
+    cJSON *j = run(TWO("\"duration\": \"200s\"", CONST("10ms"),
+                       "{\"function\": \"f\", \"region\": \"r\", \"arrival\": \"constant\", \"interval\": \"1s\"}",
+                       "{\"kind\": \"maintenance\", \"at\": \"50s\", \"for\": \"50s\", \"node\": \"a\"}",
+                       "\"scheduler\": \"round_robin\""));
+    /* The window ends at 100 s; the health check at 100 s was scheduled
+     * (at 95 s) after the window's end (at 50 s), so it already sees it. */
+    cr_expect_float_eq(get(j, "nodes.a.time_in_status_s.maintenance"), 50.0, 1e-9,
+                       "until the first check at or after the window's end");
+    /* round robin alternates a, b; in maintenance everything goes to b */
+    cr_expect_lt(get(j, "nodes.a.invocations"), get(j, "nodes.b.invocations") - 40);
+    char *h = slurp("health.csv");
+    cr_expect(strstr(h, "50.000000000,a,online,maintenance,maintenance"), "%s", h);
+    cr_expect(strstr(h, "100.000000000,a,maintenance,online,maintenance_end"), "%s", h);
+    free(h);
+    cJSON_Delete(j);
+}
+
+Test(world, register_deregister_deploy_and_undeploy_follow_the_timeline, .fini = cleanup)
+{
+    static const char text[] =
+        "{\"name\": \"t\", \"duration\": \"100s\", \"regions\": [{\"id\": \"r\"}],"
+        "\"nodes\": [{\"id\": \"a\", \"region\": \"r\"}, {\"id\": \"late\", \"region\": \"r\"}],"
+        "\"functions\": [{\"id\": \"f\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}},"
+        "                {\"id\": \"g\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}}],"
+        "\"deployments\": [{\"function\": \"f\", \"strategy\": \"nodes\", \"nodes\": [\"a\"]}],"
+        "\"workloads\": [{\"function\": \"g\", \"region\": \"r\", \"arrival\": \"constant\", \"interval\": \"1s\"}],"
+        "\"faults\": [{\"kind\": \"register\", \"at\": \"20s\", \"node\": \"late\"},"
+        "             {\"kind\": \"deploy\", \"at\": \"30s\", \"function\": \"g\", \"node\": \"late\"},"
+        "             {\"kind\": \"undeploy\", \"at\": \"60s\", \"function\": \"g\", \"node\": \"late\"},"
+        "             {\"kind\": \"deregister\", \"at\": \"80s\", \"node\": \"late\"}]}";
+    cJSON *j = run(text);
+    /* g runs only while deployed: arrivals at 30..59 s */
+    cr_expect_eq(get(j, "functions.g.ok"), 30);
+    cr_expect_eq(get(j, "outcomes.no_eligible_node"), 70);
+    char *p = slurp("placements.csv");
+    cr_expect(strstr(p, "30.000000000,g,late,fault,ok"), "%s", p);
+    free(p);
+    cJSON_Delete(j);
+}
+
+Test(world, a_drained_node_gets_no_new_deployment, .fini = cleanup)
+{
+    static const char text[] =
+        "{\"name\": \"t\", \"duration\": \"10s\", \"regions\": [{\"id\": \"r\"}],"
+        "\"nodes\": [{\"id\": \"a\", \"region\": \"r\"}],"
+        "\"functions\": [{\"id\": \"f\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}}],"
+        "\"faults\": [{\"kind\": \"drain\", \"at\": \"1s\", \"node\": \"a\"},"
+        "             {\"kind\": \"deploy\", \"at\": \"2s\", \"function\": \"f\", \"node\": \"a\"}]}";
+    cJSON *j = run(text);
+    cr_expect_eq(get(j, "placement.deployments"), 0);
+    char *p = slurp("placements.csv");
+    cr_expect(strstr(p, "2.000000000,f,a,fault,DRAINING"), "%s", p);
+    free(p);
+    cJSON_Delete(j);
+}
+
+Test(world, a_load_spike_multiplies_the_rate_and_a_burst_adds_its_count, .fini = cleanup)
+{
+    /* constant 1/s for 100 s; x4 during [20 s, 40 s); a burst of 7 at 50 s */
+    cJSON *j = run(TWO("\"duration\": \"100s\"", CONST("1ms"),
+                       "{\"function\": \"f\", \"region\": \"r\", \"arrival\": \"constant\", \"interval\": \"1s\"}",
+                       "{\"kind\": \"load_spike\", \"at\": \"20s\", \"for\": \"20s\", \"factor\": 4},"
+                       "{\"kind\": \"burst\", \"at\": \"50s\", \"function\": \"f\", \"region\": \"r\", \"count\": 7}",
+                       ""));
+    double arrivals = get(j, "totals.arrivals");
+    /* 0..100 s at 1/s (101 with both ends? the end is inclusive of t=100? no:
+     * times at exactly the end run) plus 3 extra per second for 20 s, plus 7 */
+    cr_expect(fabs(arrivals - (101 + 60 + 7)) <= 2, "arrivals %g", arrivals);
+    cJSON_Delete(j);
+}
+
+Test(world, keepalive_expiry_makes_the_next_start_cold, .fini = cleanup)
+{
+    /* arrivals every 10 min with a 5 min keep-alive: every start is cold;
+     * with 15 min, only the first */
+    const char *wl = "{\"function\": \"f\", \"region\": \"r\", \"arrival\": \"constant\", \"interval\": \"10m\"}";
+    char text[4096];
+    snprintf(text, sizeof text, TWO("\"duration\": \"100m\"", CONST("1ms"), "%s", "", "\"keepalive_ttl\": \"5m\""), wl);
+    cJSON *j = run(text);
+    cr_expect_eq(get(j, "totals.cold_starts"), get(j, "totals.started"));
+    cJSON_Delete(j);
+    snprintf(text, sizeof text, TWO("\"duration\": \"100m\"", CONST("1ms"), "%s", "", "\"keepalive_ttl\": \"15m\""), wl);
+    j = run(text);
+    cr_expect_eq(get(j, "totals.cold_starts"), 1);
+    cJSON_Delete(j);
+}
+
+Test(world, a_fault_at_the_same_instant_as_an_arrival_applies_first, .fini = cleanup)
+{
+    /* The crash at 10 s is scheduled before the arrival at 10 s (faults
+     * before workloads at time 0): that arrival sees a crashed node a. */
+    static const char text[] =
+        "{\"name\": \"t\", \"duration\": \"20s\", \"regions\": [{\"id\": \"r\"}],"
+        "\"nodes\": [{\"id\": \"a\", \"region\": \"r\"}],"
+        "\"functions\": [{\"id\": \"f\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}}],"
+        "\"deployments\": [{\"function\": \"f\", \"strategy\": \"all\"}],"
+        "\"workloads\": [{\"function\": \"f\", \"region\": \"r\", \"arrival\": \"times\", \"times\": [\"10s\"]}],"
+        "\"faults\": [{\"kind\": \"crash\", \"at\": \"10s\", \"node\": \"a\"}]}";
+    cJSON *j = run(text);
+    cr_expect_eq(get(j, "outcomes.node_crash"), 1);
+    cJSON_Delete(j);
+}
+
+Test(world, the_same_scenario_and_seed_give_byte_identical_outputs, .fini = cleanup)
+{
+    static const char *files[] = {"summary.json", "timeseries.csv", "node_series.csv", "health.csv",
+                                  "placements.csv", "nodes.csv", "functions.csv", "invocations.csv"};
+    const char *wl = "{\"function\": \"f\", \"region\": \"r\", \"arrival\": \"poisson\", \"rate\": 20}";
+    const char *faults = "{\"kind\": \"crash\", \"at\": \"30s\", \"node\": \"a\", \"for\": \"30s\"}";
+    char text[4096];
+    snprintf(text, sizeof text,
+             TWO("\"duration\": \"120s\"", "{\"type\": \"exponential\", \"mean\": \"40ms\"}", "%s", "%s",
+                 "\"retries\": 1"),
+             wl, faults);
+    cJSON *j = run(text);
+    cJSON_Delete(j);
+    char first[64];
+    strcpy(first, dir);
+    strcpy(dir, "/tmp/edgesim-world2-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    run_in(text, dir);
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char *b = slurp(files[i]);
+        char save[64];
+        strcpy(save, dir);
+        strcpy(dir, first);
+        char *a = slurp(files[i]);
+        strcpy(dir, save);
+        cr_expect_str_eq(a, b, "%s differs between two runs", files[i]);
+        free(a);
+        free(b);
+    }
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", first);
+    cr_expect_eq(system(cmd), 0);
+}
