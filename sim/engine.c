@@ -161,7 +161,8 @@ static int cmp_key(const void *a, const void *b)
 static void rekey(sim_engine *e, unsigned bits)
 {
     settle(e);
-    qsort(e->heap, e->n, sizeof *e->heap, cmp_key);
+    if (e->n > 1) /* qsort must not see the NULL heap of an empty engine */
+        qsort(e->heap, e->n, sizeof *e->heap, cmp_key);
     uint64_t old_mask = e->slot_mask;
     for (size_t i = 0; i < e->n; i++)
         e->heap[i].key = (uint64_t)i << bits | (e->heap[i].key & old_mask);
