@@ -12,10 +12,11 @@
 #include "outfile.h"
 #include "world_internal.h"
 
-enum { F_TIMESERIES, F_NODE_SERIES, F_HEALTH, F_PLACEMENTS, F_INVOCATIONS, F_COUNT };
+enum { F_TIMESERIES, F_NODE_SERIES, F_HEALTH, F_PLACEMENTS, F_FAULTS, F_INVOCATIONS, F_COUNT };
 
 static const char *const file_names[F_COUNT] = {"timeseries.csv", "node_series.csv", "health.csv",
-                                                "placements.csv", "invocations.csv"};
+                                                "placements.csv", "faults.csv",
+                                                "invocations.csv"};
 
 static const char *const headers[F_COUNT] = {
     "t_start_s,t_end_s,arrivals,completions,failures,rejections,cold_starts,latency_p50_s,"
@@ -23,6 +24,7 @@ static const char *const headers[F_COUNT] = {
     "t_end_s,node,status,in_flight,busy_slots,queued,warm_instances,memory_used_mb\n",
     "time_s,node,from,to,reason\n",
     "time_s,function,node,strategy,result\n",
+    "start_s,end_s,kind,target\n",
     "id,function,region,node,arrival_s,start_s,end_s,latency_s,cold,outcome,attempts\n",
 };
 
@@ -152,6 +154,16 @@ int sim_report_invocation(sim_report *r, const sim_invocation_row *row)
     return ok(r, F_INVOCATIONS);
 }
 
+int sim_report_window(sim_report *r, edge_time start, edge_time end, const char *kind,
+                      const char *target)
+{
+    char a[32], b[32];
+    fmt_time(a, sizeof a, start);
+    fmt_time(b, sizeof b, end);
+    fprintf(r->out[F_FAULTS].fp, "%s,%s,%s,%s\n", a, b, kind, target ? target : "");
+    return ok(r, F_FAULTS);
+}
+
 void sim_report_arrival(sim_report *r, size_t function)
 {
     (void)function;
@@ -278,6 +290,7 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
     cJSON_AddNumberToObject(tot, "in_flight_at_end", (double)w->in_system);
     cJSON_AddNumberToObject(tot, "started", (double)t->started);
     cJSON_AddNumberToObject(tot, "cold_starts", (double)t->cold_starts);
+    cJSON_AddNumberToObject(tot, "retried", (double)w->retried);
 
     cJSON *rates = cJSON_AddObjectToObject(root, "rates");
     cJSON_AddNumberToObject(rates, "throughput_per_s",
@@ -463,6 +476,41 @@ fail:
     return -1;
 }
 
+static void latency_rows(FILE *f, const char *scope, const edge_histogram *h)
+{
+    uint64_t seen = 0;
+    for (int32_t i = h->lo; h->counts && i < h->hi; i++) {
+        uint64_t c = h->counts[i - h->lo];
+        if (!c)
+            continue;
+        seen += c;
+        int64_t lo, hi;
+        edge_histogram_bucket_range(i, &lo, &hi);
+        char a[32], b[32];
+        fmt_time(a, sizeof a, lo);
+        fmt_time(b, sizeof b, hi);
+        fprintf(f, "%s,%s,%s,%" PRIu64 ",%.9f\n", scope, a, b, c, (double)seen / (double)h->count);
+    }
+}
+
+static int write_latency_csv(const sim_report *r, const sim_world *w, char *err, size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/latency.csv", r->dir);
+    sim_outfile o;
+    if (sim_outfile_open(&o, path) != 0)
+        goto fail;
+    fputs("scope,bucket_lo_s,bucket_hi_s,count,cdf\n", o.fp);
+    latency_rows(o.fp, "all", &w->metrics.total.latency);
+    for (size_t f = 0; f < w->sc->nfunctions; f++)
+        latency_rows(o.fp, w->sc->functions[f].id, &w->metrics.per_function[f].latency);
+    if (sim_outfile_commit(&o) == 0)
+        return 0;
+fail:
+    snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+    return -1;
+}
+
 int sim_report_finish(sim_report *r, const sim_world *w, const sim_run_stats *stats, char *err,
                       size_t errlen)
 {
@@ -476,7 +524,8 @@ int sim_report_finish(sim_report *r, const sim_world *w, const sim_run_stats *st
             return -1;
         }
     }
-    if (write_nodes_csv(r, w, err, errlen) != 0 || write_functions_csv(r, w, err, errlen) != 0)
+    if (write_nodes_csv(r, w, err, errlen) != 0 || write_functions_csv(r, w, err, errlen) != 0 ||
+        write_latency_csv(r, w, err, errlen) != 0)
         return -1;
     cJSON *sum = summary_json(r, w);
     int rc = sum ? write_json(r->dir, "summary.json", sum, err, errlen) : -1;

@@ -79,6 +79,12 @@ int sim_report_invocation(sim_report *r, const sim_invocation_row *row);
 int sim_report_sample(sim_report *r, const sim_sample *s);
 int sim_report_node_sample(sim_report *r, const sim_node_sample *s);
 
+/* One fault window or operation for faults.csv: [start, end] (end == start
+ * for an instant operation), the kind's name and its target (a node or
+ * function id, "*", or ""). Returns 0 or -1 when writing failed. */
+int sim_report_window(sim_report *r, edge_time start, edge_time end, const char *kind,
+                      const char *target);
+
 /* Per-interval counters and the fingerprint. Never fail. */
 void sim_report_arrival(sim_report *r, size_t function);
 void sim_report_outcome(sim_report *r, size_t function, edge_reason reason, edge_time latency,

@@ -1895,6 +1895,11 @@ static const char *const fault_kinds[] = {
     "register", "deregister", "deploy", "undeploy", "load_spike", "burst", "random_failures",
     NULL}; /* in the order of sim_fault_kind */
 
+const char *sim_fault_kind_name(sim_fault_kind k)
+{
+    return (unsigned)k < sizeof fault_kinds / sizeof fault_kinds[0] - 1 ? fault_kinds[k] : "unknown";
+}
+
 static const char *const fault_fields[] = {"kind", "at", "for", "node", "nodes", "function",
                                            "region", "delay", "factor", "count", "ttf", "ttr",
                                            NULL};

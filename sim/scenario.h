@@ -144,6 +144,9 @@ typedef enum {
 
 #define SIM_ALL ((size_t)-1) /* "every function" in a load spike */
 
+/* The kind's name as the file writes it ("heartbeat_delay"); static. */
+const char *sim_fault_kind_name(sim_fault_kind k);
+
 typedef struct sim_fault_spec {
     sim_fault_kind kind;
     edge_time at;

@@ -294,6 +294,7 @@ static void fail_or_retry(sim_world *w, uint32_t id, edge_reason reason)
     winv *v = &w->invs[id];
     if (reason == EDGE_REASON_NODE_CRASH && v->attempts <= w->sc->policies.retries &&
         v->attempts < WINV_MAX_TRIED) {
+        w->retried++;
         route(w, id);
         return;
     }
@@ -460,6 +461,13 @@ static void ev_arrival(sim_engine *e, void *ctx, const sim_event *ev)
 /* ------------------------------------------------------------------ */
 /* crash and recovery                                                  */
 
+static void window(sim_world *w, edge_time start, edge_time end, const char *kind,
+                   const char *target)
+{
+    if (sim_report_window(w->report, start, end, kind, target) != 0)
+        fail_run(w, EDGE_NOMEM);
+}
+
 static void crash_node(sim_world *w, size_t node)
 {
     wnode *n = &w->nodes[node];
@@ -500,6 +508,7 @@ static void recover_node(sim_world *w, size_t node)
     if (n->up)
         return;
     up_account(w, n);
+    window(w, n->crashed_at, sim_engine_now(w->eng), "crash", w->sc->nodes[node].id);
     n->up = 1;
     n->crash_pending_detection = 0;
     if (n->registered)
@@ -573,6 +582,35 @@ static void deploy_one(sim_world *w, size_t fn, size_t node, const char *strateg
 }
 
 static void ev_fault_end(sim_engine *e, void *ctx, const sim_event *ev);
+
+static const char *fault_target(const sim_world *w, const sim_fault_spec *f)
+{
+    switch (f->kind) {
+    case SIM_FAULT_LOAD_SPIKE:
+        return f->function == SIM_ALL ? "*" : w->sc->functions[f->function].id;
+    case SIM_FAULT_BURST:
+    case SIM_FAULT_DEPLOY:
+    case SIM_FAULT_UNDEPLOY:
+        return w->sc->functions[f->function].id;
+    case SIM_FAULT_RANDOM_FAILURES:
+        return "";
+    default:
+        return f->node < w->sc->nnodes ? w->sc->nodes[f->node].id : "";
+    }
+}
+
+/* Writes the rows of windows still open at the end of the run. */
+static void close_windows(sim_world *w)
+{
+    for (size_t k = 0; k < w->sc->nfaults; k++)
+        if (w->fault_open[k]) {
+            const sim_fault_spec *f = &w->sc->faults[k];
+            window(w, f->at, w->sc->duration, sim_fault_kind_name(f->kind), fault_target(w, f));
+        }
+    for (size_t i = 0; i < w->nnodes; i++)
+        if (!w->nodes[i].up)
+            window(w, w->nodes[i].crashed_at, w->sc->duration, "crash", w->sc->nodes[i].id);
+}
 
 static void ev_fault(sim_engine *e, void *ctx, const sim_event *ev)
 {
@@ -662,6 +700,13 @@ static void ev_fault(sim_engine *e, void *ctx, const sim_event *ev)
     }
     if (windowed && f->duration > 0 && now + f->duration <= w->sc->duration)
         schedule(w, now + f->duration, ev_fault_end, 0, (uint32_t)k, 0, NULL);
+    if (f->kind != SIM_FAULT_CRASH && f->kind != SIM_FAULT_RECOVER &&
+        f->kind != SIM_FAULT_RANDOM_FAILURES) {
+        if (windowed && f->duration > 0)
+            w->fault_open[k] = 1; /* its row is written when it ends */
+        else
+            window(w, now, now, sim_fault_kind_name(f->kind), fault_target(w, f));
+    }
 }
 
 static void ev_fault_end(sim_engine *e, void *ctx, const sim_event *ev)
@@ -671,6 +716,10 @@ static void ev_fault_end(sim_engine *e, void *ctx, const sim_event *ev)
     const sim_fault_spec *f = &w->sc->faults[k];
     wnode *n = f->node < w->nnodes ? &w->nodes[f->node] : NULL;
     sim_report_fault(w->report, k, 0, sim_engine_now(e));
+    if (w->fault_open[k]) {
+        w->fault_open[k] = 0;
+        window(w, f->at, sim_engine_now(e), sim_fault_kind_name(f->kind), fault_target(w, f));
+    }
     switch (f->kind) {
     case SIM_FAULT_CRASH:
         recover_node(w, f->node);
@@ -761,7 +810,9 @@ static int setup(sim_world *w, char *err, size_t errlen)
     w->arrivals_of = calloc(sc->nworkloads ? sc->nworkloads : 1, sizeof *w->arrivals_of);
     w->arrival_epoch = calloc(sc->nworkloads ? sc->nworkloads : 1, sizeof *w->arrival_epoch);
     w->spike_factor = calloc(sc->nworkloads ? sc->nworkloads : 1, sizeof *w->spike_factor);
-    if (!w->nodes || !w->fn_rng || !w->arrivals_of || !w->arrival_epoch || !w->spike_factor)
+    w->fault_open = calloc(sc->nfaults ? sc->nfaults : 1, sizeof *w->fault_open);
+    if (!w->nodes || !w->fn_rng || !w->arrivals_of || !w->arrival_epoch || !w->spike_factor ||
+        !w->fault_open)
         goto nomem;
     /* Network latency per (client region, node), once: the coordinates
      * model's great-circle distance is too dear to compute per invocation. */
@@ -924,7 +975,8 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
         snprintf(err, errlen, "run failed: %s", edge_strerror(w->failed ? w->failed : rc));
         return -1;
     }
-    /* Close the integrals at the end of the run. */
+    /* Close the integrals and the open fault windows at the end of the run. */
+    close_windows(w);
     system_account(w);
     for (size_t i = 0; i < w->nnodes; i++) {
         node_account(w, &w->nodes[i]);
@@ -961,6 +1013,7 @@ void sim_world_free(sim_world *w)
     free(w->arrival_epoch);
     free(w->spike_factor);
     free(w->latency);
+    free(w->fault_open);
     free(w->invs);
     free(w);
 }

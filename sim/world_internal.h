@@ -91,6 +91,7 @@ struct sim_world {
     uint64_t *arrival_epoch;
     double *spike_factor;
     edge_time *latency;          /* [region * nnodes + node] */
+    unsigned char *fault_open;   /* per fault: its window is open, row not written */
     size_t narrivals;
 
     winv *invs;
@@ -99,7 +100,7 @@ struct sim_world {
     uint64_t inv_seq;
 
     /* run totals */
-    uint64_t arrivals, departures, deployments;
+    uint64_t arrivals, departures, deployments, retried;
     uint64_t in_system;
     double in_system_integral;   /* invocation-ns */
     edge_time in_system_since;
