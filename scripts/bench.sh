@@ -62,3 +62,21 @@ for spec in "64 10000" "1024 1000" "4096 300"; do
     rm -f "$es_file" "$ref_file"
 done
 echo "(events/s: median of $reps alternating runs; target ratio >= 0.90, memory < 96 B/pending)"
+
+# The scale scenario (10,000 nodes, 1,000 functions) at two run lengths:
+# invocations per second of wall time (the whole run: set-up, simulation and
+# outputs), and peak RSS, which must not grow with the length of the run.
+scen=$here/scenarios/scale.json
+if [ -f "$scen" ]; then
+    echo
+    printf '%-10s %12s %10s %14s %12s\n' duration invocations wall_s "invocations/s" peak_rss_kb
+    out=$(mktemp -d)
+    for d in 5m 10m; do
+        "$prog" run "$scen" --set "duration=$d" -q -o "$out/$d"
+        python_get() { sed -n "s/.*\"$1\":[[:space:]]*\([0-9.e+]*\).*/\1/p" "$out/$d/run.json"; }
+        printf '%-10s %12s %10.2f %14.0f %12s\n' "$d" "$(python_get invocations)" \
+            "$(python_get wall_seconds)" "$(python_get invocations_per_second)" "$(python_get peak_rss_kb)"
+    done
+    rm -rf "$out"
+    echo "(target: >= 1,000,000 invocations/s; peak RSS independent of the duration)"
+fi
