@@ -126,7 +126,7 @@ Test(function, needs_every_required_capability)
 Test(function, can_run_on_agrees_with_a_plain_check_over_many_sets)
 {
     /* Catches a signature bit that wrongly rejects, and merge-walk slips. */
-    char names[40][8];
+    char names[40][16];
     for (int i = 0; i < 40; i++)
         snprintf(names[i], sizeof names[i], "cap%d", i);
     unsigned seed = 12345;

@@ -183,7 +183,7 @@ Test(node, new_rejects_bad_specs_and_leaves_output_alone)
     s = ok; s.capabilities = empty_cap; s.n_capabilities = 2;
     cr_expect_eq(edge_node_new(&s, 0, &n), EDGE_INVAL);
     const char *many[65];
-    char names[65][8];
+    char names[65][16];
     for (int i = 0; i < 65; i++) {
         snprintf(names[i], sizeof names[i], "c%d", i);
         many[i] = names[i];
