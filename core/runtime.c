@@ -269,8 +269,8 @@ static edge_err reserve_instance(edge_runtime *rt)
     if (rt->free_head != EDGE_NONE)
         return EDGE_OK;
     uint32_t old = rt->cap_pool;
-    if (old > UINT32_MAX / 4)
-        return EDGE_LIMIT;
+    if (old > UINT32_MAX / 4) /* a billion instance records: memory is gone anyway */
+        return EDGE_NOMEM;
     uint32_t cap = old ? old * 2 : POOL_MIN;
     inst *p = edge__realloc(rt->pool, (size_t)cap * sizeof *p);
     if (!p)
