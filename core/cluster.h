@@ -28,8 +28,10 @@
  *
  * Every call that fails returns its code and leaves the cluster as it was:
  * the calls that add several entries reserve all memory first and then
- * commit without any further failure. Every function takes indices where it
- * says `_idx`, ids otherwise; ids are looked up in expected O(1).
+ * commit without any further failure. A call named `_idx` takes indices where
+ * its twin takes ids (looked up in expected O(1)); the lookups and counters
+ * that only a program needs (is_deployed, deployment, count_invocation,
+ * nodes_of, functions_on, is_healthy, is_draining) take indices only.
  */
 #ifndef EDGE_CLUSTER_H
 #define EDGE_CLUSTER_H

@@ -122,8 +122,8 @@ typedef struct edge_node edge_node;
  * every string. On success *out is a new node the caller owns (free with
  * edge_node_free, or hand to edge_cluster_register).
  * Errors: EDGE_INVAL (NULL spec or out, invalid id, region or capability
- * name, status outside the enum, bad usage), EDGE_RANGE (coordinates or usage
- * out of range), EDGE_LIMIT (more than EDGE_CAPS_MAX capabilities),
+ * name, status outside the enum), EDGE_RANGE (coordinates or usage out of
+ * range, see edge_resource_usage_check), EDGE_LIMIT (more than EDGE_CAPS_MAX capabilities),
  * EDGE_NOMEM. *out is untouched on error.
  */
 edge_err edge_node_new(const edge_node_spec *spec, edge_time now, edge_node **out);

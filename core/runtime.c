@@ -108,10 +108,8 @@ edge_err edge_runtime_new(const edge_function_table *functions, const edge_runti
     if (cfg->keepalive < 0)
         return EDGE_RANGE;
     edge_runtime *rt = edge__calloc(1, sizeof *rt);
-    if (!rt || !(rt->node_id = edge__strdup(cfg->node_id))) {
-        edge__free(rt);
-        return EDGE_NOMEM;
-    }
+    if (!rt || !(rt->node_id = edge__strdup(cfg->node_id)))
+        goto fail;
     rt->functions = functions;
     rt->node_index = cfg->node_index;
     rt->capacity = cfg->memory_mb;
@@ -123,6 +121,9 @@ edge_err edge_runtime_new(const edge_function_table *functions, const edge_runti
     rt->free_head = rt->lru_head = rt->lru_tail = EDGE_NONE;
     *out = rt;
     return EDGE_OK;
+fail:
+    edge_runtime_free(rt);
+    return EDGE_NOMEM;
 }
 
 void edge_runtime_free(edge_runtime *rt)
@@ -252,12 +253,12 @@ static void integrate(edge_runtime *rt, slot *s, edge_time t)
 {
     if (t > rt->acc_time) {
         if (rt->idle_mb)
-            rt->acc += (double)rt->idle_mb * ((double)t - (double)rt->acc_time);
+            rt->acc += (double)rt->idle_mb * (double)(t - rt->acc_time);
         rt->acc_time = t;
     }
     if (t > s->acc_time) {
         if (s->idle)
-            s->acc += (double)s->idle * (double)s->mem * ((double)t - (double)s->acc_time);
+            s->acc += (double)s->idle * (double)s->mem * (double)(t - s->acc_time);
         s->acc_time = t;
     }
 }
@@ -268,8 +269,8 @@ static edge_err reserve_instance(edge_runtime *rt)
     if (rt->free_head != EDGE_NONE)
         return EDGE_OK;
     uint32_t old = rt->cap_pool;
-    if (old > UINT32_MAX / 4)
-        return EDGE_LIMIT;
+    if (old > UINT32_MAX / 4) /* a billion instance records: memory is gone anyway */
+        return EDGE_NOMEM;
     uint32_t cap = old ? old * 2 : POOL_MIN;
     inst *p = edge__realloc(rt->pool, (size_t)cap * sizeof *p);
     if (!p)
@@ -836,7 +837,7 @@ edge_runtime_stats edge_runtime_stats_total(const edge_runtime *rt)
     edge_runtime_stats st = rt->st;
     st.idle_mb_ns = rt->acc;
     if (rt->idle_mb && rt->now > rt->acc_time)
-        st.idle_mb_ns += (double)rt->idle_mb * ((double)rt->now - (double)rt->acc_time);
+        st.idle_mb_ns += (double)rt->idle_mb * (double)(rt->now - rt->acc_time);
     return st;
 }
 
@@ -853,6 +854,6 @@ edge_err edge_runtime_function_stats(const edge_runtime *rt, uint32_t function,
     *out = s->st;
     out->idle_mb_ns = s->acc;
     if (s->idle && rt->now > s->acc_time)
-        out->idle_mb_ns += (double)s->idle * (double)s->mem * ((double)rt->now - (double)s->acc_time);
+        out->idle_mb_ns += (double)s->idle * (double)s->mem * (double)(rt->now - s->acc_time);
     return EDGE_OK;
 }
