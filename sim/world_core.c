@@ -292,8 +292,9 @@ int wcore_start(sim_world *w, size_t node, size_t fn, int *cold, uint64_t *handl
     *handle = ((uint64_t)st.invocation.gen << 32) | st.invocation.instance;
     if (!st.cold)
         edge_scheduler_set_idle(w->sched, fn, node, edge_runtime_idle_count(rt, (uint32_t)fn));
-    if (c->cl_index[node] != EDGE_NONE)
-        edge_cluster_count_invocation(c->cluster, (uint32_t)fn, c->cl_index[node]);
+    /* Per-deployment invocation counts are the world's (nodes.csv, summary):
+     * the cluster's counter costs a hash look-up per invocation and nothing
+     * here reads it. */
     return 0;
 }
 
