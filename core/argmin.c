@@ -48,3 +48,22 @@ void edge_argmin_set(edge_argmin *a, uint32_t i, uint64_t key)
         a->win[v] = a->keys[r] < a->keys[l] ? r : l;
     }
 }
+
+edge_err edge_argmin_grow(edge_argmin *a, uint32_t n)
+{
+    if (n <= a->n)
+        return EDGE_OK;
+    uint32_t want = a->n > n / 2 ? a->n * 2 : n;
+    if (want < n || want >= (1u << 31))
+        want = n;
+    edge_argmin b;
+    edge_err rc = edge_argmin_init(&b, want);
+    if (rc)
+        return rc;
+    for (uint32_t i = 0; i < a->n; i++)
+        if (a->keys[i] != EDGE_ARGMIN_NONE)
+            edge_argmin_set(&b, i, a->keys[i]);
+    edge_argmin_free(a);
+    *a = b;
+    return EDGE_OK;
+}

@@ -34,6 +34,12 @@ typedef struct edge_argmin {
  * EDGE_RANGE when n >= 2^31. a is left empty (and safe to free) on error. */
 edge_err edge_argmin_init(edge_argmin *a, uint32_t n);
 
+/* Makes room for at least n positions (new ones hold NONE), growing
+ * geometrically so a position added at a time costs O(1) amortized; the
+ * keys already set keep their positions. Errors: EDGE_NOMEM, EDGE_RANGE;
+ * a is unchanged on error. */
+edge_err edge_argmin_grow(edge_argmin *a, uint32_t n);
+
 /* Frees a's arrays; a itself is the caller's. NULL is fine. */
 void edge_argmin_free(edge_argmin *a);
 

@@ -589,7 +589,9 @@ edge_err edge_runtime_finish(edge_runtime *rt, edge_invocation inv, edge_time no
         return EDGE_STATE;
     advance(rt, now);
     slot *s = &rt->slots[p->slot];
-    edge_invocation_metrics m = metrics_of(rt, p, now, success);
+    edge_invocation_metrics m;
+    if (out) /* the record costs a few look-ups: only when asked for */
+        m = metrics_of(rt, p, now, success);
     s->busy--;
     rt->n_busy--;
     rt->busy_mb -= s->mem;

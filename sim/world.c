@@ -799,6 +799,7 @@ static int setup(sim_world *w, char *err, size_t errlen)
                  w->eng ? edge_strerror(rc) : "out of memory");
         return -1;
     }
+    w->track_idle = !strcmp(edge_scheduler_policy(w->sched), "warm_first");
     if (edge_metrics_init(&w->metrics, sc->nfunctions, sc->nnodes) != EDGE_OK)
         goto nomem;
     sim_rng_derive(&w->sched_rng, sc->seed, "scheduler", 0);

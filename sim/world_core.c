@@ -33,7 +33,8 @@ static void on_removal(void *ctx, const edge_instance_removal *r)
 {
     sim_world *w = ctx;
     size_t node = r->node;
-    edge_scheduler_set_idle(w->sched, r->function, node,
+    if (w->track_idle)
+        edge_scheduler_set_idle(w->sched, r->function, node,
                             edge_runtime_idle_count(w->core->rt[node], r->function));
 }
 
@@ -290,7 +291,7 @@ int wcore_start(sim_world *w, size_t node, size_t fn, int *cold, uint64_t *handl
         return -1; /* no memory, at the instance limit, or undeployed meanwhile */
     *cold = st.cold;
     *handle = ((uint64_t)st.invocation.gen << 32) | st.invocation.instance;
-    if (!st.cold)
+    if (!st.cold && w->track_idle)
         edge_scheduler_set_idle(w->sched, fn, node, edge_runtime_idle_count(rt, (uint32_t)fn));
     /* Per-deployment invocation counts are the world's (nodes.csv, summary):
      * the cluster's counter costs a hash look-up per invocation and nothing
@@ -302,8 +303,9 @@ void wcore_finish(sim_world *w, size_t node, size_t fn, uint64_t handle, int ok)
 {
     edge_runtime *rt = w->core->rt[node];
     edge_invocation inv = {(uint32_t)handle, (uint32_t)(handle >> 32)};
-    edge_invocation_metrics m;
-    if (edge_runtime_finish(rt, inv, sim_engine_now(w->eng), ok, &m) == EDGE_OK)
+    /* The world keeps its own metrics: no record wanted back. */
+    if (edge_runtime_finish(rt, inv, sim_engine_now(w->eng), ok, NULL) == EDGE_OK &&
+        w->track_idle)
         edge_scheduler_set_idle(w->sched, fn, node, edge_runtime_idle_count(rt, (uint32_t)fn));
 }
 

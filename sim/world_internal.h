@@ -83,6 +83,7 @@ struct sim_world {
     wcore *core;
     sim_report *report;
     edge_err failed;
+    int track_idle;              /* the policy looks at idle instances */
 
     wnode *nodes;
     size_t nnodes;
