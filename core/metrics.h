@@ -84,6 +84,27 @@ void edge_metrics_free(edge_metrics *m);
 edge_err edge_metrics_record(edge_metrics *m, size_t function, size_t node, edge_reason reason,
                              edge_time latency, int cold);
 
+/* A hint that an OK outcome with this latency will be recorded soon for
+ * function and node: starts loading the histogram buckets it will touch, so
+ * a caller with other work to do first hides the cache misses (per-node
+ * histograms of 10,000 nodes do not stay in cache). No effect on results. */
+static inline void edge_metrics_prefetch(const edge_metrics *m, size_t function, size_t node,
+                                         edge_time latency)
+{
+    int32_t idx = edge__histogram_bucket(latency);
+    if (function < m->nfunctions) {
+        const edge_histogram *h = &m->per_function[function].latency;
+        if (h->counts && idx >= h->lo && idx < h->hi)
+            __builtin_prefetch(&h->counts[idx - h->lo], 1);
+    }
+    if (node < m->nnodes) {
+        const edge_histogram *h = &m->per_node[node].latency;
+        __builtin_prefetch(&m->per_node[node], 1);
+        if (h->counts && idx >= h->lo && idx < h->hi)
+            __builtin_prefetch(&h->counts[idx - h->lo], 1);
+    }
+}
+
 /* Totals of a scope. */
 static inline uint64_t edge_metric_ok(const edge_metric_counts *c) { return c->by_reason[EDGE_REASON_OK]; }
 uint64_t edge_metric_failed(const edge_metric_counts *c);

@@ -361,6 +361,9 @@ static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
     winv *v = &w->invs[id];
     size_t node = v->node;
     wnode *n = &w->nodes[node];
+    edge_metrics_prefetch(&w->metrics, v->fn, node,
+                          w->latency[(size_t)v->region * w->nnodes + node] +
+                              (ev->time - v->arrival));
     node_account(w, n);
     n->busy--;
     v->running = 0;
