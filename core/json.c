@@ -217,6 +217,8 @@ static void describe(const unsigned char *s, size_t n, size_t off, char *buf, si
         char text[40];
         size_t k = 0, i = off + 1;
         while (i < n && s[i] != '"' && k < 24) {
+            if (s[i] == '\\' && i + 1 < n) /* an escape: keep both bytes */
+                text[k++] = (char)s[i++];
             text[k++] = (char)(s[i] < 0x20 ? '?' : s[i]);
             i++;
         }
@@ -1239,6 +1241,9 @@ static edge_err merge_into(cJSON *target, const cJSON *patch)
                 return EDGE_NOMEM;
             }
             memcpy(key, m->string, klen + 1);
+            if (!(value->type & cJSON_StringIsConst))
+                cJSON_free(value->string); /* cJSON_Duplicate copied the key */
+            value->type &= ~cJSON_StringIsConst;
             value->string = key;
             cJSON_ReplaceItemViaPointer(target, old, value); /* frees old */
         } else if (!cJSON_AddItemToObject(target, m->string, value)) {

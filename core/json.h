@@ -106,7 +106,9 @@ typedef struct edge_json_doc edge_json_doc;
  *   EDGE_LIMIT  longer than EDGE_JSON_INPUT_MAX, deeper than
  *               EDGE_JSON_DEPTH_MAX, an integer of more than
  *               EDGE_JSON_INT_DIGITS_MAX digits;
- *   EDGE_INVAL  text or out NULL;  EDGE_NOMEM.
+ *   EDGE_INVAL  text or out NULL;  EDGE_NOMEM;
+ *   EDGE_STATE  cJSON built a tree the scanner did not describe (a bug
+ *               here, never expected; reported rather than asserted).
  * The caller frees *out with edge_json_doc_free. Cost: linear in len, plus
  * n log n in the number of values for the position table.
  */

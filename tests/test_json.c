@@ -228,6 +228,9 @@ Test(json, reports_structural_errors_with_what_was_expected)
     ERR("{\"a\":[1,2", EDGE_PARSE, 1, 10, "expected ',' or ']' after an array element, found end of input");
     ERR("[1] [2]", EDGE_PARSE, 1, 5, "expected end of input after the top-level value, found '['");
     ERR("{\"a\" \"b\"}", EDGE_PARSE, 1, 6, "found string \"b\"");
+    ERR("{\"a\" \"b\\\"c\"}", EDGE_PARSE, 1, 6, "found string \"b\\\"c\"");
+    ERR("[1 \"0123456789012345678901234567890\"]", EDGE_PARSE, 1, 4,
+        "found string \"012345678901234567890123...");
     ERR("[undefined]", EDGE_PARSE, 1, 2, "expected a value or ']', found 'undefined'");
     ERR("[tru]", EDGE_PARSE, 1, 2, "found 'tru'");
     ERR("]", EDGE_PARSE, 1, 1, "expected a JSON value, found ']'");
@@ -519,6 +522,20 @@ Test(json, merge_patch_follows_rfc7386)
         edge_json_doc_free(t);
         edge_json_doc_free(p);
     }
+}
+
+/* Regression: replacing a member kept the key string that cJSON_Duplicate
+ * had copied and leaked it (seen under valgrind). */
+Test(json, merge_patch_replacing_a_member_frees_the_copied_key)
+{
+    cJSON *target = cJSON_CreateObject();
+    cJSON_AddItemToObject(target, "k", edge_json_int(1));
+    cJSON *patch = cJSON_CreateObject();
+    cJSON_AddItemToObject(patch, "k", cJSON_CreateString("v"));
+    cr_assert_eq(edge_json_merge_patch(&target, patch), EDGE_OK);
+    cr_expect_str_eq(cJSON_GetObjectItemCaseSensitive(target, "k")->valuestring, "v");
+    cJSON_Delete(patch);
+    cJSON_Delete(target); /* valgrind and ASan check that nothing is left */
 }
 
 Test(json, merge_patch_onto_nothing_builds_the_document)
