@@ -20,13 +20,16 @@ int sim_diag_set(sim_diag *d, const char *path, const char *fmt, ...)
 
 int sim_diag_format(const sim_diag *d, char *buf, size_t n)
 {
+    /* "FILE:LINE:COL: " with whatever is known; a position without a file
+     * still ends in ": " so it never runs into the path. */
     char where[64] = "";
     if (d->line > 0 && d->col > 0)
-        snprintf(where, sizeof where, ":%d:%d", d->line, d->col);
+        snprintf(where, sizeof where, "%s%d:%d", d->file ? ":" : "", d->line, d->col);
     else if (d->line > 0)
-        snprintf(where, sizeof where, ":%d", d->line);
-    return snprintf(buf, n, "%s%s%s%s%s%s", d->file ? d->file : "", where,
-                    d->file ? ": " : "", d->path, d->path[0] ? ": " : "", d->msg);
+        snprintf(where, sizeof where, "%s%d", d->file ? ":" : "", d->line);
+    int lead = d->file || where[0];
+    return snprintf(buf, n, "%s%s%s%s%s%s", d->file ? d->file : "", where, lead ? ": " : "",
+                    d->path, d->path[0] ? ": " : "", d->msg);
 }
 
 void sim_diag_path_child(char *out, size_t n, const char *parent, const char *key, size_t index)
