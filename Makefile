@@ -41,6 +41,9 @@ ALL_CFLAGS := $(STD) $(WARN) $(CFLAGS) $(JCC) $(SAN) -iquote core -iquote sim $(
 LDLIBS     := $(PKG_LIBS) -ldl -lm
 
 CORE_SRC := $(sort $(wildcard core/*.c))
+# core's internal helpers (double-underscore names) are not installed
+PUBLIC_HEADERS := $(filter-out core/alloc.h core/capset.h core/idmap.h core/util.h,\
+                    $(sort $(wildcard core/*.h)))
 SIM_SRC  := $(filter-out sim/main.c,$(sort $(wildcard sim/*.c)))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 
@@ -104,7 +107,7 @@ install: $(PROGRAM) $(LIBCORE)
 	    $(DESTDIR)$(PREFIX)/include/edgecore
 	install -m 755 $(PROGRAM) $(DESTDIR)$(PREFIX)/bin/edgesim
 	install -m 644 $(LIBCORE) $(DESTDIR)$(PREFIX)/lib/libedgecore.a
-	install -m 644 core/*.h $(DESTDIR)$(PREFIX)/include/edgecore/
+	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(PREFIX)/include/edgecore/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' edgecore.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/edgecore.pc
 
