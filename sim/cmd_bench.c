@@ -189,7 +189,7 @@ static int bench_phold(int argc, char **argv)
         return SIM_EXIT_USAGE;
     }
     sim_rng_init();
-    sim_phold_result r;
+    sim_phold_result r = {0};
     edge_err err = sim_phold_run(&cfg, &r);
     if (err != EDGE_OK) {
         fprintf(stderr, "edgesim bench phold: %s\n", edge_strerror(err));
