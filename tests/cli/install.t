@@ -2,8 +2,9 @@
 # edgecore.pc under DESTDIR/PREFIX; a program builds against them with
 # pkg-config alone and runs core's contracts.
 root=$(cd "$T/../.." && pwd)
-# a plain build: not the sanitizer build that `make asan` passes down in MAKEFLAGS
-env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$root" install PREFIX=/opt/edge DESTDIR="$PWD/stage" >/dev/null
+# a plain build in a clean environment: `make asan` exports BUILD, SAN and
+# CFLAGS (command-line variables are exported), which must not leak in here
+env -i PATH="$PATH" HOME="${HOME:-/}" make -s -C "$root" install PREFIX=/opt/edge DESTDIR="$PWD/stage" >/dev/null
 [ -x stage/opt/edge/bin/edgesim ]
 [ -f stage/opt/edge/lib/libedgecore.a ]
 [ -f stage/opt/edge/include/edgecore/cluster.h ]
