@@ -39,6 +39,9 @@ typedef struct node_state {
 
 struct edge_scheduler {
     policy_id policy;
+    uint32_t *lkey;   /* per node: its load when usable, UINT32_MAX when not.
+                         4 bytes a node, so a scan over candidates reads one
+                         small hot array instead of 24-byte node records */
     fn_state *fns;
     size_t nfns;
     node_state *nodes;
@@ -102,6 +105,7 @@ void edge_scheduler_free(edge_scheduler *s)
         free(s->nodes[n].m);
     free(s->fns);
     free(s->nodes);
+    free(s->lkey);
     free(s);
 }
 
@@ -115,12 +119,17 @@ edge_err edge_scheduler_grow_nodes(edge_scheduler *s, size_t nnodes)
     if (nnodes <= s->nnodes && s->nodes)
         return EDGE_OK;
     size_t want = nnodes ? nnodes : 1;
+    uint32_t *k = realloc(s->lkey, want * sizeof *k);
+    if (!k)
+        return EDGE_NOMEM;
+    s->lkey = k;
     node_state *p = realloc(s->nodes, want * sizeof *p);
     if (!p)
         return EDGE_NOMEM;
     for (size_t i = s->nnodes; i < want; i++) {
         memset(&p[i], 0, sizeof p[i]);
         p[i].usable = 1;
+        k[i] = 0;
     }
     s->nodes = p;
     s->nnodes = nnodes;
@@ -137,12 +146,20 @@ static member *find_member(node_state *ns, uint32_t fn)
 
 static uint64_t key_of(const edge_scheduler *s, const fn_state *fs, uint32_t pos)
 {
-    const node_state *ns = &s->nodes[fs->nodes[pos]];
-    if (!ns->usable)
+    uint32_t k = s->lkey[fs->nodes[pos]];
+    if (k == UINT32_MAX)
         return EDGE_ARGMIN_NONE;
     if (s->policy == P_WARM_FIRST)
-        return ((uint64_t)(fs->idle[pos] == 0) << 32) | ns->load;
-    return ns->load;
+        return ((uint64_t)(fs->idle[pos] == 0) << 32) | k;
+    return k;
+}
+
+static void set_lkey(edge_scheduler *s, size_t node)
+{
+    const node_state *ns = &s->nodes[node];
+    /* a load of UINT32_MAX - 1 or more is clamped: it never ties NONE */
+    s->lkey[node] = ns->usable ? (ns->load < UINT32_MAX - 1 ? ns->load : UINT32_MAX - 1)
+                               : UINT32_MAX;
 }
 
 edge_err edge_scheduler_set_deployed(edge_scheduler *s, size_t function, size_t node, int deployed)
@@ -236,6 +253,7 @@ void edge_scheduler_set_usable(edge_scheduler *s, size_t node, int usable)
     if (node >= s->nnodes || s->nodes[node].usable == !!usable)
         return;
     s->nodes[node].usable = !!usable;
+    set_lkey(s, node);
     if (uses_tree(s))
         refresh_node(s, node);
 }
@@ -245,6 +263,7 @@ void edge_scheduler_set_load(edge_scheduler *s, size_t node, uint32_t in_flight)
     if (node >= s->nnodes || s->nodes[node].load == in_flight)
         return;
     s->nodes[node].load = in_flight;
+    set_lkey(s, node);
     if (uses_tree(s))
         refresh_node(s, node);
 }
@@ -280,7 +299,7 @@ static int eligible(const edge_scheduler *s, const fn_state *fs, uint32_t pos,
                     const size_t *exclude, size_t nexclude)
 {
     uint32_t node = fs->nodes[pos];
-    return s->nodes[node].usable && !excluded(node, exclude, nexclude);
+    return s->lkey[node] != UINT32_MAX && !excluded(node, exclude, nexclude);
 }
 
 /* Uniform over [0, n) without modulo bias worth speaking of (64-bit source). */

@@ -95,6 +95,8 @@ edge_err sim_arrivals_init(sim_arrivals *a, const sim_workload_spec *spec, uint6
     if (!spec)
         return EDGE_INVAL;
     a->spec = spec;
+    a->kind = spec->kind;
+    a->rate = spec->rate;
     a->factor = 1.0;
     a->end = spec->stop > 0 && spec->stop < scenario_end ? spec->stop : scenario_end;
     edge_err rc = sim_rng_derive(&a->rng, seed, "arrivals", index);
@@ -110,9 +112,13 @@ edge_err sim_arrivals_init(sim_arrivals *a, const sim_workload_spec *spec, uint6
 
 edge_time sim_arrivals_advance(sim_arrivals *a)
 {
-    const sim_workload_spec *w = a->spec;
     edge_time t = a->next;
     a->last = t;
+    if (a->kind == SIM_ARRIVAL_POISSON) { /* the common case, on every arrival */
+        a->next = clip(a, add(t, exp_gap(a, a->rate * a->factor)));
+        return a->next;
+    }
+    const sim_workload_spec *w = a->spec;
     switch (w->kind) {
     case SIM_ARRIVAL_POISSON:
         a->next = clip(a, add(t, exp_gap(a, w->rate * a->factor)));

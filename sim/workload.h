@@ -33,6 +33,8 @@
 
 typedef struct sim_arrivals {
     const sim_workload_spec *spec; /* borrowed from the scenario */
+    sim_arrival_kind kind;  /* copies of the spec's, so the Poisson fast */
+    double rate;            /* path reads only this struct */
     sim_rng rng;
     edge_time end;      /* min(spec stop, scenario end) */
     edge_time next;     /* the pending arrival, or EDGE_TIME_MAX when done */
