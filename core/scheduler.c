@@ -27,6 +27,7 @@ typedef struct fn_state {
     edge_argmin tree; /* tree policies with more than SCAN_MAX nodes; valid when !dirty */
     int dirty;
     int scan;         /* few nodes: pick scans them instead of keeping a tree */
+    int has_tree;     /* counted in n_tree_fns */
     uint32_t rr_next; /* round_robin: position to try first */
 } fn_state;
 
@@ -39,6 +40,7 @@ typedef struct node_state {
 
 struct edge_scheduler {
     policy_id policy;
+    size_t n_tree_fns; /* functions that keep a tree (more than SCAN_MAX nodes) */
     uint32_t *lkey;   /* per node: its load when usable, UINT32_MAX when not.
                          4 bytes a node, so a scan over candidates reads one
                          small hot array instead of 24-byte node records */
@@ -221,25 +223,32 @@ static edge_err rebuild(edge_scheduler *s, fn_state *fs, uint32_t fn)
 {
     for (uint32_t i = 0; i < fs->n; i++)
         find_member(&s->nodes[fs->nodes[i]], fn)->pos = i;
-    fs->scan = fs->n <= SCAN_MAX;
-    if (fs->scan)
-        edge_argmin_free(&fs->tree);
-    if (uses_tree(s) && !fs->scan) {
+    int scan = fs->n <= SCAN_MAX;
+    int tree = uses_tree(s) && !scan;
+    if (tree) {
         edge_argmin t;
         edge_err rc = edge_argmin_init(&t, fs->n);
         if (rc)
             return rc;
         edge_argmin_free(&fs->tree);
         fs->tree = t;
+    } else {
+        edge_argmin_free(&fs->tree);
+    }
+    s->n_tree_fns = s->n_tree_fns - (size_t)fs->has_tree + (size_t)tree;
+    fs->has_tree = tree;
+    fs->scan = scan;
+    if (tree)
         for (uint32_t i = 0; i < fs->n; i++)
             edge_argmin_set(&fs->tree, i, key_of(s, fs, i));
-    }
     fs->dirty = 0;
     return EDGE_OK;
 }
 
 static void refresh_node(edge_scheduler *s, size_t node)
 {
+    if (s->n_tree_fns == 0)
+        return; /* every function is in scan mode: no tree to keep */
     node_state *ns = &s->nodes[node];
     for (uint32_t i = 0; i < ns->nm; i++) {
         fn_state *fs = &s->fns[ns->m[i].fn];
