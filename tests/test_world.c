@@ -52,8 +52,12 @@ static char *slurp(const char *name)
     return b;
 }
 
+static void cleanup(void);
+
 static cJSON *run(const char *text)
 {
+    if (dir[0]) /* a second run in one test: the first's outputs go */
+        cleanup();
     strcpy(dir, "/tmp/edgesim-world-XXXXXX");
     cr_assert_not_null(mkdtemp(dir));
     run_in(text, dir);
@@ -69,6 +73,7 @@ static void cleanup(void)
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_expect_eq(system(cmd), 0);
+    dir[0] = '\0';
 }
 
 static double get(const cJSON *j, const char *path)
