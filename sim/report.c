@@ -386,7 +386,7 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
         cJSON_AddItemToObject(o, "latency_s", latency_obj(&c->latency));
     }
 
-    double avail_sum = 0;
+    double avail_sum = 0, energy = 0;
     size_t nreg = 0;
     uint64_t dmin = UINT64_MAX, dmax = 0;
     cJSON *nodes = cJSON_AddObjectToObject(root, "nodes");
@@ -408,6 +408,14 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
                                     secs(n->time_in_status[s]));
         double avail = sc->duration ? (double)n->up_time / (double)sc->duration : 0.0;
         cJSON_AddNumberToObject(o, "availability", avail);
+        /* Linear power model: idle watts while up, plus the busy share of
+         * (busy - idle) watts; nothing while crashed. */
+        const sim_node_spec *ns = &sc->nodes[i];
+        double joules = ns->idle_watts * secs(n->up_time) +
+                        (ns->busy_watts - ns->idle_watts) * n->busy_integral / 1e9 /
+                            (ns->cores ? ns->cores : 1);
+        cJSON_AddNumberToObject(o, "energy_j", joules);
+        energy += joules;
         avail_sum += avail;
         nreg++;
         if (n->deployments < dmin)
@@ -430,6 +438,11 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
         undetected += w->nodes[i].crash_pending_detection;
     cJSON_AddNumberToObject(h, "undetected_crashes", (double)undetected);
     cJSON_AddNumberToObject(h, "availability", nreg ? avail_sum / (double)nreg : 0.0);
+
+    cJSON *en = cJSON_AddObjectToObject(root, "energy");
+    cJSON_AddNumberToObject(en, "total_j", energy);
+    cJSON_AddNumberToObject(en, "per_ok_invocation_j", ok_n ? energy / (double)ok_n : 0.0);
+    cJSON_AddNumberToObject(en, "mean_power_w", sc->duration ? energy / secs(sc->duration) : 0.0);
 
     cJSON *pl = cJSON_AddObjectToObject(root, "placement");
     cJSON_AddNumberToObject(pl, "deployments", (double)w->deployments);

@@ -357,3 +357,24 @@ Test(world, the_same_scenario_and_seed_give_byte_identical_outputs, .fini = clea
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", first);
     cr_expect_eq(system(cmd), 0);
 }
+
+Test(world, energy_follows_the_linear_power_model, .fini = cleanup)
+{
+    /* One node of 2 cores, 50 W idle, 150 W busy, up for 100 s; one slot busy
+     * 1 s of every 10 s: 10 busy slot-seconds, 5 core-seconds of the whole
+     * node: 50 * 100 + 100 * 10 / 2 = 5500 J. */
+    static const char text[] =
+        "{\"name\": \"t\", \"duration\": \"100s\", \"regions\": [{\"id\": \"r\"}],"
+        "\"nodes\": [{\"id\": \"a\", \"region\": \"r\", \"cores\": 2,"
+        "  \"idle_watts\": 50, \"busy_watts\": 150}],"
+        "\"functions\": [{\"id\": \"f\", \"cold_start\": {\"type\": \"constant\", \"value\": \"0s\"},"
+        "  \"exec_time\": {\"type\": \"constant\", \"value\": \"1s\"}}],"
+        "\"deployments\": [{\"function\": \"f\", \"strategy\": \"all\"}],"
+        "\"workloads\": [{\"function\": \"f\", \"region\": \"r\", \"arrival\": \"constant\","
+        "  \"interval\": \"10s\", \"stop\": \"95s\"}]}";
+    cJSON *j = run(text);
+    cr_expect_float_eq(get(j, "energy.total_j"), 5500.0, 1e-6);
+    cr_expect_float_eq(get(j, "nodes.a.energy_j"), 5500.0, 1e-6);
+    cr_expect_float_eq(get(j, "energy.per_ok_invocation_j"), 550.0, 1e-6);
+    cJSON_Delete(j);
+}
