@@ -489,17 +489,26 @@ static int write_json(const char *dir, const char *name, cJSON *o, char *err, si
     return rc;
 }
 
-static int write_nodes_csv(const sim_report *r, const sim_world *w, char *err, size_t errlen)
+/* Writes DIR/name atomically: the header, then rows(fp, w). */
+static int write_csv(const sim_report *r, const sim_world *w, const char *name,
+                     const char *header, void (*rows)(FILE *, const sim_world *), char *err,
+                     size_t errlen)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/nodes.csv", r->dir);
+    snprintf(path, sizeof path, "%s/%s", r->dir, name);
     sim_outfile o;
-    if (sim_outfile_open(&o, path) != 0)
-        goto fail;
-    fputs("node,region,cores,memory_mb,deployments,invocations,ok,failed,cold_starts,"
-          "latency_p50_s,latency_p99_s,online_s,offline_s,degraded_s,syncing_s,"
-          "maintenance_s,crashes\n",
-          o.fp);
+    if (sim_outfile_open(&o, path) == 0) {
+        fputs(header, o.fp);
+        rows(o.fp, w);
+        if (sim_outfile_commit(&o) == 0)
+            return 0;
+    }
+    snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+    return -1;
+}
+
+static void node_rows(FILE *fp, const sim_world *w)
+{
     for (size_t i = 0; i < w->nnodes; i++) {
         const sim_node_spec *s = &w->sc->nodes[i];
         const wnode *n = &w->nodes[i];
@@ -509,7 +518,7 @@ static int write_nodes_csv(const sim_report *r, const sim_world *w, char *err, s
         fmt_seconds_of(p99, sizeof p99, &c->latency, 0.99, 1);
         for (int k = 0; k < 5; k++)
             fmt_time(st[k], sizeof st[k], n->time_in_status[k]);
-        fprintf(o.fp,
+        fprintf(fp,
                 "%s,%s,%u,%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
                 ",%s,%s,%s,%s,%s,%s,%s,%u\n",
                 s->id, w->sc->regions[s->region].name, s->cores, s->memory_mb, n->deployments,
@@ -517,23 +526,10 @@ static int write_nodes_csv(const sim_report *r, const sim_world *w, char *err, s
                 st[EDGE_NODE_ONLINE], st[EDGE_NODE_OFFLINE], st[EDGE_NODE_DEGRADED],
                 st[EDGE_NODE_SYNCING], st[EDGE_NODE_MAINTENANCE], n->crashes);
     }
-    if (sim_outfile_commit(&o) == 0)
-        return 0;
-fail:
-    snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-    return -1;
 }
 
-static int write_functions_csv(const sim_report *r, const sim_world *w, char *err, size_t errlen)
+static void function_rows(FILE *fp, const sim_world *w)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/functions.csv", r->dir);
-    sim_outfile o;
-    if (sim_outfile_open(&o, path) != 0)
-        goto fail;
-    fputs("function,memory_mb,arrivals,ok,failed,rejected,cold_starts,cold_start_rate,"
-          "latency_mean_s,latency_p50_s,latency_p99_s,latency_max_s\n",
-          o.fp);
     for (size_t f = 0; f < w->sc->nfunctions; f++) {
         const edge_metric_counts *c = &w->metrics.per_function[f];
         char mean[32], p50[32], p99[32], mx[32];
@@ -544,17 +540,12 @@ static int write_functions_csv(const sim_report *r, const sim_world *w, char *er
             fmt_time(mean, sizeof mean, (edge_time)llround(edge_histogram_mean(&c->latency)));
         else
             mean[0] = '\0';
-        fprintf(o.fp, "%s,%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+        fprintf(fp, "%s,%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
                       ",%.6f,%s,%s,%s,%s\n",
                 w->sc->functions[f].id, w->sc->functions[f].memory_mb, edge_metric_total(c),
                 edge_metric_ok(c), edge_metric_failed(c), edge_metric_rejected(c), c->cold_starts,
                 edge_metric_cold_rate(c), mean, p50, p99, mx);
     }
-    if (sim_outfile_commit(&o) == 0)
-        return 0;
-fail:
-    snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-    return -1;
 }
 
 static void latency_rows(FILE *f, const char *scope, const edge_histogram *h)
@@ -574,22 +565,11 @@ static void latency_rows(FILE *f, const char *scope, const edge_histogram *h)
     }
 }
 
-static int write_latency_csv(const sim_report *r, const sim_world *w, char *err, size_t errlen)
+static void all_latency_rows(FILE *fp, const sim_world *w)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/latency.csv", r->dir);
-    sim_outfile o;
-    if (sim_outfile_open(&o, path) != 0)
-        goto fail;
-    fputs("scope,bucket_lo_s,bucket_hi_s,count,cdf\n", o.fp);
-    latency_rows(o.fp, "all", &w->metrics.total.latency);
+    latency_rows(fp, "all", &w->metrics.total.latency);
     for (size_t f = 0; f < w->sc->nfunctions; f++)
-        latency_rows(o.fp, w->sc->functions[f].id, &w->metrics.per_function[f].latency);
-    if (sim_outfile_commit(&o) == 0)
-        return 0;
-fail:
-    snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-    return -1;
+        latency_rows(fp, w->sc->functions[f].id, &w->metrics.per_function[f].latency);
 }
 
 int sim_report_finish(sim_report *r, const sim_world *w, const sim_run_stats *stats, char *err,
@@ -605,8 +585,17 @@ int sim_report_finish(sim_report *r, const sim_world *w, const sim_run_stats *st
             return -1;
         }
     }
-    if (write_nodes_csv(r, w, err, errlen) != 0 || write_functions_csv(r, w, err, errlen) != 0 ||
-        write_latency_csv(r, w, err, errlen) != 0)
+    if (write_csv(r, w, "nodes.csv",
+                  "node,region,cores,memory_mb,deployments,invocations,ok,failed,cold_starts,"
+                  "latency_p50_s,latency_p99_s,online_s,offline_s,degraded_s,syncing_s,"
+                  "maintenance_s,crashes\n",
+                  node_rows, err, errlen) != 0 ||
+        write_csv(r, w, "functions.csv",
+                  "function,memory_mb,arrivals,ok,failed,rejected,cold_starts,cold_start_rate,"
+                  "latency_mean_s,latency_p50_s,latency_p99_s,latency_max_s\n",
+                  function_rows, err, errlen) != 0 ||
+        write_csv(r, w, "latency.csv", "scope,bucket_lo_s,bucket_hi_s,count,cdf\n",
+                  all_latency_rows, err, errlen) != 0)
         return -1;
     cJSON *sum = summary_json(r, w);
     int rc = sum ? write_json(r->dir, "summary.json", sum, err, errlen) : -1;
