@@ -26,6 +26,10 @@ static const char usage_text[] =
     "  --set PATH=VALUE   override one field before validation, e.g.\n"
     "                     --set policies.scheduler=round_robin --set duration=10m\n"
     "  --invocations      also write invocations.csv (one row per invocation)\n"
+    "  --expect-fingerprint HEX|RUN_DIR\n"
+    "                     fail (exit 1) unless the run's trajectory fingerprint is\n"
+    "                     HEX, or equals that of the earlier run in RUN_DIR; with a\n"
+    "                     RUN_DIR it also names the first sample interval that differs\n"
     "  -q, --quiet        no progress line (it is shown only on a terminal)\n"
     "  -h, --help         this help\n"
     "\n"
@@ -43,9 +47,88 @@ int sim_print_diags(const sim_diag *diags, size_t kept, size_t total)
     return SIM_EXIT_USAGE;
 }
 
+/* The value of column `col` (0-based) of a CSV line, into out. */
+static int csv_field(const char *line, int col, char *out, size_t n)
+{
+    for (int c = 0; c < col; c++) {
+        line = strchr(line, ',');
+        if (!line)
+            return -1;
+        line++;
+    }
+    size_t k = strcspn(line, ",\r\n");
+    if (k >= n)
+        return -1;
+    memcpy(out, line, k);
+    out[k] = '\0';
+    return 0;
+}
+
+/* The first sample interval whose fingerprint differs between two runs'
+ * timeseries.csv, written as a sentence into msg; "" when none can be found. */
+static void first_divergence(const char *base_dir, const char *new_dir, char *msg, size_t n)
+{
+    char pa[4096], pb[4096], la[1024], lb[1024];
+    snprintf(pa, sizeof pa, "%s/timeseries.csv", base_dir);
+    snprintf(pb, sizeof pb, "%s/timeseries.csv", new_dir);
+    FILE *a = fopen(pa, "r"), *b = fopen(pb, "r");
+    msg[0] = '\0';
+    int fpcol = 15; /* the fingerprint column of docs/outputs.md */
+    if (a && b && fgets(la, sizeof la, a) && fgets(lb, sizeof lb, b)) {
+        while (fgets(la, sizeof la, a) && fgets(lb, sizeof lb, b)) {
+            char fa[32], fb[32], t0[32], t1[32], aa[32], ab[32];
+            if (csv_field(la, fpcol, fa, sizeof fa) || csv_field(lb, fpcol, fb, sizeof fb))
+                break;
+            if (strcmp(fa, fb) != 0) {
+                csv_field(lb, 0, t0, sizeof t0);
+                csv_field(lb, 1, t1, sizeof t1);
+                csv_field(la, 2, aa, sizeof aa);
+                csv_field(lb, 2, ab, sizeof ab);
+                snprintf(msg, n, "; behaviour first differs in the sample interval [%s s, %s s) "
+                                 "(arrivals %s before, %s now)", t0, t1, aa, ab);
+                break;
+            }
+        }
+    }
+    if (a)
+        fclose(a);
+    if (b)
+        fclose(b);
+}
+
+/* --expect-fingerprint: HEX, or the run directory of a baseline run. */
+static int check_fingerprint(const char *fp, const char *expect, const char *outdir)
+{
+    char want[64] = "";
+    char sum[4096];
+    snprintf(sum, sizeof sum, "%s/summary.json", expect);
+    FILE *f = fopen(sum, "r");
+    int is_dir = f != NULL;
+    if (f) {
+        char line[256];
+        while (fgets(line, sizeof line, f))
+            if (sscanf(line, " \"fingerprint\": \"%16[0-9a-f]\"", want) == 1)
+                break;
+        fclose(f);
+        if (!want[0]) {
+            fprintf(stderr, "edgesim run: --expect-fingerprint: %s has no fingerprint\n", sum);
+            return SIM_EXIT_USAGE;
+        }
+    } else {
+        snprintf(want, sizeof want, "%s", expect);
+    }
+    if (strcmp(fp, want) == 0)
+        return SIM_EXIT_OK;
+    char where[512] = "";
+    if (is_dir)
+        first_divergence(expect, outdir, where, sizeof where);
+    fprintf(stderr, "edgesim run: fingerprint %s, expected %s%s\n", fp, want, where);
+    return SIM_EXIT_FAIL;
+}
+
 int sim_cmd_run(int argc, char **argv)
 {
-    const char *path = NULL, *outdir = NULL, *seed_text = NULL;
+    const char *path = NULL, *outdir = NULL, *seed_text = NULL, *expect = NULL;
     int invocations = 0, quiet = 0;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     size_t nsets = 0;
@@ -72,6 +155,8 @@ int sim_cmd_run(int argc, char **argv)
             sets[nsets++] = argv[++i];
         } else if (!strncmp(a, "--set=", 6)) {
             sets[nsets++] = a + 6;
+        } else if (!strcmp(a, "--expect-fingerprint") && i + 1 < argc) {
+            expect = argv[++i];
         } else if (!strcmp(a, "--invocations")) {
             invocations = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
@@ -144,6 +229,11 @@ int sim_cmd_run(int argc, char **argv)
         fprintf(stderr, "%s: %" PRIu64 " invocations, %" PRIu64 " events in %.2fs -> %s/\n",
                 sc->name, st.invocations, st.events, st.wall_seconds, outdir);
     rc = SIM_EXIT_OK;
+    if (expect) {
+        char fp[17];
+        sim_world_fingerprint(w, fp);
+        rc = check_fingerprint(fp, expect, outdir);
+    }
     goto done;
 oom:
     fprintf(stderr, "edgesim run: out of memory\n");

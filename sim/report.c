@@ -23,7 +23,8 @@ static const char *const file_names[F_COUNT] = {"timeseries.csv", "node_series.c
 
 static const char *const headers[F_COUNT] = {
     "t_start_s,t_end_s,arrivals,completions,failures,rejections,cold_starts,latency_p50_s,"
-    "latency_p95_s,latency_p99_s,in_flight,busy_slots,queued,healthy_nodes,offline_nodes\n",
+    "latency_p95_s,latency_p99_s,in_flight,busy_slots,queued,healthy_nodes,offline_nodes,"
+    "fingerprint\n",
     "t_end_s,node,status,in_flight,busy_slots,queued,warm_instances,memory_used_mb\n",
     "time_s,node,from,to,reason\n",
     "time_s,function,node,strategy,result\n",
@@ -272,9 +273,9 @@ int sim_report_sample(sim_report *r, const sim_sample *s)
     fmt_seconds_of(p99, sizeof p99, &r->latency, 0.99, 1);
     fprintf(r->out[F_TIMESERIES].fp,
             "%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s,%s,%s,%" PRIu64
-            ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n",
+            ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%016" PRIx64 "\n",
             t0, t1, r->arrivals, r->completions, r->failures, r->rejections, r->cold, p50, p95,
-            p99, s->in_flight, s->busy, s->queued, s->healthy, s->offline);
+            p99, s->in_flight, s->busy, s->queued, s->healthy, s->offline, r->fp);
     r->interval_start = s->t_end;
     r->arrivals = r->completions = r->failures = r->rejections = r->cold = 0;
     edge_histogram_clear(&r->latency);

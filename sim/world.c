@@ -999,6 +999,11 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
     return 0;
 }
 
+void sim_world_fingerprint(const sim_world *w, char buf[17])
+{
+    sim_report_fingerprint(w->report, buf);
+}
+
 void sim_world_free(sim_world *w)
 {
     if (!w)

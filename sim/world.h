@@ -51,6 +51,9 @@ sim_world *sim_world_create(const sim_scenario *sc, const sim_world_options *opt
  * none is half-written). */
 int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen);
 
+/* The run's trajectory fingerprint so far: 16 hex digits and a NUL into buf. */
+void sim_world_fingerprint(const sim_world *w, char buf[17]);
+
 /* Frees w. NULL is fine. */
 void sim_world_free(sim_world *w);
 
