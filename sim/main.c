@@ -15,6 +15,7 @@ typedef struct {
 
 static const command commands[] = {
     {"bench", sim_cmd_bench, "run a benchmark (phold) and print its figures"},
+    {"compare", sim_cmd_compare, "compare two runs metric by metric; exit 1 on a regression"},
     {"checksum", sim_cmd_checksum, "print the digest of a JSON document's canonical text"},
     {"run", sim_cmd_run, "run a scenario and write its metrics, series and summaries"},
     {"validate", sim_cmd_validate, "check a scenario file and list every problem in it"},
