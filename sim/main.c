@@ -14,9 +14,9 @@ typedef struct {
 } command;
 
 static const command commands[] = {
-    {"bench", sim_cmd_bench, "run a benchmark (phold) and print its figures"},
-    {"compare", sim_cmd_compare, "compare two runs metric by metric; exit 1 on a regression"},
+    {"bench", sim_cmd_bench, "run a benchmark (phold, rng) and print its figures"},
     {"checksum", sim_cmd_checksum, "print the digest of a JSON document's canonical text"},
+    {"compare", sim_cmd_compare, "compare two runs metric by metric; exit 1 on a regression"},
     {"run", sim_cmd_run, "run a scenario and write its metrics, series and summaries"},
     {"validate", sim_cmd_validate, "check a scenario file and list every problem in it"},
 };
