@@ -5,10 +5,18 @@
 
 #include "argmin.h"
 
-typedef enum { P_LEAST_LOADED, P_WARM_FIRST, P_ROUND_ROBIN, P_RANDOM, P_POWER_OF_TWO } policy_id;
+typedef enum {
+    P_LEAST_LOADED,
+    P_WARM_FIRST,
+    P_ROUND_ROBIN,
+    P_RANDOM,
+    P_POWER_OF_TWO,
+    P_NEAREST,
+    P_CONSISTENT_HASH
+} policy_id;
 
 static const char *const policy_names[] = {"least_loaded", "warm_first", "round_robin", "random",
-                                           "power_of_two", NULL};
+                                           "power_of_two", "nearest", "consistent_hash", NULL};
 
 /* Up to this many nodes, a pick that reads every candidate's key (a few
  * hundred instructions over one small array) is cheaper than keeping a tree
@@ -29,6 +37,7 @@ typedef struct fn_state {
     int scan;         /* few nodes: pick scans them instead of keeping a tree */
     int has_tree;     /* counted in n_tree_fns */
     uint32_t rr_next; /* round_robin: position to try first */
+    uint32_t affine;  /* consistent_hash: the node last chosen, or UINT32_MAX */
 } fn_state;
 
 typedef struct node_state {
@@ -40,6 +49,7 @@ typedef struct node_state {
 
 struct edge_scheduler {
     policy_id policy;
+    const int64_t *costs; /* nearest: per node, the client's network cost */
     size_t n_tree_fns; /* functions that keep a tree (more than SCAN_MAX nodes) */
     uint32_t *lkey;   /* per node: its load when usable, UINT32_MAX when not.
                          4 bytes a node, so a scan over candidates reads one
@@ -80,8 +90,10 @@ edge_scheduler *edge_scheduler_create(const char *policy, size_t nfunctions, siz
     if (!s->fns)
         goto fail;
     s->nfns = nfunctions;
-    for (size_t f = 0; f < nfunctions; f++)
+    for (size_t f = 0; f < nfunctions; f++) {
         s->fns[f].dirty = 1;
+        s->fns[f].affine = UINT32_MAX;
+    }
     if (edge_scheduler_grow_nodes(s, nnodes) != EDGE_OK)
         goto fail;
     if (err)
@@ -202,6 +214,7 @@ edge_err edge_scheduler_set_deployed(edge_scheduler *s, size_t function, size_t 
         fs->n++;
         ns->m[ns->nm++] = (member){(uint32_t)function, pos};
         fs->dirty = 1;
+        fs->affine = UINT32_MAX; /* the new node may now be the heaviest */
     } else if (!deployed && m) {
         uint32_t pos = m->pos;
         if (fs->dirty) /* positions are stale until a rebuild: search */
@@ -263,6 +276,9 @@ void edge_scheduler_set_usable(edge_scheduler *s, size_t node, int usable)
         return;
     s->nodes[node].usable = !!usable;
     set_lkey(s, node);
+    if (usable && s->policy == P_CONSISTENT_HASH) /* a node back may win its functions back */
+        for (uint32_t i = 0; i < s->nodes[node].nm; i++)
+            s->fns[s->nodes[node].m[i].fn].affine = UINT32_MAX;
     if (uses_tree(s))
         refresh_node(s, node);
 }
@@ -340,6 +356,18 @@ static uint32_t random_pos(const edge_scheduler *s, const fn_state *fs, edge_ran
         if (p != not && eligible(s, fs, p, exclude, nexclude) && k-- == 0)
             return p;
     return UINT32_MAX;
+}
+
+/* Rendezvous (highest random weight) hashing: the weight of (function,
+ * node) is a fixed mix of the two. A function goes to its heaviest eligible
+ * node, so removing a node moves only the functions that were on it, and
+ * adding one takes only the functions for which it is now heaviest. */
+static uint64_t hrw(uint32_t fn, uint32_t node)
+{
+    uint64_t x = ((uint64_t)fn << 32 | node) + 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
 }
 
 size_t edge_scheduler_pick(edge_scheduler *s, size_t function, const size_t *exclude,
@@ -424,8 +452,58 @@ size_t edge_scheduler_pick(edge_scheduler *s, size_t function, const size_t *exc
             a = b;
         return fs->nodes[a];
     }
+    case P_NEAREST: {
+        /* The client's costs differ per region, so no per-function tree can
+         * hold them: a scan, lowest (cost, load), ties to the earliest. */
+        uint32_t best = UINT32_MAX;
+        for (uint32_t p = 0; p < fs->n; p++) {
+            if (!eligible(s, fs, p, exclude, nexclude))
+                continue;
+            if (best == UINT32_MAX) {
+                best = p;
+                continue;
+            }
+            int64_t cp = s->costs ? s->costs[fs->nodes[p]] : 0;
+            int64_t cb = s->costs ? s->costs[fs->nodes[best]] : 0;
+            if (cp < cb || (cp == cb && s->lkey[fs->nodes[p]] < s->lkey[fs->nodes[best]]))
+                best = p;
+        }
+        return best == UINT32_MAX ? EDGE_SCHED_NONE : fs->nodes[best];
+    }
+    case P_CONSISTENT_HASH: {
+        /* Affinity: the node chosen last stays the answer while it is
+         * eligible (O(1)); otherwise the heaviest eligible node (O(m)). */
+        if (fs->affine != UINT32_MAX && fs->affine < s->nnodes &&
+            s->lkey[fs->affine] != UINT32_MAX && !excluded(fs->affine, exclude, nexclude) &&
+            find_member(&s->nodes[fs->affine], (uint32_t)function)) {
+            /* still the heaviest? only a node added since could beat it:
+             * membership changes reset the affinity */
+            return fs->affine;
+        }
+        uint32_t best = UINT32_MAX;
+        uint64_t bw = 0;
+        for (uint32_t p = 0; p < fs->n; p++) {
+            if (!eligible(s, fs, p, exclude, nexclude))
+                continue;
+            uint64_t wgt = hrw((uint32_t)function, fs->nodes[p]);
+            if (best == UINT32_MAX || wgt > bw) {
+                best = p;
+                bw = wgt;
+            }
+        }
+        if (best == UINT32_MAX)
+            return EDGE_SCHED_NONE;
+        if (nexclude == 0)
+            fs->affine = fs->nodes[best];
+        return fs->nodes[best];
+    }
     }
     return EDGE_SCHED_NONE;
+}
+
+void edge_scheduler_set_costs(edge_scheduler *s, const int64_t *costs)
+{
+    s->costs = costs;
 }
 
 size_t edge_scheduler_deployed_count(const edge_scheduler *s, size_t function)

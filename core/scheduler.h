@@ -22,6 +22,15 @@
  *   random        uniform among the usable nodes.
  *   power_of_two  two distinct usable nodes at random, the less loaded (ties
  *                 to the earlier registered).
+ *   nearest       the lowest network cost from the client (set with
+ *                 edge_scheduler_set_costs before the pick), then the least
+ *                 loaded, then the earliest registered; a scan of the
+ *                 function's nodes (costs differ per client, so no tree).
+ *   consistent_hash  function affinity by rendezvous hashing: a function
+ *                 goes to the eligible node with the highest hash weight of
+ *                 (function, node), so a node leaving moves only the
+ *                 functions that were on it. The last answer is kept while it
+ *                 stays eligible (O(1)); a change recomputes it (O(m)).
  *
  * Randomness is the caller's: policies that need it draw from the edge_rand
  * they are handed, so a seeded simulator stays reproducible.
@@ -91,6 +100,11 @@ void edge_scheduler_set_idle(edge_scheduler *s, size_t function, size_t node, ui
  */
 size_t edge_scheduler_pick(edge_scheduler *s, size_t function, const size_t *exclude,
                            size_t nexclude, edge_rand *rnd);
+
+/* For nearest: costs[node] is the network cost from the client of the next
+ * picks to each node (borrowed; the caller keeps it alive and may switch it
+ * before each pick). NULL: every cost is equal. */
+void edge_scheduler_set_costs(edge_scheduler *s, const int64_t *costs);
 
 /* Number of nodes function is deployed on (usable or not). */
 size_t edge_scheduler_deployed_count(const edge_scheduler *s, size_t function);

@@ -419,6 +419,7 @@ static void route(sim_world *w, uint32_t id)
     for (uint32_t i = 0; i < v->attempts; i++)
         tried[i] = v->tried[i];
     edge_rand r = {sched_rand, &w->sched_rng};
+    edge_scheduler_set_costs(w->sched, &w->latency[(size_t)v->region * w->nnodes]);
     size_t node = edge_scheduler_pick(w->sched, v->fn, tried, v->attempts, &r);
     sim_report_decision(w->report, v->fn, node);
     if (node == EDGE_SCHED_NONE) {

@@ -191,3 +191,74 @@ Test(scheduler, least_loaded_agrees_with_a_linear_scan)
     }
     edge_scheduler_free(s);
 }
+
+Test(scheduler, nearest_takes_the_lowest_cost_then_the_least_loaded)
+{
+    edge_scheduler *s = mk("nearest", 1, 4);
+    deploy_all(s, 0, 4);
+    int64_t costs[4] = {50, 10, 10, 5};
+    edge_scheduler_set_costs(s, costs);
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), 3);
+    edge_scheduler_set_usable(s, 3, 0);
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), 1, "ties on cost: earliest");
+    edge_scheduler_set_load(s, 1, 2);
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), 2, "ties on cost: least loaded");
+    int64_t other[4] = {1, 10, 10, 5};
+    edge_scheduler_set_costs(s, other);
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), 0, "another client, another answer");
+    edge_scheduler_free(s);
+}
+
+Test(scheduler, consistent_hash_moves_only_the_functions_of_a_removed_node)
+{
+    enum { FNS = 400, NODES = 10 };
+    edge_scheduler *s = mk("consistent_hash", FNS, NODES);
+    for (size_t f = 0; f < FNS; f++)
+        deploy_all(s, f, NODES);
+    size_t before[FNS];
+    int per_node[NODES] = {0};
+    for (size_t f = 0; f < FNS; f++) {
+        before[f] = edge_scheduler_pick(s, f, NULL, 0, NULL);
+        cr_assert_lt(before[f], NODES);
+        per_node[before[f]]++;
+        edge_scheduler_set_load(s, before[f], (uint32_t)(f % 7)); /* load does not matter */
+        cr_expect_eq(edge_scheduler_pick(s, f, NULL, 0, NULL), before[f], "affinity");
+    }
+    for (int n = 0; n < NODES; n++) /* 40 expected each; a crude balance check */
+        cr_expect(per_node[n] > 15 && per_node[n] < 70, "node %d has %d", n, per_node[n]);
+    for (size_t f = 0; f < FNS; f++)
+        edge_scheduler_set_deployed(s, f, 3, 0);
+    size_t moved = 0;
+    for (size_t f = 0; f < FNS; f++) {
+        size_t now = edge_scheduler_pick(s, f, NULL, 0, NULL);
+        if (before[f] == 3)
+            cr_expect_neq(now, 3);
+        else
+            cr_expect_eq(now, before[f], "function %zu moved off a node that stayed", f);
+        moved += now != before[f];
+    }
+    cr_expect_eq(moved, (size_t)per_node[3]);
+    /* node 3 comes back: exactly its functions return */
+    for (size_t f = 0; f < FNS; f++)
+        edge_scheduler_set_deployed(s, f, 3, 1);
+    for (size_t f = 0; f < FNS; f++)
+        cr_expect_eq(edge_scheduler_pick(s, f, NULL, 0, NULL), before[f]);
+    edge_scheduler_free(s);
+}
+
+Test(scheduler, consistent_hash_leaves_an_unusable_node_and_returns_to_it)
+{
+    edge_scheduler *s = mk("consistent_hash", 1, 5);
+    deploy_all(s, 0, 5);
+    size_t home = edge_scheduler_pick(s, 0, NULL, 0, NULL);
+    edge_scheduler_set_usable(s, home, 0);
+    size_t away = edge_scheduler_pick(s, 0, NULL, 0, NULL);
+    cr_expect_neq(away, home);
+    size_t ex[] = {away};
+    size_t third = edge_scheduler_pick(s, 0, ex, 1, NULL);
+    cr_expect_neq(third, away, "a retry avoids the node it tried");
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), away, "exclusion does not stick");
+    edge_scheduler_set_usable(s, home, 1);
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), home);
+    edge_scheduler_free(s);
+}
