@@ -41,7 +41,7 @@
 #define SIM_CAPS_MAX 64           /* capabilities per node or function */
 #define SIM_CORES_MAX 4096
 #define SIM_QUEUE_MAX 10000000    /* a queue longer than this is a modelling mistake */
-#define SIM_RETRIES_MAX 100
+#define SIM_RETRIES_MAX 15 /* an invocation remembers the nodes it tried: 16 attempts (world_internal.h) */
 #define SIM_BURST_MAX 100000000u  /* one burst event per invocation: keep it finite */
 #define SIM_TIMES_MAX 50000000u   /* times of one workload (list or CSV): 400 MB */
 #define SIM_SEED_MAX 9007199254740991.0 /* 2^53 - 1: every JSON number up to it is exact */
