@@ -306,8 +306,9 @@ static void ev_done(sim_engine *e, void *ctx, const sim_event *ev);
 /* Starts invocation id on its node if a slot and an instance can be had.
  * Returns 1 when started; 0 when it must wait (memory or the instance limit
  * is held by running invocations, which will free it); -1 when it can never
- * start here (nothing runs that could free memory, or the function was
- * undeployed): the caller rejects it. */
+ * start here for want of memory (nothing runs that could free it): rejected
+ * no_capacity; -2 when the function was undeployed here meanwhile: rejected
+ * no_eligible_node. */
 static int try_start(sim_world *w, uint32_t id)
 {
     winv *v = &w->invs[id];
@@ -315,8 +316,10 @@ static int try_start(sim_world *w, uint32_t id)
     wnode *n = &w->nodes[node];
     int cold = 0;
     int rc = wcore_start(w, node, v->fn, &cold, &v->rt);
+    if (rc == -2)
+        return -2;
     if (rc != 0)
-        return rc == -1 && n->busy > 0 ? 0 : -1;
+        return n->busy > 0 ? 0 : -1;
     edge_time now = sim_engine_now(w->eng);
     node_account(w, n);
     n->busy++;
@@ -348,7 +351,8 @@ static void drain_queue(sim_world *w, size_t node)
         n->qhead = (n->qhead + 1) % n->qcap;
         n->qlen--;
         if (rc < 0)
-            finish_invocation(w, id, EDGE_REASON_NO_CAPACITY);
+            finish_invocation(w, id, rc == -2 ? EDGE_REASON_NO_ELIGIBLE_NODE
+                                              : EDGE_REASON_NO_CAPACITY);
     }
     publish_load(w, node);
 }
@@ -394,7 +398,8 @@ static void deliver(sim_world *w, uint32_t id, size_t node)
             return;
         }
         if (rc < 0) {
-            finish_invocation(w, id, EDGE_REASON_NO_CAPACITY);
+            finish_invocation(w, id, rc == -2 ? EDGE_REASON_NO_ELIGIBLE_NODE
+                                              : EDGE_REASON_NO_CAPACITY);
             return;
         }
     }

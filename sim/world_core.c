@@ -287,8 +287,10 @@ int wcore_start(sim_world *w, size_t node, size_t fn, int *cold, uint64_t *handl
     edge_runtime *rt = c->rt[node];
     edge_start st;
     edge_err rc = edge_runtime_start_idx(rt, (uint32_t)fn, sim_engine_now(w->eng), 0, &st);
+    if (rc == EDGE_NO_CAPACITY || rc == EDGE_INSTANCE_LIMIT || rc == EDGE_NOMEM)
+        return -1; /* memory or the instance limit: running work may free it */
     if (rc != EDGE_OK)
-        return -1; /* no memory, at the instance limit, or undeployed meanwhile */
+        return -2; /* undeployed while it waited: it cannot run here */
     *cold = st.cold;
     *handle = ((uint64_t)st.invocation.gen << 32) | st.invocation.instance;
     if (!st.cold && w->track_idle)

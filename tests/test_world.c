@@ -378,3 +378,20 @@ Test(world, energy_follows_the_linear_power_model, .fini = cleanup)
     cr_expect_float_eq(get(j, "energy.per_ok_invocation_j"), 550.0, 1e-6);
     cJSON_Delete(j);
 }
+
+Test(world, a_function_that_never_fits_is_rejected_for_capacity, .fini = cleanup)
+{
+    /* 128 MB instances on a node of 100 MB: nothing running could free
+     * enough, so waiting is pointless: no_capacity at once. */
+    static const char text[] =
+        "{\"name\": \"t\", \"duration\": \"10s\", \"regions\": [{\"id\": \"r\"}],"
+        "\"nodes\": [{\"id\": \"a\", \"region\": \"r\", \"memory_mb\": 100}],"
+        "\"functions\": [{\"id\": \"f\", \"memory_mb\": 128,"
+        "  \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}}],"
+        "\"deployments\": [{\"function\": \"f\", \"strategy\": \"all\"}],"
+        "\"workloads\": [{\"function\": \"f\", \"region\": \"r\", \"arrival\": \"constant\", \"interval\": \"1s\"}]}";
+    cJSON *j = run(text);
+    cr_expect_eq(get(j, "outcomes.no_capacity"), get(j, "totals.arrivals"));
+    cr_expect_eq(get(j, "totals.arrivals"), 10, "at 0, 1, ..., 9 s: the end is exclusive");
+    cJSON_Delete(j);
+}
