@@ -286,9 +286,9 @@ Test(world, a_load_spike_multiplies_the_rate_and_a_burst_adds_its_count, .fini =
                        "{\"kind\": \"burst\", \"at\": \"50s\", \"function\": \"f\", \"region\": \"r\", \"count\": 7}",
                        ""));
     double arrivals = get(j, "totals.arrivals");
-    /* 0..100 s at 1/s (101 with both ends? the end is inclusive of t=100? no:
-     * times at exactly the end run) plus 3 extra per second for 20 s, plus 7 */
-    cr_expect(fabs(arrivals - (101 + 60 + 7)) <= 2, "arrivals %g", arrivals);
+    /* at 0, 1, ..., 99 s (the end is exclusive): 100; every 0.25 s instead of
+     * every second in [20 s, 40 s): 60 more; the burst: 7 */
+    cr_expect_eq(arrivals, 100 + 60 + 7, "arrivals %g", arrivals);
     cJSON_Delete(j);
 }
 
