@@ -117,8 +117,18 @@ static sim_scenario *load_config(const sim_sweep *sw, size_t s, size_t c, uint32
     size_t nd = 0;
     sc = sim_scenario_load(sw->scenario_paths[s], sets, nsets, diags, SIM_SCENARIO_MAX_ERRORS,
                            &nd);
-    if (!sc && print)
-        sim_print_diags(diags, nd < SIM_SCENARIO_MAX_ERRORS ? nd : SIM_SCENARIO_MAX_ERRORS, nd);
+    if (!sc && print) {
+        /* each line says which sweep entry and configuration it came from */
+        size_t kept = nd < SIM_SCENARIO_MAX_ERRORS ? nd : SIM_SCENARIO_MAX_ERRORS;
+        char line[1024], id[64];
+        config_id(sw, s, c, id, sizeof id);
+        for (size_t i = 0; i < kept; i++) {
+            sim_diag_format(&diags[i], line, sizeof line);
+            fprintf(stderr, "%s: scenarios[%zu] (config %s): %s\n", sw->path, s, id, line);
+        }
+        if (nd > kept)
+            fprintf(stderr, "... and %zu more problems\n", nd - kept);
+    }
 done:
     free(sets);
     free(idx);

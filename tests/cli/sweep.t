@@ -38,7 +38,7 @@ bad noscen.json 'noscen.json: scenarios: expected a list of scenario files, foun
 printf '{"scenarios": ["crash.json"' > broken.json
 bad broken.json 'broken.json: expected a JSON object, found text that is not JSON'
 printf '{"scenarios": ["crash.json"], "grid": {"policies.scheduler": ["fastest"]}}' > badval.json
-bad badval.json 'policies.scheduler'
+bad badval.json 'badval.json: scenarios[0] (config s000-c0000): --set: policies.scheduler: expected one of'
 bad missing.json 'missing.json: expected a readable sweep file'
 set +e
 "$EDGESIM" sweep "$sw" -j 0 2>err; [ $? -eq 2 ] || exit 1
