@@ -363,7 +363,11 @@ static double now_s(void)
 static void progress(size_t done, size_t total, double t0)
 {
     double el = now_s() - t0;
-    double eta = done ? el / (double)done * (double)(total - done) : 0;
+    if (done == 0) {
+        fprintf(stderr, "\rsweep: 0/%zu runs, ETA unknown   ", total);
+        return;
+    }
+    double eta = el / (double)done * (double)(total - done);
     fprintf(stderr, "\rsweep: %zu/%zu runs, %.1fs elapsed, ETA %.1fs   ", done, total, el, eta);
     if (done == total)
         fputc('\n', stderr);

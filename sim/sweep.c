@@ -174,7 +174,8 @@ sim_sweep *sim_sweep_parse(const char *text, size_t len, const char *name, sim_d
     /* name */
     if (nm) {
         if (!cJSON_IsString(nm) || !nm->valuestring[0])
-            FAIL("name", "expected a non-empty string, found %s", kind_of(nm));
+            FAIL("name", "expected a non-empty string, found %s",
+                 cJSON_IsString(nm) ? "an empty string" : kind_of(nm));
         sw->name = dup_str(nm->valuestring);
     } else {
         const char *base = strrchr(name, '/');

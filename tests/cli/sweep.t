@@ -45,3 +45,12 @@ set +e
 set -e
 grep -q "^edgesim sweep: -j: expected an integer" err
 "$EDGESIM" sweep --help | grep -q "usage: edgesim sweep"
+# a run that fails (its folder cannot be made) is exit 1, naming the run, and
+# leaves no tables behind
+mkdir failing && touch failing/runs
+set +e
+"$EDGESIM" sweep "$sw" -q -o failing -j 2 2>err; rc=$?
+set -e
+[ $rc -eq 1 ] || { echo "failing run: exit $rc"; cat err; exit 1; }
+grep -q "the first in run order being failing/runs/s000-c0000/rep-0" err
+[ ! -e failing/runs.csv ] && [ ! -e failing/aggregate.csv ]
