@@ -31,6 +31,7 @@
 #include "world.h"
 
 #define SIM_SWEEP_MAX_JOBS 1024 /* processes; more than any machine we run on has cores */
+#define SIM_SWEEP_MAX_DIR 3900  /* DIR, so that DIR/runs/<id>/rep-<k>/summary.json fits 4 KiB */
 
 static const char usage_text[] =
     "usage: edgesim sweep SWEEP.json [-o DIR] [-j N] [--quiet]\n"
@@ -439,6 +440,12 @@ int sim_cmd_sweep(int argc, char **argv)
             goto oom;
         snprintf(default_dir, n, "results/sweeps/%s", sw->name);
         outdir = default_dir;
+    }
+    if (strlen(outdir) > SIM_SWEEP_MAX_DIR) {
+        fprintf(stderr, "edgesim sweep: -o: expected a folder name of at most %d bytes, found "
+                        "%zu bytes\n", SIM_SWEEP_MAX_DIR, strlen(outdir));
+        rc = SIM_EXIT_USAGE;
+        goto done;
     }
     if (sim_mkdirs(outdir) != 0) {
         fprintf(stderr, "edgesim sweep: %s: %s\n", outdir, strerror(errno));
