@@ -21,6 +21,7 @@ int sim_cmd_bench(int argc, char **argv);
 int sim_cmd_validate(int argc, char **argv);
 int sim_cmd_run(int argc, char **argv);
 int sim_cmd_compare(int argc, char **argv);
+int sim_cmd_sweep(int argc, char **argv);
 
 /* Prints `kept` diagnostics, one line each, on stderr, and a count of the
  * rest when total > kept. Returns SIM_EXIT_USAGE. */

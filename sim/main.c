@@ -18,6 +18,7 @@ static const command commands[] = {
     {"checksum", sim_cmd_checksum, "print the digest of a JSON document's canonical text"},
     {"compare", sim_cmd_compare, "compare two runs metric by metric; exit 1 on a regression"},
     {"run", sim_cmd_run, "run a scenario and write its metrics, series and summaries"},
+    {"sweep", sim_cmd_sweep, "run scenarios x a parameter grid x replications, with statistics"},
     {"validate", sim_cmd_validate, "check a scenario file and list every problem in it"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -1,8 +1,9 @@
-# Every shipped scenario (scenarios/**/*.json but the schema) validates:
+# Every shipped scenario (scenarios/**/*.json but the schema and the sweep
+# files in scenarios/sweeps/) validates:
 # exit 0 and one "ok: NAME: ..." line.
 root="$T/../.."
 n=0
-for f in $(find "$root/scenarios" -name '*.json' ! -name schema.json | sort); do
+for f in $(find "$root/scenarios" -name '*.json' ! -name schema.json ! -path '*/sweeps/*' | sort); do
     out=$("$EDGESIM" validate "$f") || { echo "$f does not validate"; exit 1; }
     echo "$out" | grep -Eq '^ok: [^:]+: [0-9]+ nodes? in [0-9]+ regions?, ' || { echo "$f: $out"; exit 1; }
     n=$((n + 1))

@@ -1,0 +1,56 @@
+# sweep: the example gives the same runs.csv and aggregate.csv bytes with
+# -j 1 and -j 2; one row per run and one per (configuration, metric); a bad
+# sweep file is exit 2 and one clear line.
+root=$(cd "$T/../.." && pwd)
+sw=$root/scenarios/sweeps/policies.json
+"$EDGESIM" sweep "$sw" -q -o a -j 1
+"$EDGESIM" sweep "$sw" -q -o b -j 2
+cmp a/runs.csv b/runs.csv
+cmp a/aggregate.csv b/aggregate.csv
+# 3 schedulers x 5 replications, plus the header
+[ "$(wc -l < a/runs.csv)" -eq 16 ] || { echo "runs.csv rows"; cat a/runs.csv; exit 1; }
+# 3 configurations x 7 metrics, plus the header
+[ "$(wc -l < a/aggregate.csv)" -eq 22 ] || { echo "aggregate.csv rows"; exit 1; }
+[ -f a/runs/s000-c0002/rep-4/summary.json ]
+# common random numbers: replication k has seed base_seed + k in every configuration
+[ "$(grep -c ',round_robin,3,4,' a/runs.csv)" -eq 1 ]
+[ "$(grep -c ',power_of_two,3,4,' a/runs.csv)" -eq 1 ]
+# n = 5 for every aggregate row
+[ "$(cut -d, -f5 a/aggregate.csv | grep -c '^5$')" -eq 21 ]
+
+bad() { # FILE EXPECTED-TEXT: exit 2, one line on stderr, naming the problem
+    set +e
+    "$EDGESIM" sweep "$1" -q -o bad 2>err; rc=$?
+    set -e
+    [ $rc -eq 2 ] || { echo "$1: exit $rc"; cat err; exit 1; }
+    [ "$(wc -l < err)" -eq 1 ] || { echo "$1: not one line"; cat err; exit 1; }
+    grep -qF "$2" err || { echo "$1: expected '$2'"; cat err; exit 1; }
+}
+cp "$root/scenarios/faults/crash.json" crash.json
+printf '{"scenarios": ["crash.json"], "replication": 3}' > typo.json
+bad typo.json 'typo.json: replication: expected one of scenarios'
+printf '{"scenarios": ["crash.json"], "grid": {"policies.retries": 1}}' > notlist.json
+bad notlist.json 'notlist.json: grid.policies.retries: expected a list of values, found a number'
+printf '{"scenarios": ["crash.json"], "replications": 0}' > zero.json
+bad zero.json 'zero.json: replications: expected an integer from 1 to 100000'
+printf '{"grid": {}}' > noscen.json
+bad noscen.json 'noscen.json: scenarios: expected a list of scenario files, found nothing'
+printf '{"scenarios": ["crash.json"' > broken.json
+bad broken.json 'broken.json: expected a JSON object, found text that is not JSON'
+printf '{"scenarios": ["crash.json"], "grid": {"policies.scheduler": ["fastest"]}}' > badval.json
+bad badval.json 'badval.json: scenarios[0] (config s000-c0000): --set: policies.scheduler: expected one of'
+bad missing.json 'missing.json: expected a readable sweep file'
+set +e
+"$EDGESIM" sweep "$sw" -j 0 2>err; [ $? -eq 2 ] || exit 1
+set -e
+grep -q "^edgesim sweep: -j: expected an integer" err
+"$EDGESIM" sweep --help | grep -q "usage: edgesim sweep"
+# a run that fails (its folder cannot be made) is exit 1, naming the run, and
+# leaves no tables behind
+mkdir failing && touch failing/runs
+set +e
+"$EDGESIM" sweep "$sw" -q -o failing -j 2 2>err; rc=$?
+set -e
+[ $rc -eq 1 ] || { echo "failing run: exit $rc"; cat err; exit 1; }
+grep -q "the first in run order being failing/runs/s000-c0000/rep-0" err
+[ ! -e failing/runs.csv ] && [ ! -e failing/aggregate.csv ]
