@@ -399,12 +399,11 @@ edge_err edge_keepalive_histogram(const edge_keepalive *k, uint32_t fn,
         return EDGE_NOT_FOUND;
     const fn_state *s = &k->fns[fn];
     edge_keepalive_histogram_info h = {.samples = s->samples, .out_of_bounds = s->oob};
-    if (k->cfg.type == EDGE_KEEPALIVE_HYBRID)
-        h.representative = s->samples >= k->cfg.min_samples &&
-                           !((double)s->oob > k->cfg.oob_max * (double)s->samples) &&
-                           representative(k, s, &h.cv);
-    if (k->cfg.type == EDGE_KEEPALIVE_HYBRID && !h.representative)
-        representative(k, s, &h.cv);
+    if (k->cfg.type == EDGE_KEEPALIVE_HYBRID) {
+        bool shaped = representative(k, s, &h.cv); /* always: it also gives the CV */
+        h.representative = shaped && s->samples >= k->cfg.min_samples &&
+                           !((double)s->oob > k->cfg.oob_max * (double)s->samples);
+    }
     *out = h;
     return EDGE_OK;
 }

@@ -64,6 +64,11 @@
  * otherwise O(bins) for the two percentiles, and the result is cached until
  * the next sample. Memory: bins * 8 bytes per function (about 2 KB with the
  * defaults), allocated once by edge_keepalive_new; nothing allocates after.
+ *
+ * Limits. Bin counts and their running sum of squares are 64-bit: exact up
+ * to 2^32 samples in one bin of one function (four billion idle times),
+ * beyond which the CV test would overflow; a run that long should use a
+ * fresh policy object per measurement window.
  */
 #ifndef EDGE_KEEPALIVE_H
 #define EDGE_KEEPALIVE_H
@@ -189,7 +194,7 @@ edge_err edge_keepalive_new(const edge_keepalive_config *cfg, size_t nfunctions,
 /* Frees the policy. Accepts NULL. */
 void edge_keepalive_free(edge_keepalive *k);
 
-/* The policy's config (a copy of what new was given). */
+/* The policy's config (a copy of what new was given); k must not be NULL. */
 edge_keepalive_config edge_keepalive_get_config(const edge_keepalive *k);
 
 /*
