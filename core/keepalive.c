@@ -257,13 +257,14 @@ edge_err edge_keepalive_on_arrival(edge_keepalive *k, uint32_t fn, edge_time now
     s->has_finish = false;
     s->samples++;
     s->dirty = true;
-    edge_time idle = now - s->last_finish;
-    edge_time w = k->cfg.bin_width;
-    if (idle / w >= (edge_time)k->cfg.bins) {
+    /* now >= last_finish, so the unsigned difference is exact even where
+     * the signed one would overflow */
+    uint64_t bin = ((uint64_t)now - (uint64_t)s->last_finish) / (uint64_t)k->cfg.bin_width;
+    if (bin >= k->cfg.bins) {
         s->oob++;
         return EDGE_OK;
     }
-    uint64_t *c = &k->counts[(size_t)fn * k->cfg.bins + (size_t)(idle / w)];
+    uint64_t *c = &k->counts[(size_t)fn * k->cfg.bins + (size_t)bin];
     s->sumsq += 2 * *c + 1;
     (*c)++;
     return EDGE_OK;

@@ -548,3 +548,44 @@ Test(keepalive, the_report_gives_cold_start_percentage_and_wasted_memory)
     edge_runtime_stats none = {0};
     cr_assert_float_eq(edge_keepalive_report_of(&none).cold_start_pct, 0.0, 0);
 }
+
+/* ---- more ------------------------------------------------------------------ */
+
+Test(keepalive, the_config_is_copied)
+{
+    edge_keepalive_config c = edge_keepalive_config_default(EDGE_KEEPALIVE_HYBRID);
+    c.min_samples = 3;
+    edge_keepalive *k = make(c, 1);
+    c.min_samples = 99;
+    cr_assert_eq(edge_keepalive_get_config(k).min_samples, 3);
+    cr_assert_eq(edge_keepalive_get_config(k).type, EDGE_KEEPALIVE_HYBRID);
+    edge_keepalive_free(k);
+}
+
+Test(keepalive, the_decision_follows_a_pattern_that_stops_being_periodic)
+{
+    edge_keepalive *k = make(edge_keepalive_config_default(EDGE_KEEPALIVE_HYBRID), 1);
+    edge_time t = 0;
+    for (int i = 0; i < 10; i++)
+        idle_sample(k, 0, &t, 30 * EDGE_MIN);
+    cr_assert_eq(decide(k, 0).rule, EDGE_KEEPALIVE_RULE_HISTOGRAM);
+    cr_assert_eq(decide(k, 0).rule, EDGE_KEEPALIVE_RULE_HISTOGRAM, "cached, same answer");
+    for (uint32_t b = 0; b < 240; b++) /* one in every bin flattens it */
+        idle_sample(k, 0, &t, (edge_time)b * EDGE_MIN);
+    cr_assert_eq(decide(k, 0).rule, EDGE_KEEPALIVE_RULE_NOT_REPRESENTATIVE);
+    cr_assert_eq(decide(k, 0).keepalive, 4 * EDGE_HOUR);
+    edge_keepalive_free(k);
+}
+
+Test(keepalive, extreme_times_do_not_overflow_the_idle_time)
+{
+    edge_keepalive_config c = edge_keepalive_config_default(EDGE_KEEPALIVE_HYBRID);
+    c.min_samples = 1;
+    edge_keepalive *k = make(c, 1);
+    cr_assert_eq(edge_keepalive_on_finish(k, 0, INT64_MIN + 1), EDGE_OK);
+    cr_assert_eq(edge_keepalive_on_arrival(k, 0, EDGE_TIME_MAX), EDGE_OK);
+    edge_keepalive_histogram_info h = info(k, 0);
+    cr_assert_eq(h.samples, 1);
+    cr_assert_eq(h.out_of_bounds, 1);
+    edge_keepalive_free(k);
+}
