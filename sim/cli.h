@@ -17,5 +17,6 @@
 int sim_cmd_checksum(int argc, char **argv);
 int sim_cmd_bench(int argc, char **argv);
 int sim_cmd_validate(int argc, char **argv);
+int sim_cmd_plot(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ typedef struct {
 static const command commands[] = {
     {"bench", sim_cmd_bench, "run a benchmark (phold) and print its figures"},
     {"checksum", sim_cmd_checksum, "print the digest of a JSON document's canonical text"},
+    {"plot", sim_cmd_plot, "draw a run directory's plots and report.html (gnuplot)"},
     {"validate", sim_cmd_validate, "check a scenario file and list every problem in it"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
