@@ -40,7 +40,8 @@ JCC      := $(shell $(CC) -Wa,-mbranches-within-32B-boundaries -x c -c /dev/null
               -o /dev/null 2>/dev/null && echo -Wa,-mbranches-within-32B-boundaries)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS := $(STD) $(WARN) $(CFLAGS) $(LTO) $(JCC) $(SAN) -iquote core -iquote sim $(PKG_CFLAGS) \
+ALL_CFLAGS := $(STD) $(WARN) $(CFLAGS) $(LTO) $(JCC) $(SAN) -iquote core -iquote sim \
+              -iquote $(BUILD)/gen $(PKG_CFLAGS) \
               -DEDGESIM_VERSION='"$(VERSION)"' -MMD -MP
 LDLIBS     := $(PKG_LIBS) -ldl -lm
 
@@ -65,6 +66,14 @@ all: $(PROGRAM)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The gnuplot scripts of `edgesim plot` are compiled into the program (it must
+# not need the source tree): scripts/embed-gp.sh turns them into a header.
+PLOT_GP := $(sort $(wildcard scripts/plots/*.gp))
+$(BUILD)/gen/plot_scripts.h: $(PLOT_GP) scripts/embed-gp.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed-gp.sh $(PLOT_GP) >$@.tmp && mv $@.tmp $@
+$(BUILD)/sim/plot.o: $(BUILD)/gen/plot_scripts.h
 
 $(LIBCORE): $(CORE_OBJ)
 	@rm -f $@

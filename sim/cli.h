@@ -19,6 +19,7 @@
 int sim_cmd_checksum(int argc, char **argv);
 int sim_cmd_bench(int argc, char **argv);
 int sim_cmd_validate(int argc, char **argv);
+int sim_cmd_plot(int argc, char **argv);
 int sim_cmd_run(int argc, char **argv);
 int sim_cmd_compare(int argc, char **argv);
 int sim_cmd_sweep(int argc, char **argv);
