@@ -111,6 +111,7 @@ valgrind: $(TEST_BIN)
 
 run: $(PROGRAM)
 	$(PROGRAM) run scenarios/quickstart.json -o results/quickstart
+	@echo "results/quickstart/: summary.json, series, plots/ and report.html"
 
 bench: $(PROGRAM)
 	@sh scripts/bench.sh $(PROGRAM)

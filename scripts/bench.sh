@@ -72,7 +72,7 @@ if [ -f "$scen" ]; then
     printf '%-10s %12s %10s %14s %12s\n' duration invocations wall_s "invocations/s" peak_rss_kb
     out=$(mktemp -d)
     for d in 5m 10m; do
-        "$prog" run "$scen" --set "duration=$d" -q -o "$out/$d"
+        "$prog" run "$scen" --set "duration=$d" -q --no-plots -o "$out/$d"
         python_get() { sed -n "s/.*\"$1\":[[:space:]]*\([0-9.e+]*\).*/\1/p" "$out/$d/run.json"; }
         printf '%-10s %12s %10.2f %14.0f %12s\n' "$d" "$(python_get invocations)" \
             "$(python_get wall_seconds)" "$(python_get invocations_per_second)" "$(python_get peak_rss_kb)"

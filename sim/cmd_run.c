@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "diag.h"
+#include "plot.h"
 #include "scenario.h"
 #include "world.h"
 
@@ -26,6 +27,8 @@ static const char usage_text[] =
     "  --set PATH=VALUE   override one field before validation, e.g.\n"
     "                     --set policies.scheduler=round_robin --set duration=10m\n"
     "  --invocations      also write invocations.csv (one row per invocation)\n"
+    "  --no-plots         skip DIR/plots/ and DIR/report.html (drawn with gnuplot\n"
+    "                     by default; 'edgesim plot DIR' draws them later)\n"
     "  --expect-fingerprint HEX|RUN_DIR\n"
     "                     fail (exit 1) unless the run's trajectory fingerprint is\n"
     "                     HEX, or equals that of the earlier run in RUN_DIR; with a\n"
@@ -129,7 +132,7 @@ static int check_fingerprint(const char *fp, const char *expect, const char *out
 int sim_cmd_run(int argc, char **argv)
 {
     const char *path = NULL, *outdir = NULL, *seed_text = NULL, *expect = NULL;
-    int invocations = 0, quiet = 0;
+    int invocations = 0, quiet = 0, plots = 1;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     size_t nsets = 0;
     int rc = SIM_EXIT_USAGE;
@@ -157,6 +160,8 @@ int sim_cmd_run(int argc, char **argv)
             sets[nsets++] = a + 6;
         } else if (!strcmp(a, "--expect-fingerprint") && i + 1 < argc) {
             expect = argv[++i];
+        } else if (!strcmp(a, "--no-plots")) {
+            plots = 0;
         } else if (!strcmp(a, "--invocations")) {
             invocations = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
@@ -229,6 +234,13 @@ int sim_cmd_run(int argc, char **argv)
         fprintf(stderr, "%s: %" PRIu64 " invocations, %" PRIu64 " events in %.2fs -> %s/\n",
                 sc->name, st.invocations, st.events, st.wall_seconds, outdir);
     rc = SIM_EXIT_OK;
+    if (plots) {
+        /* The run's outputs are complete already: a plotting problem is a
+         * warning, never a failed run. */
+        char perr[1024] = "";
+        if (sim_plot_run_dir(outdir, 0, perr, sizeof perr) != SIM_PLOT_OK)
+            fprintf(stderr, "edgesim run: warning: plots: %s\n", perr);
+    }
     if (expect) {
         char fp[17];
         sim_world_fingerprint(w, fp);

@@ -2,13 +2,13 @@
 # a chosen metric with a wide tolerance passes; bad input is exit 2.
 root=$(cd "$T/../.." && pwd)
 s=$root/scenarios/faults/crash.json
-"$EDGESIM" run "$s" -q -o a
-"$EDGESIM" run "$s" -q -o b
+"$EDGESIM" run "$s" -q --no-plots -o a
+"$EDGESIM" run "$s" -q --no-plots -o b
 "$EDGESIM" compare a b > out
 grep -q "0 regressions" out
 grep -q "(identical)" out
 # without retries, the crash's black hole turns into failures
-"$EDGESIM" run "$s" -q -o c --set policies.retries=0
+"$EDGESIM" run "$s" -q --no-plots -o c --set policies.retries=0
 set +e
 "$EDGESIM" compare a c > out; rc=$?
 set -e

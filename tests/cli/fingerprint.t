@@ -3,12 +3,12 @@
 # sample interval that differs.
 root=$(cd "$T/../.." && pwd)
 s=$root/scenarios/faults/crash.json
-"$EDGESIM" run "$s" -q -o base
+"$EDGESIM" run "$s" -q --no-plots -o base
 fp=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["fingerprint"])' base/summary.json)
-"$EDGESIM" run "$s" -q -o again --expect-fingerprint "$fp"
-"$EDGESIM" run "$s" -q -o again --expect-fingerprint base
+"$EDGESIM" run "$s" -q --no-plots -o again --expect-fingerprint "$fp"
+"$EDGESIM" run "$s" -q --no-plots -o again --expect-fingerprint base
 set +e
-"$EDGESIM" run "$s" -q -o changed --set policies.retries=0 --expect-fingerprint base 2>err
+"$EDGESIM" run "$s" -q --no-plots -o changed --set policies.retries=0 --expect-fingerprint base 2>err
 rc=$?
 set -e
 [ $rc -eq 1 ] || { echo "exit $rc"; cat err; exit 1; }

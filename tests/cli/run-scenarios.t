@@ -7,7 +7,7 @@
 root=$(cd "$T/../.." && pwd)
 for s in "$root"/scenarios/quickstart.json "$root"/scenarios/faults/*.json "$root"/scenarios/scale.json; do
     name=$(basename "$s" .json)
-    set -- -q -o "out/$name"
+    set -- -q --no-plots -o "out/$name"
     [ "$name" = scale ] && set -- "$@" --set duration=20s
     "$EDGESIM" run "$s" "$@" || { echo "$name: run failed"; exit 1; }
     for f in summary.json timeseries.csv node_series.csv health.csv placements.csv faults.csv \
