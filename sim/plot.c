@@ -2081,7 +2081,7 @@ sim_plot_status sim_plot_run_dir(const char *dir, int formats, char *err, size_t
                                "set terminal svg size %d,%d font 'sans,11' noenhanced "
                                "background rgb 'white'\n",
                                p->width, p->height);
-            char out[PATH_LEN];
+            char out[PATH_LEN + 64]; /* the temp dir, a plot name and a suffix */
             snprintf(out, sizeof out, "%s/%s.%s", r.tmp, sim_plot_names[i],
                      fmt == 0 ? "png" : "svg");
             sim__sb_add(&script, "set output ");
