@@ -2026,18 +2026,8 @@ sim_plot_status sim_plot_run_dir(const char *dir, int formats, char *err, size_t
         st = SIM_PLOT_BAD_INPUT;
         goto out;
     }
-    int have_gnuplot = find_gnuplot(gnuplot, sizeof gnuplot) == 0;
-    if (!have_gnuplot) {
-        st = SIM_PLOT_NO_GNUPLOT;
-        snprintf(err, errlen, "gnuplot not found on PATH: install it (Debian: gnuplot-nox; "
-                              "scripts/deps.sh) to draw plots");
-        snprintf(note_buf, sizeof note_buf,
-                 "No plots: gnuplot was not found when this report was written. Install it "
-                 "(Debian: gnuplot-nox) and run `edgesim plot %.120s`.",
-                 dir);
-        note = note_buf;
-        goto report;
-    }
+    /* every input is read (and so checked) before gnuplot is looked for:
+     * bad input is bad input whether or not gnuplot is there */
     memcpy(r.tmp, path, strlen(path) + 1);
     if (!mkdtemp(r.tmp)) {
         snprintf(err, errlen, "%s: cannot create a temporary folder: %s", dir, strerror(errno));
@@ -2056,6 +2046,17 @@ sim_plot_status sim_plot_run_dir(const char *dir, int formats, char *err, size_t
             st = oom(err, errlen);
             goto out;
         }
+    }
+    if (find_gnuplot(gnuplot, sizeof gnuplot) != 0) {
+        st = SIM_PLOT_NO_GNUPLOT;
+        snprintf(err, errlen, "gnuplot not found on PATH: install it (Debian: gnuplot-nox; "
+                              "scripts/deps.sh) to draw plots");
+        snprintf(note_buf, sizeof note_buf,
+                 "No plots: gnuplot was not found when this report was written. Install it "
+                 "(Debian: gnuplot-nox) and run `edgesim plot %.120s`.",
+                 dir);
+        note = note_buf;
+        goto report;
     }
     /* one script: every plot in every format, SVG always (for the report) */
     const char *common = script_text("common");

@@ -50,25 +50,24 @@ int sim__svg_inline(sim__sb *b, const char *svg, const char *prefix, const char 
     char quote = 0;
     while (*p) {
         if (!in_tag) {
-            if (!strncmp(p, "<title>", 7)) {
-                const char *e = strstr(p, "</title>");
-                if (e) {
-                    sim__sb_add(b, "<title>");
-                    sim__sb_html(b, title);
-                    sim__sb_add(b, "</title>");
-                    p = e + 8;
-                    continue;
-                }
+            if (*p != '<') { /* text up to the next tag */
+                const char *lt = strchr(p, '<');
+                size_t n = lt ? (size_t)(lt - p) : strlen(p);
+                sim__sb_addn(b, p, n);
+                p += n;
+                continue;
             }
-            const char *lt = strchr(p, '<');
-            size_t n = lt ? (size_t)(lt - p) : strlen(p);
-            sim__sb_addn(b, p, n);
-            p += n;
-            if (lt) {
-                sim__sb_addn(b, p, 1);
-                p++;
-                in_tag = 1;
+            const char *e = !strncmp(p, "<title>", 7) ? strstr(p, "</title>") : NULL;
+            if (e) {
+                sim__sb_add(b, "<title>");
+                sim__sb_html(b, title);
+                sim__sb_add(b, "</title>");
+                p = e + 8;
+                continue;
             }
+            sim__sb_addn(b, p, 1);
+            p++;
+            in_tag = 1;
             continue;
         }
         if (!strncmp(p, "url(#", 5)) {

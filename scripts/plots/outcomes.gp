@@ -13,7 +13,7 @@ set grid noxtics ytics
 set xtics scale 0
 set boxwidth 0.62
 set style fill solid 0.9 noborder
-set key top right reverse Left opaque box lt 1 lc rgb '#cccccc' spacing 1.2
+set key top right reverse Left box lt 1 lc rgb '#cccccc' spacing 1.2
 plot tmpdir.'/outcomes.dat' using 1:3:5:xtic(2) with boxes lc rgb variable notitle, \
      '' using 1:($3 > 1 ? $3 : 1):4 with labels offset 0, character 0.8 font ',10' notitle, \
      NaN with boxes lc rgb '#2ca02c' title 'ok', \

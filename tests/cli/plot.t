@@ -1,0 +1,43 @@
+# edgesim plot on the 20-node sample run: every plot as a valid PNG and SVG,
+# report.html with each of them inline, nothing left behind; --format and
+# --quiet; a second run replaces the first. Needs gnuplot and a python3
+# (standard library) to check the files; skipped without them.
+command -v gnuplot >/dev/null || { echo "no gnuplot: skipped"; exit 0; }
+command -v python3 >/dev/null || { echo "no python3: skipped"; exit 0; }
+check="python3 $T/check_plots.py"
+cp -R "$T/../fixtures/run-small" run
+
+"$EDGESIM" plot run >out
+[ "$(cat out)" = "plots: 7 in run/plots/ (png and svg); report: run/report.html" ] || { cat out; exit 1; }
+$check run --svg-text 'node_status=SYNCING' --svg-text 'latency_over_time=crash us-03' \
+    --svg-text 'latency_cdf=p99 294 ms' --svg-text 'busy_heatmap=ap-gpu-01'
+grep -q '<td>525,713</td>' run/report.html || { echo "arrivals not in the report"; exit 1; }
+grep -q '<code>39714510e5b91281</code>' run/report.html
+# the inputs are untouched
+for f in summary.json timeseries.csv node_series.csv health.csv nodes.csv latency.csv faults.csv; do
+    cmp -s "run/$f" "$T/../fixtures/run-small/$f" || { echo "$f changed"; exit 1; }
+done
+
+# again, quietly, into the same place
+"$EDGESIM" plot run --quiet >out
+[ ! -s out ]
+$check run
+
+# only PNG: no SVG files, the report still inlines SVG
+rm -rf run/plots run/report.html
+"$EDGESIM" plot --format png run >out
+grep -q '(png)' out
+$check run --formats png
+[ -z "$(ls run/plots | grep '\.svg$' || true)" ] || { ls run/plots; exit 1; }
+# only SVG
+rm -rf run/plots
+"$EDGESIM" plot run --format=svg --quiet
+$check run --formats svg
+[ -z "$(ls run/plots | grep '\.png$' || true)" ]
+
+# a trailing slash and a path with a space in it
+mkdir "my runs"
+cp -R "$T/../fixtures/run-small" "my runs/r 1"
+"$EDGESIM" plot "my runs/r 1/" >out
+[ "$(cat out)" = "plots: 7 in my runs/r 1/plots/ (png and svg); report: my runs/r 1/report.html" ]
+$check "my runs/r 1"
