@@ -27,6 +27,11 @@ static const char usage_text[] =
     "  --set PATH=VALUE   override one field before validation, e.g.\n"
     "                     --set policies.scheduler=round_robin --set duration=10m\n"
     "  --invocations      also write invocations.csv (one row per invocation)\n"
+    "  --trace FILE.json  also write the run as Chrome trace-event JSON (open it in\n"
+    "                     Perfetto or chrome://tracing): a track per node, invocations\n"
+    "                     as spans (cold start and execution), status changes and faults\n"
+    "  --trace-window A..B  only events in [A, B), e.g. 10m..12m\n"
+    "  --trace-nodes ID,...  only these nodes (at most 10^6 events either way)\n"
     "  --no-plots         skip DIR/plots/ and DIR/report.html (drawn with gnuplot\n"
     "                     by default; 'edgesim plot DIR' draws them later)\n"
     "  --expect-fingerprint HEX|RUN_DIR\n"
@@ -48,6 +53,58 @@ int sim_print_diags(const sim_diag *diags, size_t kept, size_t total)
     if (total > kept)
         fprintf(stderr, "... and %zu more problems\n", total - kept);
     return SIM_EXIT_USAGE;
+}
+
+/* --trace-window "A..B" (durations) and --trace-nodes "id,id,..." into f;
+ * *nodes (owned by the caller) holds the node indices. 0, or -1 after
+ * printing one line. */
+static int parse_trace_filter(const sim_scenario *sc, const char *window, const char *ids,
+                              sim_trace_filter *f, uint32_t **nodes)
+{
+    memset(f, 0, sizeof *f);
+    if (window) {
+        const char *dots = strstr(window, "..");
+        char a[64];
+        if (!dots || (size_t)(dots - window) >= sizeof a)
+            goto bad_window;
+        memcpy(a, window, (size_t)(dots - window));
+        a[dots - window] = '\0';
+        if (edge_duration_parse(a, &f->from) || edge_duration_parse(dots + 2, &f->to) ||
+            f->from < 0 || f->to <= f->from)
+            goto bad_window;
+        f->has_window = 1;
+    }
+    if (ids) {
+        size_t n = 1;
+        for (const char *p = ids; *p; p++)
+            n += *p == ',';
+        *nodes = calloc(n, sizeof **nodes);
+        if (!*nodes)
+            return -1;
+        char *copy = strdup(ids);
+        if (!copy)
+            return -1;
+        size_t k = 0;
+        for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok;
+             tok = strtok_r(NULL, ",", &save)) {
+            size_t idx = sim_scenario_node_index(sc, tok);
+            if (idx == SIM_ALL) {
+                fprintf(stderr, "edgesim run: --trace-nodes: expected node ids of the scenario, "
+                                "found '%s'\n", tok);
+                free(copy);
+                return -1;
+            }
+            (*nodes)[k++] = (uint32_t)idx;
+        }
+        free(copy);
+        f->nodes = *nodes;
+        f->nnodes = k;
+    }
+    return 0;
+bad_window:
+    fprintf(stderr, "edgesim run: --trace-window: expected START..END with durations such as "
+                    "10m..12m, found '%s'\n", window);
+    return -1;
 }
 
 /* The value of column `col` (0-based) of a CSV line, into out. */
@@ -132,6 +189,8 @@ static int check_fingerprint(const char *fp, const char *expect, const char *out
 int sim_cmd_run(int argc, char **argv)
 {
     const char *path = NULL, *outdir = NULL, *seed_text = NULL, *expect = NULL;
+    const char *trace_path = NULL, *trace_window = NULL, *trace_node_ids = NULL;
+    uint32_t *trace_nodes = NULL;
     int invocations = 0, quiet = 0, plots = 1;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     size_t nsets = 0;
@@ -160,6 +219,12 @@ int sim_cmd_run(int argc, char **argv)
             sets[nsets++] = a + 6;
         } else if (!strcmp(a, "--expect-fingerprint") && i + 1 < argc) {
             expect = argv[++i];
+        } else if (!strcmp(a, "--trace") && i + 1 < argc) {
+            trace_path = argv[++i];
+        } else if (!strcmp(a, "--trace-window") && i + 1 < argc) {
+            trace_window = argv[++i];
+        } else if (!strcmp(a, "--trace-nodes") && i + 1 < argc) {
+            trace_node_ids = argv[++i];
         } else if (!strcmp(a, "--no-plots")) {
             plots = 0;
         } else if (!strcmp(a, "--invocations")) {
@@ -216,7 +281,16 @@ int sim_cmd_run(int argc, char **argv)
         snprintf(default_dir, n, "results/%s", sc->name);
         outdir = default_dir;
     }
-    sim_world_options opt = {outdir, invocations, !quiet && isatty(STDERR_FILENO)};
+    sim_world_options opt = {.outdir = outdir,
+                             .write_invocations = invocations,
+                             .progress = !quiet && isatty(STDERR_FILENO),
+                             .trace_path = trace_path};
+    if (trace_path) {
+        if (parse_trace_filter(sc, trace_window, trace_node_ids, &opt.trace, &trace_nodes) != 0) {
+            rc = SIM_EXIT_USAGE;
+            goto done;
+        }
+    }
     char err[1024] = "";
     w = sim_world_create(sc, &opt, err, sizeof err);
     if (!w) {
@@ -256,6 +330,7 @@ done:
     free(diags);
     free(seed_set);
     free(default_dir);
+    free(trace_nodes);
     free(sets);
     return rc;
 }

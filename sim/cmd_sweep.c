@@ -154,7 +154,7 @@ static int child_run(const sim_sweep *sw, const char *outdir, size_t run)
         fprintf(stderr, "edgesim sweep: %s: %s\n", dir, strerror(errno));
         goto done;
     }
-    sim_world_options opt = {dir, 0, 0};
+    sim_world_options opt = {.outdir = dir};
     w = sim_world_create(sc, &opt, err, sizeof err);
     sim_run_stats st;
     if (!w || sim_world_run(w, &st, err, sizeof err) != 0) {

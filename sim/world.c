@@ -137,6 +137,9 @@ static void record_transition(sim_world *w, size_t node, edge_node_status to, co
             w->false_suspicions++;
         }
     }
+    if (w->trace && sim_trace_status(w->trace, now, (uint32_t)node, w->sc->nodes[node].id,
+                                     edge_node_status_name(to), reason) != 0)
+        fail_run(w, EDGE_NOMEM);
     n->status = to;
     wcore_set_status(w, node, to);
     edge_scheduler_set_usable(w->sched, node, node_usable(n));
@@ -303,6 +306,15 @@ static void fail_or_retry(sim_world *w, uint32_t id, edge_reason reason)
 
 static void ev_done(sim_engine *e, void *ctx, const sim_event *ev);
 
+static void trace_invocation(sim_world *w, const winv *v, edge_reason reason)
+{
+    if (w->trace &&
+        sim_trace_invocation(w->trace, v->node, w->sc->nodes[v->node].id,
+                             w->sc->functions[v->fn].id, v->started, v->exec_start,
+                             sim_engine_now(w->eng), edge_reason_name(reason)) != 0)
+        fail_run(w, EDGE_NOMEM);
+}
+
 /* Starts invocation id on its node if a slot and an instance can be had.
  * Returns 1 when started; 0 when it must wait (memory or the instance limit
  * is held by running invocations, which will free it); -1 when it can never
@@ -331,6 +343,7 @@ static int try_start(sim_world *w, uint32_t id)
     edge_time exec = sim_dist_sample_time(f->exec, &w->fn_rng[v->fn].exec);
     if (n->degrade_factor > 1.0)
         exec = (edge_time)llround((double)exec * n->degrade_factor);
+    v->exec_start = now + init;
     v->timed_out = exec > f->timeout;
     if (v->timed_out)
         exec = f->timeout;
@@ -372,6 +385,7 @@ static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
     n->busy--;
     v->running = 0;
     int ok = !v->timed_out;
+    trace_invocation(w, v, ok ? EDGE_REASON_OK : EDGE_REASON_TIMEOUT);
     wcore_finish(w, node, v->fn, v->rt, ok);
     n->invocations++;
     finish_invocation(w, id, ok ? EDGE_REASON_OK : EDGE_REASON_TIMEOUT);
@@ -470,6 +484,16 @@ static void ev_arrival(sim_engine *e, void *ctx, const sim_event *ev)
 /* ------------------------------------------------------------------ */
 /* crash and recovery                                                  */
 
+static void trace_fault(sim_world *w, const char *kind, size_t node, const char *target)
+{
+    if (!w->trace)
+        return;
+    int64_t n = node < w->nnodes ? (int64_t)node : -1;
+    if (sim_trace_fault(w->trace, sim_engine_now(w->eng), kind, n,
+                        n >= 0 ? w->sc->nodes[node].id : NULL, target) != 0)
+        fail_run(w, EDGE_NOMEM);
+}
+
 static void window(sim_world *w, edge_time start, edge_time end, const char *kind,
                    const char *target)
 {
@@ -484,6 +508,7 @@ static void crash_node(sim_world *w, size_t node)
         return;
     up_account(w, n);
     node_account(w, n);
+    trace_fault(w, "crash", node, NULL);
     n->up = 0;
     n->crashes++;
     n->crashed_at = sim_engine_now(w->eng);
@@ -494,6 +519,7 @@ static void crash_node(sim_world *w, size_t node)
     for (size_t i = 0; i < w->inv_cap; i++) {
         winv *v = &w->invs[i];
         if (v->live && v->running && v->node == node) {
+            trace_invocation(w, v, EDGE_REASON_NODE_CRASH);
             sim_engine_cancel(w->eng, v->done);
             v->running = 0;
             n->busy--;
@@ -518,6 +544,7 @@ static void recover_node(sim_world *w, size_t node)
         return;
     up_account(w, n);
     window(w, n->crashed_at, sim_engine_now(w->eng), "crash", w->sc->nodes[node].id);
+    trace_fault(w, "recover", node, NULL);
     n->up = 1;
     n->crash_pending_detection = 0;
     if (n->registered)
@@ -630,6 +657,9 @@ static void ev_fault(sim_engine *e, void *ctx, const sim_event *ev)
     wnode *n = f->node < w->nnodes ? &w->nodes[f->node] : NULL;
     int windowed = 0;
     sim_report_fault(w->report, k, 1, now);
+    if (f->kind != SIM_FAULT_CRASH && f->kind != SIM_FAULT_RECOVER &&
+        f->kind != SIM_FAULT_RANDOM_FAILURES)
+        trace_fault(w, sim_fault_kind_name(f->kind), f->node, fault_target(w, f));
     switch (f->kind) {
     case SIM_FAULT_CRASH:
         crash_node(w, f->node);
@@ -728,6 +758,9 @@ static void ev_fault_end(sim_engine *e, void *ctx, const sim_event *ev)
     if (w->fault_open[k]) {
         w->fault_open[k] = 0;
         window(w, f->at, sim_engine_now(e), sim_fault_kind_name(f->kind), fault_target(w, f));
+        char kind[64];
+        snprintf(kind, sizeof kind, "%s end", sim_fault_kind_name(f->kind));
+        trace_fault(w, kind, f->node, fault_target(w, f));
     }
     switch (f->kind) {
     case SIM_FAULT_CRASH:
@@ -939,7 +972,9 @@ sim_world *sim_world_create(const sim_scenario *sc, const sim_world_options *opt
     w->opt = *opt;
     w->inv_free = UINT32_MAX;
     w->report = sim_report_open(sc, opt->outdir, opt->write_invocations, err, errlen);
-    if (!w->report || setup(w, err, errlen) != 0) {
+    if (w->report && opt->trace_path)
+        w->trace = sim_trace_open(opt->trace_path, &opt->trace, sc->name, err, errlen);
+    if (!w->report || (opt->trace_path && !w->trace) || setup(w, err, errlen) != 0) {
         sim_world_free(w);
         return NULL;
     }
@@ -1002,6 +1037,12 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
     stats->peak_rss_kb = peak_rss_kb();
     if (sim_report_finish(w->report, w, stats, err, errlen) != 0)
         return -1;
+    if (w->trace) {
+        int rc2 = sim_trace_close_commit(w->trace, err, errlen);
+        w->trace = NULL;
+        if (rc2 != 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -1015,6 +1056,7 @@ void sim_world_free(sim_world *w)
     if (!w)
         return;
     sim_report_close(w->report);
+    sim_trace_abort(w->trace);
     wcore_free(w);
     sim_engine_destroy(w->eng);
     edge_scheduler_free(w->sched);

@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "scenario.h"
+#include "trace.h"
 
 typedef struct sim_world sim_world;
 
@@ -27,6 +28,8 @@ typedef struct sim_world_options {
     const char *outdir;       /* where outputs go (must exist) */
     int write_invocations;    /* invocations.csv */
     int progress;             /* a progress line on stderr */
+    const char *trace_path;   /* Chrome trace-event JSON (--trace); NULL: none */
+    sim_trace_filter trace;   /* its window, nodes and cap */
 } sim_world_options;
 
 /* What a finished run measured about itself (run.json). */

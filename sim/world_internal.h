@@ -26,7 +26,7 @@ typedef struct wcore wcore;
 /* One invocation in flight (pool entry; its index is its id). */
 typedef struct winv {
     uint64_t seq;         /* arrival order, for invocations.csv */
-    edge_time arrival, started;
+    edge_time arrival, started, exec_start; /* exec_start: after the cold start */
     sim_handle done;      /* its completion event while running */
     uint64_t rt;          /* the runtime's handle for the invocation */
     uint32_t fn, region, node;
@@ -82,6 +82,7 @@ struct sim_world {
     sim_rng sched_rng;
     wcore *core;
     sim_report *report;
+    sim_trace *trace;            /* NULL unless --trace */
     edge_err failed;
     int track_idle;              /* the policy looks at idle instances */
 

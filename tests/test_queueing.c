@@ -30,7 +30,7 @@ static cJSON *run_text(const char *text)
         sim_diag_format(&diags[0], line, sizeof line);
         cr_assert_fail("scenario rejected: %s", line);
     }
-    sim_world_options opt = {dir, 0, 0};
+    sim_world_options opt = {.outdir = dir};
     char err[512] = "";
     sim_world *w = sim_world_create(sc, &opt, err, sizeof err);
     cr_assert_not_null(w, "%s", err);

@@ -26,7 +26,7 @@ static void run_in(const char *text, const char *outdir)
         sim_diag_format(&diags[0], line, sizeof line);
         cr_assert_fail("scenario rejected: %s", line);
     }
-    sim_world_options opt = {outdir, 1, 0};
+    sim_world_options opt = {.outdir = outdir, .write_invocations = 1};
     char err[512] = "";
     sim_world *w = sim_world_create(sc, &opt, err, sizeof err);
     cr_assert_not_null(w, "%s", err);
