@@ -2082,11 +2082,13 @@ sim_plot_status sim_plot_run_dir(const char *dir, int formats, char *err, size_t
                                "set terminal svg size %d,%d font 'sans,11' noenhanced "
                                "background rgb 'white'\n",
                                p->width, p->height);
-            char out[PATH_LEN];
-            snprintf(out, sizeof out, "%s/%s.%s", r.tmp, sim_plot_names[i],
-                     fmt == 0 ? "png" : "svg");
+            /* the folder's name is short and checked: no length limit here */
             sim__sb_add(&script, "set output ");
-            sb_gpstr(&script, out);
+            sim__sb out = {0};
+            sim__sb_printf(&out, "%s/%s.%s", r.tmp, sim_plot_names[i], fmt == 0 ? "png" : "svg");
+            sb_gpstr(&script, out.s ? out.s : "");
+            script.oom |= out.oom;
+            sim__sb_free(&out);
             sim__sb_add(&script, "\n");
             sb_gpvar(&script, "tmpdir", r.tmp);
             sb_gpvar(&script, "run_title", r.title);
