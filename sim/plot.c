@@ -683,8 +683,9 @@ static sim_plot_status load_run(run *r, char *err, size_t errlen)
     const char *scen = jstr(r->summary, "scenario");
     if (scen && scen[0]) {
         r->name = strdup(scen);
-    } else {
-        const char *d = r->dir;
+    } else { /* the folder's own name, also for "." or "run/" */
+        char *real = realpath(r->dir, NULL);
+        const char *d = real ? real : r->dir;
         size_t n = strlen(d);
         while (n > 1 && d[n - 1] == '/')
             n--;
@@ -692,6 +693,7 @@ static sim_plot_status load_run(run *r, char *err, size_t errlen)
         while (b > 0 && d[b - 1] != '/')
             b--;
         r->name = strndup(d + b, n - b);
+        free(real);
     }
     if (!r->name)
         return oom(err, errlen);
