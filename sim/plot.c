@@ -683,8 +683,9 @@ static sim_plot_status load_run(run *r, char *err, size_t errlen)
     const char *scen = jstr(r->summary, "scenario");
     if (scen && scen[0]) {
         r->name = strdup(scen);
-    } else {
-        const char *d = r->dir;
+    } else { /* the folder's own name, also for "." or "run/" */
+        char *real = realpath(r->dir, NULL);
+        const char *d = real ? real : r->dir;
         size_t n = strlen(d);
         while (n > 1 && d[n - 1] == '/')
             n--;
@@ -692,6 +693,7 @@ static sim_plot_status load_run(run *r, char *err, size_t errlen)
         while (b > 0 && d[b - 1] != '/')
             b--;
         r->name = strndup(d + b, n - b);
+        free(real);
     }
     if (!r->name)
         return oom(err, errlen);
@@ -2082,11 +2084,13 @@ sim_plot_status sim_plot_run_dir(const char *dir, int formats, char *err, size_t
                                "set terminal svg size %d,%d font 'sans,11' noenhanced "
                                "background rgb 'white'\n",
                                p->width, p->height);
-            char out[PATH_LEN + 64]; /* the temp dir, a plot name and a suffix */
-            snprintf(out, sizeof out, "%s/%s.%s", r.tmp, sim_plot_names[i],
-                     fmt == 0 ? "png" : "svg");
+            /* the folder's name is short and checked: no length limit here */
             sim__sb_add(&script, "set output ");
-            sb_gpstr(&script, out);
+            sim__sb out = {0};
+            sim__sb_printf(&out, "%s/%s.%s", r.tmp, sim_plot_names[i], fmt == 0 ? "png" : "svg");
+            sb_gpstr(&script, out.s ? out.s : "");
+            script.oom |= out.oom;
+            sim__sb_free(&out);
             sim__sb_add(&script, "\n");
             sb_gpvar(&script, "tmpdir", r.tmp);
             sb_gpvar(&script, "run_title", r.title);
