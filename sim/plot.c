@@ -772,6 +772,8 @@ static const kind_style kind_styles[] = {
     {"crash", "#d62728"},       {"heartbeat_delay", "#ff7f0e"}, {"heartbeat_loss", "#9467bd"},
     {"degrade", "#bcbd22"},     {"maintenance", "#7f7f7f"},     {"load_spike", "#1f77b4"},
     {"burst", "#17becf"},       {"drain", "#8c564b"},           {"random_failures", "#e377c2"},
+    {"recover", "#2ca02c"},     {"register", "#7570b3"},        {"deregister", "#e7298a"},
+    {"deploy", "#1b9e77"},      {"undeploy", "#d95f02"},
 };
 
 static const char *kind_rgb(const char *kind)
@@ -924,7 +926,9 @@ static sim_plot_status write_fault_snippets(run *r, char *err, size_t errlen)
         }
         free(byt);
     }
-    sim__sb_printf(&labels, "set tmargin %.1f\n", 3.0 + 1.15 * rows_used);
+    /* room above the plot for the rows, and the title lifted above them */
+    sim__sb_printf(&labels, "set tmargin %.1f\nset title offset character 0, character %.2f\n",
+                   3.0 + 1.15 * rows_used, rows_used > 1 ? 1.15 * (rows_used - 1) : 0.0);
     free(v);
     if (shade.oom || labels.oom || keys.oom) {
         st = oom(err, errlen);
