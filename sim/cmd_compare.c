@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "jsonget.h"
 
 typedef struct metric {
     const char *name;   /* as given to --metric */
@@ -99,17 +100,6 @@ static cJSON *load_summary(const char *dir)
         return NULL;
     }
     return j;
-}
-
-static const cJSON *lookup(const cJSON *j, const char *path)
-{
-    char buf[128];
-    snprintf(buf, sizeof buf, "%s", path);
-    const cJSON *o = j;
-    for (char *save = NULL, *tok = strtok_r(buf, ".", &save); tok && o;
-         tok = strtok_r(NULL, ".", &save))
-        o = cJSON_GetObjectItemCaseSensitive(o, tok);
-    return o;
 }
 
 /* "5%" or "0.05" into a relative tolerance. */
@@ -197,7 +187,7 @@ int sim_cmd_compare(int argc, char **argv)
         metric *m = &defaults[k];
         if (any_chosen && !m->chosen)
             continue;
-        const cJSON *a = lookup(base, m->path), *b = lookup(cand, m->path);
+        const cJSON *a = sim_json_get(base, m->path), *b = sim_json_get(cand, m->path);
         if (!cJSON_IsNumber(a) || !cJSON_IsNumber(b)) {
             printf("%-22s %14s %14s %9s %9s  %s\n", m->name, a ? "" : "-", b ? "" : "-", "", "",
                    "missing");
@@ -219,7 +209,7 @@ int sim_cmd_compare(int argc, char **argv)
         printf("%-22s %14.6g %14.6g %9s %8.1f%%  %s\n", m->name, x, y, change,
                100.0 * m->tolerance, verdict);
     }
-    const cJSON *fa = lookup(base, "fingerprint"), *fb = lookup(cand, "fingerprint");
+    const cJSON *fa = sim_json_get(base, "fingerprint"), *fb = sim_json_get(cand, "fingerprint");
     if (cJSON_IsString(fa) && cJSON_IsString(fb))
         printf("fingerprints: %s -> %s (%s)\n", fa->valuestring, fb->valuestring,
                strcmp(fa->valuestring, fb->valuestring) ? "behaviour changed" : "identical");

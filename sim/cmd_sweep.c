@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "jsonget.h"
 #include "outfile.h"
 #include "scenario.h"
 #include "sweep.h"
@@ -196,17 +197,6 @@ static char *read_all(const char *path)
     return buf;
 }
 
-static const cJSON *lookup(const cJSON *j, const char *path)
-{
-    char buf[128];
-    snprintf(buf, sizeof buf, "%s", path);
-    const cJSON *o = j;
-    for (char *save = NULL, *tok = strtok_r(buf, ".", &save); tok && o;
-         tok = strtok_r(NULL, ".", &save))
-        o = cJSON_GetObjectItemCaseSensitive(o, tok);
-    return o;
-}
-
 /* Reads a finished run's key metrics; a metric that is absent or null is NaN. */
 static int read_result(const char *dir, run_result *r)
 {
@@ -222,7 +212,7 @@ static int read_result(const char *dir, run_result *r)
         return -1;
     }
     for (size_t i = 0; i < N_METRICS; i++) {
-        const cJSON *v = lookup(j, metrics[i].path);
+        const cJSON *v = sim_json_get(j, metrics[i].path);
         r->m[i] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
     }
     const cJSON *fp = cJSON_GetObjectItemCaseSensitive(j, "fingerprint");

@@ -22,6 +22,7 @@
  * gnuplot's SVG terminal escapes text for XML itself.
  */
 #include "plot.h"
+#include "jsonget.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -320,31 +321,10 @@ static int path_in(char *out, const char *dir, const char *name)
     return n > 0 && n < PATH_LEN ? 0 : -1;
 }
 
-static const cJSON *jget(const cJSON *o, const char *dotted)
-{
-    char key[128];
-    while (o && *dotted) {
-        const char *dot = strchr(dotted, '.');
-        size_t n = dot ? (size_t)(dot - dotted) : strlen(dotted);
-        if (n >= sizeof key)
-            return NULL;
-        memcpy(key, dotted, n);
-        key[n] = '\0';
-        o = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-        dotted += n + (dot ? 1 : 0);
-    }
-    return o;
-}
-
-static double jnum(const cJSON *o, const char *dotted)
-{
-    const cJSON *v = jget(o, dotted);
-    return cJSON_IsNumber(v) && isfinite(v->valuedouble) ? v->valuedouble : NAN;
-}
 
 static const char *jstr(const cJSON *o, const char *dotted)
 {
-    const cJSON *v = jget(o, dotted);
+    const cJSON *v = sim_json_get(o, dotted);
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
@@ -702,7 +682,7 @@ static sim_plot_status load_run(run *r, char *err, size_t errlen)
     const char *sched = jstr(r->summary, "scheduler");
     if (sched)
         sim__sb_printf(&t, " \xc2\xb7 %s", sched);
-    double seed = jnum(r->summary, "seed");
+    double seed = sim_json_number(r->summary, "seed");
     if (isfinite(seed))
         sim__sb_printf(&t, " \xc2\xb7 seed %.0f", seed);
     if (t.oom) {
@@ -712,7 +692,7 @@ static sim_plot_status load_run(run *r, char *err, size_t errlen)
     r->title = t.s;
     if ((s = read_nodes(r, err, errlen)) || (s = read_timeseries(r, err, errlen)))
         return s;
-    r->duration = jnum(r->summary, "duration_s");
+    r->duration = sim_json_number(r->summary, "duration_s");
     if (!(r->duration > 0))
         r->duration = r->nts ? r->ts[r->nts - 1].t1 : 1.0;
     if ((s = read_faults(r, err, errlen)))
@@ -983,11 +963,11 @@ typedef struct cdf_curve {
 static int cmp_count_desc(const void *x, const void *y)
 {
     const cJSON *a = *(const cJSON *const *)x, *b = *(const cJSON *const *)y;
-    double ca = jnum(a, "latency_s.count"), cb = jnum(b, "latency_s.count");
+    double ca = sim_json_number(a, "latency_s.count"), cb = sim_json_number(b, "latency_s.count");
     if (!isfinite(ca))
-        ca = jnum(a, "ok");
+        ca = sim_json_number(a, "ok");
     if (!isfinite(cb))
-        cb = jnum(b, "ok");
+        cb = sim_json_number(b, "ok");
     if (!isfinite(ca))
         ca = -1;
     if (!isfinite(cb))
@@ -1024,7 +1004,7 @@ static sim_plot_status prep_latency_cdf(run *r, prep *p, char *err, size_t errle
     memset(cur, 0, sizeof cur);
     cur[0].scope = "all";
     /* the busiest functions by ok invocations, from the summary */
-    const cJSON *fns = jget(r->summary, "functions");
+    const cJSON *fns = sim_json_get(r->summary, "functions");
     size_t nf = (size_t)cJSON_GetArraySize(fns);
     const cJSON **fv = nf && cJSON_IsObject(fns) ? malloc(nf * sizeof *fv) : NULL;
     size_t nfv = 0;
@@ -1121,7 +1101,7 @@ static sim_plot_status prep_latency_cdf(run *r, prep *p, char *err, size_t errle
         if (cur[i].hi > hi)
             hi = cur[i].hi;
         const cJSON *fo = cJSON_GetObjectItemCaseSensitive(fns, cur[i].scope);
-        double p50 = jnum(fo, "latency_s.p50"), p99 = jnum(fo, "latency_s.p99");
+        double p50 = sim_json_number(fo, "latency_s.p50"), p99 = sim_json_number(fo, "latency_s.p99");
         if (!(p50 > 0))
             p50 = cur[i].p50;
         if (!(p99 > 0))
@@ -1143,7 +1123,7 @@ static sim_plot_status prep_latency_cdf(run *r, prep *p, char *err, size_t errle
     if (names.oom)
         b->oom = 1;
     sim__sb_free(&names);
-    double p50 = jnum(r->summary, "latency_s.p50"), p99 = jnum(r->summary, "latency_s.p99");
+    double p50 = sim_json_number(r->summary, "latency_s.p50"), p99 = sim_json_number(r->summary, "latency_s.p99");
     if (!(p50 > 0))
         p50 = cur[0].p50;
     if (!(p99 > 0))
@@ -1304,7 +1284,7 @@ static sim_plot_status prep_cold(run *r, prep *p, char *err, size_t errlen)
     if (st)
         return st;
     time_params(r, p);
-    double overall = jnum(r->summary, "rates.cold_start_rate") * 100.0;
+    double overall = sim_json_number(r->summary, "rates.cold_start_rate") * 100.0;
     sim__sb_printf(&p->params, "overall = %.9g\nhave_overall = %d\nymax = %.9g\n",
                    isfinite(overall) ? overall : 0.0, isfinite(overall),
                    ymax > 0 ? ymax * 1.15 : 1.0);
@@ -1332,7 +1312,7 @@ static const char *outcome_rgb(const char *reason)
 
 static sim_plot_status prep_outcomes(run *r, prep *p, char *err, size_t errlen)
 {
-    const cJSON *oc = jget(r->summary, "outcomes");
+    const cJSON *oc = sim_json_get(r->summary, "outcomes");
     double total = 0, top = 0;
     size_t n = 0;
     if (cJSON_IsObject(oc))

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "outfile.h"
+#include "jsonget.h"
 #include "plot_internal.h"
 
 /* Functions listed in the report's table; the busiest first. */
@@ -110,27 +111,6 @@ int sim__svg_inline(sim__sb *b, const char *svg, const char *prefix, const char 
     return 0;
 }
 
-static const cJSON *jget(const cJSON *o, const char *dotted)
-{
-    char key[128];
-    while (o && *dotted) {
-        const char *dot = strchr(dotted, '.');
-        size_t n = dot ? (size_t)(dot - dotted) : strlen(dotted);
-        if (n >= sizeof key)
-            return NULL;
-        memcpy(key, dotted, n);
-        key[n] = '\0';
-        o = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-        dotted += n + (dot ? 1 : 0);
-    }
-    return o;
-}
-
-static double num(const cJSON *o, const char *dotted)
-{
-    const cJSON *v = jget(o, dotted);
-    return cJSON_IsNumber(v) && isfinite(v->valuedouble) ? v->valuedouble : NAN;
-}
 
 static void fmt_pct(char *buf, size_t n, double fraction)
 {
@@ -181,8 +161,8 @@ static void row(sim__sb *b, const char *label, const char *value, const char *no
 static void key_figures(sim__sb *b, const cJSON *s)
 {
     char v[128], w[128], x[128], note[160];
-    double arrivals = num(s, "totals.arrivals"), ok = num(s, "totals.ok");
-    double failed = num(s, "totals.failed"), rejected = num(s, "totals.rejected");
+    double arrivals = sim_json_number(s, "totals.arrivals"), ok = sim_json_number(s, "totals.ok");
+    double failed = sim_json_number(s, "totals.failed"), rejected = sim_json_number(s, "totals.rejected");
     double finished = ok + failed + rejected;
     sim__sb_add(b, "<table class=\"kv\">\n");
     fmt_count_or_dash(v, sizeof v, arrivals);
@@ -198,39 +178,39 @@ static void key_figures(sim__sb *b, const cJSON *s)
         }
         row(b, names[i], v, note);
     }
-    fmt_count_or_dash(v, sizeof v, num(s, "totals.in_flight_at_end"));
+    fmt_count_or_dash(v, sizeof v, sim_json_number(s, "totals.in_flight_at_end"));
     row(b, "In flight at the end", v, NULL);
-    double tp = num(s, "rates.throughput_per_s");
+    double tp = sim_json_number(s, "rates.throughput_per_s");
     if (isfinite(tp))
         snprintf(v, sizeof v, "%.4g per second", tp);
     else
         snprintf(v, sizeof v, "—");
     row(b, "Throughput (ok)", v, NULL);
-    sim__fmt_latency(v, sizeof v, num(s, "latency_s.p50"));
-    sim__fmt_latency(w, sizeof w, num(s, "latency_s.p99"));
-    sim__fmt_latency(x, sizeof x, num(s, "latency_s.p999"));
+    sim__fmt_latency(v, sizeof v, sim_json_number(s, "latency_s.p50"));
+    sim__fmt_latency(w, sizeof w, sim_json_number(s, "latency_s.p99"));
+    sim__fmt_latency(x, sizeof x, sim_json_number(s, "latency_s.p999"));
     char lat[400];
     snprintf(lat, sizeof lat, "%s / %s / %s", v, w, x);
     row(b, "Latency p50 / p99 / p99.9", lat, NULL);
-    sim__fmt_latency(v, sizeof v, num(s, "latency_s.mean"));
-    sim__fmt_latency(w, sizeof w, num(s, "latency_s.max"));
+    sim__fmt_latency(v, sizeof v, sim_json_number(s, "latency_s.mean"));
+    sim__fmt_latency(w, sizeof w, sim_json_number(s, "latency_s.max"));
     snprintf(lat, sizeof lat, "%s / %s", v, w);
     row(b, "Latency mean / max", lat, NULL);
-    fmt_pct(v, sizeof v, num(s, "rates.cold_start_rate"));
-    double cold = num(s, "totals.cold_starts");
+    fmt_pct(v, sizeof v, sim_json_number(s, "rates.cold_start_rate"));
+    double cold = sim_json_number(s, "totals.cold_starts");
     note[0] = '\0';
     if (isfinite(cold)) {
         sim__fmt_count(w, sizeof w, cold);
         snprintf(note, sizeof note, "%s cold starts", w);
     }
     row(b, "Cold-start rate", v, note);
-    fmt_pct(v, sizeof v, num(s, "health.availability"));
+    fmt_pct(v, sizeof v, sim_json_number(s, "health.availability"));
     row(b, "Availability", v, "mean over nodes of the time actually up");
-    fmt_secs(v, sizeof v, num(s, "health.detection_latency_s.mean"));
-    fmt_secs(w, sizeof w, num(s, "health.detection_latency_s.max"));
-    double ndet = num(s, "health.detection_latency_s.count");
+    fmt_secs(v, sizeof v, sim_json_number(s, "health.detection_latency_s.mean"));
+    fmt_secs(w, sizeof w, sim_json_number(s, "health.detection_latency_s.max"));
+    double ndet = sim_json_number(s, "health.detection_latency_s.count");
     if (!isfinite(ndet))
-        ndet = num(s, "health.detections");
+        ndet = sim_json_number(s, "health.detections");
     if (isfinite(ndet) && ndet == 0) {
         snprintf(lat, sizeof lat, "—");
         snprintf(note, sizeof note, "no crash detected");
@@ -240,13 +220,13 @@ static void key_figures(sim__sb *b, const cJSON *s)
         snprintf(note, sizeof note, "%s detection%s", x, ndet == 1 ? "" : "s");
     }
     row(b, "Crash detection latency mean / max", lat, note);
-    fmt_count_or_dash(v, sizeof v, num(s, "health.false_suspicions"));
+    fmt_count_or_dash(v, sizeof v, sim_json_number(s, "health.false_suspicions"));
     row(b, "False suspicions", v, "OFFLINE while actually up");
-    fmt_count_or_dash(v, sizeof v, num(s, "health.undetected_crashes"));
+    fmt_count_or_dash(v, sizeof v, sim_json_number(s, "health.undetected_crashes"));
     row(b, "Undetected crashes", v, NULL);
-    fmt_count_or_dash(v, sizeof v, num(s, "health.transitions"));
+    fmt_count_or_dash(v, sizeof v, sim_json_number(s, "health.transitions"));
     row(b, "Status transitions", v, NULL);
-    const cJSON *fp = jget(s, "fingerprint");
+    const cJSON *fp = sim_json_get(s, "fingerprint");
     sim__sb_add(b, "<tr><th scope=\"row\">Fingerprint</th><td><code>");
     sim__sb_html(b, cJSON_IsString(fp) ? fp->valuestring : "—");
     sim__sb_add(b, "</code></td></tr>\n</table>\n");
@@ -267,7 +247,7 @@ static const char *outcome_class(const char *reason)
 
 static void outcomes(sim__sb *b, const cJSON *s)
 {
-    const cJSON *oc = jget(s, "outcomes");
+    const cJSON *oc = sim_json_get(s, "outcomes");
     if (!cJSON_IsObject(oc) || !oc->child) {
         sim__sb_add(b, "<p class=\"note\">summary.json has no outcomes.</p>\n");
         return;
@@ -294,7 +274,7 @@ static void outcomes(sim__sb *b, const cJSON *s)
 static int cmp_arrivals_desc(const void *x, const void *y)
 {
     const cJSON *a = *(const cJSON *const *)x, *b = *(const cJSON *const *)y;
-    double u = num(a, "arrivals"), v = num(b, "arrivals");
+    double u = sim_json_number(a, "arrivals"), v = sim_json_number(b, "arrivals");
     u = isfinite(u) ? u : -1;
     v = isfinite(v) ? v : -1;
     return u < v ? 1 : u > v ? -1 : 0;
@@ -302,7 +282,7 @@ static int cmp_arrivals_desc(const void *x, const void *y)
 
 static void functions(sim__sb *b, const cJSON *s)
 {
-    const cJSON *fns = jget(s, "functions");
+    const cJSON *fns = sim_json_get(s, "functions");
     int n = cJSON_IsObject(fns) ? cJSON_GetArraySize(fns) : 0;
     if (n <= 0)
         return;
@@ -327,13 +307,13 @@ static void functions(sim__sb *b, const cJSON *s)
                    "<th>p50</th><th>p99</th></tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < shown; i++) {
         char a[48], o[48], f[48], r[48], c[48], p50[48], p99[48];
-        fmt_count_or_dash(a, sizeof a, num(v[i], "arrivals"));
-        fmt_count_or_dash(o, sizeof o, num(v[i], "ok"));
-        fmt_count_or_dash(f, sizeof f, num(v[i], "failed"));
-        fmt_count_or_dash(r, sizeof r, num(v[i], "rejected"));
-        fmt_pct(c, sizeof c, num(v[i], "cold_start_rate"));
-        double l50 = num(v[i], "latency_s.p50"), l99 = num(v[i], "latency_s.p99");
-        double cnt = num(v[i], "latency_s.count");
+        fmt_count_or_dash(a, sizeof a, sim_json_number(v[i], "arrivals"));
+        fmt_count_or_dash(o, sizeof o, sim_json_number(v[i], "ok"));
+        fmt_count_or_dash(f, sizeof f, sim_json_number(v[i], "failed"));
+        fmt_count_or_dash(r, sizeof r, sim_json_number(v[i], "rejected"));
+        fmt_pct(c, sizeof c, sim_json_number(v[i], "cold_start_rate"));
+        double l50 = sim_json_number(v[i], "latency_s.p50"), l99 = sim_json_number(v[i], "latency_s.p99");
+        double cnt = sim_json_number(v[i], "latency_s.count");
         if (isfinite(cnt) && cnt == 0)
             l50 = l99 = NAN;
         sim__fmt_latency(p50, sizeof p50, l50);
@@ -390,8 +370,8 @@ int sim__plot_write_report(const char *path, const char *run_name, const cJSON *
                    css);
     sim__sb_html(&b, run_name);
     sim__sb_add(&b, "</h1>\n<p class=\"meta\">");
-    const cJSON *sched = jget(s, "scheduler"), *ver = jget(s, "version");
-    double seed = num(s, "seed"), dur = num(s, "duration_s");
+    const cJSON *sched = sim_json_get(s, "scheduler"), *ver = sim_json_get(s, "version");
+    double seed = sim_json_number(s, "seed"), dur = sim_json_number(s, "duration_s");
     int first = 1;
     if (cJSON_IsString(sched)) {
         sim__sb_add(&b, "scheduler <b>");
