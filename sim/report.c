@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "histogram.h"
+#include "keepalive.h"
 #include "outfile.h"
 #include "world_internal.h"
 
@@ -42,6 +43,8 @@ struct sim_report {
     uint64_t arrivals, completions, failures, rejections, cold;
     edge_histogram latency;
     uint64_t fp; /* fingerprint */
+    /* filled by sim_report_finish: the keep-alive axes per function and overall */
+    edge_keepalive_report *ka_fn, ka_total;
 };
 
 /* Times as exact decimals of nanoseconds: "12.000500000". */
@@ -156,6 +159,7 @@ void sim_report_close(sim_report *r)
         if (r->open[f])
             sim_outfile_abort(&r->out[f]);
     edge_histogram_clear(&r->latency);
+    free(r->ka_fn);
     free(r->dir);
     free(r);
 }
@@ -334,6 +338,36 @@ static double ratio(uint64_t a, uint64_t b)
     return b ? (double)a / (double)b : 0.0;
 }
 
+/* The policy, its parameters, and the two axes keep-alive policies are
+ * compared on (cold-start percentage, wasted memory time), with pre-warms. */
+static cJSON *keepalive_obj(const sim_report *r, const sim_world *w)
+{
+    const edge_keepalive_config *k = &w->sc->policies.keepalive;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "policy", edge_keepalive_type_name(k->type));
+    if (k->type == EDGE_KEEPALIVE_FIXED)
+        cJSON_AddNumberToObject(o, "ttl_s", secs(k->ttl));
+    if (k->type == EDGE_KEEPALIVE_HYBRID) {
+        cJSON_AddNumberToObject(o, "bins", (double)k->bins);
+        cJSON_AddNumberToObject(o, "bin_width_s", secs(k->bin_width));
+        cJSON_AddNumberToObject(o, "cv_threshold", k->cv_threshold);
+        cJSON_AddNumberToObject(o, "min_samples", (double)k->min_samples);
+        cJSON_AddNumberToObject(o, "margin", k->margin);
+        cJSON_AddNumberToObject(o, "oob_max", k->oob_max);
+    }
+    cJSON_AddNumberToObject(o, "starts", (double)r->ka_total.starts);
+    cJSON_AddNumberToObject(o, "cold_starts", (double)r->ka_total.cold_starts);
+    cJSON_AddNumberToObject(o, "cold_start_pct", r->ka_total.cold_start_pct);
+    cJSON_AddNumberToObject(o, "wasted_mb_s", r->ka_total.wasted_mb_s);
+    const wka_counts *pw = wka_total_counts(w);
+    cJSON *p = cJSON_AddObjectToObject(o, "prewarms");
+    cJSON_AddNumberToObject(p, "done", (double)pw->done);
+    cJSON_AddNumberToObject(p, "used", (double)pw->used);
+    cJSON_AddNumberToObject(p, "cancelled", (double)pw->cancelled);
+    cJSON_AddNumberToObject(p, "failed", (double)pw->failed);
+    return o;
+}
+
 static cJSON *summary_json(const sim_report *r, const sim_world *w)
 {
     const sim_scenario *sc = w->sc;
@@ -385,7 +419,14 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
         cJSON_AddNumberToObject(o, "cold_starts", (double)c->cold_starts);
         cJSON_AddNumberToObject(o, "cold_start_rate", edge_metric_cold_rate(c));
         cJSON_AddItemToObject(o, "latency_s", latency_obj(&c->latency));
+        const wka_counts *pw = wka_function_counts(w, f);
+        cJSON_AddNumberToObject(o, "cold_start_pct", r->ka_fn[f].cold_start_pct);
+        cJSON_AddNumberToObject(o, "wasted_mb_s", r->ka_fn[f].wasted_mb_s);
+        cJSON_AddNumberToObject(o, "prewarms", (double)pw->done);
+        cJSON_AddNumberToObject(o, "prewarms_used", (double)pw->used);
+        cJSON_AddNumberToObject(o, "prewarms_cancelled", (double)pw->cancelled);
     }
+    cJSON_AddItemToObject(root, "keepalive", keepalive_obj(r, w));
 
     double avail_sum = 0, energy = 0;
     size_t nreg = 0;
@@ -541,11 +582,14 @@ static void function_rows(FILE *fp, const sim_world *w)
             fmt_time(mean, sizeof mean, (edge_time)llround(edge_histogram_mean(&c->latency)));
         else
             mean[0] = '\0';
+        const edge_keepalive_report *ka = &w->report->ka_fn[f];
+        const wka_counts *pw = wka_function_counts(w, f);
         fprintf(fp, "%s,%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-                      ",%.6f,%s,%s,%s,%s\n",
+                      ",%.6f,%s,%s,%s,%s,%.3f,%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n",
                 w->sc->functions[f].id, w->sc->functions[f].memory_mb, edge_metric_total(c),
                 edge_metric_ok(c), edge_metric_failed(c), edge_metric_rejected(c), c->cold_starts,
-                edge_metric_cold_rate(c), mean, p50, p99, mx);
+                edge_metric_cold_rate(c), mean, p50, p99, mx, ka->cold_start_pct,
+                ka->wasted_mb_s, pw->done, pw->used, pw->cancelled);
     }
 }
 
@@ -573,9 +617,38 @@ static void all_latency_rows(FILE *fp, const sim_world *w)
         latency_rows(fp, w->sc->functions[f].id, &w->metrics.per_function[f].latency);
 }
 
+/* Sums the runtimes' counters per function and overall: O(nodes x functions)
+ * look-ups once at the end, nothing per invocation (each runtime integrates
+ * its idle memory as it goes). */
+static int keepalive_reports(sim_report *r, const sim_world *w)
+{
+    size_t nf = w->sc->nfunctions;
+    r->ka_fn = calloc(nf ? nf : 1, sizeof *r->ka_fn);
+    if (!r->ka_fn)
+        return -1;
+    for (size_t i = 0; i < w->nnodes; i++) {
+        const edge_runtime *rt = wcore_runtime(w, i);
+        if (!rt)
+            continue;
+        edge_runtime_stats st = edge_runtime_stats_total(rt);
+        edge_keepalive_report one = edge_keepalive_report_of(&st);
+        edge_keepalive_report_add(&r->ka_total, &one);
+        for (size_t f = 0; f < nf; f++)
+            if (edge_runtime_function_stats(rt, (uint32_t)f, &st) == EDGE_OK) {
+                one = edge_keepalive_report_of(&st);
+                edge_keepalive_report_add(&r->ka_fn[f], &one);
+            }
+    }
+    return 0;
+}
+
 int sim_report_finish(sim_report *r, const sim_world *w, const sim_run_stats *stats, char *err,
                       size_t errlen)
 {
+    if (keepalive_reports(r, w) != 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     for (int f = 0; f < F_COUNT; f++) {
         if (!r->open[f])
             continue;
@@ -593,7 +666,8 @@ int sim_report_finish(sim_report *r, const sim_world *w, const sim_run_stats *st
                   node_rows, err, errlen) != 0 ||
         write_csv(r, w, "functions.csv",
                   "function,memory_mb,arrivals,ok,failed,rejected,cold_starts,cold_start_rate,"
-                  "latency_mean_s,latency_p50_s,latency_p99_s,latency_max_s\n",
+                  "latency_mean_s,latency_p50_s,latency_p99_s,latency_max_s,cold_start_pct,"
+                  "wasted_mb_s,prewarms,prewarms_used,prewarms_cancelled\n",
                   function_rows, err, errlen) != 0 ||
         write_csv(r, w, "latency.csv", "scope,bucket_lo_s,bucket_hi_s,count,cdf\n",
                   all_latency_rows, err, errlen) != 0)

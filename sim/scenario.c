@@ -2465,13 +2465,97 @@ static void read_workloads(ctx *c)
 /* ------------------------------------------------------------------------ */
 /* Policies and the top level                                                 */
 
-static const char *const policy_fields[] = {"scheduler", "keepalive_ttl", "health_window",
-                                            "check_interval", "retries", NULL};
+static const char *const policy_fields[] = {"scheduler", "keepalive", "keepalive_ttl",
+                                            "health_window", "check_interval", "retries", NULL};
+
+static const char *const keepalive_types[] = {"fixed", "none", "hybrid", NULL};
+static const edge_keepalive_type keepalive_type_of[] = {EDGE_KEEPALIVE_FIXED, EDGE_KEEPALIVE_NONE,
+                                                       EDGE_KEEPALIVE_HYBRID};
+static const char *const keepalive_fields[] = {"type", "ttl", "bins", "bin_width", "cv_threshold",
+                                               "min_samples", "margin", "oob_max", NULL};
+/* The parameters each type takes: any other is an error, so that a hybrid
+ * parameter given to "fixed" never passes silently. Indexed like keepalive_types. */
+static const char *const keepalive_allowed[3][8] = {
+    {"type", "ttl", NULL},
+    {"type", NULL},
+    {"type", "bins", "bin_width", "cv_threshold", "min_samples", "margin", "oob_max", NULL},
+};
+static const numspec NS_KA_BINS = {1, EDGE_KEEPALIVE_MAX_BINS, 1, 0};
+static const numspec NS_KA_SAMPLES = {1, 1e15, 1, 0};
+static const numspec NS_KA_CV = {0, 1e9, 0, 0};
+static const numspec NS_KA_UNIT = {0, 1, 0, 0};
+
+/* policies.keepalive: a type name, or an object with "type" (default
+ * "fixed") and that type's parameters. Returns 0 or -1 (reported). */
+static int read_keepalive(ctx *c, const cJSON *v, edge_keepalive_config *out)
+{
+    const char *path = "policies.keepalive";
+    int t = 0;
+    if (cJSON_IsString(v)) {
+        for (t = 0; keepalive_types[t]; t++)
+            if (!strcmp(v->valuestring, keepalive_types[t]))
+                break;
+        if (!keepalive_types[t]) {
+            diag(c, v, path, "expected one of fixed, none, hybrid, found %s%s", found(v).s,
+                 did_you_mean(suggest_list(v->valuestring, keepalive_types)).s);
+            return -1;
+        }
+        *out = edge_keepalive_config_default(keepalive_type_of[t]);
+        return 0;
+    }
+    if (!cJSON_IsObject(v)) {
+        diag(c, v, path,
+             "expected a keep-alive policy (\"fixed\", \"none\", \"hybrid\" or an object such as "
+             "{\"type\": \"fixed\", \"ttl\": \"10m\"}), found %s",
+             found(v).s);
+        return -1;
+    }
+    int bad = 0;
+    if (enum_field(c, v, path, "type", 0, keepalive_types, &t) < 0)
+        return -1;
+    check_fields(c, v, path, keepalive_fields, keepalive_allowed[t],
+                 t == 0 ? "type fixed" : t == 1 ? "type none" : "type hybrid");
+    edge_keepalive_config k = edge_keepalive_config_default(keepalive_type_of[t]);
+    double d;
+    uint32_t bins = k.bins;
+    if (t == 0)
+        bad |= duration_field(c, v, path, "ttl", 0, SIGN_NONNEG, "10m", &k.ttl) < 0;
+    if (t == 2) {
+        bad |= u32_field(c, v, path, "bins", 0, &NS_KA_BINS, &bins) < 0;
+        k.bins = bins;
+        bad |= duration_field(c, v, path, "bin_width", 0, SIGN_POS, "1m", &k.bin_width) < 0;
+        bad |= number_field(c, v, path, "cv_threshold", 0, &NS_KA_CV, &k.cv_threshold) < 0;
+        int r = number_field(c, v, path, "min_samples", 0, &NS_KA_SAMPLES, &d);
+        bad |= r < 0;
+        if (r == 1)
+            k.min_samples = (uint64_t)d;
+        r = number_field(c, v, path, "margin", 0, &NS_KA_UNIT, &d);
+        bad |= r < 0;
+        if (r == 1 && d >= 1) {
+            diag(c, member(v, "margin"), "policies.keepalive.margin",
+                 "expected a number from 0 to below 1, found %s", found(member(v, "margin")).s);
+            bad = 1;
+        } else if (r == 1) {
+            k.margin = d;
+        }
+        bad |= number_field(c, v, path, "oob_max", 0, &NS_KA_UNIT, &k.oob_max) < 0;
+        if (!bad && edge_keepalive_config_validate(&k) != EDGE_OK) {
+            diag(c, member(v, "bins") ? member(v, "bins") : v, path,
+                 "expected bins x bin_width below 292 years, found %u x %s", k.bins,
+                 member(v, "bin_width") ? found(member(v, "bin_width")).s : "1m");
+            bad = 1;
+        }
+    }
+    if (!bad)
+        *out = k;
+    return bad ? -1 : 0;
+}
 
 static void read_policies(ctx *c)
 {
     sim_policies *pol = &c->s->policies;
     pol->keepalive_ttl = 10 * EDGE_MIN;
+    pol->keepalive = edge_keepalive_config_default(EDGE_KEEPALIVE_FIXED);
     pol->health_window = 60 * EDGE_S;
     pol->check_interval = 5 * EDGE_S;
     pol->retries = 0;
@@ -2481,12 +2565,23 @@ static void read_policies(ctx *c)
     if (obj && want_object(c, obj, "policies", "the policies")) {
         check_fields(c, obj, "policies", policy_fields, NULL, NULL);
         enum_field(c, obj, "policies", "scheduler", 0, names, &sched);
-        duration_field(c, obj, "policies", "keepalive_ttl", 0, SIGN_NONNEG, "10m", &pol->keepalive_ttl);
+        int has_ttl = duration_field(c, obj, "policies", "keepalive_ttl", 0, SIGN_NONNEG, "10m",
+                                     &pol->keepalive_ttl);
+        const cJSON *ka = member(obj, "keepalive");
+        if (ka && member(obj, "keepalive_ttl"))
+            diag(c, member(obj, "keepalive_ttl"), "policies.keepalive_ttl",
+                 "expected either keepalive or keepalive_ttl (a shorthand for "
+                 "{\"type\": \"fixed\", \"ttl\": ...}), found both");
+        else if (ka)
+            read_keepalive(c, ka, &pol->keepalive);
+        else if (has_ttl == 1)
+            pol->keepalive.ttl = pol->keepalive_ttl;
         duration_field(c, obj, "policies", "health_window", 0, SIGN_POS, "60s", &pol->health_window);
         duration_field(c, obj, "policies", "check_interval", 0, SIGN_POS, "5s", &pol->check_interval);
         u32_field(c, obj, "policies", "retries", 0, &NS_RETRIES, &pol->retries);
     }
     pol->scheduler = xstrdup(c, names[sched]);
+    pol->keepalive_ttl = pol->keepalive.type == EDGE_KEEPALIVE_FIXED ? pol->keepalive.ttl : 0;
 }
 
 static const char *const top_fields[] = {

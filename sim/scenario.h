@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "keepalive.h"
 #include "time.h"
 
 /* A distribution of durations (sim/dist); only pointers to it are kept here. */
@@ -165,7 +166,8 @@ typedef struct sim_fault_spec {
 
 typedef struct sim_policies {
     char *scheduler;          /* routing policy name; default "least_loaded" */
-    edge_time keepalive_ttl;  /* fixed keep-alive; default 10m */
+    edge_time keepalive_ttl;  /* keepalive.ttl when fixed (kept for old readers); 10m */
+    edge_keepalive_config keepalive; /* "keepalive" (or "keepalive_ttl"); default fixed 10m */
     edge_time health_window;  /* default 60s */
     edge_time check_interval; /* default 5s */
     uint32_t retries;         /* extra attempts after a node_crash failure; default 0 */

@@ -338,6 +338,8 @@ static int try_start(sim_world *w, uint32_t id)
     v->cold = cold;
     v->started = now;
     v->running = 1;
+    if (w->ka_hybrid && !cold)
+        wka_warm_start(w, v->fn, node);
     const sim_function_spec *f = &w->sc->functions[v->fn];
     edge_time init = cold ? sim_dist_sample_time(f->cold_start, &w->fn_rng[v->fn].cold) : 0;
     edge_time exec = sim_dist_sample_time(f->exec, &w->fn_rng[v->fn].exec);
@@ -386,7 +388,10 @@ static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
     v->running = 0;
     int ok = !v->timed_out;
     trace_invocation(w, v, ok ? EDGE_REASON_OK : EDGE_REASON_TIMEOUT);
-    wcore_finish(w, node, v->fn, v->rt, ok);
+    if (w->ka_hybrid)
+        wka_finish(w, node, v->fn, v->rt, ok); /* the policy's decision, then finish */
+    else
+        wcore_finish(w, node, v->fn, v->rt, ok);
     n->invocations++;
     finish_invocation(w, id, ok ? EDGE_REASON_OK : EDGE_REASON_TIMEOUT);
     drain_queue(w, node);
@@ -400,6 +405,8 @@ static void deliver(sim_world *w, uint32_t id, size_t node)
     wnode *n = &w->nodes[node];
     v->node = (uint32_t)node;
     v->tried[v->attempts++] = (uint32_t)node;
+    if (w->ka_hybrid)
+        wka_delivered(w, v->fn, node); /* an arrival comes before a pending pre-warm */
     if (!n->up) {
         fail_or_retry(w, id, EDGE_REASON_NODE_CRASH);
         return;
@@ -464,6 +471,8 @@ static void new_invocation(sim_world *w, size_t fn, size_t region)
     w->arrivals++;
     set_in_system(w, +1);
     sim_report_arrival(w->report, fn);
+    if (w->ka_hybrid)
+        wka_arrival(w, fn);
     route(w, id);
 }
 
@@ -870,7 +879,7 @@ static int setup(sim_world *w, char *err, size_t errlen)
         sim_rng_derive(&w->fn_rng[f].exec, sc->seed, "exec_time", f);
         sim_rng_derive(&w->fn_rng[f].cold, sc->seed, "cold_start", f);
     }
-    if (wcore_create(w, err, errlen) != 0)
+    if (wcore_create(w, err, errlen) != 0 || wka_create(w, err, errlen) != 0)
         return -1;
 
     for (size_t i = 0; i < sc->nnodes; i++) {
@@ -1020,8 +1029,11 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
         snprintf(err, errlen, "run failed: %s", edge_strerror(w->failed ? w->failed : rc));
         return -1;
     }
-    /* Close the integrals and the open fault windows at the end of the run. */
+    /* Close the integrals and the open fault windows at the end of the run;
+     * idle memory time runs to the end (instances still warm are counted). */
     close_windows(w);
+    for (size_t i = 0; i < w->nnodes; i++)
+        wcore_expire_to(w, i, w->sc->duration);
     system_account(w);
     for (size_t i = 0; i < w->nnodes; i++) {
         node_account(w, &w->nodes[i]);
@@ -1058,6 +1070,7 @@ void sim_world_free(sim_world *w)
     sim_report_close(w->report);
     sim_trace_abort(w->trace);
     wcore_free(w);
+    wka_free(w);
     sim_engine_destroy(w->eng);
     edge_scheduler_free(w->sched);
     edge_metrics_free(&w->metrics);

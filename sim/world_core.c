@@ -33,9 +33,13 @@ static void on_removal(void *ctx, const edge_instance_removal *r)
 {
     sim_world *w = ctx;
     size_t node = r->node;
-    if (w->track_idle)
-        edge_scheduler_set_idle(w->sched, r->function, node,
-                            edge_runtime_idle_count(w->core->rt[node], r->function));
+    if (w->track_idle || w->ka_hybrid) {
+        uint32_t idle = edge_runtime_idle_count(w->core->rt[node], r->function);
+        if (w->track_idle)
+            edge_scheduler_set_idle(w->sched, r->function, node, idle);
+        if (w->ka_hybrid)
+            wka_removed(w, r->function, node, idle);
+    }
 }
 
 static uint32_t mb(double v)
@@ -157,7 +161,7 @@ edge_err wcore_register(sim_world *w, size_t node)
         edge_runtime_config cfg = edge_runtime_config_default(s->id);
         cfg.node_index = (uint32_t)node;
         cfg.memory_mb = (uint64_t)floor(s->memory_mb);
-        cfg.keepalive = w->sc->policies.keepalive_ttl;
+        cfg.keepalive = wka_runtime_keepalive(w->sc);
         cfg.on_removal = on_removal;
         cfg.removal_ctx = w;
         rc = edge_runtime_new(c->fns, &cfg, &c->rt[node]);
@@ -369,4 +373,23 @@ double wcore_memory_used(sim_world *w, size_t node)
 {
     edge_runtime *rt = w->core->rt[node];
     return rt ? (double)edge_runtime_memory_used(rt) : 0.0;
+}
+
+edge_runtime *wcore_runtime(const sim_world *w, size_t node)
+{
+    return w->core->rt[node];
+}
+
+void wcore_idle_changed(sim_world *w, size_t fn, size_t node)
+{
+    if (w->track_idle)
+        edge_scheduler_set_idle(w->sched, fn, node,
+                                edge_runtime_idle_count(w->core->rt[node], (uint32_t)fn));
+}
+
+void wcore_expire_to(sim_world *w, size_t node, edge_time now)
+{
+    edge_runtime *rt = w->core->rt[node];
+    if (rt && edge_runtime_now(rt) <= now)
+        edge_runtime_expire(rt, now, NULL);
 }

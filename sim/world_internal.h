@@ -22,6 +22,16 @@
 
 typedef struct sim_report sim_report;
 typedef struct wcore wcore;
+typedef struct wka wka;
+
+/* Pre-warms of a function or of the run (hybrid keep-alive). */
+typedef struct wka_counts {
+    uint64_t done;      /* instances pre-warmed */
+    uint64_t used;      /* warm starts served while a pre-warmed instance was idle */
+    uint64_t cancelled; /* pending pre-warms that never fired (an arrival came first,
+                           or a newer decision replaced them) */
+    uint64_t failed;    /* fired but could not load (node down, memory, undeployed) */
+} wka_counts;
 
 /* One invocation in flight (pool entry; its index is its id). */
 typedef struct winv {
@@ -85,6 +95,8 @@ struct sim_world {
     sim_trace *trace;            /* NULL unless --trace */
     edge_err failed;
     int track_idle;              /* the policy looks at idle instances */
+    wka *ka;                     /* keep-alive policy state (world_keepalive.c) */
+    int ka_hybrid;               /* decided per invocation (else a fixed TTL) */
 
     wnode *nodes;
     size_t nnodes;
@@ -137,6 +149,28 @@ void wcore_finish(sim_world *w, size_t node, size_t fn, uint64_t handle, int ok)
 void wcore_crash(sim_world *w, size_t node);
 void wcore_arm_expiry(sim_world *w, size_t node);
 uint32_t wcore_warm_instances(sim_world *w, size_t node);
+/* The runtime of a scenario node (NULL before its first registration). */
+struct edge_runtime *wcore_runtime(const sim_world *w, size_t node);
+/* Brings node's runtime to now (expiring what ran out), so that its idle
+ * memory time counts up to now. */
+void wcore_expire_to(sim_world *w, size_t node, edge_time now);
+/* Tells the scheduler the idle count of (fn, node) changed (warm_first). */
+void wcore_idle_changed(sim_world *w, size_t fn, size_t node);
 double wcore_memory_used(sim_world *w, size_t node);
+
+
+/* ---- world_keepalive.c: the keep-alive policy (docs/semantics.md) ---- */
+/* The runtimes' default keep-alive under the scenario's policy. */
+edge_time wka_runtime_keepalive(const sim_scenario *sc);
+int wka_create(sim_world *w, char *err, size_t errlen);
+void wka_free(sim_world *w);
+/* Hybrid only (w->ka_hybrid), each O(1) expected: */
+void wka_arrival(sim_world *w, size_t fn);                 /* an invocation arrived */
+void wka_delivered(sim_world *w, size_t fn, size_t node);  /* ... reached node: cancels */
+void wka_finish(sim_world *w, size_t node, size_t fn, uint64_t handle, int ok); /* wraps wcore_finish */
+void wka_warm_start(sim_world *w, size_t fn, size_t node);
+void wka_removed(sim_world *w, size_t fn, size_t node, uint32_t idle_left);
+const wka_counts *wka_function_counts(const sim_world *w, size_t fn);
+const wka_counts *wka_total_counts(const sim_world *w);
 
 #endif
