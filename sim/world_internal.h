@@ -85,6 +85,9 @@ struct sim_world {
     sim_trace *trace;            /* NULL unless --trace */
     edge_err failed;
     int track_idle;              /* the policy looks at idle instances */
+    struct sim_plugin *plugin;   /* a scheduler plugin, or NULL; owned */
+    uint32_t *node_region;       /* per node its region, for a plugin; owned */
+    char fail_msg[320];          /* why the run failed, when more than an edge_err says */
 
     wnode *nodes;
     size_t nnodes;
