@@ -35,6 +35,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "plugin.h"
 #include "scheduler.h"
 
 #define SIM_ID_MAX 128            /* ids appear in CSV outputs and lines of text */
@@ -2551,6 +2552,63 @@ static int read_keepalive(ctx *c, const cJSON *v, edge_keepalive_config *out)
     return bad ? -1 : 0;
 }
 
+static const char *const plugin_fields[] = {"plugin", "params", NULL};
+
+/*
+ * "scheduler": {"plugin": "policy.so", "params": {...}}: the path relative to
+ * the scenario's folder, the params kept as compact JSON text. The plugin
+ * is loaded once here (and unloaded) so a missing file, a missing symbol,
+ * another ABI version or params its create() refuses are scenario problems
+ * (exit 2) reported at the field, not a failed run. Sets pol->scheduler to
+ * "plugin:NAME".
+ */
+static void read_plugin(ctx *c, const cJSON *obj)
+{
+    sim_policies *pol = &c->s->policies;
+    const char *path = "policies.scheduler";
+    char p[SIM_DIAG_PATH_MAX];
+    check_fields(c, obj, path, plugin_fields, NULL, NULL);
+    const cJSON *so = member(obj, "plugin");
+    path_key(p, path, "plugin");
+    if (!so) {
+        missing(c, obj, path, "plugin", "the plugin's shared object such as \"policy.so\"");
+        return;
+    }
+    if (!cJSON_IsString(so) || !so->valuestring[0]) {
+        diag(c, so, p, "expected the plugin's shared object such as \"policy.so\", found %s",
+             found(so).s);
+        return;
+    }
+    const cJSON *params = member(obj, "params");
+    if (params && !cJSON_IsObject(params)) {
+        char pp[SIM_DIAG_PATH_MAX];
+        path_key(pp, path, "params");
+        diag(c, params, pp, "expected the plugin's parameters (an object), found %s",
+             found(params).s);
+        return;
+    }
+    if (!(pol->plugin_path = resolve_csv(c, so->valuestring)))
+        return;
+    char *text = params ? cJSON_PrintUnformatted(params) : NULL;
+    pol->plugin_params = xstrdup(c, text ? text : "{}");
+    cJSON_free(text);
+    if (!pol->plugin_params)
+        return;
+    char err[512] = "";
+    sim_plugin *pl = sim_plugin_load(pol->plugin_path, pol->plugin_params, c->s->nfunctions,
+                                     c->s->nnodes, err, sizeof err);
+    if (!pl) {
+        diag(c, so, p, "expected a loadable policy plugin, found %s", err);
+        return;
+    }
+    const char *name = sim_plugin_table(pl)->name;
+    size_t n = strlen(name ? name : "") + 8;
+    free(pol->scheduler);
+    if ((pol->scheduler = xcalloc(c, n, 1)))
+        snprintf(pol->scheduler, n, "plugin:%s", name ? name : "");
+    sim_plugin_free(pl);
+}
+
 static void read_policies(ctx *c)
 {
     sim_policies *pol = &c->s->policies;
@@ -2564,7 +2622,10 @@ static void read_policies(ctx *c)
     const char *const *names = edge_scheduler_policies();
     if (obj && want_object(c, obj, "policies", "the policies")) {
         check_fields(c, obj, "policies", policy_fields, NULL, NULL);
-        enum_field(c, obj, "policies", "scheduler", 0, names, &sched);
+        if (cJSON_IsObject(member(obj, "scheduler")))
+            read_plugin(c, member(obj, "scheduler"));
+        else
+            enum_field(c, obj, "policies", "scheduler", 0, names, &sched);
         int has_ttl = duration_field(c, obj, "policies", "keepalive_ttl", 0, SIGN_NONNEG, "10m",
                                      &pol->keepalive_ttl);
         const cJSON *ka = member(obj, "keepalive");
@@ -2580,7 +2641,8 @@ static void read_policies(ctx *c)
         duration_field(c, obj, "policies", "check_interval", 0, SIGN_POS, "5s", &pol->check_interval);
         u32_field(c, obj, "policies", "retries", 0, &NS_RETRIES, &pol->retries);
     }
-    pol->scheduler = xstrdup(c, names[sched]);
+    if (!pol->scheduler)
+        pol->scheduler = xstrdup(c, names[sched]);
     pol->keepalive_ttl = pol->keepalive.type == EDGE_KEEPALIVE_FIXED ? pol->keepalive.ttl : 0;
 }
 
@@ -2933,6 +2995,8 @@ void sim_scenario_free(sim_scenario *s)
         free_fault(&s->faults[i]);
     free(s->faults);
     free(s->policies.scheduler);
+    free(s->policies.plugin_path);
+    free(s->policies.plugin_params);
     if (s->index_) {
         idmap_free(&s->index_->regions);
         idmap_free(&s->index_->nodes);

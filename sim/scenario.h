@@ -165,7 +165,11 @@ typedef struct sim_fault_spec {
 } sim_fault_spec;
 
 typedef struct sim_policies {
-    char *scheduler;          /* routing policy name; default "least_loaded" */
+    char *scheduler;          /* routing policy name; default "least_loaded";
+                                 "plugin:NAME" for a plugin */
+    char *plugin_path;        /* the plugin's .so, resolved against the scenario's
+                                 folder; NULL for a built-in policy */
+    char *plugin_params;      /* its "params" as compact JSON text ("{}" when absent) */
     edge_time keepalive_ttl;  /* keepalive.ttl when fixed (kept for old readers); 10m */
     edge_keepalive_config keepalive; /* "keepalive" (or "keepalive_ttl"); default fixed 10m */
     edge_time health_window;  /* default 60s */

@@ -22,6 +22,7 @@
 #include "health_monitor.h"
 #include "metrics.h"
 #include "outfile.h"
+#include "plugin.h"
 #include "report.h"
 #include "rng.h"
 #include "dist.h"
@@ -340,6 +341,7 @@ static int try_start(sim_world *w, uint32_t id)
     v->running = 1;
     if (w->ka_hybrid && !cold)
         wka_warm_start(w, v->fn, node);
+    edge_scheduler_started(w->sched, v->fn, node, now);
     const sim_function_spec *f = &w->sc->functions[v->fn];
     edge_time init = cold ? sim_dist_sample_time(f->cold_start, &w->fn_rng[v->fn].cold) : 0;
     edge_time exec = sim_dist_sample_time(f->exec, &w->fn_rng[v->fn].exec);
@@ -392,6 +394,7 @@ static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
         wka_finish(w, node, v->fn, v->rt, ok); /* the policy's decision, then finish */
     else
         wcore_finish(w, node, v->fn, v->rt, ok);
+    edge_scheduler_finished(w->sched, v->fn, node, ev->time, ok);
     n->invocations++;
     finish_invocation(w, id, ok ? EDGE_REASON_OK : EDGE_REASON_TIMEOUT);
     drain_queue(w, node);
@@ -446,7 +449,18 @@ static void route(sim_world *w, uint32_t id)
         tried[i] = v->tried[i];
     edge_rand r = {sched_rand, &w->sched_rng};
     edge_scheduler_set_costs(w->sched, &w->latency[(size_t)v->region * w->nnodes]);
+    if (w->plugin)
+        edge_scheduler_set_request(w->sched, sim_engine_now(w->eng), v->region);
     size_t node = edge_scheduler_pick(w->sched, v->fn, tried, v->attempts, &r);
+    long bad;
+    if (node == EDGE_SCHED_NONE && w->plugin && edge_scheduler_bad_choice(w->sched, &bad)) {
+        snprintf(w->fail_msg, sizeof w->fail_msg,
+                 "plugin %s answered %ld for function %s (deployed on %zu node(s)): expected a "
+                 "candidate index or EDGE_POLICY_NONE",
+                 w->sc->policies.plugin_path, bad, w->sc->functions[v->fn].id,
+                 edge_scheduler_deployed_count(w->sched, v->fn));
+        fail_run(w, EDGE_INVAL);
+    }
     sim_report_decision(w->report, v->fn, node);
     if (node == EDGE_SCHED_NONE) {
         finish_invocation(w, id, v->attempts ? EDGE_REASON_NODE_CRASH
@@ -532,6 +546,7 @@ static void crash_node(sim_world *w, size_t node)
             sim_engine_cancel(w->eng, v->done);
             v->running = 0;
             n->busy--;
+            edge_scheduler_finished(w->sched, v->fn, node, n->crashed_at, 0);
             fail_or_retry(w, (uint32_t)i, EDGE_REASON_NODE_CRASH);
         }
     }
@@ -844,13 +859,31 @@ static int setup(sim_world *w, char *err, size_t errlen)
     const sim_scenario *sc = w->sc;
     w->eng = sim_engine_create(4096);
     edge_err rc;
-    w->sched = edge_scheduler_create(sc->policies.scheduler, sc->nfunctions, sc->nnodes, &rc);
+    if (sc->policies.plugin_path) {
+        /* the scenario reader checked it already; this load is the run's */
+        w->plugin = sim_plugin_load(sc->policies.plugin_path, sc->policies.plugin_params,
+                                    sc->nfunctions, sc->nnodes, err, errlen);
+        if (!w->plugin)
+            return -1;
+        w->node_region = calloc(sc->nnodes ? sc->nnodes : 1, sizeof *w->node_region);
+        if (!w->node_region)
+            goto nomem;
+        for (size_t i = 0; i < sc->nnodes; i++)
+            w->node_region[i] = (uint32_t)sc->nodes[i].region;
+        w->sched = edge_scheduler_create_plugin(sim_plugin_table(w->plugin),
+                                                sim_plugin_state(w->plugin), sc->nfunctions,
+                                                sc->nnodes, &rc);
+        if (w->sched)
+            edge_scheduler_set_regions(w->sched, w->node_region);
+    } else {
+        w->sched = edge_scheduler_create(sc->policies.scheduler, sc->nfunctions, sc->nnodes, &rc);
+    }
     if (!w->eng || !w->sched) {
         snprintf(err, errlen, "cannot create the %s: %s", w->eng ? "scheduler" : "engine",
                  w->eng ? edge_strerror(rc) : "out of memory");
         return -1;
     }
-    w->track_idle = !strcmp(edge_scheduler_policy(w->sched), "warm_first");
+    w->track_idle = !strcmp(edge_scheduler_policy(w->sched), "warm_first") || w->plugin;
     if (edge_metrics_init(&w->metrics, sc->nfunctions, sc->nnodes) != EDGE_OK)
         goto nomem;
     sim_rng_derive(&w->sched_rng, sc->seed, "scheduler", 0);
@@ -1026,7 +1059,10 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
     edge_err rc = sim_engine_run_until(w->eng, w->sc->duration);
     double wall = wall_now() - w->wall_start;
     if (rc != EDGE_OK || w->failed) {
-        snprintf(err, errlen, "run failed: %s", edge_strerror(w->failed ? w->failed : rc));
+        if (w->fail_msg[0])
+            snprintf(err, errlen, "run failed: %s", w->fail_msg);
+        else
+            snprintf(err, errlen, "run failed: %s", edge_strerror(w->failed ? w->failed : rc));
         return -1;
     }
     /* Close the integrals and the open fault windows at the end of the run;
@@ -1073,6 +1109,8 @@ void sim_world_free(sim_world *w)
     wka_free(w);
     sim_engine_destroy(w->eng);
     edge_scheduler_free(w->sched);
+    sim_plugin_free(w->plugin); /* after the scheduler that borrowed it */
+    free(w->node_region);
     edge_metrics_free(&w->metrics);
     if (w->nodes)
         for (size_t i = 0; i < w->nnodes; i++)

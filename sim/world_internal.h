@@ -97,6 +97,9 @@ struct sim_world {
     int track_idle;              /* the policy looks at idle instances */
     wka *ka;                     /* keep-alive policy state (world_keepalive.c) */
     int ka_hybrid;               /* decided per invocation (else a fixed TTL) */
+    struct sim_plugin *plugin;   /* a scheduler plugin, or NULL; owned */
+    uint32_t *node_region;       /* per node its region, for a plugin; owned */
+    char fail_msg[320];          /* why the run failed, when more than an edge_err says */
 
     wnode *nodes;
     size_t nnodes;
