@@ -2575,12 +2575,16 @@ static void read_policies(ctx *c)
         enum_field(c, obj, "policies", "scheduler", 0, names, &sched);
         int has_ttl = duration_field(c, obj, "policies", "keepalive_ttl", 0, SIGN_NONNEG, "10m",
                                      &pol->keepalive_ttl);
-        const cJSON *ka = member(obj, "keepalive");
-        if (ka && member(obj, "keepalive_ttl"))
-            diag(c, member(obj, "keepalive_ttl"), "policies.keepalive_ttl",
+        const cJSON *ka = member(obj, "keepalive"), *ttl = member(obj, "keepalive_ttl");
+        /* Both in the file (or both from --set) is an error; one from --set
+         * overrides the other from the file, so that --set policies.keepalive=...
+         * works on a file that uses the keepalive_ttl shorthand. */
+        int ka_set = ka && is_set_item(c, ka), ttl_set = ttl && is_set_item(c, ttl);
+        if (ka && ttl && ka_set == ttl_set)
+            diag(c, ttl, "policies.keepalive_ttl",
                  "expected either keepalive or keepalive_ttl (a shorthand for "
                  "{\"type\": \"fixed\", \"ttl\": ...}), found both");
-        else if (ka)
+        else if (ka && !(ttl && ttl_set))
             read_keepalive(c, ka, &pol->keepalive);
         else if (has_ttl == 1)
             pol->keepalive.ttl = pol->keepalive_ttl;
