@@ -484,7 +484,8 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
                         (ns->busy_watts - ns->idle_watts) * n->busy_integral / 1e9 /
                             (ns->cores ? ns->cores : 1);
         cJSON_AddNumberToObject(o, "energy_j", joules);
-        cJSON_AddItemToObject(o, "cache", cache_obj(n));
+        if (w->cache_on) /* 10,000 nodes x 10 numbers: only when there is a cache */
+            cJSON_AddItemToObject(o, "cache", cache_obj(n));
         energy += joules;
         avail_sum += avail;
         nreg++;
@@ -670,9 +671,9 @@ static void all_latency_rows(FILE *fp, const sim_world *w)
         latency_rows(fp, w->sc->functions[f].id, &w->metrics.per_function[f].latency);
 }
 
-/* Sums the runtimes' counters per function and overall: O(nodes x functions)
- * look-ups once at the end, nothing per invocation (each runtime integrates
- * its idle memory as it goes). */
+/* Sums the runtimes' counters per function and overall, once at the end:
+ * O(nodes + deployments) look-ups, nothing per invocation (each runtime
+ * integrates its idle memory as it goes). */
 static int keepalive_reports(sim_report *r, const sim_world *w)
 {
     size_t nf = w->sc->nfunctions;
@@ -686,11 +687,15 @@ static int keepalive_reports(sim_report *r, const sim_world *w)
         edge_runtime_stats st = edge_runtime_stats_total(rt);
         edge_keepalive_report one = edge_keepalive_report_of(&st);
         edge_keepalive_report_add(&r->ka_total, &one);
-        for (size_t f = 0; f < nf; f++)
-            if (edge_runtime_function_stats(rt, (uint32_t)f, &st) == EDGE_OK) {
-                one = edge_keepalive_report_of(&st);
-                edge_keepalive_report_add(&r->ka_fn[f], &one);
-            }
+    }
+    const wcore_pair *p;
+    size_t np = wcore_deployed_pairs(w, &p);
+    for (size_t k = 0; k < np; k++) {
+        edge_runtime_stats st;
+        if (edge_runtime_function_stats(wcore_runtime(w, p[k].node), p[k].fn, &st) == EDGE_OK) {
+            edge_keepalive_report one = edge_keepalive_report_of(&st);
+            edge_keepalive_report_add(&r->ka_fn[p[k].fn], &one);
+        }
     }
     return 0;
 }

@@ -158,6 +158,12 @@ void wcore_arm_expiry(sim_world *w, size_t node);
 uint32_t wcore_warm_instances(sim_world *w, size_t node);
 /* The runtime of a scenario node (NULL before its first registration). */
 struct edge_runtime *wcore_runtime(const sim_world *w, size_t node);
+/* Every (function, node) pair ever deployed in a runtime, once each, in
+ * order of first deployment: what per-function reports sum over. */
+typedef struct wcore_pair {
+    uint32_t fn, node;
+} wcore_pair;
+size_t wcore_deployed_pairs(const sim_world *w, const wcore_pair **out);
 /* Brings node's runtime to now (expiring what ran out), so that its idle
  * memory time counts up to now. */
 void wcore_expire_to(sim_world *w, size_t node, edge_time now);
