@@ -338,6 +338,33 @@ static double ratio(uint64_t a, uint64_t b)
     return b ? (double)a / (double)b : 0.0;
 }
 
+/* Artifact cache figures of one node (or of the sum over nodes). */
+static double cache_hit_ratio(const wnode *n)
+{
+    return ratio(n->cache_hits + n->cache_shared, n->cache_lookups);
+}
+
+static double cache_pull_mean(const wnode *n)
+{
+    return n->cache_pulls ? secs(n->cache_pull_time) / (double)n->cache_pulls : 0.0;
+}
+
+static cJSON *cache_obj(const wnode *n)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "lookups", (double)n->cache_lookups);
+    cJSON_AddNumberToObject(o, "hits", (double)n->cache_hits);
+    cJSON_AddNumberToObject(o, "shared_pulls", (double)n->cache_shared);
+    cJSON_AddNumberToObject(o, "pulls", (double)n->cache_pulls);
+    cJSON_AddNumberToObject(o, "hit_ratio", cache_hit_ratio(n));
+    cJSON_AddNumberToObject(o, "pulled_mb", n->cache_pulled_mb);
+    cJSON_AddNumberToObject(o, "pull_time_s", secs(n->cache_pull_time));
+    cJSON_AddNumberToObject(o, "pull_time_mean_s", cache_pull_mean(n));
+    cJSON_AddNumberToObject(o, "wait_time_s", secs(n->cache_wait_time));
+    cJSON_AddNumberToObject(o, "evictions", (double)n->cache_evictions);
+    return o;
+}
+
 /* The policy, its parameters, and the two axes keep-alive policies are
  * compared on (cold-start percentage, wasted memory time), with pre-warms. */
 static cJSON *keepalive_obj(const sim_report *r, const sim_world *w)
@@ -457,6 +484,8 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
                         (ns->busy_watts - ns->idle_watts) * n->busy_integral / 1e9 /
                             (ns->cores ? ns->cores : 1);
         cJSON_AddNumberToObject(o, "energy_j", joules);
+        if (w->cache_on) /* 10,000 nodes x 10 numbers: only when there is a cache */
+            cJSON_AddItemToObject(o, "cache", cache_obj(n));
         energy += joules;
         avail_sum += avail;
         nreg++;
@@ -464,6 +493,24 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
             dmin = n->deployments;
         if (n->deployments > dmax)
             dmax = n->deployments;
+    }
+
+    {
+        wnode sum = {0};
+        for (size_t i = 0; i < w->nnodes; i++) {
+            const wnode *n = &w->nodes[i];
+            sum.cache_lookups += n->cache_lookups;
+            sum.cache_hits += n->cache_hits;
+            sum.cache_shared += n->cache_shared;
+            sum.cache_pulls += n->cache_pulls;
+            sum.cache_evictions += n->cache_evictions;
+            sum.cache_pulled_mb += n->cache_pulled_mb;
+            sum.cache_pull_time += n->cache_pull_time;
+            sum.cache_wait_time += n->cache_wait_time;
+        }
+        cJSON *co = cache_obj(&sum);
+        cJSON_AddBoolToObject(co, "enabled", w->cache_on);
+        cJSON_AddItemToObject(root, "cache", co);
     }
 
     cJSON *h = cJSON_AddObjectToObject(root, "health");
@@ -560,13 +607,20 @@ static void node_rows(FILE *fp, const sim_world *w)
         fmt_seconds_of(p99, sizeof p99, &c->latency, 0.99, 1);
         for (int k = 0; k < 5; k++)
             fmt_time(st[k], sizeof st[k], n->time_in_status[k]);
+        char pt[32], pm[32];
+        fmt_time(pt, sizeof pt, n->cache_pull_time);
+        fmt_time(pm, sizeof pm,
+                 n->cache_pulls ? (edge_time)llround((double)n->cache_pull_time /
+                                                     (double)n->cache_pulls)
+                                : 0);
         fprintf(fp,
                 "%s,%s,%u,%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-                ",%s,%s,%s,%s,%s,%s,%s,%u\n",
+                ",%s,%s,%s,%s,%s,%s,%s,%u,%.6f,%" PRIu64 ",%.3f,%s,%s\n",
                 s->id, w->sc->regions[s->region].name, s->cores, s->memory_mb, n->deployments,
                 c->started, edge_metric_ok(c), edge_metric_failed(c), c->cold_starts, p50, p99,
                 st[EDGE_NODE_ONLINE], st[EDGE_NODE_OFFLINE], st[EDGE_NODE_DEGRADED],
-                st[EDGE_NODE_SYNCING], st[EDGE_NODE_MAINTENANCE], n->crashes);
+                st[EDGE_NODE_SYNCING], st[EDGE_NODE_MAINTENANCE], n->crashes, cache_hit_ratio(n),
+                n->cache_pulls, n->cache_pulled_mb, pt, pm);
     }
 }
 
@@ -617,9 +671,9 @@ static void all_latency_rows(FILE *fp, const sim_world *w)
         latency_rows(fp, w->sc->functions[f].id, &w->metrics.per_function[f].latency);
 }
 
-/* Sums the runtimes' counters per function and overall: O(nodes x functions)
- * look-ups once at the end, nothing per invocation (each runtime integrates
- * its idle memory as it goes). */
+/* Sums the runtimes' counters per function and overall, once at the end:
+ * O(nodes + deployments) look-ups, nothing per invocation (each runtime
+ * integrates its idle memory as it goes). */
 static int keepalive_reports(sim_report *r, const sim_world *w)
 {
     size_t nf = w->sc->nfunctions;
@@ -633,11 +687,15 @@ static int keepalive_reports(sim_report *r, const sim_world *w)
         edge_runtime_stats st = edge_runtime_stats_total(rt);
         edge_keepalive_report one = edge_keepalive_report_of(&st);
         edge_keepalive_report_add(&r->ka_total, &one);
-        for (size_t f = 0; f < nf; f++)
-            if (edge_runtime_function_stats(rt, (uint32_t)f, &st) == EDGE_OK) {
-                one = edge_keepalive_report_of(&st);
-                edge_keepalive_report_add(&r->ka_fn[f], &one);
-            }
+    }
+    const wcore_pair *p;
+    size_t np = wcore_deployed_pairs(w, &p);
+    for (size_t k = 0; k < np; k++) {
+        edge_runtime_stats st;
+        if (edge_runtime_function_stats(wcore_runtime(w, p[k].node), p[k].fn, &st) == EDGE_OK) {
+            edge_keepalive_report one = edge_keepalive_report_of(&st);
+            edge_keepalive_report_add(&r->ka_fn[p[k].fn], &one);
+        }
     }
     return 0;
 }
@@ -662,7 +720,8 @@ int sim_report_finish(sim_report *r, const sim_world *w, const sim_run_stats *st
     if (write_csv(r, w, "nodes.csv",
                   "node,region,cores,memory_mb,deployments,invocations,ok,failed,cold_starts,"
                   "latency_p50_s,latency_p99_s,online_s,offline_s,degraded_s,syncing_s,"
-                  "maintenance_s,crashes\n",
+                  "maintenance_s,crashes,cache_hit_ratio,cache_pulls,cache_pulled_mb,"
+                  "cache_pull_time_s,cache_pull_time_mean_s\n",
                   node_rows, err, errlen) != 0 ||
         write_csv(r, w, "functions.csv",
                   "function,memory_mb,arrivals,ok,failed,rejected,cold_starts,cold_start_rate,"

@@ -1342,7 +1342,8 @@ static int dist_field(ctx *c, const cJSON *obj, const char *path, const char *ke
 
 static const char *const node_fields[] = {
     "id", "count", "first", "region", "lat", "lon", "capabilities", "cores", "memory_mb",
-    "disk_mb", "heartbeat_interval", "queue_limit", "idle_watts", "busy_watts", NULL};
+    "disk_mb", "heartbeat_interval", "queue_limit", "idle_watts", "busy_watts", "cache_mb",
+    "bandwidth_mb_per_s", NULL};
 
 static void free_node(sim_node_spec *n)
 {
@@ -1382,6 +1383,10 @@ static int node_template(ctx *c, const cJSON *obj, const char *p, sim_node_spec 
     t->idle_watts = 50;
     t->busy_watts = 150;
     t->starts_registered = 1;
+    t->cache_mb = 10240;
+    t->bandwidth_mb_per_s = 100;
+    bad |= number_field(c, obj, p, "cache_mb", 0, &NS_MB0, &t->cache_mb) < 0;
+    bad |= number_field(c, obj, p, "bandwidth_mb_per_s", 0, &NS_MB, &t->bandwidth_mb_per_s) < 0;
     bad |= u32_field(c, obj, p, "cores", 0, &NS_CORES, &t->cores) < 0;
     bad |= number_field(c, obj, p, "memory_mb", 0, &NS_MB, &t->memory_mb) < 0;
     bad |= number_field(c, obj, p, "disk_mb", 0, &NS_MB0, &t->disk_mb) < 0;
@@ -1485,7 +1490,7 @@ static void read_nodes(ctx *c)
 
 static const char *const function_fields[] = {
     "id", "count", "first", "memory_mb", "timeout", "capabilities", "exec_time", "cold_start",
-    "instance_limit", NULL};
+    "instance_limit", "artifact_mb", NULL};
 
 static void free_function(sim_function_spec *f)
 {
@@ -1527,6 +1532,7 @@ static void read_functions(ctx *c)
         duration_field(c, it, p, "timeout", 0, SIGN_POS, "3s", &t.timeout);
         capabilities(c, it, p, &t.caps, &t.ncaps);
         u32_field(c, it, p, "instance_limit", 0, &NS_INSTANCES, &t.instance_limit);
+        number_field(c, it, p, "artifact_mb", 0, &NS_MB0, &t.artifact_mb);
         int re = dist_field(c, it, p, "exec_time", 1, 1, &t.exec);
         int rc = dist_field(c, it, p, "cold_start", 0, 1, &t.cold_start);
         if (!bad && s->nfunctions + count > SIM_SCENARIO_MAX_FUNCTIONS) {
@@ -2467,7 +2473,8 @@ static void read_workloads(ctx *c)
 /* Policies and the top level                                                 */
 
 static const char *const policy_fields[] = {"scheduler", "keepalive", "keepalive_ttl",
-                                            "health_window", "check_interval", "retries", NULL};
+                                            "health_window", "check_interval", "retries",
+                                            "registry_latency", NULL};
 
 static const char *const keepalive_types[] = {"fixed", "none", "hybrid", NULL};
 static const edge_keepalive_type keepalive_type_of[] = {EDGE_KEEPALIVE_FIXED, EDGE_KEEPALIVE_NONE,
@@ -2617,6 +2624,7 @@ static void read_policies(ctx *c)
     pol->health_window = 60 * EDGE_S;
     pol->check_interval = 5 * EDGE_S;
     pol->retries = 0;
+    pol->registry_latency = 50 * EDGE_MS;
     const cJSON *obj = member(c->root, "policies");
     int sched = 0;
     const char *const *names = edge_scheduler_policies();
@@ -2628,18 +2636,24 @@ static void read_policies(ctx *c)
             enum_field(c, obj, "policies", "scheduler", 0, names, &sched);
         int has_ttl = duration_field(c, obj, "policies", "keepalive_ttl", 0, SIGN_NONNEG, "10m",
                                      &pol->keepalive_ttl);
-        const cJSON *ka = member(obj, "keepalive");
-        if (ka && member(obj, "keepalive_ttl"))
-            diag(c, member(obj, "keepalive_ttl"), "policies.keepalive_ttl",
+        const cJSON *ka = member(obj, "keepalive"), *ttl = member(obj, "keepalive_ttl");
+        /* Both in the file (or both from --set) is an error; one from --set
+         * overrides the other from the file, so that --set policies.keepalive=...
+         * works on a file that uses the keepalive_ttl shorthand. */
+        int ka_set = ka && is_set_item(c, ka), ttl_set = ttl && is_set_item(c, ttl);
+        if (ka && ttl && ka_set == ttl_set)
+            diag(c, ttl, "policies.keepalive_ttl",
                  "expected either keepalive or keepalive_ttl (a shorthand for "
                  "{\"type\": \"fixed\", \"ttl\": ...}), found both");
-        else if (ka)
+        else if (ka && !(ttl && ttl_set))
             read_keepalive(c, ka, &pol->keepalive);
         else if (has_ttl == 1)
             pol->keepalive.ttl = pol->keepalive_ttl;
         duration_field(c, obj, "policies", "health_window", 0, SIGN_POS, "60s", &pol->health_window);
         duration_field(c, obj, "policies", "check_interval", 0, SIGN_POS, "5s", &pol->check_interval);
         u32_field(c, obj, "policies", "retries", 0, &NS_RETRIES, &pol->retries);
+        duration_field(c, obj, "policies", "registry_latency", 0, SIGN_NONNEG, "50ms",
+                       &pol->registry_latency);
     }
     if (!pol->scheduler)
         pol->scheduler = xstrdup(c, names[sched]);

@@ -52,6 +52,8 @@ typedef struct sim_node_spec {
     edge_time heartbeat_interval; /* default 10s */
     uint32_t queue_limit;    /* invocations waiting for a slot; default 100 */
     double idle_watts, busy_watts; /* linear power model; defaults 50 W, 150 W */
+    double cache_mb;         /* artifact cache capacity (disk); default 10240 */
+    double bandwidth_mb_per_s; /* artifact pulls from the registry, megabytes/s; default 100 */
     edge_time join_at;       /* 0 unless registered later by a "register" fault */
     int starts_registered;   /* 1 unless a "register" fault adds it later */
 } sim_node_spec;
@@ -86,6 +88,7 @@ typedef struct sim_function_spec {
     sim_dist *exec;          /* execution time (duration distribution); owned */
     sim_dist *cold_start;    /* instance init time; owned; default constant 500ms */
     uint32_t instance_limit; /* per node; 0 = unlimited */
+    double artifact_mb;      /* code/image pulled on a cold start; 0 (default) = none */
 } sim_function_spec;
 
 typedef enum {
@@ -175,6 +178,7 @@ typedef struct sim_policies {
     edge_time health_window;  /* default 60s */
     edge_time check_interval; /* default 5s */
     uint32_t retries;         /* extra attempts after a node_crash failure; default 0 */
+    edge_time registry_latency; /* added to every artifact pull; default 50ms */
 } sim_policies;
 
 typedef struct sim_scenario {

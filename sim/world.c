@@ -344,6 +344,8 @@ static int try_start(sim_world *w, uint32_t id)
     edge_scheduler_started(w->sched, v->fn, node, now);
     const sim_function_spec *f = &w->sc->functions[v->fn];
     edge_time init = cold ? sim_dist_sample_time(f->cold_start, &w->fn_rng[v->fn].cold) : 0;
+    if (cold && w->cache_on) /* the artifact first: pull, or wait for a pull */
+        init += wcache_delay(w, node, v->fn);
     edge_time exec = sim_dist_sample_time(f->exec, &w->fn_rng[v->fn].exec);
     if (n->degrade_factor > 1.0)
         exec = (edge_time)llround((double)exec * n->degrade_factor);
@@ -558,6 +560,7 @@ static void crash_node(sim_world *w, size_t node)
     }
     n->busy = 0;
     wcore_crash(w, node);
+    wcache_crash(w, node);
     publish_load(w, node);
 }
 
@@ -938,6 +941,9 @@ static int setup(sim_world *w, char *err, size_t errlen)
         }
     }
 
+    if (wcache_create(w, err, errlen) != 0)
+        return -1;
+
     /* Deployments, in file order, through the cluster's calls. */
     for (size_t d = 0; d < sc->ndeployments; d++) {
         const sim_deployment_spec *ds = &sc->deployments[d];
@@ -1107,6 +1113,7 @@ void sim_world_free(sim_world *w)
     sim_trace_abort(w->trace);
     wcore_free(w);
     wka_free(w);
+    wcache_free(w);
     sim_engine_destroy(w->eng);
     edge_scheduler_free(w->sched);
     sim_plugin_free(w->plugin); /* after the scheduler that borrowed it */

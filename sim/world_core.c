@@ -26,6 +26,8 @@ struct wcore {
     uint32_t *cl_index;    /* scenario node -> cluster index */
     uint32_t *sc_index;    /* cluster index -> scenario node */
     size_t sc_cap;
+    wcore_pair *pairs;     /* every (function, node) ever deployed, once: reports */
+    size_t npairs, pairs_cap;
 };
 
 /* Keep-alive removals (expiry, eviction, crash) change what warm_first sees. */
@@ -116,6 +118,7 @@ void wcore_free(sim_world *w)
     free(c->rt);
     free(c->cl_index);
     free(c->sc_index);
+    free(c->pairs);
     free(c);
     w->core = NULL;
 }
@@ -204,10 +207,30 @@ int wcore_can_run(sim_world *w, size_t fn, size_t node)
  * deployed in that node's runtime. */
 static edge_err runtime_deploy(sim_world *w, size_t fn, size_t node)
 {
-    edge_runtime *rt = w->core->rt[node];
+    wcore *c = w->core;
+    edge_runtime *rt = c->rt[node];
     if (edge_runtime_is_deployed(rt, (uint32_t)fn))
         return EDGE_OK;
-    return edge_runtime_deploy_idx(rt, (uint32_t)fn);
+    edge_runtime_stats st;
+    int fresh = edge_runtime_function_stats(rt, (uint32_t)fn, &st) == EDGE_NOT_DEPLOYED;
+    if (fresh && c->npairs == c->pairs_cap) {
+        size_t cap = c->pairs_cap ? 2 * c->pairs_cap : 64;
+        wcore_pair *p = realloc(c->pairs, cap * sizeof *p);
+        if (!p)
+            return EDGE_NOMEM;
+        c->pairs = p;
+        c->pairs_cap = cap;
+    }
+    edge_err rc = edge_runtime_deploy_idx(rt, (uint32_t)fn);
+    if (rc == EDGE_OK && fresh)
+        c->pairs[c->npairs++] = (wcore_pair){(uint32_t)fn, (uint32_t)node};
+    return rc;
+}
+
+size_t wcore_deployed_pairs(const sim_world *w, const wcore_pair **out)
+{
+    *out = w->core->pairs;
+    return w->core->npairs;
 }
 
 edge_err wcore_deploy_to(sim_world *w, size_t fn, size_t node)

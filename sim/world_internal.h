@@ -77,6 +77,12 @@ typedef struct wnode {
     sim_rng fail_rng;
     sim_handle expiry;             /* the pending keep-alive expiry event */
     edge_time expiry_at;
+    /* artifact cache (world_cache.c); NULL unless some function has an artifact */
+    struct edge_cache *cache;
+    uint64_t cache_lookups, cache_hits, cache_shared, cache_pulls, cache_evictions;
+    double cache_pulled_mb;
+    edge_time cache_pull_time;     /* sum of the pulls' durations */
+    edge_time cache_wait_time;     /* cold starts' delay for artifacts (pulls + shared waits) */
 } wnode;
 
 typedef struct fn_streams {
@@ -100,6 +106,7 @@ struct sim_world {
     struct sim_plugin *plugin;   /* a scheduler plugin, or NULL; owned */
     uint32_t *node_region;       /* per node its region, for a plugin; owned */
     char fail_msg[320];          /* why the run failed, when more than an edge_err says */
+    int cache_on;                /* some function has an artifact */
 
     wnode *nodes;
     size_t nnodes;
@@ -154,6 +161,12 @@ void wcore_arm_expiry(sim_world *w, size_t node);
 uint32_t wcore_warm_instances(sim_world *w, size_t node);
 /* The runtime of a scenario node (NULL before its first registration). */
 struct edge_runtime *wcore_runtime(const sim_world *w, size_t node);
+/* Every (function, node) pair ever deployed in a runtime, once each, in
+ * order of first deployment: what per-function reports sum over. */
+typedef struct wcore_pair {
+    uint32_t fn, node;
+} wcore_pair;
+size_t wcore_deployed_pairs(const sim_world *w, const wcore_pair **out);
 /* Brings node's runtime to now (expiring what ran out), so that its idle
  * memory time counts up to now. */
 void wcore_expire_to(sim_world *w, size_t node, edge_time now);
@@ -175,5 +188,13 @@ void wka_warm_start(sim_world *w, size_t fn, size_t node);
 void wka_removed(sim_world *w, size_t fn, size_t node, uint32_t idle_left);
 const wka_counts *wka_function_counts(const sim_world *w, size_t fn);
 const wka_counts *wka_total_counts(const sim_world *w);
+
+/* ---- world_cache.c: artifact caches (docs/semantics.md) ---- */
+int wcache_create(sim_world *w, char *err, size_t errlen);  /* after the nodes */
+void wcache_free(sim_world *w);
+/* A cold start of fn on node now (w->cache_on): how long it waits for the
+ * artifact (0 on a hit, the pull or what is left of a shared one). */
+edge_time wcache_delay(sim_world *w, size_t node, size_t fn);
+void wcache_crash(sim_world *w, size_t node); /* pulls in flight are lost */
 
 #endif

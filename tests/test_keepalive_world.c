@@ -368,4 +368,17 @@ Test(keepalive_world, set_paths_reach_the_config)
     cr_expect_eq(sc->policies.keepalive.type, EDGE_KEEPALIVE_FIXED);
     cr_expect_eq(sc->policies.keepalive.ttl, 10 * EDGE_MIN);
     sim_scenario_free(sc);
+    /* One from --set overrides the other from the file. */
+    snprintf(text, sizeof text, "%s", PERIODIC("1h", "", "\"keepalive_ttl\": \"3m\""));
+    sc = sim_scenario_parse(text, strlen(text), "inline.json", none, 1, diags, 8, &nd);
+    cr_assert_not_null(sc, "--set policies.keepalive over the file's keepalive_ttl");
+    cr_expect_eq(sc->policies.keepalive.type, EDGE_KEEPALIVE_NONE);
+    sim_scenario_free(sc);
+    snprintf(text, sizeof text, "%s", PERIODIC("1h", "", "\"keepalive\": \"hybrid\""));
+    const char *ttl[] = {"policies.keepalive_ttl=2m"};
+    sc = sim_scenario_parse(text, strlen(text), "inline.json", ttl, 1, diags, 8, &nd);
+    cr_assert_not_null(sc, "--set policies.keepalive_ttl over the file's keepalive");
+    cr_expect_eq(sc->policies.keepalive.type, EDGE_KEEPALIVE_FIXED);
+    cr_expect_eq(sc->policies.keepalive.ttl, 2 * EDGE_MIN);
+    sim_scenario_free(sc);
 }

@@ -212,7 +212,7 @@ Test(scenario, unknown_fields_are_errors_with_a_suggestion)
         "t.json:1:190: nodes[0].coers: expected a known field, found \"coers\" (did you mean \"cores\"?)",
         "t.json:1:200: nodes[0].zzz: expected a known field (id, count, first, region, lat, lon, "
         "capabilities, cores, memory_mb, disk_mb, heartbeat_interval, queue_limit, idle_watts, "
-        "busy_watts), found \"zzz\"",
+        "busy_watts, cache_mb, bandwidth_mb_per_s), found \"zzz\"",
     };
     expect_lines(want, 2);
 }
