@@ -2096,12 +2096,31 @@ static void read_faults(ctx *c)
 /* Deployments                                                                */
 
 static const char *const deploy_fields[] = {"function", "strategy", "nodes", "replicas", NULL};
-static const char *const deploy_strategies[] = {"all", "nodes", "least_loaded", NULL};
+/* In sim_deploy_kind order. */
+static const char *const deploy_strategies[] = {"all",    "nodes",    "least_loaded",
+                                                "spread", "best_fit", "worst_fit", NULL};
 static const char *const deploy_allowed[][4] = {
     {"function", "strategy", NULL},
     {"function", "strategy", "nodes", NULL},
     {"function", "strategy", "replicas", NULL},
+    {"function", "strategy", "replicas", NULL},
+    {"function", "strategy", "replicas", NULL},
+    {"function", "strategy", "replicas", NULL},
 };
+
+/* Nodes registered at the start that can run f and whose memory_mb holds
+ * one instance of it (as core rounds it: up to a whole MB). */
+static size_t fitting_nodes(ctx *c, const sim_function_spec *f)
+{
+    const sim_scenario *s = c->s;
+    double need = ceil(f->memory_mb) < 1 ? 1 : ceil(f->memory_mb);
+    size_t n = 0;
+    const char *lack;
+    for (size_t k = 0; k < s->nnodes; k++)
+        n += s->nodes[k].starts_registered && s->nodes[k].memory_mb >= need &&
+             node_has_caps(&s->nodes[k], f, &lack);
+    return n;
+}
 
 /* Nodes registered at the start that can run function f. Functions without
  * required capabilities (the common case) share one cached count, so "*"
@@ -2164,19 +2183,35 @@ static void read_deployment(ctx *c, const cJSON *it, const char *p)
                 }
         }
     } else {
-        if (strategy == SIM_DEPLOY_LEAST_LOADED)
+        if (strategy != SIM_DEPLOY_ALL)
             bad |= number_field(c, it, p, "replicas", 0, &NS_COUNT, &replicas) < 0;
+        int fits = strategy == SIM_DEPLOY_BEST_FIT || strategy == SIM_DEPLOY_WORST_FIT;
         for (size_t j = 0; !bad && j < nfns; j++) {
             const sim_function_spec *f = &s->functions[fns[j]];
             size_t cap = capable_nodes(c, f);
-            if (cap == 0) {
+            size_t fit = fits && cap > 0 ? fitting_nodes(c, f) : cap;
+            if (cap > 0 && fit == 0) {
+                path_key(q, p, "function");
+                diag(c, member(it, "function"), q,
+                     "expected a function whose memory fits some capable node registered at "
+                     "the start, found %s (%g MB; no such node has that much memory_mb)",
+                     quoted(f->id).s, f->memory_mb);
+                bad = 1;
+            } else if (fits && cap > 0 && fit < replicas) {
+                path_key(q, p, "replicas");
+                diag(c, member(it, "replicas"), q,
+                     "expected at most %zu replicas (the capable nodes with memory_mb for %s "
+                     "at the start), found %.0f",
+                     fit, quoted(f->id).s, replicas);
+                bad = 1;
+            } else if (cap == 0) {
                 path_key(q, p, "function");
                 diag(c, member(it, "function"), q,
                      "expected a function that some node registered at the start can run, "
                      "found %s (no such node has its capabilities)",
                      quoted(f->id).s);
                 bad = 1;
-            } else if (strategy == SIM_DEPLOY_LEAST_LOADED && cap < replicas) {
+            } else if (strategy != SIM_DEPLOY_ALL && cap < replicas) {
                 path_key(q, p, "replicas");
                 diag(c, member(it, "replicas"), q,
                      "expected at most %zu replicas (the nodes that can run %s at the start), "

@@ -91,6 +91,9 @@ typedef enum {
     SIM_DEPLOY_ALL,          /* every capable node (edge_cluster deploy) */
     SIM_DEPLOY_NODES,        /* named nodes (edge_cluster deploy_to) */
     SIM_DEPLOY_LEAST_LOADED, /* replicas x edge_cluster deploy_least_loaded */
+    SIM_DEPLOY_SPREAD,       /* replicas across regions (edge_cluster deploy_strategy) */
+    SIM_DEPLOY_BEST_FIT,     /* replicas by memory best fit */
+    SIM_DEPLOY_WORST_FIT,    /* replicas by memory worst fit */
 } sim_deploy_kind;
 
 typedef struct sim_deployment_spec {
@@ -98,7 +101,7 @@ typedef struct sim_deployment_spec {
     sim_deploy_kind kind;
     size_t *nodes;           /* SIM_DEPLOY_NODES */
     size_t nnodes;
-    uint32_t replicas;       /* SIM_DEPLOY_LEAST_LOADED; default 1 */
+    uint32_t replicas;       /* LEAST_LOADED, SPREAD, BEST_FIT, WORST_FIT; default 1 */
 } sim_deployment_spec;
 
 typedef enum {

@@ -632,6 +632,41 @@ static void deploy_one(sim_world *w, size_t fn, size_t node, const char *strateg
     }
 }
 
+/* A spread / best_fit / worst_fit deployment: one placements row per
+ * replica placed, and one per replica that found no node (no_eligible_node),
+ * as least_loaded writes them. */
+static int deploy_strategy(sim_world *w, const sim_deployment_spec *ds)
+{
+    static const char *const names[] = {"spread", "best_fit", "worst_fit"};
+    int strat = ds->kind == SIM_DEPLOY_SPREAD ? EDGE_PLACE_SPREAD
+              : ds->kind == SIM_DEPLOY_BEST_FIT ? EDGE_PLACE_BEST_FIT : EDGE_PLACE_WORST_FIT;
+    size_t *nodes = malloc((ds->replicas ? ds->replicas : 1) * sizeof *nodes), placed = 0;
+    if (!nodes)
+        return -1;
+    edge_err rc = wcore_deploy_strategy(w, ds->function, strat, ds->replicas, nodes, &placed);
+    if (rc == EDGE_NOMEM) {
+        free(nodes);
+        return -1;
+    }
+    for (uint32_t r = 0; r < ds->replicas; r++) {
+        int ok = r < placed;
+        sim_placement_row row = {0, (uint32_t)ds->function,
+                                 ok ? (uint32_t)nodes[r] : UINT32_MAX, names[strat],
+                                 ok ? EDGE_OK : rc ? rc : EDGE_NO_ELIGIBLE};
+        if (sim_report_placement(w->report, &row) != 0) {
+            free(nodes);
+            return -1;
+        }
+        if (ok) {
+            edge_scheduler_set_deployed(w->sched, ds->function, nodes[r], 1);
+            w->nodes[nodes[r]].deployments++;
+            w->deployments++;
+        }
+    }
+    free(nodes);
+    return 0;
+}
+
 static void ev_fault_end(sim_engine *e, void *ctx, const sim_event *ev);
 
 static const char *fault_target(const sim_world *w, const sim_fault_spec *f)
@@ -957,6 +992,12 @@ static int setup(sim_world *w, char *err, size_t errlen)
                     w->deployments++;
                 }
             }
+            break;
+        case SIM_DEPLOY_SPREAD:
+        case SIM_DEPLOY_BEST_FIT:
+        case SIM_DEPLOY_WORST_FIT:
+            if (deploy_strategy(w, ds) != 0)
+                goto nomem;
             break;
         }
     }
