@@ -1894,7 +1894,7 @@ static int node_has_caps(const sim_node_spec *n, const sim_function_spec *f, con
 static const char *const fault_kinds[] = {
     "crash", "recover", "heartbeat_delay", "heartbeat_loss", "degrade", "maintenance", "drain",
     "register", "deregister", "deploy", "undeploy", "load_spike", "burst", "random_failures",
-    NULL}; /* in the order of sim_fault_kind */
+    "google_machine_events", NULL}; /* in the order of sim_fault_kind */
 
 const char *sim_fault_kind_name(sim_fault_kind k)
 {
@@ -1903,7 +1903,7 @@ const char *sim_fault_kind_name(sim_fault_kind k)
 
 static const char *const fault_fields[] = {"kind", "at", "for", "node", "nodes", "function",
                                            "region", "delay", "factor", "count", "ttf", "ttr",
-                                           NULL};
+                                           "path", "offset", "scale", NULL};
 
 enum {
     FF_NODE = 1 << 0,
@@ -1917,6 +1917,7 @@ enum {
     FF_DEGRADE = 1 << 8,
     FF_COUNT = 1 << 9,
     FF_RANDOM = 1 << 10, /* nodes, ttf, ttr; "at" optional */
+    FF_TRACE = 1 << 11,  /* path, nodes (optional), offset, scale; no "at" */
 };
 
 static const unsigned fault_shape[] = {
@@ -1934,13 +1935,15 @@ static const unsigned fault_shape[] = {
     [SIM_FAULT_LOAD_SPIKE] = FF_FOR_REQ | FF_FUNCTION_OPT | FF_FACTOR,
     [SIM_FAULT_BURST] = FF_FUNCTION | FF_REGION | FF_COUNT | FF_FOR_OPT,
     [SIM_FAULT_RANDOM_FAILURES] = FF_RANDOM | FF_FOR_OPT,
+    [SIM_FAULT_GOOGLE_MACHINE_EVENTS] = FF_TRACE,
 };
 
 static void fault_allowed(unsigned shape, const char **out)
 {
     size_t n = 0;
     out[n++] = "kind";
-    out[n++] = "at";
+    if (!(shape & FF_TRACE))
+        out[n++] = "at";
     if (shape & (FF_FOR_REQ | FF_FOR_OPT))
         out[n++] = "for";
     if (shape & FF_NODE)
@@ -1960,14 +1963,72 @@ static void fault_allowed(unsigned shape, const char **out)
         out[n++] = "ttf";
         out[n++] = "ttr";
     }
+    if (shape & FF_TRACE) {
+        out[n++] = "path";
+        out[n++] = "nodes";
+        out[n++] = "offset";
+        out[n++] = "scale";
+    }
     out[n] = NULL;
 }
 
 static void free_fault(sim_fault_spec *f)
 {
     free(f->nodes);
+    free(f->path);
     dist_free(f->ttf);
     dist_free(f->ttr);
+}
+
+static char *resolve_csv(ctx *c, const char *rel);
+
+/* google_machine_events: the file (readable now; its rows are read during
+ * the run), the nodes ("all" or a list, default all), offset and scale. */
+static int read_trace_fault(ctx *c, const cJSON *it, const char *p, sim_fault_spec *f)
+{
+    sim_scenario *s = c->s;
+    char q[SIM_DIAG_PATH_MAX];
+    int bad = 0;
+    const cJSON *path = member(it, "path");
+    path_key(q, p, "path");
+    if (!path) {
+        missing(c, it, p, "path", "the machine events CSV such as \"machine_events.csv\"");
+        bad = 1;
+    } else if (!cJSON_IsString(path) || !path->valuestring[0]) {
+        diag(c, path, q, "expected the machine events CSV such as \"machine_events.csv\", found %s",
+             found(path).s);
+        bad = 1;
+    } else if ((f->path = resolve_csv(c, path->valuestring))) {
+        FILE *fp = fopen(f->path, "r");
+        if (!fp) {
+            diag(c, path, q, "expected a readable CSV file, found %s (%s)", found(path).s,
+                 strerror(errno));
+            bad = 1;
+        } else {
+            fclose(fp);
+        }
+    }
+    const cJSON *nodes = member(it, "nodes");
+    path_key(q, p, "nodes");
+    if (!nodes || (cJSON_IsString(nodes) && !strcmp(nodes->valuestring, "all"))) {
+        f->nnodes = s->nnodes;
+        if ((f->nodes = xcalloc(c, s->nnodes ? s->nnodes : 1, sizeof *f->nodes)))
+            for (size_t k = 0; k < s->nnodes; k++)
+                f->nodes[k] = k;
+    } else if (cJSON_IsString(nodes)) {
+        diag(c, nodes, q, "expected \"all\" or a list of node ids or patterns, found %s",
+             found(nodes).s);
+        bad = 1;
+    } else if (!(f->nodes = node_list(c, nodes, q, &f->nnodes))) {
+        bad = 1;
+    }
+    f->offset = 0;
+    if (member(it, "offset"))
+        bad |= duration_field(c, it, p, "offset", 0, SIGN_NONNEG, "1h", &f->offset) < 0;
+    f->scale = 1.0;
+    if (member(it, "scale"))
+        bad |= number_field(c, it, p, "scale", 0, &NS_FACTOR, &f->scale) < 0;
+    return bad ? -1 : 0;
 }
 
 static int read_fault(ctx *c, const cJSON *it, const char *p, sim_fault_spec *f)
@@ -1990,7 +2051,8 @@ static int read_fault(ctx *c, const cJSON *it, const char *p, sim_fault_spec *f)
     int line, col;
     jsonpos_get(&c->pos, it, &line, &col);
     f->line = line;
-    bad |= duration_field(c, it, p, "at", !(shape & FF_RANDOM), SIGN_NONNEG, "10m", &f->at) < 0;
+    if (!(shape & FF_TRACE))
+        bad |= duration_field(c, it, p, "at", !(shape & FF_RANDOM), SIGN_NONNEG, "10m", &f->at) < 0;
     if (shape & (FF_FOR_REQ | FF_FOR_OPT))
         bad |= duration_field(c, it, p, "for", !!(shape & FF_FOR_REQ), SIGN_POS, "5m",
                               &f->duration) < 0;
@@ -2023,6 +2085,8 @@ static int read_fault(ctx *c, const cJSON *it, const char *p, sim_fault_spec *f)
         bad |= dist_field(c, it, p, "ttf", 1, 1, &f->ttf) < 0;
         bad |= dist_field(c, it, p, "ttr", 1, 1, &f->ttr) < 0;
     }
+    if (shape & FF_TRACE)
+        bad |= read_trace_fault(c, it, p, f) < 0;
     if (bad) {
         free_fault(f);
         return -1;

@@ -97,6 +97,7 @@ struct sim_world {
     double *spike_factor;
     edge_time *latency;          /* [region * nnodes + node] */
     unsigned char *fault_open;   /* per fault: its window is open, row not written */
+    struct sim_mevents **mev;    /* per fault: a google_machine_events reader, or NULL */
     size_t narrivals;
 
     winv *invs;
