@@ -59,7 +59,9 @@ typedef struct edge_policy_request {
     int64_t now;           /* virtual time, nanoseconds */
     const edge_policy_candidate *candidates; /* in node-index order */
     size_t ncandidates;    /* at least 1: choose() is not called with none */
-    double (*uniform)(void *rng); /* a uniform double in [0, 1) from the run's stream */
+    double (*uniform)(void *rng); /* a uniform double in [0, 1) from the run's stream;
+                                     edgesim always sets it (NULL only when a program
+                                     embedding core passes no random source) */
     void *rng;
 } edge_policy_request;
 

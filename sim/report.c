@@ -11,6 +11,7 @@
 
 #include "histogram.h"
 #include "keepalive.h"
+#include "machine_events.h"
 #include "outfile.h"
 #include "world_internal.h"
 
@@ -454,6 +455,29 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
         cJSON_AddNumberToObject(o, "prewarms_cancelled", (double)pw->cancelled);
     }
     cJSON_AddItemToObject(root, "keepalive", keepalive_obj(r, w));
+
+    /* Only with a google_machine_events fault: what each trace did. */
+    cJSON *tf = NULL;
+    for (size_t k = 0; k < sc->nfaults; k++) {
+        if (sc->faults[k].kind != SIM_FAULT_GOOGLE_MACHINE_EVENTS)
+            continue;
+        if (!tf)
+            tf = cJSON_AddArrayToObject(root, "trace_faults");
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemToArray(tf, o);
+        cJSON_AddStringToObject(o, "kind", "google_machine_events");
+        cJSON_AddNumberToObject(o, "line", sc->faults[k].line);
+        static const sim_mevents_counts none;
+        const sim_mevents_counts *mc = w->mev && w->mev[k] ? sim_mevents_counts_of(w->mev[k]) : &none;
+        cJSON_AddNumberToObject(o, "rows", (double)mc->rows);
+        cJSON_AddNumberToObject(o, "machines", (double)mc->machines);
+        cJSON_AddNumberToObject(o, "machines_ignored", (double)mc->machines_ignored);
+        cJSON_AddNumberToObject(o, "removes_applied", (double)mc->removes_applied);
+        cJSON_AddNumberToObject(o, "removes_ignored", (double)mc->removes_ignored);
+        cJSON_AddNumberToObject(o, "adds_applied", (double)mc->adds_applied);
+        cJSON_AddNumberToObject(o, "adds_ignored", (double)mc->adds_ignored);
+        cJSON_AddNumberToObject(o, "updates_ignored", (double)mc->updates_ignored);
+    }
 
     double avail_sum = 0, energy = 0;
     size_t nreg = 0;

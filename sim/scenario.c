@@ -1900,7 +1900,7 @@ static int node_has_caps(const sim_node_spec *n, const sim_function_spec *f, con
 static const char *const fault_kinds[] = {
     "crash", "recover", "heartbeat_delay", "heartbeat_loss", "degrade", "maintenance", "drain",
     "register", "deregister", "deploy", "undeploy", "load_spike", "burst", "random_failures",
-    NULL}; /* in the order of sim_fault_kind */
+    "google_machine_events", NULL}; /* in the order of sim_fault_kind */
 
 const char *sim_fault_kind_name(sim_fault_kind k)
 {
@@ -1909,7 +1909,7 @@ const char *sim_fault_kind_name(sim_fault_kind k)
 
 static const char *const fault_fields[] = {"kind", "at", "for", "node", "nodes", "function",
                                            "region", "delay", "factor", "count", "ttf", "ttr",
-                                           NULL};
+                                           "path", "offset", "scale", NULL};
 
 enum {
     FF_NODE = 1 << 0,
@@ -1923,6 +1923,7 @@ enum {
     FF_DEGRADE = 1 << 8,
     FF_COUNT = 1 << 9,
     FF_RANDOM = 1 << 10, /* nodes, ttf, ttr; "at" optional */
+    FF_TRACE = 1 << 11,  /* path, nodes (optional), offset, scale; no "at" */
 };
 
 static const unsigned fault_shape[] = {
@@ -1940,13 +1941,15 @@ static const unsigned fault_shape[] = {
     [SIM_FAULT_LOAD_SPIKE] = FF_FOR_REQ | FF_FUNCTION_OPT | FF_FACTOR,
     [SIM_FAULT_BURST] = FF_FUNCTION | FF_REGION | FF_COUNT | FF_FOR_OPT,
     [SIM_FAULT_RANDOM_FAILURES] = FF_RANDOM | FF_FOR_OPT,
+    [SIM_FAULT_GOOGLE_MACHINE_EVENTS] = FF_TRACE,
 };
 
 static void fault_allowed(unsigned shape, const char **out)
 {
     size_t n = 0;
     out[n++] = "kind";
-    out[n++] = "at";
+    if (!(shape & FF_TRACE))
+        out[n++] = "at";
     if (shape & (FF_FOR_REQ | FF_FOR_OPT))
         out[n++] = "for";
     if (shape & FF_NODE)
@@ -1966,14 +1969,72 @@ static void fault_allowed(unsigned shape, const char **out)
         out[n++] = "ttf";
         out[n++] = "ttr";
     }
+    if (shape & FF_TRACE) {
+        out[n++] = "path";
+        out[n++] = "nodes";
+        out[n++] = "offset";
+        out[n++] = "scale";
+    }
     out[n] = NULL;
 }
 
 static void free_fault(sim_fault_spec *f)
 {
     free(f->nodes);
+    free(f->path);
     dist_free(f->ttf);
     dist_free(f->ttr);
+}
+
+static char *resolve_csv(ctx *c, const char *rel);
+
+/* google_machine_events: the file (readable now; its rows are read during
+ * the run), the nodes ("all" or a list, default all), offset and scale. */
+static int read_trace_fault(ctx *c, const cJSON *it, const char *p, sim_fault_spec *f)
+{
+    sim_scenario *s = c->s;
+    char q[SIM_DIAG_PATH_MAX];
+    int bad = 0;
+    const cJSON *path = member(it, "path");
+    path_key(q, p, "path");
+    if (!path) {
+        missing(c, it, p, "path", "the machine events CSV such as \"machine_events.csv\"");
+        bad = 1;
+    } else if (!cJSON_IsString(path) || !path->valuestring[0]) {
+        diag(c, path, q, "expected the machine events CSV such as \"machine_events.csv\", found %s",
+             found(path).s);
+        bad = 1;
+    } else if ((f->path = resolve_csv(c, path->valuestring))) {
+        FILE *fp = fopen(f->path, "r");
+        if (!fp) {
+            diag(c, path, q, "expected a readable CSV file, found %s (%s)", found(path).s,
+                 strerror(errno));
+            bad = 1;
+        } else {
+            fclose(fp);
+        }
+    }
+    const cJSON *nodes = member(it, "nodes");
+    path_key(q, p, "nodes");
+    if (!nodes || (cJSON_IsString(nodes) && !strcmp(nodes->valuestring, "all"))) {
+        f->nnodes = s->nnodes;
+        if ((f->nodes = xcalloc(c, s->nnodes ? s->nnodes : 1, sizeof *f->nodes)))
+            for (size_t k = 0; k < s->nnodes; k++)
+                f->nodes[k] = k;
+    } else if (cJSON_IsString(nodes)) {
+        diag(c, nodes, q, "expected \"all\" or a list of node ids or patterns, found %s",
+             found(nodes).s);
+        bad = 1;
+    } else if (!(f->nodes = node_list(c, nodes, q, &f->nnodes))) {
+        bad = 1;
+    }
+    f->offset = 0;
+    if (member(it, "offset"))
+        bad |= duration_field(c, it, p, "offset", 0, SIGN_NONNEG, "1h", &f->offset) < 0;
+    f->scale = 1.0;
+    if (member(it, "scale"))
+        bad |= number_field(c, it, p, "scale", 0, &NS_FACTOR, &f->scale) < 0;
+    return bad ? -1 : 0;
 }
 
 static int read_fault(ctx *c, const cJSON *it, const char *p, sim_fault_spec *f)
@@ -1996,7 +2057,8 @@ static int read_fault(ctx *c, const cJSON *it, const char *p, sim_fault_spec *f)
     int line, col;
     jsonpos_get(&c->pos, it, &line, &col);
     f->line = line;
-    bad |= duration_field(c, it, p, "at", !(shape & FF_RANDOM), SIGN_NONNEG, "10m", &f->at) < 0;
+    if (!(shape & FF_TRACE))
+        bad |= duration_field(c, it, p, "at", !(shape & FF_RANDOM), SIGN_NONNEG, "10m", &f->at) < 0;
     if (shape & (FF_FOR_REQ | FF_FOR_OPT))
         bad |= duration_field(c, it, p, "for", !!(shape & FF_FOR_REQ), SIGN_POS, "5m",
                               &f->duration) < 0;
@@ -2029,6 +2091,8 @@ static int read_fault(ctx *c, const cJSON *it, const char *p, sim_fault_spec *f)
         bad |= dist_field(c, it, p, "ttf", 1, 1, &f->ttf) < 0;
         bad |= dist_field(c, it, p, "ttr", 1, 1, &f->ttr) < 0;
     }
+    if (shape & FF_TRACE)
+        bad |= read_trace_fault(c, it, p, f) < 0;
     if (bad) {
         free_fault(f);
         return -1;
@@ -2102,12 +2166,31 @@ static void read_faults(ctx *c)
 /* Deployments                                                                */
 
 static const char *const deploy_fields[] = {"function", "strategy", "nodes", "replicas", NULL};
-static const char *const deploy_strategies[] = {"all", "nodes", "least_loaded", NULL};
+/* In sim_deploy_kind order. */
+static const char *const deploy_strategies[] = {"all",    "nodes",    "least_loaded",
+                                                "spread", "best_fit", "worst_fit", NULL};
 static const char *const deploy_allowed[][4] = {
     {"function", "strategy", NULL},
     {"function", "strategy", "nodes", NULL},
     {"function", "strategy", "replicas", NULL},
+    {"function", "strategy", "replicas", NULL},
+    {"function", "strategy", "replicas", NULL},
+    {"function", "strategy", "replicas", NULL},
 };
+
+/* Nodes registered at the start that can run f and whose memory_mb holds
+ * one instance of it (as core rounds it: up to a whole MB). */
+static size_t fitting_nodes(ctx *c, const sim_function_spec *f)
+{
+    const sim_scenario *s = c->s;
+    double need = ceil(f->memory_mb) < 1 ? 1 : ceil(f->memory_mb);
+    size_t n = 0;
+    const char *lack;
+    for (size_t k = 0; k < s->nnodes; k++)
+        n += s->nodes[k].starts_registered && s->nodes[k].memory_mb >= need &&
+             node_has_caps(&s->nodes[k], f, &lack);
+    return n;
+}
 
 /* Nodes registered at the start that can run function f. Functions without
  * required capabilities (the common case) share one cached count, so "*"
@@ -2170,19 +2253,35 @@ static void read_deployment(ctx *c, const cJSON *it, const char *p)
                 }
         }
     } else {
-        if (strategy == SIM_DEPLOY_LEAST_LOADED)
+        if (strategy != SIM_DEPLOY_ALL)
             bad |= number_field(c, it, p, "replicas", 0, &NS_COUNT, &replicas) < 0;
+        int fits = strategy == SIM_DEPLOY_BEST_FIT || strategy == SIM_DEPLOY_WORST_FIT;
         for (size_t j = 0; !bad && j < nfns; j++) {
             const sim_function_spec *f = &s->functions[fns[j]];
             size_t cap = capable_nodes(c, f);
-            if (cap == 0) {
+            size_t fit = fits && cap > 0 ? fitting_nodes(c, f) : cap;
+            if (cap > 0 && fit == 0) {
+                path_key(q, p, "function");
+                diag(c, member(it, "function"), q,
+                     "expected a function whose memory fits some capable node registered at "
+                     "the start, found %s (%g MB; no such node has that much memory_mb)",
+                     quoted(f->id).s, f->memory_mb);
+                bad = 1;
+            } else if (fits && cap > 0 && fit < replicas) {
+                path_key(q, p, "replicas");
+                diag(c, member(it, "replicas"), q,
+                     "expected at most %zu replicas (the capable nodes with memory_mb for %s "
+                     "at the start), found %.0f",
+                     fit, quoted(f->id).s, replicas);
+                bad = 1;
+            } else if (cap == 0) {
                 path_key(q, p, "function");
                 diag(c, member(it, "function"), q,
                      "expected a function that some node registered at the start can run, "
                      "found %s (no such node has its capabilities)",
                      quoted(f->id).s);
                 bad = 1;
-            } else if (strategy == SIM_DEPLOY_LEAST_LOADED && cap < replicas) {
+            } else if (strategy != SIM_DEPLOY_ALL && cap < replicas) {
                 path_key(q, p, "replicas");
                 diag(c, member(it, "replicas"), q,
                      "expected at most %zu replicas (the nodes that can run %s at the start), "

@@ -95,6 +95,9 @@ typedef enum {
     SIM_DEPLOY_ALL,          /* every capable node (edge_cluster deploy) */
     SIM_DEPLOY_NODES,        /* named nodes (edge_cluster deploy_to) */
     SIM_DEPLOY_LEAST_LOADED, /* replicas x edge_cluster deploy_least_loaded */
+    SIM_DEPLOY_SPREAD,       /* replicas across regions (edge_cluster deploy_strategy) */
+    SIM_DEPLOY_BEST_FIT,     /* replicas by memory best fit */
+    SIM_DEPLOY_WORST_FIT,    /* replicas by memory worst fit */
 } sim_deploy_kind;
 
 typedef struct sim_deployment_spec {
@@ -102,7 +105,7 @@ typedef struct sim_deployment_spec {
     sim_deploy_kind kind;
     size_t *nodes;           /* SIM_DEPLOY_NODES */
     size_t nnodes;
-    uint32_t replicas;       /* SIM_DEPLOY_LEAST_LOADED; default 1 */
+    uint32_t replicas;       /* LEAST_LOADED, SPREAD, BEST_FIT, WORST_FIT; default 1 */
 } sim_deployment_spec;
 
 typedef enum {
@@ -144,6 +147,7 @@ typedef enum {
     SIM_FAULT_LOAD_SPIKE,       /* arrival rate x factor for one function or all */
     SIM_FAULT_BURST,            /* `count` invocations at `at` (spread over `for`) */
     SIM_FAULT_RANDOM_FAILURES,  /* per node: time to failure / time to repair */
+    SIM_FAULT_GOOGLE_MACHINE_EVENTS, /* crashes and recoveries from a Google 2011 trace */
 } sim_fault_kind;
 
 #define SIM_ALL ((size_t)-1) /* "every function" in a load spike */
@@ -161,9 +165,12 @@ typedef struct sim_fault_spec {
     edge_time delay;         /* HEARTBEAT_DELAY */
     double factor;           /* DEGRADE, LOAD_SPIKE */
     uint32_t count;          /* BURST */
-    size_t *nodes;           /* RANDOM_FAILURES: the nodes it applies to */
+    size_t *nodes;           /* RANDOM_FAILURES, GOOGLE_MACHINE_EVENTS: its nodes */
     size_t nnodes;
     sim_dist *ttf, *ttr;     /* RANDOM_FAILURES: time to failure / repair; owned */
+    char *path;              /* GOOGLE_MACHINE_EVENTS: the CSV, resolved; owned */
+    edge_time offset;        /* GOOGLE_MACHINE_EVENTS: simulated time of the first row */
+    double scale;            /* GOOGLE_MACHINE_EVENTS: simulated per trace time; default 1 */
     int line;                /* where it was written, for reports */
 } sim_fault_spec;
 

@@ -22,6 +22,7 @@
 #include "health_monitor.h"
 #include "metrics.h"
 #include "outfile.h"
+#include "machine_events.h"
 #include "plugin.h"
 #include "report.h"
 #include "rng.h"
@@ -631,6 +632,50 @@ static void ev_random_failure(sim_engine *e, void *ctx, const sim_event *ev)
     schedule_random_failure(w, fault, node, !crash);
 }
 
+/* google_machine_events: the reader keeps one action ahead; each runs at its
+ * time and brings the next (docs/scenario.md, "google_machine_events"). */
+static void ev_mevent(sim_engine *e, void *ctx, const sim_event *ev);
+
+static void next_mevent(sim_world *w, size_t fault)
+{
+    sim_mevent me;
+    int rc = sim_mevents_next(w->mev[fault], &me, w->fail_msg, sizeof w->fail_msg);
+    if (rc < 0) {
+        fail_run(w, EDGE_INVAL);
+        return;
+    }
+    w->fail_msg[0] = '\0';
+    if (rc > 0)
+        schedule(w, me.at, ev_mevent, (uint64_t)me.crash, (uint32_t)fault, (uint32_t)me.node,
+                 NULL);
+}
+
+static void ev_mevent(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    (void)e;
+    if (ev->payload.id)
+        crash_node(w, ev->payload.b);
+    else
+        recover_node(w, ev->payload.b);
+    next_mevent(w, ev->payload.a);
+}
+
+static void start_mevents(sim_world *w, size_t fault)
+{
+    const sim_fault_spec *f = &w->sc->faults[fault];
+    sim_rng r;
+    sim_rng_derive(&r, w->sc->seed, "google_machine_events", fault);
+    w->mev[fault] = sim_mevents_open(f->path, f->nodes, f->nnodes, f->offset, f->scale,
+                                     w->sc->duration, &r, w->fail_msg, sizeof w->fail_msg);
+    if (!w->mev[fault]) {
+        fail_run(w, EDGE_INVAL);
+        return;
+    }
+    w->fail_msg[0] = '\0';
+    next_mevent(w, fault);
+}
+
 static void deploy_one(sim_world *w, size_t fn, size_t node, const char *strategy)
 {
     edge_err rc = wcore_deploy_to(w, fn, node);
@@ -642,6 +687,41 @@ static void deploy_one(sim_world *w, size_t fn, size_t node, const char *strateg
         w->nodes[node].deployments++;
         w->deployments++;
     }
+}
+
+/* A spread / best_fit / worst_fit deployment: one placements row per
+ * replica placed, and one per replica that found no node (no_eligible_node),
+ * as least_loaded writes them. */
+static int deploy_strategy(sim_world *w, const sim_deployment_spec *ds)
+{
+    static const char *const names[] = {"spread", "best_fit", "worst_fit"};
+    int strat = ds->kind == SIM_DEPLOY_SPREAD ? EDGE_PLACE_SPREAD
+              : ds->kind == SIM_DEPLOY_BEST_FIT ? EDGE_PLACE_BEST_FIT : EDGE_PLACE_WORST_FIT;
+    size_t *nodes = malloc((ds->replicas ? ds->replicas : 1) * sizeof *nodes), placed = 0;
+    if (!nodes)
+        return -1;
+    edge_err rc = wcore_deploy_strategy(w, ds->function, strat, ds->replicas, nodes, &placed);
+    if (rc == EDGE_NOMEM) {
+        free(nodes);
+        return -1;
+    }
+    for (uint32_t r = 0; r < ds->replicas; r++) {
+        int ok = r < placed;
+        sim_placement_row row = {0, (uint32_t)ds->function,
+                                 ok ? (uint32_t)nodes[r] : UINT32_MAX, names[strat],
+                                 ok ? EDGE_OK : rc ? rc : EDGE_NO_ELIGIBLE};
+        if (sim_report_placement(w->report, &row) != 0) {
+            free(nodes);
+            return -1;
+        }
+        if (ok) {
+            edge_scheduler_set_deployed(w->sched, ds->function, nodes[r], 1);
+            w->nodes[nodes[r]].deployments++;
+            w->deployments++;
+        }
+    }
+    free(nodes);
+    return 0;
 }
 
 static void ev_fault_end(sim_engine *e, void *ctx, const sim_event *ev);
@@ -656,6 +736,7 @@ static const char *fault_target(const sim_world *w, const sim_fault_spec *f)
     case SIM_FAULT_UNDEPLOY:
         return w->sc->functions[f->function].id;
     case SIM_FAULT_RANDOM_FAILURES:
+    case SIM_FAULT_GOOGLE_MACHINE_EVENTS:
         return "";
     default:
         return f->node < w->sc->nnodes ? w->sc->nodes[f->node].id : "";
@@ -684,8 +765,10 @@ static void ev_fault(sim_engine *e, void *ctx, const sim_event *ev)
     wnode *n = f->node < w->nnodes ? &w->nodes[f->node] : NULL;
     int windowed = 0;
     sim_report_fault(w->report, k, 1, now);
-    if (f->kind != SIM_FAULT_CRASH && f->kind != SIM_FAULT_RECOVER &&
-        f->kind != SIM_FAULT_RANDOM_FAILURES)
+    int own_rows = f->kind == SIM_FAULT_CRASH || f->kind == SIM_FAULT_RECOVER ||
+                   f->kind == SIM_FAULT_RANDOM_FAILURES ||
+                   f->kind == SIM_FAULT_GOOGLE_MACHINE_EVENTS; /* crash rows of their own */
+    if (!own_rows)
         trace_fault(w, sim_fault_kind_name(f->kind), f->node, fault_target(w, f));
     switch (f->kind) {
     case SIM_FAULT_CRASH:
@@ -763,11 +846,13 @@ static void ev_fault(sim_engine *e, void *ctx, const sim_event *ev)
         for (size_t i = 0; i < f->nnodes; i++)
             schedule_random_failure(w, k, f->nodes[i], 1);
         break;
+    case SIM_FAULT_GOOGLE_MACHINE_EVENTS:
+        start_mevents(w, k);
+        break;
     }
     if (windowed && f->duration > 0 && now + f->duration <= w->sc->duration)
         schedule(w, now + f->duration, ev_fault_end, 0, (uint32_t)k, 0, NULL);
-    if (f->kind != SIM_FAULT_CRASH && f->kind != SIM_FAULT_RECOVER &&
-        f->kind != SIM_FAULT_RANDOM_FAILURES) {
+    if (!own_rows) {
         if (windowed && f->duration > 0)
             w->fault_open[k] = 1; /* its row is written when it ends */
         else
@@ -899,8 +984,9 @@ static int setup(sim_world *w, char *err, size_t errlen)
     w->arrival_epoch = calloc(sc->nworkloads ? sc->nworkloads : 1, sizeof *w->arrival_epoch);
     w->spike_factor = calloc(sc->nworkloads ? sc->nworkloads : 1, sizeof *w->spike_factor);
     w->fault_open = calloc(sc->nfaults ? sc->nfaults : 1, sizeof *w->fault_open);
+    w->mev = calloc(sc->nfaults ? sc->nfaults : 1, sizeof *w->mev);
     if (!w->nodes || !w->fn_rng || !w->arrivals_of || !w->arrival_epoch || !w->spike_factor ||
-        !w->fault_open)
+        !w->fault_open || !w->mev)
         goto nomem;
     /* Network latency per (client region, node), once: the coordinates
      * model's great-circle distance is too dear to compute per invocation. */
@@ -972,6 +1058,12 @@ static int setup(sim_world *w, char *err, size_t errlen)
                     w->deployments++;
                 }
             }
+            break;
+        case SIM_DEPLOY_SPREAD:
+        case SIM_DEPLOY_BEST_FIT:
+        case SIM_DEPLOY_WORST_FIT:
+            if (deploy_strategy(w, ds) != 0)
+                goto nomem;
             break;
         }
     }
@@ -1129,6 +1221,10 @@ void sim_world_free(sim_world *w)
     free(w->spike_factor);
     free(w->latency);
     free(w->fault_open);
+    if (w->mev)
+        for (size_t k = 0; k < w->sc->nfaults; k++)
+            sim_mevents_close(w->mev[k]);
+    free(w->mev);
     free(w->invs);
     free(w);
 }

@@ -116,6 +116,7 @@ struct sim_world {
     double *spike_factor;
     edge_time *latency;          /* [region * nnodes + node] */
     unsigned char *fault_open;   /* per fault: its window is open, row not written */
+    struct sim_mevents **mev;    /* per fault: a google_machine_events reader, or NULL */
     size_t narrivals;
 
     winv *invs;
@@ -146,6 +147,11 @@ void wcore_drain(sim_world *w, size_t node, int on);
 int wcore_can_run(sim_world *w, size_t fn, size_t node);
 edge_err wcore_deploy_to(sim_world *w, size_t fn, size_t node);
 edge_err wcore_deploy_least_loaded(sim_world *w, size_t fn, size_t *node);
+/* Places up to `replicas` of fn with an edge_placement strategy: the
+ * scenario indices of the nodes go to nodes[0..*placed) (room for
+ * replicas). Errors as edge_cluster_deploy_strategy_idx. */
+edge_err wcore_deploy_strategy(sim_world *w, size_t fn, int strategy, uint32_t replicas,
+                               size_t *nodes, size_t *placed);
 edge_err wcore_undeploy(sim_world *w, size_t fn, size_t node);
 void wcore_heartbeat(sim_world *w, size_t node, edge_time now, double cpu_percent);
 int wcore_overloaded(sim_world *w, size_t node);
