@@ -334,6 +334,17 @@ static double ratio(uint64_t a, uint64_t b)
     return b ? (double)a / (double)b : 0.0;
 }
 
+/* health.heartbeat / health.probes: one failure detector's record. */
+static void detector_obj(cJSON *o, const wdetector *d, uint64_t open)
+{
+    cJSON_AddNumberToObject(o, "detections", (double)d->detections);
+    cJSON_AddNumberToObject(o, "detection_mean_s",
+                            d->detections ? secs(d->sum) / (double)d->detections : 0.0);
+    cJSON_AddNumberToObject(o, "detection_max_s", secs(d->max));
+    cJSON_AddNumberToObject(o, "missed", (double)(d->missed + open));
+    cJSON_AddNumberToObject(o, "false_suspicions", (double)d->false_suspicions);
+}
+
 static cJSON *summary_json(const sim_report *r, const sim_world *w)
 {
     const sim_scenario *sc = w->sc;
@@ -439,6 +450,21 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
         undetected += w->nodes[i].crash_pending_detection;
     cJSON_AddNumberToObject(h, "undetected_crashes", (double)undetected);
     cJSON_AddNumberToObject(h, "availability", nreg ? avail_sum / (double)nreg : 0.0);
+    /* Each failure detector on its own; the keys above are the status's. */
+    uint64_t hb_open = 0, probe_open = 0;
+    for (size_t i = 0; i < w->nnodes; i++) {
+        hb_open += w->nodes[i].hb_pending;
+        probe_open += w->nodes[i].probe_pending;
+    }
+    detector_obj(cJSON_AddObjectToObject(h, "heartbeat"), &w->hb_det, hb_open);
+    cJSON *pr = cJSON_AddObjectToObject(h, "probes");
+    cJSON_AddBoolToObject(pr, "enabled", w->probes.period > 0);
+    cJSON_AddNumberToObject(pr, "period_s", secs(w->probes.period));
+    cJSON_AddNumberToObject(pr, "timeout_s", secs(w->probes.timeout));
+    cJSON_AddNumberToObject(pr, "failures", (double)w->probes.failures);
+    cJSON_AddNumberToObject(pr, "sent", (double)w->probes_sent);
+    cJSON_AddNumberToObject(pr, "failed", (double)w->probes_failed);
+    detector_obj(pr, &w->probe_det, probe_open);
 
     cJSON *en = cJSON_AddObjectToObject(root, "energy");
     cJSON_AddNumberToObject(en, "total_j", energy);

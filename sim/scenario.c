@@ -35,6 +35,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "node.h"
 #include "scheduler.h"
 
 #define SIM_ID_MAX 128            /* ids appear in CSV outputs and lines of text */
@@ -781,6 +782,8 @@ static const numspec NS_FACTOR = {0, 1e6, 0, 1};
 static const numspec NS_DEGRADE = {1, 1e6, 0, 0};
 static const numspec NS_BURST = {1, SIM_BURST_MAX, 1, 0};
 static const numspec NS_RETRIES = {0, SIM_RETRIES_MAX, 1, 0};
+static const numspec NS_PROBE_FAILURES = {1, 1000000, 1, 0};
+static const numspec NS_PERCENT = {0, 100, 0, 1};
 static const numspec NS_INSTANCES = {0, 4294967295.0, 1, 0};
 static const numspec NS_SEED = {0, SIM_SEED_MAX, 1, 0};
 
@@ -2466,7 +2469,56 @@ static void read_workloads(ctx *c)
 /* Policies and the top level                                                 */
 
 static const char *const policy_fields[] = {"scheduler", "keepalive_ttl", "health_window",
-                                            "check_interval", "retries", NULL};
+                                            "check_interval", "retries", "probes",
+                                            "overload", NULL};
+static const char *const probe_fields[] = {"period", "timeout", "failures", NULL};
+static const char *const overload_fields[] = {"cpu_percent", "memory_percent", "disk_percent",
+                                              NULL};
+
+/* policies.probes: off when absent; the timeout may not exceed the period, so
+ * a probe's answer is in before the next probe of the node is sent. */
+static void read_probes(ctx *c, const cJSON *pol_obj, sim_policies *pol)
+{
+    const cJSON *obj = member(pol_obj, "probes");
+    if (!obj || !want_object(c, obj, "policies.probes", "the active probes"))
+        return;
+    const char *p = "policies.probes";
+    check_fields(c, obj, p, probe_fields, NULL, NULL);
+    edge_time period = 0, timeout = EDGE_S;
+    uint32_t failures = 3;
+    int bad = duration_field(c, obj, p, "period", 1, SIGN_POS, "5s", &period) < 0;
+    int rt = duration_field(c, obj, p, "timeout", 0, SIGN_POS, "1s", &timeout);
+    bad |= rt < 0;
+    bad |= u32_field(c, obj, p, "failures", 0, &NS_PROBE_FAILURES, &failures) < 0;
+    if (!bad && timeout > period) {
+        char want[64], have[64], q[SIM_DIAG_PATH_MAX];
+        edge_duration_format(want, sizeof want, period);
+        edge_duration_format(have, sizeof have, timeout);
+        path_key(q, p, "timeout");
+        diag(c, rt == 1 ? member(obj, "timeout") : obj, q,
+             "expected a duration of at most the period (%s), found \"%s\"", want, have);
+        bad = 1;
+    }
+    if (bad)
+        return;
+    pol->probe_period = period;
+    pol->probe_timeout = timeout;
+    pol->probe_failures = failures;
+}
+
+/* policies.overload: the usage percentages at or above which a node's
+ * heartbeat makes it DEGRADED (reason "overloaded"). */
+static void read_overload(ctx *c, const cJSON *pol_obj, sim_policies *pol)
+{
+    const cJSON *obj = member(pol_obj, "overload");
+    if (!obj || !want_object(c, obj, "policies.overload", "the overload thresholds"))
+        return;
+    const char *p = "policies.overload";
+    check_fields(c, obj, p, overload_fields, NULL, NULL);
+    number_field(c, obj, p, "cpu_percent", 0, &NS_PERCENT, &pol->overload_cpu);
+    number_field(c, obj, p, "memory_percent", 0, &NS_PERCENT, &pol->overload_memory);
+    number_field(c, obj, p, "disk_percent", 0, &NS_PERCENT, &pol->overload_disk);
+}
 
 static void read_policies(ctx *c)
 {
@@ -2475,6 +2527,7 @@ static void read_policies(ctx *c)
     pol->health_window = 60 * EDGE_S;
     pol->check_interval = 5 * EDGE_S;
     pol->retries = 0;
+    pol->overload_cpu = pol->overload_memory = pol->overload_disk = EDGE_OVERLOAD_DEFAULT_PERCENT;
     const cJSON *obj = member(c->root, "policies");
     int sched = 0;
     const char *const *names = edge_scheduler_policies();
@@ -2485,6 +2538,8 @@ static void read_policies(ctx *c)
         duration_field(c, obj, "policies", "health_window", 0, SIGN_POS, "60s", &pol->health_window);
         duration_field(c, obj, "policies", "check_interval", 0, SIGN_POS, "5s", &pol->check_interval);
         u32_field(c, obj, "policies", "retries", 0, &NS_RETRIES, &pol->retries);
+        read_probes(c, obj, pol);
+        read_overload(c, obj, pol);
     }
     pol->scheduler = xstrdup(c, names[sched]);
 }

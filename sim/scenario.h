@@ -169,6 +169,10 @@ typedef struct sim_policies {
     edge_time health_window;  /* default 60s */
     edge_time check_interval; /* default 5s */
     uint32_t retries;         /* extra attempts after a node_crash failure; default 0 */
+    edge_time probe_period;   /* "probes.period"; 0 = no active probes (the default) */
+    edge_time probe_timeout;  /* "probes.timeout"; default 1s, at most the period */
+    uint32_t probe_failures;  /* "probes.failures": failures in a row that suspect; default 3 */
+    double overload_cpu, overload_memory, overload_disk; /* "overload": percent; default 90 */
 } sim_policies;
 
 typedef struct sim_scenario {

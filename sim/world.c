@@ -145,7 +145,91 @@ static void record_transition(sim_world *w, size_t node, edge_node_status to, co
     edge_scheduler_set_usable(w->sched, node, node_usable(n));
 }
 
+/* A detector's suspicion of node: a detection when the node is down with a
+ * crash that detector has not yet seen, a false suspicion when it is up. */
+static void detector_suspects(sim_world *w, wdetector *d, wnode *n, uint8_t *pending)
+{
+    edge_time now = sim_engine_now(w->eng);
+    if (!n->up && *pending) {
+        edge_time lat = now - n->crashed_at;
+        d->detections++;
+        d->sum += lat;
+        if (lat > d->max)
+            d->max = lat;
+        *pending = 0;
+    } else if (n->up) {
+        d->false_suspicions++;
+    }
+}
+
+/* Runs the monitor's rules on one node now and applies the verdict. */
+static void check_node(sim_world *w, size_t i, edge_time now)
+{
+    wnode *n = &w->nodes[i];
+    edge_time last = wcore_last_heartbeat(w, i);
+    edge_health_input in = {
+        .status = n->status,
+        .last_heartbeat = last,
+        .window = w->sc->policies.health_window,
+        .overloaded = n->reported_overloaded,
+        .degraded = n->degrade_factor > 1.0,
+        .maintenance = n->maintenance > 0,
+        .synced = 1,
+        .probe_suspected = n->probe.suspected,
+    };
+    /* The heartbeat detector on its own: stale now, fresh before. */
+    int stale = now - last > in.window;
+    if (stale && !n->hb_suspect)
+        detector_suspects(w, &w->hb_det, n, &n->hb_pending);
+    n->hb_suspect = (uint8_t)stale;
+    edge_health_verdict v = edge_health_check(&in, now);
+    if (v.reason)
+        record_transition(w, i, v.status, v.reason);
+}
+
 static void ev_health_check(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    (void)ev;
+    edge_time now = sim_engine_now(e);
+    for (size_t i = 0; i < w->nnodes; i++)
+        if (w->nodes[i].registered)
+            check_node(w, i, now);
+    edge_time next = now + w->sc->policies.check_interval;
+    if (next <= w->sc->duration)
+        schedule(w, next, ev_health_check, 0, 0, 0, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* active probes (semantics: "Active probes")                          */
+
+/* One probe outcome of node i, known now. A suspicion applies the rules at
+ * once (OFFLINE, reason probe_timeout); a cleared one waits for the next
+ * check, like a resumed heartbeat. */
+static void probe_outcome(sim_world *w, size_t i, int ok)
+{
+    wnode *n = &w->nodes[i];
+    if (!ok)
+        w->probes_failed++;
+    edge_probe_change ch = edge_probe_record(&n->probe, &w->probes, ok);
+    if (ch == EDGE_PROBE_SUSPECT) {
+        detector_suspects(w, &w->probe_det, n, &n->probe_pending);
+        check_node(w, i, sim_engine_now(w->eng));
+    }
+}
+
+static void ev_probe_timeout(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    (void)e;
+    if (w->nodes[ev->payload.a].registered)
+        probe_outcome(w, ev->payload.a, 0);
+}
+
+/* Probes every registered node. A running node answers at once (probes see
+ * liveness only: heartbeat faults and degradation leave them alone); a
+ * crashed one never, which is known when the timeout runs out. */
+static void ev_probe(sim_engine *e, void *ctx, const sim_event *ev)
 {
     sim_world *w = ctx;
     (void)ev;
@@ -154,22 +238,17 @@ static void ev_health_check(sim_engine *e, void *ctx, const sim_event *ev)
         wnode *n = &w->nodes[i];
         if (!n->registered)
             continue;
-        edge_health_input in = {
-            .status = n->status,
-            .last_heartbeat = wcore_last_heartbeat(w, i),
-            .window = w->sc->policies.health_window,
-            .overloaded = n->reported_overloaded,
-            .degraded = n->degrade_factor > 1.0,
-            .maintenance = n->maintenance > 0,
-            .synced = 1,
-        };
-        edge_health_verdict v = edge_health_check(&in, now);
-        if (v.reason)
-            record_transition(w, i, v.status, v.reason);
+        w->probes_sent++;
+        edge_time answer = n->up ? now : EDGE_PROBE_NO_ANSWER;
+        if (edge_probe_in_time(&w->probes, now, answer))
+            probe_outcome(w, i, 1);
+        else
+            schedule(w, now + w->probes.timeout, ev_probe_timeout, 0, (uint32_t)i, 0, NULL);
     }
-    edge_time next = now + w->sc->policies.check_interval;
+    /* After the timeouts above: a probe's outcome is in before the next. */
+    edge_time next = now + w->probes.period;
     if (next <= w->sc->duration)
-        schedule(w, next, ev_health_check, 0, 0, 0, NULL);
+        schedule(w, next, ev_probe, 0, 0, 0, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -513,6 +592,8 @@ static void crash_node(sim_world *w, size_t node)
     n->crashes++;
     n->crashed_at = sim_engine_now(w->eng);
     n->crash_pending_detection = n->registered && n->status != EDGE_NODE_OFFLINE;
+    n->hb_pending = n->registered && !n->hb_suspect;
+    n->probe_pending = w->probes.period > 0 && n->registered && !n->probe.suspected;
     n->hb_epoch++; /* stops the heartbeat timer */
     n->epoch++;
     /* Everything running fails now; queued ones too (semantics: crash). */
@@ -547,6 +628,9 @@ static void recover_node(sim_world *w, size_t node)
     trace_fault(w, "recover", node, NULL);
     n->up = 1;
     n->crash_pending_detection = 0;
+    w->hb_det.missed += n->hb_pending;
+    w->probe_det.missed += n->probe_pending;
+    n->hb_pending = n->probe_pending = 0;
     if (n->registered)
         start_heartbeats(w, node);
 }
@@ -695,6 +779,8 @@ static void ev_fault(sim_engine *e, void *ctx, const sim_event *ev)
             n->registered = 1;
             n->status_since = now;
             n->status = EDGE_NODE_ONLINE;
+            n->probe = (edge_probe_state){0};
+            n->hb_suspect = 0;
             edge_scheduler_set_usable(w->sched, f->node, node_usable(n));
             if (n->up)
                 start_heartbeats(w, f->node);
@@ -842,6 +928,8 @@ static int setup(sim_world *w, char *err, size_t errlen)
         return -1;
     }
     w->track_idle = !strcmp(edge_scheduler_policy(w->sched), "warm_first");
+    w->probes = (edge_probe_config){sc->policies.probe_period, sc->policies.probe_timeout,
+                                    sc->policies.probe_failures};
     if (edge_metrics_init(&w->metrics, sc->nfunctions, sc->nnodes) != EDGE_OK)
         goto nomem;
     sim_rng_derive(&w->sched_rng, sc->seed, "scheduler", 0);
@@ -937,6 +1025,8 @@ static int setup(sim_world *w, char *err, size_t errlen)
             start_heartbeats(w, i);
     if (sc->policies.check_interval > 0)
         schedule(w, sc->policies.check_interval, ev_health_check, 0, 0, 0, NULL);
+    if (w->probes.period > 0 && w->probes.period <= sc->duration)
+        schedule(w, w->probes.period, ev_probe, 0, 0, 0, NULL);
     schedule(w, sc->sample_interval < sc->duration ? sc->sample_interval : sc->duration,
              ev_sample, 0, 0, 0, NULL);
     for (size_t k = 0; k < sc->nfaults; k++)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "health_monitor.h"
 #include "metrics.h"
 #include "node.h"
 #include "rng.h"
@@ -57,6 +58,10 @@ typedef struct wnode {
     int reported_overloaded;
     /* the control plane's view, mirrored for speed */
     edge_node_status status;
+    /* each failure detector on its own (summary.json health.heartbeat/probes) */
+    edge_probe_state probe;        /* active probes; untouched without them */
+    uint8_t hb_suspect;            /* the heartbeat was stale at the last check */
+    uint8_t hb_pending, probe_pending; /* a crash that detector has not yet seen */
     /* accounting */
     double busy_integral;          /* slot-ns */
     edge_time busy_since;
@@ -68,6 +73,14 @@ typedef struct wnode {
     sim_handle expiry;             /* the pending keep-alive expiry event */
     edge_time expiry_at;
 } wnode;
+
+/* One failure detector's record: crashes it saw (and how late), crashes it
+ * missed (the node came back first, or the run ended), suspicions of a node
+ * that was up. */
+typedef struct wdetector {
+    uint64_t detections, missed, false_suspicions;
+    edge_time sum, max;
+} wdetector;
 
 typedef struct fn_streams {
     sim_rng exec, cold;
@@ -109,6 +122,9 @@ struct sim_world {
     double time_in_system_sum;   /* ns */
     uint64_t transitions, detections, false_suspicions;
     edge_time detection_sum, detection_max;
+    wdetector hb_det, probe_det;
+    edge_probe_config probes;    /* period 0: no probes */
+    uint64_t probes_sent, probes_failed;
 
     double wall_start, last_progress;
 };

@@ -422,3 +422,50 @@ Test(scenario, stdin_gets_the_default_name_stdin)
     cr_assert_null(bad);
     cr_expect_str_eq(line(0), "<stdin>:1:1: expected valid JSON, found \"{\"");
 }
+
+Test(scenario, probes_are_off_by_default_and_read_with_defaults)
+{
+    sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}]", NULL, 0);
+    cr_assert_not_null(s);
+    cr_expect_eq(s->policies.probe_period, 0);
+    cr_expect_float_eq(s->policies.overload_cpu, 90.0, 1e-12);
+    sim_scenario_free(s);
+    const char *sets[] = {"policies.probes={\"period\": \"5s\"}",
+                          "policies.overload={\"memory_percent\": 75}"};
+    s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}]", sets, 2);
+    cr_assert_not_null(s, "%s", ndiags ? line(0) : "");
+    cr_expect_eq(s->policies.probe_period, 5 * EDGE_S);
+    cr_expect_eq(s->policies.probe_timeout, EDGE_S);
+    cr_expect_eq(s->policies.probe_failures, 3);
+    cr_expect_float_eq(s->policies.overload_memory, 75.0, 1e-12);
+    cr_expect_float_eq(s->policies.overload_cpu, 90.0, 1e-12);
+    sim_scenario_free(s);
+}
+
+Test(scenario, bad_probe_and_overload_fields_are_diagnosed)
+{
+    const char *sets[] = {"policies.probes={\"period\": \"5s\", \"timeout\": \"6s\"}",
+                          "policies.overload={\"cpu_percent\": 101, \"cpu\": 1}"};
+    sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}]", sets, 2);
+    cr_assert_null(s);
+    const char *want[] = {
+        "--set: policies.probes.timeout: expected a duration of at most the period (5s), found \"6s\"",
+        "--set: policies.overload.cpu: expected a known field (cpu_percent, memory_percent, "
+        "disk_percent), found \"cpu\"",
+        "--set: policies.overload.cpu_percent: expected a number above 0, at most 100, found 101",
+    };
+    expect_lines(want, 3);
+    const char *sets2[] = {"policies.probes={\"timeout\": \"1s\", \"failures\": 0}"};
+    s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}]", sets2, 1);
+    cr_assert_null(s);
+    const char *want2[] = {
+        "--set: policies.probes.period: expected a duration such as \"5s\", found nothing",
+        "--set: policies.probes.failures: expected a whole number from 1 to 1000000, found 0",
+    };
+    expect_lines(want2, 2);
+    s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}], \"policies\": {\"probes\": 3}",
+                   NULL, 0);
+    cr_assert_null(s);
+    cr_expect(strstr(line(0), "policies.probes: expected the active probes (an object), found 3"),
+              "%s", line(0));
+}

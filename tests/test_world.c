@@ -395,3 +395,72 @@ Test(world, a_function_that_never_fits_is_rejected_for_capacity, .fini = cleanup
     cr_expect_eq(get(j, "totals.arrivals"), 10, "at 0, 1, ..., 9 s: the end is exclusive");
     cJSON_Delete(j);
 }
+
+/* ---- active probes (docs/semantics.md, "Active probes") ---- */
+
+#define PROBES "\"probes\": {\"period\": \"5s\", \"timeout\": \"1s\", \"failures\": 3}"
+
+Test(world, a_crash_is_detected_by_probes_after_failures_periods_plus_the_timeout,
+     .fini = cleanup)
+{
+    /* Probes every 5 s from 5 s; crash at 12 s. Probes at 15, 20, 25 s find
+     * it down; each failure is known 1 s later; the third (at 26 s) suspects
+     * it: latency = (ceil(c/P)*P + (F-1)*P + T) - c = 15 + 10 + 1 - 12 = 14 s.
+     * Heartbeats (every 10 s, last at 10 s) see it at the check at 75 s. */
+    cJSON *j = run(TWO("\"duration\": \"300s\"", CONST("10ms"), "",
+                       "{\"kind\": \"crash\", \"at\": \"12s\", \"node\": \"a\"}", PROBES));
+    double P = 5, F = 3, T = 1, c = 12;
+    double want = ceil(c / P) * P + (F - 1) * P + T - c;
+    cr_expect_float_eq(get(j, "health.probes.detection_mean_s"), want, 1e-9);
+    cr_expect_eq(get(j, "health.probes.detections"), 1);
+    cr_expect_eq(get(j, "health.probes.false_suspicions"), 0);
+    cr_expect_float_eq(get(j, "health.heartbeat.detection_mean_s"), 75.0 - c, 1e-9);
+    cr_expect_eq(get(j, "health.heartbeat.detections"), 1);
+    cr_expect_float_eq(get(j, "health.detection_latency_s.mean"), want, 1e-9, "the first wins");
+    char *h = slurp("health.csv");
+    cr_expect(strstr(h, "26.000000000,a,online,offline,probe_timeout"), "%s", h);
+    cr_expect(!strstr(h, "heartbeat_timeout"), "already OFFLINE by then: %s", h);
+    free(h);
+    cJSON_Delete(j);
+}
+
+Test(world, heartbeat_loss_is_a_heartbeat_false_suspicion_but_not_a_probe_one, .fini = cleanup)
+{
+    cJSON *j = run(TWO("\"duration\": \"400s\"", CONST("10ms"), "",
+                       "{\"kind\": \"heartbeat_loss\", \"at\": \"100s\", \"for\": \"100s\","
+                       " \"node\": \"a\"}",
+                       PROBES));
+    cr_expect_eq(get(j, "health.heartbeat.false_suspicions"), 1);
+    cr_expect_eq(get(j, "health.probes.false_suspicions"), 0);
+    cr_expect_eq(get(j, "health.probes.failed"), 0);
+    cr_expect_eq(get(j, "health.probes.sent"), 2 * 80, "two nodes, 5..400 s");
+    cr_expect_eq(get(j, "health.false_suspicions"), 1);
+    cJSON_Delete(j);
+}
+
+Test(world, failures_minus_one_failed_probes_do_not_suspect, .fini = cleanup)
+{
+    /* Down from 12 s to 23 s: the probes at 15 and 20 s fail, the one at 25 s
+     * succeeds: two failures in a row, one short of 3. The crash is missed
+     * by the probes and by the heartbeats (the node is back first). */
+    cJSON *j = run(TWO("\"duration\": \"300s\"", CONST("10ms"), "",
+                       "{\"kind\": \"crash\", \"at\": \"12s\", \"for\": \"11s\", \"node\": \"a\"}",
+                       PROBES));
+    cr_expect_eq(get(j, "health.probes.failed"), 2);
+    cr_expect_eq(get(j, "health.probes.detections"), 0);
+    cr_expect_eq(get(j, "health.probes.missed"), 1);
+    cr_expect_eq(get(j, "health.probes.false_suspicions"), 0);
+    cr_expect_eq(get(j, "health.heartbeat.missed"), 1);
+    cr_expect_eq(get(j, "health.transitions"), 0);
+    cJSON_Delete(j);
+}
+
+Test(world, probes_off_leave_the_probe_record_empty, .fini = cleanup)
+{
+    cJSON *j = run(TWO("\"duration\": \"100s\"", CONST("10ms"), "",
+                       "{\"kind\": \"crash\", \"at\": \"12s\", \"node\": \"a\"}", ""));
+    cr_expect_eq(get(j, "health.probes.sent"), 0);
+    cr_expect_eq(get(j, "health.probes.missed"), 0);
+    cr_expect_eq(get(j, "health.heartbeat.detections"), 1);
+    cJSON_Delete(j);
+}
