@@ -1896,7 +1896,7 @@ static int node_has_caps(const sim_node_spec *n, const sim_function_spec *f, con
 static const char *const fault_kinds[] = {
     "crash", "recover", "heartbeat_delay", "heartbeat_loss", "degrade", "maintenance", "drain",
     "register", "deregister", "deploy", "undeploy", "load_spike", "burst", "random_failures",
-    NULL}; /* in the order of sim_fault_kind */
+    "state_update", "state_corruption", NULL}; /* in the order of sim_fault_kind */
 
 const char *sim_fault_kind_name(sim_fault_kind k)
 {
@@ -1905,7 +1905,7 @@ const char *sim_fault_kind_name(sim_fault_kind k)
 
 static const char *const fault_fields[] = {"kind", "at", "for", "node", "nodes", "function",
                                            "region", "delay", "factor", "count", "ttf", "ttr",
-                                           NULL};
+                                           "patch", NULL};
 
 enum {
     FF_NODE = 1 << 0,
@@ -1919,6 +1919,8 @@ enum {
     FF_DEGRADE = 1 << 8,
     FF_COUNT = 1 << 9,
     FF_RANDOM = 1 << 10, /* nodes, ttf, ttr; "at" optional */
+    FF_PATCH = 1 << 11,
+    FF_SYNC = 1 << 12,   /* needs the "sync" section */
 };
 
 static const unsigned fault_shape[] = {
@@ -1936,6 +1938,8 @@ static const unsigned fault_shape[] = {
     [SIM_FAULT_LOAD_SPIKE] = FF_FOR_REQ | FF_FUNCTION_OPT | FF_FACTOR,
     [SIM_FAULT_BURST] = FF_FUNCTION | FF_REGION | FF_COUNT | FF_FOR_OPT,
     [SIM_FAULT_RANDOM_FAILURES] = FF_RANDOM | FF_FOR_OPT,
+    [SIM_FAULT_STATE_UPDATE] = FF_PATCH | FF_SYNC,
+    [SIM_FAULT_STATE_CORRUPTION] = FF_NODE | FF_FOR_OPT | FF_SYNC,
 };
 
 static void fault_allowed(unsigned shape, const char **out)
@@ -1962,6 +1966,8 @@ static void fault_allowed(unsigned shape, const char **out)
         out[n++] = "ttf";
         out[n++] = "ttr";
     }
+    if (shape & FF_PATCH)
+        out[n++] = "patch";
     out[n] = NULL;
 }
 
@@ -1970,6 +1976,7 @@ static void free_fault(sim_fault_spec *f)
     free(f->nodes);
     dist_free(f->ttf);
     dist_free(f->ttr);
+    cJSON_Delete(f->patch);
 }
 
 static int read_fault(ctx *c, const cJSON *it, const char *p, sim_fault_spec *f)
@@ -2024,6 +2031,23 @@ static int read_fault(ctx *c, const cJSON *it, const char *p, sim_fault_spec *f)
         }
         bad |= dist_field(c, it, p, "ttf", 1, 1, &f->ttf) < 0;
         bad |= dist_field(c, it, p, "ttr", 1, 1, &f->ttr) < 0;
+    }
+    if (shape & FF_PATCH) {
+        const cJSON *patch = member(it, "patch");
+        if (!patch) {
+            missing(c, it, p, "patch", "a JSON merge patch such as {\"mode\": \"eco\"}");
+            bad = 1;
+        } else if (!(f->patch = cJSON_Duplicate(patch, 1))) {
+            oom(c);
+            bad = 1;
+        }
+    }
+    if ((shape & FF_SYNC) && !member(c->root, "sync")) {
+        char q[SIM_DIAG_PATH_MAX];
+        path_key(q, p, "kind");
+        diag(c, member(it, "kind"), q, "expected a \"sync\" section for a %s fault, found none",
+             fault_kinds[kind]);
+        bad = 1;
     }
     if (bad) {
         free_fault(f);
@@ -2546,7 +2570,28 @@ static void read_policies(ctx *c)
 
 static const char *const top_fields[] = {
     "$schema", "name", "description", "seed", "duration", "sample_interval", "regions", "nodes",
-    "network", "functions", "deployments", "workloads", "faults", "policies", NULL};
+    "network", "functions", "deployments", "workloads", "faults", "policies", "sync", NULL};
+
+static const char *const sync_fields[] = {"interval", "initial", "bandwidth_mbps", NULL};
+static const numspec NS_MBPS = {0, 1e9, 0, 1};
+
+/* The state synchronizer: off unless "sync" is there. */
+static void read_sync(ctx *c)
+{
+    sim_sync_spec *y = &c->s->sync;
+    const cJSON *obj = member(c->root, "sync");
+    if (!obj || !want_object(c, obj, "sync", "the state synchronizer"))
+        return;
+    check_fields(c, obj, "sync", sync_fields, NULL, NULL);
+    y->bandwidth_mbps = 100;
+    int bad = duration_field(c, obj, "sync", "interval", 1, SIGN_POS, "10s", &y->interval) < 0;
+    bad |= number_field(c, obj, "sync", "bandwidth_mbps", 0, &NS_MBPS, &y->bandwidth_mbps) < 0;
+    const cJSON *init = member(obj, "initial");
+    y->initial = init ? cJSON_Duplicate(init, 1) : cJSON_CreateObject();
+    if (!y->initial)
+        oom(c);
+    y->enabled = !bad && y->initial;
+}
 
 /* The default name: the file's base name without ".json", made id-safe. */
 static char *default_name(ctx *c)
@@ -2780,6 +2825,7 @@ sim_scenario *sim_scenario_parse(const char *text, size_t len, const char *name_
     }
     read_workloads(&c);
     read_policies(&c);
+    read_sync(&c);
 done:
     if (c.n && c.max)
         sort_diags(c.diags, c.n < c.max ? c.n : c.max);
@@ -2893,6 +2939,7 @@ void sim_scenario_free(sim_scenario *s)
         free_fault(&s->faults[i]);
     free(s->faults);
     free(s->policies.scheduler);
+    cJSON_Delete(s->sync.initial);
     if (s->index_) {
         idmap_free(&s->index_->regions);
         idmap_free(&s->index_->nodes);

@@ -140,6 +140,8 @@ typedef enum {
     SIM_FAULT_LOAD_SPIKE,       /* arrival rate x factor for one function or all */
     SIM_FAULT_BURST,            /* `count` invocations at `at` (spread over `for`) */
     SIM_FAULT_RANDOM_FAILURES,  /* per node: time to failure / time to repair */
+    SIM_FAULT_STATE_UPDATE,     /* merge `patch` into the primary sync state (needs "sync") */
+    SIM_FAULT_STATE_CORRUPTION, /* damage sync transfers to `node` in flight at `at` / in [at, at+for) */
 } sim_fault_kind;
 
 #define SIM_ALL ((size_t)-1) /* "every function" in a load spike */
@@ -160,6 +162,7 @@ typedef struct sim_fault_spec {
     size_t *nodes;           /* RANDOM_FAILURES: the nodes it applies to */
     size_t nnodes;
     sim_dist *ttf, *ttr;     /* RANDOM_FAILURES: time to failure / repair; owned */
+    struct cJSON *patch;     /* STATE_UPDATE: an RFC 7386 merge patch (any JSON); owned */
     int line;                /* where it was written, for reports */
 } sim_fault_spec;
 
@@ -175,6 +178,14 @@ typedef struct sim_policies {
     double overload_cpu, overload_memory, overload_disk; /* "overload": percent; default 90 */
 } sim_policies;
 
+/* The state synchronizer ("sync"); off unless the file has the section. */
+typedef struct sim_sync_spec {
+    int enabled;
+    edge_time interval;       /* between sync rounds; required */
+    double bandwidth_mbps;    /* per node link, megabits per second; default 100 */
+    struct cJSON *initial;    /* the primary's first version (any JSON); owned; default {} */
+} sim_sync_spec;
+
 typedef struct sim_scenario {
     char *path;               /* the file it came from ("-" for stdin) */
     char *name;
@@ -189,6 +200,7 @@ typedef struct sim_scenario {
     sim_workload_spec *workloads; size_t nworkloads;
     sim_fault_spec *faults; size_t nfaults;   /* sorted by `at`, stable */
     sim_policies policies;
+    sim_sync_spec sync;
     struct sim__scenario_index *index_; /* private to scenario.c: id lookups */
 } sim_scenario;
 

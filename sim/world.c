@@ -27,6 +27,7 @@
 #include "dist.h"
 #include "runtime.h"
 #include "scheduler.h"
+#include "synchronizer.h"
 #include "workload.h"
 #include "world_internal.h"
 
@@ -114,6 +115,8 @@ static int node_usable(const wnode *n)
     return n->registered && (n->status == EDGE_NODE_ONLINE || n->status == EDGE_NODE_DEGRADED);
 }
 
+static void sync_start(sim_world *w, size_t node);
+
 static void record_transition(sim_world *w, size_t node, edge_node_status to, const char *reason)
 {
     wnode *n = &w->nodes[node];
@@ -143,6 +146,9 @@ static void record_transition(sim_world *w, size_t node, edge_node_status to, co
     n->status = to;
     wcore_set_status(w, node, to);
     edge_scheduler_set_usable(w->sched, node, node_usable(n));
+    /* A node entering SYNCING is sent the state at once, not at the next round. */
+    if (to == EDGE_NODE_SYNCING && w->sync)
+        sync_start(w, node);
 }
 
 /* A detector's suspicion of node: a detection when the node is down with a
@@ -174,7 +180,7 @@ static void check_node(sim_world *w, size_t i, edge_time now)
         .overloaded = n->reported_overloaded,
         .degraded = n->degrade_factor > 1.0,
         .maintenance = n->maintenance > 0,
-        .synced = 1,
+        .synced = w->sync ? edge_synchronizer_is_current(w->sync->core, i) : 1,
         .probe_suspected = n->probe.suspected,
     };
     /* The heartbeat detector on its own: stale now, fresh before. */
@@ -249,6 +255,162 @@ static void ev_probe(sim_engine *e, void *ctx, const sim_event *ev)
     edge_time next = now + w->probes.period;
     if (next <= w->sc->duration)
         schedule(w, next, ev_probe, 0, 0, 0, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* state synchronizer (semantics: "State synchronizer")                */
+
+/* Opens or closes node's "behind the primary" episode (sync lag). */
+static void sync_lag(sim_world *w, size_t node)
+{
+    wsync_node *y = &w->sync->node[node];
+    int behind = !edge_synchronizer_is_current(w->sync->core, node);
+    if (behind == y->behind)
+        return;
+    edge_time now = sim_engine_now(w->eng);
+    if (behind) {
+        y->behind_since = now;
+    } else {
+        edge_time d = now - y->behind_since;
+        y->lag_total += d;
+        if (d > y->lag_max)
+            y->lag_max = d;
+    }
+    y->behind = (uint8_t)behind;
+}
+
+static void ev_sync_arrive(sim_engine *e, void *ctx, const sim_event *ev);
+
+/* Sends the primary to node if its replica is behind and nothing is in
+ * flight to it; the transfer takes size / bandwidth. */
+static void sync_start(sim_world *w, size_t node)
+{
+    wsync *ws = w->sync;
+    wsync_node *y = &ws->node[node];
+    if (!edge_synchronizer_needs(ws->core, node))
+        return;
+    edge_sync_message *m;
+    edge_err rc = edge_synchronizer_send(ws->core, node, &m);
+    if (rc != EDGE_OK) {
+        fail_run(w, rc);
+        return;
+    }
+    y->msg = m;
+    y->epoch = w->nodes[node].epoch;
+    y->corrupt = y->corrupt_windows > 0;
+    y->transfers++;
+    y->bytes += m->len;
+    edge_time t = (edge_time)llround((double)m->len * 8000.0 / ws->mbps);
+    schedule(w, sim_engine_now(w->eng) + (t > 0 ? t : 1), ev_sync_arrive, 0, (uint32_t)node, 0,
+             NULL);
+}
+
+/* A transfer ends: lost if the node crashed since it was sent; else the
+ * node checks the bytes (damaged ones, by a state_corruption fault, must be
+ * rejected) and a SYNCING node that is now current turns ONLINE at once. */
+static void ev_sync_arrive(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    wsync *ws = w->sync;
+    size_t node = ev->payload.a;
+    wnode *n = &w->nodes[node];
+    wsync_node *y = &ws->node[node];
+    edge_sync_message *m = y->msg;
+    y->msg = NULL;
+    if (!n->up || y->epoch != n->epoch) {
+        y->lost++;
+        edge_synchronizer_lost(ws->core, node);
+        edge_sync_message_release(m);
+        return;
+    }
+    char *damaged = NULL;
+    if (y->corrupt) {
+        /* Flip one byte, half-way: the checksum must no longer match. */
+        damaged = malloc(m->len ? m->len : 1);
+        if (!damaged) {
+            edge_sync_message_release(m);
+            fail_run(w, EDGE_NOMEM);
+            return;
+        }
+        memcpy(damaged, m->payload, m->len);
+        if (m->len)
+            damaged[m->len / 2] ^= 0x01;
+        ws->injected++;
+    }
+    edge_err rc = edge_synchronizer_receive(ws->core, node, m, damaged ? damaged : m->payload,
+                                            m->len);
+    free(damaged);
+    edge_sync_message_release(m);
+    if (rc == EDGE_CHECKSUM) {
+        y->rejected++;
+        ws->detected++;
+        return; /* sent again at the next round */
+    }
+    if (rc != EDGE_OK) {
+        fail_run(w, rc);
+        return;
+    }
+    sync_lag(w, node);
+    if (n->registered && n->status == EDGE_NODE_SYNCING)
+        check_node(w, node, sim_engine_now(e));
+}
+
+static void ev_sync_round(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    (void)ev;
+    w->sync->rounds++;
+    /* Every registered node the control plane does not hold OFFLINE. */
+    for (size_t i = 0; i < w->nnodes; i++)
+        if (w->nodes[i].registered && w->nodes[i].status != EDGE_NODE_OFFLINE)
+            sync_start(w, i);
+    edge_time next = sim_engine_now(e) + w->sync->interval;
+    if (next <= w->sc->duration)
+        schedule(w, next, ev_sync_round, 0, 0, 0, NULL);
+}
+
+static void sync_update(sim_world *w, const cJSON *patch)
+{
+    edge_err rc = edge_synchronizer_update(w->sync->core, patch);
+    if (rc != EDGE_OK) {
+        fail_run(w, rc);
+        return;
+    }
+    w->sync->updates++;
+    for (size_t i = 0; i < w->nnodes; i++)
+        sync_lag(w, i);
+}
+
+static int sync_create(sim_world *w)
+{
+    const sim_sync_spec *y = &w->sc->sync;
+    wsync *ws = calloc(1, sizeof *ws);
+    if (!ws)
+        return -1;
+    w->sync = ws;
+    ws->interval = y->interval;
+    ws->mbps = y->bandwidth_mbps;
+    ws->node = calloc(w->nnodes ? w->nnodes : 1, sizeof *ws->node);
+    if (!ws->node)
+        return -1;
+    return edge_synchronizer_create(y->initial, w->nnodes, EDGE_DIGEST_DEFAULT, &ws->core) ==
+                   EDGE_OK
+               ? 0
+               : -1;
+}
+
+static void sync_free(sim_world *w)
+{
+    wsync *ws = w->sync;
+    if (!ws)
+        return;
+    if (ws->node)
+        for (size_t i = 0; i < w->nnodes; i++)
+            edge_sync_message_release(ws->node[i].msg);
+    free(ws->node);
+    edge_synchronizer_free(ws->core);
+    free(ws);
+    w->sync = NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -616,6 +778,10 @@ static void crash_node(sim_world *w, size_t node)
     n->busy = 0;
     wcore_crash(w, node);
     publish_load(w, node);
+    if (w->sync) { /* a restart is empty: the replica goes with the rest */
+        edge_synchronizer_drop(w->sync->core, node);
+        sync_lag(w, node);
+    }
 }
 
 static void recover_node(sim_world *w, size_t node)
@@ -822,6 +988,15 @@ static void ev_fault(sim_engine *e, void *ctx, const sim_event *ev)
         for (size_t i = 0; i < f->nnodes; i++)
             schedule_random_failure(w, k, f->nodes[i], 1);
         break;
+    case SIM_FAULT_STATE_UPDATE:
+        sync_update(w, f->patch);
+        break;
+    case SIM_FAULT_STATE_CORRUPTION:
+        if (w->sync->node[f->node].msg)
+            w->sync->node[f->node].corrupt = 1; /* the transfer in flight now */
+        windowed = f->duration > 0;             /* and those started in the window */
+        w->sync->node[f->node].corrupt_windows += windowed;
+        break;
     }
     if (windowed && f->duration > 0 && now + f->duration <= w->sc->duration)
         schedule(w, now + f->duration, ev_fault_end, 0, (uint32_t)k, 0, NULL);
@@ -871,6 +1046,9 @@ static void ev_fault_end(sim_engine *e, void *ctx, const sim_event *ev)
         break;
     case SIM_FAULT_DRAIN:
         wcore_drain(w, f->node, 0);
+        break;
+    case SIM_FAULT_STATE_CORRUPTION:
+        w->sync->node[f->node].corrupt_windows--;
         break;
     default:
         break;
@@ -960,6 +1138,10 @@ static int setup(sim_world *w, char *err, size_t errlen)
     }
     if (wcore_create(w, err, errlen) != 0)
         return -1;
+    if (sc->sync.enabled && sync_create(w) != 0) {
+        snprintf(err, errlen, "cannot create the state synchronizer");
+        return -1;
+    }
 
     for (size_t i = 0; i < sc->nnodes; i++) {
         wnode *n = &w->nodes[i];
@@ -1027,6 +1209,8 @@ static int setup(sim_world *w, char *err, size_t errlen)
         schedule(w, sc->policies.check_interval, ev_health_check, 0, 0, 0, NULL);
     if (w->probes.period > 0 && w->probes.period <= sc->duration)
         schedule(w, w->probes.period, ev_probe, 0, 0, 0, NULL);
+    if (w->sync && w->sync->interval <= sc->duration)
+        schedule(w, w->sync->interval, ev_sync_round, 0, 0, 0, NULL);
     schedule(w, sc->sample_interval < sc->duration ? sc->sample_interval : sc->duration,
              ev_sample, 0, 0, 0, NULL);
     for (size_t k = 0; k < sc->nfaults; k++)
@@ -1118,6 +1302,14 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
         if (w->nodes[i].registered)
             status_account(w, &w->nodes[i]);
         up_account(w, &w->nodes[i]);
+        if (w->sync && w->sync->node[i].behind) {
+            wsync_node *y = &w->sync->node[i];
+            edge_time d = w->sc->duration - y->behind_since;
+            y->lag_total += d;
+            if (d > y->lag_max)
+                y->lag_max = d;
+            y->behind = 0; /* closed; versions behind are read from the core */
+        }
     }
     sim_engine_stats st;
     sim_engine_get_stats(w->eng, &st);
@@ -1147,6 +1339,7 @@ void sim_world_free(sim_world *w)
         return;
     sim_report_close(w->report);
     sim_trace_abort(w->trace);
+    sync_free(w);
     wcore_free(w);
     sim_engine_destroy(w->eng);
     edge_scheduler_free(w->sched);

@@ -23,6 +23,7 @@
 
 typedef struct sim_report sim_report;
 typedef struct wcore wcore;
+typedef struct wsync wsync;
 
 /* One invocation in flight (pool entry; its index is its id). */
 typedef struct winv {
@@ -123,6 +124,7 @@ struct sim_world {
     uint64_t transitions, detections, false_suspicions;
     edge_time detection_sum, detection_max;
     wdetector hb_det, probe_det;
+    wsync *sync;                 /* NULL unless the scenario has "sync" */
     edge_probe_config probes;    /* period 0: no probes */
     uint64_t probes_sent, probes_failed;
 
@@ -130,6 +132,27 @@ struct sim_world {
 };
 
 void sim_world_progress(sim_world *w, edge_time now);
+
+/* ---- the state synchronizer (world.c; read by report.c) ---- */
+
+/* Per node: the transfer in flight and the accounting of its replica. */
+typedef struct wsync_node {
+    struct edge_sync_message *msg; /* the transfer in flight (a reference); NULL when none */
+    uint32_t epoch;                /* the node's crash epoch when it was sent */
+    uint8_t corrupt;               /* damaged on the way (a state_corruption fault) */
+    uint8_t behind;                /* the replica is behind the primary */
+    int corrupt_windows;           /* open state_corruption windows on this node */
+    edge_time behind_since, lag_total, lag_max;
+    uint64_t transfers, bytes, rejected, lost;
+} wsync_node;
+
+struct wsync {
+    struct edge_synchronizer *core;
+    wsync_node *node;            /* nnodes */
+    edge_time interval;
+    double mbps;                 /* transfer time = round(bytes * 8000 / mbps) ns, at least 1 */
+    uint64_t rounds, updates, injected, detected;
+};
 
 /* ---- world_core.c: the calls into libedgecore ---- */
 int wcore_create(sim_world *w, char *err, size_t errlen);
