@@ -13,6 +13,7 @@
 #include "keepalive.h"
 #include "machine_events.h"
 #include "outfile.h"
+#include "synchronizer.h"
 #include "world_internal.h"
 
 #define SIM_REPORT_LINE_MAX 512 /* a node_series row: an id of <= 128 characters and numbers */
@@ -396,6 +397,62 @@ static cJSON *keepalive_obj(const sim_report *r, const sim_world *w)
     return o;
 }
 
+/* health.heartbeat / health.probes: one failure detector's record. */
+static void detector_obj(cJSON *o, const wdetector *d, uint64_t open)
+{
+    cJSON_AddNumberToObject(o, "detections", (double)d->detections);
+    cJSON_AddNumberToObject(o, "detection_mean_s",
+                            d->detections ? secs(d->sum) / (double)d->detections : 0.0);
+    cJSON_AddNumberToObject(o, "detection_max_s", secs(d->max));
+    cJSON_AddNumberToObject(o, "missed", (double)(d->missed + open));
+    cJSON_AddNumberToObject(o, "false_suspicions", (double)d->false_suspicions);
+}
+
+/* summary.json "sync": only with a synchronizer. */
+static void sync_obj(cJSON *root, const sim_world *w)
+{
+    const wsync *ws = w->sync;
+    const edge_sync_state *p = edge_synchronizer_primary(ws->core);
+    cJSON *o = cJSON_AddObjectToObject(root, "sync");
+    cJSON_AddNumberToObject(o, "version", (double)p->version);
+    cJSON_AddStringToObject(o, "checksum", p->checksum);
+    cJSON_AddNumberToObject(o, "updates", (double)ws->updates);
+    cJSON_AddNumberToObject(o, "rounds", (double)ws->rounds);
+    uint64_t transfers = 0, bytes = 0, rejected = 0, lost = 0, behind = 0;
+    edge_time lag = 0, lag_max = 0;
+    cJSON *per = cJSON_CreateObject();
+    for (size_t i = 0; i < w->nnodes; i++) {
+        const wsync_node *y = &ws->node[i];
+        int64_t vb = p->version - edge_synchronizer_replica_version(ws->core, i);
+        cJSON *n = cJSON_AddObjectToObject(per, w->sc->nodes[i].id);
+        cJSON_AddNumberToObject(n, "lag_s", secs(y->lag_total));
+        cJSON_AddNumberToObject(n, "lag_max_s", secs(y->lag_max));
+        cJSON_AddNumberToObject(n, "versions_behind", (double)vb);
+        cJSON_AddNumberToObject(n, "transfers", (double)y->transfers);
+        cJSON_AddNumberToObject(n, "bytes", (double)y->bytes);
+        cJSON_AddNumberToObject(n, "rejected", (double)y->rejected);
+        cJSON_AddNumberToObject(n, "lost", (double)y->lost);
+        transfers += y->transfers;
+        bytes += y->bytes;
+        rejected += y->rejected;
+        lost += y->lost;
+        behind += vb > 0;
+        lag += y->lag_total;
+        if (y->lag_max > lag_max)
+            lag_max = y->lag_max;
+    }
+    cJSON_AddNumberToObject(o, "transfers", (double)transfers);
+    cJSON_AddNumberToObject(o, "bytes", (double)bytes);
+    cJSON_AddNumberToObject(o, "rejected", (double)rejected);
+    cJSON_AddNumberToObject(o, "lost", (double)lost);
+    cJSON_AddNumberToObject(o, "corruptions_injected", (double)ws->injected);
+    cJSON_AddNumberToObject(o, "corruptions_detected", (double)ws->detected);
+    cJSON_AddNumberToObject(o, "nodes_behind_at_end", (double)behind);
+    cJSON_AddNumberToObject(o, "lag_mean_s", w->nnodes ? secs(lag) / (double)w->nnodes : 0.0);
+    cJSON_AddNumberToObject(o, "lag_max_s", secs(lag_max));
+    cJSON_AddItemToObject(o, "nodes", per);
+}
+
 static cJSON *summary_json(const sim_report *r, const sim_world *w)
 {
     const sim_scenario *sc = w->sc;
@@ -551,6 +608,24 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
         undetected += w->nodes[i].crash_pending_detection;
     cJSON_AddNumberToObject(h, "undetected_crashes", (double)undetected);
     cJSON_AddNumberToObject(h, "availability", nreg ? avail_sum / (double)nreg : 0.0);
+    /* Each failure detector on its own; the keys above are the status's. */
+    uint64_t hb_open = 0, probe_open = 0;
+    for (size_t i = 0; i < w->nnodes; i++) {
+        hb_open += w->nodes[i].hb_pending;
+        probe_open += w->nodes[i].probe_pending;
+    }
+    detector_obj(cJSON_AddObjectToObject(h, "heartbeat"), &w->hb_det, hb_open);
+    cJSON *pr = cJSON_AddObjectToObject(h, "probes");
+    cJSON_AddBoolToObject(pr, "enabled", w->probes.period > 0);
+    cJSON_AddNumberToObject(pr, "period_s", secs(w->probes.period));
+    cJSON_AddNumberToObject(pr, "timeout_s", secs(w->probes.timeout));
+    cJSON_AddNumberToObject(pr, "failures", (double)w->probes.failures);
+    cJSON_AddNumberToObject(pr, "sent", (double)w->probes_sent);
+    cJSON_AddNumberToObject(pr, "failed", (double)w->probes_failed);
+    detector_obj(pr, &w->probe_det, probe_open);
+
+    if (w->sync)
+        sync_obj(root, w);
 
     cJSON *en = cJSON_AddObjectToObject(root, "energy");
     cJSON_AddNumberToObject(en, "total_j", energy);
@@ -639,12 +714,24 @@ static void node_rows(FILE *fp, const sim_world *w)
                                 : 0);
         fprintf(fp,
                 "%s,%s,%u,%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-                ",%s,%s,%s,%s,%s,%s,%s,%u,%.6f,%" PRIu64 ",%.3f,%s,%s\n",
+                ",%s,%s,%s,%s,%s,%s,%s,%u,%.6f,%" PRIu64 ",%.3f,%s,%s",
                 s->id, w->sc->regions[s->region].name, s->cores, s->memory_mb, n->deployments,
                 c->started, edge_metric_ok(c), edge_metric_failed(c), c->cold_starts, p50, p99,
                 st[EDGE_NODE_ONLINE], st[EDGE_NODE_OFFLINE], st[EDGE_NODE_DEGRADED],
                 st[EDGE_NODE_SYNCING], st[EDGE_NODE_MAINTENANCE], n->crashes, cache_hit_ratio(n),
                 n->cache_pulls, n->cache_pulled_mb, pt, pm);
+        if (w->sync) {
+            const wsync_node *y = &w->sync->node[i];
+            char lag[32], lmax[32];
+            fmt_time(lag, sizeof lag, y->lag_total);
+            fmt_time(lmax, sizeof lmax, y->lag_max);
+            int64_t vb = edge_synchronizer_primary(w->sync->core)->version -
+                         edge_synchronizer_replica_version(w->sync->core, i);
+            fprintf(fp, ",%s,%s,%" PRId64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", lag, lmax, vb,
+                    y->transfers, y->bytes, y->rejected);
+        } else {
+            fputs(",,,,,,\n", fp);
+        }
     }
 }
 
@@ -745,7 +832,8 @@ int sim_report_finish(sim_report *r, const sim_world *w, const sim_run_stats *st
                   "node,region,cores,memory_mb,deployments,invocations,ok,failed,cold_starts,"
                   "latency_p50_s,latency_p99_s,online_s,offline_s,degraded_s,syncing_s,"
                   "maintenance_s,crashes,cache_hit_ratio,cache_pulls,cache_pulled_mb,"
-                  "cache_pull_time_s,cache_pull_time_mean_s\n",
+                  "cache_pull_time_s,cache_pull_time_mean_s,sync_lag_s,sync_lag_max_s,"
+                  "sync_versions_behind,sync_transfers,sync_bytes,sync_rejected\n",
                   node_rows, err, errlen) != 0 ||
         write_csv(r, w, "functions.csv",
                   "function,memory_mb,arrivals,ok,failed,rejected,cold_starts,cold_start_rate,"

@@ -36,6 +36,7 @@
 #include <cjson/cJSON.h>
 
 #include "plugin.h"
+#include "node.h"
 #include "scheduler.h"
 
 #define SIM_ID_MAX 128            /* ids appear in CSV outputs and lines of text */
@@ -782,6 +783,8 @@ static const numspec NS_FACTOR = {0, 1e6, 0, 1};
 static const numspec NS_DEGRADE = {1, 1e6, 0, 0};
 static const numspec NS_BURST = {1, SIM_BURST_MAX, 1, 0};
 static const numspec NS_RETRIES = {0, SIM_RETRIES_MAX, 1, 0};
+static const numspec NS_PROBE_FAILURES = {1, 1000000, 1, 0};
+static const numspec NS_PERCENT = {0, 100, 0, 1};
 static const numspec NS_INSTANCES = {0, 4294967295.0, 1, 0};
 static const numspec NS_SEED = {0, SIM_SEED_MAX, 1, 0};
 
@@ -1900,7 +1903,7 @@ static int node_has_caps(const sim_node_spec *n, const sim_function_spec *f, con
 static const char *const fault_kinds[] = {
     "crash", "recover", "heartbeat_delay", "heartbeat_loss", "degrade", "maintenance", "drain",
     "register", "deregister", "deploy", "undeploy", "load_spike", "burst", "random_failures",
-    "google_machine_events", NULL}; /* in the order of sim_fault_kind */
+    "google_machine_events", "state_update", "state_corruption", NULL}; /* in the order of sim_fault_kind */
 
 const char *sim_fault_kind_name(sim_fault_kind k)
 {
@@ -1909,7 +1912,7 @@ const char *sim_fault_kind_name(sim_fault_kind k)
 
 static const char *const fault_fields[] = {"kind", "at", "for", "node", "nodes", "function",
                                            "region", "delay", "factor", "count", "ttf", "ttr",
-                                           "path", "offset", "scale", NULL};
+                                           "path", "offset", "scale", "patch", NULL};
 
 enum {
     FF_NODE = 1 << 0,
@@ -1924,6 +1927,8 @@ enum {
     FF_COUNT = 1 << 9,
     FF_RANDOM = 1 << 10, /* nodes, ttf, ttr; "at" optional */
     FF_TRACE = 1 << 11,  /* path, nodes (optional), offset, scale; no "at" */
+    FF_PATCH = 1 << 12,
+    FF_SYNC = 1 << 13,   /* needs the "sync" section */
 };
 
 static const unsigned fault_shape[] = {
@@ -1942,6 +1947,8 @@ static const unsigned fault_shape[] = {
     [SIM_FAULT_BURST] = FF_FUNCTION | FF_REGION | FF_COUNT | FF_FOR_OPT,
     [SIM_FAULT_RANDOM_FAILURES] = FF_RANDOM | FF_FOR_OPT,
     [SIM_FAULT_GOOGLE_MACHINE_EVENTS] = FF_TRACE,
+    [SIM_FAULT_STATE_UPDATE] = FF_PATCH | FF_SYNC,
+    [SIM_FAULT_STATE_CORRUPTION] = FF_NODE | FF_FOR_OPT | FF_SYNC,
 };
 
 static void fault_allowed(unsigned shape, const char **out)
@@ -1975,6 +1982,8 @@ static void fault_allowed(unsigned shape, const char **out)
         out[n++] = "offset";
         out[n++] = "scale";
     }
+    if (shape & FF_PATCH)
+        out[n++] = "patch";
     out[n] = NULL;
 }
 
@@ -1984,6 +1993,7 @@ static void free_fault(sim_fault_spec *f)
     free(f->path);
     dist_free(f->ttf);
     dist_free(f->ttr);
+    cJSON_Delete(f->patch);
 }
 
 static char *resolve_csv(ctx *c, const char *rel);
@@ -2093,6 +2103,23 @@ static int read_fault(ctx *c, const cJSON *it, const char *p, sim_fault_spec *f)
     }
     if (shape & FF_TRACE)
         bad |= read_trace_fault(c, it, p, f) < 0;
+    if (shape & FF_PATCH) {
+        const cJSON *patch = member(it, "patch");
+        if (!patch) {
+            missing(c, it, p, "patch", "a JSON merge patch such as {\"mode\": \"eco\"}");
+            bad = 1;
+        } else if (!(f->patch = cJSON_Duplicate(patch, 1))) {
+            oom(c);
+            bad = 1;
+        }
+    }
+    if ((shape & FF_SYNC) && !member(c->root, "sync")) {
+        char q[SIM_DIAG_PATH_MAX];
+        path_key(q, p, "kind");
+        diag(c, member(it, "kind"), q, "expected a \"sync\" section for a %s fault, found none",
+             fault_kinds[kind]);
+        bad = 1;
+    }
     if (bad) {
         free_fault(f);
         return -1;
@@ -2573,7 +2600,7 @@ static void read_workloads(ctx *c)
 
 static const char *const policy_fields[] = {"scheduler", "keepalive", "keepalive_ttl",
                                             "health_window", "check_interval", "retries",
-                                            "registry_latency", NULL};
+                                            "registry_latency", "probes", "overload", NULL};
 
 static const char *const keepalive_types[] = {"fixed", "none", "hybrid", NULL};
 static const edge_keepalive_type keepalive_type_of[] = {EDGE_KEEPALIVE_FIXED, EDGE_KEEPALIVE_NONE,
@@ -2715,6 +2742,55 @@ static void read_plugin(ctx *c, const cJSON *obj)
     sim_plugin_free(pl);
 }
 
+static const char *const probe_fields[] = {"period", "timeout", "failures", NULL};
+static const char *const overload_fields[] = {"cpu_percent", "memory_percent", "disk_percent",
+                                              NULL};
+
+/* policies.probes: off when absent; the timeout may not exceed the period, so
+ * a probe's answer is in before the next probe of the node is sent. */
+static void read_probes(ctx *c, const cJSON *pol_obj, sim_policies *pol)
+{
+    const cJSON *obj = member(pol_obj, "probes");
+    if (!obj || !want_object(c, obj, "policies.probes", "the active probes"))
+        return;
+    const char *p = "policies.probes";
+    check_fields(c, obj, p, probe_fields, NULL, NULL);
+    edge_time period = 0, timeout = EDGE_S;
+    uint32_t failures = 3;
+    int bad = duration_field(c, obj, p, "period", 1, SIGN_POS, "5s", &period) < 0;
+    int rt = duration_field(c, obj, p, "timeout", 0, SIGN_POS, "1s", &timeout);
+    bad |= rt < 0;
+    bad |= u32_field(c, obj, p, "failures", 0, &NS_PROBE_FAILURES, &failures) < 0;
+    if (!bad && timeout > period) {
+        char want[64], have[64], q[SIM_DIAG_PATH_MAX];
+        edge_duration_format(want, sizeof want, period);
+        edge_duration_format(have, sizeof have, timeout);
+        path_key(q, p, "timeout");
+        diag(c, rt == 1 ? member(obj, "timeout") : obj, q,
+             "expected a duration of at most the period (%s), found \"%s\"", want, have);
+        bad = 1;
+    }
+    if (bad)
+        return;
+    pol->probe_period = period;
+    pol->probe_timeout = timeout;
+    pol->probe_failures = failures;
+}
+
+/* policies.overload: the usage percentages at or above which a node's
+ * heartbeat makes it DEGRADED (reason "overloaded"). */
+static void read_overload(ctx *c, const cJSON *pol_obj, sim_policies *pol)
+{
+    const cJSON *obj = member(pol_obj, "overload");
+    if (!obj || !want_object(c, obj, "policies.overload", "the overload thresholds"))
+        return;
+    const char *p = "policies.overload";
+    check_fields(c, obj, p, overload_fields, NULL, NULL);
+    number_field(c, obj, p, "cpu_percent", 0, &NS_PERCENT, &pol->overload_cpu);
+    number_field(c, obj, p, "memory_percent", 0, &NS_PERCENT, &pol->overload_memory);
+    number_field(c, obj, p, "disk_percent", 0, &NS_PERCENT, &pol->overload_disk);
+}
+
 static void read_policies(ctx *c)
 {
     sim_policies *pol = &c->s->policies;
@@ -2724,6 +2800,7 @@ static void read_policies(ctx *c)
     pol->check_interval = 5 * EDGE_S;
     pol->retries = 0;
     pol->registry_latency = 50 * EDGE_MS;
+    pol->overload_cpu = pol->overload_memory = pol->overload_disk = EDGE_OVERLOAD_DEFAULT_PERCENT;
     const cJSON *obj = member(c->root, "policies");
     int sched = 0;
     const char *const *names = edge_scheduler_policies();
@@ -2753,6 +2830,8 @@ static void read_policies(ctx *c)
         u32_field(c, obj, "policies", "retries", 0, &NS_RETRIES, &pol->retries);
         duration_field(c, obj, "policies", "registry_latency", 0, SIGN_NONNEG, "50ms",
                        &pol->registry_latency);
+        read_probes(c, obj, pol);
+        read_overload(c, obj, pol);
     }
     if (!pol->scheduler)
         pol->scheduler = xstrdup(c, names[sched]);
@@ -2761,7 +2840,28 @@ static void read_policies(ctx *c)
 
 static const char *const top_fields[] = {
     "$schema", "name", "description", "seed", "duration", "sample_interval", "regions", "nodes",
-    "network", "functions", "deployments", "workloads", "faults", "policies", NULL};
+    "network", "functions", "deployments", "workloads", "faults", "policies", "sync", NULL};
+
+static const char *const sync_fields[] = {"interval", "initial", "bandwidth_mbps", NULL};
+static const numspec NS_MBPS = {0, 1e9, 0, 1};
+
+/* The state synchronizer: off unless "sync" is there. */
+static void read_sync(ctx *c)
+{
+    sim_sync_spec *y = &c->s->sync;
+    const cJSON *obj = member(c->root, "sync");
+    if (!obj || !want_object(c, obj, "sync", "the state synchronizer"))
+        return;
+    check_fields(c, obj, "sync", sync_fields, NULL, NULL);
+    y->bandwidth_mbps = 100;
+    int bad = duration_field(c, obj, "sync", "interval", 1, SIGN_POS, "10s", &y->interval) < 0;
+    bad |= number_field(c, obj, "sync", "bandwidth_mbps", 0, &NS_MBPS, &y->bandwidth_mbps) < 0;
+    const cJSON *init = member(obj, "initial");
+    y->initial = init ? cJSON_Duplicate(init, 1) : cJSON_CreateObject();
+    if (!y->initial)
+        oom(c);
+    y->enabled = !bad && y->initial;
+}
 
 /* The default name: the file's base name without ".json", made id-safe. */
 static char *default_name(ctx *c)
@@ -2995,6 +3095,7 @@ sim_scenario *sim_scenario_parse(const char *text, size_t len, const char *name_
     }
     read_workloads(&c);
     read_policies(&c);
+    read_sync(&c);
 done:
     if (c.n && c.max)
         sort_diags(c.diags, c.n < c.max ? c.n : c.max);
@@ -3110,6 +3211,7 @@ void sim_scenario_free(sim_scenario *s)
     free(s->policies.scheduler);
     free(s->policies.plugin_path);
     free(s->policies.plugin_params);
+    cJSON_Delete(s->sync.initial);
     if (s->index_) {
         idmap_free(&s->index_->regions);
         idmap_free(&s->index_->nodes);

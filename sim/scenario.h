@@ -148,6 +148,8 @@ typedef enum {
     SIM_FAULT_BURST,            /* `count` invocations at `at` (spread over `for`) */
     SIM_FAULT_RANDOM_FAILURES,  /* per node: time to failure / time to repair */
     SIM_FAULT_GOOGLE_MACHINE_EVENTS, /* crashes and recoveries from a Google 2011 trace */
+    SIM_FAULT_STATE_UPDATE,     /* merge `patch` into the primary sync state (needs "sync") */
+    SIM_FAULT_STATE_CORRUPTION, /* damage sync transfers to `node` in flight at `at` / in [at, at+for) */
 } sim_fault_kind;
 
 #define SIM_ALL ((size_t)-1) /* "every function" in a load spike */
@@ -171,6 +173,7 @@ typedef struct sim_fault_spec {
     char *path;              /* GOOGLE_MACHINE_EVENTS: the CSV, resolved; owned */
     edge_time offset;        /* GOOGLE_MACHINE_EVENTS: simulated time of the first row */
     double scale;            /* GOOGLE_MACHINE_EVENTS: simulated per trace time; default 1 */
+    struct cJSON *patch;     /* STATE_UPDATE: an RFC 7386 merge patch (any JSON); owned */
     int line;                /* where it was written, for reports */
 } sim_fault_spec;
 
@@ -186,7 +189,19 @@ typedef struct sim_policies {
     edge_time check_interval; /* default 5s */
     uint32_t retries;         /* extra attempts after a node_crash failure; default 0 */
     edge_time registry_latency; /* added to every artifact pull; default 50ms */
+    edge_time probe_period;   /* "probes.period"; 0 = no active probes (the default) */
+    edge_time probe_timeout;  /* "probes.timeout"; default 1s, at most the period */
+    uint32_t probe_failures;  /* "probes.failures": failures in a row that suspect; default 3 */
+    double overload_cpu, overload_memory, overload_disk; /* "overload": percent; default 90 */
 } sim_policies;
+
+/* The state synchronizer ("sync"); off unless the file has the section. */
+typedef struct sim_sync_spec {
+    int enabled;
+    edge_time interval;       /* between sync rounds; required */
+    double bandwidth_mbps;    /* per node link, megabits per second; default 100 */
+    struct cJSON *initial;    /* the primary's first version (any JSON); owned; default {} */
+} sim_sync_spec;
 
 typedef struct sim_scenario {
     char *path;               /* the file it came from ("-" for stdin) */
@@ -202,6 +217,7 @@ typedef struct sim_scenario {
     sim_workload_spec *workloads; size_t nworkloads;
     sim_fault_spec *faults; size_t nfaults;   /* sorted by `at`, stable */
     sim_policies policies;
+    sim_sync_spec sync;
     struct sim__scenario_index *index_; /* private to scenario.c: id lookups */
 } sim_scenario;
 

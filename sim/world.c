@@ -29,6 +29,7 @@
 #include "dist.h"
 #include "runtime.h"
 #include "scheduler.h"
+#include "synchronizer.h"
 #include "workload.h"
 #include "world_internal.h"
 
@@ -116,6 +117,8 @@ static int node_usable(const wnode *n)
     return n->registered && (n->status == EDGE_NODE_ONLINE || n->status == EDGE_NODE_DEGRADED);
 }
 
+static void sync_start(sim_world *w, size_t node);
+
 static void record_transition(sim_world *w, size_t node, edge_node_status to, const char *reason)
 {
     wnode *n = &w->nodes[node];
@@ -145,9 +148,96 @@ static void record_transition(sim_world *w, size_t node, edge_node_status to, co
     n->status = to;
     wcore_set_status(w, node, to);
     edge_scheduler_set_usable(w->sched, node, node_usable(n));
+    /* A node entering SYNCING is sent the state at once, not at the next round. */
+    if (to == EDGE_NODE_SYNCING && w->sync)
+        sync_start(w, node);
+}
+
+/* A detector's suspicion of node: a detection when the node is down with a
+ * crash that detector has not yet seen, a false suspicion when it is up. */
+static void detector_suspects(sim_world *w, wdetector *d, wnode *n, uint8_t *pending)
+{
+    edge_time now = sim_engine_now(w->eng);
+    if (!n->up && *pending) {
+        edge_time lat = now - n->crashed_at;
+        d->detections++;
+        d->sum += lat;
+        if (lat > d->max)
+            d->max = lat;
+        *pending = 0;
+    } else if (n->up) {
+        d->false_suspicions++;
+    }
+}
+
+/* Runs the monitor's rules on one node now and applies the verdict. */
+static void check_node(sim_world *w, size_t i, edge_time now)
+{
+    wnode *n = &w->nodes[i];
+    edge_time last = wcore_last_heartbeat(w, i);
+    edge_health_input in = {
+        .status = n->status,
+        .last_heartbeat = last,
+        .window = w->sc->policies.health_window,
+        .overloaded = n->reported_overloaded,
+        .degraded = n->degrade_factor > 1.0,
+        .maintenance = n->maintenance > 0,
+        .synced = w->sync ? edge_synchronizer_is_current(w->sync->core, i) : 1,
+        .probe_suspected = n->probe.suspected,
+    };
+    /* The heartbeat detector on its own: stale now, fresh before. */
+    int stale = now - last > in.window;
+    if (stale && !n->hb_suspect)
+        detector_suspects(w, &w->hb_det, n, &n->hb_pending);
+    n->hb_suspect = (uint8_t)stale;
+    edge_health_verdict v = edge_health_check(&in, now);
+    if (v.reason)
+        record_transition(w, i, v.status, v.reason);
 }
 
 static void ev_health_check(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    (void)ev;
+    edge_time now = sim_engine_now(e);
+    for (size_t i = 0; i < w->nnodes; i++)
+        if (w->nodes[i].registered)
+            check_node(w, i, now);
+    edge_time next = now + w->sc->policies.check_interval;
+    if (next <= w->sc->duration)
+        schedule(w, next, ev_health_check, 0, 0, 0, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* active probes (semantics: "Active probes")                          */
+
+/* One probe outcome of node i, known now. A suspicion applies the rules at
+ * once (OFFLINE, reason probe_timeout); a cleared one waits for the next
+ * check, like a resumed heartbeat. */
+static void probe_outcome(sim_world *w, size_t i, int ok)
+{
+    wnode *n = &w->nodes[i];
+    if (!ok)
+        w->probes_failed++;
+    edge_probe_change ch = edge_probe_record(&n->probe, &w->probes, ok);
+    if (ch == EDGE_PROBE_SUSPECT) {
+        detector_suspects(w, &w->probe_det, n, &n->probe_pending);
+        check_node(w, i, sim_engine_now(w->eng));
+    }
+}
+
+static void ev_probe_timeout(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    (void)e;
+    if (w->nodes[ev->payload.a].registered)
+        probe_outcome(w, ev->payload.a, 0);
+}
+
+/* Probes every registered node. A running node answers at once (probes see
+ * liveness only: heartbeat faults and degradation leave them alone); a
+ * crashed one never, which is known when the timeout runs out. */
+static void ev_probe(sim_engine *e, void *ctx, const sim_event *ev)
 {
     sim_world *w = ctx;
     (void)ev;
@@ -156,22 +246,173 @@ static void ev_health_check(sim_engine *e, void *ctx, const sim_event *ev)
         wnode *n = &w->nodes[i];
         if (!n->registered)
             continue;
-        edge_health_input in = {
-            .status = n->status,
-            .last_heartbeat = wcore_last_heartbeat(w, i),
-            .window = w->sc->policies.health_window,
-            .overloaded = n->reported_overloaded,
-            .degraded = n->degrade_factor > 1.0,
-            .maintenance = n->maintenance > 0,
-            .synced = 1,
-        };
-        edge_health_verdict v = edge_health_check(&in, now);
-        if (v.reason)
-            record_transition(w, i, v.status, v.reason);
+        w->probes_sent++;
+        edge_time answer = n->up ? now : EDGE_PROBE_NO_ANSWER;
+        if (edge_probe_in_time(&w->probes, now, answer))
+            probe_outcome(w, i, 1);
+        else
+            schedule(w, now + w->probes.timeout, ev_probe_timeout, 0, (uint32_t)i, 0, NULL);
     }
-    edge_time next = now + w->sc->policies.check_interval;
+    /* After the timeouts above: a probe's outcome is in before the next. */
+    edge_time next = now + w->probes.period;
     if (next <= w->sc->duration)
-        schedule(w, next, ev_health_check, 0, 0, 0, NULL);
+        schedule(w, next, ev_probe, 0, 0, 0, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* state synchronizer (semantics: "State synchronizer")                */
+
+/* Opens or closes node's "behind the primary" episode (sync lag). */
+static void sync_lag(sim_world *w, size_t node)
+{
+    wsync_node *y = &w->sync->node[node];
+    int behind = !edge_synchronizer_is_current(w->sync->core, node);
+    if (behind == y->behind)
+        return;
+    edge_time now = sim_engine_now(w->eng);
+    if (behind) {
+        y->behind_since = now;
+    } else {
+        edge_time d = now - y->behind_since;
+        y->lag_total += d;
+        if (d > y->lag_max)
+            y->lag_max = d;
+    }
+    y->behind = (uint8_t)behind;
+}
+
+static void ev_sync_arrive(sim_engine *e, void *ctx, const sim_event *ev);
+
+/* Sends the primary to node if its replica is behind and nothing is in
+ * flight to it; the transfer takes size / bandwidth. */
+static void sync_start(sim_world *w, size_t node)
+{
+    wsync *ws = w->sync;
+    wsync_node *y = &ws->node[node];
+    if (!edge_synchronizer_needs(ws->core, node))
+        return;
+    edge_sync_message *m;
+    edge_err rc = edge_synchronizer_send(ws->core, node, &m);
+    if (rc != EDGE_OK) {
+        fail_run(w, rc);
+        return;
+    }
+    y->msg = m;
+    y->epoch = w->nodes[node].epoch;
+    y->corrupt = y->corrupt_windows > 0;
+    y->transfers++;
+    y->bytes += m->len;
+    edge_time t = (edge_time)llround((double)m->len * 8000.0 / ws->mbps);
+    schedule(w, sim_engine_now(w->eng) + (t > 0 ? t : 1), ev_sync_arrive, 0, (uint32_t)node, 0,
+             NULL);
+}
+
+/* A transfer ends: lost if the node crashed since it was sent; else the
+ * node checks the bytes (damaged ones, by a state_corruption fault, must be
+ * rejected) and a SYNCING node that is now current turns ONLINE at once. */
+static void ev_sync_arrive(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    wsync *ws = w->sync;
+    size_t node = ev->payload.a;
+    wnode *n = &w->nodes[node];
+    wsync_node *y = &ws->node[node];
+    edge_sync_message *m = y->msg;
+    y->msg = NULL;
+    if (!n->up || y->epoch != n->epoch) {
+        y->lost++;
+        edge_synchronizer_lost(ws->core, node);
+        edge_sync_message_release(m);
+        return;
+    }
+    char *damaged = NULL;
+    if (y->corrupt) {
+        /* Flip one byte, half-way: the checksum must no longer match. */
+        damaged = malloc(m->len ? m->len : 1);
+        if (!damaged) {
+            edge_sync_message_release(m);
+            fail_run(w, EDGE_NOMEM);
+            return;
+        }
+        memcpy(damaged, m->payload, m->len);
+        if (m->len)
+            damaged[m->len / 2] ^= 0x01;
+        ws->injected++;
+    }
+    edge_err rc = edge_synchronizer_receive(ws->core, node, m, damaged ? damaged : m->payload,
+                                            m->len);
+    free(damaged);
+    edge_sync_message_release(m);
+    if (rc == EDGE_CHECKSUM) {
+        y->rejected++;
+        ws->detected++;
+        return; /* sent again at the next round */
+    }
+    if (rc != EDGE_OK) {
+        fail_run(w, rc);
+        return;
+    }
+    sync_lag(w, node);
+    if (n->registered && n->status == EDGE_NODE_SYNCING)
+        check_node(w, node, sim_engine_now(e));
+}
+
+static void ev_sync_round(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    (void)ev;
+    w->sync->rounds++;
+    /* Every registered node the control plane does not hold OFFLINE. */
+    for (size_t i = 0; i < w->nnodes; i++)
+        if (w->nodes[i].registered && w->nodes[i].status != EDGE_NODE_OFFLINE)
+            sync_start(w, i);
+    edge_time next = sim_engine_now(e) + w->sync->interval;
+    if (next <= w->sc->duration)
+        schedule(w, next, ev_sync_round, 0, 0, 0, NULL);
+}
+
+static void sync_update(sim_world *w, const cJSON *patch)
+{
+    edge_err rc = edge_synchronizer_update(w->sync->core, patch);
+    if (rc != EDGE_OK) {
+        fail_run(w, rc);
+        return;
+    }
+    w->sync->updates++;
+    for (size_t i = 0; i < w->nnodes; i++)
+        sync_lag(w, i);
+}
+
+static int sync_create(sim_world *w)
+{
+    const sim_sync_spec *y = &w->sc->sync;
+    wsync *ws = calloc(1, sizeof *ws);
+    if (!ws)
+        return -1;
+    w->sync = ws;
+    ws->interval = y->interval;
+    ws->mbps = y->bandwidth_mbps;
+    ws->node = calloc(w->nnodes ? w->nnodes : 1, sizeof *ws->node);
+    if (!ws->node)
+        return -1;
+    return edge_synchronizer_create(y->initial, w->nnodes, EDGE_DIGEST_DEFAULT, &ws->core) ==
+                   EDGE_OK
+               ? 0
+               : -1;
+}
+
+static void sync_free(sim_world *w)
+{
+    wsync *ws = w->sync;
+    if (!ws)
+        return;
+    if (ws->node)
+        for (size_t i = 0; i < w->nnodes; i++)
+            edge_sync_message_release(ws->node[i].msg);
+    free(ws->node);
+    edge_synchronizer_free(ws->core);
+    free(ws);
+    w->sync = NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -539,6 +780,8 @@ static void crash_node(sim_world *w, size_t node)
     n->crashes++;
     n->crashed_at = sim_engine_now(w->eng);
     n->crash_pending_detection = n->registered && n->status != EDGE_NODE_OFFLINE;
+    n->hb_pending = n->registered && !n->hb_suspect;
+    n->probe_pending = w->probes.period > 0 && n->registered && !n->probe.suspected;
     n->hb_epoch++; /* stops the heartbeat timer */
     n->epoch++;
     /* Everything running fails now; queued ones too (semantics: crash). */
@@ -563,6 +806,10 @@ static void crash_node(sim_world *w, size_t node)
     wcore_crash(w, node);
     wcache_crash(w, node);
     publish_load(w, node);
+    if (w->sync) { /* a restart is empty: the replica goes with the rest */
+        edge_synchronizer_drop(w->sync->core, node);
+        sync_lag(w, node);
+    }
 }
 
 static void recover_node(sim_world *w, size_t node)
@@ -575,6 +822,9 @@ static void recover_node(sim_world *w, size_t node)
     trace_fault(w, "recover", node, NULL);
     n->up = 1;
     n->crash_pending_detection = 0;
+    w->hb_det.missed += n->hb_pending;
+    w->probe_det.missed += n->probe_pending;
+    n->hb_pending = n->probe_pending = 0;
     if (n->registered)
         start_heartbeats(w, node);
 }
@@ -805,6 +1055,8 @@ static void ev_fault(sim_engine *e, void *ctx, const sim_event *ev)
             n->registered = 1;
             n->status_since = now;
             n->status = EDGE_NODE_ONLINE;
+            n->probe = (edge_probe_state){0};
+            n->hb_suspect = 0;
             edge_scheduler_set_usable(w->sched, f->node, node_usable(n));
             if (n->up)
                 start_heartbeats(w, f->node);
@@ -848,6 +1100,15 @@ static void ev_fault(sim_engine *e, void *ctx, const sim_event *ev)
         break;
     case SIM_FAULT_GOOGLE_MACHINE_EVENTS:
         start_mevents(w, k);
+        break;
+    case SIM_FAULT_STATE_UPDATE:
+        sync_update(w, f->patch);
+        break;
+    case SIM_FAULT_STATE_CORRUPTION:
+        if (w->sync->node[f->node].msg)
+            w->sync->node[f->node].corrupt = 1; /* the transfer in flight now */
+        windowed = f->duration > 0;             /* and those started in the window */
+        w->sync->node[f->node].corrupt_windows += windowed;
         break;
     }
     if (windowed && f->duration > 0 && now + f->duration <= w->sc->duration)
@@ -897,6 +1158,9 @@ static void ev_fault_end(sim_engine *e, void *ctx, const sim_event *ev)
         break;
     case SIM_FAULT_DRAIN:
         wcore_drain(w, f->node, 0);
+        break;
+    case SIM_FAULT_STATE_CORRUPTION:
+        w->sync->node[f->node].corrupt_windows--;
         break;
     default:
         break;
@@ -972,6 +1236,8 @@ static int setup(sim_world *w, char *err, size_t errlen)
         return -1;
     }
     w->track_idle = !strcmp(edge_scheduler_policy(w->sched), "warm_first") || w->plugin;
+    w->probes = (edge_probe_config){sc->policies.probe_period, sc->policies.probe_timeout,
+                                    sc->policies.probe_failures};
     if (edge_metrics_init(&w->metrics, sc->nfunctions, sc->nnodes) != EDGE_OK)
         goto nomem;
     sim_rng_derive(&w->sched_rng, sc->seed, "scheduler", 0);
@@ -1003,6 +1269,10 @@ static int setup(sim_world *w, char *err, size_t errlen)
     }
     if (wcore_create(w, err, errlen) != 0 || wka_create(w, err, errlen) != 0)
         return -1;
+    if (sc->sync.enabled && sync_create(w) != 0) {
+        snprintf(err, errlen, "cannot create the state synchronizer");
+        return -1;
+    }
 
     for (size_t i = 0; i < sc->nnodes; i++) {
         wnode *n = &w->nodes[i];
@@ -1077,6 +1347,10 @@ static int setup(sim_world *w, char *err, size_t errlen)
             start_heartbeats(w, i);
     if (sc->policies.check_interval > 0)
         schedule(w, sc->policies.check_interval, ev_health_check, 0, 0, 0, NULL);
+    if (w->probes.period > 0 && w->probes.period <= sc->duration)
+        schedule(w, w->probes.period, ev_probe, 0, 0, 0, NULL);
+    if (w->sync && w->sync->interval <= sc->duration)
+        schedule(w, w->sync->interval, ev_sync_round, 0, 0, 0, NULL);
     schedule(w, sc->sample_interval < sc->duration ? sc->sample_interval : sc->duration,
              ev_sample, 0, 0, 0, NULL);
     for (size_t k = 0; k < sc->nfaults; k++)
@@ -1174,6 +1448,14 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
         if (w->nodes[i].registered)
             status_account(w, &w->nodes[i]);
         up_account(w, &w->nodes[i]);
+        if (w->sync && w->sync->node[i].behind) {
+            wsync_node *y = &w->sync->node[i];
+            edge_time d = w->sc->duration - y->behind_since;
+            y->lag_total += d;
+            if (d > y->lag_max)
+                y->lag_max = d;
+            y->behind = 0; /* closed; versions behind are read from the core */
+        }
     }
     sim_engine_stats st;
     sim_engine_get_stats(w->eng, &st);
@@ -1203,6 +1485,7 @@ void sim_world_free(sim_world *w)
         return;
     sim_report_close(w->report);
     sim_trace_abort(w->trace);
+    sync_free(w);
     wcore_free(w);
     wka_free(w);
     wcache_free(w);

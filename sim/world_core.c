@@ -312,7 +312,8 @@ int wcore_overloaded(sim_world *w, size_t node)
 {
     wcore *c = w->core;
     const edge_node *n = edge_cluster_node(c->cluster, c->cl_index[node]);
-    edge_overload_thresholds t = EDGE_OVERLOAD_THRESHOLDS_DEFAULT;
+    const sim_policies *p = &w->sc->policies;
+    edge_overload_thresholds t = {p->overload_cpu, p->overload_memory, p->overload_disk};
     return n && edge_resource_usage_is_overloaded(edge_node_usage(n), &t);
 }
 

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "health_monitor.h"
 #include "metrics.h"
 #include "node.h"
 #include "rng.h"
@@ -32,6 +33,7 @@ typedef struct wka_counts {
                            or a newer decision replaced them) */
     uint64_t failed;    /* fired but could not load (node down, memory, undeployed) */
 } wka_counts;
+typedef struct wsync wsync;
 
 /* One invocation in flight (pool entry; its index is its id). */
 typedef struct winv {
@@ -67,6 +69,10 @@ typedef struct wnode {
     int reported_overloaded;
     /* the control plane's view, mirrored for speed */
     edge_node_status status;
+    /* each failure detector on its own (summary.json health.heartbeat/probes) */
+    edge_probe_state probe;        /* active probes; untouched without them */
+    uint8_t hb_suspect;            /* the heartbeat was stale at the last check */
+    uint8_t hb_pending, probe_pending; /* a crash that detector has not yet seen */
     /* accounting */
     double busy_integral;          /* slot-ns */
     edge_time busy_since;
@@ -84,6 +90,14 @@ typedef struct wnode {
     edge_time cache_pull_time;     /* sum of the pulls' durations */
     edge_time cache_wait_time;     /* cold starts' delay for artifacts (pulls + shared waits) */
 } wnode;
+
+/* One failure detector's record: crashes it saw (and how late), crashes it
+ * missed (the node came back first, or the run ended), suspicions of a node
+ * that was up. */
+typedef struct wdetector {
+    uint64_t detections, missed, false_suspicions;
+    edge_time sum, max;
+} wdetector;
 
 typedef struct fn_streams {
     sim_rng exec, cold;
@@ -132,11 +146,36 @@ struct sim_world {
     double time_in_system_sum;   /* ns */
     uint64_t transitions, detections, false_suspicions;
     edge_time detection_sum, detection_max;
+    wdetector hb_det, probe_det;
+    wsync *sync;                 /* NULL unless the scenario has "sync" */
+    edge_probe_config probes;    /* period 0: no probes */
+    uint64_t probes_sent, probes_failed;
 
     double wall_start, last_progress;
 };
 
 void sim_world_progress(sim_world *w, edge_time now);
+
+/* ---- the state synchronizer (world.c; read by report.c) ---- */
+
+/* Per node: the transfer in flight and the accounting of its replica. */
+typedef struct wsync_node {
+    struct edge_sync_message *msg; /* the transfer in flight (a reference); NULL when none */
+    uint32_t epoch;                /* the node's crash epoch when it was sent */
+    uint8_t corrupt;               /* damaged on the way (a state_corruption fault) */
+    uint8_t behind;                /* the replica is behind the primary */
+    int corrupt_windows;           /* open state_corruption windows on this node */
+    edge_time behind_since, lag_total, lag_max;
+    uint64_t transfers, bytes, rejected, lost;
+} wsync_node;
+
+struct wsync {
+    struct edge_synchronizer *core;
+    wsync_node *node;            /* nnodes */
+    edge_time interval;
+    double mbps;                 /* transfer time = round(bytes * 8000 / mbps) ns, at least 1 */
+    uint64_t rounds, updates, injected, detected;
+};
 
 /* ---- world_core.c: the calls into libedgecore ---- */
 int wcore_create(sim_world *w, char *err, size_t errlen);
