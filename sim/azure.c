@@ -520,7 +520,7 @@ static int need_cols(rd *r, const fields *h, const char *const *names, size_t n,
 {
     for (size_t i = 0; i < n; i++)
         if ((cols[i] = find_col(h, names[i])) < 0) {
-            snprintf(r->err, r->errlen, "%s:1:1: expected a header with a %s column, found none",
+            snprintf(r->err, r->errlen, "%s:1:1: expected a header with a column named %s, found none",
                      r->file, names[i]);
             return -1;
         }

@@ -2540,6 +2540,7 @@ static void read_trace_workload(ctx *c, const cJSON *it, const char *p, size_t e
         return;
     }
     char what[64], q[SIM_DIAG_PATH_MAX];
+    size_t n0 = c->n; /* the files are read only when the entry itself is sound */
     snprintf(what, sizeof what, "an %s workload", trace_types[type]);
     check_fields(c, it, p, trace_fields, trace_allowed[type], what);
     char **files[3] = {NULL, NULL, NULL};
@@ -2592,7 +2593,7 @@ static void read_trace_workload(ctx *c, const cJSON *it, const char *p, size_t e
             bad = 1;
         }
     }
-    if (bad || c->oom)
+    if (bad || c->oom || c->n > n0)
         goto done;
     sim_az_options o = {
         .invocations = (const char *const *)files[0], .ninvocations = nfiles[0],
