@@ -24,7 +24,6 @@ grep -q '"missing_memory"' out/uniform/summary.json
 "$EDGESIM" run "$scen" -q --no-plots --set duration=2h -o out/again
 cmp out/uniform/summary.json out/again/summary.json
 cmp out/uniform/functions.csv out/again/functions.csv
-}
 
 # a malformed row
 mkdir -p bad
