@@ -43,3 +43,24 @@ grep -q "workloads\[0\].invocations: bad/inv.csv:4:$col: expected a count (a who
 [ ! -e out/bad ]
 "$EDGESIM" run bad/s.json -q --no-plots --set 'workloads[0].on_error=skip' -o out/skip
 grep -q '"skipped_rows":[[:space:]]*1' out/skip/summary.json
+
+# Azure 2021: each row runs for its recorded duration (after a 500ms cold start
+# when no instance is warm), starting at end - duration; rows out of start order
+mkdir -p a21
+cat > a21/inv.csv <<'CSV'
+app,func,end_timestamp,duration
+a1,f1,2.0,1.0
+a1,f2,3,2.5
+a1,f1,1.025E+01,0.25
+CSV
+cat > a21/s.json <<'JSON'
+{"duration": "1m", "regions": [{"id": "r"}], "nodes": [{"id": "n{i}", "count": 1, "region": "r"}],
+ "workloads": [{"type": "azure2021", "invocations": "inv.csv", "region": "r"}]}
+JSON
+"$EDGESIM" run a21/s.json -q --no-plots --invocations -o out/a21
+# function,arrival_s,start_s,end_s of each invocation, in arrival order
+rows=$(awk -F, 'NR > 1 {print $2 "," $5 "," $6 "," $7}' out/a21/invocations.csv | sort -t, -k2n)
+expect="f2,0.500000000,0.500000000,3.500000000
+f1,1.000000000,1.000000000,2.500000000
+f1,10.000000000,10.000000000,10.250000000"
+[ "$rows" = "$expect" ] || { echo "2021 replay:"; echo "$rows"; exit 1; }
