@@ -497,6 +497,8 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
     for (size_t f = 0; f < sc->nfunctions; f++) {
         const edge_metric_counts *c = &m->per_function[f];
         cJSON *o = cJSON_AddObjectToObject(fns, sc->functions[f].id);
+        if (sc->functions[f].app)
+            cJSON_AddStringToObject(o, "app", sc->functions[f].app);
         cJSON_AddNumberToObject(o, "arrivals", (double)edge_metric_total(c));
         cJSON_AddNumberToObject(o, "ok", (double)edge_metric_ok(c));
         cJSON_AddNumberToObject(o, "failed", (double)edge_metric_failed(c));
@@ -649,6 +651,23 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
     cJSON_AddNumberToObject(ll, "arrival_rate_per_s", lambda);
     cJSON_AddNumberToObject(ll, "mean_time_in_system_s", W);
     cJSON_AddNumberToObject(ll, "relative_error", L > 0 ? (L - lambda * W) / L : 0.0);
+    if (sc->ntraces) { /* only with trace workloads: other summaries keep their shape */
+        cJSON *tr = cJSON_AddArrayToObject(root, "traces");
+        for (size_t k = 0; k < sc->ntraces; k++) {
+            const sim_trace_info *ti = &sc->traces[k];
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddItemToArray(tr, o);
+            cJSON_AddStringToObject(o, "type", ti->type);
+            cJSON_AddNumberToObject(o, "workload", (double)ti->workload);
+            cJSON_AddNumberToObject(o, "functions", (double)ti->functions);
+            cJSON_AddNumberToObject(o, "functions_in_file", (double)ti->functions_in_file);
+            cJSON_AddNumberToObject(o, "rows", (double)ti->rows);
+            cJSON_AddNumberToObject(o, "skipped_rows", (double)ti->skipped_rows);
+            cJSON_AddNumberToObject(o, "invocations_in_trace", (double)ti->invocations);
+            cJSON_AddNumberToObject(o, "missing_durations", (double)ti->missing_durations);
+            cJSON_AddNumberToObject(o, "missing_memory", (double)ti->missing_memory);
+        }
+    }
     return root;
 }
 
@@ -750,11 +769,12 @@ static void function_rows(FILE *fp, const sim_world *w)
         const edge_keepalive_report *ka = &w->report->ka_fn[f];
         const wka_counts *pw = wka_function_counts(w, f);
         fprintf(fp, "%s,%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-                      ",%.6f,%s,%s,%s,%s,%.3f,%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n",
+                      ",%.6f,%s,%s,%s,%s,%.3f,%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s\n",
                 w->sc->functions[f].id, w->sc->functions[f].memory_mb, edge_metric_total(c),
                 edge_metric_ok(c), edge_metric_failed(c), edge_metric_rejected(c), c->cold_starts,
                 edge_metric_cold_rate(c), mean, p50, p99, mx, ka->cold_start_pct,
-                ka->wasted_mb_s, pw->done, pw->used, pw->cancelled);
+                ka->wasted_mb_s, pw->done, pw->used, pw->cancelled,
+                w->sc->functions[f].app ? w->sc->functions[f].app : "");
     }
 }
 
@@ -838,7 +858,7 @@ int sim_report_finish(sim_report *r, const sim_world *w, const sim_run_stats *st
         write_csv(r, w, "functions.csv",
                   "function,memory_mb,arrivals,ok,failed,rejected,cold_starts,cold_start_rate,"
                   "latency_mean_s,latency_p50_s,latency_p99_s,latency_max_s,cold_start_pct,"
-                  "wasted_mb_s,prewarms,prewarms_used,prewarms_cancelled\n",
+                  "wasted_mb_s,prewarms,prewarms_used,prewarms_cancelled,app\n",
                   function_rows, err, errlen) != 0 ||
         write_csv(r, w, "latency.csv", "scope,bucket_lo_s,bucket_hi_s,count,cdf\n",
                   all_latency_rows, err, errlen) != 0)

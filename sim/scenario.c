@@ -1501,17 +1501,30 @@ static void free_function(sim_function_spec *f)
     free_strings(f->caps, f->ncaps);
     dist_free(f->exec);
     dist_free(f->cold_start);
+    free(f->app);
+}
+
+/* A scenario whose functions all come from traces need not list any. */
+static int has_trace_workload(const ctx *c)
+{
+    const cJSON *arr = member(c->root, "workloads");
+    if (cJSON_IsArray(arr))
+        for (const cJSON *it = arr->child; it; it = it->next)
+            if (cJSON_IsObject(it) && member(it, "type"))
+                return 1;
+    return 0;
 }
 
 static void read_functions(ctx *c)
 {
     sim_scenario *s = c->s;
     const cJSON *arr = NULL;
-    if (array_field(c, c->root, "", "functions", 1,
+    int traced = has_trace_workload(c);
+    if (array_field(c, c->root, "", "functions", !traced,
                     "a list of functions such as [{\"id\": \"resize\", \"exec_time\": ...}]",
                     &arr) <= 0)
         return;
-    if (!arr->child) {
+    if (!arr->child && !traced) {
         diag(c, arr, "functions", "expected at least one function, found an empty list");
         return;
     }
@@ -2454,6 +2467,8 @@ static void free_workload(sim_workload_spec *w)
 {
     free(w->times);
     free(w->csv_path);
+    free(w->minutes);
+    free(w->calls);
 }
 
 /* Reads the arrival-specific part of a workload into t. Returns 0 or -1. */
@@ -2519,9 +2534,308 @@ static int read_arrival(ctx *c, const cJSON *it, const char *p, sim_workload_spe
         bad |= read_csv(c, member(it, "file"), q, t->csv_path, &t->times, &t->ntimes) < 0;
         break;
     }
+    case SIM_ARRIVAL_MINUTES:
+    case SIM_ARRIVAL_CALLS:
+        break; /* trace workloads are read by read_trace_workload */
     }
     return bad ? -1 : 0;
 }
+
+/* ---- trace workloads: Azure Functions 2019 and 2021 (docs/traces.md) ---- */
+
+static const char *const trace_types[] = {"azure2019", "azure2021", NULL};
+static const char *const trace_fields[] = {
+    "type",  "invocations", "durations", "memory", "placement", "window",  "top",
+    "sample_functions", "sample_apps", "scale", "deploy", "replicas", "region",
+    "start", "on_error", "timeout", "cold_start", NULL};
+static const char *const trace_allowed[][18] = {
+    {"type", "invocations", "durations", "memory", "placement", "window", "top",
+     "sample_functions", "sample_apps", "scale", "deploy", "replicas", "region", "start",
+     "on_error", "timeout", "cold_start", NULL},
+    {"type", "invocations", "window", "top", "sample_functions", "sample_apps", "deploy",
+     "replicas", "region", "start", "on_error", "timeout", "cold_start", NULL},
+};
+static const char *const placements[] = {"uniform", "even", "poisson", NULL}; /* sim_placement */
+static const char *const trace_deploys[] = {"all", "least_loaded", NULL};
+static const char *const on_errors[] = {"error", "skip", NULL};
+static const numspec NS_PICK = {1, SIM_SCENARIO_MAX_FUNCTIONS, 1, 0};
+static const numspec NS_SCALE = {0, 1e6, 0, 1};
+/* Defaults for what the trace does not say (docs/traces.md). */
+#define TRACE_DEFAULT_EXEC_MS 1000.0   /* a function without a durations row */
+#define TRACE_DEFAULT_MEMORY_MB 128.0  /* a function whose app has no memory row */
+#define TRACE_DEFAULT_TIMEOUT (10 * EDGE_MIN) /* Azure's longest on the consumption plan */
+
+/* "key": a CSV file name or a list of 1 to SIM_AZ_MAX_DAYS of them, resolved
+ * against the scenario's folder into *out (caller frees with free_strings).
+ * Returns 1 read, 0 absent, -1 problem (reported). */
+static int trace_files(ctx *c, const cJSON *obj, const char *p, const char *key, int required,
+                       char ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    const cJSON *v = member(obj, key);
+    char q[SIM_DIAG_PATH_MAX], r[SIM_DIAG_PATH_MAX];
+    path_key(q, p, key);
+    if (!v) {
+        if (required)
+            missing(c, obj, p, key, "a CSV file name or a list of them (one per day)");
+        return required ? -1 : 0;
+    }
+    size_t k = cJSON_IsArray(v) ? (size_t)cJSON_GetArraySize(v) : 1;
+    if (!cJSON_IsString(v) && !(cJSON_IsArray(v) && k >= 1 && k <= SIM_AZ_MAX_DAYS)) {
+        diag(c, v, q, "expected a CSV file name or a list of 1 to %u of them, found %s",
+             SIM_AZ_MAX_DAYS, found(v).s);
+        return -1;
+    }
+    char **files = xcalloc(c, k, sizeof *files);
+    if (!files)
+        return -1;
+    const cJSON *it = cJSON_IsArray(v) ? v->child : v;
+    for (size_t i = 0; i < k; i++, it = it->next) {
+        path_index(r, q, i);
+        if (!cJSON_IsString(it) || !*it->valuestring) {
+            diag(c, it, cJSON_IsArray(v) ? r : q, "expected a CSV file name, found %s",
+                 found(it).s);
+            free_strings(files, i);
+            return -1;
+        }
+        if (!(files[i] = resolve_csv(c, it->valuestring))) {
+            free_strings(files, i);
+            return -1;
+        }
+    }
+    *out = files;
+    *n = k;
+    return 1;
+}
+
+/* The member whose file an error from the readers names (they start with it). */
+static const char *trace_err_key(const char *err, char **const lists[3], const size_t n[3])
+{
+    static const char *const keys[3] = {"invocations", "durations", "memory"};
+    for (int k = 0; k < 3; k++)
+        for (size_t i = 0; i < n[k]; i++) {
+            size_t len = strlen(lists[k][i]);
+            if (!strncmp(err, lists[k][i], len) && err[len] == ':')
+                return keys[k];
+        }
+    return "invocations";
+}
+
+/* The execution time of a trace function: its percentiles, or the default. */
+static sim_dist *trace_exec(ctx *c, const sim_az_function *x, int calls)
+{
+    static const double q[7] = {0, 0.01, 0.25, 0.5, 0.75, 0.99, 1};
+    sim_dist *d = NULL;
+    edge_err rc;
+    if (calls) { /* never drawn for recorded calls; the mean serves load spikes and bursts */
+        double sum = 0;
+        for (size_t i = 0; i < x->ncalls; i++)
+            sum += (double)x->calls[i].duration;
+        rc = sim_dist_new_constant(x->ncalls ? sum / (double)x->ncalls : 0, SIM_DIST_DURATION, &d);
+    } else if (x->has_durations) {
+        double ns[7];
+        for (int i = 0; i < 7; i++)
+            ns[i] = x->dur_ms[i] * 1e6;
+        rc = sim_dist_new_empirical(q, ns, 7, SIM_DIST_DURATION, &d);
+    } else {
+        rc = sim_dist_new_constant(TRACE_DEFAULT_EXEC_MS * 1e6, SIM_DIST_DURATION, &d);
+    }
+    return rc == EDGE_OK ? d : oom(c);
+}
+
+/* A function id for a trace function: the first 16 characters of its hash,
+ * or with "@" and 8 of its app's when that is taken. NULL when both are
+ * taken or not valid ids (reported at `at`). */
+static char *trace_id(ctx *c, const sim_az_function *x, const cJSON *at, const char *p)
+{
+    char id[64];
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (attempt == 0)
+            snprintf(id, sizeof id, "%.16s", x->func);
+        else
+            snprintf(id, sizeof id, "%.16s@%.8s", x->func, x->app);
+        if (valid_id(id) && idmap_get(&c->functions, id) == SIM_ALL)
+            return xstrdup(c, id);
+    }
+    diag(c, at, p, "expected trace functions whose ids (hash prefixes, %s) are unique and "
+                   "made of " ID_RULE ", found %s",
+         "16 characters", quoted(id).s);
+    return NULL;
+}
+
+static void read_trace_workload(ctx *c, const cJSON *it, const char *p, size_t e)
+{
+    sim_scenario *s = c->s;
+    int type;
+    if (enum_field(c, it, p, "type", 1, trace_types, &type) < 0) {
+        check_fields(c, it, p, trace_fields, NULL, NULL);
+        return;
+    }
+    char what[64], q[SIM_DIAG_PATH_MAX];
+    size_t n0 = c->n; /* the files are read only when the entry itself is sound */
+    snprintf(what, sizeof what, "an %s workload", trace_types[type]);
+    check_fields(c, it, p, trace_fields, trace_allowed[type], what);
+    char **files[3] = {NULL, NULL, NULL};
+    size_t nfiles[3] = {0, 0, 0};
+    sim_dist *cold = NULL;
+    sim_az_trace t;
+    memset(&t, 0, sizeof t);
+    int bad = trace_files(c, it, p, "invocations", 1, &files[0], &nfiles[0]) < 0;
+    bad |= trace_files(c, it, p, "durations", 0, &files[1], &nfiles[1]) < 0;
+    bad |= trace_files(c, it, p, "memory", 0, &files[2], &nfiles[2]) < 0;
+    int placement = 0, deploy = 0, onerr = 0;
+    bad |= enum_field(c, it, p, "placement", 0, placements, &placement) < 0;
+    bad |= enum_field(c, it, p, "deploy", 0, trace_deploys, &deploy) < 0;
+    bad |= enum_field(c, it, p, "on_error", 0, on_errors, &onerr) < 0;
+    double top = 0, sf = 0, sa = 0, scale = 1, replicas = 1;
+    bad |= number_field(c, it, p, "top", 0, &NS_PICK, &top) < 0;
+    bad |= number_field(c, it, p, "sample_functions", 0, &NS_PICK, &sf) < 0;
+    bad |= number_field(c, it, p, "sample_apps", 0, &NS_PICK, &sa) < 0;
+    bad |= number_field(c, it, p, "scale", 0, &NS_SCALE, &scale) < 0;
+    bad |= number_field(c, it, p, "replicas", 0, &NS_COUNT, &replicas) < 0;
+    size_t region = region_ref(c, it, p, "region");
+    bad |= region == SIM_ALL;
+    edge_time start = 0, timeout = TRACE_DEFAULT_TIMEOUT, wlo = 0, whi = 0;
+    bad |= duration_field(c, it, p, "start", 0, SIGN_NONNEG, "0s", &start) < 0;
+    bad |= duration_field(c, it, p, "timeout", 0, SIGN_POS, "10m", &timeout) < 0;
+    int rcold = dist_field(c, it, p, "cold_start", 0, 1, &cold);
+    bad |= rcold < 0;
+    const cJSON *wv = member(it, "window");
+    if (wv) {
+        path_key(q, p, "window");
+        char r0[SIM_DIAG_PATH_MAX], r1[SIM_DIAG_PATH_MAX];
+        path_index(r0, q, 0);
+        path_index(r1, q, 1);
+        if (!cJSON_IsArray(wv) || cJSON_GetArraySize(wv) != 2) {
+            diag(c, wv, q, "expected a window of two times such as [\"0m\", \"60m\"], found %s",
+                 found(wv).s);
+            bad = 1;
+        } else if (duration_item(c, wv->child, r0, SIGN_NONNEG, "0m", &wlo) ||
+                   duration_item(c, wv->child->next, r1, SIGN_POS, "60m", &whi)) {
+            bad = 1;
+        } else if (whi <= wlo) {
+            diag(c, wv->child->next, r1, "expected a window end after its start, found %s",
+                 found(wv->child->next).s);
+            bad = 1;
+        } else if (type == 0 && (wlo % (60 * EDGE_S) || whi % (60 * EDGE_S))) {
+            diag(c, wlo % (60 * EDGE_S) ? wv->child : wv->child->next,
+                 wlo % (60 * EDGE_S) ? r0 : r1,
+                 "expected whole minutes (the 2019 trace counts per minute), found %s",
+                 found(wlo % (60 * EDGE_S) ? wv->child : wv->child->next).s);
+            bad = 1;
+        }
+    }
+    if (bad || c->oom || c->n > n0)
+        goto done;
+    sim_az_options o = {
+        .invocations = (const char *const *)files[0], .ninvocations = nfiles[0],
+        .durations = (const char *const *)files[1], .ndurations = nfiles[1],
+        .memory = (const char *const *)files[2], .nmemory = nfiles[2],
+        .window_lo = wlo, .window_hi = whi,
+        .top = (size_t)top, .sample_functions = (size_t)sf, .sample_apps = (size_t)sa,
+        .seed = s->seed, .skip_errors = onerr == 1,
+    };
+    char err[SIM_DIAG_MSG_MAX - 16];
+    if ((type == 0 ? sim_az2019_read : sim_az2021_read)(&o, &t, err, sizeof err) != 0) {
+        const char *key = trace_err_key(err, files, nfiles);
+        path_key(q, p, key);
+        diag(c, member(it, key), q, "%s", err);
+        goto done;
+    }
+    path_key(q, p, "invocations");
+    if (t.n == 0) {
+        diag(c, member(it, "invocations"), q,
+             "expected a trace with at least one invocation in the window, found none");
+        goto done;
+    }
+    if (s->nfunctions + t.n > SIM_SCENARIO_MAX_FUNCTIONS) {
+        diag(c, member(it, "invocations"), q, "expected at most %d functions in all, found %zu more after %zu",
+             SIM_SCENARIO_MAX_FUNCTIONS, t.n, s->nfunctions);
+        goto done;
+    }
+    sim_function_spec probe = {0};
+    size_t cap = capable_nodes(c, &probe);
+    if (cap == 0 || (deploy == 1 && cap < replicas)) {
+        diag(c, it, p, "expected nodes registered at the start to deploy the trace's functions "
+                       "to (%s), found %zu", deploy == 1 ? "at least replicas" : "one or more", cap);
+        goto done;
+    }
+    size_t need = s->nfunctions + t.n;
+    if (grow(c, (void **)&s->functions, &c->functions_cap, need, sizeof *s->functions) ||
+        grow(c, (void **)&c->fn_id_item, &c->cap_c, need, sizeof *c->fn_id_item) ||
+        grow(c, (void **)&c->fn_entry, &c->cap_d, need, sizeof *c->fn_entry) ||
+        grow(c, (void **)&s->deployments, &c->deploy_cap, s->ndeployments + t.n,
+             sizeof *s->deployments) ||
+        grow(c, (void **)&s->workloads, &c->workload_cap, s->nworkloads + t.n,
+             sizeof *s->workloads))
+        goto done;
+    sim_trace_info *ti = realloc(s->traces, (s->ntraces + 1) * sizeof *ti);
+    if (!ti) {
+        oom(c);
+        goto done;
+    }
+    s->traces = ti;
+    for (size_t i = 0; i < t.n && !c->oom; i++) {
+        sim_az_function *x = &t.fns[i];
+        sim_function_spec f = {0};
+        f.timeout = timeout;
+        f.memory_mb = x->has_memory ? x->memory_mb : TRACE_DEFAULT_MEMORY_MB;
+        if (!(f.id = trace_id(c, x, member(it, "invocations"), q)) ||
+            !(f.app = xstrdup(c, x->app)) || !(f.exec = trace_exec(c, x, type == 1))) {
+            free_function(&f);
+            break;
+        }
+        if (rcold == 1 && i == 0) {
+            f.cold_start = cold;
+            cold = NULL;
+        } else if (rcold == 1) {
+            dist_field(c, it, p, "cold_start", 0, 0, &f.cold_start);
+        } else {
+            f.cold_start = dist_default_cold_start(c);
+        }
+        if (!f.cold_start || idmap_put(&c->functions, f.id, s->nfunctions, NULL) <= 0) {
+            oom(c);
+            free_function(&f);
+            break;
+        }
+        size_t fi = s->nfunctions;
+        c->fn_id_item[fi] = member(it, "type");
+        c->fn_entry[fi] = e;
+        s->functions[s->nfunctions++] = f;
+        sim_deployment_spec *d = &s->deployments[s->ndeployments++];
+        memset(d, 0, sizeof *d);
+        d->function = fi;
+        d->kind = deploy == 1 ? SIM_DEPLOY_LEAST_LOADED : SIM_DEPLOY_ALL;
+        d->replicas = (uint32_t)replicas;
+        sim_workload_spec *w = &s->workloads[s->nworkloads++];
+        memset(w, 0, sizeof *w);
+        w->function = fi;
+        w->region = region;
+        w->kind = type == 1 ? SIM_ARRIVAL_CALLS : SIM_ARRIVAL_MINUTES;
+        w->start = start;
+        w->placement = (sim_placement)placement;
+        w->scale = scale;
+        w->stream = x->key;
+        w->total = x->total;
+        w->minutes = x->minutes;
+        w->nminutes = x->nminutes;
+        w->calls = x->calls;
+        w->ncalls = x->ncalls;
+        x->minutes = NULL;
+        x->calls = NULL;
+    }
+    ti = &s->traces[s->ntraces++];
+    *ti = (sim_trace_info){trace_types[type], e, t.n, t.functions_in_file, t.rows,
+                           t.skipped_rows, t.invocations, t.missing_durations, t.missing_memory};
+done:
+    for (int k = 0; k < 3; k++)
+        free_strings(files[k], nfiles[k]);
+    dist_free(cold);
+    sim_az_trace_free(&t);
+}
+
+
 
 static void read_workloads(ctx *c)
 {
@@ -2537,6 +2851,10 @@ static void read_workloads(ctx *c)
         path_index(p, "workloads", e);
         if (!want_object(c, it, p, "a workload"))
             continue;
+        if (member(it, "type")) {
+            read_trace_workload(c, it, p, e);
+            continue;
+        }
         int kind;
         size_t *fns = NULL, nfns = 0;
         if (enum_field(c, it, p, "arrival", 1, arrivals, &kind) < 0) {
@@ -3212,6 +3530,7 @@ void sim_scenario_free(sim_scenario *s)
     free(s->policies.plugin_path);
     free(s->policies.plugin_params);
     cJSON_Delete(s->sync.initial);
+    free(s->traces);
     if (s->index_) {
         idmap_free(&s->index_->regions);
         idmap_free(&s->index_->nodes);

@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "azure.h"
 #include "diag.h"
 #include "keepalive.h"
 #include "time.h"
@@ -89,6 +90,7 @@ typedef struct sim_function_spec {
     sim_dist *cold_start;    /* instance init time; owned; default constant 500ms */
     uint32_t instance_limit; /* per node; 0 = unlimited */
     double artifact_mb;      /* code/image pulled on a cold start; 0 (default) = none */
+    char *app;               /* a trace function's app (its HashApp); NULL otherwise */
 } sim_function_spec;
 
 typedef enum {
@@ -115,7 +117,16 @@ typedef enum {
     SIM_ARRIVAL_BURSTY,      /* two-state MMPP: on/off rates, exponential sojourns */
     SIM_ARRIVAL_TIMES,       /* explicit list */
     SIM_ARRIVAL_CSV,         /* timestamps read from a CSV file, one per line */
+    SIM_ARRIVAL_MINUTES,     /* Azure 2019: counts per minute, placed inside the minute */
+    SIM_ARRIVAL_CALLS,       /* Azure 2021: recorded (start, duration) per invocation */
 } sim_arrival_kind;
+
+/* Where a minute's invocations go inside it (docs/traces.md). */
+typedef enum {
+    SIM_PLACE_UNIFORM,       /* independent uniform times, in order */
+    SIM_PLACE_EVEN,          /* evenly spaced, centred: (k + 1/2) / n of the minute */
+    SIM_PLACE_POISSON,       /* Poisson process over the whole trace, total kept */
+} sim_placement;
 
 typedef struct sim_workload_spec {
     size_t function;
@@ -130,7 +141,27 @@ typedef struct sim_workload_spec {
     edge_time *times;        /* TIMES and CSV (read at load), sorted */
     size_t ntimes;
     char *csv_path;          /* CSV, resolved relative to the scenario file */
+    /* MINUTES and CALLS (one workload per trace function; data owned) */
+    sim_az_minute *minutes;  /* MINUTES: non-zero minutes from `start`, ascending */
+    size_t nminutes;
+    uint64_t total;          /* MINUTES: sum of the counts */
+    sim_placement placement;
+    double scale;            /* MINUTES: rate factor, > 0 */
+    uint64_t stream;         /* the stable key of its random stream (trace_arrivals) */
+    sim_az_call *calls;      /* CALLS: by start, relative to `start` */
+    size_t ncalls;
 } sim_workload_spec;
+
+/* What a trace workload read, for summary.json ("traces"). */
+typedef struct sim_trace_info {
+    const char *type;        /* "azure2019" or "azure2021"; static */
+    size_t workload;         /* its index in the file's workloads */
+    size_t functions;        /* functions replayed (after window and selection) */
+    size_t functions_in_file;
+    uint64_t rows, skipped_rows;
+    uint64_t invocations;    /* in the selected minutes, before scale */
+    size_t missing_durations, missing_memory;
+} sim_trace_info;
 
 typedef enum {
     SIM_FAULT_CRASH,            /* node stops; everything on it fails; "for" = auto recovery */
@@ -218,6 +249,7 @@ typedef struct sim_scenario {
     sim_fault_spec *faults; size_t nfaults;   /* sorted by `at`, stable */
     sim_policies policies;
     sim_sync_spec sync;
+    sim_trace_info *traces; size_t ntraces;   /* trace workloads, in file order */
     struct sim__scenario_index *index_; /* private to scenario.c: id lookups */
 } sim_scenario;
 

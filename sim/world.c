@@ -588,7 +588,8 @@ static int try_start(sim_world *w, uint32_t id)
     edge_time init = cold ? sim_dist_sample_time(f->cold_start, &w->fn_rng[v->fn].cold) : 0;
     if (cold && w->cache_on) /* the artifact first: pull, or wait for a pull */
         init += wcache_delay(w, node, v->fn);
-    edge_time exec = sim_dist_sample_time(f->exec, &w->fn_rng[v->fn].exec);
+    edge_time exec = v->exec_fixed >= 0 ? v->exec_fixed
+                                        : sim_dist_sample_time(f->exec, &w->fn_rng[v->fn].exec);
     if (n->degrade_factor > 1.0)
         exec = (edge_time)llround((double)exec * n->degrade_factor);
     v->exec_start = now + init;
@@ -714,7 +715,9 @@ static void route(sim_world *w, uint32_t id)
     deliver(w, id, node);
 }
 
-static void new_invocation(sim_world *w, size_t fn, size_t region)
+/* A new invocation of fn from region; exec >= 0 is its recorded execution
+ * time (a trace's), -1 draws one from the function's distribution. */
+static void new_invocation(sim_world *w, size_t fn, size_t region, edge_time exec)
 {
     uint32_t id = inv_alloc(w);
     if (id == UINT32_MAX) {
@@ -726,6 +729,7 @@ static void new_invocation(sim_world *w, size_t fn, size_t region)
     v->region = (uint32_t)region;
     v->node = WNODE_NONE;
     v->arrival = sim_engine_now(w->eng);
+    v->exec_fixed = exec;
     w->arrivals++;
     set_in_system(w, +1);
     sim_report_arrival(w->report, fn);
@@ -741,11 +745,12 @@ static void ev_arrival(sim_engine *e, void *ctx, const sim_event *ev)
     sim_arrivals *a = &w->arrivals_of[k];
     if (ev->payload.id != w->arrival_epoch[k])
         return; /* superseded by a rate change */
+    edge_time exec = a->next_duration;
     edge_time next = sim_arrivals_advance(a);
     if (next != EDGE_TIME_MAX && next <= w->sc->duration)
         schedule(w, next, ev_arrival, w->arrival_epoch[k], (uint32_t)k, 0, NULL);
     (void)e;
-    new_invocation(w, a->spec->function, a->spec->region);
+    new_invocation(w, a->spec->function, a->spec->region, exec);
 }
 
 /* ------------------------------------------------------------------ */
@@ -853,7 +858,7 @@ static void apply_spike(sim_world *w, size_t fn, double factor, int begin)
 static void ev_burst_one(sim_engine *e, void *ctx, const sim_event *ev)
 {
     (void)e;
-    new_invocation(ctx, ev->payload.a, ev->payload.b);
+    new_invocation(ctx, ev->payload.a, ev->payload.b, -1);
 }
 
 static void ev_random_failure(sim_engine *e, void *ctx, const sim_event *ev);

@@ -39,6 +39,7 @@ typedef struct wsync wsync;
 typedef struct winv {
     uint64_t seq;         /* arrival order, for invocations.csv */
     edge_time arrival, started, exec_start; /* exec_start: after the cold start */
+    edge_time exec_fixed; /* a recorded execution time (Azure 2021), or -1: draw one */
     sim_handle done;      /* its completion event while running */
     uint64_t rt;          /* the runtime's handle for the invocation */
     uint32_t fn, region, node;
