@@ -39,8 +39,8 @@ assert c["enabled"] is True and c["lookups"] == c["hits"] + c["shared_pulls"] + 
 assert 1 <= c["pulls"] <= 2 and c["pulled_mb"] == 100 * c["pulls"], c
 assert abs(c["pull_time_mean_s"] - 2.05) < 1e-9, c
 head = open("out/nodes.csv").readline()
-assert head.rstrip().endswith("cache_hit_ratio,cache_pulls,cache_pulled_mb,cache_pull_time_s,cache_pull_time_mean_s"), head
+assert head.find("cache_hit_ratio,cache_pulls,cache_pulled_mb,cache_pull_time_s,cache_pull_time_mean_s,") > 0, head
 head = open("out/functions.csv").readline()
-assert head.rstrip().endswith("cold_start_pct,wasted_mb_s,prewarms,prewarms_used,prewarms_cancelled"), head
+assert head.find("cold_start_pct,wasted_mb_s,prewarms,prewarms_used,prewarms_cancelled,") > 0, head
 PY
 echo ok
