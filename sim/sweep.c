@@ -274,8 +274,11 @@ sim_sweep *sim_sweep_parse(const char *text, size_t len, const char *name, sim_d
             for (const cJSON *v = f->child; v; v = v->next, j++) {
                 char vp[SIM_DIAG_PATH_MAX];
                 sim_diag_path_child(vp, sizeof vp, p, NULL, j);
-                if (!cJSON_IsString(v) && !cJSON_IsNumber(v) && !cJSON_IsBool(v))
-                    FAIL(vp, "expected a string, number or boolean, found %s", kind_of(v));
+                /* objects and lists too: a --set value is any JSON but null,
+                 * e.g. {"type": "fixed", "ttl": "5m"} for policies.keepalive */
+                if (cJSON_IsNull(v) || cJSON_IsInvalid(v))
+                    FAIL(vp, "expected a string, number, boolean, object or list, found %s",
+                         kind_of(v));
                 pa->sets[j] = make_set(f->string, v);
                 pa->labels[j] = make_label(v);
                 pa->nvalues = j + 1;

@@ -34,7 +34,8 @@
 typedef struct sim_sweep_param {
     char *path;          /* "policies.scheduler" */
     char **sets;         /* "PATH=JSON" per value, as --set takes it */
-    char **labels;       /* the value as runs.csv writes it (strings unquoted) */
+    char **labels;       /* the value as runs.csv writes it (strings unquoted, others
+                          * compact JSON: objects and lists too) */
     size_t nvalues;
 } sim_sweep_param;
 

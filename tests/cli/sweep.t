@@ -54,3 +54,15 @@ set -e
 [ $rc -eq 1 ] || { echo "failing run: exit $rc"; cat err; exit 1; }
 grep -q "the first in run order being failing/runs/s000-c0000/rep-0" err
 [ ! -e failing/runs.csv ] && [ ! -e failing/aggregate.csv ]
+# grid values may be objects and lists: the cell is the compact JSON,
+# CSV-quoted with its quotes doubled, and the value reaches the scenario
+cat > objs.json <<'J'
+{"scenarios": ["crash.json"], "set": {"duration": "2m"},
+ "grid": {"policies": [{"scheduler": "round_robin", "retries": 0}, {"scheduler": "random"}]}}
+J
+"$EDGESIM" sweep objs.json -q -o objs
+head -1 objs/runs.csv | grep -q '^scenario,config,policies,replication,seed,'
+grep -q '^crash.json,s000-c0000,"{""scheduler"":""round_robin"",""retries"":0}",0,1,' objs/runs.csv
+grep -q '^crash.json,s000-c0001,"{""scheduler"":""random""}",0,1,' objs/runs.csv
+grep -q '"scheduler":.*"round_robin"' objs/runs/s000-c0000/rep-0/summary.json
+grep -q '"scheduler":.*"random"' objs/runs/s000-c0001/rep-0/summary.json
