@@ -35,7 +35,7 @@
 #define SIM_SWEEP_MAX_DIR 3900  /* DIR, so that DIR/runs/<id>/rep-<k>/summary.json fits 4 KiB */
 
 static const char usage_text[] =
-    "usage: edgesim sweep SWEEP.json [-o DIR] [-j N] [--quiet]\n"
+    "usage: edgesim sweep SWEEP.json [-o DIR] [-j N] [--set PATH=VALUE]... [--quiet]\n"
     "\n"
     "Runs every scenario of the sweep file at every point of its grid, with\n"
     "replications seeded base_seed + k (common random numbers), and writes\n"
@@ -46,6 +46,8 @@ static const char usage_text[] =
     "  -o, --output DIR   output directory (default results/sweeps/<sweep name>)\n"
     "  -j, --jobs N       run N simulations at a time, in N processes (default 1);\n"
     "                     the results do not depend on N\n"
+    "  --set PATH=VALUE   change every run's scenario as `edgesim run --set` does,\n"
+    "                     after the file's \"set\" and before the grid (repeatable)\n"
     "  -q, --quiet        no progress line (it is shown only on a terminal)\n"
     "  -h, --help         this help\n"
     "\n"
@@ -391,6 +393,13 @@ int sim_cmd_sweep(int argc, char **argv)
                         SIM_SWEEP_MAX_JOBS, t);
                 return SIM_EXIT_USAGE;
             }
+        } else if (!strcmp(a, "--set") && i + 1 < argc) {
+            const char *v = argv[++i];
+            const char *eq = strchr(v, '=');
+            if (!eq || eq == v) {
+                fprintf(stderr, "edgesim sweep: --set: expected PATH=VALUE, found '%s'\n", v);
+                return SIM_EXIT_USAGE;
+            }
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             quiet = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
@@ -415,6 +424,10 @@ int sim_cmd_sweep(int argc, char **argv)
         fprintf(stderr, "%s\n", line);
         return SIM_EXIT_USAGE;
     }
+    /* the --set options, checked above, in command-line order */
+    for (int i = 1; i + 1 < argc; i++)
+        if (!strcmp(argv[i], "--set") && sim_sweep_add_set(sw, argv[++i]) != 0)
+            goto oom;
     /* every configuration must load before anything runs */
     for (size_t s = 0; s < sw->nscenarios; s++)
         for (size_t c = 0; c < sw->nconfigs; c++) {

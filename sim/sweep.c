@@ -329,6 +329,27 @@ sim_sweep *sim_sweep_load(const char *path, sim_diag *d)
     return sw;
 }
 
+int sim_sweep_add_set(sim_sweep *sw, const char *set)
+{
+    const char *eq = strchr(set, '=');
+    if (!eq || eq == set) {
+        errno = EINVAL;
+        return -1;
+    }
+    char **v = realloc(sw->fixed_sets, (sw->nfixed + 1) * sizeof *v);
+    if (!v) {
+        errno = ENOMEM;
+        return -1;
+    }
+    sw->fixed_sets = v;
+    if (!(v[sw->nfixed] = dup_str(set))) {
+        errno = ENOMEM;
+        return -1;
+    }
+    sw->nfixed++;
+    return 0;
+}
+
 size_t sim_sweep_nruns(const sim_sweep *sw)
 {
     return sw->nscenarios * sw->nconfigs * sw->replications;

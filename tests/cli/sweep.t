@@ -66,3 +66,14 @@ grep -q '^crash.json,s000-c0000,"{""scheduler"":""round_robin"",""retries"":0}",
 grep -q '^crash.json,s000-c0001,"{""scheduler"":""random""}",0,1,' objs/runs.csv
 grep -q '"scheduler":.*"round_robin"' objs/runs/s000-c0000/rep-0/summary.json
 grep -q '"scheduler":.*"random"' objs/runs/s000-c0001/rep-0/summary.json
+# --set changes every run, after the file's "set" and before the grid
+printf '{"scenarios": ["crash.json"], "set": {"duration": "1m", "policies.scheduler": "random"}, "replications": 2}' > one.json
+"$EDGESIM" sweep one.json -q -o set1 --set policies.scheduler=nearest --set duration=2m
+grep -q '"scheduler":.*"nearest"' set1/runs/s000-c0000/rep-1/summary.json
+printf '{"scenarios": ["crash.json"], "set": {"duration": "1m"}, "grid": {"policies.scheduler": ["random"]}}' > grid1.json
+"$EDGESIM" sweep grid1.json -q -o set2 --set policies.scheduler=nearest
+grep -q '"scheduler":.*"random"' set2/runs/s000-c0000/rep-0/summary.json
+set +e
+"$EDGESIM" sweep one.json -q -o set3 --set =3 2>err; [ $? -eq 2 ] || exit 1
+set -e
+grep -q "^edgesim sweep: --set: expected PATH=VALUE, found '=3'$" err
