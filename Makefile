@@ -1,6 +1,8 @@
 # edgesim — a small, boring Makefile.
 #   make            build/libedgecore.a and build/edgesim
-#   make test       unit tests (Criterion) and end-to-end CLI tests
+#   make test       unit tests (Criterion), end-to-end CLI tests and the regression suite
+#   make regress    scenarios x routing policies against tests/regress/baselines.csv
+#   make update-baselines   re-record those baselines on purpose (prints what changed)
 #   make asan       the same tests built with ASan + UBSan (in build/asan)
 #   make valgrind   the unit tests under valgrind memcheck
 #   make run        the quickstart scenario into results/quickstart/
@@ -60,7 +62,7 @@ LIBCORE := $(BUILD)/libedgecore.a
 LIBSIM  := $(BUILD)/libedgesim.a
 PROGRAM := $(BUILD)/edgesim
 
-.PHONY: all test unit e2e asan valgrind run bench install clean deps help
+.PHONY: all test unit e2e regress update-baselines asan valgrind run bench install clean deps help
 all: $(PROGRAM)
 
 $(BUILD)/%.o: %.c
@@ -100,7 +102,15 @@ unit: $(TEST_BIN) $(PROGRAM)
 e2e: $(PROGRAM)
 	@EDGESIM=$(PROGRAM) sh tests/cli/run.sh
 
-test: unit e2e
+# The policy regression suite (tests/regress/regress.sh): fingerprints and key
+# metrics of every shipped scenario under every routing policy.
+regress: $(PROGRAM)
+	@sh tests/regress/regress.sh $(PROGRAM) check
+
+update-baselines: $(PROGRAM)
+	@sh tests/regress/regress.sh $(PROGRAM) update
+
+test: unit e2e regress
 
 asan:
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" LTO= \

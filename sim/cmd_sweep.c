@@ -383,8 +383,9 @@ int sim_cmd_sweep(int argc, char **argv)
             return SIM_EXIT_OK;
         } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc) {
             outdir = argv[++i];
-        } else if ((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && i + 1 < argc) {
-            const char *t = argv[++i];
+        } else if (((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && i + 1 < argc) ||
+                   (!strncmp(a, "-j", 2) && a[2])) {
+            const char *t = a[2] && a[1] == 'j' ? a + 2 : argv[++i]; /* -j2 as make takes it */
             char *end;
             errno = 0;
             jobs = strtol(t, &end, 10);
