@@ -31,6 +31,7 @@
 #include "cli.h"
 #include "jsonget.h"
 #include "outfile.h"
+#include "plot_sweep.h"
 #include "scenario.h"
 #include "sweep.h"
 #include "world.h"
@@ -39,7 +40,8 @@
 #define SIM_SWEEP_MAX_DIR 3900  /* DIR, so that DIR/runs/<id>/rep-<k>/summary.json fits 4 KiB */
 
 static const char usage_text[] =
-    "usage: edgesim sweep SWEEP.json [-o DIR] [-j N] [--set PATH=VALUE]... [--quiet]\n"
+    "usage: edgesim sweep SWEEP.json [-o DIR] [-j N] [--set PATH=VALUE]... [--no-plots]\n"
+    "                     [--mpi] [--quiet]\n"
     "\n"
     "Runs every scenario of the sweep file at every point of its grid, with\n"
     "replications seeded base_seed + k (common random numbers), and writes\n"
@@ -52,6 +54,8 @@ static const char usage_text[] =
     "                     the results do not depend on N\n"
     "  --set PATH=VALUE   change every run's scenario as `edgesim run --set` does,\n"
     "                     after the file's \"set\" and before the grid (repeatable)\n"
+    "  --no-plots         no DIR/plots/ (each key metric against each swept\n"
+    "                     parameter, with 95%% confidence intervals)\n"
     "  --mpi              under mpirun: rank 0 hands runs out to the other ranks and\n"
     "                     gathers their rows; the same tables as -j (needs an\n"
     "                     edgesim built with `make MPI=1`)\n"
@@ -62,15 +66,15 @@ static const char usage_text[] =
 
 /* The key metrics of a run, as runs.csv names them, and where summary.json keeps them. */
 static const struct {
-    const char *name, *path;
+    const char *name, *path, *label; /* label: the plots' axis */
 } metrics[] = {
-    {"latency_mean_s", "latency_s.mean"},
-    {"latency_p99_s", "latency_s.p99"},
-    {"cold_start_rate", "rates.cold_start_rate"},
-    {"failure_rate", "rates.failure_rate"},
-    {"rejection_rate", "rates.rejection_rate"},
-    {"throughput_per_s", "rates.throughput_per_s"},
-    {"availability", "health.availability"},
+    {"latency_mean_s", "latency_s.mean", "mean latency (s)"},
+    {"latency_p99_s", "latency_s.p99", "p99 latency (s)"},
+    {"cold_start_rate", "rates.cold_start_rate", "cold-start rate"},
+    {"failure_rate", "rates.failure_rate", "failure rate"},
+    {"rejection_rate", "rates.rejection_rate", "rejection rate"},
+    {"throughput_per_s", "rates.throughput_per_s", "throughput (invocations/s)"},
+    {"availability", "health.availability", "availability"},
 };
 #define N_METRICS (sizeof metrics / sizeof metrics[0])
 
@@ -353,6 +357,46 @@ fail:
     return -1;
 }
 
+/* The plots: the same statistics as aggregate.csv, drawn. A sweep without
+ * gnuplot still succeeds (a warning says why there are no plots). */
+static int draw_plots(const char *outdir, const sim_sweep *sw, const run_result *res, int quiet)
+{
+    size_t ncells = sw->nscenarios * sw->nconfigs * N_METRICS;
+    sim_sweep_stat *st = calloc(ncells, sizeof *st);
+    double *x = calloc(sw->replications, sizeof *x);
+    const char *names[N_METRICS], *labels[N_METRICS];
+    int rc = -1;
+    char err[1024];
+    if (!st || !x) {
+        fprintf(stderr, "edgesim sweep: out of memory\n");
+        goto out;
+    }
+    for (size_t m = 0; m < N_METRICS; m++) {
+        names[m] = metrics[m].name;
+        labels[m] = metrics[m].label;
+    }
+    for (size_t sc = 0; sc < sw->nscenarios * sw->nconfigs; sc++)
+        for (size_t m = 0; m < N_METRICS; m++) {
+            for (uint32_t k = 0; k < sw->replications; k++)
+                x[k] = res[sc * sw->replications + k].m[m];
+            sim_sweep_stats(x, sw->replications, &st[sc * N_METRICS + m]);
+        }
+    int r = sim_plot_sweep(outdir, sw, names, labels, N_METRICS, st, err, sizeof err);
+    if (r == 1) {
+        if (!quiet)
+            fprintf(stderr, "edgesim sweep: warning: %s\n", err);
+        rc = 0;
+    } else if (r != 0) {
+        fprintf(stderr, "edgesim sweep: %s\n", err);
+    } else {
+        rc = 0;
+    }
+out:
+    free(st);
+    free(x);
+    return rc;
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -448,7 +492,7 @@ int sim_cmd_sweep(int argc, char **argv)
 {
     const char *path = NULL, *outdir = NULL;
     long jobs = 1;
-    int quiet = 0, rc = SIM_EXIT_USAGE, rank = 0;
+    int quiet = 0, rc = SIM_EXIT_USAGE, rank = 0, plots = 1;
 #ifdef EDGESIM_MPI
     int use_mpi = 0, nranks = 1;
 #endif
@@ -482,6 +526,8 @@ int sim_cmd_sweep(int argc, char **argv)
                 fprintf(stderr, "edgesim sweep: --set: expected PATH=VALUE, found '%s'\n", v);
                 return SIM_EXIT_USAGE;
             }
+        } else if (!strcmp(a, "--no-plots")) {
+            plots = 0;
         } else if (!strcmp(a, "--mpi")) {
 #ifdef EDGESIM_MPI
             use_mpi = 1;
@@ -662,6 +708,8 @@ int sim_cmd_sweep(int argc, char **argv)
 tables:
 #endif
     if (write_runs(outdir, sw, res, idx) != 0 || write_aggregate(outdir, sw, res, idx) != 0)
+        goto done;
+    if (plots && draw_plots(outdir, sw, res, quiet) != 0)
         goto done;
     if (!quiet)
         fprintf(stderr, "%s: %zu runs (%zu scenario(s) x %zu configuration(s) x %u "

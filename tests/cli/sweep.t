@@ -77,3 +77,16 @@ set +e
 "$EDGESIM" sweep one.json -q -o set3 --set =3 2>err; [ $? -eq 2 ] || exit 1
 set -e
 grep -q "^edgesim sweep: --set: expected PATH=VALUE, found '=3'$" err
+# plots: each key metric against each swept parameter, PNG and SVG
+[ "$(ls a/plots | grep -c '_by_policies.scheduler.png$')" -eq 7 ]
+[ "$(ls a/plots | grep -c '_by_policies.scheduler.svg$')" -eq 7 ]
+grep -q 'p99 latency (s) by policies.scheduler' a/plots/latency_p99_s_by_policies.scheduler.svg
+grep -q 'least_loaded' a/plots/latency_p99_s_by_policies.scheduler.svg
+[ -f objs/plots/availability_by_policies.svg ]
+[ "$(ls -a a | grep -c sweep-plots)" -eq 0 ]
+# --no-plots draws none; without gnuplot the sweep still succeeds, with a warning
+"$EDGESIM" sweep "$sw" -q -o np --no-plots
+[ ! -e np/plots ] && [ -f np/aggregate.csv ]
+PATH=/nonexistent "$EDGESIM" sweep grid1.json -o nognu 2>err
+grep -q "^edgesim sweep: warning: gnuplot is not on PATH: no plots drawn$" err
+[ -f nognu/aggregate.csv ] && [ ! -e nognu/plots ]
