@@ -266,7 +266,7 @@ static int one_plot(FILE *gp, const char *tmp, const sim_sweep *sw, size_t m, si
             }
             fputs(")\n", gp);
             if (longest > 14 || nx > 8)
-                fputs("set xtics rotate by -25 left\n", gp);
+                fputs("set xtics rotate by -25 left\nset rmargin 12\n", gp);
         }
         if (shown == 1 || (sw->nscenarios == 1 && sw->nparams <= 1))
             fputs("unset key\n", gp);
