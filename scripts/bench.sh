@@ -80,3 +80,56 @@ if [ -f "$scen" ]; then
     rm -rf "$out"
     echo "(target: >= 1,000,000 invocations/s; peak RSS independent of the duration)"
 fi
+
+# Trace replay: a synthetic full-size day in the Azure Functions 2019 format
+# (46,000 functions x 1440 minutes, about 20 million invocations; made once by
+# scripts/gen-azure2019.py and kept in build/azure2019-bench) on 100 nodes, at
+# rate scales 0.5 and 1. rows/s: trace rows read per second of load (the wall
+# time outside the run loop: reading the files, building the world, writing
+# the outputs); invocations/s: in the run loop (run.json) and over the whole
+# command. Peak RSS must not grow with the number of invocations: memory is
+# per function (its non-zero minutes), arrivals are made one at a time.
+gen=$here/build/azure2019-bench
+inv=$gen/invocations_per_function_md.anon.d01.csv
+if [ ! -s "$inv" ] || [ "$here/scripts/gen-azure2019.py" -nt "$inv" ]; then
+    if py=$("$here/scripts/python.sh"); then
+        echo
+        "$py" "$here/scripts/gen-azure2019.py" "$gen" --seed 1 || inv=
+    else
+        inv=
+    fi
+fi
+if [ -n "$inv" ] && [ -s "$inv" ]; then
+    cat >"$gen/bench.json" <<'JSON'
+{"name": "azure2019-bench", "seed": 1, "duration": "24h",
+ "regions": [{"id": "r"}],
+ "nodes": [{"id": "n{i}", "count": 100, "region": "r", "cores": 256, "memory_mb": 1000000,
+            "queue_limit": 1000}],
+ "workloads": [{"type": "azure2019",
+   "invocations": "invocations_per_function_md.anon.d01.csv",
+   "durations": "function_durations_percentiles.anon.d01.csv",
+   "memory": "app_memory_percentiles.anon.d01.csv",
+   "deploy": "least_loaded", "region": "r"}]}
+JSON
+    echo
+    printf '%-6s %10s %10s %12s %12s %14s %14s %12s\n' scale rows load_s invocations run_s \
+        "run inv/s" "total inv/s" peak_rss_kb
+    out=$(mktemp -d)
+    for scale in 0.5 1; do
+        t0=$(date +%s.%N)
+        "$prog" run "$gen/bench.json" --set "workloads[0].scale=$scale" -q --no-plots -o "$out/$scale"
+        t1=$(date +%s.%N)
+        get() { sed -n "s/.*\"$1\":[[:space:]]*\([0-9.e+]*\).*/\1/p" "$out/$scale/$2" | head -1; }
+        rows=$(get rows summary.json)
+        awk -v s="$scale" -v rows="$rows" -v t0="$t0" -v t1="$t1" -v n="$(get invocations run.json)" \
+            -v run="$(get wall_seconds run.json)" -v rss="$(get peak_rss_kb run.json)" \
+            'BEGIN {load = t1 - t0 - run;
+                    printf "%-6s %10d %10.2f %12d %12.2f %14.0f %14.0f %12d\n", s, rows, load, n,
+                           run, n / run, n / (t1 - t0), rss}'
+        rm -rf "$out/$scale"
+    done
+    rm -rf "$out"
+    echo "(rows/s = rows / load_s; target: >= 1,000,000 invocations/s; peak RSS the same at both scales)"
+else
+    echo "bench: no numpy for scripts/gen-azure2019.py; the trace replay is left out"
+fi

@@ -744,3 +744,44 @@ edge_err sim_rate_parse(const char *s, double *per_second)
     *per_second = n * 1e9 / (double)per;
     return EDGE_OK;
 }
+
+edge_err sim_dist_new_constant(double value, sim_dist_kind kind, sim_dist **out)
+{
+    if (!isfinite(value) || (kind == SIM_DIST_DURATION && value < 0))
+        return EDGE_INVAL;
+    sim_dist *d = calloc(1, sizeof *d);
+    if (!d)
+        return EDGE_NOMEM;
+    d->type = T_CONSTANT;
+    d->kind = kind;
+    d->a = value;
+    *out = d;
+    return EDGE_OK;
+}
+
+edge_err sim_dist_new_empirical(const double *q, const double *x, size_t n, sim_dist_kind kind,
+                                sim_dist **out)
+{
+    if (n < 2 || n > SIM_DIST_MAX_POINTS || q[0] != 0.0 || q[n - 1] != 1.0)
+        return EDGE_INVAL;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i]) || (kind == SIM_DIST_DURATION && x[i] < 0) ||
+            (i > 0 && (!(q[i] > q[i - 1]) || x[i] < x[i - 1])))
+            return EDGE_INVAL;
+    sim_dist *d = calloc(1, sizeof *d);
+    if (!d)
+        return EDGE_NOMEM;
+    d->type = T_EMPIRICAL;
+    d->kind = kind;
+    d->q = malloc(n * sizeof *d->q);
+    d->x = malloc(n * sizeof *d->x);
+    if (!d->q || !d->x) {
+        sim_dist_destroy(d);
+        return EDGE_NOMEM;
+    }
+    memcpy(d->q, q, n * sizeof *q);
+    memcpy(d->x, x, n * sizeof *x);
+    d->n = n;
+    *out = d;
+    return EDGE_OK;
+}

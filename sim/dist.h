@@ -67,6 +67,18 @@ typedef enum {
 edge_err sim_dist_parse(const cJSON *spec, sim_dist_kind kind, const char *path, sim_diag *diag,
                         sim_dist **out);
 
+/*
+ * Builders for callers that have the numbers already (trace readers): a
+ * constant, and an empirical distribution through the points (q[i], x[i]),
+ * q cumulative probabilities from 0 to 1, strictly ascending, x not
+ * decreasing (ns for durations). Return EDGE_OK with *out (caller frees with
+ * sim_dist_destroy), EDGE_INVAL for points the parser would refuse, or
+ * EDGE_NOMEM. Nothing borrowed.
+ */
+edge_err sim_dist_new_constant(double value, sim_dist_kind kind, sim_dist **out);
+edge_err sim_dist_new_empirical(const double *q, const double *x, size_t n, sim_dist_kind kind,
+                                sim_dist **out);
+
 /* Frees d and its components; NULL is fine. */
 void sim_dist_destroy(sim_dist *d);
 

@@ -11,7 +11,9 @@
 
 #include "histogram.h"
 #include "keepalive.h"
+#include "machine_events.h"
 #include "outfile.h"
+#include "synchronizer.h"
 #include "world_internal.h"
 
 #define SIM_REPORT_LINE_MAX 512 /* a node_series row: an id of <= 128 characters and numbers */
@@ -395,6 +397,62 @@ static cJSON *keepalive_obj(const sim_report *r, const sim_world *w)
     return o;
 }
 
+/* health.heartbeat / health.probes: one failure detector's record. */
+static void detector_obj(cJSON *o, const wdetector *d, uint64_t open)
+{
+    cJSON_AddNumberToObject(o, "detections", (double)d->detections);
+    cJSON_AddNumberToObject(o, "detection_mean_s",
+                            d->detections ? secs(d->sum) / (double)d->detections : 0.0);
+    cJSON_AddNumberToObject(o, "detection_max_s", secs(d->max));
+    cJSON_AddNumberToObject(o, "missed", (double)(d->missed + open));
+    cJSON_AddNumberToObject(o, "false_suspicions", (double)d->false_suspicions);
+}
+
+/* summary.json "sync": only with a synchronizer. */
+static void sync_obj(cJSON *root, const sim_world *w)
+{
+    const wsync *ws = w->sync;
+    const edge_sync_state *p = edge_synchronizer_primary(ws->core);
+    cJSON *o = cJSON_AddObjectToObject(root, "sync");
+    cJSON_AddNumberToObject(o, "version", (double)p->version);
+    cJSON_AddStringToObject(o, "checksum", p->checksum);
+    cJSON_AddNumberToObject(o, "updates", (double)ws->updates);
+    cJSON_AddNumberToObject(o, "rounds", (double)ws->rounds);
+    uint64_t transfers = 0, bytes = 0, rejected = 0, lost = 0, behind = 0;
+    edge_time lag = 0, lag_max = 0;
+    cJSON *per = cJSON_CreateObject();
+    for (size_t i = 0; i < w->nnodes; i++) {
+        const wsync_node *y = &ws->node[i];
+        int64_t vb = p->version - edge_synchronizer_replica_version(ws->core, i);
+        cJSON *n = cJSON_AddObjectToObject(per, w->sc->nodes[i].id);
+        cJSON_AddNumberToObject(n, "lag_s", secs(y->lag_total));
+        cJSON_AddNumberToObject(n, "lag_max_s", secs(y->lag_max));
+        cJSON_AddNumberToObject(n, "versions_behind", (double)vb);
+        cJSON_AddNumberToObject(n, "transfers", (double)y->transfers);
+        cJSON_AddNumberToObject(n, "bytes", (double)y->bytes);
+        cJSON_AddNumberToObject(n, "rejected", (double)y->rejected);
+        cJSON_AddNumberToObject(n, "lost", (double)y->lost);
+        transfers += y->transfers;
+        bytes += y->bytes;
+        rejected += y->rejected;
+        lost += y->lost;
+        behind += vb > 0;
+        lag += y->lag_total;
+        if (y->lag_max > lag_max)
+            lag_max = y->lag_max;
+    }
+    cJSON_AddNumberToObject(o, "transfers", (double)transfers);
+    cJSON_AddNumberToObject(o, "bytes", (double)bytes);
+    cJSON_AddNumberToObject(o, "rejected", (double)rejected);
+    cJSON_AddNumberToObject(o, "lost", (double)lost);
+    cJSON_AddNumberToObject(o, "corruptions_injected", (double)ws->injected);
+    cJSON_AddNumberToObject(o, "corruptions_detected", (double)ws->detected);
+    cJSON_AddNumberToObject(o, "nodes_behind_at_end", (double)behind);
+    cJSON_AddNumberToObject(o, "lag_mean_s", w->nnodes ? secs(lag) / (double)w->nnodes : 0.0);
+    cJSON_AddNumberToObject(o, "lag_max_s", secs(lag_max));
+    cJSON_AddItemToObject(o, "nodes", per);
+}
+
 static cJSON *summary_json(const sim_report *r, const sim_world *w)
 {
     const sim_scenario *sc = w->sc;
@@ -439,6 +497,8 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
     for (size_t f = 0; f < sc->nfunctions; f++) {
         const edge_metric_counts *c = &m->per_function[f];
         cJSON *o = cJSON_AddObjectToObject(fns, sc->functions[f].id);
+        if (sc->functions[f].app)
+            cJSON_AddStringToObject(o, "app", sc->functions[f].app);
         cJSON_AddNumberToObject(o, "arrivals", (double)edge_metric_total(c));
         cJSON_AddNumberToObject(o, "ok", (double)edge_metric_ok(c));
         cJSON_AddNumberToObject(o, "failed", (double)edge_metric_failed(c));
@@ -454,6 +514,29 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
         cJSON_AddNumberToObject(o, "prewarms_cancelled", (double)pw->cancelled);
     }
     cJSON_AddItemToObject(root, "keepalive", keepalive_obj(r, w));
+
+    /* Only with a google_machine_events fault: what each trace did. */
+    cJSON *tf = NULL;
+    for (size_t k = 0; k < sc->nfaults; k++) {
+        if (sc->faults[k].kind != SIM_FAULT_GOOGLE_MACHINE_EVENTS)
+            continue;
+        if (!tf)
+            tf = cJSON_AddArrayToObject(root, "trace_faults");
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemToArray(tf, o);
+        cJSON_AddStringToObject(o, "kind", "google_machine_events");
+        cJSON_AddNumberToObject(o, "line", sc->faults[k].line);
+        static const sim_mevents_counts none;
+        const sim_mevents_counts *mc = w->mev && w->mev[k] ? sim_mevents_counts_of(w->mev[k]) : &none;
+        cJSON_AddNumberToObject(o, "rows", (double)mc->rows);
+        cJSON_AddNumberToObject(o, "machines", (double)mc->machines);
+        cJSON_AddNumberToObject(o, "machines_ignored", (double)mc->machines_ignored);
+        cJSON_AddNumberToObject(o, "removes_applied", (double)mc->removes_applied);
+        cJSON_AddNumberToObject(o, "removes_ignored", (double)mc->removes_ignored);
+        cJSON_AddNumberToObject(o, "adds_applied", (double)mc->adds_applied);
+        cJSON_AddNumberToObject(o, "adds_ignored", (double)mc->adds_ignored);
+        cJSON_AddNumberToObject(o, "updates_ignored", (double)mc->updates_ignored);
+    }
 
     double avail_sum = 0, energy = 0;
     size_t nreg = 0;
@@ -527,6 +610,24 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
         undetected += w->nodes[i].crash_pending_detection;
     cJSON_AddNumberToObject(h, "undetected_crashes", (double)undetected);
     cJSON_AddNumberToObject(h, "availability", nreg ? avail_sum / (double)nreg : 0.0);
+    /* Each failure detector on its own; the keys above are the status's. */
+    uint64_t hb_open = 0, probe_open = 0;
+    for (size_t i = 0; i < w->nnodes; i++) {
+        hb_open += w->nodes[i].hb_pending;
+        probe_open += w->nodes[i].probe_pending;
+    }
+    detector_obj(cJSON_AddObjectToObject(h, "heartbeat"), &w->hb_det, hb_open);
+    cJSON *pr = cJSON_AddObjectToObject(h, "probes");
+    cJSON_AddBoolToObject(pr, "enabled", w->probes.period > 0);
+    cJSON_AddNumberToObject(pr, "period_s", secs(w->probes.period));
+    cJSON_AddNumberToObject(pr, "timeout_s", secs(w->probes.timeout));
+    cJSON_AddNumberToObject(pr, "failures", (double)w->probes.failures);
+    cJSON_AddNumberToObject(pr, "sent", (double)w->probes_sent);
+    cJSON_AddNumberToObject(pr, "failed", (double)w->probes_failed);
+    detector_obj(pr, &w->probe_det, probe_open);
+
+    if (w->sync)
+        sync_obj(root, w);
 
     cJSON *en = cJSON_AddObjectToObject(root, "energy");
     cJSON_AddNumberToObject(en, "total_j", energy);
@@ -550,6 +651,23 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
     cJSON_AddNumberToObject(ll, "arrival_rate_per_s", lambda);
     cJSON_AddNumberToObject(ll, "mean_time_in_system_s", W);
     cJSON_AddNumberToObject(ll, "relative_error", L > 0 ? (L - lambda * W) / L : 0.0);
+    if (sc->ntraces) { /* only with trace workloads: other summaries keep their shape */
+        cJSON *tr = cJSON_AddArrayToObject(root, "traces");
+        for (size_t k = 0; k < sc->ntraces; k++) {
+            const sim_trace_info *ti = &sc->traces[k];
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddItemToArray(tr, o);
+            cJSON_AddStringToObject(o, "type", ti->type);
+            cJSON_AddNumberToObject(o, "workload", (double)ti->workload);
+            cJSON_AddNumberToObject(o, "functions", (double)ti->functions);
+            cJSON_AddNumberToObject(o, "functions_in_file", (double)ti->functions_in_file);
+            cJSON_AddNumberToObject(o, "rows", (double)ti->rows);
+            cJSON_AddNumberToObject(o, "skipped_rows", (double)ti->skipped_rows);
+            cJSON_AddNumberToObject(o, "invocations_in_trace", (double)ti->invocations);
+            cJSON_AddNumberToObject(o, "missing_durations", (double)ti->missing_durations);
+            cJSON_AddNumberToObject(o, "missing_memory", (double)ti->missing_memory);
+        }
+    }
     return root;
 }
 
@@ -615,12 +733,24 @@ static void node_rows(FILE *fp, const sim_world *w)
                  cn->pulls ? (edge_time)llround((double)cn->pull_time / (double)cn->pulls) : 0);
         fprintf(fp,
                 "%s,%s,%u,%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-                ",%s,%s,%s,%s,%s,%s,%s,%u,%.6f,%" PRIu64 ",%.3f,%s,%s\n",
+                ",%s,%s,%s,%s,%s,%s,%s,%u,%.6f,%" PRIu64 ",%.3f,%s,%s",
                 s->id, w->sc->regions[s->region].name, s->cores, s->memory_mb, n->deployments,
                 c->started, edge_metric_ok(c), edge_metric_failed(c), c->cold_starts, p50, p99,
                 st[EDGE_NODE_ONLINE], st[EDGE_NODE_OFFLINE], st[EDGE_NODE_DEGRADED],
                 st[EDGE_NODE_SYNCING], st[EDGE_NODE_MAINTENANCE], n->crashes, cache_hit_ratio(cn),
                 cn->pulls, cn->pulled_mb, pt, pm);
+        if (w->sync) {
+            const wsync_node *y = &w->sync->node[i];
+            char lag[32], lmax[32];
+            fmt_time(lag, sizeof lag, y->lag_total);
+            fmt_time(lmax, sizeof lmax, y->lag_max);
+            int64_t vb = edge_synchronizer_primary(w->sync->core)->version -
+                         edge_synchronizer_replica_version(w->sync->core, i);
+            fprintf(fp, ",%s,%s,%" PRId64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", lag, lmax, vb,
+                    y->transfers, y->bytes, y->rejected);
+        } else {
+            fputs(",,,,,,\n", fp);
+        }
     }
 }
 
@@ -639,11 +769,12 @@ static void function_rows(FILE *fp, const sim_world *w)
         const edge_keepalive_report *ka = &w->report->ka_fn[f];
         const wka_counts *pw = wka_function_counts(w, f);
         fprintf(fp, "%s,%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-                      ",%.6f,%s,%s,%s,%s,%.3f,%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n",
+                      ",%.6f,%s,%s,%s,%s,%.3f,%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s\n",
                 w->sc->functions[f].id, w->sc->functions[f].memory_mb, edge_metric_total(c),
                 edge_metric_ok(c), edge_metric_failed(c), edge_metric_rejected(c), c->cold_starts,
                 edge_metric_cold_rate(c), mean, p50, p99, mx, ka->cold_start_pct,
-                ka->wasted_mb_s, pw->done, pw->used, pw->cancelled);
+                ka->wasted_mb_s, pw->done, pw->used, pw->cancelled,
+                w->sc->functions[f].app ? w->sc->functions[f].app : "");
     }
 }
 
@@ -721,12 +852,13 @@ int sim_report_finish(sim_report *r, const sim_world *w, const sim_run_stats *st
                   "node,region,cores,memory_mb,deployments,invocations,ok,failed,cold_starts,"
                   "latency_p50_s,latency_p99_s,online_s,offline_s,degraded_s,syncing_s,"
                   "maintenance_s,crashes,cache_hit_ratio,cache_pulls,cache_pulled_mb,"
-                  "cache_pull_time_s,cache_pull_time_mean_s\n",
+                  "cache_pull_time_s,cache_pull_time_mean_s,sync_lag_s,sync_lag_max_s,"
+                  "sync_versions_behind,sync_transfers,sync_bytes,sync_rejected\n",
                   node_rows, err, errlen) != 0 ||
         write_csv(r, w, "functions.csv",
                   "function,memory_mb,arrivals,ok,failed,rejected,cold_starts,cold_start_rate,"
                   "latency_mean_s,latency_p50_s,latency_p99_s,latency_max_s,cold_start_pct,"
-                  "wasted_mb_s,prewarms,prewarms_used,prewarms_cancelled\n",
+                  "wasted_mb_s,prewarms,prewarms_used,prewarms_cancelled,app\n",
                   function_rows, err, errlen) != 0 ||
         write_csv(r, w, "latency.csv", "scope,bucket_lo_s,bucket_hi_s,count,cdf\n",
                   all_latency_rows, err, errlen) != 0)

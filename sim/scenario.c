@@ -35,6 +35,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "plugin.h"
+#include "node.h"
 #include "scheduler.h"
 
 #define SIM_ID_MAX 128            /* ids appear in CSV outputs and lines of text */
@@ -781,6 +783,8 @@ static const numspec NS_FACTOR = {0, 1e6, 0, 1};
 static const numspec NS_DEGRADE = {1, 1e6, 0, 0};
 static const numspec NS_BURST = {1, SIM_BURST_MAX, 1, 0};
 static const numspec NS_RETRIES = {0, SIM_RETRIES_MAX, 1, 0};
+static const numspec NS_PROBE_FAILURES = {1, 1000000, 1, 0};
+static const numspec NS_PERCENT = {0, 100, 0, 1};
 static const numspec NS_INSTANCES = {0, 4294967295.0, 1, 0};
 static const numspec NS_SEED = {0, SIM_SEED_MAX, 1, 0};
 
@@ -1497,17 +1501,30 @@ static void free_function(sim_function_spec *f)
     free_strings(f->caps, f->ncaps);
     dist_free(f->exec);
     dist_free(f->cold_start);
+    free(f->app);
+}
+
+/* A scenario whose functions all come from traces need not list any. */
+static int has_trace_workload(const ctx *c)
+{
+    const cJSON *arr = member(c->root, "workloads");
+    if (cJSON_IsArray(arr))
+        for (const cJSON *it = arr->child; it; it = it->next)
+            if (cJSON_IsObject(it) && member(it, "type"))
+                return 1;
+    return 0;
 }
 
 static void read_functions(ctx *c)
 {
     sim_scenario *s = c->s;
     const cJSON *arr = NULL;
-    if (array_field(c, c->root, "", "functions", 1,
+    int traced = has_trace_workload(c);
+    if (array_field(c, c->root, "", "functions", !traced,
                     "a list of functions such as [{\"id\": \"resize\", \"exec_time\": ...}]",
                     &arr) <= 0)
         return;
-    if (!arr->child) {
+    if (!arr->child && !traced) {
         diag(c, arr, "functions", "expected at least one function, found an empty list");
         return;
     }
@@ -1899,7 +1916,7 @@ static int node_has_caps(const sim_node_spec *n, const sim_function_spec *f, con
 static const char *const fault_kinds[] = {
     "crash", "recover", "heartbeat_delay", "heartbeat_loss", "degrade", "maintenance", "drain",
     "register", "deregister", "deploy", "undeploy", "load_spike", "burst", "random_failures",
-    NULL}; /* in the order of sim_fault_kind */
+    "google_machine_events", "state_update", "state_corruption", NULL}; /* in the order of sim_fault_kind */
 
 const char *sim_fault_kind_name(sim_fault_kind k)
 {
@@ -1908,7 +1925,7 @@ const char *sim_fault_kind_name(sim_fault_kind k)
 
 static const char *const fault_fields[] = {"kind", "at", "for", "node", "nodes", "function",
                                            "region", "delay", "factor", "count", "ttf", "ttr",
-                                           NULL};
+                                           "path", "offset", "scale", "patch", NULL};
 
 enum {
     FF_NODE = 1 << 0,
@@ -1922,6 +1939,9 @@ enum {
     FF_DEGRADE = 1 << 8,
     FF_COUNT = 1 << 9,
     FF_RANDOM = 1 << 10, /* nodes, ttf, ttr; "at" optional */
+    FF_TRACE = 1 << 11,  /* path, nodes (optional), offset, scale; no "at" */
+    FF_PATCH = 1 << 12,
+    FF_SYNC = 1 << 13,   /* needs the "sync" section */
 };
 
 static const unsigned fault_shape[] = {
@@ -1939,13 +1959,17 @@ static const unsigned fault_shape[] = {
     [SIM_FAULT_LOAD_SPIKE] = FF_FOR_REQ | FF_FUNCTION_OPT | FF_FACTOR,
     [SIM_FAULT_BURST] = FF_FUNCTION | FF_REGION | FF_COUNT | FF_FOR_OPT,
     [SIM_FAULT_RANDOM_FAILURES] = FF_RANDOM | FF_FOR_OPT,
+    [SIM_FAULT_GOOGLE_MACHINE_EVENTS] = FF_TRACE,
+    [SIM_FAULT_STATE_UPDATE] = FF_PATCH | FF_SYNC,
+    [SIM_FAULT_STATE_CORRUPTION] = FF_NODE | FF_FOR_OPT | FF_SYNC,
 };
 
 static void fault_allowed(unsigned shape, const char **out)
 {
     size_t n = 0;
     out[n++] = "kind";
-    out[n++] = "at";
+    if (!(shape & FF_TRACE))
+        out[n++] = "at";
     if (shape & (FF_FOR_REQ | FF_FOR_OPT))
         out[n++] = "for";
     if (shape & FF_NODE)
@@ -1965,14 +1989,75 @@ static void fault_allowed(unsigned shape, const char **out)
         out[n++] = "ttf";
         out[n++] = "ttr";
     }
+    if (shape & FF_TRACE) {
+        out[n++] = "path";
+        out[n++] = "nodes";
+        out[n++] = "offset";
+        out[n++] = "scale";
+    }
+    if (shape & FF_PATCH)
+        out[n++] = "patch";
     out[n] = NULL;
 }
 
 static void free_fault(sim_fault_spec *f)
 {
     free(f->nodes);
+    free(f->path);
     dist_free(f->ttf);
     dist_free(f->ttr);
+    cJSON_Delete(f->patch);
+}
+
+static char *resolve_csv(ctx *c, const char *rel);
+
+/* google_machine_events: the file (readable now; its rows are read during
+ * the run), the nodes ("all" or a list, default all), offset and scale. */
+static int read_trace_fault(ctx *c, const cJSON *it, const char *p, sim_fault_spec *f)
+{
+    sim_scenario *s = c->s;
+    char q[SIM_DIAG_PATH_MAX];
+    int bad = 0;
+    const cJSON *path = member(it, "path");
+    path_key(q, p, "path");
+    if (!path) {
+        missing(c, it, p, "path", "the machine events CSV such as \"machine_events.csv\"");
+        bad = 1;
+    } else if (!cJSON_IsString(path) || !path->valuestring[0]) {
+        diag(c, path, q, "expected the machine events CSV such as \"machine_events.csv\", found %s",
+             found(path).s);
+        bad = 1;
+    } else if ((f->path = resolve_csv(c, path->valuestring))) {
+        FILE *fp = fopen(f->path, "r");
+        if (!fp) {
+            diag(c, path, q, "expected a readable CSV file, found %s (%s)", found(path).s,
+                 strerror(errno));
+            bad = 1;
+        } else {
+            fclose(fp);
+        }
+    }
+    const cJSON *nodes = member(it, "nodes");
+    path_key(q, p, "nodes");
+    if (!nodes || (cJSON_IsString(nodes) && !strcmp(nodes->valuestring, "all"))) {
+        f->nnodes = s->nnodes;
+        if ((f->nodes = xcalloc(c, s->nnodes ? s->nnodes : 1, sizeof *f->nodes)))
+            for (size_t k = 0; k < s->nnodes; k++)
+                f->nodes[k] = k;
+    } else if (cJSON_IsString(nodes)) {
+        diag(c, nodes, q, "expected \"all\" or a list of node ids or patterns, found %s",
+             found(nodes).s);
+        bad = 1;
+    } else if (!(f->nodes = node_list(c, nodes, q, &f->nnodes))) {
+        bad = 1;
+    }
+    f->offset = 0;
+    if (member(it, "offset"))
+        bad |= duration_field(c, it, p, "offset", 0, SIGN_NONNEG, "1h", &f->offset) < 0;
+    f->scale = 1.0;
+    if (member(it, "scale"))
+        bad |= number_field(c, it, p, "scale", 0, &NS_FACTOR, &f->scale) < 0;
+    return bad ? -1 : 0;
 }
 
 static int read_fault(ctx *c, const cJSON *it, const char *p, sim_fault_spec *f)
@@ -1995,7 +2080,8 @@ static int read_fault(ctx *c, const cJSON *it, const char *p, sim_fault_spec *f)
     int line, col;
     jsonpos_get(&c->pos, it, &line, &col);
     f->line = line;
-    bad |= duration_field(c, it, p, "at", !(shape & FF_RANDOM), SIGN_NONNEG, "10m", &f->at) < 0;
+    if (!(shape & FF_TRACE))
+        bad |= duration_field(c, it, p, "at", !(shape & FF_RANDOM), SIGN_NONNEG, "10m", &f->at) < 0;
     if (shape & (FF_FOR_REQ | FF_FOR_OPT))
         bad |= duration_field(c, it, p, "for", !!(shape & FF_FOR_REQ), SIGN_POS, "5m",
                               &f->duration) < 0;
@@ -2027,6 +2113,25 @@ static int read_fault(ctx *c, const cJSON *it, const char *p, sim_fault_spec *f)
         }
         bad |= dist_field(c, it, p, "ttf", 1, 1, &f->ttf) < 0;
         bad |= dist_field(c, it, p, "ttr", 1, 1, &f->ttr) < 0;
+    }
+    if (shape & FF_TRACE)
+        bad |= read_trace_fault(c, it, p, f) < 0;
+    if (shape & FF_PATCH) {
+        const cJSON *patch = member(it, "patch");
+        if (!patch) {
+            missing(c, it, p, "patch", "a JSON merge patch such as {\"mode\": \"eco\"}");
+            bad = 1;
+        } else if (!(f->patch = cJSON_Duplicate(patch, 1))) {
+            oom(c);
+            bad = 1;
+        }
+    }
+    if ((shape & FF_SYNC) && !member(c->root, "sync")) {
+        char q[SIM_DIAG_PATH_MAX];
+        path_key(q, p, "kind");
+        diag(c, member(it, "kind"), q, "expected a \"sync\" section for a %s fault, found none",
+             fault_kinds[kind]);
+        bad = 1;
     }
     if (bad) {
         free_fault(f);
@@ -2101,12 +2206,31 @@ static void read_faults(ctx *c)
 /* Deployments                                                                */
 
 static const char *const deploy_fields[] = {"function", "strategy", "nodes", "replicas", NULL};
-static const char *const deploy_strategies[] = {"all", "nodes", "least_loaded", NULL};
+/* In sim_deploy_kind order. */
+static const char *const deploy_strategies[] = {"all",    "nodes",    "least_loaded",
+                                                "spread", "best_fit", "worst_fit", NULL};
 static const char *const deploy_allowed[][4] = {
     {"function", "strategy", NULL},
     {"function", "strategy", "nodes", NULL},
     {"function", "strategy", "replicas", NULL},
+    {"function", "strategy", "replicas", NULL},
+    {"function", "strategy", "replicas", NULL},
+    {"function", "strategy", "replicas", NULL},
 };
+
+/* Nodes registered at the start that can run f and whose memory_mb holds
+ * one instance of it (as core rounds it: up to a whole MB). */
+static size_t fitting_nodes(ctx *c, const sim_function_spec *f)
+{
+    const sim_scenario *s = c->s;
+    double need = ceil(f->memory_mb) < 1 ? 1 : ceil(f->memory_mb);
+    size_t n = 0;
+    const char *lack;
+    for (size_t k = 0; k < s->nnodes; k++)
+        n += s->nodes[k].starts_registered && s->nodes[k].memory_mb >= need &&
+             node_has_caps(&s->nodes[k], f, &lack);
+    return n;
+}
 
 /* Nodes registered at the start that can run function f. Functions without
  * required capabilities (the common case) share one cached count, so "*"
@@ -2169,19 +2293,35 @@ static void read_deployment(ctx *c, const cJSON *it, const char *p)
                 }
         }
     } else {
-        if (strategy == SIM_DEPLOY_LEAST_LOADED)
+        if (strategy != SIM_DEPLOY_ALL)
             bad |= number_field(c, it, p, "replicas", 0, &NS_COUNT, &replicas) < 0;
+        int fits = strategy == SIM_DEPLOY_BEST_FIT || strategy == SIM_DEPLOY_WORST_FIT;
         for (size_t j = 0; !bad && j < nfns; j++) {
             const sim_function_spec *f = &s->functions[fns[j]];
             size_t cap = capable_nodes(c, f);
-            if (cap == 0) {
+            size_t fit = fits && cap > 0 ? fitting_nodes(c, f) : cap;
+            if (cap > 0 && fit == 0) {
+                path_key(q, p, "function");
+                diag(c, member(it, "function"), q,
+                     "expected a function whose memory fits some capable node registered at "
+                     "the start, found %s (%g MB; no such node has that much memory_mb)",
+                     quoted(f->id).s, f->memory_mb);
+                bad = 1;
+            } else if (fits && cap > 0 && fit < replicas) {
+                path_key(q, p, "replicas");
+                diag(c, member(it, "replicas"), q,
+                     "expected at most %zu replicas (the capable nodes with memory_mb for %s "
+                     "at the start), found %.0f",
+                     fit, quoted(f->id).s, replicas);
+                bad = 1;
+            } else if (cap == 0) {
                 path_key(q, p, "function");
                 diag(c, member(it, "function"), q,
                      "expected a function that some node registered at the start can run, "
                      "found %s (no such node has its capabilities)",
                      quoted(f->id).s);
                 bad = 1;
-            } else if (strategy == SIM_DEPLOY_LEAST_LOADED && cap < replicas) {
+            } else if (strategy != SIM_DEPLOY_ALL && cap < replicas) {
                 path_key(q, p, "replicas");
                 diag(c, member(it, "replicas"), q,
                      "expected at most %zu replicas (the nodes that can run %s at the start), "
@@ -2327,6 +2467,8 @@ static void free_workload(sim_workload_spec *w)
 {
     free(w->times);
     free(w->csv_path);
+    free(w->minutes);
+    free(w->calls);
 }
 
 /* Reads the arrival-specific part of a workload into t. Returns 0 or -1. */
@@ -2392,9 +2534,308 @@ static int read_arrival(ctx *c, const cJSON *it, const char *p, sim_workload_spe
         bad |= read_csv(c, member(it, "file"), q, t->csv_path, &t->times, &t->ntimes) < 0;
         break;
     }
+    case SIM_ARRIVAL_MINUTES:
+    case SIM_ARRIVAL_CALLS:
+        break; /* trace workloads are read by read_trace_workload */
     }
     return bad ? -1 : 0;
 }
+
+/* ---- trace workloads: Azure Functions 2019 and 2021 (docs/traces.md) ---- */
+
+static const char *const trace_types[] = {"azure2019", "azure2021", NULL};
+static const char *const trace_fields[] = {
+    "type",  "invocations", "durations", "memory", "placement", "window",  "top",
+    "sample_functions", "sample_apps", "scale", "deploy", "replicas", "region",
+    "start", "on_error", "timeout", "cold_start", NULL};
+static const char *const trace_allowed[][18] = {
+    {"type", "invocations", "durations", "memory", "placement", "window", "top",
+     "sample_functions", "sample_apps", "scale", "deploy", "replicas", "region", "start",
+     "on_error", "timeout", "cold_start", NULL},
+    {"type", "invocations", "window", "top", "sample_functions", "sample_apps", "deploy",
+     "replicas", "region", "start", "on_error", "timeout", "cold_start", NULL},
+};
+static const char *const placements[] = {"uniform", "even", "poisson", NULL}; /* sim_placement */
+static const char *const trace_deploys[] = {"all", "least_loaded", NULL};
+static const char *const on_errors[] = {"error", "skip", NULL};
+static const numspec NS_PICK = {1, SIM_SCENARIO_MAX_FUNCTIONS, 1, 0};
+static const numspec NS_SCALE = {0, 1e6, 0, 1};
+/* Defaults for what the trace does not say (docs/traces.md). */
+#define TRACE_DEFAULT_EXEC_MS 1000.0   /* a function without a durations row */
+#define TRACE_DEFAULT_MEMORY_MB 128.0  /* a function whose app has no memory row */
+#define TRACE_DEFAULT_TIMEOUT (10 * EDGE_MIN) /* Azure's longest on the consumption plan */
+
+/* "key": a CSV file name or a list of 1 to SIM_AZ_MAX_DAYS of them, resolved
+ * against the scenario's folder into *out (caller frees with free_strings).
+ * Returns 1 read, 0 absent, -1 problem (reported). */
+static int trace_files(ctx *c, const cJSON *obj, const char *p, const char *key, int required,
+                       char ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    const cJSON *v = member(obj, key);
+    char q[SIM_DIAG_PATH_MAX], r[SIM_DIAG_PATH_MAX];
+    path_key(q, p, key);
+    if (!v) {
+        if (required)
+            missing(c, obj, p, key, "a CSV file name or a list of them (one per day)");
+        return required ? -1 : 0;
+    }
+    size_t k = cJSON_IsArray(v) ? (size_t)cJSON_GetArraySize(v) : 1;
+    if (!cJSON_IsString(v) && !(cJSON_IsArray(v) && k >= 1 && k <= SIM_AZ_MAX_DAYS)) {
+        diag(c, v, q, "expected a CSV file name or a list of 1 to %u of them, found %s",
+             SIM_AZ_MAX_DAYS, found(v).s);
+        return -1;
+    }
+    char **files = xcalloc(c, k, sizeof *files);
+    if (!files)
+        return -1;
+    const cJSON *it = cJSON_IsArray(v) ? v->child : v;
+    for (size_t i = 0; i < k; i++, it = it->next) {
+        path_index(r, q, i);
+        if (!cJSON_IsString(it) || !*it->valuestring) {
+            diag(c, it, cJSON_IsArray(v) ? r : q, "expected a CSV file name, found %s",
+                 found(it).s);
+            free_strings(files, i);
+            return -1;
+        }
+        if (!(files[i] = resolve_csv(c, it->valuestring))) {
+            free_strings(files, i);
+            return -1;
+        }
+    }
+    *out = files;
+    *n = k;
+    return 1;
+}
+
+/* The member whose file an error from the readers names (they start with it). */
+static const char *trace_err_key(const char *err, char **const lists[3], const size_t n[3])
+{
+    static const char *const keys[3] = {"invocations", "durations", "memory"};
+    for (int k = 0; k < 3; k++)
+        for (size_t i = 0; i < n[k]; i++) {
+            size_t len = strlen(lists[k][i]);
+            if (!strncmp(err, lists[k][i], len) && err[len] == ':')
+                return keys[k];
+        }
+    return "invocations";
+}
+
+/* The execution time of a trace function: its percentiles, or the default. */
+static sim_dist *trace_exec(ctx *c, const sim_az_function *x, int calls)
+{
+    static const double q[7] = {0, 0.01, 0.25, 0.5, 0.75, 0.99, 1};
+    sim_dist *d = NULL;
+    edge_err rc;
+    if (calls) { /* never drawn for recorded calls; the mean serves load spikes and bursts */
+        double sum = 0;
+        for (size_t i = 0; i < x->ncalls; i++)
+            sum += (double)x->calls[i].duration;
+        rc = sim_dist_new_constant(x->ncalls ? sum / (double)x->ncalls : 0, SIM_DIST_DURATION, &d);
+    } else if (x->has_durations) {
+        double ns[7];
+        for (int i = 0; i < 7; i++)
+            ns[i] = x->dur_ms[i] * 1e6;
+        rc = sim_dist_new_empirical(q, ns, 7, SIM_DIST_DURATION, &d);
+    } else {
+        rc = sim_dist_new_constant(TRACE_DEFAULT_EXEC_MS * 1e6, SIM_DIST_DURATION, &d);
+    }
+    return rc == EDGE_OK ? d : oom(c);
+}
+
+/* A function id for a trace function: the first 16 characters of its hash,
+ * or with "@" and 8 of its app's when that is taken. NULL when both are
+ * taken or not valid ids (reported at `at`). */
+static char *trace_id(ctx *c, const sim_az_function *x, const cJSON *at, const char *p)
+{
+    char id[64];
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (attempt == 0)
+            snprintf(id, sizeof id, "%.16s", x->func);
+        else
+            snprintf(id, sizeof id, "%.16s@%.8s", x->func, x->app);
+        if (valid_id(id) && idmap_get(&c->functions, id) == SIM_ALL)
+            return xstrdup(c, id);
+    }
+    diag(c, at, p, "expected trace functions whose ids (hash prefixes, %s) are unique and "
+                   "made of " ID_RULE ", found %s",
+         "16 characters", quoted(id).s);
+    return NULL;
+}
+
+static void read_trace_workload(ctx *c, const cJSON *it, const char *p, size_t e)
+{
+    sim_scenario *s = c->s;
+    int type;
+    if (enum_field(c, it, p, "type", 1, trace_types, &type) < 0) {
+        check_fields(c, it, p, trace_fields, NULL, NULL);
+        return;
+    }
+    char what[64], q[SIM_DIAG_PATH_MAX];
+    size_t n0 = c->n; /* the files are read only when the entry itself is sound */
+    snprintf(what, sizeof what, "an %s workload", trace_types[type]);
+    check_fields(c, it, p, trace_fields, trace_allowed[type], what);
+    char **files[3] = {NULL, NULL, NULL};
+    size_t nfiles[3] = {0, 0, 0};
+    sim_dist *cold = NULL;
+    sim_az_trace t;
+    memset(&t, 0, sizeof t);
+    int bad = trace_files(c, it, p, "invocations", 1, &files[0], &nfiles[0]) < 0;
+    bad |= trace_files(c, it, p, "durations", 0, &files[1], &nfiles[1]) < 0;
+    bad |= trace_files(c, it, p, "memory", 0, &files[2], &nfiles[2]) < 0;
+    int placement = 0, deploy = 0, onerr = 0;
+    bad |= enum_field(c, it, p, "placement", 0, placements, &placement) < 0;
+    bad |= enum_field(c, it, p, "deploy", 0, trace_deploys, &deploy) < 0;
+    bad |= enum_field(c, it, p, "on_error", 0, on_errors, &onerr) < 0;
+    double top = 0, sf = 0, sa = 0, scale = 1, replicas = 1;
+    bad |= number_field(c, it, p, "top", 0, &NS_PICK, &top) < 0;
+    bad |= number_field(c, it, p, "sample_functions", 0, &NS_PICK, &sf) < 0;
+    bad |= number_field(c, it, p, "sample_apps", 0, &NS_PICK, &sa) < 0;
+    bad |= number_field(c, it, p, "scale", 0, &NS_SCALE, &scale) < 0;
+    bad |= number_field(c, it, p, "replicas", 0, &NS_COUNT, &replicas) < 0;
+    size_t region = region_ref(c, it, p, "region");
+    bad |= region == SIM_ALL;
+    edge_time start = 0, timeout = TRACE_DEFAULT_TIMEOUT, wlo = 0, whi = 0;
+    bad |= duration_field(c, it, p, "start", 0, SIGN_NONNEG, "0s", &start) < 0;
+    bad |= duration_field(c, it, p, "timeout", 0, SIGN_POS, "10m", &timeout) < 0;
+    int rcold = dist_field(c, it, p, "cold_start", 0, 1, &cold);
+    bad |= rcold < 0;
+    const cJSON *wv = member(it, "window");
+    if (wv) {
+        path_key(q, p, "window");
+        char r0[SIM_DIAG_PATH_MAX], r1[SIM_DIAG_PATH_MAX];
+        path_index(r0, q, 0);
+        path_index(r1, q, 1);
+        if (!cJSON_IsArray(wv) || cJSON_GetArraySize(wv) != 2) {
+            diag(c, wv, q, "expected a window of two times such as [\"0m\", \"60m\"], found %s",
+                 found(wv).s);
+            bad = 1;
+        } else if (duration_item(c, wv->child, r0, SIGN_NONNEG, "0m", &wlo) ||
+                   duration_item(c, wv->child->next, r1, SIGN_POS, "60m", &whi)) {
+            bad = 1;
+        } else if (whi <= wlo) {
+            diag(c, wv->child->next, r1, "expected a window end after its start, found %s",
+                 found(wv->child->next).s);
+            bad = 1;
+        } else if (type == 0 && (wlo % (60 * EDGE_S) || whi % (60 * EDGE_S))) {
+            diag(c, wlo % (60 * EDGE_S) ? wv->child : wv->child->next,
+                 wlo % (60 * EDGE_S) ? r0 : r1,
+                 "expected whole minutes (the 2019 trace counts per minute), found %s",
+                 found(wlo % (60 * EDGE_S) ? wv->child : wv->child->next).s);
+            bad = 1;
+        }
+    }
+    if (bad || c->oom || c->n > n0)
+        goto done;
+    sim_az_options o = {
+        .invocations = (const char *const *)files[0], .ninvocations = nfiles[0],
+        .durations = (const char *const *)files[1], .ndurations = nfiles[1],
+        .memory = (const char *const *)files[2], .nmemory = nfiles[2],
+        .window_lo = wlo, .window_hi = whi,
+        .top = (size_t)top, .sample_functions = (size_t)sf, .sample_apps = (size_t)sa,
+        .seed = s->seed, .skip_errors = onerr == 1,
+    };
+    char err[SIM_DIAG_MSG_MAX - 16];
+    if ((type == 0 ? sim_az2019_read : sim_az2021_read)(&o, &t, err, sizeof err) != 0) {
+        const char *key = trace_err_key(err, files, nfiles);
+        path_key(q, p, key);
+        diag(c, member(it, key), q, "%s", err);
+        goto done;
+    }
+    path_key(q, p, "invocations");
+    if (t.n == 0) {
+        diag(c, member(it, "invocations"), q,
+             "expected a trace with at least one invocation in the window, found none");
+        goto done;
+    }
+    if (s->nfunctions + t.n > SIM_SCENARIO_MAX_FUNCTIONS) {
+        diag(c, member(it, "invocations"), q, "expected at most %d functions in all, found %zu more after %zu",
+             SIM_SCENARIO_MAX_FUNCTIONS, t.n, s->nfunctions);
+        goto done;
+    }
+    sim_function_spec probe = {0};
+    size_t cap = capable_nodes(c, &probe);
+    if (cap == 0 || (deploy == 1 && cap < replicas)) {
+        diag(c, it, p, "expected nodes registered at the start to deploy the trace's functions "
+                       "to (%s), found %zu", deploy == 1 ? "at least replicas" : "one or more", cap);
+        goto done;
+    }
+    size_t need = s->nfunctions + t.n;
+    if (grow(c, (void **)&s->functions, &c->functions_cap, need, sizeof *s->functions) ||
+        grow(c, (void **)&c->fn_id_item, &c->cap_c, need, sizeof *c->fn_id_item) ||
+        grow(c, (void **)&c->fn_entry, &c->cap_d, need, sizeof *c->fn_entry) ||
+        grow(c, (void **)&s->deployments, &c->deploy_cap, s->ndeployments + t.n,
+             sizeof *s->deployments) ||
+        grow(c, (void **)&s->workloads, &c->workload_cap, s->nworkloads + t.n,
+             sizeof *s->workloads))
+        goto done;
+    sim_trace_info *ti = realloc(s->traces, (s->ntraces + 1) * sizeof *ti);
+    if (!ti) {
+        oom(c);
+        goto done;
+    }
+    s->traces = ti;
+    for (size_t i = 0; i < t.n && !c->oom; i++) {
+        sim_az_function *x = &t.fns[i];
+        sim_function_spec f = {0};
+        f.timeout = timeout;
+        f.memory_mb = x->has_memory ? x->memory_mb : TRACE_DEFAULT_MEMORY_MB;
+        if (!(f.id = trace_id(c, x, member(it, "invocations"), q)) ||
+            !(f.app = xstrdup(c, x->app)) || !(f.exec = trace_exec(c, x, type == 1))) {
+            free_function(&f);
+            break;
+        }
+        if (rcold == 1 && i == 0) {
+            f.cold_start = cold;
+            cold = NULL;
+        } else if (rcold == 1) {
+            dist_field(c, it, p, "cold_start", 0, 0, &f.cold_start);
+        } else {
+            f.cold_start = dist_default_cold_start(c);
+        }
+        if (!f.cold_start || idmap_put(&c->functions, f.id, s->nfunctions, NULL) <= 0) {
+            oom(c);
+            free_function(&f);
+            break;
+        }
+        size_t fi = s->nfunctions;
+        c->fn_id_item[fi] = member(it, "type");
+        c->fn_entry[fi] = e;
+        s->functions[s->nfunctions++] = f;
+        sim_deployment_spec *d = &s->deployments[s->ndeployments++];
+        memset(d, 0, sizeof *d);
+        d->function = fi;
+        d->kind = deploy == 1 ? SIM_DEPLOY_LEAST_LOADED : SIM_DEPLOY_ALL;
+        d->replicas = (uint32_t)replicas;
+        sim_workload_spec *w = &s->workloads[s->nworkloads++];
+        memset(w, 0, sizeof *w);
+        w->function = fi;
+        w->region = region;
+        w->kind = type == 1 ? SIM_ARRIVAL_CALLS : SIM_ARRIVAL_MINUTES;
+        w->start = start;
+        w->placement = (sim_placement)placement;
+        w->scale = scale;
+        w->stream = x->key;
+        w->total = x->total;
+        w->minutes = x->minutes;
+        w->nminutes = x->nminutes;
+        w->calls = x->calls;
+        w->ncalls = x->ncalls;
+        x->minutes = NULL;
+        x->calls = NULL;
+    }
+    ti = &s->traces[s->ntraces++];
+    *ti = (sim_trace_info){trace_types[type], e, t.n, t.functions_in_file, t.rows,
+                           t.skipped_rows, t.invocations, t.missing_durations, t.missing_memory};
+done:
+    for (int k = 0; k < 3; k++)
+        free_strings(files[k], nfiles[k]);
+    dist_free(cold);
+    sim_az_trace_free(&t);
+}
+
+
 
 static void read_workloads(ctx *c)
 {
@@ -2410,6 +2851,10 @@ static void read_workloads(ctx *c)
         path_index(p, "workloads", e);
         if (!want_object(c, it, p, "a workload"))
             continue;
+        if (member(it, "type")) {
+            read_trace_workload(c, it, p, e);
+            continue;
+        }
         int kind;
         size_t *fns = NULL, nfns = 0;
         if (enum_field(c, it, p, "arrival", 1, arrivals, &kind) < 0) {
@@ -2473,7 +2918,7 @@ static void read_workloads(ctx *c)
 
 static const char *const policy_fields[] = {"scheduler", "keepalive", "keepalive_ttl",
                                             "health_window", "check_interval", "retries",
-                                            "registry_latency", NULL};
+                                            "registry_latency", "probes", "overload", NULL};
 
 static const char *const keepalive_types[] = {"fixed", "none", "hybrid", NULL};
 static const edge_keepalive_type keepalive_type_of[] = {EDGE_KEEPALIVE_FIXED, EDGE_KEEPALIVE_NONE,
@@ -2558,6 +3003,112 @@ static int read_keepalive(ctx *c, const cJSON *v, edge_keepalive_config *out)
     return bad ? -1 : 0;
 }
 
+static const char *const plugin_fields[] = {"plugin", "params", NULL};
+
+/*
+ * "scheduler": {"plugin": "policy.so", "params": {...}}: the path relative to
+ * the scenario's folder, the params kept as compact JSON text. The plugin
+ * is loaded once here (and unloaded) so a missing file, a missing symbol,
+ * another ABI version or params its create() refuses are scenario problems
+ * (exit 2) reported at the field, not a failed run. Sets pol->scheduler to
+ * "plugin:NAME".
+ */
+static void read_plugin(ctx *c, const cJSON *obj)
+{
+    sim_policies *pol = &c->s->policies;
+    const char *path = "policies.scheduler";
+    char p[SIM_DIAG_PATH_MAX];
+    check_fields(c, obj, path, plugin_fields, NULL, NULL);
+    const cJSON *so = member(obj, "plugin");
+    path_key(p, path, "plugin");
+    if (!so) {
+        missing(c, obj, path, "plugin", "the plugin's shared object such as \"policy.so\"");
+        return;
+    }
+    if (!cJSON_IsString(so) || !so->valuestring[0]) {
+        diag(c, so, p, "expected the plugin's shared object such as \"policy.so\", found %s",
+             found(so).s);
+        return;
+    }
+    const cJSON *params = member(obj, "params");
+    if (params && !cJSON_IsObject(params)) {
+        char pp[SIM_DIAG_PATH_MAX];
+        path_key(pp, path, "params");
+        diag(c, params, pp, "expected the plugin's parameters (an object), found %s",
+             found(params).s);
+        return;
+    }
+    if (!(pol->plugin_path = resolve_csv(c, so->valuestring)))
+        return;
+    char *text = params ? cJSON_PrintUnformatted(params) : NULL;
+    pol->plugin_params = xstrdup(c, text ? text : "{}");
+    cJSON_free(text);
+    if (!pol->plugin_params)
+        return;
+    char err[512] = "";
+    sim_plugin *pl = sim_plugin_load(pol->plugin_path, pol->plugin_params, c->s->nfunctions,
+                                     c->s->nnodes, err, sizeof err);
+    if (!pl) {
+        diag(c, so, p, "expected a loadable policy plugin, found %s", err);
+        return;
+    }
+    const char *name = sim_plugin_table(pl)->name;
+    size_t n = strlen(name ? name : "") + 8;
+    free(pol->scheduler);
+    if ((pol->scheduler = xcalloc(c, n, 1)))
+        snprintf(pol->scheduler, n, "plugin:%s", name ? name : "");
+    sim_plugin_free(pl);
+}
+
+static const char *const probe_fields[] = {"period", "timeout", "failures", NULL};
+static const char *const overload_fields[] = {"cpu_percent", "memory_percent", "disk_percent",
+                                              NULL};
+
+/* policies.probes: off when absent; the timeout may not exceed the period, so
+ * a probe's answer is in before the next probe of the node is sent. */
+static void read_probes(ctx *c, const cJSON *pol_obj, sim_policies *pol)
+{
+    const cJSON *obj = member(pol_obj, "probes");
+    if (!obj || !want_object(c, obj, "policies.probes", "the active probes"))
+        return;
+    const char *p = "policies.probes";
+    check_fields(c, obj, p, probe_fields, NULL, NULL);
+    edge_time period = 0, timeout = EDGE_S;
+    uint32_t failures = 3;
+    int bad = duration_field(c, obj, p, "period", 1, SIGN_POS, "5s", &period) < 0;
+    int rt = duration_field(c, obj, p, "timeout", 0, SIGN_POS, "1s", &timeout);
+    bad |= rt < 0;
+    bad |= u32_field(c, obj, p, "failures", 0, &NS_PROBE_FAILURES, &failures) < 0;
+    if (!bad && timeout > period) {
+        char want[64], have[64], q[SIM_DIAG_PATH_MAX];
+        edge_duration_format(want, sizeof want, period);
+        edge_duration_format(have, sizeof have, timeout);
+        path_key(q, p, "timeout");
+        diag(c, rt == 1 ? member(obj, "timeout") : obj, q,
+             "expected a duration of at most the period (%s), found \"%s\"", want, have);
+        bad = 1;
+    }
+    if (bad)
+        return;
+    pol->probe_period = period;
+    pol->probe_timeout = timeout;
+    pol->probe_failures = failures;
+}
+
+/* policies.overload: the usage percentages at or above which a node's
+ * heartbeat makes it DEGRADED (reason "overloaded"). */
+static void read_overload(ctx *c, const cJSON *pol_obj, sim_policies *pol)
+{
+    const cJSON *obj = member(pol_obj, "overload");
+    if (!obj || !want_object(c, obj, "policies.overload", "the overload thresholds"))
+        return;
+    const char *p = "policies.overload";
+    check_fields(c, obj, p, overload_fields, NULL, NULL);
+    number_field(c, obj, p, "cpu_percent", 0, &NS_PERCENT, &pol->overload_cpu);
+    number_field(c, obj, p, "memory_percent", 0, &NS_PERCENT, &pol->overload_memory);
+    number_field(c, obj, p, "disk_percent", 0, &NS_PERCENT, &pol->overload_disk);
+}
+
 static void read_policies(ctx *c)
 {
     sim_policies *pol = &c->s->policies;
@@ -2567,12 +3118,16 @@ static void read_policies(ctx *c)
     pol->check_interval = 5 * EDGE_S;
     pol->retries = 0;
     pol->registry_latency = 50 * EDGE_MS;
+    pol->overload_cpu = pol->overload_memory = pol->overload_disk = EDGE_OVERLOAD_DEFAULT_PERCENT;
     const cJSON *obj = member(c->root, "policies");
     int sched = 0;
     const char *const *names = edge_scheduler_policies();
     if (obj && want_object(c, obj, "policies", "the policies")) {
         check_fields(c, obj, "policies", policy_fields, NULL, NULL);
-        enum_field(c, obj, "policies", "scheduler", 0, names, &sched);
+        if (cJSON_IsObject(member(obj, "scheduler")))
+            read_plugin(c, member(obj, "scheduler"));
+        else
+            enum_field(c, obj, "policies", "scheduler", 0, names, &sched);
         int has_ttl = duration_field(c, obj, "policies", "keepalive_ttl", 0, SIGN_NONNEG, "10m",
                                      &pol->keepalive_ttl);
         const cJSON *ka = member(obj, "keepalive"), *ttl = member(obj, "keepalive_ttl");
@@ -2593,14 +3148,38 @@ static void read_policies(ctx *c)
         u32_field(c, obj, "policies", "retries", 0, &NS_RETRIES, &pol->retries);
         duration_field(c, obj, "policies", "registry_latency", 0, SIGN_NONNEG, "50ms",
                        &pol->registry_latency);
+        read_probes(c, obj, pol);
+        read_overload(c, obj, pol);
     }
-    pol->scheduler = xstrdup(c, names[sched]);
+    if (!pol->scheduler)
+        pol->scheduler = xstrdup(c, names[sched]);
     pol->keepalive_ttl = pol->keepalive.type == EDGE_KEEPALIVE_FIXED ? pol->keepalive.ttl : 0;
 }
 
 static const char *const top_fields[] = {
     "$schema", "name", "description", "seed", "duration", "sample_interval", "regions", "nodes",
-    "network", "functions", "deployments", "workloads", "faults", "policies", NULL};
+    "network", "functions", "deployments", "workloads", "faults", "policies", "sync", NULL};
+
+static const char *const sync_fields[] = {"interval", "initial", "bandwidth_mbps", NULL};
+static const numspec NS_MBPS = {0, 1e9, 0, 1};
+
+/* The state synchronizer: off unless "sync" is there. */
+static void read_sync(ctx *c)
+{
+    sim_sync_spec *y = &c->s->sync;
+    const cJSON *obj = member(c->root, "sync");
+    if (!obj || !want_object(c, obj, "sync", "the state synchronizer"))
+        return;
+    check_fields(c, obj, "sync", sync_fields, NULL, NULL);
+    y->bandwidth_mbps = 100;
+    int bad = duration_field(c, obj, "sync", "interval", 1, SIGN_POS, "10s", &y->interval) < 0;
+    bad |= number_field(c, obj, "sync", "bandwidth_mbps", 0, &NS_MBPS, &y->bandwidth_mbps) < 0;
+    const cJSON *init = member(obj, "initial");
+    y->initial = init ? cJSON_Duplicate(init, 1) : cJSON_CreateObject();
+    if (!y->initial)
+        oom(c);
+    y->enabled = !bad && y->initial;
+}
 
 /* The default name: the file's base name without ".json", made id-safe. */
 static char *default_name(ctx *c)
@@ -2834,6 +3413,7 @@ sim_scenario *sim_scenario_parse(const char *text, size_t len, const char *name_
     }
     read_workloads(&c);
     read_policies(&c);
+    read_sync(&c);
 done:
     if (c.n && c.max)
         sort_diags(c.diags, c.n < c.max ? c.n : c.max);
@@ -2947,6 +3527,10 @@ void sim_scenario_free(sim_scenario *s)
         free_fault(&s->faults[i]);
     free(s->faults);
     free(s->policies.scheduler);
+    free(s->policies.plugin_path);
+    free(s->policies.plugin_params);
+    cJSON_Delete(s->sync.initial);
+    free(s->traces);
     if (s->index_) {
         idmap_free(&s->index_->regions);
         idmap_free(&s->index_->nodes);

@@ -1,9 +1,12 @@
 #include "workload.h"
 
+#include <gsl/gsl_randist.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
 #define NONE EDGE_TIME_MAX
+#define MINUTE ((edge_time)60 * EDGE_S)
 
 static edge_time exp_gap(sim_arrivals *a, double rate_per_s)
 {
@@ -60,6 +63,92 @@ static edge_time bursty_from(sim_arrivals *a, edge_time t)
     return NONE; /* only reachable with absurd parameters the reader rejects */
 }
 
+/* ---- traces ---- */
+
+/* Binomial(n, p) for any 64-bit n (GSL's takes an unsigned int). */
+static uint64_t binomial(sim_arrivals *a, uint64_t n, double p)
+{
+    if (p <= 0 || n == 0)
+        return 0;
+    if (p >= 1)
+        return n;
+    uint64_t k = 0;
+    while (n > 0) {
+        unsigned int part = n > UINT_MAX ? UINT_MAX : (unsigned int)n;
+        k += gsl_ran_binomial(sim_rng_gsl(&a->rng), p, part);
+        n -= part;
+    }
+    return k;
+}
+
+/* count x scale: floor(scale) copies of each invocation, plus binomial
+ * thinning for the fraction (each kept with probability frac(scale)). */
+static uint64_t scaled(sim_arrivals *a, uint64_t count)
+{
+    double s = a->spec->scale, whole = floor(s);
+    uint64_t n = (uint64_t)whole * count;
+    return s == whole ? n : n + binomial(a, count, s - whole);
+}
+
+/* Moves to the next minute with arrivals; 0 when there is none. */
+static int next_minute(sim_arrivals *a)
+{
+    const sim_workload_spec *w = a->spec;
+    while (a->mi < w->nminutes) {
+        const sim_az_minute *m = &w->minutes[a->mi++];
+        uint64_t n;
+        if (w->placement == SIM_PLACE_POISSON) {
+            n = a->weight <= m->count ? a->pool
+                                      : binomial(a, a->pool, (double)m->count / (double)a->weight);
+            a->pool -= n;
+            a->weight -= m->count;
+        } else {
+            n = scaled(a, m->count);
+        }
+        if (n == 0)
+            continue;
+        a->mstart = add(w->start, (edge_time)m->minute * MINUTE);
+        a->mcur = a->mstart;
+        a->n = a->left = n;
+        return 1;
+    }
+    return 0;
+}
+
+static edge_time minute_next(sim_arrivals *a)
+{
+    if (a->left == 0 && !next_minute(a))
+        return NONE;
+    uint64_t k = a->n - a->left; /* this arrival's index in its minute */
+    a->left--;
+    if (a->spec->placement == SIM_PLACE_EVEN)
+        return clip(a, a->mstart + (edge_time)((__int128)(2 * k + 1) * MINUTE / (__int128)(2 * a->n)));
+    /* The smallest of the m = left + 1 uniform times still to place in
+     * (mcur, end): end - (end - mcur) U^(1/m), exact and one draw each. */
+    edge_time end = a->mstart + MINUTE;
+    double m = (double)(a->left + 1);
+    double f = -expm1(log(sim_rng_uniform_pos(&a->rng)) / m);
+    edge_time t = a->mcur + (edge_time)((double)(end - a->mcur) * f);
+    if (t >= end)
+        t = end - 1;
+    if (t < a->mcur)
+        t = a->mcur;
+    a->mcur = t;
+    return clip(a, t);
+}
+
+static edge_time call_next(sim_arrivals *a)
+{
+    const sim_workload_spec *w = a->spec;
+    if (a->mi >= w->ncalls) {
+        a->next_duration = -1;
+        return NONE;
+    }
+    const sim_az_call *c = &w->calls[a->mi++];
+    a->next_duration = c->duration;
+    return clip(a, add(w->start, c->start));
+}
+
 static edge_time first(sim_arrivals *a)
 {
     const sim_workload_spec *w = a->spec;
@@ -84,6 +173,12 @@ static edge_time first(sim_arrivals *a)
         while (a->k < w->ntimes && w->times[a->k] < start)
             a->k++;
         return a->k < w->ntimes ? clip(a, w->times[a->k]) : NONE;
+    case SIM_ARRIVAL_MINUTES:
+        a->weight = w->total;
+        a->pool = w->placement == SIM_PLACE_POISSON ? scaled(a, w->total) : 0;
+        return minute_next(a);
+    case SIM_ARRIVAL_CALLS:
+        return call_next(a);
     }
     return NONE;
 }
@@ -99,7 +194,10 @@ edge_err sim_arrivals_init(sim_arrivals *a, const sim_workload_spec *spec, uint6
     a->rate = spec->rate;
     a->factor = 1.0;
     a->end = spec->stop > 0 && spec->stop < scenario_end ? spec->stop : scenario_end;
-    edge_err rc = sim_rng_derive(&a->rng, seed, "arrivals", index);
+    a->next_duration = -1;
+    int traced = spec->kind == SIM_ARRIVAL_MINUTES || spec->kind == SIM_ARRIVAL_CALLS;
+    edge_err rc = traced ? sim_rng_derive(&a->rng, seed, "trace_arrivals", spec->stream)
+                         : sim_rng_derive(&a->rng, seed, "arrivals", index);
     if (rc)
         return rc;
     if ((spec->kind == SIM_ARRIVAL_CONSTANT || spec->kind == SIM_ARRIVAL_PERIODIC) &&
@@ -141,6 +239,12 @@ edge_time sim_arrivals_advance(sim_arrivals *a)
         a->k++;
         a->next = a->k < w->ntimes ? clip(a, w->times[a->k]) : NONE;
         break;
+    case SIM_ARRIVAL_MINUTES:
+        a->next = minute_next(a);
+        break;
+    case SIM_ARRIVAL_CALLS:
+        a->next = call_next(a);
+        break;
     }
     return a->next;
 }
@@ -172,6 +276,8 @@ edge_time sim_arrivals_set_factor(sim_arrivals *a, double factor, edge_time now)
     }
     case SIM_ARRIVAL_TIMES:
     case SIM_ARRIVAL_CSV:
+    case SIM_ARRIVAL_MINUTES: /* a trace keeps its counts: a spike is written as a burst */
+    case SIM_ARRIVAL_CALLS:
         break;
     }
     return a->next;

@@ -15,6 +15,14 @@
  *              sojourns of mean on_mean / off_mean, Poisson at on_rate /
  *              off_rate inside them; it starts in the ON state.
  *   times/csv  the listed times, in order.
+ *   minutes    (Azure 2019) per-minute counts, scaled and placed inside each
+ *              minute as the workload's placement says: uniform (order
+ *              statistics of uniform times, drawn one at a time), even
+ *              (centred, evenly spaced) or poisson (the minute's count drawn
+ *              binomially from the function's remaining total, so the
+ *              total is kept, then uniform inside the minute).
+ *   calls      (Azure 2021) recorded starts, each with its duration
+ *              (a->next_duration), in order.
  * Every process is confined to [start, stop). A load spike multiplies the
  * rate by a factor from a given instant (sim_arrivals_set_factor): a Poisson
  * or bursty process redraws its next gap at the new rate (exact, because
@@ -22,7 +30,11 @@
  * period from the next arrival on; explicit times are not affected (a spike
  * on a trace is written as a burst).
  *
- * Cost: O(1) per arrival (bursty: O(1) amortized over state switches).
+ * Cost: O(1) per arrival (bursty: O(1) amortized over state switches;
+ * minutes: O(1) per non-empty minute plus O(1) per arrival).
+ * Trace kinds draw from the stream ("trace_arrivals", spec->stream), a hash
+ * of the function's trace ids: a function keeps its arrivals whatever else
+ * the window, the sample or the scenario holds.
  */
 #ifndef SIM_WORKLOAD_H
 #define SIM_WORKLOAD_H
@@ -44,6 +56,15 @@ typedef struct sim_arrivals {
     edge_time base;     /* constant/periodic: time of arrival k = base + k*period' */
     int on;             /* bursty: in the ON state */
     edge_time state_end;/* bursty: when the current state ends */
+    /* traces (minutes, calls) */
+    size_t mi;          /* minutes: the next minute entry; calls: the next call */
+    uint64_t left;      /* minutes: arrivals still to place in the current minute */
+    uint64_t n;         /* minutes: arrivals of the current minute */
+    edge_time mstart;   /* minutes: the current minute's start */
+    edge_time mcur;     /* uniform, poisson: the last time placed in it */
+    uint64_t pool;      /* poisson: arrivals left for the remaining minutes */
+    uint64_t weight;    /* poisson: the trace counts of the remaining minutes */
+    edge_time next_duration; /* calls: the recorded duration of a->next; else -1 */
 } sim_arrivals;
 
 /*

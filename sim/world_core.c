@@ -257,6 +257,28 @@ edge_err wcore_deploy_least_loaded(sim_world *w, size_t fn, size_t *node)
     return runtime_deploy(w, fn, *node);
 }
 
+edge_err wcore_deploy_strategy(sim_world *w, size_t fn, int strategy, uint32_t replicas,
+                               size_t *nodes, size_t *placed)
+{
+    wcore *c = w->core;
+    *placed = 0;
+    uint32_t *idx = malloc((replicas ? replicas : 1) * sizeof *idx);
+    if (!idx)
+        return EDGE_NOMEM;
+    size_t m = 0;
+    edge_err rc = edge_cluster_deploy_strategy_idx(c->cluster, (uint32_t)fn,
+                                                   (edge_placement)strategy, replicas,
+                                                   sim_engine_now(w->eng), idx, &m);
+    for (size_t k = 0; rc == EDGE_OK && k < m; k++) {
+        nodes[k] = c->sc_index[idx[k]];
+        rc = runtime_deploy(w, fn, nodes[k]);
+        if (rc == EDGE_OK)
+            *placed = k + 1;
+    }
+    free(idx);
+    return rc;
+}
+
 edge_err wcore_undeploy(sim_world *w, size_t fn, size_t node)
 {
     wcore *c = w->core;
@@ -290,7 +312,8 @@ int wcore_overloaded(sim_world *w, size_t node)
 {
     wcore *c = w->core;
     const edge_node *n = edge_cluster_node(c->cluster, c->cl_index[node]);
-    edge_overload_thresholds t = EDGE_OVERLOAD_THRESHOLDS_DEFAULT;
+    const sim_policies *p = &w->sc->policies;
+    edge_overload_thresholds t = {p->overload_cpu, p->overload_memory, p->overload_disk};
     return n && edge_resource_usage_is_overloaded(edge_node_usage(n), &t);
 }
 

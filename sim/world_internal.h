@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "health_monitor.h"
 #include "metrics.h"
 #include "node.h"
 #include "rng.h"
@@ -32,11 +33,13 @@ typedef struct wka_counts {
                            or a newer decision replaced them) */
     uint64_t failed;    /* fired but could not load (node down, memory, undeployed) */
 } wka_counts;
+typedef struct wsync wsync;
 
 /* One invocation in flight (pool entry; its index is its id). */
 typedef struct winv {
     uint64_t seq;         /* arrival order, for invocations.csv */
     edge_time arrival, started, exec_start; /* exec_start: after the cold start */
+    edge_time exec_fixed; /* a recorded execution time (Azure 2021), or -1: draw one */
     sim_handle done;      /* its completion event while running */
     uint64_t rt;          /* the runtime's handle for the invocation */
     uint32_t fn, region, node;
@@ -67,6 +70,10 @@ typedef struct wnode {
     int reported_overloaded;
     /* the control plane's view, mirrored for speed */
     edge_node_status status;
+    /* each failure detector on its own (summary.json health.heartbeat/probes) */
+    edge_probe_state probe;        /* active probes; untouched without them */
+    uint8_t hb_suspect;            /* the heartbeat was stale at the last check */
+    uint8_t hb_pending, probe_pending; /* a crash that detector has not yet seen */
     /* accounting */
     double busy_integral;          /* slot-ns */
     edge_time busy_since;
@@ -89,6 +96,14 @@ typedef struct wcache_node {
     edge_time wait_time;           /* cold starts' delay for artifacts (pulls + shared waits) */
 } wcache_node;
 
+/* One failure detector's record: crashes it saw (and how late), crashes it
+ * missed (the node came back first, or the run ended), suspicions of a node
+ * that was up. */
+typedef struct wdetector {
+    uint64_t detections, missed, false_suspicions;
+    edge_time sum, max;
+} wdetector;
+
 typedef struct fn_streams {
     sim_rng exec, cold;
 } fn_streams;
@@ -107,6 +122,9 @@ struct sim_world {
     int track_idle;              /* the policy looks at idle instances */
     wka *ka;                     /* keep-alive policy state (world_keepalive.c) */
     int ka_hybrid;               /* decided per invocation (else a fixed TTL) */
+    struct sim_plugin *plugin;   /* a scheduler plugin, or NULL; owned */
+    uint32_t *node_region;       /* per node its region, for a plugin; owned */
+    char fail_msg[320];          /* why the run failed, when more than an edge_err says */
     int cache_on;                /* some function has an artifact */
     wcache_node *cnodes;         /* per node when cache_on, else NULL */
 
@@ -118,6 +136,7 @@ struct sim_world {
     double *spike_factor;
     edge_time *latency;          /* [region * nnodes + node] */
     unsigned char *fault_open;   /* per fault: its window is open, row not written */
+    struct sim_mevents **mev;    /* per fault: a google_machine_events reader, or NULL */
     size_t narrivals;
 
     winv *invs;
@@ -133,11 +152,36 @@ struct sim_world {
     double time_in_system_sum;   /* ns */
     uint64_t transitions, detections, false_suspicions;
     edge_time detection_sum, detection_max;
+    wdetector hb_det, probe_det;
+    wsync *sync;                 /* NULL unless the scenario has "sync" */
+    edge_probe_config probes;    /* period 0: no probes */
+    uint64_t probes_sent, probes_failed;
 
     double wall_start, last_progress;
 };
 
 void sim_world_progress(sim_world *w, edge_time now);
+
+/* ---- the state synchronizer (world.c; read by report.c) ---- */
+
+/* Per node: the transfer in flight and the accounting of its replica. */
+typedef struct wsync_node {
+    struct edge_sync_message *msg; /* the transfer in flight (a reference); NULL when none */
+    uint32_t epoch;                /* the node's crash epoch when it was sent */
+    uint8_t corrupt;               /* damaged on the way (a state_corruption fault) */
+    uint8_t behind;                /* the replica is behind the primary */
+    int corrupt_windows;           /* open state_corruption windows on this node */
+    edge_time behind_since, lag_total, lag_max;
+    uint64_t transfers, bytes, rejected, lost;
+} wsync_node;
+
+struct wsync {
+    struct edge_synchronizer *core;
+    wsync_node *node;            /* nnodes */
+    edge_time interval;
+    double mbps;                 /* transfer time = round(bytes * 8000 / mbps) ns, at least 1 */
+    uint64_t rounds, updates, injected, detected;
+};
 
 /* ---- world_core.c: the calls into libedgecore ---- */
 int wcore_create(sim_world *w, char *err, size_t errlen);
@@ -148,6 +192,11 @@ void wcore_drain(sim_world *w, size_t node, int on);
 int wcore_can_run(sim_world *w, size_t fn, size_t node);
 edge_err wcore_deploy_to(sim_world *w, size_t fn, size_t node);
 edge_err wcore_deploy_least_loaded(sim_world *w, size_t fn, size_t *node);
+/* Places up to `replicas` of fn with an edge_placement strategy: the
+ * scenario indices of the nodes go to nodes[0..*placed) (room for
+ * replicas). Errors as edge_cluster_deploy_strategy_idx. */
+edge_err wcore_deploy_strategy(sim_world *w, size_t fn, int strategy, uint32_t replicas,
+                               size_t *nodes, size_t *placed);
 edge_err wcore_undeploy(sim_world *w, size_t fn, size_t node);
 void wcore_heartbeat(sim_world *w, size_t node, edge_time now, double cpu_percent);
 int wcore_overloaded(sim_world *w, size_t node);

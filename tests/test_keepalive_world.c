@@ -267,9 +267,9 @@ Test(keepalive_world, functions_csv_has_the_keepalive_columns, .fini = cleanup)
     cJSON_Delete(j);
     char *csv = slurp("functions.csv");
     cr_expect(strstr(csv, ",cold_start_pct,wasted_mb_s,prewarms,prewarms_used,"
-                          "prewarms_cancelled\n") != NULL,
+                          "prewarms_cancelled,app\n") != NULL,
               "%s", csv);
-    cr_expect(strstr(csv, ",100.000,1800000.000,0,0,0\n") != NULL, "%s", csv);
+    cr_expect(strstr(csv, ",100.000,1800000.000,0,0,0,\n") != NULL, "%s", csv);
     free(csv);
 }
 
