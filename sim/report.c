@@ -341,29 +341,29 @@ static double ratio(uint64_t a, uint64_t b)
 }
 
 /* Artifact cache figures of one node (or of the sum over nodes). */
-static double cache_hit_ratio(const wnode *n)
+static double cache_hit_ratio(const wcache_node *n)
 {
-    return ratio(n->cache_hits + n->cache_shared, n->cache_lookups);
+    return ratio(n->hits + n->shared, n->lookups);
 }
 
-static double cache_pull_mean(const wnode *n)
+static double cache_pull_mean(const wcache_node *n)
 {
-    return n->cache_pulls ? secs(n->cache_pull_time) / (double)n->cache_pulls : 0.0;
+    return n->pulls ? secs(n->pull_time) / (double)n->pulls : 0.0;
 }
 
-static cJSON *cache_obj(const wnode *n)
+static cJSON *cache_obj(const wcache_node *n)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "lookups", (double)n->cache_lookups);
-    cJSON_AddNumberToObject(o, "hits", (double)n->cache_hits);
-    cJSON_AddNumberToObject(o, "shared_pulls", (double)n->cache_shared);
-    cJSON_AddNumberToObject(o, "pulls", (double)n->cache_pulls);
+    cJSON_AddNumberToObject(o, "lookups", (double)n->lookups);
+    cJSON_AddNumberToObject(o, "hits", (double)n->hits);
+    cJSON_AddNumberToObject(o, "shared_pulls", (double)n->shared);
+    cJSON_AddNumberToObject(o, "pulls", (double)n->pulls);
     cJSON_AddNumberToObject(o, "hit_ratio", cache_hit_ratio(n));
-    cJSON_AddNumberToObject(o, "pulled_mb", n->cache_pulled_mb);
-    cJSON_AddNumberToObject(o, "pull_time_s", secs(n->cache_pull_time));
+    cJSON_AddNumberToObject(o, "pulled_mb", n->pulled_mb);
+    cJSON_AddNumberToObject(o, "pull_time_s", secs(n->pull_time));
     cJSON_AddNumberToObject(o, "pull_time_mean_s", cache_pull_mean(n));
-    cJSON_AddNumberToObject(o, "wait_time_s", secs(n->cache_wait_time));
-    cJSON_AddNumberToObject(o, "evictions", (double)n->cache_evictions);
+    cJSON_AddNumberToObject(o, "wait_time_s", secs(n->wait_time));
+    cJSON_AddNumberToObject(o, "evictions", (double)n->evictions);
     return o;
 }
 
@@ -568,7 +568,7 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
                             (ns->cores ? ns->cores : 1);
         cJSON_AddNumberToObject(o, "energy_j", joules);
         if (w->cache_on) /* 10,000 nodes x 10 numbers: only when there is a cache */
-            cJSON_AddItemToObject(o, "cache", cache_obj(n));
+            cJSON_AddItemToObject(o, "cache", cache_obj(&w->cnodes[i]));
         energy += joules;
         avail_sum += avail;
         nreg++;
@@ -579,17 +579,17 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
     }
 
     {
-        wnode sum = {0};
-        for (size_t i = 0; i < w->nnodes; i++) {
-            const wnode *n = &w->nodes[i];
-            sum.cache_lookups += n->cache_lookups;
-            sum.cache_hits += n->cache_hits;
-            sum.cache_shared += n->cache_shared;
-            sum.cache_pulls += n->cache_pulls;
-            sum.cache_evictions += n->cache_evictions;
-            sum.cache_pulled_mb += n->cache_pulled_mb;
-            sum.cache_pull_time += n->cache_pull_time;
-            sum.cache_wait_time += n->cache_wait_time;
+        wcache_node sum = {0};
+        for (size_t i = 0; w->cnodes && i < w->nnodes; i++) {
+            const wcache_node *n = &w->cnodes[i];
+            sum.lookups += n->lookups;
+            sum.hits += n->hits;
+            sum.shared += n->shared;
+            sum.pulls += n->pulls;
+            sum.evictions += n->evictions;
+            sum.pulled_mb += n->pulled_mb;
+            sum.pull_time += n->pull_time;
+            sum.wait_time += n->wait_time;
         }
         cJSON *co = cache_obj(&sum);
         cJSON_AddBoolToObject(co, "enabled", w->cache_on);
@@ -725,20 +725,20 @@ static void node_rows(FILE *fp, const sim_world *w)
         fmt_seconds_of(p99, sizeof p99, &c->latency, 0.99, 1);
         for (int k = 0; k < 5; k++)
             fmt_time(st[k], sizeof st[k], n->time_in_status[k]);
+        static const wcache_node none;
+        const wcache_node *cn = w->cnodes ? &w->cnodes[i] : &none;
         char pt[32], pm[32];
-        fmt_time(pt, sizeof pt, n->cache_pull_time);
+        fmt_time(pt, sizeof pt, cn->pull_time);
         fmt_time(pm, sizeof pm,
-                 n->cache_pulls ? (edge_time)llround((double)n->cache_pull_time /
-                                                     (double)n->cache_pulls)
-                                : 0);
+                 cn->pulls ? (edge_time)llround((double)cn->pull_time / (double)cn->pulls) : 0);
         fprintf(fp,
                 "%s,%s,%u,%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
                 ",%s,%s,%s,%s,%s,%s,%s,%u,%.6f,%" PRIu64 ",%.3f,%s,%s",
                 s->id, w->sc->regions[s->region].name, s->cores, s->memory_mb, n->deployments,
                 c->started, edge_metric_ok(c), edge_metric_failed(c), c->cold_starts, p50, p99,
                 st[EDGE_NODE_ONLINE], st[EDGE_NODE_OFFLINE], st[EDGE_NODE_DEGRADED],
-                st[EDGE_NODE_SYNCING], st[EDGE_NODE_MAINTENANCE], n->crashes, cache_hit_ratio(n),
-                n->cache_pulls, n->cache_pulled_mb, pt, pm);
+                st[EDGE_NODE_SYNCING], st[EDGE_NODE_MAINTENANCE], n->crashes, cache_hit_ratio(cn),
+                cn->pulls, cn->pulled_mb, pt, pm);
         if (w->sync) {
             const wsync_node *y = &w->sync->node[i];
             char lag[32], lmax[32];

@@ -2965,8 +2965,23 @@ static int read_keepalive(ctx *c, const cJSON *v, edge_keepalive_config *out)
     int bad = 0;
     if (enum_field(c, v, path, "type", 0, keepalive_types, &t) < 0)
         return -1;
-    check_fields(c, v, path, keepalive_fields, keepalive_allowed[t],
-                 t == 0 ? "type fixed" : t == 1 ? "type none" : "type hybrid");
+    /* A type given by --set drops the file's parameters of another type, so
+     * that --set policies.keepalive.type=hybrid works on {"type": "fixed",
+     * "ttl": "10m"}; otherwise a parameter the type does not take is an error. */
+    const cJSON *tv = member(v, "type");
+    int type_set = tv && is_set_item(c, tv);
+    check_fields(c, v, path, keepalive_fields, NULL, NULL);
+    for (const cJSON *it = v->child; it; it = it->next) {
+        if (!it->string || !in_list(it->string, keepalive_fields) ||
+            in_list(it->string, keepalive_allowed[t]) || (type_set && !is_set_item(c, it)))
+            continue;
+        char known[200], q[SIM_DIAG_PATH_MAX];
+        join_list(known, sizeof known, keepalive_allowed[t]);
+        path_key(q, path, it->string);
+        diag(c, it, q, "expected only the fields of type %s (%s), found %s", keepalive_types[t],
+             known, quoted(it->string).s);
+        bad = 1;
+    }
     edge_keepalive_config k = edge_keepalive_config_default(keepalive_type_of[t]);
     double d;
     uint32_t bins = k.bins;

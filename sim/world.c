@@ -635,10 +635,11 @@ static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
     v->running = 0;
     int ok = !v->timed_out;
     trace_invocation(w, v, ok ? EDGE_REASON_OK : EDGE_REASON_TIMEOUT);
+    if (w->ka_hybrid) /* the policy decides the keep-alive before the instance idles */
+        wka_before_finish(w, node, v->fn);
+    wcore_finish(w, node, v->fn, v->rt, ok);
     if (w->ka_hybrid)
-        wka_finish(w, node, v->fn, v->rt, ok); /* the policy's decision, then finish */
-    else
-        wcore_finish(w, node, v->fn, v->rt, ok);
+        wka_after_finish(w, node, v->fn);
     edge_scheduler_finished(w->sched, v->fn, node, ev->time, ok);
     n->invocations++;
     finish_invocation(w, id, ok ? EDGE_REASON_OK : EDGE_REASON_TIMEOUT);

@@ -28,8 +28,13 @@ int wcache_create(sim_world *w, char *err, size_t errlen)
             w->cache_on = 1;
     if (!w->cache_on)
         return 0;
+    w->cnodes = calloc(w->nnodes ? w->nnodes : 1, sizeof *w->cnodes);
+    if (!w->cnodes) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     for (size_t i = 0; i < w->nnodes; i++) {
-        if (edge_cache_new(bytes_of(sc->nodes[i].cache_mb), &w->nodes[i].cache) != EDGE_OK) {
+        if (edge_cache_new(bytes_of(sc->nodes[i].cache_mb), &w->cnodes[i].cache) != EDGE_OK) {
             snprintf(err, errlen, "out of memory");
             return -1;
         }
@@ -39,12 +44,12 @@ int wcache_create(sim_world *w, char *err, size_t errlen)
 
 void wcache_free(sim_world *w)
 {
-    if (!w || !w->nodes)
+    if (!w || !w->cnodes)
         return;
-    for (size_t i = 0; i < w->nnodes; i++) {
-        edge_cache_free(w->nodes[i].cache);
-        w->nodes[i].cache = NULL;
-    }
+    for (size_t i = 0; i < w->nnodes; i++)
+        edge_cache_free(w->cnodes[i].cache);
+    free(w->cnodes);
+    w->cnodes = NULL;
 }
 
 edge_time wcache_delay(sim_world *w, size_t node, size_t fn)
@@ -52,35 +57,35 @@ edge_time wcache_delay(sim_world *w, size_t node, size_t fn)
     const sim_function_spec *f = &w->sc->functions[fn];
     if (!(f->artifact_mb > 0))
         return 0;
-    wnode *n = &w->nodes[node];
+    wcache_node *n = &w->cnodes[node];
     edge_time now = sim_engine_now(w->eng), ready;
-    n->cache_lookups++;
+    n->lookups++;
     if (edge_cache_lookup(n->cache, (uint32_t)fn, &ready)) {
         if (ready <= now) {
-            n->cache_hits++;
+            n->hits++;
             return 0;
         }
-        n->cache_shared++; /* its pull is under way: wait for that one */
-        n->cache_wait_time += ready - now;
+        n->shared++; /* its pull is under way: wait for that one */
+        n->wait_time += ready - now;
         return ready - now;
     }
     edge_time pull = edge_cache_pull_time(f->artifact_mb, w->sc->nodes[node].bandwidth_mb_per_s,
                                           w->sc->policies.registry_latency);
-    n->cache_pulls++;
-    n->cache_pulled_mb += f->artifact_mb;
-    n->cache_pull_time += pull;
-    n->cache_wait_time += pull;
+    n->pulls++;
+    n->pulled_mb += f->artifact_mb;
+    n->pull_time += pull;
+    n->wait_time += pull;
     /* EDGE_LIMIT (bigger than the cache: pulled every time) and EDGE_NOMEM
      * (then the next cold start pulls again) leave it uncached. */
     uint32_t evicted = 0;
     if (edge_cache_insert(n->cache, (uint32_t)fn, bytes_of(f->artifact_mb), now + pull,
                           &evicted) == EDGE_OK)
-        n->cache_evictions += evicted;
+        n->evictions += evicted;
     return pull;
 }
 
 void wcache_crash(sim_world *w, size_t node)
 {
     if (w->cache_on)
-        edge_cache_drop_pending(w->nodes[node].cache, sim_engine_now(w->eng));
+        edge_cache_drop_pending(w->cnodes[node].cache, sim_engine_now(w->eng));
 }

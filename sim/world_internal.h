@@ -84,13 +84,17 @@ typedef struct wnode {
     sim_rng fail_rng;
     sim_handle expiry;             /* the pending keep-alive expiry event */
     edge_time expiry_at;
-    /* artifact cache (world_cache.c); NULL unless some function has an artifact */
-    struct edge_cache *cache;
-    uint64_t cache_lookups, cache_hits, cache_shared, cache_pulls, cache_evictions;
-    double cache_pulled_mb;
-    edge_time cache_pull_time;     /* sum of the pulls' durations */
-    edge_time cache_wait_time;     /* cold starts' delay for artifacts (pulls + shared waits) */
 } wnode;
+
+/* One node's artifact cache and its figures (world_cache.c); kept out of
+ * wnode, which the run loop touches on every event. */
+typedef struct wcache_node {
+    struct edge_cache *cache;
+    uint64_t lookups, hits, shared, pulls, evictions;
+    double pulled_mb;
+    edge_time pull_time;           /* sum of the pulls' durations */
+    edge_time wait_time;           /* cold starts' delay for artifacts (pulls + shared waits) */
+} wcache_node;
 
 /* One failure detector's record: crashes it saw (and how late), crashes it
  * missed (the node came back first, or the run ended), suspicions of a node
@@ -122,6 +126,7 @@ struct sim_world {
     uint32_t *node_region;       /* per node its region, for a plugin; owned */
     char fail_msg[320];          /* why the run failed, when more than an edge_err says */
     int cache_on;                /* some function has an artifact */
+    wcache_node *cnodes;         /* per node when cache_on, else NULL */
 
     wnode *nodes;
     size_t nnodes;
@@ -226,11 +231,17 @@ double wcore_memory_used(sim_world *w, size_t node);
 edge_time wka_runtime_keepalive(const sim_scenario *sc);
 int wka_create(sim_world *w, char *err, size_t errlen);
 void wka_free(sim_world *w);
-/* Hybrid only (w->ka_hybrid), each O(1) expected: */
-void wka_arrival(sim_world *w, size_t fn);                 /* an invocation arrived */
-void wka_delivered(sim_world *w, size_t fn, size_t node);  /* ... reached node: cancels */
-void wka_finish(sim_world *w, size_t node, size_t fn, uint64_t handle, int ok); /* wraps wcore_finish */
-void wka_warm_start(sim_world *w, size_t fn, size_t node);
+/* Hybrid only (w->ka_hybrid), each O(1) expected. Kept out of line (noinline):
+ * inlined into the run loop's handlers they made the compiler stop inlining
+ * the runtime's finish there, costing every run ~1% (callgrind), hybrid or not. */
+#define WKA_OUT_OF_LINE __attribute__((noinline, cold))
+WKA_OUT_OF_LINE void wka_arrival(sim_world *w, size_t fn);                /* an invocation arrived */
+WKA_OUT_OF_LINE void wka_delivered(sim_world *w, size_t fn, size_t node); /* ... reached node: cancels */
+/* Around wcore_finish of an invocation of fn on node: before, the policy's
+ * decision sets the keep-alive there; after, it schedules the pre-warm. */
+WKA_OUT_OF_LINE void wka_before_finish(sim_world *w, size_t node, size_t fn);
+WKA_OUT_OF_LINE void wka_after_finish(sim_world *w, size_t node, size_t fn);
+WKA_OUT_OF_LINE void wka_warm_start(sim_world *w, size_t fn, size_t node);
 void wka_removed(sim_world *w, size_t fn, size_t node, uint32_t idle_left);
 const wka_counts *wka_function_counts(const sim_world *w, size_t fn);
 const wka_counts *wka_total_counts(const sim_world *w);
@@ -240,7 +251,7 @@ int wcache_create(sim_world *w, char *err, size_t errlen);  /* after the nodes *
 void wcache_free(sim_world *w);
 /* A cold start of fn on node now (w->cache_on): how long it waits for the
  * artifact (0 on a hit, the pull or what is left of a shared one). */
-edge_time wcache_delay(sim_world *w, size_t node, size_t fn);
+WKA_OUT_OF_LINE edge_time wcache_delay(sim_world *w, size_t node, size_t fn);
 void wcache_crash(sim_world *w, size_t node); /* pulls in flight are lost */
 
 #endif

@@ -37,6 +37,7 @@ struct wka {
     size_t cap, count;    /* cap a power of two, count <= cap / 2 */
     wka_counts *per_fn;   /* pre-warm counters per function */
     wka_counts total;
+    edge_keepalive_decision decision; /* from before_finish to after_finish */
 };
 
 edge_time wka_runtime_keepalive(const sim_scenario *sc)
@@ -178,23 +179,28 @@ static void ev_prewarm(sim_engine *eng, void *ctx, const sim_event *ev)
     wcore_arm_expiry(w, node);
 }
 
-void wka_finish(sim_world *w, size_t node, size_t fn, uint64_t handle, int ok)
+void wka_before_finish(sim_world *w, size_t node, size_t fn)
 {
     wka *k = w->ka;
     edge_time now = sim_engine_now(w->eng);
-    edge_keepalive_decision d;
     edge_runtime *rt = wcore_runtime(w, node);
+    edge_keepalive_decision *d = &k->decision;
     if (edge_keepalive_on_finish(k->policy, (uint32_t)fn, now) == EDGE_OK &&
-        edge_keepalive_decide(k->policy, (uint32_t)fn, &d) == EDGE_OK) {
-        if (edge_runtime_keepalive(rt, (uint32_t)fn) != d.keepalive)
-            edge_runtime_set_keepalive_idx(rt, (uint32_t)fn, d.keepalive, now);
+        edge_keepalive_decide(k->policy, (uint32_t)fn, d) == EDGE_OK) {
+        if (edge_runtime_keepalive(rt, (uint32_t)fn) != d->keepalive)
+            edge_runtime_set_keepalive_idx(rt, (uint32_t)fn, d->keepalive, now);
     } else {
-        d.prewarm_delay = EDGE_KEEPALIVE_NO_PREWARM;
+        d->prewarm_delay = EDGE_KEEPALIVE_NO_PREWARM;
     }
-    wcore_finish(w, node, fn, handle, ok);
-    if (d.prewarm_delay == EDGE_KEEPALIVE_NO_PREWARM)
+}
+
+void wka_after_finish(sim_world *w, size_t node, size_t fn)
+{
+    wka *k = w->ka;
+    const edge_keepalive_decision *d = &k->decision;
+    if (d->prewarm_delay == EDGE_KEEPALIVE_NO_PREWARM)
         return;
-    edge_time at = now + d.prewarm_delay;
+    edge_time at = sim_engine_now(w->eng) + d->prewarm_delay;
     if (at > w->sc->duration)
         return;
     pw_entry *e = entry(w, fn, node, 1);
@@ -204,7 +210,7 @@ void wka_finish(sim_world *w, size_t node, size_t fn, uint64_t handle, int ok)
         sim_engine_cancel(w->eng, e->pending);
         COUNT(w, fn, cancelled);
     }
-    e->keepalive = d.prewarm_keepalive;
+    e->keepalive = d->prewarm_keepalive;
     e->armed = 1;
     sim_payload p = {.id = 0, .a = (uint32_t)fn, .b = (uint32_t)node};
     if (sim_engine_schedule(w->eng, at, ev_prewarm, w, p, &e->pending) != EDGE_OK) {

@@ -381,4 +381,20 @@ Test(keepalive_world, set_paths_reach_the_config)
     cr_expect_eq(sc->policies.keepalive.type, EDGE_KEEPALIVE_FIXED);
     cr_expect_eq(sc->policies.keepalive.ttl, 2 * EDGE_MIN);
     sim_scenario_free(sc);
+
+    /* A type from --set drops the file's parameters of another type... */
+    snprintf(text, sizeof text, "%s",
+             PERIODIC("1h", "", "\"keepalive\": {\"type\": \"fixed\", \"ttl\": \"3m\"}"));
+    const char *hyb[] = {"policies.keepalive.type=hybrid", "policies.keepalive.bins=30"};
+    sc = sim_scenario_parse(text, strlen(text), "inline.json", hyb, 2, diags, 8, &nd);
+    cr_assert_not_null(sc, "--set type=hybrid over a fixed ttl in the file");
+    cr_expect_eq(sc->policies.keepalive.type, EDGE_KEEPALIVE_HYBRID);
+    cr_expect_eq(sc->policies.keepalive.bins, 30);
+    sim_scenario_free(sc);
+    /* ... but not a parameter from --set that the type does not take. */
+    expect_diag("\"keepalive\": {\"type\": \"fixed\", \"ttl\": \"3m\"}", hyb + 1, 1,
+                "--set: policies.keepalive.bins: expected only the fields of type fixed");
+    const char *both[] = {"policies.keepalive.type=none", "policies.keepalive.ttl=1m"};
+    expect_diag("\"keepalive\": {\"type\": \"fixed\"}", both, 2,
+                "policies.keepalive.ttl: expected only the fields of type none (type)");
 }
