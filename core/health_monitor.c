@@ -14,7 +14,8 @@ edge_health_verdict edge_health_check(const edge_health_input *in, edge_time now
     if (in->maintenance)
         return st == EDGE_NODE_MAINTENANCE ? same : to(EDGE_NODE_MAINTENANCE, "maintenance");
     if (st == EDGE_NODE_MAINTENANCE)
-        return to(fresh ? EDGE_NODE_ONLINE : EDGE_NODE_OFFLINE, "maintenance_end");
+        return to(fresh && !in->probe_suspected ? EDGE_NODE_ONLINE : EDGE_NODE_OFFLINE,
+                  "maintenance_end");
     if (!fresh)
         return st == EDGE_NODE_OFFLINE ? same : to(EDGE_NODE_OFFLINE, "heartbeat_timeout");
     if (in->probe_suspected)

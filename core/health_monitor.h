@@ -12,7 +12,8 @@
  * The rules, in order (the first that applies wins):
  *   1. in a maintenance window           -> MAINTENANCE ("maintenance")
  *   2. heartbeat older than the window   -> OFFLINE ("heartbeat_timeout"),
- *      unless already OFFLINE (or leaving MAINTENANCE: "maintenance_end")
+ *      unless already OFFLINE (or leaving MAINTENANCE: "maintenance_end",
+ *      which also turns OFFLINE when the probes suspect the node)
  *   2b. suspected by the active probes   -> OFFLINE ("probe_timeout"),
  *      unless already OFFLINE
  *   3. OFFLINE with a fresh heartbeat    -> SYNCING ("heartbeat_resumed")

@@ -90,6 +90,18 @@ Test(health_monitor, maintenance_wins_over_a_probe_suspicion)
     cr_expect_eq(v.status, EDGE_NODE_MAINTENANCE);
 }
 
+Test(health_monitor, leaving_maintenance_while_suspected_by_probes_is_offline)
+{
+    edge_health_input in = fresh_online();
+    in.status = EDGE_NODE_MAINTENANCE;
+    in.probe_suspected = 1;
+    edge_health_verdict v = edge_health_check(&in, 110 * EDGE_S);
+    cr_expect_eq(v.status, EDGE_NODE_OFFLINE);
+    cr_expect_str_eq(v.reason, "maintenance_end");
+    in.probe_suspected = 0;
+    cr_expect_eq(edge_health_check(&in, 110 * EDGE_S).status, EDGE_NODE_ONLINE);
+}
+
 Test(health_monitor, syncing_waits_for_the_replica)
 {
     edge_health_input in = fresh_online();

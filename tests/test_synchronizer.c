@@ -3,12 +3,29 @@
  * transfer in flight is not "needing" one; an intact transfer makes the
  * replica current with the primary's data and checksum; any flipped byte is
  * rejected (EDGE_CHECKSUM) and leaves the replica as it was; a stale message
- * never rolls a replica back; a dropped replica is behind; errors. */
+ * never rolls a replica back; a dropped replica is behind; errors, and
+ * failed allocations that leave everything as it was (ASan: no leak). */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "synchronizer.h"
+
+static long alloc_budget = -1; /* allocations that succeed before one fails; -1: all */
+
+static int alloc_ok(void)
+{
+    if (alloc_budget == 0)
+        return 0;
+    if (alloc_budget > 0)
+        alloc_budget--;
+    return 1;
+}
+void *edge__malloc(size_t n) { return alloc_ok() ? malloc(n) : NULL; }
+void *edge__calloc(size_t n, size_t size) { return alloc_ok() ? calloc(n, size) : NULL; }
+void *edge__realloc(void *p, size_t n) { return alloc_ok() ? realloc(p, n) : NULL; }
+void edge__free(void *p) { free(p); }
 
 static edge_synchronizer *make(size_t n)
 {
@@ -148,4 +165,27 @@ Test(synchronizer, bad_arguments_are_errors)
     edge_synchronizer_drop(s, 9); /* nothing */
     edge_synchronizer_free(s);
     edge_synchronizer_free(NULL);
+}
+
+Test(synchronizer, a_failed_allocation_leaves_nothing_behind)
+{
+    cJSON *init = cJSON_Parse("{\"a\": 1}");
+    for (long budget = 0; budget < 2; budget++) {
+        edge_synchronizer *s = NULL;
+        alloc_budget = budget;
+        cr_expect_eq(edge_synchronizer_create(init, 4, EDGE_DIGEST_MD5, &s), EDGE_NOMEM);
+        cr_expect_null(s);
+    }
+    alloc_budget = -1;
+    edge_synchronizer *s = make(2);
+    patch(s, "{\"b\": 2}");
+    edge_sync_message *m = NULL;
+    alloc_budget = 0;
+    cr_expect_eq(edge_synchronizer_send(s, 0, &m), EDGE_NOMEM);
+    alloc_budget = -1;
+    cr_expect(edge_synchronizer_needs(s, 0), "nothing in flight after the failure");
+    cr_assert_eq(edge_synchronizer_send(s, 0, &m), EDGE_OK);
+    edge_sync_message_release(m);
+    edge_synchronizer_free(s);
+    cJSON_Delete(init);
 }

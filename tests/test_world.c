@@ -537,3 +537,25 @@ Test(world, without_sync_there_is_no_sync_section, .fini = cleanup)
     cr_expect_null(cJSON_GetObjectItem(j, "sync"));
     cJSON_Delete(j);
 }
+
+Test(world, the_overload_threshold_is_configurable, .fini = cleanup)
+{
+    /* a (1 slot, the earliest registered) takes every invocation: 500 ms
+     * every second is 50% CPU. Below the default 90% nothing happens; with
+     * cpu_percent 50 it is exactly at the threshold: DEGRADED. */
+    cJSON *j = run(TWO("\"duration\": \"60s\"", CONST("500ms"),
+                       "{\"function\": \"f\", \"region\": \"r\", \"arrival\": \"constant\","
+                       " \"interval\": \"1s\"}",
+                       "", ""));
+    cr_expect_eq(get(j, "health.transitions"), 0);
+    cJSON_Delete(j);
+    j = run(TWO("\"duration\": \"60s\"", CONST("500ms"),
+                "{\"function\": \"f\", \"region\": \"r\", \"arrival\": \"constant\","
+                " \"interval\": \"1s\"}",
+                "", "\"overload\": {\"cpu_percent\": 50}"));
+    char *h = slurp("health.csv");
+    cr_expect(strstr(h, ",a,online,degraded,overloaded"), "%s", h);
+    cr_expect(!strstr(h, ",b,"), "%s", h);
+    free(h);
+    cJSON_Delete(j);
+}
