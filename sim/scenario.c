@@ -3186,7 +3186,7 @@ static void read_sync(ctx *c)
     if (!obj || !want_object(c, obj, "sync", "the state synchronizer"))
         return;
     check_fields(c, obj, "sync", sync_fields, NULL, NULL);
-    y->bandwidth_mbps = 100;
+    y->bandwidth_mbps = 0; /* absent: each node's own bandwidth_mb_per_s */
     int bad = duration_field(c, obj, "sync", "interval", 1, SIGN_POS, "10s", &y->interval) < 0;
     bad |= number_field(c, obj, "sync", "bandwidth_mbps", 0, &NS_MBPS, &y->bandwidth_mbps) < 0;
     const cJSON *init = member(obj, "initial");

@@ -230,7 +230,8 @@ typedef struct sim_policies {
 typedef struct sim_sync_spec {
     int enabled;
     edge_time interval;       /* between sync rounds; required */
-    double bandwidth_mbps;    /* per node link, megabits per second; default 100 */
+    double bandwidth_mbps;    /* every node's link, megabits per second; 0 (default):
+                                 each node's bandwidth_mb_per_s x 8 */
     struct cJSON *initial;    /* the primary's first version (any JSON); owned; default {} */
 } sim_sync_spec;
 

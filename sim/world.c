@@ -302,7 +302,8 @@ static void sync_start(sim_world *w, size_t node)
     y->corrupt = y->corrupt_windows > 0;
     y->transfers++;
     y->bytes += m->len;
-    edge_time t = (edge_time)llround((double)m->len * 8000.0 / ws->mbps);
+    double mbps = ws->mbps > 0 ? ws->mbps : w->sc->nodes[node].bandwidth_mb_per_s * 8.0;
+    edge_time t = (edge_time)llround((double)m->len * 8000.0 / mbps);
     schedule(w, sim_engine_now(w->eng) + (t > 0 ? t : 1), ev_sync_arrive, 0, (uint32_t)node, 0,
              NULL);
 }

@@ -179,7 +179,8 @@ struct wsync {
     struct edge_synchronizer *core;
     wsync_node *node;            /* nnodes */
     edge_time interval;
-    double mbps;                 /* transfer time = round(bytes * 8000 / mbps) ns, at least 1 */
+    double mbps;                 /* sync.bandwidth_mbps; 0: each node's bandwidth_mb_per_s x 8.
+                                    transfer time = round(bytes * 8000 / mbps) ns, at least 1 */
     uint64_t rounds, updates, injected, detected;
 };
 

@@ -484,7 +484,7 @@ Test(scenario, sync_is_off_by_default_and_read_with_defaults)
     cr_assert_not_null(s, "%s", ndiags ? line(0) : "");
     cr_expect(s->sync.enabled);
     cr_expect_eq(s->sync.interval, 10 * EDGE_S);
-    cr_expect_float_eq(s->sync.bandwidth_mbps, 100.0, 1e-12);
+    cr_expect_float_eq(s->sync.bandwidth_mbps, 0.0, 1e-12);
     cr_expect(cJSON_IsObject(s->sync.initial));
     cr_expect_eq(s->faults[0].kind, SIM_FAULT_STATE_UPDATE);
     cr_expect(cJSON_IsObject(s->faults[0].patch));
