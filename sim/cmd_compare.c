@@ -404,6 +404,7 @@ static int compare_sweeps(const char *dir_a, const char *dir_b, int any_chosen)
     keyed *kb = NULL;
     char **ka = NULL;
     size_t *match = NULL;
+    char *used = NULL;
     double *xa = NULL, *xb = NULL, *xd = NULL;
     if (table_load(dir_a, &ta) != 0)
         return SIM_EXIT_USAGE;
@@ -472,16 +473,20 @@ static int compare_sweeps(const char *dir_a, const char *dir_b, int any_chosen)
         if (!(ka[r] = row_key(&ta, &la, r + 1, 0)))
             goto oom;
     }
-    /* the counts are equal, b's keys distinct and every a found one: a bijection
-     * unless a repeats a key, which then leaves some b row unmatched */
-    for (size_t r = 0; r + 1 < na; r++)
-        for (size_t q = r + 1; q < na && !strcmp(ka[q], ka[r]); q++)
-            if (match[q] == match[r]) {
-                fprintf(stderr, "edgesim compare: %s:%zu: expected one run per scenario, grid "
-                                "values and seed, found a second (seed %s)\n", ta.path,
-                        ta.line[q + 1], cell(&ta, q + 1, (size_t)la.seed));
-                goto done;
-            }
+    /* the counts are equal and b's keys distinct: a bijection unless a repeats
+     * a key, i.e. two of a's rows found the same b row */
+    used = calloc(nb + 1, 1);
+    if (!used)
+        goto oom;
+    for (size_t r = 0; r < na; r++) {
+        if (used[match[r]]) {
+            fprintf(stderr, "edgesim compare: %s:%zu: expected one run per scenario, grid "
+                            "values and seed, found a second (seed %s)\n", ta.path,
+                    ta.line[r + 1], cell(&ta, r + 1, (size_t)la.seed));
+            goto done;
+        }
+        used[match[r]] = 1;
+    }
 
     size_t fp_diff = 0, fp_pairs = 0;
     printf("%-16s %13s %13s %9s  %-21s %s\n", "metric", "baseline", "candidate", "change",
@@ -578,6 +583,7 @@ done:
     free(kb);
     free(ka);
     free(match);
+    free(used);
     free(xa);
     free(xb);
     free(xd);

@@ -95,3 +95,7 @@ printf '{"scenarios": ["%s/scenarios/faults/crash.json"], "set": {"duration": "2
 grep -q '^fingerprints: 0 of 6 paired runs differ (identical)$' out
 grep -q '^0 regressions$' out
 [ "$(grep -c '(3 paired runs)' out)" -eq 2 ]
+# the same run twice in the baseline, apart: found wherever it is
+mkdir j
+{ head -1 a/runs.csv; sed -n 2p a/runs.csv; sed -n 3,4p a/runs.csv; sed -n 2p a/runs.csv; } > j/runs.csv
+bad j b 'j/runs.csv:5: expected one run per scenario, grid values and seed, found a second (seed 1)'
