@@ -405,6 +405,7 @@ static int compare_sweeps(const char *dir_a, const char *dir_b, int any_chosen)
     char **ka = NULL;
     size_t *match = NULL;
     char *used = NULL;
+    char **reg_lines = NULL;
     double *xa = NULL, *xb = NULL, *xd = NULL;
     if (table_load(dir_a, &ta) != 0)
         return SIM_EXIT_USAGE;
@@ -544,7 +545,23 @@ static int compare_sweeps(const char *dir_a, const char *dir_b, int any_chosen)
                 verdict = "noise"; /* beyond the tolerance, but the interval holds zero */
             else
                 verdict = "ok";
-            regressions += verdict[0] == 'R';
+            if (verdict[0] == 'R') {
+                /* remembered for the closing list, which CI logs show last */
+                char **l = realloc(reg_lines, (size_t)(regressions + 1) * sizeof *l);
+                char *line = malloc(1200);
+                if (!l || !line) {
+                    free(line);
+                    if (l)
+                        reg_lines = l;
+                    goto oom;
+                }
+                reg_lines = l;
+                size_t o = (size_t)snprintf(line, 1200, "  %s", cell(&ta, g + 1, 0));
+                for (int p = 0; p < la.nparams && o < 1200; p++)
+                    o += (size_t)snprintf(line + o, 1200 - o, " %s=%s", cell(&ta, 0, (size_t)(2 + p)),
+                                          cell(&ta, g + 1, (size_t)(2 + p)));
+                reg_lines[regressions++] = line;
+            }
             char change[32], ci[64], l1[24], h1[24];
             fmt_pct(change, sizeof change, rel);
             if (have_ci) {
@@ -556,6 +573,11 @@ static int compare_sweeps(const char *dir_a, const char *dir_b, int any_chosen)
             }
             printf("%-16s %13.6g %13.6g %9s  %-21s %s\n", mt->name, sa.mean, sb.mean, change, ci,
                    verdict);
+            if (verdict[0] == 'R') {
+                char *line = reg_lines[regressions - 1];
+                size_t o = strlen(line);
+                snprintf(line + o, 1200 - o, ": %s %s %s", mt->name, change, ci);
+            }
         }
         g = end;
     }
@@ -567,7 +589,9 @@ static int compare_sweeps(const char *dir_a, const char *dir_b, int any_chosen)
         }
     printf("\nfingerprints: %zu of %zu paired runs differ%s\n", fp_diff, fp_pairs,
            fp_diff ? " (behaviour changed)" : " (identical)");
-    printf("%d regression%s\n", regressions, regressions == 1 ? "" : "s");
+    printf("%d regression%s%s\n", regressions, regressions == 1 ? "" : "s", regressions ? ":" : "");
+    for (int r = 0; r < regressions; r++)
+        printf("%s\n", reg_lines[r]);
     rc = regressions ? SIM_EXIT_FAIL : SIM_EXIT_OK;
     goto done;
 oom:
@@ -584,6 +608,9 @@ done:
     free(ka);
     free(match);
     free(used);
+    for (int r = 0; r < regressions; r++)
+        free(reg_lines[r]);
+    free(reg_lines);
     free(xa);
     free(xb);
     free(xd);
