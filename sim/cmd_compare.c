@@ -404,6 +404,8 @@ static int compare_sweeps(const char *dir_a, const char *dir_b, int any_chosen)
     keyed *kb = NULL;
     char **ka = NULL;
     size_t *match = NULL;
+    char *used = NULL;
+    char **reg_lines = NULL;
     double *xa = NULL, *xb = NULL, *xd = NULL;
     if (table_load(dir_a, &ta) != 0)
         return SIM_EXIT_USAGE;
@@ -472,16 +474,20 @@ static int compare_sweeps(const char *dir_a, const char *dir_b, int any_chosen)
         if (!(ka[r] = row_key(&ta, &la, r + 1, 0)))
             goto oom;
     }
-    /* the counts are equal, b's keys distinct and every a found one: a bijection
-     * unless a repeats a key, which then leaves some b row unmatched */
-    for (size_t r = 0; r + 1 < na; r++)
-        for (size_t q = r + 1; q < na && !strcmp(ka[q], ka[r]); q++)
-            if (match[q] == match[r]) {
-                fprintf(stderr, "edgesim compare: %s:%zu: expected one run per scenario, grid "
-                                "values and seed, found a second (seed %s)\n", ta.path,
-                        ta.line[q + 1], cell(&ta, q + 1, (size_t)la.seed));
-                goto done;
-            }
+    /* the counts are equal and b's keys distinct: a bijection unless a repeats
+     * a key, i.e. two of a's rows found the same b row */
+    used = calloc(nb + 1, 1);
+    if (!used)
+        goto oom;
+    for (size_t r = 0; r < na; r++) {
+        if (used[match[r]]) {
+            fprintf(stderr, "edgesim compare: %s:%zu: expected one run per scenario, grid "
+                            "values and seed, found a second (seed %s)\n", ta.path,
+                    ta.line[r + 1], cell(&ta, r + 1, (size_t)la.seed));
+            goto done;
+        }
+        used[match[r]] = 1;
+    }
 
     size_t fp_diff = 0, fp_pairs = 0;
     printf("%-16s %13s %13s %9s  %-21s %s\n", "metric", "baseline", "candidate", "change",
@@ -539,7 +545,23 @@ static int compare_sweeps(const char *dir_a, const char *dir_b, int any_chosen)
                 verdict = "noise"; /* beyond the tolerance, but the interval holds zero */
             else
                 verdict = "ok";
-            regressions += verdict[0] == 'R';
+            if (verdict[0] == 'R') {
+                /* remembered for the closing list, which CI logs show last */
+                char **l = realloc(reg_lines, (size_t)(regressions + 1) * sizeof *l);
+                char *line = malloc(1200);
+                if (!l || !line) {
+                    free(line);
+                    if (l)
+                        reg_lines = l;
+                    goto oom;
+                }
+                reg_lines = l;
+                size_t o = (size_t)snprintf(line, 1200, "  %s", cell(&ta, g + 1, 0));
+                for (int p = 0; p < la.nparams && o < 1200; p++)
+                    o += (size_t)snprintf(line + o, 1200 - o, " %s=%s", cell(&ta, 0, (size_t)(2 + p)),
+                                          cell(&ta, g + 1, (size_t)(2 + p)));
+                reg_lines[regressions++] = line;
+            }
             char change[32], ci[64], l1[24], h1[24];
             fmt_pct(change, sizeof change, rel);
             if (have_ci) {
@@ -551,6 +573,11 @@ static int compare_sweeps(const char *dir_a, const char *dir_b, int any_chosen)
             }
             printf("%-16s %13.6g %13.6g %9s  %-21s %s\n", mt->name, sa.mean, sb.mean, change, ci,
                    verdict);
+            if (verdict[0] == 'R') {
+                char *line = reg_lines[regressions - 1];
+                size_t o = strlen(line);
+                snprintf(line + o, 1200 - o, ": %s %s %s", mt->name, change, ci);
+            }
         }
         g = end;
     }
@@ -562,7 +589,9 @@ static int compare_sweeps(const char *dir_a, const char *dir_b, int any_chosen)
         }
     printf("\nfingerprints: %zu of %zu paired runs differ%s\n", fp_diff, fp_pairs,
            fp_diff ? " (behaviour changed)" : " (identical)");
-    printf("%d regression%s\n", regressions, regressions == 1 ? "" : "s");
+    printf("%d regression%s%s\n", regressions, regressions == 1 ? "" : "s", regressions ? ":" : "");
+    for (int r = 0; r < regressions; r++)
+        printf("%s\n", reg_lines[r]);
     rc = regressions ? SIM_EXIT_FAIL : SIM_EXIT_OK;
     goto done;
 oom:
@@ -578,6 +607,10 @@ done:
     free(kb);
     free(ka);
     free(match);
+    free(used);
+    for (int r = 0; r < regressions; r++)
+        free(reg_lines[r]);
+    free(reg_lines);
     free(xa);
     free(xb);
     free(xd);

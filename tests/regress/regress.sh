@@ -1,6 +1,7 @@
 #!/bin/sh
 # The policy regression suite: every shipped scenario (scenarios/quickstart.json
-# and every scenarios/faults/*.json present) x every built-in routing policy,
+# and every scenarios/faults/*.json present) x every built-in routing policy
+# (as the program lists them),
 # one run each (seed 1), checked against tests/regress/baselines.csv: the
 # run's fingerprint (a hash over its whole trajectory) and its key metrics.
 #
@@ -17,7 +18,14 @@ case $mode in check|update) ;; *) echo "regress.sh: mode is check or update, not
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 baseline=$here/baselines.csv
-policies="least_loaded warm_first round_robin random power_of_two nearest consistent_hash"
+# The routing policies: the program's own list, from the one-line error for an
+# unknown one, so a policy added to core/scheduler is a new case too.
+policies=$("$edgesim" validate "$root/scenarios/quickstart.json" --set policies.scheduler=__none__ 2>&1 |
+    sed -n 's/.*policies\.scheduler: expected one of \(.*\), found.*/\1/p' | tr -d ',')
+if [ -z "$policies" ]; then
+    echo "regress: cannot learn the routing policies from '$edgesim validate' (its error line changed?)" >&2
+    exit 2
+fi
 jobs=${REGRESS_JOBS:-2}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/edgesim-regress.XXXXXX")
