@@ -47,7 +47,7 @@ static metric defaults[] = {
     {"availability", "health.availability", "availability", 1, 0.05, 0},
     {"detection_latency", "health.detection_latency_s.mean", NULL, 0, 0.05, 0},
     {"energy_per_invocation", "energy.per_ok_invocation_j", NULL, 0, 0.05, 0},
-    {"wasted_memory", "keepalive.wasted_mb_s", NULL, 0, 0.05, 0},
+    {"wasted_memory", "keepalive.wasted_mb_s", "wasted_mb_s", 0, 0.05, 0},
 };
 #define N_METRICS (sizeof defaults / sizeof defaults[0])
 

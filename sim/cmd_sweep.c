@@ -75,6 +75,7 @@ static const struct {
     {"rejection_rate", "rates.rejection_rate", "rejection rate"},
     {"throughput_per_s", "rates.throughput_per_s", "throughput (invocations/s)"},
     {"availability", "health.availability", "availability"},
+    {"wasted_mb_s", "keepalive.wasted_mb_s", "idle instance memory (MB·s)"},
 };
 #define N_METRICS (sizeof metrics / sizeof metrics[0])
 

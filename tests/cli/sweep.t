@@ -9,14 +9,14 @@ cmp a/runs.csv b/runs.csv
 cmp a/aggregate.csv b/aggregate.csv
 # 3 schedulers x 5 replications, plus the header
 [ "$(wc -l < a/runs.csv)" -eq 16 ] || { echo "runs.csv rows"; cat a/runs.csv; exit 1; }
-# 3 configurations x 7 metrics, plus the header
-[ "$(wc -l < a/aggregate.csv)" -eq 22 ] || { echo "aggregate.csv rows"; exit 1; }
+# 3 configurations x 8 metrics, plus the header
+[ "$(wc -l < a/aggregate.csv)" -eq 25 ] || { echo "aggregate.csv rows"; exit 1; }
 [ -f a/runs/s000-c0002/rep-4/summary.json ]
 # common random numbers: replication k has seed base_seed + k in every configuration
 [ "$(grep -c ',round_robin,3,4,' a/runs.csv)" -eq 1 ]
 [ "$(grep -c ',power_of_two,3,4,' a/runs.csv)" -eq 1 ]
 # n = 5 for every aggregate row
-[ "$(cut -d, -f5 a/aggregate.csv | grep -c '^5$')" -eq 21 ]
+[ "$(cut -d, -f5 a/aggregate.csv | grep -c '^5$')" -eq 24 ]
 
 bad() { # FILE EXPECTED-TEXT: exit 2, one line on stderr, naming the problem
     set +e
@@ -78,8 +78,8 @@ set +e
 set -e
 grep -q "^edgesim sweep: --set: expected PATH=VALUE, found '=3'$" err
 # plots: each key metric against each swept parameter, PNG and SVG
-[ "$(ls a/plots | grep -c '_by_policies.scheduler.png$')" -eq 7 ]
-[ "$(ls a/plots | grep -c '_by_policies.scheduler.svg$')" -eq 7 ]
+[ "$(ls a/plots | grep -c '_by_policies.scheduler.png$')" -eq 8 ]
+[ "$(ls a/plots | grep -c '_by_policies.scheduler.svg$')" -eq 8 ]
 grep -q 'p99 latency (s) by policies.scheduler' a/plots/latency_p99_s_by_policies.scheduler.svg
 grep -q 'least_loaded' a/plots/latency_p99_s_by_policies.scheduler.svg
 [ -f objs/plots/availability_by_policies.svg ]
