@@ -112,6 +112,10 @@ if [ -n "$inv" ] && [ -s "$inv" ]; then
    "deploy": "least_loaded", "region": "r"}]}
 JSON
     echo
+    echo "the trace machinery alone (edgesim bench azure: read the day, generate every arrival):"
+    "$prog" bench azure "$inv" "$gen/function_durations_percentiles.anon.d01.csv" \
+        "$gen/app_memory_percentiles.anon.d01.csv" --quiet
+    echo
     printf '%-6s %10s %10s %12s %12s %14s %14s %12s\n' scale rows load_s invocations run_s \
         "run inv/s" "total inv/s" peak_rss_kb
     out=$(mktemp -d)
