@@ -1,14 +1,25 @@
 # edgesim — a small, boring Makefile.
 #   make            build/libedgecore.a and build/edgesim
-#   make test       unit tests (Criterion) and end-to-end CLI tests
+#   make test       unit tests (Criterion), end-to-end CLI tests and the regression suite
+#   make regress    scenarios x routing policies against tests/regress/baselines.csv
+#   make update-baselines   re-record those baselines on purpose (prints what changed)
 #   make asan       the same tests built with ASan + UBSan (in build/asan)
 #   make valgrind   the unit tests under valgrind memcheck
 #   make run        the quickstart scenario into results/quickstart/
 #   make bench      the benchmarks (figures printed, nothing asserted)
+#   make MPI=1      build/mpi/edgesim with `edgesim sweep --mpi` (needs mpicc)
 #   make install    PREFIX=/usr/local DESTDIR= : program, library, headers, edgecore.pc
 # Overrides from the command line: CC, CFLAGS, BUILD, PREFIX, DESTDIR, SAN.
 
 VERSION  := 0.1.0
+# MPI=1: `edgesim sweep --mpi` (docs/sweeps.md), compiled with mpicc into
+# build/mpi; the default build needs no MPI.
+MPI      ?=
+ifeq ($(MPI),1)
+  BUILD  ?= build/mpi
+  CC     := mpicc
+  MPIDEF := -DEDGESIM_MPI
+endif
 CC       ?= cc
 BUILD    ?= build
 PREFIX   ?= /usr/local
@@ -40,7 +51,7 @@ JCC      := $(shell $(CC) -Wa,-mbranches-within-32B-boundaries -x c -c /dev/null
               -o /dev/null 2>/dev/null && echo -Wa,-mbranches-within-32B-boundaries)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS := $(STD) $(WARN) $(CFLAGS) $(LTO) $(JCC) $(SAN) -iquote core -iquote sim \
+ALL_CFLAGS := $(STD) $(WARN) $(CFLAGS) $(LTO) $(JCC) $(SAN) $(MPIDEF) -iquote core -iquote sim \
               -iquote $(BUILD)/gen $(PKG_CFLAGS) \
               -DEDGESIM_VERSION='"$(VERSION)"' -MMD -MP
 LDLIBS     := $(PKG_LIBS) -ldl -lm
@@ -60,7 +71,7 @@ LIBCORE := $(BUILD)/libedgecore.a
 LIBSIM  := $(BUILD)/libedgesim.a
 PROGRAM := $(BUILD)/edgesim
 
-.PHONY: all test unit e2e asan valgrind run bench install clean deps help
+.PHONY: all test unit e2e regress update-baselines asan valgrind run bench install clean deps help
 all: $(PROGRAM)
 
 $(BUILD)/%.o: %.c
@@ -97,10 +108,29 @@ $(BUILD)/tests/%: tests/%.c $(LIBSIM) $(LIBCORE)
 unit: $(TEST_BIN) $(PROGRAM)
 	@EDGESIM=$(PROGRAM) sh tests/run-unit.sh $(TEST_BIN)
 
-e2e: $(PROGRAM)
-	@EDGESIM=$(PROGRAM) sh tests/cli/run.sh
+# With mpicc present, the CLI tests also check `edgesim sweep --mpi` against -j
+# (tests/cli/sweep-mpi.t) with an MPI build in $(BUILD)/mpi; not under the
+# sanitizers (Open MPI's own allocations would be reported as leaks).
+MPICC_FOUND := $(if $(filter 1,$(MPI)),,$(if $(SAN),,$(shell command -v mpicc 2>/dev/null)))
+ifneq ($(MPICC_FOUND),)
+MPI_PROGRAM := $(BUILD)/mpi/edgesim
+.PHONY: mpi-program
+mpi-program:
+	$(MAKE) MPI=1 BUILD=$(BUILD)/mpi $(MPI_PROGRAM)
+endif
 
-test: unit e2e
+e2e: $(PROGRAM) $(if $(MPI_PROGRAM),mpi-program)
+	@EDGESIM=$(PROGRAM) EDGESIM_MPI=$(abspath $(MPI_PROGRAM)) sh tests/cli/run.sh
+
+# The policy regression suite (tests/regress/regress.sh): fingerprints and key
+# metrics of every shipped scenario under every routing policy.
+regress: $(PROGRAM)
+	@sh tests/regress/regress.sh $(PROGRAM) check
+
+update-baselines: $(PROGRAM)
+	@sh tests/regress/regress.sh $(PROGRAM) update
+
+test: unit e2e regress
 
 asan:
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" LTO= \

@@ -2,6 +2,7 @@
 
 #include "argmin.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -13,6 +14,7 @@ typedef struct {
     uint32_t prev, next;
     uint32_t *fns;    /* deployed function indices, in deployment order */
     uint32_t n_fns, cap_fns;
+    uint64_t mem_mb;  /* deployed memory: sum of memory_mb of its functions */
     bool draining;
 } node_rec;
 
@@ -391,6 +393,7 @@ static void add_dep(edge_cluster *c, uint32_t fn, uint32_t node, edge_time now)
     c->live_deps++;
     node_rec *r = &c->nodes[node];
     r->fns[r->n_fns++] = fn;
+    r->mem_mb += edge_function_memory_mb(edge_function_table_get(c->functions, fn));
     least_refresh(c, node);
     fn_rec *f = &c->by_fn[fn];
     f->nodes[f->n++] = node;
@@ -556,6 +559,7 @@ edge_err edge_cluster_undeploy_idx(edge_cluster *c, uint32_t function, uint32_t 
         return err;
     node_rec *r = &c->nodes[node];
     erase_u32(r->fns, &r->n_fns, function);
+    r->mem_mb -= edge_function_memory_mb(edge_function_table_get(c->functions, function));
     least_refresh(c, node);
     erase_u32(c->by_fn[function].nodes, &c->by_fn[function].n, node);
     free_dep(c, function, node);
@@ -634,3 +638,191 @@ const uint32_t *edge_cluster_functions_on(const edge_cluster *c, uint32_t node, 
 }
 
 size_t edge_cluster_deployment_count(const edge_cluster *c) { return c->live_deps; }
+
+/* ---- Placement strategies: spread, best fit, worst fit ------------------ */
+
+typedef struct {
+    uint32_t node;
+    uint32_t rank;   /* spread: the region's rank */
+    uint32_t n_fns;  /* spread: deployments there */
+    double free_mb;  /* fits: memory left */
+} cand;
+
+static int cmp_spread(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    if (x->n_fns != y->n_fns)
+        return x->n_fns < y->n_fns ? -1 : 1;
+    return x->node < y->node ? -1 : x->node > y->node;
+}
+
+static int cmp_best(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    if (x->free_mb != y->free_mb)
+        return x->free_mb < y->free_mb ? -1 : 1;
+    return x->node < y->node ? -1 : x->node > y->node;
+}
+
+static int cmp_worst(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    if (x->free_mb != y->free_mb)
+        return x->free_mb > y->free_mb ? -1 : 1;
+    return x->node < y->node ? -1 : x->node > y->node;
+}
+
+typedef struct {
+    const edge_cluster *c;
+    const uint32_t *first; /* per region rank: its first candidate node */
+} rank_ctx;
+
+static bool rank_eq(const void *ctx, uint32_t val, const void *key)
+{
+    const rank_ctx *r = ctx;
+    return strcmp(edge_node_region(r->c->nodes[r->first[val]].node), key) == 0;
+}
+
+double edge_cluster_free_memory_mb(const edge_cluster *c, uint32_t node)
+{
+    const node_rec *r = c ? live_node(c, node) : NULL;
+    if (!r)
+        return 0.0;
+    return edge_node_usage(r->node)->memory_max_mb - (double)r->mem_mb;
+}
+
+uint64_t edge_cluster_deployed_memory_mb(const edge_cluster *c, uint32_t node)
+{
+    const node_rec *r = c ? live_node(c, node) : NULL;
+    return r ? r->mem_mb : 0;
+}
+
+/* Spread: candidates sorted by (region rank, deployments, index), then
+ * taken round robin over the regions, each region from its front. */
+static size_t spread_order(edge_cluster *c, cand *cs, size_t n, uint32_t replicas,
+                           uint32_t *out, edge_err *err)
+{
+    /* region ranks: order of first appearance among the candidates */
+    edge__idmap ranks = {0};
+    uint32_t *first = edge__malloc((n ? n : 1) * sizeof *first); /* rank -> a node */
+    size_t *start = edge__malloc((n + 1) * sizeof *start), *cur = NULL;
+    uint32_t *live = NULL;
+    size_t placed = 0;
+    if (!first || !start || edge__idmap_reserve(&ranks, (uint32_t)n + 1)) {
+        *err = EDGE_NOMEM;
+        goto done;
+    }
+    uint32_t nregions = 0;
+    rank_ctx rc = {c, first};
+    for (size_t i = 0; i < n; i++) {
+        const char *reg = edge_node_region(c->nodes[cs[i].node].node);
+        uint32_t h = edge__hash_str(reg);
+        uint32_t rank = edge__idmap_find(&ranks, h, rank_eq, &rc, reg);
+        if (rank == EDGE_NONE) {
+            first[nregions] = cs[i].node;
+            edge__idmap_insert(&ranks, h, nregions);
+            rank = nregions++;
+        }
+        cs[i].rank = rank;
+    }
+    qsort(cs, n, sizeof *cs, cmp_spread);
+    cur = edge__malloc((nregions ? nregions : 1) * sizeof *cur);
+    live = edge__malloc((nregions ? nregions : 1) * sizeof *live);
+    if (!cur || !live) {
+        *err = EDGE_NOMEM;
+        goto done;
+    }
+    for (uint32_t r = 0, i = 0; r < nregions; r++) {
+        start[r] = i;
+        while (i < n && cs[i].rank == r)
+            i++;
+        cur[r] = start[r];
+        live[r] = r;
+    }
+    start[nregions] = n;
+    /* Rounds over the regions that still have candidates; each round
+     * places one replica in each of them, so dropping the exhausted ones
+     * after a round keeps the whole O(n + replicas). */
+    uint32_t nlive = nregions;
+    while (placed < replicas && nlive > 0) {
+        uint32_t keep = 0;
+        for (uint32_t k = 0; k < nlive; k++) {
+            uint32_t r = live[k];
+            if (placed < replicas && cur[r] < start[r + 1])
+                out[placed++] = cs[cur[r]++].node;
+            if (cur[r] < start[r + 1])
+                live[keep++] = r;
+        }
+        nlive = keep;
+    }
+    *err = EDGE_OK;
+done:
+    edge__idmap_free(&ranks);
+    edge__free(first);
+    edge__free(start);
+    edge__free(cur);
+    edge__free(live);
+    return placed;
+}
+
+edge_err edge_cluster_deploy_strategy_idx(edge_cluster *c, uint32_t function,
+                                          edge_placement strategy, uint32_t replicas,
+                                          edge_time now, uint32_t *nodes, size_t *placed)
+{
+    if (!c || (replicas > 0 && !nodes) ||
+        (strategy != EDGE_PLACE_SPREAD && strategy != EDGE_PLACE_BEST_FIT &&
+         strategy != EDGE_PLACE_WORST_FIT))
+        return EDGE_INVAL;
+    const edge_function *f = edge_function_table_get(c->functions, function);
+    if (!f)
+        return EDGE_NOT_FOUND;
+    if (placed)
+        *placed = 0;
+    double need = (double)edge_function_memory_mb(f);
+    cand *cs = edge__malloc((c->live ? c->live : 1) * sizeof *cs);
+    if (!cs)
+        return EDGE_NOMEM;
+    size_t n = 0;
+    for (uint32_t i = c->head; i != EDGE_NONE; i = c->nodes[i].next) {
+        if (!can_take(c, f, i) || find_dep(c, function, i) != EDGE_NONE)
+            continue;
+        cand k = {.node = i, .n_fns = c->nodes[i].n_fns};
+        if (strategy != EDGE_PLACE_SPREAD) {
+            double cap = edge_node_usage(c->nodes[i].node)->memory_max_mb;
+            k.free_mb = cap - (double)c->nodes[i].mem_mb;
+            if (cap <= 0.0 || k.free_mb < need) /* unknown capacity never fits */
+                continue;
+        }
+        cs[n++] = k;
+    }
+    edge_err err = EDGE_OK;
+    size_t m = 0;
+    if (strategy == EDGE_PLACE_SPREAD) {
+        m = spread_order(c, cs, n, replicas, nodes, &err);
+    } else {
+        /* Replicas go to distinct nodes and placing one changes only its
+         * own node's free memory, so taking the first `replicas` of one
+         * sorted list is the same as choosing again after each placement. */
+        qsort(cs, n, sizeof *cs, strategy == EDGE_PLACE_BEST_FIT ? cmp_best : cmp_worst);
+        for (; m < n && m < replicas; m++)
+            nodes[m] = cs[m].node;
+    }
+    edge__free(cs);
+    if (err)
+        return err;
+    if (replicas > 0 && m == 0)
+        return EDGE_NO_ELIGIBLE;
+    /* reserve everything, then commit (no failure after the first add) */
+    if (m > 0 && reserve_fn(c, function, (uint32_t)m))
+        return EDGE_NOMEM;
+    for (size_t k = 0; k < m; k++)
+        if (reserve_node(c, nodes[k]))
+            return EDGE_NOMEM;
+    for (size_t k = 0; k < m; k++)
+        add_dep(c, function, nodes[k], now);
+    if (placed)
+        *placed = m;
+    return EDGE_OK;
+}

@@ -17,7 +17,9 @@
  * Expected workload (the simulator of issue 4): 10,000 nodes, 1,000
  * functions; heartbeats, status changes, deployment lookups and invocation
  * counts on the hot path, all O(1); deploy, deploy_least_loaded and the
- * health summary scan the nodes, O(nodes), which is fine for placement
+ * health summary scan the nodes, O(nodes), and deploy_strategy (spread,
+ * best fit, worst fit: all replicas from one sort) costs O(nodes log nodes)
+ * per call whatever the replicas, which is fine for placement
  * decisions and periodic checks but not per invocation. Routing reads
  * edge_cluster_nodes_of(), which is an array, not a scan.
  *
@@ -186,6 +188,56 @@ edge_err edge_cluster_deploy_least_loaded(edge_cluster *c, const char *function_
                                           edge_time now, uint32_t *node);
 edge_err edge_cluster_deploy_least_loaded_idx(edge_cluster *c, uint32_t function,
                                               edge_time now, uint32_t *node);
+
+/*
+ * Placement strategies that place several replicas in one call, each on a
+ * different node among the registered nodes that are not draining, can run
+ * the function (capabilities) and do not have it yet:
+ *
+ *   EDGE_PLACE_SPREAD      across regions: regions ranked by their first
+ *                          candidate in registration order; replica k goes to
+ *                          the next region in rank order (round robin, from
+ *                          the first region, skipping regions with no
+ *                          candidate left), and there to the candidate with
+ *                          the fewest deployed functions (ties to the
+ *                          earliest registered). Memory is not considered.
+ *   EDGE_PLACE_BEST_FIT    the candidate with the LEAST free memory that
+ *                          still fits the function's memory_mb,
+ *   EDGE_PLACE_WORST_FIT   the candidate with the MOST free memory (that
+ *                          fits); for both, ties to the earliest registered.
+ *
+ * Memory: a node's free memory is its capacity, the memory_max_mb it last
+ * reported (edge_node_usage; at registration that of its spec), minus its
+ * deployed memory: the sum of memory_mb of the functions deployed there (one
+ * instance's worth per deployed function, whatever runs). A function fits
+ * when its memory_mb <= free memory (exactly equal fits); a node of unknown
+ * capacity (0) never fits. Each placement adds the function's memory to its
+ * node's deployed memory, and undeploy / deregister take it off.
+ *
+ * Up to `replicas` nodes are chosen; their indices go to nodes[0..*placed)
+ * in placement order (nodes has room for `replicas`). Fewer than asked is
+ * not an error (*placed says how many; the caller decides); none at all for
+ * replicas > 0 is EDGE_NO_ELIGIBLE. Errors: EDGE_INVAL (NULL, an unknown
+ * strategy), EDGE_NOT_FOUND (unknown function), EDGE_NO_ELIGIBLE, EDGE_NOMEM;
+ * on error nothing is deployed. Cost: O(n log n) for n registered nodes,
+ * whatever the number of replicas (one sort, no rescan per replica).
+ */
+typedef enum {
+    EDGE_PLACE_SPREAD,
+    EDGE_PLACE_BEST_FIT,
+    EDGE_PLACE_WORST_FIT
+} edge_placement;
+
+edge_err edge_cluster_deploy_strategy_idx(edge_cluster *c, uint32_t function,
+                                          edge_placement strategy, uint32_t replicas,
+                                          edge_time now, uint32_t *nodes, size_t *placed);
+
+/* A node's deployed memory (see above) in MB; 0 for an unknown node. O(1). */
+uint64_t edge_cluster_deployed_memory_mb(const edge_cluster *c, uint32_t node);
+
+/* Its free memory: capacity minus deployed memory (negative when functions
+ * were placed past it by other strategies); 0.0 for an unknown node. O(1). */
+double edge_cluster_free_memory_mb(const edge_cluster *c, uint32_t node);
 
 /* Removes one deployment (keeping the order of the others). Errors:
  * EDGE_INVAL, EDGE_NOT_FOUND (unknown function or node), EDGE_NOT_DEPLOYED.

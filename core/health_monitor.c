@@ -14,9 +14,12 @@ edge_health_verdict edge_health_check(const edge_health_input *in, edge_time now
     if (in->maintenance)
         return st == EDGE_NODE_MAINTENANCE ? same : to(EDGE_NODE_MAINTENANCE, "maintenance");
     if (st == EDGE_NODE_MAINTENANCE)
-        return to(fresh ? EDGE_NODE_ONLINE : EDGE_NODE_OFFLINE, "maintenance_end");
+        return to(fresh && !in->probe_suspected ? EDGE_NODE_ONLINE : EDGE_NODE_OFFLINE,
+                  "maintenance_end");
     if (!fresh)
         return st == EDGE_NODE_OFFLINE ? same : to(EDGE_NODE_OFFLINE, "heartbeat_timeout");
+    if (in->probe_suspected)
+        return st == EDGE_NODE_OFFLINE ? same : to(EDGE_NODE_OFFLINE, "probe_timeout");
     if (st == EDGE_NODE_OFFLINE)
         return to(EDGE_NODE_SYNCING, "heartbeat_resumed");
     if (st == EDGE_NODE_SYNCING)
@@ -29,4 +32,27 @@ edge_health_verdict edge_health_check(const edge_health_input *in, edge_time now
     if (st == EDGE_NODE_DEGRADED)
         return to(EDGE_NODE_ONLINE, "recovered");
     return same;
+}
+
+int edge_probe_in_time(const edge_probe_config *cfg, edge_time sent, edge_time answered_at)
+{
+    return answered_at != EDGE_PROBE_NO_ANSWER && answered_at >= sent &&
+           answered_at - sent <= cfg->timeout;
+}
+
+edge_probe_change edge_probe_record(edge_probe_state *st, const edge_probe_config *cfg, int ok)
+{
+    if (ok) {
+        st->failed_in_row = 0;
+        if (!st->suspected)
+            return EDGE_PROBE_SAME;
+        st->suspected = 0;
+        return EDGE_PROBE_CLEAR;
+    }
+    if (st->failed_in_row < UINT32_MAX)
+        st->failed_in_row++;
+    if (st->suspected || st->failed_in_row < cfg->failures)
+        return EDGE_PROBE_SAME;
+    st->suspected = 1;
+    return EDGE_PROBE_SUSPECT;
 }

@@ -12,7 +12,8 @@ typedef enum {
     P_RANDOM,
     P_POWER_OF_TWO,
     P_NEAREST,
-    P_CONSISTENT_HASH
+    P_CONSISTENT_HASH,
+    P_PLUGIN /* not by name: edge_scheduler_create_plugin */
 } policy_id;
 
 static const char *const policy_names[] = {"least_loaded", "warm_first", "round_robin", "random",
@@ -58,6 +59,17 @@ struct edge_scheduler {
     size_t nfns;
     node_state *nodes;
     size_t nnodes;
+    /* P_PLUGIN: the borrowed vtable and state, the request context of the
+     * next picks, and a candidate array sized to the largest function */
+    const edge_policy_plugin *plugin;
+    void *plugin_state;
+    const uint32_t *regions;
+    int64_t now;
+    uint32_t client_region;
+    edge_policy_candidate *cand;
+    size_t cand_cap;
+    int bad_choice;
+    long bad_value;
 };
 
 const char *const *edge_scheduler_policies(void)
@@ -120,12 +132,61 @@ void edge_scheduler_free(edge_scheduler *s)
     free(s->fns);
     free(s->nodes);
     free(s->lkey);
+    free(s->cand);
     free(s);
 }
 
 const char *edge_scheduler_policy(const edge_scheduler *s)
 {
-    return policy_names[s->policy];
+    return s->policy == P_PLUGIN ? "plugin" : policy_names[s->policy];
+}
+
+edge_scheduler *edge_scheduler_create_plugin(const edge_policy_plugin *plugin, void *state,
+                                             size_t nfunctions, size_t nnodes, edge_err *err)
+{
+    if (!plugin || !plugin->choose || plugin->abi_version != EDGE_POLICY_ABI_VERSION) {
+        if (err)
+            *err = EDGE_INVAL;
+        return NULL;
+    }
+    /* any built-in name to create, then switch: the state is the same */
+    edge_scheduler *s = edge_scheduler_create(policy_names[0], nfunctions, nnodes, err);
+    if (!s)
+        return NULL;
+    s->policy = P_PLUGIN;
+    s->plugin = plugin;
+    s->plugin_state = state;
+    return s;
+}
+
+void edge_scheduler_set_regions(edge_scheduler *s, const uint32_t *node_region)
+{
+    s->regions = node_region;
+}
+
+void edge_scheduler_set_request(edge_scheduler *s, int64_t now, uint32_t client_region)
+{
+    s->now = now;
+    s->client_region = client_region;
+}
+
+void edge_scheduler_started(edge_scheduler *s, size_t function, size_t node, int64_t now)
+{
+    if (s->policy == P_PLUGIN && s->plugin->on_start)
+        s->plugin->on_start(s->plugin_state, (uint32_t)function, (uint32_t)node, now);
+}
+
+void edge_scheduler_finished(edge_scheduler *s, size_t function, size_t node, int64_t now, int ok)
+{
+    if (s->policy == P_PLUGIN && s->plugin->on_finish)
+        s->plugin->on_finish(s->plugin_state, (uint32_t)function, (uint32_t)node, now, ok);
+}
+
+int edge_scheduler_bad_choice(const edge_scheduler *s, long *value)
+{
+    if (s->bad_choice && value)
+        *value = s->bad_value;
+    return s->bad_choice;
 }
 
 edge_err edge_scheduler_grow_nodes(edge_scheduler *s, size_t nnodes)
@@ -248,6 +309,13 @@ static edge_err rebuild(edge_scheduler *s, fn_state *fs, uint32_t fn)
     } else {
         edge_argmin_free(&fs->tree);
     }
+    if (s->policy == P_PLUGIN && fs->n > s->cand_cap) {
+        edge_policy_candidate *c = realloc(s->cand, fs->n * sizeof *c);
+        if (!c)
+            return EDGE_NOMEM;
+        s->cand = c;
+        s->cand_cap = fs->n;
+    }
     s->n_tree_fns = s->n_tree_fns - (size_t)fs->has_tree + (size_t)tree;
     fs->has_tree = tree;
     fs->scan = scan;
@@ -295,8 +363,9 @@ void edge_scheduler_set_load(edge_scheduler *s, size_t node, uint32_t in_flight)
 
 void edge_scheduler_set_idle(edge_scheduler *s, size_t function, size_t node, uint32_t idle)
 {
-    /* Only warm_first looks at idle instances; the others skip the lookup. */
-    if (s->policy != P_WARM_FIRST || function >= s->nfns || node >= s->nnodes)
+    /* Only warm_first and plugins look at idle instances; the others skip
+     * the lookup. */
+    if ((s->policy != P_WARM_FIRST && s->policy != P_PLUGIN) || function >= s->nfns || node >= s->nnodes)
         return;
     fn_state *fs = &s->fns[function];
     member *m = find_member(&s->nodes[node], (uint32_t)function);
@@ -368,6 +437,54 @@ static uint64_t hrw(uint32_t fn, uint32_t node)
     x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
     x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
     return x ^ (x >> 31);
+}
+
+/* A uniform double in [0, 1) from the caller's 64-bit stream: its top 53 bits. */
+static double uniform01(void *ctx)
+{
+    edge_rand *r = ctx;
+    return (double)(r->next(r->ctx) >> 11) * 0x1.0p-53;
+}
+
+/* A plugin's pick: the eligible candidates in node order, its answer
+ * checked. O(m) for a function on m nodes: the plugin sees them all. */
+static size_t plugin_pick(edge_scheduler *s, fn_state *fs, size_t function,
+                          const size_t *exclude, size_t nexclude, edge_rand *rnd)
+{
+    size_t nc = 0;
+    for (uint32_t p = 0; p < fs->n; p++) {
+        if (!eligible(s, fs, p, exclude, nexclude))
+            continue;
+        uint32_t node = fs->nodes[p];
+        s->cand[nc++] = (edge_policy_candidate){
+            .node = node,
+            .in_flight = s->nodes[node].load,
+            .idle_warm = fs->idle[p],
+            .region = s->regions ? s->regions[node] : 0,
+            .latency_ns = s->costs ? s->costs[node] : 0,
+        };
+    }
+    if (nc == 0)
+        return EDGE_SCHED_NONE;
+    edge_policy_request req = {
+        .function = (uint32_t)function,
+        .client_region = s->client_region,
+        .now = s->now,
+        .candidates = s->cand,
+        .ncandidates = nc,
+        .uniform = rnd ? uniform01 : NULL,
+        .rng = rnd,
+    };
+    long k = s->plugin->choose(s->plugin_state, &req);
+    if (k == EDGE_POLICY_NONE)
+        return EDGE_SCHED_NONE;
+    if (k < 0 || (size_t)k >= nc) {
+        if (!s->bad_choice)
+            s->bad_value = k;
+        s->bad_choice = 1;
+        return EDGE_SCHED_NONE;
+    }
+    return s->cand[k].node;
 }
 
 size_t edge_scheduler_pick(edge_scheduler *s, size_t function, const size_t *exclude,
@@ -470,6 +587,8 @@ size_t edge_scheduler_pick(edge_scheduler *s, size_t function, const size_t *exc
         }
         return best == UINT32_MAX ? EDGE_SCHED_NONE : fs->nodes[best];
     }
+    case P_PLUGIN:
+        return plugin_pick(s, fs, function, exclude, nexclude, rnd);
     case P_CONSISTENT_HASH: {
         /* Affinity: the node chosen last stays the answer while it is
          * eligible (O(1)); otherwise the heaviest eligible node (O(m)). */

@@ -32,6 +32,11 @@
  *                 functions that were on it. The last answer is kept while it
  *                 stays eligible (O(1)); a change recomputes it (O(m)).
  *
+ * A policy can also come from outside (edge_scheduler_create_plugin): a
+ * plugin's choose() sees every eligible node of the function with its load,
+ * idle warm instances, region and latency (edge_policy_plugin.h), so its
+ * pick costs O(m) for a function on m nodes, plus whatever the plugin does.
+ *
  * Randomness is the caller's: policies that need it draw from the edge_rand
  * they are handed, so a seeded simulator stays reproducible.
  */
@@ -41,6 +46,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "edge_policy_plugin.h"
 #include "error.h"
 
 #define EDGE_SCHED_NONE ((size_t)-1)
@@ -64,6 +70,34 @@ const char *const *edge_scheduler_policies(void);
  */
 edge_scheduler *edge_scheduler_create(const char *policy, size_t nfunctions, size_t nnodes,
                                       edge_err *err);
+
+/*
+ * Creates a scheduler whose picks are made by a plugin (see
+ * edge_policy_plugin.h). Borrows `plugin` and `state`: the caller keeps them
+ * alive until edge_scheduler_free, and destroys the state itself afterwards.
+ * Errors: EDGE_INVAL when plugin is NULL, has no choose() or another
+ * abi_version; EDGE_NOMEM. Returns NULL on error.
+ */
+edge_scheduler *edge_scheduler_create_plugin(const edge_policy_plugin *plugin, void *state,
+                                             size_t nfunctions, size_t nnodes, edge_err *err);
+
+/* For plugins: node_region[node] is each node's region index (borrowed, kept
+ * alive by the caller; NULL: all 0). */
+void edge_scheduler_set_regions(edge_scheduler *s, const uint32_t *node_region);
+
+/* For plugins: the time and client region of the next picks. */
+void edge_scheduler_set_request(edge_scheduler *s, int64_t now, uint32_t client_region);
+
+/* An invocation of function started / finished (ok 1 or 0) on node at now:
+ * forwarded to a plugin's on_start / on_finish; nothing for built-ins. */
+void edge_scheduler_started(edge_scheduler *s, size_t function, size_t node, int64_t now);
+void edge_scheduler_finished(edge_scheduler *s, size_t function, size_t node, int64_t now,
+                             int ok);
+
+/* 1 when a plugin has answered a pick with a value that is neither a
+ * candidate index nor EDGE_POLICY_NONE (the pick returned EDGE_SCHED_NONE);
+ * *value (may be NULL) gets the first such value. 0 otherwise. */
+int edge_scheduler_bad_choice(const edge_scheduler *s, long *value);
 
 /* Frees s. NULL is fine. */
 void edge_scheduler_free(edge_scheduler *s);
@@ -94,8 +128,8 @@ void edge_scheduler_set_idle(edge_scheduler *s, size_t function, size_t node, ui
 /*
  * Chooses a node for an invocation of function among the usable nodes it is
  * deployed on, skipping the `nexclude` nodes in `exclude` (nodes already tried
- * by a retry; may be NULL). rnd is used by the random policies (may be NULL
- * for the others). Returns the node index, or EDGE_SCHED_NONE when no node is
+ * by a retry; may be NULL). rnd is used by the random policies and handed to
+ * a plugin (may be NULL for the others). Returns the node index, or EDGE_SCHED_NONE when no node is
  * eligible. Cost: see the top of this file.
  */
 size_t edge_scheduler_pick(edge_scheduler *s, size_t function, const size_t *exclude,

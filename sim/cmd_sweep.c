@@ -24,9 +24,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifdef EDGESIM_MPI
+#include <mpi.h>
+#endif
+
 #include "cli.h"
 #include "jsonget.h"
 #include "outfile.h"
+#include "plot_sweep.h"
 #include "scenario.h"
 #include "sweep.h"
 #include "world.h"
@@ -35,7 +40,8 @@
 #define SIM_SWEEP_MAX_DIR 3900  /* DIR, so that DIR/runs/<id>/rep-<k>/summary.json fits 4 KiB */
 
 static const char usage_text[] =
-    "usage: edgesim sweep SWEEP.json [-o DIR] [-j N] [--quiet]\n"
+    "usage: edgesim sweep SWEEP.json [-o DIR] [-j N] [--set PATH=VALUE]... [--no-plots]\n"
+    "                     [--mpi] [--quiet]\n"
     "\n"
     "Runs every scenario of the sweep file at every point of its grid, with\n"
     "replications seeded base_seed + k (common random numbers), and writes\n"
@@ -46,6 +52,13 @@ static const char usage_text[] =
     "  -o, --output DIR   output directory (default results/sweeps/<sweep name>)\n"
     "  -j, --jobs N       run N simulations at a time, in N processes (default 1);\n"
     "                     the results do not depend on N\n"
+    "  --set PATH=VALUE   change every run's scenario as `edgesim run --set` does,\n"
+    "                     after the file's \"set\" and before the grid (repeatable)\n"
+    "  --no-plots         no DIR/plots/ (each key metric against each swept\n"
+    "                     parameter, with 95%% confidence intervals)\n"
+    "  --mpi              under mpirun: rank 0 hands runs out to the other ranks and\n"
+    "                     gathers their rows; the same tables as -j (needs an\n"
+    "                     edgesim built with `make MPI=1`)\n"
     "  -q, --quiet        no progress line (it is shown only on a terminal)\n"
     "  -h, --help         this help\n"
     "\n"
@@ -53,15 +66,15 @@ static const char usage_text[] =
 
 /* The key metrics of a run, as runs.csv names them, and where summary.json keeps them. */
 static const struct {
-    const char *name, *path;
+    const char *name, *path, *label; /* label: the plots' axis */
 } metrics[] = {
-    {"latency_mean_s", "latency_s.mean"},
-    {"latency_p99_s", "latency_s.p99"},
-    {"cold_start_rate", "rates.cold_start_rate"},
-    {"failure_rate", "rates.failure_rate"},
-    {"rejection_rate", "rates.rejection_rate"},
-    {"throughput_per_s", "rates.throughput_per_s"},
-    {"availability", "health.availability"},
+    {"latency_mean_s", "latency_s.mean", "mean latency (s)"},
+    {"latency_p99_s", "latency_s.p99", "p99 latency (s)"},
+    {"cold_start_rate", "rates.cold_start_rate", "cold-start rate"},
+    {"failure_rate", "rates.failure_rate", "failure rate"},
+    {"rejection_rate", "rates.rejection_rate", "rejection rate"},
+    {"throughput_per_s", "rates.throughput_per_s", "throughput (invocations/s)"},
+    {"availability", "health.availability", "availability"},
 };
 #define N_METRICS (sizeof metrics / sizeof metrics[0])
 
@@ -344,6 +357,46 @@ fail:
     return -1;
 }
 
+/* The plots: the same statistics as aggregate.csv, drawn. A sweep without
+ * gnuplot still succeeds (a warning says why there are no plots). */
+static int draw_plots(const char *outdir, const sim_sweep *sw, const run_result *res, int quiet)
+{
+    size_t ncells = sw->nscenarios * sw->nconfigs * N_METRICS;
+    sim_sweep_stat *st = calloc(ncells, sizeof *st);
+    double *x = calloc(sw->replications, sizeof *x);
+    const char *names[N_METRICS], *labels[N_METRICS];
+    int rc = -1;
+    char err[1024];
+    if (!st || !x) {
+        fprintf(stderr, "edgesim sweep: out of memory\n");
+        goto out;
+    }
+    for (size_t m = 0; m < N_METRICS; m++) {
+        names[m] = metrics[m].name;
+        labels[m] = metrics[m].label;
+    }
+    for (size_t sc = 0; sc < sw->nscenarios * sw->nconfigs; sc++)
+        for (size_t m = 0; m < N_METRICS; m++) {
+            for (uint32_t k = 0; k < sw->replications; k++)
+                x[k] = res[sc * sw->replications + k].m[m];
+            sim_sweep_stats(x, sw->replications, &st[sc * N_METRICS + m]);
+        }
+    int r = sim_plot_sweep(outdir, sw, names, labels, N_METRICS, st, err, sizeof err);
+    if (r == 1) {
+        if (!quiet)
+            fprintf(stderr, "edgesim sweep: warning: %s\n", err);
+        rc = 0;
+    } else if (r != 0) {
+        fprintf(stderr, "edgesim sweep: %s\n", err);
+    } else {
+        rc = 0;
+    }
+out:
+    free(st);
+    free(x);
+    return rc;
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -364,11 +417,85 @@ static void progress(size_t done, size_t total, double t0)
         fputc('\n', stderr);
 }
 
+#ifdef EDGESIM_MPI
+/*
+ * --mpi: rank 0 hands out run numbers one at a time to whichever rank asks
+ * (dynamic: runs differ in length) and stores the rows they send back by run
+ * number; the tables are then written exactly as with -j. Workers run in
+ * their own process, without forking (MPI and fork do not mix), and read
+ * their run's summary.json back themselves, so rank 0 needs no shared
+ * folder for the tables. Rows travel as bytes: the ranks are copies of one
+ * program on machines of one kind.
+ */
+typedef struct mpi_row {
+    long long run;      /* -1: the worker's first request, no result */
+    int rc;             /* the run's exit code */
+    run_result res;
+} mpi_row;
+
+enum { TAG_ROW = 1, TAG_RUN = 2 };
+
+static void mpi_worker(const sim_sweep *sw, const char *outdir)
+{
+    mpi_row row = {.run = -1};
+    for (;;) {
+        MPI_Send(&row, (int)sizeof row, MPI_BYTE, 0, TAG_ROW, MPI_COMM_WORLD);
+        long long run;
+        MPI_Recv(&run, 1, MPI_LONG_LONG, 0, TAG_RUN, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        if (run < 0)
+            return;
+        memset(&row, 0, sizeof row);
+        row.run = run;
+        row.rc = child_run(sw, outdir, (size_t)run);
+        if (row.rc == 0) {
+            char dir[4096];
+            run_dir(outdir, sw, (size_t)run, dir, sizeof dir);
+            if (read_result(dir, &row.res) != 0)
+                row.rc = SIM_EXIT_FAIL;
+        }
+    }
+}
+
+static void mpi_master(const sim_sweep *sw, run_result *res, int nranks, int show,
+                       size_t *failed, size_t *first_failed)
+{
+    size_t nruns = sim_sweep_nruns(sw), next = 0, done_runs = 0;
+    int stopped = 0; /* workers told to stop */
+    double t0 = now_s();
+    if (show)
+        progress(0, nruns, t0);
+    while (stopped < nranks - 1) {
+        mpi_row row;
+        MPI_Status st;
+        MPI_Recv(&row, (int)sizeof row, MPI_BYTE, MPI_ANY_SOURCE, TAG_ROW, MPI_COMM_WORLD, &st);
+        if (row.run >= 0) {
+            done_runs++;
+            if (row.rc != 0) {
+                if (!*failed || (size_t)row.run < *first_failed)
+                    *first_failed = (size_t)row.run;
+                (*failed)++;
+            } else {
+                res[row.run] = row.res;
+            }
+            if (show)
+                progress(done_runs, nruns, t0);
+        }
+        /* after a failure no new run starts, as with -j */
+        long long run = next < nruns && !*failed ? (long long)next++ : -1;
+        MPI_Send(&run, 1, MPI_LONG_LONG, st.MPI_SOURCE, TAG_RUN, MPI_COMM_WORLD);
+        stopped += run < 0;
+    }
+}
+#endif
+
 int sim_cmd_sweep(int argc, char **argv)
 {
     const char *path = NULL, *outdir = NULL;
     long jobs = 1;
-    int quiet = 0, rc = SIM_EXIT_USAGE;
+    int quiet = 0, rc = SIM_EXIT_USAGE, rank = 0, plots = 1;
+#ifdef EDGESIM_MPI
+    int use_mpi = 0, nranks = 1;
+#endif
     sim_sweep *sw = NULL;
     run_result *res = NULL;
     pid_t *pids = NULL;
@@ -381,8 +508,9 @@ int sim_cmd_sweep(int argc, char **argv)
             return SIM_EXIT_OK;
         } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc) {
             outdir = argv[++i];
-        } else if ((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && i + 1 < argc) {
-            const char *t = argv[++i];
+        } else if (((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && i + 1 < argc) ||
+                   (!strncmp(a, "-j", 2) && a[2])) {
+            const char *t = a[2] && a[1] == 'j' ? a + 2 : argv[++i]; /* -j2 as make takes it */
             char *end;
             errno = 0;
             jobs = strtol(t, &end, 10);
@@ -391,6 +519,23 @@ int sim_cmd_sweep(int argc, char **argv)
                         SIM_SWEEP_MAX_JOBS, t);
                 return SIM_EXIT_USAGE;
             }
+        } else if (!strcmp(a, "--set") && i + 1 < argc) {
+            const char *v = argv[++i];
+            const char *eq = strchr(v, '=');
+            if (!eq || eq == v) {
+                fprintf(stderr, "edgesim sweep: --set: expected PATH=VALUE, found '%s'\n", v);
+                return SIM_EXIT_USAGE;
+            }
+        } else if (!strcmp(a, "--no-plots")) {
+            plots = 0;
+        } else if (!strcmp(a, "--mpi")) {
+#ifdef EDGESIM_MPI
+            use_mpi = 1;
+#else
+            fprintf(stderr, "edgesim sweep: --mpi: this edgesim was built without MPI (build "
+                            "one with `make MPI=1`, which needs mpicc)\n");
+            return SIM_EXIT_USAGE;
+#endif
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             quiet = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
@@ -407,18 +552,31 @@ int sim_cmd_sweep(int argc, char **argv)
         fputs(usage_text, stderr);
         return SIM_EXIT_USAGE;
     }
+#ifdef EDGESIM_MPI
+    if (use_mpi) {
+        MPI_Init(&argc, &argv);
+        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+        MPI_Comm_size(MPI_COMM_WORLD, &nranks);
+        quiet |= rank != 0; /* one progress line, from rank 0 */
+    }
+#endif
     sim_diag d;
     sw = sim_sweep_load(path, &d);
     if (!sw) {
         char line[1024];
         sim_diag_format(&d, line, sizeof line);
-        fprintf(stderr, "%s\n", line);
-        return SIM_EXIT_USAGE;
+        if (rank == 0)
+            fprintf(stderr, "%s\n", line);
+        goto done; /* rc is SIM_EXIT_USAGE */
     }
+    /* the --set options, checked above, in command-line order */
+    for (int i = 1; i + 1 < argc; i++)
+        if (!strcmp(argv[i], "--set") && sim_sweep_add_set(sw, argv[++i]) != 0)
+            goto oom;
     /* every configuration must load before anything runs */
     for (size_t s = 0; s < sw->nscenarios; s++)
         for (size_t c = 0; c < sw->nconfigs; c++) {
-            sim_scenario *sc = load_config(sw, s, c, 0, 1);
+            sim_scenario *sc = load_config(sw, s, c, 0, rank == 0);
             if (!sc)
                 goto done; /* rc is SIM_EXIT_USAGE */
             sim_scenario_free(sc);
@@ -451,6 +609,36 @@ int sim_cmd_sweep(int argc, char **argv)
     if (!slot_run)
         goto oom;
     int show = !quiet && isatty(STDERR_FILENO);
+#ifdef EDGESIM_MPI
+    if (use_mpi) {
+        size_t failed = 0, first_failed = 0;
+        free(slot_run);
+        if (rank != 0) {
+            mpi_worker(sw, outdir);
+            rc = SIM_EXIT_OK; /* rank 0 reports for the sweep */
+            goto done;
+        }
+        if (nranks > 1)
+            mpi_master(sw, res, nranks, show, &failed, &first_failed);
+        else /* alone: every run here, in order */
+            for (size_t r = 0; r < nruns && !failed; r++) {
+                char dir[4096];
+                run_dir(outdir, sw, r, dir, sizeof dir);
+                if (child_run(sw, outdir, r) != 0 || read_result(dir, &res[r]) != 0) {
+                    failed = 1;
+                    first_failed = r;
+                }
+            }
+        if (failed) {
+            char dir[4096];
+            run_dir(outdir, sw, first_failed, dir, sizeof dir);
+            fprintf(stderr, "edgesim sweep: %zu run(s) failed, the first in run order being %s\n",
+                    failed, dir);
+            goto done;
+        }
+        goto tables;
+    }
+#endif
     double t0 = now_s();
     size_t next = 0, done_runs = 0, running = 0, failed = 0, first_failed = 0;
     if (show)
@@ -516,7 +704,12 @@ int sim_cmd_sweep(int argc, char **argv)
         if (read_result(dir, &res[r]) != 0)
             goto done;
     }
+#ifdef EDGESIM_MPI
+tables:
+#endif
     if (write_runs(outdir, sw, res, idx) != 0 || write_aggregate(outdir, sw, res, idx) != 0)
+        goto done;
+    if (plots && draw_plots(outdir, sw, res, quiet) != 0)
         goto done;
     if (!quiet)
         fprintf(stderr, "%s: %zu runs (%zu scenario(s) x %zu configuration(s) x %u "
@@ -528,6 +721,10 @@ oom:
     fprintf(stderr, "edgesim sweep: out of memory\n");
     rc = SIM_EXIT_FAIL;
 done:
+#ifdef EDGESIM_MPI
+    if (use_mpi)
+        MPI_Finalize();
+#endif
     free(idx);
     free(pids);
     free(res);

@@ -753,7 +753,8 @@ static const kind_style kind_styles[] = {
     {"degrade", "#bcbd22"},     {"maintenance", "#7f7f7f"},     {"load_spike", "#1f77b4"},
     {"burst", "#17becf"},       {"drain", "#8c564b"},           {"random_failures", "#e377c2"},
     {"recover", "#2ca02c"},     {"register", "#7570b3"},        {"deregister", "#e7298a"},
-    {"deploy", "#1b9e77"},      {"undeploy", "#d95f02"},
+    {"deploy", "#1b9e77"},      {"undeploy", "#d95f02"},        {"state_update", "#66a61e"},
+    {"state_corruption", "#a6761d"},
 };
 
 static const char *kind_rgb(const char *kind)

@@ -224,6 +224,23 @@ static void key_figures(sim__sb *b, const cJSON *s)
     row(b, "False suspicions", v, "OFFLINE while actually up");
     fmt_count_or_dash(v, sizeof v, sim_json_number(s, "health.undetected_crashes"));
     row(b, "Undetected crashes", v, NULL);
+    if (cJSON_IsTrue(sim_json_get(s, "health.probes.enabled"))) {
+        /* With two detectors, each on its own (docs/semantics.md, "Health"). */
+        static const char *const det[2][2] = {{"health.heartbeat", "Heartbeats"},
+                                              {"health.probes", "Probes"}};
+        for (int k = 0; k < 2; k++) {
+            char key[64], label[96];
+            snprintf(key, sizeof key, "%s.detection_mean_s", det[k][0]);
+            fmt_secs(v, sizeof v, sim_json_number(s, key));
+            snprintf(key, sizeof key, "%s.detections", det[k][0]);
+            fmt_count_or_dash(w, sizeof w, sim_json_number(s, key));
+            snprintf(key, sizeof key, "%s.false_suspicions", det[k][0]);
+            fmt_count_or_dash(x, sizeof x, sim_json_number(s, key));
+            snprintf(lat, sizeof lat, "%s detections, %s false suspicions", w, x);
+            snprintf(label, sizeof label, "%s: detection latency mean", det[k][1]);
+            row(b, label, v, lat);
+        }
+    }
     fmt_count_or_dash(v, sizeof v, sim_json_number(s, "health.transitions"));
     row(b, "Status transitions", v, NULL);
     const cJSON *fp = sim_json_get(s, "fingerprint");

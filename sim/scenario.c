@@ -35,6 +35,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "plugin.h"
+#include "node.h"
 #include "scheduler.h"
 
 #define SIM_ID_MAX 128            /* ids appear in CSV outputs and lines of text */
@@ -781,6 +783,8 @@ static const numspec NS_FACTOR = {0, 1e6, 0, 1};
 static const numspec NS_DEGRADE = {1, 1e6, 0, 0};
 static const numspec NS_BURST = {1, SIM_BURST_MAX, 1, 0};
 static const numspec NS_RETRIES = {0, SIM_RETRIES_MAX, 1, 0};
+static const numspec NS_PROBE_FAILURES = {1, 1000000, 1, 0};
+static const numspec NS_PERCENT = {0, 100, 0, 1};
 static const numspec NS_INSTANCES = {0, 4294967295.0, 1, 0};
 static const numspec NS_SEED = {0, SIM_SEED_MAX, 1, 0};
 
@@ -1341,7 +1345,8 @@ static int dist_field(ctx *c, const cJSON *obj, const char *path, const char *ke
 
 static const char *const node_fields[] = {
     "id", "count", "first", "region", "lat", "lon", "capabilities", "cores", "memory_mb",
-    "disk_mb", "heartbeat_interval", "queue_limit", "idle_watts", "busy_watts", NULL};
+    "disk_mb", "heartbeat_interval", "queue_limit", "idle_watts", "busy_watts", "cache_mb",
+    "bandwidth_mb_per_s", NULL};
 
 static void free_node(sim_node_spec *n)
 {
@@ -1381,6 +1386,10 @@ static int node_template(ctx *c, const cJSON *obj, const char *p, sim_node_spec 
     t->idle_watts = 50;
     t->busy_watts = 150;
     t->starts_registered = 1;
+    t->cache_mb = 10240;
+    t->bandwidth_mb_per_s = 100;
+    bad |= number_field(c, obj, p, "cache_mb", 0, &NS_MB0, &t->cache_mb) < 0;
+    bad |= number_field(c, obj, p, "bandwidth_mb_per_s", 0, &NS_MB, &t->bandwidth_mb_per_s) < 0;
     bad |= u32_field(c, obj, p, "cores", 0, &NS_CORES, &t->cores) < 0;
     bad |= number_field(c, obj, p, "memory_mb", 0, &NS_MB, &t->memory_mb) < 0;
     bad |= number_field(c, obj, p, "disk_mb", 0, &NS_MB0, &t->disk_mb) < 0;
@@ -1484,7 +1493,7 @@ static void read_nodes(ctx *c)
 
 static const char *const function_fields[] = {
     "id", "count", "first", "memory_mb", "timeout", "capabilities", "exec_time", "cold_start",
-    "instance_limit", NULL};
+    "instance_limit", "artifact_mb", NULL};
 
 static void free_function(sim_function_spec *f)
 {
@@ -1539,6 +1548,7 @@ static void read_functions(ctx *c)
         duration_field(c, it, p, "timeout", 0, SIGN_POS, "3s", &t.timeout);
         capabilities(c, it, p, &t.caps, &t.ncaps);
         u32_field(c, it, p, "instance_limit", 0, &NS_INSTANCES, &t.instance_limit);
+        number_field(c, it, p, "artifact_mb", 0, &NS_MB0, &t.artifact_mb);
         int re = dist_field(c, it, p, "exec_time", 1, 1, &t.exec);
         int rc = dist_field(c, it, p, "cold_start", 0, 1, &t.cold_start);
         if (!bad && s->nfunctions + count > SIM_SCENARIO_MAX_FUNCTIONS) {
@@ -1906,7 +1916,7 @@ static int node_has_caps(const sim_node_spec *n, const sim_function_spec *f, con
 static const char *const fault_kinds[] = {
     "crash", "recover", "heartbeat_delay", "heartbeat_loss", "degrade", "maintenance", "drain",
     "register", "deregister", "deploy", "undeploy", "load_spike", "burst", "random_failures",
-    NULL}; /* in the order of sim_fault_kind */
+    "google_machine_events", "state_update", "state_corruption", NULL}; /* in the order of sim_fault_kind */
 
 const char *sim_fault_kind_name(sim_fault_kind k)
 {
@@ -1915,7 +1925,7 @@ const char *sim_fault_kind_name(sim_fault_kind k)
 
 static const char *const fault_fields[] = {"kind", "at", "for", "node", "nodes", "function",
                                            "region", "delay", "factor", "count", "ttf", "ttr",
-                                           NULL};
+                                           "path", "offset", "scale", "patch", NULL};
 
 enum {
     FF_NODE = 1 << 0,
@@ -1929,6 +1939,9 @@ enum {
     FF_DEGRADE = 1 << 8,
     FF_COUNT = 1 << 9,
     FF_RANDOM = 1 << 10, /* nodes, ttf, ttr; "at" optional */
+    FF_TRACE = 1 << 11,  /* path, nodes (optional), offset, scale; no "at" */
+    FF_PATCH = 1 << 12,
+    FF_SYNC = 1 << 13,   /* needs the "sync" section */
 };
 
 static const unsigned fault_shape[] = {
@@ -1946,13 +1959,17 @@ static const unsigned fault_shape[] = {
     [SIM_FAULT_LOAD_SPIKE] = FF_FOR_REQ | FF_FUNCTION_OPT | FF_FACTOR,
     [SIM_FAULT_BURST] = FF_FUNCTION | FF_REGION | FF_COUNT | FF_FOR_OPT,
     [SIM_FAULT_RANDOM_FAILURES] = FF_RANDOM | FF_FOR_OPT,
+    [SIM_FAULT_GOOGLE_MACHINE_EVENTS] = FF_TRACE,
+    [SIM_FAULT_STATE_UPDATE] = FF_PATCH | FF_SYNC,
+    [SIM_FAULT_STATE_CORRUPTION] = FF_NODE | FF_FOR_OPT | FF_SYNC,
 };
 
 static void fault_allowed(unsigned shape, const char **out)
 {
     size_t n = 0;
     out[n++] = "kind";
-    out[n++] = "at";
+    if (!(shape & FF_TRACE))
+        out[n++] = "at";
     if (shape & (FF_FOR_REQ | FF_FOR_OPT))
         out[n++] = "for";
     if (shape & FF_NODE)
@@ -1972,14 +1989,75 @@ static void fault_allowed(unsigned shape, const char **out)
         out[n++] = "ttf";
         out[n++] = "ttr";
     }
+    if (shape & FF_TRACE) {
+        out[n++] = "path";
+        out[n++] = "nodes";
+        out[n++] = "offset";
+        out[n++] = "scale";
+    }
+    if (shape & FF_PATCH)
+        out[n++] = "patch";
     out[n] = NULL;
 }
 
 static void free_fault(sim_fault_spec *f)
 {
     free(f->nodes);
+    free(f->path);
     dist_free(f->ttf);
     dist_free(f->ttr);
+    cJSON_Delete(f->patch);
+}
+
+static char *resolve_csv(ctx *c, const char *rel);
+
+/* google_machine_events: the file (readable now; its rows are read during
+ * the run), the nodes ("all" or a list, default all), offset and scale. */
+static int read_trace_fault(ctx *c, const cJSON *it, const char *p, sim_fault_spec *f)
+{
+    sim_scenario *s = c->s;
+    char q[SIM_DIAG_PATH_MAX];
+    int bad = 0;
+    const cJSON *path = member(it, "path");
+    path_key(q, p, "path");
+    if (!path) {
+        missing(c, it, p, "path", "the machine events CSV such as \"machine_events.csv\"");
+        bad = 1;
+    } else if (!cJSON_IsString(path) || !path->valuestring[0]) {
+        diag(c, path, q, "expected the machine events CSV such as \"machine_events.csv\", found %s",
+             found(path).s);
+        bad = 1;
+    } else if ((f->path = resolve_csv(c, path->valuestring))) {
+        FILE *fp = fopen(f->path, "r");
+        if (!fp) {
+            diag(c, path, q, "expected a readable CSV file, found %s (%s)", found(path).s,
+                 strerror(errno));
+            bad = 1;
+        } else {
+            fclose(fp);
+        }
+    }
+    const cJSON *nodes = member(it, "nodes");
+    path_key(q, p, "nodes");
+    if (!nodes || (cJSON_IsString(nodes) && !strcmp(nodes->valuestring, "all"))) {
+        f->nnodes = s->nnodes;
+        if ((f->nodes = xcalloc(c, s->nnodes ? s->nnodes : 1, sizeof *f->nodes)))
+            for (size_t k = 0; k < s->nnodes; k++)
+                f->nodes[k] = k;
+    } else if (cJSON_IsString(nodes)) {
+        diag(c, nodes, q, "expected \"all\" or a list of node ids or patterns, found %s",
+             found(nodes).s);
+        bad = 1;
+    } else if (!(f->nodes = node_list(c, nodes, q, &f->nnodes))) {
+        bad = 1;
+    }
+    f->offset = 0;
+    if (member(it, "offset"))
+        bad |= duration_field(c, it, p, "offset", 0, SIGN_NONNEG, "1h", &f->offset) < 0;
+    f->scale = 1.0;
+    if (member(it, "scale"))
+        bad |= number_field(c, it, p, "scale", 0, &NS_FACTOR, &f->scale) < 0;
+    return bad ? -1 : 0;
 }
 
 static int read_fault(ctx *c, const cJSON *it, const char *p, sim_fault_spec *f)
@@ -2002,7 +2080,8 @@ static int read_fault(ctx *c, const cJSON *it, const char *p, sim_fault_spec *f)
     int line, col;
     jsonpos_get(&c->pos, it, &line, &col);
     f->line = line;
-    bad |= duration_field(c, it, p, "at", !(shape & FF_RANDOM), SIGN_NONNEG, "10m", &f->at) < 0;
+    if (!(shape & FF_TRACE))
+        bad |= duration_field(c, it, p, "at", !(shape & FF_RANDOM), SIGN_NONNEG, "10m", &f->at) < 0;
     if (shape & (FF_FOR_REQ | FF_FOR_OPT))
         bad |= duration_field(c, it, p, "for", !!(shape & FF_FOR_REQ), SIGN_POS, "5m",
                               &f->duration) < 0;
@@ -2034,6 +2113,25 @@ static int read_fault(ctx *c, const cJSON *it, const char *p, sim_fault_spec *f)
         }
         bad |= dist_field(c, it, p, "ttf", 1, 1, &f->ttf) < 0;
         bad |= dist_field(c, it, p, "ttr", 1, 1, &f->ttr) < 0;
+    }
+    if (shape & FF_TRACE)
+        bad |= read_trace_fault(c, it, p, f) < 0;
+    if (shape & FF_PATCH) {
+        const cJSON *patch = member(it, "patch");
+        if (!patch) {
+            missing(c, it, p, "patch", "a JSON merge patch such as {\"mode\": \"eco\"}");
+            bad = 1;
+        } else if (!(f->patch = cJSON_Duplicate(patch, 1))) {
+            oom(c);
+            bad = 1;
+        }
+    }
+    if ((shape & FF_SYNC) && !member(c->root, "sync")) {
+        char q[SIM_DIAG_PATH_MAX];
+        path_key(q, p, "kind");
+        diag(c, member(it, "kind"), q, "expected a \"sync\" section for a %s fault, found none",
+             fault_kinds[kind]);
+        bad = 1;
     }
     if (bad) {
         free_fault(f);
@@ -2108,12 +2206,31 @@ static void read_faults(ctx *c)
 /* Deployments                                                                */
 
 static const char *const deploy_fields[] = {"function", "strategy", "nodes", "replicas", NULL};
-static const char *const deploy_strategies[] = {"all", "nodes", "least_loaded", NULL};
+/* In sim_deploy_kind order. */
+static const char *const deploy_strategies[] = {"all",    "nodes",    "least_loaded",
+                                                "spread", "best_fit", "worst_fit", NULL};
 static const char *const deploy_allowed[][4] = {
     {"function", "strategy", NULL},
     {"function", "strategy", "nodes", NULL},
     {"function", "strategy", "replicas", NULL},
+    {"function", "strategy", "replicas", NULL},
+    {"function", "strategy", "replicas", NULL},
+    {"function", "strategy", "replicas", NULL},
 };
+
+/* Nodes registered at the start that can run f and whose memory_mb holds
+ * one instance of it (as core rounds it: up to a whole MB). */
+static size_t fitting_nodes(ctx *c, const sim_function_spec *f)
+{
+    const sim_scenario *s = c->s;
+    double need = ceil(f->memory_mb) < 1 ? 1 : ceil(f->memory_mb);
+    size_t n = 0;
+    const char *lack;
+    for (size_t k = 0; k < s->nnodes; k++)
+        n += s->nodes[k].starts_registered && s->nodes[k].memory_mb >= need &&
+             node_has_caps(&s->nodes[k], f, &lack);
+    return n;
+}
 
 /* Nodes registered at the start that can run function f. Functions without
  * required capabilities (the common case) share one cached count, so "*"
@@ -2176,19 +2293,35 @@ static void read_deployment(ctx *c, const cJSON *it, const char *p)
                 }
         }
     } else {
-        if (strategy == SIM_DEPLOY_LEAST_LOADED)
+        if (strategy != SIM_DEPLOY_ALL)
             bad |= number_field(c, it, p, "replicas", 0, &NS_COUNT, &replicas) < 0;
+        int fits = strategy == SIM_DEPLOY_BEST_FIT || strategy == SIM_DEPLOY_WORST_FIT;
         for (size_t j = 0; !bad && j < nfns; j++) {
             const sim_function_spec *f = &s->functions[fns[j]];
             size_t cap = capable_nodes(c, f);
-            if (cap == 0) {
+            size_t fit = fits && cap > 0 ? fitting_nodes(c, f) : cap;
+            if (cap > 0 && fit == 0) {
+                path_key(q, p, "function");
+                diag(c, member(it, "function"), q,
+                     "expected a function whose memory fits some capable node registered at "
+                     "the start, found %s (%g MB; no such node has that much memory_mb)",
+                     quoted(f->id).s, f->memory_mb);
+                bad = 1;
+            } else if (fits && cap > 0 && fit < replicas) {
+                path_key(q, p, "replicas");
+                diag(c, member(it, "replicas"), q,
+                     "expected at most %zu replicas (the capable nodes with memory_mb for %s "
+                     "at the start), found %.0f",
+                     fit, quoted(f->id).s, replicas);
+                bad = 1;
+            } else if (cap == 0) {
                 path_key(q, p, "function");
                 diag(c, member(it, "function"), q,
                      "expected a function that some node registered at the start can run, "
                      "found %s (no such node has its capabilities)",
                      quoted(f->id).s);
                 bad = 1;
-            } else if (strategy == SIM_DEPLOY_LEAST_LOADED && cap < replicas) {
+            } else if (strategy != SIM_DEPLOY_ALL && cap < replicas) {
                 path_key(q, p, "replicas");
                 diag(c, member(it, "replicas"), q,
                      "expected at most %zu replicas (the nodes that can run %s at the start), "
@@ -2783,33 +2916,285 @@ static void read_workloads(ctx *c)
 /* ------------------------------------------------------------------------ */
 /* Policies and the top level                                                 */
 
-static const char *const policy_fields[] = {"scheduler", "keepalive_ttl", "health_window",
-                                            "check_interval", "retries", NULL};
+static const char *const policy_fields[] = {"scheduler", "keepalive", "keepalive_ttl",
+                                            "health_window", "check_interval", "retries",
+                                            "registry_latency", "probes", "overload", NULL};
+
+static const char *const keepalive_types[] = {"fixed", "none", "hybrid", NULL};
+static const edge_keepalive_type keepalive_type_of[] = {EDGE_KEEPALIVE_FIXED, EDGE_KEEPALIVE_NONE,
+                                                       EDGE_KEEPALIVE_HYBRID};
+static const char *const keepalive_fields[] = {"type", "ttl", "bins", "bin_width", "cv_threshold",
+                                               "min_samples", "margin", "oob_max", NULL};
+/* The parameters each type takes: any other is an error, so that a hybrid
+ * parameter given to "fixed" never passes silently. Indexed like keepalive_types. */
+static const char *const keepalive_allowed[3][8] = {
+    {"type", "ttl", NULL},
+    {"type", NULL},
+    {"type", "bins", "bin_width", "cv_threshold", "min_samples", "margin", "oob_max", NULL},
+};
+static const numspec NS_KA_BINS = {1, EDGE_KEEPALIVE_MAX_BINS, 1, 0};
+static const numspec NS_KA_SAMPLES = {1, 1e15, 1, 0};
+static const numspec NS_KA_CV = {0, 1e9, 0, 0};
+static const numspec NS_KA_UNIT = {0, 1, 0, 0};
+
+/* policies.keepalive: a type name, or an object with "type" (default
+ * "fixed") and that type's parameters. Returns 0 or -1 (reported). */
+static int read_keepalive(ctx *c, const cJSON *v, edge_keepalive_config *out)
+{
+    const char *path = "policies.keepalive";
+    int t = 0;
+    if (cJSON_IsString(v)) {
+        for (t = 0; keepalive_types[t]; t++)
+            if (!strcmp(v->valuestring, keepalive_types[t]))
+                break;
+        if (!keepalive_types[t]) {
+            diag(c, v, path, "expected one of fixed, none, hybrid, found %s%s", found(v).s,
+                 did_you_mean(suggest_list(v->valuestring, keepalive_types)).s);
+            return -1;
+        }
+        *out = edge_keepalive_config_default(keepalive_type_of[t]);
+        return 0;
+    }
+    if (!cJSON_IsObject(v)) {
+        diag(c, v, path,
+             "expected a keep-alive policy (\"fixed\", \"none\", \"hybrid\" or an object such as "
+             "{\"type\": \"fixed\", \"ttl\": \"10m\"}), found %s",
+             found(v).s);
+        return -1;
+    }
+    int bad = 0;
+    if (enum_field(c, v, path, "type", 0, keepalive_types, &t) < 0)
+        return -1;
+    /* A type given by --set drops the file's parameters of another type, so
+     * that --set policies.keepalive.type=hybrid works on {"type": "fixed",
+     * "ttl": "10m"}; otherwise a parameter the type does not take is an error. */
+    const cJSON *tv = member(v, "type");
+    int type_set = tv && is_set_item(c, tv);
+    check_fields(c, v, path, keepalive_fields, NULL, NULL);
+    for (const cJSON *it = v->child; it; it = it->next) {
+        if (!it->string || !in_list(it->string, keepalive_fields) ||
+            in_list(it->string, keepalive_allowed[t]) || (type_set && !is_set_item(c, it)))
+            continue;
+        char known[200], q[SIM_DIAG_PATH_MAX];
+        join_list(known, sizeof known, keepalive_allowed[t]);
+        path_key(q, path, it->string);
+        diag(c, it, q, "expected only the fields of type %s (%s), found %s", keepalive_types[t],
+             known, quoted(it->string).s);
+        bad = 1;
+    }
+    edge_keepalive_config k = edge_keepalive_config_default(keepalive_type_of[t]);
+    double d;
+    uint32_t bins = k.bins;
+    if (t == 0)
+        bad |= duration_field(c, v, path, "ttl", 0, SIGN_NONNEG, "10m", &k.ttl) < 0;
+    if (t == 2) {
+        bad |= u32_field(c, v, path, "bins", 0, &NS_KA_BINS, &bins) < 0;
+        k.bins = bins;
+        bad |= duration_field(c, v, path, "bin_width", 0, SIGN_POS, "1m", &k.bin_width) < 0;
+        bad |= number_field(c, v, path, "cv_threshold", 0, &NS_KA_CV, &k.cv_threshold) < 0;
+        int r = number_field(c, v, path, "min_samples", 0, &NS_KA_SAMPLES, &d);
+        bad |= r < 0;
+        if (r == 1)
+            k.min_samples = (uint64_t)d;
+        r = number_field(c, v, path, "margin", 0, &NS_KA_UNIT, &d);
+        bad |= r < 0;
+        if (r == 1 && d >= 1) {
+            diag(c, member(v, "margin"), "policies.keepalive.margin",
+                 "expected a number from 0 to below 1, found %s", found(member(v, "margin")).s);
+            bad = 1;
+        } else if (r == 1) {
+            k.margin = d;
+        }
+        bad |= number_field(c, v, path, "oob_max", 0, &NS_KA_UNIT, &k.oob_max) < 0;
+        if (!bad && edge_keepalive_config_validate(&k) != EDGE_OK) {
+            diag(c, member(v, "bins") ? member(v, "bins") : v, path,
+                 "expected bins x bin_width below 292 years, found %u x %s", k.bins,
+                 member(v, "bin_width") ? found(member(v, "bin_width")).s : "1m");
+            bad = 1;
+        }
+    }
+    if (!bad)
+        *out = k;
+    return bad ? -1 : 0;
+}
+
+static const char *const plugin_fields[] = {"plugin", "params", NULL};
+
+/*
+ * "scheduler": {"plugin": "policy.so", "params": {...}}: the path relative to
+ * the scenario's folder, the params kept as compact JSON text. The plugin
+ * is loaded once here (and unloaded) so a missing file, a missing symbol,
+ * another ABI version or params its create() refuses are scenario problems
+ * (exit 2) reported at the field, not a failed run. Sets pol->scheduler to
+ * "plugin:NAME".
+ */
+static void read_plugin(ctx *c, const cJSON *obj)
+{
+    sim_policies *pol = &c->s->policies;
+    const char *path = "policies.scheduler";
+    char p[SIM_DIAG_PATH_MAX];
+    check_fields(c, obj, path, plugin_fields, NULL, NULL);
+    const cJSON *so = member(obj, "plugin");
+    path_key(p, path, "plugin");
+    if (!so) {
+        missing(c, obj, path, "plugin", "the plugin's shared object such as \"policy.so\"");
+        return;
+    }
+    if (!cJSON_IsString(so) || !so->valuestring[0]) {
+        diag(c, so, p, "expected the plugin's shared object such as \"policy.so\", found %s",
+             found(so).s);
+        return;
+    }
+    const cJSON *params = member(obj, "params");
+    if (params && !cJSON_IsObject(params)) {
+        char pp[SIM_DIAG_PATH_MAX];
+        path_key(pp, path, "params");
+        diag(c, params, pp, "expected the plugin's parameters (an object), found %s",
+             found(params).s);
+        return;
+    }
+    if (!(pol->plugin_path = resolve_csv(c, so->valuestring)))
+        return;
+    char *text = params ? cJSON_PrintUnformatted(params) : NULL;
+    pol->plugin_params = xstrdup(c, text ? text : "{}");
+    cJSON_free(text);
+    if (!pol->plugin_params)
+        return;
+    char err[512] = "";
+    sim_plugin *pl = sim_plugin_load(pol->plugin_path, pol->plugin_params, c->s->nfunctions,
+                                     c->s->nnodes, err, sizeof err);
+    if (!pl) {
+        diag(c, so, p, "expected a loadable policy plugin, found %s", err);
+        return;
+    }
+    const char *name = sim_plugin_table(pl)->name;
+    size_t n = strlen(name ? name : "") + 8;
+    free(pol->scheduler);
+    if ((pol->scheduler = xcalloc(c, n, 1)))
+        snprintf(pol->scheduler, n, "plugin:%s", name ? name : "");
+    sim_plugin_free(pl);
+}
+
+static const char *const probe_fields[] = {"period", "timeout", "failures", NULL};
+static const char *const overload_fields[] = {"cpu_percent", "memory_percent", "disk_percent",
+                                              NULL};
+
+/* policies.probes: off when absent; the timeout may not exceed the period, so
+ * a probe's answer is in before the next probe of the node is sent. */
+static void read_probes(ctx *c, const cJSON *pol_obj, sim_policies *pol)
+{
+    const cJSON *obj = member(pol_obj, "probes");
+    if (!obj || !want_object(c, obj, "policies.probes", "the active probes"))
+        return;
+    const char *p = "policies.probes";
+    check_fields(c, obj, p, probe_fields, NULL, NULL);
+    edge_time period = 0, timeout = EDGE_S;
+    uint32_t failures = 3;
+    int bad = duration_field(c, obj, p, "period", 1, SIGN_POS, "5s", &period) < 0;
+    int rt = duration_field(c, obj, p, "timeout", 0, SIGN_POS, "1s", &timeout);
+    bad |= rt < 0;
+    bad |= u32_field(c, obj, p, "failures", 0, &NS_PROBE_FAILURES, &failures) < 0;
+    if (!bad && timeout > period) {
+        char want[64], have[64], q[SIM_DIAG_PATH_MAX];
+        edge_duration_format(want, sizeof want, period);
+        edge_duration_format(have, sizeof have, timeout);
+        path_key(q, p, "timeout");
+        diag(c, rt == 1 ? member(obj, "timeout") : obj, q,
+             "expected a duration of at most the period (%s), found \"%s\"", want, have);
+        bad = 1;
+    }
+    if (bad)
+        return;
+    pol->probe_period = period;
+    pol->probe_timeout = timeout;
+    pol->probe_failures = failures;
+}
+
+/* policies.overload: the usage percentages at or above which a node's
+ * heartbeat makes it DEGRADED (reason "overloaded"). */
+static void read_overload(ctx *c, const cJSON *pol_obj, sim_policies *pol)
+{
+    const cJSON *obj = member(pol_obj, "overload");
+    if (!obj || !want_object(c, obj, "policies.overload", "the overload thresholds"))
+        return;
+    const char *p = "policies.overload";
+    check_fields(c, obj, p, overload_fields, NULL, NULL);
+    number_field(c, obj, p, "cpu_percent", 0, &NS_PERCENT, &pol->overload_cpu);
+    number_field(c, obj, p, "memory_percent", 0, &NS_PERCENT, &pol->overload_memory);
+    number_field(c, obj, p, "disk_percent", 0, &NS_PERCENT, &pol->overload_disk);
+}
 
 static void read_policies(ctx *c)
 {
     sim_policies *pol = &c->s->policies;
     pol->keepalive_ttl = 10 * EDGE_MIN;
+    pol->keepalive = edge_keepalive_config_default(EDGE_KEEPALIVE_FIXED);
     pol->health_window = 60 * EDGE_S;
     pol->check_interval = 5 * EDGE_S;
     pol->retries = 0;
+    pol->registry_latency = 50 * EDGE_MS;
+    pol->overload_cpu = pol->overload_memory = pol->overload_disk = EDGE_OVERLOAD_DEFAULT_PERCENT;
     const cJSON *obj = member(c->root, "policies");
     int sched = 0;
     const char *const *names = edge_scheduler_policies();
     if (obj && want_object(c, obj, "policies", "the policies")) {
         check_fields(c, obj, "policies", policy_fields, NULL, NULL);
-        enum_field(c, obj, "policies", "scheduler", 0, names, &sched);
-        duration_field(c, obj, "policies", "keepalive_ttl", 0, SIGN_NONNEG, "10m", &pol->keepalive_ttl);
+        if (cJSON_IsObject(member(obj, "scheduler")))
+            read_plugin(c, member(obj, "scheduler"));
+        else
+            enum_field(c, obj, "policies", "scheduler", 0, names, &sched);
+        int has_ttl = duration_field(c, obj, "policies", "keepalive_ttl", 0, SIGN_NONNEG, "10m",
+                                     &pol->keepalive_ttl);
+        const cJSON *ka = member(obj, "keepalive"), *ttl = member(obj, "keepalive_ttl");
+        /* Both in the file (or both from --set) is an error; one from --set
+         * overrides the other from the file, so that --set policies.keepalive=...
+         * works on a file that uses the keepalive_ttl shorthand. */
+        int ka_set = ka && is_set_item(c, ka), ttl_set = ttl && is_set_item(c, ttl);
+        if (ka && ttl && ka_set == ttl_set)
+            diag(c, ttl, "policies.keepalive_ttl",
+                 "expected either keepalive or keepalive_ttl (a shorthand for "
+                 "{\"type\": \"fixed\", \"ttl\": ...}), found both");
+        else if (ka && !(ttl && ttl_set))
+            read_keepalive(c, ka, &pol->keepalive);
+        else if (has_ttl == 1)
+            pol->keepalive.ttl = pol->keepalive_ttl;
         duration_field(c, obj, "policies", "health_window", 0, SIGN_POS, "60s", &pol->health_window);
         duration_field(c, obj, "policies", "check_interval", 0, SIGN_POS, "5s", &pol->check_interval);
         u32_field(c, obj, "policies", "retries", 0, &NS_RETRIES, &pol->retries);
+        duration_field(c, obj, "policies", "registry_latency", 0, SIGN_NONNEG, "50ms",
+                       &pol->registry_latency);
+        read_probes(c, obj, pol);
+        read_overload(c, obj, pol);
     }
-    pol->scheduler = xstrdup(c, names[sched]);
+    if (!pol->scheduler)
+        pol->scheduler = xstrdup(c, names[sched]);
+    pol->keepalive_ttl = pol->keepalive.type == EDGE_KEEPALIVE_FIXED ? pol->keepalive.ttl : 0;
 }
 
 static const char *const top_fields[] = {
     "$schema", "name", "description", "seed", "duration", "sample_interval", "regions", "nodes",
-    "network", "functions", "deployments", "workloads", "faults", "policies", NULL};
+    "network", "functions", "deployments", "workloads", "faults", "policies", "sync", NULL};
+
+static const char *const sync_fields[] = {"interval", "initial", "bandwidth_mbps", NULL};
+static const numspec NS_MBPS = {0, 1e9, 0, 1};
+
+/* The state synchronizer: off unless "sync" is there. */
+static void read_sync(ctx *c)
+{
+    sim_sync_spec *y = &c->s->sync;
+    const cJSON *obj = member(c->root, "sync");
+    if (!obj || !want_object(c, obj, "sync", "the state synchronizer"))
+        return;
+    check_fields(c, obj, "sync", sync_fields, NULL, NULL);
+    y->bandwidth_mbps = 0; /* absent: each node's own bandwidth_mb_per_s */
+    int bad = duration_field(c, obj, "sync", "interval", 1, SIGN_POS, "10s", &y->interval) < 0;
+    bad |= number_field(c, obj, "sync", "bandwidth_mbps", 0, &NS_MBPS, &y->bandwidth_mbps) < 0;
+    const cJSON *init = member(obj, "initial");
+    y->initial = init ? cJSON_Duplicate(init, 1) : cJSON_CreateObject();
+    if (!y->initial)
+        oom(c);
+    y->enabled = !bad && y->initial;
+}
 
 /* The default name: the file's base name without ".json", made id-safe. */
 static char *default_name(ctx *c)
@@ -3043,6 +3428,7 @@ sim_scenario *sim_scenario_parse(const char *text, size_t len, const char *name_
     }
     read_workloads(&c);
     read_policies(&c);
+    read_sync(&c);
 done:
     if (c.n && c.max)
         sort_diags(c.diags, c.n < c.max ? c.n : c.max);
@@ -3156,6 +3542,9 @@ void sim_scenario_free(sim_scenario *s)
         free_fault(&s->faults[i]);
     free(s->faults);
     free(s->policies.scheduler);
+    free(s->policies.plugin_path);
+    free(s->policies.plugin_params);
+    cJSON_Delete(s->sync.initial);
     free(s->traces);
     if (s->index_) {
         idmap_free(&s->index_->regions);

@@ -27,6 +27,7 @@
 
 #include "azure.h"
 #include "diag.h"
+#include "keepalive.h"
 #include "time.h"
 
 /* A distribution of durations (sim/dist); only pointers to it are kept here. */
@@ -52,6 +53,8 @@ typedef struct sim_node_spec {
     edge_time heartbeat_interval; /* default 10s */
     uint32_t queue_limit;    /* invocations waiting for a slot; default 100 */
     double idle_watts, busy_watts; /* linear power model; defaults 50 W, 150 W */
+    double cache_mb;         /* artifact cache capacity (disk); default 10240 */
+    double bandwidth_mb_per_s; /* artifact pulls from the registry, megabytes/s; default 100 */
     edge_time join_at;       /* 0 unless registered later by a "register" fault */
     int starts_registered;   /* 1 unless a "register" fault adds it later */
 } sim_node_spec;
@@ -86,6 +89,7 @@ typedef struct sim_function_spec {
     sim_dist *exec;          /* execution time (duration distribution); owned */
     sim_dist *cold_start;    /* instance init time; owned; default constant 500ms */
     uint32_t instance_limit; /* per node; 0 = unlimited */
+    double artifact_mb;      /* code/image pulled on a cold start; 0 (default) = none */
     char *app;               /* a trace function's app (its HashApp); NULL otherwise */
 } sim_function_spec;
 
@@ -93,6 +97,9 @@ typedef enum {
     SIM_DEPLOY_ALL,          /* every capable node (edge_cluster deploy) */
     SIM_DEPLOY_NODES,        /* named nodes (edge_cluster deploy_to) */
     SIM_DEPLOY_LEAST_LOADED, /* replicas x edge_cluster deploy_least_loaded */
+    SIM_DEPLOY_SPREAD,       /* replicas across regions (edge_cluster deploy_strategy) */
+    SIM_DEPLOY_BEST_FIT,     /* replicas by memory best fit */
+    SIM_DEPLOY_WORST_FIT,    /* replicas by memory worst fit */
 } sim_deploy_kind;
 
 typedef struct sim_deployment_spec {
@@ -100,7 +107,7 @@ typedef struct sim_deployment_spec {
     sim_deploy_kind kind;
     size_t *nodes;           /* SIM_DEPLOY_NODES */
     size_t nnodes;
-    uint32_t replicas;       /* SIM_DEPLOY_LEAST_LOADED; default 1 */
+    uint32_t replicas;       /* LEAST_LOADED, SPREAD, BEST_FIT, WORST_FIT; default 1 */
 } sim_deployment_spec;
 
 typedef enum {
@@ -171,6 +178,9 @@ typedef enum {
     SIM_FAULT_LOAD_SPIKE,       /* arrival rate x factor for one function or all */
     SIM_FAULT_BURST,            /* `count` invocations at `at` (spread over `for`) */
     SIM_FAULT_RANDOM_FAILURES,  /* per node: time to failure / time to repair */
+    SIM_FAULT_GOOGLE_MACHINE_EVENTS, /* crashes and recoveries from a Google 2011 trace */
+    SIM_FAULT_STATE_UPDATE,     /* merge `patch` into the primary sync state (needs "sync") */
+    SIM_FAULT_STATE_CORRUPTION, /* damage sync transfers to `node` in flight at `at` / in [at, at+for) */
 } sim_fault_kind;
 
 #define SIM_ALL ((size_t)-1) /* "every function" in a load spike */
@@ -188,19 +198,42 @@ typedef struct sim_fault_spec {
     edge_time delay;         /* HEARTBEAT_DELAY */
     double factor;           /* DEGRADE, LOAD_SPIKE */
     uint32_t count;          /* BURST */
-    size_t *nodes;           /* RANDOM_FAILURES: the nodes it applies to */
+    size_t *nodes;           /* RANDOM_FAILURES, GOOGLE_MACHINE_EVENTS: its nodes */
     size_t nnodes;
     sim_dist *ttf, *ttr;     /* RANDOM_FAILURES: time to failure / repair; owned */
+    char *path;              /* GOOGLE_MACHINE_EVENTS: the CSV, resolved; owned */
+    edge_time offset;        /* GOOGLE_MACHINE_EVENTS: simulated time of the first row */
+    double scale;            /* GOOGLE_MACHINE_EVENTS: simulated per trace time; default 1 */
+    struct cJSON *patch;     /* STATE_UPDATE: an RFC 7386 merge patch (any JSON); owned */
     int line;                /* where it was written, for reports */
 } sim_fault_spec;
 
 typedef struct sim_policies {
-    char *scheduler;          /* routing policy name; default "least_loaded" */
-    edge_time keepalive_ttl;  /* fixed keep-alive; default 10m */
+    char *scheduler;          /* routing policy name; default "least_loaded";
+                                 "plugin:NAME" for a plugin */
+    char *plugin_path;        /* the plugin's .so, resolved against the scenario's
+                                 folder; NULL for a built-in policy */
+    char *plugin_params;      /* its "params" as compact JSON text ("{}" when absent) */
+    edge_time keepalive_ttl;  /* keepalive.ttl when fixed (kept for old readers); 10m */
+    edge_keepalive_config keepalive; /* "keepalive" (or "keepalive_ttl"); default fixed 10m */
     edge_time health_window;  /* default 60s */
     edge_time check_interval; /* default 5s */
     uint32_t retries;         /* extra attempts after a node_crash failure; default 0 */
+    edge_time registry_latency; /* added to every artifact pull; default 50ms */
+    edge_time probe_period;   /* "probes.period"; 0 = no active probes (the default) */
+    edge_time probe_timeout;  /* "probes.timeout"; default 1s, at most the period */
+    uint32_t probe_failures;  /* "probes.failures": failures in a row that suspect; default 3 */
+    double overload_cpu, overload_memory, overload_disk; /* "overload": percent; default 90 */
 } sim_policies;
+
+/* The state synchronizer ("sync"); off unless the file has the section. */
+typedef struct sim_sync_spec {
+    int enabled;
+    edge_time interval;       /* between sync rounds; required */
+    double bandwidth_mbps;    /* every node's link, megabits per second; 0 (default):
+                                 each node's bandwidth_mb_per_s x 8 */
+    struct cJSON *initial;    /* the primary's first version (any JSON); owned; default {} */
+} sim_sync_spec;
 
 typedef struct sim_scenario {
     char *path;               /* the file it came from ("-" for stdin) */
@@ -216,6 +249,7 @@ typedef struct sim_scenario {
     sim_workload_spec *workloads; size_t nworkloads;
     sim_fault_spec *faults; size_t nfaults;   /* sorted by `at`, stable */
     sim_policies policies;
+    sim_sync_spec sync;
     sim_trace_info *traces; size_t ntraces;   /* trace workloads, in file order */
     struct sim__scenario_index *index_; /* private to scenario.c: id lookups */
 } sim_scenario;

@@ -274,8 +274,11 @@ sim_sweep *sim_sweep_parse(const char *text, size_t len, const char *name, sim_d
             for (const cJSON *v = f->child; v; v = v->next, j++) {
                 char vp[SIM_DIAG_PATH_MAX];
                 sim_diag_path_child(vp, sizeof vp, p, NULL, j);
-                if (!cJSON_IsString(v) && !cJSON_IsNumber(v) && !cJSON_IsBool(v))
-                    FAIL(vp, "expected a string, number or boolean, found %s", kind_of(v));
+                /* objects and lists too: a --set value is any JSON but null,
+                 * e.g. {"type": "fixed", "ttl": "5m"} for policies.keepalive */
+                if (cJSON_IsNull(v) || cJSON_IsInvalid(v))
+                    FAIL(vp, "expected a string, number, boolean, object or list, found %s",
+                         kind_of(v));
                 pa->sets[j] = make_set(f->string, v);
                 pa->labels[j] = make_label(v);
                 pa->nvalues = j + 1;
@@ -324,6 +327,27 @@ sim_sweep *sim_sweep_load(const char *path, sim_diag *d)
         sw = sim_sweep_parse(buf, len, path, d);
     free(buf);
     return sw;
+}
+
+int sim_sweep_add_set(sim_sweep *sw, const char *set)
+{
+    const char *eq = strchr(set, '=');
+    if (!eq || eq == set) {
+        errno = EINVAL;
+        return -1;
+    }
+    char **v = realloc(sw->fixed_sets, (sw->nfixed + 1) * sizeof *v);
+    if (!v) {
+        errno = ENOMEM;
+        return -1;
+    }
+    sw->fixed_sets = v;
+    if (!(v[sw->nfixed] = dup_str(set))) {
+        errno = ENOMEM;
+        return -1;
+    }
+    sw->nfixed++;
+    return 0;
 }
 
 size_t sim_sweep_nruns(const sim_sweep *sw)

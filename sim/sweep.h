@@ -34,7 +34,8 @@
 typedef struct sim_sweep_param {
     char *path;          /* "policies.scheduler" */
     char **sets;         /* "PATH=JSON" per value, as --set takes it */
-    char **labels;       /* the value as runs.csv writes it (strings unquoted) */
+    char **labels;       /* the value as runs.csv writes it (strings unquoted, others
+                          * compact JSON: objects and lists too) */
     size_t nvalues;
 } sim_sweep_param;
 
@@ -64,6 +65,12 @@ sim_sweep *sim_sweep_load(const char *path, sim_diag *d);
 /* The same from len bytes of text; `name` is the file name used for errors,
  * for the default name and as the base of relative scenario paths. */
 sim_sweep *sim_sweep_parse(const char *text, size_t len, const char *name, sim_diag *d);
+
+/* Appends "PATH=VALUE" (as `edgesim run --set` takes it) to the fixed sets,
+ * after the file's own "set" and so before the grid's values: `edgesim sweep
+ * --set`. The text is copied. Returns 0, or -1 when it has no '=' or an empty
+ * PATH (errno EINVAL) or memory runs out (ENOMEM). */
+int sim_sweep_add_set(sim_sweep *sw, const char *set);
 
 /* Frees sw and everything it owns. NULL is fine. */
 void sim_sweep_free(sim_sweep *sw);

@@ -22,11 +22,14 @@
 #include "health_monitor.h"
 #include "metrics.h"
 #include "outfile.h"
+#include "machine_events.h"
+#include "plugin.h"
 #include "report.h"
 #include "rng.h"
 #include "dist.h"
 #include "runtime.h"
 #include "scheduler.h"
+#include "synchronizer.h"
 #include "workload.h"
 #include "world_internal.h"
 
@@ -114,6 +117,8 @@ static int node_usable(const wnode *n)
     return n->registered && (n->status == EDGE_NODE_ONLINE || n->status == EDGE_NODE_DEGRADED);
 }
 
+static void sync_start(sim_world *w, size_t node);
+
 static void record_transition(sim_world *w, size_t node, edge_node_status to, const char *reason)
 {
     wnode *n = &w->nodes[node];
@@ -143,9 +148,96 @@ static void record_transition(sim_world *w, size_t node, edge_node_status to, co
     n->status = to;
     wcore_set_status(w, node, to);
     edge_scheduler_set_usable(w->sched, node, node_usable(n));
+    /* A node entering SYNCING is sent the state at once, not at the next round. */
+    if (to == EDGE_NODE_SYNCING && w->sync)
+        sync_start(w, node);
+}
+
+/* A detector's suspicion of node: a detection when the node is down with a
+ * crash that detector has not yet seen, a false suspicion when it is up. */
+static void detector_suspects(sim_world *w, wdetector *d, wnode *n, uint8_t *pending)
+{
+    edge_time now = sim_engine_now(w->eng);
+    if (!n->up && *pending) {
+        edge_time lat = now - n->crashed_at;
+        d->detections++;
+        d->sum += lat;
+        if (lat > d->max)
+            d->max = lat;
+        *pending = 0;
+    } else if (n->up) {
+        d->false_suspicions++;
+    }
+}
+
+/* Runs the monitor's rules on one node now and applies the verdict. */
+static void check_node(sim_world *w, size_t i, edge_time now)
+{
+    wnode *n = &w->nodes[i];
+    edge_time last = wcore_last_heartbeat(w, i);
+    edge_health_input in = {
+        .status = n->status,
+        .last_heartbeat = last,
+        .window = w->sc->policies.health_window,
+        .overloaded = n->reported_overloaded,
+        .degraded = n->degrade_factor > 1.0,
+        .maintenance = n->maintenance > 0,
+        .synced = w->sync ? edge_synchronizer_is_current(w->sync->core, i) : 1,
+        .probe_suspected = n->probe.suspected,
+    };
+    /* The heartbeat detector on its own: stale now, fresh before. */
+    int stale = now - last > in.window;
+    if (stale && !n->hb_suspect)
+        detector_suspects(w, &w->hb_det, n, &n->hb_pending);
+    n->hb_suspect = (uint8_t)stale;
+    edge_health_verdict v = edge_health_check(&in, now);
+    if (v.reason)
+        record_transition(w, i, v.status, v.reason);
 }
 
 static void ev_health_check(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    (void)ev;
+    edge_time now = sim_engine_now(e);
+    for (size_t i = 0; i < w->nnodes; i++)
+        if (w->nodes[i].registered)
+            check_node(w, i, now);
+    edge_time next = now + w->sc->policies.check_interval;
+    if (next <= w->sc->duration)
+        schedule(w, next, ev_health_check, 0, 0, 0, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* active probes (semantics: "Active probes")                          */
+
+/* One probe outcome of node i, known now. A suspicion applies the rules at
+ * once (OFFLINE, reason probe_timeout); a cleared one waits for the next
+ * check, like a resumed heartbeat. */
+static void probe_outcome(sim_world *w, size_t i, int ok)
+{
+    wnode *n = &w->nodes[i];
+    if (!ok)
+        w->probes_failed++;
+    edge_probe_change ch = edge_probe_record(&n->probe, &w->probes, ok);
+    if (ch == EDGE_PROBE_SUSPECT) {
+        detector_suspects(w, &w->probe_det, n, &n->probe_pending);
+        check_node(w, i, sim_engine_now(w->eng));
+    }
+}
+
+static void ev_probe_timeout(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    (void)e;
+    if (w->nodes[ev->payload.a].registered)
+        probe_outcome(w, ev->payload.a, 0);
+}
+
+/* Probes every registered node. A running node answers at once (probes see
+ * liveness only: heartbeat faults and degradation leave them alone); a
+ * crashed one never, which is known when the timeout runs out. */
+static void ev_probe(sim_engine *e, void *ctx, const sim_event *ev)
 {
     sim_world *w = ctx;
     (void)ev;
@@ -154,22 +246,174 @@ static void ev_health_check(sim_engine *e, void *ctx, const sim_event *ev)
         wnode *n = &w->nodes[i];
         if (!n->registered)
             continue;
-        edge_health_input in = {
-            .status = n->status,
-            .last_heartbeat = wcore_last_heartbeat(w, i),
-            .window = w->sc->policies.health_window,
-            .overloaded = n->reported_overloaded,
-            .degraded = n->degrade_factor > 1.0,
-            .maintenance = n->maintenance > 0,
-            .synced = 1,
-        };
-        edge_health_verdict v = edge_health_check(&in, now);
-        if (v.reason)
-            record_transition(w, i, v.status, v.reason);
+        w->probes_sent++;
+        edge_time answer = n->up ? now : EDGE_PROBE_NO_ANSWER;
+        if (edge_probe_in_time(&w->probes, now, answer))
+            probe_outcome(w, i, 1);
+        else
+            schedule(w, now + w->probes.timeout, ev_probe_timeout, 0, (uint32_t)i, 0, NULL);
     }
-    edge_time next = now + w->sc->policies.check_interval;
+    /* After the timeouts above: a probe's outcome is in before the next. */
+    edge_time next = now + w->probes.period;
     if (next <= w->sc->duration)
-        schedule(w, next, ev_health_check, 0, 0, 0, NULL);
+        schedule(w, next, ev_probe, 0, 0, 0, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* state synchronizer (semantics: "State synchronizer")                */
+
+/* Opens or closes node's "behind the primary" episode (sync lag). */
+static void sync_lag(sim_world *w, size_t node)
+{
+    wsync_node *y = &w->sync->node[node];
+    int behind = !edge_synchronizer_is_current(w->sync->core, node);
+    if (behind == y->behind)
+        return;
+    edge_time now = sim_engine_now(w->eng);
+    if (behind) {
+        y->behind_since = now;
+    } else {
+        edge_time d = now - y->behind_since;
+        y->lag_total += d;
+        if (d > y->lag_max)
+            y->lag_max = d;
+    }
+    y->behind = (uint8_t)behind;
+}
+
+static void ev_sync_arrive(sim_engine *e, void *ctx, const sim_event *ev);
+
+/* Sends the primary to node if its replica is behind and nothing is in
+ * flight to it; the transfer takes size / bandwidth. */
+static void sync_start(sim_world *w, size_t node)
+{
+    wsync *ws = w->sync;
+    wsync_node *y = &ws->node[node];
+    if (!edge_synchronizer_needs(ws->core, node))
+        return;
+    edge_sync_message *m;
+    edge_err rc = edge_synchronizer_send(ws->core, node, &m);
+    if (rc != EDGE_OK) {
+        fail_run(w, rc);
+        return;
+    }
+    y->msg = m;
+    y->epoch = w->nodes[node].epoch;
+    y->corrupt = y->corrupt_windows > 0;
+    y->transfers++;
+    y->bytes += m->len;
+    double mbps = ws->mbps > 0 ? ws->mbps : w->sc->nodes[node].bandwidth_mb_per_s * 8.0;
+    edge_time t = (edge_time)llround((double)m->len * 8000.0 / mbps);
+    schedule(w, sim_engine_now(w->eng) + (t > 0 ? t : 1), ev_sync_arrive, 0, (uint32_t)node, 0,
+             NULL);
+}
+
+/* A transfer ends: lost if the node crashed since it was sent; else the
+ * node checks the bytes (damaged ones, by a state_corruption fault, must be
+ * rejected) and a SYNCING node that is now current turns ONLINE at once. */
+static void ev_sync_arrive(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    wsync *ws = w->sync;
+    size_t node = ev->payload.a;
+    wnode *n = &w->nodes[node];
+    wsync_node *y = &ws->node[node];
+    edge_sync_message *m = y->msg;
+    y->msg = NULL;
+    if (!n->up || y->epoch != n->epoch) {
+        y->lost++;
+        edge_synchronizer_lost(ws->core, node);
+        edge_sync_message_release(m);
+        return;
+    }
+    char *damaged = NULL;
+    if (y->corrupt) {
+        /* Flip one byte, half-way: the checksum must no longer match. */
+        damaged = malloc(m->len ? m->len : 1);
+        if (!damaged) {
+            edge_sync_message_release(m);
+            fail_run(w, EDGE_NOMEM);
+            return;
+        }
+        memcpy(damaged, m->payload, m->len);
+        if (m->len)
+            damaged[m->len / 2] ^= 0x01;
+        ws->injected++;
+    }
+    edge_err rc = edge_synchronizer_receive(ws->core, node, m, damaged ? damaged : m->payload,
+                                            m->len);
+    free(damaged);
+    edge_sync_message_release(m);
+    if (rc == EDGE_CHECKSUM) {
+        y->rejected++;
+        ws->detected++;
+        return; /* sent again at the next round */
+    }
+    if (rc != EDGE_OK) {
+        fail_run(w, rc);
+        return;
+    }
+    sync_lag(w, node);
+    if (n->registered && n->status == EDGE_NODE_SYNCING)
+        check_node(w, node, sim_engine_now(e));
+}
+
+static void ev_sync_round(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    (void)ev;
+    w->sync->rounds++;
+    /* Every registered node the control plane does not hold OFFLINE. */
+    for (size_t i = 0; i < w->nnodes; i++)
+        if (w->nodes[i].registered && w->nodes[i].status != EDGE_NODE_OFFLINE)
+            sync_start(w, i);
+    edge_time next = sim_engine_now(e) + w->sync->interval;
+    if (next <= w->sc->duration)
+        schedule(w, next, ev_sync_round, 0, 0, 0, NULL);
+}
+
+static void sync_update(sim_world *w, const cJSON *patch)
+{
+    edge_err rc = edge_synchronizer_update(w->sync->core, patch);
+    if (rc != EDGE_OK) {
+        fail_run(w, rc);
+        return;
+    }
+    w->sync->updates++;
+    for (size_t i = 0; i < w->nnodes; i++)
+        sync_lag(w, i);
+}
+
+static int sync_create(sim_world *w)
+{
+    const sim_sync_spec *y = &w->sc->sync;
+    wsync *ws = calloc(1, sizeof *ws);
+    if (!ws)
+        return -1;
+    w->sync = ws;
+    ws->interval = y->interval;
+    ws->mbps = y->bandwidth_mbps;
+    ws->node = calloc(w->nnodes ? w->nnodes : 1, sizeof *ws->node);
+    if (!ws->node)
+        return -1;
+    return edge_synchronizer_create(y->initial, w->nnodes, EDGE_DIGEST_DEFAULT, &ws->core) ==
+                   EDGE_OK
+               ? 0
+               : -1;
+}
+
+static void sync_free(sim_world *w)
+{
+    wsync *ws = w->sync;
+    if (!ws)
+        return;
+    if (ws->node)
+        for (size_t i = 0; i < w->nnodes; i++)
+            edge_sync_message_release(ws->node[i].msg);
+    free(ws->node);
+    edge_synchronizer_free(ws->core);
+    free(ws);
+    w->sync = NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -338,8 +582,13 @@ static int try_start(sim_world *w, uint32_t id)
     v->cold = cold;
     v->started = now;
     v->running = 1;
+    if (w->ka_hybrid && !cold)
+        wka_warm_start(w, v->fn, node);
+    edge_scheduler_started(w->sched, v->fn, node, now);
     const sim_function_spec *f = &w->sc->functions[v->fn];
     edge_time init = cold ? sim_dist_sample_time(f->cold_start, &w->fn_rng[v->fn].cold) : 0;
+    if (cold && w->cache_on) /* the artifact first: pull, or wait for a pull */
+        init += wcache_delay(w, node, v->fn);
     edge_time exec = v->exec_fixed >= 0 ? v->exec_fixed
                                         : sim_dist_sample_time(f->exec, &w->fn_rng[v->fn].exec);
     if (n->degrade_factor > 1.0)
@@ -387,7 +636,12 @@ static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
     v->running = 0;
     int ok = !v->timed_out;
     trace_invocation(w, v, ok ? EDGE_REASON_OK : EDGE_REASON_TIMEOUT);
+    if (w->ka_hybrid) /* the policy decides the keep-alive before the instance idles */
+        wka_before_finish(w, node, v->fn);
     wcore_finish(w, node, v->fn, v->rt, ok);
+    if (w->ka_hybrid)
+        wka_after_finish(w, node, v->fn);
+    edge_scheduler_finished(w->sched, v->fn, node, ev->time, ok);
     n->invocations++;
     finish_invocation(w, id, ok ? EDGE_REASON_OK : EDGE_REASON_TIMEOUT);
     drain_queue(w, node);
@@ -401,6 +655,8 @@ static void deliver(sim_world *w, uint32_t id, size_t node)
     wnode *n = &w->nodes[node];
     v->node = (uint32_t)node;
     v->tried[v->attempts++] = (uint32_t)node;
+    if (w->ka_hybrid)
+        wka_delivered(w, v->fn, node); /* an arrival comes before a pending pre-warm */
     if (!n->up) {
         fail_or_retry(w, id, EDGE_REASON_NODE_CRASH);
         return;
@@ -440,7 +696,18 @@ static void route(sim_world *w, uint32_t id)
         tried[i] = v->tried[i];
     edge_rand r = {sched_rand, &w->sched_rng};
     edge_scheduler_set_costs(w->sched, &w->latency[(size_t)v->region * w->nnodes]);
+    if (w->plugin)
+        edge_scheduler_set_request(w->sched, sim_engine_now(w->eng), v->region);
     size_t node = edge_scheduler_pick(w->sched, v->fn, tried, v->attempts, &r);
+    long bad;
+    if (node == EDGE_SCHED_NONE && w->plugin && edge_scheduler_bad_choice(w->sched, &bad)) {
+        snprintf(w->fail_msg, sizeof w->fail_msg,
+                 "plugin %s answered %ld for function %s (deployed on %zu node(s)): expected a "
+                 "candidate index or EDGE_POLICY_NONE",
+                 w->sc->policies.plugin_path, bad, w->sc->functions[v->fn].id,
+                 edge_scheduler_deployed_count(w->sched, v->fn));
+        fail_run(w, EDGE_INVAL);
+    }
     sim_report_decision(w->report, v->fn, node);
     if (node == EDGE_SCHED_NONE) {
         finish_invocation(w, id, v->attempts ? EDGE_REASON_NODE_CRASH
@@ -468,6 +735,8 @@ static void new_invocation(sim_world *w, size_t fn, size_t region, edge_time exe
     w->arrivals++;
     set_in_system(w, +1);
     sim_report_arrival(w->report, fn);
+    if (w->ka_hybrid)
+        wka_arrival(w, fn);
     route(w, id);
 }
 
@@ -518,6 +787,8 @@ static void crash_node(sim_world *w, size_t node)
     n->crashes++;
     n->crashed_at = sim_engine_now(w->eng);
     n->crash_pending_detection = n->registered && n->status != EDGE_NODE_OFFLINE;
+    n->hb_pending = n->registered && !n->hb_suspect;
+    n->probe_pending = w->probes.period > 0 && n->registered && !n->probe.suspected;
     n->hb_epoch++; /* stops the heartbeat timer */
     n->epoch++;
     /* Everything running fails now; queued ones too (semantics: crash). */
@@ -528,6 +799,7 @@ static void crash_node(sim_world *w, size_t node)
             sim_engine_cancel(w->eng, v->done);
             v->running = 0;
             n->busy--;
+            edge_scheduler_finished(w->sched, v->fn, node, n->crashed_at, 0);
             fail_or_retry(w, (uint32_t)i, EDGE_REASON_NODE_CRASH);
         }
     }
@@ -539,7 +811,12 @@ static void crash_node(sim_world *w, size_t node)
     }
     n->busy = 0;
     wcore_crash(w, node);
+    wcache_crash(w, node);
     publish_load(w, node);
+    if (w->sync) { /* a restart is empty: the replica goes with the rest */
+        edge_synchronizer_drop(w->sync->core, node);
+        sync_lag(w, node);
+    }
 }
 
 static void recover_node(sim_world *w, size_t node)
@@ -552,6 +829,9 @@ static void recover_node(sim_world *w, size_t node)
     trace_fault(w, "recover", node, NULL);
     n->up = 1;
     n->crash_pending_detection = 0;
+    w->hb_det.missed += n->hb_pending;
+    w->probe_det.missed += n->probe_pending;
+    n->hb_pending = n->probe_pending = 0;
     if (n->registered)
         start_heartbeats(w, node);
 }
@@ -609,6 +889,50 @@ static void ev_random_failure(sim_engine *e, void *ctx, const sim_event *ev)
     schedule_random_failure(w, fault, node, !crash);
 }
 
+/* google_machine_events: the reader keeps one action ahead; each runs at its
+ * time and brings the next (docs/scenario.md, "google_machine_events"). */
+static void ev_mevent(sim_engine *e, void *ctx, const sim_event *ev);
+
+static void next_mevent(sim_world *w, size_t fault)
+{
+    sim_mevent me;
+    int rc = sim_mevents_next(w->mev[fault], &me, w->fail_msg, sizeof w->fail_msg);
+    if (rc < 0) {
+        fail_run(w, EDGE_INVAL);
+        return;
+    }
+    w->fail_msg[0] = '\0';
+    if (rc > 0)
+        schedule(w, me.at, ev_mevent, (uint64_t)me.crash, (uint32_t)fault, (uint32_t)me.node,
+                 NULL);
+}
+
+static void ev_mevent(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    (void)e;
+    if (ev->payload.id)
+        crash_node(w, ev->payload.b);
+    else
+        recover_node(w, ev->payload.b);
+    next_mevent(w, ev->payload.a);
+}
+
+static void start_mevents(sim_world *w, size_t fault)
+{
+    const sim_fault_spec *f = &w->sc->faults[fault];
+    sim_rng r;
+    sim_rng_derive(&r, w->sc->seed, "google_machine_events", fault);
+    w->mev[fault] = sim_mevents_open(f->path, f->nodes, f->nnodes, f->offset, f->scale,
+                                     w->sc->duration, &r, w->fail_msg, sizeof w->fail_msg);
+    if (!w->mev[fault]) {
+        fail_run(w, EDGE_INVAL);
+        return;
+    }
+    w->fail_msg[0] = '\0';
+    next_mevent(w, fault);
+}
+
 static void deploy_one(sim_world *w, size_t fn, size_t node, const char *strategy)
 {
     edge_err rc = wcore_deploy_to(w, fn, node);
@@ -620,6 +944,41 @@ static void deploy_one(sim_world *w, size_t fn, size_t node, const char *strateg
         w->nodes[node].deployments++;
         w->deployments++;
     }
+}
+
+/* A spread / best_fit / worst_fit deployment: one placements row per
+ * replica placed, and one per replica that found no node (no_eligible_node),
+ * as least_loaded writes them. */
+static int deploy_strategy(sim_world *w, const sim_deployment_spec *ds)
+{
+    static const char *const names[] = {"spread", "best_fit", "worst_fit"};
+    int strat = ds->kind == SIM_DEPLOY_SPREAD ? EDGE_PLACE_SPREAD
+              : ds->kind == SIM_DEPLOY_BEST_FIT ? EDGE_PLACE_BEST_FIT : EDGE_PLACE_WORST_FIT;
+    size_t *nodes = malloc((ds->replicas ? ds->replicas : 1) * sizeof *nodes), placed = 0;
+    if (!nodes)
+        return -1;
+    edge_err rc = wcore_deploy_strategy(w, ds->function, strat, ds->replicas, nodes, &placed);
+    if (rc == EDGE_NOMEM) {
+        free(nodes);
+        return -1;
+    }
+    for (uint32_t r = 0; r < ds->replicas; r++) {
+        int ok = r < placed;
+        sim_placement_row row = {0, (uint32_t)ds->function,
+                                 ok ? (uint32_t)nodes[r] : UINT32_MAX, names[strat],
+                                 ok ? EDGE_OK : rc ? rc : EDGE_NO_ELIGIBLE};
+        if (sim_report_placement(w->report, &row) != 0) {
+            free(nodes);
+            return -1;
+        }
+        if (ok) {
+            edge_scheduler_set_deployed(w->sched, ds->function, nodes[r], 1);
+            w->nodes[nodes[r]].deployments++;
+            w->deployments++;
+        }
+    }
+    free(nodes);
+    return 0;
 }
 
 static void ev_fault_end(sim_engine *e, void *ctx, const sim_event *ev);
@@ -634,6 +993,7 @@ static const char *fault_target(const sim_world *w, const sim_fault_spec *f)
     case SIM_FAULT_UNDEPLOY:
         return w->sc->functions[f->function].id;
     case SIM_FAULT_RANDOM_FAILURES:
+    case SIM_FAULT_GOOGLE_MACHINE_EVENTS:
         return "";
     default:
         return f->node < w->sc->nnodes ? w->sc->nodes[f->node].id : "";
@@ -662,8 +1022,10 @@ static void ev_fault(sim_engine *e, void *ctx, const sim_event *ev)
     wnode *n = f->node < w->nnodes ? &w->nodes[f->node] : NULL;
     int windowed = 0;
     sim_report_fault(w->report, k, 1, now);
-    if (f->kind != SIM_FAULT_CRASH && f->kind != SIM_FAULT_RECOVER &&
-        f->kind != SIM_FAULT_RANDOM_FAILURES)
+    int own_rows = f->kind == SIM_FAULT_CRASH || f->kind == SIM_FAULT_RECOVER ||
+                   f->kind == SIM_FAULT_RANDOM_FAILURES ||
+                   f->kind == SIM_FAULT_GOOGLE_MACHINE_EVENTS; /* crash rows of their own */
+    if (!own_rows)
         trace_fault(w, sim_fault_kind_name(f->kind), f->node, fault_target(w, f));
     switch (f->kind) {
     case SIM_FAULT_CRASH:
@@ -700,6 +1062,8 @@ static void ev_fault(sim_engine *e, void *ctx, const sim_event *ev)
             n->registered = 1;
             n->status_since = now;
             n->status = EDGE_NODE_ONLINE;
+            n->probe = (edge_probe_state){0};
+            n->hb_suspect = 0;
             edge_scheduler_set_usable(w->sched, f->node, node_usable(n));
             if (n->up)
                 start_heartbeats(w, f->node);
@@ -741,11 +1105,22 @@ static void ev_fault(sim_engine *e, void *ctx, const sim_event *ev)
         for (size_t i = 0; i < f->nnodes; i++)
             schedule_random_failure(w, k, f->nodes[i], 1);
         break;
+    case SIM_FAULT_GOOGLE_MACHINE_EVENTS:
+        start_mevents(w, k);
+        break;
+    case SIM_FAULT_STATE_UPDATE:
+        sync_update(w, f->patch);
+        break;
+    case SIM_FAULT_STATE_CORRUPTION:
+        if (w->sync->node[f->node].msg)
+            w->sync->node[f->node].corrupt = 1; /* the transfer in flight now */
+        windowed = f->duration > 0;             /* and those started in the window */
+        w->sync->node[f->node].corrupt_windows += windowed;
+        break;
     }
     if (windowed && f->duration > 0 && now + f->duration <= w->sc->duration)
         schedule(w, now + f->duration, ev_fault_end, 0, (uint32_t)k, 0, NULL);
-    if (f->kind != SIM_FAULT_CRASH && f->kind != SIM_FAULT_RECOVER &&
-        f->kind != SIM_FAULT_RANDOM_FAILURES) {
+    if (!own_rows) {
         if (windowed && f->duration > 0)
             w->fault_open[k] = 1; /* its row is written when it ends */
         else
@@ -790,6 +1165,9 @@ static void ev_fault_end(sim_engine *e, void *ctx, const sim_event *ev)
         break;
     case SIM_FAULT_DRAIN:
         wcore_drain(w, f->node, 0);
+        break;
+    case SIM_FAULT_STATE_CORRUPTION:
+        w->sync->node[f->node].corrupt_windows--;
         break;
     default:
         break;
@@ -840,13 +1218,33 @@ static int setup(sim_world *w, char *err, size_t errlen)
     const sim_scenario *sc = w->sc;
     w->eng = sim_engine_create(4096);
     edge_err rc;
-    w->sched = edge_scheduler_create(sc->policies.scheduler, sc->nfunctions, sc->nnodes, &rc);
+    if (sc->policies.plugin_path) {
+        /* the scenario reader checked it already; this load is the run's */
+        w->plugin = sim_plugin_load(sc->policies.plugin_path, sc->policies.plugin_params,
+                                    sc->nfunctions, sc->nnodes, err, errlen);
+        if (!w->plugin)
+            return -1;
+        w->node_region = calloc(sc->nnodes ? sc->nnodes : 1, sizeof *w->node_region);
+        if (!w->node_region)
+            goto nomem;
+        for (size_t i = 0; i < sc->nnodes; i++)
+            w->node_region[i] = (uint32_t)sc->nodes[i].region;
+        w->sched = edge_scheduler_create_plugin(sim_plugin_table(w->plugin),
+                                                sim_plugin_state(w->plugin), sc->nfunctions,
+                                                sc->nnodes, &rc);
+        if (w->sched)
+            edge_scheduler_set_regions(w->sched, w->node_region);
+    } else {
+        w->sched = edge_scheduler_create(sc->policies.scheduler, sc->nfunctions, sc->nnodes, &rc);
+    }
     if (!w->eng || !w->sched) {
         snprintf(err, errlen, "cannot create the %s: %s", w->eng ? "scheduler" : "engine",
                  w->eng ? edge_strerror(rc) : "out of memory");
         return -1;
     }
-    w->track_idle = !strcmp(edge_scheduler_policy(w->sched), "warm_first");
+    w->track_idle = !strcmp(edge_scheduler_policy(w->sched), "warm_first") || w->plugin;
+    w->probes = (edge_probe_config){sc->policies.probe_period, sc->policies.probe_timeout,
+                                    sc->policies.probe_failures};
     if (edge_metrics_init(&w->metrics, sc->nfunctions, sc->nnodes) != EDGE_OK)
         goto nomem;
     sim_rng_derive(&w->sched_rng, sc->seed, "scheduler", 0);
@@ -859,8 +1257,9 @@ static int setup(sim_world *w, char *err, size_t errlen)
     w->arrival_epoch = calloc(sc->nworkloads ? sc->nworkloads : 1, sizeof *w->arrival_epoch);
     w->spike_factor = calloc(sc->nworkloads ? sc->nworkloads : 1, sizeof *w->spike_factor);
     w->fault_open = calloc(sc->nfaults ? sc->nfaults : 1, sizeof *w->fault_open);
+    w->mev = calloc(sc->nfaults ? sc->nfaults : 1, sizeof *w->mev);
     if (!w->nodes || !w->fn_rng || !w->arrivals_of || !w->arrival_epoch || !w->spike_factor ||
-        !w->fault_open)
+        !w->fault_open || !w->mev)
         goto nomem;
     /* Network latency per (client region, node), once: the coordinates
      * model's great-circle distance is too dear to compute per invocation. */
@@ -875,8 +1274,12 @@ static int setup(sim_world *w, char *err, size_t errlen)
         sim_rng_derive(&w->fn_rng[f].exec, sc->seed, "exec_time", f);
         sim_rng_derive(&w->fn_rng[f].cold, sc->seed, "cold_start", f);
     }
-    if (wcore_create(w, err, errlen) != 0)
+    if (wcore_create(w, err, errlen) != 0 || wka_create(w, err, errlen) != 0)
         return -1;
+    if (sc->sync.enabled && sync_create(w) != 0) {
+        snprintf(err, errlen, "cannot create the state synchronizer");
+        return -1;
+    }
 
     for (size_t i = 0; i < sc->nnodes; i++) {
         wnode *n = &w->nodes[i];
@@ -900,6 +1303,9 @@ static int setup(sim_world *w, char *err, size_t errlen)
             edge_scheduler_set_usable(w->sched, i, 0);
         }
     }
+
+    if (wcache_create(w, err, errlen) != 0)
+        return -1;
 
     /* Deployments, in file order, through the cluster's calls. */
     for (size_t d = 0; d < sc->ndeployments; d++) {
@@ -930,6 +1336,12 @@ static int setup(sim_world *w, char *err, size_t errlen)
                 }
             }
             break;
+        case SIM_DEPLOY_SPREAD:
+        case SIM_DEPLOY_BEST_FIT:
+        case SIM_DEPLOY_WORST_FIT:
+            if (deploy_strategy(w, ds) != 0)
+                goto nomem;
+            break;
         }
     }
     if (w->failed)
@@ -942,6 +1354,10 @@ static int setup(sim_world *w, char *err, size_t errlen)
             start_heartbeats(w, i);
     if (sc->policies.check_interval > 0)
         schedule(w, sc->policies.check_interval, ev_health_check, 0, 0, 0, NULL);
+    if (w->probes.period > 0 && w->probes.period <= sc->duration)
+        schedule(w, w->probes.period, ev_probe, 0, 0, 0, NULL);
+    if (w->sync && w->sync->interval <= sc->duration)
+        schedule(w, w->sync->interval, ev_sync_round, 0, 0, 0, NULL);
     schedule(w, sc->sample_interval < sc->duration ? sc->sample_interval : sc->duration,
              ev_sample, 0, 0, 0, NULL);
     for (size_t k = 0; k < sc->nfaults; k++)
@@ -1022,17 +1438,31 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
     edge_err rc = sim_engine_run_until(w->eng, w->sc->duration);
     double wall = wall_now() - w->wall_start;
     if (rc != EDGE_OK || w->failed) {
-        snprintf(err, errlen, "run failed: %s", edge_strerror(w->failed ? w->failed : rc));
+        if (w->fail_msg[0])
+            snprintf(err, errlen, "run failed: %s", w->fail_msg);
+        else
+            snprintf(err, errlen, "run failed: %s", edge_strerror(w->failed ? w->failed : rc));
         return -1;
     }
-    /* Close the integrals and the open fault windows at the end of the run. */
+    /* Close the integrals and the open fault windows at the end of the run;
+     * idle memory time runs to the end (instances still warm are counted). */
     close_windows(w);
+    for (size_t i = 0; i < w->nnodes; i++)
+        wcore_expire_to(w, i, w->sc->duration);
     system_account(w);
     for (size_t i = 0; i < w->nnodes; i++) {
         node_account(w, &w->nodes[i]);
         if (w->nodes[i].registered)
             status_account(w, &w->nodes[i]);
         up_account(w, &w->nodes[i]);
+        if (w->sync && w->sync->node[i].behind) {
+            wsync_node *y = &w->sync->node[i];
+            edge_time d = w->sc->duration - y->behind_since;
+            y->lag_total += d;
+            if (d > y->lag_max)
+                y->lag_max = d;
+            y->behind = 0; /* closed; versions behind are read from the core */
+        }
     }
     sim_engine_stats st;
     sim_engine_get_stats(w->eng, &st);
@@ -1062,9 +1492,14 @@ void sim_world_free(sim_world *w)
         return;
     sim_report_close(w->report);
     sim_trace_abort(w->trace);
+    sync_free(w);
     wcore_free(w);
+    wka_free(w);
+    wcache_free(w);
     sim_engine_destroy(w->eng);
     edge_scheduler_free(w->sched);
+    sim_plugin_free(w->plugin); /* after the scheduler that borrowed it */
+    free(w->node_region);
     edge_metrics_free(&w->metrics);
     if (w->nodes)
         for (size_t i = 0; i < w->nnodes; i++)
@@ -1076,6 +1511,10 @@ void sim_world_free(sim_world *w)
     free(w->spike_factor);
     free(w->latency);
     free(w->fault_open);
+    if (w->mev)
+        for (size_t k = 0; k < w->sc->nfaults; k++)
+            sim_mevents_close(w->mev[k]);
+    free(w->mev);
     free(w->invs);
     free(w);
 }

@@ -26,6 +26,8 @@ struct wcore {
     uint32_t *cl_index;    /* scenario node -> cluster index */
     uint32_t *sc_index;    /* cluster index -> scenario node */
     size_t sc_cap;
+    wcore_pair *pairs;     /* every (function, node) ever deployed, once: reports */
+    size_t npairs, pairs_cap;
 };
 
 /* Keep-alive removals (expiry, eviction, crash) change what warm_first sees. */
@@ -33,9 +35,13 @@ static void on_removal(void *ctx, const edge_instance_removal *r)
 {
     sim_world *w = ctx;
     size_t node = r->node;
-    if (w->track_idle)
-        edge_scheduler_set_idle(w->sched, r->function, node,
-                            edge_runtime_idle_count(w->core->rt[node], r->function));
+    if (w->track_idle || w->ka_hybrid) {
+        uint32_t idle = edge_runtime_idle_count(w->core->rt[node], r->function);
+        if (w->track_idle)
+            edge_scheduler_set_idle(w->sched, r->function, node, idle);
+        if (w->ka_hybrid)
+            wka_removed(w, r->function, node, idle);
+    }
 }
 
 static uint32_t mb(double v)
@@ -112,6 +118,7 @@ void wcore_free(sim_world *w)
     free(c->rt);
     free(c->cl_index);
     free(c->sc_index);
+    free(c->pairs);
     free(c);
     w->core = NULL;
 }
@@ -157,7 +164,7 @@ edge_err wcore_register(sim_world *w, size_t node)
         edge_runtime_config cfg = edge_runtime_config_default(s->id);
         cfg.node_index = (uint32_t)node;
         cfg.memory_mb = (uint64_t)floor(s->memory_mb);
-        cfg.keepalive = w->sc->policies.keepalive_ttl;
+        cfg.keepalive = wka_runtime_keepalive(w->sc);
         cfg.on_removal = on_removal;
         cfg.removal_ctx = w;
         rc = edge_runtime_new(c->fns, &cfg, &c->rt[node]);
@@ -200,10 +207,30 @@ int wcore_can_run(sim_world *w, size_t fn, size_t node)
  * deployed in that node's runtime. */
 static edge_err runtime_deploy(sim_world *w, size_t fn, size_t node)
 {
-    edge_runtime *rt = w->core->rt[node];
+    wcore *c = w->core;
+    edge_runtime *rt = c->rt[node];
     if (edge_runtime_is_deployed(rt, (uint32_t)fn))
         return EDGE_OK;
-    return edge_runtime_deploy_idx(rt, (uint32_t)fn);
+    edge_runtime_stats st;
+    int fresh = edge_runtime_function_stats(rt, (uint32_t)fn, &st) == EDGE_NOT_DEPLOYED;
+    if (fresh && c->npairs == c->pairs_cap) {
+        size_t cap = c->pairs_cap ? 2 * c->pairs_cap : 64;
+        wcore_pair *p = realloc(c->pairs, cap * sizeof *p);
+        if (!p)
+            return EDGE_NOMEM;
+        c->pairs = p;
+        c->pairs_cap = cap;
+    }
+    edge_err rc = edge_runtime_deploy_idx(rt, (uint32_t)fn);
+    if (rc == EDGE_OK && fresh)
+        c->pairs[c->npairs++] = (wcore_pair){(uint32_t)fn, (uint32_t)node};
+    return rc;
+}
+
+size_t wcore_deployed_pairs(const sim_world *w, const wcore_pair **out)
+{
+    *out = w->core->pairs;
+    return w->core->npairs;
 }
 
 edge_err wcore_deploy_to(sim_world *w, size_t fn, size_t node)
@@ -228,6 +255,28 @@ edge_err wcore_deploy_least_loaded(sim_world *w, size_t fn, size_t *node)
         return rc;
     *node = c->sc_index[idx];
     return runtime_deploy(w, fn, *node);
+}
+
+edge_err wcore_deploy_strategy(sim_world *w, size_t fn, int strategy, uint32_t replicas,
+                               size_t *nodes, size_t *placed)
+{
+    wcore *c = w->core;
+    *placed = 0;
+    uint32_t *idx = malloc((replicas ? replicas : 1) * sizeof *idx);
+    if (!idx)
+        return EDGE_NOMEM;
+    size_t m = 0;
+    edge_err rc = edge_cluster_deploy_strategy_idx(c->cluster, (uint32_t)fn,
+                                                   (edge_placement)strategy, replicas,
+                                                   sim_engine_now(w->eng), idx, &m);
+    for (size_t k = 0; rc == EDGE_OK && k < m; k++) {
+        nodes[k] = c->sc_index[idx[k]];
+        rc = runtime_deploy(w, fn, nodes[k]);
+        if (rc == EDGE_OK)
+            *placed = k + 1;
+    }
+    free(idx);
+    return rc;
 }
 
 edge_err wcore_undeploy(sim_world *w, size_t fn, size_t node)
@@ -263,7 +312,8 @@ int wcore_overloaded(sim_world *w, size_t node)
 {
     wcore *c = w->core;
     const edge_node *n = edge_cluster_node(c->cluster, c->cl_index[node]);
-    edge_overload_thresholds t = EDGE_OVERLOAD_THRESHOLDS_DEFAULT;
+    const sim_policies *p = &w->sc->policies;
+    edge_overload_thresholds t = {p->overload_cpu, p->overload_memory, p->overload_disk};
     return n && edge_resource_usage_is_overloaded(edge_node_usage(n), &t);
 }
 
@@ -369,4 +419,23 @@ double wcore_memory_used(sim_world *w, size_t node)
 {
     edge_runtime *rt = w->core->rt[node];
     return rt ? (double)edge_runtime_memory_used(rt) : 0.0;
+}
+
+edge_runtime *wcore_runtime(const sim_world *w, size_t node)
+{
+    return w->core->rt[node];
+}
+
+void wcore_idle_changed(sim_world *w, size_t fn, size_t node)
+{
+    if (w->track_idle)
+        edge_scheduler_set_idle(w->sched, fn, node,
+                                edge_runtime_idle_count(w->core->rt[node], (uint32_t)fn));
+}
+
+void wcore_expire_to(sim_world *w, size_t node, edge_time now)
+{
+    edge_runtime *rt = w->core->rt[node];
+    if (rt && edge_runtime_now(rt) <= now)
+        edge_runtime_expire(rt, now, NULL);
 }

@@ -3,7 +3,9 @@
  * lookup and registration-order iteration that survive deregister;
  * deregister with deployments; heartbeats and statuses through the cluster;
  * deploy to all (draining nodes skipped), deploy_to's errors in order,
- * least-loaded placement with its ties and draining; invocation counters;
+ * least-loaded placement with its ties and draining; spread / best fit /
+ * worst fit placement (regions round robin, exact fit, deployed memory);
+ * invocation counters;
  * the health summary (an empty cluster reads 0.0 healthy); and that every
  * failing call — out of memory included, at each allocation in turn — leaves
  * the cluster exactly as it was.
@@ -586,4 +588,187 @@ Test(cluster, new_fails_cleanly_without_memory)
     cr_expect_eq(x, (edge_cluster *)0x1);
     cr_expect_eq(edge_cluster_new(NULL, &x), EDGE_INVAL);
     edge_cluster_free(NULL);
+}
+
+/* ---- placement strategies: spread, best fit, worst fit ------------------- */
+
+static uint32_t add_fn_mem(const char *id, uint32_t mb, const char *const *caps, size_t n)
+{
+    edge_function_spec spec = {.id = id, .memory_mb = mb, .timeout = EDGE_S,
+                               .capabilities = caps, .n_capabilities = n};
+    edge_function *f;
+    uint32_t idx;
+    cr_assert_eq(edge_function_new(&spec, &f), EDGE_OK);
+    cr_assert_eq(edge_function_table_add(fns, f, &idx), EDGE_OK);
+    return idx;
+}
+
+static uint32_t reg_in(const char *id, const char *region, double memory_mb,
+                       const char *const *caps, size_t n)
+{
+    edge_resource_usage u = usage;
+    u.memory_max_mb = memory_mb;
+    edge_node_spec spec = {.id = id, .region = region, .capabilities = caps,
+                           .n_capabilities = n, .resources = u};
+    edge_node *node;
+    uint32_t idx;
+    cr_assert_eq(edge_node_new(&spec, 0, &node), EDGE_OK);
+    cr_assert_eq(edge_cluster_register(c, node, &idx), EDGE_OK, "%s", id);
+    return idx;
+}
+
+Test(cluster, spread_puts_one_replica_per_region_first)
+{
+    uint32_t f = add_fn("f", NULL, 0), g = add_fn("g", NULL, 0);
+    /* 3 regions x 2 nodes, registered region by region */
+    uint32_t a1 = reg_in("a1", "ra", 1024, NULL, 0), a2 = reg_in("a2", "ra", 1024, NULL, 0);
+    uint32_t b1 = reg_in("b1", "rb", 1024, NULL, 0), b2 = reg_in("b2", "rb", 1024, NULL, 0);
+    uint32_t c1 = reg_in("c1", "rc", 1024, NULL, 0), c2 = reg_in("c2", "rc", 1024, NULL, 0);
+    (void)a2, (void)c2;
+    /* b1 already hosts g: within rb the least loaded is b2 */
+    cr_assert_eq(edge_cluster_deploy_to_idx(c, g, b1, 0), EDGE_OK);
+    uint32_t got[6];
+    size_t placed = 99;
+    cr_assert_eq(edge_cluster_deploy_strategy_idx(c, f, EDGE_PLACE_SPREAD, 3, 0, got, &placed),
+                 EDGE_OK);
+    cr_assert_eq(placed, 3);
+    cr_expect_eq(got[0], a1, "region ra, tie to the earliest");
+    cr_expect_eq(got[1], b2, "region rb, the least loaded");
+    cr_expect_eq(got[2], c1);
+    /* 5 more asked, 3 nodes left: a second round a2, b1, c2, then nothing */
+    cr_assert_eq(edge_cluster_deploy_strategy_idx(c, f, EDGE_PLACE_SPREAD, 5, 0, got, &placed),
+                 EDGE_OK);
+    cr_assert_eq(placed, 3);
+    cr_expect_eq(got[0], a2);
+    cr_expect_eq(got[1], b1);
+    cr_expect_eq(got[2], c2);
+    snapshot(before, SNAP);
+    cr_expect_eq(edge_cluster_deploy_strategy_idx(c, f, EDGE_PLACE_SPREAD, 1, 0, got, &placed),
+                 EDGE_NO_ELIGIBLE, "every node has f");
+    expect_unchanged("spread with no candidate");
+}
+
+Test(cluster, spread_round_robin_skips_exhausted_regions)
+{
+    uint32_t f = add_fn("f", NULL, 0);
+    uint32_t a1 = reg_in("a1", "ra", 1024, NULL, 0);
+    uint32_t b1 = reg_in("b1", "rb", 1024, NULL, 0), b2 = reg_in("b2", "rb", 1024, NULL, 0);
+    uint32_t b3 = reg_in("b3", "rb", 1024, NULL, 0);
+    uint32_t got[4];
+    size_t placed;
+    cr_assert_eq(edge_cluster_deploy_strategy_idx(c, f, EDGE_PLACE_SPREAD, 4, 0, got, &placed),
+                 EDGE_OK);
+    cr_assert_eq(placed, 4);
+    cr_expect_eq(got[0], a1);
+    cr_expect_eq(got[1], b1);
+    cr_expect_eq(got[2], b2, "ra is exhausted: rb again");
+    cr_expect_eq(got[3], b3);
+}
+
+Test(cluster, spread_honours_capabilities_and_drain)
+{
+    const char *gpu[] = {"gpu"};
+    uint32_t f = add_fn("f", gpu, 1);
+    reg_in("a1", "ra", 1024, NULL, 0); /* no gpu */
+    uint32_t a2 = reg_in("a2", "ra", 1024, gpu, 1);
+    uint32_t b1 = reg_in("b1", "rb", 1024, gpu, 1);
+    cr_assert_eq(edge_cluster_drain_idx(c, b1), EDGE_OK);
+    uint32_t got[3];
+    size_t placed;
+    cr_assert_eq(edge_cluster_deploy_strategy_idx(c, f, EDGE_PLACE_SPREAD, 3, 0, got, &placed),
+                 EDGE_OK);
+    cr_assert_eq(placed, 1);
+    cr_expect_eq(got[0], a2);
+}
+
+Test(cluster, best_fit_takes_the_tightest_node_that_fits_exact_fit_included)
+{
+    uint32_t big = add_fn_mem("big", 600, NULL, 0), f = add_fn_mem("f", 400, NULL, 0);
+    uint32_t n1 = reg_in("n1", "r", 2048, NULL, 0);
+    uint32_t n2 = reg_in("n2", "r", 1000, NULL, 0); /* 400 free after big: exact fit */
+    uint32_t n3 = reg_in("n3", "r", 300, NULL, 0);  /* too small */
+    uint32_t n4 = reg_in("n4", "r", 1024, NULL, 0);
+    cr_assert_eq(edge_cluster_deploy_to_idx(c, big, n2, 0), EDGE_OK);
+    cr_expect_eq(edge_cluster_deployed_memory_mb(c, n2), 600);
+    cr_expect_eq(edge_cluster_free_memory_mb(c, n2), 400.0);
+    uint32_t got[4];
+    size_t placed;
+    cr_assert_eq(edge_cluster_deploy_strategy_idx(c, f, EDGE_PLACE_BEST_FIT, 3, 0, got, &placed),
+                 EDGE_OK);
+    cr_assert_eq(placed, 3, "n3 never fits");
+    cr_expect_eq(got[0], n2, "400 free for 400: exactly fits, the tightest");
+    cr_expect_eq(got[1], n4);
+    cr_expect_eq(got[2], n1);
+    cr_expect_eq(edge_cluster_free_memory_mb(c, n2), 0.0);
+    (void)n3;
+}
+
+Test(cluster, worst_fit_takes_the_emptiest_and_ties_go_to_the_earliest)
+{
+    uint32_t g = add_fn_mem("g", 512, NULL, 0), f = add_fn_mem("f", 256, NULL, 0);
+    uint32_t n1 = reg_in("n1", "r", 1024, NULL, 0);
+    uint32_t n2 = reg_in("n2", "r", 1024, NULL, 0);
+    uint32_t n3 = reg_in("n3", "r", 1024, NULL, 0);
+    cr_assert_eq(edge_cluster_deploy_to_idx(c, g, n1, 0), EDGE_OK);
+    uint32_t got[3];
+    size_t placed;
+    cr_assert_eq(edge_cluster_deploy_strategy_idx(c, f, EDGE_PLACE_WORST_FIT, 1, 0, got, &placed),
+                 EDGE_OK);
+    cr_expect_eq(got[0], n2, "n2 and n3 tie at 1024 free: the earliest");
+    uint32_t h = add_fn_mem("h", 256, NULL, 0);
+    cr_assert_eq(edge_cluster_deploy_strategy_idx(c, h, EDGE_PLACE_WORST_FIT, 1, 0, got, &placed),
+                 EDGE_OK);
+    cr_expect_eq(got[0], n3, "n3 1024 free, n2 768, n1 512");
+    /* undeploy gives the memory back */
+    cr_assert_eq(edge_cluster_undeploy_idx(c, g, n1), EDGE_OK);
+    cr_expect_eq(edge_cluster_deployed_memory_mb(c, n1), 0);
+}
+
+Test(cluster, fits_with_no_node_that_fits_is_no_eligible_and_changes_nothing)
+{
+    const char *gpu[] = {"gpu"};
+    uint32_t f = add_fn_mem("f", 2048, NULL, 0), gf = add_fn_mem("gf", 64, gpu, 1);
+    uint32_t n1 = reg_in("n1", "r", 1024, NULL, 0);
+    reg_in("n0", "r", 0, NULL, 0); /* unknown capacity never fits */
+    uint32_t got[2];
+    size_t placed = 7;
+    snapshot(before, SNAP);
+    cr_expect_eq(edge_cluster_deploy_strategy_idx(c, f, EDGE_PLACE_BEST_FIT, 1, 0, got, &placed),
+                 EDGE_NO_ELIGIBLE);
+    cr_expect_eq(edge_cluster_deploy_strategy_idx(c, gf, EDGE_PLACE_WORST_FIT, 1, 0, got, &placed),
+                 EDGE_NO_ELIGIBLE, "no capable node");
+    cr_expect_eq(placed, 0);
+    cr_expect_eq(edge_cluster_deploy_strategy_idx(c, 99, EDGE_PLACE_BEST_FIT, 1, 0, got, NULL),
+                 EDGE_NOT_FOUND);
+    cr_expect_eq(edge_cluster_deploy_strategy_idx(c, f, (edge_placement)9, 1, 0, got, NULL),
+                 EDGE_INVAL);
+    cr_assert_eq(edge_cluster_drain_idx(c, n1), EDGE_OK);
+    uint32_t small = add_fn_mem("small", 1, NULL, 0);
+    snapshot(before, SNAP);
+    cr_expect_eq(edge_cluster_deploy_strategy_idx(c, small, EDGE_PLACE_BEST_FIT, 1, 0, got, NULL),
+                 EDGE_NO_ELIGIBLE, "drained");
+    expect_unchanged("failing fits");
+}
+
+Test(cluster, strategies_fail_cleanly_at_each_allocation)
+{
+    uint32_t f = add_fn("f", NULL, 0);
+    reg_in("a1", "ra", 1024, NULL, 0);
+    reg_in("b1", "rb", 1024, NULL, 0);
+    for (int strat = 0; strat < 3; strat++) {
+        for (long budget = 0;; budget++) {
+            snapshot(before, SNAP);
+            uint32_t got[2];
+            alloc_budget = budget;
+            edge_err rc = edge_cluster_deploy_strategy_idx(c, f, (edge_placement)strat, 2, 0,
+                                                           got, NULL);
+            alloc_budget = -1;
+            if (rc == EDGE_OK)
+                break;
+            cr_assert_eq(rc, EDGE_NOMEM, "strategy %d budget %ld: %d", strat, budget, rc);
+            expect_unchanged("out of memory in a strategy");
+        }
+        cr_assert_eq(edge_cluster_undeploy(c, "f", "a1"), EDGE_OK);
+        cr_assert_eq(edge_cluster_undeploy(c, "f", "b1"), EDGE_OK);
+    }
 }

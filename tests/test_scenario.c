@@ -5,6 +5,7 @@
  * latencies, CSV traces, the shipped scale scenario, and that truncated or
  * corrupted input never crashes. The full catalogue of error lines lives in
  * tests/scenarios/bad (checked by tests/cli/validate.t). */
+#include <cJSON.h>
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,7 +213,7 @@ Test(scenario, unknown_fields_are_errors_with_a_suggestion)
         "t.json:1:190: nodes[0].coers: expected a known field, found \"coers\" (did you mean \"cores\"?)",
         "t.json:1:200: nodes[0].zzz: expected a known field (id, count, first, region, lat, lon, "
         "capabilities, cores, memory_mb, disk_mb, heartbeat_interval, queue_limit, idle_watts, "
-        "busy_watts), found \"zzz\"",
+        "busy_watts, cache_mb, bandwidth_mb_per_s), found \"zzz\"",
     };
     expect_lines(want, 2);
 }
@@ -421,4 +422,103 @@ Test(scenario, stdin_gets_the_default_name_stdin)
     sim_scenario *bad = sim_scenario_parse("{", 1, "-", NULL, 0, diags, MAXD, &ndiags);
     cr_assert_null(bad);
     cr_expect_str_eq(line(0), "<stdin>:1:1: expected valid JSON, found \"{\"");
+}
+
+Test(scenario, probes_are_off_by_default_and_read_with_defaults)
+{
+    sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}]", NULL, 0);
+    cr_assert_not_null(s);
+    cr_expect_eq(s->policies.probe_period, 0);
+    cr_expect_float_eq(s->policies.overload_cpu, 90.0, 1e-12);
+    sim_scenario_free(s);
+    const char *sets[] = {"policies.probes={\"period\": \"5s\"}",
+                          "policies.overload={\"memory_percent\": 75}"};
+    s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}]", sets, 2);
+    cr_assert_not_null(s, "%s", ndiags ? line(0) : "");
+    cr_expect_eq(s->policies.probe_period, 5 * EDGE_S);
+    cr_expect_eq(s->policies.probe_timeout, EDGE_S);
+    cr_expect_eq(s->policies.probe_failures, 3);
+    cr_expect_float_eq(s->policies.overload_memory, 75.0, 1e-12);
+    cr_expect_float_eq(s->policies.overload_cpu, 90.0, 1e-12);
+    sim_scenario_free(s);
+}
+
+Test(scenario, bad_probe_and_overload_fields_are_diagnosed)
+{
+    const char *sets[] = {"policies.probes={\"period\": \"5s\", \"timeout\": \"6s\"}",
+                          "policies.overload={\"cpu_percent\": 101, \"cpu\": 1}"};
+    sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}]", sets, 2);
+    cr_assert_null(s);
+    const char *want[] = {
+        "--set: policies.probes.timeout: expected a duration of at most the period (5s), found \"6s\"",
+        "--set: policies.overload.cpu: expected a known field (cpu_percent, memory_percent, "
+        "disk_percent), found \"cpu\"",
+        "--set: policies.overload.cpu_percent: expected a number above 0, at most 100, found 101",
+    };
+    expect_lines(want, 3);
+    const char *sets2[] = {"policies.probes={\"timeout\": \"1s\", \"failures\": 0}"};
+    s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}]", sets2, 1);
+    cr_assert_null(s);
+    const char *want2[] = {
+        "--set: policies.probes.period: expected a duration such as \"5s\", found nothing",
+        "--set: policies.probes.failures: expected a whole number from 1 to 1000000, found 0",
+    };
+    expect_lines(want2, 2);
+    s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}], \"policies\": {\"probes\": 3}",
+                   NULL, 0);
+    cr_assert_null(s);
+    cr_expect(strstr(line(0), "policies.probes: expected the active probes (an object), found 3"),
+              "%s", line(0));
+}
+
+Test(scenario, sync_is_off_by_default_and_read_with_defaults)
+{
+    sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}]", NULL, 0);
+    cr_assert_not_null(s);
+    cr_expect_not(s->sync.enabled);
+    sim_scenario_free(s);
+    s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}], \"sync\": {\"interval\": \"10s\"},"
+                   " \"faults\": [{\"kind\": \"state_update\", \"at\": \"1m\", \"patch\": {\"a\": 1}},"
+                   " {\"kind\": \"state_corruption\", \"at\": \"2m\", \"node\": \"a\"}]",
+                   NULL, 0);
+    cr_assert_not_null(s, "%s", ndiags ? line(0) : "");
+    cr_expect(s->sync.enabled);
+    cr_expect_eq(s->sync.interval, 10 * EDGE_S);
+    cr_expect_float_eq(s->sync.bandwidth_mbps, 0.0, 1e-12);
+    cr_expect(cJSON_IsObject(s->sync.initial));
+    cr_expect_eq(s->faults[0].kind, SIM_FAULT_STATE_UPDATE);
+    cr_expect(cJSON_IsObject(s->faults[0].patch));
+    cr_expect_eq(s->faults[1].kind, SIM_FAULT_STATE_CORRUPTION);
+    cr_expect_eq(s->faults[1].node, 0);
+    sim_scenario_free(s);
+}
+
+Test(scenario, bad_sync_fields_are_diagnosed)
+{
+    sim_scenario *s = parse_with(
+        ", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}],"
+        " \"sync\": {\"bandwidth_mbps\": 0, \"intervall\": \"1s\"},"
+        " \"faults\": [{\"kind\": \"state_update\", \"at\": \"1m\"},"
+        " {\"kind\": \"state_corruption\", \"at\": \"2m\", \"node\": \"zz\", \"patch\": {}}]",
+        NULL, 0);
+    cr_assert_null(s);
+    const char *want[] = {
+        "t.json:1:191: sync.interval: expected a duration such as \"10s\", found nothing",
+        "t.json:1:210: sync.bandwidth_mbps: expected a number above 0, at most 1000000000, found 0",
+        "t.json:1:226: sync.intervall: expected a known field, found \"intervall\" (did you mean "
+        "\"interval\"?)",
+        "t.json:1:244: faults[0].patch: expected a JSON merge patch such as {\"mode\": \"eco\"}, "
+        "found nothing",
+        "t.json:1:331: faults[1].node: expected a node id defined in nodes, found \"zz\"",
+        "t.json:1:346: faults[1].patch: expected only the fields of a state_corruption fault "
+        "(kind, at, for, node), found \"patch\"",
+    };
+    expect_lines(want, 6);
+    s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}],"
+                   " \"faults\": [{\"kind\": \"state_update\", \"at\": \"1m\", \"patch\": 1}]",
+                   NULL, 0);
+    cr_assert_null(s);
+    cr_expect(strstr(line(0), "faults[0].kind: expected a \"sync\" section for a state_update "
+                              "fault, found none"),
+              "%s", line(0));
 }

@@ -262,3 +262,125 @@ Test(scheduler, consistent_hash_leaves_an_unusable_node_and_returns_to_it)
     cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), home);
     edge_scheduler_free(s);
 }
+
+/* ---- plugins (edge_policy_plugin.h), in-process: no dlopen here ---- */
+
+typedef struct fake {
+    long answer;                     /* what choose returns; -2: the last candidate */
+    edge_policy_candidate seen[8];
+    size_t nseen;
+    uint32_t fn, region;
+    int64_t now;
+    double draw;
+    int starts, finishes, last_ok;
+} fake;
+
+static long fake_choose(void *st, const edge_policy_request *r)
+{
+    fake *f = st;
+    f->nseen = r->ncandidates;
+    for (size_t i = 0; i < r->ncandidates && i < 8; i++)
+        f->seen[i] = r->candidates[i];
+    f->fn = r->function;
+    f->region = r->client_region;
+    f->now = r->now;
+    f->draw = r->uniform ? r->uniform(r->rng) : -1.0;
+    return f->answer == -2 ? (long)r->ncandidates - 1 : f->answer;
+}
+static void *fake_create(const char *p, size_t nf, size_t nn, char *e, size_t el)
+{
+    (void)p, (void)nf, (void)nn, (void)e, (void)el;
+    return NULL;
+}
+static void fake_destroy(void *st) { (void)st; }
+static void fake_start(void *st, uint32_t fn, uint32_t node, int64_t now)
+{
+    (void)fn, (void)node, (void)now;
+    ((fake *)st)->starts++;
+}
+static void fake_finish(void *st, uint32_t fn, uint32_t node, int64_t now, int ok)
+{
+    (void)fn, (void)node, (void)now;
+    ((fake *)st)->finishes++;
+    ((fake *)st)->last_ok = ok;
+}
+static const edge_policy_plugin fake_plugin = {EDGE_POLICY_ABI_VERSION, "fake", fake_create,
+                                               fake_destroy, fake_choose, fake_start,
+                                               fake_finish};
+
+Test(scheduler, plugin_sees_the_eligible_candidates_with_their_state)
+{
+    fake f = {.answer = -2};
+    edge_err rc;
+    edge_scheduler *s = edge_scheduler_create_plugin(&fake_plugin, &f, 2, 4, &rc);
+    cr_assert_not_null(s);
+    cr_expect_str_eq(edge_scheduler_policy(s), "plugin");
+    deploy_all(s, 1, 4);
+    uint32_t regions[4] = {0, 1, 1, 2};
+    int64_t costs[4] = {10, 20, 30, 40};
+    edge_scheduler_set_regions(s, regions);
+    edge_scheduler_set_costs(s, costs);
+    edge_scheduler_set_request(s, 12345, 1);
+    edge_scheduler_set_load(s, 2, 7);
+    edge_scheduler_set_idle(s, 1, 3, 2);
+    edge_scheduler_set_usable(s, 1, 0);
+    uint64_t x = 1;
+    edge_rand r = {lcg, &x};
+    size_t ex[1] = {0};
+    cr_expect_eq(edge_scheduler_pick(s, 1, ex, 1, &r), 3, "the last candidate: node 3");
+    cr_assert_eq(f.nseen, 2, "node 0 excluded, node 1 unusable");
+    cr_expect_eq(f.seen[0].node, 2);
+    cr_expect_eq(f.seen[0].in_flight, 7);
+    cr_expect_eq(f.seen[0].region, 1);
+    cr_expect_eq(f.seen[0].latency_ns, 30);
+    cr_expect_eq(f.seen[1].node, 3);
+    cr_expect_eq(f.seen[1].idle_warm, 2);
+    cr_expect_eq(f.fn, 1);
+    cr_expect_eq(f.region, 1);
+    cr_expect_eq(f.now, 12345);
+    cr_expect(f.draw >= 0.0 && f.draw < 1.0, "uniform draw %f", f.draw);
+    cr_expect_eq(edge_scheduler_bad_choice(s, NULL), 0);
+    edge_scheduler_started(s, 1, 3, 1);
+    edge_scheduler_finished(s, 1, 3, 2, 0);
+    cr_expect_eq(f.starts, 1);
+    cr_expect_eq(f.finishes, 1);
+    cr_expect_eq(f.last_ok, 0);
+    edge_scheduler_free(s);
+}
+
+Test(scheduler, plugin_none_and_out_of_range_answers)
+{
+    fake f = {.answer = EDGE_POLICY_NONE};
+    edge_scheduler *s = edge_scheduler_create_plugin(&fake_plugin, &f, 1, 3, NULL);
+    cr_assert_not_null(s);
+    deploy_all(s, 0, 3);
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), EDGE_SCHED_NONE);
+    cr_expect_eq(edge_scheduler_bad_choice(s, NULL), 0, "NONE is a valid answer");
+    f.answer = 3; /* exactly one past the last of 3 candidates */
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), EDGE_SCHED_NONE);
+    long v = 0;
+    cr_expect_eq(edge_scheduler_bad_choice(s, &v), 1);
+    cr_expect_eq(v, 3);
+    f.answer = 2;
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), 2, "the last index is fine");
+    /* no candidates: choose is not called */
+    f.nseen = 99;
+    for (size_t n = 0; n < 3; n++)
+        edge_scheduler_set_usable(s, n, 0);
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), EDGE_SCHED_NONE);
+    cr_expect_eq(f.nseen, 99);
+    edge_scheduler_free(s);
+}
+
+Test(scheduler, plugin_of_another_abi_version_is_refused)
+{
+    edge_policy_plugin p = fake_plugin;
+    p.abi_version = EDGE_POLICY_ABI_VERSION + 1;
+    edge_err rc = EDGE_OK;
+    cr_expect_null(edge_scheduler_create_plugin(&p, NULL, 1, 1, &rc));
+    cr_expect_eq(rc, EDGE_INVAL);
+    p = fake_plugin;
+    p.choose = NULL;
+    cr_expect_null(edge_scheduler_create_plugin(&p, NULL, 1, 1, &rc));
+    cr_expect_null(edge_scheduler_create_plugin(NULL, NULL, 1, 1, &rc));
+}

@@ -105,6 +105,21 @@ Test(sweep, grid_expands_with_the_last_parameter_fastest)
     sim_sweep_free(sw);
 }
 
+Test(sweep, object_and_list_values_become_compact_json)
+{
+    sim_diag d;
+    sim_sweep *sw = parse("{\"scenarios\": [\"a.json\"], \"grid\": {\"policies.keepalive\":"
+                          " [{\"type\": \"fixed\", \"ttl\": \"5m\"}, {\"type\": \"hybrid\"}],"
+                          " \"nodes[0].capabilities\": [[\"gpu\", \"npu\"], []]}}", &d);
+    cr_assert_not_null(sw, "%s", d.msg);
+    cr_assert_eq(sw->nconfigs, 4);
+    cr_assert_str_eq(sw->params[0].labels[0], "{\"type\":\"fixed\",\"ttl\":\"5m\"}");
+    cr_assert_str_eq(sw->params[0].sets[1], "policies.keepalive={\"type\":\"hybrid\"}");
+    cr_assert_str_eq(sw->params[1].labels[0], "[\"gpu\",\"npu\"]");
+    cr_assert_str_eq(sw->params[1].sets[1], "nodes[0].capabilities=[]");
+    sim_sweep_free(sw);
+}
+
 Test(sweep, defaults_are_one_replication_seed_one_and_no_grid)
 {
     sim_diag d;
@@ -130,8 +145,9 @@ Test(sweep, bad_files_give_one_clear_line)
                  "dir/s.json: scenarios[0]: expected a scenario file name, found a number");
     expect_error("{\"scenarios\": [\"a\"], \"grid\": {\"x\": []}}",
                  "dir/s.json: grid.x: expected 1 to 1000 values, found 0");
-    expect_error("{\"scenarios\": [\"a\"], \"grid\": {\"x\": [{}]}}",
-                 "dir/s.json: grid.x[0]: expected a string, number or boolean, found an object");
+    expect_error("{\"scenarios\": [\"a\"], \"grid\": {\"x\": [1, null]}}",
+                 "dir/s.json: grid.x[1]: expected a string, number, boolean, object or list, "
+                 "found null");
     expect_error("{\"scenarios\": [\"a\"], \"base_seed\": -1}",
                  "dir/s.json: base_seed: expected a non-negative integer below 2^53, found another number");
     expect_error("{\"scenarios\": [\"a\"], \"replications\": 1.5}",

@@ -395,3 +395,167 @@ Test(world, a_function_that_never_fits_is_rejected_for_capacity, .fini = cleanup
     cr_expect_eq(get(j, "totals.arrivals"), 10, "at 0, 1, ..., 9 s: the end is exclusive");
     cJSON_Delete(j);
 }
+
+/* ---- active probes (docs/semantics.md, "Active probes") ---- */
+
+#define PROBES "\"probes\": {\"period\": \"5s\", \"timeout\": \"1s\", \"failures\": 3}"
+
+Test(world, a_crash_is_detected_by_probes_after_failures_periods_plus_the_timeout,
+     .fini = cleanup)
+{
+    /* Probes every 5 s from 5 s; crash at 12 s. Probes at 15, 20, 25 s find
+     * it down; each failure is known 1 s later; the third (at 26 s) suspects
+     * it: latency = (ceil(c/P)*P + (F-1)*P + T) - c = 15 + 10 + 1 - 12 = 14 s.
+     * Heartbeats (every 10 s, last at 10 s) see it at the check at 75 s. */
+    cJSON *j = run(TWO("\"duration\": \"300s\"", CONST("10ms"), "",
+                       "{\"kind\": \"crash\", \"at\": \"12s\", \"node\": \"a\"}", PROBES));
+    double P = 5, F = 3, T = 1, c = 12;
+    double want = ceil(c / P) * P + (F - 1) * P + T - c;
+    cr_expect_float_eq(get(j, "health.probes.detection_mean_s"), want, 1e-9);
+    cr_expect_eq(get(j, "health.probes.detections"), 1);
+    cr_expect_eq(get(j, "health.probes.false_suspicions"), 0);
+    cr_expect_float_eq(get(j, "health.heartbeat.detection_mean_s"), 75.0 - c, 1e-9);
+    cr_expect_eq(get(j, "health.heartbeat.detections"), 1);
+    cr_expect_float_eq(get(j, "health.detection_latency_s.mean"), want, 1e-9, "the first wins");
+    char *h = slurp("health.csv");
+    cr_expect(strstr(h, "26.000000000,a,online,offline,probe_timeout"), "%s", h);
+    cr_expect(!strstr(h, "heartbeat_timeout"), "already OFFLINE by then: %s", h);
+    free(h);
+    cJSON_Delete(j);
+}
+
+Test(world, heartbeat_loss_is_a_heartbeat_false_suspicion_but_not_a_probe_one, .fini = cleanup)
+{
+    cJSON *j = run(TWO("\"duration\": \"400s\"", CONST("10ms"), "",
+                       "{\"kind\": \"heartbeat_loss\", \"at\": \"100s\", \"for\": \"100s\","
+                       " \"node\": \"a\"}",
+                       PROBES));
+    cr_expect_eq(get(j, "health.heartbeat.false_suspicions"), 1);
+    cr_expect_eq(get(j, "health.probes.false_suspicions"), 0);
+    cr_expect_eq(get(j, "health.probes.failed"), 0);
+    cr_expect_eq(get(j, "health.probes.sent"), 2 * 80, "two nodes, 5..400 s");
+    cr_expect_eq(get(j, "health.false_suspicions"), 1);
+    cJSON_Delete(j);
+}
+
+Test(world, failures_minus_one_failed_probes_do_not_suspect, .fini = cleanup)
+{
+    /* Down from 12 s to 23 s: the probes at 15 and 20 s fail, the one at 25 s
+     * succeeds: two failures in a row, one short of 3. The crash is missed
+     * by the probes and by the heartbeats (the node is back first). */
+    cJSON *j = run(TWO("\"duration\": \"300s\"", CONST("10ms"), "",
+                       "{\"kind\": \"crash\", \"at\": \"12s\", \"for\": \"11s\", \"node\": \"a\"}",
+                       PROBES));
+    cr_expect_eq(get(j, "health.probes.failed"), 2);
+    cr_expect_eq(get(j, "health.probes.detections"), 0);
+    cr_expect_eq(get(j, "health.probes.missed"), 1);
+    cr_expect_eq(get(j, "health.probes.false_suspicions"), 0);
+    cr_expect_eq(get(j, "health.heartbeat.missed"), 1);
+    cr_expect_eq(get(j, "health.transitions"), 0);
+    cJSON_Delete(j);
+}
+
+Test(world, probes_off_leave_the_probe_record_empty, .fini = cleanup)
+{
+    cJSON *j = run(TWO("\"duration\": \"100s\"", CONST("10ms"), "",
+                       "{\"kind\": \"crash\", \"at\": \"12s\", \"node\": \"a\"}", ""));
+    cr_expect_eq(get(j, "health.probes.sent"), 0);
+    cr_expect_eq(get(j, "health.probes.missed"), 0);
+    cr_expect_eq(get(j, "health.heartbeat.detections"), 1);
+    cJSON_Delete(j);
+}
+
+/* ---- state synchronizer (docs/semantics.md, "State synchronizer") ---- */
+
+Test(world, every_damaged_sync_transfer_is_detected, .fini = cleanup)
+{
+    /* Rounds every 10 s; updates at 20 s and 50 s; transfers to a damaged
+     * during [15 s, 45 s): the one at 20 s (rejected), again at 30 and 40 s,
+     * then intact at 50 s. */
+    cJSON *j = run(TWO("\"duration\": \"100s\", \"sync\": {\"interval\": \"10s\","
+                       " \"initial\": {\"k\": \"v\"}}",
+                       CONST("10ms"), "",
+                       "{\"kind\": \"state_update\", \"at\": \"20s\", \"patch\": {\"k\": \"w\"}},"
+                       "{\"kind\": \"state_corruption\", \"at\": \"15s\", \"for\": \"30s\","
+                       " \"node\": \"a\"},"
+                       "{\"kind\": \"state_update\", \"at\": \"50s\", \"patch\": {\"n\": 1}}",
+                       ""));
+    cr_expect_eq(get(j, "sync.corruptions_injected"), 3);
+    cr_expect_eq(get(j, "sync.corruptions_detected"), get(j, "sync.corruptions_injected"));
+    cr_expect_eq(get(j, "sync.nodes.a.rejected"), 3);
+    cr_expect_eq(get(j, "sync.nodes.b.rejected"), 0);
+    cr_expect_eq(get(j, "sync.nodes.a.transfers"), 4);
+    cr_expect_eq(get(j, "sync.nodes.b.transfers"), 2);
+    cr_expect_eq(get(j, "sync.version"), 3);
+    cr_expect_eq(get(j, "sync.nodes_behind_at_end"), 0);
+    /* a was behind from 20 s until the intact copy of 50 s arrived */
+    cr_expect_gt(get(j, "sync.nodes.a.lag_max_s"), 30.0);
+    cr_expect_lt(get(j, "sync.nodes.b.lag_max_s"), 1.0);
+    cJSON_Delete(j);
+}
+
+Test(world, a_rejoining_node_is_syncing_for_exactly_the_transfer_time, .fini = cleanup)
+{
+    /* Only a serves. It crashes at 12 s (its replica is lost) and is marked
+     * OFFLINE at the check at 75 s; it recovers at 100 s and heartbeats at
+     * once (an event after the check at 100 s), so the check at 105 s makes
+     * it SYNCING and the state is sent at once. The state {"k": "v"} is 10
+     * bytes of canonical text; at 0.00001 Mbit/s that takes 10 * 8 / 10 =
+     * 8 s: ONLINE at 113 s. Arrivals every second from 75 s to 112 s find no
+     * usable node: SYNCING is not routed to. */
+    static const char text[] =
+        "{\"name\": \"t\", \"duration\": \"200s\", \"regions\": [{\"id\": \"r\"}],"
+        "\"nodes\": [{\"id\": \"a\", \"region\": \"r\"}],"
+        "\"functions\": [{\"id\": \"f\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}}],"
+        "\"deployments\": [{\"function\": \"f\", \"strategy\": \"all\"}],"
+        "\"workloads\": [{\"function\": \"f\", \"region\": \"r\", \"arrival\": \"constant\", \"interval\": \"1s\"}],"
+        "\"sync\": {\"interval\": \"1m\", \"initial\": {\"k\": \"v\"}, \"bandwidth_mbps\": 0.00001},"
+        "\"faults\": [{\"kind\": \"crash\", \"at\": \"12s\", \"node\": \"a\"},"
+        "            {\"kind\": \"recover\", \"at\": \"100s\", \"node\": \"a\"}]}";
+    cJSON *j = run(text);
+    double bytes = 10, mbps = 0.00001;
+    double transfer = bytes * 8 / (mbps * 1e6);
+    cr_expect_float_eq(get(j, "nodes.a.time_in_status_s.syncing"), transfer, 1e-9);
+    char *h = slurp("health.csv");
+    cr_expect(strstr(h, "105.000000000,a,offline,syncing,heartbeat_resumed"), "%s", h);
+    cr_expect(strstr(h, "113.000000000,a,syncing,online,synced"), "%s", h);
+    free(h);
+    cr_expect_eq(get(j, "outcomes.no_eligible_node"), 113 - 75);
+    /* the round at 60 s sent to a crashed node not yet known OFFLINE: lost */
+    cr_expect_eq(get(j, "sync.nodes.a.transfers"), 2);
+    cr_expect_eq(get(j, "sync.nodes.a.lost"), 1);
+    cr_expect_eq(get(j, "sync.nodes.a.bytes"), 2 * bytes);
+    cr_expect_eq(get(j, "sync.nodes.a.versions_behind"), 0);
+    /* behind from the crash (12 s) until the copy arrived (113 s) */
+    cr_expect_float_eq(get(j, "sync.nodes.a.lag_s"), 101.0, 1e-9);
+    cJSON_Delete(j);
+}
+
+Test(world, without_sync_there_is_no_sync_section, .fini = cleanup)
+{
+    cJSON *j = run(TWO("\"duration\": \"30s\"", CONST("10ms"), "", "", ""));
+    cr_expect_null(cJSON_GetObjectItem(j, "sync"));
+    cJSON_Delete(j);
+}
+
+Test(world, the_overload_threshold_is_configurable, .fini = cleanup)
+{
+    /* a (1 slot, the earliest registered) takes every invocation: 500 ms
+     * every second is 50% CPU. Below the default 90% nothing happens; with
+     * cpu_percent 50 it is exactly at the threshold: DEGRADED. */
+    cJSON *j = run(TWO("\"duration\": \"60s\"", CONST("500ms"),
+                       "{\"function\": \"f\", \"region\": \"r\", \"arrival\": \"constant\","
+                       " \"interval\": \"1s\"}",
+                       "", ""));
+    cr_expect_eq(get(j, "health.transitions"), 0);
+    cJSON_Delete(j);
+    j = run(TWO("\"duration\": \"60s\"", CONST("500ms"),
+                "{\"function\": \"f\", \"region\": \"r\", \"arrival\": \"constant\","
+                " \"interval\": \"1s\"}",
+                "", "\"overload\": {\"cpu_percent\": 50}"));
+    char *h = slurp("health.csv");
+    cr_expect(strstr(h, ",a,online,degraded,overloaded"), "%s", h);
+    cr_expect(!strstr(h, ",b,"), "%s", h);
+    free(h);
+    cJSON_Delete(j);
+}

@@ -34,3 +34,8 @@ C
 export PKG_CONFIG_PATH=$PWD/stage/opt/edge/lib/pkgconfig
 cc -std=c11 $(pkg-config --cflags edgecore) user.c $(pkg-config --libs --static edgecore) -o user
 [ "$(./user)" = ok ]
+# the scheduler plugin interface is installed, and the example builds against it
+[ -f stage/opt/edge/include/edgecore/edge_policy_plugin.h ]
+cp "$root/examples/policy-plugin/lrc.c" "$root/examples/policy-plugin/Makefile" .
+make -s EDGECORE=pkg-config >/dev/null
+[ -f policy.so ]

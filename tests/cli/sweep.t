@@ -54,3 +54,39 @@ set -e
 [ $rc -eq 1 ] || { echo "failing run: exit $rc"; cat err; exit 1; }
 grep -q "the first in run order being failing/runs/s000-c0000/rep-0" err
 [ ! -e failing/runs.csv ] && [ ! -e failing/aggregate.csv ]
+# grid values may be objects and lists: the cell is the compact JSON,
+# CSV-quoted with its quotes doubled, and the value reaches the scenario
+cat > objs.json <<'J'
+{"scenarios": ["crash.json"], "set": {"duration": "2m"},
+ "grid": {"policies": [{"scheduler": "round_robin", "retries": 0}, {"scheduler": "random"}]}}
+J
+"$EDGESIM" sweep objs.json -q -o objs
+head -1 objs/runs.csv | grep -q '^scenario,config,policies,replication,seed,'
+grep -q '^crash.json,s000-c0000,"{""scheduler"":""round_robin"",""retries"":0}",0,1,' objs/runs.csv
+grep -q '^crash.json,s000-c0001,"{""scheduler"":""random""}",0,1,' objs/runs.csv
+grep -q '"scheduler":.*"round_robin"' objs/runs/s000-c0000/rep-0/summary.json
+grep -q '"scheduler":.*"random"' objs/runs/s000-c0001/rep-0/summary.json
+# --set changes every run, after the file's "set" and before the grid
+printf '{"scenarios": ["crash.json"], "set": {"duration": "1m", "policies.scheduler": "random"}, "replications": 2}' > one.json
+"$EDGESIM" sweep one.json -q -o set1 --set policies.scheduler=nearest --set duration=2m
+grep -q '"scheduler":.*"nearest"' set1/runs/s000-c0000/rep-1/summary.json
+printf '{"scenarios": ["crash.json"], "set": {"duration": "1m"}, "grid": {"policies.scheduler": ["random"]}}' > grid1.json
+"$EDGESIM" sweep grid1.json -q -o set2 --set policies.scheduler=nearest
+grep -q '"scheduler":.*"random"' set2/runs/s000-c0000/rep-0/summary.json
+set +e
+"$EDGESIM" sweep one.json -q -o set3 --set =3 2>err; [ $? -eq 2 ] || exit 1
+set -e
+grep -q "^edgesim sweep: --set: expected PATH=VALUE, found '=3'$" err
+# plots: each key metric against each swept parameter, PNG and SVG
+[ "$(ls a/plots | grep -c '_by_policies.scheduler.png$')" -eq 7 ]
+[ "$(ls a/plots | grep -c '_by_policies.scheduler.svg$')" -eq 7 ]
+grep -q 'p99 latency (s) by policies.scheduler' a/plots/latency_p99_s_by_policies.scheduler.svg
+grep -q 'least_loaded' a/plots/latency_p99_s_by_policies.scheduler.svg
+[ -f objs/plots/availability_by_policies.svg ]
+[ "$(ls -a a | grep -c sweep-plots)" -eq 0 ]
+# --no-plots draws none; without gnuplot the sweep still succeeds, with a warning
+"$EDGESIM" sweep "$sw" -q -o np --no-plots
+[ ! -e np/plots ] && [ -f np/aggregate.csv ]
+PATH=/nonexistent "$EDGESIM" sweep grid1.json -o nognu 2>err
+grep -q "^edgesim sweep: warning: gnuplot is not on PATH: no plots drawn$" err
+[ -f nognu/aggregate.csv ] && [ ! -e nognu/plots ]

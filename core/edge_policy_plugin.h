@@ -1,0 +1,95 @@
+/*
+ * edge_policy_plugin.h — the C interface of a scheduler policy compiled as a
+ * shared object (a "plugin"), versioned.
+ *
+ * A plugin is a .so that exports ONE symbol, `edge_policy_plugin_v1`, a
+ * constant struct edge_policy_plugin whose `abi_version` is
+ * EDGE_POLICY_ABI_VERSION. A scenario names it:
+ *     "policies": {"scheduler": {"plugin": "policy.so", "params": {...}}}
+ * and the simulator loads it with dlopen (docs/plugins.md walks through it;
+ * examples/policy-plugin/ is a worked example).
+ *
+ * This header is self-contained (only <stddef.h> and <stdint.h>) so a plugin
+ * needs nothing else of edgecore: build it with
+ *     cc -fPIC -shared $(pkg-config --cflags edgecore)/edgecore policy.c -o policy.so
+ * or, from a source tree, with -I<tree>/core.
+ *
+ * Rules a plugin keeps, so runs stay reproducible:
+ *   - every random draw comes from req->uniform(req->rng) (the run's
+ *     scheduler stream, seeded by the scenario); never rand(), time() or
+ *     the address of anything;
+ *   - no global mutable state: everything lives in the state `create`
+ *     returns (a sweep may run several worlds with the same plugin loaded);
+ *   - choose() never keeps req->candidates past its return (the array is
+ *     reused).
+ *
+ * Versioning: a change to any struct or signature below bumps
+ * EDGE_POLICY_ABI_VERSION and the symbol's suffix (edge_policy_plugin_v2),
+ * so an old plugin is refused with a clear error instead of misread.
+ */
+#ifndef EDGE_POLICY_PLUGIN_H
+#define EDGE_POLICY_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define EDGE_POLICY_ABI_VERSION 1
+
+/* The symbol a plugin exports (a `const edge_policy_plugin`). */
+#define EDGE_POLICY_PLUGIN_SYMBOL "edge_policy_plugin_v1"
+
+/* choose() returns this for "no node" (the invocation then fails with
+ * no_eligible_node, as it does with a built-in policy finding none). */
+#define EDGE_POLICY_NONE (-1)
+
+/* One node the function is deployed on and the cluster believes usable
+ * (registered, ONLINE or DEGRADED), not already tried by this invocation. */
+typedef struct edge_policy_candidate {
+    uint32_t node;         /* node index: registration order, the scenario's node order */
+    uint32_t in_flight;    /* invocations running or queued there */
+    uint32_t idle_warm;    /* idle warm instances of this function there */
+    uint32_t region;       /* the node's region index (the scenario's region order) */
+    int64_t latency_ns;    /* network latency from the client's region to the node */
+} edge_policy_candidate;
+
+/* One decision to make. Everything is borrowed for the duration of choose(). */
+typedef struct edge_policy_request {
+    uint32_t function;     /* function index (the scenario's function order) */
+    uint32_t client_region;/* region the request comes from */
+    int64_t now;           /* virtual time, nanoseconds */
+    const edge_policy_candidate *candidates; /* in node-index order */
+    size_t ncandidates;    /* at least 1: choose() is not called with none */
+    double (*uniform)(void *rng); /* a uniform double in [0, 1) from the run's stream;
+                                     edgesim always sets it (NULL only when a program
+                                     embedding core passes no random source) */
+    void *rng;
+} edge_policy_request;
+
+typedef struct edge_policy_plugin {
+    uint32_t abi_version;  /* EDGE_POLICY_ABI_VERSION */
+    const char *name;      /* short name for outputs (summary.json "scheduler": "plugin:NAME") */
+
+    /* Makes the policy's state. params_json is the scenario's "params" as
+     * compact JSON text ("{}" when absent; the plugin parses it itself).
+     * nfunctions and nnodes are the scenario's counts (indices below them
+     * are valid). On error: returns NULL and writes a one-line reason to
+     * err (errlen bytes, always terminated by the caller's zeroing). */
+    void *(*create)(const char *params_json, size_t nfunctions, size_t nnodes, char *err,
+                    size_t errlen);
+
+    /* Frees the state create returned. Called once per successful create. */
+    void (*destroy)(void *state);
+
+    /* The decision: an index into req->candidates, or EDGE_POLICY_NONE.
+     * Anything else is an error that stops the run (exit 1) with a message
+     * naming the plugin and the value. */
+    long (*choose)(void *state, const edge_policy_request *req);
+
+    /* Optional (may be NULL): an invocation of function started running on
+     * node (after its queueing, before any cold start), and one finished
+     * there (ok = 1 on success, 0 on timeout or crash). */
+    void (*on_start)(void *state, uint32_t function, uint32_t node, int64_t now);
+    void (*on_finish)(void *state, uint32_t function, uint32_t node, int64_t now, int ok);
+} edge_policy_plugin;
+
+#endif

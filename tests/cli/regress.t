@@ -1,0 +1,43 @@
+# tests/regress/regress.sh on a copy of the tree with two scenarios: update
+# records a baseline per scenario x policy; check passes on it, and fails
+# naming each case whose fingerprint or metrics differ and what changed; a
+# scenario added to scenarios/faults/ is a new case; update prints the diff.
+root=$(cd "$T/../.." && pwd)
+mkdir -p tree/tests/regress tree/scenarios/faults
+cp "$root/tests/regress/regress.sh" tree/tests/regress/
+cp "$root/scenarios/quickstart.json" tree/scenarios/
+cp "$root/scenarios/faults/crash.json" tree/scenarios/faults/
+sh tree/tests/regress/regress.sh "$EDGESIM" update > out
+grep -q "wrote tests/regress/baselines.csv (14 cases)" out
+[ "$(wc -l < tree/tests/regress/baselines.csv)" -eq 15 ]
+grep -q '^faults/crash,consistent_hash,[0-9a-f]\{16\},' tree/tests/regress/baselines.csv
+sh tree/tests/regress/regress.sh "$EDGESIM" check > out
+grep -q "^regress: 14 cases (scenarios x policies) match" out
+sh tree/tests/regress/regress.sh "$EDGESIM" update > out
+grep -q "14 cases, nothing changed" out
+# a changed fingerprint and metric: the case is named with what changed
+cp tree/tests/regress/baselines.csv good.csv
+sed -i 's/^faults\/crash,random,[0-9a-f]*,/faults\/crash,random,0123456789abcdef,/' tree/tests/regress/baselines.csv
+set +e
+sh tree/tests/regress/regress.sh "$EDGESIM" check 2> err; rc=$?
+set -e
+[ $rc -eq 1 ] || { echo "exit $rc"; cat err; exit 1; }
+grep -q "^regress: faults/crash x random: fingerprint 0123456789abcdef -> " err
+grep -q "^regress: 1 case(s) differ" err
+grep -q "make update-baselines" err
+# a new scenario is a new case until its baselines are recorded
+cp good.csv tree/tests/regress/baselines.csv
+cp "$root/scenarios/faults/drain.json" tree/scenarios/faults/
+set +e
+sh tree/tests/regress/regress.sh "$EDGESIM" check 2> err; rc=$?
+set -e
+[ $rc -eq 1 ] && [ "$(grep -c 'faults/drain x .*: new case' err)" -eq 7 ] || { cat err; exit 1; }
+sh tree/tests/regress/regress.sh "$EDGESIM" update > out
+[ "$(grep -c '^+faults/drain,' out)" -eq 7 ]
+sh tree/tests/regress/regress.sh "$EDGESIM" check > out
+# a removed scenario is named too
+rm tree/scenarios/faults/drain.json
+set +e
+sh tree/tests/regress/regress.sh "$EDGESIM" check 2> err; rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q "faults/drain x nearest: in tests/regress/baselines.csv but no longer run" err
