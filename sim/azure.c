@@ -403,6 +403,52 @@ static int add_minute(sim_az_function *x, size_t *cap, uint32_t minute, uint32_t
     return 0;
 }
 
+/*
+ * The fast path for a well-formed data row of the invocations file: the ids
+ * and counts in one pass, no splitting (splitting and strchr cost 5x more at
+ * 66 million fields a day). Returns 1 with the three ids NUL-terminated in
+ * place (their starts in id[], the third's column in *col2), or 0 leaving
+ * the line untouched for the checking path, which then names the problem.
+ */
+static int fast_row(char *line, size_t nmin, uint32_t *counts, char *id[3], size_t *col2)
+{
+    char *p = line, *end[3];
+    for (int i = 0; i < 4; i++) {
+        char *start = p;
+        while (*p && *p != ',')
+            p++;
+        if (*p != ',' || (i < 3 && p == start))
+            return 0;
+        if (i < 3) {
+            id[i] = start;
+            end[i] = p;
+        }
+        if (i == 2)
+            *col2 = (size_t)(start - line) + 1;
+        p++;
+    }
+    for (size_t m = 0; m < nmin; m++) {
+        const char *st = p;
+        uint64_t v = 0;
+        while ((unsigned)(*p - '0') < 10u && p - st < 11)
+            v = v * 10 + (uint64_t)(*p++ - '0');
+        if (p == st || p - st > 10 || v > UINT32_MAX)
+            return 0;
+        counts[m] = (uint32_t)v;
+        if (m + 1 < nmin && *p++ != ',')
+            return 0;
+    }
+    if (*p == '\r')
+        p++;
+    if (*p == '\n')
+        p++;
+    if (*p)
+        return 0;
+    for (int i = 0; i < 3; i++)
+        *end[i] = 0;
+    return 1;
+}
+
 static int read_invocations(state *s, const sim_az_options *o, size_t day, rd *r)
 {
     lines l;
@@ -415,6 +461,10 @@ static int read_invocations(state *s, const sim_az_options *o, size_t day, rd *r
     uint32_t *counts = NULL;
     char b[64];
     while ((got = next_line(&l, r)) == 1) {
+        char *id[3];
+        size_t col2 = 0;
+        if (counts && fast_row(l.buf, nmin, counts, id, &col2))
+            goto add;
         if (split(&s->f, l.buf)) {
             oom(r->err, r->errlen);
             goto done;
@@ -472,14 +522,18 @@ static int read_invocations(state *s, const sim_az_options *o, size_t day, rd *r
             }
         if (skip)
             continue;
-        size_t i = fn_add(s, f->v[0], f->v[1], f->v[2]);
+        for (int k = 0; k < 3; k++)
+            id[k] = f->v[k];
+        col2 = f->col[2];
+    add:;
+        size_t i = fn_add(s, id[0], id[1], id[2]);
         if (i == SIZE_MAX) {
             oom(r->err, r->errlen);
             goto done;
         }
         if (s->last_day[i] == day + 1) {
-            int k = bad_at(r, f->col[2], "expected one row per function, found function %s again",
-                           q(f->v[2], f->len[2], b, sizeof b));
+            int k = bad_at(r, col2, "expected one row per function, found function %s again",
+                           q(id[2], strlen(id[2]), b, sizeof b));
             if (k < 0)
                 goto done;
             continue;

@@ -5,6 +5,7 @@
  *
  *   phold  the PHOLD model on the engine: events/s through the real API
  *   rng    draw cost of GSL generators and creation cost of named streams
+ *   azure  the Azure 2019 reader and arrival generator alone, without a world
  */
 #include <errno.h>
 #include <gsl/gsl_randist.h>
@@ -18,9 +19,11 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "azure.h"
 #include "cli.h"
 #include "phold.h"
 #include "rng.h"
+#include "workload.h"
 
 typedef struct {
     const char *name;
@@ -30,10 +33,12 @@ typedef struct {
 
 static int bench_phold(int argc, char **argv);
 static int bench_rng(int argc, char **argv);
+static int bench_azure(int argc, char **argv);
 
 static const bench_cmd benches[] = {
     {"phold", bench_phold, "PHOLD on the event engine: events/s and memory"},
     {"rng", bench_rng, "random generators: ns per draw, ns per stream created"},
+    {"azure", bench_azure, "Azure 2019 trace: rows/s read, arrivals/s generated"},
 };
 #define N_BENCHES (sizeof benches / sizeof benches[0])
 
@@ -326,5 +331,119 @@ static int bench_rng(int argc, char **argv)
     printf("  %-22s %6.1f  (for comparison; not used)\n", "SHA-256 (OpenSSL)",
            dt * 1e9 / (double)(streams / 10));
     keep((double)x);
+    return SIM_EXIT_OK;
+}
+
+/* ---- azure ---- */
+
+static void azure_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: edgesim bench azure INVOCATIONS [DURATIONS [MEMORY]]\n"
+            "                           [--placement uniform|even|poisson] [--scale S] [--quiet]\n\n"
+            "Reads an Azure Functions 2019 trace day as a trace workload does, then generates\n"
+            "every function's arrivals, one function after the other, without a world: the\n"
+            "share of a replay that is the trace's own (docs/traces.md).\n\n"
+            "  --placement P  where a minute's invocations go (default uniform)\n"
+            "  --scale S      rate factor > 0 (default 1)\n"
+            "  --quiet        one line of key=value pairs\n\n"
+            "Prints rows, functions, load_seconds, rows_per_second, invocations,\n"
+            "gen_seconds, invocations_per_second and peak_rss_kb.\n");
+}
+
+static int bench_azure(int argc, char **argv)
+{
+    const char *files[3] = {NULL, NULL, NULL};
+    size_t nfiles = 0;
+    sim_placement placement = SIM_PLACE_UNIFORM;
+    double scale = 1;
+    bool quiet = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            azure_usage(stdout);
+            return SIM_EXIT_OK;
+        } else if (!strcmp(a, "--quiet")) {
+            quiet = true;
+        } else if (!strcmp(a, "--placement") && i + 1 < argc) {
+            const char *v = argv[++i];
+            if (!strcmp(v, "uniform"))
+                placement = SIM_PLACE_UNIFORM;
+            else if (!strcmp(v, "even"))
+                placement = SIM_PLACE_EVEN;
+            else if (!strcmp(v, "poisson"))
+                placement = SIM_PLACE_POISSON;
+            else {
+                fprintf(stderr, "edgesim bench azure: --placement: expected uniform, even or "
+                                "poisson, found '%s'\n", v);
+                return SIM_EXIT_USAGE;
+            }
+        } else if (!strcmp(a, "--scale") && i + 1 < argc) {
+            char *end;
+            scale = strtod(argv[++i], &end);
+            if (*end || !(scale > 0) || scale > 1e6) {
+                fprintf(stderr, "edgesim bench azure: --scale: expected a number above 0, "
+                                "found '%s'\n", argv[i]);
+                return SIM_EXIT_USAGE;
+            }
+        } else if (a[0] != '-' && nfiles < 3) {
+            files[nfiles++] = a;
+        } else {
+            fprintf(stderr, "edgesim bench azure: unknown or incomplete option '%s'\n", a);
+            azure_usage(stderr);
+            return SIM_EXIT_USAGE;
+        }
+    }
+    if (nfiles == 0) {
+        azure_usage(stderr);
+        return SIM_EXIT_USAGE;
+    }
+    sim_rng_init();
+    sim_az_options o = {.invocations = files, .ninvocations = 1,
+                        .durations = files + 1, .ndurations = nfiles > 1,
+                        .memory = files + 2, .nmemory = nfiles > 2, .seed = 1};
+    sim_az_trace t;
+    char err[512];
+    double t0 = wall_now();
+    if (sim_az2019_read(&o, &t, err, sizeof err) != 0) {
+        fprintf(stderr, "edgesim bench azure: %s\n", err);
+        return SIM_EXIT_USAGE; /* bad input, as for a scenario */
+    }
+    double t1 = wall_now();
+    uint64_t n = 0;
+    for (size_t i = 0; i < t.n; i++) {
+        sim_workload_spec w;
+        memset(&w, 0, sizeof w);
+        w.kind = SIM_ARRIVAL_MINUTES;
+        w.minutes = t.fns[i].minutes;
+        w.nminutes = t.fns[i].nminutes;
+        w.total = t.fns[i].total;
+        w.placement = placement;
+        w.scale = scale;
+        w.stream = t.fns[i].key;
+        sim_arrivals a;
+        if (sim_arrivals_init(&a, &w, 1, i, EDGE_TIME_MAX - 1) != EDGE_OK)
+            break;
+        while (a.next != EDGE_TIME_MAX) {
+            n++;
+            sim_arrivals_advance(&a);
+        }
+    }
+    double t2 = wall_now();
+    double load = t1 - t0, gen = t2 - t1;
+    if (quiet)
+        printf("rows=%" PRIu64 " functions=%zu load_seconds=%.3f rows_per_second=%.0f "
+               "invocations=%" PRIu64 " gen_seconds=%.3f invocations_per_second=%.0f "
+               "peak_rss_kb=%ld\n",
+               t.rows, t.n, load, load > 0 ? (double)t.rows / load : 0.0, n, gen,
+               gen > 0 ? (double)n / gen : 0.0, peak_rss_kb());
+    else
+        printf("rows                     %" PRIu64 "\nfunctions                %zu\n"
+               "load_seconds             %.3f\nrows_per_second          %.0f\n"
+               "invocations              %" PRIu64 "\ngen_seconds              %.3f\n"
+               "invocations_per_second   %.0f\npeak_rss_kb              %ld\n",
+               t.rows, t.n, load, load > 0 ? (double)t.rows / load : 0.0, n, gen,
+               gen > 0 ? (double)n / gen : 0.0, peak_rss_kb());
+    sim_az_trace_free(&t);
     return SIM_EXIT_OK;
 }

@@ -108,6 +108,10 @@ static int next_minute(sim_arrivals *a)
         if (n == 0)
             continue;
         a->mstart = add(w->start, (edge_time)m->minute * MINUTE);
+        if (a->mstart > NONE - MINUTE) { /* beyond any run: the trace is over */
+            a->mi = w->nminutes;
+            return 0;
+        }
         a->mcur = a->mstart;
         a->n = a->left = n;
         return 1;

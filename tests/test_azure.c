@@ -224,6 +224,30 @@ Test(azure, a_window_keeps_its_minutes_rebased_to_its_start)
     sim_az_trace_free(&t);
 }
 
+Test(azure, days_follow_one_another_and_a_function_of_both_days_is_one_function)
+{
+    const char *d1 = fixture(0, "d1.csv", INV_HEADER "o1,a1,fA,http,1,0,0,0\n");
+    const char *d2 = fixture(1, "d2.csv", INV_HEADER "o1,a1,fA,http,0,2,0,0\no1,a1,fB,http,0,0,0,4\n");
+    const char *days[2] = {d1, d2};
+    sim_az_options o = {.invocations = days, .ninvocations = 2};
+    sim_az_trace t;
+    char err[512];
+    cr_assert_eq(sim_az2019_read(&o, &t, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(t.n, 2);
+    const sim_az_function *a = by_func(&t, "fA");
+    cr_assert_eq(a->nminutes, 2);
+    cr_assert_eq(a->minutes[0].minute, 0);
+    cr_assert_eq(a->minutes[1].minute, 1440 + 1, "day 2's minute 1");
+    cr_assert_eq(a->total, 3);
+    cr_assert_eq(by_func(&t, "fB")->minutes[0].minute, 1440 + 3);
+    sim_az_trace_free(&t);
+    o.window_lo = 1440 * MIN; /* the second day alone, rebased */
+    cr_assert_eq(sim_az2019_read(&o, &t, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(by_func(&t, "fA")->minutes[0].minute, 1);
+    cr_assert_eq(t.invocations, 6);
+    sim_az_trace_free(&t);
+}
+
 Test(azure, top_keeps_the_most_invoked_functions)
 {
     sim_az_options o = {.top = 2};
