@@ -2,7 +2,9 @@
  * fixtures written here (empty minutes, a function without a durations row,
  * malformed rows named by file:line:col, scientific notation, duplicates),
  * the selection options (window, top, sample_functions, sample_apps), the
- * memory split over an app's functions, and the arrivals: exactly the trace's
+ * memory split over an app's functions, "unit": "app" (an app's functions
+ * merged into one: counts added, whole memory, its top function's durations),
+ * and the arrivals: exactly the trace's
  * count for every placement, inside the right minute, scaled as documented.
  * With ../shared/data/traces present, the real excerpts are read and replayed
  * and their per-function totals checked against the files; skipped otherwise. */
