@@ -691,6 +691,139 @@ done:
     return rc;
 }
 
+/* ---- one function per app (by_app) ---- */
+
+static int cmp_minute(const void *x, const void *y)
+{
+    const sim_az_minute *a = x, *b = y;
+    return (a->minute > b->minute) - (a->minute < b->minute);
+}
+
+/* Merges the functions of app ai into g (docs/traces.md, "unit"). Returns 0,
+ * or -1 with err set (out of memory, or a minute of more than 2^32 - 1
+ * invocations). */
+static int merge_app(state *s, size_t ai, sim_az_function *g, char *err, size_t errlen)
+{
+    app *a = &s->apps[ai];
+    size_t nmin = 0, best = SIZE_MAX;
+    double mem = 0;
+    int has_mem = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const sim_az_function *x = &s->fns[i];
+        if (s->fn_app[i] != ai)
+            continue;
+        nmin += x->nminutes;
+        if (x->has_durations && (best == SIZE_MAX || x->total > s->fns[best].total))
+            best = i;
+        if (x->has_memory) { /* the per-function form: its rows add up to the app's */
+            mem += x->memory_mb;
+            has_mem = 1;
+        }
+    }
+    memset(g, 0, sizeof *g);
+    g->owner = strdup(a->owner);
+    g->app = strdup(a->app);
+    g->func = strdup(a->app);
+    if (!g->owner || !g->app || !g->func)
+        return oom(err, errlen);
+    g->key = a->key;
+    g->has_memory = a->has_memory || has_mem;
+    g->memory_mb = a->has_memory ? a->memory_mb : mem;
+    if (best != SIZE_MAX) {
+        g->has_durations = 1;
+        memcpy(g->dur_ms, s->fns[best].dur_ms, sizeof g->dur_ms);
+    }
+    if (nmin == 0)
+        return 0;
+    if (!(g->minutes = malloc(nmin * sizeof *g->minutes)))
+        return oom(err, errlen);
+    for (size_t i = 0; i < s->n; i++)
+        if (s->fn_app[i] == ai && s->fns[i].nminutes) {
+            memcpy(g->minutes + g->nminutes, s->fns[i].minutes,
+                   s->fns[i].nminutes * sizeof *g->minutes);
+            g->nminutes += s->fns[i].nminutes;
+        }
+    qsort(g->minutes, nmin, sizeof *g->minutes, cmp_minute);
+    size_t k = 0;
+    for (size_t j = 0; j < nmin; j++) {
+        if (k > 0 && g->minutes[k - 1].minute == g->minutes[j].minute) {
+            uint64_t sum = (uint64_t)g->minutes[k - 1].count + g->minutes[j].count;
+            if (sum > UINT32_MAX) {
+                snprintf(err, errlen, "expected at most %u invocations of app %.40s in a minute, "
+                         "found more", UINT32_MAX, a->app);
+                return -1;
+            }
+            g->minutes[k - 1].count = (uint32_t)sum;
+        } else {
+            g->minutes[k++] = g->minutes[j];
+        }
+        g->total += g->minutes[j].count;
+    }
+    g->nminutes = k;
+    return 0;
+}
+
+/* Replaces the functions by one per app, in the apps' first-seen order. One
+ * pass over the functions per app would be O(functions x apps): the
+ * functions are first sorted by app (a stable counting sort). */
+static int group_apps(state *s, char *err, size_t errlen)
+{
+    sim_az_function *g = calloc(s->napps ? s->napps : 1, sizeof *g);
+    size_t *start = calloc(s->napps + 1, sizeof *start);
+    sim_az_function *sorted = malloc((s->n ? s->n : 1) * sizeof *sorted);
+    size_t *sorted_app = malloc((s->n ? s->n : 1) * sizeof *sorted_app);
+    int rc = -1;
+    if (!g || !start || !sorted || !sorted_app) {
+        oom(err, errlen);
+        goto done;
+    }
+    for (size_t i = 0; i < s->n; i++)
+        start[s->fn_app[i] + 1]++;
+    for (size_t a = 0; a < s->napps; a++)
+        start[a + 1] += start[a];
+    for (size_t i = 0; i < s->n; i++) {
+        size_t at = start[s->fn_app[i]]++;
+        sorted[at] = s->fns[i];
+        sorted_app[at] = s->fn_app[i];
+    }
+    /* start[a] is now the end of app a's run, and start[a - 1] its beginning */
+    state view = *s;
+    size_t lo = 0;
+    for (size_t a = 0; a < s->napps; a++) {
+        view.fns = sorted + lo;
+        view.fn_app = sorted_app + lo;
+        view.n = start[a] - lo;
+        if (merge_app(&view, a, &g[a], err, errlen)) {
+            for (size_t k = 0; k <= a; k++)
+                sim_az_function_free(&g[k]);
+            goto done;
+        }
+        lo = start[a];
+    }
+    for (size_t i = 0; i < s->n; i++)
+        sim_az_function_free(&s->fns[i]);
+    free(s->fns);
+    s->fns = g;
+    g = NULL;
+    s->n = s->napps;
+    s->cap = s->napps;
+    for (size_t a = 0; a < s->napps; a++) {
+        s->fn_app[a] = a;
+        s->apps[a].owner = s->fns[a].owner; /* the borrowed strings were freed */
+        s->apps[a].app = s->fns[a].app;
+        s->apps[a].nfns = 1;
+    }
+    free(s->ft.slot); /* the function table indexed the old functions */
+    memset(&s->ft, 0, sizeof s->ft);
+    rc = 0;
+done:
+    free(g);
+    free(start);
+    free(sorted);
+    free(sorted_app);
+    return rc;
+}
+
 /* ---- selection ---- */
 
 typedef struct ranked {
@@ -848,8 +981,10 @@ int sim_az2019_read(const sim_az_options *o, sim_az_trace *out, char *err, size_
             goto fail;
         out->rows += r.line > 0 ? r.line - 1 : 0;
     }
+    if (o->by_app && group_apps(&s, err, errlen))
+        goto fail;
     /* an app's memory split evenly over the functions it has in the files */
-    for (size_t i = 0; i < s.n; i++) {
+    for (size_t i = 0; i < s.n && !o->by_app; i++) {
         const app *a = &s.apps[s.fn_app[i]];
         if (!s.fns[i].has_memory && a->has_memory) {
             s.fns[i].has_memory = 1;

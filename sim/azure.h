@@ -62,7 +62,8 @@ typedef struct sim_az_function {
     int has_durations;
     double dur_ms[7];         /* percentiles 0 1 25 50 75 99 100, non-decreasing */
     int has_memory;
-    double memory_mb;         /* the app's average split evenly over its functions */
+    double memory_mb;         /* the app's average split evenly over its functions
+                                 (by_app: the app's whole average) */
 } sim_az_function;
 
 typedef struct sim_az_options {
@@ -75,6 +76,7 @@ typedef struct sim_az_options {
     size_t sample_apps;             /* ... of N apps (all their functions); 0 = off */
     uint64_t seed;                  /* for the samples */
     int skip_errors;                /* skip and count malformed rows */
+    int by_app;                     /* 2019: one function per app (its functions merged) */
 } sim_az_options;
 
 typedef struct sim_az_trace {
@@ -87,7 +89,13 @@ typedef struct sim_az_trace {
 } sim_az_trace;
 
 /*
- * Reads a 2019 trace as the options say into *out (zeroed first). Returns 0,
+ * Reads a 2019 trace as the options say into *out (zeroed first). With
+ * by_app, each app becomes one function before selection (so top and the
+ * samples pick apps): func and app are the app's hash, key the app's, the
+ * minutes the sum of its functions' counts, memory the app's whole row
+ * (with the per-function memory form: the sum of its functions' rows),
+ * durations those of its most invoked function that has a durations row
+ * (ties: the first seen); functions_in_file then counts apps. Returns 0,
  * or -1 with one line "FILE:LINE:COL: expected WHAT, found WHAT" (or
  * "FILE: ..." for an unreadable file, "out of memory") in err; *out is then
  * empty. The caller frees *out with sim_az_trace_free.

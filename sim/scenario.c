@@ -2547,17 +2547,18 @@ static const char *const trace_types[] = {"azure2019", "azure2021", NULL};
 static const char *const trace_fields[] = {
     "type",  "invocations", "durations", "memory", "placement", "window",  "top",
     "sample_functions", "sample_apps", "scale", "deploy", "replicas", "region",
-    "start", "on_error", "timeout", "cold_start", NULL};
-static const char *const trace_allowed[][18] = {
+    "start", "on_error", "timeout", "cold_start", "unit", NULL};
+static const char *const trace_allowed[][19] = {
     {"type", "invocations", "durations", "memory", "placement", "window", "top",
      "sample_functions", "sample_apps", "scale", "deploy", "replicas", "region", "start",
-     "on_error", "timeout", "cold_start", NULL},
+     "on_error", "timeout", "cold_start", "unit", NULL},
     {"type", "invocations", "window", "top", "sample_functions", "sample_apps", "deploy",
      "replicas", "region", "start", "on_error", "timeout", "cold_start", NULL},
 };
 static const char *const placements[] = {"uniform", "even", "poisson", NULL}; /* sim_placement */
 static const char *const trace_deploys[] = {"all", "least_loaded", NULL};
 static const char *const on_errors[] = {"error", "skip", NULL};
+static const char *const trace_units[] = {"function", "app", NULL}; /* sim_az_options.by_app */
 static const numspec NS_PICK = {1, SIM_SCENARIO_MAX_FUNCTIONS, 1, 0};
 static const numspec NS_SCALE = {0, 1e6, 0, 1};
 /* Defaults for what the trace does not say (docs/traces.md). */
@@ -2684,8 +2685,9 @@ static void read_trace_workload(ctx *c, const cJSON *it, const char *p, size_t e
     int bad = trace_files(c, it, p, "invocations", 1, &files[0], &nfiles[0]) < 0;
     bad |= trace_files(c, it, p, "durations", 0, &files[1], &nfiles[1]) < 0;
     bad |= trace_files(c, it, p, "memory", 0, &files[2], &nfiles[2]) < 0;
-    int placement = 0, deploy = 0, onerr = 0;
+    int placement = 0, deploy = 0, onerr = 0, unit = 0;
     bad |= enum_field(c, it, p, "placement", 0, placements, &placement) < 0;
+    bad |= enum_field(c, it, p, "unit", 0, trace_units, &unit) < 0;
     bad |= enum_field(c, it, p, "deploy", 0, trace_deploys, &deploy) < 0;
     bad |= enum_field(c, it, p, "on_error", 0, on_errors, &onerr) < 0;
     double top = 0, sf = 0, sa = 0, scale = 1, replicas = 1;
@@ -2734,7 +2736,7 @@ static void read_trace_workload(ctx *c, const cJSON *it, const char *p, size_t e
         .memory = (const char *const *)files[2], .nmemory = nfiles[2],
         .window_lo = wlo, .window_hi = whi,
         .top = (size_t)top, .sample_functions = (size_t)sf, .sample_apps = (size_t)sa,
-        .seed = s->seed, .skip_errors = onerr == 1,
+        .seed = s->seed, .skip_errors = onerr == 1, .by_app = unit == 1,
     };
     char err[SIM_DIAG_MSG_MAX - 16];
     if ((type == 0 ? sim_az2019_read : sim_az2021_read)(&o, &t, err, sizeof err) != 0) {

@@ -2,7 +2,9 @@
  * fixtures written here (empty minutes, a function without a durations row,
  * malformed rows named by file:line:col, scientific notation, duplicates),
  * the selection options (window, top, sample_functions, sample_apps), the
- * memory split over an app's functions, and the arrivals: exactly the trace's
+ * memory split over an app's functions, "unit": "app" (an app's functions
+ * merged into one: counts added, whole memory, its top function's durations),
+ * and the arrivals: exactly the trace's
  * count for every placement, inside the right minute, scaled as documented.
  * With ../shared/data/traces present, the real excerpts are read and replayed
  * and their per-function totals checked against the files; skipped otherwise. */
@@ -410,6 +412,112 @@ Test(azure, arrivals_depend_on_the_function_not_on_the_workload_index)
     }
 }
 
+/* ---- unit "app": one function per app ---- */
+
+/* a1 has fA, fB and fC (silent) in the file, a2 only fD; fB has a durations
+ * row but fA, a1's most invoked, has one too and wins. */
+static const char *app_inv_text = INV_HEADER "o1,a1,fA,http,3,0,0,5\n"
+                                             "o2,a2,fD,queue,10,20,30,40\n"
+                                             "o1,a1,fB,timer,2,1,0,1\n"
+                                             "o1,a1,fC,http,0,0,0,0\n";
+
+Test(azure, unit_app_merges_an_apps_three_functions_into_one)
+{
+    const char *dur = fixture(1, "dur.csv",
+                              DUR_HEADER "o1,a1,fB,10,8,1,100,7,7,7,7,7,7,7\n"
+                                         "o1,a1,fA,10,8,1,100,1,2,5,10,20,50,100\n");
+    const char *mem = fixture(2, "mem.csv", MEM_HEADER "o1,a1,5,300,1,1,1,1,1,1,1,1\n");
+    sim_az_options o = {.by_app = 1};
+    sim_az_trace t;
+    char err[512];
+    cr_assert_eq(read2019(fixture(0, "inv.csv", app_inv_text), dur, mem, &o, &t, err), 0, "%s", err);
+    cr_assert_eq(t.n, 2, "two apps");
+    cr_assert_eq(t.functions_in_file, 2, "apps, with unit app");
+    const sim_az_function *a = &t.fns[0];
+    cr_assert_str_eq(a->app, "a1", "apps in first-seen order");
+    cr_assert_str_eq(a->func, "a1", "the app's hash names it");
+    cr_assert_str_eq(a->owner, "o1");
+    cr_assert_eq(a->total, 3 + 5 + 2 + 1 + 1);
+    cr_assert_eq(a->nminutes, 3, "minutes 0, 1 and 3, each once");
+    sim_az_minute want[3] = {{0, 5}, {1, 1}, {3, 6}};
+    for (int m = 0; m < 3; m++) {
+        cr_assert_eq(a->minutes[m].minute, want[m].minute);
+        cr_assert_eq(a->minutes[m].count, want[m].count);
+    }
+    cr_assert(a->has_memory);
+    cr_assert_float_eq(a->memory_mb, 300.0, 1e-12, "the app's whole row, not split");
+    cr_assert(a->has_durations);
+    cr_assert_float_eq(a->dur_ms[3], 10.0, 1e-12, "fA's (the most invoked with a row)");
+    cr_assert_str_eq(t.fns[1].app, "a2");
+    cr_assert_eq(t.fns[1].total, 100);
+    cr_assert_eq(t.missing_durations, 1, "a2");
+    cr_assert_eq(t.missing_memory, 1, "a2");
+    cr_assert_eq(t.invocations, 12 + 100);
+    sim_az_trace_free(&t);
+}
+
+Test(azure, unit_app_takes_durations_from_a_less_invoked_function_when_the_top_has_none)
+{
+    const char *dur = fixture(1, "dur.csv", DUR_HEADER "o1,a1,fB,10,8,1,100,7,7,7,7,7,7,7\n");
+    const char *mem = fixture(2, "mem.csv",
+                              "HashOwner,HashApp,HashFunction,SampleCount,AverageAllocatedMb\n"
+                              "o1,a1,fA,5,64\no1,a1,fB,5,36\n");
+    sim_az_options o = {.by_app = 1};
+    sim_az_trace t;
+    char err[512];
+    cr_assert_eq(read2019(fixture(0, "inv.csv", app_inv_text), dur, mem, &o, &t, err), 0, "%s", err);
+    cr_assert_float_eq(t.fns[0].dur_ms[3], 7.0, 1e-12);
+    cr_assert_float_eq(t.fns[0].memory_mb, 100.0, 1e-12, "per-function rows add up");
+    sim_az_trace_free(&t);
+}
+
+Test(azure, unit_app_totals_are_the_sum_of_its_functions_for_every_placement)
+{
+    sim_az_options of = {0}, oa = {.by_app = 1};
+    sim_az_trace tf, ta;
+    char err[512];
+    const char *inv = fixture(0, "inv.csv", app_inv_text);
+    cr_assert_eq(read2019(inv, NULL, NULL, &of, &tf, err), 0, "%s", err);
+    cr_assert_eq(read2019(inv, NULL, NULL, &oa, &ta, err), 0, "%s", err);
+    for (size_t k = 0; k < ta.n; k++) {
+        uint64_t fsum[4] = {0}, total = 0;
+        for (size_t i = 0; i < tf.n; i++)
+            if (!strcmp(tf.fns[i].app, ta.fns[k].app)) {
+                for (size_t m = 0; m < tf.fns[i].nminutes; m++)
+                    fsum[tf.fns[i].minutes[m].minute] += tf.fns[i].minutes[m].count;
+                total += tf.fns[i].total;
+            }
+        cr_assert_eq(ta.fns[k].total, total);
+        for (int p = 0; p < 3; p++) {
+            sim_workload_spec w = minutes_spec(&ta.fns[k], (sim_placement)p, 1.0);
+            uint64_t per[4] = {0};
+            cr_assert_eq(replay(&w, per, 4), total, "%s %s", place_names[p], ta.fns[k].app);
+            if (p != SIM_PLACE_POISSON)
+                for (int m = 0; m < 4; m++)
+                    cr_assert_eq(per[m], fsum[m], "%s minute %d", place_names[p], m);
+        }
+    }
+    sim_az_trace_free(&tf);
+    sim_az_trace_free(&ta);
+}
+
+Test(azure, unit_app_selects_apps_and_a_window_keeps_only_invoked_apps)
+{
+    sim_az_options o = {.by_app = 1, .top = 1};
+    sim_az_trace t;
+    char err[512];
+    const char *inv = fixture(0, "inv.csv", app_inv_text);
+    cr_assert_eq(read2019(inv, NULL, NULL, &o, &t, err), 0, "%s", err);
+    cr_assert_eq(t.n, 1);
+    cr_assert_str_eq(t.fns[0].app, "a2", "100 invocations against 12");
+    sim_az_trace_free(&t);
+    o = (sim_az_options){.by_app = 1, .window_lo = 2 * MIN, .window_hi = 3 * MIN};
+    cr_assert_eq(read2019(inv, NULL, NULL, &o, &t, err), 0, "%s", err);
+    cr_assert_eq(t.n, 1, "a1 is silent in minute 2");
+    cr_assert_eq(t.fns[0].total, 30);
+    sim_az_trace_free(&t);
+}
+
 /* ---- 2021 ---- */
 
 static int read2021(const char *inv, sim_az_options *o, sim_az_trace *t, char *err)
@@ -521,6 +629,36 @@ Test(azure, a_trace_workload_becomes_functions_deployments_and_workloads)
     cr_assert_eq(s->traces[0].missing_durations, 3);
     cr_assert_eq(s->workloads[2].total, 100);
     sim_scenario_free(s);
+}
+
+Test(azure, unit_app_in_a_scenario_gives_one_function_per_app_named_by_its_hash)
+{
+    fixture(0, "inv.csv", app_inv_text);
+    sim_diag d[4];
+    size_t nd = 0;
+    sim_scenario *s = load(SCEN("{\"type\": \"azure2019\", \"invocations\": \"inv.csv\", "
+                                "\"region\": \"r\", \"unit\": \"app\"}"),
+                           d, &nd);
+    char line[700] = "";
+    if (nd)
+        sim_diag_format(&d[0], line, sizeof line);
+    cr_assert_not_null(s, "%s", line);
+    cr_assert_eq(s->nfunctions, 2);
+    cr_assert_str_eq(s->functions[0].id, "a1");
+    cr_assert_str_eq(s->functions[0].app, "a1");
+    cr_assert_eq(s->workloads[0].total, 12);
+    cr_assert_eq(s->traces[0].functions, 2);
+    sim_scenario_free(s);
+    cr_assert_null(load(SCEN("{\"type\": \"azure2019\", \"invocations\": \"inv.csv\", "
+                             "\"region\": \"r\", \"unit\": \"owner\"}"),
+                        d, &nd));
+    sim_diag_format(&d[0], line, sizeof line);
+    cr_assert(strstr(line, "workloads[0].unit: expected one of"), "%s", line);
+    cr_assert_null(load(SCEN("{\"type\": \"azure2021\", \"invocations\": \"inv.csv\", "
+                             "\"region\": \"r\", \"unit\": \"app\"}"),
+                        d, &nd));
+    sim_diag_format(&d[0], line, sizeof line);
+    cr_assert(strstr(line, "workloads[0].unit"), "%s", line);
 }
 
 Test(azure, a_malformed_trace_row_is_reported_at_the_scenario_field_with_the_csv_position)
