@@ -9,7 +9,7 @@ root = sys.argv[1]
 rng = random.Random(20261128)
 srcs = [os.path.join(root, "scenarios", "quickstart.json")]
 srcs += sorted(os.path.join(root, "scenarios", "faults", f)
-               for f in os.listdir(os.path.join(root, "scenarios", "faults")))
+               for f in os.listdir(os.path.join(root, "scenarios", "faults")) if f.endswith(".json"))
 tokens = [b'"', b"{", b"}", b"[", b"]", b",", b":", b"-1", b"1e999", b'"5"', b"null",
           b"true", b'"1h"', b'"-5s"', b'"\\u0000"', b"0", b"\xff", b'"*"', b'"{i}"']
 os.makedirs("fuzz", exist_ok=True)
