@@ -111,6 +111,10 @@ struct edge_scheduler {
     long bad_value;
 };
 
+/* The pick of least_loaded and warm_first (least_loaded.c): named, so that
+ * edge_scheduler_pick calls it directly on the hot path. */
+edge__sched_pick_fn edge__sched_min_key_pick;
+
 /* The policies (core/policies/). */
 extern const edge__sched_policy edge__sched_least_loaded, edge__sched_warm_first,
     edge__sched_round_robin, edge__sched_random, edge__sched_power_of_two,

@@ -13,8 +13,8 @@
  */
 #include "scheduler_internal.h"
 
-static size_t pick(edge_scheduler *s, edge__sched_fn *fs, size_t function, const size_t *exclude,
-                   size_t nexclude, edge_rand *rnd)
+size_t edge__sched_min_key_pick(edge_scheduler *s, edge__sched_fn *fs, size_t function,
+                                const size_t *exclude, size_t nexclude, edge_rand *rnd)
 {
     (void)rnd;
     if (fs->scan) {
@@ -60,11 +60,11 @@ static size_t pick(edge_scheduler *s, edge__sched_fn *fs, size_t function, const
 const edge__sched_policy edge__sched_least_loaded = {
     .name = "least_loaded",
     .flags = EDGE__SCHED_TREE,
-    .pick = pick,
+    .pick = edge__sched_min_key_pick,
 };
 
 const edge__sched_policy edge__sched_warm_first = {
     .name = "warm_first",
     .flags = EDGE__SCHED_TREE | EDGE__SCHED_WARM_KEY | EDGE__SCHED_IDLE,
-    .pick = pick,
+    .pick = edge__sched_min_key_pick,
 };
