@@ -56,9 +56,10 @@ ALL_CFLAGS := $(STD) $(WARN) $(CFLAGS) $(LTO) $(JCC) $(SAN) $(MPIDEF) -iquote co
               -DEDGESIM_VERSION='"$(VERSION)"' -MMD -MP
 LDLIBS     := $(PKG_LIBS) -ldl -lm
 
-CORE_SRC := $(sort $(wildcard core/*.c))
+CORE_SRC := $(sort $(wildcard core/*.c core/policies/*.c))
 # core's internal helpers (double-underscore names) are not installed
-PUBLIC_HEADERS := $(filter-out core/alloc.h core/capset.h core/idmap.h core/util.h,\
+PUBLIC_HEADERS := $(filter-out core/alloc.h core/capset.h core/idmap.h core/scheduler_internal.h \
+                    core/util.h,\
                     $(sort $(wildcard core/*.h)))
 SIM_SRC  := $(filter-out sim/main.c,$(sort $(wildcard sim/*.c)))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))

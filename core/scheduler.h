@@ -39,6 +39,12 @@
  *
  * Randomness is the caller's: policies that need it draw from the edge_rand
  * they are handed, so a seeded simulator stays reproducible.
+ *
+ * Layout: each policy is one file in core/policies/ (what it does, its cost
+ * and its ties at the top); scheduler.c keeps the shared structures above and
+ * the registry that finds a policy by name; scheduler_internal.h (not
+ * installed) is the contract between them. A new built-in policy is a file
+ * there plus a line in the registry and in edge_scheduler_policies' list.
  */
 #ifndef EDGE_SCHEDULER_H
 #define EDGE_SCHEDULER_H

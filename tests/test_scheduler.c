@@ -36,6 +36,21 @@ Test(scheduler, unknown_policy_is_not_found)
     cr_expect_null(edge_scheduler_create(NULL, 1, 1, NULL));
 }
 
+/* The names come from the registry in core/scheduler.c: each listed name
+ * creates a scheduler of that policy; the plugin policy has no name to ask by. */
+Test(scheduler, every_listed_policy_creates_a_scheduler_of_that_name)
+{
+    const char *const *names = edge_scheduler_policies();
+    size_t n = 0;
+    for (; names[n]; n++) {
+        edge_scheduler *s = mk(names[n], 1, 1);
+        cr_expect_str_eq(edge_scheduler_policy(s), names[n]);
+        edge_scheduler_free(s);
+    }
+    cr_expect_eq(n, 7);
+    cr_expect_null(edge_scheduler_create("plugin", 1, 1, NULL));
+}
+
 Test(scheduler, nothing_deployed_means_no_node)
 {
     edge_scheduler *s = mk("least_loaded", 2, 3);
