@@ -14,9 +14,9 @@ typedef struct {
 } command;
 
 static const command commands[] = {
-    {"bench", sim_cmd_bench, "run a benchmark (phold, rng) and print its figures"},
+    {"bench", sim_cmd_bench, "run a benchmark (phold, rng, azure) and print its figures"},
     {"checksum", sim_cmd_checksum, "print the digest of a JSON document's canonical text"},
-    {"compare", sim_cmd_compare, "compare two runs metric by metric; exit 1 on a regression"},
+    {"compare", sim_cmd_compare, "compare two runs or two sweeps; exit 1 on a regression"},
     {"plot", sim_cmd_plot, "draw a run directory's plots and report.html (gnuplot)"},
     {"run", sim_cmd_run, "run a scenario and write its metrics, series and summaries"},
     {"sweep", sim_cmd_sweep, "run scenarios x a parameter grid x replications, with statistics"},
