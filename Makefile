@@ -162,4 +162,5 @@ deps:
 clean:
 	rm -rf build
 
--include $(CORE_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(BUILD)/sim/main.d
+# test binaries too: a change to tests/support.h rebuilds every test that uses it
+-include $(CORE_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(BUILD)/sim/main.d $(TEST_BIN:=.d)

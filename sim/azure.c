@@ -179,20 +179,7 @@ static int parse_count(const char *s, size_t n, uint32_t *out)
     return 0;
 }
 
-/* A finite number >= 0 (decimals and scientific notation allowed). */
-static int parse_nonneg(const char *s, size_t n, double *out)
-{
-    if (n == 0)
-        return -1;
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end != s + n || errno == ERANGE || !isfinite(v) || v < 0)
-        return -1;
-    *out = v;
-    return 0;
-}
-
+/* A finite number (decimals and scientific notation allowed). */
 static int parse_real(const char *s, size_t n, double *out)
 {
     if (n == 0)
@@ -204,6 +191,25 @@ static int parse_real(const char *s, size_t n, double *out)
         return -1;
     *out = v;
     return 0;
+}
+
+/* A finite number >= 0 (decimals and scientific notation allowed). */
+static int parse_nonneg(const char *s, size_t n, double *out)
+{
+    double v;
+    if (parse_real(s, n, &v) || v < 0)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* A data row must have as many fields as the header: returns 0 when it has,
+ * else what bad_at returns (1: skip the row, -1: reading stops). */
+static int check_width(rd *r, const fields *f, size_t width)
+{
+    if (f->n == width)
+        return 0;
+    return bad_at(r, f->col[f->n - 1], "expected %zu fields, found %zu", width, f->n);
 }
 
 static int find_col(const fields *h, const char *name)
@@ -604,11 +610,11 @@ static int read_durations(state *s, rd *r)
         }
         if (f->n == 1 && f->len[0] == 0)
             continue;
-        if (f->n != width) {
-            if (bad_at(r, f->col[f->n - 1], "expected %zu fields, found %zu", width, f->n) < 0)
-                goto done;
+        int w = check_width(r, f, width);
+        if (w < 0)
+            goto done;
+        if (w > 0)
             continue;
-        }
         size_t i = fn_find(s, key3(f->v[id[0]], f->v[id[1]], f->v[id[2]]), f->v[id[0]],
                            f->v[id[1]], f->v[id[2]]);
         double v[7];
@@ -658,11 +664,11 @@ static int read_memory(state *s, rd *r)
         }
         if (f->n == 1 && f->len[0] == 0)
             continue;
-        if (f->n != width) {
-            if (bad_at(r, f->col[f->n - 1], "expected %zu fields, found %zu", width, f->n) < 0)
-                goto done;
+        int w = check_width(r, f, width);
+        if (w < 0)
+            goto done;
+        if (w > 0)
             continue;
-        }
         double v;
         if (parse_nonneg(f->v[mem], f->len[mem], &v)) {
             if (bad_at(r, f->col[mem], "expected a memory size in MB (a number >= 0), found %s",
@@ -1057,15 +1063,14 @@ int sim_az2021_read(const sim_az_options *o, sim_az_trace *out, char *err, size_
             if (f->n == 1 && f->len[0] == 0)
                 continue;
             out->rows++;
-            if (f->n != 4) {
-                if (bad_at(&r, f->col[f->n - 1], "expected 4 fields, found %zu", f->n) < 0) {
-                    close_lines(&l);
-                    goto fail;
-                }
-                continue;
+            int k = check_width(&r, f, 4);
+            if (k < 0) {
+                close_lines(&l);
+                goto fail;
             }
+            if (k > 0)
+                continue;
             double end = 0, dur = 0;
-            int k = 0;
             if (f->len[col[0]] == 0 || f->len[col[1]] == 0)
                 k = bad_at(&r, f->col[f->len[col[0]] ? col[1] : col[0]],
                            "expected a hash, found an empty field");

@@ -100,6 +100,17 @@ static void run_dir(const char *outdir, const sim_sweep *sw, size_t run, char *b
     snprintf(buf, n, "%s/runs/%s/rep-%u", outdir, id, k);
 }
 
+/* Tells on stderr how many of the sweep's runs failed and where the first in
+ * run order (FIRST) left its outputs, whether the runs went one by one or in
+ * parallel. */
+static void say_failed(const char *outdir, const sim_sweep *sw, size_t failed, size_t first)
+{
+    char dir[4096];
+    run_dir(outdir, sw, first, dir, sizeof dir);
+    fprintf(stderr, "edgesim sweep: %zu run(s) failed, the first in run order being %s\n", failed,
+            dir);
+}
+
 /* The --set list of one run: fixed sets, grid values, then the seed. sets
  * must hold nfixed + nparams + 1 entries; seedbuf holds the seed's text. */
 static size_t run_sets(const sim_sweep *sw, size_t config, uint32_t rep, const char **sets,
@@ -631,10 +642,7 @@ int sim_cmd_sweep(int argc, char **argv)
                 }
             }
         if (failed) {
-            char dir[4096];
-            run_dir(outdir, sw, first_failed, dir, sizeof dir);
-            fprintf(stderr, "edgesim sweep: %zu run(s) failed, the first in run order being %s\n",
-                    failed, dir);
+            say_failed(outdir, sw, failed, first_failed);
             goto done;
         }
         goto tables;
@@ -693,10 +701,7 @@ int sim_cmd_sweep(int argc, char **argv)
     }
     free(slot_run);
     if (failed) {
-        char dir[4096];
-        run_dir(outdir, sw, first_failed, dir, sizeof dir);
-        fprintf(stderr, "edgesim sweep: %zu run(s) failed, the first in run order being %s\n",
-                failed, dir);
+        say_failed(outdir, sw, failed, first_failed);
         goto done;
     }
     for (size_t r = 0; r < nruns; r++) {

@@ -1850,8 +1850,7 @@ static const char *script_text(const char *name)
     return NULL;
 }
 
-/* Finds gnuplot on PATH into out. Returns 0, or -1 when it is not there. */
-static int find_gnuplot(char *out, size_t n)
+int sim_plot_find_gnuplot(char *out, size_t n)
 {
     const char *path = getenv("PATH");
     if (!path || !*path)
@@ -1872,9 +1871,7 @@ static int find_gnuplot(char *out, size_t n)
     return -1;
 }
 
-/* Runs gnuplot on script with its output in log; returns its exit status,
- * or -1 when it could not be started (errno set). */
-static int run_gnuplot(const char *gnuplot, const char *script, const char *log)
+int sim_plot_run_gnuplot(const char *gnuplot, const char *script, const char *log)
 {
     posix_spawn_file_actions_t fa;
     if (posix_spawn_file_actions_init(&fa) != 0)
@@ -1919,6 +1916,23 @@ static void gnuplot_error(const char *log, const char *plot, char *err, size_t e
              best[0] ? best : "no message");
 }
 
+void sim_plot_remove_tmp_dir(const char *tmp)
+{
+    DIR *d = opendir(tmp);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                continue;
+            char path[PATH_LEN];
+            if (path_in(path, tmp, e->d_name) == 0)
+                unlink(path);
+        }
+        closedir(d);
+    }
+    rmdir(tmp);
+}
+
 /* Removes the temporary folder; EDGESIM_PLOT_KEEP_TMP=1 keeps it (and says
  * where on stderr) for debugging the scripts. */
 static void rm_tmp(run *r)
@@ -1930,19 +1944,7 @@ static void rm_tmp(run *r)
         fprintf(stderr, "edgesim plot: kept %s\n", r->tmp);
         return;
     }
-    DIR *d = opendir(r->tmp);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                continue;
-            char path[PATH_LEN];
-            if (path_in(path, r->tmp, e->d_name) == 0)
-                unlink(path);
-        }
-        closedir(d);
-    }
-    rmdir(r->tmp);
+    sim_plot_remove_tmp_dir(r->tmp);
     r->tmp[0] = '\0';
 }
 
@@ -2034,7 +2036,7 @@ sim_plot_status sim_plot_run_dir(const char *dir, int formats, char *err, size_t
             goto out;
         }
     }
-    if (find_gnuplot(gnuplot, sizeof gnuplot) != 0) {
+    if (sim_plot_find_gnuplot(gnuplot, sizeof gnuplot) != 0) {
         st = SIM_PLOT_NO_GNUPLOT;
         snprintf(err, errlen, "gnuplot not found on PATH: install it (Debian: gnuplot-nox; "
                               "scripts/deps.sh) to draw plots");
@@ -2105,7 +2107,7 @@ sim_plot_status sim_plot_run_dir(const char *dir, int formats, char *err, size_t
     fputs(script.s, sf);
     if ((st = tmp_close(sf, &r, "plots.gp", err, errlen)))
         goto out;
-    int rc = run_gnuplot(gnuplot, script_path, log_path);
+    int rc = sim_plot_run_gnuplot(gnuplot, script_path, log_path);
     if (rc != 0) {
         if (rc < 0) {
             snprintf(err, errlen, "%s: cannot run: %s", gnuplot, strerror(errno));

@@ -79,6 +79,24 @@ typedef enum sim_plot_status {
  */
 sim_plot_status sim_plot_run_dir(const char *dir, int formats, char *err, size_t errlen);
 
+/* Finds an executable regular file named gnuplot on $PATH (or in /usr/bin,
+ * /bin when PATH is unset or empty; an empty PATH entry means "."), writing
+ * its path into out (n bytes). Returns 0, or -1 when there is none or its
+ * path does not fit. Shared with the sweep plots (sim/plot_sweep.c). */
+int sim_plot_find_gnuplot(char *out, size_t n);
+
+/* Runs the gnuplot at path GNUPLOT on the file SCRIPT and waits for it, with
+ * stdin from /dev/null and stdout and stderr into the file LOG (created or
+ * truncated). Returns gnuplot's exit status (0 when it succeeded; 128 + the
+ * signal when one killed it), or -1 when it could not be started (errno
+ * set). Callers draw into a temporary folder and rename the pictures into
+ * place only on 0, so a failure leaves the previous outputs as they were. */
+int sim_plot_run_gnuplot(const char *gnuplot, const char *script, const char *log);
+
+/* Removes the files in the folder TMP, then the folder (it must hold no
+ * folders). Errors are ignored: this is cleanup of a temporary folder. */
+void sim_plot_remove_tmp_dir(const char *tmp);
+
 /* The plots' names in drawing order (NULL-terminated, static), for tests and
  * for listing what a run directory holds. */
 extern const char *const sim_plot_names[];

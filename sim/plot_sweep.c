@@ -8,20 +8,14 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "outfile.h"
+#include "plot.h"
 #include "plot_sweep.h"
-
-extern char **environ;
 
 static const char *const colours[SIM_PLOT_SWEEP_MAX_LINES] = {
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999933", "#882255"};
@@ -38,64 +32,6 @@ static void gpstr(FILE *f, const char *s)
             fputc(c < 0x20 || c == 0x7f ? ' ' : c, f);
     }
     fputc('\'', f);
-}
-
-static int find_gnuplot(char *out, size_t n)
-{
-    const char *path = getenv("PATH");
-    if (!path || !*path)
-        path = "/usr/bin:/bin";
-    while (*path) {
-        const char *colon = strchr(path, ':');
-        size_t len = colon ? (size_t)(colon - path) : strlen(path);
-        int w = snprintf(out, n, "%.*s/gnuplot", (int)len, len ? path : ".");
-        struct stat st;
-        if (w > 0 && (size_t)w < n && access(out, X_OK) == 0 && stat(out, &st) == 0 &&
-            S_ISREG(st.st_mode))
-            return 0;
-        path += len + (colon ? 1 : 0);
-        if (!colon)
-            break;
-    }
-    return -1;
-}
-
-static int run_gnuplot(const char *gnuplot, const char *script, const char *log)
-{
-    posix_spawn_file_actions_t fa;
-    if (posix_spawn_file_actions_init(&fa) != 0)
-        return -1;
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    char *argv[] = {(char *)"gnuplot", (char *)script, NULL};
-    pid_t pid;
-    int rc = posix_spawn(&pid, gnuplot, &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0)
-        return -1;
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
-
-/* Empties and removes the temporary folder (files only: it has no folders). */
-static void rm_tmp(const char *tmp)
-{
-    DIR *d = opendir(tmp);
-    if (d) {
-        struct dirent *e;
-        char p[4600];
-        while ((e = readdir(d)))
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-                snprintf(p, sizeof p, "%s/%s", tmp, e->d_name);
-                unlink(p);
-            }
-        closedir(d);
-    }
-    rmdir(tmp);
 }
 
 static int is_number(const char *s)
@@ -292,7 +228,7 @@ int sim_plot_sweep(const char *dir, const sim_sweep *sw, const char *const *metr
                    char *err, size_t errlen)
 {
     char gnuplot[4096], tmp[4200], script[4300], log[4300], plots[4200];
-    if (find_gnuplot(gnuplot, sizeof gnuplot) != 0) {
+    if (sim_plot_find_gnuplot(gnuplot, sizeof gnuplot) != 0) {
         snprintf(err, errlen, "gnuplot is not on PATH: no plots drawn");
         return 1;
     }
@@ -324,7 +260,7 @@ int sim_plot_sweep(const char *dir, const sim_sweep *sw, const char *const *metr
         snprintf(err, errlen, "%s: cannot write: %s", script, strerror(errno));
         goto out;
     }
-    if (run_gnuplot(gnuplot, script, log) != 0) {
+    if (sim_plot_run_gnuplot(gnuplot, script, log) != 0) {
         FILE *lf = fopen(log, "r");
         char line[512] = "no message";
         if (lf) {
@@ -367,6 +303,6 @@ out:
     if (gp)
         fclose(gp);
     free(idx);
-    rm_tmp(tmp);
+    sim_plot_remove_tmp_dir(tmp);
     return rc;
 }

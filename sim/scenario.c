@@ -696,6 +696,21 @@ static int want_object(ctx *c, const cJSON *v, const char *path, const char *wha
     return 0;
 }
 
+/* The optional object PARENT.KEY (its path PATH, WHAT it is for the
+ * diagnostic) with the fields FIELDS: NULL when absent, or when it is not an
+ * object (reported). Unknown fields are reported; the object is still
+ * returned, so its known fields are checked too. */
+static const cJSON *optional_object(ctx *c, const cJSON *parent, const char *key,
+                                    const char *path, const char *what,
+                                    const char *const *fields)
+{
+    const cJSON *obj = member(parent, key);
+    if (!obj || !want_object(c, obj, path, what))
+        return NULL;
+    check_fields(c, obj, path, fields, NULL, NULL);
+    return obj;
+}
+
 /* Reports a required field that is absent. */
 static void missing(ctx *c, const cJSON *obj, const char *path, const char *key, const char *what)
 {
@@ -3085,11 +3100,10 @@ static const char *const overload_fields[] = {"cpu_percent", "memory_percent", "
  * a probe's answer is in before the next probe of the node is sent. */
 static void read_probes(ctx *c, const cJSON *pol_obj, sim_policies *pol)
 {
-    const cJSON *obj = member(pol_obj, "probes");
-    if (!obj || !want_object(c, obj, "policies.probes", "the active probes"))
-        return;
     const char *p = "policies.probes";
-    check_fields(c, obj, p, probe_fields, NULL, NULL);
+    const cJSON *obj = optional_object(c, pol_obj, "probes", p, "the active probes", probe_fields);
+    if (!obj)
+        return;
     edge_time period = 0, timeout = EDGE_S;
     uint32_t failures = 3;
     int bad = duration_field(c, obj, p, "period", 1, SIGN_POS, "5s", &period) < 0;
@@ -3116,11 +3130,11 @@ static void read_probes(ctx *c, const cJSON *pol_obj, sim_policies *pol)
  * heartbeat makes it DEGRADED (reason "overloaded"). */
 static void read_overload(ctx *c, const cJSON *pol_obj, sim_policies *pol)
 {
-    const cJSON *obj = member(pol_obj, "overload");
-    if (!obj || !want_object(c, obj, "policies.overload", "the overload thresholds"))
-        return;
     const char *p = "policies.overload";
-    check_fields(c, obj, p, overload_fields, NULL, NULL);
+    const cJSON *obj =
+        optional_object(c, pol_obj, "overload", p, "the overload thresholds", overload_fields);
+    if (!obj)
+        return;
     number_field(c, obj, p, "cpu_percent", 0, &NS_PERCENT, &pol->overload_cpu);
     number_field(c, obj, p, "memory_percent", 0, &NS_PERCENT, &pol->overload_memory);
     number_field(c, obj, p, "disk_percent", 0, &NS_PERCENT, &pol->overload_disk);
@@ -3184,10 +3198,10 @@ static const numspec NS_MBPS = {0, 1e9, 0, 1};
 static void read_sync(ctx *c)
 {
     sim_sync_spec *y = &c->s->sync;
-    const cJSON *obj = member(c->root, "sync");
-    if (!obj || !want_object(c, obj, "sync", "the state synchronizer"))
+    const cJSON *obj =
+        optional_object(c, c->root, "sync", "sync", "the state synchronizer", sync_fields);
+    if (!obj)
         return;
-    check_fields(c, obj, "sync", sync_fields, NULL, NULL);
     y->bandwidth_mbps = 0; /* absent: each node's own bandwidth_mb_per_s */
     int bad = duration_field(c, obj, "sync", "interval", 1, SIGN_POS, "10s", &y->interval) < 0;
     bad |= number_field(c, obj, "sync", "bandwidth_mbps", 0, &NS_MBPS, &y->bandwidth_mbps) < 0;

@@ -2,86 +2,16 @@
  * pull shows in latency with its closed form, hits, shared pulls, oversize
  * artifacts, LRU eviction across functions, crashes, and the diagnostics of
  * the new fields. */
-#include <cJSON.h>
-#include <criterion/criterion.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "scenario.h"
-#include "world.h"
-
-static char dir[64];
-
-static void cleanup(void)
-{
-    if (!dir[0])
-        return;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_expect_eq(system(cmd), 0);
-    dir[0] = '\0';
-}
-
-static char *slurp(const char *name)
-{
-    char path[160];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "%s exists", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    cr_assert_eq(fread(b, 1, (size_t)n, f), (size_t)n);
-    b[n] = 0;
-    fclose(f);
-    return b;
-}
+#include "support.h"
 
 static cJSON *run_set(const char *text, const char *const *sets, size_t nsets)
 {
-    cleanup();
-    strcpy(dir, "/tmp/edgesim-cache-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    sim_diag diags[8];
-    size_t nd = 0;
-    sim_scenario *sc =
-        sim_scenario_parse(text, strlen(text), "inline.json", sets, nsets, diags, 8, &nd);
-    if (!sc) {
-        char line[512];
-        sim_diag_format(&diags[0], line, sizeof line);
-        cr_assert_fail("scenario rejected: %s", line);
-    }
-    sim_world_options opt = {.outdir = dir, .write_invocations = 1};
-    char err[512] = "";
-    sim_world *w = sim_world_create(sc, &opt, err, sizeof err);
-    cr_assert_not_null(w, "%s", err);
-    sim_run_stats st;
-    cr_assert_eq(sim_world_run(w, &st, err, sizeof err), 0, "%s", err);
-    sim_world_free(w);
-    sim_scenario_free(sc);
-    char *s = slurp("summary.json");
-    cJSON *j = cJSON_Parse(s);
-    free(s);
-    cr_assert_not_null(j);
-    return j;
+    return run_into_tmp("/tmp/edgesim-cache-XXXXXX", text, sets, nsets, 1);
 }
 
 static cJSON *run(const char *text)
 {
     return run_set(text, NULL, 0);
-}
-
-static double get(const cJSON *j, const char *path)
-{
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", path);
-    const cJSON *o = j;
-    for (char *tok = strtok(buf, "."); tok && o; tok = strtok(NULL, "."))
-        o = cJSON_GetObjectItemCaseSensitive(o, tok);
-    cr_assert(cJSON_IsNumber(o), "%s is a number", path);
-    return o->valuedouble;
 }
 
 /* The latency column of invocations.csv, row by row (seconds). */

@@ -6,52 +6,15 @@
  * exactly (no cold-start delay, no network latency, a queue that never
  * fills); each tolerance is several standard errors of the estimate, worked
  * out beside it, so a failure means the simulator is wrong, not unlucky. */
-#include <cJSON.h>
-#include <criterion/criterion.h>
 #include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "scenario.h"
-#include "world.h"
+#include "support.h"
 
-static char dir[64];
-
+/* Runs text and returns summary.json; its folder goes at once. */
 static cJSON *run_text(const char *text)
 {
-    strcpy(dir, "/tmp/edgesim-queueing-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    sim_diag diags[8];
-    size_t nd = 0;
-    sim_scenario *sc = sim_scenario_parse(text, strlen(text), "inline.json", NULL, 0, diags, 8, &nd);
-    if (!sc) {
-        char line[512];
-        sim_diag_format(&diags[0], line, sizeof line);
-        cr_assert_fail("scenario rejected: %s", line);
-    }
-    sim_world_options opt = {.outdir = dir};
-    char err[512] = "";
-    sim_world *w = sim_world_create(sc, &opt, err, sizeof err);
-    cr_assert_not_null(w, "%s", err);
-    sim_run_stats st;
-    cr_assert_eq(sim_world_run(w, &st, err, sizeof err), 0, "%s", err);
-    sim_world_free(w);
-    sim_scenario_free(sc);
-
-    char path[128];
-    snprintf(path, sizeof path, "%s/summary.json", dir);
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f);
-    static char buf[1 << 20];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = 0;
-    fclose(f);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
-    cJSON *j = cJSON_Parse(buf);
-    cr_assert_not_null(j);
+    cJSON *j = run_into_tmp("/tmp/edgesim-queueing-XXXXXX", text, NULL, 0, 0);
+    cleanup();
     return j;
 }
 

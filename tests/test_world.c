@@ -4,87 +4,18 @@
  * queue limits, timeouts, degradation, maintenance, drain, register and
  * deregister, deploy and undeploy, load spikes, bursts, keep-alive, the
  * documented order of simultaneous events, and determinism. */
-#include <cJSON.h>
-#include <criterion/criterion.h>
 #include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "scenario.h"
-#include "world.h"
-
-static char dir[64];
+#include "support.h"
 
 static void run_in(const char *text, const char *outdir)
 {
-    sim_diag diags[8];
-    size_t nd = 0;
-    sim_scenario *sc = sim_scenario_parse(text, strlen(text), "inline.json", NULL, 0, diags, 8, &nd);
-    if (!sc) {
-        char line[512];
-        sim_diag_format(&diags[0], line, sizeof line);
-        cr_assert_fail("scenario rejected: %s", line);
-    }
-    sim_world_options opt = {.outdir = outdir, .write_invocations = 1};
-    char err[512] = "";
-    sim_world *w = sim_world_create(sc, &opt, err, sizeof err);
-    cr_assert_not_null(w, "%s", err);
-    sim_run_stats st;
-    cr_assert_eq(sim_world_run(w, &st, err, sizeof err), 0, "%s", err);
-    sim_world_free(w);
-    sim_scenario_free(sc);
+    run_scenario_in(text, NULL, 0, outdir, 1);
 }
-
-static char *slurp(const char *name)
-{
-    char path[160];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "%s exists", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    cr_assert_eq(fread(b, 1, (size_t)n, f), (size_t)n);
-    b[n] = 0;
-    fclose(f);
-    return b;
-}
-
-static void cleanup(void);
 
 static cJSON *run(const char *text)
 {
-    if (dir[0]) /* a second run in one test: the first's outputs go */
-        cleanup();
-    strcpy(dir, "/tmp/edgesim-world-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    run_in(text, dir);
-    char *s = slurp("summary.json");
-    cJSON *j = cJSON_Parse(s);
-    free(s);
-    cr_assert_not_null(j);
-    return j;
-}
-
-static void cleanup(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_expect_eq(system(cmd), 0);
-    dir[0] = '\0';
-}
-
-static double get(const cJSON *j, const char *path)
-{
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", path);
-    const cJSON *o = j;
-    for (char *tok = strtok(buf, "."); tok; tok = strtok(NULL, "."))
-        o = cJSON_GetObjectItemCaseSensitive(o, tok);
-    cr_assert(cJSON_IsNumber(o), "%s is a number", path);
-    return o->valuedouble;
+    return run_into_tmp("/tmp/edgesim-world-XXXXXX", text, NULL, 0, 1);
 }
 
 /* Two nodes a and b in one region, no network latency, function f on both
