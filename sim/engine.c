@@ -46,6 +46,7 @@ struct sim_engine {
     uint64_t slot_mask;
     uint64_t seq, seq_max;
     bool running, stopping, hold;
+    sim_prefetch_fn prefetch; /* NULL: no hint (see sim_engine_set_prefetch) */
     edge_err fail;
     uint64_t n_scheduled, n_run, n_cancelled;
     size_t peak_pending;
@@ -452,8 +453,13 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded)
                     m = k;
                 }
             uint32_t ns = (uint32_t)(e->heap[m].key & e->slot_mask);
-            __builtin_prefetch(slot_rec(e, ns));
+            rec *nr = slot_rec(e, ns);
+            __builtin_prefetch(nr);
             __builtin_prefetch(slot_gen(e, ns), 1);
+            if (e->prefetch && nr->fn) {
+                sim_event nev = {(edge_time)mv.time, nr->payload};
+                e->prefetch(nr->ctx, nr->fn, &nev);
+            }
         }
         fn(e, ctx, &ev);
         settle(e);
@@ -467,6 +473,11 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded)
         e->now = t;
     e->running = false;
     return e->fail;
+}
+
+void sim_engine_set_prefetch(sim_engine *e, sim_prefetch_fn fn)
+{
+    e->prefetch = fn;
 }
 
 edge_err sim_engine_run_until(sim_engine *e, edge_time t)

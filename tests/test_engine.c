@@ -506,3 +506,79 @@ Test(engine, a_million_random_operations_match_a_sorted_array)
     free(f.hseq);
     free(f.htime);
 }
+
+/* ---- the prefetch hint ---- */
+
+typedef struct {
+    run_log log;
+    edge_time hinted[4096]; /* per event run: the time of the hinted next event, or -1 */
+    uint64_t hinted_id[4096];
+    sim_handler hinted_fn[4096];
+} hint_log;
+
+static void hint_event(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    log_event(e, &((hint_log *)ctx)->log, ev);
+}
+
+/* Called just before the handler of event log.n runs: file the hint under it. */
+static void hint(void *ctx, sim_handler next, const sim_event *ev)
+{
+    hint_log *h = ctx;
+    h->hinted[h->log.n] = ev->time;
+    h->hinted_id[h->log.n] = ev->payload.id;
+    h->hinted_fn[h->log.n] = next;
+}
+
+static void hint_reset(hint_log *h)
+{
+    memset(h, 0, sizeof *h);
+    for (size_t i = 0; i < 4096; i++)
+        h->hinted[i] = -1;
+}
+
+Test(engine, prefetch_hint_names_the_next_event_and_changes_nothing)
+{
+    static hint_log h; /* too big for the stack of a test */
+    hint_reset(&h);
+    sim_engine *e = mk();
+    sim_engine_set_prefetch(e, hint);
+    /* ten events at 10, 20, ..., 100 scheduled out of order */
+    const int order[10] = {7, 2, 9, 0, 5, 3, 8, 1, 6, 4};
+    for (int i = 0; i < 10; i++)
+        cr_assert_eq(sim_engine_schedule(e, 10 * (order[i] + 1), hint_event, &h, pl(100 + order[i]),
+                                         NULL),
+                     EDGE_OK);
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    cr_assert_eq(h.log.n, 10);
+    for (size_t i = 0; i < 10; i++) {
+        cr_assert_eq(h.log.times[i], (edge_time)(10 * (i + 1)), "order is unchanged");
+        cr_assert_eq(h.log.ids[i], 100 + i);
+    }
+    /* While event i ran with at least four more pending, the hint was
+     * event i + 1, with its handler and payload; near the end (fewer
+     * pending) no hint is given. */
+    for (size_t i = 0; i + 5 < 10; i++) {
+        cr_assert_eq(h.hinted[i], h.log.times[i + 1], "hint during event %zu", i);
+        cr_assert_eq(h.hinted_id[i], 101 + i);
+        cr_assert(h.hinted_fn[i] == hint_event);
+    }
+    cr_assert_eq(h.hinted[9], -1, "nothing after the last event");
+    sim_engine_destroy(e);
+}
+
+Test(engine, no_prefetch_hint_by_default_or_after_reset)
+{
+    static hint_log h;
+    hint_reset(&h);
+    sim_engine *e = mk();
+    sim_engine_set_prefetch(e, hint);
+    sim_engine_set_prefetch(e, NULL);
+    for (int i = 0; i < 10; i++)
+        cr_assert_eq(sim_engine_schedule(e, i + 1, hint_event, &h, pl((uint64_t)i), NULL), EDGE_OK);
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    cr_assert_eq(h.log.n, 10);
+    for (size_t i = 0; i < 10; i++)
+        cr_assert_eq(h.hinted[i], -1);
+    sim_engine_destroy(e);
+}
