@@ -456,9 +456,30 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded)
             rec *nr = slot_rec(e, ns);
             __builtin_prefetch(nr);
             __builtin_prefetch(slot_gen(e, ns), 1);
-            if (e->prefetch && nr->fn) {
-                sim_event nev = {(edge_time)mv.time, nr->payload};
-                e->prefetch(nr->ctx, nr->fn, &nev);
+            if (e->prefetch) {
+                /* The event after it: the least of the root's other
+                 * children and m's children. */
+                hkey sv = {UINT64_MAX, UINT64_MAX};
+                size_t s2 = 0;
+                for (size_t k = 1; k < 5; k++)
+                    if (k != m && key_lt(e->heap[k], sv)) {
+                        sv = e->heap[k];
+                        s2 = k;
+                    }
+                for (size_t k = 4 * m + 1; k < 4 * m + 5 && k < e->n; k++)
+                    if (key_lt(e->heap[k], sv)) {
+                        sv = e->heap[k];
+                        s2 = k;
+                    }
+                rec *r2 = slot_rec(e, (uint32_t)(e->heap[s2].key & e->slot_mask));
+                if (r2->fn) {
+                    sim_event ev2 = {(edge_time)sv.time, r2->payload};
+                    e->prefetch(r2->ctx, r2->fn, &ev2, 2);
+                }
+                if (nr->fn) {
+                    sim_event nev = {(edge_time)mv.time, nr->payload};
+                    e->prefetch(nr->ctx, nr->fn, &nev, 1);
+                }
             }
         }
         fn(e, ctx, &ev);

@@ -187,17 +187,19 @@ edge_err sim_engine_run(sim_engine *e);
 
 /*
  * A hint for the owner of the handlers: just before an event's handler
- * runs, the engine calls fn with the event most likely to run after it (its
- * context, handler and the event itself; only while at least 4 more events
- * are pending), so that the owner can prefetch what that handler will touch
- * while the current one runs. The hint may be wrong (the running handler can
+ * runs, the engine calls fn with the event most likely to run after it
+ * (ahead 1: its context, handler and the event itself), and first with the
+ * one most likely to run after that (ahead 2); only while at least 4 more
+ * events are pending. The owner can prefetch what those handlers will touch
+ * while the current one runs: at ahead 2 the lines it needs first, at
+ * ahead 1 (the same event one handler later) what they point to. The hint may be wrong (the running handler can
  * schedule something earlier, or cancel it); fn must not change any state,
  * only read and prefetch. NULL (the default) turns it off. Its point: a
  * trace replay keeps per-function state for 40,000+ functions, far beyond
  * L2, and each event touches a dozen of its lines; prefetched one event
  * ahead, their misses overlap with the running handler.
  */
-typedef void (*sim_prefetch_fn)(void *ctx, sim_handler next, const sim_event *ev);
+typedef void (*sim_prefetch_fn)(void *ctx, sim_handler next, const sim_event *ev, int ahead);
 void sim_engine_set_prefetch(sim_engine *e, sim_prefetch_fn fn);
 
 /* From a handler: the run returns after this handler (the pending events

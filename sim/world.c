@@ -755,10 +755,12 @@ static void ev_arrival(sim_engine *e, void *ctx, const sim_event *ev)
     new_invocation(w, a->spec->function, a->spec->region, exec);
 }
 
-/* Prefetch one event ahead (sim_engine_set_prefetch): an arrival touches
- * its function's arrival state, workload, function spec, random streams
- * and metrics (with 40,000 trace functions none of it stays in L2); a
- * completion, its invocation's metrics. Only reads and prefetches. */
+/* Prefetch ahead (sim_engine_set_prefetch): an arrival touches its
+ * function's arrival state, workload, function spec, random streams,
+ * metrics and execution-time distribution (with 40,000 trace functions none
+ * of it stays in L2); a completion, its invocation and metrics. Two events
+ * ahead the lines found from the event alone; one event ahead (they are in
+ * cache by then) what those lines point to. Only reads and prefetches. */
 static void prefetch_lines(const void *p, size_t bytes)
 {
     const char *c = p;
@@ -767,20 +769,31 @@ static void prefetch_lines(const void *p, size_t bytes)
     __builtin_prefetch(c + bytes - 1);
 }
 
-static void world_prefetch(void *ctx, sim_handler next, const sim_event *ev)
+static void world_prefetch(void *ctx, sim_handler next, const sim_event *ev, int ahead)
 {
     const sim_world *w = ctx;
     if (next == ev_arrival) {
         size_t k = ev->payload.a;
         size_t fn = w->arrival_fn[k];
-        prefetch_lines(&w->arrivals_of[k], sizeof w->arrivals_of[k]);
-        __builtin_prefetch(&w->arrival_epoch[k]);
-        prefetch_lines(&w->sc->workloads[k], sizeof w->sc->workloads[k]);
-        prefetch_lines(&w->sc->functions[fn], sizeof w->sc->functions[fn]);
-        prefetch_lines(&w->fn_rng[fn], sizeof w->fn_rng[fn]);
-        __builtin_prefetch(&w->metrics.per_function[fn], 1);
+        if (ahead == 2) {
+            prefetch_lines(&w->arrivals_of[k], sizeof w->arrivals_of[k]);
+            __builtin_prefetch(&w->arrival_epoch[k]);
+            prefetch_lines(&w->sc->workloads[k], sizeof w->sc->workloads[k]);
+            prefetch_lines(&w->sc->functions[fn], sizeof w->sc->functions[fn]);
+            prefetch_lines(&w->fn_rng[fn], sizeof w->fn_rng[fn]);
+            prefetch_lines(&w->metrics.per_function[fn], sizeof w->metrics.per_function[fn]);
+        } else {
+            const sim_arrivals *a = &w->arrivals_of[k];
+            if (a->spec->minutes && a->mi < a->spec->nminutes)
+                __builtin_prefetch(&a->spec->minutes[a->mi]);
+            sim_dist_prefetch(w->sc->functions[fn].exec);
+        }
     } else if (next == ev_done) {
         const winv *v = &w->invs[(uint32_t)ev->payload.id];
+        if (ahead == 2) {
+            prefetch_lines(v, sizeof *v);
+            return;
+        }
         if (v->node >= w->nnodes) /* a stale guess: the record was reused */
             return;
         edge_metrics_prefetch(&w->metrics, v->fn, v->node,

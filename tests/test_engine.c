@@ -514,6 +514,7 @@ typedef struct {
     edge_time hinted[4096]; /* per event run: the time of the hinted next event, or -1 */
     uint64_t hinted_id[4096];
     sim_handler hinted_fn[4096];
+    edge_time hinted2[4096]; /* ... of the event after that */
 } hint_log;
 
 static void hint_event(sim_engine *e, void *ctx, const sim_event *ev)
@@ -522,9 +523,14 @@ static void hint_event(sim_engine *e, void *ctx, const sim_event *ev)
 }
 
 /* Called just before the handler of event log.n runs: file the hint under it. */
-static void hint(void *ctx, sim_handler next, const sim_event *ev)
+static void hint(void *ctx, sim_handler next, const sim_event *ev, int ahead)
 {
     hint_log *h = ctx;
+    if (ahead == 2) {
+        h->hinted2[h->log.n] = ev->time;
+        return;
+    }
+    cr_assert_eq(ahead, 1);
     h->hinted[h->log.n] = ev->time;
     h->hinted_id[h->log.n] = ev->payload.id;
     h->hinted_fn[h->log.n] = next;
@@ -534,7 +540,7 @@ static void hint_reset(hint_log *h)
 {
     memset(h, 0, sizeof *h);
     for (size_t i = 0; i < 4096; i++)
-        h->hinted[i] = -1;
+        h->hinted[i] = h->hinted2[i] = -1;
 }
 
 Test(engine, prefetch_hint_names_the_next_event_and_changes_nothing)
@@ -555,13 +561,14 @@ Test(engine, prefetch_hint_names_the_next_event_and_changes_nothing)
         cr_assert_eq(h.log.times[i], (edge_time)(10 * (i + 1)), "order is unchanged");
         cr_assert_eq(h.log.ids[i], 100 + i);
     }
-    /* While event i ran with at least four more pending, the hint was
-     * event i + 1, with its handler and payload; near the end (fewer
-     * pending) no hint is given. */
+    /* Before event i ran, with at least four more pending, the hints were
+     * event i + 1 (with its handler and payload) and event i + 2; near the
+     * end (fewer pending) none is given. */
     for (size_t i = 0; i + 5 < 10; i++) {
         cr_assert_eq(h.hinted[i], h.log.times[i + 1], "hint during event %zu", i);
         cr_assert_eq(h.hinted_id[i], 101 + i);
         cr_assert(h.hinted_fn[i] == hint_event);
+        cr_assert_eq(h.hinted2[i], h.log.times[i + 2], "second hint during event %zu", i);
     }
     cr_assert_eq(h.hinted[9], -1, "nothing after the last event");
     sim_engine_destroy(e);
@@ -579,6 +586,6 @@ Test(engine, no_prefetch_hint_by_default_or_after_reset)
     cr_assert_eq(sim_engine_run(e), EDGE_OK);
     cr_assert_eq(h.log.n, 10);
     for (size_t i = 0; i < 10; i++)
-        cr_assert_eq(h.hinted[i], -1);
+        cr_assert(h.hinted[i] == -1 && h.hinted2[i] == -1);
     sim_engine_destroy(e);
 }
