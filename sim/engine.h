@@ -186,6 +186,21 @@ edge_err sim_engine_run_until(sim_engine *e, edge_time t);
 edge_err sim_engine_run(sim_engine *e);
 
 /*
+ * Turns on the far tier: events more than one bucket of 2^shift ns ahead
+ * of the current one wait unsorted in a ring of 1024 such buckets (or an
+ * overflow list beyond it) instead of the heap, and enter the heap a bucket
+ * at a time, when it runs empty. The order of events is exactly the same
+ * (keys keep their (time, schedule order)); what changes is the heap's
+ * size: a trace replay keeps one pending arrival per function (40,000+),
+ * nearly all minutes ahead, and each push and pop of a 4-ary heap that size
+ * walked 8 levels. Choose the bucket so that one holds a few hundred
+ * events. shift 0 turns it off.
+ * Errors: EDGE_STATE when events are pending or from a handler; EDGE_INVAL
+ * when shift >= 63; EDGE_NOMEM.
+ */
+edge_err sim_engine_set_far(sim_engine *e, unsigned shift);
+
+/*
  * A hint for the owner of the handlers: just before an event's handler
  * runs, the engine calls fn with the event most likely to run after it
  * (ahead 1: its context, handler and the event itself), and first with the
