@@ -195,7 +195,8 @@ static edge_err far_gather(sim_engine *e)
             return EDGE_NOMEM;
     for (size_t b = 0; b <= FAR_RING; b++) {
         struct far_bucket *fb = b < FAR_RING ? &e->ring[b] : e->ovf;
-        memcpy(e->heap + e->n, fb->k, fb->n * sizeof *fb->k);
+        if (fb->n) /* an empty bucket may have no array at all */
+            memcpy(e->heap + e->n, fb->k, fb->n * sizeof *fb->k);
         e->n += fb->n;
         fb->n = 0;
     }
