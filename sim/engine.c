@@ -49,7 +49,7 @@ struct sim_engine {
     sim_prefetch_fn prefetch; /* NULL: no hint (see sim_engine_set_prefetch) */
     /* The far tier (sim_engine_set_far; off while far_shift == 0): keys
      * whose time bucket (time >> far_shift) is beyond `cur` wait unsorted
-     * in a ring of FAR_RING buckets (bucket numbers cur+1 .. cur+FAR_RING-1)
+     * in a ring of FAR_RING buckets (bucket numbers cur+1 .. cur+FAR_RING)
      * or, further out, in `ovf`; the heap holds only keys of buckets <= cur.
      * So every heap key is less than every far key, and when the heap runs
      * empty the next non-empty bucket moves into it (heapified). Keys keep
@@ -419,7 +419,10 @@ static edge_err far_refill(sim_engine *e)
             e->nfar -= k;
             b->n = 0;
         }
-        if (e->ovf->n && e->ovf_min - e->cur <= FAR_RING && far_spill(e) != EDGE_OK)
+        /* Spills take keys up to FAR_RING buckets ahead but start when the
+         * first is FAR_RING / 2 ahead (schedule sends further ones to ovf),
+         * so ovf is scanned once per FAR_RING / 2 buckets, not per bucket. */
+        if (e->ovf->n && e->ovf_min - e->cur <= FAR_RING / 2 && far_spill(e) != EDGE_OK)
             return EDGE_NOMEM;
         if (k) {
             heapify(e->heap, e->n);
@@ -461,7 +464,7 @@ edge_err sim_engine_schedule(sim_engine *e, edge_time at, sim_handler fn, void *
     struct far_bucket *fb = NULL;
     uint64_t tb = (uint64_t)at >> e->far_shift;
     if (e->far_shift && tb > e->cur) {
-        fb = tb - e->cur <= FAR_RING ? &e->ring[tb & (FAR_RING - 1)] : e->ovf;
+        fb = tb - e->cur <= FAR_RING / 2 ? &e->ring[tb & (FAR_RING - 1)] : e->ovf;
         if (fb->n == fb->cap && far_grow(fb) != EDGE_OK)
             return EDGE_NOMEM;
     } else if (e->n == e->cap && !e->hold) {
