@@ -56,6 +56,12 @@
  *  - Handles are {slot, generation}: the generation moves on each time the
  *    record is taken, so a stale handle is recognized and cancelling it is a
  *    safe no-op, even after the record has been reused.
+ *  - Opt-in (sim_engine_set_far): a far tier of coarse time buckets in
+ *    front of the heap, for runs with many events far ahead (a trace
+ *    replay's next arrival per function). It keeps each key's (time, seq),
+ *    so the FIFO tie order is kept exactly; only the heap gets smaller.
+ *  - Opt-in (sim_engine_set_prefetch): a hint naming the next two events,
+ *    so the owner can prefetch their state (latency-bound replays).
  * Turned down: the binary heap (60% of the 4-ary heap, measured above); the
  * ladder and calendar queues: the ladder is faster on PHOLD's smooth
  * exponential times, but both need tuning to the time distribution, can
