@@ -618,6 +618,20 @@ edge_time sim_dist_sample_time(const sim_dist *d, sim_rng *r)
     return (edge_time)llround(x);
 }
 
+void sim_dist_prefetch(const sim_dist *d)
+{
+    if (!d)
+        return;
+    __builtin_prefetch(d);
+    __builtin_prefetch((const char *)d + sizeof *d - 1);
+    if (d->type == T_EMPIRICAL) {
+        __builtin_prefetch(d->q);
+        __builtin_prefetch(d->q + d->n - 1);
+        __builtin_prefetch(d->x);
+        __builtin_prefetch(d->x + d->n - 1);
+    }
+}
+
 /* ---- moments ---- */
 
 static void moments(const sim_dist *d, double *mean, double *var)

@@ -92,6 +92,10 @@ double sim_dist_sample(const sim_dist *d, sim_rng *r);
  * as ns all the same. */
 edge_time sim_dist_sample_time(const sim_dist *d, sim_rng *r);
 
+/* Prefetches what a sample of d reads (its record, and an empirical
+ * distribution's points). A hint only: changes nothing; NULL ok. */
+void sim_dist_prefetch(const sim_dist *d);
+
 /* The exact mean and variance (ns and ns^2 for durations); INFINITY where
  * they do not exist (Pareto with shape <= 1 or <= 2). O(size). */
 double sim_dist_mean(const sim_dist *d);

@@ -46,9 +46,31 @@ struct sim_engine {
     uint64_t slot_mask;
     uint64_t seq, seq_max;
     bool running, stopping, hold;
+    sim_prefetch_fn prefetch; /* NULL: no hint (see sim_engine_set_prefetch) */
+    /* The far tier (sim_engine_set_far; off while far_shift == 0): keys
+     * whose time bucket (time >> far_shift) is beyond `cur` wait unsorted
+     * in a ring of FAR_RING buckets (bucket numbers cur+1 .. cur+FAR_RING)
+     * or, further out, in `ovf`; the heap holds only keys of buckets <= cur.
+     * So every heap key is less than every far key, and when the heap runs
+     * empty the next non-empty bucket moves into it (heapified). Keys keep
+     * the (time, seq) they got when scheduled, so the order of events is
+     * exactly that of one heap. */
+    unsigned far_shift;
+    uint64_t cur;
+    struct far_bucket *ring; /* FAR_RING buckets, or NULL */
+    struct far_bucket *ovf;  /* one bucket: beyond the ring */
+    uint64_t ovf_min;        /* least bucket number in ovf (UINT64_MAX: empty) */
+    size_t nfar;             /* keys in the ring and ovf (live + tombstones) */
     edge_err fail;
     uint64_t n_scheduled, n_run, n_cancelled;
     size_t peak_pending;
+};
+
+#define FAR_RING 1024u
+
+struct far_bucket {
+    hkey *k;
+    size_t n, cap;
 };
 
 static inline bool key_lt(hkey a, hkey b)
@@ -158,9 +180,58 @@ static int cmp_key(const void *a, const void *b)
  * bits slot bits. A sorted array is a valid heap, so the heap stays one.
  * O(n log n); happens when the pool crosses a power of two (geometrically
  * rarely) or seq runs out of bits (after ~2^44 schedules). */
-static void rekey(sim_engine *e, unsigned bits)
+static edge_err grow_heap(sim_engine *e);
+
+static edge_err far_grow(struct far_bucket *b);
+
+/* Moves every far key into the heap array, after the heap's (unordered:
+ * the caller sorts). */
+static edge_err far_gather(sim_engine *e)
+{
+    if (!e->nfar)
+        return EDGE_OK;
+    while (e->cap < e->n + e->nfar)
+        if (grow_heap(e) != EDGE_OK)
+            return EDGE_NOMEM;
+    for (size_t b = 0; b <= FAR_RING; b++) {
+        struct far_bucket *fb = b < FAR_RING ? &e->ring[b] : e->ovf;
+        if (fb->n) /* an empty bucket may have no array at all */
+            memcpy(e->heap + e->n, fb->k, fb->n * sizeof *fb->k);
+        e->n += fb->n;
+        fb->n = 0;
+    }
+    e->nfar = 0;
+    e->ovf_min = UINT64_MAX;
+    return EDGE_OK;
+}
+
+/* After a sort: the keys beyond bucket cur go back to the far tier (the
+ * buckets they came from, which kept their room); the rest, a sorted
+ * prefix, is a valid heap. */
+static edge_err far_scatter(sim_engine *e)
+{
+    size_t p = e->n;
+    while (p > 0 && (e->heap[p - 1].time >> e->far_shift) > e->cur)
+        p--;
+    for (size_t i = p; i < e->n; i++) {
+        uint64_t tb = e->heap[i].time >> e->far_shift;
+        struct far_bucket *fb = tb - e->cur <= FAR_RING ? &e->ring[tb & (FAR_RING - 1)] : e->ovf;
+        if (fb->n == fb->cap && far_grow(fb) != EDGE_OK)
+            return EDGE_NOMEM;
+        fb->k[fb->n++] = e->heap[i];
+        if (fb == e->ovf && tb < e->ovf_min)
+            e->ovf_min = tb;
+    }
+    e->nfar = e->n - p;
+    e->n = p;
+    return EDGE_OK;
+}
+
+static edge_err rekey(sim_engine *e, unsigned bits)
 {
     settle(e);
+    if (far_gather(e) != EDGE_OK)
+        return EDGE_NOMEM;
     if (e->n > 1) /* qsort must not see the NULL heap of an empty engine */
         qsort(e->heap, e->n, sizeof *e->heap, cmp_key);
     uint64_t old_mask = e->slot_mask;
@@ -170,6 +241,7 @@ static void rekey(sim_engine *e, unsigned bits)
     e->slot_mask = ((uint64_t)1 << bits) - 1;
     e->seq = e->n;
     e->seq_max = ((uint64_t)1 << (64 - bits)) - 1;
+    return e->far_shift ? far_scatter(e) : EDGE_OK;
 }
 
 static edge_err grow_pool(sim_engine *e)
@@ -200,7 +272,7 @@ static edge_err grow_pool(sim_engine *e)
         unsigned bits = e->slot_bits;
         while (((uint64_t)e->nslots - 1) >> bits)
             bits++;
-        rekey(e, bits);
+        return rekey(e, bits);
     }
     return EDGE_OK;
 }
@@ -274,12 +346,107 @@ void sim_engine_destroy(sim_engine *e)
         free(e->chunks[i]);
     free(e->chunks);
     heap_free(e->heap);
+    if (e->ring)
+        for (size_t b = 0; b < FAR_RING; b++)
+            free(e->ring[b].k);
+    free(e->ring);
+    if (e->ovf)
+        free(e->ovf->k);
+    free(e->ovf);
     free(e);
 }
 
 static inline size_t live(const sim_engine *e)
 {
-    return e->n - e->dead - (e->hold ? 1 : 0);
+    return e->n + e->nfar - e->dead - (e->hold ? 1 : 0);
+}
+
+static edge_err far_grow(struct far_bucket *b)
+{
+    size_t nc = b->cap ? 2 * b->cap : 16;
+    hkey *k = realloc(b->k, nc * sizeof *k);
+    if (!k)
+        return EDGE_NOMEM;
+    b->k = k;
+    b->cap = nc;
+    return EDGE_OK;
+}
+
+/* Moves the keys of ovf that now fall in the ring's reach into it, and
+ * recomputes ovf_min. */
+static edge_err far_spill(sim_engine *e)
+{
+    struct far_bucket *o = e->ovf;
+    uint64_t lo = UINT64_MAX;
+    size_t j = 0;
+    for (size_t i = 0; i < o->n; i++) {
+        uint64_t tb = o->k[i].time >> e->far_shift;
+        if (tb - e->cur <= FAR_RING) {
+            struct far_bucket *b = &e->ring[tb & (FAR_RING - 1)];
+            if (b->n == b->cap && far_grow(b) != EDGE_OK)
+                return EDGE_NOMEM;
+            b->k[b->n++] = o->k[i];
+        } else {
+            if (tb < lo)
+                lo = tb;
+            o->k[j++] = o->k[i];
+        }
+    }
+    o->n = j;
+    e->ovf_min = lo;
+    return EDGE_OK;
+}
+
+/* The heap is empty and far keys wait: moves the next non-empty bucket
+ * into the heap. */
+static edge_err far_refill(sim_engine *e)
+{
+    for (;;) {
+        if (e->nfar == e->ovf->n) { /* the ring is empty: jump to ovf's first */
+            e->cur = e->ovf_min - 1;
+            if (far_spill(e) != EDGE_OK)
+                return EDGE_NOMEM;
+        }
+        e->cur++;
+        struct far_bucket *b = &e->ring[e->cur & (FAR_RING - 1)];
+        size_t k = b->n;
+        if (k) {
+            while (e->cap < k)
+                if (grow_heap(e) != EDGE_OK)
+                    return EDGE_NOMEM;
+            memcpy(e->heap, b->k, k * sizeof *b->k);
+            e->n = k;
+            e->nfar -= k;
+            b->n = 0;
+        }
+        /* Spills take keys up to FAR_RING buckets ahead but start when the
+         * first is FAR_RING / 2 ahead (schedule sends further ones to ovf),
+         * so ovf is scanned once per FAR_RING / 2 buckets, not per bucket. */
+        if (e->ovf->n && e->ovf_min - e->cur <= FAR_RING / 2 && far_spill(e) != EDGE_OK)
+            return EDGE_NOMEM;
+        if (k) {
+            heapify(e->heap, e->n);
+            return EDGE_OK;
+        }
+    }
+}
+
+edge_err sim_engine_set_far(sim_engine *e, unsigned shift)
+{
+    if (shift >= 63)
+        return EDGE_INVAL;
+    if (e->running || e->n || e->nfar)
+        return EDGE_STATE;
+    if (shift && !e->ring) {
+        e->ring = calloc(FAR_RING, sizeof *e->ring);
+        e->ovf = calloc(1, sizeof *e->ovf);
+        if (!e->ring || !e->ovf)
+            return EDGE_NOMEM;
+    }
+    e->far_shift = shift;
+    e->cur = shift ? (uint64_t)e->now >> shift : 0;
+    e->ovf_min = UINT64_MAX;
+    return EDGE_OK;
 }
 
 edge_err sim_engine_schedule(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
@@ -292,13 +459,19 @@ edge_err sim_engine_schedule(sim_engine *e, edge_time at, sim_handler fn, void *
         if (err != EDGE_OK)
             return err;
     }
-    if (e->n == e->cap && !e->hold) {
+    if (e->seq > e->seq_max && rekey(e, e->slot_bits) != EDGE_OK)
+        return EDGE_NOMEM;
+    struct far_bucket *fb = NULL;
+    uint64_t tb = (uint64_t)at >> e->far_shift;
+    if (e->far_shift && tb > e->cur) {
+        fb = tb - e->cur <= FAR_RING / 2 ? &e->ring[tb & (FAR_RING - 1)] : e->ovf;
+        if (fb->n == fb->cap && far_grow(fb) != EDGE_OK)
+            return EDGE_NOMEM;
+    } else if (e->n == e->cap && !e->hold) {
         edge_err err = grow_heap(e);
         if (err != EDGE_OK)
             return err;
     }
-    if (e->seq > e->seq_max)
-        rekey(e, e->slot_bits);
     uint32_t s = e->free_head;
     rec *r = slot_rec(e, s);
     e->free_head = r->payload.a;
@@ -307,7 +480,12 @@ edge_err sim_engine_schedule(sim_engine *e, edge_time at, sim_handler fn, void *
     r->ctx = ctx;
     r->payload = payload;
     hkey k = {(uint64_t)at, e->seq++ << e->slot_bits | s};
-    if (e->hold) { /* the running event's root slot is free: fill it */
+    if (fb) {
+        fb->k[fb->n++] = k;
+        e->nfar++;
+        if (fb == e->ovf && tb < e->ovf_min)
+            e->ovf_min = tb;
+    } else if (e->hold) { /* the running event's root slot is free: fill it */
         e->hold = false;
         sift_down(e->heap, e->n, 0, k);
     } else {
@@ -365,13 +543,33 @@ static void compact(sim_engine *e)
             free_slot(e, s, r);
     }
     e->n = j;
-    e->dead = 0;
     heapify(e->heap, e->n);
+    if (e->nfar) {
+        e->ovf_min = UINT64_MAX;
+        for (size_t b = 0; b <= FAR_RING; b++) {
+            struct far_bucket *fb = b < FAR_RING ? &e->ring[b] : e->ovf;
+            size_t m = 0;
+            for (size_t i = 0; i < fb->n; i++) {
+                uint32_t s = (uint32_t)(fb->k[i].key & e->slot_mask);
+                rec *r = slot_rec(e, s);
+                if (r->fn) {
+                    fb->k[m++] = fb->k[i];
+                    if (b == FAR_RING && (fb->k[i].time >> e->far_shift) < e->ovf_min)
+                        e->ovf_min = fb->k[i].time >> e->far_shift;
+                } else {
+                    free_slot(e, s, r);
+                }
+            }
+            e->nfar -= fb->n - m;
+            fb->n = m;
+        }
+    }
+    e->dead = 0;
 }
 
 static inline bool should_compact(const sim_engine *e)
 {
-    return e->dead > (e->n - e->dead) / 2 + COMPACT_SLACK;
+    return e->dead > (e->n + e->nfar - e->dead) / 2 + COMPACT_SLACK;
 }
 
 bool sim_engine_cancel(sim_engine *e, sim_handle h)
@@ -416,7 +614,16 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded)
     e->stopping = false;
     e->fail = EDGE_OK;
     uint64_t limit = (uint64_t)t;
-    while (e->n) {
+    for (;;) {
+        if (!e->n) {
+            if (!e->nfar)
+                break;
+            edge_err err = far_refill(e);
+            if (err != EDGE_OK) {
+                e->fail = err;
+                break;
+            }
+        }
         hkey top = e->heap[0];
         if (top.time > limit)
             break;
@@ -452,8 +659,34 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded)
                     m = k;
                 }
             uint32_t ns = (uint32_t)(e->heap[m].key & e->slot_mask);
-            __builtin_prefetch(slot_rec(e, ns));
+            rec *nr = slot_rec(e, ns);
+            __builtin_prefetch(nr);
             __builtin_prefetch(slot_gen(e, ns), 1);
+            if (e->prefetch) {
+                /* The event after it: the least of the root's other
+                 * children and m's children. */
+                hkey sv = {UINT64_MAX, UINT64_MAX};
+                size_t s2 = 0;
+                for (size_t k = 1; k < 5; k++)
+                    if (k != m && key_lt(e->heap[k], sv)) {
+                        sv = e->heap[k];
+                        s2 = k;
+                    }
+                for (size_t k = 4 * m + 1; k < 4 * m + 5 && k < e->n; k++)
+                    if (key_lt(e->heap[k], sv)) {
+                        sv = e->heap[k];
+                        s2 = k;
+                    }
+                rec *r2 = slot_rec(e, (uint32_t)(e->heap[s2].key & e->slot_mask));
+                if (r2->fn) {
+                    sim_event ev2 = {(edge_time)sv.time, r2->payload};
+                    e->prefetch(r2->ctx, r2->fn, &ev2, 2);
+                }
+                if (nr->fn) {
+                    sim_event nev = {(edge_time)mv.time, nr->payload};
+                    e->prefetch(nr->ctx, nr->fn, &nev, 1);
+                }
+            }
         }
         fn(e, ctx, &ev);
         settle(e);
@@ -467,6 +700,11 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded)
         e->now = t;
     e->running = false;
     return e->fail;
+}
+
+void sim_engine_set_prefetch(sim_engine *e, sim_prefetch_fn fn)
+{
+    e->prefetch = fn;
 }
 
 edge_err sim_engine_run_until(sim_engine *e, edge_time t)
@@ -507,7 +745,13 @@ size_t sim_engine_pending(const sim_engine *e)
 bool sim_engine_next_time(sim_engine *e, edge_time *out)
 {
     settle(e);
-    drop_dead_top(e);
+    for (;;) {
+        drop_dead_top(e);
+        if (e->n || !e->nfar)
+            break;
+        if (far_refill(e) != EDGE_OK)
+            return false;
+    }
     if (!e->n)
         return false;
     *out = (edge_time)e->heap[0].time;
@@ -523,6 +767,11 @@ void sim_engine_get_stats(const sim_engine *e, sim_engine_stats *out)
     out->peak_pending = e->peak_pending;
     out->bytes = sizeof *e + (e->cap + HEAP_PAD + 1) * sizeof *e->heap + e->chunks_cap * sizeof *e->chunks
                  + e->nchunks * (size_t)CHUNK * (sizeof(rec) + sizeof(uint32_t));
+    if (e->ring) {
+        out->bytes += (FAR_RING + 1) * sizeof *e->ring + e->ovf->cap * sizeof(hkey);
+        for (size_t b = 0; b < FAR_RING; b++)
+            out->bytes += e->ring[b].cap * sizeof(hkey);
+    }
 }
 
 edge_err sim__engine_set_seq(sim_engine *e, uint64_t seq)

@@ -56,6 +56,12 @@
  *  - Handles are {slot, generation}: the generation moves on each time the
  *    record is taken, so a stale handle is recognized and cancelling it is a
  *    safe no-op, even after the record has been reused.
+ *  - Opt-in (sim_engine_set_far): a far tier of coarse time buckets in
+ *    front of the heap, for runs with many events far ahead (a trace
+ *    replay's next arrival per function). It keeps each key's (time, seq),
+ *    so the FIFO tie order is kept exactly; only the heap gets smaller.
+ *  - Opt-in (sim_engine_set_prefetch): a hint naming the next two events,
+ *    so the owner can prefetch their state (latency-bound replays).
  * Turned down: the binary heap (60% of the 4-ary heap, measured above); the
  * ladder and calendar queues: the ladder is faster on PHOLD's smooth
  * exponential times, but both need tuning to the time distribution, can
@@ -184,6 +190,38 @@ edge_err sim_engine_run_until(sim_engine *e, edge_time t);
 /* Runs until no event is pending or a handler stops the run; the clock
  * stays at the last event's time. Errors as sim_engine_run_until. */
 edge_err sim_engine_run(sim_engine *e);
+
+/*
+ * Turns on the far tier: events more than one bucket of 2^shift ns ahead
+ * of the current one wait unsorted in a ring of 1024 such buckets (or an
+ * overflow list beyond it) instead of the heap, and enter the heap a bucket
+ * at a time, when it runs empty. The order of events is exactly the same
+ * (keys keep their (time, schedule order)); what changes is the heap's
+ * size: a trace replay keeps one pending arrival per function (40,000+),
+ * nearly all minutes ahead, and each push and pop of a 4-ary heap that size
+ * walked 8 levels. Choose the bucket so that one holds a few hundred
+ * events. shift 0 turns it off.
+ * Errors: EDGE_STATE when events are pending or from a handler; EDGE_INVAL
+ * when shift >= 63; EDGE_NOMEM.
+ */
+edge_err sim_engine_set_far(sim_engine *e, unsigned shift);
+
+/*
+ * A hint for the owner of the handlers: just before an event's handler
+ * runs, the engine calls fn with the event most likely to run after it
+ * (ahead 1: its context, handler and the event itself), and first with the
+ * one most likely to run after that (ahead 2); only while at least 4 more
+ * events are pending. The owner can prefetch what those handlers will touch
+ * while the current one runs: at ahead 2 the lines it needs first, at
+ * ahead 1 (the same event one handler later) what they point to. The hint may be wrong (the running handler can
+ * schedule something earlier, or cancel it); fn must not change any state,
+ * only read and prefetch. NULL (the default) turns it off. Its point: a
+ * trace replay keeps per-function state for 40,000+ functions, far beyond
+ * L2, and each event touches a dozen of its lines; prefetched one event
+ * ahead, their misses overlap with the running handler.
+ */
+typedef void (*sim_prefetch_fn)(void *ctx, sim_handler next, const sim_event *ev, int ahead);
+void sim_engine_set_prefetch(sim_engine *e, sim_prefetch_fn fn);
 
 /* From a handler: the run returns after this handler (the pending events
  * stay queued; a later run goes on from there). Outside a run: no effect. */

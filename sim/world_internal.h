@@ -133,6 +133,7 @@ struct sim_world {
     fn_streams *fn_rng;
     sim_arrivals *arrivals_of;
     uint64_t *arrival_epoch;
+    uint32_t *arrival_fn;        /* per workload its function: a compact copy for prefetch */
     double *spike_factor;
     edge_time *latency;          /* [region * nnodes + node] */
     unsigned char *fault_open;   /* per fault: its window is open, row not written */

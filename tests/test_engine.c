@@ -380,6 +380,8 @@ typedef struct {
     size_t ids_cap;
     uint64_t rng;
     uint64_t ops, ran;
+    int far;            /* the far tier is on: some delays reach past its ring */
+    size_t npending;    /* how many pending the schedule op stops at */
 } fuzz;
 
 static uint64_t fz_rand(fuzz *f)
@@ -413,8 +415,8 @@ static void fz_event(sim_engine *e, void *ctx, const sim_event *ev);
 static void fz_schedule(fuzz *f)
 {
     /* delays from a small set so that ties are common, 0 included */
-    static const edge_time delays[] = {0, 0, 1, 1, 2, 3, 5, 10, 100, 1000};
-    edge_time at = sim_engine_now(f->e) + delays[fz_rand(f) % 10];
+    static const edge_time delays[] = {0, 0, 1, 1, 2, 3, 5, 10, 100, 1000, 3000, 100000};
+    edge_time at = sim_engine_now(f->e) + delays[fz_rand(f) % (f->far ? 12 : 10)];
     uint64_t id = f->next_id++;
     cr_assert_lt(id, f->ids_cap);
     cr_assert_eq(sim_engine_schedule(f->e, at, fz_event, f, pl(id), &f->handle[id]), EDGE_OK);
@@ -467,10 +469,14 @@ static void fz_event(sim_engine *e, void *ctx, const sim_event *ev)
     (void)e;
 }
 
-Test(engine, a_million_random_operations_match_a_sorted_array)
+static void fuzz_run(unsigned far_shift, size_t npending)
 {
     fuzz f = {0};
     f.e = mk();
+    f.far = far_shift > 0;
+    f.npending = npending;
+    if (far_shift)
+        cr_assert_eq(sim_engine_set_far(f.e, far_shift), EDGE_OK);
     f.cap = 1 << 16;
     f.ids_cap = 1 << 21;
     f.arr = malloc(f.cap * sizeof *f.arr);
@@ -481,7 +487,7 @@ Test(engine, a_million_random_operations_match_a_sorted_array)
     f.rng = 0x9e3779b97f4a7c15ULL;
     while (f.ops < 1000000) {
         uint64_t r = fz_rand(&f) % 16;
-        if (r < 7 && f.n < 300) {
+        if (r < 7 && f.n < f.npending) {
             fz_schedule(&f);
         } else if (r < 10) {
             fz_cancel(&f);
@@ -505,4 +511,154 @@ Test(engine, a_million_random_operations_match_a_sorted_array)
     free(f.handle);
     free(f.hseq);
     free(f.htime);
+}
+
+Test(engine, a_million_random_operations_match_a_sorted_array)
+{
+    fuzz_run(0, 300);
+}
+
+/* The far tier: buckets of 2 ns (so the ring reaches 2 us; delays of 3 us
+ * and 100 us go beyond it), then of 64 ns; the second with up to 3,000
+ * pending, so the pool grows and renumbers keys while some are far. */
+Test(engine, with_the_far_tier_random_operations_match_a_sorted_array)
+{
+    fuzz_run(1, 300);
+    fuzz_run(6, 3000);
+}
+
+/* Events far apart (beyond the ring, so it runs empty and the next
+ * bucket is found in the overflow), many at equal times: they run in
+ * (time, schedule order), as without the tier. */
+static int cmp_ref(const void *a, const void *b)
+{
+    const ref_ev *x = a, *y = b;
+    return x->time != y->time ? (x->time < y->time ? -1 : 1) : (x->id < y->id ? -1 : x->id > y->id);
+}
+
+Test(engine, the_far_tier_keeps_the_order_across_empty_rings_and_ties)
+{
+    static run_log l;
+    static ref_ev ref[4000];
+    memset(&l, 0, sizeof l);
+    sim_engine *e = mk();
+    cr_assert_eq(sim_engine_set_far(e, 4), EDGE_OK); /* 16 ns buckets, ring 16 us */
+    uint64_t x = 12345;
+    static const edge_time spans[] = {50, 20000, 3000000, 1000000000};
+    for (uint64_t id = 0; id < 4000; id++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        edge_time at = (edge_time)((x >> 20) % (uint64_t)spans[(x >> 8) % 4]) / 7 * 7; /* ties */
+        ref[id] = (ref_ev){at, 0, id};
+        cr_assert_eq(sim_engine_schedule(e, at, log_event, &l, pl(id), NULL), EDGE_OK);
+    }
+    qsort(ref, 4000, sizeof *ref, cmp_ref);
+    cr_assert_eq(sim_engine_pending(e), 4000);
+    edge_time next;
+    cr_assert(sim_engine_next_time(e, &next));
+    cr_assert_eq(next, ref[0].time);
+    cr_assert_eq(sim_engine_run_until(e, 2500000), EDGE_OK); /* stop part-way */
+    size_t upto = 0;
+    while (upto < 4000 && ref[upto].time <= 2500000)
+        upto++;
+    cr_assert_eq(l.n, upto);
+    cr_assert_eq(sim_engine_pending(e), 4000 - upto);
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    cr_assert_eq(l.n, 4000);
+    for (size_t i = 0; i < 4000; i++) {
+        cr_assert_eq(l.ids[i], ref[i].id, "event %zu", i);
+        cr_assert_eq(l.times[i], ref[i].time);
+    }
+    sim_engine_destroy(e);
+}
+
+Test(engine, set_far_errors)
+{
+    sim_engine *e = mk();
+    cr_assert_eq(sim_engine_set_far(e, 63), EDGE_INVAL);
+    cr_assert_eq(sim_engine_schedule(e, 5, log_event, NULL, pl(1), NULL), EDGE_OK);
+    cr_assert_eq(sim_engine_set_far(e, 4), EDGE_STATE, "not while events are pending");
+    sim_engine_destroy(e);
+}
+
+/* ---- the prefetch hint ---- */
+
+typedef struct {
+    run_log log;
+    edge_time hinted[4096]; /* per event run: the time of the hinted next event, or -1 */
+    uint64_t hinted_id[4096];
+    sim_handler hinted_fn[4096];
+    edge_time hinted2[4096]; /* ... of the event after that */
+} hint_log;
+
+static void hint_event(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    log_event(e, &((hint_log *)ctx)->log, ev);
+}
+
+/* Called just before the handler of event log.n runs: file the hint under it. */
+static void hint(void *ctx, sim_handler next, const sim_event *ev, int ahead)
+{
+    hint_log *h = ctx;
+    if (ahead == 2) {
+        h->hinted2[h->log.n] = ev->time;
+        return;
+    }
+    cr_assert_eq(ahead, 1);
+    h->hinted[h->log.n] = ev->time;
+    h->hinted_id[h->log.n] = ev->payload.id;
+    h->hinted_fn[h->log.n] = next;
+}
+
+static void hint_reset(hint_log *h)
+{
+    memset(h, 0, sizeof *h);
+    for (size_t i = 0; i < 4096; i++)
+        h->hinted[i] = h->hinted2[i] = -1;
+}
+
+Test(engine, prefetch_hint_names_the_next_event_and_changes_nothing)
+{
+    static hint_log h; /* too big for the stack of a test */
+    hint_reset(&h);
+    sim_engine *e = mk();
+    sim_engine_set_prefetch(e, hint);
+    /* ten events at 10, 20, ..., 100 scheduled out of order */
+    const int order[10] = {7, 2, 9, 0, 5, 3, 8, 1, 6, 4};
+    for (int i = 0; i < 10; i++)
+        cr_assert_eq(sim_engine_schedule(e, 10 * (order[i] + 1), hint_event, &h, pl(100 + order[i]),
+                                         NULL),
+                     EDGE_OK);
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    cr_assert_eq(h.log.n, 10);
+    for (size_t i = 0; i < 10; i++) {
+        cr_assert_eq(h.log.times[i], (edge_time)(10 * (i + 1)), "order is unchanged");
+        cr_assert_eq(h.log.ids[i], 100 + i);
+    }
+    /* Before event i ran, with at least four more pending, the hints were
+     * event i + 1 (with its handler and payload) and event i + 2; near the
+     * end (fewer pending) none is given. */
+    for (size_t i = 0; i + 5 < 10; i++) {
+        cr_assert_eq(h.hinted[i], h.log.times[i + 1], "hint during event %zu", i);
+        cr_assert_eq(h.hinted_id[i], 101 + i);
+        cr_assert(h.hinted_fn[i] == hint_event);
+        cr_assert_eq(h.hinted2[i], h.log.times[i + 2], "second hint during event %zu", i);
+    }
+    cr_assert_eq(h.hinted[9], -1, "nothing after the last event");
+    sim_engine_destroy(e);
+}
+
+Test(engine, no_prefetch_hint_by_default_or_after_reset)
+{
+    static hint_log h;
+    hint_reset(&h);
+    sim_engine *e = mk();
+    sim_engine_set_prefetch(e, hint);
+    sim_engine_set_prefetch(e, NULL);
+    for (int i = 0; i < 10; i++)
+        cr_assert_eq(sim_engine_schedule(e, i + 1, hint_event, &h, pl((uint64_t)i), NULL), EDGE_OK);
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    cr_assert_eq(h.log.n, 10);
+    for (size_t i = 0; i < 10; i++)
+        cr_assert(h.hinted[i] == -1 && h.hinted2[i] == -1);
+    sim_engine_destroy(e);
 }
