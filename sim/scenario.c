@@ -1355,6 +1355,31 @@ static int dist_field(ctx *c, const cJSON *obj, const char *path, const char *ke
     return 1;
 }
 
+/*
+ * Gives id the index idx in m (nodes or functions, `kind` names them). A
+ * repeated id is reported once per group entry (*dup_seen), at the entry's
+ * "id" (idv, path p), naming the entry that has it first (entry[] maps an
+ * index to its entry in the "nodes"/"functions" array). Returns 1 when
+ * claimed, 0 when not (repeated, or out of memory: reported too).
+ */
+static int claim_id(ctx *c, idmap *m, const char *id, size_t idx, const size_t *entry,
+                    const char *kind, const char *p, const cJSON *idv, int *dup_seen)
+{
+    size_t old;
+    int put = idmap_put(m, id, idx, &old);
+    if (put < 0)
+        oom(c);
+    if (put == 0 && !*dup_seen) {
+        char fp[SIM_DIAG_PATH_MAX], q[SIM_DIAG_PATH_MAX];
+        path_index(fp, !strcmp(kind, "node") ? "nodes" : "functions", entry[old]);
+        path_key(q, p, "id");
+        diag(c, idv, q, "expected a unique %s id, found %s again (first in %s)", kind,
+             quoted(id).s, fp);
+        *dup_seen = 1;
+    }
+    return put > 0;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Nodes                                                                      */
 
@@ -1479,19 +1504,8 @@ static void read_nodes(ctx *c)
                 free_node(&n);
                 break;
             }
-            size_t old;
-            int put = idmap_put(&c->nodes, n.id, s->nnodes, &old);
-            if (put <= 0) {
-                if (put < 0)
-                    oom(c);
-                else if (!dup_seen) {
-                    char fp[SIM_DIAG_PATH_MAX], q[SIM_DIAG_PATH_MAX];
-                    path_index(fp, "nodes", c->node_entry[old]);
-                    path_key(q, p, "id");
-                    diag(c, idv, q, "expected a unique node id, found %s again (first in %s)",
-                         quoted(n.id).s, fp);
-                    dup_seen = 1;
-                }
+            if (!claim_id(c, &c->nodes, n.id, s->nnodes, c->node_entry, "node", p, idv,
+                          &dup_seen)) {
                 free_node(&n);
                 continue;
             }
@@ -1612,19 +1626,8 @@ static void read_functions(ctx *c)
                     break;
                 }
             }
-            size_t old;
-            int put = idmap_put(&c->functions, f.id, s->nfunctions, &old);
-            if (put <= 0) {
-                if (put < 0)
-                    oom(c);
-                else if (!dup_seen) {
-                    char fp[SIM_DIAG_PATH_MAX], q[SIM_DIAG_PATH_MAX];
-                    path_index(fp, "functions", c->fn_entry[old]);
-                    path_key(q, p, "id");
-                    diag(c, idv, q, "expected a unique function id, found %s again (first in %s)",
-                         quoted(f.id).s, fp);
-                    dup_seen = 1;
-                }
+            if (!claim_id(c, &c->functions, f.id, s->nfunctions, c->fn_entry, "function", p, idv,
+                          &dup_seen)) {
                 free_function(&f);
                 continue;
             }
