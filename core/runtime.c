@@ -502,14 +502,21 @@ edge_err edge_runtime_deploy(edge_runtime *rt, const char *function_id)
     return err ? err : edge_runtime_deploy_idx(rt, fn);
 }
 
-edge_err edge_runtime_undeploy_idx(edge_runtime *rt, uint32_t function, edge_time now)
+/* The common opening of a call on one function at `now`: rt given, time
+ * not going backwards, the function in range and known. */
+static inline edge_err enter(edge_runtime *rt, uint32_t function, edge_time now, slot **s)
 {
-    slot *s;
     if (!rt)
         return EDGE_INVAL;
     if (now < rt->now)
         return EDGE_RANGE;
-    edge_err err = resolve(rt, function, &s);
+    return resolve(rt, function, s);
+}
+
+edge_err edge_runtime_undeploy_idx(edge_runtime *rt, uint32_t function, edge_time now)
+{
+    slot *s;
+    edge_err err = enter(rt, function, now, &s);
     if (err)
         return err;
     advance(rt, now);
@@ -538,11 +545,9 @@ edge_err edge_runtime_start_idx(edge_runtime *rt, uint32_t function, edge_time n
                                 uint64_t tag, edge_start *out)
 {
     slot *s;
-    if (!rt || !out)
+    if (!out)
         return EDGE_INVAL;
-    if (now < rt->now)
-        return EDGE_RANGE;
-    edge_err err = resolve(rt, function, &s);
+    edge_err err = enter(rt, function, now, &s);
     if (err)
         return err;
     /* Every check before any change (see the layout note at the top). */
@@ -632,11 +637,7 @@ edge_err edge_runtime_finish(edge_runtime *rt, edge_invocation inv, edge_time no
 edge_err edge_runtime_warm_up_idx(edge_runtime *rt, uint32_t function, edge_time now)
 {
     slot *s;
-    if (!rt)
-        return EDGE_INVAL;
-    if (now < rt->now)
-        return EDGE_RANGE;
-    edge_err err = resolve(rt, function, &s);
+    edge_err err = enter(rt, function, now, &s);
     if (err)
         return err;
     if (s->max_instances) {
@@ -722,11 +723,9 @@ edge_err edge_runtime_set_keepalive_idx(edge_runtime *rt, uint32_t function, edg
                                         edge_time now)
 {
     slot *s;
-    if (!rt || ttl < 0)
+    if (ttl < 0)
         return EDGE_INVAL;
-    if (now < rt->now)
-        return EDGE_RANGE;
-    edge_err err = resolve(rt, function, &s);
+    edge_err err = enter(rt, function, now, &s);
     if (err)
         return err;
     advance(rt, now);
