@@ -659,6 +659,8 @@ static void deliver(sim_world *w, uint32_t id, size_t node)
     wnode *n = &w->nodes[node];
     v->node = (uint32_t)node;
     v->tried[v->attempts++] = (uint32_t)node;
+    if (w->fn_node)
+        w->fn_node[v->fn] = (uint32_t)node;
     if (w->ka_hybrid)
         wka_delivered(w, v->fn, node); /* an arrival comes before a pending pre-warm */
     if (!n->up) {
@@ -788,7 +790,11 @@ static void world_prefetch(void *ctx, sim_handler next, const sim_event *ev, int
             prefetch_lines(&w->sc->functions[fn], sizeof w->sc->functions[fn]);
             prefetch_lines(&w->fn_rng[fn], sizeof w->fn_rng[fn]);
             prefetch_lines(&w->metrics.per_function[fn], sizeof w->metrics.per_function[fn]);
+            if (w->fn_node[fn] < w->nnodes) /* where it most likely goes again */
+                edge_runtime_prefetch(wcore_runtime(w, w->fn_node[fn]), (uint32_t)fn, 2);
         } else {
+            if (w->fn_node[fn] < w->nnodes)
+                edge_runtime_prefetch(wcore_runtime(w, w->fn_node[fn]), (uint32_t)fn, 1);
             const sim_arrivals *a = &w->arrivals_of[k];
             if (a->spec->minutes && a->mi < a->spec->nminutes)
                 __builtin_prefetch(&a->spec->minutes[a->mi]);
@@ -1442,8 +1448,14 @@ static int setup(sim_world *w, char *err, size_t errlen)
      * a dozen arrays) cannot stay in a 2 MB L2: below, the hint's cost (two
      * calls and a few compares per event, +12% instructions on
      * scenarios/scale.json with 1,000 functions) buys nothing. */
-    if (sc->nfunctions >= PREFETCH_MIN_FUNCTIONS)
+    if (sc->nfunctions >= PREFETCH_MIN_FUNCTIONS) {
+        w->fn_node = malloc(sc->nfunctions * sizeof *w->fn_node);
+        if (!w->fn_node)
+            goto nomem;
+        for (size_t f = 0; f < sc->nfunctions; f++)
+            w->fn_node[f] = WNODE_NONE;
         sim_engine_set_prefetch(w->eng, world_prefetch);
+    }
     return 0;
 nomem:
     snprintf(err, errlen, "out of memory while building the world");
@@ -1578,6 +1590,7 @@ void sim_world_free(sim_world *w)
     free(w->arrivals_of);
     free(w->arrival_epoch);
     free(w->arrival_fn);
+    free(w->fn_node);
     free(w->spike_factor);
     free(w->latency);
     free(w->fault_open);
