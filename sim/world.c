@@ -792,7 +792,9 @@ static void world_prefetch(void *ctx, sim_handler next, const sim_event *ev, int
             prefetch_lines(&w->metrics.per_function[fn], sizeof w->metrics.per_function[fn]);
             if (w->fn_node[fn] < w->nnodes) /* where it most likely goes again */
                 edge_runtime_prefetch(wcore_runtime(w, w->fn_node[fn]), (uint32_t)fn, 2);
+            edge_scheduler_prefetch(w->sched, fn, 2);
         } else {
+            edge_scheduler_prefetch(w->sched, fn, 1);
             if (w->fn_node[fn] < w->nnodes)
                 edge_runtime_prefetch(wcore_runtime(w, w->fn_node[fn]), (uint32_t)fn, 1);
             const sim_arrivals *a = &w->arrivals_of[k];
