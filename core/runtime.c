@@ -541,6 +541,39 @@ bool edge_runtime_is_deployed(const edge_runtime *rt, uint32_t function)
 
 /* ---- Invocations -------------------------------------------------------- */
 
+void edge_runtime_prefetch(const edge_runtime *rt, uint32_t function, int stage)
+{
+    if (!rt || rt->n_slots == 0)
+        return;
+    if (stage >= 2) {
+        if (rt->n_slots <= SLOT_SCAN_MAX)
+            __builtin_prefetch(rt->slot_fn);
+        else if (rt->by_fn.cap)
+            __builtin_prefetch(&rt->by_fn.e[edge__hash_u64(function) & (rt->by_fn.cap - 1)]);
+        return;
+    }
+    if (rt->n_slots <= SLOT_SCAN_MAX) {
+        const slot *s = find_slot(rt, function);
+        if (s)
+            __builtin_prefetch(s);
+        return;
+    }
+    if (!rt->by_fn.cap)
+        return;
+    /* The first entry of the same hash: usually the function's; reading the
+     * slot to be sure would wait for the very line being prefetched. */
+    uint32_t h = edge__hash_u64(function), mask = rt->by_fn.cap - 1;
+    for (uint32_t i = h & mask, n = 0; n < 4; i = (i + 1) & mask, n++) {
+        const edge__idmap_entry *x = &rt->by_fn.e[i];
+        if (x->val == EDGE_NONE)
+            return;
+        if (x->hash == h) {
+            __builtin_prefetch(&rt->slots[x->val]); /* fn .. idle_tail: read first */
+            return;
+        }
+    }
+}
+
 edge_err edge_runtime_start_idx(edge_runtime *rt, uint32_t function, edge_time now,
                                 uint64_t tag, edge_start *out)
 {

@@ -225,6 +225,15 @@ edge_err edge_runtime_start_idx(edge_runtime *rt, uint32_t function, edge_time n
                                 uint64_t tag, edge_start *out);
 
 /*
+ * A cache hint for a coming start or finish of function (by index): reads and
+ * prefetches, changes nothing. Call it twice, some work apart: stage 2
+ * prefetches the function's entry of the look-up table, stage 1 (when that
+ * entry is in cache) finds the slot and prefetches it. Any rt (NULL too),
+ * any function: a wrong guess costs only the loads. No errors.
+ */
+void edge_runtime_prefetch(const edge_runtime *rt, uint32_t function, int stage);
+
+/*
  * Finishes an invocation at now. Its instance becomes idle (warm) until
  * now + keep-alive; with a keep-alive of 0, or when the function was
  * undeployed meanwhile, it is removed at once (and reported). *out (may be

@@ -170,6 +170,21 @@ static void set_lkey(edge_scheduler *s, size_t node)
                                : UINT32_MAX;
 }
 
+void edge_scheduler_prefetch(const edge_scheduler *s, size_t function, int stage)
+{
+    if (!s || function >= s->nfns)
+        return;
+    const edge__sched_fn *fs = &s->fns[function];
+    if (stage >= 2) {
+        __builtin_prefetch(fs);
+        return;
+    }
+    if (fs->n) {
+        __builtin_prefetch(fs->nodes);
+        __builtin_prefetch(fs->idle);
+    }
+}
+
 edge_err edge_scheduler_set_deployed(edge_scheduler *s, size_t function, size_t node, int deployed)
 {
     if (function >= s->nfns || node >= s->nnodes)

@@ -115,6 +115,14 @@ const char *edge_scheduler_policy(const edge_scheduler *s);
  * usable and idle). Errors: EDGE_NOMEM (s unchanged). */
 edge_err edge_scheduler_grow_nodes(edge_scheduler *s, size_t nnodes);
 
+/*
+ * A cache hint for a coming pick of function: reads and prefetches, changes
+ * nothing. Stage 2 prefetches the function's record; stage 1, called some
+ * work later (the record in cache), its node and idle lists. Any s (NULL
+ * too), any function. No errors.
+ */
+void edge_scheduler_prefetch(const edge_scheduler *s, size_t function, int stage);
+
 /* Records that function is deployed (deployed = 1) or no longer deployed
  * (0) on node. Idempotent. Errors: EDGE_INVAL for out-of-range indices,
  * EDGE_NOMEM (s unchanged). */

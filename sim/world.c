@@ -10,6 +10,7 @@
 #include "world.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -494,7 +495,10 @@ static uint32_t inv_alloc(sim_world *w)
     uint32_t id = w->inv_free;
     w->inv_free = w->invs[id].next_free;
     winv *v = &w->invs[id];
-    memset(v, 0, sizeof *v);
+    /* tried[] is read only below attempts: clearing it would be 64 of the 136
+     * bytes written per arrival */
+    memset(v, 0, offsetof(winv, tried));
+    v->attempts = v->cold = v->running = v->timed_out = 0;
     v->live = 1;
     v->seq = w->inv_seq++;
     return id;
@@ -655,6 +659,8 @@ static void deliver(sim_world *w, uint32_t id, size_t node)
     wnode *n = &w->nodes[node];
     v->node = (uint32_t)node;
     v->tried[v->attempts++] = (uint32_t)node;
+    if (w->fn_node)
+        w->fn_node[v->fn] = (uint32_t)node;
     if (w->ka_hybrid)
         wka_delivered(w, v->fn, node); /* an arrival comes before a pending pre-warm */
     if (!n->up) {
@@ -784,7 +790,13 @@ static void world_prefetch(void *ctx, sim_handler next, const sim_event *ev, int
             prefetch_lines(&w->sc->functions[fn], sizeof w->sc->functions[fn]);
             prefetch_lines(&w->fn_rng[fn], sizeof w->fn_rng[fn]);
             prefetch_lines(&w->metrics.per_function[fn], sizeof w->metrics.per_function[fn]);
+            if (w->fn_node[fn] < w->nnodes) /* where it most likely goes again */
+                edge_runtime_prefetch(wcore_runtime(w, w->fn_node[fn]), (uint32_t)fn, 2);
+            edge_scheduler_prefetch(w->sched, fn, 2);
         } else {
+            edge_scheduler_prefetch(w->sched, fn, 1);
+            if (w->fn_node[fn] < w->nnodes)
+                edge_runtime_prefetch(wcore_runtime(w, w->fn_node[fn]), (uint32_t)fn, 1);
             const sim_arrivals *a = &w->arrivals_of[k];
             if (a->spec->minutes && a->mi < a->spec->nminutes)
                 __builtin_prefetch(&a->spec->minutes[a->mi]);
@@ -1438,8 +1450,14 @@ static int setup(sim_world *w, char *err, size_t errlen)
      * a dozen arrays) cannot stay in a 2 MB L2: below, the hint's cost (two
      * calls and a few compares per event, +12% instructions on
      * scenarios/scale.json with 1,000 functions) buys nothing. */
-    if (sc->nfunctions >= PREFETCH_MIN_FUNCTIONS)
+    if (sc->nfunctions >= PREFETCH_MIN_FUNCTIONS) {
+        w->fn_node = malloc(sc->nfunctions * sizeof *w->fn_node);
+        if (!w->fn_node)
+            goto nomem;
+        for (size_t f = 0; f < sc->nfunctions; f++)
+            w->fn_node[f] = WNODE_NONE;
         sim_engine_set_prefetch(w->eng, world_prefetch);
+    }
     return 0;
 nomem:
     snprintf(err, errlen, "out of memory while building the world");
@@ -1574,6 +1592,7 @@ void sim_world_free(sim_world *w)
     free(w->arrivals_of);
     free(w->arrival_epoch);
     free(w->arrival_fn);
+    free(w->fn_node);
     free(w->spike_factor);
     free(w->latency);
     free(w->fault_open);

@@ -1292,3 +1292,36 @@ Test(runtime, agrees_with_a_reference_model_over_a_long_random_stream)
     rt = NULL;
     edge_function_table_free(t);
 }
+
+/* The prefetch hint only reads: on the scan path (few slots) and on the map
+ * path (more than 16), for deployed, undeployed and unknown functions, it
+ * changes no counter, and starts after it behave as without it. */
+Test(runtime, prefetch_changes_nothing_on_either_look_up_path)
+{
+    edge_runtime_prefetch(NULL, 0, 2);
+    edge_runtime_prefetch(NULL, 0, 1);
+    for (int extra = 0; extra < 2; extra++) {
+        if (extra)
+            for (int i = 0; i < 20; i++) {
+                char id[16];
+                snprintf(id, sizeof id, "extra%d", i);
+                add_fn((edge_function_spec){.id = id, .memory_mb = 1, .timeout = EDGE_S});
+            }
+        edge_runtime *r = make_runtime(10000);
+        uint32_t n = (uint32_t)edge_function_table_count(fns);
+        for (uint32_t f = F_UNDEPLOYED + 1; f < n; f++)
+            cr_assert_eq(edge_runtime_deploy_idx(r, f), EDGE_OK);
+        for (uint32_t f = 0; f < n + 3; f++) {
+            edge_runtime_prefetch(r, f, 2);
+            edge_runtime_prefetch(r, f, 1);
+        }
+        cr_expect_eq(edge_runtime_stats_total(r).starts, 0);
+        edge_start s;
+        cr_expect_eq(edge_runtime_start_idx(r, F_SMALL, 0, 1, &s), EDGE_OK);
+        cr_expect(s.cold);
+        cr_expect_eq(edge_runtime_start_idx(r, F_UNDEPLOYED, 0, 2, &s), EDGE_NOT_DEPLOYED);
+        cr_expect_eq(edge_runtime_start_idx(r, n + 3, 0, 3, &s), EDGE_NOT_FOUND);
+        cr_expect_eq(edge_runtime_stats_total(r).starts, 1);
+        edge_runtime_free(r);
+    }
+}

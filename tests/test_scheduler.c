@@ -399,3 +399,21 @@ Test(scheduler, plugin_of_another_abi_version_is_refused)
     cr_expect_null(edge_scheduler_create_plugin(&p, NULL, 1, 1, &rc));
     cr_expect_null(edge_scheduler_create_plugin(NULL, NULL, 1, 1, &rc));
 }
+
+/* The prefetch hint only reads: for a function with and without nodes, an
+ * unknown one and a NULL scheduler, the picks after it are the ones without. */
+Test(scheduler, prefetch_changes_no_pick)
+{
+    edge_scheduler_prefetch(NULL, 0, 2);
+    edge_scheduler_prefetch(NULL, 0, 1);
+    edge_scheduler *s = mk("least_loaded", 2, 3);
+    deploy_all(s, 0, 3);
+    edge_scheduler_set_load(s, 0, 2);
+    for (size_t f = 0; f < 4; f++) {
+        edge_scheduler_prefetch(s, f, 2);
+        edge_scheduler_prefetch(s, f, 1);
+    }
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), 1);
+    cr_expect_eq(edge_scheduler_pick(s, 1, NULL, 0, NULL), EDGE_SCHED_NONE);
+    edge_scheduler_free(s);
+}
