@@ -1303,7 +1303,7 @@ Test(runtime, prefetch_changes_nothing_on_either_look_up_path)
     for (int extra = 0; extra < 2; extra++) {
         if (extra)
             for (int i = 0; i < 20; i++) {
-                char id[16];
+                char id[24];
                 snprintf(id, sizeof id, "extra%d", i);
                 add_fn((edge_function_spec){.id = id, .memory_mb = 1, .timeout = EDGE_S});
             }
