@@ -27,37 +27,15 @@ import csv
 import json
 import math
 import os
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from edgesim_python import need_matplotlib  # noqa: E402
 
 
 def _need_matplotlib():
-    """Imports matplotlib (Agg) and numpy, or re-runs this script with an
-    interpreter that has them, or exits 1 saying what to install."""
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot  # noqa: F401
-        import numpy  # noqa: F401
-        return
-    except ImportError as e:
-        missing = str(e)
-    if not os.environ.get("EDGESIM_COMPARE_REEXEC"):
-        try:
-            py = subprocess.run(["sh", os.path.join(HERE, "python.sh")], capture_output=True,
-                                text=True, check=False).stdout.strip()
-        except OSError:
-            py = ""
-        if py and os.path.realpath(py) != os.path.realpath(sys.executable):
-            os.environ["EDGESIM_COMPARE_REEXEC"] = "1"
-            os.execv(py, [py, os.path.abspath(__file__)] + sys.argv[1:])
-    sys.stderr.write(
-        "compare.py: %s is missing matplotlib or numpy (%s); install Debian's "
-        "python3-matplotlib and python3-numpy with scripts/deps.sh (as root) and run "
-        "$(scripts/python.sh) scripts/compare.py RUN_DIR...\n" % (sys.executable, missing))
-    sys.exit(1)
+    need_matplotlib(__file__, "$(scripts/python.sh) scripts/compare.py RUN_DIR...")
 
 
 STATUSES = ["offline", "syncing", "degraded", "maintenance"]  # all but online

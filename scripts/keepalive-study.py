@@ -44,10 +44,11 @@ import csv
 import json
 import math
 import os
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from edgesim_python import need_matplotlib  # noqa: E402
 PROG = "keepalive-study.py"
 
 # Student's t 0.975 quantiles for 1..30 degrees of freedom; 1.96 beyond.
@@ -61,29 +62,7 @@ class Bad(Exception):
 
 
 def _need_matplotlib():
-    """Imports matplotlib (Agg) and numpy, or re-runs this script with the
-    interpreter scripts/python.sh finds, or exits 1 saying what to install."""
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot  # noqa: F401
-        import numpy  # noqa: F401
-        return
-    except ImportError as e:
-        missing = str(e)
-    if not os.environ.get("EDGESIM_KEEPALIVE_REEXEC"):
-        try:
-            py = subprocess.run(["sh", os.path.join(HERE, "python.sh")], capture_output=True,
-                                text=True, check=False).stdout.strip()
-        except OSError:
-            py = ""
-        if py and os.path.realpath(py) != os.path.realpath(sys.executable):
-            os.environ["EDGESIM_KEEPALIVE_REEXEC"] = "1"
-            os.execv(py, [py, os.path.abspath(__file__)] + sys.argv[1:])
-    sys.stderr.write("%s: %s is missing matplotlib or numpy (%s); install Debian's "
-                     "python3-matplotlib and python3-numpy with scripts/deps.sh (as root)\n"
-                     % (PROG, sys.executable, missing))
-    sys.exit(1)
+    need_matplotlib(__file__, "$(scripts/python.sh) scripts/keepalive-study.py SWEEP_DIR")
 
 
 def read_csv(path, need):

@@ -46,7 +46,7 @@ if [ -n "$other" ] && ! "$other" -c 'import matplotlib' 2>/dev/null; then
     "$other" "$root/scripts/compare.py" least_loaded a/run -o cmp4 >/dev/null
     [ -s cmp4/compare_summary.png ]
     set +e
-    EDGESIM_COMPARE_REEXEC=1 "$other" "$root/scripts/compare.py" least_loaded 2>err; rc=$?
+    EDGESIM_PY_REEXEC=1 "$other" "$root/scripts/compare.py" least_loaded 2>err; rc=$?
     set -e
     [ $rc -eq 1 ] && grep -q 'is missing matplotlib or numpy.*scripts/deps.sh' err || { echo "rc $rc: $(cat err)"; exit 1; }
 fi
