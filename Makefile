@@ -61,7 +61,9 @@ CORE_SRC := $(sort $(wildcard core/*.c core/policies/*.c))
 PUBLIC_HEADERS := $(filter-out core/alloc.h core/capset.h core/idmap.h core/scheduler_internal.h \
                     core/util.h,\
                     $(sort $(wildcard core/*.h)))
-SIM_SRC  := $(filter-out sim/main.c,$(sort $(wildcard sim/*.c)))
+# sim/ is grouped by role (docs/architecture.md): one folder a layer
+SIM_DIRS := common engine input scenario model output harness cli
+SIM_SRC  := $(filter-out sim/cli/main.c,$(sort $(foreach d,$(SIM_DIRS),$(wildcard sim/$(d)/*.c))))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
@@ -85,7 +87,7 @@ PLOT_GP := $(sort $(wildcard scripts/plots/*.gp))
 $(BUILD)/gen/plot_scripts.h: $(PLOT_GP) scripts/embed-gp.sh
 	@mkdir -p $(dir $@)
 	sh scripts/embed-gp.sh $(PLOT_GP) >$@.tmp && mv $@.tmp $@
-$(BUILD)/sim/plot.o: $(BUILD)/gen/plot_scripts.h
+$(BUILD)/sim/output/plot.o: $(BUILD)/gen/plot_scripts.h
 
 $(LIBCORE): $(CORE_OBJ)
 	@rm -f $@
@@ -95,7 +97,7 @@ $(LIBSIM): $(SIM_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(PROGRAM): $(BUILD)/sim/main.o $(LIBSIM) $(LIBCORE)
+$(PROGRAM): $(BUILD)/sim/cli/main.o $(LIBSIM) $(LIBCORE)
 	$(CC) $(CFLAGS) $(LTO) $(WARN) $(SAN) $^ $(LDLIBS) -o $@
 
 $(BUILD)/tests/%: tests/%.c $(LIBSIM) $(LIBCORE)
@@ -163,4 +165,4 @@ clean:
 	rm -rf build
 
 # test binaries too: a change to tests/support.h rebuilds every test that uses it
--include $(CORE_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(BUILD)/sim/main.d $(TEST_BIN:=.d)
+-include $(CORE_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(BUILD)/sim/cli/main.d $(TEST_BIN:=.d)

@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario.h"
-#include "world.h"
+#include "scenario/scenario.h"
+#include "model/world.h"
 
 /* The output folder of the last run_into_tmp ("" when there is none). Tests
  * may point it elsewhere for a while to slurp another run's outputs. */

@@ -15,9 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "azure.h"
-#include "scenario.h"
-#include "workload.h"
+#include "input/azure.h"
+#include "scenario/scenario.h"
+#include "input/workload.h"
 
 #define MIN ((edge_time)60 * EDGE_S)
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "csv.h"
+#include "input/csv.h"
 
 static char dir[64], path[128], err[512];
 

@@ -3,7 +3,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "diag.h"
+#include "common/diag.h"
 
 static const char *fmt(const sim_diag *d)
 {

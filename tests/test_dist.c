@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dist.h"
+#include "engine/dist.h"
 
 #define N_DRAWS 1000000
 

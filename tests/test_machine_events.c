@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "machine_events.h"
+#include "input/machine_events.h"
 
 static char path[64];
 

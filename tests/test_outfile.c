@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "outfile.h"
+#include "output/outfile.h"
 
 static char dir[64];
 

@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "plot.h"
-#include "plot_internal.h"
+#include "output/plot.h"
+#include "output/plot_internal.h"
 
 static char dir[64], err[1024];
 

@@ -11,7 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "rng.h"
+#include "engine/rng.h"
 
 Test(rng, xoshiro256ss_matches_its_published_outputs)
 {

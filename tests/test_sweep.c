@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "sweep.h"
+#include "harness/sweep.h"
 
 static sim_sweep *parse(const char *text, sim_diag *d)
 {

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "trace.h"
+#include "output/trace.h"
 
 #define S EDGE_S
 #define MS EDGE_MS

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "workload.h"
+#include "input/workload.h"
 
 static sim_workload_spec spec(sim_arrival_kind kind)
 {

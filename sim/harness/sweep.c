@@ -1,0 +1,397 @@
+/*
+ * sweep.c — the sweep file reader, the run numbering and the statistics.
+ *
+ * The reader stops at the first problem (a sweep file is a dozen lines; one
+ * clear line is worth more than a list). Grid paths are not checked here:
+ * they are --set paths of the scenarios, which cmd_sweep loads once per
+ * configuration before any run starts.
+ */
+#include <cJSON.h>
+#include <errno.h>
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/sweep.h"
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+/* What a JSON value is, for "found ..." */
+static const char *kind_of(const cJSON *v)
+{
+    if (cJSON_IsString(v))
+        return "a string";
+    if (cJSON_IsNumber(v))
+        return "a number";
+    if (cJSON_IsBool(v))
+        return "a boolean";
+    if (cJSON_IsNull(v))
+        return "null";
+    if (cJSON_IsArray(v))
+        return "an array";
+    return "an object";
+}
+
+static void free_strv(char **v, size_t n)
+{
+    if (!v)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+void sim_sweep_free(sim_sweep *sw)
+{
+    if (!sw)
+        return;
+    free(sw->path);
+    free(sw->name);
+    free_strv(sw->scenarios, sw->nscenarios);
+    free_strv(sw->scenario_paths, sw->nscenarios);
+    free_strv(sw->fixed_sets, sw->nfixed);
+    for (size_t i = 0; i < sw->nparams; i++) {
+        free(sw->params[i].path);
+        free_strv(sw->params[i].sets, sw->params[i].nvalues);
+        free_strv(sw->params[i].labels, sw->params[i].nvalues);
+    }
+    free(sw->params);
+    free(sw);
+}
+
+/* "PATH=JSON" for one value. */
+static char *make_set(const char *path, const cJSON *v)
+{
+    char *j = cJSON_PrintUnformatted(v);
+    if (!j)
+        return NULL;
+    size_t n = strlen(path) + strlen(j) + 2;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s=%s", path, j);
+    cJSON_free(j);
+    return s;
+}
+
+/* The value as a table cell: strings as they are, others as JSON. */
+static char *make_label(const cJSON *v)
+{
+    if (cJSON_IsString(v))
+        return dup_str(v->valuestring);
+    char *j = cJSON_PrintUnformatted(v);
+    char *s = j ? dup_str(j) : NULL;
+    cJSON_free(j);
+    return s;
+}
+
+/* A non-negative integer that a double holds exactly, up to max. */
+static int as_uint(const cJSON *v, double max, uint64_t *out)
+{
+    if (!cJSON_IsNumber(v))
+        return -1;
+    double x = v->valuedouble;
+    if (!(x >= 0) || x > max || x != floor(x))
+        return -1;
+    *out = (uint64_t)x;
+    return 0;
+}
+
+static int check_path_key(const char *k)
+{
+    /* a --set path: non-empty, no '=' (it would split the PATH=VALUE pair) */
+    return k[0] != '\0' && strchr(k, '=') == NULL;
+}
+
+#define FAIL(path_, ...)                                                                        \
+    do {                                                                                        \
+        sim_diag_set(d, path_, __VA_ARGS__);                                                    \
+        goto fail;                                                                              \
+    } while (0)
+
+sim_sweep *sim_sweep_parse(const char *text, size_t len, const char *name, sim_diag *d)
+{
+    sim_diag_clear(d);
+    d->file = name;
+    sim_sweep *sw = calloc(1, sizeof *sw);
+    cJSON *root = NULL;
+    char p[SIM_DIAG_PATH_MAX];
+    if (!sw)
+        FAIL(NULL, "expected memory for the sweep, found none (out of memory)");
+    sw->replications = 1;
+    sw->base_seed = 1;
+    sw->nconfigs = 1;
+    if (!(sw->path = dup_str(name)))
+        FAIL(NULL, "expected memory for the sweep, found none (out of memory)");
+    if (len > SIM_SWEEP_MAX_BYTES)
+        FAIL(NULL, "expected a sweep file of at most %u bytes, found %zu bytes",
+             SIM_SWEEP_MAX_BYTES, len);
+    root = cJSON_ParseWithLength(text, len);
+    if (!root)
+        FAIL(NULL, "expected a JSON object, found text that is not JSON");
+    if (!cJSON_IsObject(root))
+        FAIL(NULL, "expected a JSON object, found %s", kind_of(root));
+
+    const cJSON *scen = NULL, *grid = NULL, *set = NULL, *nm = NULL;
+    for (const cJSON *f = root->child; f; f = f->next) {
+        const char *k = f->string;
+        if (!strcmp(k, "scenarios"))
+            scen = f;
+        else if (!strcmp(k, "grid"))
+            grid = f;
+        else if (!strcmp(k, "set"))
+            set = f;
+        else if (!strcmp(k, "name"))
+            nm = f;
+        else if (!strcmp(k, "replications")) {
+            uint64_t r;
+            if (as_uint(f, SIM_SWEEP_MAX_REPLICATIONS, &r) || r < 1)
+                FAIL(k, "expected an integer from 1 to %d, found %s", SIM_SWEEP_MAX_REPLICATIONS,
+                     cJSON_IsNumber(f) ? "another number" : kind_of(f));
+            sw->replications = (uint32_t)r;
+        } else if (!strcmp(k, "base_seed")) {
+            /* seeds up to 2^53 so base_seed + k stays exact in JSON */
+            if (as_uint(f, 9007199254740991.0 - SIM_SWEEP_MAX_REPLICATIONS, &sw->base_seed))
+                FAIL(k, "expected a non-negative integer below 2^53, found %s",
+                     cJSON_IsNumber(f) ? "another number" : kind_of(f));
+        } else if (!strcmp(k, "description") || !strcmp(k, "$schema")) {
+            if (!cJSON_IsString(f))
+                FAIL(k, "expected a string, found %s", kind_of(f));
+        } else {
+            FAIL(k, "expected one of scenarios, grid, set, replications, base_seed, name, "
+                    "description, found an unknown field");
+        }
+    }
+
+    /* name */
+    if (nm) {
+        if (!cJSON_IsString(nm) || !nm->valuestring[0])
+            FAIL("name", "expected a non-empty string, found %s",
+                 cJSON_IsString(nm) ? "an empty string" : kind_of(nm));
+        sw->name = dup_str(nm->valuestring);
+    } else {
+        const char *base = strrchr(name, '/');
+        base = base ? base + 1 : name;
+        sw->name = dup_str(base);
+        if (sw->name) {
+            size_t n = strlen(sw->name);
+            if (n > 5 && !strcmp(sw->name + n - 5, ".json"))
+                sw->name[n - 5] = '\0';
+        }
+    }
+    if (!sw->name)
+        FAIL(NULL, "expected memory for the sweep, found none (out of memory)");
+
+    /* scenarios */
+    if (!scen)
+        FAIL("scenarios", "expected a list of scenario files, found nothing (it is required)");
+    if (!cJSON_IsArray(scen))
+        FAIL("scenarios", "expected a list of scenario files, found %s", kind_of(scen));
+    size_t ns = (size_t)cJSON_GetArraySize(scen);
+    if (ns < 1 || ns > SIM_SWEEP_MAX_SCENARIOS)
+        FAIL("scenarios", "expected 1 to %d scenario files, found %zu", SIM_SWEEP_MAX_SCENARIOS, ns);
+    sw->scenarios = calloc(ns, sizeof *sw->scenarios);
+    sw->scenario_paths = calloc(ns, sizeof *sw->scenario_paths);
+    if (!sw->scenarios || !sw->scenario_paths)
+        FAIL(NULL, "expected memory for the sweep, found none (out of memory)");
+    sw->nscenarios = ns;
+    const char *slash = strrchr(name, '/');
+    size_t dirlen = slash ? (size_t)(slash - name) + 1 : 0;
+    size_t i = 0;
+    for (const cJSON *s = scen->child; s; s = s->next, i++) {
+        sim_diag_path_child(p, sizeof p, "scenarios", NULL, i);
+        if (!cJSON_IsString(s) || !s->valuestring[0])
+            FAIL(p, "expected a scenario file name, found %s",
+                 cJSON_IsString(s) ? "an empty string" : kind_of(s));
+        sw->scenarios[i] = dup_str(s->valuestring);
+        size_t n = dirlen + strlen(s->valuestring) + 1;
+        sw->scenario_paths[i] = malloc(n);
+        if (!sw->scenarios[i] || !sw->scenario_paths[i])
+            FAIL(NULL, "expected memory for the sweep, found none (out of memory)");
+        if (s->valuestring[0] == '/')
+            snprintf(sw->scenario_paths[i], n, "%s", s->valuestring);
+        else
+            snprintf(sw->scenario_paths[i], n, "%.*s%s", (int)dirlen, name, s->valuestring);
+    }
+
+    /* set */
+    if (set) {
+        if (!cJSON_IsObject(set))
+            FAIL("set", "expected an object of --set paths and values, found %s", kind_of(set));
+        size_t n = (size_t)cJSON_GetArraySize(set);
+        sw->fixed_sets = calloc(n ? n : 1, sizeof *sw->fixed_sets);
+        if (!sw->fixed_sets)
+            FAIL(NULL, "expected memory for the sweep, found none (out of memory)");
+        for (const cJSON *f = set->child; f; f = f->next) {
+            sim_diag_path_child(p, sizeof p, "set", f->string, 0);
+            if (!check_path_key(f->string))
+                FAIL(p, "expected a --set path such as \"duration\", found \"%s\"", f->string);
+            if (!(sw->fixed_sets[sw->nfixed] = make_set(f->string, f)))
+                FAIL(NULL, "expected memory for the sweep, found none (out of memory)");
+            sw->nfixed++;
+        }
+    }
+
+    /* grid */
+    if (grid) {
+        if (!cJSON_IsObject(grid))
+            FAIL("grid", "expected an object of --set paths and lists of values, found %s",
+                 kind_of(grid));
+        size_t n = (size_t)cJSON_GetArraySize(grid);
+        if (n > SIM_SWEEP_MAX_PARAMS)
+            FAIL("grid", "expected at most %d parameters, found %zu", SIM_SWEEP_MAX_PARAMS, n);
+        sw->params = calloc(n ? n : 1, sizeof *sw->params);
+        if (!sw->params)
+            FAIL(NULL, "expected memory for the sweep, found none (out of memory)");
+        for (const cJSON *f = grid->child; f; f = f->next) {
+            sim_diag_path_child(p, sizeof p, "grid", f->string, 0);
+            if (!check_path_key(f->string))
+                FAIL(p, "expected a --set path such as \"policies.scheduler\", found \"%s\"",
+                     f->string);
+            for (size_t k = 0; k < sw->nparams; k++)
+                if (!strcmp(sw->params[k].path, f->string))
+                    FAIL(p, "expected each parameter once, found it twice");
+            if (!cJSON_IsArray(f))
+                FAIL(p, "expected a list of values, found %s", kind_of(f));
+            size_t nv = (size_t)cJSON_GetArraySize(f);
+            if (nv < 1 || nv > SIM_SWEEP_MAX_VALUES)
+                FAIL(p, "expected 1 to %d values, found %zu", SIM_SWEEP_MAX_VALUES, nv);
+            sim_sweep_param *pa = &sw->params[sw->nparams++];
+            pa->path = dup_str(f->string);
+            pa->sets = calloc(nv, sizeof *pa->sets);
+            pa->labels = calloc(nv, sizeof *pa->labels);
+            if (!pa->path || !pa->sets || !pa->labels)
+                FAIL(NULL, "expected memory for the sweep, found none (out of memory)");
+            size_t j = 0;
+            for (const cJSON *v = f->child; v; v = v->next, j++) {
+                char vp[SIM_DIAG_PATH_MAX];
+                sim_diag_path_child(vp, sizeof vp, p, NULL, j);
+                /* objects and lists too: a --set value is any JSON but null,
+                 * e.g. {"type": "fixed", "ttl": "5m"} for policies.keepalive */
+                if (cJSON_IsNull(v) || cJSON_IsInvalid(v))
+                    FAIL(vp, "expected a string, number, boolean, object or list, found %s",
+                         kind_of(v));
+                pa->sets[j] = make_set(f->string, v);
+                pa->labels[j] = make_label(v);
+                pa->nvalues = j + 1;
+                if (!pa->sets[j] || !pa->labels[j])
+                    FAIL(NULL, "expected memory for the sweep, found none (out of memory)");
+            }
+            if (sw->nconfigs > SIM_SWEEP_MAX_RUNS / nv)
+                FAIL("grid", "expected at most %d grid points, found more", SIM_SWEEP_MAX_RUNS);
+            sw->nconfigs *= nv;
+        }
+    }
+    double runs = (double)sw->nscenarios * (double)sw->nconfigs * (double)sw->replications;
+    if (runs > SIM_SWEEP_MAX_RUNS)
+        FAIL(NULL, "expected at most %d runs (scenarios x grid points x replications), found %.0f",
+             SIM_SWEEP_MAX_RUNS, runs);
+    cJSON_Delete(root);
+    return sw;
+fail:
+    cJSON_Delete(root);
+    sim_sweep_free(sw);
+    return NULL;
+}
+
+sim_sweep *sim_sweep_load(const char *path, sim_diag *d)
+{
+    sim_diag_clear(d);
+    d->file = path;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        sim_diag_set(d, NULL, "expected a readable sweep file, found %s", strerror(errno));
+        return NULL;
+    }
+    char *buf = malloc(SIM_SWEEP_MAX_BYTES + 1);
+    if (!buf) {
+        fclose(f);
+        sim_diag_set(d, NULL, "expected memory for the sweep, found none (out of memory)");
+        return NULL;
+    }
+    size_t len = fread(buf, 1, SIM_SWEEP_MAX_BYTES + 1, f);
+    int bad = ferror(f);
+    fclose(f);
+    sim_sweep *sw = NULL;
+    if (bad)
+        sim_diag_set(d, NULL, "expected a readable sweep file, found a read error");
+    else
+        sw = sim_sweep_parse(buf, len, path, d);
+    free(buf);
+    return sw;
+}
+
+int sim_sweep_add_set(sim_sweep *sw, const char *set)
+{
+    const char *eq = strchr(set, '=');
+    if (!eq || eq == set) {
+        errno = EINVAL;
+        return -1;
+    }
+    char **v = realloc(sw->fixed_sets, (sw->nfixed + 1) * sizeof *v);
+    if (!v) {
+        errno = ENOMEM;
+        return -1;
+    }
+    sw->fixed_sets = v;
+    if (!(v[sw->nfixed] = dup_str(set))) {
+        errno = ENOMEM;
+        return -1;
+    }
+    sw->nfixed++;
+    return 0;
+}
+
+size_t sim_sweep_nruns(const sim_sweep *sw)
+{
+    return sw->nscenarios * sw->nconfigs * sw->replications;
+}
+
+void sim_sweep_config_point(const sim_sweep *sw, size_t config, size_t *idx)
+{
+    for (size_t k = sw->nparams; k-- > 0;) {
+        idx[k] = config % sw->params[k].nvalues;
+        config /= sw->params[k].nvalues;
+    }
+}
+
+void sim_sweep_run_split(const sim_sweep *sw, size_t run, size_t *scenario, size_t *config,
+                         uint32_t *rep)
+{
+    *rep = (uint32_t)(run % sw->replications);
+    run /= sw->replications;
+    *config = run % sw->nconfigs;
+    *scenario = run / sw->nconfigs;
+}
+
+void sim_sweep_stats(const double *x, size_t n, sim_sweep_stat *out)
+{
+    size_t m = 0;
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(x[i])) {
+            sum += x[i];
+            m++;
+        }
+    out->n = m;
+    out->mean = m ? sum / (double)m : NAN;
+    out->stddev = out->ci95_low = out->ci95_high = NAN;
+    if (m < 2)
+        return;
+    double ss = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(x[i]))
+            ss += (x[i] - out->mean) * (x[i] - out->mean);
+    out->stddev = sqrt(ss / (double)(m - 1));
+    double half = gsl_cdf_tdist_Pinv(0.975, (double)(m - 1)) * out->stddev / sqrt((double)m);
+    out->ci95_low = out->mean - half;
+    out->ci95_high = out->mean + half;
+}

@@ -1,0 +1,261 @@
+/*
+ * world_internal.h — the world's state, shared by world.c (events),
+ * world_core.c (the calls into core) and report.c (outputs). Not for
+ * other modules.
+ */
+#ifndef SIM_WORLD_INTERNAL_H
+#define SIM_WORLD_INTERNAL_H
+
+#include <stdint.h>
+
+#include "engine/engine.h"
+#include "health_monitor.h"
+#include "metrics.h"
+#include "node.h"
+#include "engine/rng.h"
+#include "scenario/scenario.h"
+#include "scheduler.h"
+#include "input/workload.h"
+#include "model/world.h"
+
+#define WNODE_NONE UINT32_MAX
+#define WINV_MAX_TRIED 16 /* attempts per invocation: retries are capped at 15 */
+
+typedef struct sim_report sim_report;
+typedef struct wcore wcore;
+typedef struct wka wka;
+
+/* Pre-warms of a function or of the run (hybrid keep-alive). */
+typedef struct wka_counts {
+    uint64_t done;      /* instances pre-warmed */
+    uint64_t used;      /* warm starts served while a pre-warmed instance was idle */
+    uint64_t cancelled; /* pending pre-warms that never fired (an arrival came first,
+                           or a newer decision replaced them) */
+    uint64_t failed;    /* fired but could not load (node down, memory, undeployed) */
+} wka_counts;
+typedef struct wsync wsync;
+
+/* One invocation in flight (pool entry; its index is its id). */
+typedef struct winv {
+    uint64_t seq;         /* arrival order, for invocations.csv */
+    edge_time arrival, started, exec_start; /* exec_start: after the cold start */
+    edge_time exec_fixed; /* a recorded execution time (Azure 2021), or -1: draw one */
+    sim_handle done;      /* its completion event while running */
+    uint64_t rt;          /* the runtime's handle for the invocation */
+    uint32_t fn, region, node;
+    uint32_t next_free;
+    uint32_t tried[WINV_MAX_TRIED];
+    uint8_t attempts, cold, running, timed_out, live;
+} winv;
+
+/* One node: what the simulator knows that the control plane may not. */
+typedef struct wnode {
+    /* execution */
+    uint32_t busy;                 /* slots in use */
+    uint32_t *queue, qcap, qhead, qlen; /* FIFO of waiting invocation ids */
+    uint32_t epoch;                /* moves on at each crash */
+    /* truth */
+    int up, registered;
+    edge_time crashed_at;
+    int crash_pending_detection;
+    uint32_t crashes;
+    double degrade_factor;         /* 1 = normal */
+    int maintenance;               /* open maintenance windows */
+    /* heartbeats */
+    uint64_t hb_epoch;             /* timers of an older epoch are ignored */
+    edge_time hb_delay;            /* > 0 during a heartbeat_delay window */
+    int hb_loss;                   /* open heartbeat_loss windows */
+    edge_time hb_last_at;
+    double hb_busy_at;             /* busy_integral at the last heartbeat */
+    int reported_overloaded;
+    /* the control plane's view, mirrored for speed */
+    edge_node_status status;
+    /* each failure detector on its own (summary.json health.heartbeat/probes) */
+    edge_probe_state probe;        /* active probes; untouched without them */
+    uint8_t hb_suspect;            /* the heartbeat was stale at the last check */
+    uint8_t hb_pending, probe_pending; /* a crash that detector has not yet seen */
+    /* accounting */
+    double busy_integral;          /* slot-ns */
+    edge_time busy_since;
+    edge_time time_in_status[5];   /* indexed by edge_node_status */
+    edge_time status_since;
+    edge_time up_time, up_since;
+    uint64_t invocations, deployments;
+    sim_rng fail_rng;
+    sim_handle expiry;             /* the pending keep-alive expiry event */
+    edge_time expiry_at;
+} wnode;
+
+/* One node's artifact cache and its figures (world_cache.c); kept out of
+ * wnode, which the run loop touches on every event. */
+typedef struct wcache_node {
+    struct edge_cache *cache;
+    uint64_t lookups, hits, shared, pulls, evictions;
+    double pulled_mb;
+    edge_time pull_time;           /* sum of the pulls' durations */
+    edge_time wait_time;           /* cold starts' delay for artifacts (pulls + shared waits) */
+} wcache_node;
+
+/* One failure detector's record: crashes it saw (and how late), crashes it
+ * missed (the node came back first, or the run ended), suspicions of a node
+ * that was up. */
+typedef struct wdetector {
+    uint64_t detections, missed, false_suspicions;
+    edge_time sum, max;
+} wdetector;
+
+typedef struct fn_streams {
+    sim_rng exec, cold;
+} fn_streams;
+
+struct sim_world {
+    const sim_scenario *sc;
+    sim_world_options opt;
+    sim_engine *eng;
+    edge_scheduler *sched;
+    edge_metrics metrics;
+    sim_rng sched_rng;
+    wcore *core;
+    sim_report *report;
+    sim_trace *trace;            /* NULL unless --trace */
+    edge_err failed;
+    int track_idle;              /* the policy looks at idle instances */
+    wka *ka;                     /* keep-alive policy state (world_keepalive.c) */
+    int ka_hybrid;               /* decided per invocation (else a fixed TTL) */
+    struct sim_plugin *plugin;   /* a scheduler plugin, or NULL; owned */
+    uint32_t *node_region;       /* per node its region, for a plugin; owned */
+    char fail_msg[320];          /* why the run failed, when more than an edge_err says */
+    int cache_on;                /* some function has an artifact */
+    wcache_node *cnodes;         /* per node when cache_on, else NULL */
+
+    wnode *nodes;
+    size_t nnodes;
+    fn_streams *fn_rng;
+    sim_arrivals *arrivals_of;
+    uint64_t *arrival_epoch;
+    uint32_t *arrival_fn;        /* per workload its function: a compact copy for prefetch */
+    uint32_t *fn_node;           /* per function the node of its last delivery, or
+                                    WNODE_NONE (NULL when the hint is off): prefetch */
+    double *spike_factor;
+    edge_time *latency;          /* [region * nnodes + node] */
+    unsigned char *fault_open;   /* per fault: its window is open, row not written */
+    struct sim_mevents **mev;    /* per fault: a google_machine_events reader, or NULL */
+    size_t narrivals;
+
+    winv *invs;
+    size_t inv_cap;
+    uint32_t inv_free;
+    uint64_t inv_seq;
+
+    /* run totals */
+    uint64_t arrivals, departures, deployments, retried;
+    uint64_t in_system;
+    double in_system_integral;   /* invocation-ns */
+    edge_time in_system_since;
+    double time_in_system_sum;   /* ns */
+    uint64_t transitions, detections, false_suspicions;
+    edge_time detection_sum, detection_max;
+    wdetector hb_det, probe_det;
+    wsync *sync;                 /* NULL unless the scenario has "sync" */
+    edge_probe_config probes;    /* period 0: no probes */
+    uint64_t probes_sent, probes_failed;
+
+    double wall_start, last_progress;
+};
+
+void sim_world_progress(sim_world *w, edge_time now);
+
+/* ---- the state synchronizer (world.c; read by report.c) ---- */
+
+/* Per node: the transfer in flight and the accounting of its replica. */
+typedef struct wsync_node {
+    struct edge_sync_message *msg; /* the transfer in flight (a reference); NULL when none */
+    uint32_t epoch;                /* the node's crash epoch when it was sent */
+    uint8_t corrupt;               /* damaged on the way (a state_corruption fault) */
+    uint8_t behind;                /* the replica is behind the primary */
+    int corrupt_windows;           /* open state_corruption windows on this node */
+    edge_time behind_since, lag_total, lag_max;
+    uint64_t transfers, bytes, rejected, lost;
+} wsync_node;
+
+struct wsync {
+    struct edge_synchronizer *core;
+    wsync_node *node;            /* nnodes */
+    edge_time interval;
+    double mbps;                 /* sync.bandwidth_mbps; 0: each node's bandwidth_mb_per_s x 8.
+                                    transfer time = round(bytes * 8000 / mbps) ns, at least 1 */
+    uint64_t rounds, updates, injected, detected;
+};
+
+/* ---- world_core.c: the calls into libedgecore ---- */
+int wcore_create(sim_world *w, char *err, size_t errlen);
+void wcore_free(sim_world *w);
+edge_err wcore_register(sim_world *w, size_t node);
+edge_err wcore_deregister(sim_world *w, size_t node);
+void wcore_drain(sim_world *w, size_t node, int on);
+int wcore_can_run(sim_world *w, size_t fn, size_t node);
+edge_err wcore_deploy_to(sim_world *w, size_t fn, size_t node);
+edge_err wcore_deploy_least_loaded(sim_world *w, size_t fn, size_t *node);
+/* Places up to `replicas` of fn with an edge_placement strategy: the
+ * scenario indices of the nodes go to nodes[0..*placed) (room for
+ * replicas). Errors as edge_cluster_deploy_strategy_idx. */
+edge_err wcore_deploy_strategy(sim_world *w, size_t fn, int strategy, uint32_t replicas,
+                               size_t *nodes, size_t *placed);
+edge_err wcore_undeploy(sim_world *w, size_t fn, size_t node);
+void wcore_heartbeat(sim_world *w, size_t node, edge_time now, double cpu_percent);
+int wcore_overloaded(sim_world *w, size_t node);
+edge_time wcore_last_heartbeat(sim_world *w, size_t node);
+void wcore_set_status(sim_world *w, size_t node, edge_node_status st);
+/* 0 when started (cold says how); -1 when it must wait for memory or for an
+ * instance below the function's limit; -2 when it cannot start here at all
+ * (the function is no longer deployed). */
+int wcore_start(sim_world *w, size_t node, size_t fn, int *cold, uint64_t *handle);
+void wcore_finish(sim_world *w, size_t node, size_t fn, uint64_t handle, int ok);
+void wcore_crash(sim_world *w, size_t node);
+void wcore_arm_expiry(sim_world *w, size_t node);
+uint32_t wcore_warm_instances(sim_world *w, size_t node);
+/* The runtime of a scenario node (NULL before its first registration). */
+struct edge_runtime *wcore_runtime(const sim_world *w, size_t node);
+/* Every (function, node) pair ever deployed in a runtime, once each, in
+ * order of first deployment: what per-function reports sum over. */
+typedef struct wcore_pair {
+    uint32_t fn, node;
+} wcore_pair;
+size_t wcore_deployed_pairs(const sim_world *w, const wcore_pair **out);
+/* Brings node's runtime to now (expiring what ran out), so that its idle
+ * memory time counts up to now. */
+void wcore_expire_to(sim_world *w, size_t node, edge_time now);
+/* Tells the scheduler the idle count of (fn, node) changed (warm_first). */
+void wcore_idle_changed(sim_world *w, size_t fn, size_t node);
+double wcore_memory_used(sim_world *w, size_t node);
+
+
+/* ---- world_keepalive.c: the keep-alive policy (docs/semantics.md) ---- */
+/* The runtimes' default keep-alive under the scenario's policy. */
+edge_time wka_runtime_keepalive(const sim_scenario *sc);
+int wka_create(sim_world *w, char *err, size_t errlen);
+void wka_free(sim_world *w);
+/* Hybrid only (w->ka_hybrid), each O(1) expected. Kept out of line (noinline):
+ * inlined into the run loop's handlers they made the compiler stop inlining
+ * the runtime's finish there, costing every run ~1% (callgrind), hybrid or not. */
+#define WKA_OUT_OF_LINE __attribute__((noinline, cold))
+WKA_OUT_OF_LINE void wka_arrival(sim_world *w, size_t fn);                /* an invocation arrived */
+WKA_OUT_OF_LINE void wka_delivered(sim_world *w, size_t fn, size_t node); /* ... reached node: cancels */
+/* Around wcore_finish of an invocation of fn on node: before, the policy's
+ * decision sets the keep-alive there; after, it schedules the pre-warm. */
+WKA_OUT_OF_LINE void wka_before_finish(sim_world *w, size_t node, size_t fn);
+WKA_OUT_OF_LINE void wka_after_finish(sim_world *w, size_t node, size_t fn);
+WKA_OUT_OF_LINE void wka_warm_start(sim_world *w, size_t fn, size_t node);
+void wka_removed(sim_world *w, size_t fn, size_t node, uint32_t idle_left);
+const wka_counts *wka_function_counts(const sim_world *w, size_t fn);
+const wka_counts *wka_total_counts(const sim_world *w);
+
+/* ---- world_cache.c: artifact caches (docs/semantics.md) ---- */
+int wcache_create(sim_world *w, char *err, size_t errlen);  /* after the nodes */
+void wcache_free(sim_world *w);
+/* A cold start of fn on node now (w->cache_on): how long it waits for the
+ * artifact (0 on a hit, the pull or what is left of a shared one). */
+WKA_OUT_OF_LINE edge_time wcache_delay(sim_world *w, size_t node, size_t fn);
+void wcache_crash(sim_world *w, size_t node); /* pulls in flight are lost */
+
+#endif

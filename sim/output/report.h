@@ -1,0 +1,106 @@
+/*
+ * report.h — the outputs of a run (docs/outputs.md is their reference).
+ *
+ * Streams (timeseries.csv, node_series.csv, health.csv, placements.csv and,
+ * opt-in, invocations.csv) are written as the run goes, into temporary files
+ * that are renamed into place only when the run finishes; the summaries
+ * (summary.json, nodes.csv, functions.csv, run.json) are written at the end.
+ * A run that fails leaves no half-written file and the old outputs intact.
+ *
+ * Every number is printed the same way on every machine (fixed formats,
+ * times as exact nanosecond decimals), so two runs of one scenario and seed
+ * give byte-identical files; run.json, which holds wall-clock figures, is
+ * the one exception.
+ *
+ * The report also folds every decision into the run's fingerprint: a 64-bit
+ * hash over (time, kind, entity, choice) of each routing decision, outcome
+ * and health transition, so a change in behaviour shows even where the
+ * summary metrics agree.
+ */
+#ifndef SIM_REPORT_H
+#define SIM_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "metrics.h"
+#include "node.h"
+#include "scenario/scenario.h"
+#include "time.h"
+#include "model/world.h"
+
+typedef struct sim_report sim_report;
+
+typedef struct sim_health_row {
+    edge_time time;
+    uint32_t node;
+    edge_node_status from, to;
+    const char *reason; /* static */
+} sim_health_row;
+
+typedef struct sim_placement_row {
+    edge_time time;
+    uint32_t function, node; /* node UINT32_MAX when none was found */
+    const char *strategy;    /* static */
+    edge_err result;
+} sim_placement_row;
+
+typedef struct sim_invocation_row {
+    uint64_t id;
+    uint32_t function, region, node; /* node UINT32_MAX when never placed */
+    edge_time arrival, start, end, latency;
+    int cold;
+    edge_reason outcome;
+    uint32_t attempts;
+} sim_invocation_row;
+
+typedef struct sim_sample {
+    edge_time t_end;
+    uint64_t in_flight, busy, queued, healthy, offline;
+} sim_sample;
+
+typedef struct sim_node_sample {
+    edge_time t_end;
+    uint32_t node;
+    edge_node_status status;
+    uint32_t in_flight, busy, queued, warm;
+    double memory_used_mb;
+} sim_node_sample;
+
+/* Opens the streamed outputs in outdir (created if missing). Returns NULL
+ * with a one-line message in err on failure. sc is borrowed. */
+sim_report *sim_report_open(const sim_scenario *sc, const char *outdir, int invocations,
+                            char *err, size_t errlen);
+
+/* Stream rows. Each returns 0, or -1 when writing failed (the run fails). */
+int sim_report_health(sim_report *r, const sim_health_row *row);
+int sim_report_placement(sim_report *r, const sim_placement_row *row);
+int sim_report_invocation(sim_report *r, const sim_invocation_row *row);
+int sim_report_sample(sim_report *r, const sim_sample *s);
+int sim_report_node_sample(sim_report *r, const sim_node_sample *s);
+
+/* One fault window or operation for faults.csv: [start, end] (end == start
+ * for an instant operation), the kind's name and its target (a node or
+ * function id, "*", or ""). Returns 0 or -1 when writing failed. */
+int sim_report_window(sim_report *r, edge_time start, edge_time end, const char *kind,
+                      const char *target);
+
+/* Per-interval counters and the fingerprint. Never fail. */
+void sim_report_arrival(sim_report *r, size_t function);
+void sim_report_outcome(sim_report *r, size_t function, edge_reason reason, edge_time latency,
+                        int cold, edge_time now);
+void sim_report_decision(sim_report *r, size_t function, size_t node);
+void sim_report_fault(sim_report *r, size_t fault, int begin, edge_time now);
+
+/* The fingerprint so far, as 16 hex digits into buf (at least 17 bytes). */
+void sim_report_fingerprint(const sim_report *r, char *buf);
+
+/* Writes the summaries and renames every output into place. w is the
+ * finished world (read only). Returns 0, or -1 with a message in err. */
+int sim_report_finish(sim_report *r, const sim_world *w, const sim_run_stats *stats, char *err,
+                      size_t errlen);
+
+/* Frees r, removing any output not yet committed. NULL is fine. */
+void sim_report_close(sim_report *r);
+
+#endif
