@@ -34,6 +34,7 @@ enum { INST_FREE, INST_IDLE, INST_BUSY };
 typedef struct {
     edge_time since;      /* busy: start time; idle: when it became idle */
     edge_time expires_at; /* idle only */
+    edge_time born;       /* when the instance was created (lifespans) */
     uint64_t seq;         /* order of becoming idle: ties of expires_at */
     uint64_t tag;
     uint32_t slot;
@@ -395,6 +396,7 @@ static void report_and_release(edge_runtime *rt, uint32_t i, edge_time since, ed
                                edge_removal_reason why)
 {
     slot *s = &rt->slots[rt->pool[i].slot];
+    edge_time born = rt->pool[i].born;
     count_removal(&s->st, why);
     count_removal(&rt->st, why);
     release(rt, i);
@@ -405,6 +407,7 @@ static void report_and_release(edge_runtime *rt, uint32_t i, edge_time since, ed
             .node = rt->node_index,
             .memory_mb = s->mem,
             .idle_since = since,
+            .created_at = born,
             .removed_at = t,
             .reason = why,
         };
@@ -456,6 +459,7 @@ static edge_invocation_metrics metrics_of(const edge_runtime *rt, const inst *p,
         .cold_start = p->cold,
         .memory_mb = s->mem,
         .tag = p->tag,
+        .instance_created_at = p->born,
     };
 }
 
@@ -605,6 +609,7 @@ edge_err edge_runtime_start_idx(edge_runtime *rt, uint32_t function, edge_time n
             evicted++;
         }
         i = take_free(rt, s);
+        rt->pool[i].born = now;
     }
     inst *p = &rt->pool[i];
     p->state = INST_BUSY;
@@ -687,6 +692,7 @@ edge_err edge_runtime_warm_up_idx(edge_runtime *rt, uint32_t function, edge_time
         return err;
     advance(rt, now);
     uint32_t i = take_free(rt, s);
+    rt->pool[i].born = now;
     s->st.warm_ups++;
     rt->st.warm_ups++;
     make_idle(rt, s, i, now);

@@ -107,6 +107,8 @@ typedef struct {
     bool cold_start;
     uint32_t memory_mb;
     uint64_t tag;             /* what the caller passed to start */
+    edge_time instance_created_at; /* when its instance was created (a cold start's
+                                      start, or a warm-up) */
 } edge_invocation_metrics;
 
 typedef enum {
@@ -123,6 +125,8 @@ typedef struct {
     uint32_t node;
     uint32_t memory_mb;
     edge_time idle_since;     /* when it last became idle (or finished) */
+    edge_time created_at;     /* when it was created (cold start or warm-up):
+                                 its lifespan is removed_at - created_at */
     edge_time removed_at;     /* its expiry for EXPIRED, the call's now otherwise */
     edge_removal_reason reason;
 } edge_instance_removal;

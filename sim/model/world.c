@@ -32,6 +32,7 @@
 #include "scheduler.h"
 #include "synchronizer.h"
 #include "input/workload.h"
+#include "model/measures.h"
 #include "model/world_internal.h"
 
 /* ------------------------------------------------------------------ */
@@ -72,14 +73,24 @@ static void schedule(sim_world *w, edge_time at, sim_handler fn, uint64_t id, ui
 static void node_account(sim_world *w, wnode *n)
 {
     edge_time now = sim_engine_now(w->eng);
+    edge_time wu = w->sc->warmup;
+    if (n->busy_since < wu && now >= wu) /* energy counts from the warm-up */
+        n->busy_at_warmup = n->busy_integral + (double)n->busy * (double)(wu - n->busy_since);
     n->busy_integral += (double)n->busy * (double)(now - n->busy_since);
     n->busy_since = now;
 }
 
+/* The time integrals below count from the warm-up (0 without one). */
+static edge_time from_warmup(const sim_world *w, edge_time since)
+{
+    return since > w->sc->warmup ? since : w->sc->warmup;
+}
+
 static void system_account(sim_world *w)
 {
-    edge_time now = sim_engine_now(w->eng);
-    w->in_system_integral += (double)w->in_system * (double)(now - w->in_system_since);
+    edge_time now = sim_engine_now(w->eng), from = from_warmup(w, w->in_system_since);
+    if (now > from)
+        w->in_system_integral += (double)w->in_system * (double)(now - from);
     w->in_system_since = now;
 }
 
@@ -91,16 +102,17 @@ static void set_in_system(sim_world *w, int delta)
 
 static void status_account(sim_world *w, wnode *n)
 {
-    edge_time now = sim_engine_now(w->eng);
-    n->time_in_status[n->status] += now - n->status_since;
+    edge_time now = sim_engine_now(w->eng), from = from_warmup(w, n->status_since);
+    if (now > from)
+        n->time_in_status[n->status] += now - from;
     n->status_since = now;
 }
 
 static void up_account(sim_world *w, wnode *n)
 {
-    edge_time now = sim_engine_now(w->eng);
-    if (n->up && n->registered)
-        n->up_time += now - n->up_since;
+    edge_time now = sim_engine_now(w->eng), from = from_warmup(w, n->up_since);
+    if (n->up && n->registered && now > from)
+        n->up_time += now - from;
     n->up_since = now;
 }
 
@@ -524,11 +536,17 @@ static void finish_invocation(sim_world *w, uint32_t id, edge_reason reason)
                                                                              : v->node;
     if (reason == EDGE_REASON_NO_ELIGIBLE_NODE)
         node = EDGE_METRICS_NO_NODE;
-    if (edge_metrics_record(&w->metrics, v->fn, node, reason, latency, v->cold) != EDGE_OK)
-        fail_run(w, EDGE_NOMEM);
+    /* Statistics count invocations that arrived at or after the warm-up; the
+     * time series and the fingerprint count every one. */
+    if (v->arrival >= w->sc->warmup) {
+        if (edge_metrics_record(&w->metrics, v->fn, node, reason, latency, v->cold) != EDGE_OK)
+            fail_run(w, EDGE_NOMEM);
+        sim_measures_outcome(w->ms, v->fn, reason, v->arrival, v->started, v->exec_start, now,
+                             latency, v->cold);
+        w->time_in_system_sum += (double)(now - v->arrival);
+        w->departures++;
+    }
     sim_report_outcome(w->report, v->fn, reason, latency, v->cold, now);
-    w->time_in_system_sum += (double)(now - v->arrival);
-    w->departures++;
     if (w->opt.write_invocations) {
         sim_invocation_row row = {v->seq, v->fn, v->region, v->node, v->arrival, v->started,
                                   now, latency, v->cold, reason, v->attempts};
@@ -583,6 +601,9 @@ static int try_start(sim_world *w, uint32_t id)
     edge_time now = sim_engine_now(w->eng);
     node_account(w, n);
     n->busy++;
+    if (cold)
+        sim_measures_created(w->ms, v->fn, now);
+    sim_measures_busy(w->ms, v->fn, +1, now);
     v->cold = cold;
     v->started = now;
     v->running = 1;
@@ -637,6 +658,7 @@ static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
                               (ev->time - v->arrival));
     node_account(w, n);
     n->busy--;
+    sim_measures_busy(w->ms, v->fn, -1, ev->time);
     v->running = 0;
     int ok = !v->timed_out;
     trace_invocation(w, v, ok ? EDGE_REASON_OK : EDGE_REASON_TIMEOUT);
@@ -739,6 +761,7 @@ static void new_invocation(sim_world *w, size_t fn, size_t region, edge_time exe
     v->arrival = sim_engine_now(w->eng);
     v->exec_fixed = exec;
     w->arrivals++;
+    w->arrivals_counted += v->arrival >= w->sc->warmup;
     set_in_system(w, +1);
     sim_report_arrival(w->report, fn);
     if (w->ka_hybrid)
@@ -860,6 +883,7 @@ static void crash_node(sim_world *w, size_t node)
             sim_engine_cancel(w->eng, v->done);
             v->running = 0;
             n->busy--;
+            sim_measures_busy(w->ms, v->fn, -1, n->crashed_at);
             edge_scheduler_finished(w->sched, v->fn, node, n->crashed_at, 0);
             fail_or_retry(w, (uint32_t)i, EDGE_REASON_NODE_CRASH);
         }
@@ -1271,6 +1295,17 @@ static void ev_sample(sim_engine *e, void *ctx, const sim_event *ev)
         sim_world_progress(w, now);
 }
 
+/* The warm-up ends: the runtimes' counters are kept, so that the keep-alive
+ * figures count from here (semantics: "Warm-up and the end of the run"). */
+static void ev_warmup(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    (void)e;
+    (void)ev;
+    if (wcore_warmup(w) != 0)
+        fail_run(w, EDGE_NOMEM);
+}
+
 /* ------------------------------------------------------------------ */
 /* set-up                                                              */
 
@@ -1315,6 +1350,9 @@ static int setup(sim_world *w, char *err, size_t errlen)
     w->probes = (edge_probe_config){sc->policies.probe_period, sc->policies.probe_timeout,
                                     sc->policies.probe_failures};
     if (edge_metrics_init(&w->metrics, sc->nfunctions, sc->nnodes) != EDGE_OK)
+        goto nomem;
+    w->ms = sim_measures_new(sc->nfunctions, sc->warmup, sc->duration);
+    if (!w->ms)
         goto nomem;
     sim_rng_derive(&w->sched_rng, sc->seed, "scheduler", 0);
 
@@ -1417,6 +1455,9 @@ static int setup(sim_world *w, char *err, size_t errlen)
     if (w->failed)
         goto nomem;
 
+    /* The warm-up's end first: before anything else at that instant. */
+    if (sc->warmup > 0)
+        schedule(w, sc->warmup, ev_warmup, 0, 0, 0, NULL);
     /* Time 0, in the documented order: heartbeats, health ticks, samples,
      * faults, arrivals. */
     for (size_t i = 0; i < sc->nnodes; i++)
@@ -1533,6 +1574,11 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
     for (size_t i = 0; i < w->nnodes; i++)
         wcore_expire_to(w, i, w->sc->duration);
     system_account(w);
+    /* Counted arrivals still running or queued: reported, not dropped. */
+    for (size_t i = 0; i < w->inv_cap; i++)
+        if (w->invs[i].live)
+            sim_measures_in_flight(w->ms, w->invs[i].fn, w->invs[i].arrival);
+    sim_measures_close(w->ms);
     for (size_t i = 0; i < w->nnodes; i++) {
         node_account(w, &w->nodes[i]);
         if (w->nodes[i].registered)
@@ -1584,6 +1630,7 @@ void sim_world_free(sim_world *w)
     sim_plugin_free(w->plugin); /* after the scheduler that borrowed it */
     free(w->node_region);
     edge_metrics_free(&w->metrics);
+    sim_measures_free(w->ms);
     if (w->nodes)
         for (size_t i = 0; i < w->nnodes; i++)
             free(w->nodes[i].queue);

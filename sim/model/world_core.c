@@ -17,6 +17,7 @@
 #include "function.h"
 #include "node.h"
 #include "runtime.h"
+#include "model/measures.h"
 #include "model/world_internal.h"
 
 struct wcore {
@@ -28,6 +29,10 @@ struct wcore {
     size_t sc_cap;
     wcore_pair *pairs;     /* every (function, node) ever deployed, once: reports */
     size_t npairs, pairs_cap;
+    /* the runtimes' counters at the warm-up, subtracted in reports (NULL
+     * without a warm-up): per node, and per pair deployed by then */
+    edge_runtime_stats *base_rt, *base_pair;
+    size_t nbase_pair;
 };
 
 /* Keep-alive removals (expiry, eviction, crash) change what warm_first sees. */
@@ -35,6 +40,8 @@ static void on_removal(void *ctx, const edge_instance_removal *r)
 {
     sim_world *w = ctx;
     size_t node = r->node;
+    sim_measures_removed(w->ms, r->function, r->created_at, r->removed_at,
+                         sim_engine_now(w->eng));
     if (w->track_idle || w->ka_hybrid) {
         uint32_t idle = edge_runtime_idle_count(w->core->rt[node], r->function);
         if (w->track_idle)
@@ -119,6 +126,8 @@ void wcore_free(sim_world *w)
     free(c->cl_index);
     free(c->sc_index);
     free(c->pairs);
+    free(c->base_rt);
+    free(c->base_pair);
     free(c);
     w->core = NULL;
 }
@@ -361,17 +370,20 @@ void wcore_finish(sim_world *w, size_t node, size_t fn, uint64_t handle, int ok)
         edge_scheduler_set_idle(w->sched, fn, node, edge_runtime_idle_count(rt, (uint32_t)fn));
 }
 
-static void ignore_failed(void *ctx, const edge_invocation_metrics *m)
+/* The world fails and counts its own invocations; their instances go with
+ * the node (the idle ones are reported to on_removal). */
+static void crashed_instance(void *ctx, const edge_invocation_metrics *m)
 {
-    (void)ctx;
-    (void)m; /* the world fails and counts its own invocations */
+    sim_world *w = ctx;
+    edge_time now = sim_engine_now(w->eng);
+    sim_measures_removed(w->ms, m->function, m->instance_created_at, now, now);
 }
 
 void wcore_crash(sim_world *w, size_t node)
 {
     edge_runtime *rt = w->core->rt[node];
     if (rt)
-        edge_runtime_crash(rt, sim_engine_now(w->eng), ignore_failed, NULL, NULL);
+        edge_runtime_crash(rt, sim_engine_now(w->eng), crashed_instance, w, NULL);
 }
 
 static void ev_expire(sim_engine *e, void *ctx, const sim_event *ev)
@@ -438,4 +450,73 @@ void wcore_expire_to(sim_world *w, size_t node, edge_time now)
     edge_runtime *rt = w->core->rt[node];
     if (rt && edge_runtime_now(rt) <= now)
         edge_runtime_expire(rt, now, NULL);
+}
+
+/* ---- the warm-up: the runtimes' counters from then on ---- */
+
+static void stats_sub(edge_runtime_stats *a, const edge_runtime_stats *b)
+{
+    a->starts -= b->starts;
+    a->cold_starts -= b->cold_starts;
+    a->warm_ups -= b->warm_ups;
+    a->finishes -= b->finishes;
+    a->failures -= b->failures;
+    a->crashed -= b->crashed;
+    a->expired -= b->expired;
+    a->evicted -= b->evicted;
+    a->undeployed -= b->undeployed;
+    a->lost -= b->lost;
+    a->idle_mb_ns -= b->idle_mb_ns;
+}
+
+int wcore_warmup(sim_world *w)
+{
+    wcore *c = w->core;
+    edge_time now = sim_engine_now(w->eng);
+    c->base_rt = calloc(w->nnodes ? w->nnodes : 1, sizeof *c->base_rt);
+    c->base_pair = calloc(c->npairs ? c->npairs : 1, sizeof *c->base_pair);
+    if (!c->base_rt || !c->base_pair)
+        return -1;
+    c->nbase_pair = c->npairs;
+    /* Idle memory time is integrated up to each runtime's latest now: the
+     * instances idle now were idle since then (expiries run on time). */
+    for (size_t i = 0; i < w->nnodes; i++) {
+        edge_runtime *rt = c->rt[i];
+        if (!rt)
+            continue;
+        edge_time gap = edge_runtime_now(rt) < now ? now - edge_runtime_now(rt) : 0;
+        c->base_rt[i] = edge_runtime_stats_total(rt);
+        c->base_rt[i].idle_mb_ns += (double)edge_runtime_memory_idle(rt) * (double)gap;
+    }
+    for (size_t k = 0; k < c->npairs; k++) {
+        edge_runtime *rt = c->rt[c->pairs[k].node];
+        uint32_t fn = c->pairs[k].fn;
+        if (edge_runtime_function_stats(rt, fn, &c->base_pair[k]) != EDGE_OK)
+            continue;
+        edge_time gap = edge_runtime_now(rt) < now ? now - edge_runtime_now(rt) : 0;
+        c->base_pair[k].idle_mb_ns += (double)edge_runtime_idle_count(rt, fn) *
+                                      mb(w->sc->functions[fn].memory_mb) * (double)gap;
+    }
+    return 0;
+}
+
+int wcore_runtime_stats(const sim_world *w, size_t node, edge_runtime_stats *out)
+{
+    const wcore *c = w->core;
+    if (!c->rt[node])
+        return -1;
+    *out = edge_runtime_stats_total(c->rt[node]);
+    if (c->base_rt)
+        stats_sub(out, &c->base_rt[node]);
+    return 0;
+}
+
+int wcore_pair_stats(const sim_world *w, size_t k, edge_runtime_stats *out)
+{
+    const wcore *c = w->core;
+    if (edge_runtime_function_stats(c->rt[c->pairs[k].node], c->pairs[k].fn, out) != EDGE_OK)
+        return -1;
+    if (c->base_pair && k < c->nbase_pair)
+        stats_sub(out, &c->base_pair[k]);
+    return 0;
 }

@@ -17,6 +17,7 @@
 #include "scheduler.h"
 #include "input/workload.h"
 #include "model/world.h"
+#include "runtime.h"
 
 #define WNODE_NONE UINT32_MAX
 #define WINV_MAX_TRIED 16 /* attempts per invocation: retries are capped at 15 */
@@ -81,6 +82,7 @@ typedef struct wnode {
     edge_time status_since;
     edge_time up_time, up_since;
     uint64_t invocations, deployments;
+    double busy_at_warmup;         /* busy_integral at the warm-up (energy counts after it) */
     sim_rng fail_rng;
     sim_handle expiry;             /* the pending keep-alive expiry event */
     edge_time expiry_at;
@@ -147,8 +149,11 @@ struct sim_world {
     uint32_t inv_free;
     uint64_t inv_seq;
 
-    /* run totals */
-    uint64_t arrivals, departures, deployments, retried;
+    struct sim_measures *ms;     /* queueing, instance and batch measures; owned */
+
+    /* run totals; arrivals_counted, departures and the integrals count from
+     * the warm-up (sc->warmup), arrivals every one (run.json) */
+    uint64_t arrivals, arrivals_counted, departures, deployments, retried;
     uint64_t in_system;
     double in_system_integral;   /* invocation-ns */
     edge_time in_system_since;
@@ -222,6 +227,14 @@ typedef struct wcore_pair {
     uint32_t fn, node;
 } wcore_pair;
 size_t wcore_deployed_pairs(const sim_world *w, const wcore_pair **out);
+/* At the warm-up: keeps the runtimes' counters, which the two calls below
+ * then subtract (without a warm-up they give the whole run). -1 when out of
+ * memory. */
+int wcore_warmup(sim_world *w);
+/* node's runtime counters from the warm-up on; -1 when it has no runtime. */
+int wcore_runtime_stats(const sim_world *w, size_t node, edge_runtime_stats *out);
+/* The same for the k-th deployed pair (wcore_deployed_pairs); -1 when none. */
+int wcore_pair_stats(const sim_world *w, size_t k, edge_runtime_stats *out);
 /* Brings node's runtime to now (expiring what ran out), so that its idle
  * memory time counts up to now. */
 void wcore_expire_to(sim_world *w, size_t node, edge_time now);

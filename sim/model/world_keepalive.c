@@ -21,6 +21,7 @@
 
 #include "keepalive.h"
 #include "runtime.h"
+#include "model/measures.h"
 #include "model/world_internal.h"
 
 typedef struct pw_entry {
@@ -174,6 +175,7 @@ static void ev_prewarm(sim_engine *eng, void *ctx, const sim_event *ev)
         return;
     }
     e->prewarmed++;
+    sim_measures_created(w->ms, fn, now);
     COUNT(w, fn, done);
     wcore_idle_changed(w, fn, node);
     wcore_arm_expiry(w, node);

@@ -14,6 +14,7 @@
 #include "input/machine_events.h"
 #include "output/outfile.h"
 #include "synchronizer.h"
+#include "model/measures.h"
 #include "model/world_internal.h"
 
 #define SIM_REPORT_LINE_MAX 512 /* a node_series row: an id of <= 128 characters and numbers */
@@ -464,6 +465,11 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
     cJSON_AddStringToObject(root, "version", EDGESIM_VERSION);
     cJSON_AddStringToObject(root, "scheduler", sc->policies.scheduler);
     cJSON_AddNumberToObject(root, "duration_s", secs(sc->duration));
+    cJSON_AddNumberToObject(root, "warmup_s", secs(sc->warmup));
+    /* Rates and time averages are over what follows the warm-up. */
+    double span = secs(sc->duration - sc->warmup);
+    sim_measure_summary tm;
+    sim_measures_total(w->ms, &tm);
     char fp[17];
     sim_report_fingerprint(r, fp);
     cJSON_AddStringToObject(root, "fingerprint", fp);
@@ -471,19 +477,20 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
     uint64_t ok_n = edge_metric_ok(t), failed = edge_metric_failed(t),
              rejected = edge_metric_rejected(t), finished = edge_metric_total(t);
     cJSON *tot = cJSON_AddObjectToObject(root, "totals");
-    cJSON_AddNumberToObject(tot, "arrivals", (double)w->arrivals);
+    cJSON_AddNumberToObject(tot, "arrivals", (double)w->arrivals_counted);
     cJSON_AddNumberToObject(tot, "ok", (double)ok_n);
     cJSON_AddNumberToObject(tot, "failed", (double)failed);
     cJSON_AddNumberToObject(tot, "rejected", (double)rejected);
-    cJSON_AddNumberToObject(tot, "in_flight_at_end", (double)w->in_system);
+    cJSON_AddNumberToObject(tot, "in_flight_at_end", (double)tm.in_flight_at_end);
     cJSON_AddNumberToObject(tot, "started", (double)t->started);
     cJSON_AddNumberToObject(tot, "cold_starts", (double)t->cold_starts);
     cJSON_AddNumberToObject(tot, "retried", (double)w->retried);
 
     cJSON *rates = cJSON_AddObjectToObject(root, "rates");
-    cJSON_AddNumberToObject(rates, "throughput_per_s",
-                            sc->duration ? (double)ok_n / secs(sc->duration) : 0.0);
+    cJSON_AddNumberToObject(rates, "throughput_per_s", span > 0 ? (double)ok_n / span : 0.0);
     cJSON_AddNumberToObject(rates, "cold_start_rate", edge_metric_cold_rate(t));
+    cJSON_AddNumberToObject(rates, "cold_start_per_arrival",
+                            ratio(t->cold_starts, w->arrivals_counted));
     cJSON_AddNumberToObject(rates, "success_rate", ratio(ok_n, finished));
     cJSON_AddNumberToObject(rates, "failure_rate", ratio(failed, finished));
     cJSON_AddNumberToObject(rates, "rejection_rate", ratio(rejected, finished));
@@ -492,20 +499,33 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
     cJSON *oc = cJSON_AddObjectToObject(root, "outcomes");
     for (int k = 0; k < EDGE_REASON_COUNT; k++)
         cJSON_AddNumberToObject(oc, edge_reason_name((edge_reason)k), (double)t->by_reason[k]);
+    cJSON_AddNumberToObject(oc, "in_flight_at_end", (double)tm.in_flight_at_end);
+    cJSON *qo = cJSON_AddObjectToObject(root, "queueing");
+    cJSON_AddNumberToObject(qo, "count", (double)tm.ok);
+    sim_measures_queueing_json(qo, &tm);
+    sim_measures_instances_json(cJSON_AddObjectToObject(root, "instances"), &tm);
+    cJSON_AddItemToObject(root, "steady_state", sim_measures_steady_state_json(w->ms));
 
     cJSON *fns = cJSON_AddObjectToObject(root, "functions");
     for (size_t f = 0; f < sc->nfunctions; f++) {
         const edge_metric_counts *c = &m->per_function[f];
+        sim_measure_summary fm;
+        sim_measures_function(w->ms, f, &fm);
         cJSON *o = cJSON_AddObjectToObject(fns, sc->functions[f].id);
         if (sc->functions[f].app)
             cJSON_AddStringToObject(o, "app", sc->functions[f].app);
-        cJSON_AddNumberToObject(o, "arrivals", (double)edge_metric_total(c));
+        uint64_t f_arrivals = edge_metric_total(c) + fm.in_flight_at_end;
+        cJSON_AddNumberToObject(o, "arrivals", (double)f_arrivals);
         cJSON_AddNumberToObject(o, "ok", (double)edge_metric_ok(c));
         cJSON_AddNumberToObject(o, "failed", (double)edge_metric_failed(c));
         cJSON_AddNumberToObject(o, "rejected", (double)edge_metric_rejected(c));
         cJSON_AddNumberToObject(o, "cold_starts", (double)c->cold_starts);
         cJSON_AddNumberToObject(o, "cold_start_rate", edge_metric_cold_rate(c));
+        cJSON_AddNumberToObject(o, "cold_start_per_arrival", ratio(c->cold_starts, f_arrivals));
+        cJSON_AddNumberToObject(o, "in_flight_at_end", (double)fm.in_flight_at_end);
         cJSON_AddItemToObject(o, "latency_s", latency_obj(&c->latency));
+        sim_measures_queueing_json(o, &fm);
+        sim_measures_instances_json(cJSON_AddObjectToObject(o, "instances"), &fm);
         const wka_counts *pw = wka_function_counts(w, f);
         cJSON_AddNumberToObject(o, "cold_start_pct", r->ka_fn[f].cold_start_pct);
         cJSON_AddNumberToObject(o, "wasted_mb_s", r->ka_fn[f].wasted_mb_s);
@@ -558,13 +578,14 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
         for (int s = 0; s < 5; s++)
             cJSON_AddNumberToObject(ts, edge_node_status_name((edge_node_status)s),
                                     secs(n->time_in_status[s]));
-        double avail = sc->duration ? (double)n->up_time / (double)sc->duration : 0.0;
+        double avail = span > 0 ? secs(n->up_time) / span : 0.0;
         cJSON_AddNumberToObject(o, "availability", avail);
         /* Linear power model: idle watts while up, plus the busy share of
          * (busy - idle) watts; nothing while crashed. */
         const sim_node_spec *ns = &sc->nodes[i];
         double joules = ns->idle_watts * secs(n->up_time) +
-                        (ns->busy_watts - ns->idle_watts) * n->busy_integral / 1e9 /
+                        (ns->busy_watts - ns->idle_watts) *
+                            (n->busy_integral - n->busy_at_warmup) / 1e9 /
                             (ns->cores ? ns->cores : 1);
         cJSON_AddNumberToObject(o, "energy_j", joules);
         if (w->cache_on) /* 10,000 nodes x 10 numbers: only when there is a cache */
@@ -632,7 +653,7 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
     cJSON *en = cJSON_AddObjectToObject(root, "energy");
     cJSON_AddNumberToObject(en, "total_j", energy);
     cJSON_AddNumberToObject(en, "per_ok_invocation_j", ok_n ? energy / (double)ok_n : 0.0);
-    cJSON_AddNumberToObject(en, "mean_power_w", sc->duration ? energy / secs(sc->duration) : 0.0);
+    cJSON_AddNumberToObject(en, "mean_power_w", span > 0 ? energy / span : 0.0);
 
     cJSON *pl = cJSON_AddObjectToObject(root, "placement");
     cJSON_AddNumberToObject(pl, "deployments", (double)w->deployments);
@@ -642,7 +663,7 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
     cJSON_AddNumberToObject(dpn, "max", (double)dmax);
 
     /* Little's law: L (time average in system) against lambda * W. */
-    double T = secs(sc->duration);
+    double T = span;
     double L = T > 0 ? w->in_system_integral / 1e9 / T : 0.0;
     double lambda = T > 0 ? (double)w->departures / T : 0.0;
     double W = w->departures ? w->time_in_system_sum / 1e9 / (double)w->departures : 0.0;
@@ -768,13 +789,18 @@ static void function_rows(FILE *fp, const sim_world *w)
             mean[0] = '\0';
         const edge_keepalive_report *ka = &w->report->ka_fn[f];
         const wka_counts *pw = wka_function_counts(w, f);
+        sim_measure_summary fm;
+        sim_measures_function(w->ms, f, &fm);
+        char more[512];
+        sim_measures_csv_columns(more, sizeof more, &fm);
         fprintf(fp, "%s,%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-                      ",%.6f,%s,%s,%s,%s,%.3f,%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s\n",
-                w->sc->functions[f].id, w->sc->functions[f].memory_mb, edge_metric_total(c),
+                      ",%.6f,%s,%s,%s,%s,%.3f,%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s%s\n",
+                w->sc->functions[f].id, w->sc->functions[f].memory_mb,
+                edge_metric_total(c) + fm.in_flight_at_end,
                 edge_metric_ok(c), edge_metric_failed(c), edge_metric_rejected(c), c->cold_starts,
                 edge_metric_cold_rate(c), mean, p50, p99, mx, ka->cold_start_pct,
                 ka->wasted_mb_s, pw->done, pw->used, pw->cancelled,
-                w->sc->functions[f].app ? w->sc->functions[f].app : "");
+                w->sc->functions[f].app ? w->sc->functions[f].app : "", more);
     }
 }
 
@@ -812,10 +838,9 @@ static int keepalive_reports(sim_report *r, const sim_world *w)
     if (!r->ka_fn)
         return -1;
     for (size_t i = 0; i < w->nnodes; i++) {
-        const edge_runtime *rt = wcore_runtime(w, i);
-        if (!rt)
+        edge_runtime_stats st;
+        if (wcore_runtime_stats(w, i, &st) != 0)
             continue;
-        edge_runtime_stats st = edge_runtime_stats_total(rt);
         edge_keepalive_report one = edge_keepalive_report_of(&st);
         edge_keepalive_report_add(&r->ka_total, &one);
     }
@@ -823,7 +848,7 @@ static int keepalive_reports(sim_report *r, const sim_world *w)
     size_t np = wcore_deployed_pairs(w, &p);
     for (size_t k = 0; k < np; k++) {
         edge_runtime_stats st;
-        if (edge_runtime_function_stats(wcore_runtime(w, p[k].node), p[k].fn, &st) == EDGE_OK) {
+        if (wcore_pair_stats(w, k, &st) == 0) {
             edge_keepalive_report one = edge_keepalive_report_of(&st);
             edge_keepalive_report_add(&r->ka_fn[p[k].fn], &one);
         }
@@ -858,7 +883,8 @@ int sim_report_finish(sim_report *r, const sim_world *w, const sim_run_stats *st
         write_csv(r, w, "functions.csv",
                   "function,memory_mb,arrivals,ok,failed,rejected,cold_starts,cold_start_rate,"
                   "latency_mean_s,latency_p50_s,latency_p99_s,latency_max_s,cold_start_pct,"
-                  "wasted_mb_s,prewarms,prewarms_used,prewarms_cancelled,app\n",
+                  "wasted_mb_s,prewarms,prewarms_used,prewarms_cancelled,app"
+                  SIM_MEASURES_CSV_HEADER "\n",
                   function_rows, err, errlen) != 0 ||
         write_csv(r, w, "latency.csv", "scope,bucket_lo_s,bucket_hi_s,count,cdf\n",
                   all_latency_rows, err, errlen) != 0)

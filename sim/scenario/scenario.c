@@ -3191,8 +3191,8 @@ static void read_policies(ctx *c)
 }
 
 static const char *const top_fields[] = {
-    "$schema", "name", "description", "seed", "duration", "sample_interval", "regions", "nodes",
-    "network", "functions", "deployments", "workloads", "faults", "policies", "sync", NULL};
+    "$schema", "name", "description", "seed", "duration", "sample_interval", "warmup", "regions",
+    "nodes", "network", "functions", "deployments", "workloads", "faults", "policies", "sync", NULL};
 
 static const char *const sync_fields[] = {"interval", "initial", "bandwidth_mbps", NULL};
 static const numspec NS_MBPS = {0, 1e9, 0, 1};
@@ -3260,6 +3260,15 @@ static void read_top(ctx *c)
         rd == 1) {
         edge_time t = (s->duration / 100 + EDGE_S / 2) / EDGE_S * EDGE_S;
         s->sample_interval = t < EDGE_S ? EDGE_S : t;
+    }
+    /* Statistics count from the warm-up on: it must leave some of the run. */
+    const cJSON *wu = member(c->root, "warmup");
+    if (duration_field(c, c->root, "", "warmup", 0, SIGN_NONNEG, "10m", &s->warmup) == 1 &&
+        rd == 1 && s->warmup >= s->duration) {
+        char a[64], b[64];
+        edge_duration_format(a, sizeof a, s->warmup);
+        edge_duration_format(b, sizeof b, s->duration);
+        diag(c, wu, "warmup", "expected a warm-up shorter than the duration (%s), found \"%s\"", b, a);
     }
 }
 

@@ -203,6 +203,8 @@ typedef struct sim_scenario {
     uint64_t seed;
     edge_time duration;
     edge_time sample_interval; /* default duration / 100 rounded to 1s, at least 1s */
+    edge_time warmup;         /* statistics count invocations arriving at or after it,
+                                 time averages integrate from it; default 0, < duration */
     sim_region *regions;   size_t nregions;
     sim_node_spec *nodes;  size_t nnodes;
     sim_network network;
