@@ -578,7 +578,8 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
         for (int s = 0; s < 5; s++)
             cJSON_AddNumberToObject(ts, edge_node_status_name((edge_node_status)s),
                                     secs(n->time_in_status[s]));
-        double avail = span > 0 ? secs(n->up_time) / span : 0.0;
+        edge_time counted = sc->duration - sc->warmup;
+        double avail = counted > 0 ? (double)n->up_time / (double)counted : 0.0;
         cJSON_AddNumberToObject(o, "availability", avail);
         /* Linear power model: idle watts while up, plus the busy share of
          * (busy - idle) watts; nothing while crashed. */
