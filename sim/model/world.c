@@ -870,9 +870,15 @@ static void crash_node(sim_world *w, size_t node)
     n->up = 0;
     n->crashes++;
     n->crashed_at = sim_engine_now(w->eng);
-    n->crash_pending_detection = n->registered && n->status != EDGE_NODE_OFFLINE;
-    n->hb_pending = n->registered && !n->hb_suspect;
-    n->probe_pending = w->probes.period > 0 && n->registered && !n->probe.suspected;
+    /* Every crash of a registered node lands in exactly one of detected,
+     * missed (it came back first) or undetected (still down at the end), for
+     * the status and for each detector. A node already OFFLINE or suspected
+     * (a stale verdict from an earlier crash) waits for its next suspicion:
+     * the next check clears a suspicion that a fresh heartbeat contradicts. */
+    w->crashes_registered += n->registered != 0;
+    n->crash_pending_detection = n->registered;
+    n->hb_pending = n->registered != 0;
+    n->probe_pending = w->probes.period > 0 && n->registered;
     n->hb_epoch++; /* stops the heartbeat timer */
     n->epoch++;
     /* Everything running fails now; queued ones too (semantics: crash). */
@@ -913,6 +919,7 @@ static void recover_node(sim_world *w, size_t node)
     window(w, n->crashed_at, sim_engine_now(w->eng), "crash", w->sc->nodes[node].id);
     trace_fault(w, "recover", node, NULL);
     n->up = 1;
+    w->missed += n->crash_pending_detection != 0;
     n->crash_pending_detection = 0;
     w->hb_det.missed += n->hb_pending;
     w->probe_det.missed += n->probe_pending;

@@ -159,6 +159,9 @@ struct sim_world {
     edge_time in_system_since;
     double time_in_system_sum;   /* ns */
     uint64_t transitions, detections, false_suspicions;
+    uint64_t crashes_registered; /* crashes of registered nodes: detections + missed +
+                                    undetected (still pending at the end) */
+    uint64_t missed;             /* ... the node came back before the status turned OFFLINE */
     edge_time detection_sum, detection_max;
     wdetector hb_det, probe_det;
     wsync *sync;                 /* NULL unless the scenario has "sync" */

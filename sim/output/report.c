@@ -631,6 +631,8 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
     for (size_t i = 0; i < w->nnodes; i++)
         undetected += w->nodes[i].crash_pending_detection;
     cJSON_AddNumberToObject(h, "undetected_crashes", (double)undetected);
+    cJSON_AddNumberToObject(h, "crashes", (double)w->crashes_registered);
+    cJSON_AddNumberToObject(h, "missed", (double)w->missed);
     cJSON_AddNumberToObject(h, "availability", nreg ? avail_sum / (double)nreg : 0.0);
     /* Each failure detector on its own; the keys above are the status's. */
     uint64_t hb_open = 0, probe_open = 0;

@@ -1,0 +1,241 @@
+/* Pins sim/model/measures and what a run reports from it (docs/semantics.md,
+ * "Warm-up and the end of the run"; docs/outputs.md, "queueing", "instances",
+ * "steady_state"): the warm-up boundary, invocations in flight at the end,
+ * waiting and service times, P(wait), cold-start delay, instance counts and
+ * lifespans on hand-worked traces, the batch-means interval against GSL-free
+ * hand arithmetic, and the crash accounting fix (every crash is detected,
+ * missed or undetected). */
+#include <math.h>
+
+#include "model/measures.h"
+#include "support.h"
+
+static cJSON *run(const char *text)
+{
+    return run_into_tmp("/tmp/edgesim-measures-XXXXXX", text, NULL, 0, 0);
+}
+
+/* One node with one slot, no network latency; function f (exec EXEC, cold
+ * start COLD); arrivals at the listed times; top-level and policy extras. */
+#define ONE(top, exec, cold, times, policies)                                                      \
+    "{\"name\": \"m\", \"seed\": 1, " top ","                                                    \
+    "\"regions\": [{\"id\": \"r\"}], \"network\": {\"same_region\": \"0s\"},"                     \
+    "\"nodes\": [{\"id\": \"n\", \"region\": \"r\", \"cores\": 1, \"queue_limit\": 100}],"         \
+    "\"functions\": [{\"id\": \"f\", \"timeout\": \"1h\","                                         \
+    "  \"cold_start\": {\"type\": \"constant\", \"value\": \"" cold "\"},"                         \
+    "  \"exec_time\": {\"type\": \"constant\", \"value\": \"" exec "\"}}],"                        \
+    "\"deployments\": [{\"function\": \"f\", \"strategy\": \"all\"}],"                             \
+    "\"workloads\": [{\"function\": \"f\", \"region\": \"r\", \"arrival\": \"times\","             \
+    "  \"times\": [" times "]}], \"policies\": {" policies "}}"
+
+Test(measures, three_requests_at_once_wait_in_line_on_one_slot, .fini = cleanup)
+{
+    /* Three arrivals at 0 s, one slot, 1 s executions, a 0.5 s cold start:
+     * the first starts cold at 0 (runs 0.5..1.5), the second starts warm at
+     * 1.5 (..2.5), the third at 2.5 (..3.5). Wq = (0 + 1.5 + 2.5) / 3,
+     * P(wait) = 2/3, service 1 s, cold delay 0.5 s. One instance from 0 to
+     * its expiry at 3.5 + 2 s TTL = 5.5 s in a 10 s run: 0.55 instances, 0.35
+     * busy, 0.2 idle, lifespan 5.5 s. */
+    cJSON *j = run(ONE("\"duration\": \"10s\"", "1s", "500ms", "\"0s\", \"0s\", \"0s\"",
+                       "\"keepalive_ttl\": \"2s\""));
+    cr_expect_float_eq(get(j, "queueing.wait_mean_s"), 4.0 / 3.0, 1e-9);
+    cr_expect_float_eq(get(j, "queueing.p_wait"), 2.0 / 3.0, 1e-12);
+    cr_expect_float_eq(get(j, "queueing.service_mean_s"), 1.0, 1e-9);
+    cr_expect_float_eq(get(j, "queueing.cold_start_delay_mean_s"), 0.5, 1e-9);
+    cr_expect_eq(get(j, "queueing.count"), 3);
+    cr_expect_float_eq(get(j, "instances.mean"), 0.55, 1e-9);
+    cr_expect_float_eq(get(j, "instances.busy_mean"), 0.35, 1e-9);
+    cr_expect_float_eq(get(j, "instances.idle_mean"), 0.2, 1e-9);
+    cr_expect_eq(get(j, "instances.created"), 1);
+    cr_expect_eq(get(j, "instances.removed"), 1);
+    cr_expect_float_eq(get(j, "instances.lifespan_mean_s"), 5.5, 1e-9);
+    cr_expect_float_eq(get(j, "functions.f.wait_mean_s"), 4.0 / 3.0, 1e-9);
+    cr_expect_float_eq(get(j, "functions.f.instances.mean"), 0.55, 1e-9);
+    /* Both cold-start probabilities: 1 cold of 3 started, of 3 arrivals. */
+    cr_expect_float_eq(get(j, "rates.cold_start_rate"), 1.0 / 3.0, 1e-12);
+    cr_expect_float_eq(get(j, "rates.cold_start_per_arrival"), 1.0 / 3.0, 1e-12);
+    cJSON_Delete(j);
+}
+
+Test(measures, cold_per_arrival_counts_rejections_and_cold_per_start_does_not,
+     .fini = cleanup)
+{
+    /* queue_limit 0 through --set: of three arrivals at 0 s one starts (cold),
+     * two are rejected (queue_full). cold / started = 1, cold / arrivals = 1/3. */
+    const char *sets[] = {"nodes[0].queue_limit=0"};
+    cJSON *j = run_into_tmp("/tmp/edgesim-measures-XXXXXX",
+                            ONE("\"duration\": \"10s\"", "1s", "0s", "\"0s\", \"0s\", \"0s\"", ""),
+                            sets, 1, 0);
+    cr_expect_eq(get(j, "outcomes.queue_full"), 2);
+    cr_expect_float_eq(get(j, "rates.cold_start_rate"), 1.0, 1e-12);
+    cr_expect_float_eq(get(j, "rates.cold_start_per_arrival"), 1.0 / 3.0, 1e-12);
+    cr_expect_float_eq(get(j, "functions.f.cold_start_per_arrival"), 1.0 / 3.0, 1e-12);
+    cJSON_Delete(j);
+}
+
+Test(measures, the_warm_up_counts_arrivals_from_exactly_its_instant, .fini = cleanup)
+{
+    /* Arrivals at 1, 4.999999999, 5 and 7 s with a 5 s warm-up: the last
+     * two count (5 s is at the warm-up, so it counts). Time integrals count
+     * whatever runs after 5 s: the 10 ms execution from 4.999999999 s (all
+     * but 1 ns of it), then the two counted ones: 30 ms - 1 ns of 5 s. */
+    cJSON *j = run(ONE("\"duration\": \"10s\", \"warmup\": \"5s\"", "10ms", "0s",
+                       "\"1s\", \"4999999999ns\", \"5s\", \"7s\"", ""));
+    cr_expect_eq(get(j, "warmup_s"), 5);
+    cr_expect_eq(get(j, "totals.arrivals"), 2);
+    cr_expect_eq(get(j, "totals.ok"), 2);
+    cr_expect_eq(get(j, "latency_s.count"), 2);
+    cr_expect_eq(get(j, "functions.f.arrivals"), 2);
+    cr_expect_float_eq(get(j, "rates.throughput_per_s"), 2.0 / 5.0, 1e-12);
+    cr_expect_float_eq(get(j, "instances.busy_mean"), (0.03 - 1e-9) / 5.0, 1e-12);
+    /* The one at 5 s waited for the slot until 5.009999999 s. */
+    cr_expect_float_eq(get(j, "queueing.wait_mean_s"), (0.01 - 1e-9) / 2.0, 1e-12);
+    /* The instance created cold at 1 s lives on (TTL 10 m): 1 the whole 5 s,
+     * created before the warm-up, so not counted as created. */
+    cr_expect_float_eq(get(j, "instances.mean"), 1.0, 1e-12);
+    cr_expect_eq(get(j, "instances.created"), 0);
+    /* Availability and time in status count from the warm-up too. */
+    cr_expect_float_eq(get(j, "nodes.n.availability"), 1.0, 1e-12);
+    cr_expect_float_eq(get(j, "nodes.n.time_in_status_s.online"), 5.0, 1e-12);
+    /* The time series keeps every interval. */
+    char *ts = slurp("timeseries.csv");
+    cr_expect(strstr(ts, "0.000000000,1.000000000,") != NULL, "%s", ts);
+    free(ts);
+    cJSON_Delete(j);
+}
+
+Test(measures, invocations_in_flight_at_the_end_are_reported_not_dropped, .fini = cleanup)
+{
+    /* 3 s executions arriving at 0, 1, 2, 3 s on one slot in a 5 s run: the
+     * first ends ok at 3 s, the second runs, two wait: 3 in flight. They are
+     * not in the latency statistics. */
+    cJSON *j = run(ONE("\"duration\": \"5s\"", "3s", "0s", "\"0s\", \"1s\", \"2s\", \"3s\"", ""));
+    cr_expect_eq(get(j, "totals.arrivals"), 4);
+    cr_expect_eq(get(j, "totals.ok"), 1);
+    cr_expect_eq(get(j, "totals.in_flight_at_end"), 3);
+    cr_expect_eq(get(j, "outcomes.in_flight_at_end"), 3);
+    cr_expect_eq(get(j, "functions.f.in_flight_at_end"), 3);
+    cr_expect_eq(get(j, "functions.f.arrivals"), 4);
+    cr_expect_eq(get(j, "latency_s.count"), 1);
+    char *f = slurp("functions.csv");
+    cr_expect(strstr(f, "in_flight_at_end\n") != NULL, "%s", f);
+    cr_expect(strstr(f, ",3\n") != NULL, "%s", f);
+    free(f);
+    cJSON_Delete(j);
+}
+
+Test(measures, a_warm_up_as_long_as_the_run_is_an_error)
+{
+    sim_diag d[4];
+    size_t nd = 0;
+    const char *text = ONE("\"duration\": \"10s\", \"warmup\": \"10s\"", "1s", "0s", "\"0s\"", "");
+    sim_scenario *s = sim_scenario_parse(text, strlen(text), "w.json", NULL, 0, d, 4, &nd);
+    cr_assert_null(s);
+    cr_assert_eq(nd, 1);
+    cr_expect_str_eq(d[0].path, "warmup");
+    cr_expect(strstr(d[0].msg, "shorter than the duration (10s), found \"10s\"") != NULL, "%s",
+              d[0].msg);
+}
+
+Test(measures, batch_means_interval_is_t_times_sd_over_root_k)
+{
+    /* x = 1, 2, 3, 4: mean 2.5, sd sqrt(5/3), t(0.975, 3) = 3.182446305,
+     * half width 3.182446305 * 1.290994449 / 2; lag-1 autocorrelation
+     * sum((x_i - m)(x_{i-1} - m)) / sum((x_i - m)^2) = (0.75 - 0.25 + 0.75) / 5. */
+    double x[] = {1, 2, 3, 4};
+    sim_interval iv;
+    sim_interval_of(x, 4, &iv);
+    cr_expect(iv.valid);
+    cr_expect_eq(iv.batches, 4);
+    cr_expect_float_eq(iv.mean, 2.5, 1e-12);
+    cr_expect_float_eq(iv.half_width, 3.182446305 * sqrt(5.0 / 3.0) / 2.0, 1e-8);
+    cr_expect_float_eq(iv.lo, 2.5 - iv.half_width, 1e-12);
+    cr_expect_float_eq(iv.lag1, 1.25 / 5.0, 1e-12);
+    sim_interval_of(x, 1, &iv);
+    cr_expect(!iv.valid, "one batch gives no interval");
+    double same[] = {2, 2, 2};
+    sim_interval_of(same, 3, &iv);
+    cr_expect(iv.valid);
+    cr_expect_eq(iv.half_width, 0);
+    cr_expect_eq(iv.lag1, 0, "no variation: reported as 0, not NaN");
+}
+
+Test(measures, outcomes_before_the_warm_up_and_empty_batches_are_left_out)
+{
+    /* 30 batches of 1 s after a 10 s warm-up; ok outcomes with latency
+     * 1 s in batch 0 and 3 s in batch 29 only; one arrival before the
+     * warm-up is ignored. */
+    sim_measures *m = sim_measures_new(1, 10 * EDGE_S, 40 * EDGE_S);
+    cr_assert_not_null(m);
+    cr_expect_eq(sim_measures_batch_length(m), EDGE_S);
+    sim_measures_outcome(m, 0, EDGE_REASON_OK, 9 * EDGE_S, 9 * EDGE_S, 9 * EDGE_S, 99 * EDGE_S,
+                         90 * EDGE_S, 0);
+    sim_measures_outcome(m, 0, EDGE_REASON_OK, 10 * EDGE_S, 10 * EDGE_S, 10 * EDGE_S, 11 * EDGE_S,
+                         EDGE_S, 0);
+    sim_measures_outcome(m, 0, EDGE_REASON_OK, 39 * EDGE_S, 39 * EDGE_S, 39 * EDGE_S, 42 * EDGE_S,
+                         3 * EDGE_S, 1);
+    sim_interval iv;
+    sim_measures_interval(m, SIM_MEASURE_LATENCY_MEAN, &iv);
+    cr_expect_eq(iv.batches, 2);
+    cr_expect_float_eq(iv.mean, 2.0, 1e-12);
+    sim_measures_interval(m, SIM_MEASURE_THROUGHPUT, &iv);
+    cr_expect_eq(iv.batches, 30, "throughput has a value in every batch");
+    cr_expect_float_eq(iv.mean, 2.0 / 30.0, 1e-12);
+    sim_measure_summary s;
+    sim_measures_total(m, &s);
+    cr_expect_eq(s.ok, 2);
+    cr_expect_eq(s.cold_ok, 1);
+    sim_measures_free(m);
+}
+
+Test(measures, a_second_crash_while_still_offline_from_the_first_is_accounted, .fini = cleanup)
+{
+    /* Heartbeats every 10 s, 60 s window, 5 s checks. Crash at 95 s for
+     * 100 s: detected at 155 s (60 s). It recovers at 195 s, after that
+     * instant's check, so the status is still OFFLINE and the heartbeat
+     * detector still suspects it when it crashes again at 197 s. The check
+     * at 200 s sees the 195 s heartbeat (SYNCING), 205 s ONLINE, and 260 s
+     * finds it stale: detected 63 s after the second crash. */
+    static const char text[] =
+        "{\"name\": \"t\", \"duration\": \"400s\", \"regions\": [{\"id\": \"r\"}],"
+        "\"nodes\": [{\"id\": \"a\", \"region\": \"r\"}, {\"id\": \"b\", \"region\": \"r\"}],"
+        "\"functions\": [{\"id\": \"f\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}}],"
+        "\"deployments\": [{\"function\": \"f\", \"strategy\": \"all\"}], \"workloads\": [],"
+        "\"faults\": [{\"kind\": \"crash\", \"at\": \"95s\", \"for\": \"100s\", \"node\": \"a\"},"
+        "             {\"kind\": \"crash\", \"at\": \"197s\", \"node\": \"a\"}],"
+        "\"policies\": {\"health_window\": \"60s\", \"check_interval\": \"5s\"}}";
+    cJSON *j = run(text);
+    cr_expect_eq(get(j, "nodes.a.crashes"), 2);
+    cr_expect_eq(get(j, "health.crashes"), 2);
+    cr_expect_eq(get(j, "health.detections"), 2);
+    cr_expect_eq(get(j, "health.missed"), 0);
+    cr_expect_eq(get(j, "health.undetected_crashes"), 0);
+    cr_expect_float_eq(get(j, "health.detection_latency_s.max"), 63.0, 1e-9);
+    cr_expect_eq(get(j, "health.heartbeat.detections") + get(j, "health.heartbeat.missed"), 2);
+    cr_expect_eq(get(j, "health.heartbeat.detections"), 2);
+    char *h = slurp("health.csv");
+    cr_expect(strstr(h, "260.000000000,a,online,offline,heartbeat_timeout") != NULL, "%s", h);
+    free(h);
+    cJSON_Delete(j);
+}
+
+Test(measures, a_crash_the_node_recovers_from_before_detection_is_missed, .fini = cleanup)
+{
+    /* Crash at 95 s for 30 s: back at 125 s, before the 155 s check. One
+     * crash, missed by the status and by the heartbeat detector; a crash at
+     * 300 s stays undetected at the end (350 s). */
+    static const char text[] =
+        "{\"name\": \"t\", \"duration\": \"350s\", \"regions\": [{\"id\": \"r\"}],"
+        "\"nodes\": [{\"id\": \"a\", \"region\": \"r\"}],"
+        "\"functions\": [{\"id\": \"f\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}}],"
+        "\"deployments\": [{\"function\": \"f\", \"strategy\": \"all\"}], \"workloads\": [],"
+        "\"faults\": [{\"kind\": \"crash\", \"at\": \"95s\", \"for\": \"30s\", \"node\": \"a\"},"
+        "             {\"kind\": \"crash\", \"at\": \"300s\", \"node\": \"a\"}]}";
+    cJSON *j = run(text);
+    cr_expect_eq(get(j, "health.crashes"), 2);
+    cr_expect_eq(get(j, "health.detections"), 0);
+    cr_expect_eq(get(j, "health.missed"), 1);
+    cr_expect_eq(get(j, "health.undetected_crashes"), 1);
+    cr_expect_eq(get(j, "health.heartbeat.missed"), 2, "missed counts the open one too");
+    cJSON_Delete(j);
+}
