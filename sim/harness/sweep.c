@@ -9,6 +9,7 @@
 #include <cJSON.h>
 #include <errno.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -374,24 +375,25 @@ void sim_sweep_run_split(const sim_sweep *sw, size_t run, size_t *scenario, size
 
 void sim_sweep_stats(const double *x, size_t n, sim_sweep_stat *out)
 {
+    /* The finite values, then GSL's mean and sample standard deviation. */
+    double small[64], *v = n <= 64 ? small : malloc(n * sizeof *v);
     size_t m = 0;
-    double sum = 0;
-    for (size_t i = 0; i < n; i++)
-        if (isfinite(x[i])) {
-            sum += x[i];
-            m++;
-        }
-    out->n = m;
-    out->mean = m ? sum / (double)m : NAN;
-    out->stddev = out->ci95_low = out->ci95_high = NAN;
-    if (m < 2)
+    out->n = 0;
+    out->mean = out->stddev = out->ci95_low = out->ci95_high = NAN;
+    if (!v)
         return;
-    double ss = 0;
     for (size_t i = 0; i < n; i++)
         if (isfinite(x[i]))
-            ss += (x[i] - out->mean) * (x[i] - out->mean);
-    out->stddev = sqrt(ss / (double)(m - 1));
-    double half = gsl_cdf_tdist_Pinv(0.975, (double)(m - 1)) * out->stddev / sqrt((double)m);
-    out->ci95_low = out->mean - half;
-    out->ci95_high = out->mean + half;
+            v[m++] = x[i];
+    out->n = m;
+    if (m > 0)
+        out->mean = gsl_stats_mean(v, 1, m);
+    if (m >= 2) {
+        out->stddev = gsl_stats_sd_m(v, 1, m, out->mean);
+        double half = gsl_cdf_tdist_Pinv(0.975, (double)(m - 1)) * out->stddev / sqrt((double)m);
+        out->ci95_low = out->mean - half;
+        out->ci95_high = out->mean + half;
+    }
+    if (v != small)
+        free(v);
 }

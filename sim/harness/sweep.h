@@ -95,7 +95,8 @@ typedef struct sim_sweep_stat {
     double ci95_high;
 } sim_sweep_stat;
 
-/* The statistics of x[0..n) into *out (Student's t from GSL). */
+/* The statistics of x[0..n) into *out: GSL's mean, standard deviation and
+ * Student's t. Out of memory (more than 64 values): n 0 and every figure NaN. */
 void sim_sweep_stats(const double *x, size_t n, sim_sweep_stat *out);
 
 #endif
