@@ -41,7 +41,7 @@ grep -q '<svg' sw/keepalive-study/keepalive_tradeoff.svg
 rc=0; "$py" "$root/scripts/keepalive-study.py" nowhere 2>err || rc=$?
 [ $rc = 2 ] && [ "$(wc -l <err)" = 1 ] && grep -q 'nowhere: expected a sweep directory' err ||
     { cat err; exit 1; }
-sed -i '1s/,app$/,application/' sw/runs/s000-c0000/rep-0/functions.csv
+sed -i '1s/,app,/,application,/' sw/runs/s000-c0000/rep-0/functions.csv
 rc=0; "$py" "$root/scripts/keepalive-study.py" sw 2>err >/dev/null || rc=$?
 [ $rc = 2 ] && [ "$(wc -l <err)" = 1 ] && grep -q 'functions.csv: expected a column named app' err ||
     { cat err; exit 1; }

@@ -16,8 +16,9 @@ for p in uniform even poisson; do
 done
 "$EDGESIM" run "$scen" -q --no-plots --set duration=2h --set 'workloads[0].scale=3' -o out/x3
 [ "$(arrivals out/x3)" = $((3 * want)) ] || { echo "scale 3: $(arrivals out/x3)"; exit 1; }
-head -1 out/uniform/functions.csv | grep -q ',app$'
-awk -F, 'NR > 1 && length($NF) != 64 {exit 1}' out/uniform/functions.csv
+head -1 out/uniform/functions.csv | grep -q ',app,'
+awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == "app") c = i}
+         NR > 1 && length($c) != 64 {exit 1}' out/uniform/functions.csv
 grep -q '"missing_memory"' out/uniform/summary.json
 
 # the same placement twice: byte-identical
