@@ -239,3 +239,27 @@ Test(measures, a_crash_the_node_recovers_from_before_detection_is_missed, .fini 
     cr_expect_eq(get(j, "health.heartbeat.missed"), 2, "missed counts the open one too");
     cJSON_Delete(j);
 }
+
+/* ---- model knobs (docs/semantics.md) ---- */
+
+Test(measures, overload_off_keeps_a_saturated_node_online, .fini = cleanup)
+{
+    /* One slot busy all the time (a 1 s execution every second: 100% CPU):
+     * with the default thresholds the node turns DEGRADED (overloaded);
+     * with "overload": "off" it never does. */
+    const char *wl = "\"0s\", \"1s\", \"2s\", \"3s\", \"4s\", \"5s\", \"6s\", \"7s\", \"8s\", \"9s\","
+                     " \"10s\", \"11s\", \"12s\", \"13s\", \"14s\", \"15s\", \"16s\", \"17s\", \"18s\"";
+    char text[4096];
+    snprintf(text, sizeof text, ONE("\"duration\": \"20s\"", "1s", "0s", "%s", ""), wl);
+    cJSON *j = run(text);
+    char *h = slurp("health.csv");
+    cr_expect(strstr(h, ",n,online,degraded,overloaded") != NULL, "%s", h);
+    free(h);
+    cJSON_Delete(j);
+    snprintf(text, sizeof text, ONE("\"duration\": \"20s\"", "1s", "0s", "%s", "\"overload\": \"off\""),
+             wl);
+    j = run(text);
+    cr_expect_eq(get(j, "health.transitions"), 0);
+    cr_expect_eq(get(j, "nodes.n.time_in_status_s.online"), 20);
+    cJSON_Delete(j);
+}

@@ -323,7 +323,7 @@ int wcore_overloaded(sim_world *w, size_t node)
     const edge_node *n = edge_cluster_node(c->cluster, c->cl_index[node]);
     const sim_policies *p = &w->sc->policies;
     edge_overload_thresholds t = {p->overload_cpu, p->overload_memory, p->overload_disk};
-    return n && edge_resource_usage_is_overloaded(edge_node_usage(n), &t);
+    return n && !p->overload_off && edge_resource_usage_is_overloaded(edge_node_usage(n), &t);
 }
 
 edge_time wcore_last_heartbeat(sim_world *w, size_t node)

@@ -3134,8 +3134,14 @@ static void read_probes(ctx *c, const cJSON *pol_obj, sim_policies *pol)
 static void read_overload(ctx *c, const cJSON *pol_obj, sim_policies *pol)
 {
     const char *p = "policies.overload";
-    const cJSON *obj =
-        optional_object(c, pol_obj, "overload", p, "the overload thresholds", overload_fields);
+    const cJSON *off = member(pol_obj, "overload");
+    if (cJSON_IsString(off) && !strcmp(off->valuestring, "off")) {
+        pol->overload_off = 1; /* no heartbeat makes a node DEGRADED */
+        return;
+    }
+    const cJSON *obj = optional_object(c, pol_obj, "overload", p,
+                                       "the overload thresholds (an object, or \"off\")",
+                                       overload_fields);
     if (!obj)
         return;
     number_field(c, obj, p, "cpu_percent", 0, &NS_PERCENT, &pol->overload_cpu);

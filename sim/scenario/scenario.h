@@ -186,6 +186,7 @@ typedef struct sim_policies {
     edge_time probe_timeout;  /* "probes.timeout"; default 1s, at most the period */
     uint32_t probe_failures;  /* "probes.failures": failures in a row that suspect; default 3 */
     double overload_cpu, overload_memory, overload_disk; /* "overload": percent; default 90 */
+    int overload_off;         /* "overload": "off": the overload -> DEGRADED rule is off */
 } sim_policies;
 
 /* The state synchronizer ("sync"); off unless the file has the section. */
