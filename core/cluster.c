@@ -479,21 +479,26 @@ edge_err edge_cluster_deploy_to(edge_cluster *c, const char *function_id, const 
     return err ? err : edge_cluster_deploy_to_idx(c, fn, node, now);
 }
 
-edge_err edge_cluster_deploy_least_loaded_idx(edge_cluster *c, uint32_t function,
-                                              edge_time now, uint32_t *node)
+/* A node the control plane would route to: neither OFFLINE, SYNCING nor in
+ * MAINTENANCE. */
+static bool usable(const edge_cluster *c, uint32_t node)
 {
-    if (!c)
-        return EDGE_INVAL;
-    const edge_function *f = edge_function_table_get(c->functions, function);
-    if (!f)
-        return EDGE_NOT_FOUND;
+    edge_node_status st = edge_node_status_of(c->nodes[node].node);
+    return st == EDGE_NODE_ONLINE || st == EDGE_NODE_DEGRADED;
+}
+
+/* The least loaded node that can take function f and does not have it (and,
+ * with only_usable, is usable); EDGE_NONE when none. */
+static uint32_t least_loaded_pick(edge_cluster *c, const edge_function *f, uint32_t function,
+                                  bool only_usable)
+{
     /* The tournament tree over nodes keyed by deployment count gives the
      * least loaded, ties to the earliest registered, in O(1); a node that
-     * cannot take the function (a capability, or it has it already) leaves
-     * the tree for the rest of this call, O(log n) each. Past a few dozen
-     * such nodes a function with rare capabilities is better served by one
-     * scan. Either way: O(log n) for the common case instead of a scan of
-     * every node per replica. */
+     * cannot take the function (a capability, it has it already, or it is
+     * not usable) leaves the tree for the rest of this call, O(log n) each.
+     * Past a few dozen such nodes a function with rare capabilities is
+     * better served by one scan. Either way: O(log n) for the common case
+     * instead of a scan of every node per replica. */
     enum { MAX_HIDDEN = 64 };
     uint32_t hidden[MAX_HIDDEN];
     size_t nh = 0;
@@ -502,7 +507,8 @@ edge_err edge_cluster_deploy_least_loaded_idx(edge_cluster *c, uint32_t function
         uint32_t w = edge_argmin_get(&c->least);
         if (w == EDGE_ARGMIN_EMPTY)
             break;
-        if (can_take(c, f, w) && find_dep(c, function, w) == EDGE_NONE) {
+        if (can_take(c, f, w) && find_dep(c, function, w) == EDGE_NONE &&
+            (!only_usable || usable(c, w))) {
             best = w;
             break;
         }
@@ -510,7 +516,8 @@ edge_err edge_cluster_deploy_least_loaded_idx(edge_cluster *c, uint32_t function
             for (uint32_t i = c->head; i != EDGE_NONE; i = c->nodes[i].next) {
                 if (best != EDGE_NONE && c->nodes[i].n_fns >= c->nodes[best].n_fns)
                     continue;
-                if (can_take(c, f, i) && find_dep(c, function, i) == EDGE_NONE)
+                if (can_take(c, f, i) && find_dep(c, function, i) == EDGE_NONE &&
+                    (!only_usable || usable(c, i)))
                     best = i;
             }
             break;
@@ -520,6 +527,22 @@ edge_err edge_cluster_deploy_least_loaded_idx(edge_cluster *c, uint32_t function
     }
     for (size_t k = 0; k < nh; k++)
         least_refresh(c, hidden[k]);
+    return best;
+}
+
+edge_err edge_cluster_deploy_least_loaded_idx(edge_cluster *c, uint32_t function,
+                                              edge_time now, uint32_t *node)
+{
+    if (!c)
+        return EDGE_INVAL;
+    const edge_function *f = edge_function_table_get(c->functions, function);
+    if (!f)
+        return EDGE_NOT_FOUND;
+    /* Usable nodes first; an OFFLINE, SYNCING or MAINTENANCE one only when
+     * no usable node is eligible. */
+    uint32_t best = least_loaded_pick(c, f, function, true);
+    if (best == EDGE_NONE)
+        best = least_loaded_pick(c, f, function, false);
     if (best == EDGE_NONE)
         return EDGE_NO_ELIGIBLE;
     if (reserve_fn(c, function, 1) || reserve_node(c, best))

@@ -180,7 +180,9 @@ edge_err edge_cluster_deploy_to_idx(edge_cluster *c, uint32_t function, uint32_t
  * Deploys a function to the node with the fewest deployed functions among
  * the registered nodes that are not draining, can run it, and do not have it
  * yet (so k calls place k replicas on k different nodes); ties go to the
- * earliest registered. *node (may be NULL) gets the chosen index.
+ * earliest registered. Usable nodes (ONLINE, DEGRADED) come first: a node
+ * that is OFFLINE, SYNCING or in MAINTENANCE is chosen only when no usable
+ * node is eligible. *node (may be NULL) gets the chosen index.
  * Errors: EDGE_INVAL (NULL), EDGE_NOT_FOUND (unknown function), EDGE_NO_ELIGIBLE
  * (no such node), EDGE_NOMEM. O(nodes).
  */

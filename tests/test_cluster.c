@@ -394,6 +394,24 @@ Test(cluster, least_loaded_picks_the_fewest_deployed_functions)
     cr_expect_eq(edge_cluster_nodes_of(c, f, NULL)[0], d);
 }
 
+Test(cluster, least_loaded_skips_unusable_nodes_unless_none_is_usable)
+{
+    /* a has no function (the least loaded) but is OFFLINE, b is in
+     * MAINTENANCE, d ONLINE with one function: d. When d is OFFLINE too, no
+     * node is usable and the least loaded eligible one, a, is taken. */
+    uint32_t f = add_fn("f", NULL, 0), g = add_fn("g", NULL, 0), h = add_fn("h", NULL, 0);
+    uint32_t a = reg("a", NULL, 0), b = reg("b", NULL, 0), d = reg("d", NULL, 0);
+    cr_assert_eq(edge_cluster_deploy_to_idx(c, g, d, 0), EDGE_OK);
+    cr_assert_eq(edge_cluster_set_status_idx(c, a, EDGE_NODE_OFFLINE), EDGE_OK);
+    cr_assert_eq(edge_cluster_set_status_idx(c, b, EDGE_NODE_MAINTENANCE), EDGE_OK);
+    uint32_t got = 99;
+    cr_assert_eq(edge_cluster_deploy_least_loaded_idx(c, f, 1, &got), EDGE_OK);
+    cr_expect_eq(got, d, "the usable node, though it has more functions");
+    cr_assert_eq(edge_cluster_set_status_idx(c, d, EDGE_NODE_OFFLINE), EDGE_OK);
+    cr_assert_eq(edge_cluster_deploy_least_loaded_idx(c, h, 1, &got), EDGE_OK);
+    cr_expect_eq(got, a, "none usable: the least loaded eligible node");
+}
+
 Test(cluster, least_loaded_ties_go_to_the_earliest_registered)
 {
     uint32_t f = add_fn("f", NULL, 0);
