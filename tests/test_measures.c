@@ -263,3 +263,25 @@ Test(measures, overload_off_keeps_a_saturated_node_online, .fini = cleanup)
     cr_expect_eq(get(j, "nodes.n.time_in_status_s.online"), 20);
     cJSON_Delete(j);
 }
+
+Test(measures, one_node_holds_ten_thousand_concurrent_instances, .fini = cleanup)
+{
+    /* A burst of 10,000 at 0 s on one node of 10,000 slots (1 MB each, 20 GB):
+     * all start cold at once, none waits; busy for 1 s of a 10 s run. */
+    static const char text[] =
+        "{\"name\": \"big\", \"duration\": \"10s\", \"regions\": [{\"id\": \"r\"}],"
+        "\"network\": {\"same_region\": \"0s\"},"
+        "\"nodes\": [{\"id\": \"n\", \"region\": \"r\", \"cores\": 10000, \"memory_mb\": 20000}],"
+        "\"functions\": [{\"id\": \"f\", \"memory_mb\": 1,"
+        "  \"cold_start\": {\"type\": \"constant\", \"value\": \"0s\"},"
+        "  \"exec_time\": {\"type\": \"constant\", \"value\": \"1s\"}}],"
+        "\"deployments\": [{\"function\": \"f\", \"strategy\": \"all\"}],"
+        "\"faults\": [{\"kind\": \"burst\", \"at\": \"0s\", \"function\": \"f\", \"region\": \"r\","
+        "  \"count\": 10000}], \"policies\": {\"overload\": \"off\"}}";
+    cJSON *j = run(text);
+    cr_expect_eq(get(j, "totals.ok"), 10000);
+    cr_expect_eq(get(j, "instances.created"), 10000);
+    cr_expect_eq(get(j, "queueing.p_wait"), 0);
+    cr_expect_float_eq(get(j, "instances.busy_mean"), 1000.0, 1e-9);
+    cJSON_Delete(j);
+}

@@ -41,7 +41,10 @@
 
 #define SIM_ID_MAX 128            /* ids appear in CSV outputs and lines of text */
 #define SIM_CAPS_MAX 64           /* capabilities per node or function */
-#define SIM_CORES_MAX 4096
+/* Slots are a counter (nothing is allocated per slot): a scale-per-request platform
+ * with 10,000 concurrent instances on one node is one node of 10,000 cores. The bound
+ * keeps a node a node; past a million slots, model more nodes. */
+#define SIM_CORES_MAX 1000000
 #define SIM_QUEUE_MAX 10000000    /* a queue longer than this is a modelling mistake */
 #define SIM_RETRIES_MAX 15 /* an invocation remembers the nodes it tried: 16 attempts (world_internal.h) */
 #define SIM_BURST_MAX 100000000u  /* one burst event per invocation: keep it finite */
