@@ -69,6 +69,9 @@ struct edge_runtime {
     edge_removal_fn on_removal;
     void *removal_ctx;
     edge_time now;
+    edge_instance_selection selection;
+    uint64_t (*rand_next)(void *ctx);
+    void *rand_ctx;
 
     slot *slots;
     uint32_t *slot_fn;    /* slot_fn[i] = slots[i].index: a packed copy that a
@@ -578,6 +581,52 @@ void edge_runtime_prefetch(const edge_runtime *rt, uint32_t function, int stage)
     }
 }
 
+const char *edge_instance_selection_name(edge_instance_selection sel)
+{
+    static const char *const names[] = {"mru", "newest", "lru", "random"};
+    return (unsigned)sel < sizeof names / sizeof names[0] ? names[sel] : "unknown";
+}
+
+edge_err edge_runtime_set_selection(edge_runtime *rt, edge_instance_selection sel,
+                                    uint64_t (*next)(void *ctx), void *ctx)
+{
+    if (!rt || (unsigned)sel > EDGE_SELECT_RANDOM || (sel == EDGE_SELECT_RANDOM && !next))
+        return EDGE_INVAL;
+    rt->selection = sel;
+    rt->rand_next = next;
+    rt->rand_ctx = ctx;
+    return EDGE_OK;
+}
+
+/* The idle instance of s a warm start takes under a selection other than
+ * MRU (the list runs from the most recently idle to the longest idle; every
+ * instance on it is unexpired: the caller has reaped). */
+static uint32_t pick_idle(edge_runtime *rt, const slot *s)
+{
+    uint32_t i = s->idle_head;
+    switch (rt->selection) {
+    case EDGE_SELECT_LRU:
+        return s->idle_tail;
+    case EDGE_SELECT_NEWEST:
+        for (uint32_t j = rt->pool[i].fnext; j != EDGE_NONE; j = rt->pool[j].fnext)
+            if (rt->pool[j].born > rt->pool[i].born)
+                i = j;
+        return i;
+    case EDGE_SELECT_RANDOM:
+        if (s->idle > 1) {
+            /* k uniform in [0, idle): the top 32 bits scaled, as the
+             * scheduler's random pick does */
+            uint64_t r = rt->rand_next(rt->rand_ctx) >> 32;
+            uint32_t k = (uint32_t)((r * (uint64_t)s->idle) >> 32);
+            while (k--)
+                i = rt->pool[i].fnext;
+        }
+        return i;
+    default:
+        return i;
+    }
+}
+
 edge_err edge_runtime_start_idx(edge_runtime *rt, uint32_t function, edge_time now,
                                 uint64_t tag, edge_start *out)
 {
@@ -600,7 +649,7 @@ edge_err edge_runtime_start_idx(edge_runtime *rt, uint32_t function, edge_time n
     advance(rt, now);
     uint32_t i, evicted = 0;
     if (warm) {
-        i = s->idle_head;
+        i = rt->selection == EDGE_SELECT_MRU ? s->idle_head : pick_idle(rt, s);
         unlink_idle(rt, i, now);
     } else {
         while (rt->capacity - rt->used_mb < s->mem) {

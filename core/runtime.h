@@ -132,6 +132,19 @@ typedef struct {
 } edge_instance_removal;
 
 typedef void (*edge_removal_fn)(void *ctx, const edge_instance_removal *r);
+
+/* Which idle instance of a function serves a warm start. The choice decides
+ * which instances keep being used and which run out their keep-alive: at
+ * short TTLs it changes cold-start rates several times over. */
+typedef enum {
+    EDGE_SELECT_MRU,     /* most recently idle (the default): a stack */
+    EDGE_SELECT_NEWEST,  /* most recently created; ties to the most recently idle */
+    EDGE_SELECT_LRU,     /* longest idle: a queue, every instance kept warm */
+    EDGE_SELECT_RANDOM   /* uniform among the idle ones, from the caller's numbers */
+} edge_instance_selection;
+
+/* "mru", "newest", "lru", "random"; "unknown" outside the enum. Static. */
+const char *edge_instance_selection_name(edge_instance_selection s);
 typedef void (*edge_metrics_fn)(void *ctx, const edge_invocation_metrics *m);
 
 /* How a runtime is made. edge_runtime_config_default() fills the defaults. */
@@ -207,12 +220,23 @@ edge_err edge_runtime_undeploy_idx(edge_runtime *rt, uint32_t function, edge_tim
 
 bool edge_runtime_is_deployed(const edge_runtime *rt, uint32_t function);
 
+/*
+ * Sets which idle instance serves a warm start from now on (MRU until set).
+ * RANDOM draws one uniform 64-bit number from next(ctx) per warm start with
+ * more than one idle instance (the caller owns the generator: core draws no
+ * random numbers of its own); next may be NULL for the others.
+ * Errors: EDGE_INVAL (NULL rt, an unknown selection, RANDOM without next).
+ * MRU and LRU cost O(1); NEWEST and RANDOM O(idle instances of the function).
+ */
+edge_err edge_runtime_set_selection(edge_runtime *rt, edge_instance_selection sel,
+                                    uint64_t (*next)(void *ctx), void *ctx);
+
 /* ---- Invocations -------------------------------------------------------- */
 
 /*
  * Starts an invocation of a function at now. Warm when the function has an
- * idle instance still within its keep-alive (the most recently used is
- * taken); otherwise cold: a new instance, after evicting idle instances of
+ * idle instance still within its keep-alive (which one: the selection, by
+ * default the most recently used); otherwise cold: a new instance, after evicting idle instances of
  * any function, least recently used first, until its memory fits.
  * tag is any value the caller wants back in the metrics (0 if unused; the
  * simulator passes its own invocation id). On success *out says which.

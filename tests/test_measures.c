@@ -285,3 +285,66 @@ Test(measures, one_node_holds_ten_thousand_concurrent_instances, .fini = cleanup
     cr_expect_float_eq(get(j, "instances.busy_mean"), 1000.0, 1e-9);
     cJSON_Delete(j);
 }
+
+/* Two slots; otherwise as ONE. */
+#define TWO_SLOTS(times, policies)                                                                 \
+    "{\"name\": \"m\", \"seed\": 1, \"duration\": \"10s\","                                       \
+    "\"regions\": [{\"id\": \"r\"}], \"network\": {\"same_region\": \"0s\"},"                     \
+    "\"nodes\": [{\"id\": \"n\", \"region\": \"r\", \"cores\": 2}],"                               \
+    "\"functions\": [{\"id\": \"f\", \"cold_start\": {\"type\": \"constant\", \"value\": \"0s\"}," \
+    "  \"exec_time\": {\"type\": \"constant\", \"value\": \"1s\"}}],"                              \
+    "\"deployments\": [{\"function\": \"f\", \"strategy\": \"all\"}],"                             \
+    "\"workloads\": [{\"function\": \"f\", \"region\": \"r\", \"arrival\": \"times\","             \
+    "  \"times\": [" times "]}], \"policies\": {\"keepalive_ttl\": \"2s\"" policies "}}"
+
+static double lifespan_under(const char *times_text, const char *sel)
+{
+    char text[2048], pol[64];
+    snprintf(pol, sizeof pol, ", \"instance_selection\": \"%s\"", sel);
+    snprintf(text, sizeof text, TWO_SLOTS("%s", "%s"), times_text, pol);
+    cJSON *j = run(text);
+    cr_expect_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(j, "instance_selection")), sel);
+    cr_expect_eq(get(j, "instances.removed"), 2);
+    double l = get(j, "instances.lifespan_mean_s");
+    cJSON_Delete(j);
+    return l;
+}
+
+Test(measures, instance_selection_on_a_three_request_trace, .fini = cleanup)
+{
+    /* 1 s executions, TTL 2 s, two slots. A is created at 0 (idle at 1 s,
+     * expires 3 s), B at 0.5 s (idle at 1.5 s, expires 3.5 s). At 2 s:
+     * mru (B, idle last) and newest (B, created last) take B: busy to 3 s,
+     * gone at 5 s (lifespan 4.5), A expires at 3 s (3): mean 3.75.
+     * lru takes A: gone at 5 s (5), B at 3.5 s (3): mean 4. */
+    const char *t = "\"0s\", \"500ms\", \"2s\"";
+    cr_expect_float_eq(lifespan_under(t, "mru"), 3.75, 1e-9);
+    cr_expect_float_eq(lifespan_under(t, "newest"), 3.75, 1e-9);
+    cr_expect_float_eq(lifespan_under(t, "lru"), 4.0, 1e-9);
+    double r = lifespan_under(t, "random");
+    cr_expect(fabs(r - 3.75) < 1e-9 || fabs(r - 4.0) < 1e-9, "random took A or B: %g", r);
+}
+
+Test(measures, newest_is_not_most_recently_idle, .fini = cleanup)
+{
+    /* As above, and a third request at 1.2 s takes A (B is busy): A idle at
+     * 2.2 s (expires 4.2 s), B idle since 1.5 s (3.5 s). At 3 s mru takes A
+     * (idle last): busy to 4 s, gone at 6 s (6), B at 3.5 s (3): mean 4.5.
+     * newest and lru take B (created last, idle longest): gone at 6 s (5.5),
+     * A at 4.2 s (4.2): mean 4.85. */
+    const char *t = "\"0s\", \"500ms\", \"1200ms\", \"3s\"";
+    cr_expect_float_eq(lifespan_under(t, "mru"), 4.5, 1e-9);
+    cr_expect_float_eq(lifespan_under(t, "newest"), 4.85, 1e-9);
+    cr_expect_float_eq(lifespan_under(t, "lru"), 4.85, 1e-9);
+}
+
+Test(measures, an_unknown_instance_selection_is_an_error)
+{
+    sim_diag d[4];
+    size_t nd = 0;
+    const char *text = TWO_SLOTS("\"0s\"", ", \"instance_selection\": \"fifo\"");
+    cr_assert_null(sim_scenario_parse(text, strlen(text), "s.json", NULL, 0, d, 4, &nd));
+    cr_assert_eq(nd, 1);
+    cr_expect_str_eq(d[0].path, "policies.instance_selection");
+    cr_expect(strstr(d[0].msg, "mru") && strstr(d[0].msg, "\"fifo\""), "%s", d[0].msg);
+}

@@ -1325,3 +1325,52 @@ Test(runtime, prefetch_changes_nothing_on_either_look_up_path)
         edge_runtime_free(r);
     }
 }
+
+/* A generator that always answers `value`: the random pick is then known. */
+static uint64_t fixed_rand(void *ctx)
+{
+    return *(const uint64_t *)ctx;
+}
+
+Test(runtime, instance_selection_takes_the_chosen_idle_instance)
+{
+    /* Three instances of small made at 0, 1, 2 s, idle at 10, 12, 11 s:
+     * from the most recently idle, the idle list is (1 s, 2 s, 0 s). Each
+     * selection on a fresh runtime with that history. */
+    uint64_t top = UINT64_MAX; /* the random pick's k = idle - 1: the last of the list */
+    struct {
+        edge_instance_selection sel;
+        int want; /* 0, 1, 2: the instance made at 0, 1, 2 s */
+    } cases[] = {
+        {EDGE_SELECT_MRU, 1},    /* idle last (12 s) */
+        {EDGE_SELECT_NEWEST, 2}, /* created last (2 s) */
+        {EDGE_SELECT_LRU, 0},    /* idle longest (10 s) */
+        {EDGE_SELECT_RANDOM, 0}, /* k = 2 of (1 s, 2 s, 0 s) */
+    };
+    for (size_t k = 0; k < 4; k++) {
+        edge_runtime_free(rt);
+        rt = make_runtime(1000);
+        edge_start m[3] = {start(F_SMALL, 0), start(F_SMALL, EDGE_S), start(F_SMALL, 2 * EDGE_S)};
+        finish(m[0].invocation, 10 * EDGE_S);
+        finish(m[2].invocation, 11 * EDGE_S);
+        finish(m[1].invocation, 12 * EDGE_S);
+        cr_assert_eq(edge_runtime_set_selection(rt, cases[k].sel, fixed_rand, &top), EDGE_OK);
+        edge_start s = start(F_SMALL, 20 * EDGE_S);
+        cr_expect(!s.cold);
+        cr_expect_eq(s.invocation.instance, m[cases[k].want].invocation.instance, "%s",
+                     edge_instance_selection_name(cases[k].sel));
+        /* the removal record carries the creation time: crash and look */
+        n_events = 0;
+        cr_assert_eq(edge_runtime_crash(rt, 30 * EDGE_S, NULL, NULL, NULL), EDGE_OK);
+        cr_expect_eq(n_events, 2, "the two idle ones are reported");
+        edge_time born = 0; /* the two not taken: made at (0 + 1 + 2 - want) s together */
+        for (size_t e = 0; e < n_events; e++)
+            born += events[e].created_at;
+        cr_expect_eq(born, (3 - cases[k].want) * EDGE_S, "created_at of the removed ones");
+    }
+    cr_expect_eq(edge_runtime_set_selection(rt, EDGE_SELECT_RANDOM, NULL, NULL), EDGE_INVAL);
+    cr_expect_eq(edge_runtime_set_selection(rt, (edge_instance_selection)9, NULL, NULL), EDGE_INVAL);
+    cr_expect_eq(edge_runtime_set_selection(NULL, EDGE_SELECT_MRU, NULL, NULL), EDGE_INVAL);
+    cr_expect_str_eq(edge_instance_selection_name(EDGE_SELECT_NEWEST), "newest");
+    cr_expect_str_eq(edge_instance_selection_name((edge_instance_selection)9), "unknown");
+}

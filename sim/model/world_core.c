@@ -17,6 +17,7 @@
 #include "function.h"
 #include "node.h"
 #include "runtime.h"
+#include "engine/rng.h"
 #include "model/measures.h"
 #include "model/world_internal.h"
 
@@ -33,7 +34,13 @@ struct wcore {
      * without a warm-up): per node, and per pair deployed by then */
     edge_runtime_stats *base_rt, *base_pair;
     size_t nbase_pair;
+    sim_rng *sel_rng;      /* per node, only under "instance_selection": "random" */
 };
+
+static uint64_t sel_rand(void *ctx)
+{
+    return sim_rng_u64(ctx);
+}
 
 /* Keep-alive removals (expiry, eviction, crash) change what warm_first sees. */
 static void on_removal(void *ctx, const edge_instance_removal *r)
@@ -72,6 +79,14 @@ int wcore_create(sim_world *w, char *err, size_t errlen)
         goto nomem;
     for (size_t i = 0; i < sc->nnodes; i++)
         c->cl_index[i] = EDGE_NONE;
+    if (sc->policies.instance_selection == EDGE_SELECT_RANDOM) {
+        /* a stream of its own per node: the other streams stay as they were */
+        c->sel_rng = calloc(sc->nnodes ? sc->nnodes : 1, sizeof *c->sel_rng);
+        if (!c->sel_rng)
+            goto nomem;
+        for (size_t i = 0; i < sc->nnodes; i++)
+            sim_rng_derive(&c->sel_rng[i], sc->seed, "instance_selection", i);
+    }
     edge_err rc = edge_function_table_new(&c->fns);
     if (rc)
         goto core_err;
@@ -128,6 +143,7 @@ void wcore_free(sim_world *w)
     free(c->pairs);
     free(c->base_rt);
     free(c->base_pair);
+    free(c->sel_rng);
     free(c);
     w->core = NULL;
 }
@@ -178,6 +194,11 @@ edge_err wcore_register(sim_world *w, size_t node)
         cfg.removal_ctx = w;
         rc = edge_runtime_new(c->fns, &cfg, &c->rt[node]);
         if (rc)
+            return rc;
+        edge_instance_selection sel = (edge_instance_selection)w->sc->policies.instance_selection;
+        if (sel != EDGE_SELECT_MRU &&
+            (rc = edge_runtime_set_selection(c->rt[node], sel, c->sel_rng ? sel_rand : NULL,
+                                             c->sel_rng ? &c->sel_rng[node] : NULL)))
             return rc;
     }
     return EDGE_OK;

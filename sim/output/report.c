@@ -464,6 +464,9 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
     cJSON_AddNumberToObject(root, "seed", (double)sc->seed);
     cJSON_AddStringToObject(root, "version", EDGESIM_VERSION);
     cJSON_AddStringToObject(root, "scheduler", sc->policies.scheduler);
+    cJSON_AddStringToObject(root, "instance_selection",
+                            edge_instance_selection_name(
+                                (edge_instance_selection)sc->policies.instance_selection));
     cJSON_AddNumberToObject(root, "duration_s", secs(sc->duration));
     cJSON_AddNumberToObject(root, "warmup_s", secs(sc->warmup));
     /* Rates and time averages are over what follows the warm-up. */

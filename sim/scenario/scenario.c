@@ -2941,7 +2941,8 @@ static void read_workloads(ctx *c)
 
 static const char *const policy_fields[] = {"scheduler", "keepalive", "keepalive_ttl",
                                             "health_window", "check_interval", "retries",
-                                            "registry_latency", "probes", "overload", NULL};
+                                            "registry_latency", "probes", "overload",
+                                            "instance_selection", NULL};
 
 static const char *const keepalive_types[] = {"fixed", "none", "hybrid", NULL};
 static const edge_keepalive_type keepalive_type_of[] = {EDGE_KEEPALIVE_FIXED, EDGE_KEEPALIVE_NONE,
@@ -3193,6 +3194,9 @@ static void read_policies(ctx *c)
                        &pol->registry_latency);
         read_probes(c, obj, pol);
         read_overload(c, obj, pol);
+        /* in the order of edge_instance_selection */
+        static const char *const sel[] = {"mru", "newest", "lru", "random", NULL};
+        enum_field(c, obj, "policies", "instance_selection", 0, sel, &pol->instance_selection);
     }
     if (!pol->scheduler)
         pol->scheduler = xstrdup(c, names[sched]);

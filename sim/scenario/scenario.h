@@ -187,6 +187,8 @@ typedef struct sim_policies {
     uint32_t probe_failures;  /* "probes.failures": failures in a row that suspect; default 3 */
     double overload_cpu, overload_memory, overload_disk; /* "overload": percent; default 90 */
     int overload_off;         /* "overload": "off": the overload -> DEGRADED rule is off */
+    int instance_selection;   /* an edge_instance_selection: which idle instance serves a
+                                 warm start; default 0, "mru" */
 } sim_policies;
 
 /* The state synchronizer ("sync"); off unless the file has the section. */
