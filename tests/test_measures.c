@@ -348,3 +348,41 @@ Test(measures, an_unknown_instance_selection_is_an_error)
     cr_expect_str_eq(d[0].path, "policies.instance_selection");
     cr_expect(strstr(d[0].msg, "mru") && strstr(d[0].msg, "\"fifo\""), "%s", d[0].msg);
 }
+
+Test(measures, cold_exec_time_is_the_whole_service_of_a_cold_invocation, .fini = cleanup)
+{
+    /* exec 1 s, cold_exec_time 3 s, no cold_start: the cold first at 0 s
+     * takes 3 s in all (no separate delay), the warm second at 5 s 1 s. */
+    static const char text[] =
+        "{\"name\": \"c\", \"duration\": \"10s\", \"regions\": [{\"id\": \"r\"}],"
+        "\"network\": {\"same_region\": \"0s\"},"
+        "\"nodes\": [{\"id\": \"n\", \"region\": \"r\"}],"
+        "\"functions\": [{\"id\": \"f\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1s\"},"
+        "  \"cold_exec_time\": {\"type\": \"constant\", \"value\": \"3s\"}}],"
+        "\"deployments\": [{\"function\": \"f\", \"strategy\": \"all\"}],"
+        "\"workloads\": [{\"function\": \"f\", \"region\": \"r\", \"arrival\": \"times\","
+        "  \"times\": [\"0s\", \"5s\"]}]}";
+    cJSON *j = run(text);
+    cr_expect_eq(get(j, "totals.cold_starts"), 1);
+    cr_expect_float_eq(get(j, "latency_s.max"), 3.0, 3.0 * 0.0078);
+    cr_expect_float_eq(get(j, "queueing.service_mean_s"), 2.0, 1e-9);
+    cr_expect_eq(get(j, "queueing.cold_start_delay_mean_s"), 0);
+    cJSON_Delete(j);
+}
+
+Test(measures, cold_start_and_cold_exec_time_together_are_an_error)
+{
+    static const char text[] =
+        "{\"duration\": \"10s\", \"regions\": [{\"id\": \"r\"}],"
+        "\"nodes\": [{\"id\": \"n\", \"region\": \"r\"}],"
+        "\"functions\": [{\"id\": \"f\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1s\"},"
+        "  \"cold_start\": {\"type\": \"constant\", \"value\": \"1s\"},"
+        "  \"cold_exec_time\": {\"type\": \"constant\", \"value\": \"3s\"}}]}";
+    sim_diag d[4];
+    size_t nd = 0;
+    cr_assert_null(sim_scenario_parse(text, strlen(text), "c.json", NULL, 0, d, 4, &nd));
+    cr_assert_eq(nd, 1);
+    cr_expect_str_eq(d[0].path, "functions[0].cold_exec_time");
+    cr_expect(strstr(d[0].msg, "found both") != NULL, "%s", d[0].msg);
+    cr_expect_gt(d[0].line, 0, "the line of the field");
+}

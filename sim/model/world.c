@@ -611,11 +611,16 @@ static int try_start(sim_world *w, uint32_t id)
         wka_warm_start(w, v->fn, node);
     edge_scheduler_started(w->sched, v->fn, node, now);
     const sim_function_spec *f = &w->sc->functions[v->fn];
-    edge_time init = cold ? sim_dist_sample_time(f->cold_start, &w->fn_rng[v->fn].cold) : 0;
+    /* With cold_exec_time a cold invocation's whole service is one draw from
+     * it (a stream of its own), with no separate cold-start delay. */
+    int whole = cold && f->cold_exec;
+    edge_time init = cold && !whole ? sim_dist_sample_time(f->cold_start, &w->fn_rng[v->fn].cold)
+                                    : 0;
     if (cold && w->cache_on) /* the artifact first: pull, or wait for a pull */
         init += wcache_delay(w, node, v->fn);
-    edge_time exec = v->exec_fixed >= 0 ? v->exec_fixed
-                                        : sim_dist_sample_time(f->exec, &w->fn_rng[v->fn].exec);
+    edge_time exec = whole                ? sim_dist_sample_time(f->cold_exec, &w->fn_rng[v->fn].cold_exec)
+                     : v->exec_fixed >= 0 ? v->exec_fixed
+                                          : sim_dist_sample_time(f->exec, &w->fn_rng[v->fn].exec);
     if (n->degrade_factor > 1.0)
         exec = (edge_time)llround((double)exec * n->degrade_factor);
     v->exec_start = now + init;
@@ -1388,6 +1393,7 @@ static int setup(sim_world *w, char *err, size_t errlen)
     for (size_t f = 0; f < sc->nfunctions; f++) {
         sim_rng_derive(&w->fn_rng[f].exec, sc->seed, "exec_time", f);
         sim_rng_derive(&w->fn_rng[f].cold, sc->seed, "cold_start", f);
+        sim_rng_derive(&w->fn_rng[f].cold_exec, sc->seed, "cold_exec_time", f);
     }
     if (wcore_create(w, err, errlen) != 0 || wka_create(w, err, errlen) != 0)
         return -1;

@@ -107,7 +107,7 @@ typedef struct wdetector {
 } wdetector;
 
 typedef struct fn_streams {
-    sim_rng exec, cold;
+    sim_rng exec, cold, cold_exec;
 } fn_streams;
 
 struct sim_world {

@@ -1525,7 +1525,7 @@ static void read_nodes(ctx *c)
 
 static const char *const function_fields[] = {
     "id", "count", "first", "memory_mb", "timeout", "capabilities", "exec_time", "cold_start",
-    "instance_limit", "artifact_mb", NULL};
+    "cold_exec_time", "instance_limit", "artifact_mb", NULL};
 
 static void free_function(sim_function_spec *f)
 {
@@ -1533,6 +1533,7 @@ static void free_function(sim_function_spec *f)
     free_strings(f->caps, f->ncaps);
     dist_free(f->exec);
     dist_free(f->cold_start);
+    dist_free(f->cold_exec);
     free(f->app);
 }
 
@@ -1583,6 +1584,17 @@ static void read_functions(ctx *c)
         number_field(c, it, p, "artifact_mb", 0, &NS_MB0, &t.artifact_mb);
         int re = dist_field(c, it, p, "exec_time", 1, 1, &t.exec);
         int rc = dist_field(c, it, p, "cold_start", 0, 1, &t.cold_start);
+        /* A cold invocation's whole service time, instead of an added delay. */
+        int rce = dist_field(c, it, p, "cold_exec_time", 0, 1, &t.cold_exec);
+        if (rc == 1 && rce == 1) {
+            char q[SIM_DIAG_PATH_MAX];
+            path_key(q, p, "cold_exec_time");
+            diag(c, member(it, "cold_exec_time"), q,
+                 "expected either cold_start (a delay before the execution) or cold_exec_time "
+                 "(the whole service time of a cold invocation), found both");
+            bad = 1;
+        }
+        bad |= rce < 0;
         if (!bad && s->nfunctions + count > SIM_SCENARIO_MAX_FUNCTIONS) {
             char q[SIM_DIAG_PATH_MAX];
             path_key(q, p, "count");
@@ -1607,7 +1619,7 @@ static void read_functions(ctx *c)
         for (size_t k = 0; k < count && !c->oom; k++) {
             sim_function_spec f = t;
             f.caps = NULL;
-            f.exec = f.cold_start = NULL;
+            f.exec = f.cold_start = f.cold_exec = NULL;
             f.id = member(it, "count") ? expand(c, &pat, first + k) : xstrdup(c, id);
             if (!f.id || caps_dup(c, t.caps, t.ncaps, &f.caps)) {
                 free_function(&f);
@@ -1616,14 +1628,17 @@ static void read_functions(ctx *c)
             if (k == 0) { /* the first takes the template's distributions */
                 f.exec = t.exec;
                 f.cold_start = t.cold_start;
-                t.exec = t.cold_start = NULL;
+                f.cold_exec = t.cold_exec;
+                t.exec = t.cold_start = t.cold_exec = NULL;
             } else if (re == 1 && rc >= 0) {
                 dist_field(c, it, p, "exec_time", 1, 0, &f.exec);
                 if (rc == 1)
                     dist_field(c, it, p, "cold_start", 0, 0, &f.cold_start);
                 else
                     f.cold_start = dist_default_cold_start(c);
-                if (!f.exec || !f.cold_start) {
+                if (rce == 1)
+                    dist_field(c, it, p, "cold_exec_time", 0, 0, &f.cold_exec);
+                if (!f.exec || !f.cold_start || (rce == 1 && !f.cold_exec)) {
                     oom(c);
                     free_function(&f);
                     break;

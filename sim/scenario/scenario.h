@@ -89,6 +89,8 @@ typedef struct sim_function_spec {
     size_t ncaps;
     sim_dist *exec;          /* execution time (duration distribution); owned */
     sim_dist *cold_start;    /* instance init time; owned; default constant 500ms */
+    sim_dist *cold_exec;     /* "cold_exec_time": a cold invocation's whole service time,
+                                replacing exec and cold_start when cold; owned; NULL if absent */
     uint32_t instance_limit; /* per node; 0 = unlimited */
     double artifact_mb;      /* code/image pulled on a cold start; 0 (default) = none */
     char *app;               /* a trace function's app (its HashApp); NULL otherwise */
