@@ -386,3 +386,70 @@ Test(measures, cold_start_and_cold_exec_time_together_are_an_error)
     cr_expect(strstr(d[0].msg, "found both") != NULL, "%s", d[0].msg);
     cr_expect_gt(d[0].line, 0, "the line of the field");
 }
+
+#define THREE_CRASH(policies)                                                                      \
+    "{\"name\": \"t\", \"seed\": 1, \"duration\": \"400s\", \"regions\": [{\"id\": \"r\"}],"      \
+    "\"nodes\": [{\"id\": \"a\", \"region\": \"r\"}, {\"id\": \"b\", \"region\": \"r\"},"         \
+    "            {\"id\": \"c\", \"region\": \"r\"}],"                                            \
+    "\"functions\": [{\"id\": \"f\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}}]," \
+    "\"deployments\": [{\"function\": \"f\", \"strategy\": \"all\"}], \"workloads\": [],"          \
+    "\"faults\": [{\"kind\": \"crash\", \"at\": \"95s\", \"node\": \"a\"},"                       \
+    "  {\"kind\": \"crash\", \"at\": \"95s\", \"node\": \"b\"},"                                  \
+    "  {\"kind\": \"crash\", \"at\": \"95s\", \"node\": \"c\"}], \"policies\": {" policies "}}"
+
+/* The detection times of a, b and c in health.csv of the last run. */
+static void detection_times(double t[3])
+{
+    char *h = slurp("health.csv");
+    const char *ids[] = {",a,online,offline", ",b,online,offline", ",c,online,offline"};
+    for (int k = 0; k < 3; k++) {
+        const char *p = strstr(h, ids[k]);
+        cr_assert_not_null(p, "%s", h);
+        while (p > h && p[-1] != '\n')
+            p--;
+        t[k] = strtod(p, NULL);
+    }
+    free(h);
+}
+
+Test(measures, heartbeat_phase_and_jitter_spread_detection_latency, .fini = cleanup)
+{
+    /* Aligned beats (at 0, 10, ... s): all three crashes at 95 s are seen at
+     * 155 s. A random phase p in [0, 10 s) puts the last beat before the
+     * crash at 90 + p (p <= 5) or 80 + p: in [85, 95] s, so detection is at
+     * the first check (every 5 s) more than 60 s after it: between 150 and
+     * 160 s (latency 55..65 s) — and the three nodes no longer agree. A jitter J < 10 s moves each beat
+     * later by U(0, J): the last beat is in [80, 95), so detection is between
+     * 145 and 155 s (latency 50..60 s). */
+    double t[3];
+    cJSON *j = run(THREE_CRASH(""));
+    detection_times(t);
+    cr_expect(t[0] == 155 && t[1] == 155 && t[2] == 155);
+    cJSON_Delete(j);
+    j = run(THREE_CRASH("\"heartbeat_phase\": \"random\""));
+    detection_times(t);
+    for (int k = 0; k < 3; k++)
+        cr_expect(t[k] >= 150 && t[k] <= 160, "node %d at %g s", k, t[k]);
+    cr_expect(t[0] != t[1] || t[1] != t[2], "a random phase spreads them: %g %g %g", t[0], t[1],
+              t[2]);
+    cr_expect_eq(get(j, "health.detections"), 3);
+    cJSON_Delete(j);
+    j = run(THREE_CRASH("\"heartbeat_jitter\": \"9s\""));
+    detection_times(t);
+    for (int k = 0; k < 3; k++)
+        cr_expect(t[k] >= 145 && t[k] <= 155, "node %d at %g s", k, t[k]);
+    cr_expect(t[0] != t[1] || t[1] != t[2], "jitter spreads them: %g %g %g", t[0], t[1], t[2]);
+    cJSON_Delete(j);
+}
+
+Test(measures, a_jitter_as_long_as_the_heartbeat_interval_is_an_error)
+{
+    const char *text = THREE_CRASH("\"heartbeat_jitter\": \"10s\"");
+    sim_diag d[4];
+    size_t nd = 0;
+    cr_assert_null(sim_scenario_parse(text, strlen(text), "h.json", NULL, 0, d, 4, &nd));
+    cr_assert_eq(nd, 1);
+    cr_expect_str_eq(d[0].path, "policies.heartbeat_jitter");
+    cr_expect(strstr(d[0].msg, "shorter than node a's heartbeat_interval (10s), found \"10s\""),
+              "%s", d[0].msg);
+}

@@ -471,19 +471,31 @@ static void ev_heartbeat(sim_engine *e, void *ctx, const sim_event *ev)
             ev_heartbeat_deliver(e, ctx, &d);
         }
     }
-    edge_time next = now + spec->heartbeat_interval;
+    /* The next beat's instant, then its jitter: jitter does not accumulate. */
+    n->hb_nominal += spec->heartbeat_interval;
+    edge_time next = n->hb_nominal;
+    if (w->hb_rng && w->sc->policies.heartbeat_jitter > 0)
+        next += (edge_time)(sim_rng_uniform(&w->hb_rng[node]) *
+                            (double)w->sc->policies.heartbeat_jitter);
     if (next <= w->sc->duration)
         schedule(w, next, ev_heartbeat, n->hb_epoch, (uint32_t)node, 0, NULL);
 }
 
-static void start_heartbeats(sim_world *w, size_t node)
+/* Starts node's heartbeats now: the first at once, or, at the start of the
+ * run with heartbeat_phase "random", at a uniform phase in [0, interval). */
+static void start_heartbeats(sim_world *w, size_t node, int initial)
 {
     wnode *n = &w->nodes[node];
+    edge_time now = sim_engine_now(w->eng);
     n->hb_epoch++;
-    n->hb_last_at = sim_engine_now(w->eng);
+    n->hb_last_at = now;
     node_account(w, n);
     n->hb_busy_at = n->busy_integral;
-    schedule(w, sim_engine_now(w->eng), ev_heartbeat, n->hb_epoch, (uint32_t)node, 0, NULL);
+    n->hb_nominal = now;
+    if (initial && w->hb_rng && w->sc->policies.heartbeat_phase_random)
+        n->hb_nominal += (edge_time)(sim_rng_uniform(&w->hb_rng[node]) *
+                                     (double)w->sc->nodes[node].heartbeat_interval);
+    schedule(w, n->hb_nominal, ev_heartbeat, n->hb_epoch, (uint32_t)node, 0, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -930,7 +942,7 @@ static void recover_node(sim_world *w, size_t node)
     w->probe_det.missed += n->probe_pending;
     n->hb_pending = n->probe_pending = 0;
     if (n->registered)
-        start_heartbeats(w, node);
+        start_heartbeats(w, node, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1163,7 +1175,7 @@ static void ev_fault(sim_engine *e, void *ctx, const sim_event *ev)
             n->hb_suspect = 0;
             edge_scheduler_set_usable(w->sched, f->node, node_usable(n));
             if (n->up)
-                start_heartbeats(w, f->node);
+                start_heartbeats(w, f->node, 0);
         }
         break;
     case SIM_FAULT_DEREGISTER:
@@ -1366,6 +1378,14 @@ static int setup(sim_world *w, char *err, size_t errlen)
     w->ms = sim_measures_new(sc->nfunctions, sc->warmup, sc->duration);
     if (!w->ms)
         goto nomem;
+    if (sc->policies.heartbeat_jitter > 0 || sc->policies.heartbeat_phase_random) {
+        /* streams of their own: without these options nothing is drawn */
+        w->hb_rng = calloc(sc->nnodes ? sc->nnodes : 1, sizeof *w->hb_rng);
+        if (!w->hb_rng)
+            goto nomem;
+        for (size_t i = 0; i < sc->nnodes; i++)
+            sim_rng_derive(&w->hb_rng[i], sc->seed, "heartbeat", i);
+    }
     sim_rng_derive(&w->sched_rng, sc->seed, "scheduler", 0);
 
     w->nnodes = sc->nnodes;
@@ -1475,7 +1495,7 @@ static int setup(sim_world *w, char *err, size_t errlen)
      * faults, arrivals. */
     for (size_t i = 0; i < sc->nnodes; i++)
         if (w->nodes[i].registered)
-            start_heartbeats(w, i);
+            start_heartbeats(w, i, 1);
     if (sc->policies.check_interval > 0)
         schedule(w, sc->policies.check_interval, ev_health_check, 0, 0, 0, NULL);
     if (w->probes.period > 0 && w->probes.period <= sc->duration)
@@ -1644,6 +1664,7 @@ void sim_world_free(sim_world *w)
     free(w->node_region);
     edge_metrics_free(&w->metrics);
     sim_measures_free(w->ms);
+    free(w->hb_rng);
     if (w->nodes)
         for (size_t i = 0; i < w->nnodes; i++)
             free(w->nodes[i].queue);

@@ -67,6 +67,7 @@ typedef struct wnode {
     edge_time hb_delay;            /* > 0 during a heartbeat_delay window */
     int hb_loss;                   /* open heartbeat_loss windows */
     edge_time hb_last_at;
+    edge_time hb_nominal;          /* the instant of the latest beat before its jitter */
     double hb_busy_at;             /* busy_integral at the last heartbeat */
     int reported_overloaded;
     /* the control plane's view, mirrored for speed */
@@ -150,6 +151,7 @@ struct sim_world {
     uint64_t inv_seq;
 
     struct sim_measures *ms;     /* queueing, instance and batch measures; owned */
+    sim_rng *hb_rng;             /* per node: heartbeat jitter and phase; NULL without them */
 
     /* run totals; arrivals_counted, departures and the integrals count from
      * the warm-up (sc->warmup), arrivals every one (run.json) */

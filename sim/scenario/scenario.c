@@ -2957,7 +2957,8 @@ static void read_workloads(ctx *c)
 static const char *const policy_fields[] = {"scheduler", "keepalive", "keepalive_ttl",
                                             "health_window", "check_interval", "retries",
                                             "registry_latency", "probes", "overload",
-                                            "instance_selection", NULL};
+                                            "instance_selection", "heartbeat_jitter",
+                                            "heartbeat_phase", NULL};
 
 static const char *const keepalive_types[] = {"fixed", "none", "hybrid", NULL};
 static const edge_keepalive_type keepalive_type_of[] = {EDGE_KEEPALIVE_FIXED, EDGE_KEEPALIVE_NONE,
@@ -3168,6 +3169,30 @@ static void read_overload(ctx *c, const cJSON *pol_obj, sim_policies *pol)
     number_field(c, obj, p, "disk_percent", 0, &NS_PERCENT, &pol->overload_disk);
 }
 
+/* policies.heartbeat_jitter and heartbeat_phase: heartbeats not all aligned
+ * on the same instants (docs/semantics.md, "Nodes and heartbeats"). */
+static void read_heartbeat_spread(ctx *c, const cJSON *obj, sim_policies *pol)
+{
+    static const char *const phases[] = {"zero", "random", NULL};
+    enum_field(c, obj, "policies", "heartbeat_phase", 0, phases, &pol->heartbeat_phase_random);
+    if (duration_field(c, obj, "policies", "heartbeat_jitter", 0, SIGN_NONNEG, "2s",
+                       &pol->heartbeat_jitter) != 1)
+        return;
+    /* A beat moves later by less than the interval: beats keep their order. */
+    for (size_t i = 0; i < c->s->nnodes; i++) {
+        const sim_node_spec *n = &c->s->nodes[i];
+        if (pol->heartbeat_jitter < n->heartbeat_interval)
+            continue;
+        char want[64], have[64];
+        edge_duration_format(want, sizeof want, n->heartbeat_interval);
+        edge_duration_format(have, sizeof have, pol->heartbeat_jitter);
+        diag(c, member(obj, "heartbeat_jitter"), "policies.heartbeat_jitter",
+             "expected a jitter shorter than node %s's heartbeat_interval (%s), found \"%s\"",
+             n->id, want, have);
+        return;
+    }
+}
+
 static void read_policies(ctx *c)
 {
     sim_policies *pol = &c->s->policies;
@@ -3212,6 +3237,7 @@ static void read_policies(ctx *c)
         /* in the order of edge_instance_selection */
         static const char *const sel[] = {"mru", "newest", "lru", "random", NULL};
         enum_field(c, obj, "policies", "instance_selection", 0, sel, &pol->instance_selection);
+        read_heartbeat_spread(c, obj, pol);
     }
     if (!pol->scheduler)
         pol->scheduler = xstrdup(c, names[sched]);

@@ -191,6 +191,10 @@ typedef struct sim_policies {
     int overload_off;         /* "overload": "off": the overload -> DEGRADED rule is off */
     int instance_selection;   /* an edge_instance_selection: which idle instance serves a
                                  warm start; default 0, "mru" */
+    edge_time heartbeat_jitter; /* each beat sent uniformly in [0, jitter) after its
+                                   instant; default 0; shorter than every node's interval */
+    int heartbeat_phase_random; /* "heartbeat_phase": "random": each node's beats start at a
+                                   uniform phase in [0, interval); default "zero" */
 } sim_policies;
 
 /* The state synchronizer ("sync"); off unless the file has the section. */
