@@ -698,6 +698,7 @@ static void deliver(sim_world *w, uint32_t id, size_t node)
     wnode *n = &w->nodes[node];
     v->node = (uint32_t)node;
     v->tried[v->attempts++] = (uint32_t)node;
+    wcore_count_invocation(w, v->fn, node);
     if (w->fn_node)
         w->fn_node[v->fn] = (uint32_t)node;
     if (w->ka_hybrid)
@@ -1626,6 +1627,7 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
             y->behind = 0; /* closed; versions behind are read from the core */
         }
     }
+    wcore_keep_counts(w);
     sim_engine_stats st;
     sim_engine_get_stats(w->eng, &st);
     stats->wall_seconds = wall;

@@ -19,6 +19,7 @@
 #include "runtime.h"
 #include "engine/rng.h"
 #include "model/measures.h"
+#include "output/report.h"
 #include "model/world_internal.h"
 
 struct wcore {
@@ -204,11 +205,37 @@ edge_err wcore_register(sim_world *w, size_t node)
     return EDGE_OK;
 }
 
+/* The core's invocation counter of fn's deployment on node, kept in its
+ * placements row before the deployment goes (or at the end of the run). */
+static void keep_count(sim_world *w, size_t fn, size_t node)
+{
+    wcore *c = w->core;
+    edge_deployment d;
+    if (c->cl_index[node] != EDGE_NONE &&
+        edge_cluster_deployment(c->cluster, (uint32_t)fn, c->cl_index[node], &d) == EDGE_OK)
+        sim_report_placement_count(w->report, fn, node, d.invocations);
+}
+
+void wcore_count_invocation(sim_world *w, size_t fn, size_t node)
+{
+    wcore *c = w->core;
+    edge_cluster_count_invocation(c->cluster, (uint32_t)fn, c->cl_index[node]);
+}
+
+void wcore_keep_counts(sim_world *w)
+{
+    for (size_t k = 0; k < w->core->npairs; k++)
+        keep_count(w, w->core->pairs[k].fn, w->core->pairs[k].node);
+}
+
 edge_err wcore_deregister(sim_world *w, size_t node)
 {
     wcore *c = w->core;
     if (c->cl_index[node] == EDGE_NONE)
         return EDGE_NOT_FOUND;
+    for (size_t k = 0; k < c->npairs; k++) /* its deployments go with it */
+        if (c->pairs[k].node == node)
+            keep_count(w, c->pairs[k].fn, node);
     edge_err rc = edge_cluster_deregister_idx(c->cluster, c->cl_index[node]);
     if (rc == EDGE_OK)
         c->cl_index[node] = EDGE_NONE;
@@ -314,6 +341,7 @@ edge_err wcore_undeploy(sim_world *w, size_t fn, size_t node)
     wcore *c = w->core;
     if (c->cl_index[node] == EDGE_NONE)
         return EDGE_NOT_FOUND;
+    keep_count(w, fn, node);
     edge_err rc = edge_cluster_undeploy_idx(c->cluster, (uint32_t)fn, c->cl_index[node]);
     if (rc == EDGE_OK)
         rc = edge_runtime_undeploy_idx(c->rt[node], (uint32_t)fn, sim_engine_now(w->eng));
@@ -375,9 +403,6 @@ int wcore_start(sim_world *w, size_t node, size_t fn, int *cold, uint64_t *handl
     *handle = ((uint64_t)st.invocation.gen << 32) | st.invocation.instance;
     if (!st.cold && w->track_idle)
         edge_scheduler_set_idle(w->sched, fn, node, edge_runtime_idle_count(rt, (uint32_t)fn));
-    /* Per-deployment invocation counts are the world's (nodes.csv, summary):
-     * the cluster's counter costs a hash look-up per invocation and nothing
-     * here reads it. */
     return 0;
 }
 

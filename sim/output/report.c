@@ -31,7 +31,7 @@ static const char *const headers[F_COUNT] = {
     "fingerprint\n",
     "t_end_s,node,status,in_flight,busy_slots,queued,warm_instances,memory_used_mb\n",
     "time_s,node,from,to,reason\n",
-    "time_s,function,node,strategy,result\n",
+    "time_s,function,node,strategy,result,invocations\n",
     "start_s,end_s,kind,target\n",
     "id,function,region,node,arrival_s,start_s,end_s,latency_s,cold,outcome,attempts\n",
 };
@@ -46,6 +46,10 @@ struct sim_report {
     uint64_t arrivals, completions, failures, rejections, cold;
     edge_histogram latency;
     uint64_t fp; /* fingerprint */
+    /* placements rows, written at the end with their deployment's invocations */
+    sim_placement_row *prow;
+    uint64_t *pcount;            /* UINT64_MAX: not known */
+    size_t nprow, prow_cap;
     /* filled by sim_report_finish: the keep-alive axes per function and overall */
     edge_keepalive_report *ka_fn, ka_total;
 };
@@ -162,6 +166,8 @@ void sim_report_close(sim_report *r)
         if (r->open[f])
             sim_outfile_abort(&r->out[f]);
     edge_histogram_clear(&r->latency);
+    free(r->prow);
+    free(r->pcount);
     free(r->ka_fn);
     free(r->dir);
     free(r);
@@ -189,13 +195,48 @@ int sim_report_health(sim_report *r, const sim_health_row *row)
 
 int sim_report_placement(sim_report *r, const sim_placement_row *row)
 {
-    char t[32];
-    fmt_time(t, sizeof t, row->time);
-    fprintf(r->out[F_PLACEMENTS].fp, "%s,%s,%s,%s,%s\n", t, r->sc->functions[row->function].id,
-            node_id(r, row->node), row->strategy,
-            row->result == EDGE_OK ? "ok" : edge_errname(row->result));
     r->fp = mix(mix(r->fp, 4), ((uint64_t)row->function << 32) | row->node);
-    return ok(r, F_PLACEMENTS);
+    if (r->nprow == r->prow_cap) {
+        size_t cap = r->prow_cap ? 2 * r->prow_cap : 64;
+        sim_placement_row *p = realloc(r->prow, cap * sizeof *p);
+        if (p)
+            r->prow = p;
+        uint64_t *q = p ? realloc(r->pcount, cap * sizeof *q) : NULL;
+        if (!q)
+            return -1;
+        r->pcount = q;
+        r->prow_cap = cap;
+    }
+    r->prow[r->nprow] = *row;
+    r->pcount[r->nprow++] = UINT64_MAX;
+    return 0;
+}
+
+void sim_report_placement_count(sim_report *r, size_t function, size_t node, uint64_t count)
+{
+    for (size_t k = r->nprow; k-- > 0;) {
+        const sim_placement_row *p = &r->prow[k];
+        if (p->function == function && p->node == node && p->result == EDGE_OK) {
+            if (r->pcount[k] == UINT64_MAX)
+                r->pcount[k] = count;
+            return;
+        }
+    }
+}
+
+static void placement_rows(sim_report *r)
+{
+    FILE *fp = r->out[F_PLACEMENTS].fp;
+    for (size_t k = 0; k < r->nprow; k++) {
+        const sim_placement_row *row = &r->prow[k];
+        char t[32], n[24] = "";
+        fmt_time(t, sizeof t, row->time);
+        if (r->pcount[k] != UINT64_MAX)
+            snprintf(n, sizeof n, "%" PRIu64, r->pcount[k]);
+        fprintf(fp, "%s,%s,%s,%s,%s,%s\n", t, r->sc->functions[row->function].id,
+                node_id(r, row->node), row->strategy,
+                row->result == EDGE_OK ? "ok" : edge_errname(row->result), n);
+    }
 }
 
 int sim_report_invocation(sim_report *r, const sim_invocation_row *row)
@@ -869,6 +910,7 @@ int sim_report_finish(sim_report *r, const sim_world *w, const sim_run_stats *st
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    placement_rows(r);
     for (int f = 0; f < F_COUNT; f++) {
         if (!r->open[f])
             continue;

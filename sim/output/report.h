@@ -75,6 +75,10 @@ sim_report *sim_report_open(const sim_scenario *sc, const char *outdir, int invo
 /* Stream rows. Each returns 0, or -1 when writing failed (the run fails). */
 int sim_report_health(sim_report *r, const sim_health_row *row);
 int sim_report_placement(sim_report *r, const sim_placement_row *row);
+/* The invocations routed to the deployment of function on node that the
+ * latest ok placements row of that pair made (rows are kept in memory and
+ * written at the end with this count; without one the count is empty). */
+void sim_report_placement_count(sim_report *r, size_t function, size_t node, uint64_t count);
 int sim_report_invocation(sim_report *r, const sim_invocation_row *row);
 int sim_report_sample(sim_report *r, const sim_sample *s);
 int sim_report_node_sample(sim_report *r, const sim_node_sample *s);

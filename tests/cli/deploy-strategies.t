@@ -36,30 +36,30 @@ J
 # tightest), c1 384 (too small), c2 8192: best fit b2, then b1.
 # wide: the emptiest c2 (8192), then a2 (4096).
 cat > want <<'W'
-time_s,function,node,strategy,result
-0.000000000,web,a1,spread,ok
-0.000000000,web,b1,spread,ok
-0.000000000,web,c1,spread,ok
-0.000000000,big,b2,best_fit,ok
-0.000000000,big,b1,best_fit,ok
-0.000000000,wide,c2,worst_fit,ok
-0.000000000,wide,a2,worst_fit,ok
-0.000000000,ml,c2,spread,ok
+time_s,function,node,strategy,result,invocations
+0.000000000,web,a1,spread,ok,0
+0.000000000,web,b1,spread,ok,0
+0.000000000,web,c1,spread,ok,0
+0.000000000,big,b2,best_fit,ok,0
+0.000000000,big,b1,best_fit,ok,0
+0.000000000,wide,c2,worst_fit,ok,0
+0.000000000,wide,a2,worst_fit,ok,0
+0.000000000,ml,c2,spread,ok,0
 W
 diff want out/placements.csv
 
 # --set reaches the strategy: wide (100 MB) by best fit takes the tightest,
 # c1 (384 free) then a1 (896); b2 is full (0 free)
 "$EDGESIM" run s.json -o out2 -q --set 'deployments[2].strategy=best_fit'
-grep -A1 '^0.000000000,wide,c1,best_fit,ok$' out2/placements.csv | grep -q '^0.000000000,wide,a1,best_fit,ok$' ||
+grep -A1 '^0.000000000,wide,c1,best_fit,ok,0$' out2/placements.csv | grep -q '^0.000000000,wide,a1,best_fit,ok,0$' ||
     { cat out2/placements.csv; exit 1; }
 
 # a shortfall at run time: memory taken by the deployment before
 sed 's/"big", "memory_mb": 1000/"big", "memory_mb": 3000/; s/"wide", "memory_mb": 100/"wide", "memory_mb": 4000/' s.json > short.json
 "$EDGESIM" run short.json -o out3 -q
 # big 3000 best fit: a2 (4096) then c2 (8192); wide 4000 worst fit: c2 (5192 left), then none
-grep -q '^0.000000000,wide,c2,worst_fit,ok$' out3/placements.csv
-grep -q '^0.000000000,wide,,worst_fit,NO_ELIGIBLE$' out3/placements.csv || { cat out3/placements.csv; exit 1; }
+grep -q '^0.000000000,wide,c2,worst_fit,ok,0$' out3/placements.csv
+grep -q '^0.000000000,wide,,worst_fit,NO_ELIGIBLE,$' out3/placements.csv || { cat out3/placements.csv; exit 1; }
 
 expect_err() { # PATTERN ARGS...
     pat=$1; shift
