@@ -12,7 +12,7 @@
 typedef struct mfn {
     uint64_t ok, waited, cold_ok;
     double wait_ns, service_ns, cold_delay_ns;
-    int64_t instances, busy;  /* signed: a runtime may report a removal before
+    int64_t instances;        /* signed: a runtime may report a removal before
                                  the creation at the same instant */
     edge_time since;
     double inst_ns, busy_ns;
@@ -78,14 +78,14 @@ edge_time sim_measures_batch_length(const sim_measures *m)
     return m->batch;
 }
 
-/* Brings f's integrals to now (counting only from the warm-up). */
+/* Brings f's instance integral to now (counting only from the warm-up).
+ * Instances change rarely (a cold start, a removal); busy time is added per
+ * invocation as it ends (sim_measures_ran), not integrated per change. */
 static void account(const sim_measures *m, mfn *f, edge_time now)
 {
     edge_time from = f->since > m->warmup ? f->since : m->warmup;
-    if (now > from) {
+    if (now > from)
         f->inst_ns += (double)f->instances * (double)(now - from);
-        f->busy_ns += (double)f->busy * (double)(now - from);
-    }
     if (now > f->since)
         f->since = now;
 }
@@ -155,13 +155,12 @@ void sim_measures_removed(sim_measures *m, size_t fn, edge_time created, edge_ti
     }
 }
 
-void sim_measures_busy(sim_measures *m, size_t fn, int delta, edge_time now)
+void sim_measures_ran(sim_measures *m, size_t fn, edge_time start, edge_time end)
 {
-    if (fn >= m->nfn)
-        return;
-    mfn *f = &m->fn[fn];
-    account(m, f, now);
-    f->busy += delta;
+    if (start < m->warmup)
+        start = m->warmup;
+    if (fn < m->nfn && end > start)
+        m->fn[fn].busy_ns += (double)(end - start);
 }
 
 void sim_measures_close(sim_measures *m)

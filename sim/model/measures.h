@@ -5,7 +5,7 @@
  *
  * The world reports to it every final outcome of an invocation (with its
  * arrival, start, end of the cold start and end), every instance created or
- * removed and every change of the busy count; it keeps, per function and in
+ * removed and every busy span of an instance; it keeps, per function and in
  * O(1) per call:
  *   - the queueing measures of invocations that completed ok: waiting time
  *     (start - arrival), service time (end - end of the cold start), whether
@@ -113,8 +113,10 @@ void sim_measures_created(sim_measures *m, size_t fn, edge_time now);
 void sim_measures_removed(sim_measures *m, size_t fn, edge_time created, edge_time removed,
                           edge_time now);
 
-/* The busy instances of fn change by delta (+1 at a start, -1 at an end). */
-void sim_measures_busy(sim_measures *m, size_t fn, int delta, edge_time now);
+/* An invocation of fn held its instance busy from start to end (its end,
+ * a crash, or the end of the run for one still running): the part after
+ * the warm-up counts. */
+void sim_measures_ran(sim_measures *m, size_t fn, edge_time start, edge_time end);
 
 /* Closes the integrals at the end of the run (the duration). */
 void sim_measures_close(sim_measures *m);

@@ -615,7 +615,6 @@ static int try_start(sim_world *w, uint32_t id)
     n->busy++;
     if (cold)
         sim_measures_created(w->ms, v->fn, now);
-    sim_measures_busy(w->ms, v->fn, +1, now);
     v->cold = cold;
     v->started = now;
     v->running = 1;
@@ -675,7 +674,7 @@ static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
                               (ev->time - v->arrival));
     node_account(w, n);
     n->busy--;
-    sim_measures_busy(w->ms, v->fn, -1, ev->time);
+    sim_measures_ran(w->ms, v->fn, v->started, ev->time);
     v->running = 0;
     int ok = !v->timed_out;
     trace_invocation(w, v, ok ? EDGE_REASON_OK : EDGE_REASON_TIMEOUT);
@@ -907,7 +906,7 @@ static void crash_node(sim_world *w, size_t node)
             sim_engine_cancel(w->eng, v->done);
             v->running = 0;
             n->busy--;
-            sim_measures_busy(w->ms, v->fn, -1, n->crashed_at);
+            sim_measures_ran(w->ms, v->fn, v->started, n->crashed_at);
             edge_scheduler_finished(w->sched, v->fn, node, n->crashed_at, 0);
             fail_or_retry(w, (uint32_t)i, EDGE_REASON_NODE_CRASH);
         }
@@ -1609,9 +1608,14 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
         wcore_expire_to(w, i, w->sc->duration);
     system_account(w);
     /* Counted arrivals still running or queued: reported, not dropped. */
-    for (size_t i = 0; i < w->inv_cap; i++)
-        if (w->invs[i].live)
-            sim_measures_in_flight(w->ms, w->invs[i].fn, w->invs[i].arrival);
+    for (size_t i = 0; i < w->inv_cap; i++) {
+        const winv *v = &w->invs[i];
+        if (!v->live)
+            continue;
+        sim_measures_in_flight(w->ms, v->fn, v->arrival);
+        if (v->running)
+            sim_measures_ran(w->ms, v->fn, v->started, w->sc->duration);
+    }
     sim_measures_close(w->ms);
     for (size_t i = 0; i < w->nnodes; i++) {
         node_account(w, &w->nodes[i]);
