@@ -401,7 +401,8 @@ report:
     }
     {
         char rerr[512];
-        if (sim__plot_write_report(report, r.name, r.summary, figs, NPLOTS, note, rerr,
+        if (sim__plot_write_report(report, r.name, r.summary, figs, NPLOTS, note, r.faults,
+                                   r.nfaults, rerr,
                                    sizeof rerr) != 0) {
             if (!st)
                 snprintf(err, errlen, "%s", rerr);

@@ -99,6 +99,16 @@ sim_plot_status sim__plot_write_fault_snippets(run *r, char *err, size_t errlen)
         qsort(v, r->nfaults, sizeof *v, cmp_fwin);
     double td = r->tdiv;
     int nobj = 0;
+    /* the warm-up, hatched grey: not counted in summary.json */
+    if (r->warmup > 0) {
+        sim__sb_printf(&shade,
+                       "set object rect from 0, graph 0 to %.6g, graph 1 behind "
+                       "fc rgb '#b0b0b0' fs transparent pattern 4 noborder\n",
+                       r->warmup / td);
+        sim__sb_add(&keys, ", NaN with boxes fs transparent pattern 4 noborder lc rgb '#b0b0b0' "
+                           "title 'warm-up (not counted)'");
+        nobj++;
+    }
     /* shading: windows of one kind merged where they overlap */
     for (size_t i = 0; i < r->nfaults;) {
         size_t j = i;
@@ -488,17 +498,23 @@ out:
 
 sim_plot_status sim__plot_prep_latency_time(run *r, prep *p, char *err, size_t errlen)
 {
+    /* The axis from the intervals after the warm-up (the first cold starts
+     * would set it otherwise); from every interval when those have none. */
     double lmin = INFINITY, lmax = 0;
-    for (size_t i = 0; i < r->nts; i++) {
-        const ts_row *t = &r->ts[i];
-        double v[3] = {t->p50, t->p95, t->p99};
-        for (int k = 0; k < 3; k++)
-            if (v[k] > 0) {
-                if (v[k] < lmin)
-                    lmin = v[k];
-                if (v[k] > lmax)
-                    lmax = v[k];
-            }
+    for (size_t from = sim__plot_scale_from(r);; from = 0) {
+        for (size_t i = from; i < r->nts; i++) {
+            const ts_row *t = &r->ts[i];
+            double v[3] = {t->p50, t->p95, t->p99};
+            for (int k = 0; k < 3; k++)
+                if (v[k] > 0) {
+                    if (v[k] < lmin)
+                        lmin = v[k];
+                    if (v[k] > lmax)
+                        lmax = v[k];
+                }
+        }
+        if (lmax > 0 || from == 0)
+            break;
     }
     if (!(lmax > 0)) {
         sim__plot_prep_empty(p, "Latency percentiles over time",
@@ -534,6 +550,18 @@ sim_plot_status sim__plot_prep_latency_time(run *r, prep *p, char *err, size_t e
         sim__sb_printf(b, "ymin = 0\nymax = %.9g\n", lmax / ldiv * 1.1);
     p->script = "latency_over_time";
     return SIM_PLOT_OK;
+}
+
+size_t sim__plot_scale_from(const run *r)
+{
+    size_t i = 0;
+    if (r->warmup > 0) {
+        while (i < r->nts && r->ts[i].t0 < r->warmup)
+            i++;
+    } else if (r->nts >= 3) {
+        i = 1;
+    }
+    return i < r->nts ? i : 0; /* nothing after the warm-up: scale on everything */
 }
 
 /* (3) load */
@@ -588,7 +616,7 @@ sim_plot_status sim__plot_prep_cold(run *r, prep *p, char *err, size_t errlen)
             rate = 100.0;
         fprintf(f, "%.9g %.9g %.9g\n", (t->t0 + t->t1) / 2 / r->tdiv, rate,
                 t->cold / (t->t1 - t->t0));
-        if (rate > ymax)
+        if (rate > ymax && i >= sim__plot_scale_from(r))
             ymax = rate;
     }
     sim_plot_status st = sim__plot_tmp_close(f, r, "cold.dat", err, errlen);

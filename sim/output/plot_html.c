@@ -180,6 +180,13 @@ static void key_figures(sim__sb *b, const cJSON *s)
     }
     fmt_count_or_dash(v, sizeof v, sim_json_number(s, "totals.in_flight_at_end"));
     row(b, "In flight at the end", v, NULL);
+    fmt_count_or_dash(v, sizeof v, sim_json_number(s, "totals.retried"));
+    row(b, "Retried", v, "attempts moved to another node after a crash");
+    double wu = sim_json_number(s, "warmup_s");
+    if (isfinite(wu) && wu > 0) {
+        fmt_secs(v, sizeof v, wu);
+        row(b, "Warm-up", v, "arrivals before it are not counted here");
+    }
     double tp = sim_json_number(s, "rates.throughput_per_s");
     if (isfinite(tp))
         snprintf(v, sizeof v, "%.4g per second", tp);
@@ -297,6 +304,40 @@ static int cmp_arrivals_desc(const void *x, const void *y)
     return u < v ? 1 : u > v ? -1 : 0;
 }
 
+/* The faults and operations applied (faults.csv), at most FAULT_ROWS rows. */
+#define FAULT_ROWS 50
+static void faults_applied(sim__sb *b, const fwin *f, size_t n)
+{
+    sim__sb_add(b, "<h2 id=\"faults\">Faults applied</h2>\n");
+    size_t shown = 0, total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += f[i].kind[0] != '\0'; /* a recover paired with its crash is consumed */
+    if (!total) {
+        sim__sb_add(b, "<p>None.</p>\n");
+        return;
+    }
+    sim__sb_add(b, "<table>\n<tr><th>kind</th><th>target</th><th>from</th><th>to</th></tr>\n");
+    for (size_t i = 0; i < n && shown < FAULT_ROWS; i++) {
+        if (!f[i].kind[0])
+            continue;
+        char a[64], z[64];
+        fmt_secs(a, sizeof a, f[i].a);
+        if (f[i].instant)
+            snprintf(z, sizeof z, "—");
+        else
+            fmt_secs(z, sizeof z, f[i].b);
+        sim__sb_add(b, "<tr><td>");
+        sim__sb_html(b, f[i].kind);
+        sim__sb_add(b, "</td><td>");
+        sim__sb_html(b, f[i].target[0] ? f[i].target : "—");
+        sim__sb_printf(b, "</td><td>%s</td><td>%s</td></tr>\n", a, z);
+        shown++;
+    }
+    sim__sb_add(b, "</table>\n");
+    if (total > shown)
+        sim__sb_printf(b, "<p>… and %zu more in faults.csv.</p>\n", total - shown);
+}
+
 static void functions(sim__sb *b, const cJSON *s)
 {
     const cJSON *fns = sim_json_get(s, "functions");
@@ -375,8 +416,8 @@ static const char css[] =
     "footer{margin-top:40px;font-size:13px;color:#57606a}\n";
 
 int sim__plot_write_report(const char *path, const char *run_name, const cJSON *s,
-                           const sim__plot_fig *figs, size_t nfigs, const char *note, char *err,
-                           size_t errlen)
+                           const sim__plot_fig *figs, size_t nfigs, const char *note,
+                           const fwin *faults, size_t nfaults, char *err, size_t errlen)
 {
     sim__sb b = {0};
     sim__sb_add(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -426,6 +467,7 @@ int sim__plot_write_report(const char *path, const char *run_name, const cJSON *
     outcomes(&b, s);
     sim__sb_add(&b, "</section>\n</div>\n");
     functions(&b, s);
+    faults_applied(&b, faults, nfaults);
     sim__sb_add(&b, "<h2 id=\"plots\">Plots</h2>\n");
     if (note) {
         sim__sb_add(&b, "<p class=\"warn\">");

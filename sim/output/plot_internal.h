@@ -34,13 +34,21 @@ typedef struct sim__plot_fig {
     char *svg;           /* the SVG text (owned by the caller), NULL if not drawn */
 } sim__plot_fig;
 
+struct fwin;
+struct run;
+
 /* Writes path (report.html) atomically: heading from summary (may be NULL),
- * the key figures, outcomes, functions, then each figure. note, when not
+ * the key figures, outcomes, functions, the faults applied (faults[0..nfaults),
+ * as read from faults.csv), then each figure. note, when not
  * NULL, is shown above the figures (e.g. why there are none). Returns 0, or
  * -1 with a message in err. */
 int sim__plot_write_report(const char *path, const char *run_name, const cJSON *summary,
-                           const sim__plot_fig *figs, size_t nfigs, const char *note, char *err,
-                           size_t errlen);
+                           const sim__plot_fig *figs, size_t nfigs, const char *note,
+                           const struct fwin *faults, size_t nfaults, char *err, size_t errlen);
+/* The first sample interval the time plots scale their y axis on: the
+ * first after the warm-up; without one the second (the first holds the
+ * first cold starts). Higher points in the intervals before are clipped. */
+size_t sim__plot_scale_from(const struct run *r);
 
 /* ---- what the plot files share (plot.c drives; plot_run.c reads; plot_figs.c
  * and plot_nodes.c reduce) ---- */
@@ -84,6 +92,7 @@ typedef struct run {
     char *title; /* "quickstart · least_loaded · seed 42" */
     cJSON *summary;
     double duration; /* seconds */
+    double warmup;   /* seconds: summary.json's warmup_s, 0 without one */
     double tdiv;     /* seconds per time unit of the x axes */
     const char *tunit;
     ts_row *ts;

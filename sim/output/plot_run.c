@@ -475,6 +475,9 @@ sim_plot_status sim__plot_load_run(run *r, char *err, size_t errlen)
     if ((s = read_nodes(r, err, errlen)) || (s = read_timeseries(r, err, errlen)))
         return s;
     r->duration = sim_json_number(r->summary, "duration_s");
+    r->warmup = sim_json_number(r->summary, "warmup_s");
+    if (!(r->warmup > 0)) /* absent (an older run) or 0 */
+        r->warmup = 0;
     if (!(r->duration > 0))
         r->duration = r->nts ? r->ts[r->nts - 1].t1 : 1.0;
     if ((s = read_faults(r, err, errlen)))
