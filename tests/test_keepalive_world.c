@@ -190,9 +190,11 @@ Test(keepalive_world, functions_csv_has_the_keepalive_columns, .fini = cleanup)
     cJSON_Delete(j);
     char *csv = slurp("functions.csv");
     cr_expect(strstr(csv, ",cold_start_pct,wasted_mb_s,prewarms,prewarms_used,"
-                          "prewarms_cancelled,app\n") != NULL,
+                          "prewarms_cancelled,app,wait_mean_s,") != NULL,
               "%s", csv);
-    cr_expect(strstr(csv, ",100.000,1800000.000,0,0,0,\n") != NULL, "%s", csv);
+    cr_expect(strstr(csv, ",100.000,1800000.000,0,0,0,,") != NULL, "%s", csv);
+    /* 30 instances, each living its 1.5 s execution and the 10 m keep-alive */
+    cr_expect(strstr(csv, ",30,30,601.500000000,0\n") != NULL, "%s", csv);
     free(csv);
 }
 
