@@ -7,6 +7,7 @@ set xrange [0:tmax]
 set ylabel 'cold starts per admitted arrival (%)'
 set yrange [0:ymax]
 set key outside right top vertical reverse Left spacing 1.15
+@key_place
 load tmpdir.'/faults_shade.gp'
 load tmpdir.'/faults_labels.gp'
 plot tmpdir.'/cold.dat' using 1:2 with histeps lw 1.6 lc rgb '#0072B2' title 'cold-start rate', \

@@ -13,6 +13,7 @@ set grid xtics mxtics ytics lc rgb '#e4e4e4', lc rgb '#f4f4f4'
 set xlabel 'latency (log scale)'
 set ylabel 'fraction of ok invocations at or below'
 set key outside right top vertical reverse Left spacing 1.3 samplen 3
+@key_place
 if (strlen(fn_note) > 0) { set key title fn_note left }
 
 # the p50 value ends at its line, the p99 value starts at its: never on top of each other

@@ -8,6 +8,7 @@ set ylabel sprintf('latency (%s%s)', lunit, logy ? ', log scale' : '')
 if (logy) { set logscale y 10 }
 set yrange [ymin:ymax]
 set key outside right top vertical reverse Left spacing 1.15
+@key_place
 load tmpdir.'/faults_shade.gp'
 load tmpdir.'/faults_labels.gp'
 plot tmpdir.'/latency_time.dat' using 1:4 with lines lw 1.8 lc rgb '#D55E00' title 'p99', \

@@ -13,6 +13,7 @@ set xrange [0:tmax]
 set yrange [nnodes-0.5:-0.5]
 set grid xtics noytics
 set key outside right top vertical reverse Left spacing 1.2
+@key_place
 set style fill solid 1.0 noborder
 plot tmpdir.'/lanes_base.dat' using (($1+$2)/2):3:1:2:($3-0.36):($3+0.36):4 with boxxyerror lc rgb variable notitle, \
      tmpdir.'/lanes.dat' using (($1+$2)/2):3:1:2:($3-0.36):($3+0.36):4 with boxxyerror lc rgb variable notitle, \

@@ -13,6 +13,7 @@ set ylabel 'nodes not ONLINE (stacked by status)'
 set yrange [0:ymax]
 set ytics ystep format '%.0f'
 set key outside right top vertical reverse Left spacing 1.2
+@key_place
 set style fill solid 0.85 noborder
 plot tmpdir.'/counts.dat' using 1:(0):2 with filledcurves lc rgb c_offline title 'OFFLINE', \
      '' using 1:2:3 with filledcurves lc rgb c_syncing title 'SYNCING', \

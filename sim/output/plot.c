@@ -222,7 +222,59 @@ static char *svg_pixelated(char *svg)
     return b.s;
 }
 
+int sim_plot_size_parse(const char *text, sim_plot_size *out)
+{
+    if (!strcmp(text, "column")) {
+        *out = (sim_plot_size){3.5, 2.625, 8, 1};
+        return 0;
+    }
+    if (!strcmp(text, "page")) {
+        *out = (sim_plot_size){7.0, 4.0, 9, 0};
+        return 0;
+    }
+    double w, h;
+    char rest;
+    if (sscanf(text, "%lfx%lf%c", &w, &h, &rest) != 2 || !(w >= 0.5 && w <= 40) ||
+        !(h >= 0.5 && h <= 40))
+        return -1;
+    *out = (sim_plot_size){w, h, 8, w < 5};
+    return 0;
+}
+
 sim_plot_status sim_plot_run_dir(const char *dir, int formats, char *err, size_t errlen)
+{
+    return sim_plot_run_dir_sized(dir, formats, NULL, err, errlen);
+}
+
+static const char *const exts[3] = {"png", "svg", "pdf"};
+
+/* The terminal line of one format: the screen default, or size in inches. */
+static void terminal(sim__sb *s, int fmt, const prep *p, const sim_plot_size *size)
+{
+    static const char *const term[3] = {"pngcairo", "svg", "pdfcairo"};
+    if (!size) {
+        sim__sb_printf(s, "set terminal %s size %d,%d font 'sans,11' noenhanced "
+                          "background rgb 'white'\n",
+                       term[fmt], p->width, p->height);
+        return;
+    }
+    double w = size->width_in, h = size->height_in * p->height / H_DEFAULT;
+    if (fmt == 2) /* inches, and the font in points */
+        sim__sb_printf(s, "set terminal pdfcairo size %.3fin,%.3fin font 'sans,%g' noenhanced "
+                          "background rgb 'white'\n",
+                       w, h, size->font_pt);
+    else if (fmt == 0) /* 150 dpi; pngcairo sets text at 96 dpi */
+        sim__sb_printf(s, "set terminal pngcairo size %d,%d font 'sans,%g' noenhanced "
+                          "background rgb 'white'\n",
+                       (int)(w * 150 + 0.5), (int)(h * 150 + 0.5), size->font_pt * 150 / 96);
+    else /* SVG user units are 1/72 in */
+        sim__sb_printf(s, "set terminal svg size %d,%d font 'sans,%g' noenhanced "
+                          "background rgb 'white'\n",
+                       (int)(w * 72 + 0.5), (int)(h * 72 + 0.5), size->font_pt);
+}
+
+sim_plot_status sim_plot_run_dir_sized(const char *dir, int formats, const sim_plot_size *size,
+                                       char *err, size_t errlen)
 {
     run r;
     memset(&r, 0, sizeof r);
@@ -288,24 +340,15 @@ sim_plot_status sim_plot_run_dir(const char *dir, int formats, char *err, size_t
             st = SIM_PLOT_FAILED;
             goto out;
         }
-        for (int fmt = 0; fmt < 2; fmt++) {
-            if (fmt == 0 && !(formats & SIM_PLOT_PNG))
+        for (int fmt = 0; fmt < 3; fmt++) {
+            if ((fmt == 0 && !(formats & SIM_PLOT_PNG)) || (fmt == 2 && !(formats & SIM_PLOT_PDF)))
                 continue;
             sim__sb_printf(&script, "reset\nprint 'drawing %s'\n", sim_plot_names[i]);
-            if (fmt == 0)
-                sim__sb_printf(&script,
-                               "set terminal pngcairo size %d,%d font 'sans,11' noenhanced "
-                               "background rgb 'white'\n",
-                               p->width, p->height);
-            else
-                sim__sb_printf(&script,
-                               "set terminal svg size %d,%d font 'sans,11' noenhanced "
-                               "background rgb 'white'\n",
-                               p->width, p->height);
+            terminal(&script, fmt, p, size);
             /* the folder's name is short and checked: no length limit here */
             sim__sb_add(&script, "set output ");
             sim__sb out = {0};
-            sim__sb_printf(&out, "%s/%s.%s", r.tmp, sim_plot_names[i], fmt == 0 ? "png" : "svg");
+            sim__sb_printf(&out, "%s/%s.%s", r.tmp, sim_plot_names[i], exts[fmt]);
             sim__sb_gpstr(&script, out.s ? out.s : "");
             script.oom |= out.oom;
             sim__sb_free(&out);
@@ -313,6 +356,7 @@ sim_plot_status sim_plot_run_dir(const char *dir, int formats, char *err, size_t
             sim__sb_gpvar(&script, "tmpdir", r.tmp);
             sim__sb_gpvar(&script, "run_title", r.title);
             sim__sb_gpvar(&script, "tunit", r.tunit);
+            sim__sb_printf(&script, "compact = %d\n", size && size->compact);
             sim__sb_add(&script, common);
             sim__sb_add(&script, "load tmpdir.'/fault_keys.gp'\n");
             sim__sb_add(&script, p->params.s ? p->params.s : "");
@@ -366,8 +410,8 @@ sim_plot_status sim_plot_run_dir(const char *dir, int formats, char *err, size_t
         goto out;
     }
     for (size_t i = 0; i < NPLOTS; i++) {
-        for (int fmt = 0; fmt < 2; fmt++) {
-            const char *ext = fmt == 0 ? "png" : "svg";
+        for (int fmt = 0; fmt < 3; fmt++) {
+            const char *ext = exts[fmt];
             char from[PATH_LEN], to[PATH_LEN];
             if (snprintf(from, sizeof from, "%s/%s.%s", r.tmp, sim_plot_names[i], ext) >=
                     (int)sizeof from ||
@@ -385,7 +429,8 @@ sim_plot_status sim_plot_run_dir(const char *dir, int formats, char *err, size_t
                     goto out;
                 }
             }
-            if (!(formats & (fmt == 0 ? SIM_PLOT_PNG : SIM_PLOT_SVG)))
+            static const int flag[3] = {SIM_PLOT_PNG, SIM_PLOT_SVG, SIM_PLOT_PDF};
+            if (!(formats & flag[fmt]))
                 continue;
             if (fmt == 1 ? sim_write_file_atomic(to, figs[i].svg) != 0 : rename(from, to) != 0) {
                 snprintf(err, errlen, "%s: cannot write: %s", to, strerror(errno));

@@ -41,6 +41,24 @@
  * when only PNG files are asked for. */
 #define SIM_PLOT_PNG 1
 #define SIM_PLOT_SVG 2
+#define SIM_PLOT_PDF 4 /* vector, for papers: gnuplot's pdfcairo terminal */
+
+/* The size of the pictures, for papers. A NULL size is the screen default
+ * (1200 x 700 pixels, 11 pt text). Otherwise every plot is width x height
+ * inches (a plot of two panels, or of many node lanes, keeps its height's
+ * proportion to the default) with font_pt text; PNG at 150 dpi. compact puts
+ * legends below the plot instead of beside it and shrinks the titles: for a
+ * single column, where width is short. */
+typedef struct sim_plot_size {
+    double width_in, height_in;
+    double font_pt;
+    int compact;
+} sim_plot_size;
+
+/* "column" (3.5 x 2.6 in, 8 pt, compact: text stays >= 7 pt printed at
+ * 100%), "page" (7 x 4 in, 9 pt) or "WxH" in inches ("3.3x2.5"; 8 pt, compact
+ * under 5 in wide). Returns 0, or -1 for anything else (0.5 to 40 inches). */
+int sim_plot_size_parse(const char *text, sim_plot_size *out);
 
 /* One lane per node is readable up to this many nodes; beyond, the status
  * plot shows counts by status over time (its title says so). */
@@ -78,6 +96,11 @@ typedef enum sim_plot_status {
  * Not thread-safe with itself on the same dir.
  */
 sim_plot_status sim_plot_run_dir(const char *dir, int formats, char *err, size_t errlen);
+
+/* The same, with SIM_PLOT_PDF among the formats allowed and the pictures at
+ * size (NULL: the default). The report inlines SVG as always. */
+sim_plot_status sim_plot_run_dir_sized(const char *dir, int formats, const sim_plot_size *size,
+                                       char *err, size_t errlen);
 
 /* Finds an executable regular file named gnuplot on $PATH (or in /usr/bin,
  * /bin when PATH is unset or empty; an empty PATH entry means "."), writing

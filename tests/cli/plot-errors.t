@@ -14,7 +14,7 @@ grep -q 'latency_cdf, latency_over_time, load, busy_heatmap, node_status, cold_s
 "$EDGESIM" plot a b 2>err; rc=$?
 [ $rc -eq 2 ] && grep -q "one run directory at a time ('a' and 'b')" err || exit 1
 "$EDGESIM" plot --format gif x 2>err; rc=$?
-[ $rc -eq 2 ] && [ "$(cat err)" = "edgesim plot: --format: expected png, svg or both, found 'gif'" ] || { cat err; exit 1; }
+[ $rc -eq 2 ] && [ "$(cat err)" = "edgesim plot: --format: expected png, svg, pdf or both, found 'gif'" ] || { cat err; exit 1; }
 "$EDGESIM" plot x --format 2>err; rc=$?
 [ $rc -eq 2 ] || exit 1
 "$EDGESIM" plot --bogus x 2>err; rc=$?

@@ -35,6 +35,22 @@ rm -rf run/plots
 $check run --formats svg
 [ -z "$(ls run/plots | grep '\.png$' || true)" ]
 
+# PDF for papers, single-column size: every plot a PDF, nothing else; a
+# column figure is 3.5 in wide (252 pt in the MediaBox); a bad size is exit 2
+rm -rf run/plots
+"$EDGESIM" plot run --format pdf --size column >out
+grep -q '(pdf)' out
+for p in latency_cdf latency_over_time load busy_heatmap node_status cold_starts outcomes; do
+    head -c 5 "run/plots/$p.pdf" | grep -q '^%PDF-' || { echo "$p.pdf is not a PDF"; exit 1; }
+done
+[ -z "$(ls run/plots | grep -v '\.pdf$' || true)" ] || { ls run/plots; exit 1; }
+grep -aq 'MediaBox \[ *0 0 252 ' run/plots/cold_starts.pdf || { grep -a MediaBox run/plots/cold_starts.pdf; exit 1; }
+"$EDGESIM" plot run --format png --size 3.3x2.5 --quiet
+rc=0; "$EDGESIM" plot run --size 3x 2>err || rc=$?
+[ $rc = 2 ] && grep -q "expected column, page or WxH in inches" err || { cat err; exit 1; }
+rc=0; "$EDGESIM" plot run --format jpeg 2>err || rc=$?
+[ $rc = 2 ] && grep -q "expected png, svg, pdf or both, found 'jpeg'" err || { cat err; exit 1; }
+
 # a trailing slash and a path with a space in it
 mkdir "my runs"
 cp -R "$T/../fixtures/run-small" "my runs/r 1"
