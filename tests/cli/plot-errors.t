@@ -4,7 +4,7 @@
 # still written (without plots).
 set +e
 "$EDGESIM" plot --help >out; rc=$?
-[ $rc -eq 0 ] && grep -q '^usage: edgesim plot DIR \[--format png|svg|both\] \[--quiet\]' out || exit 1
+[ $rc -eq 0 ] && grep -q '^usage: edgesim plot DIR \[--format png|svg|pdf|both\] \[--size S\] \[--quiet\]' out || exit 1
 grep -q 'latency_cdf, latency_over_time, load, busy_heatmap, node_status, cold_starts, outcomes' out || exit 1
 
 "$EDGESIM" plot 2>err; rc=$?
