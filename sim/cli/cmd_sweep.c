@@ -64,18 +64,21 @@ static const char usage_text[] =
     "\n"
     "exit codes: 0 done, 1 a run failed, 2 bad sweep, scenario or usage.\n";
 
-/* The key metrics of a run, as runs.csv names them, and where summary.json keeps them. */
+/* The key metrics of a run, as runs.csv names them, and where summary.json
+ * keeps them. The plots draw them in the run plots' units (latency in ms,
+ * rates in %): label is the axis, scale what a value is multiplied by. */
 static const struct {
-    const char *name, *path, *label; /* label: the plots' axis */
+    const char *name, *path, *label;
+    double scale;
 } metrics[] = {
-    {"latency_mean_s", "latency_s.mean", "mean latency (s)"},
-    {"latency_p99_s", "latency_s.p99", "p99 latency (s)"},
-    {"cold_start_rate", "rates.cold_start_rate", "cold-start rate"},
-    {"failure_rate", "rates.failure_rate", "failure rate"},
-    {"rejection_rate", "rates.rejection_rate", "rejection rate"},
-    {"throughput_per_s", "rates.throughput_per_s", "throughput (invocations/s)"},
-    {"availability", "health.availability", "availability"},
-    {"wasted_mb_s", "keepalive.wasted_mb_s", "idle instance memory (MB·s)"},
+    {"latency_mean_s", "latency_s.mean", "mean latency (ms)", 1e3},
+    {"latency_p99_s", "latency_s.p99", "p99 latency (ms)", 1e3},
+    {"cold_start_rate", "rates.cold_start_rate", "cold-start rate (%)", 100},
+    {"failure_rate", "rates.failure_rate", "failure rate (%)", 100},
+    {"rejection_rate", "rates.rejection_rate", "rejection rate (%)", 100},
+    {"throughput_per_s", "rates.throughput_per_s", "throughput (invocations/s)", 1},
+    {"availability", "health.availability", "availability (%)", 100},
+    {"wasted_mb_s", "keepalive.wasted_mb_s", "idle instance memory (MB·s)", 1},
 };
 #define N_METRICS (sizeof metrics / sizeof metrics[0])
 
@@ -390,7 +393,7 @@ static int draw_plots(const char *outdir, const sim_sweep *sw, const run_result 
     for (size_t sc = 0; sc < sw->nscenarios * sw->nconfigs; sc++)
         for (size_t m = 0; m < N_METRICS; m++) {
             for (uint32_t k = 0; k < sw->replications; k++)
-                x[k] = res[sc * sw->replications + k].m[m];
+                x[k] = res[sc * sw->replications + k].m[m] * metrics[m].scale;
             sim_sweep_stats(x, sw->replications, &st[sc * N_METRICS + m]);
         }
     int r = sim_plot_sweep(outdir, sw, names, labels, N_METRICS, st, err, sizeof err);
