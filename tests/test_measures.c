@@ -255,12 +255,15 @@ Test(measures, overload_off_keeps_a_saturated_node_online, .fini = cleanup)
     char *h = slurp("health.csv");
     cr_expect(strstr(h, ",n,online,degraded,overloaded") != NULL, "%s", h);
     free(h);
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "model"), "overload_rule")));
     cJSON_Delete(j);
     snprintf(text, sizeof text, ONE("\"duration\": \"20s\"", "1s", "0s", "%s", "\"overload\": \"off\""),
              wl);
     j = run(text);
     cr_expect_eq(get(j, "health.transitions"), 0);
     cr_expect_eq(get(j, "nodes.n.time_in_status_s.online"), 20);
+    cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "model"), "overload_rule")),
+              "summary.json says the rule was off");
     cJSON_Delete(j);
 }
 

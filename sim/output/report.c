@@ -508,6 +508,19 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
     cJSON_AddStringToObject(root, "instance_selection",
                             edge_instance_selection_name(
                                 (edge_instance_selection)sc->policies.instance_selection));
+    /* The model knobs a result depends on (docs/semantics.md). */
+    cJSON *mk = cJSON_AddObjectToObject(root, "model");
+    cJSON_AddStringToObject(mk, "instance_selection",
+                            edge_instance_selection_name(
+                                (edge_instance_selection)sc->policies.instance_selection));
+    cJSON_AddBoolToObject(mk, "overload_rule", !sc->policies.overload_off);
+    cJSON_AddStringToObject(mk, "heartbeat_phase",
+                            sc->policies.heartbeat_phase_random ? "random" : "zero");
+    cJSON_AddNumberToObject(mk, "heartbeat_jitter_s", secs(sc->policies.heartbeat_jitter));
+    size_t ncx = 0;
+    for (size_t f = 0; f < sc->nfunctions; f++)
+        ncx += sc->functions[f].cold_exec != NULL;
+    cJSON_AddNumberToObject(mk, "functions_with_cold_exec_time", (double)ncx);
     cJSON_AddNumberToObject(root, "duration_s", secs(sc->duration));
     cJSON_AddNumberToObject(root, "warmup_s", secs(sc->warmup));
     /* Rates and time averages are over what follows the warm-up. */

@@ -80,7 +80,7 @@ grep -q "^edgesim sweep: --set: expected PATH=VALUE, found '=3'$" err
 # plots: each key metric against each swept parameter, PNG and SVG
 [ "$(ls a/plots | grep -c '_by_policies.scheduler.png$')" -eq 8 ]
 [ "$(ls a/plots | grep -c '_by_policies.scheduler.svg$')" -eq 8 ]
-grep -q 'p99 latency (s) by policies.scheduler' a/plots/latency_p99_s_by_policies.scheduler.svg
+grep -q 'p99 latency (ms) by policies.scheduler' a/plots/latency_p99_s_by_policies.scheduler.svg
 grep -q 'least_loaded' a/plots/latency_p99_s_by_policies.scheduler.svg
 [ -f objs/plots/availability_by_policies.svg ]
 [ "$(ls -a a | grep -c sweep-plots)" -eq 0 ]
