@@ -869,6 +869,15 @@ static void trace_fault(sim_world *w, const char *kind, size_t node, const char 
         fail_run(w, EDGE_NOMEM);
 }
 
+/* The core's invocation counter of fn's deployment on node into its
+ * placements row, before the deployment goes (or at the end of the run). */
+static void keep_count(sim_world *w, size_t fn, size_t node)
+{
+    uint64_t n;
+    if (wcore_deployment_count(w, fn, node, &n) == 0)
+        sim_report_placement_count(w->report, fn, node, n);
+}
+
 static void window(sim_world *w, edge_time start, edge_time end, const char *kind,
                    const char *target)
 {
@@ -1179,6 +1188,13 @@ static void ev_fault(sim_engine *e, void *ctx, const sim_event *ev)
         }
         break;
     case SIM_FAULT_DEREGISTER:
+        if (n->registered) { /* its deployments go with it: keep their counts */
+            const wcore_pair *pairs;
+            size_t npairs = wcore_deployed_pairs(w, &pairs);
+            for (size_t q = 0; q < npairs; q++)
+                if (pairs[q].node == f->node)
+                    keep_count(w, pairs[q].fn, f->node);
+        }
         if (n->registered && wcore_deregister(w, f->node) == EDGE_OK) {
             up_account(w, n);
             status_account(w, n);
@@ -1193,6 +1209,7 @@ static void ev_fault(sim_engine *e, void *ctx, const sim_event *ev)
         deploy_one(w, f->function, f->node, "fault");
         break;
     case SIM_FAULT_UNDEPLOY:
+        keep_count(w, f->function, f->node);
         if (wcore_undeploy(w, f->function, f->node) == EDGE_OK)
             edge_scheduler_set_deployed(w->sched, f->function, f->node, 0);
         break;
@@ -1631,7 +1648,11 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
             y->behind = 0; /* closed; versions behind are read from the core */
         }
     }
-    wcore_keep_counts(w);
+    /* every live deployment's invocation counter into its placements row */
+    const wcore_pair *pairs;
+    size_t npairs = wcore_deployed_pairs(w, &pairs);
+    for (size_t k = 0; k < npairs; k++)
+        keep_count(w, pairs[k].fn, pairs[k].node);
     sim_engine_stats st;
     sim_engine_get_stats(w->eng, &st);
     stats->wall_seconds = wall;

@@ -19,7 +19,6 @@
 #include "runtime.h"
 #include "engine/rng.h"
 #include "model/measures.h"
-#include "output/report.h"
 #include "model/world_internal.h"
 
 struct wcore {
@@ -205,15 +204,15 @@ edge_err wcore_register(sim_world *w, size_t node)
     return EDGE_OK;
 }
 
-/* The core's invocation counter of fn's deployment on node, kept in its
- * placements row before the deployment goes (or at the end of the run). */
-static void keep_count(sim_world *w, size_t fn, size_t node)
+int wcore_deployment_count(const sim_world *w, size_t fn, size_t node, uint64_t *out)
 {
-    wcore *c = w->core;
+    const wcore *c = w->core;
     edge_deployment d;
-    if (c->cl_index[node] != EDGE_NONE &&
-        edge_cluster_deployment(c->cluster, (uint32_t)fn, c->cl_index[node], &d) == EDGE_OK)
-        sim_report_placement_count(w->report, fn, node, d.invocations);
+    if (c->cl_index[node] == EDGE_NONE ||
+        edge_cluster_deployment(c->cluster, (uint32_t)fn, c->cl_index[node], &d) != EDGE_OK)
+        return -1;
+    *out = d.invocations;
+    return 0;
 }
 
 void wcore_count_invocation(sim_world *w, size_t fn, size_t node)
@@ -222,20 +221,11 @@ void wcore_count_invocation(sim_world *w, size_t fn, size_t node)
     edge_cluster_count_invocation(c->cluster, (uint32_t)fn, c->cl_index[node]);
 }
 
-void wcore_keep_counts(sim_world *w)
-{
-    for (size_t k = 0; k < w->core->npairs; k++)
-        keep_count(w, w->core->pairs[k].fn, w->core->pairs[k].node);
-}
-
 edge_err wcore_deregister(sim_world *w, size_t node)
 {
     wcore *c = w->core;
     if (c->cl_index[node] == EDGE_NONE)
         return EDGE_NOT_FOUND;
-    for (size_t k = 0; k < c->npairs; k++) /* its deployments go with it */
-        if (c->pairs[k].node == node)
-            keep_count(w, c->pairs[k].fn, node);
     edge_err rc = edge_cluster_deregister_idx(c->cluster, c->cl_index[node]);
     if (rc == EDGE_OK)
         c->cl_index[node] = EDGE_NONE;
@@ -341,7 +331,6 @@ edge_err wcore_undeploy(sim_world *w, size_t fn, size_t node)
     wcore *c = w->core;
     if (c->cl_index[node] == EDGE_NONE)
         return EDGE_NOT_FOUND;
-    keep_count(w, fn, node);
     edge_err rc = edge_cluster_undeploy_idx(c->cluster, (uint32_t)fn, c->cl_index[node]);
     if (rc == EDGE_OK)
         rc = edge_runtime_undeploy_idx(c->rt[node], (uint32_t)fn, sim_engine_now(w->eng));

@@ -215,9 +215,8 @@ edge_err wcore_undeploy(sim_world *w, size_t fn, size_t node);
 /* Counts an invocation routed to fn's deployment on node in the core's
  * per-deployment counter (placements.csv's invocations). */
 void wcore_count_invocation(sim_world *w, size_t fn, size_t node);
-/* At the end: every live deployment's counter into its placements row
- * (undeploy and deregister keep theirs as they happen). */
-void wcore_keep_counts(sim_world *w);
+/* That counter into *out; -1 when fn is not deployed on node. */
+int wcore_deployment_count(const sim_world *w, size_t fn, size_t node, uint64_t *out);
 void wcore_heartbeat(sim_world *w, size_t node, edge_time now, double cpu_percent);
 int wcore_overloaded(sim_world *w, size_t node);
 edge_time wcore_last_heartbeat(sim_world *w, size_t node);
