@@ -629,9 +629,12 @@ static int try_start(sim_world *w, uint32_t id)
                                     : 0;
     if (cold && w->cache_on) /* the artifact first: pull, or wait for a pull */
         init += wcache_delay(w, node, v->fn);
-    edge_time exec = whole                ? sim_dist_sample_time(f->cold_exec, &w->fn_rng[v->fn].cold_exec)
-                     : v->exec_fixed >= 0 ? v->exec_fixed
-                                          : sim_dist_sample_time(f->exec, &w->fn_rng[v->fn].exec);
+    edge_time exec;
+    if (whole)
+        exec = sim_dist_sample_time(f->cold_exec, &w->fn_rng[v->fn].cold_exec);
+    else
+        exec = v->exec_fixed >= 0 ? v->exec_fixed
+                                  : sim_dist_sample_time(f->exec, &w->fn_rng[v->fn].exec);
     if (n->degrade_factor > 1.0)
         exec = (edge_time)llround((double)exec * n->degrade_factor);
     v->exec_start = now + init;

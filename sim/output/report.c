@@ -50,6 +50,9 @@ struct sim_report {
     sim_placement_row *prow;
     uint64_t *pcount;            /* UINT64_MAX: not known */
     size_t nprow, prow_cap;
+    /* (function, node) -> 1 + its latest ok row: open addressing, at most half full */
+    uint64_t *pkey;
+    size_t *pval, pcap;
     /* filled by sim_report_finish: the keep-alive axes per function and overall */
     edge_keepalive_report *ka_fn, ka_total;
 };
@@ -168,6 +171,8 @@ void sim_report_close(sim_report *r)
     edge_histogram_clear(&r->latency);
     free(r->prow);
     free(r->pcount);
+    free(r->pkey);
+    free(r->pval);
     free(r->ka_fn);
     free(r->dir);
     free(r);
@@ -193,9 +198,54 @@ int sim_report_health(sim_report *r, const sim_health_row *row)
     return ok(r, F_HEALTH);
 }
 
+/* The slot of key in the placements index (its own, or the empty one it
+ * would take). pcap is a power of two, the table at most half full. */
+static size_t pindex_slot(const sim_report *r, uint64_t key)
+{
+    size_t mask = r->pcap - 1, i = (size_t)mix(0, key) & mask;
+    while (r->pval[i] && r->pkey[i] != key)
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* Makes the latest ok row of (function, node) row k. -1 when out of memory. */
+static int pindex_put(sim_report *r, uint64_t key, size_t k)
+{
+    if (2 * (r->nprow + 1) > r->pcap) {
+        size_t cap = r->pcap ? 2 * r->pcap : 128;
+        uint64_t *keys = calloc(cap, sizeof *keys);
+        size_t *vals = calloc(cap, sizeof *vals);
+        if (!keys || !vals) {
+            free(keys);
+            free(vals);
+            return -1;
+        }
+        uint64_t *ok = r->pkey;
+        size_t *ov = r->pval, ocap = r->pcap;
+        r->pkey = keys;
+        r->pval = vals;
+        r->pcap = cap;
+        for (size_t i = 0; i < ocap; i++)
+            if (ov[i]) {
+                size_t j = pindex_slot(r, ok[i]);
+                r->pkey[j] = ok[i];
+                r->pval[j] = ov[i];
+            }
+        free(ok);
+        free(ov);
+    }
+    size_t i = pindex_slot(r, key);
+    r->pkey[i] = key;
+    r->pval[i] = k + 1;
+    return 0;
+}
+
 int sim_report_placement(sim_report *r, const sim_placement_row *row)
 {
-    r->fp = mix(mix(r->fp, 4), ((uint64_t)row->function << 32) | row->node);
+    uint64_t key = ((uint64_t)row->function << 32) | row->node;
+    r->fp = mix(mix(r->fp, 4), key);
+    if (row->result == EDGE_OK && pindex_put(r, key, r->nprow) != 0)
+        return -1;
     if (r->nprow == r->prow_cap) {
         size_t cap = r->prow_cap ? 2 * r->prow_cap : 64;
         sim_placement_row *p = realloc(r->prow, cap * sizeof *p);
@@ -214,14 +264,11 @@ int sim_report_placement(sim_report *r, const sim_placement_row *row)
 
 void sim_report_placement_count(sim_report *r, size_t function, size_t node, uint64_t count)
 {
-    for (size_t k = r->nprow; k-- > 0;) {
-        const sim_placement_row *p = &r->prow[k];
-        if (p->function == function && p->node == node && p->result == EDGE_OK) {
-            if (r->pcount[k] == UINT64_MAX)
-                r->pcount[k] = count;
-            return;
-        }
-    }
+    if (!r->pcap)
+        return;
+    size_t i = pindex_slot(r, ((uint64_t)function << 32) | (uint32_t)node);
+    if (r->pval[i] && r->pcount[r->pval[i] - 1] == UINT64_MAX)
+        r->pcount[r->pval[i] - 1] = count;
 }
 
 static void placement_rows(sim_report *r)

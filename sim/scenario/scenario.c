@@ -3245,8 +3245,9 @@ static void read_policies(ctx *c)
 }
 
 static const char *const top_fields[] = {
-    "$schema", "name", "description", "seed", "duration", "sample_interval", "warmup", "regions",
-    "nodes", "network", "functions", "deployments", "workloads", "faults", "policies", "sync", NULL};
+    "$schema",   "name",      "description", "seed",     "duration", "sample_interval",
+    "warmup",    "regions",   "nodes",       "network",  "functions", "deployments",
+    "workloads", "faults",    "policies",    "sync",     NULL};
 
 static const char *const sync_fields[] = {"interval", "initial", "bandwidth_mbps", NULL};
 static const numspec NS_MBPS = {0, 1e9, 0, 1};
@@ -3322,7 +3323,8 @@ static void read_top(ctx *c)
         char a[64], b[64];
         edge_duration_format(a, sizeof a, s->warmup);
         edge_duration_format(b, sizeof b, s->duration);
-        diag(c, wu, "warmup", "expected a warm-up shorter than the duration (%s), found \"%s\"", b, a);
+        diag(c, wu, "warmup", "expected a warm-up shorter than the duration (%s), found \"%s\"",
+             b, a);
     }
 }
 
