@@ -1553,7 +1553,7 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
     stats->events = st.run;
     stats->invocations = w->arrivals;
     stats->peak_rss_kb = peak_rss_kb();
-    if (sim_report_finish(w->report, w, stats, err, errlen) != 0)
+    if (wsummary_finish(w, stats, err, errlen) != 0)
         return -1;
     if (w->trace) {
         int rc2 = sim_trace_close_commit(w->trace, err, errlen);

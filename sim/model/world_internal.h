@@ -1,7 +1,8 @@
 /*
  * world_internal.h — the world's state, shared by world.c (events),
- * world_core.c (the calls into core) and report.c (outputs). Not for
- * other modules.
+ * world_core.c (the calls into core) and the world's other parts in
+ * sim/model/. Not for other modules: the outputs get plain data
+ * (world_summary.c builds it).
  */
 #ifndef SIM_WORLD_INTERNAL_H
 #define SIM_WORLD_INTERNAL_H
@@ -165,7 +166,7 @@ struct sim_world {
 
 void sim_world_progress(sim_world *w, edge_time now);
 
-/* ---- the state synchronizer (world.c; read by report.c) ---- */
+/* ---- the state synchronizer (world.c; read by world_summary.c) ---- */
 
 /* Per node: the transfer in flight and the accounting of its replica. */
 typedef struct wsync_node {
@@ -257,5 +258,11 @@ void wcache_free(sim_world *w);
  * artifact (0 on a hit, the pull or what is left of a shared one). */
 WKA_OUT_OF_LINE edge_time wcache_delay(sim_world *w, size_t node, size_t fn);
 void wcache_crash(sim_world *w, size_t node); /* pulls in flight are lost */
+
+/* ---- world_summary.c: the end-of-run summaries ---- */
+/* Builds summary.json, the rows of nodes.csv, functions.csv and latency.csv
+ * from the finished world (integrals closed) and has the report write them
+ * with run.json from stats. Returns 0, or -1 with a message in err. */
+int wsummary_finish(sim_world *w, const sim_run_stats *stats, char *err, size_t errlen);
 
 #endif
