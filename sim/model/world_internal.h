@@ -26,6 +26,14 @@ typedef struct sim_report sim_report;
 typedef struct wcore wcore;
 typedef struct wka wka;
 
+/* Called by world_core.c when an instance of fn left node (keep-alive
+ * expiry, eviction, crash), with the idle instances of fn left there. The
+ * keep-alive policy sets it (wka_create): world_keepalive.c calls into
+ * world_core.c, never the other way round, so the core binding reaches the
+ * policy only through this hook and the two fields it sets in sim_world. */
+typedef void (*wcore_removal_hook)(struct sim_world *w, size_t fn, size_t node,
+                                   uint32_t idle_left);
+
 /* Pre-warms of a function or of the run (hybrid keep-alive). */
 typedef struct wka_counts {
     uint64_t done;      /* instances pre-warmed */
@@ -123,6 +131,8 @@ struct sim_world {
     int track_idle;              /* the policy looks at idle instances */
     wka *ka;                     /* keep-alive policy state (world_keepalive.c) */
     int ka_hybrid;               /* decided per invocation (else a fixed TTL) */
+    edge_time runtime_keepalive; /* the runtimes' default keep-alive (set by wka_create) */
+    wcore_removal_hook on_idle_removed; /* hybrid's pre-warm bookkeeping, or NULL */
     struct sim_plugin *plugin;   /* a scheduler plugin, or NULL; owned */
     uint32_t *node_region;       /* per node its region, for a plugin; owned */
     char fail_msg[320];          /* why the run failed, when more than an edge_err says */
@@ -232,8 +242,9 @@ double wcore_memory_used(sim_world *w, size_t node);
 
 
 /* ---- world_keepalive.c: the keep-alive policy (docs/semantics.md) ---- */
-/* The runtimes' default keep-alive under the scenario's policy. */
-edge_time wka_runtime_keepalive(const sim_scenario *sc);
+/* Sets w->ka_hybrid, w->runtime_keepalive (the runtimes' default keep-alive
+ * under the scenario's policy) and, when hybrid, w->on_idle_removed. Before
+ * the first wcore_register. Returns 0, or -1 with a message in err. */
 int wka_create(sim_world *w, char *err, size_t errlen);
 void wka_free(sim_world *w);
 /* Hybrid only (w->ka_hybrid), each O(1) expected. Kept out of line (noinline):
@@ -247,7 +258,6 @@ WKA_OUT_OF_LINE void wka_delivered(sim_world *w, size_t fn, size_t node); /* ...
 WKA_OUT_OF_LINE void wka_before_finish(sim_world *w, size_t node, size_t fn);
 WKA_OUT_OF_LINE void wka_after_finish(sim_world *w, size_t node, size_t fn);
 WKA_OUT_OF_LINE void wka_warm_start(sim_world *w, size_t fn, size_t node);
-void wka_removed(sim_world *w, size_t fn, size_t node, uint32_t idle_left);
 const wka_counts *wka_function_counts(const sim_world *w, size_t fn);
 const wka_counts *wka_total_counts(const sim_world *w);
 
