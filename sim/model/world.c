@@ -44,79 +44,8 @@ static void *xrealloc_array(void *p, size_t n, size_t size)
     return realloc(p, n > 0 && size > 0 ? n * size : 1);
 }
 
-static void fail_run(sim_world *w, edge_err rc)
-{
-    if (!w->failed) {
-        w->failed = rc ? rc : EDGE_NOMEM;
-    }
-    sim_engine_fail(w->eng, w->failed);
-}
-
-static void schedule(sim_world *w, edge_time at, sim_handler fn, uint64_t id, uint32_t a,
-                     uint32_t b, sim_handle *out)
-{
-    sim_payload p;
-    p.id = id;
-    p.a = a;
-    p.b = b;
-    edge_err rc = sim_engine_schedule(w->eng, at, fn, w, p, out);
-    if (rc)
-        fail_run(w, rc);
-}
-
-/* ------------------------------------------------------------------ */
-/* accounting                                                          */
-
-/* Integrals over time: busy slots per node (for the CPU % a heartbeat
- * reports), invocations in the system (Little's law), status durations. */
-static void node_account(sim_world *w, wnode *n)
-{
-    edge_time now = sim_engine_now(w->eng);
-    n->busy_integral += (double)n->busy * (double)(now - n->busy_since);
-    n->busy_since = now;
-}
-
-static void system_account(sim_world *w)
-{
-    edge_time now = sim_engine_now(w->eng);
-    w->in_system_integral += (double)w->in_system * (double)(now - w->in_system_since);
-    w->in_system_since = now;
-}
-
-static void set_in_system(sim_world *w, int delta)
-{
-    system_account(w);
-    w->in_system = (uint64_t)((int64_t)w->in_system + delta);
-}
-
-static void status_account(sim_world *w, wnode *n)
-{
-    edge_time now = sim_engine_now(w->eng);
-    n->time_in_status[n->status] += now - n->status_since;
-    n->status_since = now;
-}
-
-static void up_account(sim_world *w, wnode *n)
-{
-    edge_time now = sim_engine_now(w->eng);
-    if (n->up && n->registered)
-        n->up_time += now - n->up_since;
-    n->up_since = now;
-}
-
-static void publish_load(sim_world *w, size_t node)
-{
-    wnode *n = &w->nodes[node];
-    edge_scheduler_set_load(w->sched, node, n->busy + n->qlen);
-}
-
 /* ------------------------------------------------------------------ */
 /* health                                                              */
-
-static int node_usable(const wnode *n)
-{
-    return n->registered && (n->status == EDGE_NODE_ONLINE || n->status == EDGE_NODE_DEGRADED);
-}
 
 static void sync_start(sim_world *w, size_t node);
 
@@ -126,10 +55,10 @@ static void record_transition(sim_world *w, size_t node, edge_node_status to, co
     if (n->status == to)
         return;
     edge_time now = sim_engine_now(w->eng);
-    status_account(w, n);
+    wstatus_account(w, n);
     sim_health_row row = {now, (uint32_t)node, n->status, to, reason};
     if (sim_report_health(w->report, &row) != 0)
-        fail_run(w, EDGE_NOMEM);
+        wfail_run(w, EDGE_NOMEM);
     w->transitions++;
     if (to == EDGE_NODE_OFFLINE) {
         if (!n->up && n->crash_pending_detection) {
@@ -145,10 +74,10 @@ static void record_transition(sim_world *w, size_t node, edge_node_status to, co
     }
     if (w->trace && sim_trace_status(w->trace, now, (uint32_t)node, w->sc->nodes[node].id,
                                      edge_node_status_name(to), reason) != 0)
-        fail_run(w, EDGE_NOMEM);
+        wfail_run(w, EDGE_NOMEM);
     n->status = to;
     wcore_set_status(w, node, to);
-    edge_scheduler_set_usable(w->sched, node, node_usable(n));
+    edge_scheduler_set_usable(w->sched, node, wnode_usable(n));
     /* A node entering SYNCING is sent the state at once, not at the next round. */
     if (to == EDGE_NODE_SYNCING && w->sync)
         sync_start(w, node);
@@ -206,7 +135,7 @@ static void ev_health_check(sim_engine *e, void *ctx, const sim_event *ev)
             check_node(w, i, now);
     edge_time next = now + w->sc->policies.check_interval;
     if (next <= w->sc->duration)
-        schedule(w, next, ev_health_check, 0, 0, 0, NULL);
+        wschedule(w, next, ev_health_check, 0, 0, 0, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -252,12 +181,12 @@ static void ev_probe(sim_engine *e, void *ctx, const sim_event *ev)
         if (edge_probe_in_time(&w->probes, now, answer))
             probe_outcome(w, i, 1);
         else
-            schedule(w, now + w->probes.timeout, ev_probe_timeout, 0, (uint32_t)i, 0, NULL);
+            wschedule(w, now + w->probes.timeout, ev_probe_timeout, 0, (uint32_t)i, 0, NULL);
     }
     /* After the timeouts above: a probe's outcome is in before the next. */
     edge_time next = now + w->probes.period;
     if (next <= w->sc->duration)
-        schedule(w, next, ev_probe, 0, 0, 0, NULL);
+        wschedule(w, next, ev_probe, 0, 0, 0, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -295,7 +224,7 @@ static void sync_start(sim_world *w, size_t node)
     edge_sync_message *m;
     edge_err rc = edge_synchronizer_send(ws->core, node, &m);
     if (rc != EDGE_OK) {
-        fail_run(w, rc);
+        wfail_run(w, rc);
         return;
     }
     y->msg = m;
@@ -305,7 +234,7 @@ static void sync_start(sim_world *w, size_t node)
     y->bytes += m->len;
     double mbps = ws->mbps > 0 ? ws->mbps : w->sc->nodes[node].bandwidth_mb_per_s * 8.0;
     edge_time t = (edge_time)llround((double)m->len * 8000.0 / mbps);
-    schedule(w, sim_engine_now(w->eng) + (t > 0 ? t : 1), ev_sync_arrive, 0, (uint32_t)node, 0,
+    wschedule(w, sim_engine_now(w->eng) + (t > 0 ? t : 1), ev_sync_arrive, 0, (uint32_t)node, 0,
              NULL);
 }
 
@@ -333,7 +262,7 @@ static void ev_sync_arrive(sim_engine *e, void *ctx, const sim_event *ev)
         damaged = malloc(m->len ? m->len : 1);
         if (!damaged) {
             edge_sync_message_release(m);
-            fail_run(w, EDGE_NOMEM);
+            wfail_run(w, EDGE_NOMEM);
             return;
         }
         memcpy(damaged, m->payload, m->len);
@@ -351,7 +280,7 @@ static void ev_sync_arrive(sim_engine *e, void *ctx, const sim_event *ev)
         return; /* sent again at the next round */
     }
     if (rc != EDGE_OK) {
-        fail_run(w, rc);
+        wfail_run(w, rc);
         return;
     }
     sync_lag(w, node);
@@ -370,14 +299,14 @@ static void ev_sync_round(sim_engine *e, void *ctx, const sim_event *ev)
             sync_start(w, i);
     edge_time next = sim_engine_now(e) + w->sync->interval;
     if (next <= w->sc->duration)
-        schedule(w, next, ev_sync_round, 0, 0, 0, NULL);
+        wschedule(w, next, ev_sync_round, 0, 0, 0, NULL);
 }
 
 static void sync_update(sim_world *w, const cJSON *patch)
 {
     edge_err rc = edge_synchronizer_update(w->sync->core, patch);
     if (rc != EDGE_OK) {
-        fail_run(w, rc);
+        wfail_run(w, rc);
         return;
     }
     w->sync->updates++;
@@ -443,7 +372,7 @@ static void ev_heartbeat(sim_engine *e, void *ctx, const sim_event *ev)
         return; /* a timer from before a crash or deregistration */
     edge_time now = sim_engine_now(e);
     const sim_node_spec *spec = &w->sc->nodes[node];
-    node_account(w, n);
+    wnode_account(w, n);
     double span = (double)(now - n->hb_last_at);
     double cpu = span > 0 && spec->cores
                      ? 100.0 * (n->busy_integral - n->hb_busy_at) / (span * spec->cores)
@@ -453,7 +382,7 @@ static void ev_heartbeat(sim_engine *e, void *ctx, const sim_event *ev)
     uint32_t permille = (uint32_t)llround(cpu * 1000.0);
     if (n->hb_loss == 0) {
         if (n->hb_delay > 0)
-            schedule(w, now + n->hb_delay, ev_heartbeat_deliver, 0, (uint32_t)node, permille, NULL);
+            wschedule(w, now + n->hb_delay, ev_heartbeat_deliver, 0, (uint32_t)node, permille, NULL);
         else {
             sim_event d = {now, {.id = 0, .a = (uint32_t)node, .b = permille}};
             ev_heartbeat_deliver(e, ctx, &d);
@@ -461,7 +390,7 @@ static void ev_heartbeat(sim_engine *e, void *ctx, const sim_event *ev)
     }
     edge_time next = now + spec->heartbeat_interval;
     if (next <= w->sc->duration)
-        schedule(w, next, ev_heartbeat, n->hb_epoch, (uint32_t)node, 0, NULL);
+        wschedule(w, next, ev_heartbeat, n->hb_epoch, (uint32_t)node, 0, NULL);
 }
 
 static void start_heartbeats(sim_world *w, size_t node)
@@ -469,9 +398,9 @@ static void start_heartbeats(sim_world *w, size_t node)
     wnode *n = &w->nodes[node];
     n->hb_epoch++;
     n->hb_last_at = sim_engine_now(w->eng);
-    node_account(w, n);
+    wnode_account(w, n);
     n->hb_busy_at = n->busy_integral;
-    schedule(w, sim_engine_now(w->eng), ev_heartbeat, n->hb_epoch, (uint32_t)node, 0, NULL);
+    wschedule(w, sim_engine_now(w->eng), ev_heartbeat, n->hb_epoch, (uint32_t)node, 0, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -525,7 +454,7 @@ static void finish_invocation(sim_world *w, uint32_t id, edge_reason reason)
     if (reason == EDGE_REASON_NO_ELIGIBLE_NODE)
         node = EDGE_METRICS_NO_NODE;
     if (edge_metrics_record(&w->metrics, v->fn, node, reason, latency, v->cold) != EDGE_OK)
-        fail_run(w, EDGE_NOMEM);
+        wfail_run(w, EDGE_NOMEM);
     sim_report_outcome(w->report, v->fn, reason, latency, v->cold, now);
     w->time_in_system_sum += (double)(now - v->arrival);
     w->departures++;
@@ -533,9 +462,9 @@ static void finish_invocation(sim_world *w, uint32_t id, edge_reason reason)
         sim_invocation_row row = {v->seq, v->fn, v->region, v->node, v->arrival, v->started,
                                   now, latency, v->cold, reason, v->attempts};
         if (sim_report_invocation(w->report, &row) != 0)
-            fail_run(w, EDGE_NOMEM);
+            wfail_run(w, EDGE_NOMEM);
     }
-    set_in_system(w, -1);
+    wset_in_system(w, -1);
     inv_release(w, id);
 }
 
@@ -560,7 +489,7 @@ static void trace_invocation(sim_world *w, const winv *v, edge_reason reason)
         sim_trace_invocation(w->trace, v->node, w->sc->nodes[v->node].id,
                              w->sc->functions[v->fn].id, v->started, v->exec_start,
                              sim_engine_now(w->eng), edge_reason_name(reason)) != 0)
-        fail_run(w, EDGE_NOMEM);
+        wfail_run(w, EDGE_NOMEM);
 }
 
 /* Starts invocation id on its node if a slot and an instance can be had.
@@ -581,7 +510,7 @@ static int try_start(sim_world *w, uint32_t id)
     if (rc != 0)
         return n->busy > 0 ? 0 : -1;
     edge_time now = sim_engine_now(w->eng);
-    node_account(w, n);
+    wnode_account(w, n);
     n->busy++;
     v->cold = cold;
     v->started = now;
@@ -601,7 +530,7 @@ static int try_start(sim_world *w, uint32_t id)
     v->timed_out = exec > f->timeout;
     if (v->timed_out)
         exec = f->timeout;
-    schedule(w, now + init + exec, ev_done, id, (uint32_t)node, n->epoch, &v->done);
+    wschedule(w, now + init + exec, ev_done, id, (uint32_t)node, n->epoch, &v->done);
     return 1;
 }
 
@@ -621,7 +550,7 @@ static void drain_queue(sim_world *w, size_t node)
             finish_invocation(w, id, rc == -2 ? EDGE_REASON_NO_ELIGIBLE_NODE
                                               : EDGE_REASON_NO_CAPACITY);
     }
-    publish_load(w, node);
+    wpublish_load(w, node);
 }
 
 static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
@@ -635,7 +564,7 @@ static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
     edge_metrics_prefetch(&w->metrics, v->fn, node,
                           w->latency[(size_t)v->region * w->nnodes + node] +
                               (ev->time - v->arrival));
-    node_account(w, n);
+    wnode_account(w, n);
     n->busy--;
     v->running = 0;
     int ok = !v->timed_out;
@@ -671,7 +600,7 @@ static void deliver(sim_world *w, uint32_t id, size_t node)
     if (n->qlen == 0 && n->busy < spec->cores) {
         int rc = try_start(w, id);
         if (rc > 0) {
-            publish_load(w, node);
+            wpublish_load(w, node);
             return;
         }
         if (rc < 0) {
@@ -686,7 +615,7 @@ static void deliver(sim_world *w, uint32_t id, size_t node)
     }
     n->queue[(n->qhead + n->qlen) % n->qcap] = id;
     n->qlen++;
-    publish_load(w, node);
+    wpublish_load(w, node);
 }
 
 static uint64_t sched_rand(void *ctx)
@@ -712,7 +641,7 @@ static void route(sim_world *w, uint32_t id)
                  "candidate index or EDGE_POLICY_NONE",
                  w->sc->policies.plugin_path, bad, w->sc->functions[v->fn].id,
                  edge_scheduler_deployed_count(w->sched, v->fn));
-        fail_run(w, EDGE_INVAL);
+        wfail_run(w, EDGE_INVAL);
     }
     sim_report_decision(w->report, v->fn, node);
     if (node == EDGE_SCHED_NONE) {
@@ -729,7 +658,7 @@ static void new_invocation(sim_world *w, size_t fn, size_t region, edge_time exe
 {
     uint32_t id = inv_alloc(w);
     if (id == UINT32_MAX) {
-        fail_run(w, EDGE_NOMEM);
+        wfail_run(w, EDGE_NOMEM);
         return;
     }
     winv *v = &w->invs[id];
@@ -739,7 +668,7 @@ static void new_invocation(sim_world *w, size_t fn, size_t region, edge_time exe
     v->arrival = sim_engine_now(w->eng);
     v->exec_fixed = exec;
     w->arrivals++;
-    set_in_system(w, +1);
+    wset_in_system(w, +1);
     sim_report_arrival(w->report, fn);
     if (w->ka_hybrid)
         wka_arrival(w, fn);
@@ -756,7 +685,7 @@ static void ev_arrival(sim_engine *e, void *ctx, const sim_event *ev)
     edge_time exec = a->next_duration;
     edge_time next = sim_arrivals_advance(a);
     if (next != EDGE_TIME_MAX && next <= w->sc->duration)
-        schedule(w, next, ev_arrival, w->arrival_epoch[k], (uint32_t)k, 0, NULL);
+        wschedule(w, next, ev_arrival, w->arrival_epoch[k], (uint32_t)k, 0, NULL);
     (void)e;
     new_invocation(w, a->spec->function, a->spec->region, exec);
 }
@@ -826,14 +755,14 @@ static void trace_fault(sim_world *w, const char *kind, size_t node, const char 
     int64_t n = node < w->nnodes ? (int64_t)node : -1;
     if (sim_trace_fault(w->trace, sim_engine_now(w->eng), kind, n,
                         n >= 0 ? w->sc->nodes[node].id : NULL, target) != 0)
-        fail_run(w, EDGE_NOMEM);
+        wfail_run(w, EDGE_NOMEM);
 }
 
 static void window(sim_world *w, edge_time start, edge_time end, const char *kind,
                    const char *target)
 {
     if (sim_report_window(w->report, start, end, kind, target) != 0)
-        fail_run(w, EDGE_NOMEM);
+        wfail_run(w, EDGE_NOMEM);
 }
 
 static void crash_node(sim_world *w, size_t node)
@@ -841,8 +770,8 @@ static void crash_node(sim_world *w, size_t node)
     wnode *n = &w->nodes[node];
     if (!n->up)
         return;
-    up_account(w, n);
-    node_account(w, n);
+    wup_account(w, n);
+    wnode_account(w, n);
     trace_fault(w, "crash", node, NULL);
     n->up = 0;
     n->crashes++;
@@ -873,7 +802,7 @@ static void crash_node(sim_world *w, size_t node)
     n->busy = 0;
     wcore_crash(w, node);
     wcache_crash(w, node);
-    publish_load(w, node);
+    wpublish_load(w, node);
     if (w->sync) { /* a restart is empty: the replica goes with the rest */
         edge_synchronizer_drop(w->sync->core, node);
         sync_lag(w, node);
@@ -885,7 +814,7 @@ static void recover_node(sim_world *w, size_t node)
     wnode *n = &w->nodes[node];
     if (n->up)
         return;
-    up_account(w, n);
+    wup_account(w, n);
     window(w, n->crashed_at, sim_engine_now(w->eng), "crash", w->sc->nodes[node].id);
     trace_fault(w, "recover", node, NULL);
     n->up = 1;
@@ -913,7 +842,7 @@ static void apply_spike(sim_world *w, size_t fn, double factor, int begin)
         if (next != before) {
             w->arrival_epoch[k]++;
             if (next != EDGE_TIME_MAX && next <= w->sc->duration)
-                schedule(w, next, ev_arrival, w->arrival_epoch[k], (uint32_t)k, 0, NULL);
+                wschedule(w, next, ev_arrival, w->arrival_epoch[k], (uint32_t)k, 0, NULL);
         }
     }
 }
@@ -933,7 +862,7 @@ static void schedule_random_failure(sim_world *w, size_t fault, size_t node, int
     edge_time d = sim_dist_sample_time(crash_next ? f->ttf : f->ttr, r);
     edge_time at = sim_engine_now(w->eng) + (d > 0 ? d : 1);
     if (at <= w->sc->duration)
-        schedule(w, at, ev_random_failure, ((uint64_t)fault << 1) | (uint64_t)crash_next,
+        wschedule(w, at, ev_random_failure, ((uint64_t)fault << 1) | (uint64_t)crash_next,
                  (uint32_t)node, 0, NULL);
 }
 
@@ -959,12 +888,12 @@ static void next_mevent(sim_world *w, size_t fault)
     sim_mevent me;
     int rc = sim_mevents_next(w->mev[fault], &me, w->fail_msg, sizeof w->fail_msg);
     if (rc < 0) {
-        fail_run(w, EDGE_INVAL);
+        wfail_run(w, EDGE_INVAL);
         return;
     }
     w->fail_msg[0] = '\0';
     if (rc > 0)
-        schedule(w, me.at, ev_mevent, (uint64_t)me.crash, (uint32_t)fault, (uint32_t)me.node,
+        wschedule(w, me.at, ev_mevent, (uint64_t)me.crash, (uint32_t)fault, (uint32_t)me.node,
                  NULL);
 }
 
@@ -987,7 +916,7 @@ static void start_mevents(sim_world *w, size_t fault)
     w->mev[fault] = sim_mevents_open(f->path, f->nodes, f->nnodes, f->offset, f->scale,
                                      w->sc->duration, &r, w->fail_msg, sizeof w->fail_msg);
     if (!w->mev[fault]) {
-        fail_run(w, EDGE_INVAL);
+        wfail_run(w, EDGE_INVAL);
         return;
     }
     w->fail_msg[0] = '\0';
@@ -999,7 +928,7 @@ static void deploy_one(sim_world *w, size_t fn, size_t node, const char *strateg
     edge_err rc = wcore_deploy_to(w, fn, node);
     sim_placement_row row = {sim_engine_now(w->eng), (uint32_t)fn, (uint32_t)node, strategy, rc};
     if (sim_report_placement(w->report, &row) != 0)
-        fail_run(w, EDGE_NOMEM);
+        wfail_run(w, EDGE_NOMEM);
     if (rc == EDGE_OK) {
         edge_scheduler_set_deployed(w->sched, fn, node, 1);
         w->nodes[node].deployments++;
@@ -1119,21 +1048,21 @@ static void ev_fault(sim_engine *e, void *ctx, const sim_event *ev)
         break;
     case SIM_FAULT_REGISTER:
         if (!n->registered && wcore_register(w, f->node) == EDGE_OK) {
-            up_account(w, n);
+            wup_account(w, n);
             n->registered = 1;
             n->status_since = now;
             n->status = EDGE_NODE_ONLINE;
             n->probe = (edge_probe_state){0};
             n->hb_suspect = 0;
-            edge_scheduler_set_usable(w->sched, f->node, node_usable(n));
+            edge_scheduler_set_usable(w->sched, f->node, wnode_usable(n));
             if (n->up)
                 start_heartbeats(w, f->node);
         }
         break;
     case SIM_FAULT_DEREGISTER:
         if (n->registered && wcore_deregister(w, f->node) == EDGE_OK) {
-            up_account(w, n);
-            status_account(w, n);
+            wup_account(w, n);
+            wstatus_account(w, n);
             n->registered = 0;
             n->hb_epoch++;
             for (size_t fn = 0; fn < w->sc->nfunctions; fn++)
@@ -1158,7 +1087,7 @@ static void ev_fault(sim_engine *e, void *ctx, const sim_event *ev)
                                       ? (edge_time)((double)f->duration * i / f->count)
                                       : 0);
             if (at <= w->sc->duration)
-                schedule(w, at, ev_burst_one, 0, (uint32_t)f->function, (uint32_t)f->region, NULL);
+                wschedule(w, at, ev_burst_one, 0, (uint32_t)f->function, (uint32_t)f->region, NULL);
         }
         break;
     }
@@ -1180,7 +1109,7 @@ static void ev_fault(sim_engine *e, void *ctx, const sim_event *ev)
         break;
     }
     if (windowed && f->duration > 0 && now + f->duration <= w->sc->duration)
-        schedule(w, now + f->duration, ev_fault_end, 0, (uint32_t)k, 0, NULL);
+        wschedule(w, now + f->duration, ev_fault_end, 0, (uint32_t)k, 0, NULL);
     if (!own_rows) {
         if (windowed && f->duration > 0)
             w->fault_open[k] = 1; /* its row is written when it ends */
@@ -1257,16 +1186,16 @@ static void ev_sample(sim_engine *e, void *ctx, const sim_event *ev)
                               n->busy + n->qlen, n->busy, n->qlen,
                               wcore_warm_instances(w, i), wcore_memory_used(w, i)};
         if (sim_report_node_sample(w->report, &ns) != 0)
-            fail_run(w, EDGE_NOMEM);
+            wfail_run(w, EDGE_NOMEM);
     }
     s.in_flight = w->in_system;
     if (sim_report_sample(w->report, &s) != 0)
-        fail_run(w, EDGE_NOMEM);
+        wfail_run(w, EDGE_NOMEM);
     edge_time next = now + w->sc->sample_interval;
     if (next > w->sc->duration && now < w->sc->duration)
         next = w->sc->duration;
     if (next <= w->sc->duration && next > now)
-        schedule(w, next, ev_sample, 0, 0, 0, NULL);
+        wschedule(w, next, ev_sample, 0, 0, 0, NULL);
     if (w->opt.progress)
         sim_world_progress(w, now);
 }
@@ -1423,16 +1352,16 @@ static int setup(sim_world *w, char *err, size_t errlen)
         if (w->nodes[i].registered)
             start_heartbeats(w, i);
     if (sc->policies.check_interval > 0)
-        schedule(w, sc->policies.check_interval, ev_health_check, 0, 0, 0, NULL);
+        wschedule(w, sc->policies.check_interval, ev_health_check, 0, 0, 0, NULL);
     if (w->probes.period > 0 && w->probes.period <= sc->duration)
-        schedule(w, w->probes.period, ev_probe, 0, 0, 0, NULL);
+        wschedule(w, w->probes.period, ev_probe, 0, 0, 0, NULL);
     if (w->sync && w->sync->interval <= sc->duration)
-        schedule(w, w->sync->interval, ev_sync_round, 0, 0, 0, NULL);
-    schedule(w, sc->sample_interval < sc->duration ? sc->sample_interval : sc->duration,
+        wschedule(w, w->sync->interval, ev_sync_round, 0, 0, 0, NULL);
+    wschedule(w, sc->sample_interval < sc->duration ? sc->sample_interval : sc->duration,
              ev_sample, 0, 0, 0, NULL);
     for (size_t k = 0; k < sc->nfaults; k++)
         if (sc->faults[k].at <= sc->duration)
-            schedule(w, sc->faults[k].at, ev_fault, 0, (uint32_t)k, 0, NULL);
+            wschedule(w, sc->faults[k].at, ev_fault, 0, (uint32_t)k, 0, NULL);
     for (size_t k = 0; k < sc->nworkloads; k++) {
         w->spike_factor[k] = 1.0;
         w->arrival_fn[k] = (uint32_t)sc->workloads[k].function;
@@ -1442,7 +1371,7 @@ static int setup(sim_world *w, char *err, size_t errlen)
         }
         edge_time t = w->arrivals_of[k].next;
         if (t != EDGE_TIME_MAX && t <= sc->duration)
-            schedule(w, t, ev_arrival, 0, (uint32_t)k, 0, NULL);
+            wschedule(w, t, ev_arrival, 0, (uint32_t)k, 0, NULL);
     }
     if (w->failed)
         goto nomem;
@@ -1532,12 +1461,12 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
     close_windows(w);
     for (size_t i = 0; i < w->nnodes; i++)
         wcore_expire_to(w, i, w->sc->duration);
-    system_account(w);
+    wsystem_account(w);
     for (size_t i = 0; i < w->nnodes; i++) {
-        node_account(w, &w->nodes[i]);
+        wnode_account(w, &w->nodes[i]);
         if (w->nodes[i].registered)
-            status_account(w, &w->nodes[i]);
-        up_account(w, &w->nodes[i]);
+            wstatus_account(w, &w->nodes[i]);
+        wup_account(w, &w->nodes[i]);
         if (w->sync && w->sync->node[i].behind) {
             wsync_node *y = &w->sync->node[i];
             edge_time d = w->sc->duration - y->behind_since;

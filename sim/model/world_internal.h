@@ -176,6 +176,80 @@ struct sim_world {
 
 void sim_world_progress(sim_world *w, edge_time now);
 
+/* ---- small helpers every part of the world uses (inline: the run loop's
+ * handlers call them on every event) ---- */
+
+/* Fails the run with rc (EDGE_NOMEM when 0); the first error wins. */
+static inline void wfail_run(sim_world *w, edge_err rc)
+{
+    if (!w->failed) {
+        w->failed = rc ? rc : EDGE_NOMEM;
+    }
+    sim_engine_fail(w->eng, w->failed);
+}
+
+/* Schedules fn at `at` with payload (id, a, b); the handle into *out when
+ * out is not NULL. A full engine fails the run. */
+static inline void wschedule(sim_world *w, edge_time at, sim_handler fn, uint64_t id,
+                             uint32_t a, uint32_t b, sim_handle *out)
+{
+    sim_payload p;
+    p.id = id;
+    p.a = a;
+    p.b = b;
+    edge_err rc = sim_engine_schedule(w->eng, at, fn, w, p, out);
+    if (rc)
+        wfail_run(w, rc);
+}
+
+/* Integrals over time: busy slots per node (for the CPU % a heartbeat
+ * reports), invocations in the system (Little's law), status durations. */
+static inline void wnode_account(sim_world *w, wnode *n)
+{
+    edge_time now = sim_engine_now(w->eng);
+    n->busy_integral += (double)n->busy * (double)(now - n->busy_since);
+    n->busy_since = now;
+}
+
+static inline void wsystem_account(sim_world *w)
+{
+    edge_time now = sim_engine_now(w->eng);
+    w->in_system_integral += (double)w->in_system * (double)(now - w->in_system_since);
+    w->in_system_since = now;
+}
+
+static inline void wset_in_system(sim_world *w, int delta)
+{
+    wsystem_account(w);
+    w->in_system = (uint64_t)((int64_t)w->in_system + delta);
+}
+
+static inline void wstatus_account(sim_world *w, wnode *n)
+{
+    edge_time now = sim_engine_now(w->eng);
+    n->time_in_status[n->status] += now - n->status_since;
+    n->status_since = now;
+}
+
+static inline void wup_account(sim_world *w, wnode *n)
+{
+    edge_time now = sim_engine_now(w->eng);
+    if (n->up && n->registered)
+        n->up_time += now - n->up_since;
+    n->up_since = now;
+}
+
+static inline void wpublish_load(sim_world *w, size_t node)
+{
+    wnode *n = &w->nodes[node];
+    edge_scheduler_set_load(w->sched, node, n->busy + n->qlen);
+}
+
+static inline int wnode_usable(const wnode *n)
+{
+    return n->registered && (n->status == EDGE_NODE_ONLINE || n->status == EDGE_NODE_DEGRADED);
+}
+
 /* ---- the state synchronizer (world.c; read by world_summary.c) ---- */
 
 /* Per node: the transfer in flight and the accounting of its replica. */
