@@ -343,6 +343,14 @@ void wcache_free(sim_world *w);
 WKA_OUT_OF_LINE edge_time wcache_delay(sim_world *w, size_t node, size_t fn);
 void wcache_crash(sim_world *w, size_t node); /* pulls in flight are lost */
 
+/* ---- world_deploy.c: placements ---- */
+/* Deploys fn on node now; a placements.csv row whatever the outcome, with
+ * `strategy` (static) as its strategy column. */
+void wdeploy_one(sim_world *w, size_t fn, size_t node, const char *strategy);
+/* The scenario's deployments, in file order (at set-up, time 0). Returns 0,
+ * or -1 when memory ran out. */
+int wdeploy_scenario(sim_world *w);
+
 /* ---- world_summary.c: the end-of-run summaries ---- */
 /* Builds summary.json, the rows of nodes.csv, functions.csv and latency.csv
  * from the finished world (integrals closed) and has the report write them
