@@ -250,7 +250,7 @@ static inline int wnode_usable(const wnode *n)
     return n->registered && (n->status == EDGE_NODE_ONLINE || n->status == EDGE_NODE_DEGRADED);
 }
 
-/* ---- the state synchronizer (world.c; read by world_summary.c) ---- */
+/* ---- the state synchronizer (world_health.c; read by world_summary.c) ---- */
 
 /* Per node: the transfer in flight and the accounting of its replica. */
 typedef struct wsync_node {
@@ -342,6 +342,25 @@ void wcache_free(sim_world *w);
  * artifact (0 on a hit, the pull or what is left of a shared one). */
 WKA_OUT_OF_LINE edge_time wcache_delay(sim_world *w, size_t node, size_t fn);
 void wcache_crash(sim_world *w, size_t node); /* pulls in flight are lost */
+
+/* ---- world_health.c: health checks, probes, the state synchronizer ---- */
+/* Schedules the first health check, probe round and sync round (time 0). */
+void whealth_schedule(sim_world *w);
+/* node's status becomes `to` now, for `reason` (static): health.csv row,
+ * detection figures, the cluster and scheduler told. Nothing when it is
+ * already `to`. */
+void whealth_transition(sim_world *w, size_t node, edge_node_status to, const char *reason);
+/* With a synchronizer (w->sync) only. wsync_create returns 0 or -1 (out of
+ * memory); wsync_free accepts a world without one. */
+int wsync_create(sim_world *w);
+void wsync_free(sim_world *w);
+/* Opens or closes node's "behind the primary" episode (sync lag) after its
+ * replica or the primary changed. */
+void wsync_lag(sim_world *w, size_t node);
+/* A state_update fault: patches the primary (a failure fails the run). */
+void wsync_update(sim_world *w, const cJSON *patch);
+/* Closes node's open episode at the end of the run. */
+void wsync_close(sim_world *w, size_t node);
 
 /* ---- world_deploy.c: placements ---- */
 /* Deploys fn on node now; a placements.csv row whatever the outcome, with
