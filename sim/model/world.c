@@ -91,7 +91,7 @@ static void ev_heartbeat(sim_engine *e, void *ctx, const sim_event *ev)
         wschedule(w, next, ev_heartbeat, n->hb_epoch, (uint32_t)node, 0, NULL);
 }
 
-static void start_heartbeats(sim_world *w, size_t node)
+void whb_start(sim_world *w, size_t node)
 {
     wnode *n = &w->nodes[node];
     n->hb_epoch++;
@@ -167,7 +167,7 @@ static void finish_invocation(sim_world *w, uint32_t id, edge_reason reason)
 }
 
 /* A failure that a retry may turn into another attempt elsewhere. */
-static void fail_or_retry(sim_world *w, uint32_t id, edge_reason reason)
+void winv_fail_or_retry(sim_world *w, uint32_t id, edge_reason reason)
 {
     winv *v = &w->invs[id];
     if (reason == EDGE_REASON_NODE_CRASH && v->attempts <= w->sc->policies.retries &&
@@ -181,7 +181,7 @@ static void fail_or_retry(sim_world *w, uint32_t id, edge_reason reason)
 
 static void ev_done(sim_engine *e, void *ctx, const sim_event *ev);
 
-static void trace_invocation(sim_world *w, const winv *v, edge_reason reason)
+void winv_trace(sim_world *w, const winv *v, edge_reason reason)
 {
     if (w->trace &&
         sim_trace_invocation(w->trace, v->node, w->sc->nodes[v->node].id,
@@ -266,7 +266,7 @@ static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
     n->busy--;
     v->running = 0;
     int ok = !v->timed_out;
-    trace_invocation(w, v, ok ? EDGE_REASON_OK : EDGE_REASON_TIMEOUT);
+    winv_trace(w, v, ok ? EDGE_REASON_OK : EDGE_REASON_TIMEOUT);
     if (w->ka_hybrid) /* the policy decides the keep-alive before the instance idles */
         wka_before_finish(w, node, v->fn);
     wcore_finish(w, node, v->fn, v->rt, ok);
@@ -291,7 +291,7 @@ static void deliver(sim_world *w, uint32_t id, size_t node)
     if (w->ka_hybrid)
         wka_delivered(w, v->fn, node); /* an arrival comes before a pending pre-warm */
     if (!n->up) {
-        fail_or_retry(w, id, EDGE_REASON_NODE_CRASH);
+        winv_fail_or_retry(w, id, EDGE_REASON_NODE_CRASH);
         return;
     }
     const sim_node_spec *spec = &w->sc->nodes[node];
@@ -352,7 +352,7 @@ static void route(sim_world *w, uint32_t id)
 
 /* A new invocation of fn from region; exec >= 0 is its recorded execution
  * time (a trace's), -1 draws one from the function's distribution. */
-static void new_invocation(sim_world *w, size_t fn, size_t region, edge_time exec)
+void winv_new(sim_world *w, size_t fn, size_t region, edge_time exec)
 {
     uint32_t id = inv_alloc(w);
     if (id == UINT32_MAX) {
@@ -385,7 +385,12 @@ static void ev_arrival(sim_engine *e, void *ctx, const sim_event *ev)
     if (next != EDGE_TIME_MAX && next <= w->sc->duration)
         wschedule(w, next, ev_arrival, w->arrival_epoch[k], (uint32_t)k, 0, NULL);
     (void)e;
-    new_invocation(w, a->spec->function, a->spec->region, exec);
+    winv_new(w, a->spec->function, a->spec->region, exec);
+}
+
+void winv_schedule_arrival(sim_world *w, size_t k, edge_time at)
+{
+    wschedule(w, at, ev_arrival, w->arrival_epoch[k], (uint32_t)k, 0, NULL);
 }
 
 /* Prefetch ahead (sim_engine_set_prefetch): an arrival touches its
@@ -440,377 +445,6 @@ static void world_prefetch(void *ctx, sim_handler next, const sim_event *ev, int
         edge_metrics_prefetch(&w->metrics, v->fn, v->node,
                               w->latency[(size_t)v->region * w->nnodes + v->node] +
                                   (ev->time - v->arrival));
-    }
-}
-
-/* ------------------------------------------------------------------ */
-/* crash and recovery                                                  */
-
-static void trace_fault(sim_world *w, const char *kind, size_t node, const char *target)
-{
-    if (!w->trace)
-        return;
-    int64_t n = node < w->nnodes ? (int64_t)node : -1;
-    if (sim_trace_fault(w->trace, sim_engine_now(w->eng), kind, n,
-                        n >= 0 ? w->sc->nodes[node].id : NULL, target) != 0)
-        wfail_run(w, EDGE_NOMEM);
-}
-
-static void window(sim_world *w, edge_time start, edge_time end, const char *kind,
-                   const char *target)
-{
-    if (sim_report_window(w->report, start, end, kind, target) != 0)
-        wfail_run(w, EDGE_NOMEM);
-}
-
-static void crash_node(sim_world *w, size_t node)
-{
-    wnode *n = &w->nodes[node];
-    if (!n->up)
-        return;
-    wup_account(w, n);
-    wnode_account(w, n);
-    trace_fault(w, "crash", node, NULL);
-    n->up = 0;
-    n->crashes++;
-    n->crashed_at = sim_engine_now(w->eng);
-    n->crash_pending_detection = n->registered && n->status != EDGE_NODE_OFFLINE;
-    n->hb_pending = n->registered && !n->hb_suspect;
-    n->probe_pending = w->probes.period > 0 && n->registered && !n->probe.suspected;
-    n->hb_epoch++; /* stops the heartbeat timer */
-    n->epoch++;
-    /* Everything running fails now; queued ones too (semantics: crash). */
-    for (size_t i = 0; i < w->inv_cap; i++) {
-        winv *v = &w->invs[i];
-        if (v->live && v->running && v->node == node) {
-            trace_invocation(w, v, EDGE_REASON_NODE_CRASH);
-            sim_engine_cancel(w->eng, v->done);
-            v->running = 0;
-            n->busy--;
-            edge_scheduler_finished(w->sched, v->fn, node, n->crashed_at, 0);
-            fail_or_retry(w, (uint32_t)i, EDGE_REASON_NODE_CRASH);
-        }
-    }
-    while (n->qlen > 0) {
-        uint32_t id = n->queue[n->qhead];
-        n->qhead = (n->qhead + 1) % n->qcap;
-        n->qlen--;
-        fail_or_retry(w, id, EDGE_REASON_NODE_CRASH);
-    }
-    n->busy = 0;
-    wcore_crash(w, node);
-    wcache_crash(w, node);
-    wpublish_load(w, node);
-    if (w->sync) { /* a restart is empty: the replica goes with the rest */
-        edge_synchronizer_drop(w->sync->core, node);
-        wsync_lag(w, node);
-    }
-}
-
-static void recover_node(sim_world *w, size_t node)
-{
-    wnode *n = &w->nodes[node];
-    if (n->up)
-        return;
-    wup_account(w, n);
-    window(w, n->crashed_at, sim_engine_now(w->eng), "crash", w->sc->nodes[node].id);
-    trace_fault(w, "recover", node, NULL);
-    n->up = 1;
-    n->crash_pending_detection = 0;
-    w->hb_det.missed += n->hb_pending;
-    w->probe_det.missed += n->probe_pending;
-    n->hb_pending = n->probe_pending = 0;
-    if (n->registered)
-        start_heartbeats(w, node);
-}
-
-/* ------------------------------------------------------------------ */
-/* faults                                                              */
-
-static void apply_spike(sim_world *w, size_t fn, double factor, int begin)
-{
-    edge_time now = sim_engine_now(w->eng);
-    for (size_t k = 0; k < w->narrivals; k++) {
-        sim_arrivals *a = &w->arrivals_of[k];
-        if (fn != SIM_ALL && a->spec->function != fn)
-            continue;
-        w->spike_factor[k] = begin ? w->spike_factor[k] * factor : w->spike_factor[k] / factor;
-        edge_time before = a->next;
-        edge_time next = sim_arrivals_set_factor(a, w->spike_factor[k], now);
-        if (next != before) {
-            w->arrival_epoch[k]++;
-            if (next != EDGE_TIME_MAX && next <= w->sc->duration)
-                wschedule(w, next, ev_arrival, w->arrival_epoch[k], (uint32_t)k, 0, NULL);
-        }
-    }
-}
-
-static void ev_burst_one(sim_engine *e, void *ctx, const sim_event *ev)
-{
-    (void)e;
-    new_invocation(ctx, ev->payload.a, ev->payload.b, -1);
-}
-
-static void ev_random_failure(sim_engine *e, void *ctx, const sim_event *ev);
-
-static void schedule_random_failure(sim_world *w, size_t fault, size_t node, int crash_next)
-{
-    const sim_fault_spec *f = &w->sc->faults[fault];
-    sim_rng *r = &w->nodes[node].fail_rng;
-    edge_time d = sim_dist_sample_time(crash_next ? f->ttf : f->ttr, r);
-    edge_time at = sim_engine_now(w->eng) + (d > 0 ? d : 1);
-    if (at <= w->sc->duration)
-        wschedule(w, at, ev_random_failure, ((uint64_t)fault << 1) | (uint64_t)crash_next,
-                 (uint32_t)node, 0, NULL);
-}
-
-static void ev_random_failure(sim_engine *e, void *ctx, const sim_event *ev)
-{
-    sim_world *w = ctx;
-    (void)e;
-    size_t fault = (size_t)(ev->payload.id >> 1), node = ev->payload.a;
-    int crash = (int)(ev->payload.id & 1);
-    if (crash)
-        crash_node(w, node);
-    else
-        recover_node(w, node);
-    schedule_random_failure(w, fault, node, !crash);
-}
-
-/* google_machine_events: the reader keeps one action ahead; each runs at its
- * time and brings the next (docs/scenario.md, "google_machine_events"). */
-static void ev_mevent(sim_engine *e, void *ctx, const sim_event *ev);
-
-static void next_mevent(sim_world *w, size_t fault)
-{
-    sim_mevent me;
-    int rc = sim_mevents_next(w->mev[fault], &me, w->fail_msg, sizeof w->fail_msg);
-    if (rc < 0) {
-        wfail_run(w, EDGE_INVAL);
-        return;
-    }
-    w->fail_msg[0] = '\0';
-    if (rc > 0)
-        wschedule(w, me.at, ev_mevent, (uint64_t)me.crash, (uint32_t)fault, (uint32_t)me.node,
-                 NULL);
-}
-
-static void ev_mevent(sim_engine *e, void *ctx, const sim_event *ev)
-{
-    sim_world *w = ctx;
-    (void)e;
-    if (ev->payload.id)
-        crash_node(w, ev->payload.b);
-    else
-        recover_node(w, ev->payload.b);
-    next_mevent(w, ev->payload.a);
-}
-
-static void start_mevents(sim_world *w, size_t fault)
-{
-    const sim_fault_spec *f = &w->sc->faults[fault];
-    sim_rng r;
-    sim_rng_derive(&r, w->sc->seed, "google_machine_events", fault);
-    w->mev[fault] = sim_mevents_open(f->path, f->nodes, f->nnodes, f->offset, f->scale,
-                                     w->sc->duration, &r, w->fail_msg, sizeof w->fail_msg);
-    if (!w->mev[fault]) {
-        wfail_run(w, EDGE_INVAL);
-        return;
-    }
-    w->fail_msg[0] = '\0';
-    next_mevent(w, fault);
-}
-
-static void ev_fault_end(sim_engine *e, void *ctx, const sim_event *ev);
-
-static const char *fault_target(const sim_world *w, const sim_fault_spec *f)
-{
-    switch (f->kind) {
-    case SIM_FAULT_LOAD_SPIKE:
-        return f->function == SIM_ALL ? "*" : w->sc->functions[f->function].id;
-    case SIM_FAULT_BURST:
-    case SIM_FAULT_DEPLOY:
-    case SIM_FAULT_UNDEPLOY:
-        return w->sc->functions[f->function].id;
-    case SIM_FAULT_RANDOM_FAILURES:
-    case SIM_FAULT_GOOGLE_MACHINE_EVENTS:
-        return "";
-    default:
-        return f->node < w->sc->nnodes ? w->sc->nodes[f->node].id : "";
-    }
-}
-
-/* Writes the rows of windows still open at the end of the run. */
-static void close_windows(sim_world *w)
-{
-    for (size_t k = 0; k < w->sc->nfaults; k++)
-        if (w->fault_open[k]) {
-            const sim_fault_spec *f = &w->sc->faults[k];
-            window(w, f->at, w->sc->duration, sim_fault_kind_name(f->kind), fault_target(w, f));
-        }
-    for (size_t i = 0; i < w->nnodes; i++)
-        if (!w->nodes[i].up)
-            window(w, w->nodes[i].crashed_at, w->sc->duration, "crash", w->sc->nodes[i].id);
-}
-
-static void ev_fault(sim_engine *e, void *ctx, const sim_event *ev)
-{
-    sim_world *w = ctx;
-    size_t k = ev->payload.a;
-    const sim_fault_spec *f = &w->sc->faults[k];
-    edge_time now = sim_engine_now(e);
-    wnode *n = f->node < w->nnodes ? &w->nodes[f->node] : NULL;
-    int windowed = 0;
-    sim_report_fault(w->report, k, 1, now);
-    int own_rows = f->kind == SIM_FAULT_CRASH || f->kind == SIM_FAULT_RECOVER ||
-                   f->kind == SIM_FAULT_RANDOM_FAILURES ||
-                   f->kind == SIM_FAULT_GOOGLE_MACHINE_EVENTS; /* crash rows of their own */
-    if (!own_rows)
-        trace_fault(w, sim_fault_kind_name(f->kind), f->node, fault_target(w, f));
-    switch (f->kind) {
-    case SIM_FAULT_CRASH:
-        crash_node(w, f->node);
-        windowed = f->duration > 0;
-        break;
-    case SIM_FAULT_RECOVER:
-        recover_node(w, f->node);
-        break;
-    case SIM_FAULT_HEARTBEAT_DELAY:
-        n->hb_delay = f->delay;
-        windowed = 1;
-        break;
-    case SIM_FAULT_HEARTBEAT_LOSS:
-        n->hb_loss++;
-        windowed = 1;
-        break;
-    case SIM_FAULT_DEGRADE:
-        n->degrade_factor *= f->factor;
-        windowed = 1;
-        break;
-    case SIM_FAULT_MAINTENANCE:
-        n->maintenance++;
-        whealth_transition(w, f->node, EDGE_NODE_MAINTENANCE, "maintenance");
-        windowed = 1;
-        break;
-    case SIM_FAULT_DRAIN:
-        wcore_drain(w, f->node, 1);
-        windowed = f->duration > 0;
-        break;
-    case SIM_FAULT_REGISTER:
-        if (!n->registered && wcore_register(w, f->node) == EDGE_OK) {
-            wup_account(w, n);
-            n->registered = 1;
-            n->status_since = now;
-            n->status = EDGE_NODE_ONLINE;
-            n->probe = (edge_probe_state){0};
-            n->hb_suspect = 0;
-            edge_scheduler_set_usable(w->sched, f->node, wnode_usable(n));
-            if (n->up)
-                start_heartbeats(w, f->node);
-        }
-        break;
-    case SIM_FAULT_DEREGISTER:
-        if (n->registered && wcore_deregister(w, f->node) == EDGE_OK) {
-            wup_account(w, n);
-            wstatus_account(w, n);
-            n->registered = 0;
-            n->hb_epoch++;
-            for (size_t fn = 0; fn < w->sc->nfunctions; fn++)
-                edge_scheduler_set_deployed(w->sched, fn, f->node, 0);
-            edge_scheduler_set_usable(w->sched, f->node, 0);
-        }
-        break;
-    case SIM_FAULT_DEPLOY:
-        wdeploy_one(w, f->function, f->node, "fault");
-        break;
-    case SIM_FAULT_UNDEPLOY:
-        if (wcore_undeploy(w, f->function, f->node) == EDGE_OK)
-            edge_scheduler_set_deployed(w->sched, f->function, f->node, 0);
-        break;
-    case SIM_FAULT_LOAD_SPIKE:
-        apply_spike(w, f->function, f->factor, 1);
-        windowed = 1;
-        break;
-    case SIM_FAULT_BURST: {
-        for (uint32_t i = 0; i < f->count; i++) {
-            edge_time at = now + (f->count > 1 && f->duration > 0
-                                      ? (edge_time)((double)f->duration * i / f->count)
-                                      : 0);
-            if (at <= w->sc->duration)
-                wschedule(w, at, ev_burst_one, 0, (uint32_t)f->function, (uint32_t)f->region, NULL);
-        }
-        break;
-    }
-    case SIM_FAULT_RANDOM_FAILURES:
-        for (size_t i = 0; i < f->nnodes; i++)
-            schedule_random_failure(w, k, f->nodes[i], 1);
-        break;
-    case SIM_FAULT_GOOGLE_MACHINE_EVENTS:
-        start_mevents(w, k);
-        break;
-    case SIM_FAULT_STATE_UPDATE:
-        wsync_update(w, f->patch);
-        break;
-    case SIM_FAULT_STATE_CORRUPTION:
-        if (w->sync->node[f->node].msg)
-            w->sync->node[f->node].corrupt = 1; /* the transfer in flight now */
-        windowed = f->duration > 0;             /* and those started in the window */
-        w->sync->node[f->node].corrupt_windows += windowed;
-        break;
-    }
-    if (windowed && f->duration > 0 && now + f->duration <= w->sc->duration)
-        wschedule(w, now + f->duration, ev_fault_end, 0, (uint32_t)k, 0, NULL);
-    if (!own_rows) {
-        if (windowed && f->duration > 0)
-            w->fault_open[k] = 1; /* its row is written when it ends */
-        else
-            window(w, now, now, sim_fault_kind_name(f->kind), fault_target(w, f));
-    }
-}
-
-static void ev_fault_end(sim_engine *e, void *ctx, const sim_event *ev)
-{
-    sim_world *w = ctx;
-    size_t k = ev->payload.a;
-    const sim_fault_spec *f = &w->sc->faults[k];
-    wnode *n = f->node < w->nnodes ? &w->nodes[f->node] : NULL;
-    sim_report_fault(w->report, k, 0, sim_engine_now(e));
-    if (w->fault_open[k]) {
-        w->fault_open[k] = 0;
-        window(w, f->at, sim_engine_now(e), sim_fault_kind_name(f->kind), fault_target(w, f));
-        char kind[64];
-        snprintf(kind, sizeof kind, "%s end", sim_fault_kind_name(f->kind));
-        trace_fault(w, kind, f->node, fault_target(w, f));
-    }
-    switch (f->kind) {
-    case SIM_FAULT_CRASH:
-        recover_node(w, f->node);
-        break;
-    case SIM_FAULT_HEARTBEAT_DELAY:
-        n->hb_delay = 0;
-        break;
-    case SIM_FAULT_HEARTBEAT_LOSS:
-        n->hb_loss--;
-        break;
-    case SIM_FAULT_DEGRADE:
-        n->degrade_factor /= f->factor;
-        if (fabs(n->degrade_factor - 1.0) < 1e-9)
-            n->degrade_factor = 1.0;
-        break;
-    case SIM_FAULT_MAINTENANCE:
-        n->maintenance--;
-        break; /* the next health check ends MAINTENANCE */
-    case SIM_FAULT_LOAD_SPIKE:
-        apply_spike(w, f->function, f->factor, 0);
-        break;
-    case SIM_FAULT_DRAIN:
-        wcore_drain(w, f->node, 0);
-        break;
-    case SIM_FAULT_STATE_CORRUPTION:
-        w->sync->node[f->node].corrupt_windows--;
-        break;
-    default:
-        break;
     }
 }
 
@@ -966,13 +600,11 @@ static int setup(sim_world *w, char *err, size_t errlen)
      * faults, arrivals. */
     for (size_t i = 0; i < sc->nnodes; i++)
         if (w->nodes[i].registered)
-            start_heartbeats(w, i);
+            whb_start(w, i);
     whealth_schedule(w);
     wschedule(w, sc->sample_interval < sc->duration ? sc->sample_interval : sc->duration,
              ev_sample, 0, 0, 0, NULL);
-    for (size_t k = 0; k < sc->nfaults; k++)
-        if (sc->faults[k].at <= sc->duration)
-            wschedule(w, sc->faults[k].at, ev_fault, 0, (uint32_t)k, 0, NULL);
+    wfaults_schedule(w);
     for (size_t k = 0; k < sc->nworkloads; k++) {
         w->spike_factor[k] = 1.0;
         w->arrival_fn[k] = (uint32_t)sc->workloads[k].function;
@@ -1069,7 +701,7 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
     }
     /* Close the integrals and the open fault windows at the end of the run;
      * idle memory time runs to the end (instances still warm are counted). */
-    close_windows(w);
+    wfaults_close_windows(w);
     for (size_t i = 0; i < w->nnodes; i++)
         wcore_expire_to(w, i, w->sc->duration);
     wsystem_account(w);

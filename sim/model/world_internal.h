@@ -343,6 +343,26 @@ void wcache_free(sim_world *w);
 WKA_OUT_OF_LINE edge_time wcache_delay(sim_world *w, size_t node, size_t fn);
 void wcache_crash(sim_world *w, size_t node); /* pulls in flight are lost */
 
+/* ---- world.c: the invocation path and heartbeats ---- */
+/* A new invocation of fn from region now; exec >= 0 is its recorded
+ * execution time (a trace's), -1 draws one. */
+void winv_new(sim_world *w, size_t fn, size_t region, edge_time exec);
+/* Invocation id failed for reason: routed again while retries are left (a
+ * node crash), else finished with that outcome. */
+void winv_fail_or_retry(sim_world *w, uint32_t id, edge_reason reason);
+/* The Chrome trace's span of v ending now with reason (with --trace only). */
+void winv_trace(sim_world *w, const winv *v, edge_reason reason);
+/* Schedules workload k's next arrival at `at`, in its current epoch. */
+void winv_schedule_arrival(sim_world *w, size_t k, edge_time at);
+/* Starts node's heartbeat timer now (a new epoch: older timers lapse). */
+void whb_start(sim_world *w, size_t node);
+
+/* ---- world_faults.c: faults and operations ---- */
+/* Schedules every fault at its time (time 0). */
+void wfaults_schedule(sim_world *w);
+/* Writes the faults.csv rows of windows still open at the end of the run. */
+void wfaults_close_windows(sim_world *w);
+
 /* ---- world_health.c: health checks, probes, the state synchronizer ---- */
 /* Schedules the first health check, probe round and sync round (time 0). */
 void whealth_schedule(sim_world *w);
