@@ -449,42 +449,6 @@ static void world_prefetch(void *ctx, sim_handler next, const sim_event *ev, int
 }
 
 /* ------------------------------------------------------------------ */
-/* sampling                                                            */
-
-static void ev_sample(sim_engine *e, void *ctx, const sim_event *ev)
-{
-    sim_world *w = ctx;
-    (void)ev;
-    edge_time now = sim_engine_now(e);
-    sim_sample s = {0};
-    s.t_end = now;
-    for (size_t i = 0; i < w->nnodes; i++) {
-        wnode *n = &w->nodes[i];
-        s.busy += n->busy;
-        s.queued += n->qlen;
-        if (n->registered && n->status == EDGE_NODE_ONLINE)
-            s.healthy++;
-        if (n->registered && n->status == EDGE_NODE_OFFLINE)
-            s.offline++;
-        sim_node_sample ns = {now, (uint32_t)i, n->registered ? n->status : EDGE_NODE_OFFLINE,
-                              n->busy + n->qlen, n->busy, n->qlen,
-                              wcore_warm_instances(w, i), wcore_memory_used(w, i)};
-        if (sim_report_node_sample(w->report, &ns) != 0)
-            wfail_run(w, EDGE_NOMEM);
-    }
-    s.in_flight = w->in_system;
-    if (sim_report_sample(w->report, &s) != 0)
-        wfail_run(w, EDGE_NOMEM);
-    edge_time next = now + w->sc->sample_interval;
-    if (next > w->sc->duration && now < w->sc->duration)
-        next = w->sc->duration;
-    if (next <= w->sc->duration && next > now)
-        wschedule(w, next, ev_sample, 0, 0, 0, NULL);
-    if (w->opt.progress)
-        sim_world_progress(w, now);
-}
-
-/* ------------------------------------------------------------------ */
 /* set-up                                                              */
 
 static int setup(sim_world *w, char *err, size_t errlen)
@@ -602,8 +566,7 @@ static int setup(sim_world *w, char *err, size_t errlen)
         if (w->nodes[i].registered)
             whb_start(w, i);
     whealth_schedule(w);
-    wschedule(w, sc->sample_interval < sc->duration ? sc->sample_interval : sc->duration,
-             ev_sample, 0, 0, 0, NULL);
+    wsample_schedule(w);
     wfaults_schedule(w);
     for (size_t k = 0; k < sc->nworkloads; k++) {
         w->spike_factor[k] = 1.0;
@@ -663,35 +626,11 @@ static long peak_rss_kb(void)
     return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
 }
 
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-void sim_world_progress(sim_world *w, edge_time now)
-{
-    double t = wall_now() - w->wall_start;
-    if (t - w->last_progress < 0.25 && now < w->sc->duration)
-        return;
-    w->last_progress = t;
-    double done = w->sc->duration ? (double)now / (double)w->sc->duration : 1.0;
-    sim_engine_stats st;
-    sim_engine_get_stats(w->eng, &st);
-    double eta = done > 0 ? t * (1.0 - done) / done : 0.0;
-    fprintf(stderr, "\r%s: %5.1f%% of %.0fs simulated, %.2fM events/s, ETA %.0fs   ",
-            w->sc->name, 100.0 * done, edge_time_to_s(w->sc->duration),
-            t > 0 ? (double)st.run / t / 1e6 : 0.0, eta);
-    if (now >= w->sc->duration)
-        fputc('\n', stderr);
-}
-
 int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
 {
-    w->wall_start = wall_now();
+    w->wall_start = wsample_wall_now();
     edge_err rc = sim_engine_run_until(w->eng, w->sc->duration);
-    double wall = wall_now() - w->wall_start;
+    double wall = wsample_wall_now() - w->wall_start;
     if (rc != EDGE_OK || w->failed) {
         if (w->fail_msg[0])
             snprintf(err, errlen, "run failed: %s", w->fail_msg);

@@ -174,8 +174,6 @@ struct sim_world {
     double wall_start, last_progress;
 };
 
-void sim_world_progress(sim_world *w, edge_time now);
-
 /* ---- small helpers every part of the world uses (inline: the run loop's
  * handlers call them on every event) ---- */
 
@@ -362,6 +360,15 @@ void whb_start(sim_world *w, size_t node);
 void wfaults_schedule(sim_world *w);
 /* Writes the faults.csv rows of windows still open at the end of the run. */
 void wfaults_close_windows(sim_world *w);
+
+/* ---- world_sample.c: samples and the progress line ---- */
+/* Schedules the first sample (time 0). */
+void wsample_schedule(sim_world *w);
+/* The progress line on stderr, at most every 0.25 s of wall time (and at
+ * the end); with opt.progress only. */
+void wsample_progress(sim_world *w, edge_time now);
+/* A monotonic wall clock, in seconds. */
+double wsample_wall_now(void);
 
 /* ---- world_health.c: health checks, probes, the state synchronizer ---- */
 /* Schedules the first health check, probe round and sync round (time 0). */
