@@ -352,6 +352,9 @@ void winv_fail_or_retry(sim_world *w, uint32_t id, edge_reason reason);
 void winv_trace(sim_world *w, const winv *v, edge_reason reason);
 /* Schedules workload k's next arrival at `at`, in its current epoch. */
 void winv_schedule_arrival(sim_world *w, size_t k, edge_time at);
+/* The prefetch hint of the run loop (sim_engine_set_prefetch), only with
+ * many functions. Returns 0, or -1 when memory ran out. */
+int winv_prefetch_setup(sim_world *w);
 /* Starts node's heartbeat timer now (a new epoch: older timers lapse). */
 void whb_start(sim_world *w, size_t node);
 
