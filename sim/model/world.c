@@ -1,5 +1,9 @@
 /*
- * world.c — binds a scenario's events to the core objects.
+ * world.c — the run loop's events bound to the core objects: arrivals,
+ * routing, starts and completions of invocations, heartbeats. What every
+ * event calls is here, in one translation unit (these handlers run on
+ * nearly every event; the rest of the world is split by concern, see
+ * world_internal.h).
  *
  * Layout: per node a wnode (slots, FIFO queue, truth about crashes and
  * faults, accounting), per invocation in flight a winv from a free-list pool
@@ -7,31 +11,22 @@
  * arrival process. Handlers are small; each names the rule of
  * docs/semantics.md it implements.
  */
-#include "model/world.h"
-
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "cluster.h"
-#include "engine/engine.h"
-#include "health_monitor.h"
-#include "metrics.h"
-#include "output/outfile.h"
-#include "input/machine_events.h"
-#include "input/plugin.h"
-#include "output/report.h"
-#include "engine/rng.h"
 #include "engine/dist.h"
+#include "engine/engine.h"
+#include "engine/rng.h"
+#include "input/plugin.h"
+#include "input/workload.h"
+#include "metrics.h"
+#include "output/report.h"
+#include "output/trace.h"
 #include "runtime.h"
 #include "scheduler.h"
-#include "synchronizer.h"
-#include "input/workload.h"
 #include "model/world_internal.h"
 
 /* ------------------------------------------------------------------ */

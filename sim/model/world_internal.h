@@ -1,8 +1,20 @@
 /*
- * world_internal.h — the world's state, shared by world.c (events),
- * world_core.c (the calls into core) and the world's other parts in
- * sim/model/. Not for other modules: the outputs get plain data
+ * world_internal.h — the world's state, shared by the files of sim/model/
+ * that make up one run. Not for other modules: the outputs get plain data
  * (world_summary.c builds it).
+ *
+ * The files, top to bottom; each calls only files below it (or through a
+ * hook the upper one set, as the keep-alive policy's removal hook):
+ *   world_build.c     world.h's API: build from a scenario, run, free
+ *   world_summary.c   the end-of-run summaries handed to the report
+ *   world_faults.c    faults and operations
+ *   world_health.c    health checks, probes, the state synchronizer
+ *   world_sample.c    samples and the progress line
+ *   world_deploy.c    placements (scenario deployments, deploy faults)
+ *   world.c           the run loop: arrivals, routing, execution, heartbeats
+ *   world_keepalive.c the keep-alive policy (hybrid per invocation)
+ *   world_cache.c     artifact caches
+ *   world_core.c      the calls into libedgecore
  */
 #ifndef SIM_WORLD_INTERNAL_H
 #define SIM_WORLD_INTERNAL_H
