@@ -1,8 +1,8 @@
 /*
  * reader.c — the scenario reader's kit: what every section reads with.
  *
- * Rendering what was found, the parse context's diagnostics and memory
- * helpers, "did you mean", and the typed field readers (durations, numbers,
+ * The parse context's diagnostics and memory helpers, "did you mean", and
+ * the typed field readers (durations, numbers,
  * strings, ids, enums, arrays, coordinates, capabilities, distributions),
  * each reporting its own problem as one sim_diag. The manual is reader.h.
  */
@@ -24,78 +24,8 @@ static const sc_numspec NS_LAT = {-90, 90, 0, 0};
 static const sc_numspec NS_LON = {-180, 180, 0, 0};
 
 /* ------------------------------------------------------------------------ */
-/* Rendering what was found                                                   */
-
-void sc_fmt_number(char *buf, size_t n, double v)
-{
-    if (!isfinite(v)) {
-        snprintf(buf, n, "%s", isnan(v) ? "NaN" : v > 0 ? "1e999" : "-1e999");
-        return;
-    }
-    if (v == floor(v) && fabs(v) < 1e15) {
-        snprintf(buf, n, "%.0f", v);
-        return;
-    }
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, n, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            return;
-    }
-}
-
-/* A JSON string quoted, with at most ~60 characters of it. */
-sc_strbuf sc_quoted(const char *s)
-{
-    sc_strbuf t;
-    size_t o = 0, cap = sizeof t.s;
-    t.s[o++] = '"';
-    for (size_t i = 0; s[i] && o < cap - 8; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (i >= 60) {
-            memcpy(t.s + o, "...", 3);
-            o += 3;
-            break;
-        }
-        if (ch == '"' || ch == '\\') {
-            t.s[o++] = '\\';
-            t.s[o++] = (char)ch;
-        } else if (ch < 0x20) {
-            o += (size_t)snprintf(t.s + o, cap - o, "\\u%04x", ch);
-        } else {
-            t.s[o++] = (char)ch;
-        }
-    }
-    t.s[o++] = '"';
-    t.s[o] = 0;
-    return t;
-}
-
-/* What a value is, for "found ...": literals as written, strings quoted,
- * containers by kind; NULL is "nothing". */
-sc_strbuf sc_found(const cJSON *v)
-{
-    sc_strbuf t;
-    if (!v)
-        snprintf(t.s, sizeof t.s, "nothing");
-    else if (cJSON_IsNumber(v))
-        sc_fmt_number(t.s, sizeof t.s, v->valuedouble);
-    else if (cJSON_IsString(v))
-        return sc_quoted(v->valuestring);
-    else if (cJSON_IsTrue(v))
-        snprintf(t.s, sizeof t.s, "true");
-    else if (cJSON_IsFalse(v))
-        snprintf(t.s, sizeof t.s, "false");
-    else if (cJSON_IsNull(v))
-        snprintf(t.s, sizeof t.s, "null");
-    else if (cJSON_IsArray(v))
-        snprintf(t.s, sizeof t.s, "%s", v->child ? "a list" : "an empty list");
-    else
-        snprintf(t.s, sizeof t.s, "an object");
-    return t;
-}
-
-/* ------------------------------------------------------------------------ */
 /* Context and diagnostics                                                    */
+
 int sc_is_set_item(const sc_ctx *c, const cJSON *item)
 {
     for (size_t i = 0; i < c->nset_items; i++)
@@ -251,11 +181,6 @@ sc_strbuf sc_did_you_mean(const char *s)
 
 /* ------------------------------------------------------------------------ */
 /* Fields                                                                     */
-
-const cJSON *sc_member(const cJSON *obj, const char *key)
-{
-    return obj && cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
-}
 
 void sc_path_key(char *out, const char *parent, const char *key)
 {

@@ -176,7 +176,7 @@ char *sc_xstrdup(sc_ctx *c, const char *s);
 int sc_grow(sc_ctx *c, void **arr, size_t *cap, size_t need, size_t size);
 
 /* ------------------------------------------------------------------------ */
-/* Rendering and did-you-mean (reader.c)                                      */
+/* Rendering (reader_json.c) and did-you-mean (reader.c)                      */
 
 /* The shortest text that reads back as v ("1e999" for infinity). */
 void sc_fmt_number(char *buf, size_t n, double v);
@@ -197,7 +197,7 @@ sc_strbuf sc_did_you_mean(const char *s);
 /* ------------------------------------------------------------------------ */
 /* Objects and fields (reader.c)                                              */
 
-/* obj[key] when obj is an object, else NULL. */
+/* obj[key] when obj is an object, else NULL (reader_json.c). */
 const cJSON *sc_member(const cJSON *obj, const char *key);
 /* out = parent.key / parent[i] (out holds SIM_DIAG_PATH_MAX). */
 void sc_path_key(char *out, const char *parent, const char *key);

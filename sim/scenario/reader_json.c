@@ -1,18 +1,98 @@
 /*
  * reader_json.c — the scenario reader's kit: JSON text, positions and paths.
  *
- * Parses the text with cJSON and records where each value starts, so that a
- * diagnostic names FILE:LINE:COL; turns a JSON path ("functions[2].timeout")
- * back into the item (for --set and for problems sub-parsers report by
- * path). The manual is reader.h.
+ * Renders a value for "found ..." (sc_found, sc_quoted), gets an object's
+ * member, parses the text with cJSON and records where each value starts,
+ * so that a diagnostic names FILE:LINE:COL, and turns a JSON path
+ * ("functions[2].timeout") back into the item (for --set and for problems
+ * sub-parsers report by path). It uses no other file of the kit (the rest of the kit uses it), so
+ * the files' calls run one way. The manual is reader.h.
  */
 #include "scenario/reader.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ------------------------------------------------------------------------ */
+/* Rendering what was found                                                   */
+
+void sc_fmt_number(char *buf, size_t n, double v)
+{
+    if (!isfinite(v)) {
+        snprintf(buf, n, "%s", isnan(v) ? "NaN" : v > 0 ? "1e999" : "-1e999");
+        return;
+    }
+    if (v == floor(v) && fabs(v) < 1e15) {
+        snprintf(buf, n, "%.0f", v);
+        return;
+    }
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+/* A JSON string quoted, with at most ~60 characters of it. */
+sc_strbuf sc_quoted(const char *s)
+{
+    sc_strbuf t;
+    size_t o = 0, cap = sizeof t.s;
+    t.s[o++] = '"';
+    for (size_t i = 0; s[i] && o < cap - 8; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (i >= 60) {
+            memcpy(t.s + o, "...", 3);
+            o += 3;
+            break;
+        }
+        if (ch == '"' || ch == '\\') {
+            t.s[o++] = '\\';
+            t.s[o++] = (char)ch;
+        } else if (ch < 0x20) {
+            o += (size_t)snprintf(t.s + o, cap - o, "\\u%04x", ch);
+        } else {
+            t.s[o++] = (char)ch;
+        }
+    }
+    t.s[o++] = '"';
+    t.s[o] = 0;
+    return t;
+}
+
+/* What a value is, for "found ...": literals as written, strings quoted,
+ * containers by kind; NULL is "nothing". */
+sc_strbuf sc_found(const cJSON *v)
+{
+    sc_strbuf t;
+    if (!v)
+        snprintf(t.s, sizeof t.s, "nothing");
+    else if (cJSON_IsNumber(v))
+        sc_fmt_number(t.s, sizeof t.s, v->valuedouble);
+    else if (cJSON_IsString(v))
+        return sc_quoted(v->valuestring);
+    else if (cJSON_IsTrue(v))
+        snprintf(t.s, sizeof t.s, "true");
+    else if (cJSON_IsFalse(v))
+        snprintf(t.s, sizeof t.s, "false");
+    else if (cJSON_IsNull(v))
+        snprintf(t.s, sizeof t.s, "null");
+    else if (cJSON_IsArray(v))
+        snprintf(t.s, sizeof t.s, "%s", v->child ? "a list" : "an empty list");
+    else
+        snprintf(t.s, sizeof t.s, "an object");
+    return t;
+}
+
+/* obj[key] when obj is an object. */
+const cJSON *sc_member(const cJSON *obj, const char *key)
+{
+    return obj && cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+}
 
 /* ------------------------------------------------------------------------ */
 /* JSON text and positions (adapter: to be replaced by core/json)            */
