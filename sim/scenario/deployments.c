@@ -57,7 +57,7 @@ size_t sc_capable_nodes(sc_ctx *c, const sim_function_spec *f)
     return n;
 }
 
-void sc_read_deployment(sc_ctx *c, const cJSON *it, const char *p)
+static void read_deployment(sc_ctx *c, const cJSON *it, const char *p)
 {
     sim_scenario *s = c->s;
     int strategy;
@@ -163,4 +163,20 @@ void sc_read_deployment(sc_ctx *c, const cJSON *it, const char *p)
     }
     free(fns);
     free(nodes);
+}
+
+void sc_read_deployments(sc_ctx *c)
+{
+    const cJSON *deps = NULL;
+    if (sc_array_field(c, c->root, "", "deployments", 0,
+                       "a list of deployments such as [{\"function\": \"resize\", \"strategy\": \"all\"}]",
+                       &deps) <= 0)
+        return;
+    size_t i = 0;
+    char p[SIM_DIAG_PATH_MAX];
+    for (const cJSON *it = deps->child; it && !c->oom; it = it->next, i++) {
+        sc_path_index(p, "deployments", i);
+        if (sc_want_object(c, it, p, "a deployment"))
+            read_deployment(c, it, p);
+    }
 }

@@ -1,24 +1,26 @@
 /*
- * scenario.c — the scenario reader: JSON text to a validated sim_scenario.
+ * scenario.c — the scenario reader's top level: JSON text to a validated
+ * sim_scenario (the public API is scenario.h).
  *
- * The work is one pass per section over the cJSON tree, in an order that lets
- * later sections refer to earlier ones: regions, nodes, functions, network,
- * faults, deployments, workloads, policies. A failed check adds one sim_diag
- * and the pass goes on with the next field, so `edgesim validate` lists every
- * problem, not the first; at the end the diagnostics are sorted by position
- * so they read top to bottom like the file.
+ * The text is parsed once into a cJSON tree with a position map, the --set
+ * overrides are applied to the tree (overrides.c), and then each section is
+ * read by its own file in an order that lets later sections refer to earlier
+ * ones: the top-level fields (here), regions, nodes, functions, network,
+ * faults, deployments, workloads, policies, sync. A failed check adds one
+ * sim_diag and the pass goes on with the next field, so `edgesim validate`
+ * lists every problem, not the first; at the end the diagnostics are sorted
+ * by position so they read top to bottom like the file. How a section is
+ * written, and the kit it is written with, is in reader.h.
  *
- * Ids are resolved through open-addressing hash tables (FNV-1a, linear
- * probing, load at most 1/2), so a scenario with 10,000 nodes and 1,000
- * functions loads in milliseconds: the cost is dominated by cJSON itself.
- * Groups (an entry with "count") are validated once, as a template, and then
- * expanded: a mistake in a 10,000-node group is reported once.
+ * Ids are resolved through hash tables, so a scenario with 10,000 nodes and
+ * 1,000 functions loads in milliseconds: the cost is dominated by cJSON
+ * itself. Groups (an entry with "count") are validated once, as a template,
+ * and then expanded: a mistake in a 10,000-node group is reported once.
  *
  * Positions (line and column of each value) come from a position map built
- * beside the cJSON tree; values placed by --set have none and are reported
- * under the file name "--set". Two small adapters stand in for modules of
- * other branches and are the only code to change when those land: the
- * position map (to become core/json's); distributions are sim/dist's.
+ * beside the cJSON tree (reader_json.c); values placed by --set have none
+ * and are reported under the file name "--set". Distributions are
+ * sim/dist's.
  */
 #include "scenario/scenario.h"
 
@@ -154,18 +156,7 @@ sim_scenario *sim_scenario_parse(const char *text, size_t len, const char *name_
     sc_read_functions(&c);
     sc_read_network(&c);
     sc_read_faults(&c);
-    const cJSON *deps = NULL;
-    if (sc_array_field(&c, c.root, "", "deployments", 0,
-                    "a list of deployments such as [{\"function\": \"resize\", \"strategy\": \"all\"}]",
-                    &deps) > 0) {
-        size_t i = 0;
-        char p[SIM_DIAG_PATH_MAX];
-        for (const cJSON *it = deps->child; it && !c.oom; it = it->next, i++) {
-            sc_path_index(p, "deployments", i);
-            if (sc_want_object(&c, it, p, "a deployment"))
-                sc_read_deployment(&c, it, p);
-        }
-    }
+    sc_read_deployments(&c);
     sc_read_workloads(&c);
     sc_read_policies(&c);
     sc_read_sync(&c);
