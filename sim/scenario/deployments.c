@@ -90,13 +90,13 @@ static void read_deployment(sc_ctx *c, const cJSON *it, const char *p)
             const char *lack = NULL;
             if (!n->starts_registered) {
                 sc_diag(c, v, q, "expected nodes registered at the start, found %s (it joins later by a register fault)",
-                     sc_quoted(n->id).s);
+                        sc_quoted(n->id).s);
                 bad = 1;
             }
             for (size_t j = 0; !bad && j < nfns; j++)
                 if (!sc_node_has_caps(n, &s->functions[fns[j]], &lack)) {
                     sc_diag(c, v, q, "expected nodes with capability %s (function %s needs it), found %s",
-                         sc_quoted(lack).s, sc_quoted(s->functions[fns[j]].id).s, sc_quoted(n->id).s);
+                            sc_quoted(lack).s, sc_quoted(s->functions[fns[j]].id).s, sc_quoted(n->id).s);
                     bad = 1;
                 }
         }
@@ -111,30 +111,30 @@ static void read_deployment(sc_ctx *c, const cJSON *it, const char *p)
             if (cap > 0 && fit == 0) {
                 sc_path_key(q, p, "function");
                 sc_diag(c, sc_member(it, "function"), q,
-                     "expected a function whose memory fits some capable node registered at "
-                     "the start, found %s (%g MB; no such node has that much memory_mb)",
-                     sc_quoted(f->id).s, f->memory_mb);
+                        "expected a function whose memory fits some capable node registered at "
+                        "the start, found %s (%g MB; no such node has that much memory_mb)",
+                        sc_quoted(f->id).s, f->memory_mb);
                 bad = 1;
             } else if (fits && cap > 0 && fit < replicas) {
                 sc_path_key(q, p, "replicas");
                 sc_diag(c, sc_member(it, "replicas"), q,
-                     "expected at most %zu replicas (the capable nodes with memory_mb for %s "
-                     "at the start), found %.0f",
-                     fit, sc_quoted(f->id).s, replicas);
+                        "expected at most %zu replicas (the capable nodes with memory_mb for %s "
+                        "at the start), found %.0f",
+                        fit, sc_quoted(f->id).s, replicas);
                 bad = 1;
             } else if (cap == 0) {
                 sc_path_key(q, p, "function");
                 sc_diag(c, sc_member(it, "function"), q,
-                     "expected a function that some node registered at the start can run, "
-                     "found %s (no such node has its capabilities)",
-                     sc_quoted(f->id).s);
+                        "expected a function that some node registered at the start can run, "
+                        "found %s (no such node has its capabilities)",
+                        sc_quoted(f->id).s);
                 bad = 1;
             } else if (strategy != SIM_DEPLOY_ALL && cap < replicas) {
                 sc_path_key(q, p, "replicas");
                 sc_diag(c, sc_member(it, "replicas"), q,
-                     "expected at most %zu replicas (the nodes that can run %s at the start), "
-                     "found %.0f",
-                     cap, sc_quoted(f->id).s, replicas);
+                        "expected at most %zu replicas (the nodes that can run %s at the start), "
+                        "found %.0f",
+                        cap, sc_quoted(f->id).s, replicas);
                 bad = 1;
             }
         }

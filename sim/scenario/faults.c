@@ -129,13 +129,13 @@ static int read_trace_fault(sc_ctx *c, const cJSON *it, const char *p, sim_fault
         bad = 1;
     } else if (!cJSON_IsString(path) || !path->valuestring[0]) {
         sc_diag(c, path, q, "expected the machine events CSV such as \"machine_events.csv\", found %s",
-             sc_found(path).s);
+                sc_found(path).s);
         bad = 1;
     } else if ((f->path = sc_resolve_csv(c, path->valuestring))) {
         FILE *fp = fopen(f->path, "r");
         if (!fp) {
             sc_diag(c, path, q, "expected a readable CSV file, found %s (%s)", sc_found(path).s,
-                 strerror(errno));
+                    strerror(errno));
             bad = 1;
         } else {
             fclose(fp);
@@ -150,7 +150,7 @@ static int read_trace_fault(sc_ctx *c, const cJSON *it, const char *p, sim_fault
                 f->nodes[k] = k;
     } else if (cJSON_IsString(nodes)) {
         sc_diag(c, nodes, q, "expected \"all\" or a list of node ids or patterns, found %s",
-             sc_found(nodes).s);
+                sc_found(nodes).s);
         bad = 1;
     } else if (!(f->nodes = sc_node_list(c, nodes, q, &f->nnodes))) {
         bad = 1;
@@ -188,7 +188,7 @@ static int read_fault(sc_ctx *c, const cJSON *it, const char *p, sim_fault_spec 
         bad |= sc_duration_field(c, it, p, "at", !(shape & FF_RANDOM), SC_SIGN_NONNEG, "10m", &f->at) < 0;
     if (shape & (FF_FOR_REQ | FF_FOR_OPT))
         bad |= sc_duration_field(c, it, p, "for", !!(shape & FF_FOR_REQ), SC_SIGN_POS, "5m",
-                              &f->duration) < 0;
+                                 &f->duration) < 0;
     if (shape & FF_NODE)
         bad |= (f->node = sc_node_ref(c, it, p, "node")) == SIM_ALL;
     if (shape & FF_FUNCTION)
@@ -234,7 +234,7 @@ static int read_fault(sc_ctx *c, const cJSON *it, const char *p, sim_fault_spec 
         char q[SIM_DIAG_PATH_MAX];
         sc_path_key(q, p, "kind");
         sc_diag(c, sc_member(it, "kind"), q, "expected a \"sync\" section for a %s fault, found none",
-             fault_kinds[kind]);
+                fault_kinds[kind]);
         bad = 1;
     }
     if (bad) {
@@ -272,7 +272,7 @@ void sc_read_faults(sc_ctx *c)
     sim_scenario *s = c->s;
     const cJSON *arr = NULL;
     if (sc_array_field(c, c->root, "", "faults", 0, "a list of faults such as [{\"kind\": \"crash\", ...}]",
-                    &arr) <= 0)
+                       &arr) <= 0)
         return;
     size_t n = (size_t)cJSON_GetArraySize(arr), i = 0;
     if (!n || !(s->faults = sc_xcalloc(c, n, sizeof *s->faults)))

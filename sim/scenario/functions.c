@@ -43,8 +43,8 @@ void sc_read_functions(sc_ctx *c)
     const cJSON *arr = NULL;
     int traced = has_trace_workload(c);
     if (sc_array_field(c, c->root, "", "functions", !traced,
-                    "a list of functions such as [{\"id\": \"resize\", \"exec_time\": ...}]",
-                    &arr) <= 0)
+                       "a list of functions such as [{\"id\": \"resize\", \"exec_time\": ...}]",
+                       &arr) <= 0)
         return;
     if (!arr->child && !traced) {
         sc_diag(c, arr, "functions", "expected at least one function, found an empty list");
@@ -77,17 +77,17 @@ void sc_read_functions(sc_ctx *c)
             char q[SIM_DIAG_PATH_MAX];
             sc_path_key(q, p, "count");
             sc_diag(c, sc_member(it, "count") ? sc_member(it, "count") : it, q,
-                 "expected at most %d functions in all, found %zu more after %zu",
-                 SIM_SCENARIO_MAX_FUNCTIONS, count, s->nfunctions);
+                    "expected at most %d functions in all, found %zu more after %zu",
+                    SIM_SCENARIO_MAX_FUNCTIONS, count, s->nfunctions);
             bad = 1;
         }
         if (!bad && re == 1 && rc == 0 && !(t.cold_start = sc_dist_default_cold_start(c)))
             bad = 1;
         if (bad ||
             sc_grow(c, (void **)&s->functions, &c->functions_cap, s->nfunctions + count,
-                 sizeof *s->functions) ||
+                    sizeof *s->functions) ||
             sc_grow(c, (void **)&c->fn_id_item, &c->cap_c, s->nfunctions + count,
-                 sizeof *c->fn_id_item) ||
+                    sizeof *c->fn_id_item) ||
             sc_grow(c, (void **)&c->fn_entry, &c->cap_d, s->nfunctions + count, sizeof *c->fn_entry)) {
             sc_free_function(&t);
             continue;
@@ -120,7 +120,7 @@ void sc_read_functions(sc_ctx *c)
                 }
             }
             if (!sc_claim_id(c, &c->functions, f.id, s->nfunctions, c->fn_entry, "function", p, idv,
-                          &dup_seen)) {
+                             &dup_seen)) {
                 sc_free_function(&f);
                 continue;
             }

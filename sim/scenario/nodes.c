@@ -53,7 +53,7 @@ static int node_template(sc_ctx *c, const cJSON *obj, const char *p, sim_node_sp
     bad |= sc_number_field(c, obj, p, "memory_mb", 0, &SC_NS_MB, &t->memory_mb) < 0;
     bad |= sc_number_field(c, obj, p, "disk_mb", 0, &SC_NS_MB0, &t->disk_mb) < 0;
     bad |= sc_duration_field(c, obj, p, "heartbeat_interval", 0, SC_SIGN_POS, "10s",
-                          &t->heartbeat_interval) < 0;
+                             &t->heartbeat_interval) < 0;
     bad |= sc_u32_field(c, obj, p, "queue_limit", 0, &NS_QUEUE, &t->queue_limit) < 0;
     int ri = sc_number_field(c, obj, p, "idle_watts", 0, &NS_WATTS, &t->idle_watts);
     int rb = sc_number_field(c, obj, p, "busy_watts", 0, &NS_WATTS, &t->busy_watts);
@@ -63,8 +63,8 @@ static int node_template(sc_ctx *c, const cJSON *obj, const char *p, sim_node_sp
         sc_path_key(q, p, rb ? "busy_watts" : "idle_watts");
         sc_fmt_number(w, sizeof w, t->idle_watts);
         sc_diag(c, rb ? sc_member(obj, "busy_watts") : sc_member(obj, "idle_watts"), q,
-             "expected busy_watts at least idle_watts (%s), found %s", w,
-             sc_found(rb ? sc_member(obj, "busy_watts") : sc_member(obj, "idle_watts")).s);
+                "expected busy_watts at least idle_watts (%s), found %s", w,
+                sc_found(rb ? sc_member(obj, "busy_watts") : sc_member(obj, "idle_watts")).s);
         bad = 1;
     }
     return bad ? -1 : 0;
@@ -75,7 +75,7 @@ void sc_read_nodes(sc_ctx *c)
     sim_scenario *s = c->s;
     const cJSON *arr = NULL;
     if (sc_array_field(c, c->root, "", "nodes", 1,
-                    "a list of nodes such as [{\"id\": \"edge-1\", \"region\": \"eu\"}]", &arr) <= 0)
+                       "a list of nodes such as [{\"id\": \"edge-1\", \"region\": \"eu\"}]", &arr) <= 0)
         return;
     if (!arr->child) {
         sc_diag(c, arr, "nodes", "expected at least one node, found an empty list");
@@ -102,13 +102,13 @@ void sc_read_nodes(sc_ctx *c)
             char q[SIM_DIAG_PATH_MAX];
             sc_path_key(q, p, "count");
             sc_diag(c, sc_member(it, "count") ? sc_member(it, "count") : it, q,
-                 "expected at most %d nodes in all, found %zu more after %zu", SIM_SCENARIO_MAX_NODES,
-                 count, s->nnodes);
+                    "expected at most %d nodes in all, found %zu more after %zu", SIM_SCENARIO_MAX_NODES,
+                    count, s->nnodes);
             bad = 1;
         }
         if (bad || sc_grow(c, (void **)&s->nodes, &c->nodes_cap, s->nnodes + count, sizeof *s->nodes) ||
             sc_grow(c, (void **)&c->node_id_item, &c->cap_a, s->nnodes + count,
-                 sizeof *c->node_id_item) ||
+                    sizeof *c->node_id_item) ||
             sc_grow(c, (void **)&c->node_entry, &c->cap_b, s->nnodes + count, sizeof *c->node_entry)) {
             sc_free_node(&t);
             continue;
@@ -124,7 +124,7 @@ void sc_read_nodes(sc_ctx *c)
                 break;
             }
             if (!sc_claim_id(c, &c->nodes, n.id, s->nnodes, c->node_entry, "node", p, idv,
-                          &dup_seen)) {
+                             &dup_seen)) {
                 sc_free_node(&n);
                 continue;
             }

@@ -55,7 +55,7 @@ static int read_keepalive(sc_ctx *c, const cJSON *v, edge_keepalive_config *out)
                 break;
         if (!keepalive_types[t]) {
             sc_diag(c, v, path, "expected one of fixed, none, hybrid, found %s%s", sc_found(v).s,
-                 sc_did_you_mean(sc_suggest_list(v->valuestring, keepalive_types)).s);
+                    sc_did_you_mean(sc_suggest_list(v->valuestring, keepalive_types)).s);
             return -1;
         }
         *out = edge_keepalive_config_default(keepalive_type_of[t]);
@@ -63,9 +63,9 @@ static int read_keepalive(sc_ctx *c, const cJSON *v, edge_keepalive_config *out)
     }
     if (!cJSON_IsObject(v)) {
         sc_diag(c, v, path,
-             "expected a keep-alive policy (\"fixed\", \"none\", \"hybrid\" or an object such as "
-             "{\"type\": \"fixed\", \"ttl\": \"10m\"}), found %s",
-             sc_found(v).s);
+                "expected a keep-alive policy (\"fixed\", \"none\", \"hybrid\" or an object such as "
+                "{\"type\": \"fixed\", \"ttl\": \"10m\"}), found %s",
+                sc_found(v).s);
         return -1;
     }
     int bad = 0;
@@ -85,7 +85,7 @@ static int read_keepalive(sc_ctx *c, const cJSON *v, edge_keepalive_config *out)
         sc_join_list(known, sizeof known, keepalive_allowed[t]);
         sc_path_key(q, path, it->string);
         sc_diag(c, it, q, "expected only the fields of type %s (%s), found %s", keepalive_types[t],
-             known, sc_quoted(it->string).s);
+                known, sc_quoted(it->string).s);
         bad = 1;
     }
     edge_keepalive_config k = edge_keepalive_config_default(keepalive_type_of[t]);
@@ -106,7 +106,7 @@ static int read_keepalive(sc_ctx *c, const cJSON *v, edge_keepalive_config *out)
         bad |= r < 0;
         if (r == 1 && d >= 1) {
             sc_diag(c, sc_member(v, "margin"), "policies.keepalive.margin",
-                 "expected a number from 0 to below 1, found %s", sc_found(sc_member(v, "margin")).s);
+                    "expected a number from 0 to below 1, found %s", sc_found(sc_member(v, "margin")).s);
             bad = 1;
         } else if (r == 1) {
             k.margin = d;
@@ -114,8 +114,8 @@ static int read_keepalive(sc_ctx *c, const cJSON *v, edge_keepalive_config *out)
         bad |= sc_number_field(c, v, path, "oob_max", 0, &NS_KA_UNIT, &k.oob_max) < 0;
         if (!bad && edge_keepalive_config_validate(&k) != EDGE_OK) {
             sc_diag(c, sc_member(v, "bins") ? sc_member(v, "bins") : v, path,
-                 "expected bins x bin_width below 292 years, found %u x %s", k.bins,
-                 sc_member(v, "bin_width") ? sc_found(sc_member(v, "bin_width")).s : "1m");
+                    "expected bins x bin_width below 292 years, found %u x %s", k.bins,
+                    sc_member(v, "bin_width") ? sc_found(sc_member(v, "bin_width")).s : "1m");
             bad = 1;
         }
     }
@@ -148,7 +148,7 @@ static void read_plugin(sc_ctx *c, const cJSON *obj)
     }
     if (!cJSON_IsString(so) || !so->valuestring[0]) {
         sc_diag(c, so, p, "expected the plugin's shared object such as \"policy.so\", found %s",
-             sc_found(so).s);
+                sc_found(so).s);
         return;
     }
     const cJSON *params = sc_member(obj, "params");
@@ -156,7 +156,7 @@ static void read_plugin(sc_ctx *c, const cJSON *obj)
         char pp[SIM_DIAG_PATH_MAX];
         sc_path_key(pp, path, "params");
         sc_diag(c, params, pp, "expected the plugin's parameters (an object), found %s",
-             sc_found(params).s);
+                sc_found(params).s);
         return;
     }
     if (!(pol->plugin_path = sc_resolve_csv(c, so->valuestring)))
@@ -205,7 +205,7 @@ static void read_probes(sc_ctx *c, const cJSON *pol_obj, sim_policies *pol)
         edge_duration_format(have, sizeof have, timeout);
         sc_path_key(q, p, "timeout");
         sc_diag(c, rt == 1 ? sc_member(obj, "timeout") : obj, q,
-             "expected a duration of at most the period (%s), found \"%s\"", want, have);
+                "expected a duration of at most the period (%s), found \"%s\"", want, have);
         bad = 1;
     }
     if (bad)
@@ -249,7 +249,7 @@ void sc_read_policies(sc_ctx *c)
         else
             sc_enum_field(c, obj, "policies", "scheduler", 0, names, &sched);
         int has_ttl = sc_duration_field(c, obj, "policies", "keepalive_ttl", 0, SC_SIGN_NONNEG, "10m",
-                                     &pol->keepalive_ttl);
+                                        &pol->keepalive_ttl);
         const cJSON *ka = sc_member(obj, "keepalive"), *ttl = sc_member(obj, "keepalive_ttl");
         /* Both in the file (or both from --set) is an error; one from --set
          * overrides the other from the file, so that --set policies.keepalive=...
@@ -257,8 +257,8 @@ void sc_read_policies(sc_ctx *c)
         int ka_set = ka && sc_is_set_item(c, ka), ttl_set = ttl && sc_is_set_item(c, ttl);
         if (ka && ttl && ka_set == ttl_set)
             sc_diag(c, ttl, "policies.keepalive_ttl",
-                 "expected either keepalive or keepalive_ttl (a shorthand for "
-                 "{\"type\": \"fixed\", \"ttl\": ...}), found both");
+                    "expected either keepalive or keepalive_ttl (a shorthand for "
+                    "{\"type\": \"fixed\", \"ttl\": ...}), found both");
         else if (ka && !(ttl && ttl_set))
             read_keepalive(c, ka, &pol->keepalive);
         else if (has_ttl == 1)
@@ -267,7 +267,7 @@ void sc_read_policies(sc_ctx *c)
         sc_duration_field(c, obj, "policies", "check_interval", 0, SC_SIGN_POS, "5s", &pol->check_interval);
         sc_u32_field(c, obj, "policies", "retries", 0, &NS_RETRIES, &pol->retries);
         sc_duration_field(c, obj, "policies", "registry_latency", 0, SC_SIGN_NONNEG, "50ms",
-                       &pol->registry_latency);
+                          &pol->registry_latency);
         read_probes(c, obj, pol);
         read_overload(c, obj, pol);
     }

@@ -225,7 +225,7 @@ void sc_check_fields(sc_ctx *c, const cJSON *obj, const char *path, const char *
             const char *sug = sc_suggest_list(k, all);
             if (sug) {
                 sc_diag(c, it, p, "expected a known field, found %s%s", sc_quoted(k).s,
-                     sc_did_you_mean(sug).s);
+                        sc_did_you_mean(sug).s);
             } else {
                 char known[400];
                 sc_join_list(known, sizeof known, all);
@@ -237,7 +237,7 @@ void sc_check_fields(sc_ctx *c, const cJSON *obj, const char *path, const char *
             char known[400];
             sc_join_list(known, sizeof known, allowed);
             sc_diag(c, it, p, "expected only the fields of %s (%s), found %s", kind, known,
-                 sc_quoted(k).s);
+                    sc_quoted(k).s);
             continue;
         }
         for (const cJSON *q = obj->child; q != it; q = q->next) {
@@ -299,9 +299,9 @@ int sc_duration_item(sc_ctx *c, const cJSON *v, const char *path, int sign, cons
     }
     if (e != EDGE_OK) {
         sc_diag(c, v, path,
-             "expected a duration such as \"%s\" (a number and a unit: ns, us, ms, s, m, h, d), "
-             "found %s",
-             example, sc_found(v).s);
+                "expected a duration such as \"%s\" (a number and a unit: ns, us, ms, s, m, h, d), "
+                "found %s",
+                example, sc_found(v).s);
         return -1;
     }
     if (sign == SC_SIGN_NONNEG && t < 0) {
@@ -469,7 +469,7 @@ int sc_enum_field(sc_ctx *c, const cJSON *obj, const char *path, const char *key
                 return 1;
             }
     sc_diag(c, v, p, "expected one of %s, found %s%s", list, sc_found(v).s,
-         sc_did_you_mean(cJSON_IsString(v) ? sc_suggest_list(v->valuestring, names) : NULL).s);
+            sc_did_you_mean(cJSON_IsString(v) ? sc_suggest_list(v->valuestring, names) : NULL).s);
     return -1;
 }
 
@@ -503,7 +503,7 @@ int sc_coords(sc_ctx *c, const cJSON *obj, const char *path, int *has, double *l
         return -1;
     if (a != b) {
         sc_missing(c, obj, path, a ? "lon" : "lat",
-                a ? "a longitude beside \"lat\" (degrees, -180 to 180)"
+                   a ? "a longitude beside \"lat\" (degrees, -180 to 180)"
                   : "a latitude beside \"lon\" (degrees, -90 to 90)");
         return -1;
     }
@@ -530,7 +530,7 @@ int sc_capabilities(sc_ctx *c, const cJSON *obj, const char *path, char ***caps,
     *caps = NULL;
     *ncaps = 0;
     int r = sc_array_field(c, obj, path, "capabilities", 0,
-                        "a list of capability names such as [\"gpu\"]", &arr);
+                           "a list of capability names such as [\"gpu\"]", &arr);
     if (r <= 0)
         return r;
     char p[SIM_DIAG_PATH_MAX], q[SIM_DIAG_PATH_MAX];

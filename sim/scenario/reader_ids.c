@@ -159,7 +159,7 @@ int sc_entry_ids(sc_ctx *c, const cJSON *obj, const char *path, const char *what
         char q[SIM_DIAG_PATH_MAX];
         sc_path_key(q, path, "first");
         sc_diag(c, sc_member(obj, "first"), q, "expected \"first\" only beside \"count\", found %s",
-             sc_found(sc_member(obj, "first")).s);
+                sc_found(sc_member(obj, "first")).s);
         return -1;
     }
     *count = (size_t)cnt;
@@ -167,7 +167,7 @@ int sc_entry_ids(sc_ctx *c, const cJSON *obj, const char *path, const char *what
     if (rc == 1) {
         if (!cJSON_IsString(v) || parse_pattern(v->valuestring, pat)) {
             sc_diag(c, v, p, "expected an id pattern with one {i} or {i:04} such as \"%s-{i}\", found %s",
-                 example, sc_found(v).s);
+                    example, sc_found(v).s);
             return -1;
         }
         size_t digits = (size_t)snprintf(NULL, 0, "%llu", *first + *count - 1);
@@ -181,7 +181,7 @@ int sc_entry_ids(sc_ctx *c, const cJSON *obj, const char *path, const char *what
     }
     if (cJSON_IsString(v) && strchr(v->valuestring, '{') && !sc_valid_id(v->valuestring)) {
         sc_diag(c, v, p, "expected %s (" SC_ID_RULE "; a pattern needs \"count\"), found %s", what,
-             sc_found(v).s);
+                sc_found(v).s);
         return -1;
     }
     return sc_id_item(c, v, p, what, id);
@@ -206,7 +206,7 @@ int sc_claim_id(sc_ctx *c, sc_idmap *m, const char *id, size_t idx, const size_t
         sc_path_index(fp, !strcmp(kind, "node") ? "nodes" : "functions", entry[old]);
         sc_path_key(q, p, "id");
         sc_diag(c, idv, q, "expected a unique %s id, found %s again (first in %s)", kind,
-             sc_quoted(id).s, fp);
+                sc_quoted(id).s, fp);
         *dup_seen = 1;
     }
     return put > 0;
@@ -226,7 +226,7 @@ size_t sc_region_ref(sc_ctx *c, const cJSON *obj, const char *path, const char *
         char p[SIM_DIAG_PATH_MAX];
         sc_path_key(p, path, key);
         sc_diag(c, sc_member(obj, key), p, "expected a region id defined in regions, found %s%s",
-             sc_quoted(name).s, sc_did_you_mean(sc_suggest_map(name, &c->regions)).s);
+                sc_quoted(name).s, sc_did_you_mean(sc_suggest_map(name, &c->regions)).s);
     }
     return r;
 }
@@ -239,7 +239,7 @@ static size_t node_ref_item(sc_ctx *c, const cJSON *v, const char *path)
     size_t n = sc_idmap_get(&c->nodes, id);
     if (n == SIM_ALL)
         sc_diag(c, v, path, "expected a node id defined in nodes, found %s%s", sc_found(v).s,
-             sc_did_you_mean(sc_suggest_map(id, &c->nodes)).s);
+                sc_did_you_mean(sc_suggest_map(id, &c->nodes)).s);
     return n;
 }
 
@@ -263,7 +263,7 @@ static size_t function_ref_item(sc_ctx *c, const cJSON *v, const char *path)
     size_t f = sc_idmap_get(&c->functions, id);
     if (f == SIM_ALL)
         sc_diag(c, v, path, "expected a function id defined in functions, found %s%s", sc_found(v).s,
-             sc_did_you_mean(sc_suggest_map(id, &c->functions)).s);
+                sc_did_you_mean(sc_suggest_map(id, &c->functions)).s);
     return f;
 }
 
@@ -303,7 +303,7 @@ size_t *sc_node_list(sc_ctx *c, const cJSON *arr, const char *path, size_t *n)
     *n = 0;
     if (!cJSON_IsArray(arr) || !arr->child) {
         sc_diag(c, arr, path, "expected a list of node ids or patterns such as [\"edge-1\", \"edge-eu-*\"], found %s",
-             sc_found(arr).s);
+                sc_found(arr).s);
         return NULL;
     }
     if (++c->stamp_gen == 0) {

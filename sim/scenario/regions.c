@@ -19,7 +19,7 @@ void sc_read_regions(sc_ctx *c)
     sim_scenario *s = c->s;
     const cJSON *arr = NULL;
     if (sc_array_field(c, c->root, "", "regions", 1, "a list of regions such as [{\"id\": \"eu\"}]",
-                    &arr) <= 0)
+                       &arr) <= 0)
         return;
     size_t n = (size_t)cJSON_GetArraySize(arr);
     if (n == 0) {
@@ -56,7 +56,7 @@ void sc_read_regions(sc_ctx *c)
             char first[SIM_DIAG_PATH_MAX];
             sc_path_index(first, "regions", old);
             sc_diag(c, v, q, "expected a unique region id, found %s again (first in %s)",
-                 sc_found(v).s, first);
+                    sc_found(v).s, first);
             continue;
         }
         if (!(r.name = sc_xstrdup(c, id)))
@@ -91,9 +91,9 @@ static void read_matrix(sc_ctx *c, const cJSON *m)
     size_t nr = s->nregions;
     if (!cJSON_IsObject(m)) {
         sc_diag(c, m, "network.matrix",
-             "expected latencies by client region, then node region, such as "
-             "{\"eu\": {\"us\": \"80ms\"}}, found %s",
-             sc_found(m).s);
+                "expected latencies by client region, then node region, such as "
+                "{\"eu\": {\"us\": \"80ms\"}}, found %s",
+                sc_found(m).s);
         return;
     }
     if (!nr || !(s->network.matrix = sc_xcalloc(c, nr * nr, sizeof *s->network.matrix)))
@@ -106,12 +106,12 @@ static void read_matrix(sc_ctx *c, const cJSON *m)
         size_t a = sc_idmap_get(&c->regions, row->string);
         if (a == SIM_ALL) {
             sc_diag(c, row, p, "expected a region id defined in regions, found %s%s",
-                 sc_quoted(row->string).s, sc_did_you_mean(sc_suggest_map(row->string, &c->regions)).s);
+                    sc_quoted(row->string).s, sc_did_you_mean(sc_suggest_map(row->string, &c->regions)).s);
             continue;
         }
         if (!cJSON_IsObject(row)) {
             sc_diag(c, row, p, "expected latencies by node region such as {\"%s\": \"1ms\"}, found %s",
-                 row->string, sc_found(row).s);
+                    row->string, sc_found(row).s);
             continue;
         }
         for (const cJSON *cell = row->child; cell; cell = cell->next) {
@@ -119,8 +119,8 @@ static void read_matrix(sc_ctx *c, const cJSON *m)
             size_t b = sc_idmap_get(&c->regions, cell->string);
             if (b == SIM_ALL) {
                 sc_diag(c, cell, q, "expected a region id defined in regions, found %s%s",
-                     sc_quoted(cell->string).s,
-                     sc_did_you_mean(sc_suggest_map(cell->string, &c->regions)).s);
+                        sc_quoted(cell->string).s,
+                        sc_did_you_mean(sc_suggest_map(cell->string, &c->regions)).s);
                 continue;
             }
             edge_time t;
@@ -168,8 +168,8 @@ void sc_read_network(sc_ctx *c)
         const cJSON *m = sc_member(net, "matrix");
         if (!m)
             sc_missing(c, net, "network", "matrix",
-                    "latencies by client region, then node region, such as "
-                    "{\"eu\": {\"us\": \"80ms\"}}");
+                       "latencies by client region, then node region, such as "
+                       "{\"eu\": {\"us\": \"80ms\"}}");
         else
             read_matrix(c, m);
     } else if (model == 2) {

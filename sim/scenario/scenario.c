@@ -120,7 +120,7 @@ sim_scenario *sim_scenario_parse(const char *text, size_t len, const char *name_
     sim_scenario *s = NULL;
     if (len > SIM_SCENARIO_MAX_BYTES) {
         sc_diag(&c, NULL, "", "expected a scenario of at most %u bytes, found %zu bytes",
-             SIM_SCENARIO_MAX_BYTES, len);
+                SIM_SCENARIO_MAX_BYTES, len);
         goto done;
     }
     int eline = 0, ecol = 0, nomem = 0;
@@ -142,7 +142,7 @@ sim_scenario *sim_scenario_parse(const char *text, size_t len, const char *name_
         sc_apply_set(&c, sets[i]);
     if (!cJSON_IsObject(c.root)) {
         sc_diag(&c, c.root, "", "expected a scenario (an object with \"nodes\", \"functions\", ...), found %s",
-             sc_found(c.root).s);
+                sc_found(c.root).s);
         goto done;
     }
     if (!(s = sc_xcalloc(&c, 1, sizeof *s)) || !(s->path = sc_xstrdup(&c, name_for_errors ? name_for_errors : "-")))

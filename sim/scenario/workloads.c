@@ -79,7 +79,7 @@ static int read_csv(sc_ctx *c, const cJSON *v, const char *p, const char *file, 
         edge_time t;
         if (edge_duration_parse(f, &t) != EDGE_OK || t < 0) {
             sc_diag(c, v, p, "expected a duration of at least 0s such as \"1.5s\" on line %zu of %s, found %s",
-                 lineno, file, sc_quoted(f).s);
+                    lineno, file, sc_quoted(f).s);
             rc = -1;
             break;
         }
@@ -138,7 +138,7 @@ static int read_arrival(sc_ctx *c, const cJSON *it, const char *p, sim_workload_
             sc_path_key(q, p, "jitter");
             edge_duration_format(per, sizeof per, t->interval);
             sc_diag(c, sc_member(it, "jitter"), q, "expected a jitter of at most the period (%s), found %s",
-                 per, sc_found(sc_member(it, "jitter")).s);
+                    per, sc_found(sc_member(it, "jitter")).s);
             bad = 1;
         }
         break;
@@ -232,7 +232,7 @@ static int trace_files(sc_ctx *c, const cJSON *obj, const char *p, const char *k
     size_t k = cJSON_IsArray(v) ? (size_t)cJSON_GetArraySize(v) : 1;
     if (!cJSON_IsString(v) && !(cJSON_IsArray(v) && k >= 1 && k <= SIM_AZ_MAX_DAYS)) {
         sc_diag(c, v, q, "expected a CSV file name or a list of 1 to %u of them, found %s",
-             SIM_AZ_MAX_DAYS, sc_found(v).s);
+                SIM_AZ_MAX_DAYS, sc_found(v).s);
         return -1;
     }
     char **files = sc_xcalloc(c, k, sizeof *files);
@@ -243,7 +243,7 @@ static int trace_files(sc_ctx *c, const cJSON *obj, const char *p, const char *k
         sc_path_index(r, q, i);
         if (!cJSON_IsString(it) || !*it->valuestring) {
             sc_diag(c, it, cJSON_IsArray(v) ? r : q, "expected a CSV file name, found %s",
-                 sc_found(it).s);
+                    sc_found(it).s);
             sc_free_strings(files, i);
             return -1;
         }
@@ -307,8 +307,8 @@ static char *trace_id(sc_ctx *c, const sim_az_function *x, const cJSON *at, cons
             return sc_xstrdup(c, id);
     }
     sc_diag(c, at, p, "expected trace functions whose ids (hash prefixes, %s) are unique and "
-                   "made of " SC_ID_RULE ", found %s",
-         "16 characters", sc_quoted(id).s);
+                      "made of " SC_ID_RULE ", found %s",
+            "16 characters", sc_quoted(id).s);
     return NULL;
 }
 
@@ -358,20 +358,20 @@ static void read_trace_workload(sc_ctx *c, const cJSON *it, const char *p, size_
         sc_path_index(r1, q, 1);
         if (!cJSON_IsArray(wv) || cJSON_GetArraySize(wv) != 2) {
             sc_diag(c, wv, q, "expected a window of two times such as [\"0m\", \"60m\"], found %s",
-                 sc_found(wv).s);
+                    sc_found(wv).s);
             bad = 1;
         } else if (sc_duration_item(c, wv->child, r0, SC_SIGN_NONNEG, "0m", &wlo) ||
                    sc_duration_item(c, wv->child->next, r1, SC_SIGN_POS, "60m", &whi)) {
             bad = 1;
         } else if (whi <= wlo) {
             sc_diag(c, wv->child->next, r1, "expected a window end after its start, found %s",
-                 sc_found(wv->child->next).s);
+                    sc_found(wv->child->next).s);
             bad = 1;
         } else if (type == 0 && (wlo % (60 * EDGE_S) || whi % (60 * EDGE_S))) {
             sc_diag(c, wlo % (60 * EDGE_S) ? wv->child : wv->child->next,
-                 wlo % (60 * EDGE_S) ? r0 : r1,
-                 "expected whole minutes (the 2019 trace counts per minute), found %s",
-                 sc_found(wlo % (60 * EDGE_S) ? wv->child : wv->child->next).s);
+                    wlo % (60 * EDGE_S) ? r0 : r1,
+                    "expected whole minutes (the 2019 trace counts per minute), found %s",
+                    sc_found(wlo % (60 * EDGE_S) ? wv->child : wv->child->next).s);
             bad = 1;
         }
     }
@@ -395,12 +395,12 @@ static void read_trace_workload(sc_ctx *c, const cJSON *it, const char *p, size_
     sc_path_key(q, p, "invocations");
     if (t.n == 0) {
         sc_diag(c, sc_member(it, "invocations"), q,
-             "expected a trace with at least one invocation in the window, found none");
+                "expected a trace with at least one invocation in the window, found none");
         goto done;
     }
     if (s->nfunctions + t.n > SIM_SCENARIO_MAX_FUNCTIONS) {
         sc_diag(c, sc_member(it, "invocations"), q, "expected at most %d functions in all, found %zu more after %zu",
-             SIM_SCENARIO_MAX_FUNCTIONS, t.n, s->nfunctions);
+                SIM_SCENARIO_MAX_FUNCTIONS, t.n, s->nfunctions);
         goto done;
     }
     sim_function_spec probe = {0};
@@ -415,9 +415,9 @@ static void read_trace_workload(sc_ctx *c, const cJSON *it, const char *p, size_
         sc_grow(c, (void **)&c->fn_id_item, &c->cap_c, need, sizeof *c->fn_id_item) ||
         sc_grow(c, (void **)&c->fn_entry, &c->cap_d, need, sizeof *c->fn_entry) ||
         sc_grow(c, (void **)&s->deployments, &c->deploy_cap, s->ndeployments + t.n,
-             sizeof *s->deployments) ||
+                sizeof *s->deployments) ||
         sc_grow(c, (void **)&s->workloads, &c->workload_cap, s->nworkloads + t.n,
-             sizeof *s->workloads))
+                sizeof *s->workloads))
         goto done;
     sim_trace_info *ti = realloc(s->traces, (s->ntraces + 1) * sizeof *ti);
     if (!ti) {
@@ -489,8 +489,8 @@ void sc_read_workloads(sc_ctx *c)
     sim_scenario *s = c->s;
     const cJSON *arr = NULL;
     if (sc_array_field(c, c->root, "", "workloads", 0,
-                    "a list of workloads such as [{\"function\": \"resize\", \"arrival\": \"poisson\", ...}]",
-                    &arr) <= 0)
+                       "a list of workloads such as [{\"function\": \"resize\", \"arrival\": \"poisson\", ...}]",
+                       &arr) <= 0)
         return;
     size_t e = 0;
     char p[SIM_DIAG_PATH_MAX];
@@ -526,12 +526,12 @@ void sc_read_workloads(sc_ctx *c)
             sc_path_key(q, p, "stop");
             edge_duration_format(st, sizeof st, t.start);
             sc_diag(c, sc_member(it, "stop"), q, "expected a stop after the start (%s), found %s", st,
-                 sc_found(sc_member(it, "stop")).s);
+                    sc_found(sc_member(it, "stop")).s);
             bad = 1;
         }
         bad |= read_arrival(c, it, p, &t) < 0;
         if (bad || sc_grow(c, (void **)&s->workloads, &c->workload_cap, s->nworkloads + nfns,
-                        sizeof *s->workloads)) {
+                           sizeof *s->workloads)) {
             free(fns);
             sc_free_workload(&t);
             continue;
