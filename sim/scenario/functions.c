@@ -119,7 +119,7 @@ void sc_read_functions(sc_ctx *c)
                     break;
                 }
             }
-            if (!sc_claim_id(c, &c->functions, f.id, s->nfunctions, c->fn_entry, "function", p, idv,
+            if (!sc_claim_id(c, SC_FUNCTIONS, f.id, s->nfunctions, c->fn_entry, p, idv,
                              &dup_seen)) {
                 sc_free_function(&f);
                 continue;

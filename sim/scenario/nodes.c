@@ -123,7 +123,7 @@ void sc_read_nodes(sc_ctx *c)
                 sc_free_node(&n);
                 break;
             }
-            if (!sc_claim_id(c, &c->nodes, n.id, s->nnodes, c->node_entry, "node", p, idv,
+            if (!sc_claim_id(c, SC_NODES, n.id, s->nnodes, c->node_entry, p, idv,
                              &dup_seen)) {
                 sc_free_node(&n);
                 continue;

@@ -150,19 +150,17 @@ const char *sc_suggest_list(const char *word, const char *const *cands)
     return best;
 }
 
-const char *sc_suggest_map(const char *word, const sc_idmap *m)
+const char *sc_suggest_id(const char *word, const sim_scenario *s, sc_idkind k)
 {
     const char *best = NULL;
-    size_t bd = 3, bv = SIM_ALL, wl = strlen(word);
-    for (size_t i = 0; i < m->cap; i++) {
-        if (!m->keys[i])
-            continue;
-        size_t d = osa_distance(word, m->keys[i]);
+    size_t bd = 3, wl = strlen(word), n = sc_id_count(s, k);
+    for (size_t i = 0; i < n; i++) {
+        const char *id = sc_id_key(s, k, i);
+        size_t d = osa_distance(word, id);
         /* deterministic: the lowest distance, then the earliest defined */
-        if (d <= 2 && d < wl && (d < bd || (d == bd && m->vals[i] < bv))) {
+        if (d < bd && d < wl) {
             bd = d;
-            bv = m->vals[i];
-            best = m->keys[i];
+            best = id;
         }
     }
     return best;

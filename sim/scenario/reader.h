@@ -61,33 +61,51 @@
 #include <cjson/cJSON.h>
 
 #include "common/diag.h"
+#include "idmap.h"
 #include "scenario/scenario.h"
 
 #define SIM_ID_MAX 128            /* ids appear in CSV outputs and lines of text */
 #define SIM_CAPS_MAX 64           /* capabilities per node or function */
 
+typedef struct sc_ctx sc_ctx; /* the parse context, below */
+
 /* ------------------------------------------------------------------------ */
 /* Id tables (reader_ids.c)                                                   */
 
-/* A map from an id to its index; keys are borrowed (they must outlive it). */
-typedef struct sc_idmap {
-    const char **keys; /* borrowed from the scenario's strings */
-    size_t *vals;
-    size_t cap, n;     /* cap is 0 or a power of two */
-} sc_idmap;
+/*
+ * Ids resolve to indices through core's hash table (core/idmap.h: internal
+ * to core, linked here as the tables of the cluster are): it keeps no keys,
+ * only (hash, index), and asks the record at an index for its id, so each id
+ * lives once, in the scenario's own strings: s->regions[i].name,
+ * s->nodes[i].id, s->functions[i].id.
+ */
+typedef enum { SC_REGIONS, SC_NODES, SC_FUNCTIONS } sc_idkind;
 
-/* The id lookups a loaded scenario keeps (sim_scenario.index_). */
+/* The id tables, by sc_idkind; the loaded scenario keeps them (index_). */
 struct sim__scenario_index {
-    sc_idmap regions, nodes, functions;
+    edge__idmap map[3];
 };
 
-/* The index of key, or SIM_ALL. */
-size_t sc_idmap_get(const sc_idmap *m, const char *key);
-/* Inserts key -> val. Returns 1 when inserted, 0 when the key was there
- * (*old, when not NULL, gets its value), -1 when out of memory. */
-int sc_idmap_put(sc_idmap *m, const char *key, size_t val, size_t *old);
-/* Frees the table and leaves it empty. */
-void sc_idmap_free(sc_idmap *m);
+/* Record i's id, and how many records there are, of kind k in s. */
+static inline const char *sc_id_key(const sim_scenario *s, sc_idkind k, size_t i)
+{
+    return k == SC_REGIONS ? s->regions[i].name : k == SC_NODES ? s->nodes[i].id
+                                                                 : s->functions[i].id;
+}
+static inline size_t sc_id_count(const sim_scenario *s, sc_idkind k)
+{
+    return k == SC_REGIONS ? s->nregions : k == SC_NODES ? s->nnodes : s->nfunctions;
+}
+
+/* The index of the record of kind k whose id is `id`, or SIM_ALL. */
+size_t sc_id_find(const sim_scenario *s, const struct sim__scenario_index *ix, sc_idkind k,
+                  const char *id);
+/* Adds id -> idx to c's table of kind k. The id must be absent, and record
+ * idx must have it before the next lookup. Returns 0, or -1 out of memory
+ * (reported). */
+int sc_id_add(sc_ctx *c, sc_idkind k, const char *id, size_t idx);
+/* Frees the tables and leaves them empty. */
+void sc_index_free(struct sim__scenario_index *ix);
 
 /* ------------------------------------------------------------------------ */
 /* JSON text and positions (reader_json.c)                                    */
@@ -135,7 +153,7 @@ const cJSON *sc_resolve(const cJSON *root, const char *path);
 /* The parse context (reader.c)                                               */
 
 /* Everything a section reads from and writes to; one per sim_scenario_parse. */
-typedef struct sc_ctx {
+struct sc_ctx {
     const char *file;       /* for diagnostics; borrowed from the caller */
     sc_jsonpos pos;         /* the position map */
     cJSON *root;
@@ -143,7 +161,7 @@ typedef struct sc_ctx {
     size_t max, n;          /* kept at most max; n counts them all */
     int oom;                /* set once out of memory was reported */
     sim_scenario *s;        /* what is being built */
-    sc_idmap regions, nodes, functions;
+    struct sim__scenario_index ix; /* the id tables, to s->index_ at the end */
     const cJSON **node_id_item; /* per node: the "id" item it came from */
     size_t *node_entry;         /* per node: index of its nodes[] entry */
     const cJSON **fn_id_item;
@@ -155,7 +173,7 @@ typedef struct sc_ctx {
     unsigned stamp_gen;
     const cJSON **set_items;    /* every item placed by --set (no position) */
     size_t nset_items, set_cap;
-} sc_ctx;
+};
 
 /* True when item was placed by --set (then it has no position). */
 int sc_is_set_item(const sc_ctx *c, const cJSON *item);
@@ -189,8 +207,8 @@ sc_strbuf sc_found(const cJSON *v);
 /* The candidate closest to word within distance 2 (and shorter than word),
  * or NULL. Ties go to the first. */
 const char *sc_suggest_list(const char *word, const char *const *cands);
-/* The same over the ids of a map (ties go to the lowest index). */
-const char *sc_suggest_map(const char *word, const sc_idmap *m);
+/* The same over the ids of kind k defined so far (ties go to the first). */
+const char *sc_suggest_id(const char *word, const sim_scenario *s, sc_idkind k);
 /* " (did you mean \"x\"?)", or "" for NULL. */
 sc_strbuf sc_did_you_mean(const char *s);
 
@@ -318,14 +336,15 @@ int sc_entry_ids(sc_ctx *c, const cJSON *obj, const char *path, const char *what
                  const char *example, const char **id, sc_idpat *pat, size_t *count,
                  unsigned long long *first);
 /*
- * Gives id the index idx in m (nodes or functions, `kind` names them). A
- * repeated id is reported once per group entry (*dup_seen), at the entry's
- * "id" (idv, path p), naming the entry that has it first (entry[] maps an
- * index to its entry in the "nodes"/"functions" array). Returns 1 when
- * claimed, 0 when not (repeated, or out of memory: reported too).
+ * Gives id the index idx in the table of kind k (SC_NODES or SC_FUNCTIONS):
+ * the caller stores record idx with that id next. A repeated id is reported
+ * once per group entry (*dup_seen), at the entry's "id" (idv, path p), naming
+ * the entry that has it first (entry[] maps an index to its entry in the
+ * "nodes"/"functions" array). Returns 1 when claimed, 0 when not (repeated,
+ * or out of memory: reported too).
  */
-int sc_claim_id(sc_ctx *c, sc_idmap *m, const char *id, size_t idx, const size_t *entry,
-                const char *kind, const char *p, const cJSON *idv, int *dup_seen);
+int sc_claim_id(sc_ctx *c, sc_idkind k, const char *id, size_t idx, const size_t *entry,
+                const char *p, const cJSON *idv, int *dup_seen);
 
 /* References by id: the index, or SIM_ALL (reported, with did-you-mean). */
 size_t sc_region_ref(sc_ctx *c, const cJSON *obj, const char *path, const char *key);

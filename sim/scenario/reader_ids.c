@@ -9,82 +9,54 @@
 #include "scenario/reader.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ids.h"
+#include "util.h"
+
 static const sc_numspec NS_FIRST = {0, 1e15, 1, 0};
+
+/* What id_eq compares against: the records of one kind. */
+typedef struct sc_idkey {
+    const sim_scenario *s;
+    sc_idkind k;
+} sc_idkey;
 
 /* ------------------------------------------------------------------------ */
 /* Id tables                                                                  */
 
-static uint64_t hash_str(const char *s)
+static bool id_eq(const void *ctx, uint32_t val, const void *key)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
+    const sim_scenario *s = ((const sc_idkey *)ctx)->s;
+    return !strcmp(sc_id_key(s, ((const sc_idkey *)ctx)->k, val), key);
 }
 
-size_t sc_idmap_get(const sc_idmap *m, const char *key)
+size_t sc_id_find(const sim_scenario *s, const struct sim__scenario_index *ix, sc_idkind k,
+                  const char *id)
 {
-    if (!m->cap)
-        return SIM_ALL;
-    for (size_t i = hash_str(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        if (!m->keys[i])
-            return SIM_ALL;
-        if (!strcmp(m->keys[i], key))
-            return m->vals[i];
-    }
+    sc_idkey ctx = {s, k};
+    uint32_t v = edge__idmap_find(&ix->map[k], edge__hash_str(id), id_eq, &ctx, id);
+    return v == EDGE_NONE ? SIM_ALL : v;
 }
 
-/* Inserts key -> val. Returns 1 when inserted, 0 when the key was there
- * (*old gets its value), -1 when out of memory. */
-int sc_idmap_put(sc_idmap *m, const char *key, size_t val, size_t *old)
+int sc_id_add(sc_ctx *c, sc_idkind k, const char *id, size_t idx)
 {
-    if (2 * (m->n + 1) > m->cap) {
-        size_t ncap = m->cap ? 2 * m->cap : 64;
-        const char **nk = calloc(ncap, sizeof *nk);
-        size_t *nv = calloc(ncap, sizeof *nv);
-        if (!nk || !nv) {
-            free(nk);
-            free(nv);
-            return -1;
-        }
-        for (size_t i = 0; i < m->cap; i++) {
-            if (!m->keys[i])
-                continue;
-            size_t j = hash_str(m->keys[i]) & (ncap - 1);
-            while (nk[j])
-                j = (j + 1) & (ncap - 1);
-            nk[j] = m->keys[i];
-            nv[j] = m->vals[i];
-        }
-        free(m->keys);
-        free(m->vals);
-        m->keys = nk;
-        m->vals = nv;
-        m->cap = ncap;
+    edge__idmap *m = &c->ix.map[k];
+    if (edge__idmap_reserve(m, m->count + 1) != EDGE_OK) {
+        sc_oom(c);
+        return -1;
     }
-    size_t i = hash_str(key) & (m->cap - 1);
-    for (; m->keys[i]; i = (i + 1) & (m->cap - 1)) {
-        if (!strcmp(m->keys[i], key)) {
-            if (old)
-                *old = m->vals[i];
-            return 0;
-        }
-    }
-    m->keys[i] = key;
-    m->vals[i] = val;
-    m->n++;
-    return 1;
+    edge__idmap_insert(m, edge__hash_str(id), (uint32_t)idx);
+    return 0;
 }
 
-void sc_idmap_free(sc_idmap *m)
+void sc_index_free(struct sim__scenario_index *ix)
 {
-    free(m->keys);
-    free(m->vals);
-    memset(m, 0, sizeof *m);
+    for (int k = 0; k < 3; k++)
+        edge__idmap_free(&ix->map[k]);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -188,28 +160,25 @@ int sc_entry_ids(sc_ctx *c, const cJSON *obj, const char *path, const char *what
 }
 
 /*
- * Gives id the index idx in m (nodes or functions, `kind` names them). A
- * repeated id is reported once per group entry (*dup_seen), at the entry's
- * "id" (idv, path p), naming the entry that has it first (entry[] maps an
- * index to its entry in the "nodes"/"functions" array). Returns 1 when
- * claimed, 0 when not (repeated, or out of memory: reported too).
+ * Gives id the index idx (reader.h). The id is looked up first: core's table
+ * keeps no keys, and record idx is stored by the caller only once claimed.
  */
-int sc_claim_id(sc_ctx *c, sc_idmap *m, const char *id, size_t idx, const size_t *entry,
-                    const char *kind, const char *p, const cJSON *idv, int *dup_seen)
+int sc_claim_id(sc_ctx *c, sc_idkind k, const char *id, size_t idx, const size_t *entry,
+                const char *p, const cJSON *idv, int *dup_seen)
 {
-    size_t old;
-    int put = sc_idmap_put(m, id, idx, &old);
-    if (put < 0)
-        sc_oom(c);
-    if (put == 0 && !*dup_seen) {
+    size_t old = sc_id_find(c->s, &c->ix, k, id);
+    if (old == SIM_ALL)
+        return sc_id_add(c, k, id, idx) == 0;
+    if (!*dup_seen) {
+        const char *kind = k == SC_NODES ? "node" : "function";
         char fp[SIM_DIAG_PATH_MAX], q[SIM_DIAG_PATH_MAX];
-        sc_path_index(fp, !strcmp(kind, "node") ? "nodes" : "functions", entry[old]);
+        sc_path_index(fp, k == SC_NODES ? "nodes" : "functions", entry[old]);
         sc_path_key(q, p, "id");
         sc_diag(c, idv, q, "expected a unique %s id, found %s again (first in %s)", kind,
                 sc_quoted(id).s, fp);
         *dup_seen = 1;
     }
-    return put > 0;
+    return 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -221,12 +190,12 @@ size_t sc_region_ref(sc_ctx *c, const cJSON *obj, const char *path, const char *
     const char *name;
     if (sc_string_field(c, obj, path, key, 1, "a region id such as \"eu-west\"", &name) < 0)
         return SIM_ALL;
-    size_t r = sc_idmap_get(&c->regions, name);
+    size_t r = sc_id_find(c->s, &c->ix, SC_REGIONS, name);
     if (r == SIM_ALL) {
         char p[SIM_DIAG_PATH_MAX];
         sc_path_key(p, path, key);
         sc_diag(c, sc_member(obj, key), p, "expected a region id defined in regions, found %s%s",
-                sc_quoted(name).s, sc_did_you_mean(sc_suggest_map(name, &c->regions)).s);
+                sc_quoted(name).s, sc_did_you_mean(sc_suggest_id(name, c->s, SC_REGIONS)).s);
     }
     return r;
 }
@@ -236,10 +205,10 @@ static size_t node_ref_item(sc_ctx *c, const cJSON *v, const char *path)
     const char *id;
     if (sc_id_item(c, v, path, "a node id", &id))
         return SIM_ALL;
-    size_t n = sc_idmap_get(&c->nodes, id);
+    size_t n = sc_id_find(c->s, &c->ix, SC_NODES, id);
     if (n == SIM_ALL)
         sc_diag(c, v, path, "expected a node id defined in nodes, found %s%s", sc_found(v).s,
-                sc_did_you_mean(sc_suggest_map(id, &c->nodes)).s);
+                sc_did_you_mean(sc_suggest_id(id, c->s, SC_NODES)).s);
     return n;
 }
 
@@ -260,10 +229,10 @@ static size_t function_ref_item(sc_ctx *c, const cJSON *v, const char *path)
     const char *id;
     if (sc_id_item(c, v, path, "a function id", &id))
         return SIM_ALL;
-    size_t f = sc_idmap_get(&c->functions, id);
+    size_t f = sc_id_find(c->s, &c->ix, SC_FUNCTIONS, id);
     if (f == SIM_ALL)
         sc_diag(c, v, path, "expected a function id defined in functions, found %s%s", sc_found(v).s,
-                sc_did_you_mean(sc_suggest_map(id, &c->functions)).s);
+                sc_did_you_mean(sc_suggest_id(id, c->s, SC_FUNCTIONS)).s);
     return f;
 }
 

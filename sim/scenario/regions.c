@@ -26,8 +26,12 @@ void sc_read_regions(sc_ctx *c)
         sc_diag(c, arr, "regions", "expected at least one region, found an empty list");
         return;
     }
-    if (!(s->regions = sc_xcalloc(c, n, sizeof *s->regions)))
+    /* per region: its entry in "regions", for "first in regions[i]" */
+    size_t *entry = sc_xcalloc(c, n, sizeof *entry);
+    if (!entry || !(s->regions = sc_xcalloc(c, n, sizeof *s->regions))) {
+        free(entry);
         return;
+    }
     size_t i = 0;
     char p[SIM_DIAG_PATH_MAX], q[SIM_DIAG_PATH_MAX];
     for (const cJSON *it = arr->child; it; it = it->next, i++) {
@@ -46,31 +50,24 @@ void sc_read_regions(sc_ctx *c)
         if (sc_id_item(c, v, q, "a region id", &id))
             continue;
         sc_coords(c, it, p, &r.has_coords, &r.lat, &r.lon);
-        size_t old;
-        int put = sc_idmap_put(&c->regions, id, i, &old);
-        if (put < 0) {
-            sc_oom(c);
-            return;
-        }
-        if (put == 0) {
+        size_t old = sc_id_find(s, &c->ix, SC_REGIONS, id);
+        if (old != SIM_ALL) {
             char first[SIM_DIAG_PATH_MAX];
-            sc_path_index(first, "regions", old);
+            sc_path_index(first, "regions", entry[old]);
             sc_diag(c, v, q, "expected a unique region id, found %s again (first in %s)",
                     sc_found(v).s, first);
             continue;
         }
         if (!(r.name = sc_xstrdup(c, id)))
-            return;
+            break;
+        if (sc_id_add(c, SC_REGIONS, r.name, s->nregions)) {
+            free(r.name);
+            break;
+        }
+        entry[s->nregions] = i;
         s->regions[s->nregions++] = r;
     }
-    /* Rebuild the map over the owned names (the tree's strings may be freed
-     * before the scenario is). */
-    sc_idmap_free(&c->regions);
-    for (size_t k = 0; k < s->nregions; k++)
-        if (sc_idmap_put(&c->regions, s->regions[k].name, k, NULL) < 0) {
-            sc_oom(c);
-            return;
-        }
+    free(entry);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -103,10 +100,10 @@ static void read_matrix(sc_ctx *c, const cJSON *m)
     char p[SIM_DIAG_PATH_MAX], q[SIM_DIAG_PATH_MAX];
     for (const cJSON *row = m->child; row; row = row->next) {
         sc_path_key(p, "network.matrix", row->string);
-        size_t a = sc_idmap_get(&c->regions, row->string);
+        size_t a = sc_id_find(c->s, &c->ix, SC_REGIONS, row->string);
         if (a == SIM_ALL) {
             sc_diag(c, row, p, "expected a region id defined in regions, found %s%s",
-                    sc_quoted(row->string).s, sc_did_you_mean(sc_suggest_map(row->string, &c->regions)).s);
+                    sc_quoted(row->string).s, sc_did_you_mean(sc_suggest_id(row->string, c->s, SC_REGIONS)).s);
             continue;
         }
         if (!cJSON_IsObject(row)) {
@@ -116,11 +113,11 @@ static void read_matrix(sc_ctx *c, const cJSON *m)
         }
         for (const cJSON *cell = row->child; cell; cell = cell->next) {
             sc_path_key(q, p, cell->string);
-            size_t b = sc_idmap_get(&c->regions, cell->string);
+            size_t b = sc_id_find(c->s, &c->ix, SC_REGIONS, cell->string);
             if (b == SIM_ALL) {
                 sc_diag(c, cell, q, "expected a region id defined in regions, found %s%s",
                         sc_quoted(cell->string).s,
-                        sc_did_you_mean(sc_suggest_map(cell->string, &c->regions)).s);
+                        sc_did_you_mean(sc_suggest_id(cell->string, c->s, SC_REGIONS)).s);
                 continue;
             }
             edge_time t;

@@ -303,7 +303,7 @@ static char *trace_id(sc_ctx *c, const sim_az_function *x, const cJSON *at, cons
             snprintf(id, sizeof id, "%.16s", x->func);
         else
             snprintf(id, sizeof id, "%.16s@%.8s", x->func, x->app);
-        if (sc_valid_id(id) && sc_idmap_get(&c->functions, id) == SIM_ALL)
+        if (sc_valid_id(id) && sc_id_find(c->s, &c->ix, SC_FUNCTIONS, id) == SIM_ALL)
             return sc_xstrdup(c, id);
     }
     sc_diag(c, at, p, "expected trace functions whose ids (hash prefixes, %s) are unique and "
@@ -443,7 +443,7 @@ static void read_trace_workload(sc_ctx *c, const cJSON *it, const char *p, size_
         } else {
             f.cold_start = sc_dist_default_cold_start(c);
         }
-        if (!f.cold_start || sc_idmap_put(&c->functions, f.id, s->nfunctions, NULL) <= 0) {
+        if (!f.cold_start || sc_id_add(c, SC_FUNCTIONS, f.id, s->nfunctions)) {
             sc_oom(c);
             sc_free_function(&f);
             break;
