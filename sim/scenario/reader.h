@@ -110,11 +110,16 @@ void sc_index_free(struct sim__scenario_index *ix);
 /* ------------------------------------------------------------------------ */
 /* JSON text and positions (reader_json.c)                                    */
 
-/* Where each value of the tree starts (a map from item to line and column). */
+/* Where each value of the tree starts: item -> (line, column), through
+ * core's table (the same as the ids') keyed by the item's address. */
+typedef struct sc_itempos {
+    const cJSON *item;
+    int line, col;
+} sc_itempos;
 typedef struct sc_jsonpos {
-    const cJSON **items; /* open addressing on the pointer */
-    int *lines, *cols;
-    size_t cap, n;
+    edge__idmap map;     /* item -> its index in at[] */
+    sc_itempos *at;      /* in text order */
+    size_t n, cap;
 } sc_jsonpos;
 
 /* A short rendering of a value or a string, for messages; a value, no

@@ -12,10 +12,14 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "ids.h"
+#include "util.h"
 
 /* ------------------------------------------------------------------------ */
 /* Rendering what was found                                                   */
@@ -95,82 +99,65 @@ const cJSON *sc_member(const cJSON *obj, const char *key)
 }
 
 /* ------------------------------------------------------------------------ */
-/* JSON text and positions (adapter: to be replaced by core/json)            */
+/* JSON text and positions                                                    */
 
 /*
- * Until core/json (cJSON with a position map) lands, the reader parses with
- * cJSON and then walks the same text once more beside the tree, recording
- * where each value starts. Lines and columns are 1-based; columns count
- * characters (UTF-8 continuation bytes do not advance them).
+ * The reader parses with cJSON and then walks the same text once more
+ * beside the tree, recording where each value starts. Lines and columns are
+ * 1-based; columns count characters (UTF-8 continuation bytes do not advance
+ * them). core/json now has a parser with positions too, but it keeps only
+ * the last of a repeated key (the reader reports "expected each field once")
+ * and words syntax errors its own way, so moving to it changes diagnostics:
+ * a change of its own, with the golden files in tests/scenarios/bad.
  */
 
-static size_t ptr_slot(const void *p, size_t cap)
+static uint32_t item_hash(const cJSON *item)
 {
-    uint64_t h = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ULL;
-    return (size_t)(h >> 20) & (cap - 1);
+    return edge__hash_u64((uint64_t)(uintptr_t)item);
 }
 
+static bool item_eq(const void *ctx, uint32_t val, const void *key)
+{
+    return ((const sc_jsonpos *)ctx)->at[val].item == key;
+}
+
+/* Records item's position; each item once. Returns 0, or -1 out of memory. */
 static int jsonpos_put(sc_jsonpos *m, const cJSON *item, int line, int col)
 {
-    if (2 * (m->n + 1) > m->cap) {
+    if (m->n == m->cap) {
         size_t ncap = m->cap ? 2 * m->cap : 256;
-        const cJSON **ni = calloc(ncap, sizeof *ni);
-        int *nl = malloc(ncap * sizeof *nl), *nc = malloc(ncap * sizeof *nc);
-        if (!ni || !nl || !nc) {
-            free(ni);
-            free(nl);
-            free(nc);
+        sc_itempos *at = realloc(m->at, ncap * sizeof *at);
+        if (!at)
             return -1;
-        }
-        for (size_t i = 0; i < m->cap; i++) {
-            if (!m->items[i])
-                continue;
-            size_t j = ptr_slot(m->items[i], ncap);
-            while (ni[j])
-                j = (j + 1) & (ncap - 1);
-            ni[j] = m->items[i];
-            nl[j] = m->lines[i];
-            nc[j] = m->cols[i];
-        }
-        free(m->items);
-        free(m->lines);
-        free(m->cols);
-        m->items = ni;
-        m->lines = nl;
-        m->cols = nc;
+        m->at = at;
         m->cap = ncap;
     }
-    size_t j = ptr_slot(item, m->cap);
-    while (m->items[j] && m->items[j] != item)
-        j = (j + 1) & (m->cap - 1);
-    if (!m->items[j])
-        m->n++;
-    m->items[j] = item;
-    m->lines[j] = line;
-    m->cols[j] = col;
+    if (m->n >= EDGE_NONE || edge__idmap_reserve(&m->map, (uint32_t)m->n + 1) != EDGE_OK)
+        return -1;
+    m->at[m->n] = (sc_itempos){item, line, col};
+    edge__idmap_insert(&m->map, item_hash(item), (uint32_t)m->n);
+    m->n++;
     return 0;
 }
 
 void sc_jsonpos_get(const sc_jsonpos *m, const cJSON *item, int *line, int *col)
 {
     *line = *col = 0;
-    if (!m || !m->cap)
+    if (!m)
         return;
-    for (size_t j = ptr_slot(item, m->cap); m->items[j]; j = (j + 1) & (m->cap - 1))
-        if (m->items[j] == item) {
-            *line = m->lines[j];
-            *col = m->cols[j];
-            return;
-        }
+    uint32_t v = edge__idmap_find(&m->map, item_hash(item), item_eq, m, item);
+    if (v != EDGE_NONE) {
+        *line = m->at[v].line;
+        *col = m->at[v].col;
+    }
 }
 
 void sc_jsonpos_free(sc_jsonpos *m)
 {
     if (!m)
         return;
-    free(m->items);
-    free(m->lines);
-    free(m->cols);
+    edge__idmap_free(&m->map);
+    free(m->at);
     memset(m, 0, sizeof *m);
 }
 
