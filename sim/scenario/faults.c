@@ -131,7 +131,7 @@ static int read_trace_fault(sc_ctx *c, const cJSON *it, const char *p, sim_fault
         sc_diag(c, path, q, "expected the machine events CSV such as \"machine_events.csv\", found %s",
                 sc_found(path).s);
         bad = 1;
-    } else if ((f->path = sc_resolve_csv(c, path->valuestring))) {
+    } else if ((f->path = sc_resolve_file(c, path->valuestring))) {
         FILE *fp = fopen(f->path, "r");
         if (!fp) {
             sc_diag(c, path, q, "expected a readable CSV file, found %s (%s)", sc_found(path).s,

@@ -159,7 +159,7 @@ static void read_plugin(sc_ctx *c, const cJSON *obj)
                 sc_found(params).s);
         return;
     }
-    if (!(pol->plugin_path = sc_resolve_csv(c, so->valuestring)))
+    if (!(pol->plugin_path = sc_resolve_file(c, so->valuestring)))
         return;
     char *text = params ? cJSON_PrintUnformatted(params) : NULL;
     pol->plugin_params = sc_xstrdup(c, text ? text : "{}");

@@ -649,8 +649,9 @@ int sc_dist_field(sc_ctx *c, const cJSON *obj, const char *path, const char *key
 /* ------------------------------------------------------------------------ */
 /* Files named by the scenario                                                */
 
-/* The CSV path relative to the scenario file's folder (absolute stays). */
-char *sc_resolve_csv(sc_ctx *c, const char *rel)
+/* A path the scenario names (a CSV, a plugin) relative to the scenario file's
+ * folder; an absolute path stays. */
+char *sc_resolve_file(sc_ctx *c, const char *rel)
 {
     const char *slash = strrchr(c->file, '/');
     if (rel[0] == '/' || !slash || !strcmp(c->s->path, "-"))

@@ -317,7 +317,7 @@ void sc_report_sub(sc_ctx *c, const sim_diag *d, const cJSON *fallback);
 
 /* A file the scenario names, relative to its folder (an absolute path
  * stays): a new string the caller frees, or NULL (reported). */
-char *sc_resolve_csv(sc_ctx *c, const char *rel);
+char *sc_resolve_file(sc_ctx *c, const char *rel);
 
 /* ------------------------------------------------------------------------ */
 /* Ids and references (reader_ids.c)                                          */

@@ -176,7 +176,7 @@ static int read_arrival(sc_ctx *c, const cJSON *it, const char *p, sim_workload_
             return -1;
         char q[SIM_DIAG_PATH_MAX];
         sc_path_key(q, p, "file");
-        if (!(t->csv_path = sc_resolve_csv(c, file)))
+        if (!(t->csv_path = sc_resolve_file(c, file)))
             return -1;
         bad |= read_csv(c, sc_member(it, "file"), q, t->csv_path, &t->times, &t->ntimes) < 0;
         break;
@@ -247,7 +247,7 @@ static int trace_files(sc_ctx *c, const cJSON *obj, const char *p, const char *k
             sc_free_strings(files, i);
             return -1;
         }
-        if (!(files[i] = sc_resolve_csv(c, it->valuestring))) {
+        if (!(files[i] = sc_resolve_file(c, it->valuestring))) {
             sc_free_strings(files, i);
             return -1;
         }
