@@ -372,6 +372,10 @@ int sc_node_has_caps(const sim_node_spec *n, const sim_function_spec *f, const c
 /* ------------------------------------------------------------------------ */
 /* Sections (one file each), in the order scenario.c reads them               */
 
+/* Each sc_read_X reads its section of c->root into c->s (defaults applied,
+ * ids resolved to indices), reporting every problem and going on; a section
+ * that is absent and optional leaves its defaults. Each sc_free_X frees what
+ * one record owns, not the record itself (sim_scenario_free calls them). */
 void sc_read_regions(sc_ctx *c);  /* regions.c */
 void sc_read_nodes(sc_ctx *c);    /* nodes.c */
 void sc_free_node(sim_node_spec *n);
