@@ -12,6 +12,7 @@
 #include "histogram.h"
 #include "keepalive.h"
 #include "input/machine_events.h"
+#include "common/stopwatch.h"
 #include "output/outfile.h"
 #include "synchronizer.h"
 #include "model/world_internal.h"
@@ -868,17 +869,24 @@ int sim_report_finish(sim_report *r, const sim_world *w, const sim_run_stats *st
     cJSON_Delete(sum);
     if (rc != 0)
         return -1;
+    /* Everything but run.json is written: the outputs' time ends here. */
+    double output_seconds = sim_wall_seconds() - stats->outputs_start;
+    double cpu_seconds = sim_cpu_seconds();
+    double loop = stats->loop_seconds, loop_cpu = stats->loop_cpu_seconds;
     cJSON *run = cJSON_CreateObject();
-    cJSON_AddNumberToObject(run, "wall_seconds", stats->wall_seconds);
+    cJSON_AddNumberToObject(run, "setup_seconds", stats->setup_seconds);
+    cJSON_AddNumberToObject(run, "loop_seconds", loop);
+    cJSON_AddNumberToObject(run, "output_seconds", output_seconds);
+    cJSON_AddNumberToObject(run, "total_seconds", stats->setup_seconds + loop + output_seconds);
+    cJSON_AddNumberToObject(run, "loop_cpu_seconds", loop_cpu);
+    cJSON_AddNumberToObject(run, "cpu_seconds", cpu_seconds);
     cJSON_AddNumberToObject(run, "events", (double)stats->events);
-    cJSON_AddNumberToObject(run, "events_per_second",
-                            stats->wall_seconds > 0 ? (double)stats->events / stats->wall_seconds
-                                                    : 0.0);
+    cJSON_AddNumberToObject(run, "events_per_second", loop > 0 ? (double)stats->events / loop : 0.0);
     cJSON_AddNumberToObject(run, "invocations", (double)stats->invocations);
     cJSON_AddNumberToObject(run, "invocations_per_second",
-                            stats->wall_seconds > 0
-                                ? (double)stats->invocations / stats->wall_seconds
-                                : 0.0);
+                            loop > 0 ? (double)stats->invocations / loop : 0.0);
+    cJSON_AddNumberToObject(run, "invocations_per_cpu_second",
+                            loop_cpu > 0 ? (double)stats->invocations / loop_cpu : 0.0);
     cJSON_AddNumberToObject(run, "peak_rss_kb", (double)stats->peak_rss_kb);
     char host[256] = "";
     gethostname(host, sizeof host - 1);
