@@ -608,50 +608,6 @@ Test(engine, the_far_tier_gives_back_what_a_drained_bucket_held)
     sim_engine_destroy(e);
 }
 
-/* A far bucket holding only tombstones (cancelled timeouts) never reaches
- * the heap: the keys are dropped and their records freed as the bucket is
- * drained, and the run goes on to the next live event, or ends when the far
- * keys were all tombstones (next_time then says nothing is pending). */
-Test(engine, far_buckets_of_tombstones_are_dropped_on_the_way_to_the_heap)
-{
-    static run_log l;
-    memset(&l, 0, sizeof l);
-    sim_engine *e = mk();
-    cr_assert_eq(sim_engine_set_far(e, 4), EDGE_OK); /* 16 ns buckets */
-    sim_handle h[300];
-    for (uint64_t i = 0; i < 300; i++) /* buckets 6 .. 24 ahead */
-        cr_assert_eq(sim_engine_schedule(e, 100 + (edge_time)i, log_event, &l, pl(i), &h[i]), EDGE_OK);
-    cr_assert_eq(sim_engine_schedule(e, 1000, log_event, &l, pl(1000), NULL), EDGE_OK);
-    for (size_t i = 0; i < 300; i++)
-        cr_assert(sim_engine_cancel(e, h[i]));
-    cr_assert_eq(sim_engine_pending(e), 1);
-    edge_time next;
-    cr_assert(sim_engine_next_time(e, &next));
-    cr_assert_eq(next, 1000);
-    cr_assert_eq(sim_engine_run(e), EDGE_OK);
-    cr_assert_eq(l.n, 1);
-    cr_assert_eq(l.ids[0], 1000);
-    /* all tombstones, nothing live: the run ends, nothing is pending */
-    for (uint64_t i = 0; i < 300; i++)
-        cr_assert_eq(sim_engine_schedule(e, 2000 + (edge_time)i, log_event, &l, pl(i), &h[i]), EDGE_OK);
-    for (size_t i = 0; i < 300; i++)
-        cr_assert(sim_engine_cancel(e, h[i]));
-    cr_assert_eq(sim_engine_run(e), EDGE_OK);
-    cr_assert_eq(l.n, 1);
-    cr_assert_not(sim_engine_next_time(e, &next));
-    cr_assert_eq(sim_engine_pending(e), 0);
-    sim_engine_stats st;
-    sim_engine_get_stats(e, &st);
-    cr_assert_eq(st.cancelled, 600);
-    /* the freed records are reused: 300 more fit without the pool growing */
-    size_t bytes = st.bytes;
-    for (uint64_t i = 0; i < 300; i++)
-        cr_assert_eq(sim_engine_schedule_in(e, 5, log_event, &l, pl(i), NULL), EDGE_OK);
-    sim_engine_get_stats(e, &st);
-    cr_assert_leq(st.bytes, bytes);
-    sim_engine_destroy(e);
-}
-
 Test(engine, set_far_errors)
 {
     sim_engine *e = mk();

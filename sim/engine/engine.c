@@ -397,16 +397,11 @@ static edge_err far_spill(sim_engine *e)
     return EDGE_OK;
 }
 
-static void free_slot(sim_engine *e, uint32_t s, rec *r);
-
-/* The heap is empty and far keys wait: moves the next bucket with a live
- * key, less its tombstones, into the heap; leaves the heap empty when every
- * far key left was a tombstone. */
+/* The heap is empty and far keys wait: moves the next non-empty bucket
+ * into the heap. */
 static edge_err far_refill(sim_engine *e)
 {
     for (;;) {
-        if (!e->nfar) /* the far keys left were all tombstones */
-            return EDGE_OK;
         if (e->nfar == e->ovf->n) { /* the ring is empty: jump to ovf's first */
             e->cur = e->ovf_min - 1;
             if (far_spill(e) != EDGE_OK)
@@ -419,24 +414,10 @@ static edge_err far_refill(sim_engine *e)
             while (e->cap < k)
                 if (grow_heap(e) != EDGE_OK)
                     return EDGE_NOMEM;
-            /* Tombstones (cancelled timeouts, mostly: a far bucket is
-             * where a timeout waits while its invocation runs) stay
-             * behind: each would cost a pop's sift in the heap. */
-            size_t m = 0;
-            for (size_t i = 0; i < k; i++) {
-                uint32_t s = (uint32_t)(b->k[i].key & e->slot_mask);
-                rec *r = slot_rec(e, s);
-                if (r->fn) {
-                    e->heap[m++] = b->k[i];
-                } else {
-                    free_slot(e, s, r);
-                    e->dead--;
-                }
-            }
-            e->n = m;
+            memcpy(e->heap, b->k, k * sizeof *b->k);
+            e->n = k;
             e->nfar -= k;
             b->n = 0;
-            k = m;
         }
         /* The drained bucket gives its array back: it next fills a whole
          * ring later, maybe to another size, and a kept array would hold
@@ -651,7 +632,6 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded)
                 e->fail = err;
                 break;
             }
-            continue; /* the heap may still be empty: the bucket held tombstones only */
         }
         hkey top = e->heap[0];
         if (top.time > limit)
