@@ -62,10 +62,10 @@
  *    so the FIFO tie order is kept exactly; only the heap gets smaller.
  *    A bucket drained into the heap frees its array (a kept one held the
  *    room of its fullest visit forever: scale.json's far tier grew from 5
- *    to 147 MB over 40 minutes), and its tombstones are dropped on the way
- *    instead of entering the heap (an invocation's timeout waits in a far
- *    bucket and is nearly always cancelled: popping each dead key with a
- *    sift cost routing.json 60% of its loop).
+ *    to 147 MB over 40 minutes). (Dropping a bucket's tombstones on its
+ *    way into the heap was tried: no change in instructions or CPU time on
+ *    routing.json, whose cancelled timeouts are mostly compacted away
+ *    before their bucket comes up.)
  *  - Opt-in (sim_engine_set_prefetch): a hint naming the next two events,
  *    so the owner can prefetch their state (latency-bound replays).
  * Turned down: the binary heap (60% of the 4-ary heap, measured above); the
