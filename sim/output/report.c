@@ -189,11 +189,29 @@ int sim_report_health(sim_report *r, const sim_health_row *row)
 
 int sim_report_placement(sim_report *r, const sim_placement_row *row)
 {
-    char t[32];
-    fmt_time(t, sizeof t, row->time);
-    fprintf(r->out[F_PLACEMENTS].fp, "%s,%s,%s,%s,%s\n", t, r->sc->functions[row->function].id,
-            node_id(r, row->node), row->strategy,
-            row->result == EDGE_OK ? "ok" : edge_errname(row->result));
+    /* A row per deployment (100,000 at 1,000 nodes x 100 functions): built
+     * with the put_ helpers and written once, not through printf (3,100
+     * instructions a row under callgrind). Same text as before. */
+    const char *fn = r->sc->functions[row->function].id, *node = node_id(r, row->node);
+    const char *res = row->result == EDGE_OK ? "ok" : edge_errname(row->result);
+    char line[512];
+    if (strlen(fn) + strlen(node) + strlen(row->strategy) + strlen(res) + 48 <= sizeof line) {
+        char *p = put_time(line, row->time);
+        *p++ = ',';
+        p = put_str(p, fn);
+        *p++ = ',';
+        p = put_str(p, node);
+        *p++ = ',';
+        p = put_str(p, row->strategy);
+        *p++ = ',';
+        p = put_str(p, res);
+        *p++ = '\n';
+        fwrite(line, 1, (size_t)(p - line), r->out[F_PLACEMENTS].fp);
+    } else { /* ids too long for the line buffer */
+        char t[32];
+        fmt_time(t, sizeof t, row->time);
+        fprintf(r->out[F_PLACEMENTS].fp, "%s,%s,%s,%s,%s\n", t, fn, node, row->strategy, res);
+    }
     r->fp = mix(mix(r->fp, 4), ((uint64_t)row->function << 32) | row->node);
     return ok(r, F_PLACEMENTS);
 }
