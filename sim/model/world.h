@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "scenario/scenario.h"
+#include "output/report.h" /* sim_run_stats */
 #include "output/trace.h"
 
 typedef struct sim_world sim_world;
@@ -34,23 +35,6 @@ typedef struct sim_world_options {
                                  scenario counts as set-up); 0: when sim_world_create
                                  is called */
 } sim_world_options;
-
-/* What a finished run measured about itself (run.json). The three wall
- * times split the command: set-up (from opt->setup_start: reading the
- * scenario, building the world, scheduling the first events), the event
- * loop, and the outputs (closing the integrals, writing every file but
- * run.json; filled in by the report just before it writes run.json). */
-typedef struct sim_run_stats {
-    double setup_seconds;
-    double loop_seconds;
-    double loop_cpu_seconds; /* process CPU time spent in the loop */
-    double output_seconds;
-    double cpu_seconds;      /* process CPU time from start to run.json */
-    double outputs_start;    /* sim_wall_seconds() when the loop ended */
-    uint64_t events;
-    uint64_t invocations;
-    long peak_rss_kb;
-} sim_run_stats;
 
 /*
  * Builds the world for scenario sc (borrowed: it must outlive the world).
