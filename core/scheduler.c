@@ -80,8 +80,11 @@ void edge_scheduler_free(edge_scheduler *s)
         free(s->fns[f].idle);
         edge_argmin_free(&s->fns[f].tree);
     }
-    for (size_t n = 0; n < s->nnodes; n++)
+    edge__sched_shared_free_all(s);
+    for (size_t n = 0; n < s->nnodes; n++) {
         free(s->nodes[n].m);
+        free(s->nodes[n].t);
+    }
     free(s->fns);
     free(s->nodes);
     free(s->lkey);
@@ -248,7 +251,9 @@ __attribute__((noinline)) static edge_err rebuild(edge_scheduler *s, edge__sched
         edge__sched_find_member(&s->nodes[fs->nodes[i]], fn)->pos = i;
     int scan = fs->n <= EDGE__SCHED_SCAN_MAX;
     int tree = (s->flags & EDGE__SCHED_TREE) && !scan;
-    if (tree) {
+    /* A key of the node alone: functions on the same nodes share a tree. */
+    int shared = tree && !(s->flags & EDGE__SCHED_WARM_KEY);
+    if (tree && !shared) {
         edge_argmin t;
         edge_err rc = edge_argmin_init(&t, fs->n);
         if (rc)
@@ -258,6 +263,13 @@ __attribute__((noinline)) static edge_err rebuild(edge_scheduler *s, edge__sched
     } else {
         edge_argmin_free(&fs->tree);
     }
+    if (shared) {
+        edge_err rc = edge__sched_shared_acquire(s, fs);
+        if (rc)
+            return rc;
+    } else {
+        edge__sched_shared_release(s, fs);
+    }
     if (s->policy->rebuilt) {
         edge_err rc = s->policy->rebuilt(s, fs);
         if (rc)
@@ -266,7 +278,7 @@ __attribute__((noinline)) static edge_err rebuild(edge_scheduler *s, edge__sched
     s->n_tree_fns = s->n_tree_fns - (size_t)fs->has_tree + (size_t)tree;
     fs->has_tree = tree;
     fs->scan = scan;
-    if (tree)
+    if (tree && !shared)
         for (uint32_t i = 0; i < fs->n; i++)
             edge_argmin_set(&fs->tree, i, edge__sched_key_of(s, fs, i));
     fs->dirty = 0;
@@ -278,6 +290,14 @@ static void refresh_node(edge_scheduler *s, size_t node)
     if (s->n_tree_fns == 0)
         return; /* every function is in scan mode: no tree to keep */
     edge__sched_node *ns = &s->nodes[node];
+    if (!(s->flags & EDGE__SCHED_WARM_KEY)) {
+        /* the key is the node's alone: one update per shared tree holding
+         * it, however many functions use those trees */
+        uint64_t k = s->lkey[node] == UINT32_MAX ? EDGE_ARGMIN_NONE : s->lkey[node];
+        for (uint32_t i = 0; i < ns->nt; i++)
+            edge_argmin_set(&s->trees[ns->t[i].tree]->t, ns->t[i].pos, k);
+        return;
+    }
     for (uint32_t i = 0; i < ns->nm; i++) {
         edge__sched_fn *fs = &s->fns[ns->m[i].fn];
         if (!fs->dirty && !fs->scan)

@@ -9,9 +9,14 @@
  * control loop) reports every change; `pick` then answers from that state.
  *
  * Cost: policies that minimize a key (least_loaded, warm_first) keep a
- * tournament tree per function (argmin.h): a load change on a node costs
- * O(k log m) for a node hosting k functions deployed on m nodes each, and a
- * pick costs O(1). So 10,000 nodes do not make a pick cost 10,000. Membership
+ * tournament tree per function deployed on more than 64 nodes (argmin.h; on
+ * fewer, a pick scans them), and a pick costs O(1). least_loaded's key is the
+ * node's alone, so functions deployed on exactly the same nodes share one
+ * tree: a load change costs O(t log m) for a node in t distinct node sets of
+ * m nodes each, whatever the number of functions hosted (1,000 nodes x 100
+ * functions on every node: one tree). warm_first's key holds the function's
+ * idle instances, so it keeps a tree per function: O(k log m) for a node
+ * hosting k functions. So 10,000 nodes do not make a pick cost 10,000. Membership
  * changes (deploy, undeploy) mark the function's tree for a rebuild at its
  * next pick (O(m)); they are rare next to invocations.
  *

@@ -35,11 +35,38 @@ typedef struct edge__sched_member {
     uint32_t fn, pos; /* node is deployed for fn at position pos of fn's list */
 } edge__sched_member;
 
+/*
+ * A shared least-loaded tree (core/sched_shared.c). When the key depends on
+ * the node alone (least_loaded: not EDGE__SCHED_WARM_KEY), every function
+ * deployed on exactly the same nodes needs the same tree, so they share one:
+ * a load change then updates one tree per distinct node set holding the
+ * node, not one per function hosted there (1,000 nodes x 100 functions on
+ * every node: 1 tree instead of 100, and routing no longer costs in
+ * proportion to functions per node). The tree keeps its own copy of the
+ * node list, so it stays current while a function that used it is dirty;
+ * its positions equal those of every function that refers to it.
+ */
+typedef struct edge__sched_tree {
+    edge_argmin t;
+    uint32_t *nodes;   /* owned; ascending node indices, n of them */
+    uint32_t n;
+    uint32_t refs;     /* functions using it; freed at 0 */
+    uint64_t hash;     /* of the node list */
+    uint32_t next;     /* next tree index + 1 in its hash chain, 0: end */
+} edge__sched_tree;
+
+/* Per node: a shared tree holding it, and its position there. */
+typedef struct edge__sched_tree_ref {
+    uint32_t tree, pos;
+} edge__sched_tree_ref;
+
 typedef struct edge__sched_fn {
     uint32_t *nodes;  /* node indices, ascending (= registration order) */
     uint32_t *idle;   /* idle warm instances, parallel to nodes */
     uint32_t n, cap;
-    edge_argmin tree; /* tree policies with more than SCAN_MAX nodes; valid when !dirty */
+    edge_argmin tree; /* tree policies with more than SCAN_MAX nodes and their own tree
+                         (warm key); valid when !dirty */
+    uint32_t shared;  /* shared tree index + 1 (0: none); valid when !dirty */
     int dirty;
     int scan;         /* few nodes: pick scans them instead of keeping a tree */
     int has_tree;     /* counted in n_tree_fns */
@@ -52,6 +79,8 @@ typedef struct edge__sched_node {
     int usable;
     edge__sched_member *m;
     uint32_t nm, capm;
+    edge__sched_tree_ref *t; /* the shared trees holding this node */
+    uint32_t nt, capt;
 } edge__sched_node;
 
 /* What a policy needs the scheduler to keep for it. */
@@ -98,6 +127,14 @@ struct edge_scheduler {
     size_t nfns;
     edge__sched_node *nodes;
     size_t nnodes;
+    /* shared least-loaded trees (sched_shared.c): slots, a stack of free
+     * slots, and a chained hash of node lists (heads: tree index + 1) */
+    edge__sched_tree **trees;
+    uint32_t ntrees, trees_cap;
+    uint32_t *tfree;
+    uint32_t nfree;
+    uint32_t *thash;
+    uint32_t thash_cap; /* a power of two, or 0 */
     /* plugin: the borrowed vtable and state, the request context of the
      * next picks, and a candidate array sized to the largest function */
     const edge_policy_plugin *plugin;
@@ -114,6 +151,26 @@ struct edge_scheduler {
 /* The pick of least_loaded and warm_first (least_loaded.c): named, so that
  * edge_scheduler_pick calls it directly on the hot path. */
 edge__sched_pick_fn edge__sched_min_key_pick;
+
+/* The tree a min-key pick reads for fs (not dirty, not scan): its shared
+ * tree or its own. */
+static inline edge_argmin *edge__sched_tree_of(const edge_scheduler *s, edge__sched_fn *fs)
+{
+    return fs->shared ? &s->trees[fs->shared - 1]->t : &fs->tree;
+}
+
+/* Points fs at the shared tree over exactly fs->nodes, making it (keyed by
+ * the current loads) when there is none; fs->shared is set. Releases fs's
+ * previous one first. Errors: EDGE_NOMEM (fs then has none). O(m) to hash
+ * and compare fs's m nodes, plus O(m log m) when the tree is made. */
+edge_err edge__sched_shared_acquire(edge_scheduler *s, edge__sched_fn *fs);
+
+/* Drops fs's reference to its shared tree, if any; the last one frees it.
+ * O(m) plus the holders' reference lists when freed. */
+void edge__sched_shared_release(edge_scheduler *s, edge__sched_fn *fs);
+
+/* Frees every shared tree (edge_scheduler_free). */
+void edge__sched_shared_free_all(edge_scheduler *s);
 
 /* The policies (core/policies/). */
 extern const edge__sched_policy edge__sched_least_loaded, edge__sched_warm_first,

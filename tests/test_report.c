@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/stopwatch.h"
 #include "output/report.h"
 
 static char dir[64];
@@ -57,7 +58,9 @@ static int finish(const sim_report_summary *s, char *err, size_t errlen)
 {
     sim_report *r = sim_report_open(&sc, dir, 0, err, errlen);
     cr_assert_not_null(r, "%s", err);
-    sim_run_stats st = {1.0, 10, 5, 100};
+    sim_run_stats st = {.setup_seconds = 0.5, .loop_seconds = 1.0, .loop_cpu_seconds = 0.25,
+                        .outputs_start = sim_wall_seconds(), .events = 10, .invocations = 5,
+                        .peak_rss_kb = 100};
     int rc = sim_report_finish(r, s, &st, err, errlen);
     sim_report_close(r);
     return rc;
@@ -194,6 +197,16 @@ Test(report, prints_the_summary_it_is_handed_and_run_json_from_the_stats)
     cr_expect_eq(cJSON_GetObjectItem(run, "events_per_second")->valuedouble, 10.0);
     cr_expect_eq(cJSON_GetObjectItem(run, "invocations_per_second")->valuedouble, 5.0);
     cr_expect_eq(cJSON_GetObjectItem(run, "peak_rss_kb")->valuedouble, 100.0);
+    /* rates per second of the loop, and per CPU second of it; the three
+     * wall times add up */
+    cr_expect_eq(cJSON_GetObjectItem(run, "invocations_per_cpu_second")->valuedouble, 20.0);
+    cr_expect_eq(cJSON_GetObjectItem(run, "setup_seconds")->valuedouble, 0.5);
+    cr_expect_eq(cJSON_GetObjectItem(run, "loop_seconds")->valuedouble, 1.0);
+    double out = cJSON_GetObjectItem(run, "output_seconds")->valuedouble;
+    cr_expect(out >= 0 && out < 60, "output_seconds %g", out);
+    cr_expect_eq(cJSON_GetObjectItem(run, "total_seconds")->valuedouble, 1.5 + out);
+    cr_expect_gt(cJSON_GetObjectItem(run, "cpu_seconds")->valuedouble, 0.0);
+    cr_expect_null(cJSON_GetObjectItem(run, "wall_seconds"));
     cJSON_Delete(run);
     cJSON_Delete(sum);
 }

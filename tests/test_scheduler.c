@@ -1,10 +1,12 @@
 /* Pins core/scheduler: each policy's defining choice, ties to the earliest
  * registered, unusable and excluded nodes never chosen, and agreement of the
- * O(log n) least_loaded with a linear scan under random load changes. */
+ * O(log n) least_loaded with a linear scan under random load changes, and
+ * trees shared by functions on the same nodes. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 
 #include "scheduler.h"
+#include "scheduler_internal.h" /* to count shared trees */
 
 static uint64_t lcg(void *ctx)
 {
@@ -203,6 +205,86 @@ Test(scheduler, least_loaded_agrees_with_a_linear_scan)
             if (dep[f][m] && usable[m] && (best == EDGE_SCHED_NONE || load[m] < load[best]))
                 best = m;
         cr_assert_eq(edge_scheduler_pick(s, f, NULL, 0, NULL), best, "op %d", op);
+    }
+    edge_scheduler_free(s);
+}
+
+/* least_loaded's key is the node's alone, so functions deployed on exactly
+ * the same nodes share one tree (core/sched_shared.c): 100 functions on the
+ * same 100 nodes keep one tree, and a load change costs one update, not 100.
+ * A function whose node set changes leaves for a tree of its own and comes
+ * back when the sets are equal again; the last user frees a tree. */
+Test(scheduler, functions_on_the_same_nodes_share_one_tree)
+{
+    edge_scheduler *s = mk("least_loaded", 100, 100);
+    for (size_t f = 0; f < 100; f++)
+        deploy_all(s, f, 100);
+    for (size_t f = 0; f < 100; f++)
+        cr_assert_eq(edge_scheduler_pick(s, f, NULL, 0, NULL), 0);
+    cr_assert_eq(s->ntrees - s->nfree, 1, "one tree for 100 functions");
+    cr_assert_eq(s->nodes[7].nt, 1, "a node is in one tree, not 100");
+    edge_scheduler_set_load(s, 0, 3);
+    for (size_t f = 0; f < 100; f++)
+        cr_assert_eq(edge_scheduler_pick(s, f, NULL, 0, NULL), 1);
+    cr_assert_eq(edge_scheduler_set_deployed(s, 5, 1, 0), EDGE_OK);
+    cr_assert_eq(edge_scheduler_pick(s, 5, NULL, 0, NULL), 2, "node 1 left function 5");
+    cr_assert_eq(edge_scheduler_pick(s, 6, NULL, 0, NULL), 1);
+    cr_assert_eq(s->ntrees - s->nfree, 2);
+    cr_assert_eq(edge_scheduler_set_deployed(s, 5, 1, 1), EDGE_OK);
+    cr_assert_eq(edge_scheduler_pick(s, 5, NULL, 0, NULL), 1);
+    cr_assert_eq(s->ntrees - s->nfree, 1, "the sets are equal again: the lone tree is freed");
+    edge_scheduler_free(s);
+}
+
+/* Against a linear scan, with node sets that are often equal (functions
+ * 0-2 and 3-5 mostly move together, so they share trees, part and rejoin)
+ * and picks that exclude nodes (a retry's), which hide positions of a
+ * shared tree for the length of one pick. */
+Test(scheduler, shared_trees_agree_with_a_linear_scan)
+{
+    enum { NODES = 150, FNS = 6, OPS = 40000 };
+    edge_scheduler *s = mk("least_loaded", FNS, NODES);
+    int dep[FNS][NODES] = {{0}};
+    uint32_t load[NODES] = {0};
+    int usable[NODES];
+    for (int n = 0; n < NODES; n++) {
+        usable[n] = 1;
+        for (int f = 0; f < FNS; f++)
+            if (n < 100) {
+                dep[f][n] = 1;
+                edge_scheduler_set_deployed(s, (size_t)f, (size_t)n, 1);
+            }
+    }
+    srand(11);
+    for (int op = 0; op < OPS; op++) {
+        int kind = rand() % 20;
+        size_t n = (size_t)(rand() % NODES), f = (size_t)(rand() % FNS);
+        if (kind == 0) { /* a group moves together */
+            size_t g = f / 3 * 3;
+            int d = !dep[g][n];
+            for (size_t k = g; k < g + 3; k++) {
+                dep[k][n] = d;
+                edge_scheduler_set_deployed(s, k, n, d);
+            }
+        } else if (kind == 1) { /* one function alone */
+            dep[f][n] = !dep[f][n];
+            edge_scheduler_set_deployed(s, f, n, dep[f][n]);
+        } else if (kind == 2) {
+            usable[n] = rand() % 4 != 0;
+            edge_scheduler_set_usable(s, n, usable[n]);
+        } else {
+            load[n] = (uint32_t)(rand() % 6);
+            edge_scheduler_set_load(s, n, load[n]);
+        }
+        size_t ex[2] = {(size_t)(rand() % NODES), (size_t)(rand() % NODES)};
+        size_t nex = (size_t)(rand() % 3);
+        size_t best = EDGE_SCHED_NONE;
+        for (size_t m = 0; m < NODES; m++) {
+            int excluded = (nex > 0 && ex[0] == m) || (nex > 1 && ex[1] == m);
+            if (dep[f][m] && usable[m] && !excluded && (best == EDGE_SCHED_NONE || load[m] < load[best]))
+                best = m;
+        }
+        cr_assert_eq(edge_scheduler_pick(s, f, ex, nex, NULL), best, "op %d", op);
     }
     edge_scheduler_free(s);
 }

@@ -8,8 +8,10 @@
  *
  * Cost: a function on at most EDGE__SCHED_SCAN_MAX nodes is scanned (O(m)
  * over the 4-byte lkey array); past that the scheduler keeps an argmin tree
- * per function and a pick is O(1), plus O(e log m) to hide e excluded nodes
- * (a retry's). This pick is the inner loop of scenarios/scale.json.
+ * per function (least_loaded: one per distinct node set, shared by the
+ * functions deployed on it; core/sched_shared.c) and a pick is O(1), plus
+ * O(e log m) to hide e excluded nodes (a retry's). This pick is the inner
+ * loop of scenarios/scale.json.
  */
 #include "scheduler_internal.h"
 
@@ -29,7 +31,9 @@ size_t edge__sched_min_key_pick(edge_scheduler *s, edge__sched_fn *fs, size_t fu
         }
         return best == UINT32_MAX ? EDGE_SCHED_NONE : fs->nodes[best];
     }
-    /* Excluded nodes leave the tree for the duration of this pick. */
+    /* Excluded nodes leave the tree for the duration of this pick (a shared
+     * tree has the same positions as fs: its node list equals fs's). */
+    edge_argmin *tree = edge__sched_tree_of(s, fs);
     uint32_t hidden[16];
     size_t nh = 0;
     for (size_t i = 0; i < nexclude && nh < 16; i++) {
@@ -38,12 +42,12 @@ size_t edge__sched_min_key_pick(edge_scheduler *s, edge__sched_fn *fs, size_t fu
         edge__sched_member *m = edge__sched_find_member(&s->nodes[exclude[i]], (uint32_t)function);
         if (m) {
             hidden[nh++] = m->pos;
-            edge_argmin_set(&fs->tree, m->pos, EDGE_ARGMIN_NONE);
+            edge_argmin_set(tree, m->pos, EDGE_ARGMIN_NONE);
         }
     }
-    uint32_t w = edge_argmin_get(&fs->tree);
+    uint32_t w = edge_argmin_get(tree);
     for (size_t i = 0; i < nh; i++)
-        edge_argmin_set(&fs->tree, hidden[i], edge__sched_key_of(s, fs, hidden[i]));
+        edge_argmin_set(tree, hidden[i], edge__sched_key_of(s, fs, hidden[i]));
     if (w != EDGE_ARGMIN_EMPTY && !edge__sched_excluded(fs->nodes[w], exclude, nexclude))
         return fs->nodes[w];
     if (w == EDGE_ARGMIN_EMPTY)

@@ -135,9 +135,11 @@ static void phold_usage(FILE *out)
             "  --end T         run events up to this time (default 1000)\n"
             "  --seed S        master seed (default 1); same seed, same event count\n"
             "  --json          one JSON object: events, wall_seconds, events_per_second,\n"
-            "                  peak_rss_kb, pending, engine_bytes\n"
+            "                  cpu_seconds, events_per_cpu_second, peak_rss_kb, pending,\n"
+            "                  engine_bytes\n"
             "  --quiet         one line of key=value pairs\n\n"
-            "wall_seconds is the event loop alone; peak_rss_kb is the process's peak\n"
+            "wall_seconds and cpu_seconds are the event loop alone (on a machine shared\n"
+            "with other work, compare CPU time); peak_rss_kb is the process's peak\n"
             "resident memory (getrusage); engine_bytes the engine's pool and queue.\n");
 }
 
@@ -201,15 +203,17 @@ static int bench_phold(int argc, char **argv)
         return err == EDGE_INVAL ? SIM_EXIT_USAGE : SIM_EXIT_FAIL;
     }
     double eps = r.wall_seconds > 0 ? (double)r.events / r.wall_seconds : 0;
+    double ecps = r.cpu_seconds > 0 ? (double)r.events / r.cpu_seconds : 0;
     long rss = peak_rss_kb();
     if (json) {
         printf("{\"events\": %" PRIu64 ", \"wall_seconds\": %.6f, \"events_per_second\": %.0f, "
+               "\"cpu_seconds\": %.6f, \"events_per_cpu_second\": %.0f, "
                "\"peak_rss_kb\": %ld, \"pending\": %zu, \"engine_bytes\": %zu}\n",
-               r.events, r.wall_seconds, eps, rss, r.pending, r.engine_bytes);
+               r.events, r.wall_seconds, eps, r.cpu_seconds, ecps, rss, r.pending, r.engine_bytes);
     } else if (quiet) {
-        printf("events=%" PRIu64 " wall_seconds=%.6f events_per_second=%.0f peak_rss_kb=%ld "
-               "pending=%zu engine_bytes=%zu\n",
-               r.events, r.wall_seconds, eps, rss, r.pending, r.engine_bytes);
+        printf("events=%" PRIu64 " wall_seconds=%.6f events_per_second=%.0f cpu_seconds=%.6f "
+               "events_per_cpu_second=%.0f peak_rss_kb=%ld pending=%zu engine_bytes=%zu\n",
+               r.events, r.wall_seconds, eps, r.cpu_seconds, ecps, rss, r.pending, r.engine_bytes);
     } else {
         char la[32], mean[32], end[32];
         edge_duration_format(la, sizeof la, cfg.lookahead);
@@ -221,6 +225,8 @@ static int bench_phold(int argc, char **argv)
         printf("  events             %" PRIu64 "\n", r.events);
         printf("  wall_seconds       %.4f\n", r.wall_seconds);
         printf("  events_per_second  %.0f\n", eps);
+        printf("  cpu_seconds        %.4f\n", r.cpu_seconds);
+        printf("  events_per_cpu_s   %.0f\n", ecps);
         printf("  ns_per_event       %.2f\n", r.events ? r.wall_seconds * 1e9 / (double)r.events : 0);
         printf("  peak_rss_kb        %ld\n", rss);
         printf("  engine_bytes       %zu (%.1f per pending event)\n", r.engine_bytes,

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "common/stopwatch.h"
 #include "engine/engine.h"
 #include "engine/rng.h"
 
@@ -65,15 +66,16 @@ edge_err sim_phold_run(const sim_phold_config *cfg, sim_phold_result *out)
             if (err != EDGE_OK)
                 goto fail;
         }
-    double t0 = wall_now();
+    double c0 = sim_cpu_seconds(), t0 = wall_now();
     err = sim_engine_run_until(e, cfg->end);
-    double t1 = wall_now();
+    double t1 = wall_now(), c1 = sim_cpu_seconds();
     if (err != EDGE_OK)
         goto fail;
     sim_engine_stats st;
     sim_engine_get_stats(e, &st);
     out->events = st.run;
     out->wall_seconds = t1 - t0;
+    out->cpu_seconds = c1 - c0;
     out->pending = pending;
     out->engine_bytes = st.bytes;
     out->lp_checksum = 0;

@@ -37,6 +37,8 @@ void sim_phold_defaults(sim_phold_config *cfg);
 typedef struct sim_phold_result {
     uint64_t events;       /* committed (run) events */
     double wall_seconds;   /* wall time of the event loop alone */
+    double cpu_seconds;    /* CPU time of the event loop alone: what to compare on a
+                              machine shared with other work */
     size_t pending;        /* lps x population */
     size_t engine_bytes;   /* pool + queue memory at the end */
     uint64_t lp_checksum;  /* sum over LPs of events received: == events */

@@ -31,6 +31,9 @@ typedef struct sim_world_options {
     int progress;             /* a progress line on stderr */
     const char *trace_path;   /* Chrome trace-event JSON (--trace); NULL: none */
     sim_trace_filter trace;   /* its window, nodes and cap */
+    double setup_start;       /* sim_wall_seconds() when the command began (reading the
+                                 scenario counts as set-up); 0: when sim_world_create
+                                 is called */
 } sim_world_options;
 
 /*

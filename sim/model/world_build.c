@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "common/stopwatch.h"
 #include "engine/engine.h"
 #include "engine/rng.h"
 #include "input/machine_events.h"
@@ -203,6 +204,7 @@ sim_world *sim_world_create(const sim_scenario *sc, const sim_world_options *opt
     }
     w->sc = sc;
     w->opt = *opt;
+    w->setup_start = opt->setup_start > 0 ? opt->setup_start : sim_wall_seconds();
     w->inv_free = UINT32_MAX;
     w->report = sim_report_open(sc, opt->outdir, opt->write_invocations, err, errlen);
     if (w->report && opt->trace_path)
@@ -222,9 +224,16 @@ static long peak_rss_kb(void)
 
 int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
 {
-    w->wall_start = wsample_wall_now();
+    w->wall_start = sim_wall_seconds();
+    double cpu0 = sim_cpu_seconds();
     edge_err rc = sim_engine_run_until(w->eng, w->sc->duration);
-    double wall = wsample_wall_now() - w->wall_start;
+    double wall_end = sim_wall_seconds();
+    stats->setup_seconds = w->wall_start - w->setup_start;
+    stats->loop_seconds = wall_end - w->wall_start;
+    stats->loop_cpu_seconds = sim_cpu_seconds() - cpu0;
+    stats->output_seconds = 0.0;
+    stats->cpu_seconds = 0.0;
+    stats->outputs_start = wall_end;
     if (rc != EDGE_OK || w->failed) {
         if (w->fail_msg[0])
             snprintf(err, errlen, "run failed: %s", w->fail_msg);
@@ -263,7 +272,6 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
         wfaults_keep_count(w, pairs[k].fn, pairs[k].node);
     sim_engine_stats st;
     sim_engine_get_stats(w->eng, &st);
-    stats->wall_seconds = wall;
     stats->events = st.run;
     stats->invocations = w->arrivals;
     stats->peak_rss_kb = peak_rss_kb();

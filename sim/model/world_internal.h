@@ -193,7 +193,7 @@ struct sim_world {
     edge_probe_config probes;    /* period 0: no probes */
     uint64_t probes_sent, probes_failed;
 
-    double wall_start, last_progress;
+    double setup_start, wall_start, last_progress;
 };
 
 /* ---- small helpers every part of the world uses (inline: the run loop's

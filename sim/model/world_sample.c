@@ -4,16 +4,14 @@
  * outputs.md) and the progress line on stderr, drawn at sample times.
  */
 #include <stdio.h>
-#include <time.h>
 
+#include "common/stopwatch.h"
 #include "output/report.h"
 #include "model/world_internal.h"
 
 double wsample_wall_now(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    return sim_wall_seconds();
 }
 
 void wsample_progress(sim_world *w, edge_time now)

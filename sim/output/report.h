@@ -32,9 +32,19 @@
 
 typedef struct sim_report sim_report;
 
-/* What a finished run measured about itself (run.json). */
+/* What a finished run measured about itself (run.json). The three wall
+ * times split the command: set-up (from the world options' setup_start:
+ * reading the scenario, building the world, scheduling the first events),
+ * the event loop, and the outputs (closing the integrals, writing every
+ * file but run.json; measured by sim_report_finish just before it writes
+ * run.json, from outputs_start). */
 typedef struct sim_run_stats {
-    double wall_seconds;
+    double setup_seconds;
+    double loop_seconds;
+    double loop_cpu_seconds; /* process CPU time spent in the loop */
+    double output_seconds;   /* unused on input: sim_report_finish measures it */
+    double cpu_seconds;      /* likewise: process CPU time from start to run.json */
+    double outputs_start;    /* sim_wall_seconds() when the loop ended */
     uint64_t events;
     uint64_t invocations;
     long peak_rss_kb;
