@@ -23,6 +23,8 @@
 #include "scenario/scenario.h"
 
 #include "engine/dist.h"
+#include "scenario/netspec.h"
+#include "scenario/reader_shim.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -1163,7 +1165,7 @@ static int entry_ids(ctx *c, const cJSON *obj, const char *path, const char *wha
 /* ------------------------------------------------------------------------ */
 /* Regions                                                                    */
 
-static const char *const region_fields[] = {"id", "lat", "lon", NULL};
+static const char *const region_fields[] = {"id", "lat", "lon", "tier", NULL};
 
 static void read_regions(ctx *c)
 {
@@ -1522,7 +1524,7 @@ static void read_nodes(ctx *c)
 
 static const char *const function_fields[] = {
     "id", "count", "first", "memory_mb", "timeout", "capabilities", "exec_time", "cold_start",
-    "instance_limit", "artifact_mb", NULL};
+    "instance_limit", "artifact_mb", "request_kb", "response_kb", NULL};
 
 static void free_function(sim_function_spec *f)
 {
@@ -1642,13 +1644,15 @@ static void read_functions(ctx *c)
 /* ------------------------------------------------------------------------ */
 /* Network                                                                    */
 
-static const char *const net_fields[] = {"model", "matrix", "base", "per_km",
-                                         "same_region", "cross_region", NULL};
+/* "links" and "energy_nj_per_byte" are read by netspec.c */
+static const char *const net_fields[] = {"model", "matrix", "base", "per_km", "same_region",
+                                         "cross_region", "links", "energy_nj_per_byte", NULL};
 static const char *const net_models[] = {"regions", "matrix", "coordinates", NULL};
-static const char *const net_allowed[][6] = {
-    {"model", "same_region", "cross_region", NULL},
-    {"model", "matrix", "same_region", "cross_region", NULL},
-    {"model", "base", "per_km", "same_region", "cross_region", NULL},
+static const char *const net_allowed[][8] = {
+    {"model", "same_region", "cross_region", "links", "energy_nj_per_byte", NULL},
+    {"model", "matrix", "same_region", "cross_region", "links", "energy_nj_per_byte", NULL},
+    {"model", "base", "per_km", "same_region", "cross_region", "links", "energy_nj_per_byte",
+     NULL},
 };
 
 static void read_matrix(ctx *c, const cJSON *m)
@@ -3432,6 +3436,7 @@ sim_scenario *sim_scenario_parse(const char *text, size_t len, const char *name_
         goto done;
     read_functions(&c);
     read_network(&c);
+    sim__read_netspec(&c);
     read_faults(&c);
     const cJSON *deps = NULL;
     if (array_field(&c, c.root, "", "deployments", 0,
@@ -3548,6 +3553,7 @@ void sim_scenario_free(sim_scenario *s)
         free_node(&s->nodes[i]);
     free(s->nodes);
     free(s->network.matrix);
+    sim_netspec_free(s->net);
     for (size_t i = 0; i < s->nfunctions; i++)
         free_function(&s->functions[i]);
     free(s->functions);
@@ -3620,4 +3626,60 @@ size_t sim_scenario_function_index(const sim_scenario *s, const char *id)
     if (s->index_)
         return idmap_get(&s->index_->functions, id);
     return linear_find(id, s->functions, s->nfunctions, sizeof *s->functions);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The reader's calls for sections parsed in their own file (reader_shim.h)  */
+
+sim_scenario *sim__scn_scenario(sim__scn *c) { return c->s; }
+const cJSON *sim__scn_root(sim__scn *c) { return c->root; }
+void *sim__scn_oom(sim__scn *c) { return oom(c); }
+
+void sim__scn_diag(sim__scn *c, const cJSON *at, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vdiag(c, at, path, fmt, ap);
+    va_end(ap);
+}
+
+void sim__scn_check_fields(sim__scn *c, const cJSON *obj, const char *path,
+                           const char *const *all)
+{
+    check_fields(c, obj, path, all, NULL, NULL);
+}
+
+int sim__scn_duration(sim__scn *c, const cJSON *obj, const char *path, const char *key,
+                      edge_time *out)
+{
+    return duration_field(c, obj, path, key, 0, SIGN_NONNEG, "2ms", out);
+}
+
+size_t sim__scn_region_ref(sim__scn *c, const cJSON *obj, const char *path, const char *key)
+{
+    return region_ref(c, obj, path, key);
+}
+
+size_t *sim__scn_node_list(sim__scn *c, const cJSON *arr, const char *path, size_t *n)
+{
+    return node_list(c, arr, path, n);
+}
+
+void sim__scn_found(const cJSON *v, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s", found(v).s);
+}
+
+size_t sim__scn_fn_entry(sim__scn *c, size_t fn) { return c->fn_entry[fn]; }
+
+void sim__scn_path(char *out, const char *parent, const char *key, size_t i)
+{
+    sim_diag_path_child(out, SIM_DIAG_PATH_MAX, parent, key, i);
+}
+
+int sim__scn_line(sim__scn *c, const cJSON *v)
+{
+    int line = 0, col = 0;
+    jsonpos_get(&c->pos, v, &line, &col);
+    return line;
 }
