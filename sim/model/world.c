@@ -520,6 +520,8 @@ static void finish_invocation(sim_world *w, uint32_t id, edge_reason reason)
     edge_time now = sim_engine_now(w->eng);
     edge_time net = v->node == WNODE_NONE ? 0 : w->latency[(size_t)v->region * w->nnodes + v->node];
     edge_time latency = net + (now - v->arrival);
+    if (w->net)
+        wnet_observe(w, id, reason, latency);
     size_t node = v->node == WNODE_NONE || edge_reason_is_rejection(reason) ? EDGE_METRICS_NO_NODE
                                                                              : v->node;
     if (reason == EDGE_REASON_NO_ELIGIBLE_NODE)
@@ -647,7 +649,8 @@ static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
         wka_after_finish(w, node, v->fn);
     edge_scheduler_finished(w->sched, v->fn, node, ev->time, ok);
     n->invocations++;
-    finish_invocation(w, id, ok ? EDGE_REASON_OK : EDGE_REASON_TIMEOUT);
+    if (!(ok && w->net && wnet_send(w, id, node, 1))) /* else when the response is back */
+        finish_invocation(w, id, ok ? EDGE_REASON_OK : EDGE_REASON_TIMEOUT);
     drain_queue(w, node);
     wcore_arm_expiry(w, node);
 }
@@ -720,7 +723,24 @@ static void route(sim_world *w, uint32_t id)
                                              : EDGE_REASON_NO_ELIGIBLE_NODE);
         return;
     }
+    if (w->net && wnet_send(w, id, node, 0)) {
+        v->node = (uint32_t)node; /* delivered when the request is through */
+        return;
+    }
     deliver(w, id, node);
+}
+
+/* A transfer is through (world_net.c): the request reaches its node, or
+ * the response its client. */
+static void net_arrived(void *ctx, uint64_t cookie)
+{
+    sim_world *w = ctx;
+    uint32_t id = (uint32_t)cookie;
+    wnet_arrived(w, id);
+    if (cookie >> 32)
+        finish_invocation(w, id, EDGE_REASON_OK);
+    else
+        deliver(w, id, w->invs[id].node);
 }
 
 /* A new invocation of fn from region; exec >= 0 is its recorded execution
@@ -1374,6 +1394,8 @@ static int setup(sim_world *w, char *err, size_t errlen)
         }
     }
 
+    if (wnet_create(w, net_arrived, err, errlen) != 0)
+        return -1;
     if (wcache_create(w, err, errlen) != 0)
         return -1;
 
@@ -1553,7 +1575,7 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
     stats->events = st.run;
     stats->invocations = w->arrivals;
     stats->peak_rss_kb = peak_rss_kb();
-    if (sim_report_finish(w->report, w, stats, err, errlen) != 0)
+    if (sim_report_finish(w->report, w, stats, err, errlen) != 0 || wnet_write(w, err, errlen))
         return -1;
     if (w->trace) {
         int rc2 = sim_trace_close_commit(w->trace, err, errlen);
@@ -1579,6 +1601,7 @@ void sim_world_free(sim_world *w)
     wcore_free(w);
     wka_free(w);
     wcache_free(w);
+    wnet_free(w);
     sim_engine_destroy(w->eng);
     edge_scheduler_free(w->sched);
     sim_plugin_free(w->plugin); /* after the scheduler that borrowed it */

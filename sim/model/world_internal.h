@@ -24,6 +24,7 @@
 typedef struct sim_report sim_report;
 typedef struct wcore wcore;
 typedef struct wka wka;
+typedef struct wnet wnet;
 
 /* Pre-warms of a function or of the run (hybrid keep-alive). */
 typedef struct wka_counts {
@@ -40,6 +41,7 @@ typedef struct winv {
     uint64_t seq;         /* arrival order, for invocations.csv */
     edge_time arrival, started, exec_start; /* exec_start: after the cold start */
     edge_time exec_fixed; /* a recorded execution time (Azure 2021), or -1: draw one */
+    edge_time xfer, xfer_start; /* time in request/response transfers; the current one's start */
     sim_handle done;      /* its completion event while running */
     uint64_t rt;          /* the runtime's handle for the invocation */
     uint32_t fn, region, node;
@@ -127,6 +129,7 @@ struct sim_world {
     char fail_msg[320];          /* why the run failed, when more than an edge_err says */
     int cache_on;                /* some function has an artifact */
     wcache_node *cnodes;         /* per node when cache_on, else NULL */
+    wnet *net;                   /* the network (world_net.c), or NULL: none */
 
     wnode *nodes;
     size_t nnodes;
@@ -257,5 +260,24 @@ void wcache_free(sim_world *w);
  * artifact (0 on a hit, the pull or what is left of a shared one). */
 WKA_OUT_OF_LINE edge_time wcache_delay(sim_world *w, size_t node, size_t fn);
 void wcache_crash(sim_world *w, size_t node); /* pulls in flight are lost */
+
+/* ---- world_net.c: the network (sim/net; docs/semantics.md, "Network") ---- */
+#include <cjson/cJSON.h>
+#include "net/net.h"
+/* Builds w->net when the scenario has a network section (else leaves it
+ * NULL and returns 0); done gets a transfer's cookie: the invocation id,
+ * bit 32 set for a response. -1 with a message when out of memory. */
+int wnet_create(sim_world *w, sim_net_done_fn done, char *err, size_t errlen);
+void wnet_free(sim_world *w);
+/* Sends invocation id's request (response 0) to node or its response
+ * (response 1) back: 1 when a transfer started (done will be called), 0
+ * when the function has no such payload (carry on at once). */
+int wnet_send(sim_world *w, uint32_t id, size_t node, int response);
+void wnet_arrived(sim_world *w, uint32_t id);   /* a transfer of id is done: its time */
+void wnet_observe(sim_world *w, uint32_t id, edge_reason reason, edge_time latency);
+edge_time wnet_expected(const sim_world *w, size_t region, size_t node, double bytes);
+int wnet_write(const sim_world *w, char *err, size_t errlen); /* links.csv */
+cJSON *wnet_summary(const sim_world *w);  /* summary.json "network"; NULL without one */
+double wnet_energy_j(const sim_world *w); /* transfer energy, joules */
 
 #endif

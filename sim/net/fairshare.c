@@ -408,6 +408,16 @@ size_t sim_fairshare_active(const sim_fairshare *s)
     return s->active;
 }
 
+double sim_fairshare_capacity(const sim_fairshare *s, size_t l)
+{
+    return s->links[l].cap;
+}
+
+uint32_t sim_fairshare_link_flows(const sim_fairshare *s, size_t l)
+{
+    return s->links[l].n;
+}
+
 void sim_fairshare_link_stats_at(const sim_fairshare *s, size_t l, edge_time now,
                                  sim_fairshare_link_stats *out)
 {

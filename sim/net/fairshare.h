@@ -84,8 +84,12 @@ size_t sim_fairshare_changed(const sim_fairshare *s, const uint32_t **ids);
 double sim_fairshare_rate(const sim_fairshare *s, uint32_t id);
 edge_time sim_fairshare_finish(const sim_fairshare *s, uint32_t id);
 
-/* Flows now active; flows ever started. */
+/* Flows now active. */
 size_t sim_fairshare_active(const sim_fairshare *s);
+
+/* Link l's capacity (bytes/ns) and the number of flows on it now. O(1). */
+double sim_fairshare_capacity(const sim_fairshare *s, size_t l);
+uint32_t sim_fairshare_link_flows(const sim_fairshare *s, size_t l);
 
 /* Link l's accounting up to now: bytes carried (rate x time, summed over
  * its flows), time with at least one flow, the integral of its flow count

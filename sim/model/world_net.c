@@ -1,0 +1,127 @@
+/*
+ * world_net.c — the world's side of the network (sim/net/net.h): payload
+ * sizes drawn per function from their own streams ("request_kb" and
+ * "response_kb", entity = the function), so that turning payloads on leaves
+ * every other stream alone; the request sent before delivery and the
+ * response after a successful execution; the per-invocation figures.
+ *
+ * Only built when the scenario has a network section (w->net != NULL):
+ * without one, no call here is made and runs are what they were.
+ */
+#include <stdlib.h>
+
+#include "engine/dist.h"
+#include "model/world_internal.h"
+#include "net/net.h"
+
+struct wnet {
+    sim_net *net;
+    sim_rng *rng;       /* [2 * fn + dir], derived on first use */
+    unsigned char *have; /* the same: derived yet */
+};
+
+int wnet_create(sim_world *w, sim_net_done_fn done, char *err, size_t errlen)
+{
+    const sim_scenario *sc = w->sc;
+    if (!sc->net)
+        return 0;
+    wnet *n = calloc(1, sizeof *n);
+    if (!n)
+        goto nomem;
+    w->net = n;
+    size_t nf = sc->net->nfunctions;
+    if (!(n->net = sim_net_create(sc, w->eng, done, w)))
+        goto nomem;
+    if (sc->net->has_payloads) {
+        n->rng = calloc(2 * (nf ? nf : 1), sizeof *n->rng);
+        n->have = calloc(2 * (nf ? nf : 1), 1);
+        if (!n->rng || !n->have)
+            goto nomem;
+    }
+    return 0;
+nomem:
+    snprintf(err, errlen, "out of memory while building the network");
+    return -1;
+}
+
+void wnet_free(sim_world *w)
+{
+    wnet *n = w->net;
+    if (!n)
+        return;
+    sim_net_free(n->net);
+    free(n->rng);
+    free(n->have);
+    free(n);
+    w->net = NULL;
+}
+
+/* Bytes of fn's request (dir 0) or response (dir 1): 0 when it has none. */
+static double draw_bytes(sim_world *w, size_t fn, int dir)
+{
+    const sim_netspec *s = w->sc->net;
+    if (!s->has_payloads || fn >= s->nfunctions)
+        return 0;
+    const sim_dist *d = (dir ? s->response : s->request)[fn];
+    if (!d)
+        return 0;
+    wnet *n = w->net;
+    size_t k = 2 * fn + (size_t)dir;
+    if (!n->have[k]) {
+        sim_rng_derive(&n->rng[k], w->sc->seed, dir ? "response_kb" : "request_kb", fn);
+        n->have[k] = 1;
+    }
+    double kb = sim_dist_sample(d, &n->rng[k]);
+    return kb > 0 ? kb * 1000.0 : 0;
+}
+
+int wnet_send(sim_world *w, uint32_t id, size_t node, int response)
+{
+    winv *v = &w->invs[id];
+    double bytes = draw_bytes(w, v->fn, response);
+    if (!(bytes > 0))
+        return 0;
+    v->xfer_start = sim_engine_now(w->eng);
+    edge_err rc = sim_net_send(w->net->net, v->region, node, bytes,
+                               (uint64_t)id | ((uint64_t)(response != 0) << 32));
+    if (rc != EDGE_OK) {
+        sim_engine_fail(w->eng, rc);
+        return 0;
+    }
+    return 1;
+}
+
+void wnet_arrived(sim_world *w, uint32_t id)
+{
+    winv *v = &w->invs[id];
+    v->xfer += sim_engine_now(w->eng) - v->xfer_start;
+}
+
+void wnet_observe(sim_world *w, uint32_t id, edge_reason reason, edge_time latency)
+{
+    const winv *v = &w->invs[id];
+    if (reason == EDGE_REASON_OK)
+        sim_net_observe(w->net->net, v->region, v->node, latency, v->xfer);
+}
+
+edge_time wnet_expected(const sim_world *w, size_t region, size_t node, double bytes)
+{
+    return sim_net_expected(w->net->net, region, node, bytes);
+}
+
+int wnet_write(const sim_world *w, char *err, size_t errlen)
+{
+    if (!w->net)
+        return 0;
+    return sim_net_write_links(w->net->net, w->opt.outdir, w->sc->duration, err, errlen);
+}
+
+cJSON *wnet_summary(const sim_world *w)
+{
+    return w->net ? sim_net_summary(w->net->net, w->sc->duration) : NULL;
+}
+
+double wnet_energy_j(const sim_world *w)
+{
+    return w->net ? sim_net_energy_j(w->net->net) : 0.0;
+}
