@@ -707,6 +707,8 @@ static void route(sim_world *w, uint32_t id)
     edge_scheduler_set_costs(w->sched, &w->latency[(size_t)v->region * w->nnodes]);
     if (w->plugin)
         edge_scheduler_set_request(w->sched, sim_engine_now(w->eng), v->region);
+    if (w->net)
+        wnet_before_pick(w, id);
     size_t node = edge_scheduler_pick(w->sched, v->fn, tried, v->attempts, &r);
     long bad;
     if (node == EDGE_SCHED_NONE && w->plugin && edge_scheduler_bad_choice(w->sched, &bad)) {

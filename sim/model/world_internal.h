@@ -275,9 +275,12 @@ void wnet_free(sim_world *w);
 int wnet_send(sim_world *w, uint32_t id, size_t node, int response);
 void wnet_arrived(sim_world *w, uint32_t id);   /* a transfer of id is done: its time */
 void wnet_observe(sim_world *w, uint32_t id, edge_reason reason, edge_time latency);
-edge_time wnet_expected(const sim_world *w, size_t region, size_t node, double bytes);
+/* Before routing invocation id: the scheduler's expectations (transfer
+ * callback, mean execution) for latency_aware and plugins. */
+void wnet_before_pick(sim_world *w, uint32_t id);
 int wnet_write(const sim_world *w, char *err, size_t errlen); /* links.csv */
-cJSON *wnet_summary(const sim_world *w);  /* summary.json "network"; NULL without one */
+/* summary.json "network"; NULL without a network section */
+cJSON *wnet_summary(const sim_world *w);
 double wnet_energy_j(const sim_world *w); /* transfer energy, joules */
 
 #endif

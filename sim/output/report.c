@@ -628,14 +628,15 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
 
     if (w->sync)
         sync_obj(root, w);
-    if (w->net)
-        cJSON_AddItemToObject(root, "network", wnet_summary(w));
+    cJSON *net = wnet_summary(w);
+    if (net)
+        cJSON_AddItemToObject(root, "network", net);
 
     cJSON *en = cJSON_AddObjectToObject(root, "energy");
     cJSON_AddNumberToObject(en, "total_j", energy);
     cJSON_AddNumberToObject(en, "per_ok_invocation_j", ok_n ? energy / (double)ok_n : 0.0);
     cJSON_AddNumberToObject(en, "mean_power_w", sc->duration ? energy / secs(sc->duration) : 0.0);
-    if (w->net) /* the network's transfers, beside the nodes' total_j */
+    if (w->sc->net) /* the network's transfers, beside the nodes' total_j */
         cJSON_AddNumberToObject(en, "transfer_j", wnet_energy_j(w));
 
     cJSON *pl = cJSON_AddObjectToObject(root, "placement");

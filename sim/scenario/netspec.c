@@ -489,10 +489,33 @@ static void read_energy(rd *r, const cJSON *net)
     }
 }
 
+static void read_threshold(rd *r)
+{
+    const cJSON *pol = cJSON_GetObjectItemCaseSensitive(sim__scn_root(r->c), "policies");
+    const cJSON *v = cJSON_IsObject(pol) ? cJSON_GetObjectItemCaseSensitive(pol, "offload_threshold")
+                                         : NULL;
+    if (!v)
+        return;
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || !(v->valuedouble > 0) ||
+        v->valuedouble > 1e6) {
+        char f[160];
+        sim__scn_found(v, f, sizeof f);
+        sim__scn_diag(r->c, v, "policies.offload_threshold",
+                      "expected a load per core above 0, at most 1000000, such as 0.8, found %s",
+                      f);
+        return;
+    }
+    if (!spec(r))
+        return;
+    r->n->offload_threshold = v->valuedouble;
+    r->any = 1;
+}
+
 void sim__read_netspec(sim__scn *c)
 {
     rd r = {.c = c, .s = sim__scn_scenario(c)};
     read_tiers(&r);
+    read_threshold(&r);
     read_payloads(&r);
     const cJSON *net = cJSON_GetObjectItemCaseSensitive(sim__scn_root(c), "network");
     if (cJSON_IsObject(net)) {

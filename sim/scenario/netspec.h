@@ -53,6 +53,7 @@ typedef struct sim_netspec {
     size_t nfunctions;      /* functions listed in "functions" (trace functions: no payload) */
     sim_tier *tier;         /* per region */
     int has_payloads;       /* some function has a request or response size */
+    double offload_threshold; /* policies.offload_threshold: load per core; 0: default (1) */
 } sim_netspec;
 
 /* Frees n and everything it owns. NULL is fine. */

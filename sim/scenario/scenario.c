@@ -2942,7 +2942,8 @@ static void read_workloads(ctx *c)
 
 static const char *const policy_fields[] = {"scheduler", "keepalive", "keepalive_ttl",
                                             "health_window", "check_interval", "retries",
-                                            "registry_latency", "probes", "overload", NULL};
+                                            "registry_latency", "probes", "overload",
+                                            "offload_threshold", /* netspec.c */ NULL};
 
 static const char *const keepalive_types[] = {"fixed", "none", "hybrid", NULL};
 static const edge_keepalive_type keepalive_type_of[] = {EDGE_KEEPALIVE_FIXED, EDGE_KEEPALIVE_NONE,
