@@ -324,8 +324,9 @@ static void read_link(rd *r, const cJSON *it, const char *p)
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, where[k]);
         if (k != cls && v) {
             sim__scn_path(q, p, where[k], 0);
-            sim__scn_diag(c, v, q, "expected only the fields of a %s link (kind, %s, capacity, "
-                          "latency), found \"%s\"", class_names[cls], where[cls], where[k]);
+            sim__scn_diag(c, v, q, "expected only the fields of %s %s link (kind, %s, capacity, "
+                          "latency), found \"%s\"", cls == SIM_LINK_BACKBONE ? "a" : "an",
+                          class_names[cls], where[cls], where[k]);
         }
     }
     const cJSON *cv = cJSON_GetObjectItemCaseSensitive(it, "capacity");
