@@ -187,3 +187,61 @@ Test(net_world, latency_aware_counts_the_transfer_at_current_rates)
     cr_assert_eq(get(j, "nodes.c1.invocations"), 1);
     cJSON_Delete(j);
 }
+
+static const char *const commuters =
+    "{\"name\": \"mob\", \"seed\": 5, \"duration\": \"20000m\","
+    " \"regions\": [{\"id\": \"a\"}, {\"id\": \"b\"}],"
+    " \"nodes\": [{\"id\": \"n1\", \"region\": \"a\"}],"
+    " \"clients\": [{\"id\": \"c\", \"start\": \"a\", \"mobility\": \"markov\","
+    " \"rates\": {\"a\": {\"b\": \"1/m\"}, \"b\": {\"a\": \"2/m\"}}}],"
+    " \"functions\": [{\"id\": \"f\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}}],"
+    " \"deployments\": [{\"function\": \"f\", \"strategy\": \"all\"}],"
+    " \"workloads\": [{\"function\": \"f\", \"clients\": \"c\", \"arrival\": \"poisson\","
+    " \"rate\": 0.01}]}";
+
+Test(net_world, a_two_region_markov_group_spends_its_stationary_share_in_each)
+{
+    /* a -> b at 1/min, b -> a at 2/min: pi_a = 2/3, pi_b = 1/3; about 13,000
+     * round trips in 20,000 min, so the fraction is within ~0.005 */
+    cJSON *j = run_into_tmp("/tmp/edgesim-net-XXXXXX", commuters, NULL, 0, 0);
+    cr_assert_float_eq(get(j, "network.mobility.c.time_fraction.a"), 2.0 / 3, 0.015);
+    cr_assert_float_eq(get(j, "network.mobility.c.time_fraction.b"), 1.0 / 3, 0.015);
+    /* one handover per move: 2 per round trip of mean 1.5 min */
+    double h = get(j, "network.mobility.c.handovers");
+    cr_assert(h > 0.9 * 20000 / 0.75 && h < 1.1 * 20000 / 0.75, "handovers %.0f", h);
+    /* requests come from where the group is: a share of them from b */
+    double fa = get(j, "network.client_groups.a.count"), fb = get(j, "network.client_groups.b.count");
+    cr_assert(fb > 0.2 * (fa + fb) && fb < 0.45 * (fa + fb), "a %.0f b %.0f", fa, fb);
+    cJSON_Delete(j);
+}
+
+Test(net_world, a_trace_group_moves_at_its_times_and_requests_follow_it)
+{
+    const char *sets[] = {"duration=\"10s\"",
+                          "clients[0]={\"id\": \"c\", \"start\": \"a\", \"mobility\": \"trace\", "
+                          "\"moves\": [[\"4s\", \"b\"], [\"9s\", \"b\"]]}",
+                          "workloads[0]={\"function\": \"f\", \"clients\": \"c\", \"arrival\": "
+                          "\"times\", \"times\": [\"1s\", \"2s\", \"5s\"]}"};
+    cJSON *j = run_into_tmp("/tmp/edgesim-net-XXXXXX", commuters, sets, 3, 0);
+    cr_assert_float_eq(get(j, "network.mobility.c.time_fraction.a"), 0.4, 1e-12);
+    cr_assert_float_eq(get(j, "network.mobility.c.time_fraction.b"), 0.6, 1e-12);
+    cr_assert_eq(get(j, "network.mobility.c.handovers"), 1); /* b -> b is no handover */
+    cr_assert_eq(get(j, "network.client_groups.a.count"), 2);
+    cr_assert_eq(get(j, "network.client_groups.b.count"), 1);
+    cJSON_Delete(j);
+}
+
+Test(net_world, mobility_leaves_the_other_streams_alone)
+{
+    /* the same workload from a fixed region or from a group that never
+     * moves: the same arrivals and executions, the same fingerprint */
+    const char *fixed[] = {"clients[0].rates={}",
+                           "workloads[0]={\"function\": \"f\", \"region\": \"a\", \"arrival\": "
+                           "\"poisson\", \"rate\": 0.01}"};
+    const char *still[] = {"clients[0].rates={}"};
+    char *x = fingerprint_of(commuters, fixed, 2);
+    char *y = fingerprint_of(commuters, still, 1);
+    cr_assert_str_eq(x, y);
+    free(x);
+    free(y);
+}

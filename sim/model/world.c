@@ -780,7 +780,9 @@ static void ev_arrival(sim_engine *e, void *ctx, const sim_event *ev)
     if (next != EDGE_TIME_MAX && next <= w->sc->duration)
         schedule(w, next, ev_arrival, w->arrival_epoch[k], (uint32_t)k, 0, NULL);
     (void)e;
-    new_invocation(w, a->spec->function, a->spec->region, exec);
+    size_t region = a->spec->clients ? wnet_client_region(w, a->spec->clients - 1)
+                                     : a->spec->region;
+    new_invocation(w, a->spec->function, region, exec);
 }
 
 /* Prefetch ahead (sim_engine_set_prefetch): an arrival touches its

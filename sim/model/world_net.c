@@ -16,10 +16,12 @@
 
 #include "engine/dist.h"
 #include "model/world_internal.h"
+#include "net/mobility.h"
 #include "net/net.h"
 
 struct wnet {
     sim_net *net;        /* NULL without a network section */
+    sim_mobility *mob;   /* NULL without one */
     sim_rng *rng;        /* [2 * fn + dir], derived on first use */
     unsigned char *have; /* the same: derived yet */
     double *mean_bytes;  /* [2 * fn + dir]: for the expected transfer */
@@ -56,7 +58,8 @@ int wnet_create(sim_world *w, sim_net_done_fn done, char *err, size_t errlen)
     if (!sc->net)
         return 0;
     size_t nf = sc->net->nfunctions;
-    if (!(n->net = sim_net_create(sc, w->eng, done, w)))
+    if (!(n->net = sim_net_create(sc, w->eng, done, w)) ||
+        !(n->mob = sim_mobility_create(sc, sc->seed)))
         goto nomem;
     if (sc->net->has_payloads) {
         n->mean_bytes = calloc(2 * (nf ? nf : 1), sizeof *n->mean_bytes);
@@ -84,6 +87,7 @@ void wnet_free(sim_world *w)
     if (!n)
         return;
     sim_net_free(n->net);
+    sim_mobility_free(n->mob);
     free(n->mean_bytes);
     free(n->tier);
     free(n->cores);
@@ -178,9 +182,25 @@ int wnet_write(const sim_world *w, char *err, size_t errlen)
     return sim_net_write_links(w->net->net, w->opt.outdir, w->sc->duration, err, errlen);
 }
 
+size_t wnet_client_region(sim_world *w, size_t group)
+{
+    return sim_mobility_region(w->net->mob, group, sim_engine_now(w->eng));
+}
+
 cJSON *wnet_summary(const sim_world *w)
 {
-    return w->net && w->net->net ? sim_net_summary(w->net->net, w->sc->duration) : NULL;
+    if (!w->net || !w->net->net)
+        return NULL;
+    cJSON *o = sim_net_summary(w->net->net, w->sc->duration);
+    if (o && w->sc->net->ngroups) {
+        cJSON *m = sim_mobility_summary(w->net->mob, w->sc->duration);
+        if (!m) {
+            cJSON_Delete(o);
+            return NULL;
+        }
+        cJSON_AddItemToObject(o, "mobility", m);
+    }
+    return o;
 }
 
 double wnet_energy_j(const sim_world *w)

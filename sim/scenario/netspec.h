@@ -40,6 +40,18 @@ typedef struct sim_link_spec {
     int line;               /* where it was written */
 } sim_link_spec;
 
+/* A client group that moves between regions ("clients"; docs/scenario.md). */
+typedef enum { SIM_MOB_MARKOV, SIM_MOB_TRACE } sim_mob_kind;
+typedef struct sim_client_group {
+    char *id;                /* owned */
+    sim_mob_kind kind;
+    size_t start;            /* its region at time 0 */
+    double *rates;           /* MARKOV: [from * nregions + to], per second; owned */
+    edge_time *times;        /* TRACE: when it moves, ascending; owned */
+    size_t *regions;         /* TRACE: where to; owned */
+    size_t nmoves;
+} sim_client_group;
+
 typedef struct sim_netspec {
     sim_link_spec *links;   /* in file order, an access entry expanded per node */
     size_t nlinks;
@@ -54,6 +66,8 @@ typedef struct sim_netspec {
     sim_tier *tier;         /* per region */
     int has_payloads;       /* some function has a request or response size */
     double offload_threshold; /* policies.offload_threshold: load per core; 0: default (1) */
+    sim_client_group *groups; /* "clients", in file order */
+    size_t ngroups;
 } sim_netspec;
 
 /* Frees n and everything it owns. NULL is fine. */

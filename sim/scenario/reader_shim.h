@@ -45,4 +45,9 @@ int sim__scn_line(sim__scn *c, const cJSON *v);
  * of them says anything). After read_functions and read_network. */
 void sim__read_netspec(sim__scn *c);
 
+/* netspec.c: workloads[].clients of obj (path p): *region gets the group's
+ * start region, *group 1 + its index. 0, or -1 (reported). */
+int sim__clients_ref(sim__scn *c, const cJSON *obj, const char *p, size_t *region,
+                     size_t *group);
+
 #endif

@@ -2384,17 +2384,18 @@ static void read_deployment(ctx *c, const cJSON *it, const char *p)
 
 static const char *const wl_fields[] = {"function", "region", "arrival", "rate", "interval",
                                         "period", "jitter", "on_rate", "off_rate", "on_mean",
-                                        "off_mean", "times", "file", "start", "stop", NULL};
+                                        "off_mean", "times", "file", "start", "stop",
+                                        "clients", NULL};
 static const char *const arrivals[] = {"poisson", "constant", "periodic", "bursty",
                                        "times", "csv", NULL}; /* order of sim_arrival_kind */
-static const char *const wl_allowed[][10] = {
-    {"function", "region", "arrival", "start", "stop", "rate", NULL},
-    {"function", "region", "arrival", "start", "stop", "interval", NULL},
-    {"function", "region", "arrival", "start", "stop", "period", "jitter", NULL},
-    {"function", "region", "arrival", "start", "stop", "on_rate", "off_rate", "on_mean",
-     "off_mean", NULL},
-    {"function", "region", "arrival", "start", "stop", "times", NULL},
-    {"function", "region", "arrival", "start", "stop", "file", NULL},
+static const char *const wl_allowed[][11] = {
+    {"function", "region", "clients", "arrival", "start", "stop", "rate", NULL},
+    {"function", "region", "clients", "arrival", "start", "stop", "interval", NULL},
+    {"function", "region", "clients", "arrival", "start", "stop", "period", "jitter", NULL},
+    {"function", "region", "clients", "arrival", "start", "stop", "on_rate", "off_rate",
+     "on_mean", "off_mean", NULL},
+    {"function", "region", "clients", "arrival", "start", "stop", "times", NULL},
+    {"function", "region", "clients", "arrival", "start", "stop", "file", NULL},
 };
 
 static int cmp_time(const void *a, const void *b)
@@ -2894,7 +2895,10 @@ static void read_workloads(ctx *c)
         sim_workload_spec t = {0};
         t.kind = (sim_arrival_kind)kind;
         int bad = function_set(c, it, p, "function", &fns, &nfns) < 0;
-        bad |= (t.region = region_ref(c, it, p, "region")) == SIM_ALL;
+        if (member(it, "clients")) /* a moving client group (netspec.c) */
+            bad |= sim__clients_ref(c, it, p, &t.region, &t.clients) < 0;
+        else
+            bad |= (t.region = region_ref(c, it, p, "region")) == SIM_ALL;
         bad |= duration_field(c, it, p, "start", 0, SIGN_NONNEG, "0s", &t.start) < 0;
         int rs = duration_field(c, it, p, "stop", 0, SIGN_POS, "1h", &t.stop);
         bad |= rs < 0;
@@ -3197,7 +3201,8 @@ static void read_policies(ctx *c)
 
 static const char *const top_fields[] = {
     "$schema", "name", "description", "seed", "duration", "sample_interval", "regions", "nodes",
-    "network", "functions", "deployments", "workloads", "faults", "policies", "sync", NULL};
+    "network", "functions", "deployments", "workloads", "faults", "policies", "sync",
+    "clients", NULL};
 
 static const char *const sync_fields[] = {"interval", "initial", "bandwidth_mbps", NULL};
 static const numspec NS_MBPS = {0, 1e9, 0, 1};
