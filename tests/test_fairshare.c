@@ -123,7 +123,32 @@ Test(fairshare, only_the_component_is_recomputed)
     sim_fairshare_counts k;
     sim_fairshare_get_counts(s, &k);
     cr_assert_eq(k.starts, 3);
-    cr_assert_eq(k.flows_visited, 0 + 0 + 1); /* the walks saw b once */
+    cr_assert_eq(k.flows_visited, 1 + 1 + 2); /* a; b; b and c: never a again */
+    sim_fairshare_free(s);
+}
+
+Test(fairshare, deferred_changes_of_an_instant_cost_one_recomputation)
+{
+    double cap = 1.0;
+    sim_fairshare *s = sim_fairshare_create(1, &cap);
+    sim_fairshare_set_deferred(s, 1);
+    uint32_t l = 0, a, b, c;
+    sim_fairshare_start(s, 0, &l, 1, 1000, &a);
+    sim_fairshare_start(s, 0, &l, 1, 3000, &b);
+    cr_assert_eq(sim_fairshare_flush(s, 0), EDGE_OK);
+    const uint32_t *ch;
+    cr_assert_eq(sim_fairshare_changed(s, &ch), 2);
+    /* a ends at 2000 and c starts then: one flush; b keeps 0.5 (no change) */
+    cr_assert_eq(sim_fairshare_end(s, 2000, a), EDGE_OK);
+    cr_assert_eq(sim_fairshare_start(s, 2000, &l, 1, 500, &c), EDGE_OK);
+    cr_assert_eq(sim_fairshare_flush(s, 2000), EDGE_OK);
+    cr_assert_eq(sim_fairshare_changed(s, &ch), 1);
+    cr_assert_eq(ch[0], c);
+    cr_assert_eq(sim_fairshare_finish(s, b), 2000 + 4000); /* 2000 left at 0.5 */
+    cr_assert_eq(sim_fairshare_finish(s, c), 2000 + 1000);
+    sim_fairshare_counts k;
+    sim_fairshare_get_counts(s, &k);
+    cr_assert_eq(k.recomputes, 2);
     sim_fairshare_free(s);
 }
 

@@ -24,7 +24,7 @@ typedef struct fs_flow {
     uint32_t pos[SIM_FAIRSHARE_MAX_HOPS]; /* index in links[k]'s array */
     uint32_t mark;                        /* epoch of the last walk that saw it */
     uint32_t next_free;
-    uint8_t nhops, active, fixed;
+    uint8_t nhops, active, fixed, fresh; /* fresh: started, not yet in a flush */
 } fs_flow;
 
 typedef struct fs_link {
@@ -52,6 +52,11 @@ struct sim_fairshare {
     uint32_t *comp_links, *comp_flows, *changed;
     size_t ncomp_links, ncomp_flows, nchanged, comp_flows_room, changed_room;
     sim_fairshare_counts counts;
+    /* changes waiting for the flush: the links they touched, started flows
+     * without links */
+    uint32_t *pend, *pend_zero;
+    size_t npend, pend_room, npend_zero, pend_zero_room;
+    int deferred;
 };
 
 #define FS_NONE UINT32_MAX
@@ -90,6 +95,8 @@ void sim_fairshare_free(sim_fairshare *s)
     free(s->comp_links);
     free(s->comp_flows);
     free(s->changed);
+    free(s->pend);
+    free(s->pend_zero);
     free(s);
 }
 
@@ -212,10 +219,9 @@ static void settle_component(sim_fairshare *s, edge_time now)
         settle_flow(&s->flows[s->comp_flows[q]], now);
 }
 
-/* Progressive filling over the component (its flows: comp_flows, the
- * started one included, the ended one excluded by the caller); fills the
- * changed list. */
-static void fill(sim_fairshare *s, uint32_t started)
+/* Progressive filling over the component (comp_flows, comp_links); fills
+ * the changed list with the flows whose rate changed and the fresh ones. */
+static void fill(sim_fairshare *s)
 {
     s->counts.recomputes++;
     for (size_t q = 0; q < s->ncomp_links; q++) {
@@ -257,8 +263,9 @@ static void fill(sim_fairshare *s, uint32_t started)
     for (size_t q = 0; q < s->ncomp_flows; q++) {
         uint32_t id = s->comp_flows[q];
         fs_flow *f = &s->flows[id];
-        if (f->next_rate != f->rate || id == started) {
+        if (f->next_rate != f->rate || f->fresh) {
             f->rate = f->next_rate;
+            f->fresh = 0;
             s->changed[s->nchanged++] = id;
         }
     }
@@ -277,6 +284,12 @@ static void fill(sim_fairshare *s, uint32_t started)
     }
 }
 
+static int grow_pend(sim_fairshare *s, size_t more)
+{
+    return grow_u32(&s->pend, &s->pend_room, s->npend + more) ||
+           grow_u32(&s->pend_zero, &s->pend_zero_room, s->npend_zero + 1);
+}
+
 edge_err sim_fairshare_start(sim_fairshare *s, edge_time now, const uint32_t *links,
                              size_t nhops, double bytes, uint32_t *id)
 {
@@ -290,7 +303,7 @@ edge_err sim_fairshare_start(sim_fairshare *s, edge_time now, const uint32_t *li
             if (links[j] == links[k])
                 return EDGE_INVAL;
     }
-    if (reserve(s, links, nhops))
+    if (reserve(s, links, nhops) || grow_pend(s, nhops))
         return EDGE_NOMEM;
     s->last_now = now;
     uint32_t fid = s->free_head;
@@ -302,28 +315,26 @@ edge_err sim_fairshare_start(sim_fairshare *s, edge_time now, const uint32_t *li
     f->remaining = bytes;
     f->since = now;
     f->active = 1;
+    f->fresh = 1;
     f->nhops = (uint8_t)nhops;
     s->active++;
     s->counts.starts++;
     *id = fid;
     if (nhops == 0) { /* no link in the way: through at once */
         f->rate = HUGE_VAL;
-        s->changed[0] = fid;
-        s->nchanged = 1;
-        return EDGE_OK;
+        s->pend_zero[s->npend_zero++] = fid;
     }
-    walk(s, links, nhops);
-    settle_component(s, now);
+    /* The links' counts change now: their accounting is brought up to now
+     * first; the rates change at the flush. */
     for (size_t k = 0; k < nhops; k++) {
         fs_link *l = &s->links[links[k]];
+        settle_link(l, now);
         f->links[k] = links[k];
         f->pos[k] = l->n;
         l->flows[l->n++] = fid;
+        s->pend[s->npend++] = links[k];
     }
-    f->mark = s->epoch;
-    s->comp_flows[s->ncomp_flows++] = fid;
-    fill(s, fid);
-    return EDGE_OK;
+    return s->deferred ? EDGE_OK : sim_fairshare_flush(s, now);
 }
 
 static void unlink_flow(sim_fairshare *s, uint32_t fid)
@@ -349,30 +360,49 @@ edge_err sim_fairshare_end(sim_fairshare *s, edge_time now, uint32_t id)
 {
     if (!s || id >= s->nflows_cap || !s->flows[id].active || now < s->last_now)
         return EDGE_INVAL;
-    s->last_now = now;
     fs_flow *f = &s->flows[id];
+    if (grow_pend(s, f->nhops))
+        return EDGE_NOMEM;
+    s->last_now = now;
     s->counts.ends++;
-    s->nchanged = 0;
-    if (f->nhops) {
-        uint32_t seeds[SIM_FAIRSHARE_MAX_HOPS];
-        memcpy(seeds, f->links, f->nhops * sizeof *seeds);
-        size_t nseeds = f->nhops;
-        walk(s, seeds, nseeds);
-        settle_component(s, now);
-        unlink_flow(s, id);
-        size_t w = 0; /* the component without the ended flow */
-        for (size_t q = 0; q < s->ncomp_flows; q++)
-            if (s->comp_flows[q] != id)
-                s->comp_flows[w++] = s->comp_flows[q];
-        s->ncomp_flows = w;
-        f->active = 0;
-        fill(s, FS_NONE);
+    for (uint8_t h = 0; h < f->nhops; h++) {
+        settle_link(&s->links[f->links[h]], now);
+        s->pend[s->npend++] = f->links[h];
     }
+    unlink_flow(s, id);
     f->active = 0;
+    f->fresh = 0;
     f->nhops = 0;
     f->next_free = s->free_head;
     s->free_head = id;
     s->active--;
+    return s->deferred ? EDGE_OK : sim_fairshare_flush(s, now);
+}
+
+void sim_fairshare_set_deferred(sim_fairshare *s, int on)
+{
+    s->deferred = on != 0;
+}
+
+edge_err sim_fairshare_flush(sim_fairshare *s, edge_time now)
+{
+    if (now < s->last_now)
+        return EDGE_INVAL;
+    s->last_now = now;
+    s->nchanged = 0;
+    if (s->npend) {
+        walk(s, s->pend, s->npend);
+        settle_component(s, now);
+        fill(s);
+    }
+    for (size_t i = 0; i < s->npend_zero; i++) { /* room: changed holds every active flow */
+        fs_flow *f = &s->flows[s->pend_zero[i]];
+        if (f->active && f->fresh) {
+            f->fresh = 0;
+            s->changed[s->nchanged++] = s->pend_zero[i];
+        }
+    }
+    s->npend = s->npend_zero = 0;
     return EDGE_OK;
 }
 

@@ -74,9 +74,21 @@ edge_err sim_fairshare_start(sim_fairshare *s, edge_time now, const uint32_t *li
  */
 edge_err sim_fairshare_end(sim_fairshare *s, edge_time now, uint32_t id);
 
-/* The flows whose rate changed in the last start or end (the started flow
- * included, the ended one not): *ids points into the solver, valid until
- * the next start or end. Returns their number. */
+/*
+ * Deferred mode (off by default): start and end only record the change
+ * (O(hops)); the rates are recomputed by sim_fairshare_flush, once for all
+ * the changes of an instant (a flow ending and the next one starting at the
+ * same time cost one recomputation, not two). Off: each start and end
+ * flushes at once.
+ */
+void sim_fairshare_set_deferred(sim_fairshare *s, int on);
+/* Recomputes the rates of the components the changes since the last flush
+ * touched (now: the changes' time). EDGE_INVAL when now went back. */
+edge_err sim_fairshare_flush(sim_fairshare *s, edge_time now);
+
+/* The flows whose rate changed in the last flush (started flows included,
+ * ended ones not): *ids points into the solver, valid until the next
+ * flush. Returns their number. */
 size_t sim_fairshare_changed(const sim_fairshare *s, const uint32_t **ids);
 
 /* Flow id's rate (bytes/ns), and when it will finish at that rate if

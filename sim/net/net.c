@@ -5,7 +5,10 @@
  * its one pending engine event. Two events at most per transfer: the end of
  * its propagation wait, then its finish, which is cancelled and scheduled
  * again each time the solver changes its rate (engine handles make the
- * cancel O(1); a stale finish never runs).
+ * cancel O(1); a stale finish never runs). The solver runs deferred: the
+ * starts and ends of one instant are recomputed together by one flush
+ * event scheduled at that instant (it runs after every event already
+ * queued for it).
  */
 #include "net/net.h"
 
@@ -50,6 +53,7 @@ struct sim_net {
     double class_bytes[SIM_LINK_CLASSES];
     double *link_bytes_done; /* per link: bytes of finished transfers */
     uint64_t sent, ndone, reschedules;
+    int flush_pending;
     edge_histogram share_ppm; /* transfer / latency, parts per million */
     obs all, tier[SIM_TIERS];
     obs *group;               /* per client region */
@@ -78,6 +82,7 @@ sim_net *sim_net_create(const sim_scenario *sc, sim_engine *e, sim_net_done_fn d
         cap[l] = spec->links[l].bytes_per_ns;
     if (!(n->fs = sim_fairshare_create(spec->nlinks, cap)))
         goto fail;
+    sim_fairshare_set_deferred(n->fs, 1);
     free(cap);
     return n;
 fail:
@@ -190,6 +195,29 @@ static void reschedule(sim_net *n)
     }
 }
 
+static void ev_flush(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    (void)ev;
+    sim_net *n = ctx;
+    n->flush_pending = 0;
+    edge_err rc = sim_fairshare_flush(n->fs, sim_engine_now(e));
+    if (rc != EDGE_OK) {
+        fail(n, rc);
+        return;
+    }
+    reschedule(n);
+}
+
+static void need_flush(sim_net *n)
+{
+    if (n->flush_pending)
+        return;
+    edge_err rc = sim_engine_schedule_in(n->eng, 0, ev_flush, n, (sim_payload){0}, NULL);
+    if (rc != EDGE_OK)
+        fail(n, rc);
+    n->flush_pending = 1;
+}
+
 static void complete(sim_net *n, uint32_t xi)
 {
     xfer *x = &n->x[xi];
@@ -216,7 +244,7 @@ static void ev_finish(sim_engine *e, void *ctx, const sim_event *ev)
             fail(n, rc);
             return;
         }
-        reschedule(n);
+        need_flush(n);
     }
     complete(n, xi);
 }
@@ -249,7 +277,7 @@ static void ev_propagated(sim_engine *e, void *ctx, const sim_event *ev)
     }
     x->flow = fid;
     n->xfer_of_flow[fid] = xi;
-    reschedule(n);
+    need_flush(n);
 }
 
 edge_err sim_net_send(sim_net *n, size_t region, size_t node, double bytes, uint64_t cookie)

@@ -39,6 +39,7 @@ typedef struct nb {
     uint32_t *fid_of_slot;
     uint64_t reschedules;
     edge_err failed;
+    int flush_pending;
 } nb;
 
 static void ev_finish(sim_engine *e, void *ctx, const sim_event *ev);
@@ -56,6 +57,25 @@ static void reschedule(nb *b)
         if (rc != EDGE_OK && !b->failed)
             sim_engine_fail(b->e, b->failed = rc);
     }
+}
+
+static void ev_flush(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    (void)ev;
+    nb *b = ctx;
+    b->flush_pending = 0;
+    sim_fairshare_flush(b->fs, sim_engine_now(e));
+    reschedule(b);
+}
+
+static void need_flush(nb *b, edge_time now)
+{
+    if (b->flush_pending)
+        return;
+    b->flush_pending = 1;
+    edge_err rc = sim_engine_schedule(b->e, now, ev_flush, b, (sim_payload){0}, NULL);
+    if (rc != EDGE_OK && !b->failed)
+        sim_engine_fail(b->e, b->failed = rc);
 }
 
 /* Flow i of the list: its hosts and size (drawn in list order). */
@@ -96,7 +116,7 @@ static void start_flow(nb *b, uint32_t slot, edge_time now)
     b->slot_of_flow[fid] = slot;
     b->flow_of_slot[slot] = i;
     b->fid_of_slot[slot] = fid;
-    reschedule(b);
+    need_flush(b, now);
 }
 
 static void ev_finish(sim_engine *e, void *ctx, const sim_event *ev)
@@ -114,7 +134,7 @@ static void ev_finish(sim_engine *e, void *ctx, const sim_event *ev)
         fprintf(b->c->finish_out, "%llu,%.9f\n", (unsigned long long)b->flow_of_slot[s],
                 (double)now / 1e9);
     b->done++;
-    reschedule(b);
+    need_flush(b, now);
     if (b->next_flow < b->c->flows)
         start_flow(b, s, now);
 }
@@ -150,6 +170,7 @@ edge_err sim_netbench_run(const sim_netbench_config *c, sim_netbench_result *r)
     b.rng = sim_rng_create(c->seed, "netbench", 0);
     if (!b.fs || !b.e || !b.rng)
         goto out;
+    sim_fairshare_set_deferred(b.fs, 1);
     double t0 = cpu_now();
     for (uint32_t s = 0; s < c->slots && b.next_flow < c->flows; s++)
         start_flow(&b, s, 0);
