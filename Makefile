@@ -153,6 +153,7 @@ run: $(PROGRAM)
 
 bench: $(PROGRAM)
 	@sh scripts/bench.sh $(PROGRAM)
+	@sh scripts/bench-net.sh $(PROGRAM)
 
 install: $(PROGRAM) $(LIBCORE)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \

@@ -261,3 +261,103 @@ Test(fairshare, a_poisson_fed_link_is_mm1_processor_sharing_at_rho_0_8)
     sim_rng_init();
     check_mm1ps(0.8);
 }
+
+/* ---- against a from-scratch reference over random operations ---- */
+
+enum { RL = 8, RF = 64 };
+typedef struct ref_flow {
+    int on;
+    uint32_t id, n, l[4];
+} ref_flow;
+
+/* Plain progressive filling over every active flow. */
+static void ref_rates(const double *cap, const ref_flow *f, double *rate)
+{
+    double rem[RL];
+    int un[RL] = {0}, fixed[RF] = {0};
+    for (int l = 0; l < RL; l++)
+        rem[l] = cap[l];
+    for (int i = 0; i < RF; i++)
+        if (f[i].on)
+            for (uint32_t h = 0; h < f[i].n; h++)
+                un[f[i].l[h]]++;
+    for (;;) {
+        int best = -1;
+        double share = 0;
+        for (int l = 0; l < RL; l++)
+            if (un[l] && (best < 0 || rem[l] / un[l] < share)) {
+                best = l;
+                share = rem[l] / un[l];
+            }
+        if (best < 0)
+            return;
+        for (int i = 0; i < RF; i++) {
+            if (!f[i].on || fixed[i])
+                continue;
+            int on_best = 0;
+            for (uint32_t h = 0; h < f[i].n; h++)
+                on_best |= f[i].l[h] == (uint32_t)best;
+            if (!on_best)
+                continue;
+            fixed[i] = 1;
+            rate[i] = share;
+            for (uint32_t h = 0; h < f[i].n; h++) {
+                rem[f[i].l[h]] -= share;
+                un[f[i].l[h]]--;
+            }
+        }
+    }
+}
+
+static void random_ops(int deferred)
+{
+    double cap[RL] = {1, 2, 3, 1, 5, 0.5, 2, 4};
+    sim_fairshare *s = sim_fairshare_create(RL, cap);
+    sim_fairshare_set_deferred(s, deferred);
+    sim_rng *r = sim_rng_create(9, "test_ops", (uint64_t)deferred);
+    ref_flow f[RF] = {{0}};
+    double rate[RF];
+    edge_time now = 0;
+    for (int op = 0; op < 20000; op++) {
+        int i = (int)sim_rng_below(r, RF);
+        if (f[i].on) {
+            cr_assert_eq(sim_fairshare_end(s, now, f[i].id), EDGE_OK);
+            f[i].on = 0;
+        } else {
+            f[i].n = 1 + (uint32_t)sim_rng_below(r, 4);
+            for (uint32_t h = 0; h < f[i].n; h++) {
+                int again;
+                do {
+                    f[i].l[h] = (uint32_t)sim_rng_below(r, RL);
+                    again = 0;
+                    for (uint32_t k = 0; k < h; k++)
+                        again |= f[i].l[k] == f[i].l[h];
+                } while (again);
+            }
+            cr_assert_eq(sim_fairshare_start(s, now, f[i].l, f[i].n, 1e12, &f[i].id), EDGE_OK);
+            f[i].on = 1;
+        }
+        if (sim_rng_below(r, 3) == 0) { /* some instants batch several changes */
+            now += 1 + (edge_time)sim_rng_below(r, 100);
+            if (deferred)
+                cr_assert_eq(sim_fairshare_flush(s, now), EDGE_OK);
+            ref_rates(cap, f, rate);
+            for (int k = 0; k < RF; k++)
+                if (f[k].on)
+                    cr_assert_float_eq(sim_fairshare_rate(s, f[k].id), rate[k], 1e-9,
+                                       "op %d flow %d", op, k);
+        }
+    }
+    sim_rng_destroy(r);
+    sim_fairshare_free(s);
+}
+
+Test(fairshare, rates_match_a_from_scratch_max_min_over_random_operations)
+{
+    random_ops(0);
+}
+
+Test(fairshare, deferred_rates_match_a_from_scratch_max_min_over_random_operations)
+{
+    random_ops(1);
+}

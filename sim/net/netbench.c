@@ -6,6 +6,7 @@
 #include "net/netbench.h"
 
 #include <gsl/gsl_randist.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -22,6 +23,7 @@ void sim_netbench_defaults(sim_netbench_config *c)
     c->leaf_bps = 1e9;
     c->agg_bps = 4e9;
     c->mean_bytes = 1e6;
+    c->leaf_latency = EDGE_US;
     c->slots = 100;
     c->flows = 200000;
     c->seed = 1;
@@ -32,7 +34,11 @@ typedef struct nb {
     sim_engine *e;
     sim_fairshare *fs;
     sim_rng *rng;
-    uint64_t next_flow, done;
+    uint64_t done;
+    struct nb_spec {
+        uint32_t src, dst;
+        double bytes;
+    } *spec;                /* the flow list */
     uint32_t *slot_of_flow; /* by solver id */
     uint64_t *flow_of_slot;
     sim_handle *ev;         /* by slot */
@@ -40,7 +46,13 @@ typedef struct nb {
     uint64_t reschedules;
     edge_err failed;
     int flush_pending;
+    struct nb_route {
+        uint32_t l[4], n;
+        double bytes;
+    } *route_of_slot;
 } nb;
+
+static void ev_propagated(sim_engine *e, void *ctx, const sim_event *ev);
 
 static void ev_finish(sim_engine *e, void *ctx, const sim_event *ev);
 
@@ -86,35 +98,49 @@ static void next_spec(nb *b, uint32_t *src, uint32_t *dst, double *bytes)
     *dst = (uint32_t)sim_rng_below(b->rng, h - 1);
     if (*dst >= *src)
         (*dst)++;
-    *bytes = gsl_ran_exponential(sim_rng_gsl(b->rng), b->c->mean_bytes);
+    /* whole bytes: SimGrid's sendto takes an integer size */
+    *bytes = ceil(gsl_ran_exponential(sim_rng_gsl(b->rng), b->c->mean_bytes));
     if (*bytes < 1)
         *bytes = 1;
 }
 
-static void start_flow(nb *b, uint32_t slot, edge_time now)
+/* Slot `slot` starts flow i of the list (drawn before the run). */
+static void start_flow(nb *b, uint32_t slot, uint64_t i, edge_time now)
 {
     const sim_netbench_config *c = b->c;
-    uint64_t i = b->next_flow++;
-    uint32_t src, dst;
-    double bytes;
-    next_spec(b, &src, &dst, &bytes);
-    if (c->list_out)
-        fprintf(c->list_out, "%llu,%u,%u,%.17g\n", (unsigned long long)i, src, dst, bytes);
+    uint32_t src = b->spec[i].src, dst = b->spec[i].dst;
+    double bytes = b->spec[i].bytes;
     uint32_t route[4], n = 0, ga = src / c->fanout, gb = dst / c->fanout;
     route[n++] = src;
     route[n++] = c->leaves + ga;
     if (gb != ga)
         route[n++] = c->leaves + gb;
     route[n++] = dst;
+    b->route_of_slot[slot].n = n;
+    memcpy(b->route_of_slot[slot].l, route, sizeof route);
+    b->route_of_slot[slot].bytes = bytes;
+    b->flow_of_slot[slot] = i;
+    edge_err rc = sim_engine_schedule(b->e, now + 2 * c->leaf_latency, ev_propagated, b,
+                                      (sim_payload){.id = slot}, NULL);
+    if (rc != EDGE_OK && !b->failed)
+        sim_engine_fail(b->e, b->failed = rc);
+}
+
+/* The route's latency waited: the flow joins the sharing. */
+static void ev_propagated(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    nb *b = ctx;
+    uint32_t slot = (uint32_t)ev->payload.id;
+    edge_time now = sim_engine_now(e);
+    const struct nb_route *r = &b->route_of_slot[slot];
     uint32_t fid;
-    edge_err rc = sim_fairshare_start(b->fs, now, route, n, bytes, &fid);
+    edge_err rc = sim_fairshare_start(b->fs, now, r->l, r->n, r->bytes, &fid);
     if (rc != EDGE_OK) {
         if (!b->failed)
             sim_engine_fail(b->e, b->failed = rc);
         return;
     }
     b->slot_of_flow[fid] = slot;
-    b->flow_of_slot[slot] = i;
     b->fid_of_slot[slot] = fid;
     need_flush(b, now);
 }
@@ -135,8 +161,9 @@ static void ev_finish(sim_engine *e, void *ctx, const sim_event *ev)
                 (double)now / 1e9);
     b->done++;
     need_flush(b, now);
-    if (b->next_flow < b->c->flows)
-        start_flow(b, s, now);
+    uint64_t next = b->flow_of_slot[s] + b->c->slots; /* the slot's own sequence */
+    if (next < b->c->flows)
+        start_flow(b, s, next, now);
 }
 
 static double cpu_now(void)
@@ -160,8 +187,9 @@ edge_err sim_netbench_run(const sim_netbench_config *c, sim_netbench_result *r)
     b.flow_of_slot = calloc(c->slots, sizeof *b.flow_of_slot);
     b.ev = calloc(c->slots, sizeof *b.ev);
     b.fid_of_slot = calloc(c->slots, sizeof *b.fid_of_slot);
+    b.route_of_slot = calloc(c->slots, sizeof *b.route_of_slot);
     edge_err rc = EDGE_NOMEM;
-    if (!cap || !b.slot_of_flow || !b.flow_of_slot || !b.ev || !b.fid_of_slot)
+    if (!cap || !b.slot_of_flow || !b.flow_of_slot || !b.ev || !b.fid_of_slot || !b.route_of_slot)
         goto out;
     for (uint32_t l = 0; l < nl; l++)
         cap[l] = (l < c->leaves ? c->leaf_bps : c->agg_bps) / 8e9;
@@ -171,9 +199,19 @@ edge_err sim_netbench_run(const sim_netbench_config *c, sim_netbench_result *r)
     if (!b.fs || !b.e || !b.rng)
         goto out;
     sim_fairshare_set_deferred(b.fs, 1);
+    if (!(b.spec = malloc(c->flows * sizeof *b.spec))) {
+        rc = EDGE_NOMEM;
+        goto out;
+    }
+    for (uint64_t i = 0; i < c->flows; i++) {
+        next_spec(&b, &b.spec[i].src, &b.spec[i].dst, &b.spec[i].bytes);
+        if (c->list_out)
+            fprintf(c->list_out, "%llu,%u,%u,%.0f\n", (unsigned long long)i, b.spec[i].src,
+                    b.spec[i].dst, b.spec[i].bytes);
+    }
     double t0 = cpu_now();
-    for (uint32_t s = 0; s < c->slots && b.next_flow < c->flows; s++)
-        start_flow(&b, s, 0);
+    for (uint32_t s = 0; s < c->slots && s < c->flows; s++)
+        start_flow(&b, s, s, 0);
     rc = b.failed ? b.failed : sim_engine_run(b.e);
     r->cpu_seconds = cpu_now() - t0;
     if (rc == EDGE_OK && b.failed)
@@ -193,6 +231,8 @@ out:
     free(b.flow_of_slot);
     free(b.ev);
     free(b.fid_of_slot);
+    free(b.route_of_slot);
+    free(b.spec);
     sim_fairshare_free(b.fs);
     sim_engine_destroy(b.e);
     sim_rng_destroy(b.rng);

@@ -9,8 +9,9 @@
  * leaf(b). Workload: `slots` closed loops; slot s sends flows s, s + slots,
  * s + 2 slots, ... one after the other, each starting when the previous one
  * of its slot is through; flow i's hosts and size (exponential) come from
- * one stream, so the list is the same for any slot count. Link latency 0:
- * plain max-min, CM02 with its factors at 1.
+ * one stream, so the list is the same for any slot count. A flow first
+ * waits its route's latency (2 leaf latencies), then shares: CM02 with its
+ * factors at 1 and equal route latencies, which is plain max-min.
  */
 #ifndef SIM_NET_NETBENCH_H
 #define SIM_NET_NETBENCH_H
@@ -25,6 +26,9 @@ typedef struct sim_netbench_config {
     uint32_t leaves, fanout;   /* default 16, 4 */
     double leaf_bps, agg_bps;  /* default 1e9, 4e9 */
     double mean_bytes;         /* default 1e6 */
+    edge_time leaf_latency;    /* each leaf link's latency (a route crosses two, so every
+                                  route's is 2x: equal RTTs keep SimGrid's CM02 plain
+                                  max-min); default 1us */
     uint32_t slots;            /* flows in flight; default 100 */
     uint64_t flows;            /* flows to complete; default 200,000 */
     uint64_t seed;             /* default 1 */
