@@ -1,8 +1,8 @@
 /*
- * reader_shim.h — the few calls of scenario.c's reader that a section
- * parsed in its own file needs (today: netspec.c). Internal to
- * sim/scenario; the reader kit that replaces scenario.c's statics will
- * take its place.
+ * reader_shim.h — the calls of the reader kit (reader.h) netspec.c uses,
+ * under the names it was written against before the kit landed
+ * (reader_shim.c maps each onto the kit), and netspec.c's entry points.
+ * Internal to sim/scenario.
  */
 #ifndef SIM_SCENARIO_READER_SHIM_H
 #define SIM_SCENARIO_READER_SHIM_H
@@ -12,7 +12,7 @@
 
 #include "scenario/scenario.h"
 
-typedef struct ctx sim__scn;
+typedef struct sc_ctx sim__scn;
 
 sim_scenario *sim__scn_scenario(sim__scn *c);
 const cJSON *sim__scn_root(sim__scn *c);
