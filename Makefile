@@ -62,7 +62,7 @@ PUBLIC_HEADERS := $(filter-out core/alloc.h core/capset.h core/idmap.h core/sche
                     core/util.h,\
                     $(sort $(wildcard core/*.h)))
 # sim/ is grouped by role (docs/architecture.md): one folder a layer
-SIM_DIRS := common engine input scenario model output harness cli
+SIM_DIRS := common engine input scenario output net model harness cli
 SIM_SRC  := $(filter-out sim/cli/main.c,$(sort $(foreach d,$(SIM_DIRS),$(wildcard sim/$(d)/*.c))))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 
@@ -153,6 +153,7 @@ run: $(PROGRAM)
 
 bench: $(PROGRAM)
 	@sh scripts/bench.sh $(PROGRAM)
+	@sh scripts/bench-net.sh $(PROGRAM)
 
 install: $(PROGRAM) $(LIBCORE)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \

@@ -63,6 +63,12 @@ typedef struct edge_policy_request {
                                      edgesim always sets it (NULL only when a program
                                      embedding core passes no random source) */
     void *rng;
+    /* Added in place (old plugins never read past rng, so v1 stays v1):
+     * transfer_ns[i] is candidate i's expected transfer time, nanoseconds:
+     * the request there and the response back at the links' current rates
+     * (docs/semantics.md, "Network"). NULL when the scenario has no network
+     * payloads. */
+    const int64_t *transfer_ns;
 } edge_policy_request;
 
 typedef struct edge_policy_plugin {

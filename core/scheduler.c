@@ -15,13 +15,13 @@
 static const edge__sched_policy *const registry[] = {
     &edge__sched_least_loaded, &edge__sched_warm_first,  &edge__sched_round_robin,
     &edge__sched_random,       &edge__sched_power_of_two, &edge__sched_nearest,
-    &edge__sched_consistent_hash,
+    &edge__sched_consistent_hash, &edge__sched_offload_threshold, &edge__sched_latency_aware,
 };
 #define NPOLICIES (sizeof registry / sizeof registry[0])
 
 static const char *const policy_names[NPOLICIES + 1] = {
     "least_loaded", "warm_first", "round_robin", "random",
-    "power_of_two", "nearest",    "consistent_hash", NULL};
+    "power_of_two", "nearest",    "consistent_hash", "offload_threshold", "latency_aware", NULL};
 
 const char *const *edge_scheduler_policies(void)
 {
@@ -38,6 +38,7 @@ static edge_scheduler *create(const edge__sched_policy *p, size_t nfunctions, si
     s->policy = p;
     s->flags = p->flags;
     s->pick = p->pick;
+    s->offload_threshold = 1.0;
     s->started = p->started;
     s->finished = p->finished;
     s->fns = calloc(nfunctions ? nfunctions : 1, sizeof *s->fns);
@@ -89,6 +90,7 @@ void edge_scheduler_free(edge_scheduler *s)
     free(s->nodes);
     free(s->lkey);
     free(s->cand);
+    free(s->cand_transfer);
     free(s);
 }
 
@@ -370,6 +372,30 @@ __attribute__((flatten)) size_t edge_scheduler_pick(edge_scheduler *s, size_t fu
 void edge_scheduler_set_costs(edge_scheduler *s, const int64_t *costs)
 {
     s->costs = costs;
+}
+
+void edge_scheduler_set_tiers(edge_scheduler *s, const uint8_t *tier)
+{
+    s->tier = tier;
+}
+
+void edge_scheduler_set_capacity(edge_scheduler *s, const uint32_t *cores)
+{
+    s->cores = cores;
+}
+
+void edge_scheduler_set_offload_threshold(edge_scheduler *s, double load_per_core)
+{
+    if (load_per_core > 0)
+        s->offload_threshold = load_per_core;
+}
+
+void edge_scheduler_set_expect(edge_scheduler *s, int64_t (*transfer)(void *ctx, size_t node),
+                               void *ctx, int64_t exec_mean_ns)
+{
+    s->transfer = transfer;
+    s->transfer_ctx = ctx;
+    s->exec_mean = exec_mean_ns;
 }
 
 size_t edge_scheduler_deployed_count(const edge_scheduler *s, size_t function)

@@ -31,6 +31,18 @@
  *                 edge_scheduler_set_costs before the pick), then the least
  *                 loaded, then the earliest registered; a scan of the
  *                 function's nodes (costs differ per client, so no tree).
+ *   offload_threshold  tiers (edge_scheduler_set_tiers: edge, fog, cloud):
+ *                 the nearest node of the lowest tier whose load per core
+ *                 (in flight / cores, edge_scheduler_set_capacity) is below
+ *                 the threshold (edge_scheduler_set_offload_threshold,
+ *                 default 1: a free core), else the same in the next tier;
+ *                 when every node is past it, the least load per core
+ *                 (ties: lower tier, nearer, earlier registered). O(m) scan.
+ *   latency_aware the node minimising expected latency: network cost
+ *                 (set_costs) + expected transfer (edge_scheduler_set_expect's
+ *                 callback: request and response at the links' current rates)
+ *                 + mean execution x (1 + floor(in flight / cores)), the
+ *                 queue ahead; ties to the earliest registered. O(m) scan.
  *   consistent_hash  function affinity by rendezvous hashing: a function
  *                 goes to the eligible node with the highest hash weight of
  *                 (function, node), so a node leaving moves only the
@@ -158,6 +170,21 @@ size_t edge_scheduler_pick(edge_scheduler *s, size_t function, const size_t *exc
  * picks to each node (borrowed; the caller keeps it alive and may switch it
  * before each pick). NULL: every cost is equal. */
 void edge_scheduler_set_costs(edge_scheduler *s, const int64_t *costs);
+
+/* For offload_threshold and latency_aware (borrowed, kept alive by the
+ * caller; NULL: every node is tier 0 / has 1 core): tier[node] is 0 edge,
+ * 1 fog, 2 cloud; cores[node] its execution slots. */
+void edge_scheduler_set_tiers(edge_scheduler *s, const uint8_t *tier);
+void edge_scheduler_set_capacity(edge_scheduler *s, const uint32_t *cores);
+/* offload_threshold: load per core at or past which a node is passed over
+ * (> 0; default 1). */
+void edge_scheduler_set_offload_threshold(edge_scheduler *s, double load_per_core);
+/* For latency_aware and plugins, before a pick: transfer(ctx, node) is the
+ * expected time (ns) to move the invocation's request there and its
+ * response back at the current link rates (NULL: 0 everywhere);
+ * exec_mean_ns the function's mean execution time. */
+void edge_scheduler_set_expect(edge_scheduler *s, int64_t (*transfer)(void *ctx, size_t node),
+                               void *ctx, int64_t exec_mean_ns);
 
 /* Number of nodes function is deployed on (usable or not). */
 size_t edge_scheduler_deployed_count(const edge_scheduler *s, size_t function);

@@ -146,6 +146,14 @@ struct edge_scheduler {
     size_t cand_cap;
     int bad_choice;
     long bad_value;
+    int64_t *cand_transfer; /* parallel to cand: expected transfer times */
+    /* offload_threshold and latency_aware */
+    const uint8_t *tier;
+    const uint32_t *cores;
+    double offload_threshold;
+    int64_t (*transfer)(void *ctx, size_t node);
+    void *transfer_ctx;
+    int64_t exec_mean;
 };
 
 /* The pick of least_loaded and warm_first (least_loaded.c): named, so that
@@ -175,7 +183,8 @@ void edge__sched_shared_free_all(edge_scheduler *s);
 /* The policies (core/policies/). */
 extern const edge__sched_policy edge__sched_least_loaded, edge__sched_warm_first,
     edge__sched_round_robin, edge__sched_random, edge__sched_power_of_two,
-    edge__sched_nearest, edge__sched_consistent_hash, edge__sched_plugin;
+    edge__sched_nearest, edge__sched_consistent_hash, edge__sched_plugin,
+    edge__sched_offload_threshold, edge__sched_latency_aware;
 
 static inline edge__sched_member *edge__sched_find_member(edge__sched_node *ns, uint32_t fn)
 {

@@ -168,11 +168,11 @@ Test(measures, outcomes_before_the_warm_up_and_empty_batches_are_left_out)
     sim_measures *m = sim_measures_new(1, 10 * EDGE_S, 40 * EDGE_S);
     cr_assert_not_null(m);
     cr_expect_eq(sim_measures_batch_length(m), EDGE_S);
-    sim_measures_outcome(m, 0, EDGE_REASON_OK, 9 * EDGE_S, 9 * EDGE_S, 9 * EDGE_S, 99 * EDGE_S,
+    sim_measures_outcome(m, 0, EDGE_REASON_OK, 9 * EDGE_S, 0, 9 * EDGE_S, 9 * EDGE_S, 99 * EDGE_S,
                          90 * EDGE_S, 0);
-    sim_measures_outcome(m, 0, EDGE_REASON_OK, 10 * EDGE_S, 10 * EDGE_S, 10 * EDGE_S, 11 * EDGE_S,
+    sim_measures_outcome(m, 0, EDGE_REASON_OK, 10 * EDGE_S, 0, 10 * EDGE_S, 10 * EDGE_S, 11 * EDGE_S,
                          EDGE_S, 0);
-    sim_measures_outcome(m, 0, EDGE_REASON_OK, 39 * EDGE_S, 39 * EDGE_S, 39 * EDGE_S, 42 * EDGE_S,
+    sim_measures_outcome(m, 0, EDGE_REASON_OK, 39 * EDGE_S, 0, 39 * EDGE_S, 39 * EDGE_S, 42 * EDGE_S,
                          3 * EDGE_S, 1);
     sim_interval iv;
     sim_measures_interval(m, SIM_MEASURE_LATENCY_MEAN, &iv);

@@ -49,7 +49,7 @@ Test(scheduler, every_listed_policy_creates_a_scheduler_of_that_name)
         cr_expect_str_eq(edge_scheduler_policy(s), names[n]);
         edge_scheduler_free(s);
     }
-    cr_expect_eq(n, 7);
+    cr_expect_eq(n, 9); /* ... offload_threshold, latency_aware */
     cr_expect_null(edge_scheduler_create("plugin", 1, 1, NULL));
 }
 

@@ -38,6 +38,9 @@ static size_t pick(edge_scheduler *s, edge__sched_fn *fs, size_t function, const
     }
     if (nc == 0)
         return EDGE_SCHED_NONE;
+    if (s->transfer)
+        for (size_t i = 0; i < nc; i++)
+            s->cand_transfer[i] = s->transfer(s->transfer_ctx, s->cand[i].node);
     edge_policy_request req = {
         .function = (uint32_t)function,
         .client_region = s->client_region,
@@ -46,6 +49,7 @@ static size_t pick(edge_scheduler *s, edge__sched_fn *fs, size_t function, const
         .ncandidates = nc,
         .uniform = rnd ? uniform01 : NULL,
         .rng = rnd,
+        .transfer_ns = s->transfer ? s->cand_transfer : NULL,
     };
     long k = s->plugin->choose(s->plugin_state, &req);
     if (k == EDGE_POLICY_NONE)
@@ -67,6 +71,10 @@ static edge_err rebuilt(edge_scheduler *s, edge__sched_fn *fs)
         if (!c)
             return EDGE_NOMEM;
         s->cand = c;
+        int64_t *t = realloc(s->cand_transfer, fs->n * sizeof *t);
+        if (!t)
+            return EDGE_NOMEM;
+        s->cand_transfer = t;
         s->cand_cap = fs->n;
     }
     return EDGE_OK;

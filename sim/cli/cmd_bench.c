@@ -6,6 +6,7 @@
  *   phold  the PHOLD model on the engine: events/s through the real API
  *   rng    draw cost of GSL generators and creation cost of named streams
  *   azure  the Azure 2019 reader and arrival generator alone, without a world
+ *   net    flows on a tree shared by max-min fairness (sim/net/netbench.h)
  */
 #include <errno.h>
 #include <gsl/gsl_randist.h>
@@ -24,6 +25,7 @@
 #include "engine/phold.h"
 #include "engine/rng.h"
 #include "input/workload.h"
+#include "net/netbench.h"
 
 typedef struct {
     const char *name;
@@ -34,11 +36,13 @@ typedef struct {
 static int bench_phold(int argc, char **argv);
 static int bench_rng(int argc, char **argv);
 static int bench_azure(int argc, char **argv);
+static int bench_net(int argc, char **argv);
 
 static const bench_cmd benches[] = {
     {"phold", bench_phold, "PHOLD on the event engine: events/s and memory"},
     {"rng", bench_rng, "random generators: ns per draw, ns per stream created"},
     {"azure", bench_azure, "Azure 2019 trace: rows/s read, arrivals/s generated"},
+    {"net", bench_net, "max-min fair flows on a 20-link tree: flows/CPU-s, ns per start/end"},
 };
 #define N_BENCHES (sizeof benches / sizeof benches[0])
 
@@ -452,4 +456,102 @@ static int bench_azure(int argc, char **argv)
                gen > 0 ? (double)n / gen : 0.0, peak_rss_kb());
     sim_az_trace_free(&t);
     return SIM_EXIT_OK;
+}
+
+/* ---- net ---- */
+
+static void net_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: edgesim bench net [--slots N] [--flows N] [--leaves N] [--seed S]\n"
+            "                         [--finish FILE] [--list FILE] [--quiet]\n\n"
+            "Flows on a tree of 16 leaf links (1 Gbit/s) under 4 aggregation links (4 Gbit/s),\n"
+            "shared by max-min fairness (sim/net/fairshare.h) with their finish events on the\n"
+            "engine; N closed loops keep N flows in flight (sim/net/netbench.h).\n\n"
+            "  --slots N    flows in flight (default 100)\n"
+            "  --flows N    flows to complete (default 200000)\n"
+            "  --leaves N   leaf links (hosts), in groups of 4 (default 16)\n"
+            "  --finish F   write \"flow,finish_s\" per flow to F (for the SimGrid comparison)\n"
+            "  --list F     write the flow list \"flow,src,dst,bytes\" to F\n"
+            "  --quiet      one line of key=value pairs\n\n"
+            "Prints flows, events, cpu_seconds, flows_per_cpu_second, ns_per_flow_event (CPU ns\n"
+            "per flow start or end), reschedules_per_flow and peak_rss_kb.\n");
+}
+
+static int bench_net(int argc, char **argv)
+{
+    sim_netbench_config c;
+    sim_netbench_defaults(&c);
+    bool quiet = false;
+    const char *finish = NULL, *list = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        uint64_t v;
+        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+            net_usage(stdout);
+            return 0;
+        } else if (!strcmp(o, "--quiet")) {
+            quiet = true;
+        } else if ((!strcmp(o, "--slots") || !strcmp(o, "--flows") || !strcmp(o, "--leaves") ||
+                    !strcmp(o, "--seed")) && i + 1 < argc) {
+            if (!parse_u64(argv[++i], &v) || (strcmp(o, "--seed") && (v == 0 || v > UINT32_MAX))) {
+                fprintf(stderr, "edgesim bench net: %s: expected a whole number from 1 to "
+                                "4294967295, found '%s'\n", o, argv[i]);
+                return SIM_EXIT_USAGE;
+            }
+            if (!strcmp(o, "--slots"))
+                c.slots = (uint32_t)v;
+            else if (!strcmp(o, "--flows"))
+                c.flows = v;
+            else if (!strcmp(o, "--leaves"))
+                c.leaves = (uint32_t)v;
+            else
+                c.seed = v;
+        } else if (!strcmp(o, "--finish") && i + 1 < argc) {
+            finish = argv[++i];
+        } else if (!strcmp(o, "--list") && i + 1 < argc) {
+            list = argv[++i];
+        } else {
+            fprintf(stderr, "edgesim bench net: unknown option '%s' (see --help)\n", o);
+            return SIM_EXIT_USAGE;
+        }
+    }
+    if (c.leaves < 2) {
+        fprintf(stderr, "edgesim bench net: --leaves: expected at least 2\n");
+        return SIM_EXIT_USAGE;
+    }
+    FILE *ff = finish ? fopen(finish, "w") : NULL, *lf = list ? fopen(list, "w") : NULL;
+    if ((finish && !ff) || (list && !lf)) {
+        fprintf(stderr, "edgesim bench net: cannot write %s: %s\n", finish && !ff ? finish : list,
+                strerror(errno));
+        if (ff)
+            fclose(ff);
+        if (lf)
+            fclose(lf);
+        return SIM_EXIT_FAIL;
+    }
+    c.finish_out = ff;
+    c.list_out = lf;
+    sim_rng_init();
+    sim_netbench_result r;
+    edge_err rc = sim_netbench_run(&c, &r);
+    int bad = (ff && fclose(ff) != 0) | (lf && fclose(lf) != 0);
+    if (rc != EDGE_OK || bad) {
+        fprintf(stderr, "edgesim bench net: %s\n", rc != EDGE_OK ? edge_strerror(rc)
+                                                                 : "cannot write an output file");
+        return SIM_EXIT_FAIL;
+    }
+    double fps = r.cpu_seconds > 0 ? (double)r.flows / r.cpu_seconds : 0;
+    double ns = r.flows ? 1e9 * r.cpu_seconds / (2.0 * (double)r.flows) : 0;
+    double resched = r.flows ? (double)r.reschedules / (double)r.flows : 0;
+    if (quiet)
+        printf("flows=%" PRIu64 " slots=%u events=%" PRIu64 " cpu_seconds=%.3f "
+               "flows_per_cpu_second=%.0f ns_per_flow_event=%.0f reschedules_per_flow=%.2f "
+               "peak_rss_kb=%ld\n",
+               r.flows, c.slots, r.events, r.cpu_seconds, fps, ns, resched, peak_rss_kb());
+    else
+        printf("net: %" PRIu64 " flows, %u in flight, %" PRIu64 " events in %.3f CPU s: "
+               "%.0f flows/CPU-s, %.0f ns per flow start or end, %.2f reschedules per flow\n",
+               r.flows, c.slots, r.events, r.cpu_seconds, fps, ns, resched);
+    return 0;
 }

@@ -63,7 +63,10 @@ typedef enum {
 
 typedef struct sim_workload_spec {
     size_t function;
-    size_t region;           /* the client region the requests come from */
+    size_t region;           /* the client region the requests come from (with clients:
+                                where the group starts) */
+    size_t clients;          /* 0, or 1 + the client group whose region at each
+                                arrival is the request's (scenario/netspec.h) */
     sim_arrival_kind kind;
     double rate;             /* POISSON: per second */
     edge_time interval;      /* CONSTANT; PERIODIC: the period */

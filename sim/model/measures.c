@@ -91,8 +91,8 @@ static void account(const sim_measures *m, mfn *f, edge_time now)
 }
 
 void sim_measures_outcome(sim_measures *m, size_t fn, edge_reason reason, edge_time arrival,
-                          edge_time start, edge_time exec_start, edge_time end,
-                          edge_time latency, int cold)
+                          edge_time transfer, edge_time start, edge_time exec_start,
+                          edge_time end, edge_time latency, int cold)
 {
     if (arrival < m->warmup || fn >= m->nfn)
         return;
@@ -100,8 +100,9 @@ void sim_measures_outcome(sim_measures *m, size_t fn, edge_reason reason, edge_t
     if (ok) {
         mfn *f = &m->fn[fn];
         f->ok++;
-        f->waited += start > arrival;
-        f->wait_ns += (double)(start - arrival);
+        edge_time wait = start - arrival - transfer;
+        f->waited += wait > 0;
+        f->wait_ns += (double)wait;
         f->service_ns += (double)(end - exec_start);
         if (cold) {
             f->cold_ok++;

@@ -94,13 +94,15 @@ edge_time sim_measures_warmup(const sim_measures *m);
 
 /*
  * The final outcome of an invocation of fn that arrived at `arrival`:
- * started at `start` (its last attempt), its cold start (if cold) ended at
- * `exec_start`, and it ended at `end` with end-to-end latency `latency`.
- * start and exec_start are read only for outcomes that started.
+ * started at `start` (its last attempt) after `transfer` ns of request
+ * transfers (the network's, not waiting), its cold start (if cold) ended at
+ * `exec_start`, and its execution ended at `end` (before any response
+ * transfer), with end-to-end latency `latency`. start, exec_start, end and
+ * transfer are read only for outcomes that started.
  */
 void sim_measures_outcome(sim_measures *m, size_t fn, edge_reason reason, edge_time arrival,
-                          edge_time start, edge_time exec_start, edge_time end,
-                          edge_time latency, int cold);
+                          edge_time transfer, edge_time start, edge_time exec_start,
+                          edge_time end, edge_time latency, int cold);
 
 /* At the end: an invocation of fn that arrived at `arrival` is still in flight. */
 void sim_measures_in_flight(sim_measures *m, size_t fn, edge_time arrival);

@@ -134,7 +134,7 @@ static uint32_t inv_alloc(sim_world *w)
     /* tried[] is read only below attempts: clearing it would be 64 of the 136
      * bytes written per arrival */
     memset(v, 0, offsetof(winv, tried));
-    v->attempts = v->cold = v->running = v->timed_out = 0;
+    v->attempts = v->cold = v->running = v->timed_out = v->responding = 0;
     v->live = 1;
     v->seq = w->inv_seq++;
     return id;
@@ -156,6 +156,8 @@ static void finish_invocation(sim_world *w, uint32_t id, edge_reason reason)
     edge_time now = sim_engine_now(w->eng);
     edge_time net = v->node == WNODE_NONE ? 0 : w->latency[(size_t)v->region * w->nnodes + v->node];
     edge_time latency = net + (now - v->arrival);
+    if (w->net)
+        wnet_observe(w, id, reason, latency);
     size_t node = v->node == WNODE_NONE || edge_reason_is_rejection(reason) ? EDGE_METRICS_NO_NODE
                                                                              : v->node;
     if (reason == EDGE_REASON_NO_ELIGIBLE_NODE)
@@ -165,8 +167,10 @@ static void finish_invocation(sim_world *w, uint32_t id, edge_reason reason)
     if (v->arrival >= w->sc->warmup) {
         if (edge_metrics_record(&w->metrics, v->fn, node, reason, latency, v->cold) != EDGE_OK)
             wfail_run(w, EDGE_NOMEM);
-        sim_measures_outcome(w->ms, v->fn, reason, v->arrival, v->started, v->exec_start, now,
-                             latency, v->cold);
+        /* the measures see the node's part: no request or response transfer */
+        edge_time resp = v->responding ? now - v->xfer_start : 0;
+        sim_measures_outcome(w->ms, v->fn, reason, v->arrival, v->xfer - resp, v->started,
+                             v->exec_start, now - resp, latency, v->cold);
         w->time_in_system_sum += (double)(now - v->arrival);
         w->departures++;
     }
@@ -300,7 +304,10 @@ static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
         wka_after_finish(w, node, v->fn);
     edge_scheduler_finished(w->sched, v->fn, node, ev->time, ok);
     n->invocations++;
-    finish_invocation(w, id, ok ? EDGE_REASON_OK : EDGE_REASON_TIMEOUT);
+    if (ok && w->net && wnet_send(w, id, node, 1)) /* finished when the response is back */
+        v->responding = 1;
+    else
+        finish_invocation(w, id, ok ? EDGE_REASON_OK : EDGE_REASON_TIMEOUT);
     drain_queue(w, node);
     wcore_arm_expiry(w, node);
 }
@@ -358,6 +365,8 @@ static void route(sim_world *w, uint32_t id)
     edge_scheduler_set_costs(w->sched, &w->latency[(size_t)v->region * w->nnodes]);
     if (w->plugin)
         edge_scheduler_set_request(w->sched, sim_engine_now(w->eng), v->region);
+    if (w->net)
+        wnet_before_pick(w, id);
     size_t node = edge_scheduler_pick(w->sched, v->fn, tried, v->attempts, &r);
     long bad;
     if (node == EDGE_SCHED_NONE && w->plugin && edge_scheduler_bad_choice(w->sched, &bad)) {
@@ -374,7 +383,24 @@ static void route(sim_world *w, uint32_t id)
                                              : EDGE_REASON_NO_ELIGIBLE_NODE);
         return;
     }
+    if (w->net && wnet_send(w, id, node, 0)) {
+        v->node = (uint32_t)node; /* delivered when the request is through */
+        return;
+    }
     deliver(w, id, node);
+}
+
+/* A transfer is through (world_net.c): the request reaches its node, or
+ * the response its client. */
+void sim__world_net_arrived(void *ctx, uint64_t cookie)
+{
+    sim_world *w = ctx;
+    uint32_t id = (uint32_t)cookie;
+    wnet_arrived(w, id);
+    if (cookie >> 32)
+        finish_invocation(w, id, EDGE_REASON_OK);
+    else
+        deliver(w, id, w->invs[id].node);
 }
 
 /* A new invocation of fn from region; exec >= 0 is its recorded execution
@@ -413,7 +439,9 @@ static void ev_arrival(sim_engine *e, void *ctx, const sim_event *ev)
     if (next != EDGE_TIME_MAX && next <= w->sc->duration)
         wschedule(w, next, ev_arrival, w->arrival_epoch[k], (uint32_t)k, 0, NULL);
     (void)e;
-    winv_new(w, a->spec->function, a->spec->region, exec);
+    size_t region = a->spec->clients ? wnet_client_region(w, a->spec->clients - 1)
+                                     : a->spec->region;
+    winv_new(w, a->spec->function, region, exec);
 }
 
 void winv_schedule_arrival(sim_world *w, size_t k, edge_time at)

@@ -153,6 +153,8 @@ static int setup(sim_world *w, char *err, size_t errlen)
         }
     }
 
+    if (wnet_create(w, sim__world_net_arrived, err, errlen) != 0)
+        return -1;
     if (wcache_create(w, err, errlen) != 0)
         return -1;
 
@@ -275,7 +277,7 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
     stats->events = st.run;
     stats->invocations = w->arrivals;
     stats->peak_rss_kb = peak_rss_kb();
-    if (wsummary_finish(w, stats, err, errlen) != 0)
+    if (wsummary_finish(w, stats, err, errlen) != 0 || wnet_write(w, err, errlen) != 0)
         return -1;
     if (w->trace) {
         int rc2 = sim_trace_close_commit(w->trace, err, errlen);
@@ -301,6 +303,7 @@ void sim_world_free(sim_world *w)
     wcore_free(w);
     wka_free(w);
     wcache_free(w);
+    wnet_free(w);
     sim_engine_destroy(w->eng);
     edge_scheduler_free(w->sched);
     sim_plugin_free(w->plugin); /* after the scheduler that borrowed it */

@@ -38,6 +38,7 @@
 typedef struct sim_report sim_report;
 typedef struct wcore wcore;
 typedef struct wka wka;
+typedef struct wnet wnet;
 
 /* Called by world_core.c when an instance of fn left node (keep-alive
  * expiry, eviction, crash), with the idle instances of fn left there. The
@@ -62,12 +63,14 @@ typedef struct winv {
     uint64_t seq;         /* arrival order, for invocations.csv */
     edge_time arrival, started, exec_start; /* exec_start: after the cold start */
     edge_time exec_fixed; /* a recorded execution time (Azure 2021), or -1: draw one */
+    edge_time xfer, xfer_start; /* time in request/response transfers; the current one's start */
     sim_handle done;      /* its completion event while running */
     uint64_t rt;          /* the runtime's handle for the invocation */
     uint32_t fn, region, node;
     uint32_t next_free;
     uint32_t tried[WINV_MAX_TRIED];
     uint8_t attempts, cold, running, timed_out, live;
+    uint8_t responding;   /* its response is in transfer (since xfer_start) */
 } winv;
 
 /* One node: what the simulator knows that the control plane may not. */
@@ -153,6 +156,7 @@ struct sim_world {
     char fail_msg[320];          /* why the run failed, when more than an edge_err says */
     int cache_on;                /* some function has an artifact */
     wcache_node *cnodes;         /* per node when cache_on, else NULL */
+    wnet *net;                   /* the network (world_net.c), or NULL: none */
 
     wnode *nodes;
     size_t nnodes;
@@ -454,5 +458,32 @@ int wdeploy_scenario(sim_world *w);
  * from the finished world (integrals closed) and has the report write them
  * with run.json from stats. Returns 0, or -1 with a message in err. */
 int wsummary_finish(sim_world *w, const sim_run_stats *stats, char *err, size_t errlen);
+
+/* ---- world_net.c: the network (sim/net; docs/semantics.md, "Network") ---- */
+#include <cjson/cJSON.h>
+#include "net/net.h"
+/* Builds w->net when the scenario has a network section or its policy
+ * looks at tiers and cores (else leaves it NULL and returns 0); done gets a
+ * transfer's cookie: the invocation id, bit 32 set for a response. -1 with
+ * a message when out of memory. */
+int wnet_create(sim_world *w, sim_net_done_fn done, char *err, size_t errlen);
+/* world.c: the callback wnet_create is given (a transfer is through). */
+void sim__world_net_arrived(void *ctx, uint64_t cookie);
+void wnet_free(sim_world *w);
+/* Sends invocation id's request (response 0) to node or its response
+ * (response 1) back: 1 when a transfer started (done will be called), 0
+ * when the function has no such payload (carry on at once). */
+int wnet_send(sim_world *w, uint32_t id, size_t node, int response);
+void wnet_arrived(sim_world *w, uint32_t id);   /* a transfer of id is done: its time */
+void wnet_observe(sim_world *w, uint32_t id, edge_reason reason, edge_time latency);
+/* Before routing invocation id: the scheduler's expectations (transfer
+ * callback, mean execution) for latency_aware and plugins. */
+void wnet_before_pick(sim_world *w, uint32_t id);
+/* The region of client group `group` now (a workload's clients). */
+size_t wnet_client_region(sim_world *w, size_t group);
+int wnet_write(const sim_world *w, char *err, size_t errlen); /* links.csv */
+/* summary.json "network"; NULL without a network section */
+cJSON *wnet_summary(const sim_world *w);
+double wnet_energy_j(const sim_world *w); /* transfer energy, joules */
 
 #endif

@@ -381,11 +381,16 @@ static cJSON *summary_json(const sim_world *w, const ka_reports *ka)
 
     if (w->sync)
         sync_obj(root, w);
+    cJSON *net = wnet_summary(w);
+    if (net)
+        cJSON_AddItemToObject(root, "network", net);
 
     cJSON *en = cJSON_AddObjectToObject(root, "energy");
     cJSON_AddNumberToObject(en, "total_j", energy);
     cJSON_AddNumberToObject(en, "per_ok_invocation_j", ok_n ? energy / (double)ok_n : 0.0);
     cJSON_AddNumberToObject(en, "mean_power_w", span > 0 ? energy / span : 0.0);
+    if (w->sc->net) /* the network's transfers, beside the nodes' total_j */
+        cJSON_AddNumberToObject(en, "transfer_j", wnet_energy_j(w));
 
     cJSON *pl = cJSON_AddObjectToObject(root, "placement");
     cJSON_AddNumberToObject(pl, "deployments", (double)w->deployments);

@@ -15,8 +15,8 @@ static const sc_numspec NS_INSTANCES = {0, 4294967295.0, 1, 0};
 
 static const char *const function_fields[] = {
     "id", "count", "first", "memory_mb", "timeout", "capabilities", "exec_time", "cold_start",
-    "cold_exec_time",
-    "instance_limit", "artifact_mb", NULL};
+    "cold_exec_time", "instance_limit", "artifact_mb", "request_kb", "response_kb", /* netspec.c */
+    NULL};
 
 void sc_free_function(sim_function_spec *f)
 {

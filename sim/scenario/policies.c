@@ -26,7 +26,8 @@ static const char *const policy_fields[] = {"scheduler", "keepalive", "keepalive
                                             "health_window", "check_interval", "retries",
                                             "registry_latency", "probes", "overload",
                                             "instance_selection", "heartbeat_jitter",
-                                            "heartbeat_phase", NULL};
+                                            "heartbeat_phase", "offload_threshold", /* netspec.c */
+                                            NULL};
 
 static const char *const keepalive_types[] = {"fixed", "none", "hybrid", NULL};
 static const edge_keepalive_type keepalive_type_of[] = {EDGE_KEEPALIVE_FIXED, EDGE_KEEPALIVE_NONE,

@@ -12,7 +12,7 @@
 /* ------------------------------------------------------------------------ */
 /* Regions                                                                    */
 
-static const char *const region_fields[] = {"id", "lat", "lon", NULL};
+static const char *const region_fields[] = {"id", "lat", "lon", "tier", /* netspec.c */ NULL};
 
 void sc_read_regions(sc_ctx *c)
 {
@@ -73,13 +73,15 @@ void sc_read_regions(sc_ctx *c)
 /* ------------------------------------------------------------------------ */
 /* Network                                                                    */
 
-static const char *const net_fields[] = {"model", "matrix", "base", "per_km",
-                                         "same_region", "cross_region", NULL};
+/* "links" and "energy_nj_per_byte" are read by netspec.c */
+static const char *const net_fields[] = {"model", "matrix", "base", "per_km", "same_region",
+                                         "cross_region", "links", "energy_nj_per_byte", NULL};
 static const char *const net_models[] = {"regions", "matrix", "coordinates", NULL};
-static const char *const net_allowed[][6] = {
-    {"model", "same_region", "cross_region", NULL},
-    {"model", "matrix", "same_region", "cross_region", NULL},
-    {"model", "base", "per_km", "same_region", "cross_region", NULL},
+static const char *const net_allowed[][8] = {
+    {"model", "same_region", "cross_region", "links", "energy_nj_per_byte", NULL},
+    {"model", "matrix", "same_region", "cross_region", "links", "energy_nj_per_byte", NULL},
+    {"model", "base", "per_km", "same_region", "cross_region", "links", "energy_nj_per_byte",
+     NULL},
 };
 
 static void read_matrix(sc_ctx *c, const cJSON *m)

@@ -30,7 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scenario/netspec.h"
 #include "scenario/reader.h"
+#include "scenario/reader_shim.h"
 
 #define SIM_SEED_MAX 9007199254740991.0 /* 2^53 - 1: every JSON number up to it is exact */
 
@@ -42,7 +44,8 @@ static const sc_numspec NS_SEED = {0, SIM_SEED_MAX, 1, 0};
 static const char *const top_fields[] = {
     "$schema",   "name",      "description", "seed",     "duration", "sample_interval",
     "warmup",    "regions",   "nodes",       "network",  "functions", "deployments",
-    "workloads", "faults",    "policies",    "sync",     NULL};
+    "workloads", "faults",    "policies",    "sync",     "clients", /* netspec.c */
+    NULL};
 
 /* The default name: the file's base name without ".json", made id-safe. */
 static char *default_name(sc_ctx *c)
@@ -167,6 +170,7 @@ sim_scenario *sim_scenario_parse(const char *text, size_t len, const char *name_
         goto done;
     sc_read_functions(&c);
     sc_read_network(&c);
+    sim__read_netspec(&c);
     sc_read_faults(&c);
     sc_read_deployments(&c);
     sc_read_workloads(&c);
@@ -266,6 +270,7 @@ void sim_scenario_free(sim_scenario *s)
         sc_free_node(&s->nodes[i]);
     free(s->nodes);
     free(s->network.matrix);
+    sim_netspec_free(s->net);
     for (size_t i = 0; i < s->nfunctions; i++)
         sc_free_function(&s->functions[i]);
     free(s->functions);

@@ -217,6 +217,7 @@ typedef struct sim_scenario {
     sim_region *regions;   size_t nregions;
     sim_node_spec *nodes;  size_t nnodes;
     sim_network network;
+    struct sim_netspec *net;  /* links, payloads, tiers (scenario/netspec.h); NULL: none */
     sim_function_spec *functions; size_t nfunctions;
     sim_deployment_spec *deployments; size_t ndeployments;
     sim_workload_spec *workloads; size_t nworkloads;

@@ -5,6 +5,7 @@
  * their own functions, deployments and workloads.
  */
 #include "scenario/reader.h"
+#include "scenario/reader_shim.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -24,17 +25,18 @@ static const sc_numspec NS_RATE0 = {0, 1e9, 0, 0};
 
 static const char *const wl_fields[] = {"function", "region", "arrival", "rate", "interval",
                                         "period", "jitter", "on_rate", "off_rate", "on_mean",
-                                        "off_mean", "times", "file", "start", "stop", NULL};
+                                        "off_mean", "times", "file", "start", "stop",
+                                        "clients", NULL};
 static const char *const arrivals[] = {"poisson", "constant", "periodic", "bursty",
                                        "times", "csv", NULL}; /* order of sim_arrival_kind */
-static const char *const wl_allowed[][10] = {
-    {"function", "region", "arrival", "start", "stop", "rate", NULL},
-    {"function", "region", "arrival", "start", "stop", "interval", NULL},
-    {"function", "region", "arrival", "start", "stop", "period", "jitter", NULL},
-    {"function", "region", "arrival", "start", "stop", "on_rate", "off_rate", "on_mean",
-     "off_mean", NULL},
-    {"function", "region", "arrival", "start", "stop", "times", NULL},
-    {"function", "region", "arrival", "start", "stop", "file", NULL},
+static const char *const wl_allowed[][11] = {
+    {"function", "region", "clients", "arrival", "start", "stop", "rate", NULL},
+    {"function", "region", "clients", "arrival", "start", "stop", "interval", NULL},
+    {"function", "region", "clients", "arrival", "start", "stop", "period", "jitter", NULL},
+    {"function", "region", "clients", "arrival", "start", "stop", "on_rate", "off_rate",
+     "on_mean", "off_mean", NULL},
+    {"function", "region", "clients", "arrival", "start", "stop", "times", NULL},
+    {"function", "region", "clients", "arrival", "start", "stop", "file", NULL},
 };
 
 static int cmp_time(const void *a, const void *b)
@@ -517,7 +519,10 @@ void sc_read_workloads(sc_ctx *c)
         sim_workload_spec t = {0};
         t.kind = (sim_arrival_kind)kind;
         int bad = sc_function_set(c, it, p, "function", &fns, &nfns) < 0;
-        bad |= (t.region = sc_region_ref(c, it, p, "region")) == SIM_ALL;
+        if (sc_member(it, "clients")) /* a moving client group (netspec.c) */
+            bad |= sim__clients_ref(c, it, p, &t.region, &t.clients) < 0;
+        else
+            bad |= (t.region = sc_region_ref(c, it, p, "region")) == SIM_ALL;
         bad |= sc_duration_field(c, it, p, "start", 0, SC_SIGN_NONNEG, "0s", &t.start) < 0;
         int rs = sc_duration_field(c, it, p, "stop", 0, SC_SIGN_POS, "1h", &t.stop);
         bad |= rs < 0;

@@ -8,13 +8,13 @@ cp "$root/tests/regress/regress.sh" tree/tests/regress/
 cp "$root/scenarios/quickstart.json" tree/scenarios/
 cp "$root/scenarios/faults/crash.json" tree/scenarios/faults/
 sh tree/tests/regress/regress.sh "$EDGESIM" update > out
-grep -q "wrote tests/regress/baselines.csv (14 cases)" out
-[ "$(wc -l < tree/tests/regress/baselines.csv)" -eq 15 ]
+grep -q "wrote tests/regress/baselines.csv (18 cases)" out
+[ "$(wc -l < tree/tests/regress/baselines.csv)" -eq 19 ]
 grep -q '^faults/crash,consistent_hash,[0-9a-f]\{16\},' tree/tests/regress/baselines.csv
 sh tree/tests/regress/regress.sh "$EDGESIM" check > out
-grep -q "^regress: 14 cases (scenarios x policies) match" out
+grep -q "^regress: 18 cases (scenarios x policies) match" out
 sh tree/tests/regress/regress.sh "$EDGESIM" update > out
-grep -q "14 cases, nothing changed" out
+grep -q "18 cases, nothing changed" out
 # a changed fingerprint and metric: the case is named with what changed
 cp tree/tests/regress/baselines.csv good.csv
 sed -i 's/^faults\/crash,random,[0-9a-f]*,/faults\/crash,random,0123456789abcdef,/' tree/tests/regress/baselines.csv
@@ -31,9 +31,9 @@ cp "$root/scenarios/faults/drain.json" tree/scenarios/faults/
 set +e
 sh tree/tests/regress/regress.sh "$EDGESIM" check 2> err; rc=$?
 set -e
-[ $rc -eq 1 ] && [ "$(grep -c 'faults/drain x .*: new case' err)" -eq 7 ] || { cat err; exit 1; }
+[ $rc -eq 1 ] && [ "$(grep -c 'faults/drain x .*: new case' err)" -eq 9 ] || { cat err; exit 1; }
 sh tree/tests/regress/regress.sh "$EDGESIM" update > out
-[ "$(grep -c '^+faults/drain,' out)" -eq 7 ]
+[ "$(grep -c '^+faults/drain,' out)" -eq 9 ]
 sh tree/tests/regress/regress.sh "$EDGESIM" check > out
 # a removed scenario is named too
 rm tree/scenarios/faults/drain.json

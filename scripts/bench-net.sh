@@ -1,0 +1,54 @@
+#!/bin/sh
+# make bench, the network part: `edgesim bench net` (max-min fair flows on a
+# 20-link tree, sim/net/netbench.h) at 20, 130 and 10,000 flows in flight,
+# and, when SimGrid is installed (Debian's libsimgrid-dev), the same flows
+# run by SimGrid's s4u (scripts/bench/simgrid-flows.cpp, built here): CPU
+# seconds of each, flows per CPU-second, their ratio, and how many flows (in
+# finish order) both put within 1 us of each other before the first that
+# differs (integer-ns rounding makes nearly tied events swap order after a
+# while, and the closed loops then diverge). Figures only; nothing asserted.
+#   usage: sh scripts/bench-net.sh PROGRAM
+set -eu
+prog=${1:?usage: bench-net.sh PROGRAM}
+here=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+field() { tr ' ' '\n' | sed -n "s/^$1=//p"; }
+sg=
+if pkg-config --exists simgrid 2>/dev/null && command -v "${CXX:-g++}" >/dev/null; then
+    sg=$here/build/simgrid-flows
+    src=$here/scripts/bench/simgrid-flows.cpp
+    if [ ! -x "$sg" ] || [ "$src" -nt "$sg" ]; then
+        mkdir -p "$here/build"
+        "${CXX:-g++}" -O2 -std=c++17 "$src" -o "$sg" $(pkg-config --cflags --libs simgrid)
+    fi
+else
+    echo "bench-net: SimGrid (libsimgrid-dev) not found: edgesim's figures only"
+fi
+printf '%-9s %8s %12s %14s %12s %14s %7s %s\n' in_flight flows "edgesim CPU" "edgesim f/CPUs" \
+    "simgrid CPU" "simgrid f/CPUs" ratio "agree<1us"
+for spec in "20 100000" "130 100000" "10000 20000"; do
+    set -- $spec
+    slots=$1 flows=$2
+    line=$("$prog" bench net --slots "$slots" --flows "$flows" --list "$work/list.csv" \
+        --finish "$work/es.csv" --quiet)
+    ecpu=$(echo "$line" | field cpu_seconds)
+    efps=$(echo "$line" | field flows_per_cpu_second)
+    scpu=- sfps=- ratio=- agree=-
+    if [ -n "$sg" ] && [ "$slots" -le 1000 ]; then
+        sline=$("$sg" "$work/list.csv" "$slots" "$work/sg.csv" --cfg=network/model:CM02 \
+            --cfg=network/latency-factor:1 --cfg=network/bandwidth-factor:1 \
+            --cfg=network/TCP-gamma:0 --cfg=network/crosstraffic:0 --log=root.thres:critical)
+        scpu=$(echo "$sline" | field cpu_seconds)
+        sfps=$(echo "$sline" | field flows_per_cpu_second)
+        ratio=$(awk -v a="$efps" -v b="$sfps" 'BEGIN { printf "%.1f", a / b }')
+        sort -t, -k2,2g "$work/sg.csv" >"$work/sg-sorted.csv"
+        agree=$(awk -F, 'NR == FNR { e[$1] = $2; next }
+            { n++; d = e[$1] - $2; if (d < 0) d = -d; if (!stop && d > 1e-6) { stop = 1; k = n - 1 } }
+            END { if (!stop) k = n; printf "%d of %d", k, n }' "$work/es.csv" "$work/sg-sorted.csv")
+    fi
+    printf '%-9s %8s %12s %14s %12s %14s %7s %s\n' "$slots" "$flows" "$ecpu" "$efps" "$scpu" \
+        "$sfps" "$ratio" "$agree"
+done
+line=$("$prog" bench net --slots 10000 --flows 20000 --quiet)
+echo "at 10,000 flows in flight: $(echo "$line" | field ns_per_flow_event) ns of CPU per flow start or end, $(echo "$line" | field reschedules_per_flow) finish events moved per flow"

@@ -1,0 +1,503 @@
+/*
+ * net.c — transfers over the scenario's links (net.h).
+ *
+ * A transfer is a pool record: its cookie, bytes, path and the handle of
+ * its one pending engine event. Two events at most per transfer: the end of
+ * its propagation wait, then its finish, which is cancelled and scheduled
+ * again each time the solver changes its rate (engine handles make the
+ * cancel O(1); a stale finish never runs). The solver runs deferred: the
+ * starts and ends of one instant are recomputed together by one flush
+ * event scheduled at that instant (it runs after every event already
+ * queued for it).
+ */
+#include "net/net.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "histogram.h"
+#include "net/fairshare.h"
+#include "output/outfile.h"
+
+#define XNONE UINT32_MAX
+
+typedef struct xfer {
+    uint64_t cookie;
+    double bytes;
+    sim_handle ev;
+    uint32_t links[4];
+    uint32_t flow;
+    uint32_t next_free;
+    uint8_t nhops;
+} xfer;
+
+typedef struct obs {
+    edge_histogram latency, transfer;
+} obs;
+
+struct sim_net {
+    const sim_scenario *sc;
+    const sim_netspec *spec;
+    sim_engine *eng;
+    sim_net_done_fn done;
+    void *ctx;
+    sim_fairshare *fs;
+    xfer *x;
+    size_t xcap;
+    uint32_t xfree;
+    uint32_t *xfer_of_flow;
+    size_t fcap;
+    double class_bytes[SIM_LINK_CLASSES];
+    double *link_bytes_done; /* per link: bytes of finished transfers */
+    uint64_t sent, ndone, reschedules;
+    int flush_pending;
+    edge_histogram share_ppm; /* transfer / latency, parts per million */
+    obs all, tier[SIM_TIERS];
+    obs *group;               /* per client region */
+    uint64_t tier_seen;       /* bit t: some invocation ran on tier t */
+    int failed;
+};
+
+sim_net *sim_net_create(const sim_scenario *sc, sim_engine *e, sim_net_done_fn done, void *ctx)
+{
+    const sim_netspec *spec = sc->net;
+    sim_net *n = calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    n->sc = sc;
+    n->spec = spec;
+    n->eng = e;
+    n->done = done;
+    n->ctx = ctx;
+    n->xfree = XNONE;
+    double *cap = malloc((spec->nlinks ? spec->nlinks : 1) * sizeof *cap);
+    n->link_bytes_done = calloc(spec->nlinks ? spec->nlinks : 1, sizeof *n->link_bytes_done);
+    n->group = calloc(sc->nregions ? sc->nregions : 1, sizeof *n->group);
+    if (!cap || !n->link_bytes_done || !n->group)
+        goto fail;
+    for (size_t l = 0; l < spec->nlinks; l++)
+        cap[l] = spec->links[l].bytes_per_ns;
+    if (!(n->fs = sim_fairshare_create(spec->nlinks, cap)))
+        goto fail;
+    sim_fairshare_set_deferred(n->fs, 1);
+    free(cap);
+    return n;
+fail:
+    free(cap);
+    sim_net_free(n);
+    return NULL;
+}
+
+static void obs_clear(obs *o)
+{
+    edge_histogram_clear(&o->latency);
+    edge_histogram_clear(&o->transfer);
+}
+
+void sim_net_free(sim_net *n)
+{
+    if (!n)
+        return;
+    sim_fairshare_free(n->fs);
+    free(n->x);
+    free(n->xfer_of_flow);
+    free(n->link_bytes_done);
+    edge_histogram_clear(&n->share_ppm);
+    obs_clear(&n->all);
+    for (int t = 0; t < SIM_TIERS; t++)
+        obs_clear(&n->tier[t]);
+    if (n->group)
+        for (size_t r = 0; r < n->sc->nregions; r++)
+            obs_clear(&n->group[r]);
+    free(n->group);
+    free(n);
+}
+
+size_t sim_net_path(const sim_net *n, size_t region, size_t node, uint32_t out[4],
+                    edge_time *latency)
+{
+    const sim_netspec *s = n->spec;
+    size_t q = n->sc->nodes[node].region, k = 0;
+    size_t cand[4] = {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
+    if (region != q) {
+        cand[0] = s->uplink_of[region];
+        cand[1] = s->backbone[region * s->nregions + q];
+        cand[2] = s->uplink_of[q];
+    }
+    cand[3] = s->access_of[node];
+    edge_time lat = 0;
+    for (int i = 0; i < 4; i++)
+        if (cand[i] != SIZE_MAX) {
+            out[k++] = (uint32_t)cand[i];
+            lat += s->links[cand[i]].latency;
+        }
+    *latency = lat;
+    return k;
+}
+
+static uint32_t xfer_alloc(sim_net *n)
+{
+    if (n->xfree == XNONE) {
+        size_t cap = n->xcap ? n->xcap * 2 : 256;
+        if (cap > XNONE)
+            return XNONE;
+        xfer *p = realloc(n->x, cap * sizeof *p);
+        if (!p)
+            return XNONE;
+        n->x = p;
+        for (size_t i = cap; i-- > n->xcap;) {
+            p[i].next_free = n->xfree;
+            n->xfree = (uint32_t)i;
+        }
+        n->xcap = cap;
+    }
+    uint32_t i = n->xfree;
+    n->xfree = n->x[i].next_free;
+    return i;
+}
+
+static void xfer_release(sim_net *n, uint32_t i)
+{
+    n->x[i].next_free = n->xfree;
+    n->xfree = i;
+}
+
+static void ev_finish(sim_engine *e, void *ctx, const sim_event *ev);
+
+static void fail(sim_net *n, edge_err rc)
+{
+    if (!n->failed)
+        sim_engine_fail(n->eng, rc);
+    n->failed = 1;
+}
+
+/* Moves the finish events of the flows whose rate just changed. */
+static void reschedule(sim_net *n)
+{
+    const uint32_t *ids;
+    size_t k = sim_fairshare_changed(n->fs, &ids);
+    n->reschedules += k;
+    for (size_t i = 0; i < k; i++) {
+        uint32_t xi = n->xfer_of_flow[ids[i]];
+        xfer *x = &n->x[xi];
+        sim_engine_cancel(n->eng, x->ev);
+        x->ev = SIM_HANDLE_NONE;
+        edge_time at = sim_fairshare_finish(n->fs, ids[i]);
+        if (at == EDGE_TIME_MAX)
+            continue; /* no bandwidth at all: cannot happen with capacities > 0 */
+        edge_err rc = sim_engine_schedule(n->eng, at, ev_finish, n, (sim_payload){.id = xi},
+                                          &x->ev);
+        if (rc != EDGE_OK)
+            fail(n, rc);
+    }
+}
+
+static void ev_flush(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    (void)ev;
+    sim_net *n = ctx;
+    n->flush_pending = 0;
+    edge_err rc = sim_fairshare_flush(n->fs, sim_engine_now(e));
+    if (rc != EDGE_OK) {
+        fail(n, rc);
+        return;
+    }
+    reschedule(n);
+}
+
+static void need_flush(sim_net *n)
+{
+    if (n->flush_pending)
+        return;
+    edge_err rc = sim_engine_schedule_in(n->eng, 0, ev_flush, n, (sim_payload){0}, NULL);
+    if (rc != EDGE_OK)
+        fail(n, rc);
+    n->flush_pending = 1;
+}
+
+static void complete(sim_net *n, uint32_t xi)
+{
+    xfer *x = &n->x[xi];
+    uint64_t cookie = x->cookie;
+    for (uint8_t h = 0; h < x->nhops; h++) {
+        const sim_link_spec *l = &n->spec->links[x->links[h]];
+        n->class_bytes[l->cls] += x->bytes;
+        n->link_bytes_done[x->links[h]] += x->bytes;
+    }
+    n->ndone++;
+    xfer_release(n, xi);
+    n->done(n->ctx, cookie);
+}
+
+static void ev_finish(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_net *n = ctx;
+    uint32_t xi = (uint32_t)ev->payload.id;
+    xfer *x = &n->x[xi];
+    x->ev = SIM_HANDLE_NONE;
+    if (x->nhops) {
+        edge_err rc = sim_fairshare_end(n->fs, sim_engine_now(e), x->flow);
+        if (rc != EDGE_OK) {
+            fail(n, rc);
+            return;
+        }
+        need_flush(n);
+    }
+    complete(n, xi);
+}
+
+/* Propagation waited: the transfer joins the sharing. */
+static void ev_propagated(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_net *n = ctx;
+    uint32_t xi = (uint32_t)ev->payload.id;
+    xfer *x = &n->x[xi];
+    x->ev = SIM_HANDLE_NONE;
+    uint32_t fid;
+    edge_err rc = sim_fairshare_start(n->fs, sim_engine_now(e), x->links, x->nhops, x->bytes,
+                                      &fid);
+    if (rc == EDGE_OK && fid >= n->fcap) {
+        size_t cap = n->fcap ? n->fcap * 2 : 256;
+        while (cap <= fid)
+            cap *= 2;
+        uint32_t *p = realloc(n->xfer_of_flow, cap * sizeof *p);
+        if (!p)
+            rc = EDGE_NOMEM;
+        else {
+            n->xfer_of_flow = p;
+            n->fcap = cap;
+        }
+    }
+    if (rc != EDGE_OK) {
+        fail(n, rc);
+        return;
+    }
+    x->flow = fid;
+    n->xfer_of_flow[fid] = xi;
+    need_flush(n);
+}
+
+edge_err sim_net_send(sim_net *n, size_t region, size_t node, double bytes, uint64_t cookie)
+{
+    if (!(bytes > 0) || !isfinite(bytes))
+        return EDGE_INVAL;
+    uint32_t xi = xfer_alloc(n);
+    if (xi == XNONE)
+        return EDGE_NOMEM;
+    xfer *x = &n->x[xi];
+    memset(x, 0, sizeof *x);
+    x->cookie = cookie;
+    x->bytes = bytes;
+    edge_time lat;
+    x->nhops = (uint8_t)sim_net_path(n, region, node, x->links, &lat);
+    /* with links: the propagation wait, then the sharing; without: only the wait */
+    sim_handler h = x->nhops ? ev_propagated : ev_finish;
+    edge_err rc = sim_engine_schedule_in(n->eng, lat, h, n, (sim_payload){.id = xi}, &x->ev);
+    if (rc != EDGE_OK) {
+        xfer_release(n, xi);
+        return rc;
+    }
+    n->sent++;
+    return EDGE_OK;
+}
+
+edge_time sim_net_expected(const sim_net *n, size_t region, size_t node, double bytes)
+{
+    uint32_t links[4];
+    edge_time lat;
+    size_t k = sim_net_path(n, region, node, links, &lat);
+    if (!(bytes > 0) || k == 0)
+        return lat;
+    double rate = HUGE_VAL;
+    for (size_t i = 0; i < k; i++) {
+        double r = sim_fairshare_capacity(n->fs, links[i]) /
+                   (double)(sim_fairshare_link_flows(n->fs, links[i]) + 1);
+        if (r < rate)
+            rate = r;
+    }
+    return lat + (edge_time)ceil(bytes / rate);
+}
+
+void sim_net_observe(sim_net *n, size_t region, size_t node, edge_time latency,
+                     edge_time transfer)
+{
+    int bad = 0;
+    obs *o[3] = {&n->all, region < n->sc->nregions ? &n->group[region] : NULL, NULL};
+    if (node < n->sc->nnodes) {
+        sim_tier t = n->spec->tier[n->sc->nodes[node].region];
+        o[2] = &n->tier[t];
+        n->tier_seen |= 1u << t;
+    }
+    for (int i = 0; i < 3; i++)
+        if (o[i]) {
+            bad |= edge_histogram_record(&o[i]->latency, latency) != EDGE_OK;
+            bad |= edge_histogram_record(&o[i]->transfer, transfer) != EDGE_OK;
+        }
+    if (latency > 0)
+        bad |= edge_histogram_record(&n->share_ppm,
+                                     (int64_t)llround(1e6 * (double)transfer / (double)latency)) !=
+               EDGE_OK;
+    if (bad)
+        fail(n, EDGE_NOMEM);
+}
+
+/* ---- outputs ---- */
+
+typedef struct link_row {
+    double bytes, busy, mean_flows, util_mean, util_max;
+} link_row;
+
+static link_row link_figures(const sim_net *n, size_t l, edge_time end)
+{
+    sim_fairshare_link_stats st;
+    sim_fairshare_link_stats_at(n->fs, l, end, &st);
+    double span = end > 0 ? (double)end : 1;
+    double cap = n->spec->links[l].bytes_per_ns;
+    link_row r = {st.bytes, (double)st.busy / span, st.flows_integral / span,
+                  st.bytes / (cap * span), st.util_max};
+    if (r.util_mean > 1)
+        r.util_mean = 1;
+    return r;
+}
+
+double sim_net_energy_j(const sim_net *n)
+{
+    double j = 0;
+    for (int k = 0; k < SIM_LINK_CLASSES; k++)
+        j += n->class_bytes[k] * n->spec->nj_per_byte[k] * 1e-9;
+    return j;
+}
+
+int sim_net_write_links(const sim_net *n, const char *outdir, edge_time end, char *err,
+                        size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/links.csv", outdir);
+    sim_outfile o;
+    if (sim_outfile_open(&o, path) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    fprintf(o.fp, "link,class,capacity_bps,latency_s,bytes,busy_fraction,mean_flows,"
+                  "utilisation_mean,utilisation_max,energy_j\n");
+    for (size_t l = 0; l < n->spec->nlinks; l++) {
+        const sim_link_spec *s = &n->spec->links[l];
+        link_row r = link_figures(n, l, end);
+        fprintf(o.fp, "%s,%s,%.0f,%.9f,%.0f,%.6f,%.6f,%.6f,%.6f,%.6f\n", s->id,
+                sim_link_class_name(s->cls), s->bytes_per_ns * 8e9,
+                (double)s->latency / 1e9, r.bytes, r.busy, r.mean_flows, r.util_mean, r.util_max,
+                n->link_bytes_done[l] * n->spec->nj_per_byte[s->cls] * 1e-9);
+    }
+    if (sim_outfile_commit(&o) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static double secs(int64_t ns)
+{
+    return (double)ns / 1e9;
+}
+
+static cJSON *obs_json(const obs *o)
+{
+    cJSON *j = cJSON_CreateObject();
+    if (!j)
+        return NULL;
+    const edge_histogram *l = &o->latency, *t = &o->transfer;
+    cJSON_AddNumberToObject(j, "count", (double)l->count);
+    cJSON_AddNumberToObject(j, "latency_mean_s", l->count ? edge_histogram_mean(l) / 1e9 : 0.0);
+    cJSON_AddNumberToObject(j, "latency_p99_s",
+                            l->count ? secs(edge_histogram_quantile(l, 0.99)) : 0.0);
+    cJSON_AddNumberToObject(j, "transfer_mean_s", t->count ? edge_histogram_mean(t) / 1e9 : 0.0);
+    cJSON_AddNumberToObject(j, "transfer_p99_s",
+                            t->count ? secs(edge_histogram_quantile(t, 0.99)) : 0.0);
+    return j;
+}
+
+/* Links listed by name in the summary; links.csv has all of them. */
+#define NET_SUMMARY_LINKS 32
+
+cJSON *sim_net_summary(const sim_net *n, edge_time end)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    const sim_netspec *s = n->spec;
+    cJSON_AddNumberToObject(o, "transfers", (double)n->ndone);
+    cJSON_AddNumberToObject(o, "transfers_in_flight_at_end", (double)(n->sent - n->ndone));
+    const edge_histogram *sh = &n->share_ppm;
+    cJSON *share = cJSON_AddObjectToObject(o, "transfer_share");
+    cJSON_AddNumberToObject(share, "mean", sh->count ? edge_histogram_mean(sh) / 1e6 : 0.0);
+    cJSON_AddNumberToObject(share, "p99",
+                            sh->count ? (double)edge_histogram_quantile(sh, 0.99) / 1e6 : 0.0);
+    cJSON *by = cJSON_AddObjectToObject(o, "bytes_by_class");
+    cJSON *en = cJSON_AddObjectToObject(o, "energy_j");
+    for (int k = 0; k < SIM_LINK_CLASSES; k++) {
+        cJSON_AddNumberToObject(by, sim_link_class_name((sim_link_class)k),
+                                round(n->class_bytes[k]));
+        cJSON_AddNumberToObject(en, sim_link_class_name((sim_link_class)k),
+                                n->class_bytes[k] * s->nj_per_byte[k] * 1e-9);
+    }
+    cJSON_AddNumberToObject(en, "total", sim_net_energy_j(n));
+    /* the busiest links by bytes (ties: file order) */
+    size_t nl = s->nlinks, top = nl < NET_SUMMARY_LINKS ? nl : NET_SUMMARY_LINKS;
+    size_t *pick = malloc((top ? top : 1) * sizeof *pick);
+    double *val = malloc((top ? top : 1) * sizeof *val);
+    cJSON *links = cJSON_AddObjectToObject(o, "links");
+    if (!pick || !val || !links) {
+        free(pick);
+        free(val);
+        cJSON_Delete(o);
+        return NULL;
+    }
+    size_t have = 0;
+    for (size_t l = 0; l < nl; l++) {
+        double b = link_figures(n, l, end).bytes;
+        if (have == top && !(b > val[have - 1]))
+            continue;
+        size_t i = have < top ? have++ : have - 1;
+        while (i > 0 && b > val[i - 1]) {
+            pick[i] = pick[i - 1];
+            val[i] = val[i - 1];
+            i--;
+        }
+        pick[i] = l;
+        val[i] = b;
+    }
+    for (size_t i = 0; i < have; i++) {
+        link_row r = link_figures(n, pick[i], end);
+        cJSON *lj = cJSON_AddObjectToObject(links, s->links[pick[i]].id);
+        cJSON_AddNumberToObject(lj, "utilisation_mean", r.util_mean);
+        cJSON_AddNumberToObject(lj, "utilisation_max", r.util_max);
+        cJSON_AddNumberToObject(lj, "mean_flows", r.mean_flows);
+        cJSON_AddNumberToObject(lj, "bytes", round(r.bytes));
+    }
+    free(pick);
+    free(val);
+    cJSON_AddItemToObject(o, "all", obs_json(&n->all));
+    cJSON *tiers = cJSON_AddObjectToObject(o, "tiers");
+    for (int t = 0; t < SIM_TIERS; t++)
+        if (n->tier_seen & (1u << t))
+            cJSON_AddItemToObject(tiers, sim_tier_name((sim_tier)t), obs_json(&n->tier[t]));
+    cJSON *groups = cJSON_AddObjectToObject(o, "client_groups");
+    for (size_t r = 0; r < n->sc->nregions; r++)
+        if (n->group[r].latency.count)
+            cJSON_AddItemToObject(groups, n->sc->regions[r].name, obs_json(&n->group[r]));
+    return o;
+}
+
+void sim_net_get_counts(const sim_net *n, sim_net_counts *out)
+{
+    sim_fairshare_counts c;
+    sim_fairshare_get_counts(n->fs, &c);
+    out->sent = n->sent;
+    out->done = n->ndone;
+    out->reschedules = n->reschedules;
+    out->recomputes = c.recomputes;
+    out->flows_visited = c.flows_visited;
+}

@@ -1,0 +1,98 @@
+/*
+ * net.h — the network of a run: the scenario's links, the path of a
+ * transfer through them, transfers as flows shared by max-min fairness
+ * (sim/net/fairshare.h) with their finish events on the run's engine, and
+ * what the network reports (links.csv, summary.json "network").
+ *
+ * THE PATH RULE (docs/semantics.md, "Network"). A transfer between clients
+ * in region R and node N in region Q crosses, in this order and skipping
+ * any link the scenario does not declare:
+ *     R == Q:  access(N)
+ *     R != Q:  uplink(R), backbone(R, Q), uplink(Q), access(N)
+ * Requests and responses take the same path (links are shared by both
+ * directions, as SimGrid's SHARED links are).
+ *
+ * A TRANSFER first waits the sum of its links' latencies (propagation),
+ * using no bandwidth, then joins the sharing as a flow of its bytes; it is
+ * done when its last byte is through. Alone on a path: latency + bytes /
+ * (smallest capacity), exactly (to the ns, rounded up). This is SimGrid's
+ * CM02 order with its factors at 1.
+ *
+ * The world decides when to send and what to do on arrival: it hands
+ * sim_net_send a cookie and gets it back through the callback given at
+ * creation, from an engine event, when the transfer is done. The network
+ * draws no random number.
+ */
+#ifndef SIM_NET_H
+#define SIM_NET_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/engine.h"
+#include "error.h"
+#include "scenario/netspec.h"
+#include "scenario/scenario.h"
+#include "time.h"
+
+typedef struct sim_net sim_net;
+
+/* Called when the transfer sent with `cookie` is done (from an engine
+ * event: the clock is its arrival time). It may send again. */
+typedef void (*sim_net_done_fn)(void *ctx, uint64_t cookie);
+
+/*
+ * The network of scenario sc (sc->net must not be NULL; both borrowed:
+ * they must outlive the network) on engine e. Returns NULL when out of
+ * memory. Caller frees with sim_net_free (pending transfers are dropped;
+ * their events are the engine's and must not run after the free).
+ */
+sim_net *sim_net_create(const sim_scenario *sc, sim_engine *e, sim_net_done_fn done, void *ctx);
+void sim_net_free(sim_net *n);
+
+/* The links (indices into sc->net->links) from clients of region to node,
+ * in order, into out[0..return); *latency gets the sum of their latencies. */
+size_t sim_net_path(const sim_net *n, size_t region, size_t node, uint32_t out[4],
+                    edge_time *latency);
+
+/*
+ * Sends `bytes` (> 0) between clients of region and node, now. The
+ * callback gets `cookie` when it is done. Errors: EDGE_NOMEM, EDGE_INVAL
+ * (bytes not > 0); nothing is sent then.
+ */
+edge_err sim_net_send(sim_net *n, size_t region, size_t node, double bytes, uint64_t cookie);
+
+/*
+ * What a transfer of `bytes` between region and node would take if sent
+ * now and nothing else changed: latency + bytes / (the least, over its
+ * links, of capacity / (flows on it + 1)). The estimate a latency-aware
+ * policy uses; O(hops).
+ */
+edge_time sim_net_expected(const sim_net *n, size_t region, size_t node, double bytes);
+
+/* Per-invocation figures the network summary reports: its end-to-end
+ * latency and the part of it spent in transfers, split by the tier of the
+ * node it ran on (SIZE_MAX: none) and by client group (its region). */
+void sim_net_observe(sim_net *n, size_t region, size_t node, edge_time latency,
+                     edge_time transfer);
+
+/* Writes outdir/links.csv (one row per link; docs/outputs.md) atomically,
+ * with figures up to `end`. Returns 0, or -1 with a message in err. */
+int sim_net_write_links(const sim_net *n, const char *outdir, edge_time end, char *err,
+                        size_t errlen);
+
+/* The summary.json "network" object up to `end` (docs/outputs.md); the
+ * caller owns it. NULL when out of memory. */
+cJSON *sim_net_summary(const sim_net *n, edge_time end);
+
+/* Transfer energy so far, joules (bytes x nJ/byte of each link crossed). */
+double sim_net_energy_j(const sim_net *n);
+
+/* Counts for benchmarks: transfers sent and done, and the solver's. */
+typedef struct sim_net_counts {
+    uint64_t sent, done, reschedules, recomputes, flows_visited;
+} sim_net_counts;
+void sim_net_get_counts(const sim_net *n, sim_net_counts *out);
+
+#endif

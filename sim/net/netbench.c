@@ -1,0 +1,240 @@
+/*
+ * netbench.c — flows on a tree through fairshare and the engine (netbench.h).
+ * The event handling is net.c's: one finish event per flow, cancelled and
+ * scheduled again when the solver changes its rate.
+ */
+#include "net/netbench.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/engine.h"
+#include "engine/rng.h"
+#include "net/fairshare.h"
+
+void sim_netbench_defaults(sim_netbench_config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->leaves = 16;
+    c->fanout = 4;
+    c->leaf_bps = 1e9;
+    c->agg_bps = 4e9;
+    c->mean_bytes = 1e6;
+    c->leaf_latency = EDGE_US;
+    c->slots = 100;
+    c->flows = 200000;
+    c->seed = 1;
+}
+
+typedef struct nb {
+    const sim_netbench_config *c;
+    sim_engine *e;
+    sim_fairshare *fs;
+    sim_rng *rng;
+    uint64_t done;
+    struct nb_spec {
+        uint32_t src, dst;
+        double bytes;
+    } *spec;                /* the flow list */
+    uint32_t *slot_of_flow; /* by solver id */
+    uint64_t *flow_of_slot;
+    sim_handle *ev;         /* by slot */
+    uint32_t *fid_of_slot;
+    uint64_t reschedules;
+    edge_err failed;
+    int flush_pending;
+    struct nb_route {
+        uint32_t l[4], n;
+        double bytes;
+    } *route_of_slot;
+} nb;
+
+static void ev_propagated(sim_engine *e, void *ctx, const sim_event *ev);
+
+static void ev_finish(sim_engine *e, void *ctx, const sim_event *ev);
+
+static void reschedule(nb *b)
+{
+    const uint32_t *ids;
+    size_t k = sim_fairshare_changed(b->fs, &ids);
+    b->reschedules += k;
+    for (size_t i = 0; i < k; i++) {
+        uint32_t s = b->slot_of_flow[ids[i]];
+        sim_engine_cancel(b->e, b->ev[s]);
+        edge_err rc = sim_engine_schedule(b->e, sim_fairshare_finish(b->fs, ids[i]), ev_finish, b,
+                                          (sim_payload){.id = s}, &b->ev[s]);
+        if (rc != EDGE_OK && !b->failed)
+            sim_engine_fail(b->e, b->failed = rc);
+    }
+}
+
+static void ev_flush(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    (void)ev;
+    nb *b = ctx;
+    b->flush_pending = 0;
+    sim_fairshare_flush(b->fs, sim_engine_now(e));
+    reschedule(b);
+}
+
+static void need_flush(nb *b, edge_time now)
+{
+    if (b->flush_pending)
+        return;
+    b->flush_pending = 1;
+    edge_err rc = sim_engine_schedule(b->e, now, ev_flush, b, (sim_payload){0}, NULL);
+    if (rc != EDGE_OK && !b->failed)
+        sim_engine_fail(b->e, b->failed = rc);
+}
+
+/* Flow i of the list: its hosts and size (drawn in list order). */
+static void next_spec(nb *b, uint32_t *src, uint32_t *dst, double *bytes)
+{
+    uint32_t h = b->c->leaves;
+    *src = (uint32_t)sim_rng_below(b->rng, h);
+    *dst = (uint32_t)sim_rng_below(b->rng, h - 1);
+    if (*dst >= *src)
+        (*dst)++;
+    /* whole bytes: SimGrid's sendto takes an integer size */
+    *bytes = ceil(gsl_ran_exponential(sim_rng_gsl(b->rng), b->c->mean_bytes));
+    if (*bytes < 1)
+        *bytes = 1;
+}
+
+/* Slot `slot` starts flow i of the list (drawn before the run). */
+static void start_flow(nb *b, uint32_t slot, uint64_t i, edge_time now)
+{
+    const sim_netbench_config *c = b->c;
+    uint32_t src = b->spec[i].src, dst = b->spec[i].dst;
+    double bytes = b->spec[i].bytes;
+    uint32_t route[4], n = 0, ga = src / c->fanout, gb = dst / c->fanout;
+    route[n++] = src;
+    route[n++] = c->leaves + ga;
+    if (gb != ga)
+        route[n++] = c->leaves + gb;
+    route[n++] = dst;
+    b->route_of_slot[slot].n = n;
+    memcpy(b->route_of_slot[slot].l, route, sizeof route);
+    b->route_of_slot[slot].bytes = bytes;
+    b->flow_of_slot[slot] = i;
+    edge_err rc = sim_engine_schedule(b->e, now + 2 * c->leaf_latency, ev_propagated, b,
+                                      (sim_payload){.id = slot}, NULL);
+    if (rc != EDGE_OK && !b->failed)
+        sim_engine_fail(b->e, b->failed = rc);
+}
+
+/* The route's latency waited: the flow joins the sharing. */
+static void ev_propagated(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    nb *b = ctx;
+    uint32_t slot = (uint32_t)ev->payload.id;
+    edge_time now = sim_engine_now(e);
+    const struct nb_route *r = &b->route_of_slot[slot];
+    uint32_t fid;
+    edge_err rc = sim_fairshare_start(b->fs, now, r->l, r->n, r->bytes, &fid);
+    if (rc != EDGE_OK) {
+        if (!b->failed)
+            sim_engine_fail(b->e, b->failed = rc);
+        return;
+    }
+    b->slot_of_flow[fid] = slot;
+    b->fid_of_slot[slot] = fid;
+    need_flush(b, now);
+}
+
+static void ev_finish(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    nb *b = ctx;
+    uint32_t s = (uint32_t)ev->payload.id;
+    b->ev[s] = SIM_HANDLE_NONE;
+    edge_time now = sim_engine_now(e);
+    if (sim_fairshare_end(b->fs, now, b->fid_of_slot[s]) != EDGE_OK) {
+        if (!b->failed)
+            sim_engine_fail(e, b->failed = EDGE_STATE);
+        return;
+    }
+    if (b->c->finish_out)
+        fprintf(b->c->finish_out, "%llu,%.9f\n", (unsigned long long)b->flow_of_slot[s],
+                (double)now / 1e9);
+    b->done++;
+    need_flush(b, now);
+    uint64_t next = b->flow_of_slot[s] + b->c->slots; /* the slot's own sequence */
+    if (next < b->c->flows)
+        start_flow(b, s, next, now);
+}
+
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+edge_err sim_netbench_run(const sim_netbench_config *c, sim_netbench_result *r)
+{
+    if (!c->leaves || c->leaves < 2 || !c->fanout || !c->slots || !c->flows ||
+        !(c->leaf_bps > 0) || !(c->agg_bps > 0) || !(c->mean_bytes > 0))
+        return EDGE_INVAL;
+    memset(r, 0, sizeof *r);
+    nb b = {.c = c};
+    uint32_t nagg = (c->leaves + c->fanout - 1) / c->fanout, nl = c->leaves + nagg;
+    double *cap = malloc(nl * sizeof *cap);
+    size_t fcap = (size_t)c->slots * 2 + 64;
+    b.slot_of_flow = calloc(fcap, sizeof *b.slot_of_flow);
+    b.flow_of_slot = calloc(c->slots, sizeof *b.flow_of_slot);
+    b.ev = calloc(c->slots, sizeof *b.ev);
+    b.fid_of_slot = calloc(c->slots, sizeof *b.fid_of_slot);
+    b.route_of_slot = calloc(c->slots, sizeof *b.route_of_slot);
+    edge_err rc = EDGE_NOMEM;
+    if (!cap || !b.slot_of_flow || !b.flow_of_slot || !b.ev || !b.fid_of_slot || !b.route_of_slot)
+        goto out;
+    for (uint32_t l = 0; l < nl; l++)
+        cap[l] = (l < c->leaves ? c->leaf_bps : c->agg_bps) / 8e9;
+    b.fs = sim_fairshare_create(nl, cap);
+    b.e = sim_engine_create(c->slots * 2);
+    b.rng = sim_rng_create(c->seed, "netbench", 0);
+    if (!b.fs || !b.e || !b.rng)
+        goto out;
+    sim_fairshare_set_deferred(b.fs, 1);
+    if (!(b.spec = malloc(c->flows * sizeof *b.spec))) {
+        rc = EDGE_NOMEM;
+        goto out;
+    }
+    for (uint64_t i = 0; i < c->flows; i++) {
+        next_spec(&b, &b.spec[i].src, &b.spec[i].dst, &b.spec[i].bytes);
+        if (c->list_out)
+            fprintf(c->list_out, "%llu,%u,%u,%.0f\n", (unsigned long long)i, b.spec[i].src,
+                    b.spec[i].dst, b.spec[i].bytes);
+    }
+    double t0 = cpu_now();
+    for (uint32_t s = 0; s < c->slots && s < c->flows; s++)
+        start_flow(&b, s, s, 0);
+    rc = b.failed ? b.failed : sim_engine_run(b.e);
+    r->cpu_seconds = cpu_now() - t0;
+    if (rc == EDGE_OK && b.failed)
+        rc = b.failed;
+    sim_engine_stats st;
+    sim_engine_get_stats(b.e, &st);
+    sim_fairshare_counts k;
+    sim_fairshare_get_counts(b.fs, &k);
+    r->flows = b.done;
+    r->events = st.run;
+    r->reschedules = b.reschedules;
+    r->flows_visited = k.flows_visited;
+    r->end = sim_engine_now(b.e);
+out:
+    free(cap);
+    free(b.slot_of_flow);
+    free(b.flow_of_slot);
+    free(b.ev);
+    free(b.fid_of_slot);
+    free(b.route_of_slot);
+    free(b.spec);
+    sim_fairshare_free(b.fs);
+    sim_engine_destroy(b.e);
+    sim_rng_destroy(b.rng);
+    return rc;
+}

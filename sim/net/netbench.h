@@ -1,0 +1,49 @@
+/*
+ * netbench.h — a flow-level benchmark of the fair-sharing solver on the
+ * event engine, the same work SimGrid's s4u runs in scripts/simgrid-flows.cpp
+ * (make bench compares the two, flow by flow).
+ *
+ * Topology: a two-level tree of `leaves` leaf links in groups of `fanout`
+ * under leaves / fanout aggregation links (default 16 + 4 = 20 links). A
+ * flow goes from host a to host b != a: leaf(a), agg(a), [agg(b) if other],
+ * leaf(b). Workload: `slots` closed loops; slot s sends flows s, s + slots,
+ * s + 2 slots, ... one after the other, each starting when the previous one
+ * of its slot is through; flow i's hosts and size (exponential) come from
+ * one stream, so the list is the same for any slot count. A flow first
+ * waits its route's latency (2 leaf latencies), then shares: CM02 with its
+ * factors at 1 and equal route latencies, which is plain max-min.
+ */
+#ifndef SIM_NET_NETBENCH_H
+#define SIM_NET_NETBENCH_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "error.h"
+#include "time.h"
+
+typedef struct sim_netbench_config {
+    uint32_t leaves, fanout;   /* default 16, 4 */
+    double leaf_bps, agg_bps;  /* default 1e9, 4e9 */
+    double mean_bytes;         /* default 1e6 */
+    edge_time leaf_latency;    /* each leaf link's latency (a route crosses two, so every
+                                  route's is 2x: equal RTTs keep SimGrid's CM02 plain
+                                  max-min); default 1us */
+    uint32_t slots;            /* flows in flight; default 100 */
+    uint64_t flows;            /* flows to complete; default 200,000 */
+    uint64_t seed;             /* default 1 */
+    FILE *finish_out;          /* NULL, or: one line "flow,finish_s" per flow */
+    FILE *list_out;            /* NULL, or: the flow list "flow,src,dst,bytes" */
+} sim_netbench_config;
+
+typedef struct sim_netbench_result {
+    uint64_t flows, events, reschedules, flows_visited;
+    double cpu_seconds;        /* process CPU time of the run */
+    edge_time end;             /* virtual time of the last finish */
+} sim_netbench_result;
+
+void sim_netbench_defaults(sim_netbench_config *c);
+/* Runs it. EDGE_NOMEM, EDGE_INVAL (a zero count). */
+edge_err sim_netbench_run(const sim_netbench_config *c, sim_netbench_result *r);
+
+#endif

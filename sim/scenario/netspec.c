@@ -1,0 +1,765 @@
+/*
+ * netspec.c — reads the network topology ("network.links",
+ * "network.energy_nj_per_byte"), regions' "tier" and functions'
+ * "request_kb"/"response_kb" (netspec.h; docs/scenario.md). The rest of
+ * those objects is read by scenario.c, which lists these fields as known.
+ */
+#include "scenario/netspec.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/dist.h"
+#include "scenario/reader_shim.h"
+#include "time.h"
+
+static const char *const class_names[SIM_LINK_CLASSES] = {"access", "uplink", "backbone"};
+static const char *const tier_names[SIM_TIERS] = {"edge", "fog", "cloud"};
+
+const char *sim_link_class_name(sim_link_class k)
+{
+    return (unsigned)k < SIM_LINK_CLASSES ? class_names[k] : "?";
+}
+
+const char *sim_tier_name(sim_tier t)
+{
+    return (unsigned)t < SIM_TIERS ? tier_names[t] : "?";
+}
+
+void sim_netspec_free(sim_netspec *n)
+{
+    if (!n)
+        return;
+    for (size_t i = 0; i < n->nlinks; i++)
+        free(n->links[i].id);
+    free(n->links);
+    free(n->access_of);
+    free(n->uplink_of);
+    free(n->backbone);
+    for (size_t f = 0; f < n->nfunctions; f++) {
+        if (n->request)
+            sim_dist_destroy(n->request[f]);
+        if (n->response)
+            sim_dist_destroy(n->response[f]);
+    }
+    free(n->request);
+    free(n->response);
+    free(n->tier);
+    for (size_t g = 0; g < n->ngroups; g++) {
+        free(n->groups[g].id);
+        free(n->groups[g].rates);
+        free(n->groups[g].times);
+        free(n->groups[g].regions);
+    }
+    free(n->groups);
+    free(n);
+}
+
+int sim_capacity_parse(const char *s, double *bytes_per_ns)
+{
+    if (!s)
+        return -1;
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || !isfinite(v) || !(v > 0))
+        return -1;
+    double mult;
+    if (!strcmp(end, "bps"))
+        mult = 1;
+    else if (!strcmp(end, "kbps") || !strcmp(end, "Kbps"))
+        mult = 1e3;
+    else if (!strcmp(end, "Mbps"))
+        mult = 1e6;
+    else if (!strcmp(end, "Gbps"))
+        mult = 1e9;
+    else if (!strcmp(end, "Tbps"))
+        mult = 1e12;
+    else
+        return -1;
+    double bps = v * mult;
+    if (bps > 1e15) /* 1 Pbit/s: beyond any link; keeps the arithmetic finite */
+        return -1;
+    *bytes_per_ns = bps / 8e9;
+    return 0;
+}
+
+/* ---- reading ---- */
+
+typedef struct rd {
+    sim__scn *c;
+    sim_scenario *s;
+    sim_netspec *n;
+    int any;           /* something network-related was said */
+    const cJSON **link_item; /* per link: its entry, for "first in" */
+    size_t link_cap;
+} rd;
+
+static sim_netspec *spec(rd *r)
+{
+    if (r->n)
+        return r->n;
+    sim_netspec *n = calloc(1, sizeof *n);
+    if (!n)
+        return sim__scn_oom(r->c);
+    size_t nn = r->s->nnodes, nr = r->s->nregions, nf = r->s->nfunctions;
+    n->nnodes = nn;
+    n->nregions = nr;
+    n->nfunctions = nf;
+    n->access_of = malloc((nn ? nn : 1) * sizeof *n->access_of);
+    n->uplink_of = malloc((nr ? nr : 1) * sizeof *n->uplink_of);
+    n->backbone = malloc((nr ? nr * nr : 1) * sizeof *n->backbone);
+    n->request = calloc(nf ? nf : 1, sizeof *n->request);
+    n->response = calloc(nf ? nf : 1, sizeof *n->response);
+    n->tier = calloc(nr ? nr : 1, sizeof *n->tier);
+    if (!n->access_of || !n->uplink_of || !n->backbone || !n->request || !n->response ||
+        !n->tier) {
+        sim_netspec_free(n);
+        return sim__scn_oom(r->c);
+    }
+    for (size_t i = 0; i < nn; i++)
+        n->access_of[i] = SIZE_MAX;
+    for (size_t i = 0; i < nr; i++)
+        n->uplink_of[i] = SIZE_MAX;
+    for (size_t i = 0; i < nr * nr; i++)
+        n->backbone[i] = SIZE_MAX;
+    r->n = n;
+    return n;
+}
+
+static void read_tiers(rd *r)
+{
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(sim__scn_root(r->c), "regions");
+    if (!cJSON_IsArray(arr))
+        return;
+    size_t i = 0;
+    char p[SIM_DIAG_PATH_MAX], q[SIM_DIAG_PATH_MAX], f[160];
+    for (const cJSON *it = arr->child; it; it = it->next, i++) {
+        const cJSON *v = cJSON_IsObject(it) ? cJSON_GetObjectItemCaseSensitive(it, "tier") : NULL;
+        if (!v)
+            continue;
+        sim__scn_path(p, "regions", NULL, i);
+        sim__scn_path(q, p, "tier", 0);
+        int t = -1;
+        for (int k = 0; k < SIM_TIERS && cJSON_IsString(v); k++)
+            if (!strcmp(v->valuestring, tier_names[k]))
+                t = k;
+        if (t < 0) {
+            sim__scn_found(v, f, sizeof f);
+            sim__scn_diag(r->c, v, q, "expected one of edge, fog, cloud, found %s", f);
+            continue;
+        }
+        if (t == SIM_TIER_EDGE || i >= r->s->nregions)
+            continue;
+        if (!spec(r))
+            return;
+        r->n->tier[i] = (sim_tier)t;
+        r->any = 1;
+    }
+}
+
+/* A payload size: a number of kilobytes >= 0, or a distribution of numbers. */
+static int payload(rd *r, const cJSON *v, const char *path, int report, sim_dist **out)
+{
+    *out = NULL;
+    char f[160];
+    if (cJSON_IsNumber(v)) {
+        if (!isfinite(v->valuedouble) || v->valuedouble < 0 || v->valuedouble > 1e12) {
+            if (report) {
+                sim__scn_found(v, f, sizeof f);
+                sim__scn_diag(r->c, v, path,
+                              "expected a size in kilobytes from 0 to 1e12 or a distribution, "
+                              "found %s", f);
+            }
+            return -1;
+        }
+        if (v->valuedouble == 0)
+            return 0;
+        if (sim_dist_new_constant(v->valuedouble, SIM_DIST_NUMBER, out) != EDGE_OK) {
+            sim__scn_oom(r->c);
+            return -1;
+        }
+        return 1;
+    }
+    if (!cJSON_IsObject(v)) {
+        if (report) {
+            sim__scn_found(v, f, sizeof f);
+            sim__scn_diag(r->c, v, path,
+                          "expected a size in kilobytes such as 64 or a distribution such as "
+                          "{\"type\": \"exponential\", \"mean\": 64}, found %s", f);
+        }
+        return -1;
+    }
+    sim_diag d;
+    sim_diag_clear(&d);
+    if (sim_dist_parse(v, SIM_DIST_NUMBER, path, &d, out) != EDGE_OK) {
+        if (report)
+            sim__scn_diag(r->c, v, d.path[0] ? d.path : path, "%s", d.msg);
+        return -1;
+    }
+    return 1;
+}
+
+static void read_payloads(rd *r)
+{
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(sim__scn_root(r->c), "functions");
+    if (!cJSON_IsArray(arr) || !r->s->nfunctions)
+        return;
+    static const char *const keys[2] = {"request_kb", "response_kb"};
+    size_t nentries = (size_t)cJSON_GetArraySize(arr);
+    const cJSON **entry = calloc(nentries ? nentries : 1, sizeof *entry);
+    if (!entry) {
+        sim__scn_oom(r->c);
+        return;
+    }
+    size_t e = 0;
+    int said = 0;
+    for (const cJSON *it = arr->child; it; it = it->next, e++) {
+        entry[e] = it;
+        for (int k = 0; k < 2; k++)
+            if (cJSON_IsObject(it) && cJSON_GetObjectItemCaseSensitive(it, keys[k]))
+                said = 1;
+    }
+    if (!said || !spec(r)) {
+        free(entry);
+        return;
+    }
+    size_t last = SIZE_MAX;
+    char p[SIM_DIAG_PATH_MAX], q[SIM_DIAG_PATH_MAX];
+    for (size_t fn = 0; fn < r->n->nfunctions; fn++) {
+        size_t en = sim__scn_fn_entry(r->c, fn);
+        if (en >= nentries)
+            continue;
+        int first = en != last; /* a group's entry is reported once */
+        last = en;
+        sim__scn_path(p, "functions", NULL, en);
+        for (int k = 0; k < 2; k++) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(entry[en], keys[k]);
+            if (!v)
+                continue;
+            sim__scn_path(q, p, keys[k], 0);
+            sim_dist *d = NULL;
+            if (payload(r, v, q, first, &d) == 1) {
+                (k ? r->n->response : r->n->request)[fn] = d;
+                r->n->has_payloads = 1;
+                r->any = 1;
+            }
+        }
+    }
+    free(entry);
+}
+
+static const char *const link_fields[] = {"kind", "nodes", "region", "regions", "capacity",
+                                          "latency", NULL};
+
+static int add_link(rd *r, const cJSON *it, sim_link_class cls, size_t a, size_t b, double cap,
+                    edge_time lat)
+{
+    sim_netspec *n = r->n;
+    if (n->nlinks == r->link_cap) {
+        size_t m = r->link_cap ? r->link_cap * 2 : 16;
+        sim_link_spec *l = realloc(n->links, m * sizeof *l);
+        if (!l)
+            return sim__scn_oom(r->c), -1;
+        n->links = l;
+        const cJSON **li = realloc(r->link_item, m * sizeof *li);
+        if (!li)
+            return sim__scn_oom(r->c), -1;
+        r->link_item = li;
+        r->link_cap = m;
+    }
+    const sim_scenario *s = r->s;
+    char id[300];
+    if (cls == SIM_LINK_ACCESS)
+        snprintf(id, sizeof id, "access:%s", s->nodes[a].id);
+    else if (cls == SIM_LINK_UPLINK)
+        snprintf(id, sizeof id, "uplink:%s", s->regions[a].name);
+    else
+        snprintf(id, sizeof id, "backbone:%s~%s", s->regions[a].name, s->regions[b].name);
+    sim_link_spec *l = &n->links[n->nlinks];
+    memset(l, 0, sizeof *l);
+    if (!(l->id = strdup(id)))
+        return sim__scn_oom(r->c), -1;
+    l->cls = cls;
+    l->bytes_per_ns = cap;
+    l->latency = lat;
+    l->a = a;
+    l->b = b;
+    l->line = sim__scn_line(r->c, it);
+    r->link_item[n->nlinks] = it;
+    n->nlinks++;
+    return 0;
+}
+
+/* "a second X for Y (first in network.links[k])" */
+static void twice(rd *r, const cJSON *at, const char *path, const char *what, const char *who,
+                  size_t link)
+{
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(sim__scn_root(r->c), "network"), "links");
+    size_t k = 0;
+    for (const cJSON *it = arr ? arr->child : NULL; it; it = it->next, k++)
+        if (it == r->link_item[link])
+            break;
+    sim__scn_diag(r->c, at, path, "expected one %s per %s, found a second for \"%s\" "
+                  "(first in network.links[%zu])", what,
+                  !strcmp(what, "access link") ? "node"
+                  : !strcmp(what, "uplink")    ? "region"
+                                               : "region pair",
+                  who, k);
+}
+
+static void read_link(rd *r, const cJSON *it, const char *p)
+{
+    sim__scn *c = r->c;
+    sim__scn_check_fields(c, it, p, link_fields);
+    char q[SIM_DIAG_PATH_MAX], f[160];
+    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(it, "kind");
+    sim__scn_path(q, p, "kind", 0);
+    int cls = -1;
+    for (int k = 0; k < SIM_LINK_CLASSES && cJSON_IsString(kind); k++)
+        if (!strcmp(kind->valuestring, class_names[k]))
+            cls = k;
+    if (cls < 0) {
+        sim__scn_found(kind, f, sizeof f);
+        sim__scn_diag(c, kind ? kind : it, q, "expected one of access, uplink, backbone, found %s",
+                      f);
+        return;
+    }
+    static const char *const where[SIM_LINK_CLASSES] = {"nodes", "region", "regions"};
+    for (int k = 0; k < SIM_LINK_CLASSES; k++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, where[k]);
+        if (k != cls && v) {
+            sim__scn_path(q, p, where[k], 0);
+            sim__scn_diag(c, v, q, "expected only the fields of %s %s link (kind, %s, capacity, "
+                          "latency), found \"%s\"", cls == SIM_LINK_BACKBONE ? "a" : "an",
+                          class_names[cls], where[cls], where[k]);
+        }
+    }
+    const cJSON *cv = cJSON_GetObjectItemCaseSensitive(it, "capacity");
+    sim__scn_path(q, p, "capacity", 0);
+    double cap = 0;
+    int bad = 0;
+    if (!cv || !cJSON_IsString(cv) || sim_capacity_parse(cv->valuestring, &cap)) {
+        sim__scn_found(cv, f, sizeof f);
+        sim__scn_diag(c, cv ? cv : it, q,
+                      "expected a capacity with its unit such as \"10Gbps\" or \"100Mbps\" "
+                      "(bps, kbps, Mbps, Gbps, Tbps), found %s", f);
+        bad = 1;
+    }
+    edge_time lat = 0;
+    if (sim__scn_duration(c, it, p, "latency", &lat) < 0)
+        bad = 1;
+    sim_netspec *n = r->n;
+    if (cls == SIM_LINK_ACCESS) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, "nodes");
+        sim__scn_path(q, p, "nodes", 0);
+        if (!v) {
+            sim__scn_diag(c, it, q, "expected a list of node ids or patterns such as "
+                                    "[\"edge-*\"], found nothing");
+            return;
+        }
+        size_t nn = 0;
+        size_t *nodes = sim__scn_node_list(c, v, q, &nn);
+        if (!nodes || bad) {
+            free(nodes);
+            return;
+        }
+        for (size_t k = 0; k < nn; k++) {
+            size_t node = nodes[k];
+            if (n->access_of[node] != SIZE_MAX) {
+                twice(r, v, q, "access link", r->s->nodes[node].id, n->access_of[node]);
+                break;
+            }
+            n->access_of[node] = n->nlinks;
+            if (add_link(r, it, SIM_LINK_ACCESS, node, SIZE_MAX, cap, lat))
+                break;
+        }
+        free(nodes);
+    } else if (cls == SIM_LINK_UPLINK) {
+        size_t reg = sim__scn_region_ref(c, it, p, "region");
+        if (reg == SIM_ALL || bad)
+            return;
+        if (n->uplink_of[reg] != SIZE_MAX) {
+            sim__scn_path(q, p, "region", 0);
+            twice(r, cJSON_GetObjectItemCaseSensitive(it, "region"), q, "uplink",
+                  r->s->regions[reg].name, n->uplink_of[reg]);
+            return;
+        }
+        n->uplink_of[reg] = n->nlinks;
+        add_link(r, it, SIM_LINK_UPLINK, reg, SIZE_MAX, cap, lat);
+    } else {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, "regions");
+        sim__scn_path(q, p, "regions", 0);
+        if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 2 || !cJSON_IsString(v->child) ||
+            !cJSON_IsString(v->child->next)) {
+            sim__scn_found(v, f, sizeof f);
+            sim__scn_diag(c, v ? v : it, q,
+                          "expected the two regions it joins such as [\"eu\", \"cloud\"], found %s",
+                          f);
+            return;
+        }
+        size_t reg[2];
+        const cJSON *item = v->child;
+        for (int k = 0; k < 2; k++, item = item->next) {
+            char qi[SIM_DIAG_PATH_MAX];
+            sim__scn_path(qi, q, NULL, (size_t)k);
+            reg[k] = SIM_ALL;
+            for (size_t g = 0; g < r->s->nregions; g++)
+                if (!strcmp(r->s->regions[g].name, item->valuestring))
+                    reg[k] = g;
+            if (reg[k] == SIM_ALL) {
+                sim__scn_found(item, f, sizeof f);
+                sim__scn_diag(c, item, qi, "expected a region id defined in regions, found %s", f);
+                bad = 1;
+            }
+        }
+        if (bad)
+            return;
+        if (reg[0] == reg[1]) {
+            sim__scn_found(v->child->next, f, sizeof f);
+            sim__scn_diag(c, v->child->next, q, "expected two different regions, found %s twice",
+                          f);
+            return;
+        }
+        size_t a = reg[0] < reg[1] ? reg[0] : reg[1], b = reg[0] ^ reg[1] ^ a;
+        size_t nr = r->s->nregions;
+        if (n->backbone[a * nr + b] != SIZE_MAX) {
+            char who[280];
+            snprintf(who, sizeof who, "%s~%s", r->s->regions[a].name, r->s->regions[b].name);
+            twice(r, v, q, "backbone link", who, n->backbone[a * nr + b]);
+            return;
+        }
+        n->backbone[a * nr + b] = n->backbone[b * nr + a] = n->nlinks;
+        add_link(r, it, SIM_LINK_BACKBONE, a, b, cap, lat);
+    }
+}
+
+static void read_links(rd *r, const cJSON *net)
+{
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(net, "links");
+    char f[160];
+    if (!arr)
+        return;
+    if (!cJSON_IsArray(arr)) {
+        sim__scn_found(arr, f, sizeof f);
+        sim__scn_diag(r->c, arr, "network.links",
+                      "expected a list of links such as [{\"kind\": \"access\", \"nodes\": "
+                      "[\"edge-*\"], \"capacity\": \"1Gbps\"}], found %s", f);
+        return;
+    }
+    if (!arr->child || !spec(r))
+        return;
+    r->any = 1;
+    size_t i = 0;
+    char p[SIM_DIAG_PATH_MAX];
+    for (const cJSON *it = arr->child; it; it = it->next, i++) {
+        sim__scn_path(p, "network.links", NULL, i);
+        if (!cJSON_IsObject(it)) {
+            sim__scn_found(it, f, sizeof f);
+            sim__scn_diag(r->c, it, p, "expected a link (an object), found %s", f);
+            continue;
+        }
+        read_link(r, it, p);
+    }
+}
+
+static void read_energy(rd *r, const cJSON *net)
+{
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(net, "energy_nj_per_byte");
+    char f[160], q[SIM_DIAG_PATH_MAX];
+    if (!o)
+        return;
+    if (!cJSON_IsObject(o)) {
+        sim__scn_found(o, f, sizeof f);
+        sim__scn_diag(r->c, o, "network.energy_nj_per_byte",
+                      "expected nanojoules per byte per link class such as {\"access\": 5, "
+                      "\"backbone\": 20}, found %s", f);
+        return;
+    }
+    static const char *const fields[] = {"access", "uplink", "backbone", NULL};
+    sim__scn_check_fields(r->c, o, "network.energy_nj_per_byte", fields);
+    if (!spec(r))
+        return;
+    r->any = 1;
+    for (int k = 0; k < SIM_LINK_CLASSES; k++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, class_names[k]);
+        if (!v)
+            continue;
+        sim__scn_path(q, "network.energy_nj_per_byte", class_names[k], 0);
+        if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0 ||
+            v->valuedouble > 1e9) {
+            sim__scn_found(v, f, sizeof f);
+            sim__scn_diag(r->c, v, q, "expected nanojoules per byte from 0 to 1e9, found %s", f);
+            continue;
+        }
+        r->n->nj_per_byte[k] = v->valuedouble;
+    }
+}
+
+static void read_threshold(rd *r)
+{
+    const cJSON *pol = cJSON_GetObjectItemCaseSensitive(sim__scn_root(r->c), "policies");
+    const cJSON *v = cJSON_IsObject(pol) ? cJSON_GetObjectItemCaseSensitive(pol, "offload_threshold")
+                                         : NULL;
+    if (!v)
+        return;
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || !(v->valuedouble > 0) ||
+        v->valuedouble > 1e6) {
+        char f[160];
+        sim__scn_found(v, f, sizeof f);
+        sim__scn_diag(r->c, v, "policies.offload_threshold",
+                      "expected a load per core above 0, at most 1000000, such as 0.8, found %s",
+                      f);
+        return;
+    }
+    if (!spec(r))
+        return;
+    r->n->offload_threshold = v->valuedouble;
+    r->any = 1;
+}
+
+/* ---- client groups ---- */
+
+static size_t region_named(const sim_scenario *s, const char *name)
+{
+    for (size_t g = 0; g < s->nregions; g++)
+        if (!strcmp(s->regions[g].name, name))
+            return g;
+    return SIM_ALL;
+}
+
+/* A region given as a string item v at path p: its index or SIM_ALL (reported). */
+static size_t region_item(rd *r, const cJSON *v, const char *p)
+{
+    size_t g = cJSON_IsString(v) ? region_named(r->s, v->valuestring) : SIM_ALL;
+    if (g == SIM_ALL) {
+        char f[160];
+        sim__scn_found(v, f, sizeof f);
+        sim__scn_diag(r->c, v, p, "expected a region id defined in regions, found %s", f);
+    }
+    return g;
+}
+
+static const char *const group_fields[] = {"id", "start", "mobility", "rates", "moves", NULL};
+
+static int read_markov(rd *r, const cJSON *it, const char *p, sim_client_group *g)
+{
+    size_t nr = r->s->nregions;
+    char q[SIM_DIAG_PATH_MAX], q2[SIM_DIAG_PATH_MAX], q3[SIM_DIAG_PATH_MAX], f[160];
+    const cJSON *rates = cJSON_GetObjectItemCaseSensitive(it, "rates");
+    sim__scn_path(q, p, "rates", 0);
+    if (!cJSON_IsObject(rates)) {
+        sim__scn_found(rates, f, sizeof f);
+        sim__scn_diag(r->c, rates ? rates : it, q,
+                      "expected transition rates by region such as {\"home\": {\"work\": "
+                      "\"2/d\"}}, found %s", f);
+        return -1;
+    }
+    if (!(g->rates = calloc(nr ? nr * nr : 1, sizeof *g->rates)))
+        return sim__scn_oom(r->c), -1;
+    int bad = 0;
+    for (const cJSON *from = rates->child; from; from = from->next) {
+        sim__scn_path(q2, q, from->string, 0);
+        size_t a = region_named(r->s, from->string);
+        if (a == SIM_ALL) {
+            sim__scn_diag(r->c, from, q2, "expected a region id defined in regions, found \"%s\"",
+                          from->string);
+            bad = 1;
+            continue;
+        }
+        if (!cJSON_IsObject(from)) {
+            sim__scn_found(from, f, sizeof f);
+            sim__scn_diag(r->c, from, q2, "expected rates to other regions such as {\"work\": "
+                          "\"2/d\"}, found %s", f);
+            bad = 1;
+            continue;
+        }
+        for (const cJSON *to = from->child; to; to = to->next) {
+            sim__scn_path(q3, q2, to->string, 0);
+            size_t b = region_named(r->s, to->string);
+            double per_s;
+            if (b == SIM_ALL || b == a) {
+                sim__scn_diag(r->c, to, q3, "expected another region id defined in regions, "
+                              "found \"%s\"", to->string);
+                bad = 1;
+            } else if (!cJSON_IsString(to) || sim_rate_parse(to->valuestring, &per_s) != EDGE_OK) {
+                sim__scn_found(to, f, sizeof f);
+                sim__scn_diag(r->c, to, q3, "expected a rate such as \"2/h\", found %s", f);
+                bad = 1;
+            } else {
+                g->rates[a * nr + b] = per_s;
+            }
+        }
+    }
+    return bad ? -1 : 0;
+}
+
+static int read_moves(rd *r, const cJSON *it, const char *p, sim_client_group *g)
+{
+    char q[SIM_DIAG_PATH_MAX], qi[SIM_DIAG_PATH_MAX], f[160];
+    const cJSON *mv = cJSON_GetObjectItemCaseSensitive(it, "moves");
+    sim__scn_path(q, p, "moves", 0);
+    if (!cJSON_IsArray(mv) || !mv->child) {
+        sim__scn_found(mv, f, sizeof f);
+        sim__scn_diag(r->c, mv ? mv : it, q,
+                      "expected a list of [time, region] moves such as [[\"8h\", \"work\"]], "
+                      "found %s", f);
+        return -1;
+    }
+    size_t n = (size_t)cJSON_GetArraySize(mv), k = 0;
+    g->times = calloc(n, sizeof *g->times);
+    g->regions = calloc(n, sizeof *g->regions);
+    if (!g->times || !g->regions)
+        return sim__scn_oom(r->c), -1;
+    int bad = 0;
+    for (const cJSON *m = mv->child; m; m = m->next, k++) {
+        sim__scn_path(qi, q, NULL, k);
+        edge_time t;
+        if (!cJSON_IsArray(m) || cJSON_GetArraySize(m) != 2 || !cJSON_IsString(m->child) ||
+            edge_duration_parse(m->child->valuestring, &t) != EDGE_OK || t < 0) {
+            sim__scn_found(m, f, sizeof f);
+            sim__scn_diag(r->c, m, qi, "expected a move [time, region] such as [\"8h\", "
+                          "\"work\"], found %s", f);
+            bad = 1;
+            continue;
+        }
+        if (k > 0 && t < g->times[k - 1]) {
+            sim__scn_diag(r->c, m->child, qi, "expected moves in time order, found \"%s\" "
+                          "after a later one", m->child->valuestring);
+            bad = 1;
+        }
+        char qr[SIM_DIAG_PATH_MAX];
+        sim__scn_path(qr, qi, NULL, 1);
+        size_t reg = region_item(r, m->child->next, qr);
+        bad |= reg == SIM_ALL;
+        g->times[k] = t;
+        g->regions[k] = reg;
+    }
+    g->nmoves = n;
+    return bad ? -1 : 0;
+}
+
+static void read_clients(rd *r)
+{
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(sim__scn_root(r->c), "clients");
+    char f[160], p[SIM_DIAG_PATH_MAX], q[SIM_DIAG_PATH_MAX];
+    if (!arr)
+        return;
+    if (!cJSON_IsArray(arr) || !arr->child) {
+        sim__scn_found(arr, f, sizeof f);
+        sim__scn_diag(r->c, arr, "clients", "expected a list of client groups such as [{\"id\": "
+                      "\"commuters\", \"start\": \"home\", \"mobility\": \"markov\", ...}], "
+                      "found %s", f);
+        return;
+    }
+    if (!spec(r))
+        return;
+    size_t n = (size_t)cJSON_GetArraySize(arr), i = 0;
+    if (!(r->n->groups = calloc(n, sizeof *r->n->groups))) {
+        sim__scn_oom(r->c);
+        return;
+    }
+    r->any = 1;
+    for (const cJSON *it = arr->child; it; it = it->next, i++) {
+        sim__scn_path(p, "clients", NULL, i);
+        if (!cJSON_IsObject(it)) {
+            sim__scn_found(it, f, sizeof f);
+            sim__scn_diag(r->c, it, p, "expected a client group (an object), found %s", f);
+            continue;
+        }
+        sim__scn_check_fields(r->c, it, p, group_fields);
+        sim_client_group g = {0};
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, "id");
+        sim__scn_path(q, p, "id", 0);
+        int bad = 0;
+        if (!cJSON_IsString(id) || !id->valuestring[0]) {
+            sim__scn_found(id, f, sizeof f);
+            sim__scn_diag(r->c, id ? id : it, q, "expected a client group id such as "
+                          "\"commuters\", found %s", f);
+            bad = 1;
+        } else {
+            for (size_t k = 0; k < r->n->ngroups; k++)
+                if (!strcmp(r->n->groups[k].id, id->valuestring)) {
+                    sim__scn_diag(r->c, id, q, "expected a unique client group id, found \"%s\" "
+                                  "again", id->valuestring);
+                    bad = 1;
+                }
+        }
+        sim__scn_path(q, p, "start", 0);
+        const cJSON *st = cJSON_GetObjectItemCaseSensitive(it, "start");
+        g.start = st ? region_item(r, st, q) : SIM_ALL;
+        if (!st)
+            sim__scn_diag(r->c, it, q, "expected the region the group starts in, found nothing");
+        bad |= g.start == SIM_ALL;
+        const cJSON *mob = cJSON_GetObjectItemCaseSensitive(it, "mobility");
+        sim__scn_path(q, p, "mobility", 0);
+        if (cJSON_IsString(mob) && !strcmp(mob->valuestring, "markov")) {
+            g.kind = SIM_MOB_MARKOV;
+            bad |= read_markov(r, it, p, &g) < 0;
+        } else if (cJSON_IsString(mob) && !strcmp(mob->valuestring, "trace")) {
+            g.kind = SIM_MOB_TRACE;
+            bad |= read_moves(r, it, p, &g) < 0;
+        } else {
+            sim__scn_found(mob, f, sizeof f);
+            sim__scn_diag(r->c, mob ? mob : it, q, "expected one of markov, trace, found %s", f);
+            bad = 1;
+        }
+        if (!bad && !(g.id = strdup(id->valuestring))) {
+            sim__scn_oom(r->c);
+            bad = 1;
+        }
+        if (bad) {
+            free(g.id);
+            free(g.rates);
+            free(g.times);
+            free(g.regions);
+            continue;
+        }
+        r->n->groups[r->n->ngroups++] = g;
+    }
+}
+
+int sim__clients_ref(sim__scn *c, const cJSON *obj, const char *p, size_t *region,
+                     size_t *group)
+{
+    sim_scenario *s = sim__scn_scenario(c);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "clients");
+    char q[SIM_DIAG_PATH_MAX], f[160];
+    sim__scn_path(q, p, "clients", 0);
+    if (cJSON_GetObjectItemCaseSensitive(obj, "region")) {
+        sim__scn_diag(c, v, q, "expected either a region or clients, found both");
+        return -1;
+    }
+    if (cJSON_IsString(v) && s->net)
+        for (size_t g = 0; g < s->net->ngroups; g++)
+            if (!strcmp(s->net->groups[g].id, v->valuestring)) {
+                *region = s->net->groups[g].start;
+                *group = g + 1;
+                return 0;
+            }
+    sim__scn_found(v, f, sizeof f);
+    sim__scn_diag(c, v, q, "expected a client group id defined in clients, found %s", f);
+    return -1;
+}
+
+void sim__read_netspec(sim__scn *c)
+{
+    rd r = {.c = c, .s = sim__scn_scenario(c)};
+    read_tiers(&r);
+    read_threshold(&r);
+    read_clients(&r);
+    read_payloads(&r);
+    const cJSON *net = cJSON_GetObjectItemCaseSensitive(sim__scn_root(c), "network");
+    if (cJSON_IsObject(net)) {
+        read_links(&r, net);
+        read_energy(&r, net);
+    }
+    free(r.link_item);
+    if (r.n && !r.any) {
+        sim_netspec_free(r.n);
+        r.n = NULL;
+    }
+    r.s->net = r.n;
+}

@@ -1,0 +1,363 @@
+/*
+ * Pins sim/net/fairshare against closed forms: one flow alone on a link
+ * (size / capacity, exactly), two flows starting together on one link and
+ * one finishing first (the survivor's finish by hand), the classic
+ * three-link, three-flow max-min example, a flow bottlenecked elsewhere
+ * leaving its unused share to the others, component-local recomputation
+ * (a flow on an unrelated link keeps its rate and is not listed as
+ * changed), the link accounting, the argument checks, and a single link fed
+ * Poisson arrivals of exponential sizes, which is an M/M/1 processor-sharing
+ * queue: mean transfer time = (E[size] / C) / (1 - rho), checked at rho 0.5
+ * and 0.8 by a 95% interval over independent seeds.
+ */
+#include <criterion/criterion.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+
+#include "engine/rng.h"
+#include "net/fairshare.h"
+
+Test(fairshare, one_flow_alone_takes_size_over_capacity_exactly)
+{
+    double cap = 0.0125; /* 100 Mbit/s in bytes per ns */
+    sim_fairshare *s = sim_fairshare_create(1, &cap);
+    cr_assert_not_null(s);
+    uint32_t l = 0, id;
+    cr_assert_eq(sim_fairshare_start(s, 1000, &l, 1, 1e6, &id), EDGE_OK);
+    cr_assert_eq(sim_fairshare_rate(s, id), cap);
+    /* 1 MB at 12.5 MB/s: 80 ms */
+    cr_assert_eq(sim_fairshare_finish(s, id), 1000 + 80 * EDGE_MS);
+    const uint32_t *ch;
+    cr_assert_eq(sim_fairshare_changed(s, &ch), 1);
+    cr_assert_eq(ch[0], id);
+    sim_fairshare_free(s);
+}
+
+Test(fairshare, two_flows_share_then_the_survivor_speeds_up)
+{
+    double cap = 1.0; /* 1 byte per ns */
+    sim_fairshare *s = sim_fairshare_create(1, &cap);
+    uint32_t l = 0, a, b;
+    cr_assert_eq(sim_fairshare_start(s, 0, &l, 1, 1000, &a), EDGE_OK);
+    cr_assert_eq(sim_fairshare_start(s, 0, &l, 1, 3000, &b), EDGE_OK);
+    cr_assert_eq(sim_fairshare_rate(s, a), 0.5);
+    cr_assert_eq(sim_fairshare_rate(s, b), 0.5);
+    /* a: 1000 bytes at 0.5/ns finishes at 2000; b has 3000 - 1000 = 2000
+     * left then, alone at 1/ns: 4000. */
+    cr_assert_eq(sim_fairshare_finish(s, a), 2000);
+    cr_assert_eq(sim_fairshare_finish(s, b), 6000);
+    cr_assert_eq(sim_fairshare_end(s, 2000, a), EDGE_OK);
+    const uint32_t *ch;
+    cr_assert_eq(sim_fairshare_changed(s, &ch), 1);
+    cr_assert_eq(ch[0], b);
+    cr_assert_eq(sim_fairshare_rate(s, b), 1.0);
+    cr_assert_eq(sim_fairshare_finish(s, b), 4000);
+    sim_fairshare_link_stats st;
+    cr_assert_eq(sim_fairshare_end(s, 4000, b), EDGE_OK);
+    sim_fairshare_link_stats_at(s, 0, 5000, &st);
+    cr_assert_float_eq(st.bytes, 4000, 1e-6);
+    cr_assert_eq(st.busy, 4000);
+    /* two flows for 2000 ns, one for 2000 ns */
+    cr_assert_float_eq(st.flows_integral, 6000, 1e-6);
+    cr_assert_eq(st.util_max, 1.0);
+    cr_assert_eq(st.flows, 0);
+    cr_assert_eq(sim_fairshare_active(s), 0);
+    sim_fairshare_free(s);
+}
+
+Test(fairshare, three_links_three_flows_get_the_max_min_rates)
+{
+    /* L0 = 10, L1 = 4, L2 = 10; f0 over L0+L1, f1 over L1+L2, f2 over L0+L2.
+     * L1 saturates first (4 / 2 = 2 each for f0, f1); then L0 and L2 each
+     * have 8 left for f2 alone: f2 = 8. */
+    double cap[3] = {10, 4, 10};
+    sim_fairshare *s = sim_fairshare_create(3, cap);
+    uint32_t r0[2] = {0, 1}, r1[2] = {1, 2}, r2[2] = {0, 2}, f[3];
+    cr_assert_eq(sim_fairshare_start(s, 0, r0, 2, 100, &f[0]), EDGE_OK);
+    cr_assert_eq(sim_fairshare_start(s, 0, r1, 2, 100, &f[1]), EDGE_OK);
+    cr_assert_eq(sim_fairshare_start(s, 0, r2, 2, 100, &f[2]), EDGE_OK);
+    cr_assert_float_eq(sim_fairshare_rate(s, f[0]), 2, 1e-12);
+    cr_assert_float_eq(sim_fairshare_rate(s, f[1]), 2, 1e-12);
+    cr_assert_float_eq(sim_fairshare_rate(s, f[2]), 8, 1e-12);
+    /* f2 (100 bytes at 8/ns) is done at 12.5 -> 13 ns; then f0 and f1 stay
+     * at 2 each (L1 still binds): nothing changes for them. */
+    cr_assert_eq(sim_fairshare_finish(s, f[2]), 13);
+    cr_assert_eq(sim_fairshare_end(s, 13, f[2]), EDGE_OK);
+    const uint32_t *ch;
+    cr_assert_eq(sim_fairshare_changed(s, &ch), 0);
+    cr_assert_float_eq(sim_fairshare_rate(s, f[0]), 2, 1e-12);
+    sim_fairshare_free(s);
+}
+
+Test(fairshare, a_flow_bottlenecked_elsewhere_leaves_its_share)
+{
+    /* L0 = 10 shared by f0 and f1; f1 also crosses L1 = 1. Max-min: f1 = 1,
+     * f0 = 9 (not 5). */
+    double cap[2] = {10, 1};
+    sim_fairshare *s = sim_fairshare_create(2, cap);
+    uint32_t r0 = 0, r1[2] = {0, 1}, a, b;
+    sim_fairshare_start(s, 0, &r0, 1, 1e6, &a);
+    sim_fairshare_start(s, 0, r1, 2, 1e6, &b);
+    cr_assert_float_eq(sim_fairshare_rate(s, a), 9, 1e-12);
+    cr_assert_float_eq(sim_fairshare_rate(s, b), 1, 1e-12);
+    sim_fairshare_free(s);
+}
+
+Test(fairshare, only_the_component_is_recomputed)
+{
+    double cap[2] = {1, 1};
+    sim_fairshare *s = sim_fairshare_create(2, cap);
+    uint32_t l0 = 0, l1 = 1, a, b, c;
+    sim_fairshare_start(s, 0, &l0, 1, 1000, &a);
+    sim_fairshare_start(s, 10, &l1, 1, 1000, &b);
+    const uint32_t *ch;
+    cr_assert_eq(sim_fairshare_changed(s, &ch), 1); /* only b: a is elsewhere */
+    cr_assert_eq(ch[0], b);
+    sim_fairshare_start(s, 20, &l1, 1, 1000, &c);
+    cr_assert_eq(sim_fairshare_changed(s, &ch), 2); /* b and c, not a */
+    cr_assert_eq(sim_fairshare_finish(s, a), 1000);
+    /* b: 10 bytes done alone, 990 left at 0.5/ns from 20 */
+    cr_assert_eq(sim_fairshare_finish(s, b), 20 + 1980);
+    sim_fairshare_counts k;
+    sim_fairshare_get_counts(s, &k);
+    cr_assert_eq(k.starts, 3);
+    cr_assert_eq(k.flows_visited, 1 + 1 + 2); /* a; b; b and c: never a again */
+    sim_fairshare_free(s);
+}
+
+Test(fairshare, deferred_changes_of_an_instant_cost_one_recomputation)
+{
+    double cap = 1.0;
+    sim_fairshare *s = sim_fairshare_create(1, &cap);
+    sim_fairshare_set_deferred(s, 1);
+    uint32_t l = 0, a, b, c;
+    sim_fairshare_start(s, 0, &l, 1, 1000, &a);
+    sim_fairshare_start(s, 0, &l, 1, 3000, &b);
+    cr_assert_eq(sim_fairshare_flush(s, 0), EDGE_OK);
+    const uint32_t *ch;
+    cr_assert_eq(sim_fairshare_changed(s, &ch), 2);
+    /* a ends at 2000 and c starts then: one flush; b keeps 0.5 (no change) */
+    cr_assert_eq(sim_fairshare_end(s, 2000, a), EDGE_OK);
+    cr_assert_eq(sim_fairshare_start(s, 2000, &l, 1, 500, &c), EDGE_OK);
+    cr_assert_eq(sim_fairshare_flush(s, 2000), EDGE_OK);
+    cr_assert_eq(sim_fairshare_changed(s, &ch), 1);
+    cr_assert_eq(ch[0], c);
+    cr_assert_eq(sim_fairshare_finish(s, b), 2000 + 4000); /* 2000 left at 0.5 */
+    cr_assert_eq(sim_fairshare_finish(s, c), 2000 + 1000);
+    sim_fairshare_counts k;
+    sim_fairshare_get_counts(s, &k);
+    cr_assert_eq(k.recomputes, 2);
+    sim_fairshare_free(s);
+}
+
+Test(fairshare, a_route_without_links_is_through_at_once)
+{
+    double cap = 1;
+    sim_fairshare *s = sim_fairshare_create(1, &cap);
+    uint32_t id;
+    cr_assert_eq(sim_fairshare_start(s, 50, NULL, 0, 123, &id), EDGE_OK);
+    cr_assert_eq(sim_fairshare_finish(s, id), 50);
+    cr_assert_eq(sim_fairshare_end(s, 50, id), EDGE_OK);
+    sim_fairshare_free(s);
+}
+
+Test(fairshare, refuses_bad_arguments)
+{
+    double cap[2] = {1, 0};
+    cr_assert_null(sim_fairshare_create(2, cap)); /* a capacity of 0 */
+    cap[1] = 1;
+    sim_fairshare *s = sim_fairshare_create(2, cap);
+    uint32_t r[2] = {0, 0}, bad = 2, id;
+    cr_assert_eq(sim_fairshare_start(s, 0, r, 2, 10, &id), EDGE_INVAL);    /* a link twice */
+    cr_assert_eq(sim_fairshare_start(s, 0, &bad, 1, 10, &id), EDGE_INVAL); /* no such link */
+    cr_assert_eq(sim_fairshare_start(s, 0, r, 1, 0, &id), EDGE_INVAL);     /* no bytes */
+    cr_assert_eq(sim_fairshare_start(s, 10, r, 1, 10, &id), EDGE_OK);
+    cr_assert_eq(sim_fairshare_start(s, 5, r, 1, 10, &id), EDGE_INVAL);    /* time went back */
+    cr_assert_eq(sim_fairshare_end(s, 20, 7), EDGE_INVAL);                 /* not a flow */
+    cr_assert_eq(sim_fairshare_end(s, 20, id), EDGE_OK);
+    cr_assert_eq(sim_fairshare_end(s, 20, id), EDGE_INVAL);                /* twice */
+    sim_fairshare_free(s);
+    sim_fairshare_free(NULL);
+}
+
+/* One replication of M/M/1-PS on a link of capacity 1 byte/ns: mean
+ * transfer time of n transfers after a warm-up, in ns. */
+static double mm1ps_mean(double rho, uint64_t seed, int n)
+{
+    double cap = 1.0, mean_size = 1e5; /* E[size]/C = 100 us */
+    sim_fairshare *s = sim_fairshare_create(1, &cap);
+    sim_rng *arr = sim_rng_create(seed, "test_arrivals", 0);
+    sim_rng *sz = sim_rng_create(seed, "test_sizes", 0);
+    cr_assert(s && arr && sz);
+    enum { MAXF = 4096 };
+    static uint32_t ids[MAXF];
+    static edge_time start[MAXF];
+    size_t nact = 0;
+    edge_time now = 0, next_arrival = sim_rng_exp_ns(arr, mean_size / rho);
+    int started = 0, done = 0, warm = n / 10;
+    double sum = 0;
+    uint32_t l = 0;
+    while (done < n + warm) {
+        edge_time first = EDGE_TIME_MAX;
+        size_t who = 0;
+        for (size_t i = 0; i < nact; i++) {
+            edge_time f = sim_fairshare_finish(s, ids[i]);
+            if (f < first) {
+                first = f;
+                who = i;
+            }
+        }
+        if (next_arrival < first) {
+            now = next_arrival;
+            cr_assert_lt(nact, MAXF);
+            double bytes = gsl_ran_exponential(sim_rng_gsl(sz), mean_size);
+            if (bytes < 1)
+                bytes = 1;
+            cr_assert_eq(sim_fairshare_start(s, now, &l, 1, bytes, &ids[nact]), EDGE_OK);
+            start[nact++] = now;
+            started++;
+            next_arrival = now + sim_rng_exp_ns(arr, mean_size / rho);
+        } else {
+            now = first;
+            cr_assert_eq(sim_fairshare_end(s, now, ids[who]), EDGE_OK);
+            if (done >= warm)
+                sum += (double)(now - start[who]);
+            done++;
+            ids[who] = ids[nact - 1];
+            start[who] = start[nact - 1];
+            nact--;
+        }
+    }
+    sim_fairshare_free(s);
+    sim_rng_destroy(arr);
+    sim_rng_destroy(sz);
+    return sum / n;
+}
+
+static void check_mm1ps(double rho)
+{
+    enum { SEEDS = 12 };
+    double m[SEEDS];
+    for (int k = 0; k < SEEDS; k++)
+        m[k] = mm1ps_mean(rho, 1000 + (uint64_t)k, 20000);
+    double mean = gsl_stats_mean(m, 1, SEEDS);
+    double sd = gsl_stats_sd(m, 1, SEEDS);
+    double half = gsl_cdf_tdist_Pinv(0.975, SEEDS - 1) * sd / sqrt(SEEDS);
+    double theory = 1e5 / (1 - rho);
+    cr_assert(fabs(mean - theory) <= half,
+              "rho %.1f: mean transfer %.0f ns +- %.0f, theory %.0f", rho, mean, half, theory);
+}
+
+Test(fairshare, a_poisson_fed_link_is_mm1_processor_sharing_at_rho_half)
+{
+    sim_rng_init();
+    check_mm1ps(0.5);
+}
+
+Test(fairshare, a_poisson_fed_link_is_mm1_processor_sharing_at_rho_0_8)
+{
+    sim_rng_init();
+    check_mm1ps(0.8);
+}
+
+/* ---- against a from-scratch reference over random operations ---- */
+
+enum { RL = 8, RF = 64 };
+typedef struct ref_flow {
+    int on;
+    uint32_t id, n, l[4];
+} ref_flow;
+
+/* Plain progressive filling over every active flow. */
+static void ref_rates(const double *cap, const ref_flow *f, double *rate)
+{
+    double rem[RL];
+    int un[RL] = {0}, fixed[RF] = {0};
+    for (int l = 0; l < RL; l++)
+        rem[l] = cap[l];
+    for (int i = 0; i < RF; i++)
+        if (f[i].on)
+            for (uint32_t h = 0; h < f[i].n; h++)
+                un[f[i].l[h]]++;
+    for (;;) {
+        int best = -1;
+        double share = 0;
+        for (int l = 0; l < RL; l++)
+            if (un[l] && (best < 0 || rem[l] / un[l] < share)) {
+                best = l;
+                share = rem[l] / un[l];
+            }
+        if (best < 0)
+            return;
+        for (int i = 0; i < RF; i++) {
+            if (!f[i].on || fixed[i])
+                continue;
+            int on_best = 0;
+            for (uint32_t h = 0; h < f[i].n; h++)
+                on_best |= f[i].l[h] == (uint32_t)best;
+            if (!on_best)
+                continue;
+            fixed[i] = 1;
+            rate[i] = share;
+            for (uint32_t h = 0; h < f[i].n; h++) {
+                rem[f[i].l[h]] -= share;
+                un[f[i].l[h]]--;
+            }
+        }
+    }
+}
+
+static void random_ops(int deferred)
+{
+    double cap[RL] = {1, 2, 3, 1, 5, 0.5, 2, 4};
+    sim_fairshare *s = sim_fairshare_create(RL, cap);
+    sim_fairshare_set_deferred(s, deferred);
+    sim_rng *r = sim_rng_create(9, "test_ops", (uint64_t)deferred);
+    ref_flow f[RF] = {{0}};
+    double rate[RF];
+    edge_time now = 0;
+    for (int op = 0; op < 20000; op++) {
+        int i = (int)sim_rng_below(r, RF);
+        if (f[i].on) {
+            cr_assert_eq(sim_fairshare_end(s, now, f[i].id), EDGE_OK);
+            f[i].on = 0;
+        } else {
+            f[i].n = 1 + (uint32_t)sim_rng_below(r, 4);
+            for (uint32_t h = 0; h < f[i].n; h++) {
+                int again;
+                do {
+                    f[i].l[h] = (uint32_t)sim_rng_below(r, RL);
+                    again = 0;
+                    for (uint32_t k = 0; k < h; k++)
+                        again |= f[i].l[k] == f[i].l[h];
+                } while (again);
+            }
+            cr_assert_eq(sim_fairshare_start(s, now, f[i].l, f[i].n, 1e12, &f[i].id), EDGE_OK);
+            f[i].on = 1;
+        }
+        if (sim_rng_below(r, 3) == 0) { /* some instants batch several changes */
+            now += 1 + (edge_time)sim_rng_below(r, 100);
+            if (deferred)
+                cr_assert_eq(sim_fairshare_flush(s, now), EDGE_OK);
+            ref_rates(cap, f, rate);
+            for (int k = 0; k < RF; k++)
+                if (f[k].on)
+                    cr_assert_float_eq(sim_fairshare_rate(s, f[k].id), rate[k], 1e-9,
+                                       "op %d flow %d", op, k);
+        }
+    }
+    sim_rng_destroy(r);
+    sim_fairshare_free(s);
+}
+
+Test(fairshare, rates_match_a_from_scratch_max_min_over_random_operations)
+{
+    random_ops(0);
+}
+
+Test(fairshare, deferred_rates_match_a_from_scratch_max_min_over_random_operations)
+{
+    random_ops(1);
+}

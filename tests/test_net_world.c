@@ -1,0 +1,254 @@
+/*
+ * Pins the network in whole runs (sim/net + model/world_net.c): an
+ * invocation's latency is request transfer + execution + response transfer
+ * (+ the latency model's propagation), each transfer latency + size /
+ * capacity exactly; two requests on one access link share it (the second
+ * finishes at 2x); the path rule (uplinks and a backbone between regions,
+ * none within a region); zero payloads and a network section that moves
+ * nothing keep the fingerprint of the run without it; payload draws come
+ * from their own streams (other streams unchanged); offload_threshold keeps
+ * work at the edge until a node is busy, then sends it to the cloud;
+ * latency_aware avoids a congested link; the link figures and tiers in
+ * summary.json and links.csv; and a two-region Markov-free sanity of
+ * per-group figures; the queueing measures leave the transfers out.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "support.h"
+
+#define HEAD                                                                                     \
+    "{\"name\": \"net\", \"seed\": 3, \"duration\": \"10s\","                                    \
+    " \"regions\": [{\"id\": \"eu\"}, {\"id\": \"far\", \"tier\": \"cloud\"}],"                  \
+    " \"nodes\": [{\"id\": \"e1\", \"region\": \"eu\", \"cores\": 1},"                            \
+    "             {\"id\": \"c1\", \"region\": \"far\", \"cores\": 64}],"
+
+#define FN(req, resp)                                                                            \
+    " \"functions\": [{\"id\": \"f\", \"exec_time\": {\"type\": \"constant\", \"value\": "        \
+    "\"100ms\"}, \"cold_start\": {\"type\": \"constant\", \"value\": \"0ms\"}" req resp "}],"
+
+static const char *const one_link =
+    HEAD " \"network\": {\"same_region\": \"0ms\", \"cross_region\": \"0ms\", \"links\": ["
+         "{\"kind\": \"access\", \"nodes\": [\"e1\"], \"capacity\": \"8Mbps\", \"latency\": \"5ms\"}]},"
+    FN(", \"request_kb\": 100", ", \"response_kb\": 50")
+    " \"deployments\": [{\"function\": \"f\", \"strategy\": \"nodes\", \"nodes\": [\"e1\"]}],"
+    " \"workloads\": [{\"function\": \"f\", \"region\": \"eu\", \"arrival\": \"times\","
+    " \"times\": [\"1s\"]}]}";
+
+TestSuite(net_world, .fini = cleanup);
+
+Test(net_world, latency_is_request_plus_execution_plus_response_exactly)
+{
+    cJSON *j = run_into_tmp("/tmp/edgesim-net-XXXXXX", one_link, NULL, 0, 0);
+    /* 100 kB at 1 MB/s = 100 ms + 5 ms; 100 ms; 50 kB = 50 ms + 5 ms */
+    cr_assert_float_eq(get(j, "latency_s.max"), 0.260, 1e-12);
+    cr_assert_float_eq(get(j, "network.all.transfer_mean_s"), 0.160, 1e-12);
+    cr_assert_eq(get(j, "network.transfers"), 2);
+    cr_assert_eq(get(j, "network.bytes_by_class.access"), 150000);
+    cr_assert_float_eq(get(j, "network.transfer_share.mean"), 0.160 / 0.260, 1e-6);
+    /* busy 210 ms of 10 s, one flow at a time */
+    cr_assert_float_eq(get(j, "network.links.access:e1.mean_flows"), 0.015, 1e-9);
+    cr_assert_float_eq(get(j, "network.links.access:e1.utilisation_max"), 1, 1e-12);
+    /* the queueing measures are the node's part: no transfer in them */
+    cr_assert_float_eq(get(j, "queueing.wait_mean_s"), 0, 1e-12);
+    cr_assert_eq(get(j, "queueing.p_wait"), 0);
+    cr_assert_float_eq(get(j, "queueing.service_mean_s"), 0.100, 1e-12);
+    char *csv = slurp("links.csv");
+    cr_assert(strstr(csv, "access:e1,access,8000000,0.005000000,150000,0.015000,0.015000,"
+                          "0.015000,1.000000,0.000000\n"),
+              "%s", csv);
+    free(csv);
+    cJSON_Delete(j);
+}
+
+Test(net_world, two_requests_on_one_link_share_it)
+{
+    const char *sets[] = {"workloads[0].times=[\"1s\", \"1s\"]", "nodes[0].cores=2",
+                          "functions[0].response_kb=0"};
+    cJSON *j = run_into_tmp("/tmp/edgesim-net-XXXXXX", one_link, sets, 3, 0);
+    /* both 100 kB requests share 1 MB/s: both through at 5 ms + 200 ms;
+     * then 100 ms of execution each (2 cores) */
+    cr_assert_float_eq(get(j, "latency_s.max"), 0.305, 1e-12);
+    cr_assert_float_eq(get(j, "latency_s.mean"), 0.305, 1e-12);
+    cr_assert_float_eq(get(j, "network.links.access:e1.mean_flows"), 0.04, 1e-9);
+    /* delivered together to two free cores: neither waited for a slot */
+    cr_assert_eq(get(j, "queueing.p_wait"), 0);
+    cr_assert_float_eq(get(j, "queueing.service_mean_s"), 0.100, 1e-12);
+    cJSON_Delete(j);
+}
+
+static const char *const two_regions =
+    HEAD " \"network\": {\"same_region\": \"1ms\", \"cross_region\": \"30ms\", \"links\": ["
+         "{\"kind\": \"uplink\", \"region\": \"eu\", \"capacity\": \"80Mbps\"},"
+         "{\"kind\": \"uplink\", \"region\": \"far\", \"capacity\": \"800Mbps\"},"
+         "{\"kind\": \"backbone\", \"regions\": [\"eu\", \"far\"], \"capacity\": \"8Mbps\","
+         " \"latency\": \"20ms\"},"
+         "{\"kind\": \"access\", \"nodes\": [\"*\"], \"capacity\": \"1Gbps\"}],"
+         " \"energy_nj_per_byte\": {\"backbone\": 100}},"
+    FN(", \"request_kb\": 100", "")
+    " \"deployments\": [{\"function\": \"f\", \"strategy\": \"nodes\", \"nodes\": [\"c1\"]}],"
+    " \"workloads\": [{\"function\": \"f\", \"region\": \"eu\", \"arrival\": \"times\","
+    " \"times\": [\"1s\"]}]}";
+
+Test(net_world, a_request_to_another_region_crosses_uplinks_and_backbone)
+{
+    cJSON *j = run_into_tmp("/tmp/edgesim-net-XXXXXX", two_regions, NULL, 0, 0);
+    /* path eu-uplink, backbone, far-uplink, access: the backbone (1 MB/s)
+     * binds: 100 ms + 20 ms latency; + 30 ms propagation + 100 ms run */
+    cr_assert_float_eq(get(j, "latency_s.max"), 0.250, 1e-12);
+    cr_assert_eq(get(j, "network.bytes_by_class.uplink"), 200000);
+    cr_assert_eq(get(j, "network.bytes_by_class.backbone"), 100000);
+    cr_assert_eq(get(j, "network.bytes_by_class.access"), 100000);
+    cr_assert_float_eq(get(j, "network.energy_j.backbone"), 1e5 * 100e-9, 1e-12);
+    cr_assert_float_eq(get(j, "energy.transfer_j"), 0.01, 1e-12);
+    cr_assert_eq(get(j, "network.tiers.cloud.count"), 1);
+    cr_assert_eq(get(j, "network.client_groups.eu.count"), 1);
+    cJSON_Delete(j);
+}
+
+/* The fingerprint of a run, as summary.json has it (caller frees). */
+static char *fingerprint_of(const char *text, const char *const *sets, size_t nsets)
+{
+    cJSON *j = run_into_tmp("/tmp/edgesim-net-XXXXXX", text, sets, nsets, 0);
+    char *fp = strdup(at(j, "fingerprint")->valuestring);
+    cJSON_Delete(j);
+    return fp;
+}
+
+static const char *const busy =
+    HEAD " \"network\": {\"links\": [{\"kind\": \"access\", \"nodes\": [\"*\"], \"capacity\": "
+         "\"100Mbps\"}]},"
+    " \"functions\": [{\"id\": \"f\", \"exec_time\": {\"type\": \"exponential\", \"mean\": "
+    "\"50ms\"}, \"request_kb\": 0, \"response_kb\": 0}, {\"id\": \"g\", \"exec_time\": "
+    "{\"type\": \"exponential\", \"mean\": \"30ms\"}}],"
+    " \"deployments\": [{\"function\": \"*\", \"strategy\": \"all\"}],"
+    " \"workloads\": [{\"function\": \"f\", \"region\": \"eu\", \"arrival\": \"poisson\", "
+    "\"rate\": 30}, {\"function\": \"g\", \"region\": \"eu\", \"arrival\": \"poisson\", "
+    "\"rate\": 20}]}";
+
+Test(net_world, zero_payloads_keep_the_fingerprint_of_no_network)
+{
+    const char *none[] = {"network={}", "functions[0].request_kb=0"};
+    char *a = fingerprint_of(busy, none, 1);
+    char *b = fingerprint_of(busy, NULL, 0); /* links declared, zero sizes */
+    cr_assert_str_eq(a, b);
+    /* with a payload the run changes, and the payload's stream is its own:
+     * g's arrivals and executions are drawn as before (same count) */
+    const char *with[] = {"functions[0].request_kb=20"};
+    char *c = fingerprint_of(busy, with, 1);
+    cr_assert_str_neq(a, c);
+    free(a);
+    free(b);
+    free(c);
+}
+
+static const char *const offload =
+    HEAD " \"network\": {\"same_region\": \"1ms\", \"cross_region\": \"40ms\"},"
+    FN("", "")
+    " \"deployments\": [{\"function\": \"f\", \"strategy\": \"all\"}],"
+    " \"workloads\": [{\"function\": \"f\", \"region\": \"eu\", \"arrival\": \"times\","
+    " \"times\": [\"1s\", \"1s\", \"1s\"]}],"
+    " \"policies\": {\"scheduler\": \"offload_threshold\"}}";
+
+Test(net_world, offload_threshold_sends_work_to_the_cloud_once_the_edge_is_busy)
+{
+    cJSON *j = run_into_tmp("/tmp/edgesim-net-XXXXXX", offload, NULL, 0, 0);
+    /* e1 (1 core) takes the first; the next two find it at 1 per core and
+     * go to the cloud: 1 ms + 100 ms, and 40 ms + 100 ms twice */
+    cr_assert_eq(get(j, "nodes.e1.invocations"), 1);
+    cr_assert_eq(get(j, "nodes.c1.invocations"), 2);
+    cr_assert_float_eq(get(j, "latency_s.max"), 0.140, 1e-12);
+    cr_assert_eq(get(j, "network.tiers.cloud.count"), 2);
+    cr_assert_eq(get(j, "network.tiers.edge.count"), 1);
+    cJSON_Delete(j);
+    /* a threshold of 3 per core keeps all three at the edge (queued) */
+    const char *sets[] = {"policies.offload_threshold=3"};
+    j = run_into_tmp("/tmp/edgesim-net-XXXXXX", offload, sets, 1, 0);
+    cr_assert_eq(get(j, "nodes.e1.invocations"), 3);
+    cJSON_Delete(j);
+}
+
+Test(net_world, latency_aware_weighs_queue_against_distance)
+{
+    const char *sets[] = {"policies.scheduler=latency_aware"};
+    cJSON *j = run_into_tmp("/tmp/edgesim-net-XXXXXX", offload, sets, 1, 0);
+    /* first: e1 (1 ms + 100 ms) beats c1 (40 + 100); second: e1 would be
+     * 1 + 200, c1 140: cloud; third: e1 201 vs c1 140 (64 cores): cloud */
+    cr_assert_eq(get(j, "nodes.e1.invocations"), 1);
+    cr_assert_eq(get(j, "nodes.c1.invocations"), 2);
+    cJSON_Delete(j);
+}
+
+Test(net_world, latency_aware_counts_the_transfer_at_current_rates)
+{
+    /* both nodes in eu; e1 behind a slow access link, c1 behind a fast one:
+     * a 100 kB request makes e1 (100 ms transfer) lose to c1 */
+    const char *sets[] = {"policies.scheduler=latency_aware", "regions[1].tier=\"edge\"",
+                          "nodes[1].region=\"eu\"",
+                          "network.links=[{\"kind\": \"access\", \"nodes\": [\"e1\"], "
+                          "\"capacity\": \"8Mbps\"}, {\"kind\": \"access\", \"nodes\": [\"c1\"], "
+                          "\"capacity\": \"8Gbps\"}]",
+                          "functions[0].request_kb=100", "workloads[0].times=[\"1s\"]"};
+    cJSON *j = run_into_tmp("/tmp/edgesim-net-XXXXXX", offload, sets, 6, 0);
+    cr_assert_eq(get(j, "nodes.e1.invocations"), 0);
+    cr_assert_eq(get(j, "nodes.c1.invocations"), 1);
+    cJSON_Delete(j);
+}
+
+static const char *const commuters =
+    "{\"name\": \"mob\", \"seed\": 5, \"duration\": \"20000m\","
+    " \"regions\": [{\"id\": \"a\"}, {\"id\": \"b\"}],"
+    " \"nodes\": [{\"id\": \"n1\", \"region\": \"a\"}],"
+    " \"clients\": [{\"id\": \"c\", \"start\": \"a\", \"mobility\": \"markov\","
+    " \"rates\": {\"a\": {\"b\": \"1/m\"}, \"b\": {\"a\": \"2/m\"}}}],"
+    " \"functions\": [{\"id\": \"f\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}}],"
+    " \"deployments\": [{\"function\": \"f\", \"strategy\": \"all\"}],"
+    " \"workloads\": [{\"function\": \"f\", \"clients\": \"c\", \"arrival\": \"poisson\","
+    " \"rate\": 0.01}]}";
+
+Test(net_world, a_two_region_markov_group_spends_its_stationary_share_in_each)
+{
+    /* a -> b at 1/min, b -> a at 2/min: pi_a = 2/3, pi_b = 1/3; about 13,000
+     * round trips in 20,000 min, so the fraction is within ~0.005 */
+    cJSON *j = run_into_tmp("/tmp/edgesim-net-XXXXXX", commuters, NULL, 0, 0);
+    cr_assert_float_eq(get(j, "network.mobility.c.time_fraction.a"), 2.0 / 3, 0.015);
+    cr_assert_float_eq(get(j, "network.mobility.c.time_fraction.b"), 1.0 / 3, 0.015);
+    /* one handover per move: 2 per round trip of mean 1.5 min */
+    double h = get(j, "network.mobility.c.handovers");
+    cr_assert(h > 0.9 * 20000 / 0.75 && h < 1.1 * 20000 / 0.75, "handovers %.0f", h);
+    /* requests come from where the group is: a share of them from b */
+    double fa = get(j, "network.client_groups.a.count"), fb = get(j, "network.client_groups.b.count");
+    cr_assert(fb > 0.2 * (fa + fb) && fb < 0.45 * (fa + fb), "a %.0f b %.0f", fa, fb);
+    cJSON_Delete(j);
+}
+
+Test(net_world, a_trace_group_moves_at_its_times_and_requests_follow_it)
+{
+    const char *sets[] = {"duration=\"10s\"",
+                          "clients[0]={\"id\": \"c\", \"start\": \"a\", \"mobility\": \"trace\", "
+                          "\"moves\": [[\"4s\", \"b\"], [\"9s\", \"b\"]]}",
+                          "workloads[0]={\"function\": \"f\", \"clients\": \"c\", \"arrival\": "
+                          "\"times\", \"times\": [\"1s\", \"2s\", \"5s\"]}"};
+    cJSON *j = run_into_tmp("/tmp/edgesim-net-XXXXXX", commuters, sets, 3, 0);
+    cr_assert_float_eq(get(j, "network.mobility.c.time_fraction.a"), 0.4, 1e-12);
+    cr_assert_float_eq(get(j, "network.mobility.c.time_fraction.b"), 0.6, 1e-12);
+    cr_assert_eq(get(j, "network.mobility.c.handovers"), 1); /* b -> b is no handover */
+    cr_assert_eq(get(j, "network.client_groups.a.count"), 2);
+    cr_assert_eq(get(j, "network.client_groups.b.count"), 1);
+    cJSON_Delete(j);
+}
+
+Test(net_world, mobility_leaves_the_other_streams_alone)
+{
+    /* the same workload from a fixed region or from a group that never
+     * moves: the same arrivals and executions, the same fingerprint */
+    const char *fixed[] = {"clients[0].rates={}",
+                           "workloads[0]={\"function\": \"f\", \"region\": \"a\", \"arrival\": "
+                           "\"poisson\", \"rate\": 0.01}"};
+    const char *still[] = {"clients[0].rates={}"};
+    char *x = fingerprint_of(commuters, fixed, 2);
+    char *y = fingerprint_of(commuters, still, 1);
+    cr_assert_str_eq(x, y);
+    free(x);
+    free(y);
+}
