@@ -32,6 +32,7 @@
 #include "scheduler.h"
 #include "synchronizer.h"
 #include "input/workload.h"
+#include "model/workflow.h"
 #include "model/world_internal.h"
 
 /* ------------------------------------------------------------------ */
@@ -498,7 +499,7 @@ static uint32_t inv_alloc(sim_world *w)
     /* tried[] is read only below attempts: clearing it would be 64 of the 136
      * bytes written per arrival */
     memset(v, 0, offsetof(winv, tried));
-    v->attempts = v->cold = v->running = v->timed_out = 0;
+    v->attempts = v->cold = v->running = v->timed_out = v->ran = 0;
     v->live = 1;
     v->seq = w->inv_seq++;
     return id;
@@ -536,7 +537,12 @@ static void finish_invocation(sim_world *w, uint32_t id, edge_reason reason)
             fail_run(w, EDGE_NOMEM);
     }
     set_in_system(w, -1);
+    uint32_t wf_req = v->wf_req, wf_step = v->wf_step;
+    sim_wflow_end e = {v->arrival, v->started, v->exec_start, now, net,
+                       reason == EDGE_REASON_OK, v->cold, v->ran};
     inv_release(w, id);
+    if (wf_req && sim_wflow_step_ended(w->wf, wf_req - 1, wf_step, &e) != 0)
+        fail_run(w, EDGE_NOMEM);
 }
 
 /* A failure that a retry may turn into another attempt elsewhere. */
@@ -586,6 +592,7 @@ static int try_start(sim_world *w, uint32_t id)
     v->cold = cold;
     v->started = now;
     v->running = 1;
+    v->ran = 1;
     if (w->ka_hybrid && !cold)
         wka_warm_start(w, v->fn, node);
     edge_scheduler_started(w->sched, v->fn, node, now);
@@ -724,8 +731,10 @@ static void route(sim_world *w, uint32_t id)
 }
 
 /* A new invocation of fn from region; exec >= 0 is its recorded execution
- * time (a trace's), -1 draws one from the function's distribution. */
-static void new_invocation(sim_world *w, size_t fn, size_t region, edge_time exec)
+ * time (a trace's), -1 draws one from the function's distribution; wf_req
+ * 1 + the workflow request it is step wf_step of, or 0. */
+static void start_invocation(sim_world *w, size_t fn, size_t region, edge_time exec,
+                             uint32_t wf_req, uint32_t wf_step)
 {
     uint32_t id = inv_alloc(w);
     if (id == UINT32_MAX) {
@@ -738,12 +747,42 @@ static void new_invocation(sim_world *w, size_t fn, size_t region, edge_time exe
     v->node = WNODE_NONE;
     v->arrival = sim_engine_now(w->eng);
     v->exec_fixed = exec;
+    v->wf_req = wf_req;
+    v->wf_step = wf_step;
     w->arrivals++;
     set_in_system(w, +1);
     sim_report_arrival(w->report, fn);
     if (w->ka_hybrid)
         wka_arrival(w, fn);
     route(w, id);
+}
+
+static void new_invocation(sim_world *w, size_t fn, size_t region, edge_time exec)
+{
+    start_invocation(w, fn, region, exec, 0, 0);
+}
+
+/* ---- workflows (docs/semantics.md, "Workflows"): model/workflow.c decides ---- */
+
+static int wf_invoke(void *ctx, size_t fn, size_t region, uint32_t req, uint32_t step)
+{
+    sim_world *w = ctx;
+    start_invocation(w, fn, region, -1, req + 1, step);
+    return w->failed ? -1 : 0;
+}
+
+static void ev_wf_resume(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    if (sim_wflow_resume(w->wf, (uint32_t)ev->payload.id, ev->payload.a, sim_engine_now(e)) != 0)
+        fail_run(w, EDGE_NOMEM);
+}
+
+static int wf_later(void *ctx, edge_time at, uint32_t req, uint32_t step)
+{
+    sim_world *w = ctx;
+    schedule(w, at, ev_wf_resume, req, step, 0, NULL);
+    return w->failed ? -1 : 0;
 }
 
 static void ev_arrival(sim_engine *e, void *ctx, const sim_event *ev)
@@ -757,7 +796,12 @@ static void ev_arrival(sim_engine *e, void *ctx, const sim_event *ev)
     edge_time next = sim_arrivals_advance(a);
     if (next != EDGE_TIME_MAX && next <= w->sc->duration)
         schedule(w, next, ev_arrival, w->arrival_epoch[k], (uint32_t)k, 0, NULL);
-    (void)e;
+    if (a->spec->workflow) {
+        if (sim_wflow_request(w->wf, a->spec->workflow - 1, a->spec->region,
+                              sim_engine_now(e)) != 0)
+            fail_run(w, EDGE_NOMEM);
+        return;
+    }
     new_invocation(w, a->spec->function, a->spec->region, exec);
 }
 
@@ -905,7 +949,7 @@ static void apply_spike(sim_world *w, size_t fn, double factor, int begin)
     edge_time now = sim_engine_now(w->eng);
     for (size_t k = 0; k < w->narrivals; k++) {
         sim_arrivals *a = &w->arrivals_of[k];
-        if (fn != SIM_ALL && a->spec->function != fn)
+        if (fn != SIM_ALL && (a->spec->function != fn || a->spec->workflow))
             continue;
         w->spike_factor[k] = begin ? w->spike_factor[k] * factor : w->spike_factor[k] / factor;
         edge_time before = a->next;
@@ -1260,7 +1304,7 @@ static void ev_sample(sim_engine *e, void *ctx, const sim_event *ev)
             fail_run(w, EDGE_NOMEM);
     }
     s.in_flight = w->in_system;
-    if (sim_report_sample(w->report, &s) != 0)
+    if (sim_report_sample(w->report, &s) != 0 || (w->wf && sim_wflow_sample(w->wf, now) != 0))
         fail_run(w, EDGE_NOMEM);
     edge_time next = now + w->sc->sample_interval;
     if (next > w->sc->duration && now < w->sc->duration)
@@ -1346,6 +1390,13 @@ static int setup(sim_world *w, char *err, size_t errlen)
     }
     if (wcore_create(w, err, errlen) != 0 || wka_create(w, err, errlen) != 0)
         return -1;
+    if (sc->nworkflows) {
+        sim_wflow_env env = {w, wf_invoke, wf_later};
+        char path[4096];
+        snprintf(path, sizeof path, "%s/workflow_series.csv", w->opt.outdir);
+        if (!(w->wf = sim_wflow_create(sc, &env, path, err, errlen)))
+            return -1;
+    }
     if (sc->sync.enabled && sync_create(w) != 0) {
         snprintf(err, errlen, "cannot create the state synchronizer");
         return -1;
@@ -1553,7 +1604,8 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
     stats->events = st.run;
     stats->invocations = w->arrivals;
     stats->peak_rss_kb = peak_rss_kb();
-    if (sim_report_finish(w->report, w, stats, err, errlen) != 0)
+    if (sim_report_finish(w->report, w, stats, err, errlen) != 0 ||
+        (w->wf && sim_wflow_write(w->wf, w->opt.outdir, err, errlen) != 0))
         return -1;
     if (w->trace) {
         int rc2 = sim_trace_close_commit(w->trace, err, errlen);
@@ -1579,6 +1631,7 @@ void sim_world_free(sim_world *w)
     wcore_free(w);
     wka_free(w);
     wcache_free(w);
+    sim_wflow_free(w->wf);
     sim_engine_destroy(w->eng);
     edge_scheduler_free(w->sched);
     sim_plugin_free(w->plugin); /* after the scheduler that borrowed it */

@@ -44,8 +44,10 @@ typedef struct winv {
     uint64_t rt;          /* the runtime's handle for the invocation */
     uint32_t fn, region, node;
     uint32_t next_free;
+    uint32_t wf_req, wf_step; /* a workflow step: 1 + its request (model/workflow.h), 0: none */
     uint32_t tried[WINV_MAX_TRIED];
     uint8_t attempts, cold, running, timed_out, live;
+    uint8_t ran;          /* it got a slot (started is meaningful) */
 } winv;
 
 /* One node: what the simulator knows that the control plane may not. */
@@ -125,6 +127,7 @@ struct sim_world {
     struct sim_plugin *plugin;   /* a scheduler plugin, or NULL; owned */
     uint32_t *node_region;       /* per node its region, for a plugin; owned */
     char fail_msg[320];          /* why the run failed, when more than an edge_err says */
+    struct sim_wflow *wf;        /* workflows (model/workflow.h); NULL without; owned */
     int cache_on;                /* some function has an artifact */
     wcache_node *cnodes;         /* per node when cache_on, else NULL */
 

@@ -14,6 +14,7 @@
 #include "input/machine_events.h"
 #include "output/outfile.h"
 #include "synchronizer.h"
+#include "model/workflow.h"
 #include "model/world_internal.h"
 
 #define SIM_REPORT_LINE_MAX 512 /* a node_series row: an id of <= 128 characters and numbers */
@@ -668,6 +669,8 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
             cJSON_AddNumberToObject(o, "missing_memory", (double)ti->missing_memory);
         }
     }
+    if (w->wf) /* model/workflow.c */
+        cJSON_AddItemToObject(root, "workflows", sim_wflow_summary(w->wf));
     return root;
 }
 

@@ -21,6 +21,7 @@
  * position map (to become core/json's); distributions are sim/dist's.
  */
 #include "scenario/scenario.h"
+#include "scenario/scenario_internal.h"
 
 #include "engine/dist.h"
 
@@ -2378,19 +2379,20 @@ static void read_deployment(ctx *c, const cJSON *it, const char *p)
 /* ------------------------------------------------------------------------ */
 /* Workloads                                                                  */
 
-static const char *const wl_fields[] = {"function", "region", "arrival", "rate", "interval",
-                                        "period", "jitter", "on_rate", "off_rate", "on_mean",
-                                        "off_mean", "times", "file", "start", "stop", NULL};
+static const char *const wl_fields[] = {"function", "workflow", "region", "arrival", "rate",
+                                        "interval", "period", "jitter", "on_rate", "off_rate",
+                                        "on_mean", "off_mean", "times", "file", "start", "stop",
+                                        NULL};
 static const char *const arrivals[] = {"poisson", "constant", "periodic", "bursty",
                                        "times", "csv", NULL}; /* order of sim_arrival_kind */
-static const char *const wl_allowed[][10] = {
-    {"function", "region", "arrival", "start", "stop", "rate", NULL},
-    {"function", "region", "arrival", "start", "stop", "interval", NULL},
-    {"function", "region", "arrival", "start", "stop", "period", "jitter", NULL},
-    {"function", "region", "arrival", "start", "stop", "on_rate", "off_rate", "on_mean",
-     "off_mean", NULL},
-    {"function", "region", "arrival", "start", "stop", "times", NULL},
-    {"function", "region", "arrival", "start", "stop", "file", NULL},
+static const char *const wl_allowed[][11] = {
+    {"function", "workflow", "region", "arrival", "start", "stop", "rate", NULL},
+    {"function", "workflow", "region", "arrival", "start", "stop", "interval", NULL},
+    {"function", "workflow", "region", "arrival", "start", "stop", "period", "jitter", NULL},
+    {"function", "workflow", "region", "arrival", "start", "stop", "on_rate", "off_rate",
+     "on_mean", "off_mean", NULL},
+    {"function", "workflow", "region", "arrival", "start", "stop", "times", NULL},
+    {"function", "workflow", "region", "arrival", "start", "stop", "file", NULL},
 };
 
 static int cmp_time(const void *a, const void *b)
@@ -2857,6 +2859,26 @@ done:
 
 
 
+/* What a workload requests: a workflow ("workflow": its 1 + index, with
+ * *nfns = 1) or functions ("function": 0, the set into *fns); SIM_ALL on a
+ * problem (reported). */
+static size_t workload_target(ctx *c, const cJSON *it, const char *p, size_t **fns, size_t *nfns)
+{
+    const cJSON *fv = member(it, "function"), *wv = member(it, "workflow");
+    if (fv && wv) {
+        char q[SIM_DIAG_PATH_MAX];
+        path_key(q, p, "workflow");
+        diag(c, wv, q, "expected either function or workflow, found both");
+        return SIM_ALL;
+    }
+    if (wv) {
+        size_t wf = sim__workflow_ref(c, it, p, "workflow");
+        *nfns = 1;
+        return wf == SIM_ALL ? SIM_ALL : wf + 1;
+    }
+    return function_set(c, it, p, "function", fns, nfns) < 0 ? SIM_ALL : 0;
+}
+
 static void read_workloads(ctx *c)
 {
     sim_scenario *s = c->s;
@@ -2879,7 +2901,7 @@ static void read_workloads(ctx *c)
         size_t *fns = NULL, nfns = 0;
         if (enum_field(c, it, p, "arrival", 1, arrivals, &kind) < 0) {
             check_fields(c, it, p, wl_fields, NULL, NULL);
-            function_set(c, it, p, "function", &fns, &nfns);
+            workload_target(c, it, p, &fns, &nfns);
             region_ref(c, it, p, "region");
             free(fns);
             continue;
@@ -2889,7 +2911,13 @@ static void read_workloads(ctx *c)
         check_fields(c, it, p, wl_fields, wl_allowed[kind], what);
         sim_workload_spec t = {0};
         t.kind = (sim_arrival_kind)kind;
-        int bad = function_set(c, it, p, "function", &fns, &nfns) < 0;
+        size_t wf = workload_target(c, it, p, &fns, &nfns);
+        int bad = wf == SIM_ALL;
+        if (!bad && wf > 0) {
+            t.workflow = wf;
+            const sim_workflow_spec *x = &s->workflows[wf - 1];
+            t.function = x->nsteps && x->steps[0].function != SIM_ALL ? x->steps[0].function : 0;
+        }
         bad |= (t.region = region_ref(c, it, p, "region")) == SIM_ALL;
         bad |= duration_field(c, it, p, "start", 0, SIGN_NONNEG, "0s", &t.start) < 0;
         int rs = duration_field(c, it, p, "stop", 0, SIGN_POS, "1h", &t.stop);
@@ -2911,7 +2939,8 @@ static void read_workloads(ctx *c)
         }
         for (size_t j = 0; j < nfns && !c->oom; j++) {
             sim_workload_spec w = t;
-            w.function = fns[j];
+            if (!t.workflow)
+                w.function = fns[j];
             w.times = NULL;
             w.csv_path = NULL;
             if (j == 0) {
@@ -3192,7 +3221,8 @@ static void read_policies(ctx *c)
 
 static const char *const top_fields[] = {
     "$schema", "name", "description", "seed", "duration", "sample_interval", "regions", "nodes",
-    "network", "functions", "deployments", "workloads", "faults", "policies", "sync", NULL};
+    "network", "functions", "workflows", "deployments", "workloads", "faults", "policies",
+    "sync", NULL};
 
 static const char *const sync_fields[] = {"interval", "initial", "bandwidth_mbps", NULL};
 static const numspec NS_MBPS = {0, 1e9, 0, 1};
@@ -3431,6 +3461,7 @@ sim_scenario *sim_scenario_parse(const char *text, size_t len, const char *name_
     if (!(c.stamp = xcalloc(&c, s->nnodes, sizeof *c.stamp)))
         goto done;
     read_functions(&c);
+    sim__read_workflows(&c);
     read_network(&c);
     read_faults(&c);
     const cJSON *deps = NULL;
@@ -3557,6 +3588,9 @@ void sim_scenario_free(sim_scenario *s)
     for (size_t i = 0; i < s->nworkloads; i++)
         free_workload(&s->workloads[i]);
     free(s->workloads);
+    for (size_t i = 0; i < s->nworkflows; i++)
+        sim_workflow_spec_free(&s->workflows[i]);
+    free(s->workflows);
     for (size_t i = 0; i < s->nfaults; i++)
         free_fault(&s->faults[i]);
     free(s->faults);
@@ -3620,4 +3654,71 @@ size_t sim_scenario_function_index(const sim_scenario *s, const char *id)
     if (s->index_)
         return idmap_get(&s->index_->functions, id);
     return linear_find(id, s->functions, s->nfunctions, sizeof *s->functions);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The helpers other section files use (scenario_internal.h)                 */
+
+void sim__sc_diag(sim__sc *c, const cJSON *at, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vdiag(c, at, path, fmt, ap);
+    va_end(ap);
+}
+
+sim_scenario *sim__sc_scenario(sim__sc *c) { return c->s; }
+const cJSON *sim__sc_root(sim__sc *c) { return c->root; }
+int sim__sc_oom(sim__sc *c) { return c->oom; }
+void *sim__sc_calloc(sim__sc *c, size_t n, size_t size) { return xcalloc(c, n, size); }
+char *sim__sc_strdup(sim__sc *c, const char *s) { return xstrdup(c, s); }
+const cJSON *sim__sc_member(const cJSON *obj, const char *key) { return member(obj, key); }
+void sim__sc_path_key(char *out, const char *parent, const char *key) { path_key(out, parent, key); }
+void sim__sc_path_index(char *out, const char *parent, size_t i) { path_index(out, parent, i); }
+
+const char *sim__sc_found(const cJSON *v)
+{
+    static _Thread_local strbuf b;
+    b = found(v);
+    return b.s;
+}
+
+void sim__sc_check_fields(sim__sc *c, const cJSON *obj, const char *path, const char *const *all)
+{
+    check_fields(c, obj, path, all, NULL, NULL);
+}
+
+int sim__sc_want_object(sim__sc *c, const cJSON *v, const char *path, const char *what)
+{
+    return want_object(c, v, path, what);
+}
+
+int sim__sc_array_field(sim__sc *c, const cJSON *obj, const char *path, const char *key,
+                        int required, const char *what, const cJSON **out)
+{
+    return array_field(c, obj, path, key, required, what, out);
+}
+
+int sim__sc_duration_field(sim__sc *c, const cJSON *obj, const char *path, const char *key,
+                           int required, int sign, const char *example, edge_time *out)
+{
+    return duration_field(c, obj, path, key, required, sign, example, out);
+}
+
+int sim__sc_number_field(sim__sc *c, const cJSON *obj, const char *path, const char *key,
+                         double min, double max, int integer, int min_open, double *out)
+{
+    numspec ns = {min, max, integer, min_open};
+    return number_field(c, obj, path, key, 0, &ns, out);
+}
+
+int sim__sc_id_item(sim__sc *c, const cJSON *v, const char *path, const char *what,
+                    const char **out)
+{
+    return id_item(c, v, path, what, out);
+}
+
+size_t sim__sc_function_ref(sim__sc *c, const cJSON *obj, const char *path, const char *key)
+{
+    return function_ref(c, obj, path, key);
 }

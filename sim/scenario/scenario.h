@@ -29,6 +29,7 @@
 #include "input/workload.h"
 #include "common/diag.h"
 #include "keepalive.h"
+#include "scenario/workflows.h"
 #include "time.h"
 
 /* A distribution of durations (sim/dist); only pointers to it are kept here. */
@@ -209,6 +210,7 @@ typedef struct sim_scenario {
     sim_function_spec *functions; size_t nfunctions;
     sim_deployment_spec *deployments; size_t ndeployments;
     sim_workload_spec *workloads; size_t nworkloads;
+    sim_workflow_spec *workflows; size_t nworkflows; /* scenario/workflows.h */
     sim_fault_spec *faults; size_t nfaults;   /* sorted by `at`, stable */
     sim_policies policies;
     sim_sync_spec sync;
