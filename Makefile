@@ -74,7 +74,7 @@ LIBCORE := $(BUILD)/libedgecore.a
 LIBSIM  := $(BUILD)/libedgesim.a
 PROGRAM := $(BUILD)/edgesim
 
-.PHONY: all test unit e2e regress update-baselines asan valgrind run bench install clean deps help
+.PHONY: all check-layers test unit e2e regress update-baselines asan valgrind run bench install clean deps help
 all: $(PROGRAM)
 
 $(BUILD)/%.o: %.c
@@ -132,6 +132,11 @@ regress: $(PROGRAM)
 
 update-baselines: $(PROGRAM)
 	@sh tests/regress/regress.sh $(PROGRAM) update
+
+# The architecture's rules (docs/architecture.md): includes run one way down
+# the layers of sim/, and no two files call each other in a loop.
+check-layers: $(PROGRAM)
+	@/usr/bin/python3 tests/check-layers.py $(BUILD)
 
 test: unit e2e regress
 
