@@ -155,7 +155,7 @@ sim_wflow *sim_wflow_create(const sim_scenario *sc, const sim_wflow_env *env,
             return NULL;
         }
         x->series_open = 1;
-        fputs("t_end,workflow,completed,failed,latency_mean_s,latency_p95_s\n", x->series.fp);
+        fputs("t_end_s,workflow,completed,failed,latency_mean_s,latency_p95_s\n", x->series.fp);
     }
     return x;
 nomem:

@@ -79,11 +79,10 @@ static int read_edge(sim__sc *c, const cJSON *v, const char *p, const sim_workfl
         return -1;
     size_t from = step_index(wf, self, id);
     if (from == SIZE_MAX) {
-        int later = step_index(wf, wf->nsteps, id) != SIZE_MAX || !strcmp(id, wf->steps[self].id);
         sim__sc_diag(c, idv, q,
                      "expected a step listed before this one (a predecessor comes first), "
-                     "found %s%s",
-                     sim__sc_found(idv), later ? " (listed here or later)" : "");
+                     "found %s",
+                     sim__sc_found(idv));
         return -1;
     }
     e->from = (uint32_t)from;
@@ -144,6 +143,7 @@ static int read_step(sim__sc *c, const cJSON *it, const char *p, sim_workflow_sp
                 sim__sc_diag(c, v, ep, "expected each predecessor once, found %s again",
                              sim__sc_found(cJSON_IsObject(v) ? sim__sc_member(v, "step") : v));
                 bad = 1;
+                break;
             }
         st->after[st->nafter++] = e;
     }
