@@ -187,8 +187,9 @@ static uint32_t decide_concurrency(edge_autoscaler *a, edge_time now, double obs
         want = want_panic > a->max_panic ? want_panic : a->max_panic;
         a->max_panic = (uint32_t)fmin(want, (double)c->max_scale);
     }
-    /* to zero only after the grace period without any load */
-    if (want < 1 && now - a->last_active < c->scale_to_zero_grace)
+    /* to zero only after the grace period without any load (a function at
+     * zero stays there until load comes) */
+    if (want < 1 && ready > 0 && now - a->last_active < c->scale_to_zero_grace)
         want = 1;
     return clamp(c, want);
 }

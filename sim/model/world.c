@@ -32,6 +32,7 @@
 #include "scheduler.h"
 #include "synchronizer.h"
 #include "input/workload.h"
+#include "model/autoscaler.h"
 #include "model/workflow.h"
 #include "model/world_internal.h"
 
@@ -537,6 +538,8 @@ static void finish_invocation(sim_world *w, uint32_t id, edge_reason reason)
             fail_run(w, EDGE_NOMEM);
     }
     set_in_system(w, -1);
+    if (w->as)
+        was_finished(w, v->fn);
     uint32_t wf_req = v->wf_req, wf_step = v->wf_step;
     sim_wflow_end e = {v->arrival, v->started, v->exec_start, now, net,
                        reason == EDGE_REASON_OK, v->cold, v->ran};
@@ -593,6 +596,8 @@ static int try_start(sim_world *w, uint32_t id)
     v->started = now;
     v->running = 1;
     v->ran = 1;
+    if (w->as)
+        was_started(w, v->fn);
     if (w->ka_hybrid && !cold)
         wka_warm_start(w, v->fn, node);
     edge_scheduler_started(w->sched, v->fn, node, now);
@@ -645,6 +650,8 @@ static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
     node_account(w, n);
     n->busy--;
     v->running = 0;
+    if (w->as)
+        was_stopped(w, v->fn);
     int ok = !v->timed_out;
     trace_invocation(w, v, ok ? EDGE_REASON_OK : EDGE_REASON_TIMEOUT);
     if (w->ka_hybrid) /* the policy decides the keep-alive before the instance idles */
@@ -722,6 +729,8 @@ static void route(sim_world *w, uint32_t id)
         fail_run(w, EDGE_INVAL);
     }
     sim_report_decision(w->report, v->fn, node);
+    if (node == EDGE_SCHED_NONE && w->as && was_hold(w, id))
+        return; /* scale from zero: waits for the replica it called up */
     if (node == EDGE_SCHED_NONE) {
         finish_invocation(w, id, v->attempts ? EDGE_REASON_NODE_CRASH
                                              : EDGE_REASON_NO_ELIGIBLE_NODE);
@@ -751,6 +760,8 @@ static void start_invocation(sim_world *w, size_t fn, size_t region, edge_time e
     v->wf_step = wf_step;
     w->arrivals++;
     set_in_system(w, +1);
+    if (w->as)
+        was_arrival(w, fn);
     sim_report_arrival(w->report, fn);
     if (w->ka_hybrid)
         wka_arrival(w, fn);
@@ -904,6 +915,8 @@ static void crash_node(sim_world *w, size_t node)
             sim_engine_cancel(w->eng, v->done);
             v->running = 0;
             n->busy--;
+            if (w->as)
+                was_stopped(w, v->fn);
             edge_scheduler_finished(w->sched, v->fn, node, n->crashed_at, 0);
             fail_or_retry(w, (uint32_t)i, EDGE_REASON_NODE_CRASH);
         }
@@ -1467,6 +1480,9 @@ static int setup(sim_world *w, char *err, size_t errlen)
     }
     if (w->failed)
         goto nomem;
+    if (sc->policies.autoscaler.type != EDGE_AUTOSCALER_NONE &&
+        was_create(w, route, err, errlen) != 0)
+        return -1;
 
     /* Time 0, in the documented order: heartbeats, health ticks, samples,
      * faults, arrivals. */
@@ -1605,7 +1621,8 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
     stats->invocations = w->arrivals;
     stats->peak_rss_kb = peak_rss_kb();
     if (sim_report_finish(w->report, w, stats, err, errlen) != 0 ||
-        (w->wf && sim_wflow_write(w->wf, w->opt.outdir, err, errlen) != 0))
+        (w->wf && sim_wflow_write(w->wf, w->opt.outdir, err, errlen) != 0) ||
+        (w->as && was_write(w, err, errlen) != 0))
         return -1;
     if (w->trace) {
         int rc2 = sim_trace_close_commit(w->trace, err, errlen);
@@ -1632,6 +1649,7 @@ void sim_world_free(sim_world *w)
     wka_free(w);
     wcache_free(w);
     sim_wflow_free(w->wf);
+    was_free(w);
     sim_engine_destroy(w->eng);
     edge_scheduler_free(w->sched);
     sim_plugin_free(w->plugin); /* after the scheduler that borrowed it */

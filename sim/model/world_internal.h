@@ -128,6 +128,7 @@ struct sim_world {
     uint32_t *node_region;       /* per node its region, for a plugin; owned */
     char fail_msg[320];          /* why the run failed, when more than an edge_err says */
     struct sim_wflow *wf;        /* workflows (model/workflow.h); NULL without; owned */
+    struct was *as;              /* the autoscaler (model/autoscaler.h); NULL when none */
     int cache_on;                /* some function has an artifact */
     wcache_node *cnodes;         /* per node when cache_on, else NULL */
 

@@ -14,6 +14,7 @@
 #include "input/machine_events.h"
 #include "output/outfile.h"
 #include "synchronizer.h"
+#include "model/autoscaler.h"
 #include "model/workflow.h"
 #include "model/world_internal.h"
 
@@ -671,6 +672,8 @@ static cJSON *summary_json(const sim_report *r, const sim_world *w)
     }
     if (w->wf) /* model/workflow.c */
         cJSON_AddItemToObject(root, "workflows", sim_wflow_summary(w->wf));
+    if (w->as) /* model/autoscaler.c */
+        cJSON_AddItemToObject(root, "autoscaler", was_summary(w));
     return root;
 }
 

@@ -2967,7 +2967,8 @@ static void read_workloads(ctx *c)
 
 static const char *const policy_fields[] = {"scheduler", "keepalive", "keepalive_ttl",
                                             "health_window", "check_interval", "retries",
-                                            "registry_latency", "probes", "overload", NULL};
+                                            "registry_latency", "probes", "overload",
+                                            "autoscaler", NULL};
 
 static const char *const keepalive_types[] = {"fixed", "none", "hybrid", NULL};
 static const edge_keepalive_type keepalive_type_of[] = {EDGE_KEEPALIVE_FIXED, EDGE_KEEPALIVE_NONE,
@@ -3214,6 +3215,7 @@ static void read_policies(ctx *c)
         read_probes(c, obj, pol);
         read_overload(c, obj, pol);
     }
+    sim__read_autoscaler(c, obj ? member(obj, "autoscaler") : NULL, pol);
     if (!pol->scheduler)
         pol->scheduler = xstrdup(c, names[sched]);
     pol->keepalive_ttl = pol->keepalive.type == EDGE_KEEPALIVE_FIXED ? pol->keepalive.ttl : 0;
@@ -3597,6 +3599,7 @@ void sim_scenario_free(sim_scenario *s)
     free(s->policies.scheduler);
     free(s->policies.plugin_path);
     free(s->policies.plugin_params);
+    free(s->policies.autoscale_fns);
     cJSON_Delete(s->sync.initial);
     free(s->traces);
     if (s->index_) {
@@ -3721,4 +3724,22 @@ int sim__sc_id_item(sim__sc *c, const cJSON *v, const char *path, const char *wh
 size_t sim__sc_function_ref(sim__sc *c, const cJSON *obj, const char *path, const char *key)
 {
     return function_ref(c, obj, path, key);
+}
+
+int sim__sc_function_set(sim__sc *c, const cJSON *obj, const char *path, const char *key,
+                         size_t **out, size_t *n)
+{
+    return function_set(c, obj, path, key, out, n);
+}
+
+int sim__sc_enum_field(sim__sc *c, const cJSON *obj, const char *path, const char *key,
+                       int required, const char *const *names, int *out)
+{
+    return enum_field(c, obj, path, key, required, names, out);
+}
+
+void sim__sc_check_allowed(sim__sc *c, const cJSON *obj, const char *path,
+                           const char *const *all, const char *const *allowed, const char *kind)
+{
+    check_fields(c, obj, path, all, allowed, kind);
 }

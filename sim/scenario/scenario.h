@@ -28,6 +28,7 @@
 #include "input/azure.h"
 #include "input/workload.h"
 #include "common/diag.h"
+#include "autoscaler.h"
 #include "keepalive.h"
 #include "scenario/workflows.h"
 #include "time.h"
@@ -187,6 +188,10 @@ typedef struct sim_policies {
     edge_time probe_timeout;  /* "probes.timeout"; default 1s, at most the period */
     uint32_t probe_failures;  /* "probes.failures": failures in a row that suspect; default 3 */
     double overload_cpu, overload_memory, overload_disk; /* "overload": percent; default 90 */
+    edge_autoscaler_config autoscaler; /* "autoscaler" (sim/scenario/autoscaler.c); type NONE
+                                          (the default): instances per request and keep-alive */
+    size_t *autoscale_fns;    /* the functions it scales, in function order; owned */
+    size_t nautoscale_fns;    /* (every function unless "functions" names some) */
 } sim_policies;
 
 /* The state synchronizer ("sync"); off unless the file has the section. */

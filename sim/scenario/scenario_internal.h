@@ -53,9 +53,23 @@ int sim__sc_id_item(sim__sc *c, const cJSON *v, const char *path, const char *wh
 /* obj.key as a defined function id: its index, or SIM_ALL (reported). */
 size_t sim__sc_function_ref(sim__sc *c, const cJSON *obj, const char *path, const char *key);
 
+/* obj.key as a function id or pattern ("img-*"): 0 and the matching
+ * indices in *out (caller frees), or -1 (reported). */
+int sim__sc_function_set(sim__sc *c, const cJSON *obj, const char *path, const char *key,
+                         size_t **out, size_t *n);
+/* One of `names`: 1 read (*out its index), 0 absent, -1 problem. */
+int sim__sc_enum_field(sim__sc *c, const cJSON *obj, const char *path, const char *key,
+                       int required, const char *const *names, int *out);
+/* Reports the keys of obj not in `allowed` as not for `kind` (after
+ * sim__sc_check_fields has reported the unknown ones). */
+void sim__sc_check_allowed(sim__sc *c, const cJSON *obj, const char *path,
+                           const char *const *all, const char *const *allowed, const char *kind);
+
 /* The section readers that live in their own files. */
 void sim__read_workflows(sim__sc *c); /* sim/scenario/workflows.c; after functions */
 /* obj.key as a workflow id of s: its index, or SIM_ALL (reported). */
 size_t sim__workflow_ref(sim__sc *c, const cJSON *obj, const char *path, const char *key);
+/* policies.autoscaler (sim/scenario/autoscaler.c): v may be NULL (absent). */
+void sim__read_autoscaler(sim__sc *c, const cJSON *v, sim_policies *pol);
 
 #endif
