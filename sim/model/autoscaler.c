@@ -17,9 +17,11 @@
 #include <string.h>
 
 #include "autoscaler.h"
+#include "edge_policy_plugin.h"
 #include "engine/dist.h"
 #include "engine/engine.h"
 #include "engine/rng.h"
+#include "input/plugin.h"
 #include "output/outfile.h"
 #include "output/report.h"
 #include "runtime.h"
@@ -30,6 +32,7 @@ typedef struct was_fn {
     edge_autoscaler *rule;
     uint32_t inflight, running;
     double inflight_int, running_int; /* since the last tick, invocation-ns */
+    double last_inflight, last_running; /* of the tick being decided */
     edge_time since;
     uint32_t *ready;                  /* nodes serving, oldest first */
     uint32_t nready, capready;
@@ -49,6 +52,7 @@ struct was {
     edge_autoscaler_config cfg;
     was_fn *fn;                       /* per function; rule NULL when not scaled */
     void (*route)(sim_world *, uint32_t);
+    const edge_policy_autoscaler *plugin; /* a plugin's table, or NULL */
     sim_outfile csv;
     int csv_open;
     uint64_t ticks;
@@ -221,6 +225,40 @@ int was_hold(sim_world *w, uint32_t id)
     return 1;
 }
 
+/* A plugin's autoscaler table answers instead of the rule (docs/plugins.md);
+ * -1 when its answer is not a count (the run fails). */
+static int plugin_decides(sim_world *w, size_t fn, was_fn *f, edge_time now, uint32_t *want)
+{
+    struct was *a = w->as;
+    double dt = (double)a->cfg.tick;
+    edge_policy_autoscale_request req = {
+        .function = (uint32_t)fn,
+        .now = now,
+        .concurrency = f->last_inflight / dt,
+        .busy = f->last_running / dt,
+        .ready = f->nready,
+        .pending = f->pending,
+        .min_scale = a->cfg.min_scale,
+        .max_scale = a->cfg.max_scale,
+        .builtin = (long)*want,
+    };
+    long n = a->plugin->desired(sim_plugin_state(w->plugin), &req);
+    if (n == EDGE_POLICY_DEFAULT)
+        return 0;
+    if (n < 0) {
+        snprintf(w->fail_msg, sizeof w->fail_msg,
+                 "plugin %s answered %ld replicas for function %s: expected a count >= 0 or "
+                 "EDGE_POLICY_DEFAULT",
+                 w->sc->policies.plugin_path, n, w->sc->functions[fn].id);
+        w->failed = EDGE_INVAL;
+        sim_engine_fail(w->eng, EDGE_INVAL);
+        return -1;
+    }
+    *want = n < (long)a->cfg.min_scale ? a->cfg.min_scale
+          : n > (long)a->cfg.max_scale ? a->cfg.max_scale : (uint32_t)n;
+    return 0;
+}
+
 static void ev_tick(sim_engine *e, void *ctx, const sim_event *ev)
 {
     sim_world *w = ctx;
@@ -238,8 +276,12 @@ static void ev_tick(sim_engine *e, void *ctx, const sim_event *ev)
         double obs = (a->cfg.type == EDGE_AUTOSCALER_UTILIZATION ? f->running_int
                                                                   : f->inflight_int) /
                      (double)dt;
+        f->last_inflight = f->inflight_int;
+        f->last_running = f->running_int;
         f->inflight_int = f->running_int = 0;
         uint32_t want = edge_autoscaler_decide(f->rule, now, obs, f->nready, &f->panic);
+        if (a->plugin && plugin_decides(w, fn, f, now, &want) != 0)
+            return;
         f->desired = want;
         uint32_t have = f->nready + f->pending;
         while (have < want && scale_up(w, fn) == 0)
@@ -267,6 +309,7 @@ int was_create(sim_world *w, void (*route)(sim_world *, uint32_t), char *err, si
     w->as = a;
     a->cfg = sc->policies.autoscaler;
     a->route = route;
+    a->plugin = w->plugin ? sim_plugin_autoscaler(w->plugin) : NULL;
     a->fn = calloc(sc->nfunctions ? sc->nfunctions : 1, sizeof *a->fn);
     if (!a->fn)
         goto nomem;
@@ -335,6 +378,8 @@ cJSON *was_summary(const sim_world *w)
         return NULL;
     int conc = c->type == EDGE_AUTOSCALER_CONCURRENCY;
     cJSON_AddStringToObject(o, "type", edge_autoscaler_type_name(c->type));
+    if (a->plugin)
+        cJSON_AddStringToObject(o, "plugin", w->sc->policies.plugin_name);
     cJSON_AddNumberToObject(o, "target", c->target);
     cJSON_AddNumberToObject(o, conc ? "tick_s" : "sync_period_s", (double)c->tick / 1e9);
     cJSON_AddNumberToObject(o, conc ? "stable_window_s" : "stabilization_window_s",

@@ -656,6 +656,8 @@ static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
     trace_invocation(w, v, ok ? EDGE_REASON_OK : EDGE_REASON_TIMEOUT);
     if (w->ka_hybrid) /* the policy decides the keep-alive before the instance idles */
         wka_before_finish(w, node, v->fn);
+    if (w->ka_plugin) /* a plugin's keep-alive table has the last word */
+        wka_plugin_before_finish(w, node, v->fn, ev->time - v->exec_start, v->cold, ok);
     wcore_finish(w, node, v->fn, v->rt, ok);
     if (w->ka_hybrid)
         wka_after_finish(w, node, v->fn);
@@ -716,11 +718,11 @@ static void route(sim_world *w, uint32_t id)
         tried[i] = v->tried[i];
     edge_rand r = {sched_rand, &w->sched_rng};
     edge_scheduler_set_costs(w->sched, &w->latency[(size_t)v->region * w->nnodes]);
-    if (w->plugin)
+    if (w->node_region) /* a routing plugin */
         edge_scheduler_set_request(w->sched, sim_engine_now(w->eng), v->region);
     size_t node = edge_scheduler_pick(w->sched, v->fn, tried, v->attempts, &r);
     long bad;
-    if (node == EDGE_SCHED_NONE && w->plugin && edge_scheduler_bad_choice(w->sched, &bad)) {
+    if (node == EDGE_SCHED_NONE && w->node_region && edge_scheduler_bad_choice(w->sched, &bad)) {
         snprintf(w->fail_msg, sizeof w->fail_msg,
                  "plugin %s answered %ld for function %s (deployed on %zu node(s)): expected a "
                  "candidate index or EDGE_POLICY_NONE",
@@ -1350,6 +1352,9 @@ static int setup(sim_world *w, char *err, size_t errlen)
                                     sc->nfunctions, sc->nnodes, err, errlen);
         if (!w->plugin)
             return -1;
+        w->ka_plugin = sim_plugin_keepalive(w->plugin);
+    }
+    if (w->plugin && sim_plugin_routes(w->plugin)) {
         w->node_region = calloc(sc->nnodes ? sc->nnodes : 1, sizeof *w->node_region);
         if (!w->node_region)
             goto nomem;
@@ -1368,7 +1373,7 @@ static int setup(sim_world *w, char *err, size_t errlen)
                  w->eng ? edge_strerror(rc) : "out of memory");
         return -1;
     }
-    w->track_idle = !strcmp(edge_scheduler_policy(w->sched), "warm_first") || w->plugin;
+    w->track_idle = !strcmp(edge_scheduler_policy(w->sched), "warm_first") || w->node_region;
     w->probes = (edge_probe_config){sc->policies.probe_period, sc->policies.probe_timeout,
                                     sc->policies.probe_failures};
     if (edge_metrics_init(&w->metrics, sc->nfunctions, sc->nnodes) != EDGE_OK)

@@ -124,8 +124,10 @@ struct sim_world {
     int track_idle;              /* the policy looks at idle instances */
     wka *ka;                     /* keep-alive policy state (world_keepalive.c) */
     int ka_hybrid;               /* decided per invocation (else a fixed TTL) */
-    struct sim_plugin *plugin;   /* a scheduler plugin, or NULL; owned */
-    uint32_t *node_region;       /* per node its region, for a plugin; owned */
+    struct sim_plugin *plugin;   /* a policy plugin, or NULL; owned */
+    uint32_t *node_region;       /* per node its region, for a routing plugin (NULL when
+                                    the plugin does not route); owned */
+    const struct edge_policy_keepalive *ka_plugin; /* the plugin's keep-alive table, or NULL */
     char fail_msg[320];          /* why the run failed, when more than an edge_err says */
     struct sim_wflow *wf;        /* workflows (model/workflow.h); NULL without; owned */
     struct was *as;              /* the autoscaler (model/autoscaler.h); NULL when none */
@@ -250,6 +252,11 @@ WKA_OUT_OF_LINE void wka_delivered(sim_world *w, size_t fn, size_t node); /* ...
 WKA_OUT_OF_LINE void wka_before_finish(sim_world *w, size_t node, size_t fn);
 WKA_OUT_OF_LINE void wka_after_finish(sim_world *w, size_t node, size_t fn);
 WKA_OUT_OF_LINE void wka_warm_start(sim_world *w, size_t fn, size_t node);
+/* With a plugin keep-alive table (w->ka_plugin), before wcore_finish of an
+ * invocation of fn on node that ran exec ns: asks the plugin how long the
+ * instance stays (docs/plugins.md). */
+WKA_OUT_OF_LINE void wka_plugin_before_finish(sim_world *w, size_t node, size_t fn,
+                                              edge_time exec, int cold, int ok);
 void wka_removed(sim_world *w, size_t fn, size_t node, uint32_t idle_left);
 const wka_counts *wka_function_counts(const sim_world *w, size_t fn);
 const wka_counts *wka_total_counts(const sim_world *w);

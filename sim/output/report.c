@@ -376,6 +376,8 @@ static cJSON *keepalive_obj(const sim_report *r, const sim_world *w)
     const edge_keepalive_config *k = &w->sc->policies.keepalive;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "policy", edge_keepalive_type_name(k->type));
+    if (w->ka_plugin) /* a plugin's keep-alive table decides after the policy */
+        cJSON_AddStringToObject(o, "plugin", w->sc->policies.plugin_name);
     if (k->type == EDGE_KEEPALIVE_FIXED)
         cJSON_AddNumberToObject(o, "ttl_s", secs(k->ttl));
     if (k->type == EDGE_KEEPALIVE_HYBRID) {

@@ -2968,7 +2968,7 @@ static void read_workloads(ctx *c)
 static const char *const policy_fields[] = {"scheduler", "keepalive", "keepalive_ttl",
                                             "health_window", "check_interval", "retries",
                                             "registry_latency", "probes", "overload",
-                                            "autoscaler", NULL};
+                                            "autoscaler", "plugin", NULL};
 
 static const char *const keepalive_types[] = {"fixed", "none", "hybrid", NULL};
 static const edge_keepalive_type keepalive_type_of[] = {EDGE_KEEPALIVE_FIXED, EDGE_KEEPALIVE_NONE,
@@ -3069,6 +3069,7 @@ static int read_keepalive(ctx *c, const cJSON *v, edge_keepalive_config *out)
 }
 
 static const char *const plugin_fields[] = {"plugin", "params", NULL};
+static const char *const plugin2_fields[] = {"path", "params", NULL};
 
 /*
  * "scheduler": {"plugin": "policy.so", "params": {...}}: the path relative to
@@ -3076,18 +3077,30 @@ static const char *const plugin_fields[] = {"plugin", "params", NULL};
  * is loaded once here (and unloaded) so a missing file, a missing symbol,
  * another ABI version or params its create() refuses are scenario problems
  * (exit 2) reported at the field, not a failed run. Sets pol->scheduler to
- * "plugin:NAME".
+ * "plugin:NAME" when it routes.
+ *
+ * "plugin": {"path": "kinds.so", "params": {...}} (general: any policy kinds
+ * of an ABI version 2 plugin, or a version 1 routing plugin) is read the
+ * same way (general = 1): one plugin per scenario.
  */
-static void read_plugin(ctx *c, const cJSON *obj)
+static void read_plugin(ctx *c, const cJSON *obj, int general)
 {
     sim_policies *pol = &c->s->policies;
-    const char *path = "policies.scheduler";
+    const char *path = general ? "policies.plugin" : "policies.scheduler";
+    const char *sokey = general ? "path" : "plugin";
     char p[SIM_DIAG_PATH_MAX];
-    check_fields(c, obj, path, plugin_fields, NULL, NULL);
-    const cJSON *so = member(obj, "plugin");
-    path_key(p, path, "plugin");
+    if (!want_object(c, obj, path, "a plugin such as {\"path\": \"kinds.so\"}"))
+        return;
+    check_fields(c, obj, path, general ? plugin2_fields : plugin_fields, NULL, NULL);
+    const cJSON *so = member(obj, sokey);
+    path_key(p, path, sokey);
     if (!so) {
-        missing(c, obj, path, "plugin", "the plugin's shared object such as \"policy.so\"");
+        missing(c, obj, path, sokey, "the plugin's shared object such as \"policy.so\"");
+        return;
+    }
+    if (pol->plugin_path) {
+        diag(c, so, p, "expected one plugin per scenario (policies.scheduler names one already), "
+                       "found another");
         return;
     }
     if (!cJSON_IsString(so) || !so->valuestring[0]) {
@@ -3117,11 +3130,29 @@ static void read_plugin(ctx *c, const cJSON *obj)
         diag(c, so, p, "expected a loadable policy plugin, found %s", err);
         return;
     }
-    const char *name = sim_plugin_table(pl)->name;
-    size_t n = strlen(name ? name : "") + 8;
-    free(pol->scheduler);
-    if ((pol->scheduler = xcalloc(c, n, 1)))
-        snprintf(pol->scheduler, n, "plugin:%s", name ? name : "");
+    if (!general && !sim_plugin_routes(pl)) {
+        diag(c, so, p, "expected a plugin that routes (a routing table), found plugin %s "
+                       "without one (name it in policies.plugin instead)",
+             so->valuestring);
+        sim_plugin_free(pl);
+        return;
+    }
+    const char *name = sim_plugin_name(pl);
+    size_t n = strlen(name) + 8;
+    pol->plugin_routes = sim_plugin_routes(pl);
+    pol->plugin_keepalive = sim_plugin_keepalive(pl) != NULL;
+    pol->plugin_autoscaler = sim_plugin_autoscaler(pl) != NULL;
+    if ((pol->plugin_name = xcalloc(c, n, 1)))
+        snprintf(pol->plugin_name, n, "plugin:%s", name);
+    if (pol->plugin_routes) {
+        free(pol->scheduler);
+        if ((pol->scheduler = xcalloc(c, n, 1)))
+            snprintf(pol->scheduler, n, "plugin:%s", name);
+    }
+    if (pol->plugin_autoscaler && pol->autoscaler.type == EDGE_AUTOSCALER_NONE)
+        diag(c, so, p, "expected an autoscaler in policies.autoscaler for plugin %s's "
+                       "autoscaler table (it sets the tick and the bounds), found none",
+             so->valuestring);
     sim_plugin_free(pl);
 }
 
@@ -3186,10 +3217,13 @@ static void read_policies(ctx *c)
     const cJSON *obj = member(c->root, "policies");
     int sched = 0;
     const char *const *names = edge_scheduler_policies();
-    if (obj && want_object(c, obj, "policies", "the policies")) {
+    int pol_ok = obj && want_object(c, obj, "policies", "the policies");
+    /* first: a plugin's autoscaler table needs to know the autoscaler */
+    sim__read_autoscaler(c, pol_ok ? member(obj, "autoscaler") : NULL, pol);
+    if (pol_ok) {
         check_fields(c, obj, "policies", policy_fields, NULL, NULL);
         if (cJSON_IsObject(member(obj, "scheduler")))
-            read_plugin(c, member(obj, "scheduler"));
+            read_plugin(c, member(obj, "scheduler"), 0);
         else
             enum_field(c, obj, "policies", "scheduler", 0, names, &sched);
         int has_ttl = duration_field(c, obj, "policies", "keepalive_ttl", 0, SIGN_NONNEG, "10m",
@@ -3215,7 +3249,8 @@ static void read_policies(ctx *c)
         read_probes(c, obj, pol);
         read_overload(c, obj, pol);
     }
-    sim__read_autoscaler(c, obj ? member(obj, "autoscaler") : NULL, pol);
+    if (pol_ok && member(obj, "plugin"))
+        read_plugin(c, member(obj, "plugin"), 1);
     if (!pol->scheduler)
         pol->scheduler = xstrdup(c, names[sched]);
     pol->keepalive_ttl = pol->keepalive.type == EDGE_KEEPALIVE_FIXED ? pol->keepalive.ttl : 0;
@@ -3599,6 +3634,7 @@ void sim_scenario_free(sim_scenario *s)
     free(s->policies.scheduler);
     free(s->policies.plugin_path);
     free(s->policies.plugin_params);
+    free(s->policies.plugin_name);
     free(s->policies.autoscale_fns);
     cJSON_Delete(s->sync.initial);
     free(s->traces);

@@ -178,6 +178,9 @@ typedef struct sim_policies {
     char *plugin_path;        /* the plugin's .so, resolved against the scenario's
                                  folder; NULL for a built-in policy */
     char *plugin_params;      /* its "params" as compact JSON text ("{}" when absent) */
+    char *plugin_name;        /* "plugin:NAME"; NULL without a plugin */
+    int plugin_routes, plugin_keepalive, plugin_autoscaler; /* the kinds it provides
+                                 ("scheduler": {"plugin": ...} or "plugin": {"path": ...}) */
     edge_time keepalive_ttl;  /* keepalive.ttl when fixed (kept for old readers); 10m */
     edge_keepalive_config keepalive; /* "keepalive" (or "keepalive_ttl"); default fixed 10m */
     edge_time health_window;  /* default 60s */
