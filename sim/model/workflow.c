@@ -58,6 +58,7 @@ typedef struct wf_req {
     uint32_t cold;
     uint8_t live, failed;
     edge_time arrival;
+    edge_time last;      /* when the latest result reached the workflow */
     edge_time path[CP_N];/* of the step whose result came last */
     wf_st *st;           /* nsteps of its workflow; kept while on the free list */
 } wf_req;
@@ -240,7 +241,8 @@ static void req_maybe_release(sim_wflow *x, uint32_t id, edge_time now)
     if (!r->failed) {
         if (r->unresolved)
             return; /* cannot happen: every step resolves once its inputs have */
-        edge_time lat = now - r->arrival;
+        (void)now;
+        edge_time lat = r->last - r->arrival;
         if (d->spec->deadline > 0 && lat > d->spec->deadline)
             d->late++;
         else
@@ -329,7 +331,7 @@ int sim_wflow_request(sim_wflow *x, size_t wf, size_t region, edge_time now)
         return -1;
     wf_req *r = &x->reqs[id];
     r->region = (uint32_t)region;
-    r->arrival = now;
+    r->arrival = r->last = now;
     x->defs[wf].requests++;
     r->pending++; /* a guard: a step rejected at once must not end it here */
     int rc = 0;
@@ -384,9 +386,13 @@ int sim_wflow_step_ended(sim_wflow *x, uint32_t id, uint32_t s, const sim_wflow_
     st->path[CP_COLD] += cold;
     st->path[CP_EXEC] += exec;
     st->path[CP_NET] += e->net;
-    if (e->net > 0) /* the result travels back to the workflow first */
+    /* A last step (no successor, no repeat left) starts nothing: its result
+     * time only counts for the request's end, so it needs no event of its
+     * own. Others wait for their result to travel back first. */
+    int last = d->steps[s].nout == 0 && st->runs_left == 0;
+    if (e->net > 0 && !last)
         return x->env.later(x->env.ctx, e->end + e->net, id, s);
-    return sim_wflow_resume(x, id, s, e->end);
+    return sim_wflow_resume(x, id, s, e->end + e->net);
 }
 
 int sim_wflow_resume(sim_wflow *x, uint32_t id, uint32_t s, edge_time now)
@@ -400,7 +406,10 @@ int sim_wflow_resume(sim_wflow *x, uint32_t id, uint32_t s, edge_time now)
         } else {
             st->state = ST_DONE;
             r->unresolved--;
-            memcpy(r->path, st->path, sizeof r->path);
+            if (now >= r->last) { /* the latest result so far: the critical one */
+                r->last = now;
+                memcpy(r->path, st->path, sizeof r->path);
+            }
             rc = resolve_out(x, id, s, 1);
         }
     }
