@@ -28,6 +28,7 @@
 #include "engine/rng.h"
 #include "histogram.h"
 #include "output/outfile.h"
+#include "output/trace.h"
 
 enum { CP_QUEUE, CP_COLD, CP_EXEC, CP_NET, CP_TRANSFER, CP_N };
 static const char *const cp_names[CP_N] = {"queueing", "cold_start", "execution", "network",
@@ -47,6 +48,9 @@ typedef struct wf_st {
     uint32_t runs_left;  /* invocations still to run (repeat) */
     uint8_t taken_in;    /* some incoming edge was taken */
     uint8_t state;
+    uint32_t via;        /* the predecessor whose result it waited for; UINT32_MAX: none */
+    uint32_t node;       /* of its last run (for the trace) */
+    edge_time t0, t1;    /* its first invocation's arrival, its last result */
     edge_time path[CP_N];
 } wf_st;
 
@@ -56,6 +60,7 @@ typedef struct wf_req {
     uint32_t unresolved; /* steps neither done nor skipped */
     uint32_t next_free;
     uint32_t cold;
+    uint64_t seq;        /* its number among its workflow's requests (trace) */
     uint8_t live, failed;
     edge_time arrival;
     edge_time last;      /* when the latest result reached the workflow */
@@ -95,7 +100,10 @@ struct sim_wflow {
     size_t nreqs, capreqs;
     sim_outfile series;
     int series_open;
+    sim_trace *trace;    /* borrowed; NULL: none */
+    sim_trace_step *tsteps; /* scratch for the trace, SIM_WF_MAX_STEPS */
     int nomem;           /* a histogram could not grow: the run fails */
+    edge_time now;       /* of the call being served (a step's start time) */
 };
 
 #define REQ_NONE UINT32_MAX
@@ -144,7 +152,8 @@ sim_wflow *sim_wflow_create(const sim_scenario *sc, const sim_wflow_env *env,
     x->env = *env;
     x->ndefs = sc->nworkflows;
     x->defs = calloc(x->ndefs ? x->ndefs : 1, sizeof *x->defs);
-    if (!x->defs)
+    x->tsteps = calloc(SIM_WF_MAX_STEPS, sizeof *x->tsteps);
+    if (!x->defs || !x->tsteps)
         goto nomem;
     for (size_t i = 0; i < x->ndefs; i++)
         if (build_def(&x->defs[i], &sc->workflows[i], sc->seed, i) != 0)
@@ -165,10 +174,16 @@ nomem:
     return NULL;
 }
 
+void sim_wflow_set_trace(sim_wflow *x, sim_trace *t)
+{
+    x->trace = t;
+}
+
 void sim_wflow_free(sim_wflow *x)
 {
     if (!x)
         return;
+    free(x->tsteps);
     if (x->series_open)
         sim_outfile_abort(&x->series);
     for (size_t i = 0; i < x->ndefs && x->defs; i++) {
@@ -224,10 +239,33 @@ static uint32_t req_alloc(sim_wflow *x, uint32_t wf)
     r->unresolved = (uint32_t)d->spec->nsteps;
     for (size_t i = 0; i < d->spec->nsteps; i++) {
         memset(&st[i], 0, sizeof st[i]);
+        st[i].via = UINT32_MAX;
         st[i].waiting = d->steps[i].nin;
         st[i].runs_left = d->spec->steps[i].repeat;
     }
     return id;
+}
+
+static void trace_request(sim_wflow *x, const wf_req *r, edge_time end)
+{
+    const wf_def *d = &x->defs[r->wf];
+    const sim_workflow_spec *spec = d->spec;
+    for (size_t i = 0; i < spec->nsteps; i++) {
+        const wf_st *st = &r->st[i];
+        int ran = st->state == ST_DONE || (st->state == ST_RUNNING && st->t1 >= st->t0 &&
+                                           st->t1 > 0);
+        x->tsteps[i] = (sim_trace_step){spec->steps[i].id,
+                                        st->node < x->sc->nnodes ? x->sc->nodes[st->node].id
+                                                                 : "",
+                                        st->t0, st->t1 >= st->t0 ? st->t1 : st->t0,
+                                        st->via == UINT32_MAX ? (size_t)-1 : st->via, ran};
+    }
+    const char *oc = r->failed ? "failed"
+                   : spec->deadline > 0 && end - r->arrival > spec->deadline ? "deadline_missed"
+                                                                            : "ok";
+    if (sim_trace_workflow(x->trace, spec->id, r->seq, r->arrival, end, oc, x->tsteps,
+                           spec->nsteps) != 0)
+        x->nomem = 1;
 }
 
 /* Ends request id if it is resolved or failed and nothing of it is in
@@ -255,6 +293,8 @@ static void req_maybe_release(sim_wflow *x, uint32_t id, edge_time now)
             x->nomem = 1;
         d->iv_done++;
     }
+    if (x->trace)
+        trace_request(x, r, r->failed ? now : r->last);
     r->live = 0;
     r->next_free = d->free_head;
     d->free_head = id;
@@ -304,6 +344,7 @@ static int resolve_out(sim_wflow *x, uint32_t id, uint32_t s, int done)
         int taken = done && (ws->out[k].probability < 0 || k == chosen);
         if (taken) {
             t->taken_in = 1;
+            t->via = s;
             /* results come in time order: the last taken one is critical */
             memcpy(t->path, x->reqs[id].st[s].path, sizeof t->path);
         }
@@ -319,6 +360,8 @@ static int run_step(sim_wflow *x, uint32_t id, uint32_t s)
     wf_req *r = &x->reqs[id];
     const sim_wf_step *spec = &x->defs[r->wf].spec->steps[s];
     r->pending++;
+    if (r->st[s].runs_left == x->defs[r->wf].spec->steps[s].repeat)
+        r->st[s].t0 = x->now;
     r->st[s].runs_left--;
     x->defs[r->wf].steps[s].invocations++;
     return x->env.invoke(x->env.ctx, spec->function, r->region, id, s);
@@ -332,7 +375,8 @@ int sim_wflow_request(sim_wflow *x, size_t wf, size_t region, edge_time now)
     wf_req *r = &x->reqs[id];
     r->region = (uint32_t)region;
     r->arrival = r->last = now;
-    x->defs[wf].requests++;
+    r->seq = x->defs[wf].requests++;
+    x->now = now;
     r->pending++; /* a guard: a step rejected at once must not end it here */
     int rc = 0;
     size_t n = x->defs[wf].spec->nsteps;
@@ -382,6 +426,7 @@ int sim_wflow_step_ended(sim_wflow *x, uint32_t id, uint32_t s, const sim_wflow_
         return -x->nomem;
     }
     wf_st *st = &r->st[s];
+    st->node = e->node;
     st->path[CP_QUEUE] += q;
     st->path[CP_COLD] += cold;
     st->path[CP_EXEC] += exec;
@@ -398,6 +443,7 @@ int sim_wflow_step_ended(sim_wflow *x, uint32_t id, uint32_t s, const sim_wflow_
 int sim_wflow_resume(sim_wflow *x, uint32_t id, uint32_t s, edge_time now)
 {
     wf_req *r = &x->reqs[id];
+    x->now = now;
     int rc = 0;
     if (!r->failed) {
         wf_st *st = &r->st[s];
@@ -405,6 +451,7 @@ int sim_wflow_resume(sim_wflow *x, uint32_t id, uint32_t s, edge_time now)
             rc = run_step(x, id, s); /* a repeat: the next run of the step */
         } else {
             st->state = ST_DONE;
+            st->t1 = now;
             r->unresolved--;
             if (now >= r->last) { /* the latest result so far: the critical one */
                 r->last = now;

@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "output/trace.h"
 #include "scenario/scenario.h"
 #include "time.h"
 
@@ -50,6 +51,7 @@ typedef struct sim_wflow_env {
 typedef struct sim_wflow_end {
     edge_time arrival, started, exec_start, end;
     edge_time net;           /* client region -> node latency; 0 when never placed */
+    uint32_t node;           /* where it ran last; UINT32_MAX when never placed */
     int ok, cold, started_ok; /* started_ok: it ran (a slot was had) */
 } sim_wflow_end;
 
@@ -59,6 +61,10 @@ typedef struct sim_wflow_end {
  * one-line reason in err. Caller frees with sim_wflow_free. */
 sim_wflow *sim_wflow_create(const sim_scenario *sc, const sim_wflow_env *env,
                             const char *series_path, char *err, size_t errlen);
+
+/* Draws every finished request into the Chrome trace t (borrowed; NULL:
+ * none) as sim_trace_workflow describes. */
+void sim_wflow_set_trace(sim_wflow *x, sim_trace *t);
 
 /* A request of workflow wf from region arrives now: its first steps start. */
 int sim_wflow_request(sim_wflow *x, size_t wf, size_t region, edge_time now);

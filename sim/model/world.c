@@ -541,7 +541,7 @@ static void finish_invocation(sim_world *w, uint32_t id, edge_reason reason)
     if (w->as)
         was_finished(w, v->fn);
     uint32_t wf_req = v->wf_req, wf_step = v->wf_step;
-    sim_wflow_end e = {v->arrival, v->started, v->exec_start, now, net,
+    sim_wflow_end e = {v->arrival, v->started, v->exec_start, now, net, v->node,
                        reason == EDGE_REASON_OK, v->cold, v->ran};
     inv_release(w, id);
     if (wf_req && sim_wflow_step_ended(w->wf, wf_req - 1, wf_step, &e) != 0)
@@ -1414,6 +1414,7 @@ static int setup(sim_world *w, char *err, size_t errlen)
         snprintf(path, sizeof path, "%s/workflow_series.csv", w->opt.outdir);
         if (!(w->wf = sim_wflow_create(sc, &env, path, err, errlen)))
             return -1;
+        sim_wflow_set_trace(w->wf, w->trace);
     }
     if (sc->sync.enabled && sync_create(w) != 0) {
         snprintf(err, errlen, "cannot create the state synchronizer");

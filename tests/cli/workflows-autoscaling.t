@@ -39,3 +39,23 @@ done
 # without an autoscaler, no autoscaler.csv
 "$EDGESIM" run "$root/scenarios/autoscaling/diurnal.json" -q --no-plots -o none --set duration=1m
 [ ! -e none/autoscaler.csv ]
+# the Chrome trace draws each finished request on the "workflows" process:
+# one slice per request and per step that ran, an arrow from each step it
+# waited for; 5 s of the IoT fan-in: requests of 9 steps, 8 of which run
+# (one branch of two), 3 arrows each (aggregate from the read it waited for
+# last, anomaly, and the branch taken; the five reads start the request)
+"$EDGESIM" run "$root/scenarios/workflows/iot-fanin.json" -q --no-plots -o tr --set duration=5s --trace tr.json
+python3 - <<'PY'
+import json
+ev = json.load(open("tr.json"))["traceEvents"]
+s = json.load(open("tr/summary.json"))["workflows"]["aggregate-window"]
+req = [e for e in ev if e.get("cat") == "workflow" and e["ph"] == "X"]
+steps = [e for e in ev if e.get("cat") == "step"]
+starts = [e for e in ev if e.get("cat") == "workflow" and e["ph"] == "s"]
+ends = [e for e in ev if e.get("cat") == "workflow" and e["ph"] == "f"]
+done = s["ok"] + s["deadline_missed"] + s["failed"]
+assert len(req) == done > 0, (len(req), s)
+assert len(steps) == 8 * done, len(steps)
+assert len(starts) == len(ends) == 3 * done, (len(starts), len(ends))
+assert all(e["pid"] == 0 for e in req + steps)
+PY
