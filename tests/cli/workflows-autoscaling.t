@@ -59,3 +59,12 @@ assert len(steps) == 8 * done, len(steps)
 assert len(starts) == len(ends) == 3 * done, (len(starts), len(ends))
 assert all(e["pid"] == 0 for e in req + steps)
 PY
+# scripts/plot-control.py draws the workflow and autoscaler plots (when matplotlib is there)
+if py=$(sh "$root/scripts/python.sh" 2>/dev/null); then
+    "$py" "$root/scripts/plot-control.py" out/iot-fanin >/dev/null
+    [ -s out/iot-fanin/plots/workflow_latency.png ] && [ -s out/iot-fanin/plots/workflow_steps.png ]
+    "$py" "$root/scripts/plot-control.py" as-concurrency >/dev/null
+    [ -s as-concurrency/plots/autoscaler.png ]
+    set +e; "$py" "$root/scripts/plot-control.py" none 2>/dev/null; rc=$?; set -e
+    [ $rc -eq 1 ]
+fi
