@@ -387,6 +387,8 @@ static cJSON *keepalive_obj(const sim_report *r, const sim_world *w)
         cJSON_AddNumberToObject(o, "min_samples", (double)k->min_samples);
         cJSON_AddNumberToObject(o, "margin", k->margin);
         cJSON_AddNumberToObject(o, "oob_max", k->oob_max);
+        if (k->forecast_alpha > 0) /* absent at 0: summaries of older runs stay as they were */
+            cJSON_AddNumberToObject(o, "forecast_alpha", k->forecast_alpha);
     }
     cJSON_AddNumberToObject(o, "starts", (double)r->ka_total.starts);
     cJSON_AddNumberToObject(o, "cold_starts", (double)r->ka_total.cold_starts);

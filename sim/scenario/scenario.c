@@ -2974,13 +2974,15 @@ static const char *const keepalive_types[] = {"fixed", "none", "hybrid", NULL};
 static const edge_keepalive_type keepalive_type_of[] = {EDGE_KEEPALIVE_FIXED, EDGE_KEEPALIVE_NONE,
                                                        EDGE_KEEPALIVE_HYBRID};
 static const char *const keepalive_fields[] = {"type", "ttl", "bins", "bin_width", "cv_threshold",
-                                               "min_samples", "margin", "oob_max", NULL};
+                                               "min_samples", "margin", "oob_max",
+                                               "forecast_alpha", NULL};
 /* The parameters each type takes: any other is an error, so that a hybrid
  * parameter given to "fixed" never passes silently. Indexed like keepalive_types. */
-static const char *const keepalive_allowed[3][8] = {
+static const char *const keepalive_allowed[3][9] = {
     {"type", "ttl", NULL},
     {"type", NULL},
-    {"type", "bins", "bin_width", "cv_threshold", "min_samples", "margin", "oob_max", NULL},
+    {"type", "bins", "bin_width", "cv_threshold", "min_samples", "margin", "oob_max",
+     "forecast_alpha", NULL},
 };
 static const numspec NS_KA_BINS = {1, EDGE_KEEPALIVE_MAX_BINS, 1, 0};
 static const numspec NS_KA_SAMPLES = {1, 1e15, 1, 0};
@@ -3056,6 +3058,7 @@ static int read_keepalive(ctx *c, const cJSON *v, edge_keepalive_config *out)
             k.margin = d;
         }
         bad |= number_field(c, v, path, "oob_max", 0, &NS_KA_UNIT, &k.oob_max) < 0;
+        bad |= number_field(c, v, path, "forecast_alpha", 0, &NS_KA_UNIT, &k.forecast_alpha) < 0;
         if (!bad && edge_keepalive_config_validate(&k) != EDGE_OK) {
             diag(c, member(v, "bins") ? member(v, "bins") : v, path,
                  "expected bins x bin_width below 292 years, found %u x %s", k.bins,
