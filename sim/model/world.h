@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "scenario/scenario.h"
+#include "output/report.h" /* sim_run_stats */
 #include "output/trace.h"
 
 typedef struct sim_world sim_world;
@@ -31,14 +32,6 @@ typedef struct sim_world_options {
     const char *trace_path;   /* Chrome trace-event JSON (--trace); NULL: none */
     sim_trace_filter trace;   /* its window, nodes and cap */
 } sim_world_options;
-
-/* What a finished run measured about itself (run.json). */
-typedef struct sim_run_stats {
-    double wall_seconds;
-    uint64_t events;
-    uint64_t invocations;
-    long peak_rss_kb;
-} sim_run_stats;
 
 /*
  * Builds the world for scenario sc (borrowed: it must outlive the world).
