@@ -272,6 +272,8 @@ static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
     wnode_account(w, n);
     n->busy--;
     v->running = 0;
+    if (w->as)
+        was_stopped(w, v->fn);
     int ok = !v->timed_out;
     winv_trace(w, v, ok ? EDGE_REASON_OK : EDGE_REASON_TIMEOUT);
     if (w->ka_hybrid) /* the policy decides the keep-alive before the instance idles */
