@@ -138,7 +138,7 @@ update-baselines: $(PROGRAM)
 check-layers: $(PROGRAM)
 	@/usr/bin/python3 tests/check-layers.py $(BUILD)
 
-test: unit e2e regress
+test: unit e2e regress check-layers
 
 asan:
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" LTO= \
