@@ -23,9 +23,14 @@
  *   - choose() never keeps req->candidates past its return (the array is
  *     reused).
  *
- * Versioning: a change to any struct or signature below bumps
- * EDGE_POLICY_ABI_VERSION and the symbol's suffix (edge_policy_plugin_v2),
- * so an old plugin is refused with a clear error instead of misread.
+ * Versioning: a change to any struct or signature below bumps the ABI
+ * version and the symbol's suffix, so an old plugin is refused with a clear
+ * error instead of misread. Version 1 (edge_policy_plugin_v1, routing only)
+ * is still loaded as it was. Version 2 (the symbol edge_policy_plugin_v2, a
+ * const edge_policy_plugin2, at the end of this header) is one plugin with an optional table of callbacks per
+ * policy kind — routing, keep-alive, autoscaler — and a `size` member, so
+ * later additions append members (and tables) without a new version: the
+ * loader reads only what the plugin's `size` covers.
  */
 #ifndef EDGE_POLICY_PLUGIN_H
 #define EDGE_POLICY_PLUGIN_H
@@ -97,5 +102,71 @@ typedef struct edge_policy_plugin {
     void (*on_start)(void *state, uint32_t function, uint32_t node, int64_t now);
     void (*on_finish)(void *state, uint32_t function, uint32_t node, int64_t now, int ok);
 } edge_policy_plugin;
+
+/* ------------------------------------------------------------------------ */
+/* ABI version 2: every policy kind in one plugin (docs/plugins.md)          */
+
+#define EDGE_POLICY_ABI_VERSION_2 2
+#define EDGE_POLICY_PLUGIN_SYMBOL_V2 "edge_policy_plugin_v2"
+
+/* A callback's answer for "decide as the scenario's own policy would". */
+#define EDGE_POLICY_DEFAULT (-2)
+
+/* Routing: the callbacks of version 1, with the same meaning. */
+typedef struct edge_policy_routing {
+    long (*choose)(void *state, const edge_policy_request *req); /* required */
+    void (*on_start)(void *state, uint32_t function, uint32_t node, int64_t now);
+    void (*on_finish)(void *state, uint32_t function, uint32_t node, int64_t now, int ok);
+} edge_policy_routing;
+
+/* Keep-alive: asked when an invocation ends on a node, before its instance
+ * turns idle. */
+typedef struct edge_policy_keepalive_request {
+    uint32_t function, node;
+    int64_t now;               /* virtual time, ns */
+    int64_t exec_ns;           /* how long the invocation ran (after any cold start) */
+    int cold;                  /* it started cold */
+    int ok;                    /* it succeeded */
+    double memory_mb;          /* the function's memory: what an idle instance holds */
+    int64_t cold_start_mean_ns;/* the mean of the function's cold-start distribution */
+    int64_t default_ttl_ns;    /* what the scenario's keep-alive policy would keep */
+} edge_policy_keepalive_request;
+
+typedef struct edge_policy_keepalive {
+    /* How long the function's idle instances on that node stay loaded from
+     * now (ns >= 0; 0 unloads at once), or EDGE_POLICY_DEFAULT. Required. */
+    int64_t (*keep_ns)(void *state, const edge_policy_keepalive_request *req);
+} edge_policy_keepalive;
+
+/* Autoscaler: asked at every tick of the scenario's autoscaler (which must
+ * be concurrency or utilization: it sets the tick and the bounds). */
+typedef struct edge_policy_autoscale_request {
+    uint32_t function;
+    int64_t now;
+    double concurrency;        /* the tick's mean of invocations in flight */
+    double busy;               /* the tick's mean of busy slots */
+    uint32_t ready, pending;   /* replicas serving, and starting */
+    uint32_t min_scale, max_scale; /* the answer is clamped to these */
+    long builtin;              /* what the scenario's own rule answers */
+} edge_policy_autoscale_request;
+
+typedef struct edge_policy_autoscaler {
+    /* The desired replica count (>= 0), or EDGE_POLICY_DEFAULT. Required. */
+    long (*desired)(void *state, const edge_policy_autoscale_request *req);
+} edge_policy_autoscaler;
+
+typedef struct edge_policy_plugin2 {
+    uint32_t abi_version;      /* EDGE_POLICY_ABI_VERSION_2 */
+    uint32_t size;             /* sizeof(edge_policy_plugin2) as built */
+    const char *name;          /* outputs say "plugin:NAME" for each kind it provides */
+    /* as in version 1; create and destroy are required */
+    void *(*create)(const char *params_json, size_t nfunctions, size_t nnodes, char *err,
+                    size_t errlen);
+    void (*destroy)(void *state);
+    /* Each NULL: the scenario's own policy of that kind. At least one is set. */
+    const edge_policy_routing *routing;
+    const edge_policy_keepalive *keepalive;
+    const edge_policy_autoscaler *autoscaler;
+} edge_policy_plugin2;
 
 #endif

@@ -28,6 +28,7 @@ typedef struct {
     bool dirty;                /* a sample since the cached decision */
     uint64_t samples, oob;
     uint64_t sumsq;            /* sum of squared bin counts */
+    double forecast;           /* EWMA of idle times, ns (forecast_alpha > 0) */
     edge_keepalive_decision cached;
 } fn_state;
 
@@ -54,7 +55,8 @@ edge_keepalive_config edge_keepalive_config_default(edge_keepalive_type type)
 
 static const char *const type_names[] = {"fixed", "none", "hybrid"};
 static const char *const rule_names[] = {"fixed",     "none",          "few_samples",
-                                         "out_of_bounds", "histogram", "not_representative"};
+                                         "out_of_bounds", "histogram", "not_representative",
+                                         "forecast"};
 
 const char *edge_keepalive_type_name(edge_keepalive_type type)
 {
@@ -152,6 +154,8 @@ edge_err edge_keepalive_config_set(edge_keepalive_config *cfg, const char *key, 
         rc = parse_double(value, &c.margin);
     else if (strcmp(key, "oob_max") == 0)
         rc = parse_double(value, &c.oob_max);
+    else if (strcmp(key, "forecast_alpha") == 0)
+        rc = parse_double(value, &c.forecast_alpha);
     else
         rc = EDGE_NOT_FOUND;
     if (rc == EDGE_OK)
@@ -179,6 +183,8 @@ edge_err edge_keepalive_config_validate(const edge_keepalive_config *cfg)
         if (!(cfg->margin >= 0 && cfg->margin < 1)) /* also rejects NaN */
             return EDGE_RANGE;
         if (!(cfg->oob_max >= 0 && cfg->oob_max <= 1))
+            return EDGE_RANGE;
+        if (!(cfg->forecast_alpha >= 0 && cfg->forecast_alpha <= 1))
             return EDGE_RANGE;
         return EDGE_OK;
     }
@@ -259,7 +265,12 @@ edge_err edge_keepalive_on_arrival(edge_keepalive *k, uint32_t fn, edge_time now
     s->dirty = true;
     /* now >= last_finish, so the unsigned difference is exact even where
      * the signed one would overflow */
-    uint64_t bin = ((uint64_t)now - (uint64_t)s->last_finish) / (uint64_t)k->cfg.bin_width;
+    uint64_t idle = (uint64_t)now - (uint64_t)s->last_finish;
+    if (k->cfg.forecast_alpha > 0) /* the first sample starts the mean */
+        s->forecast = s->samples == 1 ? (double)idle
+                                      : k->cfg.forecast_alpha * (double)idle +
+                                            (1 - k->cfg.forecast_alpha) * s->forecast;
+    uint64_t bin = idle / (uint64_t)k->cfg.bin_width;
     if (bin >= k->cfg.bins) {
         s->oob++;
         return EDGE_OK;
@@ -341,6 +352,21 @@ static edge_keepalive_decision hybrid_decide(const edge_keepalive *k, uint32_t f
     }
     if ((double)s->oob > c->oob_max * (double)s->samples) {
         d.rule = EDGE_KEEPALIVE_RULE_OUT_OF_BOUNDS;
+        if (c->forecast_alpha > 0) {
+            double f = s->forecast;
+            edge_time prewarm = f * (1 - c->margin) >= 9.2e18 ? EDGE_TIME_MAX
+                                                             : (edge_time)nearbyint(f * (1 - c->margin));
+            edge_time until = f * (1 + c->margin) >= 9.2e18 ? EDGE_TIME_MAX
+                                                           : (edge_time)nearbyint(f * (1 + c->margin));
+            d.rule = EDGE_KEEPALIVE_RULE_FORECAST;
+            if (prewarm == 0) {
+                d.keepalive = until;
+            } else {
+                d.keepalive = 0;
+                d.prewarm_delay = prewarm;
+                d.prewarm_keepalive = until - prewarm;
+            }
+        }
         return d;
     }
     if (!representative(k, s, NULL)) {

@@ -33,10 +33,17 @@
  *      is unknown: keep-alive = range (4 h), no pre-warm (the paper's
  *      fallback for a function it knows nothing about).
  *   2. more than oob_max (default 0.5) of the samples are OOB: the paper
- *      would forecast the next idle time with ARIMA; this module instead
- *      keeps the same fallback as 1, keep-alive = range, no pre-warm.
- *      Documented limitation: a function whose idle times are all beyond the
- *      range is then always cold and wastes `range` of memory per invocation.
+ *      forecasts the next idle time with ARIMA. With forecast_alpha > 0 this
+ *      module forecasts it with a simpler model, documented: the
+ *      exponentially weighted mean of the function's idle times (OOB ones
+ *      included, exact), F = alpha * idle + (1 - alpha) * F, F starting at the
+ *      first idle time. The decision is then the histogram rule's with head =
+ *      tail = F: pre-warm at F * (1 - margin), keep until F * (1 + margin)
+ *      (keep-alive 0; when F * (1 - margin) is 0, keep-alive F * (1 + margin)
+ *      and no pre-warm). With forecast_alpha = 0 (the default) it keeps the
+ *      fallback of 1, keep-alive = range, no pre-warm: a function whose idle
+ *      times are all beyond the range is then always cold and wastes `range`
+ *      of memory per invocation.
  *   3. the histogram is representative — the coefficient of variation (CV,
  *      population standard deviation over mean) of the `bins` bin counts is
  *      at least cv_threshold (default 2; a CV exactly at the threshold
@@ -104,7 +111,8 @@ typedef enum {
     EDGE_KEEPALIVE_RULE_FEW_SAMPLES,  /* hybrid 1: keep-alive = range */
     EDGE_KEEPALIVE_RULE_OUT_OF_BOUNDS,/* hybrid 2: keep-alive = range */
     EDGE_KEEPALIVE_RULE_HISTOGRAM,    /* hybrid 3: from the percentiles */
-    EDGE_KEEPALIVE_RULE_NOT_REPRESENTATIVE /* hybrid 4: keep-alive = range */
+    EDGE_KEEPALIVE_RULE_NOT_REPRESENTATIVE, /* hybrid 4: keep-alive = range */
+    EDGE_KEEPALIVE_RULE_FORECAST      /* hybrid 2 with forecast_alpha > 0: from the forecast */
 } edge_keepalive_rule;
 
 /* A policy's parameters. A plain value; edge_keepalive_config_default()
@@ -118,6 +126,8 @@ typedef struct {
     uint64_t min_samples;   /* hybrid: fewer samples = unknown pattern, >= 1 (10) */
     double margin;          /* hybrid: head * (1 - m), tail * (1 + m), [0, 1) (0.1) */
     double oob_max;         /* hybrid: OOB fraction above which rule 2, [0, 1] (0.5) */
+    double forecast_alpha;  /* hybrid rule 2: weight of the idle-time forecast, [0, 1];
+                               0 (default): no forecast, keep-alive = range */
 } edge_keepalive_config;
 
 /* What to do after an invocation of a function finished. All times are
@@ -160,7 +170,8 @@ const char *edge_keepalive_rule_name(edge_keepalive_rule rule);
 /*
  * Sets one parameter of cfg from its text form, as a scenario file or --set
  * gives it: "ttl" and "bin_width" are durations with a unit ("10m"); "bins"
- * and "min_samples" decimal integers; "cv_threshold", "margin" and "oob_max"
+ * and "min_samples" decimal integers; "cv_threshold", "margin", "oob_max" and
+ * "forecast_alpha"
  * decimal numbers. Only the value's syntax and sign are checked here; the
  * whole config is checked by edge_keepalive_config_validate().
  * Errors: EDGE_INVAL (NULL argument, malformed value), EDGE_NOT_FOUND (no such
@@ -171,7 +182,8 @@ edge_err edge_keepalive_config_set(edge_keepalive_config *cfg, const char *key, 
 /*
  * Checks a config: known type; fixed: ttl >= 0; hybrid: 1 <= bins <=
  * EDGE_KEEPALIVE_MAX_BINS, bin_width > 0 and bins * bin_width fits, finite
- * cv_threshold >= 0, min_samples >= 1, margin in [0, 1), oob_max in [0, 1].
+ * cv_threshold >= 0, min_samples >= 1, margin in [0, 1), oob_max and forecast_alpha
+ * in [0, 1].
  * Parameters of other types are ignored. Errors: EDGE_INVAL (NULL, unknown
  * type), EDGE_RANGE (a parameter out of range).
  */

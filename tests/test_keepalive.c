@@ -285,6 +285,35 @@ Test(keepalive, mostly_out_of_bounds_idle_times_take_the_documented_fallback)
     edge_keepalive_free(k);
 }
 
+Test(keepalive, with_a_forecast_out_of_bounds_functions_are_prewarmed_around_the_forecast)
+{
+    edge_keepalive_config c = edge_keepalive_config_default(EDGE_KEEPALIVE_HYBRID);
+    c.forecast_alpha = 0.5;
+    edge_keepalive *k = make(c, 1);
+    edge_time t = 0;
+    /* ten idle times of 6 h (all beyond the 4 h range), then one of 8 h: the
+     * mean weighted by 0.5 is 0.5 x 8 + 0.5 x 6 = 7 h; margin 10%: pre-warm
+     * at 6.3 h, keep until 7.7 h */
+    for (int i = 0; i < 10; i++)
+        idle_sample(k, 0, &t, 6 * EDGE_HOUR);
+    edge_keepalive_decision d = decide(k, 0);
+    cr_assert_eq(d.rule, EDGE_KEEPALIVE_RULE_FORECAST);
+    cr_assert_eq(d.prewarm_delay, 6 * EDGE_HOUR * 9 / 10);
+    idle_sample(k, 0, &t, 8 * EDGE_HOUR);
+    d = decide(k, 0);
+    cr_assert_eq(d.rule, EDGE_KEEPALIVE_RULE_FORECAST);
+    cr_assert_eq(d.keepalive, 0);
+    cr_assert_eq(d.prewarm_delay, 7 * EDGE_HOUR * 9 / 10);
+    cr_assert_eq(d.prewarm_keepalive, 7 * EDGE_HOUR * 11 / 10 - 7 * EDGE_HOUR * 9 / 10);
+    cr_assert_str_eq(edge_keepalive_rule_name(d.rule), "forecast");
+    edge_keepalive_free(k);
+    /* alpha 0 (the default) keeps the range fallback; alpha above 1 is refused */
+    c.forecast_alpha = 1.5;
+    cr_assert_eq(edge_keepalive_config_validate(&c), EDGE_RANGE);
+    cr_assert_eq(edge_keepalive_config_set(&c, "forecast_alpha", "0.25"), EDGE_OK);
+    cr_assert_float_eq(c.forecast_alpha, 0.25, 0);
+}
+
 /* ---- thresholds exactly ----------------------------------------------------- */
 
 /* 240 bins, m of them holding one sample each: CV^2 = 240/m - 1, so m = 48

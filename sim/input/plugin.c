@@ -1,5 +1,7 @@
 /*
- * plugin.c — dlopen a scheduler policy and check it before trusting it.
+ * plugin.c — dlopen a policy plugin and check it before trusting it: version
+ * 2 (edge_policy_plugin_v2, any policy kinds) when it exports that symbol,
+ * else version 1 (edge_policy_plugin_v1, routing).
  *
  * Objects are opened RTLD_NOW (a missing symbol inside the plugin fails
  * here, not in the middle of a run) and RTLD_LOCAL (two plugins may use the
@@ -15,9 +17,51 @@
 
 struct sim_plugin {
     void *dl;
-    const edge_policy_plugin *table;
+    const edge_policy_plugin *table; /* v1: the plugin's; v2: &shim */
+    const edge_policy_plugin2 *v2; /* NULL for a version 1 plugin */
+    edge_policy_plugin shim;         /* a v2 plugin seen through the v1 table (routing) */
     void *state;
 };
+
+/* A version 2 plugin's table, checked; into p->v2 and p->shim. 0, or -1
+ * with the reason in err. */
+static int load_v2(sim_plugin *p, const edge_policy_plugin2 *t, const char *path, char *err,
+                   size_t errlen)
+{
+    if (t->abi_version != EDGE_POLICY_ABI_VERSION_2) {
+        snprintf(err, errlen,
+                 "plugin %s: ABI version %u, expected %u (rebuild it against this "
+                 "edgesim's edge_policy_plugin.h)",
+                 path, (unsigned)t->abi_version, (unsigned)EDGE_POLICY_ABI_VERSION_2);
+        return -1;
+    }
+    if (t->size < sizeof *t) {
+        snprintf(err, errlen, "plugin %s: %s has size %u, expected at least %zu", path,
+                 EDGE_POLICY_PLUGIN_SYMBOL_V2, (unsigned)t->size, sizeof *t);
+        return -1;
+    }
+    const char *none = !t->create ? "create" : !t->destroy ? "destroy"
+                     : t->routing && !t->routing->choose ? "routing->choose"
+                     : t->keepalive && !t->keepalive->keep_ns ? "keepalive->keep_ns"
+                     : t->autoscaler && !t->autoscaler->desired ? "autoscaler->desired" : NULL;
+    if (none) {
+        snprintf(err, errlen, "plugin %s: %s has no %s function", path,
+                 EDGE_POLICY_PLUGIN_SYMBOL_V2, none);
+        return -1;
+    }
+    if (!t->routing && !t->keepalive && !t->autoscaler) {
+        snprintf(err, errlen, "plugin %s: %s has no policy (routing, keepalive, autoscaler)",
+                 path, EDGE_POLICY_PLUGIN_SYMBOL_V2);
+        return -1;
+    }
+    p->v2 = t;
+    p->shim = (edge_policy_plugin){EDGE_POLICY_ABI_VERSION, t->name, t->create, t->destroy,
+                                   t->routing ? t->routing->choose : NULL,
+                                   t->routing ? t->routing->on_start : NULL,
+                                   t->routing ? t->routing->on_finish : NULL};
+    p->table = &p->shim;
+    return 0;
+}
 
 sim_plugin *sim_plugin_load(const char *path, const char *params_json, size_t nfunctions,
                             size_t nnodes, char *err, size_t errlen)
@@ -51,10 +95,17 @@ sim_plugin *sim_plugin_load(const char *path, const char *params_json, size_t nf
         goto fail;
     }
     dlerror();
+    const edge_policy_plugin2 *t2 = dlsym(p->dl, EDGE_POLICY_PLUGIN_SYMBOL_V2);
+    if (t2 && !dlerror()) {
+        if (load_v2(p, t2, path, err, errlen) != 0)
+            goto fail;
+        goto create;
+    }
+    dlerror();
     p->table = dlsym(p->dl, EDGE_POLICY_PLUGIN_SYMBOL);
     if (!p->table || dlerror()) {
-        snprintf(err, errlen, "plugin %s: no symbol %s (is it an edgesim policy plugin?)", path,
-                 EDGE_POLICY_PLUGIN_SYMBOL);
+        snprintf(err, errlen, "plugin %s: no symbol %s or %s (is it an edgesim policy plugin?)",
+                 path, EDGE_POLICY_PLUGIN_SYMBOL, EDGE_POLICY_PLUGIN_SYMBOL_V2);
         goto fail;
     }
     if (p->table->abi_version != EDGE_POLICY_ABI_VERSION) {
@@ -69,6 +120,7 @@ sim_plugin *sim_plugin_load(const char *path, const char *params_json, size_t nf
                  !p->table->choose ? "choose" : !p->table->create ? "create" : "destroy");
         goto fail;
     }
+create:;
     char why[256] = "";
     p->state = p->table->create(params_json ? params_json : "{}", nfunctions, nnodes, why,
                                 sizeof why);
@@ -95,6 +147,26 @@ const edge_policy_plugin *sim_plugin_table(const sim_plugin *p)
 void *sim_plugin_state(const sim_plugin *p)
 {
     return p->state;
+}
+
+int sim_plugin_routes(const sim_plugin *p)
+{
+    return p->table->choose != NULL;
+}
+
+const edge_policy_keepalive *sim_plugin_keepalive(const sim_plugin *p)
+{
+    return p->v2 ? p->v2->keepalive : NULL;
+}
+
+const edge_policy_autoscaler *sim_plugin_autoscaler(const sim_plugin *p)
+{
+    return p->v2 ? p->v2->autoscaler : NULL;
+}
+
+const char *sim_plugin_name(const sim_plugin *p)
+{
+    return p->table->name ? p->table->name : "";
 }
 
 void sim_plugin_free(sim_plugin *p)

@@ -62,7 +62,9 @@ typedef enum {
 } sim_placement;
 
 typedef struct sim_workload_spec {
-    size_t function;
+    size_t function;         /* with a workflow: the function of its first step */
+    size_t workflow;         /* 1 + the index of the workflow it requests; 0: it
+                                invokes `function` (docs/scenario.md, "workflows") */
     size_t region;           /* the client region the requests come from (with clients:
                                 where the group starts) */
     size_t clients;          /* 0, or 1 + the client group whose region at each

@@ -27,7 +27,9 @@
 #include "output/trace.h"
 #include "runtime.h"
 #include "scheduler.h"
+#include "model/autoscaler.h"
 #include "model/measures.h"
+#include "model/workflow.h"
 #include "model/world_internal.h"
 
 /* ------------------------------------------------------------------ */
@@ -134,7 +136,7 @@ static uint32_t inv_alloc(sim_world *w)
     /* tried[] is read only below attempts: clearing it would be 64 of the 136
      * bytes written per arrival */
     memset(v, 0, offsetof(winv, tried));
-    v->attempts = v->cold = v->running = v->timed_out = v->responding = 0;
+    v->attempts = v->cold = v->running = v->timed_out = v->ran = v->responding = 0;
     v->live = 1;
     v->seq = w->inv_seq++;
     return id;
@@ -182,7 +184,14 @@ static void finish_invocation(sim_world *w, uint32_t id, edge_reason reason)
             wfail_run(w, EDGE_NOMEM);
     }
     wset_in_system(w, -1);
+    if (w->as)
+        was_finished(w, v->fn);
+    uint32_t wf_req = v->wf_req, wf_step = v->wf_step;
+    sim_wflow_end e = {v->arrival, v->started, v->exec_start, now, net, v->node,
+                       reason == EDGE_REASON_OK, v->cold, v->ran};
     inv_release(w, id);
+    if (wf_req && sim_wflow_step_ended(w->wf, wf_req - 1, wf_step, &e) != 0)
+        wfail_run(w, EDGE_NOMEM);
 }
 
 /* A failure that a retry may turn into another attempt elsewhere. */
@@ -234,6 +243,9 @@ static int try_start(sim_world *w, uint32_t id)
     v->cold = cold;
     v->started = now;
     v->running = 1;
+    v->ran = 1;
+    if (w->as)
+        was_started(w, v->fn);
     if (w->ka_hybrid && !cold)
         wka_warm_start(w, v->fn, node);
     edge_scheduler_started(w->sched, v->fn, node, now);
@@ -295,10 +307,14 @@ static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
     n->busy--;
     sim_measures_ran(w->ms, v->fn, v->started, ev->time);
     v->running = 0;
+    if (w->as)
+        was_stopped(w, v->fn);
     int ok = !v->timed_out;
     winv_trace(w, v, ok ? EDGE_REASON_OK : EDGE_REASON_TIMEOUT);
     if (w->ka_hybrid) /* the policy decides the keep-alive before the instance idles */
         wka_before_finish(w, node, v->fn);
+    if (w->ka_plugin) /* a plugin's keep-alive table has the last word */
+        wka_plugin_before_finish(w, node, v->fn, ev->time - v->exec_start, v->cold, ok);
     wcore_finish(w, node, v->fn, v->rt, ok);
     if (w->ka_hybrid)
         wka_after_finish(w, node, v->fn);
@@ -363,13 +379,13 @@ static void route(sim_world *w, uint32_t id)
         tried[i] = v->tried[i];
     edge_rand r = {sched_rand, &w->sched_rng};
     edge_scheduler_set_costs(w->sched, &w->latency[(size_t)v->region * w->nnodes]);
-    if (w->plugin)
+    if (w->node_region) /* a routing plugin */
         edge_scheduler_set_request(w->sched, sim_engine_now(w->eng), v->region);
     if (w->net)
         wnet_before_pick(w, id);
     size_t node = edge_scheduler_pick(w->sched, v->fn, tried, v->attempts, &r);
     long bad;
-    if (node == EDGE_SCHED_NONE && w->plugin && edge_scheduler_bad_choice(w->sched, &bad)) {
+    if (node == EDGE_SCHED_NONE && w->node_region && edge_scheduler_bad_choice(w->sched, &bad)) {
         snprintf(w->fail_msg, sizeof w->fail_msg,
                  "plugin %s answered %ld for function %s (deployed on %zu node(s)): expected a "
                  "candidate index or EDGE_POLICY_NONE",
@@ -378,6 +394,8 @@ static void route(sim_world *w, uint32_t id)
         wfail_run(w, EDGE_INVAL);
     }
     sim_report_decision(w->report, v->fn, node);
+    if (node == EDGE_SCHED_NONE && w->as && was_hold(w, id))
+        return; /* scale from zero: waits for the replica it called up */
     if (node == EDGE_SCHED_NONE) {
         finish_invocation(w, id, v->attempts ? EDGE_REASON_NODE_CRASH
                                              : EDGE_REASON_NO_ELIGIBLE_NODE);
@@ -404,8 +422,10 @@ void sim__world_net_arrived(void *ctx, uint64_t cookie)
 }
 
 /* A new invocation of fn from region; exec >= 0 is its recorded execution
- * time (a trace's), -1 draws one from the function's distribution. */
-void winv_new(sim_world *w, size_t fn, size_t region, edge_time exec)
+ * time (a trace's), -1 draws one from the function's distribution; wf_req
+ * 1 + the workflow request it is step wf_step of, or 0. */
+static void start_invocation(sim_world *w, size_t fn, size_t region, edge_time exec,
+                             uint32_t wf_req, uint32_t wf_step)
 {
     uint32_t id = inv_alloc(w);
     if (id == UINT32_MAX) {
@@ -418,13 +438,61 @@ void winv_new(sim_world *w, size_t fn, size_t region, edge_time exec)
     v->node = WNODE_NONE;
     v->arrival = sim_engine_now(w->eng);
     v->exec_fixed = exec;
+    v->wf_req = wf_req;
+    v->wf_step = wf_step;
     w->arrivals++;
     w->arrivals_counted += v->arrival >= w->sc->warmup;
     wset_in_system(w, +1);
+    if (w->as)
+        was_arrival(w, fn);
     sim_report_arrival(w->report, fn);
     if (w->ka_hybrid)
         wka_arrival(w, fn);
     route(w, id);
+}
+
+void winv_new(sim_world *w, size_t fn, size_t region, edge_time exec)
+{
+    start_invocation(w, fn, region, exec, 0, 0);
+}
+
+/* ---- workflows (docs/semantics.md, "Workflows"): model/workflow.c decides ---- */
+
+static int wf_invoke(void *ctx, size_t fn, size_t region, uint32_t req, uint32_t step)
+{
+    sim_world *w = ctx;
+    start_invocation(w, fn, region, -1, req + 1, step);
+    return w->failed ? -1 : 0;
+}
+
+static void ev_wf_resume(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    if (sim_wflow_resume(w->wf, (uint32_t)ev->payload.id, ev->payload.a, sim_engine_now(e)) != 0)
+        wfail_run(w, EDGE_NOMEM);
+}
+
+static int wf_later(void *ctx, edge_time at, uint32_t req, uint32_t step)
+{
+    sim_world *w = ctx;
+    wschedule(w, at, ev_wf_resume, req, step, 0, NULL);
+    return w->failed ? -1 : 0;
+}
+
+int winv_workflows_create(sim_world *w, char *err, size_t errlen)
+{
+    sim_wflow_env env = {w, wf_invoke, wf_later};
+    char path[4096];
+    snprintf(path, sizeof path, "%s/workflow_series.csv", w->opt.outdir);
+    if (!(w->wf = sim_wflow_create(w->sc, &env, path, err, errlen)))
+        return -1;
+    sim_wflow_set_trace(w->wf, w->trace);
+    return 0;
+}
+
+int winv_autoscaler_create(sim_world *w, char *err, size_t errlen)
+{
+    return was_create(w, route, err, errlen);
 }
 
 static void ev_arrival(sim_engine *e, void *ctx, const sim_event *ev)
@@ -438,9 +506,13 @@ static void ev_arrival(sim_engine *e, void *ctx, const sim_event *ev)
     edge_time next = sim_arrivals_advance(a);
     if (next != EDGE_TIME_MAX && next <= w->sc->duration)
         wschedule(w, next, ev_arrival, w->arrival_epoch[k], (uint32_t)k, 0, NULL);
-    (void)e;
     size_t region = a->spec->clients ? wnet_client_region(w, a->spec->clients - 1)
                                      : a->spec->region;
+    if (a->spec->workflow) {
+        if (sim_wflow_request(w->wf, a->spec->workflow - 1, region, sim_engine_now(e)) != 0)
+            wfail_run(w, EDGE_NOMEM);
+        return;
+    }
     winv_new(w, a->spec->function, region, exec);
 }
 

@@ -24,7 +24,9 @@
 #include "output/report.h"
 #include "output/trace.h"
 #include "scheduler.h"
+#include "model/autoscaler.h"
 #include "model/measures.h"
+#include "model/workflow.h"
 #include "model/world_internal.h"
 
 /* ------------------------------------------------------------------ */
@@ -60,6 +62,9 @@ static int setup(sim_world *w, char *err, size_t errlen)
                                     sc->nfunctions, sc->nnodes, err, errlen);
         if (!w->plugin)
             return -1;
+        w->ka_plugin = sim_plugin_keepalive(w->plugin);
+    }
+    if (w->plugin && sim_plugin_routes(w->plugin)) {
         w->node_region = calloc(sc->nnodes ? sc->nnodes : 1, sizeof *w->node_region);
         if (!w->node_region)
             goto nomem;
@@ -78,7 +83,7 @@ static int setup(sim_world *w, char *err, size_t errlen)
                  w->eng ? edge_strerror(rc) : "out of memory");
         return -1;
     }
-    w->track_idle = !strcmp(edge_scheduler_policy(w->sched), "warm_first") || w->plugin;
+    w->track_idle = !strcmp(edge_scheduler_policy(w->sched), "warm_first") || w->node_region;
     w->probes = (edge_probe_config){sc->policies.probe_period, sc->policies.probe_timeout,
                                     sc->policies.probe_failures};
     if (edge_metrics_init(&w->metrics, sc->nfunctions, sc->nnodes) != EDGE_OK)
@@ -125,6 +130,8 @@ static int setup(sim_world *w, char *err, size_t errlen)
     }
     if (wcore_create(w, err, errlen) != 0 || wka_create(w, err, errlen) != 0)
         return -1;
+    if (sc->nworkflows && winv_workflows_create(w, err, errlen) != 0)
+        return -1;
     if (sc->sync.enabled && wsync_create(w) != 0) {
         snprintf(err, errlen, "cannot create the state synchronizer");
         return -1;
@@ -163,6 +170,9 @@ static int setup(sim_world *w, char *err, size_t errlen)
         goto nomem;
     if (w->failed)
         goto nomem;
+    if (sc->policies.autoscaler.type != EDGE_AUTOSCALER_NONE &&
+        winv_autoscaler_create(w, err, errlen) != 0)
+        return -1;
 
     /* The warm-up's end first: before anything else at that instant. */
     if (sc->warmup > 0)
@@ -277,7 +287,9 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
     stats->events = st.run;
     stats->invocations = w->arrivals;
     stats->peak_rss_kb = peak_rss_kb();
-    if (wsummary_finish(w, stats, err, errlen) != 0 || wnet_write(w, err, errlen) != 0)
+    if (wsummary_finish(w, stats, err, errlen) != 0 || wnet_write(w, err, errlen) != 0 ||
+        (w->wf && sim_wflow_write(w->wf, w->opt.outdir, err, errlen) != 0) ||
+        (w->as && was_write(w, err, errlen) != 0))
         return -1;
     if (w->trace) {
         int rc2 = sim_trace_close_commit(w->trace, err, errlen);
@@ -304,6 +316,8 @@ void sim_world_free(sim_world *w)
     wka_free(w);
     wcache_free(w);
     wnet_free(w);
+    sim_wflow_free(w->wf);
+    was_free(w);
     sim_engine_destroy(w->eng);
     edge_scheduler_free(w->sched);
     sim_plugin_free(w->plugin); /* after the scheduler that borrowed it */

@@ -22,7 +22,9 @@
 #include "output/trace.h"
 #include "scheduler.h"
 #include "synchronizer.h"
+#include "model/autoscaler.h"
 #include "model/measures.h"
+#include "model/workflow.h"
 #include "model/world_internal.h"
 
 /* ------------------------------------------------------------------ */
@@ -85,6 +87,8 @@ static void crash_node(sim_world *w, size_t node)
             v->running = 0;
             n->busy--;
             sim_measures_ran(w->ms, v->fn, v->started, n->crashed_at);
+            if (w->as)
+                was_stopped(w, v->fn);
             edge_scheduler_finished(w->sched, v->fn, node, n->crashed_at, 0);
             winv_fail_or_retry(w, (uint32_t)i, EDGE_REASON_NODE_CRASH);
         }
@@ -131,7 +135,7 @@ static void apply_spike(sim_world *w, size_t fn, double factor, int begin)
     edge_time now = sim_engine_now(w->eng);
     for (size_t k = 0; k < w->narrivals; k++) {
         sim_arrivals *a = &w->arrivals_of[k];
-        if (fn != SIM_ALL && a->spec->function != fn)
+        if (fn != SIM_ALL && (a->spec->function != fn || a->spec->workflow))
             continue;
         w->spike_factor[k] = begin ? w->spike_factor[k] * factor : w->spike_factor[k] / factor;
         edge_time before = a->next;

@@ -68,8 +68,10 @@ typedef struct winv {
     uint64_t rt;          /* the runtime's handle for the invocation */
     uint32_t fn, region, node;
     uint32_t next_free;
+    uint32_t wf_req, wf_step; /* a workflow step: 1 + its request (model/workflow.h), 0: none */
     uint32_t tried[WINV_MAX_TRIED];
     uint8_t attempts, cold, running, timed_out, live;
+    uint8_t ran;          /* it got a slot (started is meaningful) */
     uint8_t responding;   /* its response is in transfer (since xfer_start) */
 } winv;
 
@@ -151,9 +153,13 @@ struct sim_world {
     int ka_hybrid;               /* decided per invocation (else a fixed TTL) */
     edge_time runtime_keepalive; /* the runtimes' default keep-alive (set by wka_create) */
     wcore_removal_hook on_idle_removed; /* hybrid's pre-warm bookkeeping, or NULL */
-    struct sim_plugin *plugin;   /* a scheduler plugin, or NULL; owned */
-    uint32_t *node_region;       /* per node its region, for a plugin; owned */
+    struct sim_plugin *plugin;   /* a policy plugin, or NULL; owned */
+    uint32_t *node_region;       /* per node its region, for a routing plugin (NULL when
+                                    the plugin does not route); owned */
+    const struct edge_policy_keepalive *ka_plugin; /* the plugin's keep-alive table, or NULL */
     char fail_msg[320];          /* why the run failed, when more than an edge_err says */
+    struct sim_wflow *wf;        /* workflows (model/workflow.h); NULL without; owned */
+    struct was *as;              /* the autoscaler (model/autoscaler.h); NULL when none */
     int cache_on;                /* some function has an artifact */
     wcache_node *cnodes;         /* per node when cache_on, else NULL */
     wnet *net;                   /* the network (world_net.c), or NULL: none */
@@ -380,6 +386,11 @@ WKA_OUT_OF_LINE void wka_delivered(sim_world *w, size_t fn, size_t node); /* ...
 WKA_OUT_OF_LINE void wka_before_finish(sim_world *w, size_t node, size_t fn);
 WKA_OUT_OF_LINE void wka_after_finish(sim_world *w, size_t node, size_t fn);
 WKA_OUT_OF_LINE void wka_warm_start(sim_world *w, size_t fn, size_t node);
+/* With a plugin keep-alive table (w->ka_plugin), before wcore_finish of an
+ * invocation of fn on node that ran exec ns: asks the plugin how long the
+ * instance stays (docs/plugins.md). */
+WKA_OUT_OF_LINE void wka_plugin_before_finish(sim_world *w, size_t node, size_t fn,
+                                              edge_time exec, int cold, int ok);
 const wka_counts *wka_function_counts(const sim_world *w, size_t fn);
 const wka_counts *wka_total_counts(const sim_world *w);
 
@@ -395,6 +406,10 @@ void wcache_crash(sim_world *w, size_t node); /* pulls in flight are lost */
 /* A new invocation of fn from region now; exec >= 0 is its recorded
  * execution time (a trace's), -1 draws one. */
 void winv_new(sim_world *w, size_t fn, size_t region, edge_time exec);
+/* The workflows (model/workflow.h) and the autoscaler (model/autoscaler.h),
+ * bound to the invocation paths; 0, or -1 with a message in err. */
+int winv_workflows_create(sim_world *w, char *err, size_t errlen);
+int winv_autoscaler_create(sim_world *w, char *err, size_t errlen);
 /* Invocation id failed for reason: routed again while retries are left (a
  * node crash), else finished with that outcome. */
 void winv_fail_or_retry(sim_world *w, uint32_t id, edge_reason reason);

@@ -20,10 +20,15 @@
  * through what wka_create sets in the world (the runtimes' default
  * keep-alive and the removal hook).
  */
+#include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "edge_policy_plugin.h"
+#include "engine/dist.h"
+#include "input/plugin.h"
 #include "keepalive.h"
 #include "runtime.h"
 #include "model/measures.h"
@@ -257,4 +262,38 @@ const wka_counts *wka_function_counts(const sim_world *w, size_t fn)
 const wka_counts *wka_total_counts(const sim_world *w)
 {
     return &w->ka->total;
+}
+
+void wka_plugin_before_finish(sim_world *w, size_t node, size_t fn, edge_time exec, int cold,
+                              int ok)
+{
+    edge_runtime *rt = wcore_runtime(w, node);
+    edge_time now = sim_engine_now(w->eng);
+    const sim_function_spec *f = &w->sc->functions[fn];
+    double cold_mean = sim_dist_mean(f->cold_start);
+    edge_policy_keepalive_request req = {
+        .function = (uint32_t)fn,
+        .node = (uint32_t)node,
+        .now = now,
+        .exec_ns = exec,
+        .cold = cold,
+        .ok = ok,
+        .memory_mb = f->memory_mb,
+        .cold_start_mean_ns = isfinite(cold_mean) ? (int64_t)llround(cold_mean) : INT64_MAX,
+        .default_ttl_ns = edge_runtime_keepalive(rt, (uint32_t)fn),
+    };
+    int64_t ttl = w->ka_plugin->keep_ns(sim_plugin_state(w->plugin), &req);
+    if (ttl == EDGE_POLICY_DEFAULT)
+        return;
+    if (ttl < 0) {
+        snprintf(w->fail_msg, sizeof w->fail_msg,
+                 "plugin %s answered a keep-alive of %" PRId64 " ns for function %s: expected "
+                 "a time >= 0 or EDGE_POLICY_DEFAULT",
+                 w->sc->policies.plugin_path, ttl, f->id);
+        w->failed = EDGE_INVAL;
+        sim_engine_fail(w->eng, EDGE_INVAL);
+        return;
+    }
+    if (edge_runtime_keepalive(rt, (uint32_t)fn) != ttl)
+        edge_runtime_set_keepalive_idx(rt, (uint32_t)fn, ttl, now);
 }

@@ -7,6 +7,8 @@
 
 #include "common/stopwatch.h"
 #include "output/report.h"
+#include "model/autoscaler.h"
+#include "model/workflow.h"
 #include "model/world_internal.h"
 
 double wsample_wall_now(void)
@@ -56,7 +58,7 @@ static void ev_sample(sim_engine *e, void *ctx, const sim_event *ev)
             wfail_run(w, EDGE_NOMEM);
     }
     s.in_flight = w->in_system;
-    if (sim_report_sample(w->report, &s) != 0)
+    if (sim_report_sample(w->report, &s) != 0 || (w->wf && sim_wflow_sample(w->wf, now) != 0))
         wfail_run(w, EDGE_NOMEM);
     edge_time next = now + w->sc->sample_interval;
     if (next > w->sc->duration && now < w->sc->duration)

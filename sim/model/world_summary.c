@@ -18,7 +18,9 @@
 #include "histogram.h"
 #include "input/machine_events.h"
 #include "keepalive.h"
+#include "model/autoscaler.h"
 #include "model/measures.h"
+#include "model/workflow.h"
 #include "model/world_internal.h"
 #include "output/report.h"
 #include "runtime.h"
@@ -88,6 +90,8 @@ static cJSON *keepalive_obj(const ka_reports *ka, const sim_world *w)
     const edge_keepalive_config *k = &w->sc->policies.keepalive;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "policy", edge_keepalive_type_name(k->type));
+    if (w->ka_plugin) /* a plugin's keep-alive table decides after the policy */
+        cJSON_AddStringToObject(o, "plugin", w->sc->policies.plugin_name);
     if (k->type == EDGE_KEEPALIVE_FIXED)
         cJSON_AddNumberToObject(o, "ttl_s", secs(k->ttl));
     if (k->type == EDGE_KEEPALIVE_HYBRID) {
@@ -97,6 +101,8 @@ static cJSON *keepalive_obj(const ka_reports *ka, const sim_world *w)
         cJSON_AddNumberToObject(o, "min_samples", (double)k->min_samples);
         cJSON_AddNumberToObject(o, "margin", k->margin);
         cJSON_AddNumberToObject(o, "oob_max", k->oob_max);
+        if (k->forecast_alpha > 0) /* absent at 0: summaries of older runs stay as they were */
+            cJSON_AddNumberToObject(o, "forecast_alpha", k->forecast_alpha);
     }
     cJSON_AddNumberToObject(o, "starts", (double)ka->total.starts);
     cJSON_AddNumberToObject(o, "cold_starts", (double)ka->total.cold_starts);
@@ -426,6 +432,10 @@ static cJSON *summary_json(const sim_world *w, const ka_reports *ka)
             cJSON_AddNumberToObject(o, "missing_memory", (double)ti->missing_memory);
         }
     }
+    if (w->wf) /* model/workflow.c */
+        cJSON_AddItemToObject(root, "workflows", sim_wflow_summary(w->wf));
+    if (w->as) /* model/autoscaler.c */
+        cJSON_AddItemToObject(root, "autoscaler", was_summary(w));
     return root;
 }
 

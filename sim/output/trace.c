@@ -13,6 +13,7 @@
 #endif
 
 #define CLUSTER_PID 1
+#define WF_PID 0 /* workflow requests and their steps */
 #define NODE_PID(i) ((uint64_t)(i) + 2)
 
 /* What the writer remembers of one node: whether its track is named, and
@@ -36,6 +37,8 @@ struct sim_trace {
     char *run;
     tnode *nodes;
     size_t nnodes; /* entries allocated in nodes */
+    tnode wf;      /* the workflows process (WF_PID): its lanes */
+    uint64_t flows;/* flow arrows drawn so far: their ids */
 };
 
 /* ---- JSON text ---- */
@@ -227,6 +230,7 @@ void sim_trace_abort(sim_trace *t)
     for (size_t i = 0; i < t->nnodes; i++)
         free(t->nodes[i].lane_end);
     free(t->nodes);
+    free(t->wf.lane_end);
     free(t->keep);
     free(t->run);
     free(t);
@@ -449,4 +453,103 @@ int sim_trace_close_commit(sim_trace *t, char *err, size_t errlen)
         snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
     sim_trace_abort(t); /* the outfile is already released: frees the rest */
     return rc;
+}
+
+/* ---- workflows ---- */
+
+/* The first lane of the workflows process free at start (as take_lane). */
+static uint32_t wf_lane(sim_trace *t, edge_time start, edge_time end)
+{
+    tnode *n = &t->wf;
+    if (!n->named) {
+        n->named = 1;
+        meta(t, WF_PID, 0, "process_name", "name", "workflows", 0);
+        meta(t, WF_PID, 0, "process_sort_index", "sort_index", NULL, -1);
+    }
+    uint32_t i = 0;
+    while (i < n->nlanes && n->lane_end[i] > start)
+        i++;
+    if (i == n->nlanes) {
+        if (n->nlanes == n->cap) {
+            uint32_t cap = n->cap ? 2 * n->cap : 8;
+            edge_time *p = realloc(n->lane_end, cap * sizeof *p);
+            if (!p)
+                return 0;
+            n->lane_end = p;
+            n->cap = cap;
+        }
+        n->nlanes++;
+        char name[32];
+        snprintf(name, sizeof name, "lane %" PRIu32, i + 1);
+        meta(t, WF_PID, i + 1, "thread_name", "name", name, 0);
+    }
+    n->lane_end[i] = end;
+    return i + 1;
+}
+
+static void flow(sim_trace *t, char ph, uint64_t id, uint32_t tid, edge_time ts)
+{
+    begin_event(t);
+    fprintf(t->out.fp, "{\"ph\":\"%c\",\"name\":\"result\",\"cat\":\"workflow\",\"id\":%" PRIu64
+                       ",\"pid\":%d,\"tid\":%" PRIu32 ",%s\"ts\":",
+            ph, id, WF_PID, tid, ph == 'f' ? "\"bp\":\"e\"," : "");
+    json_us(t->out.fp, ts);
+    fputs("}", t->out.fp);
+}
+
+int sim_trace_workflow(sim_trace *t, const char *wf_id, uint64_t request, edge_time arrival,
+                       edge_time end, const char *outcome, const sim_trace_step *steps,
+                       size_t nsteps)
+{
+    if (!t || end < arrival || (nsteps && !steps)) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (t->has_window && !(arrival < t->to && (end > t->from || (end == arrival &&
+                                                                  arrival >= t->from))))
+        return 0;
+    uint64_t n = 1;
+    for (size_t i = 0; i < nsteps; i++)
+        n += steps[i].ran ? 1 + 2 * (steps[i].after < i && steps[i].after < 64 &&
+                                     steps[steps[i].after].ran)
+                          : 0;
+    if (!admit(t, n, arrival))
+        return status_of(t);
+    uint32_t lane = wf_lane(t, arrival, end);
+    if (!lane) {
+        errno = ENOMEM;
+        return -1;
+    }
+    char name[200];
+    snprintf(name, sizeof name, "%.120s #%" PRIu64, wf_id ? wf_id : "?", request);
+    slice(t, name, "workflow", WF_PID, lane, arrival, end);
+    fputs(",\"args\":{\"outcome\":", t->out.fp);
+    json_str(t->out.fp, outcome ? outcome : "ok");
+    fputs("}}", t->out.fp);
+    uint32_t tids[64];
+    for (size_t i = 0; i < nsteps; i++) {
+        const sim_trace_step *st = &steps[i];
+        if (!st->ran)
+            continue;
+        uint32_t tid = wf_lane(t, st->start, st->end);
+        if (!tid) {
+            errno = ENOMEM;
+            return -1;
+        }
+        if (i < 64)
+            tids[i] = tid;
+        slice(t, st->name ? st->name : "?", "step", WF_PID, tid, st->start, st->end);
+        fprintf(t->out.fp, ",\"args\":{\"workflow\":");
+        json_str(t->out.fp, name);
+        fputs(",\"node\":", t->out.fp);
+        json_str(t->out.fp, st->node_id ? st->node_id : "");
+        fputs("}}", t->out.fp);
+        /* an arrow from the step it waited for (listed before it) */
+        if (st->after < i && st->after < 64 && steps[st->after].ran) {
+            uint64_t id = ++t->flows;
+            flow(t, 's', id, tids[st->after], steps[st->after].start);
+            flow(t, 'f', id, tid, st->start);
+        }
+    }
+    return status_of(t);
 }

@@ -105,6 +105,26 @@ int sim_trace_fault(sim_trace *t, edge_time time, const char *kind, int64_t node
 uint64_t sim_trace_events(const sim_trace *t);
 uint64_t sim_trace_dropped(const sim_trace *t);
 
+/* One step of a workflow request for sim_trace_workflow. */
+typedef struct sim_trace_step {
+    const char *name;     /* the step's id */
+    const char *node_id;  /* the node of its (last) run */
+    edge_time start, end; /* its first invocation's arrival, its last result */
+    size_t after;         /* the step whose result it waited for (an index below
+                             its own), or (size_t)-1: none */
+    int ran;              /* 0: skipped or never started (nothing drawn) */
+} sim_trace_step;
+
+/* A finished workflow request (docs/plots.md): on the "workflows" process
+ * (pid 0), one slice "WF #REQUEST" from arrival to end (outcome in args),
+ * one slice per step that ran, each on the first free lane, and a flow arrow
+ * from the step each one waited for (the first 64 steps). Window and cap as
+ * for invocations (a request is dropped whole). Returns as
+ * sim_trace_invocation. */
+int sim_trace_workflow(sim_trace *t, const char *wf_id, uint64_t request, edge_time arrival,
+                       edge_time end, const char *outcome, const sim_trace_step *steps,
+                       size_t nsteps);
+
 /* Ends the JSON (otherData with the counts), flushes and renames the file
  * into place. Returns 0, or -1 with a message in err (the temporary file is
  * removed). Frees t either way; NULL returns -1. */

@@ -26,20 +26,22 @@ static const char *const policy_fields[] = {"scheduler", "keepalive", "keepalive
                                             "health_window", "check_interval", "retries",
                                             "registry_latency", "probes", "overload",
                                             "instance_selection", "heartbeat_jitter",
-                                            "heartbeat_phase", "offload_threshold", /* netspec.c */
-                                            NULL};
+                                            "heartbeat_phase", "autoscaler", "plugin",
+                                            "offload_threshold", /* netspec.c */ NULL};
 
 static const char *const keepalive_types[] = {"fixed", "none", "hybrid", NULL};
 static const edge_keepalive_type keepalive_type_of[] = {EDGE_KEEPALIVE_FIXED, EDGE_KEEPALIVE_NONE,
                                                        EDGE_KEEPALIVE_HYBRID};
 static const char *const keepalive_fields[] = {"type", "ttl", "bins", "bin_width", "cv_threshold",
-                                               "min_samples", "margin", "oob_max", NULL};
+                                               "min_samples", "margin", "oob_max",
+                                               "forecast_alpha", NULL};
 /* The parameters each type takes: any other is an error, so that a hybrid
  * parameter given to "fixed" never passes silently. Indexed like keepalive_types. */
-static const char *const keepalive_allowed[3][8] = {
+static const char *const keepalive_allowed[3][9] = {
     {"type", "ttl", NULL},
     {"type", NULL},
-    {"type", "bins", "bin_width", "cv_threshold", "min_samples", "margin", "oob_max", NULL},
+    {"type", "bins", "bin_width", "cv_threshold", "min_samples", "margin", "oob_max",
+     "forecast_alpha", NULL},
 };
 static const sc_numspec NS_KA_BINS = {1, EDGE_KEEPALIVE_MAX_BINS, 1, 0};
 static const sc_numspec NS_KA_SAMPLES = {1, 1e15, 1, 0};
@@ -115,6 +117,8 @@ static int read_keepalive(sc_ctx *c, const cJSON *v, edge_keepalive_config *out)
             k.margin = d;
         }
         bad |= sc_number_field(c, v, path, "oob_max", 0, &NS_KA_UNIT, &k.oob_max) < 0;
+        bad |= sc_number_field(c, v, path, "forecast_alpha", 0, &NS_KA_UNIT,
+                               &k.forecast_alpha) < 0;
         if (!bad && edge_keepalive_config_validate(&k) != EDGE_OK) {
             sc_diag(c, sc_member(v, "bins") ? sc_member(v, "bins") : v, path,
                     "expected bins x bin_width below 292 years, found %u x %s", k.bins,
@@ -128,6 +132,7 @@ static int read_keepalive(sc_ctx *c, const cJSON *v, edge_keepalive_config *out)
 }
 
 static const char *const plugin_fields[] = {"plugin", "params", NULL};
+static const char *const plugin2_fields[] = {"path", "params", NULL};
 
 /*
  * "scheduler": {"plugin": "policy.so", "params": {...}}: the path relative to
@@ -135,18 +140,30 @@ static const char *const plugin_fields[] = {"plugin", "params", NULL};
  * is loaded once here (and unloaded) so a missing file, a missing symbol,
  * another ABI version or params its create() refuses are scenario problems
  * (exit 2) reported at the field, not a failed run. Sets pol->scheduler to
- * "plugin:NAME".
+ * "plugin:NAME" when it routes.
+ *
+ * "plugin": {"path": "kinds.so", "params": {...}} (general: any policy kinds
+ * of an ABI version 2 plugin, or a version 1 routing plugin) is read the
+ * same way (general = 1): one plugin per scenario.
  */
-static void read_plugin(sc_ctx *c, const cJSON *obj)
+static void read_plugin(sc_ctx *c, const cJSON *obj, int general)
 {
     sim_policies *pol = &c->s->policies;
-    const char *path = "policies.scheduler";
+    const char *path = general ? "policies.plugin" : "policies.scheduler";
+    const char *sokey = general ? "path" : "plugin";
     char p[SIM_DIAG_PATH_MAX];
-    sc_check_fields(c, obj, path, plugin_fields, NULL, NULL);
-    const cJSON *so = sc_member(obj, "plugin");
-    sc_path_key(p, path, "plugin");
+    if (!sc_want_object(c, obj, path, "a plugin such as {\"path\": \"kinds.so\"}"))
+        return;
+    sc_check_fields(c, obj, path, general ? plugin2_fields : plugin_fields, NULL, NULL);
+    const cJSON *so = sc_member(obj, sokey);
+    sc_path_key(p, path, sokey);
     if (!so) {
-        sc_missing(c, obj, path, "plugin", "the plugin's shared object such as \"policy.so\"");
+        sc_missing(c, obj, path, sokey, "the plugin's shared object such as \"policy.so\"");
+        return;
+    }
+    if (pol->plugin_path) {
+        sc_diag(c, so, p, "expected one plugin per scenario (policies.scheduler names one "
+                          "already), found another");
         return;
     }
     if (!cJSON_IsString(so) || !so->valuestring[0]) {
@@ -176,11 +193,29 @@ static void read_plugin(sc_ctx *c, const cJSON *obj)
         sc_diag(c, so, p, "expected a loadable policy plugin, found %s", err);
         return;
     }
-    const char *name = sim_plugin_table(pl)->name;
-    size_t n = strlen(name ? name : "") + 8;
-    free(pol->scheduler);
-    if ((pol->scheduler = sc_xcalloc(c, n, 1)))
-        snprintf(pol->scheduler, n, "plugin:%s", name ? name : "");
+    if (!general && !sim_plugin_routes(pl)) {
+        sc_diag(c, so, p, "expected a plugin that routes (a routing table), found plugin %s "
+                          "without one (name it in policies.plugin instead)",
+                so->valuestring);
+        sim_plugin_free(pl);
+        return;
+    }
+    const char *name = sim_plugin_name(pl);
+    size_t n = strlen(name) + 8;
+    pol->plugin_routes = sim_plugin_routes(pl);
+    pol->plugin_keepalive = sim_plugin_keepalive(pl) != NULL;
+    pol->plugin_autoscaler = sim_plugin_autoscaler(pl) != NULL;
+    if ((pol->plugin_name = sc_xcalloc(c, n, 1)))
+        snprintf(pol->plugin_name, n, "plugin:%s", name);
+    if (pol->plugin_routes) {
+        free(pol->scheduler);
+        if ((pol->scheduler = sc_xcalloc(c, n, 1)))
+            snprintf(pol->scheduler, n, "plugin:%s", name);
+    }
+    if (pol->plugin_autoscaler && pol->autoscaler.type == EDGE_AUTOSCALER_NONE)
+        sc_diag(c, so, p, "expected an autoscaler in policies.autoscaler for plugin %s's "
+                          "autoscaler table (it sets the tick and the bounds), found none",
+                so->valuestring);
     sim_plugin_free(pl);
 }
 
@@ -276,10 +311,13 @@ void sc_read_policies(sc_ctx *c)
     const cJSON *obj = sc_member(c->root, "policies");
     int sched = 0;
     const char *const *names = edge_scheduler_policies();
-    if (obj && sc_want_object(c, obj, "policies", "the policies")) {
+    int pol_ok = obj && sc_want_object(c, obj, "policies", "the policies");
+    /* first: a plugin's autoscaler table needs to know the autoscaler */
+    sc_read_autoscaler(c, pol_ok ? sc_member(obj, "autoscaler") : NULL, pol);
+    if (pol_ok) {
         sc_check_fields(c, obj, "policies", policy_fields, NULL, NULL);
         if (cJSON_IsObject(sc_member(obj, "scheduler")))
-            read_plugin(c, sc_member(obj, "scheduler"));
+            read_plugin(c, sc_member(obj, "scheduler"), 0);
         else
             sc_enum_field(c, obj, "policies", "scheduler", 0, names, &sched);
         int has_ttl = sc_duration_field(c, obj, "policies", "keepalive_ttl", 0, SC_SIGN_NONNEG, "10m",
@@ -309,6 +347,8 @@ void sc_read_policies(sc_ctx *c)
         sc_enum_field(c, obj, "policies", "instance_selection", 0, sel, &pol->instance_selection);
         read_heartbeat_spread(c, obj, pol);
     }
+    if (pol_ok && sc_member(obj, "plugin"))
+        read_plugin(c, sc_member(obj, "plugin"), 1);
     if (!pol->scheduler)
         pol->scheduler = sc_xstrdup(c, names[sched]);
     pol->keepalive_ttl = pol->keepalive.type == EDGE_KEEPALIVE_FIXED ? pol->keepalive.ttl : 0;

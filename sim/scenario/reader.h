@@ -391,6 +391,11 @@ void sc_read_workloads(sc_ctx *c); /* workloads.c */
 void sc_free_workload(sim_workload_spec *w);
 void sc_read_policies(sc_ctx *c); /* policies.c */
 void sc_read_sync(sc_ctx *c);     /* sync.c */
+void sc_read_workflows(sc_ctx *c); /* workflows.c: after functions, before workloads */
+/* obj.key as a workflow id: its index, or SIM_ALL (reported). */
+size_t sc_workflow_ref(sc_ctx *c, const cJSON *obj, const char *path, const char *key);
+/* policies.autoscaler (autoscaler.c); v may be NULL (absent). */
+void sc_read_autoscaler(sc_ctx *c, const cJSON *v, sim_policies *pol);
 /* Applies one --set PATH=VALUE to c->root (overrides.c). */
 void sc_apply_set(sc_ctx *c, const char *set);
 

@@ -42,9 +42,9 @@ static const sc_numspec NS_SEED = {0, SIM_SEED_MAX, 1, 0};
 /* The top level                                                              */
 
 static const char *const top_fields[] = {
-    "$schema",   "name",      "description", "seed",     "duration", "sample_interval",
-    "warmup",    "regions",   "nodes",       "network",  "functions", "deployments",
-    "workloads", "faults",    "policies",    "sync",     "clients", /* netspec.c */
+    "$schema",   "name",      "description", "seed",      "duration",  "sample_interval",
+    "warmup",    "regions",   "nodes",       "network",   "functions", "workflows",
+    "deployments", "workloads", "faults",    "policies",  "sync",      "clients", /* netspec.c */
     NULL};
 
 /* The default name: the file's base name without ".json", made id-safe. */
@@ -169,6 +169,7 @@ sim_scenario *sim_scenario_parse(const char *text, size_t len, const char *name_
     if (!(c.stamp = sc_xcalloc(&c, s->nnodes, sizeof *c.stamp)))
         goto done;
     sc_read_functions(&c);
+    sc_read_workflows(&c);
     sc_read_network(&c);
     sim__read_netspec(&c);
     sc_read_faults(&c);
@@ -280,12 +281,17 @@ void sim_scenario_free(sim_scenario *s)
     for (size_t i = 0; i < s->nworkloads; i++)
         sc_free_workload(&s->workloads[i]);
     free(s->workloads);
+    for (size_t i = 0; i < s->nworkflows; i++)
+        sim_workflow_spec_free(&s->workflows[i]);
+    free(s->workflows);
     for (size_t i = 0; i < s->nfaults; i++)
         sc_free_fault(&s->faults[i]);
     free(s->faults);
     free(s->policies.scheduler);
     free(s->policies.plugin_path);
     free(s->policies.plugin_params);
+    free(s->policies.plugin_name);
+    free(s->policies.autoscale_fns);
     cJSON_Delete(s->sync.initial);
     free(s->traces);
     if (s->index_) {

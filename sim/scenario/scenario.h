@@ -28,7 +28,9 @@
 #include "input/azure.h"
 #include "input/workload.h"
 #include "common/diag.h"
+#include "autoscaler.h"
 #include "keepalive.h"
+#include "scenario/workflows.h"
 #include "time.h"
 
 /* A distribution of durations (sim/dist); only pointers to it are kept here. */
@@ -178,6 +180,9 @@ typedef struct sim_policies {
     char *plugin_path;        /* the plugin's .so, resolved against the scenario's
                                  folder; NULL for a built-in policy */
     char *plugin_params;      /* its "params" as compact JSON text ("{}" when absent) */
+    char *plugin_name;        /* "plugin:NAME"; NULL without a plugin */
+    int plugin_routes, plugin_keepalive, plugin_autoscaler; /* the kinds it provides
+                                 ("scheduler": {"plugin": ...} or "plugin": {"path": ...}) */
     edge_time keepalive_ttl;  /* keepalive.ttl when fixed (kept for old readers); 10m */
     edge_keepalive_config keepalive; /* "keepalive" (or "keepalive_ttl"); default fixed 10m */
     edge_time health_window;  /* default 60s */
@@ -195,6 +200,10 @@ typedef struct sim_policies {
                                    instant; default 0; shorter than every node's interval */
     int heartbeat_phase_random; /* "heartbeat_phase": "random": each node's beats start at a
                                    uniform phase in [0, interval); default "zero" */
+    edge_autoscaler_config autoscaler; /* "autoscaler" (sim/scenario/autoscaler.c); type NONE
+                                          (the default): instances per request and keep-alive */
+    size_t *autoscale_fns;    /* the functions it scales, in function order; owned */
+    size_t nautoscale_fns;    /* (every function unless "functions" names some) */
 } sim_policies;
 
 /* The state synchronizer ("sync"); off unless the file has the section. */
@@ -221,6 +230,7 @@ typedef struct sim_scenario {
     sim_function_spec *functions; size_t nfunctions;
     sim_deployment_spec *deployments; size_t ndeployments;
     sim_workload_spec *workloads; size_t nworkloads;
+    sim_workflow_spec *workflows; size_t nworkflows; /* scenario/workflows.h */
     sim_fault_spec *faults; size_t nfaults;   /* sorted by `at`, stable */
     sim_policies policies;
     sim_sync_spec sync;

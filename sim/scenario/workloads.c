@@ -23,21 +23,43 @@ static const sc_numspec NS_RATE0 = {0, 1e9, 0, 0};
 /* ------------------------------------------------------------------------ */
 /* Workloads                                                                  */
 
-static const char *const wl_fields[] = {"function", "region", "arrival", "rate", "interval",
-                                        "period", "jitter", "on_rate", "off_rate", "on_mean",
-                                        "off_mean", "times", "file", "start", "stop",
+static const char *const wl_fields[] = {"function", "workflow", "region", "arrival", "rate",
+                                        "interval", "period", "jitter", "on_rate", "off_rate",
+                                        "on_mean", "off_mean", "times", "file", "start", "stop",
                                         "clients", NULL};
 static const char *const arrivals[] = {"poisson", "constant", "periodic", "bursty",
                                        "times", "csv", NULL}; /* order of sim_arrival_kind */
-static const char *const wl_allowed[][11] = {
-    {"function", "region", "clients", "arrival", "start", "stop", "rate", NULL},
-    {"function", "region", "clients", "arrival", "start", "stop", "interval", NULL},
-    {"function", "region", "clients", "arrival", "start", "stop", "period", "jitter", NULL},
-    {"function", "region", "clients", "arrival", "start", "stop", "on_rate", "off_rate",
-     "on_mean", "off_mean", NULL},
-    {"function", "region", "clients", "arrival", "start", "stop", "times", NULL},
-    {"function", "region", "clients", "arrival", "start", "stop", "file", NULL},
+static const char *const wl_allowed[][12] = {
+    {"function", "workflow", "region", "clients", "arrival", "start", "stop", "rate", NULL},
+    {"function", "workflow", "region", "clients", "arrival", "start", "stop", "interval", NULL},
+    {"function", "workflow", "region", "clients", "arrival", "start", "stop", "period",
+     "jitter", NULL},
+    {"function", "workflow", "region", "clients", "arrival", "start", "stop", "on_rate",
+     "off_rate", "on_mean", "off_mean", NULL},
+    {"function", "workflow", "region", "clients", "arrival", "start", "stop", "times", NULL},
+    {"function", "workflow", "region", "clients", "arrival", "start", "stop", "file", NULL},
 };
+
+/* What a workload requests: a workflow ("workflow": its 1 + index, with
+ * *nfns = 1) or functions ("function": 0, the set into *fns); SIM_ALL on a
+ * problem (reported). */
+static size_t workload_target(sc_ctx *c, const cJSON *it, const char *p, size_t **fns,
+                              size_t *nfns)
+{
+    const cJSON *fv = sc_member(it, "function"), *wv = sc_member(it, "workflow");
+    if (fv && wv) {
+        char q[SIM_DIAG_PATH_MAX];
+        sc_path_key(q, p, "workflow");
+        sc_diag(c, wv, q, "expected either function or workflow, found both");
+        return SIM_ALL;
+    }
+    if (wv) {
+        size_t wf = sc_workflow_ref(c, it, p, "workflow");
+        *nfns = 1;
+        return wf == SIM_ALL ? SIM_ALL : wf + 1;
+    }
+    return sc_function_set(c, it, p, "function", fns, nfns) < 0 ? SIM_ALL : 0;
+}
 
 static int cmp_time(const void *a, const void *b)
 {
@@ -508,7 +530,7 @@ void sc_read_workloads(sc_ctx *c)
         size_t *fns = NULL, nfns = 0;
         if (sc_enum_field(c, it, p, "arrival", 1, arrivals, &kind) < 0) {
             sc_check_fields(c, it, p, wl_fields, NULL, NULL);
-            sc_function_set(c, it, p, "function", &fns, &nfns);
+            workload_target(c, it, p, &fns, &nfns);
             sc_region_ref(c, it, p, "region");
             free(fns);
             continue;
@@ -518,7 +540,13 @@ void sc_read_workloads(sc_ctx *c)
         sc_check_fields(c, it, p, wl_fields, wl_allowed[kind], what);
         sim_workload_spec t = {0};
         t.kind = (sim_arrival_kind)kind;
-        int bad = sc_function_set(c, it, p, "function", &fns, &nfns) < 0;
+        size_t wf = workload_target(c, it, p, &fns, &nfns);
+        int bad = wf == SIM_ALL;
+        if (!bad && wf > 0) {
+            const sim_workflow_spec *x = &s->workflows[wf - 1];
+            t.workflow = wf;
+            t.function = x->nsteps && x->steps[0].function != SIM_ALL ? x->steps[0].function : 0;
+        }
         if (sc_member(it, "clients")) /* a moving client group (netspec.c) */
             bad |= sim__clients_ref(c, it, p, &t.region, &t.clients) < 0;
         else
@@ -543,7 +571,8 @@ void sc_read_workloads(sc_ctx *c)
         }
         for (size_t j = 0; j < nfns && !c->oom; j++) {
             sim_workload_spec w = t;
-            w.function = fns[j];
+            if (!t.workflow)
+                w.function = fns[j];
             w.times = NULL;
             w.csv_path = NULL;
             if (j == 0) {

@@ -1,0 +1,92 @@
+/*
+ * workflow.h — workflows in a run: requests that walk a DAG of function
+ * steps (docs/semantics.md, "Workflows"; the format: scenario/workflows.h).
+ *
+ * The module keeps, per request in flight, the state of each of its steps
+ * (waiting for predecessors, running, done or skipped) and decides what
+ * runs next; the world does the rest. Each step is an ordinary invocation
+ * (routing, queue, cold start, execution, retries, outcome in every
+ * invocation metric) that the world starts through env->invoke and
+ * reports back through sim_wflow_step_ended. The result of a step reaches
+ * the workflow one network latency (client region to the node) after the
+ * invocation ends, as a single invocation's response reaches its client:
+ * so a chain's end-to-end latency is the sum of its steps' latencies.
+ *
+ * What it measures: per workflow the end-to-end latency (a log-linear
+ * histogram), outcomes (ok, deadline_missed, failed, in flight at the end),
+ * cold starts per request, the mean critical path split into queueing, cold
+ * start, execution, network and transfer, and per step its runs, skips,
+ * invocations, cold starts and the requests it failed.
+ *
+ * Memory: per request in flight one record and its steps' states (reused
+ * through a free list per workflow), never per request simulated.
+ */
+#ifndef SIM_MODEL_WORKFLOW_H
+#define SIM_MODEL_WORKFLOW_H
+
+#include <cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "output/trace.h"
+#include "scenario/scenario.h"
+#include "time.h"
+
+typedef struct sim_wflow sim_wflow;
+
+/* How the module acts on the world. Each returns 0, or -1 when the run must
+ * fail (out of memory). */
+typedef struct sim_wflow_env {
+    void *ctx;
+    /* Starts an invocation of fn from region now, tagged (inst, step): its
+     * end is reported with sim_wflow_step_ended, possibly before invoke
+     * returns (a request rejected at once). */
+    int (*invoke)(void *ctx, size_t fn, size_t region, uint32_t inst, uint32_t step);
+    /* Calls sim_wflow_resume(x, inst, step, at) at virtual time at. */
+    int (*later)(void *ctx, edge_time at, uint32_t inst, uint32_t step);
+} sim_wflow_env;
+
+/* How one step invocation ended. Times are virtual; started and exec_start
+ * are meaningful only when it started. */
+typedef struct sim_wflow_end {
+    edge_time arrival, started, exec_start, end;
+    edge_time net;           /* client region -> node latency; 0 when never placed */
+    uint32_t node;           /* where it ran last; UINT32_MAX when never placed */
+    int ok, cold, started_ok; /* started_ok: it ran (a slot was had) */
+} sim_wflow_end;
+
+/* For scenario sc (borrowed; it must outlive the module) and env (copied).
+ * series_path: where workflow_series.csv goes (written as the run goes,
+ * renamed into place by sim_wflow_write); NULL for none. Returns NULL with a
+ * one-line reason in err. Caller frees with sim_wflow_free. */
+sim_wflow *sim_wflow_create(const sim_scenario *sc, const sim_wflow_env *env,
+                            const char *series_path, char *err, size_t errlen);
+
+/* Draws every finished request into the Chrome trace t (borrowed; NULL:
+ * none) as sim_trace_workflow describes. */
+void sim_wflow_set_trace(sim_wflow *x, sim_trace *t);
+
+/* A request of workflow wf from region arrives now: its first steps start. */
+int sim_wflow_request(sim_wflow *x, size_t wf, size_t region, edge_time now);
+
+/* The invocation of (inst, step) ended (e). */
+int sim_wflow_step_ended(sim_wflow *x, uint32_t inst, uint32_t step, const sim_wflow_end *e);
+
+/* A step's result reaches its workflow (scheduled through env->later). */
+int sim_wflow_resume(sim_wflow *x, uint32_t inst, uint32_t step, edge_time now);
+
+/* Closes a sampling interval ending at now: one workflow_series.csv row a
+ * workflow. Returns 0 or -1 (writing failed). */
+int sim_wflow_sample(sim_wflow *x, edge_time now);
+
+/* summary.json's "workflows" object (caller owns it), or NULL out of memory. */
+cJSON *sim_wflow_summary(const sim_wflow *x);
+
+/* Writes workflows.csv and workflow_steps.csv into outdir and commits
+ * workflow_series.csv. Returns 0 or -1 with a message in err. */
+int sim_wflow_write(sim_wflow *x, const char *outdir, char *err, size_t errlen);
+
+/* Frees x (removing an uncommitted workflow_series.csv). NULL is fine. */
+void sim_wflow_free(sim_wflow *x);
+
+#endif
