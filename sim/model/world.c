@@ -702,15 +702,15 @@ static void route(sim_world *w, uint32_t id)
         tried[i] = v->tried[i];
     edge_rand r = {sched_rand, &w->sched_rng};
     edge_scheduler_set_costs(w->sched, &w->latency[(size_t)v->region * w->nnodes]);
-    if (w->plugin)
+    if (w->plugin_label[0])
         edge_scheduler_set_request(w->sched, sim_engine_now(w->eng), v->region);
     size_t node = edge_scheduler_pick(w->sched, v->fn, tried, v->attempts, &r);
     long bad;
-    if (node == EDGE_SCHED_NONE && w->plugin && edge_scheduler_bad_choice(w->sched, &bad)) {
+    if (node == EDGE_SCHED_NONE && w->plugin_label[0] && edge_scheduler_bad_choice(w->sched, &bad)) {
         snprintf(w->fail_msg, sizeof w->fail_msg,
-                 "plugin %s answered %ld for function %s (deployed on %zu node(s)): expected a "
+                 "%s answered %ld for function %s (deployed on %zu node(s)): expected a "
                  "candidate index or EDGE_POLICY_NONE",
-                 w->sc->policies.plugin_path, bad, w->sc->functions[v->fn].id,
+                 w->plugin_label, bad, w->sc->functions[v->fn].id,
                  edge_scheduler_deployed_count(w->sched, v->fn));
         fail_run(w, EDGE_INVAL);
     }
@@ -1064,7 +1064,7 @@ static const char *fault_target(const sim_world *w, const sim_fault_spec *f)
 /* Writes the rows of windows still open at the end of the run. */
 static void close_windows(sim_world *w)
 {
-    for (size_t k = 0; k < w->sc->nfaults; k++)
+    for (size_t k = 0; k < w->nfaults; k++)
         if (w->fault_open[k]) {
             const sim_fault_spec *f = &w->sc->faults[k];
             window(w, f->at, w->sc->duration, sim_fault_kind_name(f->kind), fault_target(w, f));
@@ -1189,6 +1189,18 @@ static void ev_fault(sim_engine *e, void *ctx, const sim_event *ev)
     }
 }
 
+int sim__world_apply_fault(sim_world *w, size_t k)
+{
+    const sim_fault_spec *f = &w->sc->faults[k];
+    if (f->at > sim_engine_now(w->eng)) {
+        schedule(w, f->at, ev_fault, 0, (uint32_t)k, 0, NULL);
+    } else {
+        sim_event ev = {f->at, {.a = (uint32_t)k}};
+        ev_fault(w->eng, w, &ev);
+    }
+    return w->failed ? -1 : 0;
+}
+
 static void ev_fault_end(sim_engine *e, void *ctx, const sim_event *ev)
 {
     sim_world *w = ctx;
@@ -1287,20 +1299,29 @@ static int setup(sim_world *w, char *err, size_t errlen)
         w->eng = NULL;
     }
     edge_err rc;
-    if (sc->policies.plugin_path) {
-        /* the scenario reader checked it already; this load is the run's */
-        w->plugin = sim_plugin_load(sc->policies.plugin_path, sc->policies.plugin_params,
-                                    sc->nfunctions, sc->nnodes, err, errlen);
-        if (!w->plugin)
-            return -1;
+    if (w->opt.router || sc->policies.plugin_path) {
+        const edge_policy_plugin *table = w->opt.router;
+        void *state = w->opt.router_state;
+        if (!table) {
+            /* the scenario reader checked it already; this load is the run's */
+            w->plugin = sim_plugin_load(sc->policies.plugin_path, sc->policies.plugin_params,
+                                        sc->nfunctions, sc->nnodes, err, errlen);
+            if (!w->plugin)
+                return -1;
+            table = sim_plugin_table(w->plugin);
+            state = sim_plugin_state(w->plugin);
+            snprintf(w->plugin_label, sizeof w->plugin_label, "plugin %s",
+                     sc->policies.plugin_path);
+        } else {
+            snprintf(w->plugin_label, sizeof w->plugin_label, "router %s",
+                     w->opt.router_name ? w->opt.router_name : "(unnamed)");
+        }
         w->node_region = calloc(sc->nnodes ? sc->nnodes : 1, sizeof *w->node_region);
         if (!w->node_region)
             goto nomem;
         for (size_t i = 0; i < sc->nnodes; i++)
             w->node_region[i] = (uint32_t)sc->nodes[i].region;
-        w->sched = edge_scheduler_create_plugin(sim_plugin_table(w->plugin),
-                                                sim_plugin_state(w->plugin), sc->nfunctions,
-                                                sc->nnodes, &rc);
+        w->sched = edge_scheduler_create_plugin(table, state, sc->nfunctions, sc->nnodes, &rc);
         if (w->sched)
             edge_scheduler_set_regions(w->sched, w->node_region);
     } else {
@@ -1311,7 +1332,7 @@ static int setup(sim_world *w, char *err, size_t errlen)
                  w->eng ? edge_strerror(rc) : "out of memory");
         return -1;
     }
-    w->track_idle = !strcmp(edge_scheduler_policy(w->sched), "warm_first") || w->plugin;
+    w->track_idle = !strcmp(edge_scheduler_policy(w->sched), "warm_first") || w->plugin_label[0];
     w->probes = (edge_probe_config){sc->policies.probe_period, sc->policies.probe_timeout,
                                     sc->policies.probe_failures};
     if (edge_metrics_init(&w->metrics, sc->nfunctions, sc->nnodes) != EDGE_OK)
@@ -1328,6 +1349,7 @@ static int setup(sim_world *w, char *err, size_t errlen)
     w->spike_factor = calloc(sc->nworkloads ? sc->nworkloads : 1, sizeof *w->spike_factor);
     w->fault_open = calloc(sc->nfaults ? sc->nfaults : 1, sizeof *w->fault_open);
     w->mev = calloc(sc->nfaults ? sc->nfaults : 1, sizeof *w->mev);
+    w->nfaults = sc->nfaults;
     if (!w->nodes || !w->fn_rng || !w->arrivals_of || !w->arrival_epoch || !w->arrival_fn ||
         !w->spike_factor || !w->fault_open || !w->mev)
         goto nomem;
@@ -1597,7 +1619,7 @@ void sim_world_free(sim_world *w)
     free(w->latency);
     free(w->fault_open);
     if (w->mev)
-        for (size_t k = 0; k < w->sc->nfaults; k++)
+        for (size_t k = 0; k < w->nfaults; k++)
             sim_mevents_close(w->mev[k]);
     free(w->mev);
     free(w->invs);

@@ -123,6 +123,8 @@ struct sim_world {
     wka *ka;                     /* keep-alive policy state (world_keepalive.c) */
     int ka_hybrid;               /* decided per invocation (else a fixed TTL) */
     struct sim_plugin *plugin;   /* a scheduler plugin, or NULL; owned */
+    char plugin_label[192];      /* "plugin PATH" or "router NAME" when the picks are a
+                                    plugin's or an embedder's router; "" otherwise */
     uint32_t *node_region;       /* per node its region, for a plugin; owned */
     char fail_msg[320];          /* why the run failed, when more than an edge_err says */
     int cache_on;                /* some function has an artifact */
@@ -139,6 +141,8 @@ struct sim_world {
     double *spike_factor;
     edge_time *latency;          /* [region * nnodes + node] */
     unsigned char *fault_open;   /* per fault: its window is open, row not written */
+    size_t nfaults;              /* faults the world knows (the scenario's, then those
+                                    injected: sim_world_inject) */
     struct sim_mevents **mev;    /* per fault: a google_machine_events reader, or NULL */
     size_t narrivals;
 
@@ -164,6 +168,11 @@ struct sim_world {
 };
 
 void sim_world_progress(sim_world *w, edge_time now);
+
+/* Fault k of w->sc (added after the world was made; w->fault_open and
+ * w->mev have room for it): applied now when its `at` is now, else
+ * scheduled (world.c; for world_api.c). 0, or -1 when the run failed. */
+int sim__world_apply_fault(sim_world *w, size_t k);
 
 /* ---- the state synchronizer (world.c; read by report.c) ---- */
 

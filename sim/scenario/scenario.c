@@ -3621,3 +3621,98 @@ size_t sim_scenario_function_index(const sim_scenario *s, const char *id)
         return idmap_get(&s->index_->functions, id);
     return linear_find(id, s->functions, s->nfunctions, sizeof *s->functions);
 }
+
+/* ------------------------------------------------------------------------ */
+/* One fault added to a read scenario (the embedding API's inject)            */
+
+int sim_scenario_add_fault(sim_scenario *s, const char *text, size_t len,
+                           const char *name_for_errors, edge_time now, sim_diag *diags,
+                           size_t max_diags, size_t *ndiags)
+{
+    ctx c;
+    memset(&c, 0, sizeof c);
+    c.file = name_for_errors ? name_for_errors : "<fault>";
+    c.diags = diags;
+    c.max = diags ? max_diags : 0;
+    c.registered_at_start = SIM_ALL;
+    c.s = s;
+    cJSON *it = NULL;
+    sim_fault_spec f;
+    int eline = 0, ecol = 0, nomem = 0, placed_at = 0;
+    strbuf near;
+    if (!s->index_) {
+        oom(&c);
+        goto done;
+    }
+    /* borrowed for the lookups; handed back below, never freed here */
+    c.regions = s->index_->regions;
+    c.nodes = s->index_->nodes;
+    c.functions = s->index_->functions;
+    it = json_read(text, len, &c.pos, &eline, &ecol, &near, &nomem);
+    if (!it) {
+        if (nomem) {
+            oom(&c);
+        } else {
+            diag(&c, NULL, "", "expected valid JSON, found %s", near.s);
+            if (c.n <= c.max) {
+                c.diags[c.n - 1].line = eline;
+                c.diags[c.n - 1].col = ecol;
+            }
+        }
+        goto done;
+    }
+    if (!want_object(&c, it, "", "a fault"))
+        goto done;
+    /* "at" defaults to now (a trace replay has no "at": its rows say when) */
+    const cJSON *kind = member(it, "kind");
+    int trace = cJSON_IsString(kind) &&
+                !strcmp(kind->valuestring, fault_kinds[SIM_FAULT_GOOGLE_MACHINE_EVENTS]);
+    if (!member(it, "at") && !trace) {
+        if (!cJSON_AddNumberToObject(it, "at", 0)) {
+            oom(&c);
+            goto done;
+        }
+        placed_at = 1;
+    }
+    /* a state fault checks the scenario has "sync": the root it looks in */
+    if (!(c.root = cJSON_CreateObject()) ||
+        (s->sync.enabled && !cJSON_AddTrueToObject(c.root, "sync")) ||
+        !(c.stamp = xcalloc(&c, s->nnodes ? s->nnodes : 1, sizeof *c.stamp))) {
+        oom(&c);
+        goto done;
+    }
+    if (read_fault(&c, it, "", &f) != 0)
+        goto done;
+    if (placed_at || trace)
+        f.at = now;
+    if (f.at < now || f.at > s->duration) {
+        diag(&c, member(it, "at"), "at",
+             "expected a time in [now, the end of the run] = [%.9g s, %.9g s], found %.9g s",
+             edge_time_to_s(now), edge_time_to_s(s->duration), edge_time_to_s(f.at));
+        free_fault(&f);
+        goto done;
+    }
+    sim_fault_spec *grown = realloc(s->faults, (s->nfaults + 1) * sizeof *grown);
+    if (!grown) {
+        free_fault(&f);
+        oom(&c);
+        goto done;
+    }
+    s->faults = grown;
+    s->faults[s->nfaults++] = f;
+done:
+    if (s->index_) {
+        s->index_->regions = c.regions;
+        s->index_->nodes = c.nodes;
+        s->index_->functions = c.functions;
+    }
+    if (c.n && c.max)
+        sort_diags(c.diags, c.n < c.max ? c.n : c.max);
+    if (ndiags)
+        *ndiags = c.n;
+    free(c.stamp);
+    jsonpos_free(&c.pos);
+    cJSON_Delete(c.root);
+    cJSON_Delete(it);
+    return c.n ? -1 : 0;
+}
