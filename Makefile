@@ -89,7 +89,7 @@ PY_SRC  := $(sort $(wildcard python/edgesim/*.py))
 # where `make install` puts the package: a folder Debian's python3 searches
 PYDIR   ?= $(PREFIX)/lib/python3/dist-packages
 
-.PHONY: all test unit e2e regress update-baselines asan valgrind run bench install clean deps help \
+.PHONY: all check-layers test unit e2e regress update-baselines asan valgrind run bench install clean deps help \
         python pytest
 all: $(PROGRAM) $(SHLIB)
 
@@ -170,6 +170,12 @@ pytest: $(SHLIB) $(PROGRAM)
 	@EDGESIM_LIB=$(abspath $(SHLIB)) EDGESIM=$(abspath $(PROGRAM)) PYTHONPATH=python \
 	    $(if $(SAN),LD_PRELOAD=$(ASAN_RT) ASAN_OPTIONS=detect_leaks=0) \
 	    $(PYTHON) -m pytest -q -p no:cacheprovider tests/python
+
+
+# The architecture's rules (docs/architecture.md): includes run one way down
+# the layers of sim/, and no two files call each other in a loop.
+check-layers: $(PROGRAM)
+	@/usr/bin/python3 tests/check-layers.py $(BUILD)
 
 test: unit e2e regress pytest
 

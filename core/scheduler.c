@@ -327,37 +327,6 @@ void edge_scheduler_set_idle(edge_scheduler *s, size_t function, size_t node, ui
         edge_argmin_set(&fs->tree, pos, edge__sched_key_of(s, fs, pos));
 }
 
-/* Uniform over [0, n) without modulo bias worth speaking of (64-bit source). */
-static uint32_t below(edge_rand *r, uint32_t n)
-{
-    return (uint32_t)(((r->next(r->ctx) >> 32) * (uint64_t)n) >> 32);
-}
-
-/* A uniformly random eligible position other than `not` (UINT32_MAX for
- * none), or UINT32_MAX when there is none. A few rejection draws, then an
- * exact count-and-select so a sparse eligible set still gets a uniform pick. */
-uint32_t edge__sched_random_pos(const edge_scheduler *s, const edge__sched_fn *fs, edge_rand *r,
-                                const size_t *exclude, size_t nexclude, uint32_t not)
-{
-    if (fs->n == 0)
-        return UINT32_MAX;
-    for (int tries = 0; tries < 8; tries++) {
-        uint32_t p = below(r, fs->n);
-        if (p != not && edge__sched_eligible(s, fs, p, exclude, nexclude))
-            return p;
-    }
-    uint32_t count = 0;
-    for (uint32_t p = 0; p < fs->n; p++)
-        count += p != not && edge__sched_eligible(s, fs, p, exclude, nexclude);
-    if (count == 0)
-        return UINT32_MAX;
-    uint32_t k = below(r, count);
-    for (uint32_t p = 0; p < fs->n; p++)
-        if (p != not && edge__sched_eligible(s, fs, p, exclude, nexclude) && k-- == 0)
-            return p;
-    return UINT32_MAX;
-}
-
 /* The min-key pick (least_loaded, warm_first) is the inner loop of large
  * runs (scale.json: ~1M picks/s): it is called directly and the call
  * flattened, so with LTO it is inlined here as when it lived in this file; an

@@ -159,7 +159,8 @@ static inline int edge__sched_eligible(const edge_scheduler *s, const edge__sche
 }
 
 /* A uniformly random eligible position of fs other than `not` (UINT32_MAX for
- * none), or UINT32_MAX when there is none. Draws from r. */
+ * none), or UINT32_MAX when there is none. Draws from r. In
+ * core/policies/random_pick.c, beside its users (random, power_of_two). */
 uint32_t edge__sched_random_pos(const edge_scheduler *s, const edge__sched_fn *fs, edge_rand *r,
                                 const size_t *exclude, size_t nexclude, uint32_t not);
 

@@ -1,0 +1,39 @@
+/*
+ * random_pick.c — the uniform pick over a function's eligible nodes that the
+ * random and power_of_two policies share (declared in scheduler_internal.h).
+ * It lives beside the policies, not in scheduler.c, so the calls run one
+ * way: the scheduler reaches the policies through its registry, and the
+ * policies use only scheduler_internal.h and the helpers here.
+ */
+#include "scheduler_internal.h"
+
+/* Uniform over [0, n) without modulo bias worth speaking of (64-bit source). */
+static uint32_t below(edge_rand *r, uint32_t n)
+{
+    return (uint32_t)(((r->next(r->ctx) >> 32) * (uint64_t)n) >> 32);
+}
+
+/* A uniformly random eligible position other than `not` (UINT32_MAX for
+ * none), or UINT32_MAX when there is none. A few rejection draws, then an
+ * exact count-and-select so a sparse eligible set still gets a uniform pick. */
+uint32_t edge__sched_random_pos(const edge_scheduler *s, const edge__sched_fn *fs, edge_rand *r,
+                                const size_t *exclude, size_t nexclude, uint32_t not)
+{
+    if (fs->n == 0)
+        return UINT32_MAX;
+    for (int tries = 0; tries < 8; tries++) {
+        uint32_t p = below(r, fs->n);
+        if (p != not && edge__sched_eligible(s, fs, p, exclude, nexclude))
+            return p;
+    }
+    uint32_t count = 0;
+    for (uint32_t p = 0; p < fs->n; p++)
+        count += p != not && edge__sched_eligible(s, fs, p, exclude, nexclude);
+    if (count == 0)
+        return UINT32_MAX;
+    uint32_t k = below(r, count);
+    for (uint32_t p = 0; p < fs->n; p++)
+        if (p != not && edge__sched_eligible(s, fs, p, exclude, nexclude) && k-- == 0)
+            return p;
+    return UINT32_MAX;
+}
