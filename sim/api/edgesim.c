@@ -146,7 +146,7 @@ static edgesim_sim *open_sim(const char *path, const char *text, size_t len, con
     sim_world_options wo = {.outdir = s->outdir, .write_invocations = opt->write_invocations};
     if (opt->router) {
         snprintf(s->router_name, sizeof s->router_name, "%s",
-                 opt->router_name && opt->router_name[0] ? opt->router_name : "callback");
+                 opt->router_name && opt->router_name[0] ? opt->router_name : "router");
         s->router = (edge_policy_plugin){.abi_version = EDGE_POLICY_ABI_VERSION,
                                          .name = s->router_name,
                                          .choose = opt->router};
@@ -154,13 +154,11 @@ static edgesim_sim *open_sim(const char *path, const char *text, size_t len, con
         wo.router_state = opt->router_ctx;
         wo.router_name = s->router_name;
         /* summary.json says who routed */
-        size_t n = strlen(s->router_name) + 8;
-        char *label = malloc(n);
+        char *label = strdup(s->router_name);
         if (!label) {
             fail(err, EDGESIM_NOMEM, "out of memory");
             goto fail;
         }
-        snprintf(label, n, "router:%s", s->router_name);
         free(s->sc->policies.scheduler);
         s->sc->policies.scheduler = label;
     }
@@ -274,7 +272,8 @@ int edgesim_get_function(edgesim_sim *s, size_t i, edgesim_function *out, edgesi
     sim_function_state st;
     sim_world_function_state(s->w, i, &st);
     *out = (edgesim_function){st.id,     st.deployed,    st.ok,     st.failed,
-                              st.rejected, st.cold_starts, st.p50_ms, st.p99_ms};
+                              st.rejected, st.cold_starts, st.p50_ms, st.p99_ms,
+                              st.latency_sum_ms};
     return 0;
 }
 

@@ -96,7 +96,7 @@ typedef struct edgesim_options {
     int write_invocations;         /* invocations.csv (one row per invocation) */
     edgesim_router_fn router;      /* NULL: the scenario's policy */
     void *router_ctx;              /* passed to router; borrowed */
-    const char *router_name;       /* summary.json "scheduler" becomes "router:NAME" */
+    const char *router_name;       /* summary.json's "scheduler" (NULL: "router") */
 } edgesim_options;
 
 typedef struct edgesim_sim edgesim_sim;
@@ -159,6 +159,7 @@ typedef struct edgesim_function {
     uint32_t deployed;         /* nodes it is deployed on (the scheduler's view) */
     uint64_t ok, failed, rejected, cold_starts;
     double p50_ms, p99_ms;     /* latency of its ok invocations; 0 before the first */
+    double latency_sum_ms;     /* their sum (exact) */
 } edgesim_function;
 
 size_t edgesim_node_count(const edgesim_sim *s);

@@ -120,6 +120,7 @@ typedef struct sim_function_state {
     uint32_t deployed;         /* nodes it is deployed on (the scheduler's view) */
     uint64_t ok, failed, rejected, cold_starts;
     double p50_ms, p99_ms;     /* latency of its ok invocations; 0 before the first */
+    double latency_sum_ms;     /* their sum (exact) */
 } sim_function_state;
 
 /* Fills *out for function i (< the scenario's function count). */

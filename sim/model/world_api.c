@@ -112,6 +112,7 @@ void sim_world_function_state(sim_world *w, size_t i, sim_function_state *out)
         .cold_starts = c->cold_starts,
         .p50_ms = any ? (double)edge_histogram_quantile(&c->latency, 0.5) / 1e6 : 0.0,
         .p99_ms = any ? (double)edge_histogram_quantile(&c->latency, 0.99) / 1e6 : 0.0,
+        .latency_sum_ms = c->latency.sum / 1e6,
     };
 }
 

@@ -3668,7 +3668,7 @@ int sim_scenario_add_fault(sim_scenario *s, const char *text, size_t len,
     int trace = cJSON_IsString(kind) &&
                 !strcmp(kind->valuestring, fault_kinds[SIM_FAULT_GOOGLE_MACHINE_EVENTS]);
     if (!member(it, "at") && !trace) {
-        if (!cJSON_AddNumberToObject(it, "at", 0)) {
+        if (!cJSON_AddStringToObject(it, "at", "0s")) {
             oom(&c);
             goto done;
         }
