@@ -298,10 +298,10 @@ class Simulation:
             for i in range(n):
                 c = req.candidates[i]
                 cands.append(Candidate(ids[c.node], regions[c.node], c.in_flight, c.idle_warm,
-                                       c.latency_ns * 1e-9, c.node))
+                                       c.latency_ns / 1e9, c.node))
             self._in_callback = True
             try:
-                answer = self._scheduler(fid, cands, req.now * 1e-9)
+                answer = self._scheduler(fid, cands, req.now / 1e9)
             finally:
                 self._in_callback = False
             if answer is None:
@@ -337,12 +337,12 @@ class Simulation:
     @property
     def now(self):
         """The virtual clock, in seconds."""
-        return self._L.edgesim_now_ns(self._h) * 1e-9 if self._h else None
+        return self._L.edgesim_now_ns(self._h) / 1e9 if self._h else None
 
     @property
     def end(self):
         """The run's end (the scenario's duration), in seconds."""
-        return self._L.edgesim_end_ns(self._h) * 1e-9
+        return self._L.edgesim_end_ns(self._h) / 1e9
 
     @property
     def fingerprint(self):
