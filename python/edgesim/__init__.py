@@ -370,7 +370,8 @@ class Simulation:
     def nodes(self):
         """Every node now: id, region, status (the control plane's view),
         up (the truth), registered, healthy, busy, queued, warm_instances,
-        memory_used_mb, invocations."""
+        memory_used_mb, invocations (delivered there), ok (completed there)
+        and latency_sum_ms (the sum of their latencies)."""
         if self._h is None:
             raise RunError("the simulation is closed")
         node = _lib.Node_()
@@ -383,7 +384,8 @@ class Simulation:
                          "busy": node.busy, "queued": node.queued,
                          "warm_instances": node.warm_instances,
                          "memory_used_mb": node.memory_used_mb,
-                         "invocations": node.invocations})
+                         "invocations": node.invocations, "ok": node.ok,
+                         "latency_sum_ms": node.latency_sum_ms})
         return _records(rows)
 
     def functions(self):

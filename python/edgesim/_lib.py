@@ -49,7 +49,8 @@ class Node_(ctypes.Structure):
                 ("registered", ctypes.c_int), ("healthy", ctypes.c_int),
                 ("busy", ctypes.c_uint32), ("queued", ctypes.c_uint32),
                 ("warm_instances", ctypes.c_uint32), ("memory_used_mb", ctypes.c_double),
-                ("invocations", ctypes.c_uint64)]
+                ("invocations", ctypes.c_uint64), ("ok", ctypes.c_uint64),
+                ("latency_sum_ms", ctypes.c_double)]
 
 
 class Function_(ctypes.Structure):

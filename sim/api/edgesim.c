@@ -260,7 +260,8 @@ int edgesim_get_node(edgesim_sim *s, size_t i, edgesim_node *out, edgesim_error 
     sim_world_node_state(s->w, i, &st);
     *out = (edgesim_node){st.id,        st.region,         st.status,   st.up,
                           st.registered, st.healthy,       st.busy,     st.queued,
-                          st.warm_instances, st.memory_used_mb, st.invocations};
+                          st.warm_instances, st.memory_used_mb, st.invocations,
+                          st.ok,         st.latency_sum_ms};
     return 0;
 }
 

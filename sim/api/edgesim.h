@@ -151,6 +151,8 @@ typedef struct edgesim_node {
     uint32_t warm_instances;   /* idle warm instances */
     double memory_used_mb;
     uint64_t invocations;      /* delivered to it so far */
+    uint64_t ok;               /* completed there successfully */
+    double latency_sum_ms;     /* their end-to-end latencies' sum */
 } edgesim_node;
 
 /* One function's counters so far. */

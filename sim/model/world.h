@@ -109,6 +109,8 @@ typedef struct sim_node_state {
     uint32_t warm_instances;   /* idle warm instances (node_series.csv warm_instances) */
     double memory_used_mb;
     uint64_t invocations;      /* delivered to it so far */
+    uint64_t ok;               /* completed there successfully */
+    double latency_sum_ms;     /* their end-to-end latencies' sum */
 } sim_node_state;
 
 /* Fills *out for node i (< the scenario's node count). */

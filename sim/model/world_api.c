@@ -96,6 +96,8 @@ void sim_world_node_state(sim_world *w, size_t i, sim_node_state *out)
         .warm_instances = wcore_warm_instances(w, i),
         .memory_used_mb = wcore_memory_used(w, i),
         .invocations = n->invocations,
+        .ok = edge_metric_ok(&w->metrics.per_node[i]),
+        .latency_sum_ms = w->metrics.per_node[i].latency.sum / 1e6,
     };
 }
 
