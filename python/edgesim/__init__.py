@@ -27,10 +27,27 @@ from ._lib import lib
 __all__ = ["run", "Simulation", "Result", "Candidate", "ScenarioError", "SchedulerError",
            "RunError", "RoutingEnv", "version", "parse_duration"]
 
-try:  # tables are DataFrames when pandas is there, lists of dicts otherwise
-    import pandas as _pd
-except ImportError:  # pragma: no cover - depends on the machine
-    _pd = None
+#: Tables come back as pandas DataFrames when this is true and pandas is
+#: importable, as lists of dicts otherwise. pandas (and numpy) are imported on
+#: first use, never by `import edgesim`: numpy loads libquadmath, whose
+#: printf extension sends every printf of the process through glibc's slow
+#: path, and a run writes its CSV outputs with printf (docs/python.md, "Speed").
+use_pandas = True
+_pd_module = None
+
+
+def _pd():
+    """pandas, or None when it is off or missing."""
+    global _pd_module
+    if not use_pandas:
+        return None
+    if _pd_module is None:
+        try:
+            import pandas
+            _pd_module = pandas
+        except ImportError:  # pragma: no cover - depends on the machine
+            _pd_module = False
+    return _pd_module or None
 
 
 class EdgesimError(Exception):
@@ -137,8 +154,9 @@ def _convert(v):
 
 
 def _read_table(path):
-    if _pd is not None:
-        return _pd.read_csv(path)
+    pd = _pd()
+    if pd is not None:
+        return pd.read_csv(path)
     with open(path, newline="") as f:
         return [{k: _convert(v) for k, v in row.items()} for row in csv.DictReader(f)]
 
@@ -195,7 +213,8 @@ class Result:
 
 
 def _records(rows):
-    return _pd.DataFrame(rows) if _pd is not None else rows
+    pd = _pd()
+    return pd.DataFrame(rows) if pd is not None else rows
 
 
 class Simulation:
@@ -469,4 +488,9 @@ def run(scenario, seed=None, set=None, outdir=None, warmup=None, scheduler=None,
     return res
 
 
-from .env import RoutingEnv  # noqa: E402
+def __getattr__(name):
+    # RoutingEnv needs numpy: imported when first asked for (see use_pandas)
+    if name == "RoutingEnv":
+        from .env import RoutingEnv
+        return RoutingEnv
+    raise AttributeError("module 'edgesim' has no attribute %r" % name)

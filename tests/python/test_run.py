@@ -7,11 +7,12 @@ import json
 import os
 
 import subprocess
+import sys
 
 import pytest
 
 import edgesim
-from conftest import QUICK, SHORT, cli, cli_run
+from conftest import QUICK, ROOT, SHORT, cli, cli_run
 
 
 def test_run_has_the_cli_fingerprint_and_summary(tmp_path):
@@ -38,7 +39,7 @@ def test_tables_hold_the_csv_rows(tmp_path, name):
     with open(tmp_path / (name + ".csv"), newline="") as f:
         rows = list(csv.DictReader(f))
     t = r.table(name)
-    if edgesim._pd is not None:
+    if edgesim._pd() is not None:
         assert list(t.columns) == list(rows[0].keys()) if rows else True
         assert len(t) == len(rows)
         t = t.to_dict("records")
@@ -56,11 +57,20 @@ def test_tables_hold_the_csv_rows(tmp_path, name):
 
 def test_table_without_pandas_is_a_list_of_dicts(tmp_path, monkeypatch):
     r = edgesim.run(QUICK, set=SHORT, outdir=str(tmp_path))
-    monkeypatch.setattr(edgesim, "_pd", None)
+    monkeypatch.setattr(edgesim, "use_pandas", False)
     rows = r.table("functions")
     assert [row["function"] for row in rows] == ["thumbnail", "api-auth", "ocr", "sensor-agg"]
     assert isinstance(rows[0]["arrivals"], int) and isinstance(rows[0]["latency_p99_s"], float)
     assert rows[0]["app"] is None  # an empty cell
+
+
+def test_import_loads_neither_pandas_nor_numpy():
+    # numpy's libquadmath would slow every printf of the process (docs/python.md)
+    out = subprocess.run([sys.executable, "-c", "import sys, edgesim; edgesim.run(%r, "
+                          "set={'duration': '2s'}); print('numpy' in sys.modules)" % QUICK],
+                         capture_output=True, text=True, check=True,
+                         env=dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python")))
+    assert out.stdout.strip() == "False"
 
 
 def test_unknown_table_names_the_ones_there(tmp_path):
