@@ -86,8 +86,9 @@ PIC_OBJ := $(CORE_SRC:%.c=$(BUILD)/pic/%.o) $(SIM_SRC:%.c=$(BUILD)/pic/%.o)
 SHLIB   := $(BUILD)/libedgesim.so
 PYTHON  ?= /usr/bin/python3
 PY_SRC  := $(sort $(wildcard python/edgesim/*.py))
-# where `make install` puts the package: a folder Debian's python3 searches
-PYDIR   ?= $(PREFIX)/lib/python3/dist-packages
+# where `make install` puts the package: PREFIX's site folder for this python3
+# (Debian's searches /usr/local/lib/python3.X/dist-packages and /usr/lib/...)
+PYDIR   ?= $(PREFIX)/lib/python$(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')/dist-packages
 
 .PHONY: all check-layers test unit e2e regress update-baselines asan valgrind run bench install clean deps help \
         python pytest

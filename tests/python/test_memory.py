@@ -1,5 +1,5 @@
-"""The C side frees everything: 1,000 simulations created and freed (a tenth
-finished, the rest abandoned mid-run, some with a Python scheduler, some with an
+"""The C side frees everything: 1,000 simulations created and freed (one in
+twenty finished, the rest abandoned mid-run, some with a Python scheduler, some with an
 invalid scenario) leave the process's resident memory where it was."""
 import gc
 import os
@@ -23,7 +23,7 @@ def cycle(tiny, i, outdir):
                            scheduler=(lambda f, c, now: 0) if i % 4 == 0 else None)
     s.run_until("0.5s")
     s.inject({"kind": "crash", "node": "n1", "for": "1s"})
-    if i % 10 == 1:  # finishing writes (and syncs) the outputs: the slow part
+    if i % 20 == 1:  # finishing writes (and syncs) the outputs: the slow part
         s.finish()
     else:
         s.close()
