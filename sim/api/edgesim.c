@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "common/diag.h"
+#include "engine/rng.h"
 #include "model/world.h"
 #include "output/plot.h"
 #include "scenario/scenario.h"
@@ -115,6 +116,7 @@ static edgesim_sim *open_sim(const char *path, const char *text, size_t len, con
                              const edgesim_options *opt, edgesim_error *err)
 {
     err_clear(err);
+    sim_rng_init(); /* GSL reports errors instead of aborting the embedding process */
     if (!opt || !opt->outdir || !opt->outdir[0] || (!path && !text) ||
         (opt->nsets && !opt->sets)) {
         fail(err, EDGESIM_USAGE, "edgesim_open: expected a scenario, options and an outdir");
