@@ -454,6 +454,8 @@ class Simulation:
         Also done when the object is garbage-collected."""
         if self._h is None:
             return
+        if self._in_callback:
+            raise RunError("a scheduler callback may read the simulation, not close it")
         h, self._h = self._h, None
         self._cleanup.detach()
         self._L.edgesim_free(h)

@@ -67,6 +67,15 @@ def test_the_policy_may_read_the_simulation_but_not_advance_it(tiny):
         sim.run_until("5s")
     assert "busy" in box
 
+    def closer(fid, cands, now):
+        other.close()
+        return 0
+
+    other = edgesim.Simulation(tiny, scheduler=closer)
+    with pytest.raises(edgesim.SchedulerError, match="not close it"):
+        other.run_until("1s")
+    other.close()  # outside the callback: fine
+
 
 @pytest.mark.parametrize("answer", [2, -1, 99, "0", 1.0, True])
 def test_bad_answers_end_the_run_naming_function_and_answer(tiny, answer):
