@@ -706,7 +706,8 @@ static void route(sim_world *w, uint32_t id)
         edge_scheduler_set_request(w->sched, sim_engine_now(w->eng), v->region);
     size_t node = edge_scheduler_pick(w->sched, v->fn, tried, v->attempts, &r);
     long bad;
-    if (node == EDGE_SCHED_NONE && w->plugin_label[0] && edge_scheduler_bad_choice(w->sched, &bad)) {
+    if (node == EDGE_SCHED_NONE && w->plugin_label[0] &&
+        edge_scheduler_bad_choice(w->sched, &bad)) {
         snprintf(w->fail_msg, sizeof w->fail_msg,
                  "%s answered %ld for function %s (deployed on %zu node(s)): expected a "
                  "candidate index or EDGE_POLICY_NONE",
