@@ -21,6 +21,7 @@
 
 #include "edge_policy_plugin.h"
 #include "scenario/scenario.h"
+#include "output/report.h" /* sim_run_stats */
 #include "output/trace.h"
 
 typedef struct sim_world sim_world;
@@ -40,14 +41,6 @@ typedef struct sim_world_options {
     void *router_state;
     const char *router_name;
 } sim_world_options;
-
-/* What a finished run measured about itself (run.json). */
-typedef struct sim_run_stats {
-    double wall_seconds;
-    uint64_t events;
-    uint64_t invocations;
-    long peak_rss_kb;
-} sim_run_stats;
 
 /*
  * Builds the world for scenario sc (borrowed: it must outlive the world).

@@ -30,17 +30,18 @@ struct wcore {
     size_t npairs, pairs_cap;
 };
 
-/* Keep-alive removals (expiry, eviction, crash) change what warm_first sees. */
+/* Keep-alive removals (expiry, eviction, crash) change what warm_first
+ * sees, and what a hybrid policy's pre-warms left idle (its hook). */
 static void on_removal(void *ctx, const edge_instance_removal *r)
 {
     sim_world *w = ctx;
     size_t node = r->node;
-    if (w->track_idle || w->ka_hybrid) {
+    if (w->track_idle || w->on_idle_removed) {
         uint32_t idle = edge_runtime_idle_count(w->core->rt[node], r->function);
         if (w->track_idle)
             edge_scheduler_set_idle(w->sched, r->function, node, idle);
-        if (w->ka_hybrid)
-            wka_removed(w, r->function, node, idle);
+        if (w->on_idle_removed)
+            w->on_idle_removed(w, r->function, node, idle);
     }
 }
 
@@ -164,7 +165,7 @@ edge_err wcore_register(sim_world *w, size_t node)
         edge_runtime_config cfg = edge_runtime_config_default(s->id);
         cfg.node_index = (uint32_t)node;
         cfg.memory_mb = (uint64_t)floor(s->memory_mb);
-        cfg.keepalive = wka_runtime_keepalive(w->sc);
+        cfg.keepalive = w->runtime_keepalive;
         cfg.on_removal = on_removal;
         cfg.removal_ctx = w;
         rc = edge_runtime_new(c->fns, &cfg, &c->rt[node]);

@@ -1,7 +1,20 @@
 /*
- * world_internal.h — the world's state, shared by world.c (events),
- * world_core.c (the calls into core) and report.c (outputs). Not for
- * other modules.
+ * world_internal.h — the world's state, shared by the files of sim/model/
+ * that make up one run. Not for other modules: the outputs get plain data
+ * (world_summary.c builds it).
+ *
+ * The files, top to bottom; each calls only files below it (or through a
+ * hook the upper one set, as the keep-alive policy's removal hook):
+ *   world_build.c     world.h's API: build from a scenario, run, free
+ *   world_summary.c   the end-of-run summaries handed to the report
+ *   world_faults.c    faults and operations
+ *   world_health.c    health checks, probes, the state synchronizer
+ *   world_sample.c    samples and the progress line
+ *   world_deploy.c    placements (scenario deployments, deploy faults)
+ *   world.c           the run loop: arrivals, routing, execution, heartbeats
+ *   world_keepalive.c the keep-alive policy (hybrid per invocation)
+ *   world_cache.c     artifact caches
+ *   world_core.c      the calls into libedgecore
  */
 #ifndef SIM_WORLD_INTERNAL_H
 #define SIM_WORLD_INTERNAL_H
@@ -24,6 +37,14 @@
 typedef struct sim_report sim_report;
 typedef struct wcore wcore;
 typedef struct wka wka;
+
+/* Called by world_core.c when an instance of fn left node (keep-alive
+ * expiry, eviction, crash), with the idle instances of fn left there. The
+ * keep-alive policy sets it (wka_create): world_keepalive.c calls into
+ * world_core.c, never the other way round, so the core binding reaches the
+ * policy only through this hook and the two fields it sets in sim_world. */
+typedef void (*wcore_removal_hook)(struct sim_world *w, size_t fn, size_t node,
+                                   uint32_t idle_left);
 
 /* Pre-warms of a function or of the run (hybrid keep-alive). */
 typedef struct wka_counts {
@@ -122,6 +143,8 @@ struct sim_world {
     int track_idle;              /* the policy looks at idle instances */
     wka *ka;                     /* keep-alive policy state (world_keepalive.c) */
     int ka_hybrid;               /* decided per invocation (else a fixed TTL) */
+    edge_time runtime_keepalive; /* the runtimes' default keep-alive (set by wka_create) */
+    wcore_removal_hook on_idle_removed; /* hybrid's pre-warm bookkeeping, or NULL */
     struct sim_plugin *plugin;   /* a scheduler plugin, or NULL; owned */
     char plugin_label[192];      /* "plugin PATH" or "router NAME" when the picks are a
                                     plugin's or an embedder's router; "" otherwise */
@@ -167,14 +190,81 @@ struct sim_world {
     double wall_start, last_progress;
 };
 
-void sim_world_progress(sim_world *w, edge_time now);
+/* ---- small helpers every part of the world uses (inline: the run loop's
+ * handlers call them on every event) ---- */
 
-/* Fault k of w->sc (added after the world was made; w->fault_open and
- * w->mev have room for it): applied now when its `at` is now, else
- * scheduled (world.c; for world_api.c). 0, or -1 when the run failed. */
-int sim__world_apply_fault(sim_world *w, size_t k);
+/* Fails the run with rc (EDGE_NOMEM when 0); the first error wins. */
+static inline void wfail_run(sim_world *w, edge_err rc)
+{
+    if (!w->failed) {
+        w->failed = rc ? rc : EDGE_NOMEM;
+    }
+    sim_engine_fail(w->eng, w->failed);
+}
 
-/* ---- the state synchronizer (world.c; read by report.c) ---- */
+/* Schedules fn at `at` with payload (id, a, b); the handle into *out when
+ * out is not NULL. A full engine fails the run. */
+static inline void wschedule(sim_world *w, edge_time at, sim_handler fn, uint64_t id,
+                             uint32_t a, uint32_t b, sim_handle *out)
+{
+    sim_payload p;
+    p.id = id;
+    p.a = a;
+    p.b = b;
+    edge_err rc = sim_engine_schedule(w->eng, at, fn, w, p, out);
+    if (rc)
+        wfail_run(w, rc);
+}
+
+/* Integrals over time: busy slots per node (for the CPU % a heartbeat
+ * reports), invocations in the system (Little's law), status durations. */
+static inline void wnode_account(sim_world *w, wnode *n)
+{
+    edge_time now = sim_engine_now(w->eng);
+    n->busy_integral += (double)n->busy * (double)(now - n->busy_since);
+    n->busy_since = now;
+}
+
+static inline void wsystem_account(sim_world *w)
+{
+    edge_time now = sim_engine_now(w->eng);
+    w->in_system_integral += (double)w->in_system * (double)(now - w->in_system_since);
+    w->in_system_since = now;
+}
+
+static inline void wset_in_system(sim_world *w, int delta)
+{
+    wsystem_account(w);
+    w->in_system = (uint64_t)((int64_t)w->in_system + delta);
+}
+
+static inline void wstatus_account(sim_world *w, wnode *n)
+{
+    edge_time now = sim_engine_now(w->eng);
+    n->time_in_status[n->status] += now - n->status_since;
+    n->status_since = now;
+}
+
+static inline void wup_account(sim_world *w, wnode *n)
+{
+    edge_time now = sim_engine_now(w->eng);
+    if (n->up && n->registered)
+        n->up_time += now - n->up_since;
+    n->up_since = now;
+}
+
+static inline void wpublish_load(sim_world *w, size_t node)
+{
+    wnode *n = &w->nodes[node];
+    edge_scheduler_set_load(w->sched, node, n->busy + n->qlen);
+}
+
+static inline int wnode_usable(const wnode *n)
+{
+    return n->registered && (n->status == EDGE_NODE_ONLINE || n->status == EDGE_NODE_DEGRADED);
+}
+
+/* ---- the state synchronizer (world_health.c; read by world_summary.c) ---- */
 
 /* Per node: the transfer in flight and the accounting of its replica. */
 typedef struct wsync_node {
@@ -240,8 +330,9 @@ double wcore_memory_used(sim_world *w, size_t node);
 
 
 /* ---- world_keepalive.c: the keep-alive policy (docs/semantics.md) ---- */
-/* The runtimes' default keep-alive under the scenario's policy. */
-edge_time wka_runtime_keepalive(const sim_scenario *sc);
+/* Sets w->ka_hybrid, w->runtime_keepalive (the runtimes' default keep-alive
+ * under the scenario's policy) and, when hybrid, w->on_idle_removed. Before
+ * the first wcore_register. Returns 0, or -1 with a message in err. */
 int wka_create(sim_world *w, char *err, size_t errlen);
 void wka_free(sim_world *w);
 /* Hybrid only (w->ka_hybrid), each O(1) expected. Kept out of line (noinline):
@@ -255,7 +346,6 @@ WKA_OUT_OF_LINE void wka_delivered(sim_world *w, size_t fn, size_t node); /* ...
 WKA_OUT_OF_LINE void wka_before_finish(sim_world *w, size_t node, size_t fn);
 WKA_OUT_OF_LINE void wka_after_finish(sim_world *w, size_t node, size_t fn);
 WKA_OUT_OF_LINE void wka_warm_start(sim_world *w, size_t fn, size_t node);
-void wka_removed(sim_world *w, size_t fn, size_t node, uint32_t idle_left);
 const wka_counts *wka_function_counts(const sim_world *w, size_t fn);
 const wka_counts *wka_total_counts(const sim_world *w);
 
@@ -266,5 +356,74 @@ void wcache_free(sim_world *w);
  * artifact (0 on a hit, the pull or what is left of a shared one). */
 WKA_OUT_OF_LINE edge_time wcache_delay(sim_world *w, size_t node, size_t fn);
 void wcache_crash(sim_world *w, size_t node); /* pulls in flight are lost */
+
+/* ---- world.c: the invocation path and heartbeats ---- */
+/* A new invocation of fn from region now; exec >= 0 is its recorded
+ * execution time (a trace's), -1 draws one. */
+void winv_new(sim_world *w, size_t fn, size_t region, edge_time exec);
+/* Invocation id failed for reason: routed again while retries are left (a
+ * node crash), else finished with that outcome. */
+void winv_fail_or_retry(sim_world *w, uint32_t id, edge_reason reason);
+/* The Chrome trace's span of v ending now with reason (with --trace only). */
+void winv_trace(sim_world *w, const winv *v, edge_reason reason);
+/* Schedules workload k's next arrival at `at`, in its current epoch. */
+void winv_schedule_arrival(sim_world *w, size_t k, edge_time at);
+/* The prefetch hint of the run loop (sim_engine_set_prefetch), only with
+ * many functions. Returns 0, or -1 when memory ran out. */
+int winv_prefetch_setup(sim_world *w);
+/* Starts node's heartbeat timer now (a new epoch: older timers lapse). */
+void whb_start(sim_world *w, size_t node);
+
+/* ---- world_faults.c: faults and operations ---- */
+/* Schedules every fault at its time (time 0). */
+void wfaults_schedule(sim_world *w);
+/* Writes the faults.csv rows of windows still open at the end of the run. */
+void wfaults_close_windows(sim_world *w);
+/* Fault k of w->sc, added after the world was made (w->fault_open and w->mev
+ * have room for it): applied now when its `at` is now, else scheduled (for
+ * world_api.c). 0, or -1 when the run failed. */
+int sim__world_apply_fault(sim_world *w, size_t k);
+
+/* ---- world_sample.c: samples and the progress line ---- */
+/* Schedules the first sample (time 0). */
+void wsample_schedule(sim_world *w);
+/* The progress line on stderr, at most every 0.25 s of wall time (and at
+ * the end); with opt.progress only. */
+void wsample_progress(sim_world *w, edge_time now);
+/* A monotonic wall clock, in seconds. */
+double wsample_wall_now(void);
+
+/* ---- world_health.c: health checks, probes, the state synchronizer ---- */
+/* Schedules the first health check, probe round and sync round (time 0). */
+void whealth_schedule(sim_world *w);
+/* node's status becomes `to` now, for `reason` (static): health.csv row,
+ * detection figures, the cluster and scheduler told. Nothing when it is
+ * already `to`. */
+void whealth_transition(sim_world *w, size_t node, edge_node_status to, const char *reason);
+/* With a synchronizer (w->sync) only. wsync_create returns 0 or -1 (out of
+ * memory); wsync_free accepts a world without one. */
+int wsync_create(sim_world *w);
+void wsync_free(sim_world *w);
+/* Opens or closes node's "behind the primary" episode (sync lag) after its
+ * replica or the primary changed. */
+void wsync_lag(sim_world *w, size_t node);
+/* A state_update fault: patches the primary (a failure fails the run). */
+void wsync_update(sim_world *w, const cJSON *patch);
+/* Closes node's open episode at the end of the run. */
+void wsync_close(sim_world *w, size_t node);
+
+/* ---- world_deploy.c: placements ---- */
+/* Deploys fn on node now; a placements.csv row whatever the outcome, with
+ * `strategy` (static) as its strategy column. */
+void wdeploy_one(sim_world *w, size_t fn, size_t node, const char *strategy);
+/* The scenario's deployments, in file order (at set-up, time 0). Returns 0,
+ * or -1 when memory ran out. */
+int wdeploy_scenario(sim_world *w);
+
+/* ---- world_summary.c: the end-of-run summaries ---- */
+/* Builds summary.json, the rows of nodes.csv, functions.csv and latency.csv
+ * from the finished world (integrals closed) and has the report write them
+ * with run.json from stats. Returns 0, or -1 with a message in err. */
+int wsummary_finish(sim_world *w, const sim_run_stats *stats, char *err, size_t errlen);
 
 #endif

@@ -4,7 +4,7 @@
  * docs/semantics.md, "Keep-alive and pre-warming".
  *
  * fixed and none decide the same thing after every invocation, so they are
- * applied once, as the runtimes' default keep-alive (wka_runtime_keepalive),
+ * applied once, as the runtimes' default keep-alive (w->runtime_keepalive),
  * and cost nothing per invocation. Only hybrid is driven per invocation:
  * each arrival and finish is reported to the policy, and after each finish
  * its decision is applied to the runtime of the node where the invocation
@@ -14,6 +14,11 @@
  * seen a hybrid finish, in an open-addressing hash table (never iterated, so
  * its order cannot leak into results): a dense nfunctions x nnodes table
  * would be 10 million entries on scenarios/scale.json.
+ *
+ * Calls run one way: this file calls into world_core.c (the runtimes, the
+ * idle counts, the expiry event); world_core.c reaches the policy only
+ * through what wka_create sets in the world (the runtimes' default
+ * keep-alive and the removal hook).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +45,10 @@ struct wka {
     edge_keepalive_decision decision; /* from before_finish to after_finish */
 };
 
-edge_time wka_runtime_keepalive(const sim_scenario *sc)
+static void wka_removed(sim_world *w, size_t fn, size_t node, uint32_t idle_left);
+
+/* The runtimes' default keep-alive under the scenario's policy. */
+static edge_time runtime_keepalive(const sim_scenario *sc)
 {
     const edge_keepalive_config *k = &sc->policies.keepalive;
     switch (k->type) {
@@ -64,8 +72,10 @@ int wka_create(sim_world *w, char *err, size_t errlen)
         return -1;
     }
     w->ka = k;
+    w->runtime_keepalive = runtime_keepalive(sc);
     if (!w->ka_hybrid)
         return 0;
+    w->on_idle_removed = wka_removed;
     edge_err rc = edge_keepalive_new(&sc->policies.keepalive, sc->nfunctions, &k->policy);
     if (rc) {
         snprintf(err, errlen, "cannot create the keep-alive policy: %s", edge_strerror(rc));
@@ -228,7 +238,9 @@ void wka_warm_start(sim_world *w, size_t fn, size_t node)
     }
 }
 
-void wka_removed(sim_world *w, size_t fn, size_t node, uint32_t idle_left)
+/* w->on_idle_removed when hybrid: pre-warmed instances that left are no
+ * longer there to be used. */
+static void wka_removed(sim_world *w, size_t fn, size_t node, uint32_t idle_left)
 {
     pw_entry *e = entry(w, fn, node, 0);
     if (e && e->prewarmed > idle_left)

@@ -10,11 +10,7 @@
 #include <unistd.h>
 
 #include "histogram.h"
-#include "keepalive.h"
-#include "input/machine_events.h"
 #include "output/outfile.h"
-#include "synchronizer.h"
-#include "model/world_internal.h"
 
 #define SIM_REPORT_LINE_MAX 512 /* a node_series row: an id of <= 128 characters and numbers */
 
@@ -45,8 +41,6 @@ struct sim_report {
     uint64_t arrivals, completions, failures, rejections, cold;
     edge_histogram latency;
     uint64_t fp; /* fingerprint */
-    /* filled by sim_report_finish: the keep-alive axes per function and overall */
-    edge_keepalive_report *ka_fn, ka_total;
 };
 
 /* Times as exact decimals of nanoseconds: "12.000500000". */
@@ -161,7 +155,6 @@ void sim_report_close(sim_report *r)
         if (r->open[f])
             sim_outfile_abort(&r->out[f]);
     edge_histogram_clear(&r->latency);
-    free(r->ka_fn);
     free(r->dir);
     free(r);
 }
@@ -316,362 +309,7 @@ int sim_report_node_sample(sim_report *r, const sim_node_sample *s)
 
 /* ---- summaries ---- */
 
-static double secs(edge_time t)
-{
-    return edge_time_to_s(t);
-}
-
-static cJSON *latency_obj(const edge_histogram *h)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "count", (double)h->count);
-    cJSON_AddNumberToObject(o, "mean", edge_histogram_mean(h) / 1e9);
-    cJSON_AddNumberToObject(o, "p50", secs(edge_histogram_quantile(h, 0.50)));
-    cJSON_AddNumberToObject(o, "p90", secs(edge_histogram_quantile(h, 0.90)));
-    cJSON_AddNumberToObject(o, "p95", secs(edge_histogram_quantile(h, 0.95)));
-    cJSON_AddNumberToObject(o, "p99", secs(edge_histogram_quantile(h, 0.99)));
-    cJSON_AddNumberToObject(o, "p999", secs(edge_histogram_quantile(h, 0.999)));
-    cJSON_AddNumberToObject(o, "max", h->count ? secs(h->max) : 0.0);
-    return o;
-}
-
-static double ratio(uint64_t a, uint64_t b)
-{
-    return b ? (double)a / (double)b : 0.0;
-}
-
-/* Artifact cache figures of one node (or of the sum over nodes). */
-static double cache_hit_ratio(const wcache_node *n)
-{
-    return ratio(n->hits + n->shared, n->lookups);
-}
-
-static double cache_pull_mean(const wcache_node *n)
-{
-    return n->pulls ? secs(n->pull_time) / (double)n->pulls : 0.0;
-}
-
-static cJSON *cache_obj(const wcache_node *n)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "lookups", (double)n->lookups);
-    cJSON_AddNumberToObject(o, "hits", (double)n->hits);
-    cJSON_AddNumberToObject(o, "shared_pulls", (double)n->shared);
-    cJSON_AddNumberToObject(o, "pulls", (double)n->pulls);
-    cJSON_AddNumberToObject(o, "hit_ratio", cache_hit_ratio(n));
-    cJSON_AddNumberToObject(o, "pulled_mb", n->pulled_mb);
-    cJSON_AddNumberToObject(o, "pull_time_s", secs(n->pull_time));
-    cJSON_AddNumberToObject(o, "pull_time_mean_s", cache_pull_mean(n));
-    cJSON_AddNumberToObject(o, "wait_time_s", secs(n->wait_time));
-    cJSON_AddNumberToObject(o, "evictions", (double)n->evictions);
-    return o;
-}
-
-/* The policy, its parameters, and the two axes keep-alive policies are
- * compared on (cold-start percentage, wasted memory time), with pre-warms. */
-static cJSON *keepalive_obj(const sim_report *r, const sim_world *w)
-{
-    const edge_keepalive_config *k = &w->sc->policies.keepalive;
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "policy", edge_keepalive_type_name(k->type));
-    if (k->type == EDGE_KEEPALIVE_FIXED)
-        cJSON_AddNumberToObject(o, "ttl_s", secs(k->ttl));
-    if (k->type == EDGE_KEEPALIVE_HYBRID) {
-        cJSON_AddNumberToObject(o, "bins", (double)k->bins);
-        cJSON_AddNumberToObject(o, "bin_width_s", secs(k->bin_width));
-        cJSON_AddNumberToObject(o, "cv_threshold", k->cv_threshold);
-        cJSON_AddNumberToObject(o, "min_samples", (double)k->min_samples);
-        cJSON_AddNumberToObject(o, "margin", k->margin);
-        cJSON_AddNumberToObject(o, "oob_max", k->oob_max);
-    }
-    cJSON_AddNumberToObject(o, "starts", (double)r->ka_total.starts);
-    cJSON_AddNumberToObject(o, "cold_starts", (double)r->ka_total.cold_starts);
-    cJSON_AddNumberToObject(o, "cold_start_pct", r->ka_total.cold_start_pct);
-    cJSON_AddNumberToObject(o, "wasted_mb_s", r->ka_total.wasted_mb_s);
-    const wka_counts *pw = wka_total_counts(w);
-    cJSON *p = cJSON_AddObjectToObject(o, "prewarms");
-    cJSON_AddNumberToObject(p, "done", (double)pw->done);
-    cJSON_AddNumberToObject(p, "used", (double)pw->used);
-    cJSON_AddNumberToObject(p, "cancelled", (double)pw->cancelled);
-    cJSON_AddNumberToObject(p, "failed", (double)pw->failed);
-    return o;
-}
-
-/* health.heartbeat / health.probes: one failure detector's record. */
-static void detector_obj(cJSON *o, const wdetector *d, uint64_t open)
-{
-    cJSON_AddNumberToObject(o, "detections", (double)d->detections);
-    cJSON_AddNumberToObject(o, "detection_mean_s",
-                            d->detections ? secs(d->sum) / (double)d->detections : 0.0);
-    cJSON_AddNumberToObject(o, "detection_max_s", secs(d->max));
-    cJSON_AddNumberToObject(o, "missed", (double)(d->missed + open));
-    cJSON_AddNumberToObject(o, "false_suspicions", (double)d->false_suspicions);
-}
-
-/* summary.json "sync": only with a synchronizer. */
-static void sync_obj(cJSON *root, const sim_world *w)
-{
-    const wsync *ws = w->sync;
-    const edge_sync_state *p = edge_synchronizer_primary(ws->core);
-    cJSON *o = cJSON_AddObjectToObject(root, "sync");
-    cJSON_AddNumberToObject(o, "version", (double)p->version);
-    cJSON_AddStringToObject(o, "checksum", p->checksum);
-    cJSON_AddNumberToObject(o, "updates", (double)ws->updates);
-    cJSON_AddNumberToObject(o, "rounds", (double)ws->rounds);
-    uint64_t transfers = 0, bytes = 0, rejected = 0, lost = 0, behind = 0;
-    edge_time lag = 0, lag_max = 0;
-    cJSON *per = cJSON_CreateObject();
-    for (size_t i = 0; i < w->nnodes; i++) {
-        const wsync_node *y = &ws->node[i];
-        int64_t vb = p->version - edge_synchronizer_replica_version(ws->core, i);
-        cJSON *n = cJSON_AddObjectToObject(per, w->sc->nodes[i].id);
-        cJSON_AddNumberToObject(n, "lag_s", secs(y->lag_total));
-        cJSON_AddNumberToObject(n, "lag_max_s", secs(y->lag_max));
-        cJSON_AddNumberToObject(n, "versions_behind", (double)vb);
-        cJSON_AddNumberToObject(n, "transfers", (double)y->transfers);
-        cJSON_AddNumberToObject(n, "bytes", (double)y->bytes);
-        cJSON_AddNumberToObject(n, "rejected", (double)y->rejected);
-        cJSON_AddNumberToObject(n, "lost", (double)y->lost);
-        transfers += y->transfers;
-        bytes += y->bytes;
-        rejected += y->rejected;
-        lost += y->lost;
-        behind += vb > 0;
-        lag += y->lag_total;
-        if (y->lag_max > lag_max)
-            lag_max = y->lag_max;
-    }
-    cJSON_AddNumberToObject(o, "transfers", (double)transfers);
-    cJSON_AddNumberToObject(o, "bytes", (double)bytes);
-    cJSON_AddNumberToObject(o, "rejected", (double)rejected);
-    cJSON_AddNumberToObject(o, "lost", (double)lost);
-    cJSON_AddNumberToObject(o, "corruptions_injected", (double)ws->injected);
-    cJSON_AddNumberToObject(o, "corruptions_detected", (double)ws->detected);
-    cJSON_AddNumberToObject(o, "nodes_behind_at_end", (double)behind);
-    cJSON_AddNumberToObject(o, "lag_mean_s", w->nnodes ? secs(lag) / (double)w->nnodes : 0.0);
-    cJSON_AddNumberToObject(o, "lag_max_s", secs(lag_max));
-    cJSON_AddItemToObject(o, "nodes", per);
-}
-
-static cJSON *summary_json(const sim_report *r, const sim_world *w)
-{
-    const sim_scenario *sc = w->sc;
-    const edge_metrics *m = &w->metrics;
-    const edge_metric_counts *t = &m->total;
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "scenario", sc->name);
-    cJSON_AddNumberToObject(root, "seed", (double)sc->seed);
-    cJSON_AddStringToObject(root, "version", EDGESIM_VERSION);
-    cJSON_AddStringToObject(root, "scheduler", sc->policies.scheduler);
-    cJSON_AddNumberToObject(root, "duration_s", secs(sc->duration));
-    char fp[17];
-    sim_report_fingerprint(r, fp);
-    cJSON_AddStringToObject(root, "fingerprint", fp);
-
-    uint64_t ok_n = edge_metric_ok(t), failed = edge_metric_failed(t),
-             rejected = edge_metric_rejected(t), finished = edge_metric_total(t);
-    cJSON *tot = cJSON_AddObjectToObject(root, "totals");
-    cJSON_AddNumberToObject(tot, "arrivals", (double)w->arrivals);
-    cJSON_AddNumberToObject(tot, "ok", (double)ok_n);
-    cJSON_AddNumberToObject(tot, "failed", (double)failed);
-    cJSON_AddNumberToObject(tot, "rejected", (double)rejected);
-    cJSON_AddNumberToObject(tot, "in_flight_at_end", (double)w->in_system);
-    cJSON_AddNumberToObject(tot, "started", (double)t->started);
-    cJSON_AddNumberToObject(tot, "cold_starts", (double)t->cold_starts);
-    cJSON_AddNumberToObject(tot, "retried", (double)w->retried);
-
-    cJSON *rates = cJSON_AddObjectToObject(root, "rates");
-    cJSON_AddNumberToObject(rates, "throughput_per_s",
-                            sc->duration ? (double)ok_n / secs(sc->duration) : 0.0);
-    cJSON_AddNumberToObject(rates, "cold_start_rate", edge_metric_cold_rate(t));
-    cJSON_AddNumberToObject(rates, "success_rate", ratio(ok_n, finished));
-    cJSON_AddNumberToObject(rates, "failure_rate", ratio(failed, finished));
-    cJSON_AddNumberToObject(rates, "rejection_rate", ratio(rejected, finished));
-
-    cJSON_AddItemToObject(root, "latency_s", latency_obj(&t->latency));
-    cJSON *oc = cJSON_AddObjectToObject(root, "outcomes");
-    for (int k = 0; k < EDGE_REASON_COUNT; k++)
-        cJSON_AddNumberToObject(oc, edge_reason_name((edge_reason)k), (double)t->by_reason[k]);
-
-    cJSON *fns = cJSON_AddObjectToObject(root, "functions");
-    for (size_t f = 0; f < sc->nfunctions; f++) {
-        const edge_metric_counts *c = &m->per_function[f];
-        cJSON *o = cJSON_AddObjectToObject(fns, sc->functions[f].id);
-        if (sc->functions[f].app)
-            cJSON_AddStringToObject(o, "app", sc->functions[f].app);
-        cJSON_AddNumberToObject(o, "arrivals", (double)edge_metric_total(c));
-        cJSON_AddNumberToObject(o, "ok", (double)edge_metric_ok(c));
-        cJSON_AddNumberToObject(o, "failed", (double)edge_metric_failed(c));
-        cJSON_AddNumberToObject(o, "rejected", (double)edge_metric_rejected(c));
-        cJSON_AddNumberToObject(o, "cold_starts", (double)c->cold_starts);
-        cJSON_AddNumberToObject(o, "cold_start_rate", edge_metric_cold_rate(c));
-        cJSON_AddItemToObject(o, "latency_s", latency_obj(&c->latency));
-        const wka_counts *pw = wka_function_counts(w, f);
-        cJSON_AddNumberToObject(o, "cold_start_pct", r->ka_fn[f].cold_start_pct);
-        cJSON_AddNumberToObject(o, "wasted_mb_s", r->ka_fn[f].wasted_mb_s);
-        cJSON_AddNumberToObject(o, "prewarms", (double)pw->done);
-        cJSON_AddNumberToObject(o, "prewarms_used", (double)pw->used);
-        cJSON_AddNumberToObject(o, "prewarms_cancelled", (double)pw->cancelled);
-    }
-    cJSON_AddItemToObject(root, "keepalive", keepalive_obj(r, w));
-
-    /* Only with a google_machine_events fault: what each trace did. */
-    cJSON *tf = NULL;
-    for (size_t k = 0; k < sc->nfaults; k++) {
-        if (sc->faults[k].kind != SIM_FAULT_GOOGLE_MACHINE_EVENTS)
-            continue;
-        if (!tf)
-            tf = cJSON_AddArrayToObject(root, "trace_faults");
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddItemToArray(tf, o);
-        cJSON_AddStringToObject(o, "kind", "google_machine_events");
-        cJSON_AddNumberToObject(o, "line", sc->faults[k].line);
-        static const sim_mevents_counts none;
-        const sim_mevents_counts *mc = w->mev && w->mev[k] ? sim_mevents_counts_of(w->mev[k]) : &none;
-        cJSON_AddNumberToObject(o, "rows", (double)mc->rows);
-        cJSON_AddNumberToObject(o, "machines", (double)mc->machines);
-        cJSON_AddNumberToObject(o, "machines_ignored", (double)mc->machines_ignored);
-        cJSON_AddNumberToObject(o, "removes_applied", (double)mc->removes_applied);
-        cJSON_AddNumberToObject(o, "removes_ignored", (double)mc->removes_ignored);
-        cJSON_AddNumberToObject(o, "adds_applied", (double)mc->adds_applied);
-        cJSON_AddNumberToObject(o, "adds_ignored", (double)mc->adds_ignored);
-        cJSON_AddNumberToObject(o, "updates_ignored", (double)mc->updates_ignored);
-    }
-
-    double avail_sum = 0, energy = 0;
-    size_t nreg = 0;
-    uint64_t dmin = UINT64_MAX, dmax = 0;
-    cJSON *nodes = cJSON_AddObjectToObject(root, "nodes");
-    for (size_t i = 0; i < w->nnodes; i++) {
-        const wnode *n = &w->nodes[i];
-        const edge_metric_counts *c = &m->per_node[i];
-        cJSON *o = cJSON_AddObjectToObject(nodes, sc->nodes[i].id);
-        cJSON_AddStringToObject(o, "region", sc->regions[sc->nodes[i].region].name);
-        cJSON_AddNumberToObject(o, "deployments", (double)n->deployments);
-        cJSON_AddNumberToObject(o, "invocations", (double)c->started);
-        cJSON_AddNumberToObject(o, "ok", (double)edge_metric_ok(c));
-        cJSON_AddNumberToObject(o, "failed", (double)edge_metric_failed(c));
-        cJSON_AddNumberToObject(o, "cold_starts", (double)c->cold_starts);
-        cJSON_AddNumberToObject(o, "crashes", (double)n->crashes);
-        cJSON_AddItemToObject(o, "latency_s", latency_obj(&c->latency));
-        cJSON *ts = cJSON_AddObjectToObject(o, "time_in_status_s");
-        for (int s = 0; s < 5; s++)
-            cJSON_AddNumberToObject(ts, edge_node_status_name((edge_node_status)s),
-                                    secs(n->time_in_status[s]));
-        double avail = sc->duration ? (double)n->up_time / (double)sc->duration : 0.0;
-        cJSON_AddNumberToObject(o, "availability", avail);
-        /* Linear power model: idle watts while up, plus the busy share of
-         * (busy - idle) watts; nothing while crashed. */
-        const sim_node_spec *ns = &sc->nodes[i];
-        double joules = ns->idle_watts * secs(n->up_time) +
-                        (ns->busy_watts - ns->idle_watts) * n->busy_integral / 1e9 /
-                            (ns->cores ? ns->cores : 1);
-        cJSON_AddNumberToObject(o, "energy_j", joules);
-        if (w->cache_on) /* 10,000 nodes x 10 numbers: only when there is a cache */
-            cJSON_AddItemToObject(o, "cache", cache_obj(&w->cnodes[i]));
-        energy += joules;
-        avail_sum += avail;
-        nreg++;
-        if (n->deployments < dmin)
-            dmin = n->deployments;
-        if (n->deployments > dmax)
-            dmax = n->deployments;
-    }
-
-    {
-        wcache_node sum = {0};
-        for (size_t i = 0; w->cnodes && i < w->nnodes; i++) {
-            const wcache_node *n = &w->cnodes[i];
-            sum.lookups += n->lookups;
-            sum.hits += n->hits;
-            sum.shared += n->shared;
-            sum.pulls += n->pulls;
-            sum.evictions += n->evictions;
-            sum.pulled_mb += n->pulled_mb;
-            sum.pull_time += n->pull_time;
-            sum.wait_time += n->wait_time;
-        }
-        cJSON *co = cache_obj(&sum);
-        cJSON_AddBoolToObject(co, "enabled", w->cache_on);
-        cJSON_AddItemToObject(root, "cache", co);
-    }
-
-    cJSON *h = cJSON_AddObjectToObject(root, "health");
-    cJSON_AddNumberToObject(h, "transitions", (double)w->transitions);
-    cJSON_AddNumberToObject(h, "detections", (double)w->detections);
-    cJSON *dl = cJSON_AddObjectToObject(h, "detection_latency_s");
-    cJSON_AddNumberToObject(dl, "count", (double)w->detections);
-    cJSON_AddNumberToObject(dl, "mean",
-                            w->detections ? secs(w->detection_sum) / (double)w->detections : 0.0);
-    cJSON_AddNumberToObject(dl, "max", secs(w->detection_max));
-    cJSON_AddNumberToObject(h, "false_suspicions", (double)w->false_suspicions);
-    uint64_t undetected = 0;
-    for (size_t i = 0; i < w->nnodes; i++)
-        undetected += w->nodes[i].crash_pending_detection;
-    cJSON_AddNumberToObject(h, "undetected_crashes", (double)undetected);
-    cJSON_AddNumberToObject(h, "availability", nreg ? avail_sum / (double)nreg : 0.0);
-    /* Each failure detector on its own; the keys above are the status's. */
-    uint64_t hb_open = 0, probe_open = 0;
-    for (size_t i = 0; i < w->nnodes; i++) {
-        hb_open += w->nodes[i].hb_pending;
-        probe_open += w->nodes[i].probe_pending;
-    }
-    detector_obj(cJSON_AddObjectToObject(h, "heartbeat"), &w->hb_det, hb_open);
-    cJSON *pr = cJSON_AddObjectToObject(h, "probes");
-    cJSON_AddBoolToObject(pr, "enabled", w->probes.period > 0);
-    cJSON_AddNumberToObject(pr, "period_s", secs(w->probes.period));
-    cJSON_AddNumberToObject(pr, "timeout_s", secs(w->probes.timeout));
-    cJSON_AddNumberToObject(pr, "failures", (double)w->probes.failures);
-    cJSON_AddNumberToObject(pr, "sent", (double)w->probes_sent);
-    cJSON_AddNumberToObject(pr, "failed", (double)w->probes_failed);
-    detector_obj(pr, &w->probe_det, probe_open);
-
-    if (w->sync)
-        sync_obj(root, w);
-
-    cJSON *en = cJSON_AddObjectToObject(root, "energy");
-    cJSON_AddNumberToObject(en, "total_j", energy);
-    cJSON_AddNumberToObject(en, "per_ok_invocation_j", ok_n ? energy / (double)ok_n : 0.0);
-    cJSON_AddNumberToObject(en, "mean_power_w", sc->duration ? energy / secs(sc->duration) : 0.0);
-
-    cJSON *pl = cJSON_AddObjectToObject(root, "placement");
-    cJSON_AddNumberToObject(pl, "deployments", (double)w->deployments);
-    cJSON *dpn = cJSON_AddObjectToObject(pl, "deployments_per_node");
-    cJSON_AddNumberToObject(dpn, "min", nreg ? (double)dmin : 0.0);
-    cJSON_AddNumberToObject(dpn, "mean", nreg ? (double)w->deployments / (double)nreg : 0.0);
-    cJSON_AddNumberToObject(dpn, "max", (double)dmax);
-
-    /* Little's law: L (time average in system) against lambda * W. */
-    double T = secs(sc->duration);
-    double L = T > 0 ? w->in_system_integral / 1e9 / T : 0.0;
-    double lambda = T > 0 ? (double)w->departures / T : 0.0;
-    double W = w->departures ? w->time_in_system_sum / 1e9 / (double)w->departures : 0.0;
-    cJSON *ll = cJSON_AddObjectToObject(root, "littles_law");
-    cJSON_AddNumberToObject(ll, "mean_in_system", L);
-    cJSON_AddNumberToObject(ll, "arrival_rate_per_s", lambda);
-    cJSON_AddNumberToObject(ll, "mean_time_in_system_s", W);
-    cJSON_AddNumberToObject(ll, "relative_error", L > 0 ? (L - lambda * W) / L : 0.0);
-    if (sc->ntraces) { /* only with trace workloads: other summaries keep their shape */
-        cJSON *tr = cJSON_AddArrayToObject(root, "traces");
-        for (size_t k = 0; k < sc->ntraces; k++) {
-            const sim_trace_info *ti = &sc->traces[k];
-            cJSON *o = cJSON_CreateObject();
-            cJSON_AddItemToArray(tr, o);
-            cJSON_AddStringToObject(o, "type", ti->type);
-            cJSON_AddNumberToObject(o, "workload", (double)ti->workload);
-            cJSON_AddNumberToObject(o, "functions", (double)ti->functions);
-            cJSON_AddNumberToObject(o, "functions_in_file", (double)ti->functions_in_file);
-            cJSON_AddNumberToObject(o, "rows", (double)ti->rows);
-            cJSON_AddNumberToObject(o, "skipped_rows", (double)ti->skipped_rows);
-            cJSON_AddNumberToObject(o, "invocations_in_trace", (double)ti->invocations);
-            cJSON_AddNumberToObject(o, "missing_durations", (double)ti->missing_durations);
-            cJSON_AddNumberToObject(o, "missing_memory", (double)ti->missing_memory);
-        }
-    }
-    return root;
-}
-
-static int write_json(const char *dir, const char *name, cJSON *o, char *err, size_t errlen)
+static int write_json(const char *dir, const char *name, const cJSON *o, char *err, size_t errlen)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -696,17 +334,17 @@ static int write_json(const char *dir, const char *name, cJSON *o, char *err, si
     return rc;
 }
 
-/* Writes DIR/name atomically: the header, then rows(fp, w). */
-static int write_csv(const sim_report *r, const sim_world *w, const char *name,
-                     const char *header, void (*rows)(FILE *, const sim_world *), char *err,
-                     size_t errlen)
+/* Writes DIR/name atomically: the header, then rows(fp, s). */
+static int write_csv(const sim_report *r, const sim_report_summary *s, const char *name,
+                     const char *header, void (*rows)(FILE *, const sim_report_summary *),
+                     char *err, size_t errlen)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", r->dir, name);
     sim_outfile o;
     if (sim_outfile_open(&o, path) == 0) {
         fputs(header, o.fp);
-        rows(o.fp, w);
+        rows(o.fp, s);
         if (sim_outfile_commit(&o) == 0)
             return 0;
     }
@@ -714,67 +352,54 @@ static int write_csv(const sim_report *r, const sim_world *w, const char *name,
     return -1;
 }
 
-static void node_rows(FILE *fp, const sim_world *w)
+static void node_rows(FILE *fp, const sim_report_summary *sum)
 {
-    for (size_t i = 0; i < w->nnodes; i++) {
-        const sim_node_spec *s = &w->sc->nodes[i];
-        const wnode *n = &w->nodes[i];
-        const edge_metric_counts *c = &w->metrics.per_node[i];
+    for (size_t i = 0; i < sum->nnodes; i++) {
+        const sim_node_row *n = &sum->nodes[i];
         char p50[32], p99[32], st[5][32];
-        fmt_seconds_of(p50, sizeof p50, &c->latency, 0.5, 1);
-        fmt_seconds_of(p99, sizeof p99, &c->latency, 0.99, 1);
+        fmt_seconds_of(p50, sizeof p50, n->latency, 0.5, 1);
+        fmt_seconds_of(p99, sizeof p99, n->latency, 0.99, 1);
         for (int k = 0; k < 5; k++)
             fmt_time(st[k], sizeof st[k], n->time_in_status[k]);
-        static const wcache_node none;
-        const wcache_node *cn = w->cnodes ? &w->cnodes[i] : &none;
         char pt[32], pm[32];
-        fmt_time(pt, sizeof pt, cn->pull_time);
-        fmt_time(pm, sizeof pm,
-                 cn->pulls ? (edge_time)llround((double)cn->pull_time / (double)cn->pulls) : 0);
+        fmt_time(pt, sizeof pt, n->cache_pull_time);
+        fmt_time(pm, sizeof pm, n->cache_pull_time_mean);
         fprintf(fp,
                 "%s,%s,%u,%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
                 ",%s,%s,%s,%s,%s,%s,%s,%u,%.6f,%" PRIu64 ",%.3f,%s,%s",
-                s->id, w->sc->regions[s->region].name, s->cores, s->memory_mb, n->deployments,
-                c->started, edge_metric_ok(c), edge_metric_failed(c), c->cold_starts, p50, p99,
-                st[EDGE_NODE_ONLINE], st[EDGE_NODE_OFFLINE], st[EDGE_NODE_DEGRADED],
-                st[EDGE_NODE_SYNCING], st[EDGE_NODE_MAINTENANCE], n->crashes, cache_hit_ratio(cn),
-                cn->pulls, cn->pulled_mb, pt, pm);
-        if (w->sync) {
-            const wsync_node *y = &w->sync->node[i];
+                n->id, n->region, n->cores, n->memory_mb, n->deployments, n->invocations, n->ok,
+                n->failed, n->cold_starts, p50, p99, st[EDGE_NODE_ONLINE], st[EDGE_NODE_OFFLINE],
+                st[EDGE_NODE_DEGRADED], st[EDGE_NODE_SYNCING], st[EDGE_NODE_MAINTENANCE],
+                n->crashes, n->cache_hit_ratio, n->cache_pulls, n->cache_pulled_mb, pt, pm);
+        if (n->has_sync) {
             char lag[32], lmax[32];
-            fmt_time(lag, sizeof lag, y->lag_total);
-            fmt_time(lmax, sizeof lmax, y->lag_max);
-            int64_t vb = edge_synchronizer_primary(w->sync->core)->version -
-                         edge_synchronizer_replica_version(w->sync->core, i);
-            fprintf(fp, ",%s,%s,%" PRId64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", lag, lmax, vb,
-                    y->transfers, y->bytes, y->rejected);
+            fmt_time(lag, sizeof lag, n->sync_lag);
+            fmt_time(lmax, sizeof lmax, n->sync_lag_max);
+            fprintf(fp, ",%s,%s,%" PRId64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", lag, lmax,
+                    n->sync_versions_behind, n->sync_transfers, n->sync_bytes, n->sync_rejected);
         } else {
             fputs(",,,,,,\n", fp);
         }
     }
 }
 
-static void function_rows(FILE *fp, const sim_world *w)
+static void function_rows(FILE *fp, const sim_report_summary *sum)
 {
-    for (size_t f = 0; f < w->sc->nfunctions; f++) {
-        const edge_metric_counts *c = &w->metrics.per_function[f];
+    for (size_t f = 0; f < sum->nfunctions; f++) {
+        const sim_function_row *c = &sum->functions[f];
         char mean[32], p50[32], p99[32], mx[32];
-        fmt_seconds_of(p50, sizeof p50, &c->latency, 0.5, 1);
-        fmt_seconds_of(p99, sizeof p99, &c->latency, 0.99, 1);
-        fmt_seconds_of(mx, sizeof mx, &c->latency, 1.0, 1);
-        if (c->latency.count)
-            fmt_time(mean, sizeof mean, (edge_time)llround(edge_histogram_mean(&c->latency)));
+        fmt_seconds_of(p50, sizeof p50, c->latency, 0.5, 1);
+        fmt_seconds_of(p99, sizeof p99, c->latency, 0.99, 1);
+        fmt_seconds_of(mx, sizeof mx, c->latency, 1.0, 1);
+        if (c->latency->count)
+            fmt_time(mean, sizeof mean, (edge_time)llround(edge_histogram_mean(c->latency)));
         else
             mean[0] = '\0';
-        const edge_keepalive_report *ka = &w->report->ka_fn[f];
-        const wka_counts *pw = wka_function_counts(w, f);
         fprintf(fp, "%s,%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
                       ",%.6f,%s,%s,%s,%s,%.3f,%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s\n",
-                w->sc->functions[f].id, w->sc->functions[f].memory_mb, edge_metric_total(c),
-                edge_metric_ok(c), edge_metric_failed(c), edge_metric_rejected(c), c->cold_starts,
-                edge_metric_cold_rate(c), mean, p50, p99, mx, ka->cold_start_pct,
-                ka->wasted_mb_s, pw->done, pw->used, pw->cancelled,
-                w->sc->functions[f].app ? w->sc->functions[f].app : "");
+                c->id, c->memory_mb, c->arrivals, c->ok, c->failed, c->rejected, c->cold_starts,
+                c->cold_start_rate, mean, p50, p99, mx, c->cold_start_pct, c->wasted_mb_s,
+                c->prewarms, c->prewarms_used, c->prewarms_cancelled, c->app);
     }
 }
 
@@ -795,49 +420,15 @@ static void latency_rows(FILE *f, const char *scope, const edge_histogram *h)
     }
 }
 
-static void all_latency_rows(FILE *fp, const sim_world *w)
+static void all_latency_rows(FILE *fp, const sim_report_summary *sum)
 {
-    latency_rows(fp, "all", &w->metrics.total.latency);
-    for (size_t f = 0; f < w->sc->nfunctions; f++)
-        latency_rows(fp, w->sc->functions[f].id, &w->metrics.per_function[f].latency);
+    for (size_t k = 0; k < sum->nlatency; k++)
+        latency_rows(fp, sum->latency[k].scope, sum->latency[k].latency);
 }
 
-/* Sums the runtimes' counters per function and overall, once at the end:
- * O(nodes + deployments) look-ups, nothing per invocation (each runtime
- * integrates its idle memory as it goes). */
-static int keepalive_reports(sim_report *r, const sim_world *w)
+int sim_report_finish(sim_report *r, const sim_report_summary *s, const sim_run_stats *stats,
+                      char *err, size_t errlen)
 {
-    size_t nf = w->sc->nfunctions;
-    r->ka_fn = calloc(nf ? nf : 1, sizeof *r->ka_fn);
-    if (!r->ka_fn)
-        return -1;
-    for (size_t i = 0; i < w->nnodes; i++) {
-        const edge_runtime *rt = wcore_runtime(w, i);
-        if (!rt)
-            continue;
-        edge_runtime_stats st = edge_runtime_stats_total(rt);
-        edge_keepalive_report one = edge_keepalive_report_of(&st);
-        edge_keepalive_report_add(&r->ka_total, &one);
-    }
-    const wcore_pair *p;
-    size_t np = wcore_deployed_pairs(w, &p);
-    for (size_t k = 0; k < np; k++) {
-        edge_runtime_stats st;
-        if (edge_runtime_function_stats(wcore_runtime(w, p[k].node), p[k].fn, &st) == EDGE_OK) {
-            edge_keepalive_report one = edge_keepalive_report_of(&st);
-            edge_keepalive_report_add(&r->ka_fn[p[k].fn], &one);
-        }
-    }
-    return 0;
-}
-
-int sim_report_finish(sim_report *r, const sim_world *w, const sim_run_stats *stats, char *err,
-                      size_t errlen)
-{
-    if (keepalive_reports(r, w) != 0) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
     for (int f = 0; f < F_COUNT; f++) {
         if (!r->open[f])
             continue;
@@ -848,24 +439,22 @@ int sim_report_finish(sim_report *r, const sim_world *w, const sim_run_stats *st
             return -1;
         }
     }
-    if (write_csv(r, w, "nodes.csv",
+    if (write_csv(r, s, "nodes.csv",
                   "node,region,cores,memory_mb,deployments,invocations,ok,failed,cold_starts,"
                   "latency_p50_s,latency_p99_s,online_s,offline_s,degraded_s,syncing_s,"
                   "maintenance_s,crashes,cache_hit_ratio,cache_pulls,cache_pulled_mb,"
                   "cache_pull_time_s,cache_pull_time_mean_s,sync_lag_s,sync_lag_max_s,"
                   "sync_versions_behind,sync_transfers,sync_bytes,sync_rejected\n",
                   node_rows, err, errlen) != 0 ||
-        write_csv(r, w, "functions.csv",
+        write_csv(r, s, "functions.csv",
                   "function,memory_mb,arrivals,ok,failed,rejected,cold_starts,cold_start_rate,"
                   "latency_mean_s,latency_p50_s,latency_p99_s,latency_max_s,cold_start_pct,"
                   "wasted_mb_s,prewarms,prewarms_used,prewarms_cancelled,app\n",
                   function_rows, err, errlen) != 0 ||
-        write_csv(r, w, "latency.csv", "scope,bucket_lo_s,bucket_hi_s,count,cdf\n",
+        write_csv(r, s, "latency.csv", "scope,bucket_lo_s,bucket_hi_s,count,cdf\n",
                   all_latency_rows, err, errlen) != 0)
         return -1;
-    cJSON *sum = summary_json(r, w);
-    int rc = sum ? write_json(r->dir, "summary.json", sum, err, errlen) : -1;
-    cJSON_Delete(sum);
+    int rc = write_json(r->dir, "summary.json", s->summary, err, errlen);
     if (rc != 0)
         return -1;
     cJSON *run = cJSON_CreateObject();
@@ -887,3 +476,4 @@ int sim_report_finish(sim_report *r, const sim_world *w, const sim_run_stats *st
     cJSON_Delete(run);
     return rc;
 }
+

@@ -20,16 +20,25 @@
 #ifndef SIM_REPORT_H
 #define SIM_REPORT_H
 
+#include <cJSON.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "histogram.h"
 #include "metrics.h"
 #include "node.h"
 #include "scenario/scenario.h"
 #include "time.h"
-#include "model/world.h"
 
 typedef struct sim_report sim_report;
+
+/* What a finished run measured about itself (run.json). */
+typedef struct sim_run_stats {
+    double wall_seconds;
+    uint64_t events;
+    uint64_t invocations;
+    long peak_rss_kb;
+} sim_run_stats;
 
 typedef struct sim_health_row {
     edge_time time;
@@ -95,10 +104,60 @@ void sim_report_fault(sim_report *r, size_t fault, int begin, edge_time now);
 /* The fingerprint so far, as 16 hex digits into buf (at least 17 bytes). */
 void sim_report_fingerprint(const sim_report *r, char *buf);
 
-/* Writes the summaries and renames every output into place. w is the
- * finished world (read only). Returns 0, or -1 with a message in err. */
-int sim_report_finish(sim_report *r, const sim_world *w, const sim_run_stats *stats, char *err,
-                      size_t errlen);
+/* One row of nodes.csv (docs/outputs.md names the columns). Strings and
+ * the histogram are borrowed for the call of sim_report_finish. */
+typedef struct sim_node_row {
+    const char *id, *region;
+    uint32_t cores;
+    double memory_mb;
+    uint64_t deployments, invocations, ok, failed, cold_starts;
+    const edge_histogram *latency;     /* latency_p50_s, latency_p99_s */
+    edge_time time_in_status[5];       /* indexed by edge_node_status */
+    uint32_t crashes;
+    double cache_hit_ratio;
+    uint64_t cache_pulls;
+    double cache_pulled_mb;
+    edge_time cache_pull_time, cache_pull_time_mean;
+    int has_sync;                      /* 0: the sync_* columns stay empty */
+    edge_time sync_lag, sync_lag_max;
+    int64_t sync_versions_behind;
+    uint64_t sync_transfers, sync_bytes, sync_rejected;
+} sim_node_row;
+
+/* One row of functions.csv. Borrowed as sim_node_row. */
+typedef struct sim_function_row {
+    const char *id, *app;              /* app: "" when the function has none */
+    double memory_mb;
+    uint64_t arrivals, ok, failed, rejected, cold_starts;
+    double cold_start_rate;
+    const edge_histogram *latency;     /* mean, p50, p99, max */
+    double cold_start_pct, wasted_mb_s;
+    uint64_t prewarms, prewarms_used, prewarms_cancelled;
+} sim_function_row;
+
+/* One scope of latency.csv: "all" or a function id, and its histogram. */
+typedef struct sim_latency_scope {
+    const char *scope;
+    const edge_histogram *latency;
+} sim_latency_scope;
+
+/* The end-of-run summaries, built by the model (sim/model/world_summary.c)
+ * from its state: the report only formats and writes them. All borrowed. */
+typedef struct sim_report_summary {
+    const sim_node_row *nodes;         /* nodes.csv, in this order */
+    size_t nnodes;
+    const sim_function_row *functions; /* functions.csv */
+    size_t nfunctions;
+    const sim_latency_scope *latency;  /* latency.csv */
+    size_t nlatency;
+    const cJSON *summary;              /* summary.json, printed as is */
+} sim_report_summary;
+
+/* Renames every streamed output into place, then writes the summaries of s
+ * (nodes.csv, functions.csv, latency.csv, summary.json) and run.json from
+ * stats. Returns 0, or -1 with a one-line message in err. */
+int sim_report_finish(sim_report *r, const sim_report_summary *s, const sim_run_stats *stats,
+                      char *err, size_t errlen);
 
 /* Frees r, removing any output not yet committed. NULL is fine. */
 void sim_report_close(sim_report *r);

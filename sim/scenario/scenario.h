@@ -214,7 +214,7 @@ typedef struct sim_scenario {
     sim_policies policies;
     sim_sync_spec sync;
     sim_trace_info *traces; size_t ntraces;   /* trace workloads, in file order */
-    struct sim__scenario_index *index_; /* private to scenario.c: id lookups */
+    struct sim__scenario_index *index_; /* private to the reader (reader.h): id lookups */
 } sim_scenario;
 
 /*

@@ -1,0 +1,287 @@
+/*
+ * world_build.c — the world's life cycle, world.h's API: built from a
+ * scenario (the engine, the scheduler or its plugin, the per-node and
+ * per-workload state, core's objects through world_core.c, the
+ * deployments, then the time-0 events in their documented order), run to
+ * the scenario's end, summarised (world_summary.c), freed.
+ *
+ * The top of the world's files: it calls every part, none calls it.
+ */
+#include "model/world.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "engine/engine.h"
+#include "engine/rng.h"
+#include "input/machine_events.h"
+#include "input/plugin.h"
+#include "input/workload.h"
+#include "metrics.h"
+#include "output/report.h"
+#include "output/trace.h"
+#include "scheduler.h"
+#include "model/world_internal.h"
+
+/* ------------------------------------------------------------------ */
+/* set-up                                                              */
+
+static int setup(sim_world *w, char *err, size_t errlen)
+{
+    const sim_scenario *sc = w->sc;
+    w->eng = sim_engine_create(4096);
+    /* Events more than ~1 s ahead wait in the engine's far tier (2^30 ns
+     * buckets): a trace replay's next arrival of each of its functions is
+     * minutes ahead, and kept out of the heap they no longer make every
+     * push and pop walk 8 levels (docs in sim/engine/engine.h). */
+    if (w->eng && sim_engine_set_far(w->eng, 30) != EDGE_OK) {
+        sim_engine_destroy(w->eng);
+        w->eng = NULL;
+    }
+    edge_err rc;
+    if (w->opt.router || sc->policies.plugin_path) {
+        const edge_policy_plugin *table = w->opt.router;
+        void *state = w->opt.router_state;
+        if (!table) {
+            /* the scenario reader checked it already; this load is the run's */
+            w->plugin = sim_plugin_load(sc->policies.plugin_path, sc->policies.plugin_params,
+                                        sc->nfunctions, sc->nnodes, err, errlen);
+            if (!w->plugin)
+                return -1;
+            table = sim_plugin_table(w->plugin);
+            state = sim_plugin_state(w->plugin);
+            snprintf(w->plugin_label, sizeof w->plugin_label, "plugin %s",
+                     sc->policies.plugin_path);
+        } else {
+            snprintf(w->plugin_label, sizeof w->plugin_label, "router %s",
+                     w->opt.router_name ? w->opt.router_name : "(unnamed)");
+        }
+        w->node_region = calloc(sc->nnodes ? sc->nnodes : 1, sizeof *w->node_region);
+        if (!w->node_region)
+            goto nomem;
+        for (size_t i = 0; i < sc->nnodes; i++)
+            w->node_region[i] = (uint32_t)sc->nodes[i].region;
+        w->sched = edge_scheduler_create_plugin(table, state, sc->nfunctions, sc->nnodes, &rc);
+        if (w->sched)
+            edge_scheduler_set_regions(w->sched, w->node_region);
+    } else {
+        w->sched = edge_scheduler_create(sc->policies.scheduler, sc->nfunctions, sc->nnodes, &rc);
+    }
+    if (!w->eng || !w->sched) {
+        snprintf(err, errlen, "cannot create the %s: %s", w->eng ? "scheduler" : "engine",
+                 w->eng ? edge_strerror(rc) : "out of memory");
+        return -1;
+    }
+    w->track_idle = !strcmp(edge_scheduler_policy(w->sched), "warm_first") || w->plugin_label[0];
+    w->probes = (edge_probe_config){sc->policies.probe_period, sc->policies.probe_timeout,
+                                    sc->policies.probe_failures};
+    if (edge_metrics_init(&w->metrics, sc->nfunctions, sc->nnodes) != EDGE_OK)
+        goto nomem;
+    sim_rng_derive(&w->sched_rng, sc->seed, "scheduler", 0);
+
+    w->nnodes = sc->nnodes;
+    w->nodes = calloc(sc->nnodes ? sc->nnodes : 1, sizeof *w->nodes);
+    w->fn_rng = calloc(sc->nfunctions ? sc->nfunctions : 1, sizeof *w->fn_rng);
+    w->narrivals = sc->nworkloads;
+    w->arrivals_of = calloc(sc->nworkloads ? sc->nworkloads : 1, sizeof *w->arrivals_of);
+    w->arrival_epoch = calloc(sc->nworkloads ? sc->nworkloads : 1, sizeof *w->arrival_epoch);
+    w->arrival_fn = calloc(sc->nworkloads ? sc->nworkloads : 1, sizeof *w->arrival_fn);
+    w->spike_factor = calloc(sc->nworkloads ? sc->nworkloads : 1, sizeof *w->spike_factor);
+    w->fault_open = calloc(sc->nfaults ? sc->nfaults : 1, sizeof *w->fault_open);
+    w->mev = calloc(sc->nfaults ? sc->nfaults : 1, sizeof *w->mev);
+    w->nfaults = sc->nfaults;
+    if (!w->nodes || !w->fn_rng || !w->arrivals_of || !w->arrival_epoch || !w->arrival_fn ||
+        !w->spike_factor || !w->fault_open || !w->mev)
+        goto nomem;
+    /* Network latency per (client region, node), once: the coordinates
+     * model's great-circle distance is too dear to compute per invocation. */
+    w->latency = malloc((sc->nregions ? sc->nregions : 1) * (sc->nnodes ? sc->nnodes : 1) *
+                        sizeof *w->latency);
+    if (!w->latency)
+        goto nomem;
+    for (size_t r = 0; r < sc->nregions; r++)
+        for (size_t i = 0; i < sc->nnodes; i++)
+            w->latency[r * sc->nnodes + i] = sim_scenario_latency(sc, r, i);
+    for (size_t f = 0; f < sc->nfunctions; f++) {
+        sim_rng_derive(&w->fn_rng[f].exec, sc->seed, "exec_time", f);
+        sim_rng_derive(&w->fn_rng[f].cold, sc->seed, "cold_start", f);
+    }
+    if (wcore_create(w, err, errlen) != 0 || wka_create(w, err, errlen) != 0)
+        return -1;
+    if (sc->sync.enabled && wsync_create(w) != 0) {
+        snprintf(err, errlen, "cannot create the state synchronizer");
+        return -1;
+    }
+
+    for (size_t i = 0; i < sc->nnodes; i++) {
+        wnode *n = &w->nodes[i];
+        const sim_node_spec *s = &sc->nodes[i];
+        n->qcap = s->queue_limit ? s->queue_limit : 1;
+        n->queue = malloc(n->qcap * sizeof *n->queue);
+        if (!n->queue)
+            goto nomem;
+        n->up = 1;
+        n->degrade_factor = 1.0;
+        n->expiry_at = EDGE_TIME_MAX;
+        n->status = EDGE_NODE_ONLINE;
+        sim_rng_derive(&n->fail_rng, sc->seed, "failures", i);
+        if (s->starts_registered) {
+            if (wcore_register(w, i) != EDGE_OK) {
+                snprintf(err, errlen, "cannot register node %s", s->id);
+                return -1;
+            }
+            n->registered = 1;
+        } else {
+            edge_scheduler_set_usable(w->sched, i, 0);
+        }
+    }
+
+    if (wcache_create(w, err, errlen) != 0)
+        return -1;
+
+    /* Deployments, in file order, through the cluster's calls. */
+    if (wdeploy_scenario(w) != 0)
+        goto nomem;
+    if (w->failed)
+        goto nomem;
+
+    /* Time 0, in the documented order: heartbeats, health ticks, samples,
+     * faults, arrivals. */
+    for (size_t i = 0; i < sc->nnodes; i++)
+        if (w->nodes[i].registered)
+            whb_start(w, i);
+    whealth_schedule(w);
+    wsample_schedule(w);
+    wfaults_schedule(w);
+    for (size_t k = 0; k < sc->nworkloads; k++) {
+        w->spike_factor[k] = 1.0;
+        w->arrival_fn[k] = (uint32_t)sc->workloads[k].function;
+        if (sim_arrivals_init(&w->arrivals_of[k], &sc->workloads[k], sc->seed, k, sc->duration)) {
+            snprintf(err, errlen, "workload %zu cannot run", k);
+            return -1;
+        }
+        edge_time t = w->arrivals_of[k].next;
+        if (t != EDGE_TIME_MAX && t <= sc->duration)
+            winv_schedule_arrival(w, k, t);
+    }
+    if (w->failed)
+        goto nomem;
+    if (winv_prefetch_setup(w) != 0)
+        goto nomem;
+    return 0;
+nomem:
+    snprintf(err, errlen, "out of memory while building the world");
+    return -1;
+}
+
+sim_world *sim_world_create(const sim_scenario *sc, const sim_world_options *opt, char *err,
+                            size_t errlen)
+{
+    sim_world *w = calloc(1, sizeof *w);
+    if (!w) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    w->sc = sc;
+    w->opt = *opt;
+    w->inv_free = UINT32_MAX;
+    w->report = sim_report_open(sc, opt->outdir, opt->write_invocations, err, errlen);
+    if (w->report && opt->trace_path)
+        w->trace = sim_trace_open(opt->trace_path, &opt->trace, sc->name, err, errlen);
+    if (!w->report || (opt->trace_path && !w->trace) || setup(w, err, errlen) != 0) {
+        sim_world_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+static long peak_rss_kb(void)
+{
+    struct rusage ru;
+    return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
+}
+
+int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
+{
+    w->wall_start = wsample_wall_now();
+    edge_err rc = sim_engine_run_until(w->eng, w->sc->duration);
+    double wall = wsample_wall_now() - w->wall_start;
+    if (rc != EDGE_OK || w->failed) {
+        if (w->fail_msg[0])
+            snprintf(err, errlen, "run failed: %s", w->fail_msg);
+        else
+            snprintf(err, errlen, "run failed: %s", edge_strerror(w->failed ? w->failed : rc));
+        return -1;
+    }
+    /* Close the integrals and the open fault windows at the end of the run;
+     * idle memory time runs to the end (instances still warm are counted). */
+    wfaults_close_windows(w);
+    for (size_t i = 0; i < w->nnodes; i++)
+        wcore_expire_to(w, i, w->sc->duration);
+    wsystem_account(w);
+    for (size_t i = 0; i < w->nnodes; i++) {
+        wnode_account(w, &w->nodes[i]);
+        if (w->nodes[i].registered)
+            wstatus_account(w, &w->nodes[i]);
+        wup_account(w, &w->nodes[i]);
+        if (w->sync)
+            wsync_close(w, i);
+    }
+    sim_engine_stats st;
+    sim_engine_get_stats(w->eng, &st);
+    stats->wall_seconds = wall;
+    stats->events = st.run;
+    stats->invocations = w->arrivals;
+    stats->peak_rss_kb = peak_rss_kb();
+    if (wsummary_finish(w, stats, err, errlen) != 0)
+        return -1;
+    if (w->trace) {
+        int rc2 = sim_trace_close_commit(w->trace, err, errlen);
+        w->trace = NULL;
+        if (rc2 != 0)
+            return -1;
+    }
+    return 0;
+}
+
+void sim_world_fingerprint(const sim_world *w, char buf[17])
+{
+    sim_report_fingerprint(w->report, buf);
+}
+
+void sim_world_free(sim_world *w)
+{
+    if (!w)
+        return;
+    sim_report_close(w->report);
+    sim_trace_abort(w->trace);
+    wsync_free(w);
+    wcore_free(w);
+    wka_free(w);
+    wcache_free(w);
+    sim_engine_destroy(w->eng);
+    edge_scheduler_free(w->sched);
+    sim_plugin_free(w->plugin); /* after the scheduler that borrowed it */
+    free(w->node_region);
+    edge_metrics_free(&w->metrics);
+    if (w->nodes)
+        for (size_t i = 0; i < w->nnodes; i++)
+            free(w->nodes[i].queue);
+    free(w->nodes);
+    free(w->fn_rng);
+    free(w->arrivals_of);
+    free(w->arrival_epoch);
+    free(w->arrival_fn);
+    free(w->fn_node);
+    free(w->spike_factor);
+    free(w->latency);
+    free(w->fault_open);
+    if (w->mev)
+        for (size_t k = 0; k < w->nfaults; k++)
+            sim_mevents_close(w->mev[k]);
+    free(w->mev);
+    free(w->invs);
+    free(w);
+}

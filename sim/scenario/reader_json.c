@@ -1,0 +1,368 @@
+/*
+ * reader_json.c — the scenario reader's kit: JSON text, positions and paths.
+ *
+ * Renders a value for "found ..." (sc_found, sc_quoted), gets an object's
+ * member, parses the text with cJSON and records where each value starts,
+ * so that a diagnostic names FILE:LINE:COL, and turns a JSON path
+ * ("functions[2].timeout") back into the item (for --set and for problems
+ * sub-parsers report by path). It uses no other file of the kit (the rest of the kit uses it), so
+ * the files' calls run one way. The manual is reader.h.
+ */
+#include "scenario/reader.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ids.h"
+#include "util.h"
+
+/* ------------------------------------------------------------------------ */
+/* Rendering what was found                                                   */
+
+void sc_fmt_number(char *buf, size_t n, double v)
+{
+    if (!isfinite(v)) {
+        snprintf(buf, n, "%s", isnan(v) ? "NaN" : v > 0 ? "1e999" : "-1e999");
+        return;
+    }
+    if (v == floor(v) && fabs(v) < 1e15) {
+        snprintf(buf, n, "%.0f", v);
+        return;
+    }
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+/* A JSON string quoted, with at most ~60 characters of it. */
+sc_strbuf sc_quoted(const char *s)
+{
+    sc_strbuf t;
+    size_t o = 0, cap = sizeof t.s;
+    t.s[o++] = '"';
+    for (size_t i = 0; s[i] && o < cap - 8; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (i >= 60) {
+            memcpy(t.s + o, "...", 3);
+            o += 3;
+            break;
+        }
+        if (ch == '"' || ch == '\\') {
+            t.s[o++] = '\\';
+            t.s[o++] = (char)ch;
+        } else if (ch < 0x20) {
+            o += (size_t)snprintf(t.s + o, cap - o, "\\u%04x", ch);
+        } else {
+            t.s[o++] = (char)ch;
+        }
+    }
+    t.s[o++] = '"';
+    t.s[o] = 0;
+    return t;
+}
+
+/* What a value is, for "found ...": literals as written, strings quoted,
+ * containers by kind; NULL is "nothing". */
+sc_strbuf sc_found(const cJSON *v)
+{
+    sc_strbuf t;
+    if (!v)
+        snprintf(t.s, sizeof t.s, "nothing");
+    else if (cJSON_IsNumber(v))
+        sc_fmt_number(t.s, sizeof t.s, v->valuedouble);
+    else if (cJSON_IsString(v))
+        return sc_quoted(v->valuestring);
+    else if (cJSON_IsTrue(v))
+        snprintf(t.s, sizeof t.s, "true");
+    else if (cJSON_IsFalse(v))
+        snprintf(t.s, sizeof t.s, "false");
+    else if (cJSON_IsNull(v))
+        snprintf(t.s, sizeof t.s, "null");
+    else if (cJSON_IsArray(v))
+        snprintf(t.s, sizeof t.s, "%s", v->child ? "a list" : "an empty list");
+    else
+        snprintf(t.s, sizeof t.s, "an object");
+    return t;
+}
+
+/* obj[key] when obj is an object. */
+const cJSON *sc_member(const cJSON *obj, const char *key)
+{
+    return obj && cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* JSON text and positions                                                    */
+
+/*
+ * The reader parses with cJSON and then walks the same text once more
+ * beside the tree, recording where each value starts. Lines and columns are
+ * 1-based; columns count characters (UTF-8 continuation bytes do not advance
+ * them). core/json now has a parser with positions too, but it keeps only
+ * the last of a repeated key (the reader reports "expected each field once")
+ * and words syntax errors its own way, so moving to it changes diagnostics:
+ * a change of its own, with the golden files in tests/scenarios/bad.
+ */
+
+static uint32_t item_hash(const cJSON *item)
+{
+    return edge__hash_u64((uint64_t)(uintptr_t)item);
+}
+
+static bool item_eq(const void *ctx, uint32_t val, const void *key)
+{
+    return ((const sc_jsonpos *)ctx)->at[val].item == key;
+}
+
+/* Records item's position; each item once. Returns 0, or -1 out of memory. */
+static int jsonpos_put(sc_jsonpos *m, const cJSON *item, int line, int col)
+{
+    if (m->n == m->cap) {
+        size_t ncap = m->cap ? 2 * m->cap : 256;
+        sc_itempos *at = realloc(m->at, ncap * sizeof *at);
+        if (!at)
+            return -1;
+        m->at = at;
+        m->cap = ncap;
+    }
+    if (m->n >= EDGE_NONE || edge__idmap_reserve(&m->map, (uint32_t)m->n + 1) != EDGE_OK)
+        return -1;
+    m->at[m->n] = (sc_itempos){item, line, col};
+    edge__idmap_insert(&m->map, item_hash(item), (uint32_t)m->n);
+    m->n++;
+    return 0;
+}
+
+void sc_jsonpos_get(const sc_jsonpos *m, const cJSON *item, int *line, int *col)
+{
+    *line = *col = 0;
+    if (!m)
+        return;
+    uint32_t v = edge__idmap_find(&m->map, item_hash(item), item_eq, m, item);
+    if (v != EDGE_NONE) {
+        *line = m->at[v].line;
+        *col = m->at[v].col;
+    }
+}
+
+void sc_jsonpos_free(sc_jsonpos *m)
+{
+    if (!m)
+        return;
+    edge__idmap_free(&m->map);
+    free(m->at);
+    memset(m, 0, sizeof *m);
+}
+
+typedef struct cursor {
+    const char *p, *end;
+    int line, col;
+} cursor;
+
+static void cur_adv(cursor *k)
+{
+    if (*k->p == '\n') {
+        k->line++;
+        k->col = 1;
+    } else if (((unsigned char)*k->p & 0xC0) != 0x80) {
+        k->col++;
+    }
+    k->p++;
+}
+
+static void cur_ws(cursor *k)
+{
+    while (k->p < k->end && (*k->p == ' ' || *k->p == '\t' || *k->p == '\n' || *k->p == '\r'))
+        cur_adv(k);
+}
+
+static void cur_string(cursor *k)
+{
+    cur_adv(k); /* the opening quote */
+    while (k->p < k->end && *k->p != '"') {
+        if (*k->p == '\\' && k->p + 1 < k->end)
+            cur_adv(k);
+        cur_adv(k);
+    }
+    if (k->p < k->end)
+        cur_adv(k);
+}
+
+/* Walks the value at k that cJSON parsed into item, recording positions.
+ * The text is known to be valid JSON (cJSON accepted it). */
+static int walk(cursor *k, const cJSON *item, sc_jsonpos *m)
+{
+    cur_ws(k);
+    if (k->p >= k->end)
+        return 0;
+    if (jsonpos_put(m, item, k->line, k->col))
+        return -1;
+    char ch = *k->p;
+    if (ch == '{' || ch == '[') {
+        char close = ch == '{' ? '}' : ']';
+        cur_adv(k);
+        for (const cJSON *child = item->child; child; child = child->next) {
+            cur_ws(k);
+            if (ch == '{') {
+                cur_string(k);
+                cur_ws(k);
+                cur_adv(k); /* ':' */
+            }
+            if (walk(k, child, m))
+                return -1;
+            cur_ws(k);
+            if (k->p < k->end && *k->p == ',')
+                cur_adv(k);
+        }
+        cur_ws(k);
+        if (k->p < k->end && *k->p == close)
+            cur_adv(k);
+    } else if (ch == '"') {
+        cur_string(k);
+    } else {
+        while (k->p < k->end && !strchr(",]} \t\r\n", *k->p))
+            cur_adv(k);
+    }
+    return 0;
+}
+
+/* Line and column of byte offset `off` in text. */
+static void offset_pos(const char *text, size_t off, int *line, int *col)
+{
+    cursor k = {text, text + off, 1, 1};
+    while (k.p < k.end)
+        cur_adv(&k);
+    *line = k.line;
+    *col = k.col;
+}
+
+/*
+ * Parses text into a cJSON tree with positions in *pos. On a syntax error
+ * returns NULL with *eline and *ecol at the error and *near a quote of the text
+ * there; *pos is left empty. Sets *nomem when allocation failed.
+ */
+cJSON *sc_json_read(const char *text, size_t len, sc_jsonpos *pos, int *eline, int *ecol,
+                        sc_strbuf *near, int *nomem)
+{
+    const char *end = NULL;
+    *nomem = 0;
+    memset(pos, 0, sizeof *pos);
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    size_t off;
+    if (root) {
+        /* cJSON stops after the first value: anything but space after it is an error */
+        cursor k = {end, text + len, 0, 0};
+        cur_ws(&k);
+        if (k.p == k.end) {
+            cursor w = {text, text + len, 1, 1};
+            if (walk(&w, root, pos)) {
+                sc_jsonpos_free(pos);
+                cJSON_Delete(root);
+                *nomem = 1;
+                return NULL;
+            }
+            return root;
+        }
+        off = (size_t)(k.p - text);
+        cJSON_Delete(root);
+    } else {
+        const char *e = cJSON_GetErrorPtr();
+        off = e && e >= text && e <= text + len ? (size_t)(e - text) : 0;
+    }
+    offset_pos(text, off, eline, ecol);
+    if (off >= len) {
+        snprintf(near->s, sizeof near->s, "the end of the text");
+    } else if (text[off] == '\n' || text[off] == '\r') {
+        /* cJSON often points just past the mistake: quote the line up to here */
+        size_t b = off;
+        while (b > 0 && off - b < 16 && text[b - 1] != '\n')
+            b--;
+        char frag[24];
+        memcpy(frag, text + b, off - b);
+        frag[off - b] = 0;
+        sc_strbuf q = sc_quoted(frag);
+        snprintf(near->s, sizeof near->s, "%.120s at the end of the line", q.s);
+    } else {
+        char frag[24];
+        size_t n = len - off < 16 ? len - off : 16;
+        memcpy(frag, text + off, n);
+        frag[n] = 0;
+        for (size_t i = 0; i < n; i++)
+            if (frag[i] == '\n' || frag[i] == '\r') {
+                frag[i] = 0;
+                break;
+            }
+        *near = sc_quoted(frag);
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Paths: "functions[2].timeout" to the item (for --set and sub-parsers)     */
+
+/* Reads the next segment at *p (after the first, each starts with '.' or
+ * '['). Returns 1 read, 0 at the end, -1 malformed. */
+int sc_next_seg(const char **pp, int first, sc_seg *s)
+{
+    const char *p = *pp;
+    if (!*p)
+        return 0;
+    if (*p == '[') {
+        p++;
+        if (!isdigit((unsigned char)*p))
+            return -1;
+        size_t v = 0;
+        while (isdigit((unsigned char)*p)) {
+            if (v > SIM_SCENARIO_MAX_NODES)
+                return -1;
+            v = v * 10 + (size_t)(*p++ - '0');
+        }
+        if (*p++ != ']')
+            return -1;
+        s->is_index = 1;
+        s->index = v;
+        *pp = p;
+        return 1;
+    }
+    if (!first) {
+        if (*p != '.')
+            return -1;
+        p++;
+    }
+    size_t n = 0;
+    while (*p && *p != '.' && *p != '[' && *p != ']') {
+        if (n + 1 >= sizeof s->key)
+            return -1;
+        s->key[n++] = *p++;
+    }
+    if (n == 0 || *p == ']')
+        return -1;
+    s->key[n] = 0;
+    s->is_index = 0;
+    *pp = p;
+    return 1;
+}
+
+/* The deepest item along path from root (root itself for ""). */
+const cJSON *sc_resolve(const cJSON *root, const char *path)
+{
+    const cJSON *cur = root;
+    sc_seg s;
+    int first = 1, r;
+    while (cur && (r = sc_next_seg(&path, first, &s)) == 1) {
+        first = 0;
+        const cJSON *next = s.is_index ? (cJSON_IsArray(cur) ? cJSON_GetArrayItem(cur, (int)s.index) : NULL)
+                                       : sc_member(cur, s.key);
+        if (!next)
+            break;
+        cur = next;
+    }
+    return cur;
+}
