@@ -5,6 +5,8 @@
  *
  * The files, top to bottom; each calls only files below it (or through a
  * hook the upper one set, as the keep-alive policy's removal hook):
+ *   world_api.c       world.h's run in pieces (run until, step), state readers,
+ *                     inject: what the embedding API (sim/api) drives
  *   world_build.c     world.h's API: build from a scenario, run, free
  *   world_summary.c   the end-of-run summaries handed to the report
  *   world_faults.c    faults and operations
