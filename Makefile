@@ -179,7 +179,7 @@ pytest: $(SHLIB) $(PROGRAM)
 check-layers: $(PROGRAM)
 	@/usr/bin/python3 tests/check-layers.py $(BUILD)
 
-test: unit e2e regress pytest
+test: unit e2e regress check-layers pytest
 
 asan:
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" LTO= \
