@@ -1,5 +1,5 @@
 # edgesim — a small, boring Makefile.
-#   make            build/libedgecore.a and build/edgesim
+#   make            build/libedgecore.a, build/edgesim and build/libedgesim.so
 #   make test       unit tests (Criterion), end-to-end CLI tests and the regression suite
 #   make regress    scenarios x routing policies against tests/regress/baselines.csv
 #   make update-baselines   re-record those baselines on purpose (prints what changed)
@@ -8,7 +8,9 @@
 #   make run        the quickstart scenario into results/quickstart/
 #   make bench      the benchmarks (figures printed, nothing asserted)
 #   make MPI=1      build/mpi/edgesim with `edgesim sweep --mpi` (needs mpicc)
-#   make install    PREFIX=/usr/local DESTDIR= : program, library, headers, edgecore.pc
+#   make python     build/libedgesim.so, the embedding library the Python package loads
+#   make install    PREFIX=/usr/local DESTDIR= : program, libraries, headers, edgecore.pc,
+#                   the Python package (docs/python.md)
 # Overrides from the command line: CC, CFLAGS, BUILD, PREFIX, DESTDIR, SAN.
 
 VERSION  := 0.1.0
@@ -61,8 +63,9 @@ CORE_SRC := $(sort $(wildcard core/*.c core/policies/*.c))
 PUBLIC_HEADERS := $(filter-out core/alloc.h core/capset.h core/idmap.h core/scheduler_internal.h \
                     core/util.h,\
                     $(sort $(wildcard core/*.h)))
-# sim/ is grouped by role (docs/architecture.md): one folder a layer
-SIM_DIRS := common engine input scenario output net model harness cli
+# sim/ is grouped by role (docs/architecture.md): one folder a layer; api/ is
+# the embedding API (libedgesim.so), beside cli/ at the top
+SIM_DIRS := common engine input scenario output net model harness cli api
 SIM_SRC  := $(filter-out sim/cli/main.c,$(sort $(foreach d,$(SIM_DIRS),$(wildcard sim/$(d)/*.c))))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 
@@ -74,8 +77,22 @@ LIBCORE := $(BUILD)/libedgecore.a
 LIBSIM  := $(BUILD)/libedgesim.a
 PROGRAM := $(BUILD)/edgesim
 
-.PHONY: all check-layers test unit e2e regress update-baselines asan valgrind run bench install clean deps help
-all: $(PROGRAM)
+# The shared library for embedding (sim/api/edgesim.h; Python's ctypes loads
+# it): core + sim without main, compiled position-independent into
+# $(BUILD)/pic so the program's objects stay as they are. It exports only
+# edgesim_* (sim/api/edgesim.map), so calls inside it bind locally and LTO
+# inlines them as in the program.
+PIC_OBJ := $(CORE_SRC:%.c=$(BUILD)/pic/%.o) $(SIM_SRC:%.c=$(BUILD)/pic/%.o)
+SHLIB   := $(BUILD)/libedgesim.so
+PYTHON  ?= /usr/bin/python3
+PY_SRC  := $(sort $(wildcard python/edgesim/*.py))
+# where `make install` puts the package: PREFIX's site folder for this python3
+# (Debian's searches /usr/local/lib/python3.X/dist-packages and /usr/lib/...)
+PYDIR   ?= $(PREFIX)/lib/python$(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')/dist-packages
+
+.PHONY: all check-layers test unit e2e regress update-baselines asan valgrind run bench install clean deps help \
+        python pytest
+all: $(PROGRAM) $(SHLIB)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -88,6 +105,17 @@ $(BUILD)/gen/plot_scripts.h: $(PLOT_GP) scripts/embed-gp.sh
 	@mkdir -p $(dir $@)
 	sh scripts/embed-gp.sh $(PLOT_GP) >$@.tmp && mv $@.tmp $@
 $(BUILD)/sim/output/plot.o: $(BUILD)/gen/plot_scripts.h
+$(filter $(BUILD)/pic/sim/output/%,$(PIC_OBJ)): $(BUILD)/gen/plot_scripts.h
+
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -fno-semantic-interposition -c $< -o $@
+
+$(SHLIB): $(PIC_OBJ) sim/api/edgesim.map
+	$(CC) -shared -fPIC $(CFLAGS) $(LTO) $(WARN) $(SAN) -Wl,--version-script=sim/api/edgesim.map \
+	    -Wl,-soname,libedgesim.so $(PIC_OBJ) $(LDLIBS) -o $@
+
+python: $(SHLIB)
 
 $(LIBCORE): $(CORE_OBJ)
 	@rm -f $@
@@ -133,12 +161,25 @@ regress: $(PROGRAM)
 update-baselines: $(PROGRAM)
 	@sh tests/regress/regress.sh $(PROGRAM) update
 
+# The Python package's tests (tests/python, pytest): pytest missing is an
+# error, as criterion missing is, never a silent skip. Under the sanitizers the
+# library is loaded into python with the ASan runtime preloaded (leaks are not
+# checked there, python's own would drown ours: test_api.c, under LSan, checks
+# the C side's; nor is resident memory, which ASan's quarantine holds on to).
+ASAN_RT := $(if $(SAN),$(shell $(CC) -print-file-name=libasan.so))
+pytest: $(SHLIB) $(PROGRAM)
+	@$(PYTHON) -c 'import pytest' 2>/dev/null || { echo "pytest missing: run scripts/deps.sh (as root)"; exit 1; }
+	@EDGESIM_LIB=$(abspath $(SHLIB)) EDGESIM=$(abspath $(PROGRAM)) PYTHONPATH=python \
+	    $(if $(SAN),EDGESIM_SANITIZED=1 LD_PRELOAD=$(ASAN_RT) ASAN_OPTIONS=detect_leaks=0) \
+	    $(PYTHON) -m pytest -q -p no:cacheprovider tests/python
+
+
 # The architecture's rules (docs/architecture.md): includes run one way down
 # the layers of sim/, and no two files call each other in a loop.
 check-layers: $(PROGRAM)
 	@/usr/bin/python3 tests/check-layers.py $(BUILD)
 
-test: unit e2e regress check-layers
+test: unit e2e regress check-layers pytest
 
 asan:
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" LTO= \
@@ -155,12 +196,15 @@ bench: $(PROGRAM)
 	@sh scripts/bench.sh $(PROGRAM)
 	@sh scripts/bench-net.sh $(PROGRAM)
 
-install: $(PROGRAM) $(LIBCORE)
+install: $(PROGRAM) $(LIBCORE) $(SHLIB)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-	    $(DESTDIR)$(PREFIX)/include/edgecore
+	    $(DESTDIR)$(PREFIX)/include/edgecore $(DESTDIR)$(PYDIR)/edgesim
 	install -m 755 $(PROGRAM) $(DESTDIR)$(PREFIX)/bin/edgesim
 	install -m 644 $(LIBCORE) $(DESTDIR)$(PREFIX)/lib/libedgecore.a
-	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(PREFIX)/include/edgecore/
+	install -m 755 $(SHLIB) $(DESTDIR)$(PREFIX)/lib/libedgesim.so
+	install -m 644 $(PUBLIC_HEADERS) sim/api/edgesim.h $(DESTDIR)$(PREFIX)/include/edgecore/
+	install -m 644 $(PY_SRC) $(DESTDIR)$(PYDIR)/edgesim/
+	install -m 755 $(SHLIB) $(DESTDIR)$(PYDIR)/edgesim/libedgesim.so
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' edgecore.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/edgecore.pc
 
@@ -171,4 +215,4 @@ clean:
 	rm -rf build
 
 # test binaries too: a change to tests/support.h rebuilds every test that uses it
--include $(CORE_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(BUILD)/sim/cli/main.d $(TEST_BIN:=.d)
+-include $(CORE_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(BUILD)/sim/cli/main.d $(TEST_BIN:=.d) $(PIC_OBJ:.o=.d)

@@ -5,7 +5,8 @@
 set -euo pipefail
 
 pkgs=(build-essential pkg-config libgsl-dev libcjson-dev libssl-dev libcriterion-dev
-      gnuplot-nox python3 python3-matplotlib python3-numpy valgrind hyperfine
+      gnuplot-nox python3 python3-matplotlib python3-numpy python3-pandas python3-pytest
+      valgrind hyperfine
       openmpi-bin libopenmpi-dev)  # the last two: `make MPI=1`, edgesim sweep --mpi
 
 missing=()

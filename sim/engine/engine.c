@@ -613,14 +613,14 @@ static inline void drop_dead_top(sim_engine *e)
     }
 }
 
-static edge_err run_loop(sim_engine *e, edge_time t, bool bounded)
+static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
 {
     if (e->running)
         return EDGE_STATE;
     if (bounded && t < e->now)
         return EDGE_INVAL;
     e->running = true;
-    e->stopping = false;
+    e->stopping = one; /* one event: the loop stops after its handler */
     e->fail = EDGE_OK;
     uint64_t limit = (uint64_t)t;
     for (;;) {
@@ -718,12 +718,21 @@ void sim_engine_set_prefetch(sim_engine *e, sim_prefetch_fn fn)
 
 edge_err sim_engine_run_until(sim_engine *e, edge_time t)
 {
-    return run_loop(e, t, true);
+    return run_loop(e, t, true, false);
 }
 
 edge_err sim_engine_run(sim_engine *e)
 {
-    return run_loop(e, EDGE_TIME_MAX, false);
+    return run_loop(e, EDGE_TIME_MAX, false, false);
+}
+
+edge_err sim_engine_step(sim_engine *e, edge_time t, bool *ran)
+{
+    uint64_t before = e->n_run;
+    edge_err rc = run_loop(e, t, true, true);
+    if (ran)
+        *ran = e->n_run != before;
+    return rc;
 }
 
 void sim_engine_stop(sim_engine *e)

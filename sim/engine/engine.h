@@ -193,6 +193,11 @@ bool sim_engine_is_pending(const sim_engine *e, sim_handle h);
  */
 edge_err sim_engine_run_until(sim_engine *e, edge_time t);
 
+/* Runs the next event if its time is <= t (and nothing else: the clock
+ * moves to that event's time, never to t); *ran (may be NULL) says whether
+ * one ran. The embedding API's step. Errors as sim_engine_run_until. */
+edge_err sim_engine_step(sim_engine *e, edge_time t, bool *ran);
+
 /* Runs until no event is pending or a handler stops the run; the clock
  * stays at the last event's time. Errors as sim_engine_run_until. */
 edge_err sim_engine_run(sim_engine *e);

@@ -379,7 +379,7 @@ static void route(sim_world *w, uint32_t id)
         tried[i] = v->tried[i];
     edge_rand r = {sched_rand, &w->sched_rng};
     edge_scheduler_set_costs(w->sched, &w->latency[(size_t)v->region * w->nnodes]);
-    if (w->node_region) /* a routing plugin */
+    if (w->node_region) /* a routing plugin or an embedder's router */
         edge_scheduler_set_request(w->sched, sim_engine_now(w->eng), v->region);
     if (w->net)
         wnet_before_pick(w, id);
@@ -387,9 +387,9 @@ static void route(sim_world *w, uint32_t id)
     long bad;
     if (node == EDGE_SCHED_NONE && w->node_region && edge_scheduler_bad_choice(w->sched, &bad)) {
         snprintf(w->fail_msg, sizeof w->fail_msg,
-                 "plugin %s answered %ld for function %s (deployed on %zu node(s)): expected a "
+                 "%s answered %ld for function %s (deployed on %zu node(s)): expected a "
                  "candidate index or EDGE_POLICY_NONE",
-                 w->sc->policies.plugin_path, bad, w->sc->functions[v->fn].id,
+                 w->plugin_label, bad, w->sc->functions[v->fn].id,
                  edge_scheduler_deployed_count(w->sched, v->fn));
         wfail_run(w, EDGE_INVAL);
     }

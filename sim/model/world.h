@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "edge_policy_plugin.h"
 #include "scenario/scenario.h"
 #include "output/report.h" /* sim_run_stats */
 #include "output/trace.h"
@@ -34,6 +35,15 @@ typedef struct sim_world_options {
     double setup_start;       /* sim_wall_seconds() when the command began (reading the
                                  scenario counts as set-up); 0: when sim_world_create
                                  is called */
+    /* An in-process routing policy (the embedding API's router), used instead
+     * of the scenario's routing (its scheduler, or a routing plugin's picks; a
+     * plugin's other kinds still apply): choose() is called with router_state
+     * for every decision, exactly as a plugin's (create/destroy are not called;
+     * the table and state are borrowed and must outlive the world).
+     * router_name names it in errors. NULL: the scenario's policy. */
+    const edge_policy_plugin *router;
+    void *router_state;
+    const char *router_name;
 } sim_world_options;
 
 /*
@@ -55,5 +65,71 @@ void sim_world_fingerprint(const sim_world *w, char buf[17]);
 
 /* Frees w. NULL is fine. */
 void sim_world_free(sim_world *w);
+
+/* ---- driving a run in pieces (world_api.c; the embedding API) ----
+ * A run may be advanced with sim_world_run_until and sim_world_step any
+ * number of times and then finished with sim_world_run (which runs the rest
+ * and writes the outputs): the trajectory, fingerprint and outputs are
+ * exactly those of one sim_world_run, whatever the pieces (the engine runs
+ * the same events in the same order). After a failed piece the run is over:
+ * only sim_world_free is meaningful. */
+
+/* The virtual clock (ns) and the run's end (the scenario's duration). */
+edge_time sim_world_now(const sim_world *w);
+edge_time sim_world_end(const sim_world *w);
+
+/* Runs every event up to and including time t (capped at the end), then
+ * sets the clock to t. Returns 0, or -1 with one line in err: t before now,
+ * or the run failed (the reason, as sim_world_run gives it). */
+int sim_world_run_until(sim_world *w, edge_time t, char *err, size_t errlen);
+
+/* Runs the next event (an arrival with its routing decision, a completion,
+ * a heartbeat, a health check, a fault, a sample...) if it is due by the
+ * end. Returns 1 when one ran, 0 when none is left before the end (the
+ * clock stays), -1 with one line in err when the run failed. */
+int sim_world_step(sim_world *w, char *err, size_t errlen);
+
+/* Events run and invocations arrived so far. */
+uint64_t sim_world_events(const sim_world *w);
+uint64_t sim_world_arrivals(const sim_world *w);
+
+/* One node's state now, as the simulator knows it. Strings are borrowed
+ * from the scenario. */
+typedef struct sim_node_state {
+    const char *id, *region;
+    const char *status;        /* "online", "offline", ...: the control plane's view
+                                  (an unregistered node is "offline") */
+    int up;                    /* the truth: 0 while crashed */
+    int registered;
+    int healthy;               /* registered and online */
+    uint32_t busy, queued;     /* slots in use; invocations waiting */
+    uint32_t warm_instances;   /* idle warm instances (node_series.csv warm_instances) */
+    double memory_used_mb;
+    uint64_t invocations;      /* delivered to it so far */
+    uint64_t ok;               /* completed there successfully */
+    double latency_sum_ms;     /* their end-to-end latencies' sum */
+} sim_node_state;
+
+/* Fills *out for node i (< the scenario's node count). */
+void sim_world_node_state(sim_world *w, size_t i, sim_node_state *out);
+
+/* One function's counters so far. */
+typedef struct sim_function_state {
+    const char *id;            /* borrowed from the scenario */
+    uint32_t deployed;         /* nodes it is deployed on (the scheduler's view) */
+    uint64_t ok, failed, rejected, cold_starts;
+    double p50_ms, p99_ms;     /* latency of its ok invocations; 0 before the first */
+    double latency_sum_ms;     /* their sum (exact) */
+} sim_function_state;
+
+/* Fills *out for function i (< the scenario's function count). */
+void sim_world_function_state(sim_world *w, size_t i, sim_function_state *out);
+
+/* Fault `k` of the world's scenario, appended to it after the world was
+ * made (sim_scenario_add_fault): applied at once when its `at` is now
+ * (before any other event pending at now: it has taken effect on return),
+ * else scheduled at `at`. Returns 0, or -1 with one line in err (k not a
+ * new fault, `at` before now, out of memory, the run is over or failed). */
+int sim_world_inject(sim_world *w, size_t k, char *err, size_t errlen);
 
 #endif

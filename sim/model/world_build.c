@@ -64,15 +64,27 @@ static int setup(sim_world *w, char *err, size_t errlen)
             return -1;
         w->ka_plugin = sim_plugin_keepalive(w->plugin);
     }
-    if (w->plugin && sim_plugin_routes(w->plugin)) {
+    /* who routes: an embedder's router, else a plugin that routes, else the
+     * scenario's scheduler */
+    const edge_policy_plugin *table = NULL;
+    void *state = NULL;
+    if (w->opt.router) {
+        table = w->opt.router;
+        state = w->opt.router_state;
+        snprintf(w->plugin_label, sizeof w->plugin_label, "router %s",
+                 w->opt.router_name ? w->opt.router_name : "(unnamed)");
+    } else if (w->plugin && sim_plugin_routes(w->plugin)) {
+        table = sim_plugin_table(w->plugin);
+        state = sim_plugin_state(w->plugin);
+        snprintf(w->plugin_label, sizeof w->plugin_label, "plugin %s", sc->policies.plugin_path);
+    }
+    if (table) {
         w->node_region = calloc(sc->nnodes ? sc->nnodes : 1, sizeof *w->node_region);
         if (!w->node_region)
             goto nomem;
         for (size_t i = 0; i < sc->nnodes; i++)
             w->node_region[i] = (uint32_t)sc->nodes[i].region;
-        w->sched = edge_scheduler_create_plugin(sim_plugin_table(w->plugin),
-                                                sim_plugin_state(w->plugin), sc->nfunctions,
-                                                sc->nnodes, &rc);
+        w->sched = edge_scheduler_create_plugin(table, state, sc->nfunctions, sc->nnodes, &rc);
         if (w->sched)
             edge_scheduler_set_regions(w->sched, w->node_region);
     } else {
@@ -111,6 +123,7 @@ static int setup(sim_world *w, char *err, size_t errlen)
     w->spike_factor = calloc(sc->nworkloads ? sc->nworkloads : 1, sizeof *w->spike_factor);
     w->fault_open = calloc(sc->nfaults ? sc->nfaults : 1, sizeof *w->fault_open);
     w->mev = calloc(sc->nfaults ? sc->nfaults : 1, sizeof *w->mev);
+    w->nfaults = sc->nfaults;
     if (!w->nodes || !w->fn_rng || !w->arrivals_of || !w->arrival_epoch || !w->arrival_fn ||
         !w->spike_factor || !w->fault_open || !w->mev)
         goto nomem;
@@ -338,7 +351,7 @@ void sim_world_free(sim_world *w)
     free(w->latency);
     free(w->fault_open);
     if (w->mev)
-        for (size_t k = 0; k < w->sc->nfaults; k++)
+        for (size_t k = 0; k < w->nfaults; k++)
             sim_mevents_close(w->mev[k]);
     free(w->mev);
     free(w->invs);

@@ -246,7 +246,7 @@ static const char *fault_target(const sim_world *w, const sim_fault_spec *f)
 /* Writes the rows of windows still open at the end of the run. */
 void wfaults_close_windows(sim_world *w)
 {
-    for (size_t k = 0; k < w->sc->nfaults; k++)
+    for (size_t k = 0; k < w->nfaults; k++)
         if (w->fault_open[k]) {
             const sim_fault_spec *f = &w->sc->faults[k];
             window(w, f->at, w->sc->duration, sim_fault_kind_name(f->kind), fault_target(w, f));
@@ -377,6 +377,18 @@ static void ev_fault(sim_engine *e, void *ctx, const sim_event *ev)
         else
             window(w, now, now, sim_fault_kind_name(f->kind), fault_target(w, f));
     }
+}
+
+int sim__world_apply_fault(sim_world *w, size_t k)
+{
+    const sim_fault_spec *f = &w->sc->faults[k];
+    if (f->at > sim_engine_now(w->eng)) {
+        wschedule(w, f->at, ev_fault, 0, (uint32_t)k, 0, NULL);
+    } else {
+        sim_event ev = {f->at, {.a = (uint32_t)k}};
+        ev_fault(w->eng, w, &ev);
+    }
+    return w->failed ? -1 : 0;
 }
 
 static void ev_fault_end(sim_engine *e, void *ctx, const sim_event *ev)

@@ -5,6 +5,8 @@
  *
  * The files, top to bottom; each calls only files below it (or through a
  * hook the upper one set, as the keep-alive policy's removal hook):
+ *   world_api.c       world.h's run in pieces (run until, step), state readers,
+ *                     inject: what the embedding API (sim/api) drives
  *   world_build.c     world.h's API: build from a scenario, run, free
  *   world_summary.c   the end-of-run summaries handed to the report
  *   world_faults.c    faults and operations
@@ -154,8 +156,10 @@ struct sim_world {
     edge_time runtime_keepalive; /* the runtimes' default keep-alive (set by wka_create) */
     wcore_removal_hook on_idle_removed; /* hybrid's pre-warm bookkeeping, or NULL */
     struct sim_plugin *plugin;   /* a policy plugin, or NULL; owned */
-    uint32_t *node_region;       /* per node its region, for a routing plugin (NULL when
-                                    the plugin does not route); owned */
+    char plugin_label[192];      /* "plugin PATH" or "router NAME" when the picks are a
+                                    plugin's or an embedder's router; "" otherwise */
+    uint32_t *node_region;       /* per node its region, when a plugin or a router picks
+                                    (NULL otherwise); owned */
     const struct edge_policy_keepalive *ka_plugin; /* the plugin's keep-alive table, or NULL */
     char fail_msg[320];          /* why the run failed, when more than an edge_err says */
     struct sim_wflow *wf;        /* workflows (model/workflow.h); NULL without; owned */
@@ -175,6 +179,8 @@ struct sim_world {
     double *spike_factor;
     edge_time *latency;          /* [region * nnodes + node] */
     unsigned char *fault_open;   /* per fault: its window is open, row not written */
+    size_t nfaults;              /* faults the world knows (the scenario's, then those
+                                    injected: sim_world_inject) */
     struct sim_mevents **mev;    /* per fault: a google_machine_events reader, or NULL */
     size_t narrivals;
 
@@ -431,6 +437,10 @@ void wfaults_schedule(sim_world *w);
 void wfaults_keep_count(sim_world *w, size_t fn, size_t node);
 /* Writes the faults.csv rows of windows still open at the end of the run. */
 void wfaults_close_windows(sim_world *w);
+/* Fault k of w->sc, added after the world was made (w->fault_open and w->mev
+ * have room for it): applied now when its `at` is now, else scheduled (for
+ * world_api.c). 0, or -1 when the run failed. */
+int sim__world_apply_fault(sim_world *w, size_t k);
 
 /* ---- world_sample.c: samples and the progress line ---- */
 /* Schedules the first sample (time 0). */

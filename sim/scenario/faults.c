@@ -164,7 +164,7 @@ static int read_trace_fault(sc_ctx *c, const cJSON *it, const char *p, sim_fault
     return bad ? -1 : 0;
 }
 
-static int read_fault(sc_ctx *c, const cJSON *it, const char *p, sim_fault_spec *f)
+int sc_read_fault(sc_ctx *c, const cJSON *it, const char *p, sim_fault_spec *f)
 {
     int kind;
     memset(f, 0, sizeof *f);
@@ -282,7 +282,7 @@ void sc_read_faults(sc_ctx *c)
         sc_path_index(p, "faults", i);
         if (!sc_want_object(c, it, p, "a fault"))
             continue;
-        if (read_fault(c, it, p, &s->faults[s->nfaults]) == 0)
+        if (sc_read_fault(c, it, p, &s->faults[s->nfaults]) == 0)
             s->nfaults++;
     }
     sim_fault_spec *tmp = s->nfaults > 1 ? sc_xcalloc(c, s->nfaults, sizeof *tmp) : NULL;

@@ -384,6 +384,9 @@ void sc_free_function(sim_function_spec *f);
 void sc_read_network(sc_ctx *c);  /* regions.c */
 void sc_read_faults(sc_ctx *c);   /* faults.c */
 void sc_free_fault(sim_fault_spec *f);
+/* One fault object `it` at path p into *f (zeroed first). 0, or -1 reported
+ * (f then owns nothing). sim_scenario_add_fault's reader too. */
+int sc_read_fault(sc_ctx *c, const cJSON *it, const char *p, sim_fault_spec *f);
 void sc_read_deployments(sc_ctx *c); /* deployments.c */
 /* Nodes registered at the start that can run f (cached for no capabilities). */
 size_t sc_capable_nodes(sc_ctx *c, const sim_function_spec *f);

@@ -322,3 +322,92 @@ size_t sim_scenario_function_index(const sim_scenario *s, const char *id)
         return sc_id_find(s, s->index_, SC_FUNCTIONS, id);
     return linear_find(id, s->functions, s->nfunctions, sizeof *s->functions);
 }
+
+/* ------------------------------------------------------------------------ */
+/* One fault added to a read scenario (the embedding API's inject)            */
+
+int sim_scenario_add_fault(sim_scenario *s, const char *text, size_t len,
+                           const char *name_for_errors, edge_time now, sim_diag *diags,
+                           size_t max_diags, size_t *ndiags)
+{
+    sc_ctx c;
+    memset(&c, 0, sizeof c);
+    c.file = name_for_errors ? name_for_errors : "<fault>";
+    c.diags = diags;
+    c.max = diags ? max_diags : 0;
+    c.registered_at_start = SIM_ALL;
+    c.s = s;
+    cJSON *it = NULL;
+    sim_fault_spec f;
+    int eline = 0, ecol = 0, nomem = 0, placed_at = 0, trace = 0;
+    sc_strbuf near;
+    if (!s->index_) {
+        sc_oom(&c);
+        goto done;
+    }
+    c.ix = *s->index_; /* borrowed for the lookups; handed back below, never freed here */
+    it = sc_json_read(text, len, &c.pos, &eline, &ecol, &near, &nomem);
+    if (!it) {
+        if (nomem) {
+            sc_oom(&c);
+        } else {
+            sc_diag(&c, NULL, "", "expected valid JSON, found %s", near.s);
+            if (c.n <= c.max) {
+                c.diags[c.n - 1].line = eline;
+                c.diags[c.n - 1].col = ecol;
+            }
+        }
+        goto done;
+    }
+    if (!sc_want_object(&c, it, "", "a fault"))
+        goto done;
+    /* "at" defaults to now (a trace replay has no "at": its rows say when) */
+    const cJSON *kind = sc_member(it, "kind");
+    trace = cJSON_IsString(kind) &&
+            !strcmp(kind->valuestring, sim_fault_kind_name(SIM_FAULT_GOOGLE_MACHINE_EVENTS));
+    if (!sc_member(it, "at") && !trace) {
+        if (!cJSON_AddStringToObject(it, "at", "0s")) {
+            sc_oom(&c);
+            goto done;
+        }
+        placed_at = 1;
+    }
+    /* a state fault checks the scenario has "sync": the root it looks in */
+    if (!(c.root = cJSON_CreateObject()) ||
+        (s->sync.enabled && !cJSON_AddTrueToObject(c.root, "sync")) ||
+        !(c.stamp = sc_xcalloc(&c, s->nnodes ? s->nnodes : 1, sizeof *c.stamp))) {
+        sc_oom(&c);
+        goto done;
+    }
+    if (sc_read_fault(&c, it, "", &f) != 0)
+        goto done;
+    if (placed_at || trace)
+        f.at = now;
+    if (f.at < now || f.at > s->duration) {
+        sc_diag(&c, sc_member(it, "at"), "at",
+                "expected a time in [now, the end of the run] = [%.9g s, %.9g s], found %.9g s",
+                edge_time_to_s(now), edge_time_to_s(s->duration), edge_time_to_s(f.at));
+        sc_free_fault(&f);
+        goto done;
+    }
+    sim_fault_spec *grown = realloc(s->faults, (s->nfaults + 1) * sizeof *grown);
+    if (!grown) {
+        sc_free_fault(&f);
+        sc_oom(&c);
+        goto done;
+    }
+    s->faults = grown;
+    s->faults[s->nfaults++] = f;
+done:
+    if (s->index_)
+        *s->index_ = c.ix; /* lookups only read the tables: the same ones go back */
+    if (c.n && c.max)
+        sort_diags(c.diags, c.n < c.max ? c.n : c.max);
+    if (ndiags)
+        *ndiags = c.n;
+    free(c.stamp);
+    sc_jsonpos_free(&c.pos);
+    cJSON_Delete(c.root);
+    cJSON_Delete(it);
+    return c.n ? -1 : 0;
+}

@@ -231,7 +231,8 @@ typedef struct sim_scenario {
     sim_deployment_spec *deployments; size_t ndeployments;
     sim_workload_spec *workloads; size_t nworkloads;
     sim_workflow_spec *workflows; size_t nworkflows; /* scenario/workflows.h */
-    sim_fault_spec *faults; size_t nfaults;   /* sorted by `at`, stable */
+    sim_fault_spec *faults; size_t nfaults;   /* sorted by `at`, stable (then those
+                                                 sim_scenario_add_fault appended) */
     sim_policies policies;
     sim_sync_spec sync;
     sim_trace_info *traces; size_t ntraces;   /* trace workloads, in file order */
@@ -264,6 +265,21 @@ sim_scenario *sim_scenario_parse(const char *text, size_t len, const char *name_
 
 /* Frees s and everything it owns. NULL is fine. */
 void sim_scenario_free(sim_scenario *s);
+
+/*
+ * Reads one fault (JSON text, len bytes: an object as in the file's
+ * "faults" list) against scenario s (made by the loader) and appends it to
+ * s->faults; its "at" defaults to `now` and must lie in [now, duration].
+ * The embedding API's inject: the fault is checked exactly as in a file,
+ * with diagnostics as sim_scenario_parse gives them (file name_for_errors,
+ * lines and columns in text, JSON paths from the fault: "node", "at").
+ * Returns 0, or -1 with s unchanged and the problems in diags as for
+ * sim_scenario_parse. The appended fault leaves s->faults unsorted by `at`
+ * (the list is a record of what was applied; the world schedules it).
+ */
+int sim_scenario_add_fault(sim_scenario *s, const char *text, size_t len,
+                           const char *name_for_errors, edge_time now, sim_diag *diags,
+                           size_t max_diags, size_t *ndiags);
 
 /* The network latency from client region c to node n of s (see docs/scenario.md,
  * "network"). Indices must be in range. */

@@ -1,0 +1,360 @@
+/*
+ * edgesim.c — the embedding API over the scenario reader and the world.
+ *
+ * A simulation owns its scenario (mutable: injected faults are appended to
+ * it), its world, a copy of the options' strings and, when the embedder
+ * routes, the plugin table the world's scheduler calls. Everything a run
+ * does is the world's; this file translates: nanoseconds, error structs,
+ * the router as an in-process policy.
+ */
+#include "api/edgesim.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/diag.h"
+#include "engine/rng.h"
+#include "model/world.h"
+#include "output/plot.h"
+#include "scenario/scenario.h"
+
+struct edgesim_sim {
+    sim_scenario *sc;
+    sim_world *w;
+    char *outdir;
+    edge_policy_plugin router;   /* the embedder's router as a plugin table */
+    char router_name[128];
+    int finished, failed;
+};
+
+static const char *const err_msgs[] = {
+#define EDGESIM__ERR_MSG(name, msg) msg,
+    EDGESIM_ERROR_MAP(EDGESIM__ERR_MSG)
+#undef EDGESIM__ERR_MSG
+};
+
+int edgesim_api_version(void)
+{
+    return EDGESIM_API_VERSION;
+}
+
+const char *edgesim_version(void)
+{
+    return EDGESIM_VERSION;
+}
+
+const char *edgesim_strerror(int code)
+{
+    if (code < 0 || (size_t)code >= sizeof err_msgs / sizeof *err_msgs)
+        return "unknown error";
+    return err_msgs[code];
+}
+
+static void err_clear(edgesim_error *e)
+{
+    if (e)
+        memset(e, 0, sizeof *e);
+}
+
+/* One line of error `code` into e (NULL is fine). Returns -1. */
+__attribute__((format(printf, 3, 4))) static int fail(edgesim_error *e, int code,
+                                                      const char *fmt, ...)
+{
+    if (!e)
+        return -1;
+    err_clear(e);
+    e->code = code;
+    e->count = 1;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    va_end(ap);
+    snprintf(e->text, sizeof e->text, "%s", e->message);
+    return -1;
+}
+
+/* The scenario problems diags[0..kept) of total into e. */
+static void fail_diags(edgesim_error *e, const sim_diag *d, size_t kept, size_t total)
+{
+    if (!e)
+        return;
+    err_clear(e);
+    e->code = EDGESIM_SCENARIO;
+    e->count = (unsigned)total;
+    if (kept) {
+        snprintf(e->file, sizeof e->file, "%s", d[0].file ? d[0].file : "");
+        e->line = d[0].line;
+        e->col = d[0].col;
+        snprintf(e->path, sizeof e->path, "%s", d[0].path);
+        snprintf(e->message, sizeof e->message, "%s", d[0].msg);
+    }
+    size_t used = 0;
+    for (size_t i = 0; i < kept && used + 1 < sizeof e->text; i++) {
+        char line[1024];
+        sim_diag_format(&d[i], line, sizeof line);
+        int n = snprintf(e->text + used, sizeof e->text - used, "%s%s", i ? "\n" : "", line);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+    if (total > kept && used + 1 < sizeof e->text)
+        snprintf(e->text + used, sizeof e->text - used, "\n... and %zu more problems",
+                 total - kept);
+}
+
+/* A failed run: the world's line; the simulation is over. */
+static int fail_run(edgesim_sim *s, edgesim_error *e, const char *line)
+{
+    s->failed = 1;
+    return fail(e, EDGESIM_RUN, "%s", line);
+}
+
+/* Opens from a file (text NULL) or from text. */
+static edgesim_sim *open_sim(const char *path, const char *text, size_t len, const char *name,
+                             const edgesim_options *opt, edgesim_error *err)
+{
+    err_clear(err);
+    sim_rng_init(); /* GSL reports errors instead of aborting the embedding process */
+    if (!opt || !opt->outdir || !opt->outdir[0] || (!path && !text) ||
+        (opt->nsets && !opt->sets)) {
+        fail(err, EDGESIM_USAGE, "edgesim_open: expected a scenario, options and an outdir");
+        return NULL;
+    }
+    edgesim_sim *s = calloc(1, sizeof *s);
+    const char **sets = calloc(opt->nsets + 1, sizeof *sets);
+    sim_diag *diags = calloc(SIM_SCENARIO_MAX_ERRORS, sizeof *diags);
+    char seed_set[48];
+    if (!s || !sets || !diags || !(s->outdir = strdup(opt->outdir))) {
+        fail(err, EDGESIM_NOMEM, "out of memory");
+        goto fail;
+    }
+    size_t nsets = 0;
+    for (size_t i = 0; i < opt->nsets; i++)
+        sets[nsets++] = opt->sets[i];
+    if (opt->has_seed) {
+        snprintf(seed_set, sizeof seed_set, "seed=%llu", (unsigned long long)opt->seed);
+        sets[nsets++] = seed_set;
+    }
+    size_t nd = 0;
+    s->sc = text ? sim_scenario_parse(text, len, name ? name : "<text>", sets, nsets, diags,
+                                      SIM_SCENARIO_MAX_ERRORS, &nd)
+                 : sim_scenario_load(path, sets, nsets, diags, SIM_SCENARIO_MAX_ERRORS, &nd);
+    if (!s->sc) {
+        fail_diags(err, diags, nd < SIM_SCENARIO_MAX_ERRORS ? nd : SIM_SCENARIO_MAX_ERRORS, nd);
+        goto fail;
+    }
+    sim_world_options wo = {.outdir = s->outdir, .write_invocations = opt->write_invocations};
+    if (opt->router) {
+        snprintf(s->router_name, sizeof s->router_name, "%s",
+                 opt->router_name && opt->router_name[0] ? opt->router_name : "router");
+        s->router = (edge_policy_plugin){.abi_version = EDGE_POLICY_ABI_VERSION,
+                                         .name = s->router_name,
+                                         .choose = opt->router};
+        wo.router = &s->router;
+        wo.router_state = opt->router_ctx;
+        wo.router_name = s->router_name;
+        /* summary.json says who routed */
+        char *label = strdup(s->router_name);
+        if (!label) {
+            fail(err, EDGESIM_NOMEM, "out of memory");
+            goto fail;
+        }
+        free(s->sc->policies.scheduler);
+        s->sc->policies.scheduler = label;
+    }
+    char line[1024] = "";
+    s->w = sim_world_create(s->sc, &wo, line, sizeof line);
+    if (!s->w) {
+        fail(err, EDGESIM_RUN, "%s", line);
+        goto fail;
+    }
+    free(sets);
+    free(diags);
+    return s;
+fail:
+    free(sets);
+    free(diags);
+    edgesim_free(s);
+    return NULL;
+}
+
+edgesim_sim *edgesim_open(const char *path, const edgesim_options *opt, edgesim_error *err)
+{
+    return open_sim(path, NULL, 0, NULL, opt, err);
+}
+
+edgesim_sim *edgesim_open_text(const char *text, size_t len, const char *name,
+                               const edgesim_options *opt, edgesim_error *err)
+{
+    if (!text) {
+        fail(err, EDGESIM_USAGE, "edgesim_open_text: expected JSON text");
+        return NULL;
+    }
+    return open_sim(NULL, text, len, name, opt, err);
+}
+
+int64_t edgesim_now_ns(const edgesim_sim *s)
+{
+    return sim_world_now(s->w);
+}
+
+int64_t edgesim_end_ns(const edgesim_sim *s)
+{
+    return sim_world_end(s->w);
+}
+
+/* 0 when s may still run, else -1 with the reason in err. */
+static int check_running(const edgesim_sim *s, edgesim_error *err)
+{
+    if (!s)
+        return fail(err, EDGESIM_USAGE, "no simulation");
+    if (s->finished)
+        return fail(err, EDGESIM_USAGE, "the simulation is finished");
+    if (s->failed)
+        return fail(err, EDGESIM_USAGE, "the run failed earlier");
+    return 0;
+}
+
+int edgesim_run_until(edgesim_sim *s, int64_t t_ns, edgesim_error *err)
+{
+    err_clear(err);
+    if (check_running(s, err))
+        return -1;
+    char line[1024] = "";
+    if (t_ns < sim_world_now(s->w))
+        return fail(err, EDGESIM_USAGE, "cannot run until %.9g s: the clock is at %.9g s",
+                    (double)t_ns / 1e9, (double)sim_world_now(s->w) / 1e9);
+    if (sim_world_run_until(s->w, t_ns, line, sizeof line) != 0)
+        return fail_run(s, err, line);
+    return 0;
+}
+
+int edgesim_step(edgesim_sim *s, edgesim_error *err)
+{
+    err_clear(err);
+    if (check_running(s, err))
+        return -1;
+    char line[1024] = "";
+    int rc = sim_world_step(s->w, line, sizeof line);
+    if (rc < 0)
+        return fail_run(s, err, line);
+    return rc;
+}
+
+size_t edgesim_node_count(const edgesim_sim *s)
+{
+    return s->sc->nnodes;
+}
+
+size_t edgesim_function_count(const edgesim_sim *s)
+{
+    return s->sc->nfunctions;
+}
+
+int edgesim_get_node(edgesim_sim *s, size_t i, edgesim_node *out, edgesim_error *err)
+{
+    err_clear(err);
+    if (!s || !out || i >= s->sc->nnodes)
+        return fail(err, EDGESIM_USAGE, "no node %zu", i);
+    sim_node_state st;
+    sim_world_node_state(s->w, i, &st);
+    *out = (edgesim_node){st.id,        st.region,         st.status,   st.up,
+                          st.registered, st.healthy,       st.busy,     st.queued,
+                          st.warm_instances, st.memory_used_mb, st.invocations,
+                          st.ok,         st.latency_sum_ms};
+    return 0;
+}
+
+int edgesim_get_function(edgesim_sim *s, size_t i, edgesim_function *out, edgesim_error *err)
+{
+    err_clear(err);
+    if (!s || !out || i >= s->sc->nfunctions)
+        return fail(err, EDGESIM_USAGE, "no function %zu", i);
+    sim_function_state st;
+    sim_world_function_state(s->w, i, &st);
+    *out = (edgesim_function){st.id,     st.deployed,    st.ok,     st.failed,
+                              st.rejected, st.cold_starts, st.p50_ms, st.p99_ms,
+                              st.latency_sum_ms};
+    return 0;
+}
+
+int edgesim_inject(edgesim_sim *s, const char *fault_json, edgesim_error *err)
+{
+    err_clear(err);
+    if (check_running(s, err))
+        return -1;
+    if (!fault_json)
+        return fail(err, EDGESIM_USAGE, "edgesim_inject: expected a fault as JSON text");
+    sim_diag diags[8];
+    size_t nd = 0;
+    if (sim_scenario_add_fault(s->sc, fault_json, strlen(fault_json), "<inject>",
+                              sim_world_now(s->w), diags, 8, &nd) != 0) {
+        fail_diags(err, diags, nd < 8 ? nd : 8, nd);
+        return -1;
+    }
+    char line[1024] = "";
+    if (sim_world_inject(s->w, s->sc->nfaults - 1, line, sizeof line) != 0)
+        return fail_run(s, err, line);
+    return 0;
+}
+
+int edgesim_finish(edgesim_sim *s, edgesim_error *err)
+{
+    err_clear(err);
+    if (check_running(s, err))
+        return -1;
+    char line[1024] = "";
+    sim_run_stats st;
+    if (sim_world_run(s->w, &st, line, sizeof line) != 0)
+        return fail_run(s, err, line);
+    s->finished = 1;
+    return 0;
+}
+
+int edgesim_finished(const edgesim_sim *s)
+{
+    return s && s->finished;
+}
+
+void edgesim_fingerprint(const edgesim_sim *s, char buf[17])
+{
+    sim_world_fingerprint(s->w, buf);
+}
+
+uint64_t edgesim_events(const edgesim_sim *s)
+{
+    return sim_world_events(s->w);
+}
+
+uint64_t edgesim_invocations(const edgesim_sim *s)
+{
+    return sim_world_arrivals(s->w);
+}
+
+const char *edgesim_outdir(const edgesim_sim *s)
+{
+    return s->outdir;
+}
+
+int edgesim_plot(const char *outdir, edgesim_error *err)
+{
+    err_clear(err);
+    char line[1024] = "";
+    if (!outdir)
+        return fail(err, EDGESIM_USAGE, "edgesim_plot: expected a run folder");
+    if (sim_plot_run_dir(outdir, 0, line, sizeof line) != SIM_PLOT_OK)
+        return fail(err, EDGESIM_RUN, "%s", line);
+    return 0;
+}
+
+void edgesim_free(edgesim_sim *s)
+{
+    if (!s)
+        return;
+    sim_world_free(s->w);
+    sim_scenario_free(s->sc);
+    free(s->outdir);
+    free(s);
+}
