@@ -136,7 +136,7 @@ static uint32_t inv_alloc(sim_world *w)
     /* tried[] is read only below attempts: clearing it would be 64 of the 136
      * bytes written per arrival */
     memset(v, 0, offsetof(winv, tried));
-    v->attempts = v->cold = v->running = v->timed_out = v->ran = v->responding = 0;
+    v->attempts = v->cold = v->running = v->timed_out = v->ran = v->responding = v->slot = 0;
     v->live = 1;
     v->seq = w->inv_seq++;
     return id;
@@ -169,10 +169,13 @@ static void finish_invocation(sim_world *w, uint32_t id, edge_reason reason)
     if (v->arrival >= w->sc->warmup) {
         if (edge_metrics_record(&w->metrics, v->fn, node, reason, latency, v->cold) != EDGE_OK)
             wfail_run(w, EDGE_NOMEM);
-        /* the measures see the node's part: no request or response transfer */
+        /* the measures see the node's part: no request or response transfer;
+         * a wait for a slot after the initialisation is waiting, not cold
+         * start (the start is moved by it: waiting and cold-start delay add up) */
         edge_time resp = v->responding ? now - v->xfer_start : 0;
-        sim_measures_outcome(w->ms, v->fn, reason, v->arrival, v->xfer - resp, v->started,
-                             v->exec_start, now - resp, latency, v->cold);
+        sim_measures_outcome(w->ms, v->fn, reason, v->arrival, v->xfer - resp,
+                             v->started + v->slot_wait, v->exec_start, now - resp, latency,
+                             v->cold);
         w->time_in_system_sum += (double)(now - v->arrival);
         w->departures++;
     }
@@ -187,7 +190,7 @@ static void finish_invocation(sim_world *w, uint32_t id, edge_reason reason)
     if (w->as)
         was_finished(w, v->fn);
     uint32_t wf_req = v->wf_req, wf_step = v->wf_step;
-    sim_wflow_end e = {v->arrival, v->started, v->exec_start, now, net, v->node,
+    sim_wflow_end e = {v->arrival, v->started + v->slot_wait, v->exec_start, now, net, v->node,
                        reason == EDGE_REASON_OK, v->cold, v->ran};
     inv_release(w, id);
     if (wf_req && sim_wflow_step_ended(w->wf, wf_req - 1, wf_step, &e) != 0)
@@ -218,12 +221,53 @@ void winv_trace(sim_world *w, const winv *v, edge_reason reason)
         wfail_run(w, EDGE_NOMEM);
 }
 
+/* Invocation id, initialised or warm, takes a free slot of its node now and
+ * runs its execution (v->exec) from now. */
+static void take_slot(sim_world *w, uint32_t id)
+{
+    winv *v = &w->invs[id];
+    size_t node = v->node;
+    wnode *n = &w->nodes[node];
+    edge_time now = sim_engine_now(w->eng);
+    wnode_account(w, n);
+    n->busy++;
+    n->unslotted--;
+    v->slot = 1;
+    v->slot_wait = now - v->exec_start; /* exec_start was the end of the initialisation */
+    v->exec_start = now;
+    if (w->as)
+        was_started(w, v->fn);
+    wschedule(w, now + v->exec, ev_done, id, (uint32_t)node, n->epoch, &v->done);
+}
+
+/* The initialisation of a cold start that holds no slot ended: the slot
+ * now, or the ready list until one frees (docs/semantics.md, "On a node"). */
+static void ev_init_done(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_world *w = ctx;
+    (void)e;
+    uint32_t id = (uint32_t)ev->payload.id;
+    winv *v = &w->invs[id];
+    wnode *n = &w->nodes[v->node];
+    if (n->busy < w->sc->nodes[v->node].cores) {
+        take_slot(w, id);
+        return;
+    }
+    if (n->nready++ == 0)
+        n->ready_head = id;
+    else
+        w->invs[n->ready_tail].next_free = id;
+    n->ready_tail = id;
+}
+
 /* Starts invocation id on its node if a slot and an instance can be had.
  * Returns 1 when started; 0 when it must wait (memory or the instance limit
- * is held by running invocations, which will free it); -1 when it can never
- * start here for want of memory (nothing runs that could free it): rejected
- * no_capacity; -2 when the function was undeployed here meanwhile: rejected
- * no_eligible_node. */
+ * is held by invocations of the node, which will free it); -1 when it can
+ * never start here for want of memory (nothing runs that could free it):
+ * rejected no_capacity; -2 when the function was undeployed here meanwhile:
+ * rejected no_eligible_node. A warm start takes the slot; so does a cold one,
+ * for its initialisation and execution, unless policies.cold_start_holds_slot
+ * is false: then it initialises without one and takes one after (ev_init_done). */
 static int try_start(sim_world *w, uint32_t id)
 {
     winv *v = &w->invs[id];
@@ -234,18 +278,15 @@ static int try_start(sim_world *w, uint32_t id)
     if (rc == -2)
         return -2;
     if (rc != 0)
-        return n->busy > 0 ? 0 : -1;
+        return n->busy + n->unslotted > 0 ? 0 : -1;
     edge_time now = sim_engine_now(w->eng);
-    wnode_account(w, n);
-    n->busy++;
     if (cold)
         sim_measures_created(w->ms, v->fn, now);
     v->cold = cold;
     v->started = now;
     v->running = 1;
     v->ran = 1;
-    if (w->as)
-        was_started(w, v->fn);
+    v->slot_wait = 0;
     if (w->ka_hybrid && !cold)
         wka_warm_start(w, v->fn, node);
     edge_scheduler_started(w->sched, v->fn, node, now);
@@ -269,15 +310,33 @@ static int try_start(sim_world *w, uint32_t id)
     v->timed_out = exec > f->timeout;
     if (v->timed_out)
         exec = f->timeout;
+    if (init > 0 && w->sc->policies.cold_start_no_slot) {
+        n->unslotted++;
+        v->exec = exec;
+        wschedule(w, now + init, ev_init_done, id, (uint32_t)node, n->epoch, &v->done);
+        return 1;
+    }
+    wnode_account(w, n);
+    n->busy++;
+    v->slot = 1;
+    if (w->as)
+        was_started(w, v->fn);
     wschedule(w, now + init + exec, ev_done, id, (uint32_t)node, n->epoch, &v->done);
     return 1;
 }
 
-/* Starts queued invocations while slots and memory allow (FIFO). */
+/* Gives free slots to the ready list (initialised invocations), then starts
+ * queued invocations while slots and memory allow (FIFO). */
 static void drain_queue(sim_world *w, size_t node)
 {
     wnode *n = &w->nodes[node];
     const sim_node_spec *spec = &w->sc->nodes[node];
+    while (n->nready > 0 && n->busy < spec->cores && n->up) {
+        uint32_t id = n->ready_head;
+        n->ready_head = w->invs[id].next_free;
+        n->nready--;
+        take_slot(w, id);
+    }
     while (n->qlen > 0 && n->busy < spec->cores && n->up) {
         uint32_t id = n->queue[n->qhead];
         int rc = try_start(w, id);
@@ -307,6 +366,7 @@ static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
     n->busy--;
     sim_measures_ran(w->ms, v->fn, v->started, ev->time);
     v->running = 0;
+    v->slot = 0;
     if (w->as)
         was_stopped(w, v->fn);
     int ok = !v->timed_out;

@@ -85,10 +85,14 @@ static void crash_node(sim_world *w, size_t node)
             winv_trace(w, v, EDGE_REASON_NODE_CRASH);
             sim_engine_cancel(w->eng, v->done);
             v->running = 0;
-            n->busy--;
+            if (v->slot)
+                n->busy--;
+            else
+                n->unslotted--;
             sim_measures_ran(w->ms, v->fn, v->started, n->crashed_at);
-            if (w->as)
+            if (v->slot && w->as) /* one initialising without a slot was not counted */
                 was_stopped(w, v->fn);
+            v->slot = 0;
             edge_scheduler_finished(w->sched, v->fn, node, n->crashed_at, 0);
             winv_fail_or_retry(w, (uint32_t)i, EDGE_REASON_NODE_CRASH);
         }
@@ -99,7 +103,7 @@ static void crash_node(sim_world *w, size_t node)
         n->qlen--;
         winv_fail_or_retry(w, id, EDGE_REASON_NODE_CRASH);
     }
-    n->busy = 0;
+    n->busy = n->unslotted = n->nready = 0;
     wcore_crash(w, node);
     wcache_crash(w, node);
     wpublish_load(w, node);

@@ -65,15 +65,22 @@ typedef struct winv {
     uint64_t seq;         /* arrival order, for invocations.csv */
     edge_time arrival, started, exec_start; /* exec_start: after the cold start */
     edge_time exec_fixed; /* a recorded execution time (Azure 2021), or -1: draw one */
+    edge_time exec;       /* the execution drawn at its start, run once it has a slot
+                             (read only while it initialises without one) */
+    edge_time slot_wait;  /* of its last attempt: time from the end of its initialisation
+                             to its slot (policies.cold_start_holds_slot false), else 0 */
     edge_time xfer, xfer_start; /* time in request/response transfers; the current one's start */
     sim_handle done;      /* its completion event while running */
     uint64_t rt;          /* the runtime's handle for the invocation */
     uint32_t fn, region, node;
-    uint32_t next_free;
+    uint32_t next_free;   /* the free list's link while free; while it waits in its
+                             node's ready list, that list's link */
     uint32_t wf_req, wf_step; /* a workflow step: 1 + its request (model/workflow.h), 0: none */
     uint32_t tried[WINV_MAX_TRIED];
     uint8_t attempts, cold, running, timed_out, live;
-    uint8_t ran;          /* it got a slot (started is meaningful) */
+    uint8_t ran;          /* it started (started is meaningful) */
+    uint8_t slot;         /* it holds one of its node's slots (running and not
+                             initialising without one, nor waiting for a slot) */
     uint8_t responding;   /* its response is in transfer (since xfer_start) */
 } winv;
 
@@ -81,6 +88,11 @@ typedef struct winv {
 typedef struct wnode {
     /* execution */
     uint32_t busy;                 /* slots in use */
+    uint32_t unslotted;            /* started cold without a slot (cold_start_holds_slot
+                                      false): initialising, or waiting in the ready list */
+    uint32_t nready, ready_head, ready_tail; /* FIFO of initialised invocations waiting for a
+                                      slot (linked through winv.next_free); served before
+                                      the queue */
     uint32_t *queue, qcap, qhead, qlen; /* FIFO of waiting invocation ids */
     uint32_t epoch;                /* moves on at each crash */
     /* truth */
@@ -289,7 +301,7 @@ static inline void wup_account(sim_world *w, wnode *n)
 static inline void wpublish_load(sim_world *w, size_t node)
 {
     wnode *n = &w->nodes[node];
-    edge_scheduler_set_load(w->sched, node, n->busy + n->qlen);
+    edge_scheduler_set_load(w->sched, node, n->busy + n->qlen + n->unslotted);
 }
 
 static inline int wnode_usable(const wnode *n)

@@ -52,7 +52,7 @@ static void ev_sample(sim_engine *e, void *ctx, const sim_event *ev)
         if (n->registered && n->status == EDGE_NODE_OFFLINE)
             s.offline++;
         sim_node_sample ns = {now, (uint32_t)i, n->registered ? n->status : EDGE_NODE_OFFLINE,
-                              n->busy + n->qlen, n->busy, n->qlen,
+                              n->busy + n->qlen + n->unslotted, n->busy, n->qlen,
                               wcore_warm_instances(w, i), wcore_memory_used(w, i)};
         if (sim_report_node_sample(w->report, &ns) != 0)
             wfail_run(w, EDGE_NOMEM);

@@ -195,6 +195,7 @@ static cJSON *summary_json(const sim_world *w, const ka_reports *ka)
     cJSON_AddStringToObject(mk, "heartbeat_phase",
                             sc->policies.heartbeat_phase_random ? "random" : "zero");
     cJSON_AddNumberToObject(mk, "heartbeat_jitter_s", secs(sc->policies.heartbeat_jitter));
+    cJSON_AddBoolToObject(mk, "cold_start_holds_slot", !sc->policies.cold_start_no_slot);
     size_t ncx = 0;
     for (size_t f = 0; f < sc->nfunctions; f++)
         ncx += sc->functions[f].cold_exec != NULL;

@@ -1,7 +1,8 @@
 /*
  * policies.c — the scenario's "policies" section (docs/scenario.md,
  * "policies"): the scheduler (built in or a plugin), keep-alive, health
- * checking, retries, probes and overload thresholds.
+ * checking, retries, probes, overload thresholds and the model knobs
+ * (instance selection, heartbeat spread, whether a cold start holds a slot).
  */
 #include "scenario/reader.h"
 
@@ -27,7 +28,8 @@ static const char *const policy_fields[] = {"scheduler", "keepalive", "keepalive
                                             "registry_latency", "probes", "overload",
                                             "instance_selection", "heartbeat_jitter",
                                             "heartbeat_phase", "autoscaler", "plugin",
-                                            "offload_threshold", /* netspec.c */ NULL};
+                                            "offload_threshold", /* netspec.c */
+                                            "cold_start_holds_slot", NULL};
 
 static const char *const keepalive_types[] = {"fixed", "none", "hybrid", NULL};
 static const edge_keepalive_type keepalive_type_of[] = {EDGE_KEEPALIVE_FIXED, EDGE_KEEPALIVE_NONE,
@@ -298,6 +300,20 @@ static void read_heartbeat_spread(sc_ctx *c, const cJSON *obj, sim_policies *pol
     }
 }
 
+/* policies.cold_start_holds_slot: a boolean, true (the default) or false. */
+static void read_cold_start_slot(sc_ctx *c, const cJSON *obj, sim_policies *pol)
+{
+    const cJSON *v = sc_member(obj, "cold_start_holds_slot");
+    if (!v)
+        return;
+    if (!cJSON_IsBool(v)) {
+        sc_diag(c, v, "policies.cold_start_holds_slot", "expected true or false, found %s",
+                sc_found(v).s);
+        return;
+    }
+    pol->cold_start_no_slot = cJSON_IsFalse(v);
+}
+
 void sc_read_policies(sc_ctx *c)
 {
     sim_policies *pol = &c->s->policies;
@@ -346,6 +362,7 @@ void sc_read_policies(sc_ctx *c)
         static const char *const sel[] = {"mru", "newest", "lru", "random", NULL};
         sc_enum_field(c, obj, "policies", "instance_selection", 0, sel, &pol->instance_selection);
         read_heartbeat_spread(c, obj, pol);
+        read_cold_start_slot(c, obj, pol);
     }
     if (pol_ok && sc_member(obj, "plugin"))
         read_plugin(c, sc_member(obj, "plugin"), 1);

@@ -200,6 +200,9 @@ typedef struct sim_policies {
                                    instant; default 0; shorter than every node's interval */
     int heartbeat_phase_random; /* "heartbeat_phase": "random": each node's beats start at a
                                    uniform phase in [0, interval); default "zero" */
+    int cold_start_no_slot;   /* "cold_start_holds_slot": false: a cold start's initialisation
+                                 takes no execution slot (docs/semantics.md, "On a node");
+                                 default 0 (it holds one) */
     edge_autoscaler_config autoscaler; /* "autoscaler" (sim/scenario/autoscaler.c); type NONE
                                           (the default): instances per request and keep-alive */
     size_t *autoscale_fns;    /* the functions it scales, in function order; owned */
