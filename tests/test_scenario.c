@@ -471,6 +471,41 @@ Test(scenario, bad_probe_and_overload_fields_are_diagnosed)
               "%s", line(0));
 }
 
+Test(scenario, cold_start_holds_slot_is_a_boolean_true_by_default)
+{
+    sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}]", NULL, 0);
+    cr_assert_not_null(s);
+    cr_expect_eq(s->policies.cold_start_no_slot, 0);
+    sim_scenario_free(s);
+    const char *sets[] = {"policies.cold_start_holds_slot=false"};
+    s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}]", sets, 1);
+    cr_assert_not_null(s, "%s", ndiags ? line(0) : "");
+    cr_expect_eq(s->policies.cold_start_no_slot, 1);
+    sim_scenario_free(s);
+    s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}],"
+                   " \"policies\": {\"cold_start_holds_slot\": true}", NULL, 0);
+    cr_assert_not_null(s, "%s", ndiags ? line(0) : "");
+    cr_expect_eq(s->policies.cold_start_no_slot, 0);
+    sim_scenario_free(s);
+}
+
+Test(scenario, cold_start_holds_slot_of_another_type_is_one_line)
+{
+    /* A string or a number is not taken for a boolean: one line, with the
+     * position in the file, or "--set" for an override. */
+    sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}],"
+                                 " \"policies\": {\"cold_start_holds_slot\": \"no\"}", NULL, 0);
+    cr_assert_null(s);
+    const char *want[] = {"t.json:1:221: policies.cold_start_holds_slot: expected true or false, "
+                          "found \"no\""};
+    expect_lines(want, 1);
+    const char *sets[] = {"policies.cold_start_holds_slot=0"};
+    s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}]", sets, 1);
+    cr_assert_null(s);
+    const char *want2[] = {"--set: policies.cold_start_holds_slot: expected true or false, found 0"};
+    expect_lines(want2, 1);
+}
+
 Test(scenario, sync_is_off_by_default_and_read_with_defaults)
 {
     sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}]", NULL, 0);
