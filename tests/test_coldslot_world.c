@@ -4,8 +4,9 @@
  * the ready list (an initialised invocation waiting for a slot) is served
  * before the queue and is not bounded by queue_limit; an instance being
  * initialised holds the function's instance limit; a crash during the
- * initialisation or in the ready list leaves the node's counts right; and
- * with no cold-start delay both modes are the same run (fingerprints). */
+ * initialisation or in the ready list leaves the node's counts right; the
+ * utilization autoscaler counts only slots held; and with no cold-start
+ * delay both modes are the same run (fingerprints). */
 #include <math.h>
 
 #include "support.h"
@@ -264,4 +265,54 @@ Test(coldslot_world, without_a_cold_start_delay_both_modes_are_the_same_run, .fi
     cJSON_Delete(b);
     free(fa);
     free(fb);
+}
+
+/* autoscaler.csv's observed value of function f at time T (seconds, whole). */
+static double observed_at(const char *csv, int t)
+{
+    char key[32];
+    snprintf(key, sizeof key, "\n%d.000000000,f,", t);
+    const char *p = strstr(csv, key);
+    cr_assert_not_null(p, "a row at %d s", t);
+    double v;
+    cr_assert_eq(sscanf(p + strlen(key), "%lf", &v), 1);
+    return v;
+}
+
+Test(coldslot_world, the_utilization_autoscaler_sees_only_slots_held, .fini = cleanup)
+{
+    /* One replica of f (exec 100 ms, cold start 1 s, 128 MB) on a 64-slot
+     * node of 4096 MB; arrivals every 10 ms from 60 s. The first 32 find no
+     * idle instance and start cold (60.00 .. 60.31 s); then memory is full
+     * and the next wait for the first instance to finish (61.1 s), and run
+     * warm from then on. The run ends at 76 s, before a replica added at the
+     * 75 s sync is ready (its own 1 s cold start), so those 32 are all the
+     * cold starts. Nothing ever waits for one of the 64 slots: the two runs
+     * are the same but for what holds a slot, and the observed mean of busy
+     * slots at 75 s (over [60 s, 75 s)) differs by 32 initialisations of 1 s
+     * over the 15 s period (the CSV's 6 decimals: 2e-6). */
+    const char *text =
+        "{\"name\": \"t\", \"seed\": 1, \"duration\": \"76s\","
+        "\"regions\": [{\"id\": \"r\"}], \"network\": {\"same_region\": \"0s\"},"
+        "\"nodes\": [{\"id\": \"n{i}\", \"count\": 3, \"region\": \"r\", \"cores\": 64}],"
+        "\"functions\": [{\"id\": \"f\", \"cold_start\": {\"type\": \"constant\", \"value\": \"1s\"},"
+        " \"exec_time\": {\"type\": \"constant\", \"value\": \"100ms\"}}],"
+        "\"deployments\": [{\"function\": \"f\", \"strategy\": \"least_loaded\", \"replicas\": 1}],"
+        "\"workloads\": [{\"function\": \"f\", \"region\": \"r\", \"arrival\": \"constant\","
+        " \"interval\": \"10ms\", \"start\": \"60s\"}],"
+        "\"policies\": {\"autoscaler\": {\"type\": \"utilization\", \"target\": 0.5}}}";
+    cJSON *a = run_set(text, NULL, 0);
+    char *csv = slurp("autoscaler.csv");
+    double held = observed_at(csv, 75);
+    free(csv);
+    cJSON *b = run_set(text, FREE_SLOT, 1);
+    csv = slurp("autoscaler.csv");
+    double freed = observed_at(csv, 75);
+    free(csv);
+    double cold = get(a, "totals.cold_starts");
+    cr_expect_eq(cold, 32);
+    cr_expect_eq(get(b, "totals.cold_starts"), cold);
+    cr_expect_float_eq(held - freed, 32.0 / 15, 2e-6, "held %g, free %g", held, freed);
+    cJSON_Delete(a);
+    cJSON_Delete(b);
 }
