@@ -5,8 +5,9 @@
  * nearly every event; the rest of the world is split by concern, see
  * world_internal.h).
  *
- * Layout: per node a wnode (slots, FIFO queue, truth about crashes and
- * faults, accounting), per invocation in flight a winv from a free-list pool
+ * Layout: per node a wnode (slots, FIFO queue, the ready list of cold
+ * starts initialised without a slot, truth about crashes and faults,
+ * accounting), per invocation in flight a winv from a free-list pool
  * (ids are pool indices, carried in event payloads), per workload an
  * arrival process. Handlers are small; each names the rule of
  * docs/semantics.md it implements.
