@@ -756,7 +756,6 @@ static int compare_sweeps(const compare_opts *o, const pairing *p, config **out,
         }
         g = end;
     }
-    (void)tb;
     *out = cfg;
     *nout = ncfg;
     cfg = NULL;
@@ -880,7 +879,9 @@ static void print_sweeps_table(const compare_opts *o, const pairing *p, const co
             fmt_interval(ci, sizeof ci, r, &o->tol[r->metric]);
             fputs("  ", stdout);
             print_config_label(stdout, p, &cfg[g], " ");
-            printf(": %s %s %s\n", metrics[r->metric].name, pct, ci);
+            printf(": %s %s %s%s%s\n", metrics[r->metric].name, pct, ci,
+                   o->tol[r->metric].absolute ? " " : "",
+                   o->tol[r->metric].absolute ? sim_unit_name(metrics[r->metric].unit) : "");
         }
 }
 

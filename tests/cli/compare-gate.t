@@ -194,6 +194,11 @@ assert abs(p["interval_pct"][1] - 100 * (0.53333333 + half)) < 1e-3, p
 assert p["verdict"] == "REGRESSION" and m["throughput"]["verdict"] == "ok", m
 assert d["fingerprints"] == {"pairs": 3, "differ": 0}, d
 PY
+# an absolute tolerance on a sweep: the change and its interval in seconds
+expect 1 '' s1 s2 --metric latency_p99 --max-increase 100ms
+grep -Eq '^latency_p99 +s +1 +1.53333 +\+0.533333 +\+53.33%  \[\+0.3899, \+0.6768\] +100ms  REGRESSION$' out
+tail -1 out | grep -qx '  x.json: latency_p99 +53.33% \[+0.3899, +0.6768\] s'
+expect 0 '' s1 s2 --metric latency_p99 --max-increase 600ms
 # errors stay errors: nothing on stdout, exit 2
 expect 2 'empty/summary.json: latency_s.p99' a empty --json
 expect 2 "found the bare number '5'" s1 s2 --json --metric latency_p99 --max-increase 5
