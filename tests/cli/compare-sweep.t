@@ -4,23 +4,23 @@
 # regression (exit 1), a significant improvement "better", a change beyond
 # the tolerance whose interval holds zero "noise"; sweeps that do not pair
 # up are exit 2 with one line.
-H=scenario,config,policies.scheduler,replication,seed,latency_mean_s,latency_p99_s,cold_start_rate,failure_rate,rejection_rate,throughput_per_s,availability,fingerprint
+H=scenario,config,policies.scheduler,replication,seed,latency_mean_s,latency_p99_s,cold_start_rate,failure_rate,rejection_rate,throughput_per_s,availability,wasted_mb_s,fingerprint
 mkdir a b
-# seeds 1..4; columns: latency_mean, latency_p99, cold, failure, rejection (empty), throughput, availability
+# seeds 1..4; columns: latency_mean, latency_p99, cold, failure, rejection, throughput, availability, wasted memory
 {
 echo $H
-echo 's.json,s000-c0000,"{""type"":""x""}",0,1,1,1,0.5,0,,10,1,aaaa'
-echo 's.json,s000-c0000,"{""type"":""x""}",1,2,1,1,0.5,0,,10,1,bbbb'
-echo 's.json,s000-c0000,"{""type"":""x""}",2,3,1,1,0.5,0,,10,1,cccc'
-echo 's.json,s000-c0000,"{""type"":""x""}",3,4,1,1,0.5,0,,10,1,dddd'
+echo 's.json,s000-c0000,"{""type"":""x""}",0,1,1,1,0.5,0,0,10,1,5,aaaa'
+echo 's.json,s000-c0000,"{""type"":""x""}",1,2,1,1,0.5,0,0,10,1,5,bbbb'
+echo 's.json,s000-c0000,"{""type"":""x""}",2,3,1,1,0.5,0,0,10,1,5,cccc'
+echo 's.json,s000-c0000,"{""type"":""x""}",3,4,1,1,0.5,0,0,10,1,5,dddd'
 } > a/runs.csv
 # candidate rows in another order: pairing is by seed, not by position
 {
 echo $H
-echo 's.json,s000-c0000,"{""type"":""x""}",3,4,1.0,1.10,0.5,0,,11,1,dddd'
-echo 's.json,s000-c0000,"{""type"":""x""}",0,1,1.3,1.10,0.5,0,,11,1,aaaa'
-echo 's.json,s000-c0000,"{""type"":""x""}",1,2,0.9,1.12,0.5,0,,10.9,1,bbbb'
-echo 's.json,s000-c0000,"{""type"":""x""}",2,3,1.4,1.08,0.5,0,,11.1,1,eeee'
+echo 's.json,s000-c0000,"{""type"":""x""}",3,4,1.0,1.10,0.5,0,0,11,1,5,dddd'
+echo 's.json,s000-c0000,"{""type"":""x""}",0,1,1.3,1.10,0.5,0,0,11,1,5,aaaa'
+echo 's.json,s000-c0000,"{""type"":""x""}",1,2,0.9,1.12,0.5,0,0,10.9,1,5,bbbb'
+echo 's.json,s000-c0000,"{""type"":""x""}",2,3,1.4,1.08,0.5,0,0,11.1,1,5,eeee'
 } > b/runs.csv
 # By hand, t(0.975, 3) = 3.182446:
 #  latency_p99 differences .10 .12 .08 .10: mean .10, s = .0163299,
@@ -35,12 +35,14 @@ set -e
 cat out
 [ $rc -eq 1 ] || { echo "exit $rc"; exit 1; }
 grep -q '^s.json  policies.scheduler={"type":"x"}  (4 paired runs)$' out
-grep -Eq '^latency_p99 +1 +1.1 +\+10.00%  \[\+7.40%, \+12.60%\] +REGRESSION$' out
-grep -Eq '^throughput +10 +11 +\+10.00%  \[\+8.70%, \+11.30%\] +better$' out
-grep -Eq '^latency_mean +1 +1.15 +\+15.00%  \[-22.88%, \+52.88%\] +noise$' out
-grep -Eq '^cold_start_rate +0.5 +0.5 +\+0.00%  \[\+0.00%, \+0.00%\] +ok$' out
-grep -Eq '^failure_rate +0 +0 +\+0.00%  \[\+0.00%, \+0.00%\] +ok$' out
-grep -Eq '^rejection_rate +- +- +missing$' out
+grep -Eq '^metric +unit +baseline +candidate +change +change % +95% interval +tolerance +verdict$' out
+grep -Eq '^latency_p99 +s +1 +1.1 +\+0.1 +\+10.00%  \[\+7.40%, \+12.60%\] +5% +REGRESSION$' out
+grep -Eq '^throughput +1/s +10 +11 +\+1 +\+10.00%  \[\+8.70%, \+11.30%\] +5% +better$' out
+grep -Eq '^latency_mean +s +1 +1.15 +\+0.15 +\+15.00%  \[-22.88%, \+52.88%\] +5% +noise$' out
+grep -Eq '^cold_start_rate +ratio +0.5 +0.5 +\+0 +\+0.00%  \[\+0.00%, \+0.00%\] +5% +ok$' out
+grep -Eq '^failure_rate +ratio +0 +0 +\+0 +\+0.00%  \[\+0.00%, \+0.00%\] +5% +ok$' out
+grep -Eq '^wasted_memory +MB\*s +5 +5 +\+0 +\+0.00%  \[\+0.00%, \+0.00%\] +5% +ok$' out
+! grep -q 'missing' out
 grep -q '^fingerprints: 1 of 4 paired runs differ (behaviour changed)$' out
 grep -q '^1 regression:$' out
 # the closing list names each regression again, for the end of a CI log
@@ -77,7 +79,7 @@ mkdir f && { cat b/runs.csv; tail -1 b/runs.csv; } > f/runs.csv && mkdir g2 && {
 bad g2 f 'f/runs.csv:6: expected one run per scenario, grid values and seed, found a second'
 # a broken cell, a broken quote, a sweep against a run
 mkdir h && sed '3s/,1.3,/,x,/' b/runs.csv > h/runs.csv
-bad a h 'h/runs.csv:3: column "latency_mean_s": expected a number, found "x"'
+bad a h 'h/runs.csv:3: column "latency_mean_s": expected a finite number, found "x"'
 mkdir i && printf '%s\ns.json,s000-c0000,"{x,0\n' "$H" > i/runs.csv
 bad a i 'i/runs.csv:2: expected a closing quote'
 mkdir run && echo '{}' > run/summary.json
