@@ -194,6 +194,9 @@ void sim_limits_estimate(const sim_scenario *s, int invocations_csv, sim_estimat
         if (f->kind == SIM_FAULT_BURST) {
             invocations += f->count;
             add(&ev, f->count * per_inv, "run burst invocations for", "faults[%zu].count", j);
+            /* a burst schedules all its arrivals when it starts */
+            add(&mem, f->count * MEM_PER_PENDING_EVENT, "hold the burst's pending arrivals of",
+                "faults[%zu].count", j);
         } else if (f->kind == SIM_FAULT_RANDOM_FAILURES) {
             double ttf = sim_dist_mean(f->ttf), ttr = sim_dist_mean(f->ttr);
             double cycle = (isfinite(ttf) ? fmax(ttf, 1) : INFINITY) +
@@ -300,12 +303,23 @@ static void fmt_bytes(char *buf, size_t n, double b)
         snprintf(buf, n, "%.1f %s", b, units[u]);
 }
 
+/* A count as "40", "1.8e11" or "2e9". */
 static void fmt_count(char *buf, size_t n, double v)
 {
-    if (v < 1e6)
+    if (v < 1e6) {
         snprintf(buf, n, "%.0f", v);
+        return;
+    }
+    int e = (int)floor(log10(v));
+    double m = v / pow(10, e);
+    if (m >= 9.95) { /* rounds up to the next power */
+        m /= 10;
+        e++;
+    }
+    if (fabs(m - round(m)) < 0.05)
+        snprintf(buf, n, "%.0fe%d", round(m), e);
     else
-        snprintf(buf, n, "%.1e", v);
+        snprintf(buf, n, "%.1fe%d", m, e);
 }
 
 int sim_limits_check(const sim_scenario *s, const sim_limits *lim, char *err, size_t n)
