@@ -35,7 +35,6 @@
 #define MEM_PER_DEPLOYMENT 1024.0      /* deployment, scheduler member, placement row */
 #define MEM_PER_QUEUE_SLOT 4.0         /* a node's queue is allocated at queue_limit */
 #define MEM_PER_INFLIGHT 512.0         /* invocation record, its events, an instance */
-#define MEM_PER_PENDING_EVENT 64.0     /* engine: 52 bytes measured, with slack */
 #define MEM_PER_LINK 512.0
 
 /* Bytes of output per row (upper figures of the CSV rows). */
@@ -194,9 +193,6 @@ void sim_limits_estimate(const sim_scenario *s, int invocations_csv, sim_estimat
         if (f->kind == SIM_FAULT_BURST) {
             invocations += f->count;
             add(&ev, f->count * per_inv, "run burst invocations for", "faults[%zu].count", j);
-            /* a burst schedules all its arrivals when it starts */
-            add(&mem, f->count * MEM_PER_PENDING_EVENT, "hold the burst's pending arrivals of",
-                "faults[%zu].count", j);
         } else if (f->kind == SIM_FAULT_RANDOM_FAILURES) {
             double ttf = sim_dist_mean(f->ttf), ttr = sim_dist_mean(f->ttr);
             double cycle = (isfinite(ttf) ? fmax(ttf, 1) : INFINITY) +
