@@ -699,3 +699,121 @@ Test(engine, no_prefetch_hint_by_default_or_after_reset)
         cr_assert(h.hinted[i] == -1 && h.hinted2[i] == -1);
     sim_engine_destroy(e);
 }
+
+/* ---- schedule_again: a generator's events keep the first one's place ----
+ * The reference schedules a burst's n events at once; the lazy run schedules
+ * the first and each its successor with sim_engine_schedule_again. Every
+ * event also schedules "noise" at now + 0..3 (many equal times), enough to
+ * grow the pool past several powers of two (renumbering), and the lazy
+ * engine's sequence is also pushed near its end, so it renumbers at other
+ * moments than the reference. Both must run the same events in the same
+ * order. */
+typedef struct gen_run {
+    int lazy;
+    uint32_t n;           /* burst size */
+    edge_time base, span;
+    uint64_t rng, noise_left, next_id;
+    uint64_t *order;
+    size_t norder, cap;
+} gen_run;
+
+static edge_time gen_at(const gen_run *g, uint32_t i)
+{
+    return g->base + (edge_time)((uint64_t)g->span * i / g->n);
+}
+
+static void gen_noise(sim_engine *e, gen_run *g);
+
+static void gen_record(sim_engine *e, gen_run *g, uint64_t id)
+{
+    if (g->norder < g->cap)
+        g->order[g->norder++] = id;
+    gen_noise(e, g);
+}
+
+static void gen_noise_ev(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    gen_record(e, ctx, ev->payload.id);
+}
+
+static void gen_noise(sim_engine *e, gen_run *g)
+{
+    g->rng ^= g->rng << 13, g->rng ^= g->rng >> 7, g->rng ^= g->rng << 17;
+    int k = (int)(g->rng % 3);
+    for (int j = 0; j < k && g->noise_left > 0; j++, g->noise_left--)
+        cr_assert_eq(sim_engine_schedule(e, sim_engine_now(e) + (edge_time)((g->rng >> (8 * j)) % 4),
+                                         gen_noise_ev, g, pl(1000000 + g->next_id++), NULL),
+                     EDGE_OK);
+}
+
+static void gen_burst_ev(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    gen_run *g = ctx;
+    uint32_t i = (uint32_t)ev->payload.id;
+    if (g->lazy && i % 64 == 1) /* the next schedule renumbers, before the again */
+        cr_assert_eq(sim__engine_set_seq(e, (uint64_t)1 << 54), EDGE_OK);
+    if (i % 2) /* odd ones schedule noise first */
+        gen_record(e, g, i);
+    if (g->lazy && i + 1 < g->n)
+        cr_assert_eq(sim_engine_schedule_again(e, gen_at(g, i + 1), gen_burst_ev, g, pl(i + 1),
+                                               NULL),
+                     EDGE_OK);
+    if (i % 2 == 0)
+        gen_record(e, g, i);
+}
+
+static void gen_start(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    gen_run *g = ctx;
+    (void)ev;
+    for (uint32_t i = 0; i < (g->lazy ? 1u : g->n); i++)
+        cr_assert_eq(sim_engine_schedule(e, gen_at(g, i), gen_burst_ev, g, pl(i), NULL), EDGE_OK);
+    gen_noise(e, g);
+}
+
+static void gen_run_one(gen_run *g)
+{
+    sim_engine *e = mk();
+    g->rng = 88172645463325252ull;
+    g->noise_left = 60000;
+    g->cap = 200000;
+    g->order = calloc(g->cap, sizeof *g->order);
+    cr_assert_not_null(g->order);
+    if (g->lazy) /* renumber when the sequence runs out, too */
+        cr_assert_eq(sim__engine_set_seq(e, ((uint64_t)1 << 54) - 5000), EDGE_OK);
+    for (uint64_t j = 0; j < 3000; j++) /* noise before the burst, at its times */
+        cr_assert_eq(sim_engine_schedule(e, (edge_time)(j % 700), gen_noise_ev, g, pl(2000000 + j),
+                                         NULL),
+                     EDGE_OK);
+    cr_assert_eq(sim_engine_schedule(e, g->base, gen_start, g, pl(0), NULL), EDGE_OK);
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    sim_engine_destroy(e);
+}
+
+Test(engine, schedule_again_runs_a_generator_as_if_all_were_scheduled_at_once)
+{
+    gen_run ref = {.lazy = 0, .n = 40000, .base = 100, .span = 500};
+    gen_run lazy = ref;
+    lazy.lazy = 1;
+    gen_run_one(&ref);
+    gen_run_one(&lazy);
+    cr_assert_gt(ref.norder, 40000);
+    cr_assert_eq(ref.norder, lazy.norder);
+    for (size_t i = 0; i < ref.norder; i++)
+        cr_assert_eq(ref.order[i], lazy.order[i], "differ at event %zu", i);
+    free(ref.order);
+    free(lazy.order);
+}
+
+static void again_outside(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    (void)e, (void)ctx, (void)ev;
+}
+
+Test(engine, schedule_again_is_only_for_handlers)
+{
+    sim_engine *e = mk();
+    cr_assert_eq(sim_engine_schedule_again(e, 5, again_outside, NULL, pl(0), NULL), EDGE_STATE);
+    cr_assert_eq(sim_engine_pending(e), 0);
+    sim_engine_destroy(e);
+}

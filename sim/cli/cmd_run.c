@@ -12,6 +12,7 @@
 #include "common/diag.h"
 #include "common/stopwatch.h"
 #include "output/plot.h"
+#include "scenario/limits.h"
 #include "scenario/scenario.h"
 #include "model/world.h"
 
@@ -28,6 +29,10 @@ static const char usage_text[] =
     "  --set PATH=VALUE   override one field before validation, e.g.\n"
     "                     --set policies.scheduler=round_robin --set duration=10m\n"
     "  --invocations      also write invocations.csv (one row per invocation)\n"
+    "  --max-events N, --max-memory SIZE, --max-output SIZE\n"
+    "                     raise the limits on the run's estimated events (default\n"
+    "                     2e9), memory (8G) and output (4G), checked before it\n"
+    "                     starts (docs/scenario.md, \"Limits\"); 0 or none: no limit\n"
     "  --trace FILE.json  also write the run as Chrome trace-event JSON (open it in\n"
     "                     Perfetto or chrome://tracing): a track per node, invocations\n"
     "                     as spans (cold start and execution), status changes and faults\n"
@@ -193,7 +198,8 @@ int sim_cmd_run(int argc, char **argv)
     const char *path = NULL, *outdir = NULL, *seed_text = NULL, *expect = NULL;
     const char *trace_path = NULL, *trace_window = NULL, *trace_node_ids = NULL;
     uint32_t *trace_nodes = NULL;
-    int invocations = 0, quiet = 0, plots = 1;
+    int invocations = 0, quiet = 0, plots = 1, lr;
+    sim_limits lim = sim_limits_default();
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     size_t nsets = 0;
     int rc = SIM_EXIT_USAGE;
@@ -233,6 +239,9 @@ int sim_cmd_run(int argc, char **argv)
             invocations = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             quiet = 1;
+        } else if ((lr = sim_limits_option("run", argc, argv, &i, &lim)) != 0) {
+            if (lr < 0)
+                goto done;
         } else if (a[0] == '-' && a[1] != '\0') {
             fprintf(stderr, "edgesim run: unknown or incomplete option '%s' (see --help)\n", a);
             goto done;
@@ -273,6 +282,13 @@ int sim_cmd_run(int argc, char **argv)
         rc = sim_print_diags(diags, ndiags < SIM_SCENARIO_MAX_ERRORS ? ndiags
                                                                      : SIM_SCENARIO_MAX_ERRORS,
                              ndiags);
+        goto done;
+    }
+    lim.invocations_csv = invocations;
+    char lerr[512];
+    if (sim_limits_check(sc, &lim, lerr, sizeof lerr) != 0) {
+        fprintf(stderr, "%s\n", lerr);
+        rc = SIM_EXIT_USAGE;
         goto done;
     }
     if (!outdir) {

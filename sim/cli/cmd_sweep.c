@@ -32,6 +32,7 @@
 #include "common/jsonget.h"
 #include "output/outfile.h"
 #include "harness/plot_sweep.h"
+#include "scenario/limits.h"
 #include "scenario/scenario.h"
 #include "harness/sweep.h"
 #include "model/world.h"
@@ -54,6 +55,9 @@ static const char usage_text[] =
     "                     the results do not depend on N\n"
     "  --set PATH=VALUE   change every run's scenario as `edgesim run --set` does,\n"
     "                     after the file's \"set\" and before the grid (repeatable)\n"
+    "  --max-events N, --max-memory SIZE, --max-output SIZE\n"
+    "                     raise the limits every run's estimate is checked against\n"
+    "                     (defaults 2e9 events, 8G, 4G); 0 or none: no limit\n"
     "  --no-plots         no DIR/plots/ (each key metric against each swept\n"
     "                     parameter, with 95%% confidence intervals)\n"
     "  --mpi              under mpirun: rank 0 hands runs out to the other ranks and\n"
@@ -130,7 +134,13 @@ static size_t run_sets(const sim_sweep *sw, size_t config, uint32_t rep, const c
     return n;
 }
 
-/* Loads scenario s with config c's sets; prints its problems. */
+/* The limits of --max-events, --max-memory and --max-output: set once by
+ * the option loop, before any configuration loads or any run forks. */
+static sim_limits sweep_limits = {SIM_LIMITS_DEFAULT_EVENTS, SIM_LIMITS_DEFAULT_MEMORY,
+                                  SIM_LIMITS_DEFAULT_OUTPUT, 0};
+
+/* Loads scenario s with config c's sets and checks it against the limits;
+ * prints its problems. */
 static sim_scenario *load_config(const sim_sweep *sw, size_t s, size_t c, uint32_t rep,
                                  int print)
 {
@@ -158,6 +168,14 @@ static sim_scenario *load_config(const sim_sweep *sw, size_t s, size_t c, uint32
         }
         if (nd > kept)
             fprintf(stderr, "... and %zu more problems\n", nd - kept);
+    }
+    char lerr[512], id[64];
+    if (sc && sim_limits_check(sc, &sweep_limits, lerr, sizeof lerr) != 0) {
+        config_id(sw, s, c, id, sizeof id);
+        if (print)
+            fprintf(stderr, "%s: scenarios[%zu] (config %s): %s\n", sw->path, s, id, lerr);
+        sim_scenario_free(sc);
+        sc = NULL;
     }
 done:
     free(sets);
@@ -516,6 +534,7 @@ int sim_cmd_sweep(int argc, char **argv)
     pid_t *pids = NULL;
     size_t *idx = NULL;
     char *default_dir = NULL;
+    int lr;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -553,6 +572,9 @@ int sim_cmd_sweep(int argc, char **argv)
 #endif
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             quiet = 1;
+        } else if ((lr = sim_limits_option("sweep", argc, argv, &i, &sweep_limits)) != 0) {
+            if (lr < 0)
+                return SIM_EXIT_USAGE;
         } else if (a[0] == '-' && a[1] != '\0') {
             fprintf(stderr, "edgesim sweep: unknown or incomplete option '%s' (see --help)\n", a);
             return SIM_EXIT_USAGE;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "scenario/limits.h"
 #include "scenario/scenario.h"
 
 static void usage(FILE *out)
@@ -23,6 +24,9 @@ static void usage(FILE *out)
             "  --set PATH=VALUE  override a field before validation, as `edgesim run` does;\n"
             "                    PATH like seed, policies.scheduler or functions[0].memory_mb;\n"
             "                    VALUE is JSON, else taken as a string. Repeatable.\n"
+            "  --max-events N, --max-memory SIZE, --max-output SIZE\n"
+            "                    raise the limits on the run's estimated events (default 2e9),\n"
+            "                    memory (8G) and output (4G); 0 or none: no limit\n"
             "  -h, --help        this text\n\n"
             "exit codes: 0 valid, 2 problems found or bad usage, 1 anything else.\n"
             "The format is described in docs/scenario.md.\n");
@@ -33,7 +37,8 @@ int sim_cmd_validate(int argc, char **argv)
     const char *path = NULL;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     size_t nsets = 0;
-    int rc = SIM_EXIT_USAGE;
+    int rc = SIM_EXIT_USAGE, lr;
+    sim_limits lim = sim_limits_default();
     if (!sets) {
         fprintf(stderr, "edgesim validate: out of memory\n");
         return SIM_EXIT_FAIL;
@@ -52,6 +57,9 @@ int sim_cmd_validate(int argc, char **argv)
             sets[nsets++] = argv[++i];
         } else if (!strncmp(a, "--set=", 6)) {
             sets[nsets++] = a + 6;
+        } else if ((lr = sim_limits_option("validate", argc, argv, &i, &lim)) != 0) {
+            if (lr < 0)
+                goto out;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "edgesim validate: unknown option '%s' (see 'edgesim validate --help')\n", a);
             goto out;
@@ -79,6 +87,12 @@ int sim_cmd_validate(int argc, char **argv)
         }
         if (ndiags > shown)
             fprintf(stderr, "%s: %zu more problems not shown\n", path, ndiags - shown);
+        goto out;
+    }
+    char lerr[512];
+    if (sim_limits_check(s, &lim, lerr, sizeof lerr) != 0) {
+        fprintf(stderr, "%s\n", lerr);
+        sim_scenario_free(s);
         goto out;
     }
     char dur[32];

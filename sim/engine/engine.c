@@ -45,6 +45,8 @@ struct sim_engine {
     unsigned slot_bits;
     uint64_t slot_mask;
     uint64_t seq, seq_max;
+    uint64_t run_key;  /* the running (or last run) event's key: its seq for
+                          sim_engine_schedule_again; rekey renumbers it too */
     bool running, stopping, hold;
     sim_prefetch_fn prefetch; /* NULL: no hint (see sim_engine_set_prefetch) */
     /* The far tier (sim_engine_set_far; off while far_shift == 0): keys
@@ -227,19 +229,51 @@ static edge_err far_scatter(sim_engine *e)
     return EDGE_OK;
 }
 
+static int cmp_seq(const void *a, const void *b)
+{
+    uint64_t x = ((const hkey *)a)->key, y = ((const hkey *)b)->key;
+    return x < y ? -1 : x > y;
+}
+
+/* Renumbers in seq order, not in (time, seq) order: every seq keeps its
+ * order against every other seq, whatever the times, and so does the
+ * running event's (e->run_key), which sim_engine_schedule_again may still
+ * give to a new event. Keys that share a seq (the running event's, reused)
+ * keep sharing it. Then sorts by (time, seq): a sorted array is a heap. */
 static edge_err rekey(sim_engine *e, unsigned bits)
 {
     settle(e);
     if (far_gather(e) != EDGE_OK)
         return EDGE_NOMEM;
     if (e->n > 1) /* qsort must not see the NULL heap of an empty engine */
+        qsort(e->heap, e->n, sizeof *e->heap, cmp_seq);
+    uint64_t old_mask = e->slot_mask, run = e->run_key >> e->slot_bits;
+    uint64_t c = 0, prev = UINT64_MAX, prev_new = 0, run_new = 0;
+    bool placed = false;
+    for (size_t i = 0; i < e->n; i++) {
+        uint64_t old = e->heap[i].key >> e->slot_bits;
+        if (!placed && run <= old) {
+            run_new = c++;
+            placed = true;
+            if (old == run) {
+                prev = old;
+                prev_new = run_new;
+            }
+        }
+        if (old != prev) {
+            prev = old;
+            prev_new = c++;
+        }
+        e->heap[i].key = prev_new << bits | (e->heap[i].key & old_mask);
+    }
+    if (!placed)
+        run_new = c++;
+    if (e->n > 1)
         qsort(e->heap, e->n, sizeof *e->heap, cmp_key);
-    uint64_t old_mask = e->slot_mask;
-    for (size_t i = 0; i < e->n; i++)
-        e->heap[i].key = (uint64_t)i << bits | (e->heap[i].key & old_mask);
+    e->run_key = run_new << bits;
     e->slot_bits = bits;
     e->slot_mask = ((uint64_t)1 << bits) - 1;
-    e->seq = e->n;
+    e->seq = c;
     e->seq_max = ((uint64_t)1 << (64 - bits)) - 1;
     return e->far_shift ? far_scatter(e) : EDGE_OK;
 }
@@ -458,8 +492,8 @@ edge_err sim_engine_set_far(sim_engine *e, unsigned shift)
     return EDGE_OK;
 }
 
-edge_err sim_engine_schedule(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
-                             sim_payload payload, sim_handle *out)
+static edge_err schedule(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
+                         sim_payload payload, sim_handle *out, bool again)
 {
     if (at < e->now || !fn)
         return EDGE_INVAL;
@@ -488,7 +522,8 @@ edge_err sim_engine_schedule(sim_engine *e, edge_time at, sim_handler fn, void *
     r->fn = fn;
     r->ctx = ctx;
     r->payload = payload;
-    hkey k = {(uint64_t)at, e->seq++ << e->slot_bits | s};
+    uint64_t seq = again ? e->run_key >> e->slot_bits : e->seq++;
+    hkey k = {(uint64_t)at, seq << e->slot_bits | s};
     if (fb) {
         fb->k[fb->n++] = k;
         e->nfar++;
@@ -507,6 +542,20 @@ edge_err sim_engine_schedule(sim_engine *e, edge_time at, sim_handler fn, void *
     if (out)
         out->v = (uint64_t)gen << 32 | ((uint64_t)s + 1);
     return EDGE_OK;
+}
+
+edge_err sim_engine_schedule(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
+                             sim_payload payload, sim_handle *out)
+{
+    return schedule(e, at, fn, ctx, payload, out, false);
+}
+
+edge_err sim_engine_schedule_again(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
+                                   sim_payload payload, sim_handle *out)
+{
+    if (!e->running)
+        return EDGE_STATE;
+    return schedule(e, at, fn, ctx, payload, out, true);
 }
 
 edge_err sim_engine_schedule_in(sim_engine *e, edge_time delay, sim_handler fn, void *ctx,
@@ -652,6 +701,7 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
          * until that schedule replaces it or the handler returns. */
         free_slot(e, s, r);
         e->now = ev.time;
+        e->run_key = top.key;
         e->hold = true;
         /* While the handler runs, the next event is most likely the least
          * child of the root: fetch its record (read next) and generation

@@ -8,7 +8,9 @@
  * THE ORDER CONTRACT. Events run in increasing (time, seq), where seq is a
  * counter taken when the event is scheduled. So events at equal times run in
  * the order they were scheduled, and an event a handler schedules for `now`
- * runs after every event already queued for `now` (it has a larger seq). The
+ * runs after every event already queued for `now` (it has a larger seq),
+ * unless the handler schedules it with sim_engine_schedule_again, which
+ * hands the running event's seq on to it (a generator's next event). The
  * clock never goes back: schedule(at) with at < now is an error. There is no
  * priority class and no exception to this order.
  *
@@ -166,6 +168,20 @@ void sim_engine_destroy(sim_engine *e);
  */
 edge_err sim_engine_schedule(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
                              sim_payload payload, sim_handle *out);
+
+/*
+ * From a handler: as sim_engine_schedule, but the new event takes the
+ * running event's sequence number instead of a fresh one, so among events
+ * at equal times it keeps the running event's place: it runs before every
+ * event scheduled after the running event was. A source that generates its
+ * events one at a time (each schedules the next: a burst's arrivals, with
+ * O(1) memory) thus runs them in exactly the order they would have had if
+ * the first had scheduled all of them at once. at must not be before the
+ * running event's time (EDGE_INVAL). EDGE_STATE outside a handler; other
+ * errors as sim_engine_schedule. Renumbering keeps this seq in order too.
+ */
+edge_err sim_engine_schedule_again(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
+                                   sim_payload payload, sim_handle *out);
 
 /* As sim_engine_schedule at now + delay. EDGE_INVAL when delay < 0,
  * EDGE_RANGE when now + delay overflows edge_time. */
