@@ -91,7 +91,7 @@ PY_SRC  := $(sort $(wildcard python/edgesim/*.py))
 PYDIR   ?= $(PREFIX)/lib/python$(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')/dist-packages
 
 .PHONY: all check-layers test unit e2e regress update-baselines asan valgrind run bench install clean deps help \
-        python pytest
+        python pytest fuzz fuzz-build
 all: $(PROGRAM) $(SHLIB)
 
 $(BUILD)/%.o: %.c
@@ -208,6 +208,62 @@ install: $(PROGRAM) $(LIBCORE) $(SHLIB)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' edgecore.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/edgecore.pc
 
+# Fuzzing (tests/fuzz/README.md): libFuzzer harnesses for the readers of
+# hostile input, linked against the library's objects compiled with clang
+# and ASan + UBSan + libFuzzer's coverage into $(FUZZ_BUILD). `make fuzz`
+# runs every target (or FUZZ_TARGET=csv) for FUZZ_SECONDS each, as many at
+# once as make's -j allows; a crash fails it and its input is left in
+# $(FUZZ_BUILD)/crashes/TARGET/.
+# gcc is the compiler -Werror guards; clang's extra warnings are shown, not fatal.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   := build/fuzz
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_TARGET  ?= $(FUZZ_TARGETS)
+# more libFuzzer flags, e.g. FUZZ_FLAGS="-fork=1 -ignore_crashes=1" to go on past a crash
+FUZZ_FLAGS   ?=
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS  := $(STD) $(filter-out -Werror,$(WARN)) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) \
+                -fsanitize=fuzzer-no-link -iquote core -iquote sim -iquote $(BUILD)/gen \
+                $(PKG_CFLAGS) -DEDGESIM_VERSION='"$(VERSION)"' -MMD -MP
+FUZZ_OBJ     := $(CORE_SRC:%.c=$(FUZZ_BUILD)/obj/%.o) $(SIM_SRC:%.c=$(FUZZ_BUILD)/obj/%.o)
+FUZZ_LIB     := $(FUZZ_BUILD)/libedgesim-fuzz.a
+FUZZ_BIN     := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+
+$(FUZZ_BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+$(filter $(FUZZ_BUILD)/obj/sim/output/%,$(FUZZ_OBJ)): $(BUILD)/gen/plot_scripts.h
+
+$(FUZZ_LIB): $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror -fsanitize=fuzzer $< $(FUZZ_LIB) $(LDLIBS) -o $@
+
+fuzz-build: $(FUZZ_BIN)
+
+# One target: the committed seeds (tests/fuzz/corpus/T, read only) and what
+# earlier runs found ($(FUZZ_BUILD)/corpus/T, where new inputs go); its log
+# in $(FUZZ_BUILD)/T.log, one summary line printed, the log's end on a crash.
+fuzz-run-%: $(FUZZ_BUILD)/fuzz_%
+	@mkdir -p $(FUZZ_BUILD)/corpus/$* $(FUZZ_BUILD)/crashes/$*
+	@touch $(FUZZ_BUILD)/$*.start; \
+	$(FUZZ_BUILD)/fuzz_$* -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -artifact_prefix=$(FUZZ_BUILD)/crashes/$*/ $(FUZZ_FLAGS) \
+	    $(FUZZ_BUILD)/corpus/$* tests/fuzz/corpus/$* </dev/null >$(FUZZ_BUILD)/$*.log 2>&1; \
+	rc=$$?; new=$$(find $(FUZZ_BUILD)/crashes/$* -type f -newer $(FUZZ_BUILD)/$*.start); \
+	if [ $$rc -eq 0 ] && [ -z "$$new" ]; then \
+	    sh tests/fuzz/summary.sh $* $(FUZZ_BUILD)/$*.log $(FUZZ_SECONDS) 0; \
+	else \
+	    grep -A 30 -m 1 -E 'ERROR|runtime error|^==[0-9]+==' $(FUZZ_BUILD)/$*.log || tail -n 30 $(FUZZ_BUILD)/$*.log; \
+	    echo "fuzz $*: FAILED (exit $$rc); log $(FUZZ_BUILD)/$*.log; inputs:" $$new; \
+	    exit 1; \
+	fi
+
+fuzz: $(FUZZ_TARGET:%=fuzz-run-%)
+
 deps:
 	sh scripts/deps.sh
 
@@ -215,4 +271,5 @@ clean:
 	rm -rf build
 
 # test binaries too: a change to tests/support.h rebuilds every test that uses it
--include $(CORE_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(BUILD)/sim/cli/main.d $(TEST_BIN:=.d) $(PIC_OBJ:.o=.d)
+-include $(CORE_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(BUILD)/sim/cli/main.d $(TEST_BIN:=.d) $(PIC_OBJ:.o=.d) \
+           $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:=.d)
