@@ -11,7 +11,32 @@
 #   make python     build/libedgesim.so, the embedding library the Python package loads
 #   make install    PREFIX=/usr/local DESTDIR= : program, libraries, headers, edgecore.pc,
 #                   the Python package (docs/python.md)
+#   make fuzz       the libFuzzer harnesses of tests/fuzz/, FUZZ_SECONDS (60) each,
+#                   FUZZ_TARGET=csv for one (tests/fuzz/README.md)
 # Overrides from the command line: CC, CFLAGS, BUILD, PREFIX, DESTDIR, SAN.
+# Set-up is automatic: a missing library or tool is installed by scripts/deps.sh
+# (as root), or make names the command to run. Builds are parallel (-j from the
+# CPU count, unless -j or MAKEFLAGS says otherwise) and print one short line a
+# target; V=1 prints the full command lines.
+
+# make -s prints not even the short lines: make 4.3 shows -s (unlike -j) in
+# MAKEFLAGS's first word, the one-letter flags, while it reads the Makefile.
+SILENT := $(if $(filter -%,$(firstword $(MAKEFLAGS))),,$(findstring s,$(firstword $(MAKEFLAGS))))
+
+# Parallel by default. Make 4.3 does not show a command line's -j in MAKEFLAGS
+# while it reads the Makefile, but a -j given there still wins over this one;
+# the environment's MAKEFLAGS (a sub-make's, or the user's) is looked at here.
+ifeq ($(filter -j% --jobs% j%,$(MAKEFLAGS) $(shell printf '%s' "$$MAKEFLAGS")),)
+  MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 1)
+endif
+MAKEFLAGS += --no-print-directory
+
+# V=1: full command lines; otherwise $(call quiet,TAG,WHAT) prints "  TAG WHAT"
+# and the recipe line that follows it runs silently (each is one shell line).
+V ?=
+# a build other than build/ says so on its lines: [asan], [mpi], [pic]
+VARIANT ?=
+quiet = $(if $(filter 1,$(V)),,$(if $(SILENT),@,@printf '  %-3s %s%s\n' '$(1)' '$(2)' '$(if $(3)$(VARIANT), [$(strip $(VARIANT) $(3))])';))
 
 VERSION  := 0.1.0
 # MPI=1: `edgesim sweep --mpi` (docs/sweeps.md), compiled with mpicc into
@@ -38,9 +63,25 @@ STD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 PKGS     := gsl libcjson libcrypto
 TESTPKGS := criterion
 
+# Set-up: scripts/deps.sh --check names the Debian packages `make`, `make run`
+# and `make test` need that are missing. As root make installs them (and goes
+# on); otherwise it stops with the one command to run. Once, in the top make.
+ifeq ($(filter clean help deps,$(MAKECMDGOALS))$(MAKELEVEL),0)
+  DEPS_MISSING := $(shell bash scripts/deps.sh --check 2>/dev/null)
+  ifneq ($(DEPS_MISSING),)
+    ifeq ($(shell id -u),0)
+      $(info deps: installing $(DEPS_MISSING) with scripts/deps.sh)
+      ifneq ($(shell bash scripts/deps.sh >&2; echo $$?),0)
+        $(error scripts/deps.sh failed (its output is above))
+      endif
+    else
+      $(error missing $(DEPS_MISSING): run  sudo scripts/deps.sh  and then make again)
+    endif
+  endif
+endif
 ifeq ($(filter clean help deps,$(MAKECMDGOALS)),)
   ifneq ($(shell pkg-config --exists $(PKGS) 2>/dev/null && echo ok),ok)
-    $(error missing libraries ($(PKGS)): run scripts/deps.sh (as root) to install them)
+    $(error missing libraries ($(PKGS)): run  sudo scripts/deps.sh  to install them)
   endif
 endif
 
@@ -96,42 +137,42 @@ all: $(PROGRAM) $(SHLIB)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(call quiet,CC,$<)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # The gnuplot scripts of `edgesim plot` are compiled into the program (it must
 # not need the source tree): scripts/embed-gp.sh turns them into a header.
 PLOT_GP := $(sort $(wildcard scripts/plots/*.gp))
 $(BUILD)/gen/plot_scripts.h: $(PLOT_GP) scripts/embed-gp.sh
 	@mkdir -p $(dir $@)
-	sh scripts/embed-gp.sh $(PLOT_GP) >$@.tmp && mv $@.tmp $@
+	$(call quiet,GEN,$@)sh scripts/embed-gp.sh $(PLOT_GP) >$@.tmp && mv $@.tmp $@
 $(BUILD)/sim/output/plot.o: $(BUILD)/gen/plot_scripts.h
 $(filter $(BUILD)/pic/sim/output/%,$(PIC_OBJ)): $(BUILD)/gen/plot_scripts.h
 
 $(BUILD)/pic/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -fPIC -fno-semantic-interposition -c $< -o $@
+	$(call quiet,CC,$<,pic)$(CC) $(ALL_CFLAGS) -fPIC -fno-semantic-interposition -c $< -o $@
 
 $(SHLIB): $(PIC_OBJ) sim/api/edgesim.map
-	$(CC) -shared -fPIC $(CFLAGS) $(LTO) $(WARN) $(SAN) -Wl,--version-script=sim/api/edgesim.map \
+	$(call quiet,LD,$@)$(CC) -shared -fPIC $(CFLAGS) $(LTO) $(WARN) $(SAN) -Wl,--version-script=sim/api/edgesim.map \
 	    -Wl,-soname,libedgesim.so $(PIC_OBJ) $(LDLIBS) -o $@
 
 python: $(SHLIB)
 
 $(LIBCORE): $(CORE_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call quiet,AR,$@)ar rcs $@ $^
 
 $(LIBSIM): $(SIM_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call quiet,AR,$@)ar rcs $@ $^
 
 $(PROGRAM): $(BUILD)/sim/cli/main.o $(LIBSIM) $(LIBCORE)
-	$(CC) $(CFLAGS) $(LTO) $(WARN) $(SAN) $^ $(LDLIBS) -o $@
+	$(call quiet,LD,$@)$(CC) $(CFLAGS) $(LTO) $(WARN) $(SAN) $^ $(LDLIBS) -o $@
 
 $(BUILD)/tests/%: tests/%.c $(LIBSIM) $(LIBCORE)
 	@mkdir -p $(dir $@)
 	@pkg-config --exists $(TESTPKGS) || { echo "criterion missing: run scripts/deps.sh (as root)"; exit 1; }
-	$(CC) $(ALL_CFLAGS) -fno-lto $(shell pkg-config --cflags $(TESTPKGS)) $< $(LIBSIM) $(LIBCORE) \
+	$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fno-lto $(shell pkg-config --cflags $(TESTPKGS)) $< $(LIBSIM) $(LIBCORE) \
 	    $(LDLIBS) $(shell pkg-config --libs $(TESTPKGS)) -o $@
 
 # Unit tests: every tests/test_*.c is its own Criterion binary; tests/run-unit.sh
@@ -147,7 +188,7 @@ ifneq ($(MPICC_FOUND),)
 MPI_PROGRAM := $(BUILD)/mpi/edgesim
 .PHONY: mpi-program
 mpi-program:
-	$(MAKE) MPI=1 BUILD=$(BUILD)/mpi $(MPI_PROGRAM)
+	$(call quiet,MAKE,$(MPI_PROGRAM))$(MAKE) MPI=1 BUILD=$(BUILD)/mpi VARIANT=mpi $(MPI_PROGRAM)
 endif
 
 e2e: $(PROGRAM) $(if $(MPI_PROGRAM),mpi-program)
@@ -181,8 +222,18 @@ check-layers: $(PROGRAM)
 
 test: unit e2e regress check-layers pytest
 
+# `make test` builds what its suites need in parallel but runs the suites one
+# after another, in this order: their output stays readable, and timing-
+# sensitive tests do not compete with each other for the cores.
+ifneq ($(filter test,$(MAKECMDGOALS)),)
+e2e: | unit
+regress: | e2e
+check-layers: | regress
+pytest: | check-layers
+endif
+
 asan:
-	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" LTO= \
+	$(call quiet,MAKE,build/asan: make test with ASan + UBSan)$(MAKE) BUILD=build/asan VARIANT=asan CFLAGS="-O1 -g -fno-omit-frame-pointer" LTO= \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
 
 valgrind: $(TEST_BIN)
@@ -232,15 +283,15 @@ FUZZ_BIN     := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 
 $(FUZZ_BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+	$(call quiet,CC,$<,fuzz)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
 $(filter $(FUZZ_BUILD)/obj/sim/output/%,$(FUZZ_OBJ)): $(BUILD)/gen/plot_scripts.h
 
 $(FUZZ_LIB): $(FUZZ_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call quiet,AR,$@)ar rcs $@ $^
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror -fsanitize=fuzzer $< $(FUZZ_LIB) $(LDLIBS) -o $@
+	$(call quiet,LD,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror -fsanitize=fuzzer $< $(FUZZ_LIB) $(LDLIBS) -o $@
 
 fuzz-build: $(FUZZ_BIN)
 
