@@ -11,7 +11,32 @@
 #   make python     build/libedgesim.so, the embedding library the Python package loads
 #   make install    PREFIX=/usr/local DESTDIR= : program, libraries, headers, edgecore.pc,
 #                   the Python package (docs/python.md)
+#   make fuzz       the libFuzzer harnesses of tests/fuzz/, FUZZ_SECONDS (60) each,
+#                   FUZZ_TARGET=csv for one (tests/fuzz/README.md)
 # Overrides from the command line: CC, CFLAGS, BUILD, PREFIX, DESTDIR, SAN.
+# Set-up is automatic: a missing library or tool is installed by scripts/deps.sh
+# (as root), or make names the command to run. Builds are parallel (-j from the
+# CPU count, unless -j or MAKEFLAGS says otherwise) and print one short line a
+# target; V=1 prints the full command lines.
+
+# make -s prints not even the short lines: make 4.3 shows -s (unlike -j) in
+# MAKEFLAGS's first word, the one-letter flags, while it reads the Makefile.
+SILENT := $(if $(filter -%,$(firstword $(MAKEFLAGS))),,$(findstring s,$(firstword $(MAKEFLAGS))))
+
+# Parallel by default. Make 4.3 does not show a command line's -j in MAKEFLAGS
+# while it reads the Makefile, but a -j given there still wins over this one;
+# the environment's MAKEFLAGS (a sub-make's, or the user's) is looked at here.
+ifeq ($(filter -j% --jobs% j%,$(MAKEFLAGS) $(shell printf '%s' "$$MAKEFLAGS")),)
+  MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 1)
+endif
+MAKEFLAGS += --no-print-directory
+
+# V=1: full command lines; otherwise $(call quiet,TAG,WHAT) prints "  TAG WHAT"
+# and the recipe line that follows it runs silently (each is one shell line).
+V ?=
+# a build other than build/ says so on its lines: [asan], [mpi], [pic]
+VARIANT ?=
+quiet = $(if $(filter 1,$(V)),,$(if $(SILENT),@,@printf '  %-3s %s%s\n' '$(1)' '$(2)' '$(if $(3)$(VARIANT), [$(strip $(VARIANT) $(3))])';))
 
 VERSION  := 0.1.0
 # MPI=1: `edgesim sweep --mpi` (docs/sweeps.md), compiled with mpicc into
@@ -38,9 +63,25 @@ STD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 PKGS     := gsl libcjson libcrypto
 TESTPKGS := criterion
 
+# Set-up: scripts/deps.sh --check names the Debian packages `make`, `make run`
+# and `make test` need that are missing. As root make installs them (and goes
+# on); otherwise it stops with the one command to run. Once, in the top make.
+ifeq ($(filter clean help deps,$(MAKECMDGOALS))$(MAKELEVEL),0)
+  DEPS_MISSING := $(shell bash scripts/deps.sh --check 2>/dev/null)
+  ifneq ($(DEPS_MISSING),)
+    ifeq ($(shell id -u),0)
+      $(info deps: installing $(DEPS_MISSING) with scripts/deps.sh)
+      ifneq ($(shell bash scripts/deps.sh >&2; echo $$?),0)
+        $(error scripts/deps.sh failed (its output is above))
+      endif
+    else
+      $(error missing $(DEPS_MISSING): run  sudo scripts/deps.sh  and then make again)
+    endif
+  endif
+endif
 ifeq ($(filter clean help deps,$(MAKECMDGOALS)),)
   ifneq ($(shell pkg-config --exists $(PKGS) 2>/dev/null && echo ok),ok)
-    $(error missing libraries ($(PKGS)): run scripts/deps.sh (as root) to install them)
+    $(error missing libraries ($(PKGS)): run  sudo scripts/deps.sh  to install them)
   endif
 endif
 
@@ -91,47 +132,47 @@ PY_SRC  := $(sort $(wildcard python/edgesim/*.py))
 PYDIR   ?= $(PREFIX)/lib/python$(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')/dist-packages
 
 .PHONY: all check-layers test unit e2e regress update-baselines asan valgrind run bench install clean deps help \
-        python pytest
+        python pytest fuzz fuzz-build
 all: $(PROGRAM) $(SHLIB)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(call quiet,CC,$<)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # The gnuplot scripts of `edgesim plot` are compiled into the program (it must
 # not need the source tree): scripts/embed-gp.sh turns them into a header.
 PLOT_GP := $(sort $(wildcard scripts/plots/*.gp))
 $(BUILD)/gen/plot_scripts.h: $(PLOT_GP) scripts/embed-gp.sh
 	@mkdir -p $(dir $@)
-	sh scripts/embed-gp.sh $(PLOT_GP) >$@.tmp && mv $@.tmp $@
+	$(call quiet,GEN,$@)sh scripts/embed-gp.sh $(PLOT_GP) >$@.tmp && mv $@.tmp $@
 $(BUILD)/sim/output/plot.o: $(BUILD)/gen/plot_scripts.h
 $(filter $(BUILD)/pic/sim/output/%,$(PIC_OBJ)): $(BUILD)/gen/plot_scripts.h
 
 $(BUILD)/pic/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -fPIC -fno-semantic-interposition -c $< -o $@
+	$(call quiet,CC,$<,pic)$(CC) $(ALL_CFLAGS) -fPIC -fno-semantic-interposition -c $< -o $@
 
 $(SHLIB): $(PIC_OBJ) sim/api/edgesim.map
-	$(CC) -shared -fPIC $(CFLAGS) $(LTO) $(WARN) $(SAN) -Wl,--version-script=sim/api/edgesim.map \
+	$(call quiet,LD,$@)$(CC) -shared -fPIC $(CFLAGS) $(LTO) $(WARN) $(SAN) -Wl,--version-script=sim/api/edgesim.map \
 	    -Wl,-soname,libedgesim.so $(PIC_OBJ) $(LDLIBS) -o $@
 
 python: $(SHLIB)
 
 $(LIBCORE): $(CORE_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call quiet,AR,$@)ar rcs $@ $^
 
 $(LIBSIM): $(SIM_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call quiet,AR,$@)ar rcs $@ $^
 
 $(PROGRAM): $(BUILD)/sim/cli/main.o $(LIBSIM) $(LIBCORE)
-	$(CC) $(CFLAGS) $(LTO) $(WARN) $(SAN) $^ $(LDLIBS) -o $@
+	$(call quiet,LD,$@)$(CC) $(CFLAGS) $(LTO) $(WARN) $(SAN) $^ $(LDLIBS) -o $@
 
 $(BUILD)/tests/%: tests/%.c $(LIBSIM) $(LIBCORE)
 	@mkdir -p $(dir $@)
 	@pkg-config --exists $(TESTPKGS) || { echo "criterion missing: run scripts/deps.sh (as root)"; exit 1; }
-	$(CC) $(ALL_CFLAGS) -fno-lto $(shell pkg-config --cflags $(TESTPKGS)) $< $(LIBSIM) $(LIBCORE) \
+	$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fno-lto $(shell pkg-config --cflags $(TESTPKGS)) $< $(LIBSIM) $(LIBCORE) \
 	    $(LDLIBS) $(shell pkg-config --libs $(TESTPKGS)) -o $@
 
 # Unit tests: every tests/test_*.c is its own Criterion binary; tests/run-unit.sh
@@ -147,7 +188,7 @@ ifneq ($(MPICC_FOUND),)
 MPI_PROGRAM := $(BUILD)/mpi/edgesim
 .PHONY: mpi-program
 mpi-program:
-	$(MAKE) MPI=1 BUILD=$(BUILD)/mpi $(MPI_PROGRAM)
+	$(call quiet,MAKE,$(MPI_PROGRAM))$(MAKE) MPI=1 BUILD=$(BUILD)/mpi VARIANT=mpi $(MPI_PROGRAM)
 endif
 
 e2e: $(PROGRAM) $(if $(MPI_PROGRAM),mpi-program)
@@ -181,8 +222,18 @@ check-layers: $(PROGRAM)
 
 test: unit e2e regress check-layers pytest
 
+# `make test` builds what its suites need in parallel but runs the suites one
+# after another, in this order: their output stays readable, and timing-
+# sensitive tests do not compete with each other for the cores.
+ifneq ($(filter test,$(MAKECMDGOALS)),)
+e2e: | unit
+regress: | e2e
+check-layers: | regress
+pytest: | check-layers
+endif
+
 asan:
-	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" LTO= \
+	$(call quiet,MAKE,build/asan: make test with ASan + UBSan)$(MAKE) BUILD=build/asan VARIANT=asan CFLAGS="-O1 -g -fno-omit-frame-pointer" LTO= \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
 
 valgrind: $(TEST_BIN)
@@ -208,6 +259,62 @@ install: $(PROGRAM) $(LIBCORE) $(SHLIB)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' edgecore.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/edgecore.pc
 
+# Fuzzing (tests/fuzz/README.md): libFuzzer harnesses for the readers of
+# hostile input, linked against the library's objects compiled with clang
+# and ASan + UBSan + libFuzzer's coverage into $(FUZZ_BUILD). `make fuzz`
+# runs every target (or FUZZ_TARGET=csv) for FUZZ_SECONDS each, as many at
+# once as make's -j allows; a crash fails it and its input is left in
+# $(FUZZ_BUILD)/crashes/TARGET/.
+# gcc is the compiler -Werror guards; clang's extra warnings are shown, not fatal.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   := build/fuzz
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_TARGET  ?= $(FUZZ_TARGETS)
+# more libFuzzer flags, e.g. FUZZ_FLAGS="-fork=1 -ignore_crashes=1" to go on past a crash
+FUZZ_FLAGS   ?=
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS  := $(STD) $(filter-out -Werror,$(WARN)) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) \
+                -fsanitize=fuzzer-no-link -iquote core -iquote sim -iquote $(BUILD)/gen \
+                $(PKG_CFLAGS) -DEDGESIM_VERSION='"$(VERSION)"' -MMD -MP
+FUZZ_OBJ     := $(CORE_SRC:%.c=$(FUZZ_BUILD)/obj/%.o) $(SIM_SRC:%.c=$(FUZZ_BUILD)/obj/%.o)
+FUZZ_LIB     := $(FUZZ_BUILD)/libedgesim-fuzz.a
+FUZZ_BIN     := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+
+$(FUZZ_BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$<,fuzz)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+$(filter $(FUZZ_BUILD)/obj/sim/output/%,$(FUZZ_OBJ)): $(BUILD)/gen/plot_scripts.h
+
+$(FUZZ_LIB): $(FUZZ_OBJ)
+	@rm -f $@
+	$(call quiet,AR,$@)ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB)
+	$(call quiet,LD,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror -fsanitize=fuzzer $< $(FUZZ_LIB) $(LDLIBS) -o $@
+
+fuzz-build: $(FUZZ_BIN)
+
+# One target: the committed seeds (tests/fuzz/corpus/T, read only) and what
+# earlier runs found ($(FUZZ_BUILD)/corpus/T, where new inputs go); its log
+# in $(FUZZ_BUILD)/T.log, one summary line printed, the log's end on a crash.
+fuzz-run-%: $(FUZZ_BUILD)/fuzz_%
+	@mkdir -p $(FUZZ_BUILD)/corpus/$* $(FUZZ_BUILD)/crashes/$*
+	@touch $(FUZZ_BUILD)/$*.start; \
+	$(FUZZ_BUILD)/fuzz_$* -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -artifact_prefix=$(FUZZ_BUILD)/crashes/$*/ $(FUZZ_FLAGS) \
+	    $(FUZZ_BUILD)/corpus/$* tests/fuzz/corpus/$* </dev/null >$(FUZZ_BUILD)/$*.log 2>&1; \
+	rc=$$?; new=$$(find $(FUZZ_BUILD)/crashes/$* -type f -newer $(FUZZ_BUILD)/$*.start); \
+	if [ $$rc -eq 0 ] && [ -z "$$new" ]; then \
+	    sh tests/fuzz/summary.sh $* $(FUZZ_BUILD)/$*.log $(FUZZ_SECONDS) 0; \
+	else \
+	    grep -A 30 -m 1 -E 'ERROR|runtime error|^==[0-9]+==' $(FUZZ_BUILD)/$*.log || tail -n 30 $(FUZZ_BUILD)/$*.log; \
+	    echo "fuzz $*: FAILED (exit $$rc); log $(FUZZ_BUILD)/$*.log; inputs:" $$new; \
+	    exit 1; \
+	fi
+
+fuzz: $(FUZZ_TARGET:%=fuzz-run-%)
+
 deps:
 	sh scripts/deps.sh
 
@@ -215,4 +322,5 @@ clean:
 	rm -rf build
 
 # test binaries too: a change to tests/support.h rebuilds every test that uses it
--include $(CORE_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(BUILD)/sim/cli/main.d $(TEST_BIN:=.d) $(PIC_OBJ:.o=.d)
+-include $(CORE_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(BUILD)/sim/cli/main.d $(TEST_BIN:=.d) $(PIC_OBJ:.o=.d) \
+           $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:=.d)
