@@ -224,6 +224,12 @@ static inline void wfail_run(sim_world *w, edge_err rc)
     sim_engine_fail(w->eng, w->failed);
 }
 
+/* Fails the run after a write to an output returned -1: the file and the
+ * cause ("DIR/health.csv: cannot write: No space left on device") into
+ * fail_msg when the report or the trace has a write error; out of memory
+ * otherwise (world_build.c). */
+void wfail_output(sim_world *w);
+
 /* Schedules fn at `at` with payload (id, a, b); the handle into *out when
  * out is not NULL. A full engine fails the run. */
 static inline void wschedule(sim_world *w, edge_time at, sim_handler fn, uint64_t id,
