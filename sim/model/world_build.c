@@ -246,16 +246,6 @@ sim_world *sim_world_create(const sim_scenario *sc, const sim_world_options *opt
     return w;
 }
 
-void wfail_output(sim_world *w)
-{
-    if (!w->fail_msg[0] && (sim_report_write_error(w->report, w->fail_msg, sizeof w->fail_msg) ||
-                            sim_trace_write_error(w->trace, w->fail_msg, sizeof w->fail_msg))) {
-        wfail_run(w, EDGE_STATE);
-        return;
-    }
-    wfail_run(w, EDGE_NOMEM);
-}
-
 static long peak_rss_kb(void)
 {
     struct rusage ru;
