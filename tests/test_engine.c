@@ -2,12 +2,14 @@
  * Pins sim/engine: the order contract (time, then schedule order, including
  * events a handler schedules for now), a clock that never goes back, cancel
  * before/after/twice and through stale handles after their record is reused,
- * run_until at an event's exact time, stop and fail, pool reuse without
+ * run_until at an event's exact time, stop and fail, an interrupt flag (Ctrl-C),
+ * pool reuse without
  * growth, renumbering when the sequence runs out of bits, compaction of
  * tombstones, and a million random schedule/cancel/run operations checked
  * against a plain sorted array.
  */
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -248,6 +250,37 @@ Test(engine, stop_returns_after_the_handler_and_a_later_run_goes_on)
     sim_engine_schedule(e, 7, stopper, &l, pl(7), NULL);
     cr_assert_eq(sim_engine_run(e), EDGE_OK);
     cr_assert_eq(l.n, 5);
+    sim_engine_destroy(e);
+}
+
+/* What a SIGINT handler does: set the flag (here from the event with id 2). */
+static volatile sig_atomic_t interrupt_flag;
+
+static void interrupter(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    log_event(e, ctx, ev);
+    if (ev->payload.id == 2)
+        interrupt_flag = 2;
+}
+
+Test(engine, an_interrupt_flag_stops_the_run_after_the_running_event)
+{
+    sim_engine *e = mk();
+    run_log l = {0};
+    interrupt_flag = 0;
+    sim_engine_set_interrupt(e, &interrupt_flag);
+    for (uint64_t i = 1; i <= 4; i++)
+        sim_engine_schedule(e, (edge_time)i, interrupter, &l, pl(i), NULL);
+    cr_assert_eq(sim_engine_run_until(e, 100), EDGE_OK);
+    cr_expect_eq(l.n, 2, "events 1 and 2 ran, then the flag stopped the run");
+    cr_expect_eq(sim_engine_now(e), 2);
+    cr_expect_eq(sim_engine_pending(e), 2, "the rest stays queued");
+    cr_expect_eq(sim_engine_run(e), EDGE_OK);
+    cr_expect_eq(l.n, 3, "while the flag is up each run stops after one event");
+    interrupt_flag = 0;
+    cr_expect_eq(sim_engine_run(e), EDGE_OK);
+    cr_expect_eq(l.n, 4);
+    sim_engine_set_interrupt(e, NULL);
     sim_engine_destroy(e);
 }
 

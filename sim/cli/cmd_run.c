@@ -10,7 +10,10 @@
 
 #include "cli/cli.h"
 #include "common/diag.h"
+#include "common/interrupt.h"
+#include "common/plainname.h"
 #include "common/stopwatch.h"
+#include "output/outfile.h"
 #include "output/plot.h"
 #include "scenario/limits.h"
 #include "scenario/scenario.h"
@@ -47,7 +50,12 @@ static const char usage_text[] =
     "  -q, --quiet        no progress line (it is shown only on a terminal)\n"
     "  -h, --help         this help\n"
     "\n"
-    "exit codes: 0 done, 1 the run failed, 2 bad scenario or usage.\n";
+    "Every output is written into a temporary folder beside DIR and DIR is replaced\n"
+    "as a whole when the run is complete (plots included): a failed or interrupted\n"
+    "run leaves the previous DIR as it was.\n"
+    "\n"
+    "exit codes: 0 done, 1 the run failed, 2 bad scenario or usage, 130 interrupted\n"
+    "(Ctrl-C; 143 for SIGTERM).\n";
 
 int sim_print_diags(const sim_diag *diags, size_t kept, size_t total)
 {
@@ -206,7 +214,8 @@ int sim_cmd_run(int argc, char **argv)
     sim_scenario *sc = NULL;
     sim_world *w = NULL;
     sim_diag *diags = NULL;
-    char *seed_set = NULL, *default_dir = NULL;
+    char *seed_set = NULL, *default_dir = NULL, *staged_trace = NULL;
+    sim_outset set = {0};
     if (!sets) {
         fprintf(stderr, "edgesim run: out of memory\n");
         return SIM_EXIT_FAIL;
@@ -296,10 +305,30 @@ int sim_cmd_run(int argc, char **argv)
         default_dir = malloc(n);
         if (!default_dir)
             goto oom;
-        snprintf(default_dir, n, "results/%s", sc->name);
+        if (sim_plain_join(default_dir, n, "results", sc->name) != 0) { /* never outside */
+            fprintf(stderr, "edgesim run: %s: name: expected a plain name (" SIM_PLAIN_NAME_RULE
+                            "), found \"%s\"\n", path, sc->name);
+            goto done;
+        }
         outdir = default_dir;
     }
-    sim_world_options opt = {.outdir = outdir,
+    char err[1024] = "";
+    if (sim_interrupt_install() != 0 ||
+        sim_outset_begin(&set, outdir, "summary.json", err, sizeof err) != 0) {
+        fprintf(stderr, "edgesim run: %s\n", err[0] ? err : strerror(errno));
+        rc = SIM_EXIT_FAIL;
+        goto done;
+    }
+    /* a trace inside DIR is part of the set: written into the staging folder */
+    size_t olen = strlen(outdir);
+    if (trace_path && !strncmp(trace_path, outdir, olen) && trace_path[olen] == '/') {
+        size_t n = strlen(set.staging) + strlen(trace_path + olen) + 1;
+        if (!(staged_trace = malloc(n)))
+            goto oom;
+        snprintf(staged_trace, n, "%s%s", set.staging, trace_path + olen);
+        trace_path = staged_trace;
+    }
+    sim_world_options opt = {.outdir = set.staging,
                              .write_invocations = invocations,
                              .progress = !quiet && isatty(STDERR_FILENO),
                              .trace_path = trace_path,
@@ -310,15 +339,12 @@ int sim_cmd_run(int argc, char **argv)
             goto done;
         }
     }
-    char err[1024] = "";
     w = sim_world_create(sc, &opt, err, sizeof err);
-    if (!w) {
-        fprintf(stderr, "edgesim run: %s: %s\n", path, err);
-        rc = SIM_EXIT_FAIL;
-        goto done;
-    }
     sim_run_stats st;
-    if (sim_world_run(w, &st, err, sizeof err) != 0) {
+    if (!w || sim_world_run(w, &st, err, sizeof err) != 0) {
+        sim_outset_rename_in(&set, err, sizeof err);
+        if (sim_interrupted())
+            goto interrupted;
         fprintf(stderr, "edgesim run: %s: %s\n", path, err);
         rc = SIM_EXIT_FAIL;
         goto done;
@@ -331,8 +357,18 @@ int sim_cmd_run(int argc, char **argv)
         /* The run's outputs are complete already: a plotting problem is a
          * warning, never a failed run. */
         char perr[1024] = "";
-        if (sim_plot_run_dir(outdir, 0, perr, sizeof perr) != SIM_PLOT_OK)
+        if (sim_plot_run_dir_as(set.staging, outdir, 0, perr, sizeof perr) != SIM_PLOT_OK &&
+            !sim_interrupted()) {
+            sim_outset_rename_in(&set, perr, sizeof perr);
             fprintf(stderr, "edgesim run: warning: plots: %s\n", perr);
+        }
+    }
+    if (sim_interrupted())
+        goto interrupted;
+    if (sim_outset_publish(&set, err, sizeof err) != 0) {
+        fprintf(stderr, "edgesim run: %s\n", err);
+        rc = SIM_EXIT_FAIL;
+        goto done;
     }
     if (expect) {
         char fp[17];
@@ -340,11 +376,18 @@ int sim_cmd_run(int argc, char **argv)
         rc = check_fingerprint(fp, expect, outdir);
     }
     goto done;
+interrupted:
+    fprintf(stderr, "edgesim run: interrupted (signal %d): the unfinished outputs are removed, "
+                    "%s is as it was\n", sim_interrupted(), outdir);
+    rc = sim_interrupt_exit_code();
+    goto done;
 oom:
     fprintf(stderr, "edgesim run: out of memory\n");
     rc = SIM_EXIT_FAIL;
 done:
     sim_world_free(w);
+    sim_outset_abort(&set); /* after the world, whose files are in it; no-op once published */
+    free(staged_trace);
     sim_scenario_free(sc);
     free(diags);
     free(seed_set);

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -29,7 +30,9 @@
 #endif
 
 #include "cli/cli.h"
+#include "common/interrupt.h"
 #include "common/jsonget.h"
+#include "common/plainname.h"
 #include "output/outfile.h"
 #include "harness/plot_sweep.h"
 #include "scenario/limits.h"
@@ -66,7 +69,12 @@ static const char usage_text[] =
     "  -q, --quiet        no progress line (it is shown only on a terminal)\n"
     "  -h, --help         this help\n"
     "\n"
-    "exit codes: 0 done, 1 a run failed, 2 bad sweep, scenario or usage.\n";
+    "Everything is written into a temporary folder beside DIR, and DIR is replaced\n"
+    "as a whole when the sweep is complete: a failed or interrupted sweep leaves\n"
+    "the previous DIR as it was.\n"
+    "\n"
+    "exit codes: 0 done, 1 a run failed, 2 bad sweep, scenario or usage, 130\n"
+    "interrupted (Ctrl-C; 143 for SIGTERM).\n";
 
 /* The key metrics of a run, as runs.csv names them, and where summary.json
  * keeps them. The plots draw them in the run plots' units (latency in ms,
@@ -105,6 +113,17 @@ static void run_dir(const char *outdir, const sim_sweep *sw, size_t run, char *b
     sim_sweep_run_split(sw, run, &s, &c, &k);
     config_id(sw, s, c, id, sizeof id);
     snprintf(buf, n, "%s/runs/%s/rep-%u", outdir, id, k);
+}
+
+/* "edgesim sweep: TEXT", naming the folder the user asked for where TEXT
+ * names the set's temporary folder (set NULL: as it is). */
+static void say(const sim_outset *set, const char *text)
+{
+    char line[4600];
+    snprintf(line, sizeof line, "%s", text);
+    if (set)
+        sim_outset_rename_in(set, line, sizeof line);
+    fprintf(stderr, "edgesim sweep: %s\n", line);
 }
 
 /* Tells on stderr how many of the sweep's runs failed and where the first in
@@ -185,7 +204,7 @@ done:
 }
 
 /* In the child: one run. Returns the exit code. */
-static int child_run(const sim_sweep *sw, const char *outdir, size_t run)
+static int child_run(const sim_sweep *sw, const char *outdir, size_t run, const sim_outset *set)
 {
     size_t s, c;
     uint32_t k;
@@ -198,14 +217,21 @@ static int child_run(const sim_sweep *sw, const char *outdir, size_t run)
     int rc = SIM_EXIT_FAIL;
     sim_world *w = NULL;
     if (sim_mkdirs(dir) != 0) {
-        fprintf(stderr, "edgesim sweep: %s: %s\n", dir, strerror(errno));
+        fprintf(stderr, "edgesim sweep: run %s: %s\n", strstr(dir, "/runs/") + 1,
+                strerror(errno));
         goto done;
     }
     sim_world_options opt = {.outdir = dir};
     w = sim_world_create(sc, &opt, err, sizeof err);
     sim_run_stats st;
     if (!w || sim_world_run(w, &st, err, sizeof err) != 0) {
-        fprintf(stderr, "edgesim sweep: %s: %s\n", dir, err);
+        if (sim_interrupted()) { /* the parent says so, once */
+            rc = sim_interrupt_exit_code();
+            goto done;
+        }
+        char line[2048];
+        snprintf(line, sizeof line, "run %s: %s", strstr(dir, "/runs/") + 1, err);
+        say(set, line);
         goto done;
     }
     rc = SIM_EXIT_OK;
@@ -314,7 +340,8 @@ static void header_cells(FILE *f, const sim_sweep *sw)
     }
 }
 
-static int write_runs(const char *outdir, const sim_sweep *sw, const run_result *res, size_t *idx)
+static int write_runs(const char *outdir, const sim_sweep *sw, const run_result *res, size_t *idx,
+                      const sim_outset *set)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/runs.csv", outdir);
@@ -341,12 +368,14 @@ static int write_runs(const char *outdir, const sim_sweep *sw, const run_result 
     if (sim_outfile_commit(&o) == 0)
         return 0;
 fail:
-    fprintf(stderr, "edgesim sweep: %s: %s\n", path, strerror(errno));
+    char line[4400];
+    snprintf(line, sizeof line, "%s: cannot write: %s", path, strerror(errno));
+    say(set, line);
     return -1;
 }
 
 static int write_aggregate(const char *outdir, const sim_sweep *sw, const run_result *res,
-                           size_t *idx)
+                           size_t *idx, const sim_outset *set)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/aggregate.csv", outdir);
@@ -386,13 +415,16 @@ static int write_aggregate(const char *outdir, const sim_sweep *sw, const run_re
     x = NULL;
 fail:
     free(x);
-    fprintf(stderr, "edgesim sweep: %s: %s\n", path, strerror(errno));
+    char line[4400];
+    snprintf(line, sizeof line, "%s: cannot write: %s", path, strerror(errno));
+    say(set, line);
     return -1;
 }
 
 /* The plots: the same statistics as aggregate.csv, drawn. A sweep without
  * gnuplot still succeeds (a warning says why there are no plots). */
-static int draw_plots(const char *outdir, const sim_sweep *sw, const run_result *res, int quiet)
+static int draw_plots(const char *outdir, const sim_sweep *sw, const run_result *res, int quiet,
+                      const sim_outset *set)
 {
     size_t ncells = sw->nscenarios * sw->nconfigs * N_METRICS;
     sim_sweep_stat *st = calloc(ncells, sizeof *st);
@@ -420,7 +452,7 @@ static int draw_plots(const char *outdir, const sim_sweep *sw, const run_result 
             fprintf(stderr, "edgesim sweep: warning: %s\n", err);
         rc = 0;
     } else if (r != 0) {
-        fprintf(stderr, "edgesim sweep: %s\n", err);
+        say(set, err);
     } else {
         rc = 0;
     }
@@ -479,7 +511,7 @@ static void mpi_worker(const sim_sweep *sw, const char *outdir)
             return;
         memset(&row, 0, sizeof row);
         row.run = run;
-        row.rc = child_run(sw, outdir, (size_t)run);
+        row.rc = child_run(sw, outdir, (size_t)run, NULL);
         if (row.rc == 0) {
             char dir[4096];
             run_dir(outdir, sw, (size_t)run, dir, sizeof dir);
@@ -535,6 +567,10 @@ int sim_cmd_sweep(int argc, char **argv)
     size_t *idx = NULL;
     char *default_dir = NULL;
     int lr;
+    sim_outset set = {0};
+#ifdef EDGESIM_MPI
+    char staged[SIM_SWEEP_MAX_DIR + 1] = "";
+#endif
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -623,18 +659,43 @@ int sim_cmd_sweep(int argc, char **argv)
         size_t n = strlen(sw->name) + 32;
         if (!(default_dir = malloc(n)))
             goto oom;
-        snprintf(default_dir, n, "results/sweeps/%s", sw->name);
+        if (sim_plain_join(default_dir, n, "results/sweeps", sw->name) != 0) { /* never outside */
+            fprintf(stderr, "edgesim sweep: %s: name: expected a plain name (" SIM_PLAIN_NAME_RULE
+                            "), found \"%s\"\n", path, sw->name);
+            goto done;
+        }
         outdir = default_dir;
     }
-    if (strlen(outdir) > SIM_SWEEP_MAX_DIR) {
+    /* DIR + its temporary folder's ".NAME.tmp-XXXXXX" */
+    if (2 * strlen(outdir) + 16 > SIM_SWEEP_MAX_DIR) {
         fprintf(stderr, "edgesim sweep: -o: expected a folder name of at most %d bytes, found "
-                        "%zu bytes\n", SIM_SWEEP_MAX_DIR, strlen(outdir));
+                        "%zu bytes\n", (SIM_SWEEP_MAX_DIR - 16) / 2, strlen(outdir));
         rc = SIM_EXIT_USAGE;
         goto done;
     }
-    if (sim_mkdirs(outdir) != 0) {
-        fprintf(stderr, "edgesim sweep: %s: %s\n", outdir, strerror(errno));
-        goto done;
+    /* every output goes to the set's temporary folder; DIR is the target */
+    const char *target = outdir;
+    char err[1024] = "";
+#ifdef EDGESIM_MPI
+    if (use_mpi) { /* rank 0 makes the folder; every rank writes into it */
+        if (rank == 0 && sim_outset_begin(&set, target, "runs.csv", err, sizeof err) == 0)
+            snprintf(staged, sizeof staged, "%s", set.staging);
+        MPI_Bcast(staged, (int)sizeof staged, MPI_CHAR, 0, MPI_COMM_WORLD);
+        if (!staged[0]) {
+            if (rank == 0)
+                fprintf(stderr, "edgesim sweep: %s\n", err);
+            goto done;
+        }
+        outdir = staged;
+    } else
+#endif
+    {
+        if (sim_interrupt_install() != 0 ||
+            sim_outset_begin(&set, target, "runs.csv", err, sizeof err) != 0) {
+            fprintf(stderr, "edgesim sweep: %s\n", err[0] ? err : strerror(errno));
+            goto done;
+        }
+        outdir = set.staging;
     }
     size_t nruns = sim_sweep_nruns(sw);
     res = calloc(nruns, sizeof *res);
@@ -661,13 +722,13 @@ int sim_cmd_sweep(int argc, char **argv)
             for (size_t r = 0; r < nruns && !failed; r++) {
                 char dir[4096];
                 run_dir(outdir, sw, r, dir, sizeof dir);
-                if (child_run(sw, outdir, r) != 0 || read_result(dir, &res[r]) != 0) {
+                if (child_run(sw, outdir, r, &set) != 0 || read_result(dir, &res[r]) != 0) {
                     failed = 1;
                     first_failed = r;
                 }
             }
         if (failed) {
-            say_failed(outdir, sw, failed, first_failed);
+            say_failed(target, sw, failed, first_failed);
             goto done;
         }
         goto tables;
@@ -678,7 +739,7 @@ int sim_cmd_sweep(int argc, char **argv)
     if (show)
         progress(0, nruns, t0);
     while (done_runs < nruns) {
-        while (next < nruns && running < (size_t)jobs && !failed) {
+        while (next < nruns && running < (size_t)jobs && !failed && !sim_interrupted()) {
             size_t slot = 0;
             while (pids[slot])
                 slot++;
@@ -693,7 +754,7 @@ int sim_cmd_sweep(int argc, char **argv)
                 break;
             }
             if (pid == 0)
-                _exit(child_run(sw, outdir, next));
+                _exit(child_run(sw, outdir, next, &set));
             pids[slot] = pid;
             slot_run[slot] = next++;
             running++;
@@ -701,7 +762,18 @@ int sim_cmd_sweep(int argc, char **argv)
         if (running == 0)
             break;
         int status;
-        pid_t pid = waitpid(-1, &status, 0);
+        pid_t pid = sim_interrupt_wait_child(&status);
+        if (pid == 0) { /* Ctrl-C: stop our runs (they stop at the signal too), wait for them */
+            for (size_t k = 0; k < (size_t)jobs; k++)
+                if (pids[k])
+                    kill(pids[k], SIGTERM);
+            for (size_t k = 0; k < (size_t)jobs; k++)
+                if (pids[k])
+                    while (waitpid(pids[k], &status, 0) < 0 && errno == EINTR)
+                        ;
+            free(slot_run);
+            goto interrupted;
+        }
         if (pid < 0) {
             if (errno == EINTR)
                 continue;
@@ -726,7 +798,7 @@ int sim_cmd_sweep(int argc, char **argv)
     }
     free(slot_run);
     if (failed) {
-        say_failed(outdir, sw, failed, first_failed);
+        say_failed(target, sw, failed, first_failed);
         goto done;
     }
     for (size_t r = 0; r < nruns; r++) {
@@ -738,15 +810,31 @@ int sim_cmd_sweep(int argc, char **argv)
 #ifdef EDGESIM_MPI
 tables:
 #endif
-    if (write_runs(outdir, sw, res, idx) != 0 || write_aggregate(outdir, sw, res, idx) != 0)
+    if (write_runs(outdir, sw, res, idx, &set) != 0 ||
+        write_aggregate(outdir, sw, res, idx, &set) != 0)
         goto done;
-    if (plots && draw_plots(outdir, sw, res, quiet) != 0)
+    if (plots && draw_plots(outdir, sw, res, quiet, &set) != 0)
         goto done;
+    if (sim_interrupted())
+        goto interrupted;
+#ifdef EDGESIM_MPI
+    if (use_mpi && rank != 0)
+        goto done;
+#endif
+    if (sim_outset_publish(&set, err, sizeof err) != 0) {
+        fprintf(stderr, "edgesim sweep: %s\n", err);
+        goto done;
+    }
     if (!quiet)
         fprintf(stderr, "%s: %zu runs (%zu scenario(s) x %zu configuration(s) x %u "
                         "replication(s)) -> %s/\n",
-                sw->name, nruns, sw->nscenarios, sw->nconfigs, sw->replications, outdir);
+                sw->name, nruns, sw->nscenarios, sw->nconfigs, sw->replications, target);
     rc = SIM_EXIT_OK;
+    goto done;
+interrupted:
+    fprintf(stderr, "edgesim sweep: interrupted (signal %d): the unfinished outputs are removed, "
+                    "%s is as it was\n", sim_interrupted(), target);
+    rc = sim_interrupt_exit_code();
     goto done;
 oom:
     fprintf(stderr, "edgesim sweep: out of memory\n");
@@ -759,6 +847,7 @@ done:
     free(idx);
     free(pids);
     free(res);
+    sim_outset_abort(&set); /* no-op once published */
     free(default_dir);
     sim_sweep_free(sw);
     return rc;

@@ -49,6 +49,7 @@ struct sim_engine {
                           sim_engine_schedule_again; rekey renumbers it too */
     bool running, stopping, hold;
     sim_prefetch_fn prefetch; /* NULL: no hint (see sim_engine_set_prefetch) */
+    const volatile sig_atomic_t *interrupt; /* NULL: none (sim_engine_set_interrupt) */
     /* The far tier (sim_engine_set_far; off while far_shift == 0): keys
      * whose time bucket (time >> far_shift) is beyond `cur` wait unsorted
      * in a ring of FAR_RING buckets (bucket numbers cur+1 .. cur+FAR_RING)
@@ -752,6 +753,10 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
         e->n_run++;
         if (e->stopping)
             break;
+        if (e->interrupt && *e->interrupt) {
+            e->stopping = true;
+            break;
+        }
         if (e->dead && should_compact(e))
             compact(e);
     }
@@ -764,6 +769,11 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
 void sim_engine_set_prefetch(sim_engine *e, sim_prefetch_fn fn)
 {
     e->prefetch = fn;
+}
+
+void sim_engine_set_interrupt(sim_engine *e, const volatile sig_atomic_t *flag)
+{
+    e->interrupt = flag;
 }
 
 edge_err sim_engine_run_until(sim_engine *e, edge_time t)

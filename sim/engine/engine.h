@@ -92,6 +92,7 @@
 #ifndef SIM_ENGINE_H
 #define SIM_ENGINE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -251,6 +252,14 @@ edge_err sim_engine_set_far(sim_engine *e, unsigned shift);
  */
 typedef void (*sim_prefetch_fn)(void *ctx, sim_handler next, const sim_event *ev, int ahead);
 void sim_engine_set_prefetch(sim_engine *e, sim_prefetch_fn fn);
+
+/* A flag the run reads after every event (one load and a branch): once
+ * *flag is nonzero the run stops as sim_engine_stop makes it (returns
+ * EDGE_OK, the clock at the last event run, the pending events kept). The
+ * owner of the engine tells a stopped run from a finished one by the flag.
+ * The flag is borrowed (a signal handler's, sim/common/interrupt.h; it must
+ * outlive the engine); NULL (the default) turns it off. */
+void sim_engine_set_interrupt(sim_engine *e, const volatile sig_atomic_t *flag);
 
 /* From a handler: the run returns after this handler (the pending events
  * stay queued; a later run goes on from there). Outside a run: no effect. */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/plainname.h"
 #include "harness/sweep.h"
 
 static char *dup_str(const char *s)
@@ -174,9 +175,20 @@ sim_sweep *sim_sweep_parse(const char *text, size_t len, const char *name, sim_d
 
     /* name */
     if (nm) {
-        if (!cJSON_IsString(nm) || !nm->valuestring[0])
-            FAIL("name", "expected a non-empty string, found %s",
-                 cJSON_IsString(nm) ? "an empty string" : kind_of(nm));
+        /* the name is the folder results/sweeps/NAME without -o: it must not
+         * climb out of it ("../../x") or be "." or hidden */
+        if (!cJSON_IsString(nm))
+            FAIL("name", "expected a plain name (" SIM_PLAIN_NAME_RULE "), found %s",
+                 kind_of(nm));
+        if (!sim_plain_name(nm->valuestring)) {
+            char shown[64];
+            size_t k = 0;
+            for (const char *q = nm->valuestring; *q && k < 40; q++) /* control chars as '?' */
+                shown[k++] = (unsigned char)*q < 0x20 || *q == 0x7f || *q == '"' ? '?' : *q;
+            shown[k] = '\0';
+            FAIL("name", "expected a plain name (" SIM_PLAIN_NAME_RULE "), found \"%s\"%s", shown,
+                 nm->valuestring[k] ? "..." : "");
+        }
         sw->name = dup_str(nm->valuestring);
     } else {
         const char *base = strrchr(name, '/');
@@ -186,6 +198,14 @@ sim_sweep *sim_sweep_parse(const char *text, size_t len, const char *name, sim_d
             size_t n = strlen(sw->name);
             if (n > 5 && !strcmp(sw->name + n - 5, ".json"))
                 sw->name[n - 5] = '\0';
+            /* from the file's name: made plain as the scenario's default is */
+            if (strlen(sw->name) > SIM_PLAIN_NAME_MAX)
+                sw->name[SIM_PLAIN_NAME_MAX] = '\0';
+            for (char *q = sw->name; *q; q++) {
+                char one[3] = {'a', *q, '\0'}; /* the character, not first */
+                if (!sim_plain_name(one) || (q == sw->name && *q == '.'))
+                    *q = '-';
+            }
         }
     }
     if (!sw->name)

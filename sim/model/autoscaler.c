@@ -14,6 +14,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #include "autoscaler.h"
@@ -430,8 +431,9 @@ int was_write(sim_world *w, char *err, size_t errlen)
     if (!a->csv_open)
         return 0;
     a->csv_open = 0;
-    if (ferror(a->csv.fp) || sim_outfile_commit(&a->csv) != 0) {
-        snprintf(err, errlen, "cannot write %s/autoscaler.csv", w->opt.outdir);
+    if (sim_outfile_commit(&a->csv) != 0) { /* it reports a write error too */
+        snprintf(err, errlen, "%s/autoscaler.csv: cannot write: %s", w->opt.outdir,
+                 strerror(errno));
         return -1;
     }
     return 0;

@@ -23,6 +23,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #include "engine/rng.h"
@@ -606,11 +607,7 @@ static int write_csv(const char *path, const sim_wflow *x, int steps)
             }
         }
     }
-    if (ferror(o.fp)) {
-        sim_outfile_abort(&o);
-        return -1;
-    }
-    return sim_outfile_commit(&o);
+    return sim_outfile_commit(&o); /* -1 on a write error too, with its errno */
 }
 
 int sim_wflow_write(sim_wflow *x, const char *outdir, char *err, size_t errlen)
@@ -620,14 +617,15 @@ int sim_wflow_write(sim_wflow *x, const char *outdir, char *err, size_t errlen)
     for (int k = 0; k < 2; k++) {
         snprintf(path, sizeof path, "%s/%s", outdir, names[k]);
         if (write_csv(path, x, k) != 0) {
-            snprintf(err, errlen, "cannot write %s", path);
+            snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
             return -1;
         }
     }
     if (x->series_open) {
         x->series_open = 0;
         if (sim_outfile_commit(&x->series) != 0) {
-            snprintf(err, errlen, "cannot write %s/workflow_series.csv", outdir);
+            snprintf(err, errlen, "%s/workflow_series.csv: cannot write: %s", outdir,
+                     strerror(errno));
             return -1;
         }
     }

@@ -185,7 +185,7 @@ static void finish_invocation(sim_world *w, uint32_t id, edge_reason reason)
         sim_invocation_row row = {v->seq, v->fn, v->region, v->node, v->arrival, v->started,
                                   now, latency, v->cold, reason, v->attempts};
         if (sim_report_invocation(w->report, &row) != 0)
-            wfail_run(w, EDGE_NOMEM);
+            wfail_output(w);
     }
     wset_in_system(w, -1);
     if (w->as)
@@ -219,7 +219,7 @@ void winv_trace(sim_world *w, const winv *v, edge_reason reason)
         sim_trace_invocation(w->trace, v->node, w->sc->nodes[v->node].id,
                              w->sc->functions[v->fn].id, v->started, v->exec_start,
                              sim_engine_now(w->eng), edge_reason_name(reason)) != 0)
-        wfail_run(w, EDGE_NOMEM);
+        wfail_output(w);
 }
 
 /* Invocation id, initialised or warm, takes a free slot of its node now and

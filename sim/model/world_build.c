@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "common/interrupt.h"
 #include "common/stopwatch.h"
 #include "engine/engine.h"
 #include "engine/rng.h"
@@ -55,6 +56,10 @@ static int setup(sim_world *w, char *err, size_t errlen)
         sim_engine_destroy(w->eng);
         w->eng = NULL;
     }
+    /* Ctrl-C stops the loop after the event that is running (the flag is
+     * set only where the command installed sim_interrupt_install). */
+    if (w->eng)
+        sim_engine_set_interrupt(w->eng, sim_interrupt_flag());
     edge_err rc;
     if (sc->policies.plugin_path) {
         /* the scenario reader checked it already; this load is the run's */
@@ -259,6 +264,10 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
     stats->output_seconds = 0.0;
     stats->cpu_seconds = 0.0;
     stats->outputs_start = wall_end;
+    if (sim_interrupted()) { /* the engine stopped at the flag (sim_engine_set_interrupt) */
+        snprintf(err, errlen, "interrupted by signal %d", sim_interrupted());
+        return -1;
+    }
     if (rc != EDGE_OK || w->failed) {
         if (w->fail_msg[0])
             snprintf(err, errlen, "run failed: %s", w->fail_msg);

@@ -37,7 +37,7 @@ static void trace_fault(sim_world *w, const char *kind, size_t node, const char 
     int64_t n = node < w->nnodes ? (int64_t)node : -1;
     if (sim_trace_fault(w->trace, sim_engine_now(w->eng), kind, n,
                         n >= 0 ? w->sc->nodes[node].id : NULL, target) != 0)
-        wfail_run(w, EDGE_NOMEM);
+        wfail_output(w);
 }
 
 /* The core's invocation counter of fn's deployment on node into its
@@ -53,7 +53,7 @@ static void window(sim_world *w, edge_time start, edge_time end, const char *kin
                    const char *target)
 {
     if (sim_report_window(w->report, start, end, kind, target) != 0)
-        wfail_run(w, EDGE_NOMEM);
+        wfail_output(w);
 }
 
 static void crash_node(sim_world *w, size_t node)

@@ -32,7 +32,7 @@ void whealth_transition(sim_world *w, size_t node, edge_node_status to, const ch
     wstatus_account(w, n);
     sim_health_row row = {now, (uint32_t)node, n->status, to, reason};
     if (sim_report_health(w->report, &row) != 0)
-        wfail_run(w, EDGE_NOMEM);
+        wfail_output(w);
     w->transitions++;
     if (to == EDGE_NODE_OFFLINE) {
         if (!n->up && n->crash_pending_detection) {
@@ -48,7 +48,7 @@ void whealth_transition(sim_world *w, size_t node, edge_node_status to, const ch
     }
     if (w->trace && sim_trace_status(w->trace, now, (uint32_t)node, w->sc->nodes[node].id,
                                      edge_node_status_name(to), reason) != 0)
-        wfail_run(w, EDGE_NOMEM);
+        wfail_output(w);
     n->status = to;
     wcore_set_status(w, node, to);
     edge_scheduler_set_usable(w->sched, node, wnode_usable(n));

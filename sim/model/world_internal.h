@@ -236,6 +236,21 @@ static inline void wfail_run(sim_world *w, edge_err rc)
     sim_engine_fail(w->eng, w->failed);
 }
 
+/* Fails the run after a write to an output returned -1: the file and the
+ * cause ("DIR/health.csv: cannot write: No space left on device") into
+ * fail_msg when the report or the trace has a write error; out of memory
+ * otherwise. (Inline, as wfail_run: every part of the world calls it, and
+ * a function in one of them would tie them into a call loop.) */
+static inline void wfail_output(sim_world *w)
+{
+    if (!w->fail_msg[0] && (sim_report_write_error(w->report, w->fail_msg, sizeof w->fail_msg) ||
+                            sim_trace_write_error(w->trace, w->fail_msg, sizeof w->fail_msg))) {
+        wfail_run(w, EDGE_STATE);
+        return;
+    }
+    wfail_run(w, EDGE_NOMEM);
+}
+
 /* Schedules fn at `at` with payload (id, a, b); the handle into *out when
  * out is not NULL. A full engine fails the run. */
 static inline void wschedule(sim_world *w, edge_time at, sim_handler fn, uint64_t id,

@@ -55,11 +55,11 @@ static void ev_sample(sim_engine *e, void *ctx, const sim_event *ev)
                               n->busy + n->qlen + n->unslotted, n->busy, n->qlen,
                               wcore_warm_instances(w, i), wcore_memory_used(w, i)};
         if (sim_report_node_sample(w->report, &ns) != 0)
-            wfail_run(w, EDGE_NOMEM);
+            wfail_output(w);
     }
     s.in_flight = w->in_system;
     if (sim_report_sample(w->report, &s) != 0 || (w->wf && sim_wflow_sample(w->wf, now) != 0))
-        wfail_run(w, EDGE_NOMEM);
+        wfail_output(w);
     edge_time next = now + w->sc->sample_interval;
     if (next > w->sc->duration && now < w->sc->duration)
         next = w->sc->duration;

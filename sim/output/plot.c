@@ -241,9 +241,24 @@ int sim_plot_size_parse(const char *text, sim_plot_size *out)
     return 0;
 }
 
+static sim_plot_status draw_run_dir(const char *dir, const char *shown, int formats,
+                                    const sim_plot_size *size, char *err, size_t errlen);
+
 sim_plot_status sim_plot_run_dir(const char *dir, int formats, char *err, size_t errlen)
 {
-    return sim_plot_run_dir_sized(dir, formats, NULL, err, errlen);
+    return draw_run_dir(dir, dir, formats, NULL, err, errlen);
+}
+
+sim_plot_status sim_plot_run_dir_as(const char *dir, const char *shown, int formats, char *err,
+                                    size_t errlen)
+{
+    return draw_run_dir(dir, shown, formats, NULL, err, errlen);
+}
+
+sim_plot_status sim_plot_run_dir_sized(const char *dir, int formats, const sim_plot_size *size,
+                                       char *err, size_t errlen)
+{
+    return draw_run_dir(dir, dir, formats, size, err, errlen);
 }
 
 static const char *const exts[3] = {"png", "svg", "pdf"};
@@ -273,8 +288,8 @@ static void terminal(sim__sb *s, int fmt, const prep *p, const sim_plot_size *si
                        (int)(w * 72 + 0.5), (int)(h * 72 + 0.5), size->font_pt);
 }
 
-sim_plot_status sim_plot_run_dir_sized(const char *dir, int formats, const sim_plot_size *size,
-                                       char *err, size_t errlen)
+static sim_plot_status draw_run_dir(const char *dir, const char *shown, int formats,
+                                    const sim_plot_size *size, char *err, size_t errlen)
 {
     run r;
     memset(&r, 0, sizeof r);
@@ -326,7 +341,7 @@ sim_plot_status sim_plot_run_dir_sized(const char *dir, int formats, const sim_p
         snprintf(note_buf, sizeof note_buf,
                  "No plots: gnuplot was not found when this report was written. Install it "
                  "(Debian: gnuplot-nox) and run `edgesim plot %.120s`.",
-                 dir);
+                 shown);
         note = note_buf;
         goto report;
     }

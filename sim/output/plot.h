@@ -97,6 +97,12 @@ typedef enum sim_plot_status {
  */
 sim_plot_status sim_plot_run_dir(const char *dir, int formats, char *err, size_t errlen);
 
+/* As sim_plot_run_dir, drawing dir (a run's outputs not yet published: the
+ * temporary folder of an output set, output/outfile.h) for the folder it
+ * will be published as, `shown`, which is what the report names. */
+sim_plot_status sim_plot_run_dir_as(const char *dir, const char *shown, int formats, char *err,
+                                    size_t errlen);
+
 /* The same, with SIM_PLOT_PDF among the formats allowed and the pictures at
  * size (NULL: the default). The report inlines SVG as always. */
 sim_plot_status sim_plot_run_dir_sized(const char *dir, int formats, const sim_plot_size *size,

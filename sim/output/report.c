@@ -176,6 +176,22 @@ static int ok(sim_report *r, int f)
     return ferror(r->out[f].fp) ? -1 : 0;
 }
 
+int sim_report_write_error(const sim_report *r, char *buf, size_t n)
+{
+    for (int f = 0; f < F_COUNT; f++) {
+        if (!r->open[f])
+            continue;
+        int e = sim_outfile_error(&r->out[f]);
+        if (!e && ferror(r->out[f].fp))
+            e = EIO;
+        if (e) {
+            snprintf(buf, n, "%s/%s: cannot write: %s", r->dir, file_names[f], strerror(e));
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static const char *node_id(const sim_report *r, uint32_t node)
 {
     return node < r->sc->nnodes ? r->sc->nodes[node].id : "";

@@ -108,6 +108,12 @@ int sim_report_node_sample(sim_report *r, const sim_node_sample *s);
 int sim_report_window(sim_report *r, edge_time start, edge_time end, const char *kind,
                       const char *target);
 
+/* After a stream row returned -1: the file whose write failed and why, as
+ * "DIR/health.csv: No space left on device", into buf (n bytes). Returns 1
+ * when a stream has a write error, 0 (buf untouched) when none has: then
+ * the -1 was memory (placements rows are kept in memory). */
+int sim_report_write_error(const sim_report *r, char *buf, size_t n);
+
 /* Per-interval counters and the fingerprint. Never fail. */
 void sim_report_arrival(sim_report *r, size_t function);
 void sim_report_outcome(sim_report *r, size_t function, edge_reason reason, edge_time latency,

@@ -222,6 +222,19 @@ fail:
     return NULL;
 }
 
+int sim_trace_write_error(const sim_trace *t, char *buf, size_t n)
+{
+    if (!t || !t->out.fp)
+        return 0;
+    int e = sim_outfile_error(&t->out);
+    if (!e && ferror(t->out.fp))
+        e = EIO;
+    if (!e)
+        return 0;
+    snprintf(buf, n, "%s: cannot write: %s", t->out.path, strerror(e));
+    return 1;
+}
+
 void sim_trace_abort(sim_trace *t)
 {
     if (!t)

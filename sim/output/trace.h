@@ -130,6 +130,11 @@ int sim_trace_workflow(sim_trace *t, const char *wf_id, uint64_t request, edge_t
  * removed). Frees t either way; NULL returns -1. */
 int sim_trace_close_commit(sim_trace *t, char *err, size_t errlen);
 
+/* After a call returned -1: "PATH: cannot write: No space left on device"
+ * into buf (n bytes) and 1 when the file has a write error; 0 when none
+ * (NULL t has none). */
+int sim_trace_write_error(const sim_trace *t, char *buf, size_t n);
+
 /* Removes the temporary file and frees t (a run that failed). NULL is fine. */
 void sim_trace_abort(sim_trace *t);
 

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/plainname.h"
 #include "scenario/netspec.h"
 #include "scenario/reader.h"
 #include "scenario/reader_shim.h"
@@ -64,8 +65,8 @@ static char *default_name(sc_ctx *c)
     char *out = sc_xcalloc(c, n + 1, 1);
     if (out)
         for (size_t i = 0; i < n; i++)
-            out[i] = sc_id_char((unsigned char)b[i]) ? b[i] : '-';
-    return out;
+            out[i] = sc_id_char((unsigned char)b[i]) && (i || b[i] != '.') ? b[i] : '-';
+    return out; /* a plain name (common/plainname.h): "..json" gives "-" */
 }
 
 static void read_top(sc_ctx *c)
@@ -75,8 +76,15 @@ static void read_top(sc_ctx *c)
     const char *str;
     const cJSON *v = sc_member(c->root, "name");
     if (v) {
-        if (sc_id_item(c, v, "name", "a scenario name", &str) == 0)
-            s->name = sc_xstrdup(c, str);
+        /* the name is the folder of `edgesim run` without -o (results/NAME):
+         * ".", ".." or a hidden name would leave results/ or hide the outputs */
+        if (sc_id_item(c, v, "name", "a scenario name", &str) == 0) {
+            if (!sim_plain_name(str))
+                sc_diag(c, v, "name", "expected a plain name (" SIM_PLAIN_NAME_RULE "), found %s",
+                        sc_found(v).s);
+            else
+                s->name = sc_xstrdup(c, str);
+        }
     } else {
         s->name = default_name(c);
     }

@@ -45,15 +45,31 @@ set +e
 set -e
 grep -q "^edgesim sweep: -j: expected an integer" err
 "$EDGESIM" sweep --help | grep -q "usage: edgesim sweep"
-# a run that fails (its folder cannot be made) is exit 1, naming the run, and
-# leaves no tables behind
-mkdir failing && touch failing/runs
+# a run that fails (a machine-events file with a malformed row, read while it
+# runs) is exit 1, naming the run; nothing is published: the folder keeps the
+# earlier sweep's complete outputs
+cat > gfail.csv <<'C'
+#Time stamp (microseconds),Machine ID,Event type,Platform ID,capacity:CPU,capacity:memory
+0,5,0,P1,0.5,0.25
+abc,5,1,P1,0.5,0.25
+C
+cat > gfail-s.json <<'J'
+{"duration": "2m", "regions": [{"id": "r"}], "nodes": [{"id": "n1", "region": "r"}],
+ "functions": [{"id": "f", "exec_time": {"type": "constant", "value": "10ms"}}],
+ "deployments": [{"function": "f", "strategy": "all"}],
+ "workloads": [{"function": "f", "region": "r", "arrival": "constant", "interval": "1s"}],
+ "faults": [{"kind": "google_machine_events", "path": "gfail.csv"}]}
+J
+printf '{"scenarios": ["gfail-s.json"], "replications": 3}' > gfail.json
+cp -r a failing
 set +e
-"$EDGESIM" sweep "$sw" -q -o failing -j 2 2>err; rc=$?
+"$EDGESIM" sweep gfail.json -q -o failing -j 2 2>err; rc=$?
 set -e
 [ $rc -eq 1 ] || { echo "failing run: exit $rc"; cat err; exit 1; }
 grep -q "the first in run order being failing/runs/s000-c0000/rep-0" err
-[ ! -e failing/runs.csv ] && [ ! -e failing/aggregate.csv ]
+grep -q "^edgesim sweep: run runs/s000-c0000/rep-0: .*gfail.csv:3:1: timestamp" err
+diff -r a failing
+[ -z "$(ls -A . | grep '^\.failing\.')" ] || { echo "temporary folder left"; ls -A; exit 1; }
 # grid values may be objects and lists: the cell is the compact JSON,
 # CSV-quoted with its quotes doubled, and the value reaches the scenario
 cat > objs.json <<'J'
