@@ -41,7 +41,7 @@
 
 static const char usage_text[] =
     "usage: edgesim sweep SWEEP.json [-o DIR] [-j N] [--set PATH=VALUE]... [--no-plots]\n"
-    "                     [--mpi] [--quiet]\n"
+    "                     [--mpi] [--quiet] [--allow-plugins] [--sandbox-paths]\n"
     "\n"
     "Runs every scenario of the sweep file at every point of its grid, with\n"
     "replications seeded base_seed + k (common random numbers), and writes\n"
@@ -59,6 +59,8 @@ static const char usage_text[] =
     "  --mpi              under mpirun: rank 0 hands runs out to the other ranks and\n"
     "                     gathers their rows; the same tables as -j (needs an\n"
     "                     edgesim built with `make MPI=1`)\n"
+    "  --allow-plugins    load the plugin (.so: native code) a scenario names\n"
+    "  --sandbox-paths    refuse absolute data paths and \"..\" (docs/scenario.md)\n"
     "  -q, --quiet        no progress line (it is shown only on a terminal)\n"
     "  -h, --help         this help\n"
     "\n"
@@ -130,6 +132,11 @@ static size_t run_sets(const sim_sweep *sw, size_t config, uint32_t rep, const c
     return n;
 }
 
+/* How far the sweep's scenarios are trusted (--allow-plugins, --sandbox-paths):
+ * set once by the option loop before any load, read by every load (the forked
+ * runs inherit it). */
+static sim_load_options sweep_load;
+
 /* Loads scenario s with config c's sets; prints its problems. */
 static sim_scenario *load_config(const sim_sweep *sw, size_t s, size_t c, uint32_t rep,
                                  int print)
@@ -145,8 +152,8 @@ static sim_scenario *load_config(const sim_sweep *sw, size_t s, size_t c, uint32
     }
     size_t nsets = run_sets(sw, c, rep, sets, seed, sizeof seed, idx);
     size_t nd = 0;
-    sc = sim_scenario_load(sw->scenario_paths[s], sets, nsets, diags, SIM_SCENARIO_MAX_ERRORS,
-                           &nd);
+    sc = sim_scenario_load_opts(sw->scenario_paths[s], sets, nsets, &sweep_load, diags,
+                                SIM_SCENARIO_MAX_ERRORS, &nd);
     if (!sc && print) {
         /* each line says which sweep entry and configuration it came from */
         size_t kept = nd < SIM_SCENARIO_MAX_ERRORS ? nd : SIM_SCENARIO_MAX_ERRORS;
@@ -543,6 +550,10 @@ int sim_cmd_sweep(int argc, char **argv)
             }
         } else if (!strcmp(a, "--no-plots")) {
             plots = 0;
+        } else if (!strcmp(a, "--allow-plugins")) {
+            sweep_load.allow_plugins = 1;
+        } else if (!strcmp(a, "--sandbox-paths")) {
+            sweep_load.sandbox_paths = 1;
         } else if (!strcmp(a, "--mpi")) {
 #ifdef EDGESIM_MPI
             use_mpi = 1;

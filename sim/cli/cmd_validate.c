@@ -16,13 +16,16 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: edgesim validate SCENARIO [--set PATH=VALUE ...]\n\n"
+            "usage: edgesim validate SCENARIO [--set PATH=VALUE ...] [--allow-plugins]\n"
+            "                        [--sandbox-paths]\n\n"
             "Checks a scenario file (\"-\" reads stdin) and prints every problem, one line\n"
             "each: FILE:LINE:COL: JSON.PATH: expected WHAT, found WHAT. With none it\n"
             "prints a one-line summary.\n\n"
             "  --set PATH=VALUE  override a field before validation, as `edgesim run` does;\n"
             "                    PATH like seed, policies.scheduler or functions[0].memory_mb;\n"
             "                    VALUE is JSON, else taken as a string. Repeatable.\n"
+            "  --allow-plugins   load the plugin (.so: native code) the scenario names\n"
+            "  --sandbox-paths   refuse absolute data paths and \"..\" (docs/scenario.md)\n"
             "  -h, --help        this text\n\n"
             "exit codes: 0 valid, 2 problems found or bad usage, 1 anything else.\n"
             "The format is described in docs/scenario.md.\n");
@@ -33,6 +36,7 @@ int sim_cmd_validate(int argc, char **argv)
     const char *path = NULL;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     size_t nsets = 0;
+    sim_load_options load = {0};
     int rc = SIM_EXIT_USAGE;
     if (!sets) {
         fprintf(stderr, "edgesim validate: out of memory\n");
@@ -52,6 +56,10 @@ int sim_cmd_validate(int argc, char **argv)
             sets[nsets++] = argv[++i];
         } else if (!strncmp(a, "--set=", 6)) {
             sets[nsets++] = a + 6;
+        } else if (!strcmp(a, "--allow-plugins")) {
+            load.allow_plugins = 1;
+        } else if (!strcmp(a, "--sandbox-paths")) {
+            load.sandbox_paths = 1;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "edgesim validate: unknown option '%s' (see 'edgesim validate --help')\n", a);
             goto out;
@@ -69,7 +77,8 @@ int sim_cmd_validate(int argc, char **argv)
 
     sim_diag diags[SIM_SCENARIO_MAX_ERRORS];
     size_t ndiags = 0;
-    sim_scenario *s = sim_scenario_load(path, sets, nsets, diags, SIM_SCENARIO_MAX_ERRORS, &ndiags);
+    sim_scenario *s = sim_scenario_load_opts(path, sets, nsets, &load, diags, SIM_SCENARIO_MAX_ERRORS,
+                                             &ndiags);
     if (!s) {
         char line[SIM_DIAG_PATH_MAX + SIM_DIAG_MSG_MAX + 256];
         size_t shown = ndiags < SIM_SCENARIO_MAX_ERRORS ? ndiags : SIM_SCENARIO_MAX_ERRORS;
