@@ -12,7 +12,7 @@
 root=$(cd "$T/../.." && pwd)
 one_line() { # EXPECTED-EXIT PATTERN CMD... : exit code, one line on stderr matching
     want=$1 pat=$2; shift 2
-    set +e; "$@" >out 2>err; rc=$?; set -e
+    set +e; "$@" >stdout 2>err; rc=$?; set -e
     [ "$rc" -eq "$want" ] || { echo "exit $rc, expected $want: $*"; cat err; exit 1; }
     [ "$(wc -l <err)" -eq 1 ] || { echo "not one line: $*"; cat err; exit 1; }
     grep -q -- "$pat" err || { echo "expected /$pat/: $*"; cat err; exit 1; }
