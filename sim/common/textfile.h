@@ -13,8 +13,10 @@
  *     window between the check and the read);
  *   - allocation failure is reported as such, never taken for end of file;
  *   - an error that quotes the file's contents quotes at most
- *     SIM_EXCERPT_MAX characters, escaped: a scenario that names
- *     /etc/shadow learns nothing from the error but that a line is bad.
+ *     SIM_EXCERPT_MAX characters of one field, escaped (so a terminal never
+ *     sees a control sequence from a file); that bounds what a scenario
+ *     naming /etc/passwd learns from an error, it does not make it nothing:
+ *     --sandbox-paths (docs/scenario.md) keeps such names out.
  * Nothing here allocates except the line buffer the caller owns.
  */
 #ifndef SIM_TEXTFILE_H

@@ -1131,7 +1131,8 @@ int sim_az2021_read(const sim_az_options *o, sim_az_trace *out, char *err, size_
             goto fail;
     }
     for (size_t i = 0; i < s.n; i++) {
-        qsort(s.fns[i].calls, s.fns[i].ncalls, sizeof *s.fns[i].calls, cmp_call);
+        if (s.fns[i].ncalls > 1) /* a function whose calls all fell outside the window has none */
+            qsort(s.fns[i].calls, s.fns[i].ncalls, sizeof *s.fns[i].calls, cmp_call);
         s.fns[i].has_durations = 1; /* each call has its own */
     }
     size_t seen = s.n;
