@@ -839,3 +839,20 @@ Test(azure, quotes_at_most_forty_escaped_characters_of_a_field)
                                 "\"\\x1bx12345678901234567890123456789012345678...\"", inv);
     cr_assert_str_eq(err, want);
 }
+
+/* Regression: a 2021 function whose calls all fall outside the window has no
+ * call array; sorting it was qsort(NULL, 0) (undefined: `make asan` runs this
+ * under UBSan). It is dropped as never invoked. */
+Test(azure, a_2021_function_with_every_call_outside_the_window_is_dropped)
+{
+    const char *inv = fixture(0, "inv21.csv", "app,func,end_timestamp,duration\n"
+                                              "a1,f1,10,1\n"
+                                              "a2,f2,500,1\n");
+    sim_az_options o = {.window_lo = 0, .window_hi = 100 * EDGE_S};
+    sim_az_trace t;
+    char err[512];
+    cr_assert_eq(read2021(inv, &o, &t, err), 0, "%s", err);
+    cr_assert_eq(t.n, 1);
+    cr_assert_not_null(by_func(&t, "f1"));
+    sim_az_trace_free(&t);
+}
