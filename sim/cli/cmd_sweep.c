@@ -134,25 +134,36 @@ static size_t run_sets(const sim_sweep *sw, size_t config, uint32_t rep, const c
 
 /* How far the sweep's scenarios are trusted (--allow-plugins, --sandbox-paths):
  * set once by the option loop before any load, read by every load (the forked
- * runs inherit it). */
+ * runs inherit it). sweep_file_sets: how many of sw's fixed sets come from the
+ * file (the command line's follow); their data paths, and the grid's, are
+ * taken from the sweep file's folder. */
 static sim_load_options sweep_load;
+static size_t sweep_file_sets;
 
 /* Loads scenario s with config c's sets; prints its problems. */
 static sim_scenario *load_config(const sim_sweep *sw, size_t s, size_t c, uint32_t rep,
                                  int print)
 {
     const char **sets = calloc(sw->nfixed + sw->nparams + 1, sizeof *sets);
+    const char **dirs = calloc(sw->nfixed + sw->nparams + 1, sizeof *dirs);
     size_t *idx = calloc(sw->nparams + 1, sizeof *idx);
     sim_diag *diags = calloc(SIM_SCENARIO_MAX_ERRORS, sizeof *diags);
+    const char *slash = strrchr(sw->path, '/');
+    char *dir = strndup(sw->path, slash ? (size_t)(slash - sw->path) + 1 : 0);
     sim_scenario *sc = NULL;
     char seed[64];
-    if (!sets || !idx || !diags) {
+    if (!sets || !dirs || !idx || !diags || !dir) {
         fprintf(stderr, "edgesim sweep: out of memory\n");
         goto done;
     }
     size_t nsets = run_sets(sw, c, rep, sets, seed, sizeof seed, idx);
+    for (size_t i = 0; i < nsets; i++) /* the file's sets and the grid: the file's folder */
+        dirs[i] = i < sweep_file_sets || (i >= sw->nfixed && i < sw->nfixed + sw->nparams)
+                      ? dir : NULL;
+    sim_load_options load = sweep_load;
+    load.set_dirs = dirs;
     size_t nd = 0;
-    sc = sim_scenario_load_opts(sw->scenario_paths[s], sets, nsets, &sweep_load, diags,
+    sc = sim_scenario_load_opts(sw->scenario_paths[s], sets, nsets, &load, diags,
                                 SIM_SCENARIO_MAX_ERRORS, &nd);
     if (!sc && print) {
         /* each line says which sweep entry and configuration it came from */
@@ -168,6 +179,8 @@ static sim_scenario *load_config(const sim_sweep *sw, size_t s, size_t c, uint32
     }
 done:
     free(sets);
+    free(dirs);
+    free(dir);
     free(idx);
     free(diags);
     return sc;
@@ -596,6 +609,7 @@ int sim_cmd_sweep(int argc, char **argv)
         goto done; /* rc is SIM_EXIT_USAGE */
     }
     /* the --set options, checked above, in command-line order */
+    sweep_file_sets = sw->nfixed;
     for (int i = 1; i + 1 < argc; i++)
         if (!strcmp(argv[i], "--set") && sim_sweep_add_set(sw, argv[++i]) != 0)
             goto oom;

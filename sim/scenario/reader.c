@@ -672,16 +672,30 @@ char *sc_data_path(sc_ctx *c, const cJSON *at, const char *path, const char *rel
                 sc_quoted(rel).s);
         return NULL;
     }
-    const char *slash = strrchr(c->file, '/');
+    /* the folder of the file that names it: the scenario's, or for a value a
+     * --set placed, the folder its caller gave for that set (a sweep file's) */
+    const char *base = c->file, *slash = strrchr(c->file, '/');
+    size_t dn = slash ? (size_t)(slash - c->file) + 1 : 0;
+    int from_stdin = !strcmp(c->s->path, "-");
+    for (size_t i = 0; c->opt.set_dirs && i < c->nset_items; i++)
+        if (c->set_items[i] == at && c->opt.set_dirs[c->set_src[i]]) {
+            base = c->opt.set_dirs[c->set_src[i]];
+            dn = strlen(base);
+            from_stdin = 0;
+            break;
+        }
     char *out;
-    if (rel[0] == '/' || !slash || !strcmp(c->s->path, "-")) {
+    if (rel[0] == '/' || dn == 0 || from_stdin) {
         out = sc_xstrdup(c, rel);
     } else {
-        size_t dn = (size_t)(slash - c->file) + 1, rn = strlen(rel);
-        out = sc_xcalloc(c, dn + rn + 1, 1);
+        int sep = base[dn - 1] != '/';
+        size_t rn = strlen(rel);
+        out = sc_xcalloc(c, dn + (size_t)sep + rn + 1, 1);
         if (out) {
-            memcpy(out, c->file, dn);
-            memcpy(out + dn, rel, rn + 1);
+            memcpy(out, base, dn);
+            if (sep)
+                out[dn] = '/';
+            memcpy(out + dn + (size_t)sep, rel, rn + 1);
         }
     }
     if (out && check) {

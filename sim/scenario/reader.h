@@ -182,7 +182,8 @@ struct sc_ctx {
     unsigned *stamp;            /* per node, for de-duplicating reference lists */
     unsigned stamp_gen;
     const cJSON **set_items;    /* every item placed by --set (no position) */
-    size_t nset_items, set_cap;
+    size_t *set_src;            /* per set item: the index of the set that placed it */
+    size_t nset_items, set_cap, cur_set;
     sim_load_options opt;       /* trust: plugins, sandboxed paths (scenario.h) */
 };
 

@@ -184,8 +184,10 @@ sim_scenario *sim_scenario_parse_opts(const char *text, size_t len, const char *
     c.root = read_json(&c, text, len);
     if (!c.root)
         goto done;
-    for (size_t i = 0; i < nsets && !c.oom; i++)
+    for (size_t i = 0; i < nsets && !c.oom; i++) {
+        c.cur_set = i;
         sc_apply_set(&c, sets[i]);
+    }
     if (!cJSON_IsObject(c.root)) {
         sc_diag(&c, c.root, "", "expected a scenario (an object with \"nodes\", \"functions\", ...), found %s",
                 sc_found(c.root).s);
@@ -227,6 +229,7 @@ done:
     free(c.fn_entry);
     free(c.stamp);
     free(c.set_items);
+    free(c.set_src);
     sc_jsonpos_free(&c.pos);
     cJSON_Delete(c.root);
     if (c.n) {

@@ -252,6 +252,10 @@ typedef struct sim_load_options {
     int sandbox_paths;  /* 1: data paths (CSV workloads, traces, machine events,
                            plugins) must be relative and have no ".." component;
                            for services that validate scenarios they did not write */
+    const char *const *set_dirs; /* NULL, or one entry per --set (as many as nsets): the
+                           folder relative data paths placed by that set are taken from
+                           ("" the current folder; a NULL entry: the scenario's folder).
+                           A sweep passes its own folder for the sets its file names. */
 } sim_load_options;
 
 /*

@@ -8,7 +8,8 @@
 # nested 100k levels deep says so at the right place; a 1 GiB scenario is
 # refused by its size in human units before being read; an error quotes at
 # most 40 characters of a file the scenario names; relative data paths are
-# taken from the scenario's folder, whatever the current folder.
+# taken from the scenario's folder, whatever the current folder, and those a
+# sweep file's set and grid name from the sweep file's folder.
 root=$(cd "$T/../.." && pwd)
 one_line() { # EXPECTED-EXIT PATTERN CMD... : exit code, one line on stderr matching
     want=$1 pat=$2; shift 2
@@ -126,3 +127,19 @@ cp "$root/tests/scenarios/good/traces/api.csv" deep/er/traces/
 (cd deep/er && "$EDGESIM" validate - < csv-trace.json >/dev/null)
 one_line 2 'workloads\[0\].file: expected a readable CSV file, found "traces/api.csv" (No such file' \
     sh -c "\"$EDGESIM\" validate - < deep/er/csv-trace.json"
+
+# a sweep file's set and grid name data paths relative to the sweep file's
+# folder (they are its values); --set on the command line stays relative to
+# the scenario's folder, as for run
+mkdir -p sweeps/data
+printf '1s\n2s\n3s\n' > sweeps/data/three.csv
+cat > sweeps/sw.json <<'J'
+{"scenarios": ["../deep/er/csv-trace.json"], "grid": {"workloads[0].file": ["data/three.csv"]}}
+J
+"$EDGESIM" sweep sweeps/sw.json -q --no-plots -o swout
+[ -s swout/runs.csv ]
+grep -q '"arrivals":[[:space:]]*3' swout/runs/s000-c0000/rep-0/summary.json
+cat > sweeps/sw2.json <<'J'
+{"scenarios": ["../deep/er/csv-trace.json"]}
+J
+"$EDGESIM" sweep sweeps/sw2.json -q --no-plots -o swout3 --set workloads[0].file=traces/api.csv
