@@ -292,3 +292,33 @@ Test(api, a_seed_and_overrides_act_as_the_cli_flags, .init = mkout, .fini = rmou
     cr_assert_str_eq(a, b);
     cr_assert_str_neq(a, c);
 }
+
+/* The trust flags: edgesim_open and flags 0 never load a plugin (the problem
+ * is at its field and says how to opt in); EDGESIM_SANDBOX_PATHS refuses an
+ * absolute data path; an unknown flag is a usage error. */
+Test(api, plugins_need_the_allow_flag_and_sandbox_refuses_absolute_paths, .init = mkout,
+     .fini = rmout)
+{
+    edgesim_options o = {.outdir = outdir};
+    edgesim_error err;
+    const char *sets[] = {"policies.scheduler={\"plugin\": \"evil.so\"}"};
+    o.sets = sets;
+    o.nsets = 1;
+    cr_assert_null(edgesim_open_text(TINY, strlen(TINY), "tiny.json", &o, &err));
+    cr_assert_eq(err.code, EDGESIM_SCENARIO);
+    cr_assert_str_eq(err.path, "policies.scheduler.plugin");
+    cr_assert(strstr(err.message, "pass --allow-plugins to load 'evil.so'") != NULL, "%s",
+              err.message);
+    cr_assert_null(edgesim_open_text2(TINY, strlen(TINY), "tiny.json", &o, EDGESIM_ALLOW_PLUGINS,
+                                      &err));
+    cr_assert(strstr(err.message, "plugin evil.so: no such file") != NULL, "%s", err.message);
+    const char *abs_csv[] = {"workloads[0]={\"function\": \"f\", \"region\": \"r\", "
+                             "\"arrival\": \"csv\", \"file\": \"/etc/passwd\"}"};
+    o.sets = abs_csv;
+    cr_assert_null(edgesim_open_text2(TINY, strlen(TINY), "tiny.json", &o, EDGESIM_SANDBOX_PATHS,
+                                      &err));
+    cr_assert_str_eq(err.path, "workloads[0].file");
+    cr_assert(strstr(err.message, "--sandbox-paths") != NULL, "%s", err.message);
+    cr_assert_null(edgesim_open_text2(TINY, strlen(TINY), "tiny.json", &o, 0x80, &err));
+    cr_assert_eq(err.code, EDGESIM_USAGE);
+}

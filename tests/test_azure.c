@@ -790,3 +790,69 @@ Test(azure, the_2021_excerpt_reads_every_row)
     cr_assert_eq(calls, rows);
     sim_az_trace_free(&t);
 }
+
+/* Regression (issue 17): /dev/zero as a trace was read with getline until
+ * allocation failed, and that failure was taken for the end of the file. A
+ * device or a directory is refused at open; an endless line stops at the cap. */
+Test(azure, refuses_devices_directories_and_lines_past_the_cap)
+{
+    sim_az_options o = {0};
+    sim_az_trace t;
+    char err[512], want[600];
+    cr_assert_eq(read2019("/dev/zero", NULL, NULL, &o, &t, err), -1);
+    cr_assert_str_eq(err, "/dev/zero: cannot open: not a regular file (a device, a FIFO or a socket)");
+    cr_assert_eq(read2019(dir, NULL, NULL, &o, &t, err), -1);
+    snprintf(want, sizeof want, "%s: cannot open: a directory", dir);
+    cr_assert_str_eq(err, want);
+    /* a header, then a row longer than the cap with no line end */
+    size_t n = SIM_AZ_MAX_LINE + 100;
+    char *big = malloc(n + sizeof INV_HEADER);
+    cr_assert_not_null(big);
+    memcpy(big, INV_HEADER, sizeof INV_HEADER - 1);
+    memset(big + sizeof INV_HEADER - 1, '7', n);
+    big[sizeof INV_HEADER - 1 + n] = '\0';
+    const char *inv = fixture(0, "long.csv", big);
+    free(big);
+    cr_assert_eq(read2019(inv, NULL, NULL, &o, &t, err), -1);
+    snprintf(want, sizeof want,
+             "%s:2:1: expected a line of at most %u bytes, found line 2 longer than %u bytes", inv,
+             SIM_AZ_MAX_LINE, SIM_AZ_MAX_LINE);
+    cr_assert_str_eq(err, want);
+    cr_assert_eq(t.n, 0);
+    /* 2021 the same way */
+    o.invocations = (const char *const[]){"/dev/zero"};
+    o.ninvocations = 1;
+    cr_assert_eq(sim_az2021_read(&o, &t, err, sizeof err), -1);
+    cr_assert(strstr(err, "not a regular file") != NULL, "%s", err);
+}
+
+/* Regression: a field quoted in an error is cut at 40 characters and escaped. */
+Test(azure, quotes_at_most_forty_escaped_characters_of_a_field)
+{
+    const char *inv = fixture(0, "inv.csv", INV_HEADER "o1,a1,fA,http,3,0,0,5\n"
+                                            "o1,a1,fB,http,1,\033x123456789012345678901234567890123456789012345,0,0\n");
+    sim_az_options o = {0};
+    sim_az_trace t;
+    char err[512], want[600];
+    cr_assert_eq(read2019(inv, NULL, NULL, &o, &t, err), -1);
+    snprintf(want, sizeof want, "%s:3:17: expected a count (a whole number >= 0), found "
+                                "\"\\x1bx12345678901234567890123456789012345678...\"", inv);
+    cr_assert_str_eq(err, want);
+}
+
+/* Regression: a 2021 function whose calls all fall outside the window has no
+ * call array; sorting it was qsort(NULL, 0) (undefined: `make asan` runs this
+ * under UBSan). It is dropped as never invoked. */
+Test(azure, a_2021_function_with_every_call_outside_the_window_is_dropped)
+{
+    const char *inv = fixture(0, "inv21.csv", "app,func,end_timestamp,duration\n"
+                                              "a1,f1,10,1\n"
+                                              "a2,f2,500,1\n");
+    sim_az_options o = {.window_lo = 0, .window_hi = 100 * EDGE_S};
+    sim_az_trace t;
+    char err[512];
+    cr_assert_eq(read2021(inv, &o, &t, err), 0, "%s", err);
+    cr_assert_eq(t.n, 1);
+    cr_assert_not_null(by_func(&t, "f1"));
+    sim_az_trace_free(&t);
+}

@@ -133,7 +133,7 @@ Test(csv, cuts_long_fields_in_messages)
     write_text("a\nx123456789012345678901234567890123456789012345678901234567890123456789\n");
     char want[256];
     snprintf(want, sizeof want, "%s:2: column \"a\": expected a number, found "
-                                "\"x123456789012345678901234567890123456...\"",
+                                "\"x123456789012345678901234567890123456789...\"",
              path);
     cr_assert_str_eq(first_error(), want);
 }
@@ -193,9 +193,31 @@ Test(csv, refuses_a_line_longer_than_the_limit)
     write_bytes(s, n + 3);
     free(s);
     char want[256];
-    snprintf(want, sizeof want, "%s:2: expected a line of at most %d bytes, found a longer one",
-             path, SIM_CSV_LINE_MAX - 1);
+    snprintf(want, sizeof want,
+             "%s:2: expected a line of at most %d bytes, found line 2 longer than %d bytes", path,
+             SIM_CSV_LINE_MAX - 1, SIM_CSV_LINE_MAX - 1);
     cr_assert_str_eq(first_error(), want);
+}
+
+/* Regression: an error quotes a field escaped, so a control byte in a file
+ * (or a terminal escape) never reaches the terminal as it is. */
+Test(csv, escapes_control_bytes_in_messages)
+{
+    write_text("a\n\033[2Jx\"\n");
+    char want[256];
+    snprintf(want, sizeof want, "%s:2: column \"a\": expected a number, found \"\\x1b[2Jx\\\"\"",
+             path);
+    cr_assert_str_eq(first_error(), want);
+}
+
+/* Regression: a directory or a device is refused at open (fstat on the open
+ * descriptor), not read: /dev/zero would otherwise be read without end. */
+Test(csv, refuses_directories_and_devices)
+{
+    cr_assert_null(sim_csv_open("/tmp", err, sizeof err));
+    cr_assert_str_eq(err, "/tmp: cannot open: a directory");
+    cr_assert_null(sim_csv_open("/dev/zero", err, sizeof err));
+    cr_assert_str_eq(err, "/dev/zero: cannot open: not a regular file (a device, a FIFO or a socket)");
 }
 
 Test(csv, accepts_a_line_exactly_at_the_limit)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/textfile.h"
 #include "input/machine_events.h"
 
 static char path[64];
@@ -141,4 +142,50 @@ Test(machine_events, a_missing_file_is_an_error)
     cr_expect_null(sim_mevents_open("/nonexistent/ev.csv", nodes, 1, 0, 1.0, 1, &r, err,
                                     sizeof err));
     cr_expect(strstr(err, "/nonexistent/ev.csv: cannot read") != NULL, "%s", err);
+}
+
+/* Regression (issue 17): a directory passed validation and /dev/zero was read
+ * with getline without bound; both are refused at open now, and an endless
+ * line in a regular file stops at SIM_LINE_MAX with its own message. */
+Test(machine_events, refuses_directories_devices_and_endless_lines)
+{
+    sim_rng r;
+    sim_rng_derive(&r, 1, "test", 0);
+    char err[256] = "";
+    size_t nodes[1] = {0};
+    cr_expect_null(sim_mevents_open("/tmp", nodes, 1, 0, 1.0, 1, &r, err, sizeof err));
+    cr_expect_str_eq(err, "/tmp: cannot read the machine events: a directory");
+    cr_expect_null(sim_mevents_open("/dev/zero", nodes, 1, 0, 1.0, 1, &r, err, sizeof err));
+    cr_expect(strstr(err, "not a regular file") != NULL, "%s", err);
+    char *text = malloc(SIM_LINE_MAX + 64);
+    cr_assert_not_null(text);
+    strcpy(text, "0,1,0,p,1,1\n");
+    size_t at = strlen(text);
+    memset(text + at, '9', SIM_LINE_MAX + 10);
+    text[at + SIM_LINE_MAX + 10] = '\0';
+    write_file(text);
+    free(text);
+    sim_mevents *m = open_with(nodes, 1, 0, 1.0, EDGE_S * 1000);
+    sim_mevent ev;
+    cr_expect_eq(sim_mevents_next(m, &ev, err, sizeof err), -1);
+    char want[256];
+    snprintf(want, sizeof want, "%s:2:1: row: expected a line of at most %d bytes, found line 2 "
+                                "longer than %d bytes", path, SIM_LINE_MAX, SIM_LINE_MAX);
+    cr_expect_str_eq(err, want);
+    sim_mevents_close(m);
+    unlink(path);
+}
+
+/* Regression: a fault over no nodes copied from a NULL list (memcpy(dst,
+ * NULL, 0) is undefined); it opens and maps every machine to nothing. */
+Test(machine_events, a_fault_over_no_nodes_ignores_every_machine)
+{
+    write_file("0,1,0,p,1,1\n1,1,1,p,1,1\n");
+    sim_mevents *m = open_with(NULL, 0, 0, 1.0, EDGE_S * 1000);
+    sim_mevent ev;
+    char err[256] = "";
+    cr_expect_eq(sim_mevents_next(m, &ev, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(sim_mevents_counts_of(m)->machines_ignored, 1);
+    sim_mevents_close(m);
+    unlink(path);
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "scenario/scenario.h"
 
@@ -556,4 +557,141 @@ Test(scenario, bad_sync_fields_are_diagnosed)
     cr_expect(strstr(line(0), "faults[0].kind: expected a \"sync\" section for a state_update "
                               "fault, found none"),
               "%s", line(0));
+}
+
+/* Regression (issue 17): 100k levels of nesting were "expected valid JSON";
+ * they are reported as too deep, at the bracket that opens level 1001. */
+Test(scenario, json_nested_too_deep_is_named_at_the_level_past_the_limit)
+{
+    size_t depth = 100000;
+    char *text = malloc(2 * depth + 16);
+    cr_assert_not_null(text);
+    size_t n = 0;
+    n += (size_t)sprintf(text, "{\n \"a\": ");
+    for (size_t i = 0; i < depth; i++)
+        text[n++] = '[';
+    for (size_t i = 0; i < depth; i++)
+        text[n++] = ']';
+    text[n++] = '}';
+    sim_scenario *s = sim_scenario_parse(text, n, "t.json", NULL, 0, diags, MAXD, &ndiags);
+    free(text);
+    cr_assert_null(s);
+    char want[200];
+    snprintf(want, sizeof want, "t.json:2:%d: expected at most %d levels of nested lists and "
+                                "objects, found JSON nested too deep (more than %d levels)",
+             7 + CJSON_NESTING_LIMIT - 1, CJSON_NESTING_LIMIT, CJSON_NESTING_LIMIT);
+    const char *w[] = {want};
+    expect_lines(w, 1);
+    /* a syntax error before the deep part is still a syntax error */
+    sim_scenario *t = parse_text("{\"a\": x [[[[");
+    cr_assert_null(t);
+    cr_expect(strstr(line(0), "expected valid JSON") != NULL, "%s", line(0));
+}
+
+/* Regression (issue 17): a 1 GiB file was read up to the limit and reported as
+ * "found 67108865 bytes"; its size is checked first and said in human units. */
+Test(scenario, an_oversized_file_is_refused_by_its_size_unread)
+{
+    char path[] = "/tmp/edgesim-big-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(ftruncate(fd, (off_t)1 << 30), 0);
+    close(fd);
+    sim_scenario *s = sim_scenario_load(path, NULL, 0, diags, MAXD, &ndiags);
+    unlink(path);
+    cr_assert_null(s);
+    char want[200];
+    snprintf(want, sizeof want, "%s: expected a scenario of at most 64 MiB, found 1 GiB", path);
+    const char *w[] = {want};
+    expect_lines(w, 1);
+    s = sim_scenario_load("/tmp", NULL, 0, diags, MAXD, &ndiags);
+    cr_assert_null(s);
+    const char *d[] = {"/tmp: cannot read the file: a directory"};
+    expect_lines(d, 1);
+}
+
+static const char *const PLUGIN_EXTRA =
+    ", \"nodes\": [{\"id\": \"a\", \"region\": \"eu\"}],"
+    " \"policies\": {\"scheduler\": {\"plugin\": \"evil.so\"}}";
+
+/* A plugin is native code: without allow_plugins (the default, and what
+ * sim_scenario_parse uses) naming one is a problem at its field, and the file
+ * is not looked at (evil.so does not exist: no "no such file"). */
+Test(scenario, a_plugin_is_refused_without_the_opt_in)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s%s}", BASE_HEAD, PLUGIN_EXTRA);
+    cr_assert_null(sim_scenario_parse(buf, strlen(buf), "t.json", NULL, 0, diags, MAXD, &ndiags));
+    cr_assert_eq(ndiags, 1);
+    cr_expect_str_eq(diags[0].path, "policies.scheduler.plugin");
+    cr_expect_str_eq(diags[0].msg, "plugins are native code and run with your privileges; pass "
+                                   "--allow-plugins to load 'evil.so'");
+    /* with the opt-in the reader tries to load it (and finds it missing) */
+    sim_load_options opt = {.allow_plugins = 1};
+    cr_assert_null(sim_scenario_parse_opts(buf, strlen(buf), "t.json", NULL, 0, &opt, diags,
+                                           MAXD, &ndiags));
+    cr_expect(strstr(diags[0].msg, "plugin evil.so: no such file") != NULL, "%s", diags[0].msg);
+}
+
+/* --sandbox-paths: absolute paths and ".." components are refused at the field;
+ * a plain relative path is not (it is then read, and here missing). */
+Test(scenario, sandboxed_paths_refuse_absolute_and_dotdot)
+{
+    sim_load_options opt = {.sandbox_paths = 1};
+    static const char *const bad[] = {"/etc/passwd", "..", "../x.csv", "a/../../x.csv", "a/.."};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char buf[1024];
+        snprintf(buf, sizeof buf,
+                 "%s, \"nodes\": [{\"id\": \"a\", \"region\": \"eu\"}], \"workloads\": "
+                 "[{\"function\": \"api\", \"region\": \"eu\", \"arrival\": \"csv\", \"file\": "
+                 "\"%s\"}]}",
+                 BASE_HEAD, bad[i]);
+        cr_assert_null(sim_scenario_parse_opts(buf, strlen(buf), "d/t.json", NULL, 0, &opt, diags,
+                                               MAXD, &ndiags));
+        cr_assert_eq(ndiags, 1);
+        cr_expect_str_eq(diags[0].path, "workloads[0].file");
+        cr_expect(strstr(diags[0].msg, "--sandbox-paths") != NULL, "%s: %s", bad[i], diags[0].msg);
+    }
+    static const char *const ok[] = {"x.csv", "a/b..c.csv", "..a/x.csv", "./x.csv"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        char buf[1024];
+        snprintf(buf, sizeof buf,
+                 "%s, \"nodes\": [{\"id\": \"a\", \"region\": \"eu\"}], \"workloads\": "
+                 "[{\"function\": \"api\", \"region\": \"eu\", \"arrival\": \"csv\", \"file\": "
+                 "\"%s\"}]}",
+                 BASE_HEAD, ok[i]);
+        cr_assert_null(sim_scenario_parse_opts(buf, strlen(buf), "d/t.json", NULL, 0, &opt, diags,
+                                               MAXD, &ndiags));
+        cr_expect(strstr(diags[0].msg, "No such file") != NULL, "%s: %s", ok[i], diags[0].msg);
+    }
+}
+
+/* Regression (issue 17): an empty, header-only or one-word CSV workload reached
+ * qsort(NULL, 0, ...) (undefined: the sanitizer build died); it is a workload
+ * without times. */
+Test(scenario, an_empty_csv_workload_has_no_times)
+{
+    static const char *const texts[] = {"", "time\n", "word"};
+    char dir[] = "/tmp/edgesim-csvw-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char csv[128], json[128];
+    snprintf(csv, sizeof csv, "%s/w.csv", dir);
+    snprintf(json, sizeof json, "%s/s.json", dir);
+    for (size_t i = 0; i < 3; i++) {
+        FILE *f = fopen(csv, "w");
+        fputs(texts[i], f);
+        fclose(f);
+        f = fopen(json, "w");
+        fprintf(f, "%s, \"nodes\": [{\"id\": \"a\", \"region\": \"eu\"}], \"workloads\": "
+                   "[{\"function\": \"api\", \"region\": \"eu\", \"arrival\": \"csv\", "
+                   "\"file\": \"w.csv\"}]}", BASE_HEAD);
+        fclose(f);
+        sim_scenario *s = sim_scenario_load(json, NULL, 0, diags, MAXD, &ndiags);
+        cr_assert_not_null(s, "%s", ndiags ? line(0) : "");
+        cr_expect_eq(s->workloads[0].ntimes, 0);
+        sim_scenario_free(s);
+    }
+    unlink(csv);
+    unlink(json);
+    rmdir(dir);
 }

@@ -221,7 +221,7 @@ class Simulation:
     """One simulation, driven step by step.
 
     Simulation(scenario, seed=None, set=None, scheduler=None, outdir=None,
-               invocations=False)
+               invocations=False, allow_plugins=False, sandbox_paths=False)
 
     scenario   a path, or a dict (the scenario as JSON; relative paths in it
                are taken from the current folder)
@@ -232,6 +232,11 @@ class Simulation:
                refused: no_eligible_node); candidates is a list of Candidate,
                now the virtual time in seconds. Replaces the scenario's policy.
     outdir     where finish() writes the outputs; None: a temporary folder
+    allow_plugins  load a plugin (.so) the scenario names: native code that
+               runs inside this process with its privileges (docs/plugins.md,
+               "Trust"); without it such a scenario raises ScenarioError
+    sandbox_paths  refuse absolute data paths and ".." in them (for scenarios
+               written by others; docs/scenario.md, "Paths")
 
     The clock starts at 0 with nothing run. run_until(t) and step() advance
     it; nodes() and functions() read the state; inject(fault) applies a
@@ -241,7 +246,7 @@ class Simulation:
     """
 
     def __init__(self, scenario, seed=None, set=None, scheduler=None, outdir=None,
-                 invocations=False, warmup=None):
+                 invocations=False, warmup=None, allow_plugins=False, sandbox_paths=False):
         L = lib()
         self._h = None
         self._tmp = None
@@ -271,12 +276,14 @@ class Simulation:
             name = getattr(scheduler, "__name__", None) or type(scheduler).__name__
             self._scheduler_name = name
             opt.router_name = ("python:" + name).encode()
+        flags = ((_lib.ALLOW_PLUGINS if allow_plugins else 0)
+                 | (_lib.SANDBOX_PATHS if sandbox_paths else 0))
         err = _lib.Error_()
         if isinstance(scenario, dict):
             text = json.dumps(scenario).encode()
-            h = L.edgesim_open_text(text, len(text), b"<dict>", opt, err)
+            h = L.edgesim_open_text2(text, len(text), b"<dict>", opt, flags, err)
         else:
-            h = L.edgesim_open(os.fspath(scenario).encode(), opt, err)
+            h = L.edgesim_open2(os.fspath(scenario).encode(), opt, flags, err)
         if not h:
             self._cleanup()
             _raise(err)
@@ -474,16 +481,19 @@ class Simulation:
 
 
 def run(scenario, seed=None, set=None, outdir=None, warmup=None, scheduler=None,
-        invocations=False, plots=False):
+        invocations=False, plots=False, allow_plugins=False, sandbox_paths=False):
     """Runs a scenario to its end, as `edgesim run` does, and returns its
     Result. scenario is a path or a dict; seed replaces the scenario's;
     set is {PATH: value} as --set PATH=VALUE; outdir None writes into a
     temporary folder (kept while the Result lives); warmup is the scenario's
     "warmup" (a duration) when the format has one; scheduler a Python routing
     policy (see Simulation); invocations=True also writes invocations.csv;
-    plots=True draws plots/ and report.html (gnuplot)."""
+    plots=True draws plots/ and report.html (gnuplot); allow_plugins=True loads
+    a plugin the scenario names (native code: see Simulation), sandbox_paths=True
+    refuses absolute data paths and ".."."""
     sim = Simulation(scenario, seed=seed, set=set, scheduler=scheduler, outdir=outdir,
-                     invocations=invocations, warmup=warmup)
+                     invocations=invocations, warmup=warmup, allow_plugins=allow_plugins,
+                     sandbox_paths=sandbox_paths)
     res = sim.finish()
     if plots:
         res.plot()

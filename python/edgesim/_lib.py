@@ -1,6 +1,6 @@
 """The C side: libedgesim.so loaded with ctypes, and its structs.
 
-Mirrors sim/api/edgesim.h (EDGESIM_API_VERSION 1) and the request of
+Mirrors sim/api/edgesim.h (EDGESIM_API_VERSION 2) and the request of
 core/edge_policy_plugin.h. The library is found, in order, at $EDGESIM_LIB,
 beside this file (an installed package), or at build/libedgesim.so of the
 source tree this package sits in.
@@ -8,7 +8,9 @@ source tree this package sits in.
 import ctypes
 import os
 
-API_VERSION = 1
+API_VERSION = 2
+ALLOW_PLUGINS = 0x1  # EDGESIM_ALLOW_PLUGINS
+SANDBOX_PATHS = 0x2  # EDGESIM_SANDBOX_PATHS
 
 
 class Candidate_(ctypes.Structure):
@@ -103,6 +105,9 @@ def lib():
         "edgesim_open": (P, [ctypes.c_char_p, ctypes.POINTER(Options_), E]),
         "edgesim_open_text": (P, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p,
                                   ctypes.POINTER(Options_), E]),
+        "edgesim_open2": (P, [ctypes.c_char_p, ctypes.POINTER(Options_), ctypes.c_uint, E]),
+        "edgesim_open_text2": (P, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p,
+                                   ctypes.POINTER(Options_), ctypes.c_uint, E]),
         "edgesim_now_ns": (ctypes.c_int64, [P]),
         "edgesim_end_ns": (ctypes.c_int64, [P]),
         "edgesim_run_until": (ctypes.c_int, [P, ctypes.c_int64, E]),

@@ -113,7 +113,7 @@ static int fail_run(edgesim_sim *s, edgesim_error *e, const char *line)
 
 /* Opens from a file (text NULL) or from text. */
 static edgesim_sim *open_sim(const char *path, const char *text, size_t len, const char *name,
-                             const edgesim_options *opt, edgesim_error *err)
+                             const edgesim_options *opt, unsigned flags, edgesim_error *err)
 {
     err_clear(err);
     sim_rng_init(); /* GSL reports errors instead of aborting the embedding process */
@@ -122,6 +122,12 @@ static edgesim_sim *open_sim(const char *path, const char *text, size_t len, con
         fail(err, EDGESIM_USAGE, "edgesim_open: expected a scenario, options and an outdir");
         return NULL;
     }
+    if (flags & ~(EDGESIM_ALLOW_PLUGINS | EDGESIM_SANDBOX_PATHS)) {
+        fail(err, EDGESIM_USAGE, "edgesim_open2: unknown flags 0x%x", flags);
+        return NULL;
+    }
+    sim_load_options load = {.allow_plugins = !!(flags & EDGESIM_ALLOW_PLUGINS),
+                             .sandbox_paths = !!(flags & EDGESIM_SANDBOX_PATHS)};
     edgesim_sim *s = calloc(1, sizeof *s);
     const char **sets = calloc(opt->nsets + 1, sizeof *sets);
     sim_diag *diags = calloc(SIM_SCENARIO_MAX_ERRORS, sizeof *diags);
@@ -138,9 +144,10 @@ static edgesim_sim *open_sim(const char *path, const char *text, size_t len, con
         sets[nsets++] = seed_set;
     }
     size_t nd = 0;
-    s->sc = text ? sim_scenario_parse(text, len, name ? name : "<text>", sets, nsets, diags,
-                                      SIM_SCENARIO_MAX_ERRORS, &nd)
-                 : sim_scenario_load(path, sets, nsets, diags, SIM_SCENARIO_MAX_ERRORS, &nd);
+    s->sc = text ? sim_scenario_parse_opts(text, len, name ? name : "<text>", sets, nsets, &load,
+                                           diags, SIM_SCENARIO_MAX_ERRORS, &nd)
+                 : sim_scenario_load_opts(path, sets, nsets, &load, diags,
+                                          SIM_SCENARIO_MAX_ERRORS, &nd);
     if (!s->sc) {
         fail_diags(err, diags, nd < SIM_SCENARIO_MAX_ERRORS ? nd : SIM_SCENARIO_MAX_ERRORS, nd);
         goto fail;
@@ -182,17 +189,29 @@ fail:
 
 edgesim_sim *edgesim_open(const char *path, const edgesim_options *opt, edgesim_error *err)
 {
-    return open_sim(path, NULL, 0, NULL, opt, err);
+    return open_sim(path, NULL, 0, NULL, opt, 0, err);
 }
 
 edgesim_sim *edgesim_open_text(const char *text, size_t len, const char *name,
                                const edgesim_options *opt, edgesim_error *err)
 {
+    return edgesim_open_text2(text, len, name, opt, 0, err);
+}
+
+edgesim_sim *edgesim_open2(const char *path, const edgesim_options *opt, unsigned flags,
+                           edgesim_error *err)
+{
+    return open_sim(path, NULL, 0, NULL, opt, flags, err);
+}
+
+edgesim_sim *edgesim_open_text2(const char *text, size_t len, const char *name,
+                                const edgesim_options *opt, unsigned flags, edgesim_error *err)
+{
     if (!text) {
         fail(err, EDGESIM_USAGE, "edgesim_open_text: expected JSON text");
         return NULL;
     }
-    return open_sim(NULL, text, len, name, opt, err);
+    return open_sim(NULL, text, len, name, opt, flags, err);
 }
 
 int64_t edgesim_now_ns(const edgesim_sim *s)

@@ -29,7 +29,9 @@
 
 #include "edge_policy_plugin.h"
 
-#define EDGESIM_API_VERSION 1
+/* 2: edgesim_open2 and edgesim_open_text2 (trust flags); plugins are loaded only
+ * with EDGESIM_ALLOW_PLUGINS. The structs are those of version 1. */
+#define EDGESIM_API_VERSION 2
 
 /* The API version the library was built with (EDGESIM_API_VERSION). */
 int edgesim_api_version(void);
@@ -117,6 +119,25 @@ edgesim_sim *edgesim_open(const char *path, const edgesim_options *opt, edgesim_
  * (NULL: "<text>"). */
 edgesim_sim *edgesim_open_text(const char *text, size_t len, const char *name,
                                const edgesim_options *opt, edgesim_error *err);
+
+/*
+ * Trust flags (bitwise or) for edgesim_open2 and edgesim_open_text2; 0 is
+ * what edgesim_open and edgesim_open_text use. EDGESIM_ALLOW_PLUGINS loads a
+ * plugin the scenario names (a .so: native code running in this process with
+ * its privileges; without the flag naming one is an EDGESIM_SCENARIO error
+ * that says so, as `edgesim run` without --allow-plugins). EDGESIM_SANDBOX_PATHS
+ * refuses absolute data paths and ".." in them, for scenarios from others
+ * (docs/scenario.md, "Paths").
+ */
+#define EDGESIM_ALLOW_PLUGINS 0x1u
+#define EDGESIM_SANDBOX_PATHS 0x2u
+
+/* edgesim_open and edgesim_open_text with trust flags (above); any other bit
+ * is EDGESIM_USAGE. Added in API version 2. */
+edgesim_sim *edgesim_open2(const char *path, const edgesim_options *opt, unsigned flags,
+                           edgesim_error *err);
+edgesim_sim *edgesim_open_text2(const char *text, size_t len, const char *name,
+                                const edgesim_options *opt, unsigned flags, edgesim_error *err);
 
 /* The virtual clock and the run's end (the scenario's duration), in ns. */
 int64_t edgesim_now_ns(const edgesim_sim *s);

@@ -21,7 +21,7 @@
 
 static const char usage_text[] =
     "usage: edgesim run SCENARIO [-o DIR] [--seed N] [--set PATH=VALUE ...]\n"
-    "                   [--invocations] [--quiet]\n"
+    "                   [--invocations] [--quiet] [--allow-plugins] [--sandbox-paths]\n"
     "\n"
     "Runs the scenario file SCENARIO ('-' for stdin) and writes its outputs\n"
     "(summary.json, timeseries.csv, node_series.csv, health.csv, placements.csv,\n"
@@ -47,6 +47,8 @@ static const char usage_text[] =
     "                     fail (exit 1) unless the run's trajectory fingerprint is\n"
     "                     HEX, or equals that of the earlier run in RUN_DIR; with a\n"
     "                     RUN_DIR it also names the first sample interval that differs\n"
+    "  --allow-plugins    load the plugin (.so: native code) the scenario names\n"
+    "  --sandbox-paths    refuse absolute data paths and \"..\" (docs/scenario.md)\n"
     "  -q, --quiet        no progress line (it is shown only on a terminal)\n"
     "  -h, --help         this help\n"
     "\n"
@@ -208,6 +210,7 @@ int sim_cmd_run(int argc, char **argv)
     uint32_t *trace_nodes = NULL;
     int invocations = 0, quiet = 0, plots = 1, lr;
     sim_limits lim = sim_limits_default();
+    sim_load_options load = {0};
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     size_t nsets = 0;
     int rc = SIM_EXIT_USAGE;
@@ -244,6 +247,10 @@ int sim_cmd_run(int argc, char **argv)
             trace_node_ids = argv[++i];
         } else if (!strcmp(a, "--no-plots")) {
             plots = 0;
+        } else if (!strcmp(a, "--allow-plugins")) {
+            load.allow_plugins = 1;
+        } else if (!strcmp(a, "--sandbox-paths")) {
+            load.sandbox_paths = 1;
         } else if (!strcmp(a, "--invocations")) {
             invocations = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
@@ -286,7 +293,7 @@ int sim_cmd_run(int argc, char **argv)
     if (!diags)
         goto oom;
     size_t ndiags = 0;
-    sc = sim_scenario_load(path, sets, nsets, diags, SIM_SCENARIO_MAX_ERRORS, &ndiags);
+    sc = sim_scenario_load_opts(path, sets, nsets, &load, diags, SIM_SCENARIO_MAX_ERRORS, &ndiags);
     if (!sc) {
         rc = sim_print_diags(diags, ndiags < SIM_SCENARIO_MAX_ERRORS ? ndiags
                                                                      : SIM_SCENARIO_MAX_ERRORS,

@@ -45,7 +45,7 @@
 
 static const char usage_text[] =
     "usage: edgesim sweep SWEEP.json [-o DIR] [-j N] [--set PATH=VALUE]... [--no-plots]\n"
-    "                     [--mpi] [--quiet]\n"
+    "                     [--mpi] [--quiet] [--allow-plugins] [--sandbox-paths]\n"
     "\n"
     "Runs every scenario of the sweep file at every point of its grid, with\n"
     "replications seeded base_seed + k (common random numbers), and writes\n"
@@ -66,6 +66,8 @@ static const char usage_text[] =
     "  --mpi              under mpirun: rank 0 hands runs out to the other ranks and\n"
     "                     gathers their rows; the same tables as -j (needs an\n"
     "                     edgesim built with `make MPI=1`)\n"
+    "  --allow-plugins    load the plugin (.so: native code) a scenario names\n"
+    "  --sandbox-paths    refuse absolute data paths and \"..\" (docs/scenario.md)\n"
     "  -q, --quiet        no progress line (it is shown only on a terminal)\n"
     "  -h, --help         this help\n"
     "\n"
@@ -158,24 +160,40 @@ static size_t run_sets(const sim_sweep *sw, size_t config, uint32_t rep, const c
 static sim_limits sweep_limits = {SIM_LIMITS_DEFAULT_EVENTS, SIM_LIMITS_DEFAULT_MEMORY,
                                   SIM_LIMITS_DEFAULT_OUTPUT, 0};
 
+/* How far the sweep's scenarios are trusted (--allow-plugins, --sandbox-paths):
+ * set once by the option loop before any load, read by every load (the forked
+ * runs inherit it). sweep_file_sets: how many of sw's fixed sets come from the
+ * file (the command line's follow); their data paths, and the grid's, are
+ * taken from the sweep file's folder. */
+static sim_load_options sweep_load;
+static size_t sweep_file_sets;
+
 /* Loads scenario s with config c's sets and checks it against the limits;
  * prints its problems. */
 static sim_scenario *load_config(const sim_sweep *sw, size_t s, size_t c, uint32_t rep,
                                  int print)
 {
     const char **sets = calloc(sw->nfixed + sw->nparams + 1, sizeof *sets);
+    const char **dirs = calloc(sw->nfixed + sw->nparams + 1, sizeof *dirs);
     size_t *idx = calloc(sw->nparams + 1, sizeof *idx);
     sim_diag *diags = calloc(SIM_SCENARIO_MAX_ERRORS, sizeof *diags);
+    const char *slash = strrchr(sw->path, '/');
+    char *dir = strndup(sw->path, slash ? (size_t)(slash - sw->path) + 1 : 0);
     sim_scenario *sc = NULL;
     char seed[64];
-    if (!sets || !idx || !diags) {
+    if (!sets || !dirs || !idx || !diags || !dir) {
         fprintf(stderr, "edgesim sweep: out of memory\n");
         goto done;
     }
     size_t nsets = run_sets(sw, c, rep, sets, seed, sizeof seed, idx);
+    for (size_t i = 0; i < nsets; i++) /* the file's sets and the grid: the file's folder */
+        dirs[i] = i < sweep_file_sets || (i >= sw->nfixed && i < sw->nfixed + sw->nparams)
+                      ? dir : NULL;
+    sim_load_options load = sweep_load;
+    load.set_dirs = dirs;
     size_t nd = 0;
-    sc = sim_scenario_load(sw->scenario_paths[s], sets, nsets, diags, SIM_SCENARIO_MAX_ERRORS,
-                           &nd);
+    sc = sim_scenario_load_opts(sw->scenario_paths[s], sets, nsets, &load, diags,
+                                SIM_SCENARIO_MAX_ERRORS, &nd);
     if (!sc && print) {
         /* each line says which sweep entry and configuration it came from */
         size_t kept = nd < SIM_SCENARIO_MAX_ERRORS ? nd : SIM_SCENARIO_MAX_ERRORS;
@@ -198,6 +216,8 @@ static sim_scenario *load_config(const sim_sweep *sw, size_t s, size_t c, uint32
     }
 done:
     free(sets);
+    free(dirs);
+    free(dir);
     free(idx);
     free(diags);
     return sc;
@@ -598,6 +618,10 @@ int sim_cmd_sweep(int argc, char **argv)
             }
         } else if (!strcmp(a, "--no-plots")) {
             plots = 0;
+        } else if (!strcmp(a, "--allow-plugins")) {
+            sweep_load.allow_plugins = 1;
+        } else if (!strcmp(a, "--sandbox-paths")) {
+            sweep_load.sandbox_paths = 1;
         } else if (!strcmp(a, "--mpi")) {
 #ifdef EDGESIM_MPI
             use_mpi = 1;
@@ -643,6 +667,7 @@ int sim_cmd_sweep(int argc, char **argv)
         goto done; /* rc is SIM_EXIT_USAGE */
     }
     /* the --set options, checked above, in command-line order */
+    sweep_file_sets = sw->nfixed;
     for (int i = 1; i + 1 < argc; i++)
         if (!strcmp(argv[i], "--set") && sim_sweep_add_set(sw, argv[++i]) != 0)
             goto oom;

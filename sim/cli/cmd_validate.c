@@ -17,7 +17,8 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: edgesim validate SCENARIO [--set PATH=VALUE ...]\n\n"
+            "usage: edgesim validate SCENARIO [--set PATH=VALUE ...] [--allow-plugins]\n"
+            "                        [--sandbox-paths]\n\n"
             "Checks a scenario file (\"-\" reads stdin) and prints every problem, one line\n"
             "each: FILE:LINE:COL: JSON.PATH: expected WHAT, found WHAT. With none it\n"
             "prints a one-line summary.\n\n"
@@ -27,6 +28,8 @@ static void usage(FILE *out)
             "  --max-events N, --max-memory SIZE, --max-output SIZE\n"
             "                    raise the limits on the run's estimated events (default 2e9),\n"
             "                    memory (8G) and output (4G); 0 or none: no limit\n"
+            "  --allow-plugins   load the plugin (.so: native code) the scenario names\n"
+            "  --sandbox-paths   refuse absolute data paths and \"..\" (docs/scenario.md)\n"
             "  -h, --help        this text\n\n"
             "exit codes: 0 valid, 2 problems found or bad usage, 1 anything else.\n"
             "The format is described in docs/scenario.md.\n");
@@ -39,6 +42,7 @@ int sim_cmd_validate(int argc, char **argv)
     size_t nsets = 0;
     int rc = SIM_EXIT_USAGE, lr;
     sim_limits lim = sim_limits_default();
+    sim_load_options load = {0};
     if (!sets) {
         fprintf(stderr, "edgesim validate: out of memory\n");
         return SIM_EXIT_FAIL;
@@ -60,6 +64,10 @@ int sim_cmd_validate(int argc, char **argv)
         } else if ((lr = sim_limits_option("validate", argc, argv, &i, &lim)) != 0) {
             if (lr < 0)
                 goto out;
+        } else if (!strcmp(a, "--allow-plugins")) {
+            load.allow_plugins = 1;
+        } else if (!strcmp(a, "--sandbox-paths")) {
+            load.sandbox_paths = 1;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "edgesim validate: unknown option '%s' (see 'edgesim validate --help')\n", a);
             goto out;
@@ -77,7 +85,8 @@ int sim_cmd_validate(int argc, char **argv)
 
     sim_diag diags[SIM_SCENARIO_MAX_ERRORS];
     size_t ndiags = 0;
-    sim_scenario *s = sim_scenario_load(path, sets, nsets, diags, SIM_SCENARIO_MAX_ERRORS, &ndiags);
+    sim_scenario *s = sim_scenario_load_opts(path, sets, nsets, &load, diags, SIM_SCENARIO_MAX_ERRORS,
+                                             &ndiags);
     if (!s) {
         char line[SIM_DIAG_PATH_MAX + SIM_DIAG_MSG_MAX + 256];
         size_t shown = ndiags < SIM_SCENARIO_MAX_ERRORS ? ndiags : SIM_SCENARIO_MAX_ERRORS;

@@ -1,7 +1,8 @@
 /*
  * azure.c — the Azure Functions trace readers (see azure.h).
  *
- * One pass per file, one line at a time (getline), fields split in place.
+ * One pass per file, one line at a time (at most SIM_AZ_MAX_LINE bytes, read with
+ * common/textfile.h's bounded reader), fields split in place.
  * Functions are found by a hash of (owner, app, function) in an open-
  * addressing table; apps likewise, to split an app's memory over its
  * functions. Selection (sample_apps, then sample_functions, then top) runs
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/textfile.h"
 #include "engine/rng.h"
 
 #define MINUTE ((edge_time)60 * EDGE_S)
@@ -59,11 +61,7 @@ static int oom(char *err, size_t errlen)
 /* A short quoted rendering of a field for "found ...". */
 static const char *q(const char *s, size_t n, char *buf, size_t cap)
 {
-    if (n > 40)
-        snprintf(buf, cap, "\"%.40s...\"", s);
-    else
-        snprintf(buf, cap, "\"%.*s\"", (int)n, s);
-    return buf;
+    return sim_excerpt(buf, cap, s, n);
 }
 
 /* ---- lines and fields ---- */
@@ -127,29 +125,33 @@ typedef struct lines {
 /* The next line into l->buf: 1, 0 at the end, -1 on an error (err set). */
 static int next_line(lines *l, rd *r)
 {
-    ssize_t got = getline(&l->buf, &l->cap, l->fp);
-    if (got < 0) {
-        if (ferror(l->fp)) {
-            snprintf(r->err, r->errlen, "%s: cannot read: %s", r->file, strerror(errno));
-            return -1;
-        }
+    ssize_t got = sim_line_read(l->fp, &l->buf, &l->cap, SIM_AZ_MAX_LINE);
+    switch (got) {
+    case SIM_LINE_EOF:
         return 0;
-    }
-    r->line++;
-    if ((size_t)got > SIM_AZ_MAX_LINE) {
-        snprintf(r->err, r->errlen, "%s:%zu:1: expected a line of at most %u bytes, found %zd",
-                 r->file, r->line, SIM_AZ_MAX_LINE, got);
+    case SIM_LINE_ERROR:
+        snprintf(r->err, r->errlen, "%s: cannot read: %s", r->file, strerror(errno));
+        return -1;
+    case SIM_LINE_NOMEM:
+        return oom(r->err, r->errlen);
+    case SIM_LINE_TOO_LONG:
+        snprintf(r->err, r->errlen,
+                 "%s:%zu:1: expected a line of at most %u bytes, found line %zu longer than %u "
+                 "bytes",
+                 r->file, r->line + 1, SIM_AZ_MAX_LINE, r->line + 1, SIM_AZ_MAX_LINE);
         return -1;
     }
+    r->line++;
     return 1;
 }
 
 static int open_lines(lines *l, rd *r)
 {
     memset(l, 0, sizeof *l);
-    l->fp = fopen(r->file, "r");
+    char why[128];
+    l->fp = sim_open_regular(r->file, why, sizeof why, NULL);
     if (!l->fp) {
-        snprintf(r->err, r->errlen, "%s: cannot open: %s", r->file, strerror(errno));
+        snprintf(r->err, r->errlen, "%s: cannot open: %s", r->file, why);
         return -1;
     }
     return 0;
@@ -465,7 +467,7 @@ static int read_invocations(state *s, const sim_az_options *o, size_t day, rd *r
     uint32_t lo = (uint32_t)(o->window_lo / MINUTE);
     uint32_t hi = o->window_hi > 0 ? (uint32_t)((o->window_hi + MINUTE - 1) / MINUTE) : UINT32_MAX;
     uint32_t *counts = NULL;
-    char b[64];
+    char b[4 * SIM_EXCERPT_MAX + 8];
     while ((got = next_line(&l, r)) == 1) {
         char *id[3];
         size_t col2 = 0;
@@ -594,7 +596,7 @@ static int read_durations(state *s, rd *r)
         return -1;
     int rc = -1, got, id[3] = {0}, pc[7] = {0};
     size_t width = 0;
-    char b[64];
+    char b[4 * SIM_EXCERPT_MAX + 8];
     static const char *const ids[3] = {"HashOwner", "HashApp", "HashFunction"};
     while ((got = next_line(&l, r)) == 1) {
         if (split(&s->f, l.buf)) {
@@ -646,7 +648,7 @@ static int read_memory(state *s, rd *r)
         return -1;
     int rc = -1, got, id[2] = {0, 0}, mem = 0, fcol = -1;
     size_t width = 0;
-    char b[64];
+    char b[4 * SIM_EXCERPT_MAX + 8];
     static const char *const ids[2] = {"HashOwner", "HashApp"};
     static const char *const mname[1] = {"AverageAllocatedMb"};
     while ((got = next_line(&l, r)) == 1) {
@@ -1032,7 +1034,7 @@ int sim_az2021_read(const sim_az_options *o, sim_az_trace *out, char *err, size_
     r.errlen = errlen;
     r.skip = o->skip_errors;
     r.skipped = &out->skipped_rows;
-    char b[64];
+    char b[4 * SIM_EXCERPT_MAX + 8];
     if (o->ninvocations == 0 || o->ninvocations > SIM_AZ_MAX_DAYS) {
         snprintf(err, errlen, "expected from 1 to %u invocation files, found %zu", SIM_AZ_MAX_DAYS,
                  o->ninvocations);
@@ -1129,7 +1131,8 @@ int sim_az2021_read(const sim_az_options *o, sim_az_trace *out, char *err, size_
             goto fail;
     }
     for (size_t i = 0; i < s.n; i++) {
-        qsort(s.fns[i].calls, s.fns[i].ncalls, sizeof *s.fns[i].calls, cmp_call);
+        if (s.fns[i].ncalls > 1) /* a function whose calls all fell outside the window has none */
+            qsort(s.fns[i].calls, s.fns[i].ncalls, sizeof *s.fns[i].calls, cmp_call);
         s.fns[i].has_durations = 1; /* each call has its own */
     }
     size_t seen = s.n;

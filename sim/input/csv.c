@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/textfile.h"
+
 struct sim_csv {
     FILE *fp;
     char *path;
@@ -17,16 +19,6 @@ struct sim_csv {
     char *buf;                           /* the current record, split in place */
     const char *fields[SIM_CSV_MAX_FIELDS];
 };
-
-/* Shows at most 40 characters of a field in an error message. */
-static void clip(char *out, size_t n, const char *s)
-{
-    size_t len = strlen(s);
-    if (len > 40)
-        snprintf(out, n, "%.37s...", s);
-    else
-        snprintf(out, n, "%s", s);
-}
 
 /* Reads one line into c->buf without its line end. Returns 1, 0 at EOF,
  * -1 on error (err filled). A getc loop rather than fgets, so that a NUL
@@ -43,8 +35,9 @@ static int read_line(sim_csv *c, char *err, size_t errlen)
             return -1;
         }
         if (len == SIM_CSV_LINE_MAX - 1) {
-            snprintf(err, errlen, "%s:%zu: expected a line of at most %d bytes, found a longer one",
-                     c->path, c->line + 1, SIM_CSV_LINE_MAX - 1);
+            snprintf(err, errlen, "%s:%zu: expected a line of at most %d bytes, found line %zu "
+                                  "longer than %d bytes",
+                     c->path, c->line + 1, SIM_CSV_LINE_MAX - 1, c->line + 1, SIM_CSV_LINE_MAX - 1);
             return -1;
         }
         c->buf[len++] = (char)ch;
@@ -86,9 +79,10 @@ sim_csv *sim_csv_open(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s: out of memory", path);
         goto fail;
     }
-    c->fp = fopen(path, "r");
+    char why[128];
+    c->fp = sim_open_regular(path, why, sizeof why, NULL);
     if (!c->fp) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: cannot open: %s", path, why);
         goto fail;
     }
     int r = read_line(c, err, errlen);
@@ -202,9 +196,9 @@ int sim_csv_double(const sim_csv *c, int col, int allow_empty, double *out, char
     double v = strtod(s, &end);
     if (s[0] == '\0' || *end != '\0' || errno == ERANGE || !isfinite(v) ||
         isspace((unsigned char)s[0])) {
-        char shown[48];
-        clip(shown, sizeof shown, s);
-        snprintf(err, errlen, "%s:%zu: column \"%s\": expected a number, found \"%s\"", c->path,
+        char shown[4 * SIM_EXCERPT_MAX + 8];
+        sim_excerpt(shown, sizeof shown, s, strlen(s));
+        snprintf(err, errlen, "%s:%zu: column \"%s\": expected a number, found %s", c->path,
                  c->line, c->names[col], shown);
         return -1;
     }

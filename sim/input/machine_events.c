@@ -1,7 +1,7 @@
 /*
  * machine_events.c — the Google 2011 machine events reader (see the header).
  *
- * One getline buffer, one open-addressing table of machines (id -> node
+ * One line buffer (at most SIM_LINE_MAX bytes: common/textfile.h), one open-addressing table of machines (id -> node
  * position, up/down), the shuffled node list. Rows are parsed in place.
  */
 #include "input/machine_events.h"
@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "common/textfile.h"
 
 #define NFIELDS 6 /* timestamp, machine, type, platform, cpu, memory */
 
@@ -93,13 +95,15 @@ sim_mevents *sim_mevents_open(const char *path, const size_t *nodes, size_t nnod
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
-    m->fp = fopen(path, "r");
+    char why[128];
+    m->fp = sim_open_regular(path, why, sizeof why, NULL);
     if (!m->fp) {
-        snprintf(err, errlen, "%s: cannot read the machine events: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: cannot read the machine events: %s", path, why);
         goto fail;
     }
     /* Fisher-Yates: machine k (order of first appearance) -> perm[k] */
-    memcpy(m->perm, nodes, nnodes * sizeof *m->perm);
+    if (nnodes) /* memcpy from NULL is undefined even for 0 bytes */
+        memcpy(m->perm, nodes, nnodes * sizeof *m->perm);
     for (size_t i = nnodes; i > 1; i--) {
         size_t j = (size_t)sim_rng_below(rng, i);
         size_t t = m->perm[i - 1];
@@ -120,16 +124,17 @@ fail:
 static int bad(const sim_mevents *m, const char *field_start, const char *column,
                const char *expected, const char *found, size_t flen, char *err, size_t errlen)
 {
-    snprintf(err, errlen, "%s:%zu:%zu: %s: expected %s, found \"%.*s\"", m->path, m->lineno,
+    char ex[4 * SIM_EXCERPT_MAX + 8];
+    snprintf(err, errlen, "%s:%zu:%zu: %s: expected %s, found %s", m->path, m->lineno,
              (size_t)(field_start - m->line) + 1, column, expected,
-             (int)(flen > 60 ? 60 : flen), found);
+             sim_excerpt(ex, sizeof ex, found, flen));
     return -1;
 }
 
 int sim_mevents_next(sim_mevents *m, sim_mevent *ev, char *err, size_t errlen)
 {
-    ssize_t got;
-    while (!m->done && (got = getline(&m->line, &m->lcap, m->fp)) >= 0) {
+    ssize_t got = SIM_LINE_EOF;
+    while (!m->done && (got = sim_line_read(m->fp, &m->line, &m->lcap, SIM_LINE_MAX)) >= 0) {
         m->lineno++;
         while (got > 0 && (m->line[got - 1] == '\n' || m->line[got - 1] == '\r'))
             m->line[--got] = '\0';
@@ -221,8 +226,18 @@ int sim_mevents_next(sim_mevents *m, sim_mevent *ev, char *err, size_t errlen)
         *ev = (sim_mevent){at, m->perm[e->node], 0};
         return 1;
     }
-    if (!m->done && ferror(m->fp)) {
-        snprintf(err, errlen, "%s:%zu: read error", m->path, m->lineno + 1);
+    if (!m->done && got == SIM_LINE_TOO_LONG) {
+        snprintf(err, errlen, "%s:%zu:1: row: expected a line of at most %d bytes, found line %zu "
+                              "longer than %d bytes",
+                 m->path, m->lineno + 1, SIM_LINE_MAX, m->lineno + 1, SIM_LINE_MAX);
+        return -1;
+    }
+    if (!m->done && got == SIM_LINE_NOMEM) {
+        snprintf(err, errlen, "out of memory reading %s", m->path);
+        return -1;
+    }
+    if (!m->done && got == SIM_LINE_ERROR) {
+        snprintf(err, errlen, "%s:%zu: read error: %s", m->path, m->lineno + 1, strerror(errno));
         return -1;
     }
     m->done = 1;

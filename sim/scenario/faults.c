@@ -131,15 +131,8 @@ static int read_trace_fault(sc_ctx *c, const cJSON *it, const char *p, sim_fault
         sc_diag(c, path, q, "expected the machine events CSV such as \"machine_events.csv\", found %s",
                 sc_found(path).s);
         bad = 1;
-    } else if ((f->path = sc_resolve_file(c, path->valuestring))) {
-        FILE *fp = fopen(f->path, "r");
-        if (!fp) {
-            sc_diag(c, path, q, "expected a readable CSV file, found %s (%s)", sc_found(path).s,
-                    strerror(errno));
-            bad = 1;
-        } else {
-            fclose(fp);
-        }
+    } else if (!(f->path = sc_data_path(c, path, q, path->valuestring, 1))) {
+        bad = 1;
     }
     const cJSON *nodes = sc_member(it, "nodes");
     sc_path_key(q, p, "nodes");

@@ -21,8 +21,13 @@ static int mark_set(sc_ctx *c, const cJSON *v)
         if (!p)
             return -1;
         c->set_items = p;
+        size_t *q = realloc(c->set_src, ncap * sizeof *q);
+        if (!q)
+            return -1;
+        c->set_src = q;
         c->set_cap = ncap;
     }
+    c->set_src[c->nset_items] = c->cur_set;
     c->set_items[c->nset_items++] = v;
     for (const cJSON *k = v->child; k; k = k->next)
         if (mark_set(c, k))

@@ -147,6 +147,9 @@ static const char *const plugin2_fields[] = {"path", "params", NULL};
  * "plugin": {"path": "kinds.so", "params": {...}} (general: any policy kinds
  * of an ABI version 2 plugin, or a version 1 routing plugin) is read the
  * same way (general = 1): one plugin per scenario.
+ *
+ * Either is loaded only when the caller allows plugins (sim_load_options,
+ * --allow-plugins); otherwise naming one is a problem at its field.
  */
 static void read_plugin(sc_ctx *c, const cJSON *obj, int general)
 {
@@ -181,8 +184,18 @@ static void read_plugin(sc_ctx *c, const cJSON *obj, int general)
                 sc_found(params).s);
         return;
     }
-    if (!(pol->plugin_path = sc_resolve_file(c, so->valuestring)))
+    if (!(pol->plugin_path = sc_data_path(c, so, p, so->valuestring, 0)))
         return;
+    if (!c->opt.allow_plugins) {
+        /* the trust model (docs/plugins.md): a file does not get to run native
+         * code; whoever runs edgesim says so on the command line */
+        sc_strbuf shown = sc_quoted(so->valuestring);
+        size_t len = strlen(shown.s);
+        sc_diag(c, so, p, "plugins are native code and run with your privileges; pass "
+                          "--allow-plugins to load '%.*s'",
+                (int)(len - 2), shown.s + 1);
+        return;
+    }
     char *text = params ? cJSON_PrintUnformatted(params) : NULL;
     pol->plugin_params = sc_xstrdup(c, text ? text : "{}");
     cJSON_free(text);

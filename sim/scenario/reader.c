@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/textfile.h"
 #include "engine/dist.h"
 
 const sc_numspec SC_NS_MB = {0, 1e12, 0, 1};
@@ -649,18 +650,64 @@ int sc_dist_field(sc_ctx *c, const cJSON *obj, const char *path, const char *key
 /* ------------------------------------------------------------------------ */
 /* Files named by the scenario                                                */
 
-/* A path the scenario names (a CSV, a plugin) relative to the scenario file's
- * folder; an absolute path stays. */
-char *sc_resolve_file(sc_ctx *c, const char *rel)
+/* True when rel has a ".." component ("..", "../x", "a/../b", "a/.."). */
+static int has_dotdot(const char *rel)
 {
-    const char *slash = strrchr(c->file, '/');
-    if (rel[0] == '/' || !slash || !strcmp(c->s->path, "-"))
-        return sc_xstrdup(c, rel);
-    size_t dn = (size_t)(slash - c->file) + 1, rn = strlen(rel);
-    char *out = sc_xcalloc(c, dn + rn + 1, 1);
-    if (out) {
-        memcpy(out, c->file, dn);
-        memcpy(out + dn, rel, rn + 1);
+    for (const char *p = rel; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.')
+            return 1;
+        p += n;
+        while (*p == '/')
+            p++;
+    }
+    return 0;
+}
+
+char *sc_data_path(sc_ctx *c, const cJSON *at, const char *path, const char *rel, int check)
+{
+    if (c->opt.sandbox_paths && (rel[0] == '/' || has_dotdot(rel))) {
+        sc_diag(c, at, path, "expected a path inside the scenario's folder (no leading '/', "
+                             "no \"..\": --sandbox-paths), found %s",
+                sc_quoted(rel).s);
+        return NULL;
+    }
+    /* the folder of the file that names it: the scenario's, or for a value a
+     * --set placed, the folder its caller gave for that set (a sweep file's) */
+    const char *base = c->file, *slash = strrchr(c->file, '/');
+    size_t dn = slash ? (size_t)(slash - c->file) + 1 : 0;
+    int from_stdin = !strcmp(c->s->path, "-");
+    for (size_t i = 0; c->opt.set_dirs && i < c->nset_items; i++)
+        if (c->set_items[i] == at && c->opt.set_dirs[c->set_src[i]]) {
+            base = c->opt.set_dirs[c->set_src[i]];
+            dn = strlen(base);
+            from_stdin = 0;
+            break;
+        }
+    char *out;
+    if (rel[0] == '/' || dn == 0 || from_stdin) {
+        out = sc_xstrdup(c, rel);
+    } else {
+        int sep = base[dn - 1] != '/';
+        size_t rn = strlen(rel);
+        out = sc_xcalloc(c, dn + (size_t)sep + rn + 1, 1);
+        if (out) {
+            memcpy(out, base, dn);
+            if (sep)
+                out[dn] = '/';
+            memcpy(out + dn + (size_t)sep, rel, rn + 1);
+        }
+    }
+    if (out && check) {
+        char why[128];
+        FILE *fp = sim_open_regular(out, why, sizeof why, NULL);
+        if (!fp) {
+            sc_diag(c, at, path, "expected a readable regular file, found %s (%s)",
+                    sc_quoted(rel).s, why);
+            free(out);
+            return NULL;
+        }
+        fclose(fp);
     }
     return out;
 }

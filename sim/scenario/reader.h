@@ -132,10 +132,15 @@ typedef struct sc_strbuf {
  * Parses text into a cJSON tree (the caller deletes it) with positions in
  * *pos (the caller frees with sc_jsonpos_free). On a syntax error returns
  * NULL with *eline and *ecol at the error and *near a quote of the text
- * there; *pos is left empty. Sets *nomem when allocation failed.
+ * there; *pos is left empty. Sets *nomem when allocation failed. When the
+ * error is that the text nests more than SC_JSON_MAX_DEPTH arrays and objects,
+ * *deep is set and *eline and *ecol are where the level past the limit opens.
  */
 cJSON *sc_json_read(const char *text, size_t len, sc_jsonpos *pos, int *eline, int *ecol,
-                    sc_strbuf *near, int *nomem);
+                    sc_strbuf *near, int *nomem, int *deep);
+/* Most levels of nested arrays and objects: cJSON's own limit, which keeps its
+ * recursive parser (and the position walk beside it) off the end of the stack. */
+#define SC_JSON_MAX_DEPTH CJSON_NESTING_LIMIT
 /* Line and column of item (1-based), or 0 and 0 when it has none (--set). */
 void sc_jsonpos_get(const sc_jsonpos *m, const cJSON *item, int *line, int *col);
 /* Frees the map and leaves it empty; NULL is fine. */
@@ -177,7 +182,9 @@ struct sc_ctx {
     unsigned *stamp;            /* per node, for de-duplicating reference lists */
     unsigned stamp_gen;
     const cJSON **set_items;    /* every item placed by --set (no position) */
-    size_t nset_items, set_cap;
+    size_t *set_src;            /* per set item: the index of the set that placed it */
+    size_t nset_items, set_cap, cur_set;
+    sim_load_options opt;       /* trust: plugins, sandboxed paths (scenario.h) */
 };
 
 /* True when item was placed by --set (then it has no position). */
@@ -315,9 +322,13 @@ void sc_dist_free(sim_dist *d);
  * else at `fallback`. */
 void sc_report_sub(sc_ctx *c, const sim_diag *d, const cJSON *fallback);
 
-/* A file the scenario names, relative to its folder (an absolute path
- * stays): a new string the caller frees, or NULL (reported). */
-char *sc_resolve_file(sc_ctx *c, const char *rel);
+/* A data file the scenario names in item `at` (JSON path `path`): `rel` is
+ * taken relative to the scenario file's folder (the current folder for stdin
+ * and text without a folder); an absolute path stays. Under
+ * opt.sandbox_paths an absolute path or a ".." component is a problem. With
+ * `check`, the file must exist, be a regular file and be readable (opened,
+ * never read). Returns a new string the caller frees, or NULL (reported). */
+char *sc_data_path(sc_ctx *c, const cJSON *at, const char *path, const char *rel, int check);
 
 /* ------------------------------------------------------------------------ */
 /* Ids and references (reader_ids.c)                                          */

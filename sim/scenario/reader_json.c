@@ -248,11 +248,37 @@ static void offset_pos(const char *text, size_t off, int *line, int *col)
  * returns NULL with *eline and *ecol at the error and *near a quote of the text
  * there; *pos is left empty. Sets *nomem when allocation failed.
  */
+/* Offset of the first '[' or '{' (outside strings) that opens a level past
+ * SC_JSON_MAX_DEPTH, or len when there is none. */
+static size_t too_deep_at(const char *text, size_t len)
+{
+    size_t depth = 0;
+    int in_str = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = text[i];
+        if (in_str) {
+            if (ch == '\\')
+                i++;
+            else if (ch == '"')
+                in_str = 0;
+        } else if (ch == '"') {
+            in_str = 1;
+        } else if (ch == '[' || ch == '{') {
+            if (++depth > SC_JSON_MAX_DEPTH)
+                return i;
+        } else if ((ch == ']' || ch == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return len;
+}
+
 cJSON *sc_json_read(const char *text, size_t len, sc_jsonpos *pos, int *eline, int *ecol,
-                        sc_strbuf *near, int *nomem)
+                        sc_strbuf *near, int *nomem, int *deep)
 {
     const char *end = NULL;
     *nomem = 0;
+    *deep = 0;
     memset(pos, 0, sizeof *pos);
     cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
     size_t off;
@@ -275,6 +301,16 @@ cJSON *sc_json_read(const char *text, size_t len, sc_jsonpos *pos, int *eline, i
     } else {
         const char *e = cJSON_GetErrorPtr();
         off = e && e >= text && e <= text + len ? (size_t)(e - text) : 0;
+        /* cJSON gives up at its nesting limit with a plain syntax error: when the
+         * limit comes before the error it reports, the limit is the reason */
+        size_t d = too_deep_at(text, len);
+        if (d < len && d <= off) {
+            *deep = 1;
+            offset_pos(text, d, eline, ecol);
+            snprintf(near->s, sizeof near->s, "nested too deep (more than %d levels)",
+                     SC_JSON_MAX_DEPTH);
+            return NULL;
+        }
     }
     offset_pos(text, off, eline, ecol);
     if (off >= len) {

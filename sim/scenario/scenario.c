@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "common/plainname.h"
+#include "common/textfile.h"
 #include "scenario/netspec.h"
 #include "scenario/reader.h"
 #include "scenario/reader_shim.h"
@@ -116,6 +117,29 @@ static void read_top(sc_ctx *c)
 /* ------------------------------------------------------------------------ */
 /* Entry points                                                               */
 
+/* The text as a cJSON tree with positions in c->pos, or NULL with the one
+ * problem reported at the error's line and column. */
+static cJSON *read_json(sc_ctx *c, const char *text, size_t len)
+{
+    int eline = 0, ecol = 0, nomem = 0, deep = 0;
+    sc_strbuf near;
+    cJSON *root = sc_json_read(text, len, &c->pos, &eline, &ecol, &near, &nomem, &deep);
+    if (root)
+        return root;
+    if (nomem)
+        return sc_oom(c);
+    if (deep)
+        sc_diag(c, NULL, "", "expected at most %d levels of nested lists and objects, found JSON "
+                             "%s", SC_JSON_MAX_DEPTH, near.s);
+    else
+        sc_diag(c, NULL, "", "expected valid JSON, found %s", near.s);
+    if (c->n <= c->max) {
+        c->diags[c->n - 1].line = eline;
+        c->diags[c->n - 1].col = ecol;
+    }
+    return NULL;
+}
+
 static void sort_diags(sim_diag *d, size_t n)
 {
     for (size_t i = 1; i < n; i++) {
@@ -130,9 +154,27 @@ static void sort_diags(sim_diag *d, size_t n)
     }
 }
 
+/* "expected a scenario of at most 64 MiB, found 1 GiB". */
+static void too_big(sc_ctx *c, uint64_t size)
+{
+    char lim[32], got[32];
+    sim_bytes_format(lim, sizeof lim, SIM_SCENARIO_MAX_BYTES);
+    sim_bytes_format(got, sizeof got, size);
+    sc_diag(c, NULL, "", "expected a scenario of at most %s, found %s", lim, got);
+}
+
 sim_scenario *sim_scenario_parse(const char *text, size_t len, const char *name_for_errors,
                                  const char *const *sets, size_t nsets, sim_diag *diags,
                                  size_t max_diags, size_t *ndiags)
+{
+    return sim_scenario_parse_opts(text, len, name_for_errors, sets, nsets, NULL, diags,
+                                   max_diags, ndiags);
+}
+
+sim_scenario *sim_scenario_parse_opts(const char *text, size_t len, const char *name_for_errors,
+                                      const char *const *sets, size_t nsets,
+                                      const sim_load_options *opt, sim_diag *diags,
+                                      size_t max_diags, size_t *ndiags)
 {
     sc_ctx c;
     memset(&c, 0, sizeof c);
@@ -140,29 +182,20 @@ sim_scenario *sim_scenario_parse(const char *text, size_t len, const char *name_
     c.diags = diags;
     c.max = diags ? max_diags : 0;
     c.registered_at_start = SIM_ALL;
+    if (opt)
+        c.opt = *opt;
     sim_scenario *s = NULL;
     if (len > SIM_SCENARIO_MAX_BYTES) {
-        sc_diag(&c, NULL, "", "expected a scenario of at most %u bytes, found %zu bytes",
-                SIM_SCENARIO_MAX_BYTES, len);
+        too_big(&c, len);
         goto done;
     }
-    int eline = 0, ecol = 0, nomem = 0;
-    sc_strbuf near;
-    c.root = sc_json_read(text, len, &c.pos, &eline, &ecol, &near, &nomem);
-    if (!c.root) {
-        if (nomem) {
-            sc_oom(&c);
-        } else {
-            sc_diag(&c, NULL, "", "expected valid JSON, found %s", near.s);
-            if (c.n <= c.max) {
-                c.diags[c.n - 1].line = eline;
-                c.diags[c.n - 1].col = ecol;
-            }
-        }
+    c.root = read_json(&c, text, len);
+    if (!c.root)
         goto done;
-    }
-    for (size_t i = 0; i < nsets && !c.oom; i++)
+    for (size_t i = 0; i < nsets && !c.oom; i++) {
+        c.cur_set = i;
         sc_apply_set(&c, sets[i]);
+    }
     if (!cJSON_IsObject(c.root)) {
         sc_diag(&c, c.root, "", "expected a scenario (an object with \"nodes\", \"functions\", ...), found %s",
                 sc_found(c.root).s);
@@ -204,6 +237,7 @@ done:
     free(c.fn_entry);
     free(c.stamp);
     free(c.set_items);
+    free(c.set_src);
     sc_jsonpos_free(&c.pos);
     cJSON_Delete(c.root);
     if (c.n) {
@@ -216,52 +250,89 @@ done:
 sim_scenario *sim_scenario_load(const char *path, const char *const *sets, size_t nsets,
                                 sim_diag *diags, size_t max_diags, size_t *ndiags)
 {
+    return sim_scenario_load_opts(path, sets, nsets, NULL, diags, max_diags, ndiags);
+}
+
+/* One problem about the file itself (no line): "PATH: MESSAGE". */
+static sim_scenario *file_problem(const char *path, sim_diag *diags, size_t max_diags,
+                                  size_t *ndiags, const char *msg)
+{
+    if (ndiags)
+        *ndiags = 1;
+    if (diags && max_diags) {
+        sim_diag_clear(&diags[0]);
+        diags[0].file = path;
+        snprintf(diags[0].msg, sizeof diags[0].msg, "%s", msg);
+    }
+    return NULL;
+}
+
+sim_scenario *sim_scenario_load_opts(const char *path, const char *const *sets, size_t nsets,
+                                     const sim_load_options *opt, sim_diag *diags,
+                                     size_t max_diags, size_t *ndiags)
+{
     int is_stdin = !strcmp(path, "-");
-    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    int err = 0;
-    if (fp) {
-        for (;;) {
-            if (len == cap) {
-                size_t ncap = cap ? 2 * cap : 65536;
-                if (ncap > (size_t)SIM_SCENARIO_MAX_BYTES + 1)
-                    ncap = (size_t)SIM_SCENARIO_MAX_BYTES + 1;
-                if (ncap == cap)
-                    break; /* over the limit: sim_scenario_parse says so */
-                char *nb = realloc(buf, ncap + 1);
-                if (!nb) {
-                    err = ENOMEM;
-                    break;
-                }
-                buf = nb;
-                cap = ncap;
-            }
-            size_t got = fread(buf + len, 1, cap - len, fp);
-            len += got;
-            if (got == 0) {
-                if (ferror(fp))
-                    err = errno ? errno : EIO;
+    char why[128], msg[SIM_DIAG_MSG_MAX];
+    uint64_t size = 0;
+    FILE *fp = is_stdin ? stdin : sim_open_regular(path, why, sizeof why, &size);
+    if (!fp) {
+        snprintf(msg, sizeof msg, "cannot read the file: %s", why);
+        return file_problem(path, diags, max_diags, ndiags, msg);
+    }
+    /* a file's size is known before reading: a 1 GiB file is refused, not read */
+    if (!is_stdin && size > SIM_SCENARIO_MAX_BYTES) {
+        char lim[32], got[32];
+        fclose(fp);
+        sim_bytes_format(lim, sizeof lim, SIM_SCENARIO_MAX_BYTES);
+        sim_bytes_format(got, sizeof got, size);
+        snprintf(msg, sizeof msg, "expected a scenario of at most %s, found %s", lim, got);
+        return file_problem(path, diags, max_diags, ndiags, msg);
+    }
+    /* stdin (or a file that grew) is read up to one byte past the limit */
+    size_t cap = is_stdin ? 65536 : (size_t)size + 1, len = 0;
+    char *buf = malloc(cap + 1);
+    int err = buf ? 0 : ENOMEM;
+    while (!err) {
+        if (len == cap) {
+            if (cap > SIM_SCENARIO_MAX_BYTES)
+                break; /* over the limit */
+            size_t ncap = 2 * cap > (size_t)SIM_SCENARIO_MAX_BYTES + 1
+                              ? (size_t)SIM_SCENARIO_MAX_BYTES + 1 : 2 * cap;
+            char *nb = realloc(buf, ncap + 1);
+            if (!nb) {
+                err = ENOMEM;
                 break;
             }
+            buf = nb;
+            cap = ncap;
         }
-        if (!is_stdin)
-            fclose(fp);
-    } else {
-        err = errno;
+        size_t got = fread(buf + len, 1, cap - len, fp);
+        len += got;
+        if (got == 0) {
+            if (ferror(fp))
+                err = errno ? errno : EIO;
+            break;
+        }
     }
+    if (!is_stdin)
+        fclose(fp);
     if (err) {
         free(buf);
-        if (ndiags)
-            *ndiags = 1;
-        if (diags && max_diags) {
-            sim_diag_clear(&diags[0]);
-            diags[0].file = path;
-            snprintf(diags[0].msg, sizeof diags[0].msg, "cannot read the file: %s", strerror(err));
-        }
-        return NULL;
+        if (err == ENOMEM)
+            snprintf(msg, sizeof msg, "out of memory reading the file");
+        else
+            snprintf(msg, sizeof msg, "cannot read the file: %s", strerror(err));
+        return file_problem(path, diags, max_diags, ndiags, msg);
     }
-    sim_scenario *s = sim_scenario_parse(buf ? buf : "", len, path, sets, nsets, diags, max_diags, ndiags);
+    if (len > SIM_SCENARIO_MAX_BYTES) {
+        char lim[32];
+        free(buf);
+        sim_bytes_format(lim, sizeof lim, SIM_SCENARIO_MAX_BYTES);
+        snprintf(msg, sizeof msg, "expected a scenario of at most %s, found more", lim);
+        return file_problem(path, diags, max_diags, ndiags, msg);
+    }
+    sim_scenario *s = sim_scenario_parse_opts(buf, len, path, sets, nsets, opt, diags, max_diags,
+                                              ndiags);
     free(buf);
     return s;
 }
@@ -347,26 +418,15 @@ int sim_scenario_add_fault(sim_scenario *s, const char *text, size_t len,
     c.s = s;
     cJSON *it = NULL;
     sim_fault_spec f;
-    int eline = 0, ecol = 0, nomem = 0, placed_at = 0, trace = 0;
-    sc_strbuf near;
+    int placed_at = 0, trace = 0;
     if (!s->index_) {
         sc_oom(&c);
         goto done;
     }
     c.ix = *s->index_; /* borrowed for the lookups; handed back below, never freed here */
-    it = sc_json_read(text, len, &c.pos, &eline, &ecol, &near, &nomem);
-    if (!it) {
-        if (nomem) {
-            sc_oom(&c);
-        } else {
-            sc_diag(&c, NULL, "", "expected valid JSON, found %s", near.s);
-            if (c.n <= c.max) {
-                c.diags[c.n - 1].line = eline;
-                c.diags[c.n - 1].col = ecol;
-            }
-        }
+    it = read_json(&c, text, len);
+    if (!it)
         goto done;
-    }
     if (!sc_want_object(&c, it, "", "a fault"))
         goto done;
     /* "at" defaults to now (a trace replay has no "at": its rows say when) */

@@ -37,7 +37,8 @@
 typedef struct sim_dist sim_dist;
 
 /* Limits, each with its reason. */
-#define SIM_SCENARIO_MAX_BYTES (64u << 20) /* a scenario is a description, not data: traces stream */
+#define SIM_SCENARIO_MAX_BYTES (64u << 20) /* a scenario is a description, not data: traces
+                                              stream; checked with fstat before reading */
 #define SIM_SCENARIO_MAX_NODES 1000000     /* per-node state is ~10 KiB: 10 GiB at this size */
 #define SIM_SCENARIO_MAX_FUNCTIONS 1000000
 #define SIM_SCENARIO_MAX_ERRORS 100        /* validate stops listing after this many */
@@ -243,6 +244,24 @@ typedef struct sim_scenario {
 } sim_scenario;
 
 /*
+ * How far a scenario is trusted (docs/scenario.md "Paths", docs/plugins.md
+ * "Trust"). Zero-initialised is the safe default: no plugin is loaded and
+ * data paths may be absolute or climb out of the scenario's folder.
+ */
+typedef struct sim_load_options {
+    int allow_plugins;  /* 1: a plugin the scenario names (a .so: native code that
+                           runs with the caller's privileges) is loaded; 0: naming one
+                           is a problem at its field that says to pass --allow-plugins */
+    int sandbox_paths;  /* 1: data paths (CSV workloads, traces, machine events,
+                           plugins) must be relative and have no ".." component;
+                           for services that validate scenarios they did not write */
+    const char *const *set_dirs; /* NULL, or one entry per --set (as many as nsets): the
+                           folder relative data paths placed by that set are taken from
+                           ("" the current folder; a NULL entry: the scenario's folder).
+                           A sweep passes its own folder for the sets its file names. */
+} sim_load_options;
+
+/*
  * Reads and validates the scenario in `path` ("-" for stdin), applying the
  * overrides `sets` ("PATH=VALUE" strings as given to --set; VALUE is JSON,
  * or a bare string when it is not valid JSON) before validation.
@@ -259,12 +278,32 @@ typedef struct sim_scenario {
 sim_scenario *sim_scenario_load(const char *path, const char *const *sets, size_t nsets,
                                 sim_diag *diags, size_t max_diags, size_t *ndiags);
 
+/*
+ * sim_scenario_load under load options opt (NULL: all zero, as
+ * sim_scenario_load is). The file must be a regular file (or "-") of at most
+ * SIM_SCENARIO_MAX_BYTES, which is checked with fstat before it is read.
+ * Every file the scenario names is checked here, as `edgesim validate` needs:
+ * it exists, is a regular file and is readable (CSV workloads and traces are
+ * read whole; machine events are opened; a plugin is loaded only with
+ * opt->allow_plugins). Relative data paths are taken from the folder of
+ * `path` (the current folder for stdin).
+ */
+sim_scenario *sim_scenario_load_opts(const char *path, const char *const *sets, size_t nsets,
+                                     const sim_load_options *opt, sim_diag *diags,
+                                     size_t max_diags, size_t *ndiags);
+
 /* The same from text in memory (len bytes, no terminator needed);
  * `name_for_errors` is used as the file name in diagnostics, as s->path, and
  * as the base for relative CSV paths ("-" means stdin: the current folder). */
 sim_scenario *sim_scenario_parse(const char *text, size_t len, const char *name_for_errors,
                                  const char *const *sets, size_t nsets,
                                  sim_diag *diags, size_t max_diags, size_t *ndiags);
+
+/* sim_scenario_parse under load options opt (NULL: all zero). */
+sim_scenario *sim_scenario_parse_opts(const char *text, size_t len, const char *name_for_errors,
+                                      const char *const *sets, size_t nsets,
+                                      const sim_load_options *opt, sim_diag *diags,
+                                      size_t max_diags, size_t *ndiags);
 
 /* Frees s and everything it owns. NULL is fine. */
 void sim_scenario_free(sim_scenario *s);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/textfile.h"
 #include "engine/dist.h"
 
 #define SIM_TIMES_MAX 50000000u   /* times of one workload (list or CSV): 400 MB */
@@ -71,24 +72,27 @@ static int cmp_time(const void *a, const void *b)
  * Reads the timestamps of a CSV trace: the first field of each line is a
  * duration ("12.5s"); blank lines and lines starting with '#' are skipped,
  * and so is a first line that starts with a letter (a header). Problems are
- * reported at the "file" item v, with the CSV's line number in the message.
- * Returns 0 with *times (caller frees) and *n, or -1 (reported).
+ * reported at the "file" item v, with the CSV's line number in the message
+ * and at most an excerpt of the line (common/textfile.h). A line is at most
+ * SIM_LINE_MAX bytes; the file must be a regular file. Returns 0 with *times
+ * (caller frees; NULL when there are none) and *n, or -1 (reported).
  */
 static int read_csv(sc_ctx *c, const cJSON *v, const char *p, const char *file, edge_time **times,
                     size_t *n)
 {
     *times = NULL;
     *n = 0;
-    FILE *fp = fopen(file, "r");
+    char why[128];
+    FILE *fp = sim_open_regular(file, why, sizeof why, NULL);
     if (!fp) {
-        sc_diag(c, v, p, "expected a readable CSV file, found %s (%s)", sc_found(v).s, strerror(errno));
+        sc_diag(c, v, p, "expected a readable CSV file, found %s (%s)", sc_found(v).s, why);
         return -1;
     }
     char *line = NULL;
     size_t lcap = 0, cap = 0, lineno = 0;
     int seen = 0, rc = 0;
     ssize_t got;
-    while ((got = getline(&line, &lcap, fp)) >= 0) {
+    while ((got = sim_line_read(fp, &line, &lcap, SIM_LINE_MAX)) >= 0) {
         lineno++;
         char *f = line;
         while (*f == ' ' || *f == '\t')
@@ -102,13 +106,15 @@ static int read_csv(sc_ctx *c, const cJSON *v, const char *p, const char *file, 
             continue; /* a header */
         edge_time t;
         if (edge_duration_parse(f, &t) != EDGE_OK || t < 0) {
+            char ex[4 * SIM_EXCERPT_MAX + 8];
             sc_diag(c, v, p, "expected a duration of at least 0s such as \"1.5s\" on line %zu of %s, found %s",
-                    lineno, file, sc_quoted(f).s);
+                    lineno, file, sim_excerpt(ex, sizeof ex, f, strlen(f)));
             rc = -1;
             break;
         }
         if (*n >= SIM_TIMES_MAX) {
-            sc_diag(c, v, p, "expected at most %u timestamps in %s, found more", SIM_TIMES_MAX, file);
+            sc_diag(c, v, p, "expected at most %u timestamps in %s, found more", SIM_TIMES_MAX,
+                    file);
             rc = -1;
             break;
         }
@@ -118,8 +124,16 @@ static int read_csv(sc_ctx *c, const cJSON *v, const char *p, const char *file, 
         }
         (*times)[(*n)++] = t;
     }
-    if (rc == 0 && ferror(fp)) {
-        sc_diag(c, v, p, "expected a readable CSV file, found %s (%s)", sc_found(v).s, strerror(errno));
+    if (rc == 0 && got == SIM_LINE_TOO_LONG) {
+        sc_diag(c, v, p, "expected lines of at most %d bytes in %s, found line %zu longer than %d bytes",
+                SIM_LINE_MAX, file, lineno + 1, SIM_LINE_MAX);
+        rc = -1;
+    } else if (rc == 0 && got == SIM_LINE_NOMEM) {
+        sc_oom(c);
+        rc = -1;
+    } else if (rc == 0 && got == SIM_LINE_ERROR) {
+        sc_diag(c, v, p, "expected a readable CSV file, found %s (%s at line %zu)", sc_found(v).s,
+                strerror(errno), lineno + 1);
         rc = -1;
     }
     free(line);
@@ -130,7 +144,8 @@ static int read_csv(sc_ctx *c, const cJSON *v, const char *p, const char *file, 
         *n = 0;
         return -1;
     }
-    qsort(*times, *n, sizeof **times, cmp_time);
+    if (*n > 1) /* qsort(NULL, 0, ...) is undefined: an empty CSV has no array */
+        qsort(*times, *n, sizeof **times, cmp_time);
     return 0;
 }
 
@@ -191,7 +206,8 @@ static int read_arrival(sc_ctx *c, const cJSON *it, const char *p, sim_workload_
             bad |= sc_duration_item(c, v, r, SC_SIGN_NONNEG, "1s", &t->times[i]) < 0;
         }
         t->ntimes = n;
-        qsort(t->times, n, sizeof *t->times, cmp_time);
+        if (n > 1)
+            qsort(t->times, n, sizeof *t->times, cmp_time);
         break;
     }
     case SIM_ARRIVAL_CSV: {
@@ -200,7 +216,7 @@ static int read_arrival(sc_ctx *c, const cJSON *it, const char *p, sim_workload_
             return -1;
         char q[SIM_DIAG_PATH_MAX];
         sc_path_key(q, p, "file");
-        if (!(t->csv_path = sc_resolve_file(c, file)))
+        if (!(t->csv_path = sc_data_path(c, sc_member(it, "file"), q, file, 0)))
             return -1;
         bad |= read_csv(c, sc_member(it, "file"), q, t->csv_path, &t->times, &t->ntimes) < 0;
         break;
@@ -271,7 +287,7 @@ static int trace_files(sc_ctx *c, const cJSON *obj, const char *p, const char *k
             sc_free_strings(files, i);
             return -1;
         }
-        if (!(files[i] = sc_resolve_file(c, it->valuestring))) {
+        if (!(files[i] = sc_data_path(c, it, cJSON_IsArray(v) ? r : q, it->valuestring, 0))) {
             sc_free_strings(files, i);
             return -1;
         }

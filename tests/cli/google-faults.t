@@ -72,7 +72,7 @@ run_err 1 'bad3.csv:3:3: machine id: expected an unsigned integer, found "x6"' \
 sed '5s/.*/1.0E+7,6,2/' ev.csv > bad4.csv
 run_err 1 'bad4.csv:5:1: row: expected 6 comma-separated fields' s.json --set faults[0].path=bad4.csv
 # scenario errors: exit 2 at the field
-run_err 2 '^--set: faults\[0\].path: expected a readable CSV file, found "nothere.csv"' \
+run_err 2 '^--set: faults\[0\].path: expected a readable regular file, found "nothere.csv"' \
     s.json --set faults[0].path=nothere.csv
 run_err 2 'faults\[0\].scale: expected' s.json --set faults[0].scale=0
 run_err 2 'faults\[0\].at: expected only the fields of a google_machine_events fault' \

@@ -1,4 +1,6 @@
-# Scheduler plugins: the example in examples/policy-plugin builds with its own
+# Scheduler plugins (every run here passes --allow-plugins: a plugin is native
+# code and is loaded only when the command line says so; plugin-trust.t checks
+# the refusal): the example in examples/policy-plugin builds with its own
 # Makefile and decides (least recently chosen: invocations go round the three
 # nodes, where least_loaded sends them all to the first); a missing .so, a .so
 # without the symbol, another ABI version and refused params are one-line
@@ -9,7 +11,7 @@ cp "$ex/lrc.c" "$ex/Makefile" "$ex/scenario.json" .
 env -i PATH="$PATH" make -s EDGESIM_SRC="$root" >/dev/null
 [ -f policy.so ]
 
-"$EDGESIM" run scenario.json -o out --invocations -q
+"$EDGESIM" run --allow-plugins scenario.json -o out --invocations -q
 grep -q '"scheduler":[[:space:]]*"plugin:least_recently_chosen"' out/summary.json
 # every three consecutive invocations went to the three nodes, once each
 awk -F, 'NR > 1 { n[NR] = $4 } END {
@@ -18,19 +20,19 @@ awk -F, 'NR > 1 { n[NR] = $4 } END {
         if (n[i] == n[i+1] || n[i] == n[i+2] || n[i+1] == n[i+2]) { print "row", i; exit 1 }
 }' out/invocations.csv
 # the same with the built-in least_loaded: all on "a"
-"$EDGESIM" run scenario.json -o ll --invocations -q --set policies.scheduler=least_loaded
+"$EDGESIM" run --allow-plugins scenario.json -o ll --invocations -q --set policies.scheduler=least_loaded
 [ "$(awk -F, 'NR > 1 { print $4 }' ll/invocations.csv | sort -u)" = a ]
 # deterministic: the plugin draws from the run's stream
-"$EDGESIM" run scenario.json -o out2 --invocations -q
+"$EDGESIM" run --allow-plugins scenario.json -o out2 --invocations -q
 cmp out/invocations.csv out2/invocations.csv
 # --set reaches the plugin's fields; the path is relative to the scenario's folder
 mkdir sub && cp scenario.json sub/ && mv policy.so sub/
-"$EDGESIM" run sub/scenario.json -o out3 -q --set 'policies.scheduler.params={"prefer_warm":true}'
+"$EDGESIM" run --allow-plugins sub/scenario.json -o out3 -q --set 'policies.scheduler.params={"prefer_warm":true}'
 mv sub/policy.so .
 
 expect_err() { # EXPECTED-EXIT PATTERN ARGS...
     want=$1 pat=$2; shift 2
-    set +e; "$EDGESIM" run "$@" -o bad -q 2>err; rc=$?; set -e
+    set +e; "$EDGESIM" run --allow-plugins "$@" -o bad -q 2>err; rc=$?; set -e
     [ "$rc" -eq "$want" ] || { echo "exit $rc, expected $want: $*"; cat err; exit 1; }
     [ "$(wc -l <err)" -eq 1 ] || { echo "not one line:"; cat err; exit 1; }
     grep -q -- "$pat" err || { echo "expected /$pat/:"; cat err; exit 1; }

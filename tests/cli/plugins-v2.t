@@ -1,4 +1,5 @@
-# ABI version 2 plugins (docs/plugins.md): the examples in examples/plugins-v2
+# ABI version 2 plugins (docs/plugins.md; every run passes --allow-plugins, see
+# plugin-trust.t): the examples in examples/plugins-v2
 # build with their Makefile; the keep-alive table decides each instance's
 # keep-alive (worked out by hand below); the autoscaler table decides the
 # replica count (ceil(10 x 1.5 / 2) = 8); a version 1 plugin still loads
@@ -10,7 +11,7 @@ env -i PATH="$PATH" make -s EDGESIM_SRC="$root" >/dev/null
 [ -f gap_ttl.so ] && [ -f headroom.so ]
 
 # autoscaler: 10 in flight from 60 s; the plugin asks 8 from the first tick
-"$EDGESIM" run autoscaler.json -q --no-plots -o as
+"$EDGESIM" run --allow-plugins autoscaler.json -q --no-plots -o as
 grep -q '^100.000000000,f,10.000000,8,8,0,' as/autoscaler.csv
 python3 -c 'import json; a = json.load(open("as/summary.json"))["autoscaler"]; assert a["plugin"] == "plugin:headroom", a'
 
@@ -28,14 +29,14 @@ cat > ka.json <<'J'
  "workloads": [{"function": "f", "region": "r", "arrival": "constant", "interval": "10s"}],
  "policies": {"plugin": {"path": "gap_ttl.so", "params": {"factor": 0.5}}}}
 J
-"$EDGESIM" run ka.json -q --no-plots -o ka1
+"$EDGESIM" run --allow-plugins ka.json -q --no-plots -o ka1
 python3 -c 'import json; k = json.load(open("ka1/summary.json"))["keepalive"]; assert (k["plugin"], k["starts"], k["cold_starts"]) == ("plugin:gap_ttl", 60, 59), k'
-"$EDGESIM" run ka.json -q --no-plots -o ka2 --set policies.plugin.params.factor=2
+"$EDGESIM" run --allow-plugins ka.json -q --no-plots -o ka2 --set policies.plugin.params.factor=2
 python3 -c 'import json; k = json.load(open("ka2/summary.json"))["keepalive"]; assert (k["starts"], k["cold_starts"]) == (60, 1), k'
 
 expect_err() { # EXPECTED-EXIT PATTERN ARGS...
     want=$1 pat=$2; shift 2
-    set +e; "$EDGESIM" run "$@" -o bad -q 2>err; rc=$?; set -e
+    set +e; "$EDGESIM" run --allow-plugins "$@" -o bad -q 2>err; rc=$?; set -e
     [ "$rc" -eq "$want" ] || { echo "exit $rc, expected $want: $*"; cat err; exit 1; }
     [ "$(wc -l <err)" -eq 1 ] || { echo "not one line:"; cat err; exit 1; }
     grep -q -- "$pat" err || { echo "expected /$pat/:"; cat err; exit 1; }
@@ -48,7 +49,7 @@ expect_err 2 'policies.plugin.path: expected one plugin per scenario' \
     ka.json --set 'policies.scheduler={"plugin": "lrc.so"}'
 # the version 1 routing plugin also loads as policies.plugin
 sed 's/"path": "gap_ttl.so", "params": {"factor": 0.5}/"path": "lrc.so"/' ka.json >v1.json
-"$EDGESIM" run v1.json -q --no-plots -o v1
+"$EDGESIM" run --allow-plugins v1.json -q --no-plots -o v1
 grep -q '"scheduler":[[:space:]]*"plugin:least_recently_chosen"' v1/summary.json
 # an autoscaler table needs an autoscaler
 expect_err 2 "policies.plugin.path: expected an autoscaler in policies.autoscaler for plugin headroom.so" \

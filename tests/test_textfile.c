@@ -1,0 +1,110 @@
+/* Pins sim/common/textfile: a line read never grows past its cap (an endless
+ * line, /dev/zero, is "too long" after max bytes, not a reason to grow), the
+ * three ways of stopping stay apart from the end of the file, only regular
+ * files open, sizes read in human units and excerpts are short and escaped. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/textfile.h"
+
+Test(textfile, reads_lines_without_their_ends_and_a_last_line_without_one)
+{
+    FILE *f = tmpfile();
+    cr_assert_not_null(f);
+    fputs("ab\r\n\nlast", f);
+    rewind(f);
+    char *buf = NULL;
+    size_t cap = 0;
+    cr_assert_eq(sim_line_read(f, &buf, &cap, 16), 3);
+    cr_assert_str_eq(buf, "ab\r");
+    cr_assert_eq(sim_line_read(f, &buf, &cap, 16), 0);
+    cr_assert_str_eq(buf, "");
+    cr_assert_eq(sim_line_read(f, &buf, &cap, 16), 4);
+    cr_assert_str_eq(buf, "last");
+    cr_assert_eq(sim_line_read(f, &buf, &cap, 16), SIM_LINE_EOF);
+    free(buf);
+    fclose(f);
+}
+
+Test(textfile, keeps_a_line_of_exactly_max_bytes_and_refuses_one_more)
+{
+    FILE *f = tmpfile();
+    fputs("12345678\n123456789\n", f);
+    rewind(f);
+    char *buf = NULL;
+    size_t cap = 0;
+    cr_assert_eq(sim_line_read(f, &buf, &cap, 8), 8);
+    cr_assert_str_eq(buf, "12345678");
+    cr_assert_eq(sim_line_read(f, &buf, &cap, 8), SIM_LINE_TOO_LONG);
+    cr_assert_leq(cap, 9, "the buffer never grows past max + 1");
+    free(buf);
+    fclose(f);
+}
+
+/* Regression (issue 17): /dev/zero is one endless line; getline grew ~140 MB/s
+ * until allocation failed and then reported the end of the file. */
+Test(textfile, an_endless_line_stops_at_the_cap_with_the_buffer_bounded)
+{
+    FILE *f = fopen("/dev/zero", "r");
+    cr_assert_not_null(f);
+    char *buf = NULL;
+    size_t cap = 0;
+    cr_assert_eq(sim_line_read(f, &buf, &cap, SIM_LINE_MAX), SIM_LINE_TOO_LONG);
+    cr_assert_leq(cap, (size_t)SIM_LINE_MAX + 1);
+    free(buf);
+    fclose(f);
+}
+
+Test(textfile, opens_regular_files_only)
+{
+    char why[128];
+    uint64_t size = 0;
+    cr_assert_null(sim_open_regular("/tmp", why, sizeof why, &size));
+    cr_assert_str_eq(why, "a directory");
+    cr_assert_null(sim_open_regular("/dev/zero", why, sizeof why, NULL));
+    cr_assert_str_eq(why, "not a regular file (a device, a FIFO or a socket)");
+    cr_assert_null(sim_open_regular("/nonexistent/x", why, sizeof why, NULL));
+    cr_assert_str_eq(why, "No such file or directory");
+    char path[] = "/tmp/edgesim-textfile-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, "hello", 5), 5);
+    close(fd);
+    FILE *f = sim_open_regular(path, why, sizeof why, &size);
+    cr_assert_not_null(f, "%s", why);
+    cr_assert_eq(size, 5);
+    fclose(f);
+    unlink(path);
+}
+
+/* Regression (issue 17): a 1 GB scenario was reported as "found 67108865 bytes". */
+Test(textfile, formats_sizes_in_binary_units)
+{
+    struct { uint64_t n; const char *want; } cases[] = {
+        {0, "0 bytes"}, {1, "1 byte"}, {1023, "1023 bytes"}, {1024, "1 KiB"},
+        {1536, "1.5 KiB"}, {64u << 20, "64 MiB"}, {(64u << 20) + 1, "64.0 MiB"},
+        {1ull << 30, "1 GiB"}, {1000000000, "953.6 MiB"}, {UINT64_MAX, "15.9 EiB"},
+    };
+    char buf[32];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sim_bytes_format(buf, sizeof buf, cases[i].n);
+        cr_expect_str_eq(buf, cases[i].want, "%llu", (unsigned long long)cases[i].n);
+    }
+}
+
+Test(textfile, excerpts_are_short_quoted_and_escaped)
+{
+    char buf[4 * SIM_EXCERPT_MAX + 8];
+    cr_assert_str_eq(sim_excerpt(buf, sizeof buf, "abc", 3), "\"abc\"");
+    cr_assert_str_eq(sim_excerpt(buf, sizeof buf, "a\"b\\c\n\x1b", 7), "\"a\\\"b\\\\c\\x0a\\x1b\"");
+    const char *passwd = "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin";
+    cr_assert_str_eq(sim_excerpt(buf, sizeof buf, passwd, strlen(passwd)),
+                     "\"daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/...\"");
+    cr_assert_str_eq(sim_excerpt(buf, sizeof buf, "a\0b", 3), "\"a\\x00b\"");
+    char tiny[10];
+    sim_excerpt(tiny, sizeof tiny, passwd, strlen(passwd));
+    cr_assert_lt(strlen(tiny), sizeof tiny);
+}
