@@ -51,31 +51,47 @@ static metric defaults[] = {
 };
 #define N_METRICS (sizeof defaults / sizeof defaults[0])
 
-static const char usage_text[] =
-    "usage: edgesim compare BASELINE_DIR CANDIDATE_DIR [--metric NAME [--max-increase P%%|\n"
-    "                       --max-decrease P%%]] ...\n"
-    "\n"
-    "Compares two runs' summary.json metric by metric and prints a table\n"
-    "(metric, baseline, candidate, change, tolerance, verdict). A change worse\n"
-    "than its tolerance is a regression. Without --metric every default metric\n"
-    "is compared with a 5%% tolerance; each --metric selects one and the\n"
-    "following --max-increase (lower is better) or --max-decrease (higher is\n"
-    "better) sets its tolerance.\n"
-    "\n"
-    "Two sweep directories (edgesim sweep; they hold runs.csv) are paired run by\n"
-    "run on (scenario, grid values, seed); per configuration and metric the table\n"
-    "gives the mean paired change with its 95%% confidence interval (Student t),\n"
-    "and a regression is a change worse than the tolerance whose interval\n"
-    "excludes zero (docs/regression.md). Metrics (* not in a sweep's runs.csv):\n";
+enum { OPT_METRIC = 1, OPT_MAX_INCREASE, OPT_MAX_DECREASE };
 
-static void usage(FILE *out)
+static const sim_opt compare_opts[] = {
+    {OPT_METRIC, 0, "metric", "NAME", SIM_OPT_REPEAT,
+     "compare this metric (one of the list below); without any --metric every one is "
+     "compared with a 5% tolerance"},
+    {OPT_MAX_INCREASE, 0, "max-increase", "P%", 0,
+     "after --metric NAME of a metric where lower is better: its tolerance"},
+    {OPT_MAX_DECREASE, 0, "max-decrease", "P%", 0,
+     "after --metric NAME of a metric where higher is better: its tolerance"},
+    {0, 0, NULL, NULL, 0, NULL},
+};
+
+static void metric_list(FILE *out)
 {
-    fputs(usage_text, out);
+    fputs("metrics (* not in a sweep's runs.csv):\n", out);
     for (size_t i = 0; i < N_METRICS; i++)
         fprintf(out, "  %-22s %s, %s is better%s\n", defaults[i].name, defaults[i].path,
                 defaults[i].higher_better ? "higher" : "lower", defaults[i].column ? "" : " *");
-    fputs("\nexit codes: 0 nothing regressed, 1 a regression, 2 bad input or usage.\n", out);
 }
+
+const sim_cmd sim_compare_cmd = {
+    .name = "compare",
+    .operands = "BASELINE_DIR CANDIDATE_DIR",
+    .about = "compare two runs or two sweeps; exit 1 on a regression",
+    .intro = "Compares two runs' summary.json metric by metric and prints a table\n"
+             "(metric, baseline, candidate, change, tolerance, verdict). A change worse\n"
+             "than its tolerance is a regression. Without --metric every default metric\n"
+             "is compared with a 5% tolerance; each --metric selects one and the\n"
+             "following --max-increase (lower is better) or --max-decrease (higher is\n"
+             "better) sets its tolerance.\n"
+             "\n"
+             "Two sweep directories (edgesim sweep; they hold runs.csv) are paired run by\n"
+             "run on (scenario, grid values, seed); per configuration and metric the table\n"
+             "gives the mean paired change with its 95% confidence interval (Student t),\n"
+             "and a regression is a change worse than the tolerance whose interval\n"
+             "excludes zero (docs/regression.md).\n",
+    .opts = compare_opts,
+    .extra = metric_list,
+    .outro = "exit codes: 0 nothing regressed, 1 a regression, 2 bad input or usage.\n",
+};
 
 static cJSON *load_summary(const char *dir)
 {
@@ -632,13 +648,14 @@ int sim_cmd_compare(int argc, char **argv)
     const char *dirs[2] = {NULL, NULL};
     int ndirs = 0, any_chosen = 0;
     metric *last = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage(stdout);
-            return SIM_EXIT_OK;
-        } else if (!strcmp(a, "--metric") && i + 1 < argc) {
-            const char *name = argv[++i];
+    sim_opts p;
+    sim_opts_init(&p, &sim_compare_cmd, argc, argv);
+    for (int id; (id = sim_opts_next(&p)) != SIM_OPTS_END;) {
+        switch (id) {
+        case SIM_OPTS_HELP: return SIM_EXIT_OK;
+        case SIM_OPTS_ERROR: return SIM_EXIT_USAGE;
+        case OPT_METRIC: {
+            const char *name = p.arg;
             last = NULL;
             for (size_t k = 0; k < N_METRICS; k++)
                 if (!strcmp(defaults[k].name, name))
@@ -649,14 +666,16 @@ int sim_cmd_compare(int argc, char **argv)
                 return SIM_EXIT_USAGE;
             }
             last->chosen = any_chosen = 1;
-        } else if ((!strcmp(a, "--max-increase") || !strcmp(a, "--max-decrease")) &&
-                   i + 1 < argc) {
-            const char *v = argv[++i];
+            break;
+        }
+        case OPT_MAX_INCREASE:
+        case OPT_MAX_DECREASE: {
+            const char *a = p.opt, *v = p.arg;
             if (!last) {
                 fprintf(stderr, "edgesim compare: %s: expected after a --metric NAME\n", a);
                 return SIM_EXIT_USAGE;
             }
-            int wants_higher = !strcmp(a, "--max-decrease");
+            int wants_higher = id == OPT_MAX_DECREASE;
             if (wants_higher != last->higher_better) {
                 fprintf(stderr, "edgesim compare: %s: %s is better %s, so its tolerance is "
                                 "--max-%s\n", last->name, last->name,
@@ -669,21 +688,21 @@ int sim_cmd_compare(int argc, char **argv)
                                 "found '%s'\n", a, v);
                 return SIM_EXIT_USAGE;
             }
-        } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "edgesim compare: unknown or incomplete option '%s' (see --help)\n", a);
-            return SIM_EXIT_USAGE;
-        } else if (ndirs < 2) {
-            dirs[ndirs++] = a;
-        } else {
-            fprintf(stderr, "edgesim compare: expected two run or sweep directories, found a third: '%s'\n",
-                    a);
-            return SIM_EXIT_USAGE;
+            break;
+        }
+        case SIM_OPTS_OPERAND:
+            if (ndirs == 2) {
+                fprintf(stderr, "edgesim compare: expected two run or sweep directories, found "
+                                "a third: '%s'\n", p.arg);
+                return SIM_EXIT_USAGE;
+            }
+            dirs[ndirs++] = p.arg;
+            break;
         }
     }
-    if (ndirs != 2) {
-        usage(stderr);
-        return SIM_EXIT_USAGE;
-    }
+    if (ndirs != 2)
+        return sim_cmd_fail(&sim_compare_cmd, "expected BASELINE_DIR and CANDIDATE_DIR (see "
+                                              "'edgesim compare --help')");
     int sa = is_sweep_dir(dirs[0]), sb = is_sweep_dir(dirs[1]);
     if (sa && sb)
         return compare_sweeps(dirs[0], dirs[1], any_chosen);
