@@ -30,15 +30,30 @@ void sim_opts_init(sim_opts *p, const sim_cmd *cmd, int argc, char **argv)
     p->next = 1;
 }
 
+static void vsay(const sim_cmd *cmd, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "edgesim %s: ", cmd->name);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 int sim_cmd_fail(const sim_cmd *cmd, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "edgesim %s: ", cmd->name);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsay(cmd, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     return SIM_EXIT_USAGE;
+}
+
+/* The parser's one line for a mistake; returns SIM_OPTS_ERROR. */
+__attribute__((format(printf, 2, 3))) static int fail(const sim_opts *p, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(p->cmd, fmt, ap);
+    va_end(ap);
+    return SIM_OPTS_ERROR;
 }
 
 static const sim_opt *find_long(const sim_cmd *c, const char *name, size_t len)
@@ -75,13 +90,11 @@ static int unknown(sim_opts *p, const char *written, const char *name, size_t le
         word[len] = '\0';
         sug = sim_suggest(word, cands);
     }
+    int n_written = (int)strcspn(written, "=");
     if (sug)
-        return sim_cmd_fail(p->cmd, "unknown option '%.*s' (did you mean '--%s'?)",
-                            (int)strcspn(written, "="), written, sug),
-               SIM_OPTS_ERROR;
-    return sim_cmd_fail(p->cmd, "unknown option '%.*s' (see 'edgesim %s --help')",
-                        (int)strcspn(written, "="), written, p->cmd->name),
-           SIM_OPTS_ERROR;
+        return fail(p, "unknown option '%.*s' (did you mean '--%s'?)", n_written, written, sug);
+    return fail(p, "unknown option '%.*s' (see 'edgesim %s --help')", n_written, written,
+                p->cmd->name);
 }
 
 /* Whether s is spelled like one of the command's long options: the value
@@ -95,14 +108,13 @@ static int take(sim_opts *p, const sim_opt *o, const char *inline_value)
 {
     if (o->id == SIM_OPTS_HELP) {
         if (inline_value)
-            return sim_cmd_fail(p->cmd, "%s takes no value", p->opt), SIM_OPTS_ERROR;
+            return fail(p, "%s takes no value", p->opt);
         sim_cmd_help(p->cmd, stdout);
         return SIM_OPTS_HELP;
     }
     if (!o->arg) {
         if (inline_value)
-            return sim_cmd_fail(p->cmd, "%s takes no value (found '%s')", p->opt, inline_value),
-                   SIM_OPTS_ERROR;
+            return fail(p, "%s takes no value (found '%s')", p->opt, inline_value);
         p->arg = NULL;
         return o->id;
     }
@@ -111,7 +123,7 @@ static int take(sim_opts *p, const sim_opt *o, const char *inline_value)
         return o->id;
     }
     if (p->next >= p->argc || looks_like_option(p->cmd, p->argv[p->next]))
-        return sim_cmd_fail(p->cmd, "%s needs a value", p->opt), SIM_OPTS_ERROR;
+        return fail(p, "%s needs a value", p->opt);
     p->arg = p->argv[p->next++];
     return o->id;
 }
@@ -143,15 +155,11 @@ int sim_opts_next(sim_opts *p)
     snprintf(p->opt, sizeof p->opt, "-%c", a[1]);
     const sim_opt *o = find_short(p->cmd, a[1]);
     if (!o)
-        return sim_cmd_fail(p->cmd, "unknown option '%s' (see 'edgesim %s --help')", p->opt,
-                            p->cmd->name),
-               SIM_OPTS_ERROR;
-    if (a[2] && !o->arg && o->id != SIM_OPTS_HELP)
-        return sim_cmd_fail(p->cmd, "%s takes no value (found '%s')", p->opt, a), SIM_OPTS_ERROR;
+        return fail(p, "unknown option '%s' (see 'edgesim %s --help')", p->opt, p->cmd->name);
     if (a[2] && o->id == SIM_OPTS_HELP)
-        return sim_cmd_fail(p->cmd, "unknown option '%s' (see 'edgesim %s --help')", a,
-                            p->cmd->name),
-               SIM_OPTS_ERROR;
+        return fail(p, "unknown option '%s' (see 'edgesim %s --help')", a, p->cmd->name);
+    if (a[2] && !o->arg)
+        return fail(p, "%s takes no value (found '%s')", p->opt, a);
     return take(p, o, a[2] ? a + 2 : NULL);
 }
 
