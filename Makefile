@@ -10,7 +10,8 @@
 #   make MPI=1      build/mpi/edgesim with `edgesim sweep --mpi` (needs mpicc)
 #   make python     build/libedgesim.so, the embedding library the Python package loads
 #   make install    PREFIX=/usr/local DESTDIR= : program, libraries, headers, edgecore.pc,
-#                   the Python package (docs/python.md)
+#                   the Python package (docs/python.md), the man page, bash completion
+#   make man        docs/edgesim.1 again from the program's help texts (scripts/gen-man.sh)
 #   make fuzz       the libFuzzer harnesses of tests/fuzz/, FUZZ_SECONDS (60) each,
 #                   FUZZ_TARGET=csv for one (tests/fuzz/README.md)
 # Overrides from the command line: CC, CFLAGS, BUILD, PREFIX, DESTDIR, SAN.
@@ -258,6 +259,15 @@ install: $(PROGRAM) $(LIBCORE) $(SHLIB)
 	install -m 755 $(SHLIB) $(DESTDIR)$(PYDIR)/edgesim/libedgesim.so
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' edgecore.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/edgecore.pc
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 644 docs/edgesim.1 $(DESTDIR)$(PREFIX)/share/man/man1/edgesim.1
+	install -m 644 scripts/edgesim-completion.bash \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/edgesim
+
+# docs/edgesim.1 is committed; tests/cli/man.t fails when it and --help disagree
+.PHONY: man
+man: $(PROGRAM)
+	sh scripts/gen-man.sh $(PROGRAM) > docs/edgesim.1.tmp && mv docs/edgesim.1.tmp docs/edgesim.1
 
 # Fuzzing (tests/fuzz/README.md): libFuzzer harnesses for the readers of
 # hostile input, linked against the library's objects compiled with clang

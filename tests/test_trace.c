@@ -343,6 +343,44 @@ Test(trace, stops_at_the_cap_and_says_so)
     cJSON_Delete(doc);
 }
 
+Test(trace, keeps_everything_without_a_cap_and_says_there_is_none)
+{
+    char err[256];
+    sim_trace_filter f = {.max_events = SIM_TRACE_NO_CAP};
+    sim_trace *t = sim_trace_open(path, &f, "uncapped", err, sizeof err);
+    cr_assert_not_null(t);
+    for (int i = 0; i < 1000; i++)
+        cr_assert_eq(sim_trace_invocation(t, 0, "n", "f", i * S, i * S, i * S + MS, "ok"), 0);
+    cr_assert_eq(sim_trace_events(t), 2000);
+    cr_assert_eq(sim_trace_dropped(t), 0);
+    cr_assert_eq(sim_trace_max_events(t), SIM_TRACE_NO_CAP);
+    cr_assert_eq(sim_trace_close_commit(t, err, sizeof err), 0);
+    cJSON *doc = load();
+    const cJSON *other = cJSON_GetObjectItemCaseSensitive(doc, "otherData");
+    cr_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(other, "truncated")));
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(other, "max_events")));
+    cJSON_Delete(doc);
+}
+
+Test(trace, writes_a_window_open_at_its_end_as_null)
+{
+    char err[256];
+    sim_trace_filter f = {.has_window = 1, .from = 2 * S, .to = INT64_MAX};
+    sim_trace *t = sim_trace_open(path, &f, NULL, err, sizeof err);
+    cr_assert_not_null(t);
+    for (int i = 0; i < 5; i++)
+        cr_assert_eq(sim_trace_invocation(t, 0, "n", "f", i * S, i * S, i * S + MS, "ok"), 0);
+    cr_assert_eq(sim_trace_events(t), 6); /* the invocations at 2, 3 and 4 s */
+    cr_assert_eq(sim_trace_close_commit(t, err, sizeof err), 0);
+    cJSON *doc = load();
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(doc, "otherData"), "window_s");
+    cr_assert(cJSON_IsArray(w) && cJSON_GetArraySize(w) == 2);
+    cr_assert_eq(cJSON_GetArrayItem(w, 0)->valuedouble, 2.0);
+    cr_assert(cJSON_IsNull(cJSON_GetArrayItem(w, 1)));
+    cJSON_Delete(doc);
+}
+
 Test(trace, never_writes_half_an_invocation_at_the_cap)
 {
     char err[256];

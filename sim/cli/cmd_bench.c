@@ -22,56 +22,76 @@
 
 #include "input/azure.h"
 #include "cli/cli.h"
+#include "common/suggest.h"
 #include "engine/phold.h"
 #include "engine/rng.h"
 #include "input/workload.h"
 #include "net/netbench.h"
 
-typedef struct {
-    const char *name;
-    int (*fn)(int argc, char **argv);
-    const char *summary;
-} bench_cmd;
-
 static int bench_phold(int argc, char **argv);
 static int bench_rng(int argc, char **argv);
 static int bench_azure(int argc, char **argv);
 static int bench_net(int argc, char **argv);
+static const sim_cmd phold_cmd, rng_cmd, azure_cmd, net_cmd;
 
-static const bench_cmd benches[] = {
-    {"phold", bench_phold, "PHOLD on the event engine: events/s and memory"},
-    {"rng", bench_rng, "random generators: ns per draw, ns per stream created"},
-    {"azure", bench_azure, "Azure 2019 trace: rows/s read, arrivals/s generated"},
-    {"net", bench_net, "max-min fair flows on a 20-link tree: flows/CPU-s, ns per start/end"},
+/* One row per benchmark: its command line (name, summary, options) and its
+ * function, in the order `bench --help` lists them. */
+static const struct {
+    const sim_cmd *cmd;
+    int (*fn)(int argc, char **argv);
+} benches[] = {
+    {&phold_cmd, bench_phold},
+    {&rng_cmd, bench_rng},
+    {&azure_cmd, bench_azure},
+    {&net_cmd, bench_net},
 };
 #define N_BENCHES (sizeof benches / sizeof benches[0])
 
-static void bench_usage(FILE *out)
+const sim_cmd *const sim_bench_cmds[] = {&phold_cmd, &rng_cmd, &azure_cmd, &net_cmd, NULL};
+
+static void bench_list(FILE *out)
 {
-    fprintf(out, "usage: edgesim bench BENCHMARK [OPTIONS]\n\n"
-                 "Runs a benchmark and prints its figures (nothing is asserted).\n\n"
-                 "benchmarks:\n");
+    fputs("benchmarks:\n", out);
     for (size_t i = 0; i < N_BENCHES; i++)
-        fprintf(out, "  %-8s %s\n", benches[i].name, benches[i].summary);
-    fprintf(out, "\n'edgesim bench BENCHMARK --help' describes one.\n");
+        fprintf(out, "  %-8s %s\n", benches[i].cmd->name + 6, benches[i].cmd->about);
+    fputs("\n'edgesim bench BENCHMARK --help' describes one.\n", out);
 }
+
+static const sim_opt no_opts[] = {{0, 0, NULL, NULL, 0, NULL}};
+
+const sim_cmd sim_bench_cmd = {
+    .name = "bench",
+    .operands = "BENCHMARK [OPTIONS]",
+    .about = "run a benchmark (phold, rng, azure, net) and print its figures",
+    .intro = "Runs a benchmark and prints its figures (nothing is asserted).\n",
+    .opts = no_opts,
+    .extra = bench_list,
+};
 
 int sim_cmd_bench(int argc, char **argv)
 {
-    if (argc < 2) {
-        bench_usage(stderr);
-        return SIM_EXIT_USAGE;
+    if (argc >= 2 && argv[1][0] == '-') {
+        sim_opts p;
+        sim_opts_init(&p, &sim_bench_cmd, 2, argv);
+        int id = sim_opts_next(&p);
+        return id == SIM_OPTS_HELP ? SIM_EXIT_OK : SIM_EXIT_USAGE;
     }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        bench_usage(stdout);
-        return SIM_EXIT_OK;
-    }
-    for (size_t i = 0; i < N_BENCHES; i++)
-        if (!strcmp(argv[1], benches[i].name))
+    if (argc < 2)
+        return sim_cmd_fail(&sim_bench_cmd, "expected a BENCHMARK: phold, rng, azure or net "
+                                            "(see 'edgesim bench --help')");
+    const char *names[N_BENCHES + 1];
+    for (size_t i = 0; i < N_BENCHES; i++) {
+        names[i] = benches[i].cmd->name + 6; /* after "bench " */
+        if (!strcmp(argv[1], names[i]))
             return benches[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "edgesim bench: unknown benchmark '%s' (see 'edgesim bench --help')\n",
-            argv[1]);
-    return SIM_EXIT_USAGE;
+    }
+    names[N_BENCHES] = NULL;
+    const char *sug = sim_suggest(argv[1], names);
+    if (sug)
+        return sim_cmd_fail(&sim_bench_cmd, "unknown benchmark '%s' (did you mean '%s'?)",
+                            argv[1], sug);
+    return sim_cmd_fail(&sim_bench_cmd, "unknown benchmark '%s' (see 'edgesim bench --help')",
+                        argv[1]);
 }
 
 /* ---- option parsing shared by the benchmarks ---- */
@@ -123,74 +143,73 @@ static double wall_now(void)
 
 /* ---- phold ---- */
 
-static void phold_usage(FILE *out)
-{
-    fprintf(out,
-            "usage: edgesim bench phold [--lps N] [--population P] [--lookahead T]\n"
-            "                           [--mean T] [--end T] [--seed S] [--json] [--quiet]\n\n"
-            "PHOLD: N logical processes each start with P events at lookahead + Exp(mean);\n"
-            "each event at time t schedules one at t + lookahead + Exp(mean) for a uniformly\n"
-            "random LP. Events with time <= end are run. Times are seconds of virtual time\n"
-            "(0.1) or durations with a unit (100ms).\n\n"
-            "  --lps N         logical processes (default 1024)\n"
-            "  --population P  events per LP, so N x P pending (default 16)\n"
-            "  --lookahead T   minimum increment (default 0.1)\n"
-            "  --mean T        mean of the exponential increment (default 1)\n"
-            "  --end T         run events up to this time (default 1000)\n"
-            "  --seed S        master seed (default 1); same seed, same event count\n"
-            "  --json          one JSON object: events, wall_seconds, events_per_second,\n"
-            "                  cpu_seconds, events_per_cpu_second, peak_rss_kb, pending,\n"
-            "                  engine_bytes\n"
-            "  --quiet         one line of key=value pairs\n\n"
-            "wall_seconds and cpu_seconds are the event loop alone (on a machine shared\n"
-            "with other work, compare CPU time); peak_rss_kb is the process's peak\n"
-            "resident memory (getrusage); engine_bytes the engine's pool and queue.\n");
-}
+enum { PH_LPS = 1, PH_POPULATION, PH_LOOKAHEAD, PH_MEAN, PH_END, PH_SEED, PH_JSON, PH_QUIET };
+
+static const sim_opt phold_opts[] = {
+    {PH_LPS, 0, "lps", "N", 0, "logical processes (default 1024)"},
+    {PH_POPULATION, 0, "population", "P", 0, "events per LP, so N x P pending (default 16)"},
+    {PH_LOOKAHEAD, 0, "lookahead", "T", 0, "minimum increment (default 0.1)"},
+    {PH_MEAN, 0, "mean", "T", 0, "mean of the exponential increment (default 1)"},
+    {PH_END, 0, "end", "T", 0, "run events up to this time (default 1000)"},
+    {PH_SEED, 0, "seed", "S", 0, "master seed (default 1); same seed, same event count"},
+    {PH_JSON, 0, "json", NULL, 0,
+     "one JSON object: events, wall_seconds, events_per_second, cpu_seconds, "
+     "events_per_cpu_second, peak_rss_kb, pending, engine_bytes"},
+    {PH_QUIET, 0, "quiet", NULL, 0, "one line of key=value pairs"},
+    {0, 0, NULL, NULL, 0, NULL},
+};
+
+static const sim_cmd phold_cmd = {
+    .name = "bench phold",
+    .about = "PHOLD on the event engine: events/s and memory",
+    .intro = "PHOLD: N logical processes each start with P events at lookahead + Exp(mean);\n"
+             "each event at time t schedules one at t + lookahead + Exp(mean) for a uniformly\n"
+             "random LP. Events with time <= end are run. Times are seconds of virtual time\n"
+             "(0.1) or durations with a unit (100ms).\n",
+    .opts = phold_opts,
+    .outro = "wall_seconds and cpu_seconds are the event loop alone (on a machine shared\n"
+             "with other work, compare CPU time); peak_rss_kb is the process's peak\n"
+             "resident memory (getrusage); engine_bytes the engine's pool and queue.\n",
+};
 
 static int bench_phold(int argc, char **argv)
 {
     sim_phold_config cfg;
     sim_phold_defaults(&cfg);
     bool json = false, quiet = false;
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    sim_opts p;
+    sim_opts_init(&p, &phold_cmd, argc, argv);
+    for (int id; (id = sim_opts_next(&p)) != SIM_OPTS_END;) {
+        const char *o = p.opt, *v = p.arg;
         uint64_t u;
-        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-            phold_usage(stdout);
-            return SIM_EXIT_OK;
-        } else if (!strcmp(o, "--json")) {
-            json = true;
-        } else if (!strcmp(o, "--quiet")) {
-            quiet = true;
-        } else if (!strcmp(o, "--lps") || !strcmp(o, "--population")) {
-            if (!parse_u64(v, &u) || u == 0 || u > UINT32_MAX) {
-                fprintf(stderr, "edgesim bench phold: %s: expected a whole number from 1 to "
-                                "%" PRIu32 ", found '%s'\n", o, UINT32_MAX, v ? v : "");
-                return SIM_EXIT_USAGE;
-            }
-            *(!strcmp(o, "--lps") ? &cfg.lps : &cfg.population) = (uint32_t)u;
-            i++;
-        } else if (!strcmp(o, "--seed")) {
-            if (!parse_u64(v, &cfg.seed)) {
-                fprintf(stderr, "edgesim bench phold: --seed: expected a whole number, "
-                                "found '%s'\n", v ? v : "");
-                return SIM_EXIT_USAGE;
-            }
-            i++;
-        } else if (!strcmp(o, "--lookahead") || !strcmp(o, "--mean") || !strcmp(o, "--end")) {
-            edge_time *dst = !strcmp(o, "--lookahead") ? &cfg.lookahead
-                             : !strcmp(o, "--mean")    ? &cfg.mean
-                                                       : &cfg.end;
-            if (!parse_time(v, dst)) {
-                fprintf(stderr, "edgesim bench phold: %s: expected seconds (0.1) or a "
-                                "duration (100ms), found '%s'\n", o, v ? v : "");
-                return SIM_EXIT_USAGE;
-            }
-            i++;
-        } else {
-            fprintf(stderr, "edgesim bench phold: unknown option '%s' (see --help)\n", o);
-            return SIM_EXIT_USAGE;
+        switch (id) {
+        case SIM_OPTS_HELP: return SIM_EXIT_OK;
+        case SIM_OPTS_ERROR: return SIM_EXIT_USAGE;
+        case SIM_OPTS_OPERAND:
+            return sim_cmd_fail(&phold_cmd, "expected options only, found '%s'", v);
+        case PH_JSON: json = true; break;
+        case PH_QUIET: quiet = true; break;
+        case PH_LPS:
+        case PH_POPULATION:
+            if (!parse_u64(v, &u) || u == 0 || u > UINT32_MAX)
+                return sim_cmd_fail(&phold_cmd, "%s: expected a whole number from 1 to "
+                                    "%" PRIu32 ", found '%s'", o, UINT32_MAX, v);
+            *(id == PH_LPS ? &cfg.lps : &cfg.population) = (uint32_t)u;
+            break;
+        case PH_SEED:
+            if (!parse_u64(v, &cfg.seed))
+                return sim_cmd_fail(&phold_cmd, "--seed: expected a whole number, found '%s'", v);
+            break;
+        case PH_LOOKAHEAD:
+        case PH_MEAN:
+        case PH_END: {
+            edge_time *dst = id == PH_LOOKAHEAD ? &cfg.lookahead : id == PH_MEAN ? &cfg.mean
+                                                                               : &cfg.end;
+            if (!parse_time(v, dst))
+                return sim_cmd_fail(&phold_cmd, "%s: expected seconds (0.1) or a duration "
+                                    "(100ms), found '%s'", o, v);
+            break;
+        }
         }
     }
     if ((uint64_t)cfg.lps * cfg.population > ((uint64_t)1 << 31)) {
@@ -241,15 +260,22 @@ static int bench_phold(int argc, char **argv)
 
 /* ---- rng ---- */
 
-static void rng_usage(FILE *out)
-{
-    fprintf(out,
-            "usage: edgesim bench rng [--draws N]\n\n"
-            "Times N uniform draws (default 20000000) with each candidate generator\n"
-            "through GSL's gsl_rng_uniform, and with sim_rng's inline draw; then the\n"
-            "cost of deriving a named stream with the built-in mixer and, for\n"
-            "comparison, with SHA-256 (OpenSSL).\n");
-}
+enum { RNG_DRAWS = 1 };
+
+static const sim_opt rng_opts[] = {
+    {RNG_DRAWS, 0, "draws", "N", 0, "uniform draws per generator (default 20000000)"},
+    {0, 0, NULL, NULL, 0, NULL},
+};
+
+static const sim_cmd rng_cmd = {
+    .name = "bench rng",
+    .about = "random generators: ns per draw, ns per stream created",
+    .intro = "Times N uniform draws (default 20000000) with each candidate generator\n"
+             "through GSL's gsl_rng_uniform, and with sim_rng's inline draw; then the\n"
+             "cost of deriving a named stream with the built-in mixer and, for\n"
+             "comparison, with SHA-256 (OpenSSL).\n",
+    .opts = rng_opts,
+};
 
 /* Keeps a result alive so the timed loop is not optimized away. */
 static void keep(double v)
@@ -276,16 +302,19 @@ static double time_gsl(const gsl_rng_type *T, uint64_t n)
 static int bench_rng(int argc, char **argv)
 {
     uint64_t n = 20000000;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            rng_usage(stdout);
-            return SIM_EXIT_OK;
-        } else if (!strcmp(argv[i], "--draws") && i + 1 < argc && parse_u64(argv[i + 1], &n)
-                   && n > 0) {
-            i++;
-        } else {
-            fprintf(stderr, "edgesim bench rng: bad option '%s' (see --help)\n", argv[i]);
-            return SIM_EXIT_USAGE;
+    sim_opts p;
+    sim_opts_init(&p, &rng_cmd, argc, argv);
+    for (int id; (id = sim_opts_next(&p)) != SIM_OPTS_END;) {
+        switch (id) {
+        case SIM_OPTS_HELP: return SIM_EXIT_OK;
+        case SIM_OPTS_ERROR: return SIM_EXIT_USAGE;
+        case SIM_OPTS_OPERAND:
+            return sim_cmd_fail(&rng_cmd, "expected options only, found '%s'", p.arg);
+        case RNG_DRAWS:
+            if (!parse_u64(p.arg, &n) || n == 0)
+                return sim_cmd_fail(&rng_cmd, "--draws: expected a whole number above 0, "
+                                    "found '%s'", p.arg);
+            break;
         }
     }
     sim_rng_init();
@@ -346,20 +375,27 @@ static int bench_rng(int argc, char **argv)
 
 /* ---- azure ---- */
 
-static void azure_usage(FILE *out)
-{
-    fprintf(out,
-            "usage: edgesim bench azure INVOCATIONS [DURATIONS [MEMORY]]\n"
-            "                           [--placement uniform|even|poisson] [--scale S] [--quiet]\n\n"
-            "Reads an Azure Functions 2019 trace day as a trace workload does, then generates\n"
-            "every function's arrivals, one function after the other, without a world: the\n"
-            "share of a replay that is the trace's own (docs/traces.md).\n\n"
-            "  --placement P  where a minute's invocations go (default uniform)\n"
-            "  --scale S      rate factor > 0 (default 1)\n"
-            "  --quiet        one line of key=value pairs\n\n"
-            "Prints rows, functions, load_seconds, rows_per_second, invocations,\n"
-            "gen_seconds, invocations_per_second and peak_rss_kb.\n");
-}
+enum { AZ_PLACEMENT = 1, AZ_SCALE, AZ_QUIET };
+
+static const sim_opt azure_opts[] = {
+    {AZ_PLACEMENT, 0, "placement", "uniform|even|poisson", 0,
+     "where a minute's invocations go (default uniform)"},
+    {AZ_SCALE, 0, "scale", "S", 0, "rate factor > 0 (default 1)"},
+    {AZ_QUIET, 0, "quiet", NULL, 0, "one line of key=value pairs"},
+    {0, 0, NULL, NULL, 0, NULL},
+};
+
+static const sim_cmd azure_cmd = {
+    .name = "bench azure",
+    .operands = "INVOCATIONS [DURATIONS [MEMORY]]",
+    .about = "Azure 2019 trace: rows/s read, arrivals/s generated",
+    .intro = "Reads an Azure Functions 2019 trace day as a trace workload does, then generates\n"
+             "every function's arrivals, one function after the other, without a world: the\n"
+             "share of a replay that is the trace's own (docs/traces.md).\n",
+    .opts = azure_opts,
+    .outro = "Prints rows, functions, load_seconds, rows_per_second, invocations,\n"
+             "gen_seconds, invocations_per_second and peak_rss_kb.\n",
+};
 
 static int bench_azure(int argc, char **argv)
 {
@@ -368,46 +404,44 @@ static int bench_azure(int argc, char **argv)
     sim_placement placement = SIM_PLACE_UNIFORM;
     double scale = 1;
     bool quiet = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            azure_usage(stdout);
-            return SIM_EXIT_OK;
-        } else if (!strcmp(a, "--quiet")) {
-            quiet = true;
-        } else if (!strcmp(a, "--placement") && i + 1 < argc) {
-            const char *v = argv[++i];
+    sim_opts p;
+    sim_opts_init(&p, &azure_cmd, argc, argv);
+    for (int id; (id = sim_opts_next(&p)) != SIM_OPTS_END;) {
+        const char *v = p.arg;
+        switch (id) {
+        case SIM_OPTS_HELP: return SIM_EXIT_OK;
+        case SIM_OPTS_ERROR: return SIM_EXIT_USAGE;
+        case AZ_QUIET: quiet = true; break;
+        case AZ_PLACEMENT:
             if (!strcmp(v, "uniform"))
                 placement = SIM_PLACE_UNIFORM;
             else if (!strcmp(v, "even"))
                 placement = SIM_PLACE_EVEN;
             else if (!strcmp(v, "poisson"))
                 placement = SIM_PLACE_POISSON;
-            else {
-                fprintf(stderr, "edgesim bench azure: --placement: expected uniform, even or "
-                                "poisson, found '%s'\n", v);
-                return SIM_EXIT_USAGE;
-            }
-        } else if (!strcmp(a, "--scale") && i + 1 < argc) {
+            else
+                return sim_cmd_fail(&azure_cmd, "--placement: expected uniform, even or "
+                                    "poisson, found '%s'", v);
+            break;
+        case AZ_SCALE: {
             char *end;
-            scale = strtod(argv[++i], &end);
-            if (*end || !(scale > 0) || scale > 1e6) {
-                fprintf(stderr, "edgesim bench azure: --scale: expected a number above 0, "
-                                "found '%s'\n", argv[i]);
-                return SIM_EXIT_USAGE;
-            }
-        } else if (a[0] != '-' && nfiles < 3) {
-            files[nfiles++] = a;
-        } else {
-            fprintf(stderr, "edgesim bench azure: unknown or incomplete option '%s'\n", a);
-            azure_usage(stderr);
-            return SIM_EXIT_USAGE;
+            scale = strtod(v, &end);
+            if (end == v || *end || !(scale > 0) || scale > 1e6)
+                return sim_cmd_fail(&azure_cmd, "--scale: expected a number above 0, found "
+                                    "'%s'", v);
+            break;
+        }
+        case SIM_OPTS_OPERAND:
+            if (nfiles == 3)
+                return sim_cmd_fail(&azure_cmd, "expected at most 3 files, found a fourth: '%s'",
+                                    v);
+            files[nfiles++] = v;
+            break;
         }
     }
-    if (nfiles == 0) {
-        azure_usage(stderr);
-        return SIM_EXIT_USAGE;
-    }
+    if (nfiles == 0)
+        return sim_cmd_fail(&azure_cmd, "expected an INVOCATIONS file (see 'edgesim bench "
+                                        "azure --help')");
     sim_rng_init();
     sim_az_options o = {.invocations = files, .ninvocations = 1,
                         .durations = files + 1, .ndurations = nfiles > 1,
@@ -460,23 +494,30 @@ static int bench_azure(int argc, char **argv)
 
 /* ---- net ---- */
 
-static void net_usage(FILE *out)
-{
-    fprintf(out,
-            "usage: edgesim bench net [--slots N] [--flows N] [--leaves N] [--seed S]\n"
-            "                         [--finish FILE] [--list FILE] [--quiet]\n\n"
-            "Flows on a tree of 16 leaf links (1 Gbit/s) under 4 aggregation links (4 Gbit/s),\n"
-            "shared by max-min fairness (sim/net/fairshare.h) with their finish events on the\n"
-            "engine; N closed loops keep N flows in flight (sim/net/netbench.h).\n\n"
-            "  --slots N    flows in flight (default 100)\n"
-            "  --flows N    flows to complete (default 200000)\n"
-            "  --leaves N   leaf links (hosts), in groups of 4 (default 16)\n"
-            "  --finish F   write \"flow,finish_s\" per flow to F (for the SimGrid comparison)\n"
-            "  --list F     write the flow list \"flow,src,dst,bytes\" to F\n"
-            "  --quiet      one line of key=value pairs\n\n"
-            "Prints flows, events, cpu_seconds, flows_per_cpu_second, ns_per_flow_event (CPU ns\n"
-            "per flow start or end), reschedules_per_flow and peak_rss_kb.\n");
-}
+enum { NET_SLOTS = 1, NET_FLOWS, NET_LEAVES, NET_SEED, NET_FINISH, NET_LIST, NET_QUIET };
+
+static const sim_opt net_opts[] = {
+    {NET_SLOTS, 0, "slots", "N", 0, "flows in flight (default 100)"},
+    {NET_FLOWS, 0, "flows", "N", 0, "flows to complete (default 200000)"},
+    {NET_LEAVES, 0, "leaves", "N", 0, "leaf links (hosts), in groups of 4 (default 16)"},
+    {NET_SEED, 0, "seed", "S", 0, "master seed"},
+    {NET_FINISH, 0, "finish", "FILE", 0,
+     "write \"flow,finish_s\" per flow to FILE (for the SimGrid comparison)"},
+    {NET_LIST, 0, "list", "FILE", 0, "write the flow list \"flow,src,dst,bytes\" to FILE"},
+    {NET_QUIET, 0, "quiet", NULL, 0, "one line of key=value pairs"},
+    {0, 0, NULL, NULL, 0, NULL},
+};
+
+static const sim_cmd net_cmd = {
+    .name = "bench net",
+    .about = "max-min fair flows on a 20-link tree: flows/CPU-s, ns per start/end",
+    .intro = "Flows on a tree of 16 leaf links (1 Gbit/s) under 4 aggregation links (4 Gbit/s),\n"
+             "shared by max-min fairness (sim/net/fairshare.h) with their finish events on the\n"
+             "engine; N closed loops keep N flows in flight (sim/net/netbench.h).\n",
+    .opts = net_opts,
+    .outro = "Prints flows, events, cpu_seconds, flows_per_cpu_second, ns_per_flow_event (CPU ns\n"
+             "per flow start or end), reschedules_per_flow and peak_rss_kb.\n",
+};
 
 static int bench_net(int argc, char **argv)
 {
@@ -484,36 +525,34 @@ static int bench_net(int argc, char **argv)
     sim_netbench_defaults(&c);
     bool quiet = false;
     const char *finish = NULL, *list = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
+    sim_opts p;
+    sim_opts_init(&p, &net_cmd, argc, argv);
+    for (int id; (id = sim_opts_next(&p)) != SIM_OPTS_END;) {
         uint64_t v;
-        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-            net_usage(stdout);
-            return 0;
-        } else if (!strcmp(o, "--quiet")) {
-            quiet = true;
-        } else if ((!strcmp(o, "--slots") || !strcmp(o, "--flows") || !strcmp(o, "--leaves") ||
-                    !strcmp(o, "--seed")) && i + 1 < argc) {
-            if (!parse_u64(argv[++i], &v) || (strcmp(o, "--seed") && (v == 0 || v > UINT32_MAX))) {
-                fprintf(stderr, "edgesim bench net: %s: expected a whole number from 1 to "
-                                "4294967295, found '%s'\n", o, argv[i]);
-                return SIM_EXIT_USAGE;
-            }
-            if (!strcmp(o, "--slots"))
+        switch (id) {
+        case SIM_OPTS_HELP: return SIM_EXIT_OK;
+        case SIM_OPTS_ERROR: return SIM_EXIT_USAGE;
+        case SIM_OPTS_OPERAND:
+            return sim_cmd_fail(&net_cmd, "expected options only, found '%s'", p.arg);
+        case NET_QUIET: quiet = true; break;
+        case NET_SLOTS:
+        case NET_FLOWS:
+        case NET_LEAVES:
+        case NET_SEED:
+            if (!parse_u64(p.arg, &v) || (id != NET_SEED && (v == 0 || v > UINT32_MAX)))
+                return sim_cmd_fail(&net_cmd, "%s: expected a whole number from 1 to "
+                                    "4294967295, found '%s'", p.opt, p.arg);
+            if (id == NET_SLOTS)
                 c.slots = (uint32_t)v;
-            else if (!strcmp(o, "--flows"))
+            else if (id == NET_FLOWS)
                 c.flows = v;
-            else if (!strcmp(o, "--leaves"))
+            else if (id == NET_LEAVES)
                 c.leaves = (uint32_t)v;
             else
                 c.seed = v;
-        } else if (!strcmp(o, "--finish") && i + 1 < argc) {
-            finish = argv[++i];
-        } else if (!strcmp(o, "--list") && i + 1 < argc) {
-            list = argv[++i];
-        } else {
-            fprintf(stderr, "edgesim bench net: unknown option '%s' (see --help)\n", o);
-            return SIM_EXIT_USAGE;
+            break;
+        case NET_FINISH: finish = p.arg; break;
+        case NET_LIST: list = p.arg; break;
         }
     }
     if (c.leaves < 2) {

@@ -13,32 +13,40 @@
 #include "digest.h"
 #include "json.h"
 
-static void usage(FILE *out)
+enum { OPT_ALGORITHM = 1, OPT_CANONICAL };
+
+static const sim_opt checksum_opts[] = {
+    {OPT_ALGORITHM, 'a', "algorithm", "NAME", 0, "md5 (the default) or sha256"},
+    {OPT_CANONICAL, 'c', "canonical", NULL, 0,
+     "print the canonical text (and a newline) instead of its digest; handy to see why "
+     "two digests differ"},
+    {0, 0, NULL, NULL, 0, NULL},
+};
+
+static void checksum_limits(FILE *out)
 {
     fprintf(out,
-            "usage: edgesim checksum [--algorithm md5|sha256] [--canonical] FILE|-\n"
-            "\n"
-            "Prints the hex digest of the canonical text of the JSON document in FILE\n"
-            "(standard input for -). The canonical text is what Python writes with\n"
-            "json.dumps(data, sort_keys=True), so the MD5 digest equals\n"
-            "  python3 -c 'import json,hashlib,sys; print(hashlib.md5(json.dumps(\n"
-            "    json.load(open(sys.argv[1])), sort_keys=True).encode()).hexdigest())' FILE\n"
-            "\n"
-            "options:\n"
-            "  -a, --algorithm NAME  md5 (the default) or sha256\n"
-            "  -c, --canonical       print the canonical text (and a newline) instead of\n"
-            "                        its digest; handy to see why two digests differ\n"
-            "  -h, --help            print this help\n"
-            "\n"
             "Input is read as Python's json.load reads a UTF-8 file: NaN, Infinity and\n"
             "-Infinity are accepted, a repeated key keeps its last value, integers stay\n"
             "exact at any size (up to %d digits), 1 and 1.0 differ. At most %zu bytes,\n"
-            "%d levels of nesting.\n"
-            "\n"
-            "exit codes: 0 done; 2 bad JSON (one line: FILE:LINE:COL: expected ..., found\n"
-            "...), an unreadable file or bad usage; 1 anything else.\n",
+            "%d levels of nesting.\n",
             EDGE_JSON_INT_DIGITS_MAX, (size_t)EDGE_JSON_INPUT_MAX, EDGE_JSON_DEPTH_MAX);
 }
+
+const sim_cmd sim_checksum_cmd = {
+    .name = "checksum",
+    .operands = "FILE|-",
+    .about = "print the digest of a JSON document's canonical text",
+    .intro = "Prints the hex digest of the canonical text of the JSON document in FILE\n"
+             "(standard input for -). The canonical text is what Python writes with\n"
+             "json.dumps(data, sort_keys=True), so the MD5 digest equals\n"
+             "  python3 -c 'import json,hashlib,sys; print(hashlib.md5(json.dumps(\n"
+             "    json.load(open(sys.argv[1])), sort_keys=True).encode()).hexdigest())' FILE\n",
+    .opts = checksum_opts,
+    .extra = checksum_limits,
+    .outro = "exit codes: 0 done; 2 bad JSON (one line: FILE:LINE:COL: expected ..., found\n"
+             "...), an unreadable file or bad usage; 1 anything else.\n",
+};
 
 /* Reads all of f into *out (malloc'd) up to limit + 1 bytes, so that a
  * caller can tell "too long". Returns 0 or an errno value. */
@@ -87,40 +95,27 @@ int sim_cmd_checksum(int argc, char **argv)
     edge_json_doc *doc = NULL;
     FILE *f = NULL;
 
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *name = NULL;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage(stdout);
-            return SIM_EXIT_OK;
-        } else if (!strcmp(a, "-c") || !strcmp(a, "--canonical")) {
-            canonical = 1;
-        } else if (!strcmp(a, "-a") || !strcmp(a, "--algorithm")) {
-            if (i + 1 == argc) {
-                fprintf(stderr, "edgesim checksum: %s needs a name (md5 or sha256)\n", a);
-                return SIM_EXIT_USAGE;
-            }
-            name = argv[++i];
-        } else if (!strncmp(a, "--algorithm=", 12)) {
-            name = a + 12;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "edgesim checksum: unknown option '%s' (see --help)\n", a);
-            return SIM_EXIT_USAGE;
-        } else if (path) {
-            fprintf(stderr, "edgesim checksum: one FILE only (see --help)\n");
-            return SIM_EXIT_USAGE;
-        } else {
-            path = a;
-        }
-        if (name && edge_digest_from_name(name, &algo) != EDGE_OK) {
-            fprintf(stderr, "edgesim checksum: unknown algorithm '%s' (md5 or sha256)\n", name);
-            return SIM_EXIT_USAGE;
+    sim_opts p;
+    sim_opts_init(&p, &sim_checksum_cmd, argc, argv);
+    for (int id; (id = sim_opts_next(&p)) != SIM_OPTS_END;) {
+        switch (id) {
+        case SIM_OPTS_HELP: return SIM_EXIT_OK;
+        case SIM_OPTS_ERROR: return SIM_EXIT_USAGE;
+        case OPT_CANONICAL: canonical = 1; break;
+        case OPT_ALGORITHM:
+            if (edge_digest_from_name(p.arg, &algo) != EDGE_OK)
+                return sim_cmd_fail(&sim_checksum_cmd, "unknown algorithm '%s' (md5 or sha256)",
+                                    p.arg);
+            break;
+        case SIM_OPTS_OPERAND:
+            if (path)
+                return sim_cmd_fail(&sim_checksum_cmd, "one FILE only ('%s' is extra)", p.arg);
+            path = p.arg;
+            break;
         }
     }
-    if (!path) {
-        fprintf(stderr, "edgesim checksum: missing FILE (see --help)\n");
-        return SIM_EXIT_USAGE;
-    }
+    if (!path)
+        return sim_cmd_fail(&sim_checksum_cmd, "missing FILE (see 'edgesim checksum --help')");
 
     const char *shown = strcmp(path, "-") ? path : "<stdin>";
     f = strcmp(path, "-") ? fopen(path, "rb") : stdin;

@@ -78,46 +78,55 @@ typedef struct compare_opts {
     int json;
 } compare_opts;
 
-static const char usage_text[] =
-    "usage: edgesim compare BASELINE_DIR CANDIDATE_DIR [--json]\n"
-    "                       [--metric NAME [--max-increase TOL | --max-decrease TOL]] ...\n"
-    "\n"
-    "Compares two runs' summary.json metric by metric and prints a table\n"
-    "(metric, unit, baseline, candidate, change, change %, tolerance, verdict).\n"
-    "A change worse than its tolerance is a regression. Without --metric every\n"
-    "metric below is compared with a 5% tolerance; each --metric selects one and\n"
-    "the following --max-increase (lower is better) or --max-decrease (higher is\n"
-    "better) sets its tolerance. TOL always carries its unit: 5% is five percent\n"
-    "of the baseline; an absolute tolerance is in the metric's unit (20ms or 0.5s\n"
-    "for a latency, 0.1pp percentage points for a rate, 2/s for throughput, 0.5J,\n"
-    "500MB*s). A bare number such as 5 or 0.05 is refused.\n"
-    "\n"
-    "Two sweep directories (edgesim sweep; they hold runs.csv) are paired run by\n"
-    "run on (scenario, grid values, seed); per configuration and metric the table\n"
-    "gives the mean paired change with its 95% confidence interval (Student t),\n"
-    "and a regression is a change worse than the tolerance whose interval\n"
-    "excludes zero (docs/regression.md).\n"
-    "\n"
-    "  --json             print the comparison as one JSON object (metrics, values,\n"
-    "                     change, interval, tolerance, verdict, result) instead\n"
-    "  --metric NAME      compare NAME (repeatable); the others are left out\n"
-    "  --max-increase TOL the tolerance of the last --metric, lower is better\n"
-    "  --max-decrease TOL the tolerance of the last --metric, higher is better\n"
-    "\n"
-    "Metrics (* not in a sweep's runs.csv):\n";
+enum { OPT_JSON = 1, OPT_METRIC, OPT_MAX_INCREASE, OPT_MAX_DECREASE };
 
-static void usage(FILE *out)
+static const sim_opt compare_table[] = {
+    {OPT_JSON, 0, "json", NULL, 0,
+     "print the comparison as one JSON object (metrics, values, change, interval, "
+     "tolerance, verdict, result) instead of the table"},
+    {OPT_METRIC, 0, "metric", "NAME", SIM_OPT_REPEAT,
+     "compare NAME (one of the list below); the others are left out"},
+    {OPT_MAX_INCREASE, 0, "max-increase", "TOL", 0,
+     "the tolerance of the last --metric, where lower is better"},
+    {OPT_MAX_DECREASE, 0, "max-decrease", "TOL", 0,
+     "the tolerance of the last --metric, where higher is better"},
+    {0, 0, NULL, NULL, 0, NULL},
+};
+
+static void metric_list(FILE *out)
 {
-    fputs(usage_text, out);
+    fputs("metrics (* not in a sweep's runs.csv):\n", out);
     for (size_t i = 0; i < N_METRICS; i++)
         fprintf(out, "  %-22s %s (%s), %s is better%s\n", metrics[i].name, metrics[i].path,
                 sim_unit_name(metrics[i].unit), metrics[i].higher_better ? "higher" : "lower",
                 metrics[i].column ? "" : " *");
-    fputs("\nexit codes: 0 nothing regressed; 1 a regression; 2 could not compare: a missing,\n"
-          "malformed, non-finite or oversized input (summary.json at most 64 MiB, runs.csv\n"
-          "at most 256 MiB), a tolerance without its unit, bad usage, or out of memory.\n",
-          out);
 }
+
+const sim_cmd sim_compare_cmd = {
+    .name = "compare",
+    .operands = "BASELINE_DIR CANDIDATE_DIR",
+    .about = "compare two runs or two sweeps; exit 1 on a regression",
+    .intro = "Compares two runs' summary.json metric by metric and prints a table\n"
+             "(metric, unit, baseline, candidate, change, change %, tolerance, verdict).\n"
+             "A change worse than its tolerance is a regression. Without --metric every\n"
+             "metric below is compared with a 5% tolerance; each --metric selects one and\n"
+             "the following --max-increase (lower is better) or --max-decrease (higher is\n"
+             "better) sets its tolerance. TOL always carries its unit: 5% is five percent\n"
+             "of the baseline; an absolute tolerance is in the metric's unit (20ms or 0.5s\n"
+             "for a latency, 0.1pp percentage points for a rate, 2/s for throughput, 0.5J,\n"
+             "500MB*s). A bare number such as 5 or 0.05 is refused.\n"
+             "\n"
+             "Two sweep directories (edgesim sweep; they hold runs.csv) are paired run by\n"
+             "run on (scenario, grid values, seed); per configuration and metric the table\n"
+             "gives the mean paired change with its 95% confidence interval (Student t),\n"
+             "and a regression is a change worse than the tolerance whose interval\n"
+             "excludes zero (docs/regression.md).\n",
+    .opts = compare_table,
+    .extra = metric_list,
+    .outro = "exit codes: 0 nothing regressed; 1 a regression; 2 could not compare: a missing,\n"
+             "malformed, non-finite or oversized input (summary.json at most 64 MiB, runs.csv\n"
+             "at most 256 MiB), a tolerance without its unit, bad usage, or out of memory.\n",
+};
 
 /* ---- options: the value parsing, callable from any option loop ---------- */
 
@@ -1081,35 +1090,31 @@ int sim_cmd_compare(int argc, char **argv)
 {
     compare_opts o;
     opts_init(&o);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
+    sim_opts p;
+    sim_opts_init(&p, &sim_compare_cmd, argc, argv);
+    for (int id; (id = sim_opts_next(&p)) != SIM_OPTS_END;) {
         int rc = SIM_EXIT_OK;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage(stdout);
-            return SIM_EXIT_OK;
-        } else if (!strcmp(a, "--json")) {
-            o.json = 1;
-        } else if (!strcmp(a, "--metric") && i + 1 < argc) {
-            rc = opt_metric(&o, argv[++i]);
-        } else if ((!strcmp(a, "--max-increase") || !strcmp(a, "--max-decrease")) &&
-                   i + 1 < argc) {
-            rc = opt_tolerance(&o, a, argv[++i]);
-        } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "edgesim compare: unknown or incomplete option '%s' (see --help)\n", a);
-            return SIM_EXIT_USAGE;
-        } else if (o.ndirs < 2) {
-            o.dirs[o.ndirs++] = a;
-        } else {
-            fprintf(stderr, "edgesim compare: expected two run or sweep directories, found a third: '%s'\n",
-                    a);
-            return SIM_EXIT_USAGE;
+        switch (id) {
+        case SIM_OPTS_HELP: return SIM_EXIT_OK;
+        case SIM_OPTS_ERROR: return SIM_EXIT_USAGE;
+        case OPT_JSON: o.json = 1; break;
+        case OPT_METRIC: rc = opt_metric(&o, p.arg); break;
+        case OPT_MAX_INCREASE: rc = opt_tolerance(&o, "--max-increase", p.arg); break;
+        case OPT_MAX_DECREASE: rc = opt_tolerance(&o, "--max-decrease", p.arg); break;
+        case SIM_OPTS_OPERAND:
+            if (o.ndirs == 2) {
+                fprintf(stderr, "edgesim compare: expected two run or sweep directories, found "
+                                "a third: '%s'\n", p.arg);
+                return SIM_EXIT_USAGE;
+            }
+            o.dirs[o.ndirs++] = p.arg;
+            break;
         }
         if (rc != SIM_EXIT_OK)
             return rc;
     }
-    if (o.ndirs != 2) {
-        usage(stderr);
-        return SIM_EXIT_USAGE;
-    }
+    if (o.ndirs != 2)
+        return sim_cmd_fail(&sim_compare_cmd, "expected BASELINE_DIR and CANDIDATE_DIR (see "
+                                              "'edgesim compare --help')");
     return run_compare(&o);
 }

@@ -8,6 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cJSON.h>
+#include <fnmatch.h>
+
 #include "cli/cli.h"
 #include "common/diag.h"
 #include "common/interrupt.h"
@@ -19,45 +22,76 @@
 #include "scenario/scenario.h"
 #include "model/world.h"
 
-static const char usage_text[] =
-    "usage: edgesim run SCENARIO [-o DIR] [--seed N] [--set PATH=VALUE ...]\n"
-    "                   [--invocations] [--quiet] [--allow-plugins] [--sandbox-paths]\n"
-    "\n"
-    "Runs the scenario file SCENARIO ('-' for stdin) and writes its outputs\n"
-    "(summary.json, timeseries.csv, node_series.csv, health.csv, placements.csv,\n"
-    "nodes.csv, functions.csv, run.json; see docs/outputs.md) into DIR.\n"
-    "\n"
-    "  -o, --output DIR   output directory (default results/<scenario name>)\n"
-    "  --seed N           master seed, overriding the scenario's\n"
-    "  --set PATH=VALUE   override one field before validation, e.g.\n"
-    "                     --set policies.scheduler=round_robin --set duration=10m\n"
-    "  --invocations      also write invocations.csv (one row per invocation)\n"
-    "  --max-events N, --max-memory SIZE, --max-output SIZE\n"
-    "                     raise the limits on the run's estimated events (default\n"
-    "                     2e9), memory (8G) and output (4G), checked before it\n"
-    "                     starts (docs/scenario.md, \"Limits\"); 0 or none: no limit\n"
-    "  --trace FILE.json  also write the run as Chrome trace-event JSON (open it in\n"
-    "                     Perfetto or chrome://tracing): a track per node, invocations\n"
-    "                     as spans (cold start and execution), status changes and faults\n"
-    "  --trace-window A..B  only events in [A, B), e.g. 10m..12m\n"
-    "  --trace-nodes ID,...  only these nodes (at most 10^6 events either way)\n"
-    "  --no-plots         skip DIR/plots/ and DIR/report.html (drawn with gnuplot\n"
-    "                     by default; 'edgesim plot DIR' draws them later)\n"
-    "  --expect-fingerprint HEX|RUN_DIR\n"
-    "                     fail (exit 1) unless the run's trajectory fingerprint is\n"
-    "                     HEX, or equals that of the earlier run in RUN_DIR; with a\n"
-    "                     RUN_DIR it also names the first sample interval that differs\n"
-    "  --allow-plugins    load the plugin (.so: native code) the scenario names\n"
-    "  --sandbox-paths    refuse absolute data paths and \"..\" (docs/scenario.md)\n"
-    "  -q, --quiet        no progress line (it is shown only on a terminal)\n"
-    "  -h, --help         this help\n"
-    "\n"
-    "Every output is written into a temporary folder beside DIR and DIR is replaced\n"
-    "as a whole when the run is complete (plots included): a failed or interrupted\n"
-    "run leaves the previous DIR as it was.\n"
-    "\n"
-    "exit codes: 0 done, 1 the run failed, 2 bad scenario or usage, 130 interrupted\n"
-    "(Ctrl-C; 143 for SIGTERM).\n";
+enum {
+    OPT_OUTPUT = 1,
+    OPT_SEED,
+    OPT_SET,
+    OPT_INVOCATIONS,
+    OPT_TRACE,
+    OPT_TRACE_WINDOW,
+    OPT_TRACE_NODES,
+    OPT_TRACE_MAX_EVENTS,
+    OPT_NO_PLOTS,
+    OPT_EXPECT_FINGERPRINT,
+    OPT_QUIET,
+    OPT_MAX_EVENTS,
+    OPT_MAX_MEMORY,
+    OPT_MAX_OUTPUT,
+    OPT_ALLOW_PLUGINS,
+    OPT_SANDBOX_PATHS,
+};
+
+static const sim_opt run_opts[] = {
+    {OPT_OUTPUT, 'o', "output", "DIR", 0, "output directory (default results/<scenario name>)"},
+    {OPT_SEED, 0, "seed", "N", 0, "master seed, overriding the scenario's"},
+    {OPT_SET, 0, "set", "PATH=VALUE", SIM_OPT_REPEAT,
+     "override one field before validation, e.g. "
+     "--set policies.scheduler=round_robin --set duration=10m"},
+    {OPT_INVOCATIONS, 0, "invocations", NULL, 0,
+     "also write invocations.csv (one row per invocation)"},
+    {OPT_TRACE, 0, "trace", "FILE.json", 0,
+     "also write the run as Chrome trace-event JSON (open it in "
+     "Perfetto or chrome://tracing): a track per node, invocations "
+     "as spans (cold start and execution), status changes and faults"},
+    {OPT_TRACE_WINDOW, 0, "trace-window", "A..B", 0,
+     "with --trace: only events in [A, B) of virtual time, e.g. "
+     "10m..12m; \"..5m\" from the start, \"30m..\" to the end"},
+    {OPT_TRACE_NODES, 0, "trace-nodes", "PATTERN,...", 0,
+     "with --trace: only the nodes whose id matches one of the "
+     "comma-separated patterns: an id (eu-01) or a shell glob (eu-*, "
+     "edge-?[0-9]); each pattern must match a node"},
+    {OPT_TRACE_MAX_EVENTS, 0, "trace-max-events", "N", 0,
+     "with --trace: write at most N events (default 1000000, about "
+     "150 MB); 0 means no cap. Reaching the cap is a warning on stderr "
+     "and is recorded in the trace (\"truncated\": true)"},
+    {OPT_NO_PLOTS, 0, "no-plots", NULL, 0,
+     "skip DIR/plots/ and DIR/report.html (drawn with gnuplot "
+     "by default; 'edgesim plot DIR' draws them later)"},
+    {OPT_EXPECT_FINGERPRINT, 0, "expect-fingerprint", "HEX|RUN_DIR", 0,
+     "fail (exit 1) unless the run's trajectory fingerprint is "
+     "HEX, or equals that of the earlier run in RUN_DIR; with a "
+     "RUN_DIR it also names the first sample interval that differs"},
+    {OPT_QUIET, 'q', "quiet", NULL, 0, "no progress line (it is shown only on a terminal)"},
+    SIM_CLI_TRUST_AND_LIMIT_OPTS,
+    {0, 0, NULL, NULL, 0, NULL},
+};
+
+const sim_cmd sim_run_cmd = {
+    .name = "run",
+    .operands = "SCENARIO",
+    .about = "run a scenario and write its metrics, series and summaries",
+    .intro = "Runs the scenario file SCENARIO ('-' for stdin) and writes its outputs\n"
+             "(summary.json, timeseries.csv, node_series.csv, health.csv, placements.csv,\n"
+             "nodes.csv, functions.csv, run.json; see docs/outputs.md) into DIR.\n"
+             "A sweep file is run with 'edgesim sweep'.\n",
+    .opts = run_opts,
+    .outro = "Every output is written into a temporary folder beside DIR and DIR is replaced\n"
+             "as a whole when the run is complete (plots included): a failed or interrupted\n"
+             "run leaves the previous DIR as it was.\n"
+             "\n"
+             "exit codes: 0 done, 1 the run failed, 2 bad scenario or usage, 130 interrupted\n"
+             "(Ctrl-C; 143 for SIGTERM).\n",
+};
 
 int sim_print_diags(const sim_diag *diags, size_t kept, size_t total)
 {
@@ -71,13 +105,13 @@ int sim_print_diags(const sim_diag *diags, size_t kept, size_t total)
     return SIM_EXIT_USAGE;
 }
 
-/* --trace-window "A..B" (durations) and --trace-nodes "id,id,..." into f;
- * *nodes (owned by the caller) holds the node indices. 0, or -1 after
- * printing one line. */
-static int parse_trace_filter(const sim_scenario *sc, const char *window, const char *ids,
+/* --trace-window "A..B", "..B" or "A.." (durations) and --trace-nodes
+ * "pattern,pattern,..." (ids or fnmatch globs) into f; *nodes (owned by the
+ * caller) holds the node indices, each once, in registration order. 0, or
+ * -1 after printing one line. */
+static int parse_trace_filter(const sim_scenario *sc, const char *window, const char *pats,
                               sim_trace_filter *f, uint32_t **nodes)
 {
-    memset(f, 0, sizeof *f);
     if (window) {
         const char *dots = strstr(window, "..");
         char a[64];
@@ -85,42 +119,78 @@ static int parse_trace_filter(const sim_scenario *sc, const char *window, const 
             goto bad_window;
         memcpy(a, window, (size_t)(dots - window));
         a[dots - window] = '\0';
-        if (edge_duration_parse(a, &f->from) || edge_duration_parse(dots + 2, &f->to) ||
+        f->from = 0;
+        f->to = INT64_MAX; /* "30m..": to the end of the run */
+        if ((a[0] && edge_duration_parse(a, &f->from)) ||
+            (dots[2] && edge_duration_parse(dots + 2, &f->to)) || (!a[0] && !dots[2]) ||
             f->from < 0 || f->to <= f->from)
             goto bad_window;
         f->has_window = 1;
     }
-    if (ids) {
-        size_t n = 1;
-        for (const char *p = ids; *p; p++)
-            n += *p == ',';
-        *nodes = calloc(n, sizeof **nodes);
-        if (!*nodes)
+    if (pats) {
+        char *copy = strdup(pats);
+        unsigned char *hit = calloc(sc->nnodes ? sc->nnodes : 1, 1);
+        *nodes = calloc(sc->nnodes ? sc->nnodes : 1, sizeof **nodes);
+        if (!copy || !hit || !*nodes) {
+            free(copy);
+            free(hit);
+            fprintf(stderr, "edgesim run: out of memory\n");
             return -1;
-        char *copy = strdup(ids);
-        if (!copy)
-            return -1;
-        size_t k = 0;
-        for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok;
-             tok = strtok_r(NULL, ",", &save)) {
-            size_t idx = sim_scenario_node_index(sc, tok);
-            if (idx == SIM_ALL) {
-                fprintf(stderr, "edgesim run: --trace-nodes: expected node ids of the scenario, "
-                                "found '%s'\n", tok);
-                free(copy);
-                return -1;
-            }
-            (*nodes)[k++] = (uint32_t)idx;
         }
+        int bad = 0;
+        for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok && !bad;
+             tok = strtok_r(NULL, ",", &save)) {
+            size_t matched = 0;
+            for (size_t i = 0; i < sc->nnodes; i++)
+                if (fnmatch(tok, sc->nodes[i].id, 0) == 0) {
+                    hit[i] = 1;
+                    matched++;
+                }
+            if (!matched) {
+                fprintf(stderr, "edgesim run: --trace-nodes: expected node ids or patterns "
+                                "(such as eu-*) that match nodes of the scenario, found '%s'\n",
+                        tok);
+                bad = 1;
+            }
+        }
+        if (!bad && pats[strspn(pats, ",")] == '\0') {
+            fprintf(stderr, "edgesim run: --trace-nodes: expected node ids or patterns, "
+                            "found nothing\n");
+            bad = 1;
+        }
+        size_t k = 0;
+        for (size_t i = 0; i < sc->nnodes; i++)
+            if (hit[i])
+                (*nodes)[k++] = (uint32_t)i;
         free(copy);
+        free(hit);
+        if (bad)
+            return -1;
         f->nodes = *nodes;
         f->nnodes = k;
     }
     return 0;
 bad_window:
     fprintf(stderr, "edgesim run: --trace-window: expected START..END with durations such as "
-                    "10m..12m, found '%s'\n", window);
+                    "10m..12m (either may be left out), found '%s'\n", window);
     return -1;
+}
+
+/* A file that failed to load as a scenario but is a sweep file (it has a
+ * top-level "scenarios" list) gets one line saying how to run it. 1 when it
+ * said so. */
+static int said_sweep_file(const char *path)
+{
+    if (!strcmp(path, "-"))
+        return 0;
+    char err[512];
+    cJSON *j = sim_cli_load_json(path, SIM_SCENARIO_MAX_BYTES, err, sizeof err);
+    int sweep = cJSON_IsObject(j) && cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(j, "scenarios"));
+    cJSON_Delete(j);
+    if (sweep)
+        fprintf(stderr, "edgesim run: %s is a sweep file (it lists \"scenarios\"), not a "
+                        "scenario: run it with 'edgesim sweep %s'\n", path, path);
+    return sweep;
 }
 
 /* The value of column `col` (0-based) of a CSV line, into out. */
@@ -207,8 +277,9 @@ int sim_cmd_run(int argc, char **argv)
     double setup_start = sim_wall_seconds(); /* set-up in run.json counts from here */
     const char *path = NULL, *outdir = NULL, *seed_text = NULL, *expect = NULL;
     const char *trace_path = NULL, *trace_window = NULL, *trace_node_ids = NULL;
+    const char *trace_max = NULL;
     uint32_t *trace_nodes = NULL;
-    int invocations = 0, quiet = 0, plots = 1, lr;
+    int invocations = 0, quiet = 0, plots = 1;
     sim_limits lim = sim_limits_default();
     sim_load_options load = {0};
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
@@ -223,54 +294,62 @@ int sim_cmd_run(int argc, char **argv)
         fprintf(stderr, "edgesim run: out of memory\n");
         return SIM_EXIT_FAIL;
     }
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage_text, stdout);
-            rc = SIM_EXIT_OK;
-            goto done;
-        } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc) {
-            outdir = argv[++i];
-        } else if (!strcmp(a, "--seed") && i + 1 < argc) {
-            seed_text = argv[++i];
-        } else if (!strcmp(a, "--set") && i + 1 < argc) {
-            sets[nsets++] = argv[++i];
-        } else if (!strncmp(a, "--set=", 6)) {
-            sets[nsets++] = a + 6;
-        } else if (!strcmp(a, "--expect-fingerprint") && i + 1 < argc) {
-            expect = argv[++i];
-        } else if (!strcmp(a, "--trace") && i + 1 < argc) {
-            trace_path = argv[++i];
-        } else if (!strcmp(a, "--trace-window") && i + 1 < argc) {
-            trace_window = argv[++i];
-        } else if (!strcmp(a, "--trace-nodes") && i + 1 < argc) {
-            trace_node_ids = argv[++i];
-        } else if (!strcmp(a, "--no-plots")) {
-            plots = 0;
-        } else if (!strcmp(a, "--allow-plugins")) {
-            load.allow_plugins = 1;
-        } else if (!strcmp(a, "--sandbox-paths")) {
-            load.sandbox_paths = 1;
-        } else if (!strcmp(a, "--invocations")) {
-            invocations = 1;
-        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-            quiet = 1;
-        } else if ((lr = sim_limits_option("run", argc, argv, &i, &lim)) != 0) {
-            if (lr < 0)
+    sim_opts p;
+    sim_opts_init(&p, &sim_run_cmd, argc, argv);
+    for (int id; (id = sim_opts_next(&p)) != SIM_OPTS_END;) {
+        switch (id) {
+        case SIM_OPTS_HELP: rc = SIM_EXIT_OK; goto done;
+        case SIM_OPTS_ERROR: goto done;
+        case OPT_OUTPUT: outdir = p.arg; break;
+        case OPT_SEED: seed_text = p.arg; break;
+        case OPT_SET: sets[nsets++] = p.arg; break;
+        case OPT_EXPECT_FINGERPRINT: expect = p.arg; break;
+        case OPT_TRACE: trace_path = p.arg; break;
+        case OPT_TRACE_WINDOW: trace_window = p.arg; break;
+        case OPT_TRACE_NODES: trace_node_ids = p.arg; break;
+        case OPT_TRACE_MAX_EVENTS: trace_max = p.arg; break;
+        case OPT_NO_PLOTS: plots = 0; break;
+        case OPT_INVOCATIONS: invocations = 1; break;
+        case OPT_QUIET: quiet = 1; break;
+        case OPT_ALLOW_PLUGINS: load.allow_plugins = 1; break;
+        case OPT_SANDBOX_PATHS: load.sandbox_paths = 1; break;
+        case OPT_MAX_EVENTS:
+        case OPT_MAX_MEMORY:
+        case OPT_MAX_OUTPUT:
+            if (sim_cli_limit_option(&sim_run_cmd, id - OPT_MAX_EVENTS, p.arg, &lim) != 0)
                 goto done;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "edgesim run: unknown or incomplete option '%s' (see --help)\n", a);
-            goto done;
-        } else if (!path) {
-            path = a;
-        } else {
-            fprintf(stderr, "edgesim run: one scenario at a time ('%s' is extra)\n", a);
-            goto done;
+            break;
+        case SIM_OPTS_OPERAND:
+            if (path) {
+                sim_cmd_fail(&sim_run_cmd, "one scenario at a time ('%s' is extra)", p.arg);
+                goto done;
+            }
+            path = p.arg;
+            break;
         }
     }
     if (!path) {
-        fputs(usage_text, stderr);
+        sim_cmd_fail(&sim_run_cmd, "expected a SCENARIO file (see 'edgesim run --help')");
         goto done;
+    }
+    /* options that would do nothing are refused, not ignored */
+    if (!trace_path && (trace_window || trace_node_ids || trace_max)) {
+        sim_cmd_fail(&sim_run_cmd, "%s only applies with --trace FILE.json",
+                     trace_window ? "--trace-window" : trace_node_ids ? "--trace-nodes"
+                                                                     : "--trace-max-events");
+        goto done;
+    }
+    uint64_t max_events = 0;
+    if (trace_max) {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(trace_max, &end, 10);
+        if (errno || *end || end == trace_max || trace_max[0] == '-' || trace_max[0] == '+') {
+            sim_cmd_fail(&sim_run_cmd, "--trace-max-events: expected a whole number of events "
+                                       "(0 for no cap), found '%s'", trace_max);
+            goto done;
+        }
+        max_events = v ? (uint64_t)v : SIM_TRACE_NO_CAP;
     }
     if (seed_text) {
         char *end;
@@ -295,6 +374,8 @@ int sim_cmd_run(int argc, char **argv)
     size_t ndiags = 0;
     sc = sim_scenario_load_opts(path, sets, nsets, &load, diags, SIM_SCENARIO_MAX_ERRORS, &ndiags);
     if (!sc) {
+        if (said_sweep_file(path))
+            goto done;
         rc = sim_print_diags(diags, ndiags < SIM_SCENARIO_MAX_ERRORS ? ndiags
                                                                      : SIM_SCENARIO_MAX_ERRORS,
                              ndiags);
@@ -341,13 +422,14 @@ int sim_cmd_run(int argc, char **argv)
                              .trace_path = trace_path,
                              .setup_start = setup_start};
     if (trace_path) {
+        opt.trace.max_events = max_events;
         if (parse_trace_filter(sc, trace_window, trace_node_ids, &opt.trace, &trace_nodes) != 0) {
             rc = SIM_EXIT_USAGE;
             goto done;
         }
     }
     w = sim_world_create(sc, &opt, err, sizeof err);
-    sim_run_stats st;
+    sim_run_stats st = {0};
     if (!w || sim_world_run(w, &st, err, sizeof err) != 0) {
         sim_outset_rename_in(&set, err, sizeof err);
         if (sim_interrupted())
@@ -356,6 +438,12 @@ int sim_cmd_run(int argc, char **argv)
         rc = SIM_EXIT_FAIL;
         goto done;
     }
+    if (st.trace_dropped)
+        fprintf(stderr, "edgesim run: warning: %s: the trace's cap of %" PRIu64 " events was "
+                        "reached; %" PRIu64 " later events were dropped (raise the cap with "
+                        "--trace-max-events N, 0 for none, or narrow --trace-window or "
+                        "--trace-nodes)\n",
+                trace_path, st.trace_max_events, st.trace_dropped);
     if (!quiet)
         fprintf(stderr, "%s: %" PRIu64 " invocations, %" PRIu64 " events in %.2fs -> %s/\n",
                 sc->name, st.invocations, st.events, st.loop_seconds, outdir);

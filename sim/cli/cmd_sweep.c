@@ -43,40 +43,56 @@
 #define SIM_SWEEP_MAX_JOBS 1024 /* processes; more than any machine we run on has cores */
 #define SIM_SWEEP_MAX_DIR 3900  /* DIR, so that DIR/runs/<id>/rep-<k>/summary.json fits 4 KiB */
 
-static const char usage_text[] =
-    "usage: edgesim sweep SWEEP.json [-o DIR] [-j N] [--set PATH=VALUE]... [--no-plots]\n"
-    "                     [--mpi] [--quiet] [--allow-plugins] [--sandbox-paths]\n"
-    "\n"
-    "Runs every scenario of the sweep file at every point of its grid, with\n"
-    "replications seeded base_seed + k (common random numbers), and writes\n"
-    "runs.csv (one row per run) and aggregate.csv (mean, standard deviation and\n"
-    "95%% confidence interval per configuration and metric) into DIR, with each\n"
-    "run's outputs in DIR/runs/<config-id>/rep-<k>/ (see docs/sweeps.md).\n"
-    "\n"
-    "  -o, --output DIR   output directory (default results/sweeps/<sweep name>)\n"
-    "  -j, --jobs N       run N simulations at a time, in N processes (default 1);\n"
-    "                     the results do not depend on N\n"
-    "  --set PATH=VALUE   change every run's scenario as `edgesim run --set` does,\n"
-    "                     after the file's \"set\" and before the grid (repeatable)\n"
-    "  --max-events N, --max-memory SIZE, --max-output SIZE\n"
-    "                     raise the limits every run's estimate is checked against\n"
-    "                     (defaults 2e9 events, 8G, 4G); 0 or none: no limit\n"
-    "  --no-plots         no DIR/plots/ (each key metric against each swept\n"
-    "                     parameter, with 95%% confidence intervals)\n"
-    "  --mpi              under mpirun: rank 0 hands runs out to the other ranks and\n"
-    "                     gathers their rows; the same tables as -j (needs an\n"
-    "                     edgesim built with `make MPI=1`)\n"
-    "  --allow-plugins    load the plugin (.so: native code) a scenario names\n"
-    "  --sandbox-paths    refuse absolute data paths and \"..\" (docs/scenario.md)\n"
-    "  -q, --quiet        no progress line (it is shown only on a terminal)\n"
-    "  -h, --help         this help\n"
-    "\n"
-    "Everything is written into a temporary folder beside DIR, and DIR is replaced\n"
-    "as a whole when the sweep is complete: a failed or interrupted sweep leaves\n"
-    "the previous DIR as it was.\n"
-    "\n"
-    "exit codes: 0 done, 1 a run failed, 2 bad sweep, scenario or usage, 130\n"
-    "interrupted (Ctrl-C; 143 for SIGTERM).\n";
+enum {
+    OPT_OUTPUT = 1,
+    OPT_JOBS,
+    OPT_SET,
+    OPT_NO_PLOTS,
+    OPT_MPI,
+    OPT_QUIET,
+    OPT_MAX_EVENTS,
+    OPT_MAX_MEMORY,
+    OPT_MAX_OUTPUT,
+    OPT_ALLOW_PLUGINS,
+    OPT_SANDBOX_PATHS,
+};
+
+static const sim_opt sweep_opts[] = {
+    {OPT_OUTPUT, 'o', "output", "DIR", 0, "output directory (default results/sweeps/<sweep name>)"},
+    {OPT_JOBS, 'j', "jobs", "N", 0,
+     "run N simulations at a time, in N processes (default 1); the results do not "
+     "depend on N. -j4 works as in make"},
+    {OPT_SET, 0, "set", "PATH=VALUE", SIM_OPT_REPEAT,
+     "change every run's scenario as `edgesim run --set` does, after the file's \"set\" "
+     "and before the grid"},
+    {OPT_NO_PLOTS, 0, "no-plots", NULL, 0,
+     "no DIR/plots/ (each key metric against each swept parameter, with 95% confidence "
+     "intervals)"},
+    {OPT_MPI, 0, "mpi", NULL, 0,
+     "under mpirun: rank 0 hands runs out to the other ranks and gathers their rows; the "
+     "same tables as -j (needs an edgesim built with `make MPI=1`)"},
+    {OPT_QUIET, 'q', "quiet", NULL, 0, "no progress line (it is shown only on a terminal)"},
+    SIM_CLI_TRUST_AND_LIMIT_OPTS,
+    {0, 0, NULL, NULL, 0, NULL},
+};
+
+const sim_cmd sim_sweep_cmd = {
+    .name = "sweep",
+    .operands = "SWEEP.json",
+    .about = "run scenarios x a parameter grid x replications, with statistics",
+    .intro = "Runs every scenario of the sweep file at every point of its grid, with\n"
+             "replications seeded base_seed + k (common random numbers), and writes\n"
+             "runs.csv (one row per run) and aggregate.csv (mean, standard deviation and\n"
+             "95% confidence interval per configuration and metric) into DIR, with each\n"
+             "run's outputs in DIR/runs/<config-id>/rep-<k>/ (see docs/sweeps.md).\n",
+    .opts = sweep_opts,
+    .outro = "Everything is written into a temporary folder beside DIR, and DIR is replaced\n"
+             "as a whole when the sweep is complete: a failed or interrupted sweep leaves\n"
+             "the previous DIR as it was.\n"
+             "\n"
+             "exit codes: 0 done, 1 a run failed, 2 bad sweep, scenario or usage, 130\n"
+             "interrupted (Ctrl-C; 143 for SIGTERM).\n",
+};
 
 /* The key metrics of a run, as runs.csv names them, and where summary.json
  * keeps them. The plots draw them in the run plots' units (latency in ms,
@@ -586,68 +602,79 @@ int sim_cmd_sweep(int argc, char **argv)
     pid_t *pids = NULL;
     size_t *idx = NULL;
     char *default_dir = NULL;
-    int lr;
     sim_outset set = {0};
 #ifdef EDGESIM_MPI
     char staged[SIM_SWEEP_MAX_DIR + 1] = "";
 #endif
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage_text, stdout);
-            return SIM_EXIT_OK;
-        } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc) {
-            outdir = argv[++i];
-        } else if (((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && i + 1 < argc) ||
-                   (!strncmp(a, "-j", 2) && a[2])) {
-            const char *t = a[2] && a[1] == 'j' ? a + 2 : argv[++i]; /* -j2 as make takes it */
+    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    size_t nsets = 0;
+    if (!sets) {
+        fprintf(stderr, "edgesim sweep: out of memory\n");
+        return SIM_EXIT_FAIL;
+    }
+    sim_opts p;
+    sim_opts_init(&p, &sim_sweep_cmd, argc, argv);
+    for (int id; (id = sim_opts_next(&p)) != SIM_OPTS_END;) {
+        switch (id) {
+        case SIM_OPTS_HELP: free(sets); return SIM_EXIT_OK;
+        case SIM_OPTS_ERROR: free(sets); return SIM_EXIT_USAGE;
+        case OPT_OUTPUT: outdir = p.arg; break;
+        case OPT_JOBS: {
             char *end;
             errno = 0;
-            jobs = strtol(t, &end, 10);
-            if (errno || *end || end == t || jobs < 1 || jobs > SIM_SWEEP_MAX_JOBS) {
-                fprintf(stderr, "edgesim sweep: -j: expected an integer from 1 to %d, found '%s'\n",
-                        SIM_SWEEP_MAX_JOBS, t);
-                return SIM_EXIT_USAGE;
+            jobs = strtol(p.arg, &end, 10);
+            if (errno || *end || end == p.arg || jobs < 1 || jobs > SIM_SWEEP_MAX_JOBS) {
+                free(sets);
+                return sim_cmd_fail(&sim_sweep_cmd, "%s: expected an integer from 1 to %d, "
+                                    "found '%s'", p.opt, SIM_SWEEP_MAX_JOBS, p.arg);
             }
-        } else if (!strcmp(a, "--set") && i + 1 < argc) {
-            const char *v = argv[++i];
-            const char *eq = strchr(v, '=');
-            if (!eq || eq == v) {
-                fprintf(stderr, "edgesim sweep: --set: expected PATH=VALUE, found '%s'\n", v);
-                return SIM_EXIT_USAGE;
+            break;
+        }
+        case OPT_SET: {
+            const char *eq = strchr(p.arg, '=');
+            if (!eq || eq == p.arg) {
+                free(sets);
+                return sim_cmd_fail(&sim_sweep_cmd, "--set: expected PATH=VALUE, found '%s'",
+                                    p.arg);
             }
-        } else if (!strcmp(a, "--no-plots")) {
-            plots = 0;
-        } else if (!strcmp(a, "--allow-plugins")) {
-            sweep_load.allow_plugins = 1;
-        } else if (!strcmp(a, "--sandbox-paths")) {
-            sweep_load.sandbox_paths = 1;
-        } else if (!strcmp(a, "--mpi")) {
+            sets[nsets++] = p.arg;
+            break;
+        }
+        case OPT_NO_PLOTS: plots = 0; break;
+        case OPT_MPI:
 #ifdef EDGESIM_MPI
             use_mpi = 1;
+            break;
 #else
-            fprintf(stderr, "edgesim sweep: --mpi: this edgesim was built without MPI (build "
-                            "one with `make MPI=1`, which needs mpicc)\n");
-            return SIM_EXIT_USAGE;
+            free(sets);
+            return sim_cmd_fail(&sim_sweep_cmd, "--mpi: this edgesim was built without MPI "
+                                "(build one with `make MPI=1`, which needs mpicc)");
 #endif
-        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-            quiet = 1;
-        } else if ((lr = sim_limits_option("sweep", argc, argv, &i, &sweep_limits)) != 0) {
-            if (lr < 0)
+        case OPT_QUIET: quiet = 1; break;
+        case OPT_ALLOW_PLUGINS: sweep_load.allow_plugins = 1; break;
+        case OPT_SANDBOX_PATHS: sweep_load.sandbox_paths = 1; break;
+        case OPT_MAX_EVENTS:
+        case OPT_MAX_MEMORY:
+        case OPT_MAX_OUTPUT:
+            if (sim_cli_limit_option(&sim_sweep_cmd, id - OPT_MAX_EVENTS, p.arg, &sweep_limits)) {
+                free(sets);
                 return SIM_EXIT_USAGE;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "edgesim sweep: unknown or incomplete option '%s' (see --help)\n", a);
-            return SIM_EXIT_USAGE;
-        } else if (!path) {
-            path = a;
-        } else {
-            fprintf(stderr, "edgesim sweep: one sweep file at a time ('%s' is extra)\n", a);
-            return SIM_EXIT_USAGE;
+            }
+            break;
+        case SIM_OPTS_OPERAND:
+            if (path) {
+                free(sets);
+                return sim_cmd_fail(&sim_sweep_cmd, "one sweep file at a time ('%s' is extra)",
+                                    p.arg);
+            }
+            path = p.arg;
+            break;
         }
     }
     if (!path) {
-        fputs(usage_text, stderr);
-        return SIM_EXIT_USAGE;
+        free(sets);
+        return sim_cmd_fail(&sim_sweep_cmd, "expected a SWEEP.json file (see 'edgesim sweep "
+                                            "--help')");
     }
 #ifdef EDGESIM_MPI
     if (use_mpi) {
@@ -668,8 +695,8 @@ int sim_cmd_sweep(int argc, char **argv)
     }
     /* the --set options, checked above, in command-line order */
     sweep_file_sets = sw->nfixed;
-    for (int i = 1; i + 1 < argc; i++)
-        if (!strcmp(argv[i], "--set") && sim_sweep_add_set(sw, argv[++i]) != 0)
+    for (size_t i = 0; i < nsets; i++)
+        if (sim_sweep_add_set(sw, sets[i]) != 0)
             goto oom;
     /* every configuration must load before anything runs */
     for (size_t s = 0; s < sw->nscenarios; s++)
@@ -874,6 +901,7 @@ done:
     free(res);
     sim_outset_abort(&set); /* no-op once published */
     free(default_dir);
+    free(sets);
     sim_sweep_free(sw);
     return rc;
 }

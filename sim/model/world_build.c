@@ -314,6 +314,8 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
         (w->as && was_write(w, err, errlen) != 0))
         return -1;
     if (w->trace) {
+        stats->trace_dropped = sim_trace_dropped(w->trace);
+        stats->trace_max_events = sim_trace_max_events(w->trace);
         int rc2 = sim_trace_close_commit(w->trace, err, errlen);
         w->trace = NULL;
         if (rc2 != 0)

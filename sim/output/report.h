@@ -48,6 +48,8 @@ typedef struct sim_run_stats {
     uint64_t events;
     uint64_t invocations;
     long peak_rss_kb;
+    uint64_t trace_dropped;    /* --trace: events dropped at the cap (0: none, or no trace) */
+    uint64_t trace_max_events; /* and the cap */
 } sim_run_stats;
 
 typedef struct sim_health_row {

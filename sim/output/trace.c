@@ -259,6 +259,11 @@ uint64_t sim_trace_dropped(const sim_trace *t)
     return t ? t->dropped : 0;
 }
 
+uint64_t sim_trace_max_events(const sim_trace *t)
+{
+    return t ? t->max_events : 0;
+}
+
 /* The first lane of n free at start (its last invocation ended by then), a
  * new one if none is; its end becomes end. Returns the lane (1-based, the
  * tid), 0 when out of memory. */
@@ -435,10 +440,12 @@ int sim_trace_close_commit(sim_trace *t, char *err, size_t errlen)
     fputs(",\"run\":", fp);
     json_str(fp, t->run ? t->run : "");
     fputs(",\"time_unit\":\"us of virtual time\",\"window_s\":", fp);
-    if (t->has_window)
-        fprintf(fp, "[%.9f,%.9f]", (double)t->from / 1e9, (double)t->to / 1e9);
-    else
+    if (!t->has_window)
         fputs("null", fp);
+    else if (t->to == INT64_MAX) /* open: to the end of the run */
+        fprintf(fp, "[%.9f,null]", (double)t->from / 1e9);
+    else
+        fprintf(fp, "[%.9f,%.9f]", (double)t->from / 1e9, (double)t->to / 1e9);
     fputs(",\"nodes\":", fp);
     if (t->keep) {
         fputs("[", fp);
@@ -448,14 +455,18 @@ int sim_trace_close_commit(sim_trace *t, char *err, size_t errlen)
     } else {
         fputs("\"all\"", fp);
     }
-    fprintf(fp, ",\"max_events\":%" PRIu64 ",\"events\":%" PRIu64 ",\"dropped_events\":%" PRIu64
-                ",\"truncated\":%s",
-            t->max_events, t->events, t->dropped, t->truncated ? "true" : "false");
+    if (t->max_events == SIM_TRACE_NO_CAP)
+        fputs(",\"max_events\":null", fp);
+    else
+        fprintf(fp, ",\"max_events\":%" PRIu64, t->max_events);
+    fprintf(fp, ",\"events\":%" PRIu64 ",\"dropped_events\":%" PRIu64 ",\"truncated\":%s",
+            t->events, t->dropped, t->truncated ? "true" : "false");
     if (t->truncated) {
         fputs(",\"truncated_at_s\":", fp);
         fprintf(fp, "%.9f", (double)t->truncated_at / 1e9);
         fputs(",\"note\":\"the event cap was reached: later events were dropped; narrow the "
-              "window or the nodes, or raise the cap\"",
+              "window or the nodes, or raise the cap (edgesim run --trace-max-events N, 0 for "
+              "none)\"",
               fp);
     }
     fputs("}}\n", fp);

@@ -37,9 +37,11 @@
  * Bounds, so that a trace of a big run still opens: a time window [from,
  * to) (an invocation is kept when it overlaps it, an instant when inside
  * it), a subset of nodes (cluster-wide faults are always kept), and a cap
- * on events. When the cap is hit the rest is dropped whole (never half an
- * invocation), one global instant "trace truncated ..." marks the moment,
- * and otherData says "truncated":true with the number dropped.
+ * on events (or none). When the cap is hit the rest is dropped whole (never
+ * half an invocation), one global instant "trace truncated ..." marks the
+ * moment, and otherData says "truncated":true with the number dropped; the
+ * caller learns it from sim_trace_dropped (`edgesim run` warns on stderr).
+ * A window open at its end (to == INT64_MAX) is written as [from, null].
  */
 #ifndef SIM_TRACE_H
 #define SIM_TRACE_H
@@ -53,6 +55,8 @@
  * most, unless the filter says otherwise: about 150 MB of JSON, which the
  * Perfetto UI still opens comfortably. */
 #define SIM_TRACE_DEFAULT_MAX_EVENTS 1000000u
+/* sim_trace_filter.max_events for no cap at all (`--trace-max-events 0`). */
+#define SIM_TRACE_NO_CAP UINT64_MAX
 /* Node indices accepted: far above any scenario (the scenario reader's own
  * limit is lower), low enough that a wrong index cannot make the per-node
  * table huge. */
@@ -66,7 +70,7 @@ typedef struct sim_trace_filter {
     edge_time from, to;
     const uint32_t *nodes; /* node indices to keep, any order (copied); NULL: all */
     size_t nnodes;
-    uint64_t max_events;   /* 0: SIM_TRACE_DEFAULT_MAX_EVENTS */
+    uint64_t max_events;   /* 0: SIM_TRACE_DEFAULT_MAX_EVENTS; SIM_TRACE_NO_CAP: none */
 } sim_trace_filter;
 
 /* Opens the trace file path (written to a temporary name until
@@ -101,9 +105,11 @@ int sim_trace_status(sim_trace *t, edge_time time, uint32_t node, const char *no
 int sim_trace_fault(sim_trace *t, edge_time time, const char *kind, int64_t node,
                     const char *node_id, const char *target);
 
-/* Events written and dropped (by the cap; filtered ones are not counted). */
+/* Events written and dropped (by the cap; filtered ones are not counted),
+ * and the cap in force (SIM_TRACE_NO_CAP: none). */
 uint64_t sim_trace_events(const sim_trace *t);
 uint64_t sim_trace_dropped(const sim_trace *t);
+uint64_t sim_trace_max_events(const sim_trace *t);
 
 /* One step of a workflow request for sim_trace_workflow. */
 typedef struct sim_trace_step {

@@ -400,31 +400,20 @@ int sim_limits_parse_size(const char *text, uint64_t *out)
     return 0;
 }
 
-int sim_limits_option(const char *cmd, int argc, char **argv, int *i, sim_limits *lim)
+int sim_limits_set_option(const char *cmd, const char *name, const char *value,
+                          sim_limits *lim)
 {
-    static const char *const names[] = {"--max-events", "--max-memory", "--max-output"};
-    const char *a = argv[*i];
+    static const char *const names[] = {"max-events", "max-memory", "max-output"};
     for (int k = 0; k < 3; k++) {
-        size_t len = strlen(names[k]);
-        const char *v;
-        if (!strcmp(a, names[k])) {
-            if (*i + 1 >= argc) {
-                fprintf(stderr, "edgesim %s: %s needs a value (see --help)\n", cmd, names[k]);
-                return -1;
-            }
-            v = argv[++*i];
-        } else if (!strncmp(a, names[k], len) && a[len] == '=') {
-            v = a + len + 1;
-        } else {
+        if (strcmp(name, names[k]) != 0)
             continue;
-        }
         uint64_t x;
-        int bad = k == 0 ? sim_limits_parse_count(v, &x) : sim_limits_parse_size(v, &x);
+        int bad = k == 0 ? sim_limits_parse_count(value, &x) : sim_limits_parse_size(value, &x);
         if (bad) {
-            fprintf(stderr,
-                    "edgesim %s: %s: expected %s, 0 or none (no limit), found '%s'\n", cmd,
-                    names[k],
-                    k == 0 ? "a count such as 5000000000 or 5e9" : "a size such as 16G or 512M", v);
+            fprintf(stderr, "edgesim %s: --%s: expected %s, 0 or none (no limit), found '%s'\n",
+                    cmd, names[k],
+                    k == 0 ? "a count such as 5000000000 or 5e9" : "a size such as 16G or 512M",
+                    value);
             return -1;
         }
         if (k == 0)
@@ -433,7 +422,8 @@ int sim_limits_option(const char *cmd, int argc, char **argv, int *i, sim_limits
             lim->max_memory = x;
         else
             lim->max_output = x;
-        return 1;
+        return 0;
     }
-    return 0;
+    fprintf(stderr, "edgesim %s: --%s: not a limit option\n", cmd, name);
+    return -1;
 }

@@ -84,12 +84,14 @@ int sim_limits_parse_count(const char *text, uint64_t *out);
 int sim_limits_parse_size(const char *text, uint64_t *out);
 
 /*
- * The command-line options every command shares: when argv[*i] is
- * --max-events, --max-memory or --max-output (as "--opt VALUE" or
- * "--opt=VALUE"), parses it into lim, moves *i past it and returns 1; -1
- * after printing one line "edgesim CMD: --opt: expected ..., found ..."
- * to stderr; 0 when argv[*i] is none of them.
+ * The command-line options every command shares: name is "max-events",
+ * "max-memory" or "max-output" (without dashes, as the option table of
+ * sim/cli/opts.h names it) and value its text. Parses value into lim and
+ * returns 0; -1 after printing one line "edgesim CMD: --NAME: expected ...,
+ * found ..." to stderr, or for an unknown name (a programming error).
  */
-int sim_limits_option(const char *cmd, int argc, char **argv, int *i, sim_limits *lim);
+int sim_limits_set_option(const char *cmd, const char *name, const char *value,
+                          sim_limits *lim);
+
 
 #endif

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "common/textfile.h"
+#include "common/suggest.h"
 #include "engine/dist.h"
 
 const sc_numspec SC_NS_MB = {0, 1e12, 0, 1};
@@ -101,65 +102,23 @@ int sc_grow(sc_ctx *c, void **arr, size_t *cap, size_t need, size_t size)
 }
 
 /* ------------------------------------------------------------------------ */
-/* "Did you mean": optimal string alignment distance, capped                 */
-
-static size_t osa_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > SIM_ID_MAX || lb > SIM_ID_MAX)
-        return 99;
-    if ((la > lb ? la - lb : lb - la) > 2)
-        return 99;
-    size_t r0[SIM_ID_MAX + 2], r1[SIM_ID_MAX + 2], r2[SIM_ID_MAX + 2];
-    size_t *pp = r0, *p = r1, *cur = r2;
-    for (size_t j = 0; j <= lb; j++)
-        p[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        cur[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t cost = a[i - 1] != b[j - 1];
-            size_t v = p[j] + 1;
-            if (cur[j - 1] + 1 < v)
-                v = cur[j - 1] + 1;
-            if (p[j - 1] + cost < v)
-                v = p[j - 1] + cost;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
-                v = pp[j - 2] + 1;
-            cur[j] = v;
-        }
-        size_t *t = pp;
-        pp = p;
-        p = cur;
-        cur = t;
-    }
-    return p[lb];
-}
+/* "Did you mean": common/suggest.c, capped at two edits                  */
 
 /* The candidate closest to word within distance 2 (and shorter than word),
  * or NULL. Ties go to the first. */
 const char *sc_suggest_list(const char *word, const char *const *cands)
 {
-    const char *best = NULL;
-    size_t bd = 3, wl = strlen(word);
-    for (size_t i = 0; cands[i]; i++) {
-        size_t d = osa_distance(word, cands[i]);
-        if (d < bd && d < wl) {
-            bd = d;
-            best = cands[i];
-        }
-    }
-    return best;
+    return sim_suggest(word, cands);
 }
 
 const char *sc_suggest_id(const char *word, const sim_scenario *s, sc_idkind k)
 {
     const char *best = NULL;
-    size_t bd = 3, wl = strlen(word), n = sc_id_count(s, k);
+    size_t bd = SIM_SUGGEST_MAX_EDITS + 1, d, n = sc_id_count(s, k);
     for (size_t i = 0; i < n; i++) {
         const char *id = sc_id_key(s, k, i);
-        size_t d = osa_distance(word, id);
         /* deterministic: the lowest distance, then the earliest defined */
-        if (d < bd && d < wl) {
+        if (sim_suggest_close(word, id, &d) && d < bd) {
             bd = d;
             best = id;
         }

@@ -34,7 +34,8 @@ expect_usage "missing FILE"
 expect_usage "one FILE only" ok.json ok.json
 expect_usage "unknown option '--bogus'" --bogus ok.json
 expect_usage "unknown algorithm 'sha1' (md5 or sha256)" --algorithm sha1 ok.json
-expect_usage "--algorithm needs a name" ok.json --algorithm
+expect_usage "edgesim checksum: --algorithm needs a value" ok.json --algorithm
+expect_usage "edgesim checksum: -a needs a value" ok.json -a
 printf '[1,\n 2' | { set +e; "$EDGESIM" checksum - 2> err; echo $? > rc; }
 [ "$(cat rc)" -eq 2 ] && [ "$(cat err)" = "<stdin>:2:3: expected ',' or ']' after an array element, found end of input" ]
 # larger than the input limit: refused before parsing

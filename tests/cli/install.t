@@ -1,5 +1,5 @@
-# make install puts the program, the library, the public headers and
-# edgecore.pc under DESTDIR/PREFIX; a program builds against them with
+# make install puts the program, the library, the public headers,
+# edgecore.pc, the man page and bash completion under DESTDIR/PREFIX; a program builds against them with
 # pkg-config alone and runs core's contracts.
 root=$(cd "$T/../.." && pwd)
 # a plain build in a clean environment: `make asan` exports BUILD, SAN and
@@ -9,6 +9,9 @@ env -i PATH="$PATH" HOME="${HOME:-/}" make -s -C "$root" install PREFIX=/opt/edg
 [ -f stage/opt/edge/lib/libedgecore.a ]
 [ -f stage/opt/edge/include/edgecore/cluster.h ]
 [ ! -e stage/opt/edge/include/edgecore/alloc.h ] || { echo "internal header installed"; exit 1; }
+# the man page and bash completion, where man and bash-completion look
+cmp stage/opt/edge/share/man/man1/edgesim.1 "$root/docs/edgesim.1"
+cmp stage/opt/edge/share/bash-completion/completions/edgesim "$root/scripts/edgesim-completion.bash"
 sed -i "s|^prefix=.*|prefix=$PWD/stage/opt/edge|" stage/opt/edge/lib/pkgconfig/edgecore.pc
 cat > user.c <<'C'
 #include <edgecore/cluster.h>

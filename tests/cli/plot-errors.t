@@ -4,11 +4,11 @@
 # still written (without plots).
 set +e
 "$EDGESIM" plot --help >out; rc=$?
-[ $rc -eq 0 ] && grep -q '^usage: edgesim plot DIR \[--format png|svg|pdf|both\] \[--size S\] \[--quiet\]' out || exit 1
+[ $rc -eq 0 ] && grep -q '^usage: edgesim plot DIR \[--format png|svg|pdf|both\] \[--size S\] \[-q\] \[-h\]$' out || exit 1
 grep -q 'latency_cdf, latency_over_time, load, busy_heatmap, node_status, cold_starts, outcomes' out || exit 1
 
 "$EDGESIM" plot 2>err; rc=$?
-[ $rc -eq 2 ] && grep -q '^usage: edgesim plot' err || { echo "no args: rc $rc"; exit 1; }
+[ $rc -eq 2 ] && [ "$(cat err)" = "edgesim plot: expected a run directory DIR (see 'edgesim plot --help')" ] || { echo "no args: rc $rc"; exit 1; }
 "$EDGESIM" plot nowhere 2>err; rc=$?
 [ $rc -eq 2 ] && [ "$(cat err)" = "edgesim plot: nowhere: no such run directory" ] || { cat err; exit 1; }
 "$EDGESIM" plot a b 2>err; rc=$?
@@ -16,7 +16,7 @@ grep -q 'latency_cdf, latency_over_time, load, busy_heatmap, node_status, cold_s
 "$EDGESIM" plot --format gif x 2>err; rc=$?
 [ $rc -eq 2 ] && [ "$(cat err)" = "edgesim plot: --format: expected png, svg, pdf or both, found 'gif'" ] || { cat err; exit 1; }
 "$EDGESIM" plot x --format 2>err; rc=$?
-[ $rc -eq 2 ] || exit 1
+[ $rc -eq 2 ] && [ "$(cat err)" = "edgesim plot: --format needs a value" ] || exit 1
 "$EDGESIM" plot --bogus x 2>err; rc=$?
 [ $rc -eq 2 ] && grep -q "unknown option '--bogus'" err || exit 1
 
