@@ -1,6 +1,7 @@
 # edgesim — a small, boring Makefile.
 #   make            build/libedgecore.a, build/edgesim and build/libedgesim.so
-#   make test       unit tests (Criterion), end-to-end CLI tests and the regression suite
+#   make test       unit tests (Criterion), end-to-end CLI tests, the regression suite,
+#                   pytest and the doc test (every command block of the docs runs)
 #   make regress    scenarios x routing policies against tests/regress/baselines.csv
 #   make update-baselines   re-record those baselines on purpose (prints what changed)
 #   make asan       the same tests built with ASan + UBSan (in build/asan)
@@ -132,9 +133,10 @@ PY_SRC  := $(sort $(wildcard python/edgesim/*.py))
 # (Debian's searches /usr/local/lib/python3.X/dist-packages and /usr/lib/...)
 PYDIR   ?= $(PREFIX)/lib/python$(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')/dist-packages
 
-.PHONY: all check-layers test unit e2e regress update-baselines asan valgrind run bench install clean deps help \
+.PHONY: all check-layers doctest test unit e2e regress update-baselines asan valgrind run bench install clean deps help \
         python pytest fuzz fuzz-build
-all: $(PROGRAM) $(SHLIB)
+# MPI=1 builds the program alone (the embedding library has no use for MPI)
+all: $(PROGRAM) $(if $(filter 1,$(MPI)),,$(SHLIB))
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -221,7 +223,14 @@ pytest: $(SHLIB) $(PROGRAM)
 check-layers: $(PROGRAM)
 	@/usr/bin/python3 tests/check-layers.py $(BUILD)
 
-test: unit e2e regress check-layers pytest
+# The documentation's command blocks run as written, output compared where a
+# doc shows it (tests/doctest.py; the convention in tests/README.md). Against
+# the build, never rebuilding it; not under the sanitizers, where it says so.
+doctest: $(PROGRAM) $(SHLIB) $(if $(MPI_PROGRAM),mpi-program)
+	@$(if $(SAN),echo "doctest: not run under the sanitizers (make test runs it on the plain build)",\
+	    $(PYTHON) tests/doctest.py --build $(BUILD))
+
+test: unit e2e regress check-layers pytest doctest
 
 # `make test` builds what its suites need in parallel but runs the suites one
 # after another, in this order: their output stays readable, and timing-
@@ -231,6 +240,7 @@ e2e: | unit
 regress: | e2e
 check-layers: | regress
 pytest: | check-layers
+doctest: | pytest
 endif
 
 asan:
