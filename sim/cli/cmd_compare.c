@@ -34,6 +34,7 @@
 #include "cli/cli.h"
 #include "common/jsonget.h"
 #include "common/loadfile.h"
+#include "common/textfile.h"
 #include "common/threshold.h"
 #include "harness/sweep.h"
 
@@ -496,7 +497,7 @@ static int table_load(const char *dir, table *t)
 oom:
     {
         char size[32];
-        sim_format_bytes((unsigned long long)len, size, sizeof size);
+        sim_bytes_format(size, sizeof size, (uint64_t)len);
         fprintf(stderr, "edgesim compare: %s: out of memory splitting %s into cells\n", t->path,
                 size);
     }

@@ -4,6 +4,7 @@
  * does not hang the open; the flag does nothing to a regular file's reads.
  */
 #include "common/loadfile.h"
+#include "common/textfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,22 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-void sim_format_bytes(uint64_t n, char *buf, size_t len)
-{
-    static const char *const unit[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-    if (n < 1024) {
-        snprintf(buf, len, "%llu byte%s", (unsigned long long)n, n == 1 ? "" : "s");
-        return;
-    }
-    double v = (double)n / 1024.0;
-    size_t u = 0;
-    while (v >= 1024.0 && u + 1 < sizeof unit / sizeof unit[0]) {
-        v /= 1024.0;
-        u++;
-    }
-    snprintf(buf, len, "%.1f %s", v, unit[u]);
-}
 
 static const char *file_kind(mode_t m)
 {
@@ -69,9 +54,9 @@ sim_load_error sim_load_file(const char *path, size_t cap, char **out, size_t *l
         rc = SIM_LOAD_NOT_FILE;
         goto done;
     }
-    sim_format_bytes((uint64_t)cap, limit, sizeof limit);
+    sim_bytes_format(limit, sizeof limit, (uint64_t)cap);
     if (st.st_size < 0 || (uint64_t)st.st_size > (uint64_t)cap) {
-        sim_format_bytes((uint64_t)st.st_size, have, sizeof have);
+        sim_bytes_format(have, sizeof have, (uint64_t)st.st_size);
         snprintf(err, errlen, "%s: expected a file of at most %s, found %s", path, limit, have);
         rc = SIM_LOAD_TOO_BIG;
         goto done;
@@ -79,7 +64,7 @@ sim_load_error sim_load_file(const char *path, size_t cap, char **out, size_t *l
     size_t size = (size_t)st.st_size;
     /* one byte beyond the size seen, to notice a file that grew meanwhile */
     if (!(buf = malloc(size + 2))) {
-        sim_format_bytes((uint64_t)size, have, sizeof have);
+        sim_bytes_format(have, sizeof have, (uint64_t)size);
         snprintf(err, errlen, "%s: out of memory reading %s", path, have);
         rc = SIM_LOAD_NOMEM;
         goto done;

@@ -34,8 +34,6 @@ typedef enum sim_load_error {
 sim_load_error sim_load_file(const char *path, size_t cap, char **out, size_t *len, char *err,
                              size_t errlen);
 
-/* Writes n bytes in human units into buf: "512 bytes", "64.0 KiB", "1.0 GiB"
- * (powers of 1024, one decimal). buf of 32 bytes always suffices. */
-void sim_format_bytes(uint64_t n, char *buf, size_t len);
+/* Sizes in its messages are written by sim_bytes_format (common/textfile.h). */
 
 #endif

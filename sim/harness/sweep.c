@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/loadfile.h"
 #include "common/plainname.h"
 #include "harness/sweep.h"
 
@@ -327,25 +328,24 @@ sim_sweep *sim_sweep_load(const char *path, sim_diag *d)
 {
     sim_diag_clear(d);
     d->file = path;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        sim_diag_set(d, NULL, "expected a readable sweep file, found %s", strerror(errno));
-        return NULL;
-    }
-    char *buf = malloc(SIM_SWEEP_MAX_BYTES + 1);
-    if (!buf) {
-        fclose(f);
-        sim_diag_set(d, NULL, "expected memory for the sweep, found none (out of memory)");
-        return NULL;
-    }
-    size_t len = fread(buf, 1, SIM_SWEEP_MAX_BYTES + 1, f);
-    int bad = ferror(f);
-    fclose(f);
+    char *buf = NULL, err[512];
+    size_t len = 0;
     sim_sweep *sw = NULL;
-    if (bad)
-        sim_diag_set(d, NULL, "expected a readable sweep file, found a read error");
-    else
-        sw = sim_sweep_parse(buf, len, path, d);
+    sim_load_error e = sim_load_file(path, SIM_SWEEP_MAX_BYTES, &buf, &len, err, sizeof err);
+    /* err is "PATH: what"; the diagnostic names the file already */
+    const char *what = err + (strncmp(err, path, strlen(path)) ? 0 : strlen(path) + 2);
+    switch (e) {
+    case SIM_LOAD_OK: sw = sim_sweep_parse(buf, len, path, d); break;
+    case SIM_LOAD_NOMEM:
+        sim_diag_set(d, NULL, "expected memory for the sweep, found none (out of memory)");
+        break;
+    case SIM_LOAD_OPEN:
+        sim_diag_set(d, NULL, "expected a readable sweep file, found %s", what);
+        break;
+    default: /* a directory, a device, too big: "expected ..., found ..." */
+        sim_diag_set(d, NULL, "%s", what);
+        break;
+    }
     free(buf);
     return sw;
 }

@@ -100,7 +100,7 @@ expect 2 'dir/summary.json: expected a regular file, found a directory' a dir
 mkdir fifo && mkfifo fifo/summary.json
 expect 2 'fifo/summary.json: expected a regular file, found a FIFO (named pipe)' a fifo
 mkdir big && truncate -s 1G big/summary.json
-expect 2 'big/summary.json: expected a file of at most 64.0 MiB, found 1.0 GiB' a big
+expect 2 'big/summary.json: expected a file of at most 64 MiB, found 1 GiB' a big
 
 # ---- sweeps: a NaN, infinite, empty or missing cell is exit 2
 H=scenario,config,replication,seed,latency_mean_s,latency_p99_s,cold_start_rate,failure_rate,rejection_rate,throughput_per_s,availability,wasted_mb_s,fingerprint
@@ -139,7 +139,7 @@ expect 2 'nul/runs.csv:3: expected text, found a NUL byte' s1 nul
 mkdir zs && ln -s /dev/zero zs/runs.csv
 expect 2 'zs/runs.csv: expected a regular file, found a character device' s1 zs
 mkdir bigs && truncate -s 300M bigs/runs.csv
-expect 2 'bigs/runs.csv: expected a file of at most 256.0 MiB, found 300.0 MiB' s1 bigs
+expect 2 'bigs/runs.csv: expected a file of at most 256 MiB, found 300 MiB' s1 bigs
 mkdir es && : > es/runs.csv
 expect 2 "es/runs.csv:1: expected the header of a sweep's runs.csv (scenario,config,...,replication,seed,...), found an empty file" s1 es
 
