@@ -1,21 +1,38 @@
 #!/bin/sh
 # End-to-end CLI tests: every tests/cli/*.t file is a small shell script run
 # with $EDGESIM set to the program under test and $T to the tests/cli folder;
-# it passes when it exits 0. Prints one closing line "N passed, N failed".
+# it passes when it exits 0. The files run $JOBS at a time (default: the
+# number of CPUs; xargs -P), each in its own empty folder; their lines are
+# printed in file order once all have ended, then one closing line
+# "cli: N passed, N failed".
+if [ "${1:-}" = --one ]; then # one test: its output and exit code into $2/NAME.{out,rc}
+    work=$(mktemp -d)
+    (cd "$work" && sh -eu "$3") >"$2/$(basename "$3").out" 2>&1
+    echo $? >"$2/$(basename "$3").rc"
+    rm -rf "$work"
+    exit 0
+fi
 T=$(cd "$(dirname "$0")" && pwd)
 EDGESIM=$(cd "$(dirname "$EDGESIM")" && pwd)/$(basename "$EDGESIM")
 export T EDGESIM
+JOBS=${JOBS:-$(nproc 2>/dev/null || echo 1)}
+res=$(mktemp -d)
+trap 'rm -rf "$res"' EXIT
+trap 'exit 130' INT TERM
+
+for t in "$T"/*.t; do
+    [ -e "$t" ] && printf '%s\0' "$t"
+done | xargs -0 -r -n 1 -P "$JOBS" sh "$T/run.sh" --one "$res"
+
 passed=0; failed=0
 for t in "$T"/*.t; do
     [ -e "$t" ] || continue
-    out=$(mktemp)
-    work=$(mktemp -d)
-    if (cd "$work" && sh -eu "$t") >"$out" 2>&1; then
-        passed=$((passed + 1)); echo "ok   $(basename "$t")"
+    n=$(basename "$t")
+    if [ "$(cat "$res/$n.rc" 2>/dev/null)" = 0 ]; then
+        passed=$((passed + 1)); echo "ok   $n"
     else
-        failed=$((failed + 1)); echo "FAIL $(basename "$t")"; sed 's/^/    /' "$out"
+        failed=$((failed + 1)); echo "FAIL $n"; sed 's/^/    /' "$res/$n.out"
     fi
-    rm -rf "$out" "$work"
 done
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
