@@ -403,7 +403,7 @@ static int write_runs(const char *outdir, const sim_sweep *sw, const run_result 
     }
     if (sim_outfile_commit(&o) == 0)
         return 0;
-fail:
+fail:;
     char line[4400];
     snprintf(line, sizeof line, "%s: cannot write: %s", path, strerror(errno));
     say(set, line);
