@@ -19,8 +19,12 @@ extra=(valgrind hyperfine openmpi-bin libopenmpi-dev clang libclang-rt-14-dev)
 # The packages of "$@" that are not installed, one dpkg-query for all.
 missing_of() {
     local installed
+    # dpkg-query exits 1 when any of them is unknown to dpkg (never installed):
+    # under set -e and pipefail that would end this function before it said
+    # anything, and a machine missing everything would look complete
     installed=$(dpkg-query -W -f='${Package} ${Status}\n' "$@" 2>/dev/null |
-                awk '$NF == "installed" && $(NF-1) == "ok" { sub(/:.*/, "", $1); print $1 }')
+                awk '$NF == "installed" && $(NF-1) == "ok" { sub(/:.*/, "", $1); print $1 }' ||
+                true)
     for p in "$@"; do
         grep -qx -- "$p" <<<"$installed" || echo "$p"
     done

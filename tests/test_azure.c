@@ -591,6 +591,55 @@ Test(azure, rejects_a_2021_row_with_a_negative_duration_at_its_column)
     sim_az_trace_free(&t);
 }
 
+/* Regression (fuzzing, stop 22): the 2021 reader took its columns from the
+ * header but checked each row against four fields, so a header with more
+ * columns let a short row index fields of an earlier line, freed since. A row
+ * must have the header's width; the columns may come in any order. */
+Test(azure, a_2021_row_has_the_headers_width_and_its_columns_in_any_order)
+{
+    const char *inv = fixture(0, "wide21.csv",
+                              "region,duration,func,end_timestamp,app\n"
+                              "eu,0.5,f1,10.5,a1\n"
+                              "eu,1,f1,12,a1\n");
+    sim_az_options o = {0};
+    sim_az_trace t;
+    char err[512], want[600];
+    cr_assert_eq(read2021(inv, &o, &t, err), 0, "%s", err);
+    cr_assert_eq(t.n, 1);
+    cr_assert_eq(t.fns[0].ncalls, 2);
+    cr_assert_eq(t.fns[0].calls[0].start, 10 * EDGE_S);
+    cr_assert_eq(t.fns[0].calls[0].duration, 500 * EDGE_MS);
+    sim_az_trace_free(&t);
+
+    inv = fixture(0, "short21.csv",
+                  "region,duration,func,end_timestamp,app\n"
+                  "eu,0.5,f1,10.5,a1\n"
+                  "a1,f1,3,1\n");
+    cr_assert_eq(read2021(inv, &o, &t, err), -1);
+    snprintf(want, sizeof want, "%s:3:9: expected 5 fields, found 4", inv);
+    cr_assert_str_eq(err, want);
+}
+
+/* A NUL byte makes a line two rows to a C string; it is refused at its line. */
+Test(azure, a_2021_line_with_a_nul_byte_is_refused_at_its_line)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/nul21.csv", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    static const char text[] = "app,func,end_timestamp,duration\na1,f1,3,1\na1,f1\0junk,4,1\n";
+    fwrite(text, 1, sizeof text - 1, f);
+    fclose(f);
+    sim_az_options o = {0};
+    o.skip_errors = 1; /* not a row to skip: the file is not text */
+    sim_az_trace t;
+    char err[512], want[600];
+    cr_assert_eq(read2021(path, &o, &t, err), -1);
+    snprintf(want, sizeof want,
+             "%s:3:1: expected a line of text, found a NUL byte (is this a binary file?)", path);
+    cr_assert_str_eq(err, want);
+}
+
 /* ---- the scenario ---- */
 
 static sim_scenario *load(const char *json, sim_diag *d, size_t *nd)

@@ -44,6 +44,25 @@ Test(textfile, keeps_a_line_of_exactly_max_bytes_and_refuses_one_more)
     fclose(f);
 }
 
+/* A NUL inside a line: the whole line is read (the next read starts at the
+ * next line) and it is reported, never handed on as a shorter C string. */
+Test(textfile, a_line_with_a_nul_byte_is_binary_and_the_next_line_reads_on)
+{
+    FILE *f = tmpfile();
+    cr_assert_not_null(f);
+    fwrite("a\0b\nok\n\0", 1, 8, f);
+    rewind(f);
+    char *buf = NULL;
+    size_t cap = 0;
+    cr_assert_eq(sim_line_read(f, &buf, &cap, 16), SIM_LINE_BINARY);
+    cr_assert_eq(sim_line_read(f, &buf, &cap, 16), 2);
+    cr_assert_str_eq(buf, "ok");
+    cr_assert_eq(sim_line_read(f, &buf, &cap, 16), SIM_LINE_BINARY, "a last line of one NUL");
+    cr_assert_eq(sim_line_read(f, &buf, &cap, 16), SIM_LINE_EOF);
+    free(buf);
+    fclose(f);
+}
+
 /* Regression (issue 17): /dev/zero is one endless line; getline grew ~140 MB/s
  * until allocation failed and then reported the end of the file. */
 Test(textfile, an_endless_line_stops_at_the_cap_with_the_buffer_bounded)

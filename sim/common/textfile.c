@@ -19,10 +19,11 @@
 ssize_t sim_line_read(FILE *fp, char **buf, size_t *cap, size_t max)
 {
     size_t len = 0;
-    int ch;
+    int ch, nul = 0;
     while ((ch = getc_unlocked(fp)) != EOF && ch != '\n') {
         if (len == max)
             return SIM_LINE_TOO_LONG;
+        nul |= ch == '\0';
         if (len + 2 > *cap) {
             size_t nc = *cap ? 2 * *cap : 256;
             if (nc > max + 1)
@@ -49,7 +50,7 @@ ssize_t sim_line_read(FILE *fp, char **buf, size_t *cap, size_t max)
         *cap = 1;
     }
     (*buf)[len] = '\0';
-    return (ssize_t)len;
+    return nul ? SIM_LINE_BINARY : (ssize_t)len;
 }
 
 FILE *sim_open_regular(const char *path, char *why, size_t why_len, uint64_t *size)

@@ -38,14 +38,17 @@
 #define SIM_LINE_TOO_LONG (-2) /* more than max bytes before the line end */
 #define SIM_LINE_NOMEM (-3)    /* the buffer could not grow */
 #define SIM_LINE_ERROR (-4)    /* a read error; errno says which */
+#define SIM_LINE_BINARY (-5)   /* the line holds a NUL byte: not a text file */
 
 /*
  * Reads one line of fp into *buf (grown as needed, never beyond max + 1
  * bytes; the caller owns it and frees it with free) without its '\n' (a '\r'
- * before it stays). The line is NUL-terminated; a NUL inside it is kept, so
- * the length returned is the line's true length. Returns that length, or
+ * before it stays). The line is NUL-terminated. Returns its length, or
  * SIM_LINE_EOF, SIM_LINE_TOO_LONG (then the rest of that line is unread),
- * SIM_LINE_NOMEM or SIM_LINE_ERROR. A last line without '\n' is a line.
+ * SIM_LINE_NOMEM, SIM_LINE_ERROR, or SIM_LINE_BINARY when the line holds a
+ * NUL byte (the whole line is read): every reader of ours splits lines as C
+ * strings, and a line cut short at a NUL would be read as another row. A
+ * last line without '\n' is a line.
  */
 ssize_t sim_line_read(FILE *fp, char **buf, size_t *cap, size_t max);
 

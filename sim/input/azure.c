@@ -134,6 +134,11 @@ static int next_line(lines *l, rd *r)
         return -1;
     case SIM_LINE_NOMEM:
         return oom(r->err, r->errlen);
+    case SIM_LINE_BINARY:
+        snprintf(r->err, r->errlen,
+                 "%s:%zu:1: expected a line of text, found a NUL byte (is this a binary file?)",
+                 r->file, r->line + 1);
+        return -1;
     case SIM_LINE_TOO_LONG:
         snprintf(r->err, r->errlen,
                  "%s:%zu:1: expected a line of at most %u bytes, found line %zu longer than %u "
@@ -1043,6 +1048,7 @@ int sim_az2021_read(const sim_az_options *o, sim_az_trace *out, char *err, size_
     for (size_t d = 0; d < o->ninvocations; d++) {
         lines l;
         int got, col[4] = {0};
+        size_t width = 0; /* the header's: a column may be anywhere in it */
         static const char *const names[4] = {"app", "func", "end_timestamp", "duration"};
         r.file = o->invocations[d];
         r.line = 0;
@@ -1060,12 +1066,13 @@ int sim_az2021_read(const sim_az_options *o, sim_az_trace *out, char *err, size_
                     close_lines(&l);
                     goto fail;
                 }
+                width = f->n;
                 continue;
             }
             if (f->n == 1 && f->len[0] == 0)
                 continue;
             out->rows++;
-            int k = check_width(&r, f, 4);
+            int k = check_width(&r, f, width);
             if (k < 0) {
                 close_lines(&l);
                 goto fail;

@@ -232,6 +232,13 @@ int sim_mevents_next(sim_mevents *m, sim_mevent *ev, char *err, size_t errlen)
                  m->path, m->lineno + 1, SIM_LINE_MAX, m->lineno + 1, SIM_LINE_MAX);
         return -1;
     }
+    if (!m->done && got == SIM_LINE_BINARY) {
+        snprintf(err, errlen,
+                 "%s:%zu:1: row: expected a line of text, found a NUL byte (is this a binary "
+                 "file?)",
+                 m->path, m->lineno + 1);
+        return -1;
+    }
     if (!m->done && got == SIM_LINE_NOMEM) {
         snprintf(err, errlen, "out of memory reading %s", m->path);
         return -1;

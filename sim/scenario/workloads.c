@@ -128,6 +128,10 @@ static int read_csv(sc_ctx *c, const cJSON *v, const char *p, const char *file, 
         sc_diag(c, v, p, "expected lines of at most %d bytes in %s, found line %zu longer than %d bytes",
                 SIM_LINE_MAX, file, lineno + 1, SIM_LINE_MAX);
         rc = -1;
+    } else if (rc == 0 && got == SIM_LINE_BINARY) {
+        sc_diag(c, v, p, "expected a text CSV file, found a NUL byte on line %zu of %s",
+                lineno + 1, file);
+        rc = -1;
     } else if (rc == 0 && got == SIM_LINE_NOMEM) {
         sc_oom(c);
         rc = -1;
