@@ -194,7 +194,8 @@ int sc_is_set_item(const sc_ctx *c, const cJSON *item);
  * "expected WHAT, found WHAT" by convention. Past c->max it is only counted. */
 __attribute__((format(printf, 4, 5))) void sc_diag(sc_ctx *c, const cJSON *at, const char *path,
                                                    const char *fmt, ...);
-void sc_vdiag(sc_ctx *c, const cJSON *at, const char *path, const char *fmt, va_list ap);
+__attribute__((format(printf, 4, 0))) void sc_vdiag(sc_ctx *c, const cJSON *at, const char *path,
+                                                    const char *fmt, va_list ap);
 
 /* Reports out of memory (once) and returns NULL. */
 void *sc_oom(sc_ctx *c);

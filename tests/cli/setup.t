@@ -8,10 +8,18 @@ root=$(cd "$T/../.." && pwd)
 mkdir fake
 cat > fake/dpkg-query <<'SH'
 #!/bin/sh
-# every package installed but libcriterion-dev
+# every package installed but libcriterion-dev, which dpkg has never seen: as
+# the real one, it says so on stderr and exits 1 (deps.sh once read that exit
+# as the end of its list and reported a bare machine complete)
+rc=0
 for p in "$@"; do
-    case $p in -*) continue ;; libcriterion-dev) ;; *) echo "$p install ok installed" ;; esac
+    case $p in
+    -*) continue ;;
+    libcriterion-dev) echo "dpkg-query: no packages found matching $p" >&2; rc=1 ;;
+    *) echo "$p install ok installed" ;;
+    esac
 done
+exit $rc
 SH
 printf '#!/bin/sh\necho "$FAKE_UID"\n' > fake/id
 printf '#!/bin/sh\necho "$*" >> "$APT_LOG"\nexit ${APT_RC:-0}\n' > fake/apt-get
