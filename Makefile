@@ -1,7 +1,8 @@
 # edgesim — a small, boring Makefile.
 #   make            build/libedgecore.a, build/edgesim and build/libedgesim.so
 #   make test       unit tests (Criterion), end-to-end CLI tests, the regression suite,
-#                   pytest and the doc test (every command block of the docs runs)
+#                   pytest, the doc test (every command block of the docs runs) and
+#                   fuzz-replay (the fuzz harnesses once over their committed corpus)
 #   make regress    scenarios x routing policies against tests/regress/baselines.csv
 #   make update-baselines   re-record those baselines on purpose (prints what changed)
 #   make asan       the same tests built with ASan + UBSan (in build/asan)
@@ -134,7 +135,7 @@ PY_SRC  := $(sort $(wildcard python/edgesim/*.py))
 PYDIR   ?= $(PREFIX)/lib/python$(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')/dist-packages
 
 .PHONY: all check-layers doctest test unit e2e regress update-baselines asan valgrind run bench install clean deps help \
-        python pytest fuzz fuzz-build
+        python pytest fuzz fuzz-build fuzz-replay
 # MPI=1 builds the program alone (the embedding library has no use for MPI)
 all: $(PROGRAM) $(if $(filter 1,$(MPI)),,$(SHLIB))
 
@@ -230,7 +231,7 @@ doctest: $(PROGRAM) $(SHLIB) $(if $(MPI_PROGRAM),mpi-program)
 	@$(if $(SAN),echo "doctest: not run under the sanitizers (make test runs it on the plain build)",\
 	    $(PYTHON) tests/doctest.py --build $(BUILD))
 
-test: unit e2e regress check-layers pytest doctest
+test: unit e2e regress check-layers pytest doctest fuzz-replay
 
 # `make test` builds what its suites need in parallel but runs the suites one
 # after another, in this order: their output stays readable, and timing-
@@ -241,6 +242,7 @@ regress: | e2e
 check-layers: | regress
 pytest: | check-layers
 doctest: | pytest
+fuzz-replay: | doctest
 endif
 
 asan:
@@ -334,6 +336,21 @@ fuzz-run-%: $(FUZZ_BUILD)/fuzz_%
 	fi
 
 fuzz: $(FUZZ_TARGET:%=fuzz-run-%)
+
+# The committed corpus replayed (tests/fuzz/replay.c): each harness built with
+# this build's compiler and flags (under `make asan`, ASan + UBSan) and run
+# once over every file of tests/fuzz/corpus/TARGET/; part of `make test`, so
+# the seeds and past findings are checked on every run, deterministically.
+REPLAY_BIN := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay/%)
+$(BUILD)/fuzz-replay/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(LIBSIM) $(LIBCORE)
+	@mkdir -p $(dir $@)
+	$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fno-lto tests/fuzz/replay.c $< $(LIBSIM) $(LIBCORE) \
+	    $(LDLIBS) -o $@
+
+fuzz-replay: $(REPLAY_BIN)
+	@for t in $(FUZZ_TARGETS); do \
+	    $(BUILD)/fuzz-replay/$$t $$t tests/fuzz/corpus/$$t/* || { echo "fuzz-replay $$t: FAILED"; exit 1; }; \
+	done
 
 deps:
 	sh scripts/deps.sh
