@@ -322,3 +322,46 @@ Test(api, plugins_need_the_allow_flag_and_sandbox_refuses_absolute_paths, .init 
     cr_assert_null(edgesim_open_text2(TINY, strlen(TINY), "tiny.json", &o, 0x80, &err));
     cr_assert_eq(err.code, EDGESIM_USAGE);
 }
+
+/* The limits (API 3): every open checks the estimated cost, as `edgesim run`
+ * does; a refusal is EDGESIM_SCENARIO naming the field and how to raise the
+ * limit through the API; open3 sets the limits, 0 lifting one. Regression:
+ * before API 3 a sample every nanosecond for a day was built and run. */
+Test(api, every_open_checks_the_limits_and_open3_sets_them, .init = mkout, .fini = rmout)
+{
+    edgesim_options o = {.outdir = outdir};
+    edgesim_error err;
+    const char *bomb[] = {"sample_interval=1ns", "duration=1d"};
+    o.sets = bomb;
+    o.nsets = 2;
+    cr_assert_null(edgesim_open_text(TINY, strlen(TINY), "tiny.json", &o, &err));
+    cr_assert_eq(err.code, EDGESIM_SCENARIO);
+    cr_assert_str_eq(err.file, "tiny.json");
+    cr_assert(strstr(err.message, "tiny.json: sample_interval: this run would run samples") ==
+                  err.message, "%s", err.message);
+    cr_assert(strstr(err.message, "(limit 2e9 events); change sample_interval, or pass "
+                                  "edgesim_limits.max_events (Python: max_events=)") != NULL,
+              "%s", err.message);
+    cr_assert_null(edgesim_open_text2(TINY, strlen(TINY), "tiny.json", &o, 0, &err));
+    cr_assert_null(edgesim_open_text3(TINY, strlen(TINY), "tiny.json", &o, 0, NULL, &err),
+                   "NULL limits are the defaults");
+    edgesim_limits none = {0, 0, 0};
+    edgesim_sim *s = edgesim_open_text3(TINY, strlen(TINY), "tiny.json", &o, 0, &none, &err);
+    cr_assert_not_null(s, "no limit: opened (not run) %s", err.text);
+    edgesim_free(s);
+
+    /* the tiny scenario itself: about 10 s x 10/s invocations x 4 events + samples */
+    o.nsets = 0;
+    edgesim_limits tight = {.max_events = 10};
+    cr_assert_null(edgesim_open_text3(TINY, strlen(TINY), "tiny.json", &o, 0, &tight, &err));
+    cr_assert_eq(err.code, EDGESIM_SCENARIO);
+    edgesim_limits mem = {.max_memory = 1024};
+    cr_assert_null(edgesim_open_text3(TINY, strlen(TINY), "tiny.json", &o, 0, &mem, &err));
+    cr_assert(strstr(err.message, "edgesim_limits.max_memory (Python: max_memory=)") != NULL,
+              "%s", err.message);
+    tight.max_events = 1000000;
+    s = edgesim_open_text3(TINY, strlen(TINY), "tiny.json", &o, 0, &tight, &err);
+    cr_assert_not_null(s, "%s", err.text);
+    edgesim_free(s);
+    cr_assert_eq(edgesim_api_version(), 3);
+}

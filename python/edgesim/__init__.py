@@ -221,7 +221,8 @@ class Simulation:
     """One simulation, driven step by step.
 
     Simulation(scenario, seed=None, set=None, scheduler=None, outdir=None,
-               invocations=False, allow_plugins=False, sandbox_paths=False)
+               invocations=False, allow_plugins=False, sandbox_paths=False,
+               max_events=None, max_memory=None, max_output=None)
 
     scenario   a path, or a dict (the scenario as JSON; relative paths in it
                are taken from the current folder)
@@ -237,6 +238,13 @@ class Simulation:
                "Trust"); without it such a scenario raises ScenarioError
     sandbox_paths  refuse absolute data paths and ".." in them (for scenarios
                written by others; docs/scenario.md, "Paths")
+    max_events, max_memory, max_output
+               what the run may cost, estimated from the scenario before it
+               is built (docs/scenario.md, "Limits"; as `edgesim run
+               --max-events N --max-memory SIZE --max-output SIZE`): events,
+               bytes, bytes. None: the default (2e9 events, 8 GiB, 4 GiB);
+               0: no limit. A scenario past one raises ScenarioError naming
+               the field that costs most.
 
     The clock starts at 0 with nothing run. run_until(t) and step() advance
     it; nodes() and functions() read the state; inject(fault) applies a
@@ -246,8 +254,19 @@ class Simulation:
     """
 
     def __init__(self, scenario, seed=None, set=None, scheduler=None, outdir=None,
-                 invocations=False, warmup=None, allow_plugins=False, sandbox_paths=False):
+                 invocations=False, warmup=None, allow_plugins=False, sandbox_paths=False,
+                 max_events=None, max_memory=None, max_output=None):
         L = lib()
+        limits = _lib.Limits_()
+        for name, value, default in (("max_events", max_events, _lib.DEFAULT_MAX_EVENTS),
+                                     ("max_memory", max_memory, _lib.DEFAULT_MAX_MEMORY),
+                                     ("max_output", max_output, _lib.DEFAULT_MAX_OUTPUT)):
+            if value is None:
+                value = default
+            elif isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**64:
+                raise ValueError("%s: expected a non-negative integer (0: no limit) or None, "
+                                 "found %r" % (name, value))
+            setattr(limits, name, value)
         self._h = None
         self._tmp = None
         self._scheduler = scheduler
@@ -281,9 +300,9 @@ class Simulation:
         err = _lib.Error_()
         if isinstance(scenario, dict):
             text = json.dumps(scenario).encode()
-            h = L.edgesim_open_text2(text, len(text), b"<dict>", opt, flags, err)
+            h = L.edgesim_open_text3(text, len(text), b"<dict>", opt, flags, limits, err)
         else:
-            h = L.edgesim_open2(os.fspath(scenario).encode(), opt, flags, err)
+            h = L.edgesim_open3(os.fspath(scenario).encode(), opt, flags, limits, err)
         if not h:
             self._cleanup()
             _raise(err)
@@ -481,7 +500,8 @@ class Simulation:
 
 
 def run(scenario, seed=None, set=None, outdir=None, warmup=None, scheduler=None,
-        invocations=False, plots=False, allow_plugins=False, sandbox_paths=False):
+        invocations=False, plots=False, allow_plugins=False, sandbox_paths=False,
+        max_events=None, max_memory=None, max_output=None):
     """Runs a scenario to its end, as `edgesim run` does, and returns its
     Result. scenario is a path or a dict; seed replaces the scenario's;
     set is {PATH: value} as --set PATH=VALUE; outdir None writes into a
@@ -490,10 +510,12 @@ def run(scenario, seed=None, set=None, outdir=None, warmup=None, scheduler=None,
     policy (see Simulation); invocations=True also writes invocations.csv;
     plots=True draws plots/ and report.html (gnuplot); allow_plugins=True loads
     a plugin the scenario names (native code: see Simulation), sandbox_paths=True
-    refuses absolute data paths and ".."."""
+    refuses absolute data paths and ".."; max_events, max_memory and max_output
+    limit what the run may cost (see Simulation; None: the defaults, 0: none)."""
     sim = Simulation(scenario, seed=seed, set=set, scheduler=scheduler, outdir=outdir,
                      invocations=invocations, warmup=warmup, allow_plugins=allow_plugins,
-                     sandbox_paths=sandbox_paths)
+                     sandbox_paths=sandbox_paths, max_events=max_events,
+                     max_memory=max_memory, max_output=max_output)
     res = sim.finish()
     if plots:
         res.plot()

@@ -1,6 +1,6 @@
 """The C side: libedgesim.so loaded with ctypes, and its structs.
 
-Mirrors sim/api/edgesim.h (EDGESIM_API_VERSION 2) and the request of
+Mirrors sim/api/edgesim.h (EDGESIM_API_VERSION 3) and the request of
 core/edge_policy_plugin.h. The library is found, in order, at $EDGESIM_LIB,
 beside this file (an installed package), or at build/libedgesim.so of the
 source tree this package sits in.
@@ -8,7 +8,7 @@ source tree this package sits in.
 import ctypes
 import os
 
-API_VERSION = 2
+API_VERSION = 3
 ALLOW_PLUGINS = 0x1  # EDGESIM_ALLOW_PLUGINS
 SANDBOX_PATHS = 0x2  # EDGESIM_SANDBOX_PATHS
 
@@ -43,6 +43,16 @@ class Options_(ctypes.Structure):
                 ("seed", ctypes.c_uint64), ("write_invocations", ctypes.c_int),
                 ("router", ROUTER), ("router_ctx", ctypes.c_void_p),
                 ("router_name", ctypes.c_char_p)]
+
+
+class Limits_(ctypes.Structure):
+    _fields_ = [("max_events", ctypes.c_uint64), ("max_memory", ctypes.c_uint64),
+                ("max_output", ctypes.c_uint64)]
+
+
+DEFAULT_MAX_EVENTS = 2000000000  # EDGESIM_DEFAULT_MAX_EVENTS
+DEFAULT_MAX_MEMORY = 8 << 30     # EDGESIM_DEFAULT_MAX_MEMORY
+DEFAULT_MAX_OUTPUT = 4 << 30     # EDGESIM_DEFAULT_MAX_OUTPUT
 
 
 class Node_(ctypes.Structure):
@@ -108,6 +118,11 @@ def lib():
         "edgesim_open2": (P, [ctypes.c_char_p, ctypes.POINTER(Options_), ctypes.c_uint, E]),
         "edgesim_open_text2": (P, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p,
                                    ctypes.POINTER(Options_), ctypes.c_uint, E]),
+        "edgesim_open3": (P, [ctypes.c_char_p, ctypes.POINTER(Options_), ctypes.c_uint,
+                              ctypes.POINTER(Limits_), E]),
+        "edgesim_open_text3": (P, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p,
+                                   ctypes.POINTER(Options_), ctypes.c_uint,
+                                   ctypes.POINTER(Limits_), E]),
         "edgesim_now_ns": (ctypes.c_int64, [P]),
         "edgesim_end_ns": (ctypes.c_int64, [P]),
         "edgesim_run_until": (ctypes.c_int, [P, ctypes.c_int64, E]),

@@ -18,6 +18,7 @@
 #include "engine/rng.h"
 #include "model/world.h"
 #include "output/plot.h"
+#include "scenario/limits.h"
 #include "scenario/scenario.h"
 
 struct edgesim_sim {
@@ -113,7 +114,8 @@ static int fail_run(edgesim_sim *s, edgesim_error *e, const char *line)
 
 /* Opens from a file (text NULL) or from text. */
 static edgesim_sim *open_sim(const char *path, const char *text, size_t len, const char *name,
-                             const edgesim_options *opt, unsigned flags, edgesim_error *err)
+                             const edgesim_options *opt, unsigned flags,
+                             const edgesim_limits *lim, edgesim_error *err)
 {
     err_clear(err);
     sim_rng_init(); /* GSL reports errors instead of aborting the embedding process */
@@ -150,6 +152,22 @@ static edgesim_sim *open_sim(const char *path, const char *text, size_t len, con
                                           SIM_SCENARIO_MAX_ERRORS, &nd);
     if (!s->sc) {
         fail_diags(err, diags, nd < SIM_SCENARIO_MAX_ERRORS ? nd : SIM_SCENARIO_MAX_ERRORS, nd);
+        goto fail;
+    }
+    sim_limits sl = {
+        .max_events = lim ? lim->max_events : EDGESIM_DEFAULT_MAX_EVENTS,
+        .max_memory = lim ? lim->max_memory : EDGESIM_DEFAULT_MAX_MEMORY,
+        .max_output = lim ? lim->max_output : EDGESIM_DEFAULT_MAX_OUTPUT,
+        .invocations_csv = opt->write_invocations,
+        .raise_with = {"edgesim_limits.max_events (Python: max_events=)",
+                       "edgesim_limits.max_memory (Python: max_memory=)",
+                       "edgesim_limits.max_output (Python: max_output=)"},
+    };
+    char lline[1024];
+    if (sim_limits_check(s->sc, &sl, lline, sizeof lline) != 0) {
+        fail(err, EDGESIM_SCENARIO, "%s", lline);
+        if (err)
+            snprintf(err->file, sizeof err->file, "%s", s->sc->path);
         goto fail;
     }
     sim_world_options wo = {.outdir = s->outdir, .write_invocations = opt->write_invocations};
@@ -189,7 +207,7 @@ fail:
 
 edgesim_sim *edgesim_open(const char *path, const edgesim_options *opt, edgesim_error *err)
 {
-    return open_sim(path, NULL, 0, NULL, opt, 0, err);
+    return open_sim(path, NULL, 0, NULL, opt, 0, NULL, err);
 }
 
 edgesim_sim *edgesim_open_text(const char *text, size_t len, const char *name,
@@ -201,17 +219,30 @@ edgesim_sim *edgesim_open_text(const char *text, size_t len, const char *name,
 edgesim_sim *edgesim_open2(const char *path, const edgesim_options *opt, unsigned flags,
                            edgesim_error *err)
 {
-    return open_sim(path, NULL, 0, NULL, opt, flags, err);
+    return open_sim(path, NULL, 0, NULL, opt, flags, NULL, err);
 }
 
 edgesim_sim *edgesim_open_text2(const char *text, size_t len, const char *name,
                                 const edgesim_options *opt, unsigned flags, edgesim_error *err)
 {
+    return edgesim_open_text3(text, len, name, opt, flags, NULL, err);
+}
+
+edgesim_sim *edgesim_open3(const char *path, const edgesim_options *opt, unsigned flags,
+                           const edgesim_limits *lim, edgesim_error *err)
+{
+    return open_sim(path, NULL, 0, NULL, opt, flags, lim, err);
+}
+
+edgesim_sim *edgesim_open_text3(const char *text, size_t len, const char *name,
+                                const edgesim_options *opt, unsigned flags,
+                                const edgesim_limits *lim, edgesim_error *err)
+{
     if (!text) {
         fail(err, EDGESIM_USAGE, "edgesim_open_text: expected JSON text");
         return NULL;
     }
-    return open_sim(NULL, text, len, name, opt, flags, err);
+    return open_sim(NULL, text, len, name, opt, flags, lim, err);
 }
 
 int64_t edgesim_now_ns(const edgesim_sim *s)

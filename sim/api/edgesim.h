@@ -30,8 +30,11 @@
 #include "edge_policy_plugin.h"
 
 /* 2: edgesim_open2 and edgesim_open_text2 (trust flags); plugins are loaded only
- * with EDGESIM_ALLOW_PLUGINS. The structs are those of version 1. */
-#define EDGESIM_API_VERSION 2
+ * with EDGESIM_ALLOW_PLUGINS. The structs are those of version 1.
+ * 3: edgesim_limits, edgesim_open3 and edgesim_open_text3; every open checks
+ * the scenario's estimated cost against limits (the defaults unless open3
+ * says otherwise), as `edgesim run` does. */
+#define EDGESIM_API_VERSION 3
 
 /* The API version the library was built with (EDGESIM_API_VERSION). */
 int edgesim_api_version(void);
@@ -138,6 +141,33 @@ edgesim_sim *edgesim_open2(const char *path, const edgesim_options *opt, unsigne
                            edgesim_error *err);
 edgesim_sim *edgesim_open_text2(const char *text, size_t len, const char *name,
                                 const edgesim_options *opt, unsigned flags, edgesim_error *err);
+
+/*
+ * What a simulation may cost, as `edgesim run --max-events/--max-memory/
+ * --max-output` (docs/scenario.md, "Limits"): before the world is built the
+ * scenario's events, memory and output are estimated from its fields, and
+ * a scenario past a limit is refused with EDGESIM_SCENARIO and one line
+ * naming the field that costs most, the estimate and the limit. 0 in a
+ * field: no limit. edgesim_open, edgesim_open2 and their _text forms apply
+ * the defaults below (since API version 3; before it nothing was checked).
+ */
+typedef struct edgesim_limits {
+    uint64_t max_events; /* engine events */
+    uint64_t max_memory; /* bytes */
+    uint64_t max_output; /* bytes written */
+} edgesim_limits;
+
+#define EDGESIM_DEFAULT_MAX_EVENTS 2000000000ull /* 2e9 */
+#define EDGESIM_DEFAULT_MAX_MEMORY (8ull << 30)  /* 8 GiB */
+#define EDGESIM_DEFAULT_MAX_OUTPUT (4ull << 30)  /* 4 GiB */
+
+/* edgesim_open2 and edgesim_open_text2 with limits (NULL: the defaults);
+ * lim is copied. Added in API version 3. */
+edgesim_sim *edgesim_open3(const char *path, const edgesim_options *opt, unsigned flags,
+                           const edgesim_limits *lim, edgesim_error *err);
+edgesim_sim *edgesim_open_text3(const char *text, size_t len, const char *name,
+                                const edgesim_options *opt, unsigned flags,
+                                const edgesim_limits *lim, edgesim_error *err);
 
 /* The virtual clock and the run's end (the scenario's duration), in ns. */
 int64_t edgesim_now_ns(const edgesim_sim *s);

@@ -173,8 +173,9 @@ static size_t run_sets(const sim_sweep *sw, size_t config, uint32_t rep, const c
 
 /* The limits of --max-events, --max-memory and --max-output: set once by
  * the option loop, before any configuration loads or any run forks. */
-static sim_limits sweep_limits = {SIM_LIMITS_DEFAULT_EVENTS, SIM_LIMITS_DEFAULT_MEMORY,
-                                  SIM_LIMITS_DEFAULT_OUTPUT, 0};
+static sim_limits sweep_limits = {.max_events = SIM_LIMITS_DEFAULT_EVENTS,
+                                  .max_memory = SIM_LIMITS_DEFAULT_MEMORY,
+                                  .max_output = SIM_LIMITS_DEFAULT_OUTPUT};
 
 /* How far the sweep's scenarios are trusted (--allow-plugins, --sandbox-paths):
  * set once by the option loop before any load, read by every load (the forked

@@ -277,8 +277,9 @@ void sim_limits_estimate(const sim_scenario *s, int invocations_csv, sim_estimat
 
 sim_limits sim_limits_default(void)
 {
-    sim_limits l = {SIM_LIMITS_DEFAULT_EVENTS, SIM_LIMITS_DEFAULT_MEMORY,
-                    SIM_LIMITS_DEFAULT_OUTPUT, 0};
+    sim_limits l = {.max_events = SIM_LIMITS_DEFAULT_EVENTS,
+                    .max_memory = SIM_LIMITS_DEFAULT_MEMORY,
+                    .max_output = SIM_LIMITS_DEFAULT_OUTPUT};
     return l;
 }
 
@@ -327,15 +328,18 @@ int sim_limits_check(const sim_scenario *s, const sim_limits *lim, char *err, si
     if (lim->max_events && e.events > (double)lim->max_events) {
         fmt_count(got, sizeof got, e.events);
         fmt_count(max, sizeof max, (double)lim->max_events);
-        field = e.events_field, what = e.events_what, opt = "--max-events N", unit = " events";
+        field = e.events_field, what = e.events_what, unit = " events";
+        opt = lim->raise_with[0] ? lim->raise_with[0] : "--max-events N";
     } else if (lim->max_memory && e.memory > (double)lim->max_memory) {
         fmt_bytes(got, sizeof got, e.memory);
         fmt_bytes(max, sizeof max, (double)lim->max_memory);
-        field = e.memory_field, what = e.memory_what, opt = "--max-memory SIZE", unit = "";
+        field = e.memory_field, what = e.memory_what, unit = "";
+        opt = lim->raise_with[1] ? lim->raise_with[1] : "--max-memory SIZE";
     } else if (lim->max_output && e.output > (double)lim->max_output) {
         fmt_bytes(got, sizeof got, e.output);
         fmt_bytes(max, sizeof max, (double)lim->max_output);
-        field = e.output_field, what = e.output_what, opt = "--max-output SIZE", unit = "";
+        field = e.output_field, what = e.output_what, unit = "";
+        opt = lim->raise_with[2] ? lim->raise_with[2] : "--max-output SIZE";
     } else {
         return 0;
     }

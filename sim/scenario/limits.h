@@ -47,6 +47,10 @@ typedef struct sim_limits {
     uint64_t max_memory;   /* bytes */
     uint64_t max_output;   /* bytes */
     int invocations_csv;   /* the run writes invocations.csv (run --invocations) */
+    /* How the refusal line tells its reader to raise each limit (events,
+     * memory, output); NULL: the command line's options ("--max-events N").
+     * The embedding API names its own fields. Borrowed, static strings. */
+    const char *raise_with[3];
 } sim_limits;
 
 /* The three estimates and, for each, the field that contributes most. */
@@ -69,6 +73,7 @@ void sim_limits_estimate(const sim_scenario *s, int invocations_csv, sim_estimat
  *   FILE: FIELD: this run would WHAT about N (limit L); change FIELD, or
  *   pass --max-events N / --max-memory SIZE / --max-output SIZE (0 or none:
  *   no limit)
+ * (lim->raise_with, when set, replaces the options named there)
  * naming the first limit exceeded (events, then memory, then output).
  * err may be NULL when n is 0.
  */

@@ -72,3 +72,29 @@ def test_sandbox_paths_refuses_absolute_and_dotdot(tmp_path):
     assert edgesim.run(str(tmp_path / "s.json")).summary["totals"]["arrivals"] == 2
     with pytest.raises(edgesim.ScenarioError):
         edgesim.run(str(tmp_path / "s.json"), sandbox_paths=True)
+
+
+def test_the_limits_apply_and_can_be_raised_or_lifted():
+    """A bomb (a sample every nanosecond for a day) is refused before
+    anything is built, naming the field and how to raise the limit here;
+    0 lifts a limit; a bad value is a ValueError."""
+    quick = os.path.join(ROOT, "scenarios", "quickstart.json")
+    bomb = {"sample_interval": "1ns", "duration": "1d"}
+    with pytest.raises(edgesim.ScenarioError) as e:
+        edgesim.Simulation(quick, set=bomb)
+    assert e.value.message.startswith(quick + ": sample_interval: this run would run samples")
+    assert "pass edgesim_limits.max_events (Python: max_events=)" in e.value.message
+    with pytest.raises(edgesim.ScenarioError) as e:  # the next limit it passes
+        edgesim.Simulation(quick, set=bomb, max_events=0)
+    assert "Python: max_output=" in e.value.message
+    sim = edgesim.Simulation(quick, set=bomb, max_events=0, max_output=0)  # opened, not run
+    assert sim.now == 0
+    with pytest.raises(edgesim.ScenarioError) as e:
+        edgesim.run(quick, set={"duration": "5s"}, max_memory=1 << 20)
+    assert "max_memory=" in e.value.message
+    r = edgesim.run(quick, set={"duration": "5s"}, max_events=10**7)
+    assert r.summary["totals"]["arrivals"] > 0
+    with pytest.raises(ValueError):
+        edgesim.run(quick, max_events=-1)
+    with pytest.raises(ValueError):
+        edgesim.run(quick, max_output="4G")
