@@ -5,6 +5,9 @@
  */
 #include "scenario/reader.h"
 
+#include "engine/rng.h"
+#include "input/machine_events.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,8 +118,31 @@ void sc_free_fault(sim_fault_spec *f)
     cJSON_Delete(f->patch);
 }
 
-/* google_machine_events: the file (readable now; its rows are read during
- * the run), the nodes ("all" or a list, default all), offset and scale. */
+/* Every row of the machine events at `path` that a run of the scenario would
+ * read (those before its end, with offset and scale), read now as the run
+ * will: a malformed row is a problem of the scenario (exit 2 in validate and
+ * run alike, at its file, line and column), not a run that fails part-way.
+ * O(rows) time, one line of memory plus the machines seen. */
+static int check_trace_rows(sc_ctx *c, const cJSON *at, const char *q, const sim_fault_spec *f)
+{
+    sim_rng rng;
+    sim_rng_derive(&rng, 0, "google_machine_events", 0); /* no nodes: never drawn */
+    char err[512];
+    sim_mevents *m = sim_mevents_open(f->path, NULL, 0, f->offset, f->scale, c->s->duration,
+                                      &rng, err, sizeof err);
+    int rc = m ? 1 : -1;
+    sim_mevent ev;
+    while (rc == 1)
+        rc = sim_mevents_next(m, &ev, err, sizeof err);
+    sim_mevents_close(m);
+    if (rc < 0)
+        sc_diag(c, at, q, "expected a machine events CSV whose rows read, found %s", err);
+    return rc < 0 ? -1 : 0;
+}
+
+/* google_machine_events: the file (its rows are checked now and read again
+ * during the run), the nodes ("all" or a list, default all), offset and
+ * scale. */
 static int read_trace_fault(sc_ctx *c, const cJSON *it, const char *p, sim_fault_spec *f)
 {
     sim_scenario *s = c->s;
@@ -154,6 +180,10 @@ static int read_trace_fault(sc_ctx *c, const cJSON *it, const char *p, sim_fault
     f->scale = 1.0;
     if (sc_member(it, "scale"))
         bad |= sc_number_field(c, it, p, "scale", 0, &NS_FACTOR, &f->scale) < 0;
+    if (!bad && f->path && s->duration > 0) {
+        sc_path_key(q, p, "path");
+        bad |= check_trace_rows(c, path, q, f) < 0;
+    }
     return bad ? -1 : 0;
 }
 

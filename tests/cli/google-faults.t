@@ -59,18 +59,24 @@ run_err() { # EXPECTED-EXIT PATTERN ARGS...
     [ "$(wc -l <err)" -eq 1 ] || { echo "not one line:"; cat err; exit 1; }
     grep -q -- "$pat" err || { echo "expected /$pat/:"; cat err; exit 1; }
 }
-# malformed rows: file, line and column
+# malformed rows: a problem of the scenario (exit 2, as in validate, before
+# anything runs), at the trace's file, line and column
 sed '4s/^0,7,0/abc,7,0/' ev.csv > bad1.csv
-run_err 1 'bad1.csv:4:1: timestamp: expected microseconds from 0 to 9e15 such as 1.00043E+11, found "abc"' \
+run_err 2 'bad1.csv:4:1: timestamp: expected microseconds from 0 to 9e15 such as 1.00043E+11, found "abc"' \
     s.json --set faults[0].path=bad1.csv
 sed '6s/^2.5E+07,6,1/2.5E+07,6,7/' ev.csv > bad2.csv
-run_err 1 'bad2.csv:6:11: event type: expected 0 (ADD), 1 (REMOVE) or 2 (UPDATE), found "7"' \
+run_err 2 'bad2.csv:6:11: event type: expected 0 (ADD), 1 (REMOVE) or 2 (UPDATE), found "7"' \
     s.json --set faults[0].path=bad2.csv
 sed '3s/^0,6,0/0,x6,0/' ev.csv > bad3.csv
-run_err 1 'bad3.csv:3:3: machine id: expected an unsigned integer, found "x6"' \
+run_err 2 'bad3.csv:3:3: machine id: expected an unsigned integer, found "x6"' \
     s.json --set faults[0].path=bad3.csv
 sed '5s/.*/1.0E+7,6,2/' ev.csv > bad4.csv
-run_err 1 'bad4.csv:5:1: row: expected 6 comma-separated fields' s.json --set faults[0].path=bad4.csv
+run_err 2 'bad4.csv:5:1: row: expected 6 comma-separated fields' s.json --set faults[0].path=bad4.csv
+# validate reads the rows too; a bad row after the run's end is never read
+set +e; "$EDGESIM" validate s.json --set faults[0].path=bad2.csv >vout 2>&1; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -q "bad2.csv:6:11: event type" vout || { echo "validate: exit $rc"; cat vout; exit 1; }
+"$EDGESIM" validate s.json --set faults[0].path=bad2.csv --set faults[0].offset=100d >vout 2>&1 ||
+    { echo "validate refused a bad row past the run's end"; cat vout; exit 1; }
 # scenario errors: exit 2 at the field
 run_err 2 '^--set: faults\[0\].path: expected a readable regular file, found "nothere.csv"' \
     s.json --set faults[0].path=nothere.csv
