@@ -307,8 +307,9 @@ Test(api, plugins_need_the_allow_flag_and_sandbox_refuses_absolute_paths, .init 
     cr_assert_null(edgesim_open_text(TINY, strlen(TINY), "tiny.json", &o, &err));
     cr_assert_eq(err.code, EDGESIM_SCENARIO);
     cr_assert_str_eq(err.path, "policies.scheduler.plugin");
-    cr_assert(strstr(err.message, "pass --allow-plugins to load 'evil.so'") != NULL, "%s",
-              err.message);
+    cr_assert(strstr(err.message, "pass EDGESIM_ALLOW_PLUGINS (Python: allow_plugins=True) to "
+                                  "load 'evil.so'") != NULL,
+              "%s", err.message);
     cr_assert_null(edgesim_open_text2(TINY, strlen(TINY), "tiny.json", &o, EDGESIM_ALLOW_PLUGINS,
                                       &err));
     cr_assert(strstr(err.message, "plugin evil.so: no such file") != NULL, "%s", err.message);

@@ -128,8 +128,10 @@ static edgesim_sim *open_sim(const char *path, const char *text, size_t len, con
         fail(err, EDGESIM_USAGE, "edgesim_open2: unknown flags 0x%x", flags);
         return NULL;
     }
-    sim_load_options load = {.allow_plugins = !!(flags & EDGESIM_ALLOW_PLUGINS),
-                             .sandbox_paths = !!(flags & EDGESIM_SANDBOX_PATHS)};
+    sim_load_options load = {
+        .allow_plugins = !!(flags & EDGESIM_ALLOW_PLUGINS),
+        .sandbox_paths = !!(flags & EDGESIM_SANDBOX_PATHS),
+        .allow_plugins_hint = "EDGESIM_ALLOW_PLUGINS (Python: allow_plugins=True)"};
     edgesim_sim *s = calloc(1, sizeof *s);
     const char **sets = calloc(opt->nsets + 1, sizeof *sets);
     sim_diag *diags = calloc(SIM_SCENARIO_MAX_ERRORS, sizeof *diags);

@@ -192,7 +192,8 @@ static void read_plugin(sc_ctx *c, const cJSON *obj, int general)
         sc_strbuf shown = sc_quoted(so->valuestring);
         size_t len = strlen(shown.s);
         sc_diag(c, so, p, "plugins are native code and run with your privileges; pass "
-                          "--allow-plugins to load '%.*s'",
+                          "%s to load '%.*s'",
+                c->opt.allow_plugins_hint ? c->opt.allow_plugins_hint : "--allow-plugins",
                 (int)(len - 2), shown.s + 1);
         return;
     }

@@ -259,6 +259,9 @@ typedef struct sim_load_options {
                            folder relative data paths placed by that set are taken from
                            ("" the current folder; a NULL entry: the scenario's folder).
                            A sweep passes its own folder for the sets its file names. */
+    const char *allow_plugins_hint; /* how the caller's user allows plugins, for the
+                           problem above; NULL: "--allow-plugins" (the command line).
+                           The embedding API names its flag. Borrowed. */
 } sim_load_options;
 
 /*

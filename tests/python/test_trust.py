@@ -44,7 +44,8 @@ def test_a_plugin_is_refused_without_allow_plugins(plugin_scenario):
     with pytest.raises(edgesim.ScenarioError) as e:
         edgesim.run(str(plugin_scenario / "scenario.json"), set={"duration": "5s"})
     assert e.value.path == "policies.scheduler.plugin"
-    assert "pass --allow-plugins to load 'policy.so'" in e.value.message
+    assert "pass EDGESIM_ALLOW_PLUGINS (Python: allow_plugins=True) to load 'policy.so'" \
+        in e.value.message
     assert not (plugin_scenario / "loaded").exists()
 
 
