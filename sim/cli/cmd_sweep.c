@@ -171,24 +171,20 @@ static size_t run_sets(const sim_sweep *sw, size_t config, uint32_t rep, const c
     return n;
 }
 
-/* The limits of --max-events, --max-memory and --max-output: set once by
- * the option loop, before any configuration loads or any run forks. */
-static sim_limits sweep_limits = {.max_events = SIM_LIMITS_DEFAULT_EVENTS,
-                                  .max_memory = SIM_LIMITS_DEFAULT_MEMORY,
-                                  .max_output = SIM_LIMITS_DEFAULT_OUTPUT};
+/* How every configuration of the sweep is loaded, set by the option loop
+ * before any loads or any run forks (the forked runs inherit it). */
+typedef struct sweep_loading {
+    sim_limits limits;     /* --max-events, --max-memory, --max-output */
+    sim_load_options load; /* --allow-plugins, --sandbox-paths */
+    size_t file_sets;      /* how many of sw's fixed sets come from the file (the
+                              command line's follow): their data paths, and the
+                              grid's, are taken from the sweep file's folder */
+} sweep_loading;
 
-/* How far the sweep's scenarios are trusted (--allow-plugins, --sandbox-paths):
- * set once by the option loop before any load, read by every load (the forked
- * runs inherit it). sweep_file_sets: how many of sw's fixed sets come from the
- * file (the command line's follow); their data paths, and the grid's, are
- * taken from the sweep file's folder. */
-static sim_load_options sweep_load;
-static size_t sweep_file_sets;
-
-/* Loads scenario s with config c's sets and checks it against the limits;
- * prints its problems. */
-static sim_scenario *load_config(const sim_sweep *sw, size_t s, size_t c, uint32_t rep,
-                                 int print)
+/* Loads scenario s with config c's sets as `how` says and checks it against
+ * the limits; prints its problems. */
+static sim_scenario *load_config(const sweep_loading *how, const sim_sweep *sw, size_t s,
+                                 size_t c, uint32_t rep, int print)
 {
     const char **sets = calloc(sw->nfixed + sw->nparams + 1, sizeof *sets);
     const char **dirs = calloc(sw->nfixed + sw->nparams + 1, sizeof *dirs);
@@ -204,9 +200,9 @@ static sim_scenario *load_config(const sim_sweep *sw, size_t s, size_t c, uint32
     }
     size_t nsets = run_sets(sw, c, rep, sets, seed, sizeof seed, idx);
     for (size_t i = 0; i < nsets; i++) /* the file's sets and the grid: the file's folder */
-        dirs[i] = i < sweep_file_sets || (i >= sw->nfixed && i < sw->nfixed + sw->nparams)
+        dirs[i] = i < how->file_sets || (i >= sw->nfixed && i < sw->nfixed + sw->nparams)
                       ? dir : NULL;
-    sim_load_options load = sweep_load;
+    sim_load_options load = how->load;
     load.set_dirs = dirs;
     size_t nd = 0;
     sc = sim_scenario_load_opts(sw->scenario_paths[s], sets, nsets, &load, diags,
@@ -224,7 +220,7 @@ static sim_scenario *load_config(const sim_sweep *sw, size_t s, size_t c, uint32
             fprintf(stderr, "... and %zu more problems\n", nd - kept);
     }
     char lerr[512], id[64];
-    if (sc && sim_limits_check(sc, &sweep_limits, lerr, sizeof lerr) != 0) {
+    if (sc && sim_limits_check(sc, &how->limits, lerr, sizeof lerr) != 0) {
         config_id(sw, s, c, id, sizeof id);
         if (print)
             fprintf(stderr, "%s: scenarios[%zu] (config %s): %s\n", sw->path, s, id, lerr);
@@ -241,14 +237,15 @@ done:
 }
 
 /* In the child: one run. Returns the exit code. */
-static int child_run(const sim_sweep *sw, const char *outdir, size_t run, const sim_outset *set)
+static int child_run(const sweep_loading *how, const sim_sweep *sw, const char *outdir,
+                     size_t run, const sim_outset *set)
 {
     size_t s, c;
     uint32_t k;
     char dir[4096], err[1024] = "";
     sim_sweep_run_split(sw, run, &s, &c, &k);
     run_dir(outdir, sw, run, dir, sizeof dir);
-    sim_scenario *sc = load_config(sw, s, c, k, 1);
+    sim_scenario *sc = load_config(how, sw, s, c, k, 1);
     if (!sc)
         return SIM_EXIT_USAGE;
     int rc = SIM_EXIT_FAIL;
@@ -537,7 +534,7 @@ typedef struct mpi_row {
 
 enum { TAG_ROW = 1, TAG_RUN = 2 };
 
-static void mpi_worker(const sim_sweep *sw, const char *outdir)
+static void mpi_worker(const sweep_loading *how, const sim_sweep *sw, const char *outdir)
 {
     mpi_row row = {.run = -1};
     for (;;) {
@@ -548,7 +545,7 @@ static void mpi_worker(const sim_sweep *sw, const char *outdir)
             return;
         memset(&row, 0, sizeof row);
         row.run = run;
-        row.rc = child_run(sw, outdir, (size_t)run, NULL);
+        row.rc = child_run(how, sw, outdir, (size_t)run, NULL);
         if (row.rc == 0) {
             char dir[4096];
             run_dir(outdir, sw, (size_t)run, dir, sizeof dir);
@@ -604,6 +601,7 @@ int sim_cmd_sweep(int argc, char **argv)
     size_t *idx = NULL;
     char *default_dir = NULL;
     sim_outset set = {0};
+    sweep_loading how = {.limits = sim_limits_default()};
 #ifdef EDGESIM_MPI
     char staged[SIM_SWEEP_MAX_DIR + 1] = "";
 #endif
@@ -652,12 +650,12 @@ int sim_cmd_sweep(int argc, char **argv)
                                 "(build one with `make MPI=1`, which needs mpicc)");
 #endif
         case OPT_QUIET: quiet = 1; break;
-        case OPT_ALLOW_PLUGINS: sweep_load.allow_plugins = 1; break;
-        case OPT_SANDBOX_PATHS: sweep_load.sandbox_paths = 1; break;
+        case OPT_ALLOW_PLUGINS: how.load.allow_plugins = 1; break;
+        case OPT_SANDBOX_PATHS: how.load.sandbox_paths = 1; break;
         case OPT_MAX_EVENTS:
         case OPT_MAX_MEMORY:
         case OPT_MAX_OUTPUT:
-            if (sim_cli_limit_option(&sim_sweep_cmd, id - OPT_MAX_EVENTS, p.arg, &sweep_limits)) {
+            if (sim_cli_limit_option(&sim_sweep_cmd, id - OPT_MAX_EVENTS, p.arg, &how.limits)) {
                 free(sets);
                 return SIM_EXIT_USAGE;
             }
@@ -695,14 +693,14 @@ int sim_cmd_sweep(int argc, char **argv)
         goto done; /* rc is SIM_EXIT_USAGE */
     }
     /* the --set options, checked above, in command-line order */
-    sweep_file_sets = sw->nfixed;
+    how.file_sets = sw->nfixed;
     for (size_t i = 0; i < nsets; i++)
         if (sim_sweep_add_set(sw, sets[i]) != 0)
             goto oom;
     /* every configuration must load before anything runs */
     for (size_t s = 0; s < sw->nscenarios; s++)
         for (size_t c = 0; c < sw->nconfigs; c++) {
-            sim_scenario *sc = load_config(sw, s, c, 0, rank == 0);
+            sim_scenario *sc = load_config(&how, sw, s, c, 0, rank == 0);
             if (!sc)
                 goto done; /* rc is SIM_EXIT_USAGE */
             sim_scenario_free(sc);
@@ -765,7 +763,7 @@ int sim_cmd_sweep(int argc, char **argv)
         size_t failed = 0, first_failed = 0;
         free(slot_run);
         if (rank != 0) {
-            mpi_worker(sw, outdir);
+            mpi_worker(&how, sw, outdir);
             rc = SIM_EXIT_OK; /* rank 0 reports for the sweep */
             goto done;
         }
@@ -775,7 +773,7 @@ int sim_cmd_sweep(int argc, char **argv)
             for (size_t r = 0; r < nruns && !failed; r++) {
                 char dir[4096];
                 run_dir(outdir, sw, r, dir, sizeof dir);
-                if (child_run(sw, outdir, r, &set) != 0 || read_result(dir, &res[r]) != 0) {
+                if (child_run(&how, sw, outdir, r, &set) != 0 || read_result(dir, &res[r]) != 0) {
                     failed = 1;
                     first_failed = r;
                 }
@@ -807,7 +805,7 @@ int sim_cmd_sweep(int argc, char **argv)
                 break;
             }
             if (pid == 0)
-                _exit(child_run(sw, outdir, next, &set));
+                _exit(child_run(&how, sw, outdir, next, &set));
             pids[slot] = pid;
             slot_run[slot] = next++;
             running++;

@@ -29,23 +29,27 @@ grep -q "\"duration_s\":[[:space:]]*108000" a/summary.json || { echo "a is not t
 [ "$(wc -l < a/timeseries.csv)" -gt "$(wc -l < before/timeseries.csv)" ]
 [ -z "$(ls -A | grep '^\.a\.')" ] || { echo "temporary folder left"; ls -A; exit 1; }
 
-# a run that fails (a malformed machine-events row, read during the run)
+# a run that fails (a policy plugin answering past the candidates, found as it routes)
 # leaves the earlier set as it was and nothing beside it
 rm -rf before && cp -r a before
-cat > ev.csv <<'C'
-#Time stamp (microseconds),Machine ID,Event type,Platform ID,capacity:CPU,capacity:memory
-0,5,0,P1,0.5,0.25
-abc,5,1,P1,0.5,0.25
+root=$(cd "$T/../.." && pwd)
+cat > range.c <<'C'
+#include "edge_policy_plugin.h"
+static long pick(void *s, const edge_policy_request *r) { (void)s; (void)r; return 7; }
+static void *mk(const char *p, size_t f, size_t n, char *e, size_t el) { (void)p; (void)f; (void)n; (void)e; (void)el; return (void *)1; }
+static void rm(void *s) { (void)s; }
+const edge_policy_plugin edge_policy_plugin_v1 = {EDGE_POLICY_ABI_VERSION, "range", mk, rm, pick, 0, 0};
 C
+cc -fPIC -shared -I"$root/core" range.c -o range.so
 cat > fails.json <<'J'
 {"name": "fails", "duration": "2m", "regions": [{"id": "r"}], "nodes": [{"id": "n1", "region": "r"}],
  "functions": [{"id": "f", "exec_time": {"type": "constant", "value": "10ms"}}],
  "deployments": [{"function": "f", "strategy": "all"}],
  "workloads": [{"function": "f", "region": "r", "arrival": "constant", "interval": "1s"}],
- "faults": [{"kind": "google_machine_events", "path": "ev.csv"}]}
+ "policies": {"scheduler": {"plugin": "range.so"}}}
 J
 set +e
-"$EDGESIM" run fails.json -q -o a 2>err; rc=$?
+"$EDGESIM" run fails.json -q -o a --allow-plugins 2>err; rc=$?
 set -e
 [ $rc -eq 1 ] || { echo "failing run: exit $rc"; cat err; exit 1; }
 [ "$(wc -l < err)" -eq 1 ] || { cat err; exit 1; }

@@ -45,31 +45,52 @@ set +e
 set -e
 grep -q "^edgesim sweep: -j: expected an integer" err
 "$EDGESIM" sweep --help | grep -q "usage: edgesim sweep"
-# a run that fails (a machine-events file with a malformed row, read while it
-# runs) is exit 1, naming the run; nothing is published: the folder keeps the
-# earlier sweep's complete outputs
-cat > gfail.csv <<'C'
-#Time stamp (microseconds),Machine ID,Event type,Platform ID,capacity:CPU,capacity:memory
-0,5,0,P1,0.5,0.25
-abc,5,1,P1,0.5,0.25
+# a run that fails (a policy plugin answering past the candidates: found
+# only when it routes, while the run runs) is exit 1, naming the run;
+# nothing is published: the folder keeps the earlier sweep's complete outputs
+root=$(cd "$T/../.." && pwd)
+cat > range.c <<'C'
+#include "edge_policy_plugin.h"
+static long pick(void *s, const edge_policy_request *r) { (void)s; (void)r; return 7; }
+static void *mk(const char *p, size_t f, size_t n, char *e, size_t el) { (void)p; (void)f; (void)n; (void)e; (void)el; return (void *)1; }
+static void rm(void *s) { (void)s; }
+const edge_policy_plugin edge_policy_plugin_v1 = {EDGE_POLICY_ABI_VERSION, "range", mk, rm, pick, 0, 0};
 C
+cc -fPIC -shared -I"$root/core" range.c -o range.so
 cat > gfail-s.json <<'J'
 {"duration": "2m", "regions": [{"id": "r"}], "nodes": [{"id": "n1", "region": "r"}],
  "functions": [{"id": "f", "exec_time": {"type": "constant", "value": "10ms"}}],
  "deployments": [{"function": "f", "strategy": "all"}],
  "workloads": [{"function": "f", "region": "r", "arrival": "constant", "interval": "1s"}],
- "faults": [{"kind": "google_machine_events", "path": "gfail.csv"}]}
+ "policies": {"scheduler": {"plugin": "range.so"}}}
 J
 printf '{"scenarios": ["gfail-s.json"], "replications": 3}' > gfail.json
 cp -r a failing
 set +e
-"$EDGESIM" sweep gfail.json -q -o failing -j 2 2>err; rc=$?
+"$EDGESIM" sweep gfail.json -q -o failing -j 2 --allow-plugins 2>err; rc=$?
 set -e
 [ $rc -eq 1 ] || { echo "failing run: exit $rc"; cat err; exit 1; }
 grep -q "the first in run order being failing/runs/s000-c0000/rep-0" err
-grep -q "^edgesim sweep: run runs/s000-c0000/rep-0: .*gfail.csv:3:1: timestamp" err
+grep -q "^edgesim sweep: run runs/s000-c0000/rep-0: .*plugin .*range.so answered 7 for function f" err ||
+    { cat err; exit 1; }
 diff -r a failing
 [ -z "$(ls -A . | grep '^\.failing\.')" ] || { echo "temporary folder left"; ls -A; exit 1; }
+# a malformed machine events row is a problem of the configuration, found
+# before any run starts: exit 2, nothing runs, nothing is published
+cat > gbad.csv <<'C'
+#Time stamp (microseconds),Machine ID,Event type,Platform ID,capacity:CPU,capacity:memory
+0,5,0,P1,0.5,0.25
+abc,5,1,P1,0.5,0.25
+C
+sed 's/"policies": {"scheduler": {"plugin": "range.so"}}/"faults": [{"kind": "google_machine_events", "path": "gbad.csv"}]/' \
+    gfail-s.json > gbad-s.json
+printf '{"scenarios": ["gbad-s.json"], "replications": 2}' > gbad.json
+set +e
+"$EDGESIM" sweep gbad.json -q -o failing -j 2 2>err; rc=$?
+set -e
+[ $rc -eq 2 ] || { echo "bad row: exit $rc"; cat err; exit 1; }
+grep -q "gbad.csv:3:1: timestamp" err || { cat err; exit 1; }
+diff -r a failing
 # grid values may be objects and lists: the cell is the compact JSON,
 # CSV-quoted with its quotes doubled, and the value reaches the scenario
 cat > objs.json <<'J'
