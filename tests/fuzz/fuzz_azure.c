@@ -1,5 +1,5 @@
 /*
- * fuzz_azure.c — the Azure Functions trace readers (sim/input/azure.c) on
+ * fuzz_azure.c — the Azure Functions trace readers (sim/input/azure2019.c, azure2021.c) on
  * arbitrary bytes.
  *
  * The first byte chooses the reader and its options:
