@@ -20,10 +20,12 @@ typedef struct {
  * the engine's table of the (handler, context) pairs seen so far (a run
  * uses a few dozen), or HOWN, when the table is full, for the pair kept
  * beside the record in own[slot]. A free record's payload.a links the free
- * list. Whether a record holds a pending event is one bit of `live`
- * (cleared for a free record and for a tombstone); its generation lives in
- * its chunk's gen[] array and moves on each time the record is taken by
- * schedule, so the handles of its earlier events go stale. */
+ * list. A record's generation lives in its chunk's gen[] array: odd while
+ * the record holds a pending event, even when it is free or a tombstone. It
+ * moves on when schedule takes the record, when its event runs and when it
+ * is cancelled, so the handles of its earlier events go stale. (A bitmap of
+ * pending records was tried first: its line was one more miss per event;
+ * the generation's line is prefetched with the record.) */
 typedef sim_payload rec;
 
 typedef struct {
@@ -55,7 +57,6 @@ struct sim_engine {
     uint32_t free_head;
     unsigned slot_bits, low_bits; /* low_bits = slot_bits + HBITS: below seq */
     uint64_t slot_mask;
-    uint64_t *live; /* one bit per slot: a pending event (nslots / 64 words) */
     /* (handler, context) pairs: the table the keys index, the last pair
      * looked up, a direct-mapped cache of indices + 1, and per slot the
      * pairs past the table (NULL until the table is full) */
@@ -112,9 +113,12 @@ static inline uint32_t key_slot(const sim_engine *e, uint64_t key)
     return (uint32_t)((key >> HBITS) & e->slot_mask);
 }
 
+
+static inline uint32_t *slot_gen(const sim_engine *e, uint32_t s);
+
 static inline bool is_live(const sim_engine *e, uint32_t s)
 {
-    return e->live[s >> 6] >> (s & 63) & 1;
+    return *slot_gen(e, s) & 1;
 }
 
 /* The handler and context of the event whose key is key. */
@@ -331,12 +335,6 @@ static edge_err grow_pool(sim_engine *e)
         e->chunks = c;
         e->chunks_cap = nc;
     }
-    size_t words = ((size_t)e->nslots + CHUNK) / 64;
-    uint64_t *lv = realloc(e->live, words * sizeof *lv);
-    if (!lv)
-        return EDGE_NOMEM;
-    e->live = lv;
-    memset(lv + e->nslots / 64, 0, CHUNK / 64 * sizeof *lv);
     if (e->own) {
         hpair *o = realloc(e->own, ((size_t)e->nslots + CHUNK) * sizeof *o);
         if (!o)
@@ -434,7 +432,6 @@ void sim_engine_destroy(sim_engine *e)
     for (size_t i = 0; i < e->nchunks; i++)
         free(e->chunks[i]);
     free(e->chunks);
-    free(e->live);
     free(e->own);
     heap_free(e->heap);
     if (e->ring)
@@ -617,7 +614,6 @@ static edge_err schedule(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
     e->free_head = r->a;
     uint32_t gen = ++*slot_gen(e, s);
     *r = payload;
-    e->live[s >> 6] |= (uint64_t)1 << (s & 63);
     if (h == HOWN)
         e->own[s] = (hpair){fn, ctx};
     uint64_t seq = again ? e->run_key >> e->low_bits : e->seq++;
@@ -678,11 +674,10 @@ static uint32_t handle_slot(const sim_engine *e, sim_handle h)
     return s;
 }
 
-/* Puts slot s (its record r) on the free list; its live bit is already
- * clear (a tombstone's) or is cleared here. */
+/* Puts slot s (its record r) on the free list. Its generation is already
+ * even: a tombstone's, or moved on by the caller for an event that ran. */
 static inline void free_slot(sim_engine *e, uint32_t s, rec *r)
 {
-    e->live[s >> 6] &= ~((uint64_t)1 << (s & 63));
     r->a = e->free_head;
     e->free_head = s;
 }
@@ -734,7 +729,7 @@ bool sim_engine_cancel(sim_engine *e, sim_handle h)
     if (s == NO_SLOT)
         return false;
     /* a tombstone: its key leaves the heap at the top (and frees the slot) */
-    e->live[s >> 6] &= ~((uint64_t)1 << (s & 63));
+    ++*slot_gen(e, s);
     e->dead++;
     e->n_cancelled++;
     if (!e->hold && should_compact(e))
@@ -793,6 +788,7 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
         }
         hpair hp = key_pair(e, top.key);
         sim_event ev = {(edge_time)top.time, *r};
+        ++*slot_gen(e, s); /* even: no longer pending */
         /* The record is free before the handler runs, so its first schedule
          * reuses it while it is in cache; the key stays at the root (hold)
          * until that schedule replaces it or the handler returns. */
@@ -938,7 +934,7 @@ void sim_engine_get_stats(const sim_engine *e, sim_engine_stats *out)
     out->peak_pending = e->peak_pending;
     out->bytes = sizeof *e + (e->cap + HEAP_PAD + 1) * sizeof *e->heap + e->chunks_cap * sizeof *e->chunks
                  + e->nchunks * (size_t)CHUNK * (sizeof(rec) + sizeof(uint32_t))
-                 + e->nslots / 64 * sizeof *e->live + e->own_cap * sizeof *e->own;
+                 + e->own_cap * sizeof *e->own;
     if (e->ring) {
         out->bytes += (FAR_RING + 1) * sizeof *e->ring + e->ovf->cap * sizeof(hkey);
         for (size_t b = 0; b < FAR_RING; b++)
