@@ -46,10 +46,10 @@
  *    (handler, context) pair named by the key's handler index: a table of
  *    the first 255 distinct pairs scheduled (a run has a few dozen: the
  *    world's handlers with the world as context), looked up at schedule
- *    through the last pair and a 64-entry cache; past 255, the pair is kept
- *    beside the record (16 bytes per record, allocated only then). Which
- *    records hold a pending event is a bitmap (a tombstone is a cleared
- *    bit). A freed record goes on a LIFO free list and is freed before its
+ *    through a 256-entry cache; past 255, the pair is kept
+ *    beside the record (16 bytes per record, allocated only then). Whether
+ *    a record holds a pending event is its generation's parity (odd: it
+ *    does; a tombstone is even). A freed record goes on a LIFO free list and is freed before its
  *    handler runs, so the event a handler schedules usually takes the
  *    record still in cache. (Records were 32 bytes {handler, context,
  *    payload} with the same generation array: 52 bytes per pending event,
@@ -63,7 +63,7 @@
  *    14.7 M/s at 64 k pending, where the pool no longer fits in L2).
  *  - The run loop fuses the pop of the running event with the first push its
  *    handler makes ("hold": replace the root, sift down once).
- *  - Cancellation is a tombstone: the record's bit is cleared, its handle goes stale
+ *  - Cancellation is a tombstone: the record's generation moves on (to even), its handle goes stale
  *    at once, and the key is dropped when it reaches the top. When tombstones
  *    outnumber half the live events (+256) the heap is compacted (O(n),
  *    amortized O(1) per cancel), so they cost at most 1.5x memory.
@@ -88,14 +88,17 @@
  * degrade on the clustered times of heartbeats and periodic timers, and
  * would need extra work to keep the FIFO tie order, while the 4-ary heap is
  * O(log n) whatever the times and already meets the target; the pairing
- * heap (pointer chasing: 3-5x slower at 64 k); an index-tracking heap for
+ * heap (pointer chasing: 3-5x slower at 64 k); Floyd's bottom-up sift for
+ * the fused pop and push (the hole to a leaf, then the key up: -1% of
+ * PHOLD's instructions at 64 k, but +11% of schedule's on routing.json,
+ * whose new keys land mid-heap); an index-tracking heap for
  * true removal on cancel (not built: every sift step would also write a
  * heap position into a record in another cache line, a cost on the common
  * path paid for the rarer cancel, which tombstones make O(1)).
  *
  * COSTS. schedule O(log4 n), cancel O(1), running an event O(log4 n);
  * memory 36 bytes per pending event (16-byte record + 4-byte generation +
- * 16-byte key + a bit), plus slack up to one chunk and a doubled heap
+ * 16-byte key), plus slack up to one chunk and a doubled heap
  * array, and 4 KB for the pair table.
  *
  * An engine is single-threaded and not reentrant: handlers may schedule,
@@ -138,7 +141,7 @@ typedef void (*sim_handler)(sim_engine *e, void *ctx, const sim_event *ev);
 /* A handle names a scheduled event for cancel: {slot, generation}. Zero
  * (SIM_HANDLE_NONE) names nothing. A handle stays safe to use forever; it
  * goes stale when its event runs or is cancelled. (The generation is 32
- * bits: a handle kept across 2^32 reuses of one record could alias; no
+ * bits and moves by two per use: a handle kept across 2^31 reuses of one record could alias; no
  * simulation keeps a stale handle that long.) */
 typedef struct sim_handle {
     uint64_t v;
