@@ -223,7 +223,7 @@ static int cmp_key(const void *a, const void *b)
 /* Renumbers the sequence part of every key in (time, seq) order with
  * bits slot bits. A sorted array is a valid heap, so the heap stays one.
  * O(n log n); happens when the pool crosses a power of two (geometrically
- * rarely) or seq runs out of bits (after ~2^44 schedules). */
+ * rarely) or seq runs out of bits (after ~2^36 schedules). */
 static edge_err grow_heap(sim_engine *e);
 
 static edge_err far_grow(struct far_bucket *b);
