@@ -2,9 +2,9 @@
  * argmin.h — a tournament tree: the position of the smallest of n keys, kept
  * up to date as keys change.
  *
- * Schedulers keep one per function over the nodes it is deployed on, in
- * registration order, keyed by what the policy minimizes (in-flight count,
- * "has no warm instance" then load, ...). Changing one key costs O(log n);
+ * The scheduler keeps one per distinct set of nodes that functions are
+ * deployed on (shared by those functions; core/sched_shared.c), in
+ * registration order, keyed by the node's in-flight count. Changing one key costs O(log n);
  * reading the argmin costs O(1). Ties go to the lowest position, so a policy
  * that orders positions by registration gets "ties to the earliest
  * registered" for free. A key of EDGE_ARGMIN_NONE marks a position that must

@@ -25,12 +25,6 @@ static uint64_t hash_nodes(const uint32_t *nodes, uint32_t n)
     return h ^ n;
 }
 
-static uint64_t key_of_node(const edge_scheduler *s, uint32_t node)
-{
-    uint32_t k = s->lkey[node];
-    return k == UINT32_MAX ? EDGE_ARGMIN_NONE : k;
-}
-
 /* Doubles the chain heads when trees outnumber them, re-chaining every
  * tree. */
 static edge_err rehash(edge_scheduler *s)
@@ -136,7 +130,7 @@ static edge_err make(edge_scheduler *s, const edge__sched_fn *fs, uint64_t hash,
             destroy(s, idx);
             return EDGE_NOMEM;
         }
-        edge_argmin_set(&t->t, i, key_of_node(s, t->nodes[i]));
+        edge_argmin_set(&t->t, i, edge__sched_node_key(s, t->nodes[i]));
     }
     *out = idx;
     return EDGE_OK;

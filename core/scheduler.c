@@ -79,7 +79,8 @@ void edge_scheduler_free(edge_scheduler *s)
     for (size_t f = 0; f < s->nfns; f++) {
         free(s->fns[f].nodes);
         free(s->fns[f].idle);
-        edge_argmin_free(&s->fns[f].tree);
+        free(s->fns[f].warm);
+        free(s->fns[f].widx);
     }
     edge__sched_shared_free_all(s);
     for (size_t n = 0; n < s->nnodes; n++) {
@@ -245,27 +246,35 @@ edge_err edge_scheduler_set_deployed(edge_scheduler *s, size_t function, size_t 
     return EDGE_OK;
 }
 
-/* Brings fn's member positions and tree up to date. Rare next to picks, so
- * kept out of line: edge_scheduler_pick is flattened and must stay small. */
+/* Brings fn's member positions, shared tree and warm list up to date. Rare
+ * next to picks, so kept out of line: edge_scheduler_pick is flattened and
+ * must stay small. */
 __attribute__((noinline)) static edge_err rebuild(edge_scheduler *s, edge__sched_fn *fs, uint32_t fn)
 {
     for (uint32_t i = 0; i < fs->n; i++)
         edge__sched_find_member(&s->nodes[fs->nodes[i]], fn)->pos = i;
     int scan = fs->n <= EDGE__SCHED_SCAN_MAX;
     int tree = (s->flags & EDGE__SCHED_TREE) && !scan;
-    /* A key of the node alone: functions on the same nodes share a tree. */
-    int shared = tree && !(s->flags & EDGE__SCHED_WARM_KEY);
-    if (tree && !shared) {
-        edge_argmin t;
-        edge_err rc = edge_argmin_init(&t, fs->n);
-        if (rc)
-            return rc;
-        edge_argmin_free(&fs->tree);
-        fs->tree = t;
-    } else {
-        edge_argmin_free(&fs->tree);
+    if (tree && (s->flags & EDGE__SCHED_WARM_KEY)) {
+        size_t want = fs->n ? fs->n : 1;
+        uint32_t *w = realloc(fs->warm, want * sizeof *w);
+        if (!w)
+            return EDGE_NOMEM;
+        fs->warm = w;
+        uint32_t *x = realloc(fs->widx, want * sizeof *x);
+        if (!x)
+            return EDGE_NOMEM;
+        fs->widx = x;
+        fs->nwarm = 0;
+        for (uint32_t i = 0; i < fs->n; i++) {
+            fs->widx[i] = fs->idle[i] ? fs->nwarm : UINT32_MAX;
+            if (fs->idle[i])
+                fs->warm[fs->nwarm++] = i;
+        }
     }
-    if (shared) {
+    /* The key of the shared tree is the node's alone: functions on the same
+     * nodes share one. */
+    if (tree) {
         edge_err rc = edge__sched_shared_acquire(s, fs);
         if (rc)
             return rc;
@@ -280,31 +289,21 @@ __attribute__((noinline)) static edge_err rebuild(edge_scheduler *s, edge__sched
     s->n_tree_fns = s->n_tree_fns - (size_t)fs->has_tree + (size_t)tree;
     fs->has_tree = tree;
     fs->scan = scan;
-    if (tree && !shared)
-        for (uint32_t i = 0; i < fs->n; i++)
-            edge_argmin_set(&fs->tree, i, edge__sched_key_of(s, fs, i));
     fs->dirty = 0;
     return EDGE_OK;
 }
 
+/* A load or usability change of node: one update per shared tree holding
+ * it, however many functions use those trees (warm_first's warm lists hold
+ * positions, not keys, so they need nothing). */
 static void refresh_node(edge_scheduler *s, size_t node)
 {
     if (s->n_tree_fns == 0)
         return; /* every function is in scan mode: no tree to keep */
-    edge__sched_node *ns = &s->nodes[node];
-    if (!(s->flags & EDGE__SCHED_WARM_KEY)) {
-        /* the key is the node's alone: one update per shared tree holding
-         * it, however many functions use those trees */
-        uint64_t k = s->lkey[node] == UINT32_MAX ? EDGE_ARGMIN_NONE : s->lkey[node];
-        for (uint32_t i = 0; i < ns->nt; i++)
-            edge_argmin_set(&s->trees[ns->t[i].tree]->t, ns->t[i].pos, k);
-        return;
-    }
-    for (uint32_t i = 0; i < ns->nm; i++) {
-        edge__sched_fn *fs = &s->fns[ns->m[i].fn];
-        if (!fs->dirty && !fs->scan)
-            edge_argmin_set(&fs->tree, ns->m[i].pos, edge__sched_key_of(s, fs, ns->m[i].pos));
-    }
+    const edge__sched_node *ns = &s->nodes[node];
+    uint64_t k = edge__sched_node_key(s, (uint32_t)node);
+    for (uint32_t i = 0; i < ns->nt; i++)
+        edge_argmin_set(&s->trees[ns->t[i].tree]->t, ns->t[i].pos, k);
 }
 
 void edge_scheduler_set_usable(edge_scheduler *s, size_t node, int usable)
@@ -335,18 +334,35 @@ void edge_scheduler_set_idle(edge_scheduler *s, size_t function, size_t node, ui
      * them recorded; the others skip the lookup. */
     if (!(s->flags & EDGE__SCHED_IDLE) || function >= s->nfns || node >= s->nnodes)
         return;
+    /* fs->nodes is ascending (dirty or not): a binary search, O(log m),
+     * where the node's member list costs O(functions on the node) (100 on
+     * routing.json: 152M of warm_first's 1.5G instructions there) */
     edge__sched_fn *fs = &s->fns[function];
-    edge__sched_member *m = edge__sched_find_member(&s->nodes[node], (uint32_t)function);
-    if (!m)
+    uint32_t lo = 0, hi = fs->n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (fs->nodes[mid] < node)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == fs->n || fs->nodes[lo] != node)
         return;
-    uint32_t pos = m->pos;
-    if (fs->dirty)
-        for (pos = 0; fs->nodes[pos] != node; pos++)
-            ;
+    uint32_t pos = lo;
     int changed = (fs->idle[pos] == 0) != (idle == 0);
     fs->idle[pos] = idle;
-    if (changed && (s->flags & EDGE__SCHED_WARM_KEY) && !fs->dirty && !fs->scan)
-        edge_argmin_set(&fs->tree, pos, edge__sched_key_of(s, fs, pos));
+    if (!changed || !(s->flags & EDGE__SCHED_WARM_KEY) || fs->dirty || !fs->has_tree)
+        return;
+    /* the warm list (a dirty function's is rebuilt at its next pick) */
+    if (idle) {
+        fs->widx[pos] = fs->nwarm;
+        fs->warm[fs->nwarm++] = pos;
+    } else {
+        uint32_t i = fs->widx[pos], last = fs->warm[--fs->nwarm];
+        fs->warm[i] = last;
+        fs->widx[last] = i;
+        fs->widx[pos] = UINT32_MAX;
+    }
 }
 
 /* The min-key pick (least_loaded, warm_first) is the inner loop of large

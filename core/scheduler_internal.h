@@ -36,13 +36,16 @@ typedef struct edge__sched_member {
 } edge__sched_member;
 
 /*
- * A shared least-loaded tree (core/sched_shared.c). When the key depends on
- * the node alone (least_loaded: not EDGE__SCHED_WARM_KEY), every function
- * deployed on exactly the same nodes needs the same tree, so they share one:
- * a load change then updates one tree per distinct node set holding the
- * node, not one per function hosted there (1,000 nodes x 100 functions on
- * every node: 1 tree instead of 100, and routing no longer costs in
- * proportion to functions per node). The tree keeps its own copy of the
+ * A shared least-loaded tree (core/sched_shared.c). The key (the load) is
+ * the node's alone, so every function deployed on exactly the same nodes
+ * needs the same tree, and they share one: a load change then updates one
+ * tree per distinct node set holding the node, not one per function hosted
+ * there (1,000 nodes x 100 functions on every node: 1 tree instead of 100,
+ * and routing no longer costs in proportion to functions per node).
+ * warm_first's key also depends on the function (its idle instances); it
+ * uses the shared tree when none of the function's usable nodes is warm,
+ * and otherwise scans the function's short list of warm positions
+ * (edge__sched_fn.warm), which a load change does not touch. The tree keeps its own copy of the
  * node list, so it stays current while a function that used it is dirty;
  * its positions equal those of every function that refers to it.
  */
@@ -64,9 +67,13 @@ typedef struct edge__sched_fn {
     uint32_t *nodes;  /* node indices, ascending (= registration order) */
     uint32_t *idle;   /* idle warm instances, parallel to nodes */
     uint32_t n, cap;
-    edge_argmin tree; /* tree policies with more than SCAN_MAX nodes and their own tree
-                         (warm key); valid when !dirty */
-    uint32_t shared;  /* shared tree index + 1 (0: none); valid when !dirty */
+    uint32_t shared;  /* tree policies past SCAN_MAX nodes: shared tree index + 1
+                         (0: none); valid when !dirty */
+    /* warm_first past SCAN_MAX nodes (valid when !dirty): the positions
+     * whose idle count is not 0, unordered, and per position its index
+     * there (UINT32_MAX: not warm). Owned; sized to n at the rebuild. */
+    uint32_t *warm, *widx;
+    uint32_t nwarm;
     int dirty;
     int scan;         /* few nodes: pick scans them instead of keeping a tree */
     int has_tree;     /* counted in n_tree_fns */
@@ -85,8 +92,10 @@ typedef struct edge__sched_node {
 
 /* What a policy needs the scheduler to keep for it. */
 enum {
-    EDGE__SCHED_TREE = 1,     /* a min-key tree per function past SCAN_MAX nodes */
-    EDGE__SCHED_WARM_KEY = 2, /* the key puts nodes with an idle warm instance first */
+    EDGE__SCHED_TREE = 1,     /* past SCAN_MAX nodes, a function uses the shared
+                                 least-loaded tree over its nodes */
+    EDGE__SCHED_WARM_KEY = 2, /* the key puts nodes with an idle warm instance first;
+                                 past SCAN_MAX nodes, the warm positions are listed */
     EDGE__SCHED_IDLE = 4      /* set_idle is recorded (otherwise ignored) */
 };
 
@@ -160,11 +169,11 @@ struct edge_scheduler {
  * edge_scheduler_pick calls it directly on the hot path. */
 edge__sched_pick_fn edge__sched_min_key_pick;
 
-/* The tree a min-key pick reads for fs (not dirty, not scan): its shared
- * tree or its own. */
-static inline edge_argmin *edge__sched_tree_of(const edge_scheduler *s, edge__sched_fn *fs)
+/* The tree a min-key pick reads for fs (not dirty, not scan): the shared
+ * least-loaded tree over its nodes. */
+static inline edge_argmin *edge__sched_tree_of(const edge_scheduler *s, const edge__sched_fn *fs)
 {
-    return fs->shared ? &s->trees[fs->shared - 1]->t : &fs->tree;
+    return &s->trees[fs->shared - 1]->t;
 }
 
 /* Points fs at the shared tree over exactly fs->nodes, making it (keyed by
@@ -192,6 +201,14 @@ static inline edge__sched_member *edge__sched_find_member(edge__sched_node *ns, 
         if (ns->m[i].fn == fn)
             return &ns->m[i];
     return NULL;
+}
+
+/* A shared tree's key of a node: its load, EDGE_ARGMIN_NONE when it is not
+ * usable. */
+static inline uint64_t edge__sched_node_key(const edge_scheduler *s, uint32_t node)
+{
+    uint32_t k = s->lkey[node];
+    return k == UINT32_MAX ? EDGE_ARGMIN_NONE : k;
 }
 
 /* The min-key policies' key of fs's position pos: EDGE_ARGMIN_NONE when the

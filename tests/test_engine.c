@@ -402,8 +402,18 @@ typedef struct {
     uint64_t seq, id;
 } ref_ev;
 
+typedef struct fuzz fuzz;
+
+/* A handler's context: event id's is wrap[id % nctx], so a run can use
+ * more (handler, context) pairs than the engine's table holds. */
 typedef struct {
+    fuzz *f;
+} fz_wrap;
+
+struct fuzz {
     sim_engine *e;
+    fz_wrap *wrap;
+    size_t nctx;
     ref_ev *arr; /* sorted by (time, seq): the reference queue */
     size_t n, cap;
     uint64_t seq, next_id;
@@ -415,7 +425,7 @@ typedef struct {
     uint64_t ops, ran;
     int far;            /* the far tier is on: some delays reach past its ring */
     size_t npending;    /* how many pending the schedule op stops at */
-} fuzz;
+};
 
 static uint64_t fz_rand(fuzz *f)
 {
@@ -452,7 +462,8 @@ static void fz_schedule(fuzz *f)
     edge_time at = sim_engine_now(f->e) + delays[fz_rand(f) % (f->far ? 12 : 10)];
     uint64_t id = f->next_id++;
     cr_assert_lt(id, f->ids_cap);
-    cr_assert_eq(sim_engine_schedule(f->e, at, fz_event, f, pl(id), &f->handle[id]), EDGE_OK);
+    cr_assert_eq(sim_engine_schedule(f->e, at, fz_event, &f->wrap[id % f->nctx], pl(id), &f->handle[id]),
+                 EDGE_OK);
     uint64_t s = f->seq++;
     f->hseq[id] = s;
     f->htime[id] = at;
@@ -483,7 +494,8 @@ static void fz_cancel(fuzz *f)
 
 static void fz_event(sim_engine *e, void *ctx, const sim_event *ev)
 {
-    fuzz *f = ctx;
+    fuzz *f = ((fz_wrap *)ctx)->f;
+    cr_assert_eq(ctx, &f->wrap[ev->payload.id % f->nctx], "the context it was scheduled with");
     cr_assert_gt(f->n, 0);
     cr_assert_eq(ev->payload.id, f->arr[0].id, "ran %lu, reference says %lu",
                  (unsigned long)ev->payload.id, (unsigned long)f->arr[0].id);
@@ -502,10 +514,15 @@ static void fz_event(sim_engine *e, void *ctx, const sim_event *ev)
     (void)e;
 }
 
-static void fuzz_run(unsigned far_shift, size_t npending)
+static void fuzz_run(unsigned far_shift, size_t npending, size_t nctx)
 {
     fuzz f = {0};
     f.e = mk();
+    f.nctx = nctx;
+    f.wrap = malloc(nctx * sizeof *f.wrap);
+    cr_assert_not_null(f.wrap);
+    for (size_t i = 0; i < nctx; i++)
+        f.wrap[i].f = &f;
     f.far = far_shift > 0;
     f.npending = npending;
     if (far_shift)
@@ -540,6 +557,7 @@ static void fuzz_run(unsigned far_shift, size_t npending)
     }
     cr_assert_gt(f.ran, 100000, "enough events ran to mean something");
     sim_engine_destroy(f.e);
+    free(f.wrap);
     free(f.arr);
     free(f.handle);
     free(f.hseq);
@@ -548,7 +566,16 @@ static void fuzz_run(unsigned far_shift, size_t npending)
 
 Test(engine, a_million_random_operations_match_a_sorted_array)
 {
-    fuzz_run(0, 300);
+    fuzz_run(0, 300, 1);
+}
+
+/* The engine names an event's (handler, context) by an index into a table
+ * of 255 pairs, and keeps the pairs past those beside the record: with 600
+ * contexts both kinds are pending at once, and 3,000 pending grow the pool
+ * (and the per-record pairs with it). Every handler gets its own context. */
+Test(engine, more_handler_pairs_than_the_table_holds_keep_order_and_context)
+{
+    fuzz_run(0, 3000, 600);
 }
 
 /* The far tier: buckets of 2 ns (so the ring reaches 2 us; delays of 3 us
@@ -556,8 +583,8 @@ Test(engine, a_million_random_operations_match_a_sorted_array)
  * pending, so the pool grows and renumbers keys while some are far. */
 Test(engine, with_the_far_tier_random_operations_match_a_sorted_array)
 {
-    fuzz_run(1, 300);
-    fuzz_run(6, 3000);
+    fuzz_run(1, 300, 1);
+    fuzz_run(6, 3000, 7);
 }
 
 /* Events far apart (beyond the ring, so it runs empty and the next

@@ -1,7 +1,7 @@
 /* Pins core/scheduler: each policy's defining choice, ties to the earliest
  * registered, unusable and excluded nodes never chosen, and agreement of the
- * O(log n) least_loaded with a linear scan under random load changes, and
- * trees shared by functions on the same nodes. */
+ * O(log n) least_loaded and of warm_first with a linear scan under random
+ * load and idle changes, and trees shared by functions on the same nodes. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 
@@ -286,6 +286,98 @@ Test(scheduler, shared_trees_agree_with_a_linear_scan)
         }
         cr_assert_eq(edge_scheduler_pick(s, f, ex, nex, NULL), best, "op %d", op);
     }
+    edge_scheduler_free(s);
+}
+
+/* warm_first past SCAN_MAX nodes: the least loaded eligible node among
+ * those with an idle instance of the function, else the least loaded
+ * eligible node (ties to the earliest), against a linear scan under random
+ * deployments, usability, loads, idle counts and exclusions (up to 20, past
+ * the 16 a pick hides in the tree). Idle counts change as often as loads,
+ * and functions 0-2 share their node sets, as on a real run. */
+Test(scheduler, warm_first_agrees_with_a_linear_scan)
+{
+    enum { NODES = 150, FNS = 6, OPS = 60000 };
+    edge_scheduler *s = mk("warm_first", FNS, NODES);
+    int dep[FNS][NODES] = {{0}};
+    uint32_t idle[FNS][NODES] = {{0}};
+    uint32_t load[NODES] = {0};
+    int usable[NODES];
+    for (int n = 0; n < NODES; n++) {
+        usable[n] = 1;
+        for (int f = 0; f < FNS; f++)
+            if (n < 100) {
+                dep[f][n] = 1;
+                edge_scheduler_set_deployed(s, (size_t)f, (size_t)n, 1);
+            }
+    }
+    srand(17);
+    for (int op = 0; op < OPS; op++) {
+        int kind = rand() % 20;
+        size_t n = (size_t)(rand() % NODES), f = (size_t)(rand() % FNS);
+        if (kind == 0) {
+            size_t g = f < 3 ? 0 : f, e = f < 3 ? 3 : f + 1;
+            int d = !dep[g][n];
+            for (size_t k = g; k < e; k++) {
+                dep[k][n] = d;
+                idle[k][n] = 0; /* an undeployed node holds no instance */
+                edge_scheduler_set_deployed(s, k, n, d);
+            }
+        } else if (kind == 1) {
+            usable[n] = rand() % 4 != 0;
+            edge_scheduler_set_usable(s, n, usable[n]);
+        } else if (kind < 11) {
+            load[n] = (uint32_t)(rand() % 6);
+            edge_scheduler_set_load(s, n, load[n]);
+        } else if (dep[f][n]) {
+            /* mostly zero: a function is warm on a few nodes */
+            idle[f][n] = rand() % 3 == 0 ? (uint32_t)(rand() % 3) : 0;
+            edge_scheduler_set_idle(s, f, n, idle[f][n]);
+        }
+        size_t ex[20];
+        size_t nex = rand() % 8 == 0 ? 20 : (size_t)(rand() % 3);
+        for (size_t i = 0; i < nex; i++)
+            ex[i] = (size_t)(rand() % NODES);
+        size_t best = EDGE_SCHED_NONE;
+        for (size_t m = 0; m < NODES; m++) {
+            int excluded = 0;
+            for (size_t i = 0; i < nex; i++)
+                excluded |= ex[i] == m;
+            if (!dep[f][m] || !usable[m] || excluded)
+                continue;
+            if (best == EDGE_SCHED_NONE || (idle[f][m] > 0) > (idle[f][best] > 0) ||
+                ((idle[f][m] > 0) == (idle[f][best] > 0) && load[m] < load[best]))
+                best = m;
+        }
+        cr_assert_eq(edge_scheduler_pick(s, f, ex, nex, NULL), best, "op %d", op);
+    }
+    edge_scheduler_free(s);
+}
+
+/* warm_first's key depends on the function, yet a load change costs what
+ * it costs least_loaded: 100 functions on the same 100 nodes share one
+ * tree (each node is in one), and the warm nodes are a list per function
+ * that a load change does not touch. */
+Test(scheduler, warm_first_shares_the_least_loaded_tree)
+{
+    edge_scheduler *s = mk("warm_first", 100, 100);
+    for (size_t f = 0; f < 100; f++)
+        deploy_all(s, f, 100);
+    for (size_t f = 0; f < 100; f++)
+        cr_assert_eq(edge_scheduler_pick(s, f, NULL, 0, NULL), 0);
+    cr_assert_eq(s->ntrees - s->nfree, 1, "one tree for 100 functions");
+    cr_assert_eq(s->nodes[7].nt, 1, "a node is in one tree, not 100");
+    edge_scheduler_set_idle(s, 3, 50, 2);
+    edge_scheduler_set_idle(s, 3, 40, 1);
+    edge_scheduler_set_load(s, 40, 2);
+    cr_assert_eq(edge_scheduler_pick(s, 3, NULL, 0, NULL), 50, "warm and lighter");
+    edge_scheduler_set_load(s, 50, 2);
+    cr_assert_eq(edge_scheduler_pick(s, 3, NULL, 0, NULL), 40, "equal loads: the earlier");
+    cr_assert_eq(edge_scheduler_pick(s, 4, NULL, 0, NULL), 0, "function 4 is warm nowhere");
+    size_t ex[2] = {40, 50};
+    cr_assert_eq(edge_scheduler_pick(s, 3, ex, 2, NULL), 0, "both warm nodes excluded");
+    edge_scheduler_set_idle(s, 3, 40, 0);
+    cr_assert_eq(edge_scheduler_pick(s, 3, NULL, 0, NULL), 50);
     edge_scheduler_free(s);
 }
 

@@ -7,11 +7,18 @@
  * least loaded, then the earliest registered), so it shares this file.
  *
  * Cost: a function on at most EDGE__SCHED_SCAN_MAX nodes is scanned (O(m)
- * over the 4-byte lkey array); past that the scheduler keeps an argmin tree
- * per function (least_loaded: one per distinct node set, shared by the
- * functions deployed on it; core/sched_shared.c) and a pick is O(1), plus
- * O(e log m) to hide e excluded nodes (a retry's). This pick is the inner
- * loop of scenarios/scale.json.
+ * over the 4-byte lkey array). Past that, least_loaded reads the argmin tree
+ * shared by the functions deployed on the same nodes (core/sched_shared.c):
+ * O(1), plus O(e log m) to hide e excluded nodes (a retry's). warm_first
+ * first scans the function's list of warm positions (O(w) for w nodes
+ * holding an idle instance of it; the list changes only when an idle count
+ * turns zero or non-zero), and when none of them is eligible it is exactly
+ * least_loaded's pick: every eligible node is then cold, and cold keys order
+ * as loads do. Neither pays per function hosted on a node when a load
+ * changes (before, warm_first kept a tree per function, and a load change
+ * updated the tree of every function on the node: 100 on
+ * scenarios/bench/routing.json). This pick is the inner loop of
+ * scenarios/scale.json.
  */
 #include "scheduler_internal.h"
 
@@ -31,6 +38,20 @@ size_t edge__sched_min_key_pick(edge_scheduler *s, edge__sched_fn *fs, size_t fu
         }
         return best == UINT32_MAX ? EDGE_SCHED_NONE : fs->nodes[best];
     }
+    if (s->flags & EDGE__SCHED_WARM_KEY) {
+        /* the least loaded eligible warm node, ties to the lowest position */
+        uint32_t best = UINT32_MAX, bk = UINT32_MAX;
+        for (uint32_t i = 0; i < fs->nwarm; i++) {
+            uint32_t p = fs->warm[i], node = fs->nodes[p], k = s->lkey[node];
+            if (k == UINT32_MAX || k > bk || (k == bk && p > best) ||
+                edge__sched_excluded(node, exclude, nexclude))
+                continue;
+            bk = k;
+            best = p;
+        }
+        if (best != UINT32_MAX)
+            return fs->nodes[best];
+    }
     /* Excluded nodes leave the tree for the duration of this pick (a shared
      * tree has the same positions as fs: its node list equals fs's). */
     edge_argmin *tree = edge__sched_tree_of(s, fs);
@@ -47,16 +68,17 @@ size_t edge__sched_min_key_pick(edge_scheduler *s, edge__sched_fn *fs, size_t fu
     }
     uint32_t w = edge_argmin_get(tree);
     for (size_t i = 0; i < nh; i++)
-        edge_argmin_set(tree, hidden[i], edge__sched_key_of(s, fs, hidden[i]));
+        edge_argmin_set(tree, hidden[i], edge__sched_node_key(s, fs->nodes[hidden[i]]));
     if (w != EDGE_ARGMIN_EMPTY && !edge__sched_excluded(fs->nodes[w], exclude, nexclude))
         return fs->nodes[w];
     if (w == EDGE_ARGMIN_EMPTY)
         return EDGE_SCHED_NONE;
-    /* More exclusions than we hid: the exact answer by a scan. */
+    /* More exclusions than we hid: the exact answer by a scan (by load:
+     * under warm_first no eligible node is warm by now). */
     uint32_t best = UINT32_MAX;
     for (uint32_t p = 0; p < fs->n; p++)
         if (edge__sched_eligible(s, fs, p, exclude, nexclude) &&
-            (best == UINT32_MAX || edge__sched_key_of(s, fs, p) < edge__sched_key_of(s, fs, best)))
+            (best == UINT32_MAX || s->lkey[fs->nodes[p]] < s->lkey[fs->nodes[best]]))
             best = p;
     return best == UINT32_MAX ? EDGE_SCHED_NONE : fs->nodes[best];
 }

@@ -23,6 +23,7 @@
 #include "input/azure.h"
 #include "cli/cli.h"
 #include "common/suggest.h"
+#include "engine/engine.h"
 #include "engine/phold.h"
 #include "engine/rng.h"
 #include "input/workload.h"
@@ -212,8 +213,8 @@ static int bench_phold(int argc, char **argv)
         }
         }
     }
-    if ((uint64_t)cfg.lps * cfg.population > ((uint64_t)1 << 31)) {
-        fprintf(stderr, "edgesim bench phold: --lps x --population: expected at most 2^31 "
+    if ((uint64_t)cfg.lps * cfg.population > SIM_ENGINE_MAX_PENDING) {
+        fprintf(stderr, "edgesim bench phold: --lps x --population: expected at most 2^27 "
                         "pending events, found %" PRIu64 "\n",
                 (uint64_t)cfg.lps * cfg.population);
         return SIM_EXIT_USAGE;

@@ -5,24 +5,37 @@
 #include <string.h>
 
 /* A pending event's key in the heap: 16 bytes, compared as one 128-bit
- * number (time high, seq << slot_bits | slot low). Times are never negative
- * (the clock starts at 0 and never goes back), so the unsigned view of time
- * orders like the signed one. */
+ * number (time high, then seq << (slot_bits + HBITS) | slot << HBITS |
+ * handler). Times are never negative (the clock starts at 0 and never goes
+ * back), so the unsigned view of time orders like the signed one. Among
+ * keys of one time and seq (schedule_again's) the slot decides, as it did
+ * before the handler index moved into the key. */
 typedef struct {
     uint64_t time;
     uint64_t key;
 } hkey;
 
-/* An event record: 32 bytes, so one never straddles a cache line. fn ==
- * NULL marks a free record (then payload.a links the free list) or a
- * tombstone. A record's generation lives in its chunk's gen[] array and
- * moves on each time the record is taken by schedule, so the handles of its
- * earlier events go stale; running an event writes only fn. */
+/* An event record is its payload: 16 bytes, four to a cache line. The
+ * handler and context are named by the key's low HBITS bits: an index into
+ * the engine's table of the (handler, context) pairs seen so far (a run
+ * uses a few dozen), or HOWN, when the table is full, for the pair kept
+ * beside the record in own[slot]. A free record's payload.a links the free
+ * list. A record's generation lives in its chunk's gen[] array: odd while
+ * the record holds a pending event, even when it is free or a tombstone. It
+ * moves on when schedule takes the record, when its event runs and when it
+ * is cancelled, so the handles of its earlier events go stale. (A bitmap of
+ * pending records was tried first: its line was one more miss per event;
+ * the generation's line is prefetched with the record.) */
+typedef sim_payload rec;
+
 typedef struct {
     sim_handler fn;
     void *ctx;
-    sim_payload payload;
-} rec;
+} hpair;
+
+#define HBITS 8
+#define HOWN ((1u << HBITS) - 1) /* the pair is in own[slot]; also the mask */
+#define HCACHE 256               /* direct-mapped lookup of the table, by pair */
 
 #define CHUNK_BITS 10
 #define CHUNK (1u << CHUNK_BITS)
@@ -42,8 +55,16 @@ struct sim_engine {
     size_t nchunks, chunks_cap;
     uint32_t nslots; /* records ever made: nchunks * CHUNK */
     uint32_t free_head;
-    unsigned slot_bits;
+    unsigned slot_bits, low_bits; /* low_bits = slot_bits + HBITS: below seq */
     uint64_t slot_mask;
+    /* (handler, context) pairs: the table the keys index, a direct-mapped
+     * cache of indices + 1, and per slot the pairs past the table (NULL
+     * until the table is full) */
+    hpair htab[HOWN];
+    uint32_t nh;
+    uint8_t hcache[HCACHE];
+    hpair *own;
+    size_t own_cap;
     uint64_t seq, seq_max;
     uint64_t run_key;  /* the running (or last run) event's key: its seq for
                           sim_engine_schedule_again; rekey renumbers it too */
@@ -85,6 +106,26 @@ static inline bool key_lt(hkey a, hkey b)
 
 /* A chunk is one 64-byte-aligned block: CHUNK records, then CHUNK
  * generations. */
+static inline uint32_t key_slot(const sim_engine *e, uint64_t key)
+{
+    return (uint32_t)((key >> HBITS) & e->slot_mask);
+}
+
+
+static inline uint32_t *slot_gen(const sim_engine *e, uint32_t s);
+
+static inline bool is_live(const sim_engine *e, uint32_t s)
+{
+    return *slot_gen(e, s) & 1;
+}
+
+/* The handler and context of the event whose key is key. */
+static inline hpair key_pair(const sim_engine *e, uint64_t key)
+{
+    uint32_t h = (uint32_t)(key & HOWN);
+    return h != HOWN ? e->htab[h] : e->own[key_slot(e, key)];
+}
+
 static inline rec *slot_rec(const sim_engine *e, uint32_t s)
 {
     return &e->chunks[s >> CHUNK_BITS][s & (CHUNK - 1)];
@@ -182,7 +223,7 @@ static int cmp_key(const void *a, const void *b)
 /* Renumbers the sequence part of every key in (time, seq) order with
  * bits slot bits. A sorted array is a valid heap, so the heap stays one.
  * O(n log n); happens when the pool crosses a power of two (geometrically
- * rarely) or seq runs out of bits (after ~2^44 schedules). */
+ * rarely) or seq runs out of bits (after ~2^36 schedules). */
 static edge_err grow_heap(sim_engine *e);
 
 static edge_err far_grow(struct far_bucket *b);
@@ -248,11 +289,11 @@ static edge_err rekey(sim_engine *e, unsigned bits)
         return EDGE_NOMEM;
     if (e->n > 1) /* qsort must not see the NULL heap of an empty engine */
         qsort(e->heap, e->n, sizeof *e->heap, cmp_seq);
-    uint64_t old_mask = e->slot_mask, run = e->run_key >> e->slot_bits;
+    uint64_t old_mask = ((uint64_t)1 << e->low_bits) - 1, run = e->run_key >> e->low_bits;
     uint64_t c = 0, prev = UINT64_MAX, prev_new = 0, run_new = 0;
     bool placed = false;
     for (size_t i = 0; i < e->n; i++) {
-        uint64_t old = e->heap[i].key >> e->slot_bits;
+        uint64_t old = e->heap[i].key >> e->low_bits;
         if (!placed && run <= old) {
             run_new = c++;
             placed = true;
@@ -265,17 +306,18 @@ static edge_err rekey(sim_engine *e, unsigned bits)
             prev = old;
             prev_new = c++;
         }
-        e->heap[i].key = prev_new << bits | (e->heap[i].key & old_mask);
+        e->heap[i].key = prev_new << (bits + HBITS) | (e->heap[i].key & old_mask);
     }
     if (!placed)
         run_new = c++;
     if (e->n > 1)
         qsort(e->heap, e->n, sizeof *e->heap, cmp_key);
-    e->run_key = run_new << bits;
+    e->run_key = run_new << (bits + HBITS);
     e->slot_bits = bits;
+    e->low_bits = bits + HBITS;
     e->slot_mask = ((uint64_t)1 << bits) - 1;
     e->seq = c;
-    e->seq_max = ((uint64_t)1 << (64 - bits)) - 1;
+    e->seq_max = ((uint64_t)1 << (64 - bits - HBITS)) - 1;
     return e->far_shift ? far_scatter(e) : EDGE_OK;
 }
 
@@ -291,13 +333,20 @@ static edge_err grow_pool(sim_engine *e)
         e->chunks = c;
         e->chunks_cap = nc;
     }
+    if (e->own) {
+        hpair *o = realloc(e->own, ((size_t)e->nslots + CHUNK) * sizeof *o);
+        if (!o)
+            return EDGE_NOMEM;
+        e->own = o;
+        e->own_cap = (size_t)e->nslots + CHUNK;
+    }
     rec *chunk = aligned_alloc(64, CHUNK * (sizeof *chunk + sizeof(uint32_t)));
     if (!chunk)
         return EDGE_NOMEM;
     uint32_t base = e->nslots, *gen = (uint32_t *)(chunk + CHUNK);
     for (uint32_t i = 0; i < CHUNK; i++) {
-        chunk[i].fn = NULL;
-        chunk[i].payload.a = i + 1 < CHUNK ? base + i + 1 : e->free_head;
+        chunk[i] = (sim_payload){0};
+        chunk[i].a = i + 1 < CHUNK ? base + i + 1 : e->free_head;
         gen[i] = 0;
     }
     e->chunks[e->nchunks++] = chunk;
@@ -353,8 +402,9 @@ sim_engine *sim_engine_create(size_t capacity_hint)
         return NULL;
     e->free_head = NO_SLOT;
     e->slot_bits = MIN_SLOT_BITS;
+    e->low_bits = MIN_SLOT_BITS + HBITS;
     e->slot_mask = ((uint64_t)1 << MIN_SLOT_BITS) - 1;
-    e->seq_max = ((uint64_t)1 << (64 - MIN_SLOT_BITS)) - 1;
+    e->seq_max = ((uint64_t)1 << (64 - MIN_SLOT_BITS - HBITS)) - 1;
     e->fail = EDGE_OK;
     if (capacity_hint > SIM_ENGINE_MAX_PENDING)
         capacity_hint = SIM_ENGINE_MAX_PENDING;
@@ -380,6 +430,7 @@ void sim_engine_destroy(sim_engine *e)
     for (size_t i = 0; i < e->nchunks; i++)
         free(e->chunks[i]);
     free(e->chunks);
+    free(e->own);
     heap_free(e->heap);
     if (e->ring)
         for (size_t b = 0; b < FAR_RING; b++)
@@ -493,6 +544,42 @@ edge_err sim_engine_set_far(sim_engine *e, unsigned shift)
     return EDGE_OK;
 }
 
+/* The cache slot of (fn, ctx): 8 bits of a multiplicative hash. */
+static inline uint32_t pair_hash(sim_handler fn, void *ctx)
+{
+    uint64_t x = (uint64_t)(uintptr_t)fn ^ ((uint64_t)(uintptr_t)ctx >> 3);
+    return (uint32_t)((x * 0x9e3779b97f4a7c15ULL) >> 56);
+}
+
+/* pair_index past the cache: the table in order, adding the pair when it
+ * is new; HOWN when the table is full (the pair then goes to own[slot]). */
+__attribute__((noinline)) static uint32_t pair_lookup(sim_engine *e, sim_handler fn, void *ctx,
+                                                      uint32_t c)
+{
+    uint32_t h;
+    for (h = 0; h < e->nh; h++)
+        if (e->htab[h].fn == fn && e->htab[h].ctx == ctx)
+            break;
+    if (h == e->nh) {
+        if (e->nh == HOWN)
+            return HOWN;
+        e->htab[e->nh++] = (hpair){fn, ctx};
+    }
+    e->hcache[c] = (uint8_t)(h + 1);
+    return h;
+}
+
+/* The table index of (fn, ctx): a direct-mapped cache of 256 entries in
+ * front of the table (a world alternates between a dozen handlers, so a
+ * "last pair" check missed 95% of the time on routing.json). */
+static inline uint32_t pair_index(sim_engine *e, sim_handler fn, void *ctx)
+{
+    uint32_t c = pair_hash(fn, ctx), h = e->hcache[c];
+    if (h && e->htab[h - 1].fn == fn && e->htab[h - 1].ctx == ctx)
+        return h - 1;
+    return pair_lookup(e, fn, ctx, c);
+}
+
 static edge_err schedule(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
                          sim_payload payload, sim_handle *out, bool again)
 {
@@ -502,6 +589,13 @@ static edge_err schedule(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
         edge_err err = grow_pool(e);
         if (err != EDGE_OK)
             return err;
+    }
+    uint32_t h = pair_index(e, fn, ctx);
+    if (h == HOWN && !e->own) {
+        e->own = malloc((size_t)e->nslots * sizeof *e->own);
+        if (!e->own)
+            return EDGE_NOMEM;
+        e->own_cap = e->nslots;
     }
     if (e->seq > e->seq_max && rekey(e, e->slot_bits) != EDGE_OK)
         return EDGE_NOMEM;
@@ -518,13 +612,13 @@ static edge_err schedule(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
     }
     uint32_t s = e->free_head;
     rec *r = slot_rec(e, s);
-    e->free_head = r->payload.a;
+    e->free_head = r->a;
     uint32_t gen = ++*slot_gen(e, s);
-    r->fn = fn;
-    r->ctx = ctx;
-    r->payload = payload;
-    uint64_t seq = again ? e->run_key >> e->slot_bits : e->seq++;
-    hkey k = {(uint64_t)at, seq << e->slot_bits | s};
+    *r = payload;
+    if (h == HOWN)
+        e->own[s] = (hpair){fn, ctx};
+    uint64_t seq = again ? e->run_key >> e->low_bits : e->seq++;
+    hkey k = {(uint64_t)at, seq << e->low_bits | (uint64_t)s << HBITS | h};
     if (fb) {
         fb->k[fb->n++] = k;
         e->nfar++;
@@ -569,22 +663,23 @@ edge_err sim_engine_schedule_in(sim_engine *e, edge_time delay, sim_handler fn, 
     return sim_engine_schedule(e, e->now + delay, fn, ctx, payload, out);
 }
 
-/* The record h names while its event is pending, else NULL. */
-static rec *handle_rec(const sim_engine *e, sim_handle h)
+/* The slot h names while its event is pending, else NO_SLOT. */
+static uint32_t handle_slot(const sim_engine *e, sim_handle h)
 {
     uint64_t s1 = h.v & 0xffffffffu;
     if (s1 == 0 || s1 > e->nslots)
-        return NULL;
-    rec *r = slot_rec(e, (uint32_t)(s1 - 1));
-    if (*slot_gen(e, (uint32_t)(s1 - 1)) != (uint32_t)(h.v >> 32) || !r->fn)
-        return NULL;
-    return r;
+        return NO_SLOT;
+    uint32_t s = (uint32_t)(s1 - 1);
+    if (*slot_gen(e, s) != (uint32_t)(h.v >> 32) || !is_live(e, s))
+        return NO_SLOT;
+    return s;
 }
 
-static void free_slot(sim_engine *e, uint32_t s, rec *r)
+/* Puts slot s (its record r) on the free list. Its generation is already
+ * even: a tombstone's, or moved on by the caller for an event that ran. */
+static inline void free_slot(sim_engine *e, uint32_t s, rec *r)
 {
-    r->fn = NULL;
-    r->payload.a = e->free_head;
+    r->a = e->free_head;
     e->free_head = s;
 }
 
@@ -594,12 +689,11 @@ static void compact(sim_engine *e)
     settle(e);
     size_t j = 0;
     for (size_t i = 0; i < e->n; i++) {
-        uint32_t s = (uint32_t)(e->heap[i].key & e->slot_mask);
-        rec *r = slot_rec(e, s);
-        if (r->fn)
+        uint32_t s = key_slot(e, e->heap[i].key);
+        if (is_live(e, s))
             e->heap[j++] = e->heap[i];
         else
-            free_slot(e, s, r);
+            free_slot(e, s, slot_rec(e, s));
     }
     e->n = j;
     heapify(e->heap, e->n);
@@ -609,14 +703,13 @@ static void compact(sim_engine *e)
             struct far_bucket *fb = b < FAR_RING ? &e->ring[b] : e->ovf;
             size_t m = 0;
             for (size_t i = 0; i < fb->n; i++) {
-                uint32_t s = (uint32_t)(fb->k[i].key & e->slot_mask);
-                rec *r = slot_rec(e, s);
-                if (r->fn) {
+                uint32_t s = key_slot(e, fb->k[i].key);
+                if (is_live(e, s)) {
                     fb->k[m++] = fb->k[i];
                     if (b == FAR_RING && (fb->k[i].time >> e->far_shift) < e->ovf_min)
                         e->ovf_min = fb->k[i].time >> e->far_shift;
                 } else {
-                    free_slot(e, s, r);
+                    free_slot(e, s, slot_rec(e, s));
                 }
             }
             e->nfar -= fb->n - m;
@@ -633,10 +726,11 @@ static inline bool should_compact(const sim_engine *e)
 
 bool sim_engine_cancel(sim_engine *e, sim_handle h)
 {
-    rec *r = handle_rec(e, h);
-    if (!r)
+    uint32_t s = handle_slot(e, h);
+    if (s == NO_SLOT)
         return false;
-    r->fn = NULL; /* a tombstone: its key leaves the heap at the top */
+    /* a tombstone: its key leaves the heap at the top (and frees the slot) */
+    ++*slot_gen(e, s);
     e->dead++;
     e->n_cancelled++;
     if (!e->hold && should_compact(e))
@@ -646,20 +740,19 @@ bool sim_engine_cancel(sim_engine *e, sim_handle h)
 
 bool sim_engine_is_pending(const sim_engine *e, sim_handle h)
 {
-    return handle_rec(e, h) != NULL;
+    return handle_slot(e, h) != NO_SLOT;
 }
 
 /* Pops tombstones off the top. */
 static inline void drop_dead_top(sim_engine *e)
 {
     while (e->n) {
-        uint32_t s = (uint32_t)(e->heap[0].key & e->slot_mask);
-        rec *r = slot_rec(e, s);
-        if (r->fn)
+        uint32_t s = key_slot(e, e->heap[0].key);
+        if (is_live(e, s))
             return;
         pop_root(e);
         e->dead--;
-        free_slot(e, s, r);
+        free_slot(e, s, slot_rec(e, s));
     }
 }
 
@@ -686,17 +779,17 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
         hkey top = e->heap[0];
         if (top.time > limit)
             break;
-        uint32_t s = (uint32_t)(top.key & e->slot_mask);
+        uint32_t s = key_slot(e, top.key);
         rec *r = slot_rec(e, s);
-        if (!r->fn) { /* a tombstone */
+        if (!is_live(e, s)) { /* a tombstone */
             pop_root(e);
             e->dead--;
             free_slot(e, s, r);
             continue;
         }
-        sim_handler fn = r->fn;
-        void *ctx = r->ctx;
-        sim_event ev = {(edge_time)top.time, r->payload};
+        hpair hp = key_pair(e, top.key);
+        sim_event ev = {(edge_time)top.time, *r};
+        ++*slot_gen(e, s); /* even: no longer pending */
         /* The record is free before the handler runs, so its first schedule
          * reuses it while it is in cache; the key stays at the root (hold)
          * until that schedule replaces it or the handler returns. */
@@ -718,7 +811,7 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
                     mv = e->heap[k];
                     m = k;
                 }
-            uint32_t ns = (uint32_t)(e->heap[m].key & e->slot_mask);
+            uint32_t ns = key_slot(e, e->heap[m].key);
             rec *nr = slot_rec(e, ns);
             __builtin_prefetch(nr);
             __builtin_prefetch(slot_gen(e, ns), 1);
@@ -726,29 +819,26 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
                 /* The event after it: the least of the root's other
                  * children and m's children. */
                 hkey sv = {UINT64_MAX, UINT64_MAX};
-                size_t s2 = 0;
                 for (size_t k = 1; k < 5; k++)
-                    if (k != m && key_lt(e->heap[k], sv)) {
+                    if (k != m && key_lt(e->heap[k], sv))
                         sv = e->heap[k];
-                        s2 = k;
-                    }
                 for (size_t k = 4 * m + 1; k < 4 * m + 5 && k < e->n; k++)
-                    if (key_lt(e->heap[k], sv)) {
+                    if (key_lt(e->heap[k], sv))
                         sv = e->heap[k];
-                        s2 = k;
-                    }
-                rec *r2 = slot_rec(e, (uint32_t)(e->heap[s2].key & e->slot_mask));
-                if (r2->fn) {
-                    sim_event ev2 = {(edge_time)sv.time, r2->payload};
-                    e->prefetch(r2->ctx, r2->fn, &ev2, 2);
+                uint32_t s2s = key_slot(e, sv.key);
+                if (is_live(e, s2s)) {
+                    hpair p2 = key_pair(e, sv.key);
+                    sim_event ev2 = {(edge_time)sv.time, *slot_rec(e, s2s)};
+                    e->prefetch(p2.ctx, p2.fn, &ev2, 2);
                 }
-                if (nr->fn) {
-                    sim_event nev = {(edge_time)mv.time, nr->payload};
-                    e->prefetch(nr->ctx, nr->fn, &nev, 1);
+                if (is_live(e, ns)) {
+                    hpair p1 = key_pair(e, mv.key);
+                    sim_event nev = {(edge_time)mv.time, *nr};
+                    e->prefetch(p1.ctx, p1.fn, &nev, 1);
                 }
             }
         }
-        fn(e, ctx, &ev);
+        hp.fn(e, hp.ctx, &ev);
         settle(e);
         e->n_run++;
         if (e->stopping)
@@ -844,7 +934,8 @@ void sim_engine_get_stats(const sim_engine *e, sim_engine_stats *out)
     out->pending = live(e);
     out->peak_pending = e->peak_pending;
     out->bytes = sizeof *e + (e->cap + HEAP_PAD + 1) * sizeof *e->heap + e->chunks_cap * sizeof *e->chunks
-                 + e->nchunks * (size_t)CHUNK * (sizeof(rec) + sizeof(uint32_t));
+                 + e->nchunks * (size_t)CHUNK * (sizeof(rec) + sizeof(uint32_t))
+                 + e->own_cap * sizeof *e->own;
     if (e->ring) {
         out->bytes += (FAR_RING + 1) * sizeof *e->ring + e->ovf->cap * sizeof(hkey);
         for (size_t b = 0; b < FAR_RING; b++)

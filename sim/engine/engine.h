@@ -28,22 +28,36 @@
  * 18.3 / 13.4, ladder queue 28.2 / 27.9 / 17.9, pairing heap 10.8 / 6.1 /
  * 3.4. This engine, with a handler call per event: 25.8 / 18.5 / 14.7, i.e.
  * 104% / 104% / 99% of dheap4 in the same run.
- *  - The queue is a 4-ary min-heap of 16-byte keys {time, seq << b | slot}
- *    held inline in one array placed so the four children of a node share
- *    one cache line: a sift compares keys side by side and never follows a
- *    pointer. seq and slot share one 64-bit word (b = bits for the slot,
- *    grown with the pool); when seq runs out of its bits (after about 2^44
- *    schedules) or the pool outgrows b, the keys are renumbered in order,
- *    which the heap allows because a sorted array is a heap.
+ *  - The queue is a 4-ary min-heap of 16-byte keys {time, seq | slot |
+ *    handler} held inline in one array placed so the four children of a
+ *    node share one cache line: a sift compares keys side by side and never
+ *    follows a pointer. seq, slot and an 8-bit handler index share one
+ *    64-bit word (b = bits for the slot, grown with the pool); when seq runs
+ *    out of its bits (after about 2^36 schedules) or the pool outgrows b,
+ *    the keys are renumbered in order, which the heap allows because a
+ *    sorted array is a heap.
  *  - The least of four children is found with conditional moves, not
  *    branches (the winner is a coin toss); see sift_down in engine.c for
  *    the one code shape gcc 12 compiles that way (other shapes ran at
  *    45-60% speed).
- *  - Event records {handler, context, payload} are 32 bytes in a pool of
- *    fixed 1024-record chunks: it grows in chunks, never moves a record and
- *    never allocates per event in steady state. A freed record goes on a
- *    LIFO free list and is freed before its handler runs, so the event a
- *    handler schedules usually takes the record still in cache.
+ *  - An event record is its 16-byte payload, in a pool of fixed
+ *    1024-record chunks: it grows in chunks, never moves a record and never
+ *    allocates per event in steady state. The handler and context are a
+ *    (handler, context) pair named by the key's handler index: a table of
+ *    the first 255 distinct pairs scheduled (a run has a few dozen: the
+ *    world's handlers with the world as context), looked up at schedule
+ *    through a 256-entry cache; past 255, the pair is kept beside the
+ *    record (16 bytes per record, allocated only then). Whether a record
+ *    holds a pending event is its generation's parity (odd: it does; a
+ *    tombstone is even). A freed record goes on a LIFO free list and is
+ *    freed before its handler runs, so the event a handler schedules
+ *    usually takes the record still in cache. (Records were 32 bytes
+ *    {handler, context, payload} with the same generation array: 52 bytes
+ *    per pending event, 3.3 MB at 64 k, against a 1 MiB L2; now 36.
+ *    Callgrind on PHOLD 4096 x 16, a 1 MiB last level: instructions +4%,
+ *    its misses -10%; events per CPU second unchanged within the noise of
+ *    a shared machine. Under 32 bytes is not reachable this way: the key's
+ *    16 and the payload's 16 are 32 before a handle's generation.)
  *  - Code layout matters on this CPU (Intel's JCC erratum): without the
  *    Makefile's -Wa,-mbranches-within-32B-boundaries the same source ran at
  *    79-104% of dheap4 depending on where the linker put it.
@@ -51,12 +65,12 @@
  *    14.7 M/s at 64 k pending, where the pool no longer fits in L2).
  *  - The run loop fuses the pop of the running event with the first push its
  *    handler makes ("hold": replace the root, sift down once).
- *  - Cancellation is a tombstone: the record is marked, its handle goes stale
- *    at once, and the key is dropped when it reaches the top. When tombstones
+ *  - Cancellation is a tombstone: the record's generation moves on (to
+ *    even), its handle goes stale at once, and the key is dropped when it reaches the top. When tombstones
  *    outnumber half the live events (+256) the heap is compacted (O(n),
  *    amortized O(1) per cancel), so they cost at most 1.5x memory.
  *  - Handles are {slot, generation}: the generation moves on each time the
- *    record is taken, so a stale handle is recognized and cancelling it is a
+ *    record is taken and each time its event runs or is cancelled, so a stale handle is recognized and cancelling it is a
  *    safe no-op, even after the record has been reused.
  *  - Opt-in (sim_engine_set_far): a far tier of coarse time buckets in
  *    front of the heap, for runs with many events far ahead (a trace
@@ -76,15 +90,18 @@
  * degrade on the clustered times of heartbeats and periodic timers, and
  * would need extra work to keep the FIFO tie order, while the 4-ary heap is
  * O(log n) whatever the times and already meets the target; the pairing
- * heap (pointer chasing: 3-5x slower at 64 k); an index-tracking heap for
+ * heap (pointer chasing: 3-5x slower at 64 k); Floyd's bottom-up sift for
+ * the fused pop and push (the hole to a leaf, then the key up: -1% of
+ * PHOLD's instructions at 64 k, but +11% of schedule's on routing.json,
+ * whose new keys land mid-heap); an index-tracking heap for
  * true removal on cancel (not built: every sift step would also write a
  * heap position into a record in another cache line, a cost on the common
  * path paid for the rarer cancel, which tombstones make O(1)).
  *
  * COSTS. schedule O(log4 n), cancel O(1), running an event O(log4 n);
- * memory 52 bytes per pending event (32-byte record + 4-byte generation +
- * 16-byte key), plus slack up to one chunk and a doubled heap array; `make
- * bench` measures 53-59 bytes of peak RSS per pending event.
+ * memory 36 bytes per pending event (16-byte record + 4-byte generation +
+ * 16-byte key), plus slack up to one chunk and a doubled heap
+ * array, and 4 KB for the pair table.
  *
  * An engine is single-threaded and not reentrant: handlers may schedule,
  * cancel, stop and read the clock, but not run the engine.
@@ -126,8 +143,8 @@ typedef void (*sim_handler)(sim_engine *e, void *ctx, const sim_event *ev);
 /* A handle names a scheduled event for cancel: {slot, generation}. Zero
  * (SIM_HANDLE_NONE) names nothing. A handle stays safe to use forever; it
  * goes stale when its event runs or is cancelled. (The generation is 32
- * bits: a handle kept across 2^32 reuses of one record could alias; no
- * simulation keeps a stale handle that long.) */
+ * bits and moves by two per use: a handle kept across 2^31 reuses of one
+ * record could alias; no simulation keeps a stale handle that long.) */
 typedef struct sim_handle {
     uint64_t v;
 } sim_handle;
@@ -142,9 +159,12 @@ typedef struct sim_engine_stats {
     size_t bytes;       /* pool + queue memory held now */
 } sim_engine_stats;
 
-/* Most events the engine can hold at once: slots are 32-bit and at least 32
- * bits of the key are left to the sequence number. */
-#define SIM_ENGINE_MAX_PENDING ((size_t)1 << 31)
+/* Most events the engine can hold at once: the key's low 64 bits hold the
+ * sequence number, the slot and an 8-bit handler index, and the sequence
+ * number needs a few times as many values as there are pending events (so
+ * that renumbering is rare): 27 bits of slot leave it 29. (134 million
+ * pending events take about 5 GB.) */
+#define SIM_ENGINE_MAX_PENDING ((size_t)1 << 27)
 
 /* Creates an engine at time 0 with room for capacity_hint pending events
  * (0: a default of 1024; it grows on demand either way). Returns NULL when
