@@ -264,6 +264,8 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
     stats->output_seconds = 0.0;
     stats->cpu_seconds = 0.0;
     stats->outputs_start = wall_end;
+    stats->setup_cpu_seconds = cpu0;
+    stats->outputs_cpu_start = cpu0 + stats->loop_cpu_seconds;
     if (sim_interrupted()) { /* the engine stopped at the flag (sim_engine_set_interrupt) */
         snprintf(err, errlen, "interrupted by signal %d", sim_interrupted());
         return -1;
