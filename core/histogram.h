@@ -11,9 +11,13 @@
  *
  * The bucket array covers only the range of values seen so far and grows at
  * either end on demand: a histogram of latencies from 1 ms to 1 s uses about
- * 640 buckets (5 KiB), not the 3,776 the whole int64 range would need; that
- * is what lets every node and function keep its own. Recording is O(1)
- * amortized; a percentile walks the buckets (O(range)).
+ * 640 buckets, not the 3,776 the whole int64 range would need; that is what
+ * lets every node and function keep its own. Counts are 32-bit (2.5 KiB for
+ * those 640 buckets): a million nodes hold a million histograms, and a bucket
+ * rarely passes four billion. The one that does widens the whole array to
+ * 64-bit counts once (wide), so no count is ever lost or saturated; results
+ * are the same either way. Recording is O(1) amortized; a percentile walks
+ * the buckets (O(range)).
  *
  * Percentiles use the nearest-rank definition: the q-quantile is the
  * smallest recorded value v such that at least ceil(q * count) values are
@@ -30,15 +34,16 @@
 #define EDGE_HIST_SUB_BITS 6 /* 64 sub-buckets per octave: <= 0.78% error */
 
 typedef struct edge_histogram {
-    uint64_t *counts;  /* owned; counts[i] is bucket lo + i */
-    int32_t lo, hi;    /* bucket index range [lo, hi) held in counts */
+    void *counts;      /* owned; bucket lo + i at index i: uint32_t, or uint64_t when wide */
+    int16_t lo, hi;    /* bucket index range [lo, hi) held in counts (indices < 3,776) */
+    uint8_t wide;      /* counts are uint64_t: some bucket passed UINT32_MAX */
     uint64_t count;    /* values recorded */
     int64_t min, max;  /* exact; meaningful only when count > 0 */
     double sum;        /* for the mean */
 } edge_histogram;
 
 /* An empty histogram (no allocation until the first record). */
-#define EDGE_HISTOGRAM_INIT {NULL, 0, 0, 0, 0, 0, 0.0}
+#define EDGE_HISTOGRAM_INIT {NULL, 0, 0, 0, 0, 0, 0, 0.0}
 
 /* Initializes h empty. Never fails. */
 void edge_histogram_init(edge_histogram *h);
@@ -65,11 +70,14 @@ static inline int32_t edge__histogram_bucket(int64_t v)
 static inline edge_err edge_histogram_record(edge_histogram *h, int64_t v)
 {
     int32_t idx = edge__histogram_bucket(v);
-    if (h->count == 0 || idx < h->lo || idx >= h->hi)
+    if (h->count == 0 || idx < h->lo || idx >= h->hi || h->wide)
+        return edge_histogram_record_n(h, v, 1);
+    uint32_t *c = (uint32_t *)h->counts + (idx - h->lo);
+    if (*c == UINT32_MAX) /* widens */
         return edge_histogram_record_n(h, v, 1);
     if (v < 0)
         v = 0;
-    h->counts[idx - h->lo]++;
+    ++*c;
     if (v < h->min)
         h->min = v;
     if (v > h->max)
@@ -77,6 +85,24 @@ static inline edge_err edge_histogram_record(edge_histogram *h, int64_t v)
     h->count++;
     h->sum += (double)v;
     return EDGE_OK;
+}
+
+/* The count of bucket idx (0 outside [lo, hi)), whatever the width. */
+static inline uint64_t edge_histogram_bucket_count(const edge_histogram *h, int32_t idx)
+{
+    if (!h->counts || idx < h->lo || idx >= h->hi)
+        return 0;
+    return h->wide ? ((const uint64_t *)h->counts)[idx - h->lo]
+                   : ((const uint32_t *)h->counts)[idx - h->lo];
+}
+
+/* The address of bucket idx's count, for a prefetch; NULL outside [lo, hi). */
+static inline const void *edge__histogram_slot(const edge_histogram *h, int32_t idx)
+{
+    if (!h->counts || idx < h->lo || idx >= h->hi)
+        return NULL;
+    return h->wide ? (const void *)((const uint64_t *)h->counts + (idx - h->lo))
+                   : (const void *)((const uint32_t *)h->counts + (idx - h->lo));
 }
 
 /* Adds every value of src into dst (src unchanged).

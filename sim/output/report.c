@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "histogram.h"
@@ -579,7 +580,7 @@ static void latency_rows(sim__csvw *w, const char *scope, const edge_histogram *
 {
     uint64_t seen = 0;
     for (int32_t i = h->lo; h->counts && i < h->hi; i++) {
-        uint64_t c = h->counts[i - h->lo];
+        uint64_t c = edge_histogram_bucket_count(h, i);
         if (!c)
             continue;
         seen += c;
@@ -657,7 +658,12 @@ int sim_report_finish(sim_report *r, const sim_report_summary *s, const sim_run_
                             loop > 0 ? (double)stats->invocations / loop : 0.0);
     cJSON_AddNumberToObject(run, "invocations_per_cpu_second",
                             loop_cpu > 0 ? (double)stats->invocations / loop_cpu : 0.0);
-    cJSON_AddNumberToObject(run, "peak_rss_kb", (double)stats->peak_rss_kb);
+    /* The peak of the whole process: the outputs' memory counts too. */
+    struct rusage ru;
+    long peak = stats->peak_rss_kb;
+    if (getrusage(RUSAGE_SELF, &ru) == 0 && ru.ru_maxrss > peak)
+        peak = ru.ru_maxrss;
+    cJSON_AddNumberToObject(run, "peak_rss_kb", (double)peak);
     char host[256] = "";
     gethostname(host, sizeof host - 1);
     cJSON_AddStringToObject(run, "host", host);
