@@ -133,6 +133,40 @@ Test(world, a_full_queue_rejects_and_a_long_execution_times_out, .fini = cleanup
     cJSON_Delete(j);
 }
 
+Test(world, a_queue_that_wraps_and_grows_keeps_first_come_first_served, .fini = cleanup)
+{
+    /* One slot, 1 s executions. The queue is allocated on first use (4
+     * slots) and doubles up to queue_limit: 0.1 s to 0.4 s fill it; at 1 s
+     * 0.1 s leaves it, 1.1 s takes the slot freed at the ring's start
+     * (wrapped), 1.2 s grows it to 6 while wrapped, 1.3 s fills it, 1.4 s
+     * and 1.5 s are rejected. The 8 served start at 0, 1, 2, ... s in
+     * arrival order. */
+    static const char text[] =
+        "{\"name\": \"t\", \"duration\": \"60s\", \"regions\": [{\"id\": \"r\"}],"
+        "\"network\": {\"same_region\": \"0s\"},"
+        "\"nodes\": [{\"id\": \"a\", \"region\": \"r\", \"cores\": 1, \"queue_limit\": 6}],"
+        "\"functions\": [{\"id\": \"f\", \"timeout\": \"60s\","
+        "  \"cold_start\": {\"type\": \"constant\", \"value\": \"0s\"},"
+        "  \"exec_time\": {\"type\": \"constant\", \"value\": \"1s\"}}],"
+        "\"deployments\": [{\"function\": \"f\", \"strategy\": \"all\"}],"
+        "\"workloads\": [{\"function\": \"f\", \"region\": \"r\", \"arrival\": \"times\","
+        "  \"times\": [\"0s\", \"0.1s\", \"0.2s\", \"0.3s\", \"0.4s\", \"1.1s\", \"1.2s\","
+        "            \"1.3s\", \"1.4s\", \"1.5s\"]}]}";
+    cJSON *j = run(text);
+    cr_expect_eq(get(j, "outcomes.queue_full"), 2);
+    cr_expect_eq(get(j, "outcomes.ok"), 8);
+    char *csv = slurp("invocations.csv");
+    /* arrival_s,start_s per ok row, in the order of the file (by id = arrival) */
+    static const char *const want[] = {"0.000000000,0.000000000", "0.100000000,1.000000000",
+                                       "0.200000000,2.000000000", "0.300000000,3.000000000",
+                                       "0.400000000,4.000000000", "1.100000000,5.000000000",
+                                       "1.200000000,6.000000000", "1.300000000,7.000000000"};
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+        cr_expect(strstr(csv, want[k]) != NULL, "%s in %s", want[k], csv);
+    free(csv);
+    cJSON_Delete(j);
+}
+
 Test(world, degradation_multiplies_execution_time, .fini = cleanup)
 {
     static const char text[] =

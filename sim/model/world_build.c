@@ -158,10 +158,7 @@ static int setup(sim_world *w, char *err, size_t errlen)
     for (size_t i = 0; i < sc->nnodes; i++) {
         wnode *n = &w->nodes[i];
         const sim_node_spec *s = &sc->nodes[i];
-        n->qcap = s->queue_limit ? s->queue_limit : 1;
-        n->queue = malloc(n->qcap * sizeof *n->queue);
-        if (!n->queue)
-            goto nomem;
+        /* n->queue: allocated on the first invocation that waits (world.c) */
         n->up = 1;
         n->degrade_factor = 1.0;
         n->expiry_at = EDGE_TIME_MAX;
