@@ -193,6 +193,40 @@ int64_t edge_histogram_quantile(const edge_histogram *h, double q)
     return h->max;
 }
 
+static int64_t bucket_mid(const edge_histogram *h, int32_t i)
+{
+    int64_t lo, hi;
+    edge_histogram_bucket_range(i, &lo, &hi);
+    int64_t mid = lo + (hi - lo) / 2; /* a unit bucket is exact */
+    if (mid < h->min)
+        mid = h->min;
+    if (mid > h->max)
+        mid = h->max;
+    return mid;
+}
+
+void edge_histogram_quantiles(const edge_histogram *h, const double *qs, size_t n, int64_t *out)
+{
+    size_t k = 0;
+    /* the ends and an empty histogram as edge_histogram_quantile has them */
+    while (k < n && (h->count == 0 || !(qs[k] > 0))) {
+        out[k] = h->count ? h->min : 0;
+        k++;
+    }
+    int32_t i = h->lo;
+    uint64_t seen = 0;
+    for (; k < n && qs[k] < 1; k++) {
+        uint64_t rank = (uint64_t)ceil(qs[k] * (double)h->count);
+        if (rank < 1)
+            rank = 1;
+        while (seen < rank && i < h->hi)
+            seen += edge_histogram_bucket_count(h, i++);
+        out[k] = seen >= rank ? bucket_mid(h, i - 1) : h->max;
+    }
+    for (; k < n; k++)
+        out[k] = h->max;
+}
+
 double edge_histogram_mean(const edge_histogram *h)
 {
     return h->count ? h->sum / (double)h->count : 0.0;

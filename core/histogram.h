@@ -113,6 +113,12 @@ edge_err edge_histogram_merge(edge_histogram *dst, const edge_histogram *src);
  * value and within [min, max]; 0 when the histogram is empty. */
 int64_t edge_histogram_quantile(const edge_histogram *h, double q);
 
+/* The qs[0..n) quantiles into out[0..n), each as edge_histogram_quantile
+ * gives it, in one walk over the buckets (a writer of many quantiles per
+ * histogram, a million histograms at a million nodes, pays one walk, not
+ * one per quantile). qs must be ascending. */
+void edge_histogram_quantiles(const edge_histogram *h, const double *qs, size_t n, int64_t *out);
+
 /* The mean of the recorded values; 0 when empty. */
 double edge_histogram_mean(const edge_histogram *h);
 

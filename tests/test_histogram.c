@@ -171,3 +171,29 @@ Test(histogram, merging_past_four_billion_widens_and_a_small_merge_stays_narrow)
     edge_histogram_clear(&b);
     edge_histogram_clear(&c);
 }
+
+/* One walk for many quantiles gives what one call per quantile gives. */
+Test(histogram, quantiles_in_one_walk_equal_one_call_each)
+{
+    static const double qs[] = {-1, 0, 1e-9, 0.1, 0.5, 0.5, 0.9, 0.95, 0.99, 0.999, 0.9999999, 1, 2};
+    enum { NQ = sizeof qs / sizeof qs[0] };
+    int64_t got[NQ];
+    edge_histogram h = EDGE_HISTOGRAM_INIT;
+    edge_histogram_quantiles(&h, qs, NQ, got);
+    for (int k = 0; k < NQ; k++)
+        cr_expect_eq(got[k], 0, "empty, q %g", qs[k]);
+    uint64_t x = 88172645463325252ULL;
+    for (int round = 0; round < 50; round++) {
+        int n = 1 + round * round * 7;
+        for (int i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            cr_assert_eq(edge_histogram_record(&h, (int64_t)(x % 100000000u) >> (x >> 60)),
+                         EDGE_OK);
+        }
+        edge_histogram_quantiles(&h, qs, NQ, got);
+        for (int k = 0; k < NQ; k++)
+            cr_expect_eq(got[k], edge_histogram_quantile(&h, qs[k]), "round %d q %g", round,
+                         qs[k]);
+    }
+    edge_histogram_clear(&h);
+}

@@ -33,10 +33,12 @@ char *sim__put_time(char *p, edge_time t)
     uint64_t m = t < 0 ? (*p++ = '-', (uint64_t)0 - (uint64_t)t) : (uint64_t)t;
     p = sim__put_u64(p, m / 1000000000u);
     *p++ = '.';
-    uint64_t frac = m % 1000000000u;
-    for (uint64_t d = 100000000u; d; d /= 10)
-        *p++ = (char)('0' + frac / d % 10);
-    return p;
+    uint32_t frac = (uint32_t)(m % 1000000000u);
+    for (int i = 8; i >= 0; i--) { /* from the right: divisions by a constant */
+        p[i] = (char)('0' + frac % 10);
+        frac /= 10;
+    }
+    return p + 9;
 }
 
 /* v * 10^decimals in long double is within 2^-64 relative of the exact
