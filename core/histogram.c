@@ -38,6 +38,11 @@ void edge_histogram_bucket_range(int32_t idx, int64_t *lo, int64_t *hi)
     *hi = h > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)h;
 }
 
+static size_t width(const edge_histogram *h)
+{
+    return h->wide ? sizeof(uint64_t) : sizeof(uint32_t);
+}
+
 /* Makes [lo, hi) cover idx, growing by at least an octave at a time so a
  * slowly widening range does not realloc on every record. */
 static edge_err cover(edge_histogram *h, int32_t idx)
@@ -49,15 +54,32 @@ static edge_err cover(edge_histogram *h, int32_t idx)
         lo = idx - SUB < 0 ? 0 : idx - SUB;
     if (idx >= hi)
         hi = idx + 1 + SUB;
-    uint64_t *c = calloc((size_t)(hi - lo), sizeof *c);
+    char *c = calloc((size_t)(hi - lo), width(h));
     if (!c)
         return EDGE_NOMEM;
     if (h->counts)
-        memcpy(c + (h->lo - lo), h->counts, (size_t)(h->hi - h->lo) * sizeof *c);
+        memcpy(c + (size_t)(h->lo - lo) * width(h), h->counts,
+               (size_t)(h->hi - h->lo) * width(h));
     free(h->counts);
     h->counts = c;
-    h->lo = lo;
-    h->hi = hi;
+    h->lo = (int16_t)lo;
+    h->hi = (int16_t)hi;
+    return EDGE_OK;
+}
+
+/* Moves h to 64-bit counts (once; the values stay). */
+static edge_err widen(edge_histogram *h)
+{
+    size_t n = (size_t)(h->hi - h->lo);
+    uint64_t *c = calloc(n ? n : 1, sizeof *c);
+    if (!c)
+        return EDGE_NOMEM;
+    const uint32_t *old = h->counts;
+    for (size_t i = 0; i < n; i++)
+        c[i] = old[i];
+    free(h->counts);
+    h->counts = c;
+    h->wide = 1;
     return EDGE_OK;
 }
 
@@ -71,7 +93,13 @@ edge_err edge_histogram_record_n(edge_histogram *h, int64_t v, uint64_t n)
     edge_err rc = cover(h, idx);
     if (rc)
         return rc;
-    h->counts[idx - h->lo] += n;
+    if (!h->wide && n > (uint64_t)UINT32_MAX - ((uint32_t *)h->counts)[idx - h->lo] &&
+        (rc = widen(h)) != EDGE_OK)
+        return rc;
+    if (h->wide)
+        ((uint64_t *)h->counts)[idx - h->lo] += n;
+    else
+        ((uint32_t *)h->counts)[idx - h->lo] += (uint32_t)n;
     if (h->count == 0 || v < h->min)
         h->min = v;
     if (h->count == 0 || v > h->max)
@@ -85,44 +113,55 @@ edge_err edge_histogram_merge(edge_histogram *dst, const edge_histogram *src)
 {
     if (src->count == 0)
         return EDGE_OK;
-    /* Cover both ends first so a failure leaves dst unchanged. */
-    edge_histogram tmp = *dst;
+    /* Build the merged buckets aside (64-bit), so a failure leaves dst
+     * unchanged; keep 32-bit counts when every sum fits. */
     int32_t first = -1, last = -1;
     for (int32_t i = src->lo; i < src->hi; i++)
-        if (src->counts[i - src->lo]) {
+        if (edge_histogram_bucket_count(src, i)) {
             if (first < 0)
                 first = i;
             last = i;
         }
-    tmp.counts = NULL;
+    int32_t lo = first, hi = last + 1;
     if (dst->counts) {
-        int32_t lo = dst->lo < first ? dst->lo : first;
-        int32_t hi = dst->hi > last + 1 ? dst->hi : last + 1;
-        uint64_t *c = calloc((size_t)(hi - lo), sizeof *c);
-        if (!c)
-            return EDGE_NOMEM;
-        memcpy(c + (dst->lo - lo), dst->counts, (size_t)(dst->hi - dst->lo) * sizeof *c);
-        tmp.counts = c;
-        tmp.lo = lo;
-        tmp.hi = hi;
-    } else {
-        uint64_t *c = calloc((size_t)(last + 1 - first), sizeof *c);
-        if (!c)
-            return EDGE_NOMEM;
-        tmp.counts = c;
-        tmp.lo = first;
-        tmp.hi = last + 1;
+        lo = dst->lo < lo ? dst->lo : lo;
+        hi = dst->hi > hi ? dst->hi : hi;
     }
-    for (int32_t i = first; i <= last; i++)
-        tmp.counts[i - tmp.lo] += src->counts[i - src->lo];
-    if (dst->count == 0 || src->min < tmp.min)
-        tmp.min = src->min;
-    if (dst->count == 0 || src->max > tmp.max)
-        tmp.max = src->max;
-    tmp.count += src->count;
-    tmp.sum += src->sum;
+    size_t n = (size_t)(hi - lo);
+    uint64_t *sum = calloc(n, sizeof *sum);
+    if (!sum)
+        return EDGE_NOMEM;
+    uint64_t top = 0;
+    for (int32_t i = lo; i < hi; i++) {
+        uint64_t v = edge_histogram_bucket_count(dst, i) + edge_histogram_bucket_count(src, i);
+        sum[i - lo] = v;
+        if (v > top)
+            top = v;
+    }
+    void *counts = sum;
+    int wide = dst->wide || top > UINT32_MAX;
+    if (!wide) {
+        uint32_t *c = calloc(n, sizeof *c);
+        if (!c) {
+            free(sum);
+            return EDGE_NOMEM;
+        }
+        for (size_t i = 0; i < n; i++)
+            c[i] = (uint32_t)sum[i];
+        free(sum);
+        counts = c;
+    }
+    if (dst->count == 0 || src->min < dst->min)
+        dst->min = src->min;
+    if (dst->count == 0 || src->max > dst->max)
+        dst->max = src->max;
+    dst->count += src->count;
+    dst->sum += src->sum;
     free(dst->counts);
-    *dst = tmp;
+    dst->counts = counts;
+    dst->lo = (int16_t)lo;
+    dst->hi = (int16_t)hi;
+    dst->wide = (uint8_t)wide;
     return EDGE_OK;
 }
 
@@ -139,7 +178,7 @@ int64_t edge_histogram_quantile(const edge_histogram *h, double q)
         rank = 1;
     uint64_t seen = 0;
     for (int32_t i = h->lo; i < h->hi; i++) {
-        seen += h->counts[i - h->lo];
+        seen += edge_histogram_bucket_count(h, i);
         if (seen >= rank) {
             int64_t lo, hi;
             edge_histogram_bucket_range(i, &lo, &hi);
@@ -152,6 +191,40 @@ int64_t edge_histogram_quantile(const edge_histogram *h, double q)
         }
     }
     return h->max;
+}
+
+static int64_t bucket_mid(const edge_histogram *h, int32_t i)
+{
+    int64_t lo, hi;
+    edge_histogram_bucket_range(i, &lo, &hi);
+    int64_t mid = lo + (hi - lo) / 2; /* a unit bucket is exact */
+    if (mid < h->min)
+        mid = h->min;
+    if (mid > h->max)
+        mid = h->max;
+    return mid;
+}
+
+void edge_histogram_quantiles(const edge_histogram *h, const double *qs, size_t n, int64_t *out)
+{
+    size_t k = 0;
+    /* the ends and an empty histogram as edge_histogram_quantile has them */
+    while (k < n && (h->count == 0 || !(qs[k] > 0))) {
+        out[k] = h->count ? h->min : 0;
+        k++;
+    }
+    int32_t i = h->lo;
+    uint64_t seen = 0;
+    for (; k < n && qs[k] < 1; k++) {
+        uint64_t rank = (uint64_t)ceil(qs[k] * (double)h->count);
+        if (rank < 1)
+            rank = 1;
+        while (seen < rank && i < h->hi)
+            seen += edge_histogram_bucket_count(h, i++);
+        out[k] = seen >= rank ? bucket_mid(h, i - 1) : h->max;
+    }
+    for (; k < n; k++)
+        out[k] = h->max;
 }
 
 double edge_histogram_mean(const edge_histogram *h)

@@ -93,15 +93,15 @@ static inline void edge_metrics_prefetch(const edge_metrics *m, size_t function,
 {
     int32_t idx = edge__histogram_bucket(latency);
     if (function < m->nfunctions) {
-        const edge_histogram *h = &m->per_function[function].latency;
-        if (h->counts && idx >= h->lo && idx < h->hi)
-            __builtin_prefetch(&h->counts[idx - h->lo], 1);
+        const void *slot = edge__histogram_slot(&m->per_function[function].latency, idx);
+        if (slot)
+            __builtin_prefetch(slot, 1);
     }
     if (node < m->nnodes) {
-        const edge_histogram *h = &m->per_node[node].latency;
         __builtin_prefetch(&m->per_node[node], 1);
-        if (h->counts && idx >= h->lo && idx < h->hi)
-            __builtin_prefetch(&h->counts[idx - h->lo], 1);
+        const void *slot = edge__histogram_slot(&m->per_node[node].latency, idx);
+        if (slot)
+            __builtin_prefetch(slot, 1);
     }
 }
 

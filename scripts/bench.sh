@@ -99,6 +99,24 @@ if [ -f "$scen" ]; then
     echo " independent of the duration; BENCH_LONG=1 adds a 40-minute run)"
 fi
 
+# A million nodes (scenarios/scale-1m.json: 100,000 functions, one virtual
+# minute) with BENCH_1M=1: several minutes and about 5 GB. Targets: peak RSS
+# under 8 GiB, set-up and outputs under 30 s each.
+scen=$here/scenarios/scale-1m.json
+if [ -n "${BENCH_1M:-}" ] && [ -f "$scen" ]; then
+    echo
+    out=$(mktemp -d)
+    "$prog" run "$scen" -q --no-plots -o "$out/m"
+    get() { sed -n "s/.*\"$1\":[[:space:]]*\([0-9.e+-]*\).*/\1/p" "$out/m/run.json"; }
+    printf 'scale-1m.json: %s invocations; set-up %.1f s, loop %.1f s, outputs %.1f s (wall);\n' \
+        "$(get invocations)" "$(get setup_seconds)" "$(get loop_seconds)" "$(get output_seconds)"
+    printf '  CPU: set-up %.1f s, loop %.1f s, outputs %.1f s, process %.1f s; peak RSS %.2f GiB\n' \
+        "$(get setup_cpu_seconds)" "$(get loop_cpu_seconds)" "$(get output_cpu_seconds)" \
+        "$(get cpu_seconds)" "$(awk -v k="$(get peak_rss_kb)" 'BEGIN {print k / 1048576}')"
+    rm -rf "$out"
+    echo "(targets: peak RSS < 8 GiB; set-up and outputs < 30 s each)"
+fi
+
 # The routing benchmark: 1,000 nodes x 4 slots with 100 functions each on
 # every node, 10,000 invocations/s for 30 s: a load change touches a node
 # hosting 100 functions, so the cost of the policies' state shows here

@@ -1,7 +1,8 @@
 /* Helpers shared by the unit tests that run whole scenarios (test_world.c,
  * test_queueing.c, test_cache_world.c, test_keepalive_world.c): parse an
  * inline scenario, run it into a fresh temporary folder, read its outputs
- * back, and pick numbers out of summary.json by dotted path.
+ * back, and pick numbers out of summary.json by dotted path and out of
+ * nodes.csv by node and column.
  *
  * Each test binary is built from one tests/test_*.c, so the helpers are
  * static inline (an unused one raises no warning) and share the one output
@@ -119,6 +120,45 @@ static inline double get(const cJSON *j, const char *path)
     const cJSON *o = at(j, path);
     cr_assert(cJSON_IsNumber(o), "%s is a number", path);
     return o->valuedouble;
+}
+
+/* The number in nodes.csv of the last run (dir) at NODE's row and COLUMN
+ * (per-node figures live there, not in summary.json); fails the test when
+ * the row, the column or the number is missing. */
+static inline double node_get(const char *node, const char *column)
+{
+    char *csv = slurp("nodes.csv");
+    char *line = strtok(csv, "\n");
+    cr_assert_not_null(line, "nodes.csv has a header");
+    int col = -1, k = 0;
+    for (char *c = line, *e; c; c = e ? e + 1 : NULL, k++) {
+        e = strchr(c, ',');
+        size_t n = e ? (size_t)(e - c) : strlen(c);
+        if (n == strlen(column) && !strncmp(c, column, n))
+            col = k;
+    }
+    cr_assert_geq(col, 0, "nodes.csv has a column %s", column);
+    double v = 0;
+    int found = 0;
+    size_t idlen = strlen(node);
+    for (line = strtok(NULL, "\n"); line && !found; line = strtok(NULL, "\n")) {
+        if (strncmp(line, node, idlen) || line[idlen] != ',')
+            continue;
+        const char *c = line;
+        for (k = 0; k < col && c; k++) {
+            c = strchr(c, ',');
+            c = c ? c + 1 : NULL;
+        }
+        cr_assert(c && *c && *c != ',', "nodes.csv: %s has a number in %s", node, column);
+        char *end;
+        v = strtod(c, &end);
+        cr_assert(end != c && (*end == ',' || *end == '\0'), "nodes.csv: %s %s is a number",
+                  node, column);
+        found = 1;
+    }
+    free(csv);
+    cr_assert(found, "nodes.csv has a row for %s", node);
+    return v;
 }
 
 #endif

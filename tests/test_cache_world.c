@@ -68,7 +68,7 @@ Test(cache_world, one_cold_start_pays_pull_plus_cold_start_plus_exec, .fini = cl
     cr_expect_eq(get(j, "cache.pulled_mb"), 200);
     cr_expect_float_eq(get(j, "cache.pull_time_s"), 2.05, 1e-9);
     cr_expect_float_eq(get(j, "cache.pull_time_mean_s"), 2.05, 1e-9);
-    cr_expect_float_eq(get(j, "nodes.n.cache.pull_time_s"), 2.05, 1e-9);
+    cr_expect_float_eq(node_get("n", "cache_pull_time_s"), 2.05, 1e-9);
     cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "cache"), "enabled")));
     cJSON_Delete(j);
 }

@@ -1,6 +1,7 @@
 /* Pins core/histogram: bucket layout, the 1% error bound of every quantile,
  * nearest-rank percentiles, exact min/max/count, merging, and growth of the
- * covered range at both ends. */
+ * covered range at both ends, and the widening of 32-bit counts past
+ * UINT32_MAX. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
@@ -121,4 +122,78 @@ Test(histogram, merge_equals_recording_everything_in_one)
     edge_histogram_clear(&b);
     edge_histogram_clear(&all);
     edge_histogram_clear(&empty);
+}
+
+/* Counts are 32-bit until a bucket passes UINT32_MAX; then the whole array
+ * widens to 64 bits and no count is lost, on either recording path. */
+Test(histogram, a_bucket_past_four_billion_widens_without_losing_a_count)
+{
+    edge_histogram h = EDGE_HISTOGRAM_INIT;
+    cr_assert_eq(edge_histogram_record_n(&h, 1000, UINT32_MAX), EDGE_OK);
+    cr_assert_eq(edge_histogram_record(&h, 5000), EDGE_OK);
+    cr_expect_eq(h.wide, 0);
+    cr_assert_eq(edge_histogram_record(&h, 1000), EDGE_OK); /* the inline path widens */
+    cr_expect_eq(h.wide, 1);
+    int32_t b = edge_histogram_bucket_of(1000);
+    cr_expect_eq(edge_histogram_bucket_count(&h, b), (uint64_t)UINT32_MAX + 1);
+    cr_expect_eq(edge_histogram_bucket_count(&h, edge_histogram_bucket_of(5000)), 1);
+    cr_expect_eq(h.count, (uint64_t)UINT32_MAX + 2);
+    cr_assert_eq(edge_histogram_record_n(&h, 1000, UINT32_MAX), EDGE_OK);
+    cr_expect_eq(edge_histogram_bucket_count(&h, b), 2 * (uint64_t)UINT32_MAX + 1);
+    int64_t lo, hi; /* the 0.999-quantile is in 1000's bucket (its midpoint) */
+    edge_histogram_bucket_range(b, &lo, &hi);
+    cr_expect_eq(edge_histogram_quantile(&h, 0.999), lo + (hi - lo) / 2);
+    cr_expect_eq(edge_histogram_quantile(&h, 1.0), 5000);
+    edge_histogram_clear(&h);
+    cr_expect_eq(h.wide, 0);
+    cr_expect_null(h.counts);
+}
+
+Test(histogram, merging_past_four_billion_widens_and_a_small_merge_stays_narrow)
+{
+    edge_histogram a = EDGE_HISTOGRAM_INIT, b = EDGE_HISTOGRAM_INIT, c = EDGE_HISTOGRAM_INIT;
+    cr_assert_eq(edge_histogram_record_n(&a, 70, 3000000000u), EDGE_OK);
+    cr_assert_eq(edge_histogram_record_n(&b, 70, 3000000000u), EDGE_OK);
+    cr_assert_eq(edge_histogram_record_n(&b, 90000, 7), EDGE_OK);
+    cr_assert_eq(edge_histogram_record_n(&c, 12, 5), EDGE_OK);
+    cr_assert_eq(edge_histogram_merge(&c, &b), EDGE_OK);
+    cr_expect_eq(c.wide, 0); /* 3e9 fits in 32 bits */
+    cr_expect_eq(edge_histogram_bucket_count(&c, edge_histogram_bucket_of(12)), 5);
+    cr_expect_eq(edge_histogram_bucket_count(&c, edge_histogram_bucket_of(70)), 3000000000u);
+    cr_assert_eq(edge_histogram_merge(&a, &b), EDGE_OK);
+    cr_expect_eq(a.wide, 1);
+    cr_expect_eq(edge_histogram_bucket_count(&a, edge_histogram_bucket_of(70)), 6000000000ull);
+    cr_expect_eq(edge_histogram_bucket_count(&a, edge_histogram_bucket_of(90000)), 7);
+    cr_expect_eq(a.count, 6000000007ull);
+    cr_expect_eq(a.min, 70);
+    cr_expect_eq(a.max, 90000);
+    edge_histogram_clear(&a);
+    edge_histogram_clear(&b);
+    edge_histogram_clear(&c);
+}
+
+/* One walk for many quantiles gives what one call per quantile gives. */
+Test(histogram, quantiles_in_one_walk_equal_one_call_each)
+{
+    static const double qs[] = {-1, 0, 1e-9, 0.1, 0.5, 0.5, 0.9, 0.95, 0.99, 0.999, 0.9999999, 1, 2};
+    enum { NQ = sizeof qs / sizeof qs[0] };
+    int64_t got[NQ];
+    edge_histogram h = EDGE_HISTOGRAM_INIT;
+    edge_histogram_quantiles(&h, qs, NQ, got);
+    for (int k = 0; k < NQ; k++)
+        cr_expect_eq(got[k], 0, "empty, q %g", qs[k]);
+    uint64_t x = 88172645463325252ULL;
+    for (int round = 0; round < 50; round++) {
+        int n = 1 + round * round * 7;
+        for (int i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            cr_assert_eq(edge_histogram_record(&h, (int64_t)(x % 100000000u) >> (x >> 60)),
+                         EDGE_OK);
+        }
+        edge_histogram_quantiles(&h, qs, NQ, got);
+        for (int k = 0; k < NQ; k++)
+            cr_expect_eq(got[k], edge_histogram_quantile(&h, qs[k]), "round %d q %g", round,
+                         qs[k]);
+    }
+    edge_histogram_clear(&h);
 }

@@ -49,9 +49,9 @@ Test(limits, estimates_the_events_of_a_small_scenario_by_its_formula)
      * 4 events each = 404 */
     cr_assert_eq(e.events, 22 + 20 + 40 + 404, "events %.0f", e.events);
     cr_assert_str_eq(e.events_field, "workloads[0].interval");
-    /* 16 MiB base, a node 16 KiB, a function 8 KiB, one deployment 1 KiB,
+    /* 16 MiB base, a node 3 KiB, a function 8 KiB, one deployment 512 B,
      * queue 100 x 4, in flight min(101, 4 + 100) x 512, latency 1 x 1 x 8 */
-    double mem = 16777216.0 + 16384 + 8192 + 1024 + 400 + 101 * 512 + 8;
+    double mem = 16777216.0 + 3072 + 8192 + 512 + 400 + 101 * 512 + 8;
     cr_assert_eq(e.memory, mem, "memory %.0f", e.memory);
     sim_scenario_free(s);
 }
@@ -71,9 +71,9 @@ Test(limits, a_limit_at_the_estimate_passes_and_one_below_fails)
                           "none: no limit)");
     l.max_events = 0; /* no limit */
     cr_assert_eq(sim_limits_check(s, &l, err, sizeof err), 0);
-    l.max_memory = 16854936;
+    l.max_memory = 16841112;
     cr_assert_eq(sim_limits_check(s, &l, err, sizeof err), 0, "%s", err);
-    l.max_memory = 16854935;
+    l.max_memory = 16841111;
     cr_assert_eq(sim_limits_check(s, &l, err, sizeof err), -1);
     cr_assert(strstr(err, "--max-memory SIZE"), "%s", err);
     sim_scenario_free(s);
@@ -211,7 +211,10 @@ Test(limits, parses_counts_and_sizes)
 /* Every shipped scenario that loads here (some need a built plugin or a
  * generated trace) is within a quarter of each default limit, and within the
  * output limit with invocations.csv (the one-day Azure replay, with the real
- * trace beside the repository, writes about 2.5 GB of invocations.csv). */
+ * trace beside the repository, writes about 2.5 GB of invocations.csv).
+ * scenarios/scale-1m.json is the one exception on purpose: it is the
+ * benchmark of the memory limit itself (a million nodes in under 8 GiB), so
+ * it must pass the defaults as shipped, not with a margin of four. */
 Test(limits, every_shipped_scenario_is_well_within_the_defaults)
 {
     FILE *p = popen("find scenarios tests/scenarios/good tests/fixtures examples -name '*.json'"
@@ -232,9 +235,13 @@ Test(limits, every_shipped_scenario_is_well_within_the_defaults)
         sim_limits_estimate(s, 1, &inv); /* run --invocations: within the limit */
         cr_expect_lt(inv.output, (double)SIM_LIMITS_DEFAULT_OUTPUT, "%s: %.3g bytes", path,
                      inv.output);
-        cr_expect_lt(e.events, SIM_LIMITS_DEFAULT_EVENTS / 4.0, "%s: %.3g events", path, e.events);
-        cr_expect_lt(e.memory, SIM_LIMITS_DEFAULT_MEMORY / 4.0, "%s: %.3g bytes", path, e.memory);
-        cr_expect_lt(e.output, SIM_LIMITS_DEFAULT_OUTPUT / 4.0, "%s: %.3g bytes", path, e.output);
+        double margin = strstr(path, "scale-1m.json") ? 1.0 : 4.0;
+        cr_expect_lt(e.events, SIM_LIMITS_DEFAULT_EVENTS / margin, "%s: %.3g events", path,
+                     e.events);
+        cr_expect_lt(e.memory, SIM_LIMITS_DEFAULT_MEMORY / margin, "%s: %.3g bytes", path,
+                     e.memory);
+        cr_expect_lt(e.output, SIM_LIMITS_DEFAULT_OUTPUT / margin, "%s: %.3g bytes", path,
+                     e.output);
         sim_scenario_free(s);
     }
     pclose(p);

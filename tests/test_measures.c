@@ -95,8 +95,8 @@ Test(measures, the_warm_up_counts_arrivals_from_exactly_its_instant, .fini = cle
     cr_expect_float_eq(get(j, "instances.mean"), 1.0, 1e-12);
     cr_expect_eq(get(j, "instances.created"), 0);
     /* Availability and time in status count from the warm-up too. */
-    cr_expect_float_eq(get(j, "nodes.n.availability"), 1.0, 1e-12);
-    cr_expect_float_eq(get(j, "nodes.n.time_in_status_s.online"), 5.0, 1e-12);
+    cr_expect_float_eq(node_get("n", "availability"), 1.0, 1e-12);
+    cr_expect_float_eq(node_get("n", "online_s"), 5.0, 1e-12);
     /* The time series keeps every interval. */
     char *ts = slurp("timeseries.csv");
     cr_expect(strstr(ts, "0.000000000,1.000000000,") != NULL, "%s", ts);
@@ -205,7 +205,7 @@ Test(measures, a_second_crash_while_still_offline_from_the_first_is_accounted, .
         "             {\"kind\": \"crash\", \"at\": \"197s\", \"node\": \"a\"}],"
         "\"policies\": {\"health_window\": \"60s\", \"check_interval\": \"5s\"}}";
     cJSON *j = run(text);
-    cr_expect_eq(get(j, "nodes.a.crashes"), 2);
+    cr_expect_eq(node_get("a", "crashes"), 2);
     cr_expect_eq(get(j, "health.crashes"), 2);
     cr_expect_eq(get(j, "health.detections"), 2);
     cr_expect_eq(get(j, "health.missed"), 0);
@@ -261,7 +261,7 @@ Test(measures, overload_off_keeps_a_saturated_node_online, .fini = cleanup)
              wl);
     j = run(text);
     cr_expect_eq(get(j, "health.transitions"), 0);
-    cr_expect_eq(get(j, "nodes.n.time_in_status_s.online"), 20);
+    cr_expect_eq(node_get("n", "online_s"), 20);
     cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "model"), "overload_rule")),
               "summary.json says the rule was off");
     cJSON_Delete(j);

@@ -155,8 +155,8 @@ Test(net_world, offload_threshold_sends_work_to_the_cloud_once_the_edge_is_busy)
     cJSON *j = run_into_tmp("/tmp/edgesim-net-XXXXXX", offload, NULL, 0, 0);
     /* e1 (1 core) takes the first; the next two find it at 1 per core and
      * go to the cloud: 1 ms + 100 ms, and 40 ms + 100 ms twice */
-    cr_assert_eq(get(j, "nodes.e1.invocations"), 1);
-    cr_assert_eq(get(j, "nodes.c1.invocations"), 2);
+    cr_assert_eq(node_get("e1", "invocations"), 1);
+    cr_assert_eq(node_get("c1", "invocations"), 2);
     cr_assert_float_eq(get(j, "latency_s.max"), 0.140, 1e-12);
     cr_assert_eq(get(j, "network.tiers.cloud.count"), 2);
     cr_assert_eq(get(j, "network.tiers.edge.count"), 1);
@@ -164,7 +164,7 @@ Test(net_world, offload_threshold_sends_work_to_the_cloud_once_the_edge_is_busy)
     /* a threshold of 3 per core keeps all three at the edge (queued) */
     const char *sets[] = {"policies.offload_threshold=3"};
     j = run_into_tmp("/tmp/edgesim-net-XXXXXX", offload, sets, 1, 0);
-    cr_assert_eq(get(j, "nodes.e1.invocations"), 3);
+    cr_assert_eq(node_get("e1", "invocations"), 3);
     cJSON_Delete(j);
 }
 
@@ -174,8 +174,8 @@ Test(net_world, latency_aware_weighs_queue_against_distance)
     cJSON *j = run_into_tmp("/tmp/edgesim-net-XXXXXX", offload, sets, 1, 0);
     /* first: e1 (1 ms + 100 ms) beats c1 (40 + 100); second: e1 would be
      * 1 + 200, c1 140: cloud; third: e1 201 vs c1 140 (64 cores): cloud */
-    cr_assert_eq(get(j, "nodes.e1.invocations"), 1);
-    cr_assert_eq(get(j, "nodes.c1.invocations"), 2);
+    cr_assert_eq(node_get("e1", "invocations"), 1);
+    cr_assert_eq(node_get("c1", "invocations"), 2);
     cJSON_Delete(j);
 }
 
@@ -190,8 +190,8 @@ Test(net_world, latency_aware_counts_the_transfer_at_current_rates)
                           "\"capacity\": \"8Gbps\"}]",
                           "functions[0].request_kb=100", "workloads[0].times=[\"1s\"]"};
     cJSON *j = run_into_tmp("/tmp/edgesim-net-XXXXXX", offload, sets, 6, 0);
-    cr_assert_eq(get(j, "nodes.e1.invocations"), 0);
-    cr_assert_eq(get(j, "nodes.c1.invocations"), 1);
+    cr_assert_eq(node_get("e1", "invocations"), 0);
+    cr_assert_eq(node_get("c1", "invocations"), 1);
     cJSON_Delete(j);
 }
 

@@ -390,6 +390,27 @@ static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
 }
 
 /* Hands invocation id to node: start, queue or reject (semantics: "On a node"). */
+/* A node's queue is allocated on its first waiting invocation and doubles
+ * up to queue_limit (a million nodes x the default 100 slots would be 400 MB
+ * of queues that mostly never hold anything). The ring is laid out again
+ * from index 0. Returns 0, or -1 out of memory (the queue unchanged). */
+static int queue_grow(wnode *n, uint32_t limit)
+{
+    uint32_t cap = n->qcap ? 2 * n->qcap : 4;
+    if (cap > limit || cap < n->qcap)
+        cap = limit;
+    uint32_t *q = malloc((size_t)cap * sizeof *q);
+    if (!q)
+        return -1;
+    for (uint32_t k = 0; k < n->qlen; k++)
+        q[k] = n->queue[(n->qhead + k) % n->qcap];
+    free(n->queue);
+    n->queue = q;
+    n->qcap = cap;
+    n->qhead = 0;
+    return 0;
+}
+
 static void deliver(sim_world *w, uint32_t id, size_t node)
 {
     winv *v = &w->invs[id];
@@ -420,6 +441,10 @@ static void deliver(sim_world *w, uint32_t id, size_t node)
     }
     if (n->qlen >= spec->queue_limit) {
         finish_invocation(w, id, EDGE_REASON_QUEUE_FULL);
+        return;
+    }
+    if (n->qlen == n->qcap && queue_grow(n, spec->queue_limit) != 0) {
+        wfail_run(w, EDGE_NOMEM);
         return;
     }
     n->queue[(n->qhead + n->qlen) % n->qcap] = id;

@@ -158,10 +158,7 @@ static int setup(sim_world *w, char *err, size_t errlen)
     for (size_t i = 0; i < sc->nnodes; i++) {
         wnode *n = &w->nodes[i];
         const sim_node_spec *s = &sc->nodes[i];
-        n->qcap = s->queue_limit ? s->queue_limit : 1;
-        n->queue = malloc(n->qcap * sizeof *n->queue);
-        if (!n->queue)
-            goto nomem;
+        /* n->queue: allocated on the first invocation that waits (world.c) */
         n->up = 1;
         n->degrade_factor = 1.0;
         n->expiry_at = EDGE_TIME_MAX;
@@ -264,6 +261,8 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
     stats->output_seconds = 0.0;
     stats->cpu_seconds = 0.0;
     stats->outputs_start = wall_end;
+    stats->setup_cpu_seconds = cpu0;
+    stats->outputs_cpu_start = cpu0 + stats->loop_cpu_seconds;
     if (sim_interrupted()) { /* the engine stopped at the flag (sim_engine_set_interrupt) */
         snprintf(err, errlen, "interrupted by signal %d", sim_interrupted());
         return -1;

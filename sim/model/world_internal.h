@@ -93,7 +93,8 @@ typedef struct wnode {
     uint32_t nready, ready_head, ready_tail; /* FIFO of initialised invocations waiting for a
                                       slot (linked through winv.next_free); served before
                                       the queue */
-    uint32_t *queue, qcap, qhead, qlen; /* FIFO of waiting invocation ids */
+    uint32_t *queue, qcap, qhead, qlen; /* FIFO of waiting invocation ids: a ring of qcap
+                                      slots, allocated on first use (world.c, queue_grow) */
     uint32_t epoch;                /* moves on at each crash */
     /* truth */
     int up, registered;

@@ -6,6 +6,11 @@
  * output layer never reads the world's state (docs/outputs.md is the
  * reference of every field).
  *
+ * Per-node figures go to nodes.csv only; summary.json holds totals, per
+ * function figures and settings. A cJSON object per node (30 numbers each,
+ * printed by cJSON_Print) made summary.json 55 MB and most of the output
+ * time at 100,000 nodes.
+ *
  * Runs once per run, O(nodes + functions + deployments); nothing here is
  * on the event path.
  */
@@ -140,18 +145,9 @@ static void sync_obj(cJSON *root, const sim_world *w)
     cJSON_AddNumberToObject(o, "rounds", (double)ws->rounds);
     uint64_t transfers = 0, bytes = 0, rejected = 0, lost = 0, behind = 0;
     edge_time lag = 0, lag_max = 0;
-    cJSON *per = cJSON_CreateObject();
-    for (size_t i = 0; i < w->nnodes; i++) {
+    for (size_t i = 0; i < w->nnodes; i++) { /* per node: nodes.csv's sync_ columns */
         const wsync_node *y = &ws->node[i];
         int64_t vb = p->version - edge_synchronizer_replica_version(ws->core, i);
-        cJSON *n = cJSON_AddObjectToObject(per, w->sc->nodes[i].id);
-        cJSON_AddNumberToObject(n, "lag_s", secs(y->lag_total));
-        cJSON_AddNumberToObject(n, "lag_max_s", secs(y->lag_max));
-        cJSON_AddNumberToObject(n, "versions_behind", (double)vb);
-        cJSON_AddNumberToObject(n, "transfers", (double)y->transfers);
-        cJSON_AddNumberToObject(n, "bytes", (double)y->bytes);
-        cJSON_AddNumberToObject(n, "rejected", (double)y->rejected);
-        cJSON_AddNumberToObject(n, "lost", (double)y->lost);
         transfers += y->transfers;
         bytes += y->bytes;
         rejected += y->rejected;
@@ -170,7 +166,24 @@ static void sync_obj(cJSON *root, const sim_world *w)
     cJSON_AddNumberToObject(o, "nodes_behind_at_end", (double)behind);
     cJSON_AddNumberToObject(o, "lag_mean_s", w->nnodes ? secs(lag) / (double)w->nnodes : 0.0);
     cJSON_AddNumberToObject(o, "lag_max_s", secs(lag_max));
-    cJSON_AddItemToObject(o, "nodes", per);
+}
+
+/* The fraction of the counted time (after the warm-up) node i was up. */
+static double node_availability(const sim_world *w, size_t i)
+{
+    edge_time counted = w->sc->duration - w->sc->warmup;
+    return counted > 0 ? (double)w->nodes[i].up_time / (double)counted : 0.0;
+}
+
+/* Node i's energy by the linear power model: idle watts while up, plus the
+ * busy share of (busy - idle) watts; nothing while crashed. */
+static double node_energy_j(const sim_world *w, size_t i)
+{
+    const wnode *n = &w->nodes[i];
+    const sim_node_spec *ns = &w->sc->nodes[i];
+    return ns->idle_watts * secs(n->up_time) +
+           (ns->busy_watts - ns->idle_watts) * (n->busy_integral - n->busy_at_warmup) / 1e9 /
+               (ns->cores ? ns->cores : 1);
 }
 
 static cJSON *summary_json(const sim_world *w, const ka_reports *ka)
@@ -297,38 +310,10 @@ static cJSON *summary_json(const sim_world *w, const ka_reports *ka)
     double avail_sum = 0, energy = 0;
     size_t nreg = 0;
     uint64_t dmin = UINT64_MAX, dmax = 0;
-    cJSON *nodes = cJSON_AddObjectToObject(root, "nodes");
-    for (size_t i = 0; i < w->nnodes; i++) {
+    for (size_t i = 0; i < w->nnodes; i++) { /* per node: nodes.csv */
         const wnode *n = &w->nodes[i];
-        const edge_metric_counts *c = &m->per_node[i];
-        cJSON *o = cJSON_AddObjectToObject(nodes, sc->nodes[i].id);
-        cJSON_AddStringToObject(o, "region", sc->regions[sc->nodes[i].region].name);
-        cJSON_AddNumberToObject(o, "deployments", (double)n->deployments);
-        cJSON_AddNumberToObject(o, "invocations", (double)c->started);
-        cJSON_AddNumberToObject(o, "ok", (double)edge_metric_ok(c));
-        cJSON_AddNumberToObject(o, "failed", (double)edge_metric_failed(c));
-        cJSON_AddNumberToObject(o, "cold_starts", (double)c->cold_starts);
-        cJSON_AddNumberToObject(o, "crashes", (double)n->crashes);
-        cJSON_AddItemToObject(o, "latency_s", latency_obj(&c->latency));
-        cJSON *ts = cJSON_AddObjectToObject(o, "time_in_status_s");
-        for (int s = 0; s < 5; s++)
-            cJSON_AddNumberToObject(ts, edge_node_status_name((edge_node_status)s),
-                                    secs(n->time_in_status[s]));
-        edge_time counted = sc->duration - sc->warmup;
-        double avail = counted > 0 ? (double)n->up_time / (double)counted : 0.0;
-        cJSON_AddNumberToObject(o, "availability", avail);
-        /* Linear power model: idle watts while up, plus the busy share of
-         * (busy - idle) watts; nothing while crashed. */
-        const sim_node_spec *ns = &sc->nodes[i];
-        double joules = ns->idle_watts * secs(n->up_time) +
-                        (ns->busy_watts - ns->idle_watts) *
-                            (n->busy_integral - n->busy_at_warmup) / 1e9 /
-                            (ns->cores ? ns->cores : 1);
-        cJSON_AddNumberToObject(o, "energy_j", joules);
-        if (w->cache_on) /* 10,000 nodes x 10 numbers: only when there is a cache */
-            cJSON_AddItemToObject(o, "cache", cache_obj(&w->cnodes[i]));
-        energy += joules;
-        avail_sum += avail;
+        energy += node_energy_j(w, i);
+        avail_sum += node_availability(w, i);
         nreg++;
         if (n->deployments < dmin)
             dmin = n->deployments;
@@ -492,8 +477,15 @@ static void node_rows(const sim_world *w, sim_node_row *rows)
             .cold_starts = c->cold_starts,
             .latency = &c->latency,
             .crashes = n->crashes,
+            .availability = node_availability(w, i),
+            .energy_j = node_energy_j(w, i),
             .cache_hit_ratio = cache_hit_ratio(cn),
+            .cache_lookups = cn->lookups,
+            .cache_hits = cn->hits,
+            .cache_shared_pulls = cn->shared,
             .cache_pulls = cn->pulls,
+            .cache_evictions = cn->evictions,
+            .cache_wait_time = cn->wait_time,
             .cache_pulled_mb = cn->pulled_mb,
             .cache_pull_time = cn->pull_time,
             .cache_pull_time_mean =
@@ -511,6 +503,7 @@ static void node_rows(const sim_world *w, sim_node_row *rows)
             row->sync_transfers = y->transfers;
             row->sync_bytes = y->bytes;
             row->sync_rejected = y->rejected;
+            row->sync_lost = y->lost;
         }
     }
 }

@@ -45,6 +45,8 @@ typedef struct sim_run_stats {
     double output_seconds;   /* unused on input: sim_report_finish measures it */
     double cpu_seconds;      /* likewise: process CPU time from start to run.json */
     double outputs_start;    /* sim_wall_seconds() when the loop ended */
+    double setup_cpu_seconds; /* process CPU time when the loop began */
+    double outputs_cpu_start; /* sim_cpu_seconds() when the loop ended */
     uint64_t events;
     uint64_t invocations;
     long peak_rss_kb;
@@ -133,17 +135,19 @@ typedef struct sim_node_row {
     uint32_t cores;
     double memory_mb;
     uint64_t deployments, invocations, ok, failed, cold_starts;
-    const edge_histogram *latency;     /* latency_p50_s, latency_p99_s */
+    const edge_histogram *latency;     /* the latency_ columns: mean, quantiles, max */
     edge_time time_in_status[5];       /* indexed by edge_node_status */
     uint32_t crashes;
+    double availability;               /* fraction of the counted time the node was up */
+    double energy_j;
     double cache_hit_ratio;
-    uint64_t cache_pulls;
+    uint64_t cache_lookups, cache_hits, cache_shared_pulls, cache_pulls, cache_evictions;
     double cache_pulled_mb;
-    edge_time cache_pull_time, cache_pull_time_mean;
+    edge_time cache_pull_time, cache_pull_time_mean, cache_wait_time;
     int has_sync;                      /* 0: the sync_* columns stay empty */
     edge_time sync_lag, sync_lag_max;
     int64_t sync_versions_behind;
-    uint64_t sync_transfers, sync_bytes, sync_rejected;
+    uint64_t sync_transfers, sync_bytes, sync_rejected, sync_lost;
 } sim_node_row;
 
 /* One row of functions.csv. Borrowed as sim_node_row. */

@@ -8,7 +8,13 @@
  * per-item constants are upper figures measured on the shipped scenarios
  * (events per invocation: 2 without a network, up to 10 with one; bytes per
  * node: a few KiB; peak RSS of scenarios/bench/routing.json, 1,000 nodes x
- * 100 functions deployed everywhere: 66 MB).
+ * 100 functions deployed everywhere: 66 MB; scenarios/scale-1m.json, a
+ * million nodes, 100,000 functions, a million deployments: 4.8 GiB against
+ * an estimate of 7.4 GiB). Not every constant bounds its own item there: a
+ * function with its summary objects and five workloads measured about 20 KB
+ * against the 8 KiB below, which the in-flight part (3 GB for 6 million
+ * invocations, of which a few thousand are in flight at once) more than
+ * covers.
  */
 #include "scenario/limits.h"
 
@@ -30,9 +36,12 @@
 
 /* Bytes, each an upper figure for what one item holds at run time. */
 #define MEM_BASE (16.0 * 1024 * 1024)  /* the program, its buffers and outputs */
-#define MEM_PER_NODE 16384.0           /* wnode, runtime, cluster, scheduler, report */
+#define MEM_PER_NODE 3072.0            /* wnode, runtime, cluster, scheduler, histogram, row:
+                                          1.7 KB measured at 80k vs 40k nodes (few
+                                          samples each), plus a latency histogram */
 #define MEM_PER_FUNCTION 8192.0        /* histograms, streams, measures, scheduler */
-#define MEM_PER_DEPLOYMENT 1024.0      /* deployment, scheduler member, placement row */
+#define MEM_PER_DEPLOYMENT 512.0       /* deployment, scheduler member, placement row:
+                                          about 400 B under massif at 100k deployments */
 #define MEM_PER_QUEUE_SLOT 4.0         /* a node's queue is allocated at queue_limit */
 #define MEM_PER_INFLIGHT 512.0         /* invocation record, its events, an instance */
 #define MEM_PER_LINK 512.0

@@ -1,6 +1,7 @@
 # Every shipped scenario runs and plots: seven valid PNGs and SVGs and a
 # report each (the scale scenario cut to one simulated minute, the routing
-# benchmark to five seconds). Skipped,
+# benchmark to five seconds, the million nodes of scale-1m to 1,000 nodes and
+# 1,000 functions for ten seconds: its full size is make bench's BENCH_1M=1). Skipped,
 # saying why, while `edgesim run` is not built, or without gnuplot or python3.
 "$EDGESIM" run --help >/dev/null 2>&1 || { echo "edgesim run not built yet: skipped"; exit 0; }
 command -v gnuplot >/dev/null || { echo "no gnuplot: skipped"; exit 0; }
@@ -24,6 +25,9 @@ for f in $(find "$root/scenarios" -name '*.json' ! -name schema.json ! -path '*/
     set --
     [ "$name" = scale ] && set -- --set duration=1m
     [ "$name" = routing ] && set -- --set duration=5s
+    [ "$name" = scale-1m ] && set -- --set duration=10s --set 'nodes[0].count=200' \
+        --set 'nodes[1].count=200' --set 'nodes[2].count=200' --set 'nodes[3].count=200' \
+        --set 'nodes[4].count=200' --set 'functions[0].count=800' --set 'functions[1].count=200'
     "$EDGESIM" run "$f" -o "out/$name" $noplots "$@" >/dev/null || { echo "$name: run failed"; exit 1; }
     "$EDGESIM" plot "out/$name" --quiet || { echo "$name: plot failed"; exit 1; }
     python3 "$T/check_plots.py" "out/$name" || { echo "$name: bad plots"; exit 1; }

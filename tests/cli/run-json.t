@@ -18,6 +18,10 @@ for k in ("setup_seconds", "loop_seconds", "output_seconds", "loop_cpu_seconds")
 parts = r["setup_seconds"] + r["loop_seconds"] + r["output_seconds"]
 assert abs(parts - r["total_seconds"]) < 1e-6, r
 assert r["cpu_seconds"] >= r["loop_cpu_seconds"] > 0, r
+# the process's CPU time split the same way: before the loop, the loop, the outputs
+assert r["setup_cpu_seconds"] >= 0 and r["output_cpu_seconds"] >= 0, r
+parts = r["setup_cpu_seconds"] + r["loop_cpu_seconds"] + r["output_cpu_seconds"]
+assert abs(parts - r["cpu_seconds"]) < 1e-6, r
 assert r["invocations"] > 0 and r["events"] >= r["invocations"], r
 assert abs(r["invocations_per_second"] * r["loop_seconds"] - r["invocations"]) < 1e-3 * r["invocations"], r
 PY

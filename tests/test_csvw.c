@@ -1,0 +1,120 @@
+/* Pins sim/output/csvw: the CSV number formats and the buffered writer.
+ * Fixed decimals are checked against printf itself (the reference they
+ * replace) on exact ties, near ties, the edges of the fast path and a
+ * million pseudo-random doubles; the shortest doubles read back exactly;
+ * times are exact nanosecond decimals; rows larger than the buffer, and many
+ * rows across its flushes, come out byte for byte. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/csvw.h"
+
+static void expect_fixed(double v, int d)
+{
+    char got[SIM__CSVW_NUMBER_MAX + 1], want[SIM__CSVW_NUMBER_MAX + 1];
+    char *e = sim__put_fixed(got, v, d);
+    *e = '\0';
+    snprintf(want, sizeof want, "%.*f", d, v);
+    cr_assert_str_eq(got, want, "%.17g with %d decimals", v, d);
+}
+
+Test(csvw, fixed_decimals_match_printf_on_ties_and_edges)
+{
+    static const double vs[] = {0,      0.5,    1.5,     2.5,   0.125, 0.375, 0.0005,
+                                0.0015, 1e-9,   5e-10,   0.1,   0.7,   1.0 / 3, 2.675,
+                                1e9,    1.1e12, 1099511627775.9, 4503599627370495.5,
+                                1e300,  -0.0,   -1.5,    -2.0005, INFINITY, -INFINITY, NAN};
+    for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++)
+        for (int d = 0; d <= 9; d++)
+            expect_fixed(vs[i], d);
+}
+
+Test(csvw, fixed_decimals_match_printf_on_a_million_doubles)
+{
+    uint64_t x = 0x9e3779b97f4a7c15ULL;
+    for (int i = 0; i < 1000000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        /* values of every magnitude from 1e-12 to 1e13, and short decimals */
+        double v = (double)(x >> 11) / 9007199254740992.0 * pow(10.0, (double)(x % 26) - 12);
+        if (i % 4 == 0)
+            v = (double)(x % 100000000) / 1000.0;
+        expect_fixed(v, (int)(x >> 60) % 10);
+    }
+}
+
+Test(csvw, doubles_are_the_shortest_text_that_reads_back)
+{
+    static const struct {
+        double v;
+        const char *text;
+    } cases[] = {{0.1, "0.1"}, {1.0 / 3, "0.3333333333333333"}, {1618.6137928375001, "1618.6137928375001"},
+                 {1.0, "1.0"}, {1e-5, "1e-05"}, {0.0, "0.0"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[64];
+        *sim__put_double(buf, cases[i].v) = '\0';
+        cr_expect_str_eq(buf, cases[i].text);
+        cr_expect_eq(strtod(buf, NULL), cases[i].v);
+    }
+}
+
+Test(csvw, times_and_integers_are_exact)
+{
+    char buf[64];
+    *sim__put_time(buf, 12 * 1000000000LL + 500000) = '\0';
+    cr_expect_str_eq(buf, "12.000500000");
+    *sim__put_time(buf, -1) = '\0';
+    cr_expect_str_eq(buf, "-0.000000001");
+    *sim__put_time(buf, INT64_MIN) = '\0';
+    cr_expect_str_eq(buf, "-9223372036.854775808");
+    *sim__put_u64(buf, UINT64_MAX) = '\0';
+    cr_expect_str_eq(buf, "18446744073709551615");
+    *sim__put_i64(buf, INT64_MIN) = '\0';
+    cr_expect_str_eq(buf, "-9223372036854775808");
+    *sim__put_i64(buf, 0) = '\0';
+    cr_expect_str_eq(buf, "0");
+}
+
+Test(csvw, rows_across_flushes_and_longer_than_the_buffer_come_out_whole)
+{
+    char *mem = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&mem, &len);
+    cr_assert_not_null(fp);
+    sim__csvw *w = calloc(1, sizeof *w);
+    w->fp = fp;
+    size_t big = SIM__CSVW_BUF + 100;
+    char *longs = malloc(big + 1);
+    memset(longs, 'x', big);
+    longs[big] = '\0';
+    FILE *ref = tmpfile();
+    for (int i = 0; i < 20000; i++) {
+        sim__csvw_u64(w, (uint64_t)i);
+        sim__csvw_char(w, ',');
+        sim__csvw_time(w, (int64_t)i * 1000);
+        sim__csvw_char(w, ',');
+        sim__csvw_fixed(w, i / 7.0, 3);
+        sim__csvw_char(w, '\n');
+        fprintf(ref, "%d,%d.%09d,%.3f\n", i, i / 1000000, i % 1000000 * 1000, i / 7.0);
+        if (i == 10000) {
+            sim__csvw_str(w, longs);
+            fputs(longs, ref);
+        }
+    }
+    sim__csvw_flush(w);
+    fclose(fp);
+    long n = ftell(ref);
+    rewind(ref);
+    char *want = malloc((size_t)n);
+    cr_assert_eq(fread(want, 1, (size_t)n, ref), (size_t)n);
+    cr_assert_eq(len, (size_t)n);
+    cr_expect(memcmp(mem, want, len) == 0);
+    fclose(ref);
+    free(want);
+    free(longs);
+    free(w);
+    free(mem);
+}
