@@ -19,6 +19,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cJSON.h>
 #include "cluster.h"
@@ -96,7 +97,7 @@ static void bad_answer(sim_world *w, const char *what, long k, size_t fn, size_t
                  "plugin %s answered %ld to %s for function %s (%zu candidate(s)): expected "
                  "a candidate index or EDGE_POLICY_DEFAULT%s",
                  w->sc->policies.plugin_path, k, what, w->sc->functions[fn].id, n,
-                 *what == 'p' ? " or EDGE_POLICY_NONE" : "");
+                 strcmp(what, "a placement") ? "" : " or EDGE_POLICY_NONE");
     wfail_run(w, EDGE_INVAL);
 }
 
