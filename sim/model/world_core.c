@@ -201,7 +201,7 @@ edge_err wcore_register(sim_world *w, size_t node)
             (rc = edge_runtime_set_selection(c->rt[node], sel, c->sel_rng ? sel_rand : NULL,
                                              c->sel_rng ? &c->sel_rng[node] : NULL)))
             return rc;
-        if ((rc = wplug_attach(w, node, c->rt[node])))
+        if (w->on_runtime_new && (rc = w->on_runtime_new(w, node, c->rt[node])))
             return rc;
     }
     return EDGE_OK;

@@ -175,6 +175,9 @@ struct sim_world {
     const struct edge_policy_keepalive *ka_plugin; /* the plugin's keep-alive table, or NULL */
     struct wplug *wplug;         /* its instance / placement tables (world_plugin.c), or
                                     NULL; owned */
+    /* called for each new runtime (world_plugin.c sets it: through a pointer, so
+     * that world_core does not call back into the file that calls it), or NULL */
+    edge_err (*on_runtime_new)(struct sim_world *w, size_t node, struct edge_runtime *rt);
     char fail_msg[320];          /* why the run failed, when more than an edge_err says */
     struct sim_wflow *wf;        /* workflows (model/workflow.h); NULL without; owned */
     struct was *as;              /* the autoscaler (model/autoscaler.h); NULL when none */
@@ -410,11 +413,11 @@ uint32_t wcore_cluster_index(const sim_world *w, size_t node);
 /* ---- world_plugin.c: a plugin's instance selection and placement ---- */
 typedef struct wplug wplug;
 /* After the plugin is loaded, before the first wcore_register: sets up
- * w->wplug when the plugin has either table. 0, or -1 with err. */
+ * w->wplug when the plugin has either table, and w->on_runtime_new when it
+ * selects instances (each new runtime's decisions then go to the plugin).
+ * 0, or -1 with err. */
 int wplug_create(sim_world *w, char *err, size_t errlen);
 void wplug_free(sim_world *w);
-/* A new runtime of node: its instance decisions go to the plugin's table. */
-edge_err wplug_attach(sim_world *w, size_t node, struct edge_runtime *rt);
 /* Deploys one replica of fn where least_loaded would, or where the plugin's
  * placement table says (reason: EDGE_POLICY_PLACE_*); *node gets it. Errors
  * as wcore_deploy_least_loaded; a bad answer fails the run (w->failed). */

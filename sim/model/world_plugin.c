@@ -46,6 +46,20 @@ struct wplug {
     uint64_t served, evicted, placed, refused; /* decisions the plugin took */
 };
 
+static uint32_t choose(void *ctx, uint32_t function, edge_time now, uint32_t lacking_mb,
+                       const edge_idle_instance *idle, uint32_t n);
+
+/* A new runtime of node (w->on_runtime_new): its instance decisions go to
+ * the plugin's table. */
+static edge_err attach(sim_world *w, size_t node, edge_runtime *rt)
+{
+    wplug *p = w->wplug;
+    if (!p || !p->inst)
+        return EDGE_OK;
+    return edge_runtime_set_choosers(rt, p->inst->serve ? choose : NULL,
+                                     p->inst->evict ? choose : NULL, &p->nodes[node]);
+}
+
 int wplug_create(sim_world *w, char *err, size_t errlen)
 {
     const sim_scenario *sc = w->sc;
@@ -58,6 +72,8 @@ int wplug_create(sim_world *w, char *err, size_t errlen)
     p->inst = sim_plugin_instances(w->plugin);
     p->place = sim_plugin_placement(w->plugin);
     p->state = sim_plugin_state(w->plugin);
+    if (p->inst)
+        w->on_runtime_new = attach;
     size_t nn = sc->nnodes ? sc->nnodes : 1, nf = sc->nfunctions ? sc->nfunctions : 1;
     p->nodes = malloc(nn * sizeof *p->nodes);
     p->cold_mean = malloc(nf * sizeof *p->cold_mean);
@@ -139,15 +155,6 @@ static uint32_t choose(void *ctx, uint32_t function, edge_time now, uint32_t lac
     else
         p->served++;
     return (uint32_t)k;
-}
-
-edge_err wplug_attach(sim_world *w, size_t node, edge_runtime *rt)
-{
-    wplug *p = w->wplug;
-    if (!p || !p->inst)
-        return EDGE_OK;
-    return edge_runtime_set_choosers(rt, p->inst->serve ? choose : NULL,
-                                     p->inst->evict ? choose : NULL, &p->nodes[node]);
 }
 
 edge_err wplace_least_loaded(sim_world *w, size_t fn, int reason, size_t *node)
