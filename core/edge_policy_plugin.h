@@ -20,8 +20,8 @@
  *     the address of anything;
  *   - no global mutable state: everything lives in the state `create`
  *     returns (a sweep may run several worlds with the same plugin loaded);
- *   - choose() never keeps req->candidates past its return (the array is
- *     reused).
+ *   - no callback keeps its request's arrays (candidates, instances,
+ *     transfer_ns) past its return: they are reused.
  *
  * Versioning: a change to any struct or signature below bumps the ABI
  * version and the symbol's suffix, so an old plugin is refused with a clear

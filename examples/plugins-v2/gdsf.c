@@ -1,25 +1,37 @@
 /*
- * gdsf.c — a FaasCache-style greedy-dual keep-alive as an ABI version 2
- * plugin (edge_policy_plugin.h; docs/plugins.md): a keep-alive table and an
+ * gdsf.c — a keep-alive that beats a fixed TTL, as an ABI version 2 plugin
+ * (edge_policy_plugin.h; docs/plugins.md): a keep-alive table and an
  * instance table's evict.
  *
- * Greedy-Dual-Size-Frequency (Cherkasova 1998; FaasCache, Fuerst and Sharma,
- * ASPLOS 2021): idle instances are kept (up to max_ttl_s) and, when a cold
- * start needs memory, the idle instance of lowest priority goes, where per
- * node and function
- *     priority = clock + frequency x cold-start cost / memory
- * frequency counts the function's invocations on the node since it last lost
- * an instance there to eviction, the cost is the mean of its cold-start
- * distribution (seconds), and clock is the node's: the priority of the last
- * instance it evicted, so functions that were used long ago age out. Cheap,
- * frequent functions of small memory stay; a rare one that is expensive to
- * start still stays while there is room. What a fixed TTL loses (an instance
- * expires while memory is free) this keeps, and what it must drop when
- * memory is short it chooses by value instead of recency.
+ * Keep-alive: per node and function, a histogram of the gaps between its
+ * invocations (NBINS geometric bins from 1 s). After each invocation its
+ * keep-alive is the bin edge t that maximises, over the gaps seen,
+ *     warm starts x cold-start cost - price x memory x idle time
+ * (kept t, an instance serves every gap <= t warm and holds its memory
+ * min(gap, t)), 0 when no t pays. So a function whose gaps mostly exceed
+ * what keeping it is worth is not kept (a fixed TTL holds it and still
+ * starts it cold), and one whose gaps sit just past a round TTL is kept a
+ * little longer. t is 0 or within [min_ttl_s, max_ttl_s]: the gaps are
+ * between the ends of invocations, which under concurrency are much shorter
+ * than one instance's idle times, and a short keep-alive learned from them
+ * would expire the instances a burst needs. Until a function has min_gaps
+ * gaps the scenario's keep-alive holds.
  *
- * params: {"max_ttl_s": 86400}   (the keep-alive of every idle instance)
- * State: nnodes x nfunctions (frequency, priority), O(1) per invocation;
- * an eviction scans the node's idle instances, O(idle).
+ * Eviction, when a cold start needs memory: Greedy-Dual-Size-Frequency
+ * (Cherkasova 1998; FaasCache, Fuerst and Sharma, ASPLOS 2021). The idle
+ * instance of lowest priority goes, where per node and function
+ *     priority = clock + frequency x cold-start cost / memory,
+ * frequency counts its invocations there since its last eviction, and the
+ * node's clock rises to each evicted priority, so what was used long ago
+ * ages out.
+ *
+ * params: {"price": 4e-6, "min_ttl_s": 600, "max_ttl_s": 7200,
+ *          "min_gaps": 3, "lru": 0}
+ *   price: the cold-start time that one MB held idle for the same time is
+ *   worth; lru 1 leaves eviction to the runtime (to measure GDSF's part).
+ * State: nnodes x nfunctions entries of NBINS counters (about 300 bytes
+ * each); O(NBINS) per invocation; an eviction scans the node's idle
+ * instances, O(idle).
  */
 #include <math.h>
 #include <stdio.h>

@@ -97,6 +97,25 @@ python3 -c 'import json; s = json.load(open("place.json")); del s["policies"]["p
 "$EDGESIM" run --allow-plugins place.json -q --no-plots -o pr --set 'policies.plugin.params={"region": 0}'
 [ "$(placed pr)" = "f:mid:ok f:big:ok huge::NO_ELIGIBLE " ] || { placed pr; exit 1; }
 
+# the autoscaler's replicas are placed too (reason EDGE_POLICY_PLACE_SCALE_UP):
+# on examples/plugins-v2/autoscaler.json (12 nodes, 1 replica at 0 s, 8 from
+# the first tick), a plugin sending scale-ups to the last candidate and the
+# deployment to least_loaded's choice: n1 at 0 s, then n12, n11, ... where
+# least_loaded would take n2, n3, ...
+cat > last.c <<'C'
+#include "edge_policy_plugin.h"
+static void *mk(const char *p, size_t f, size_t n, char *e, size_t l) { (void)p; (void)f; (void)n; (void)e; (void)l; return (void *)1; }
+static void rm(void *s) { (void)s; }
+static long put(void *s, const edge_policy_place_request *r) { (void)s; return r->reason == EDGE_POLICY_PLACE_SCALE_UP ? (long)r->ncandidates - 1 : EDGE_POLICY_DEFAULT; }
+static const edge_policy_placement pl = {put};
+const edge_policy_plugin2 edge_policy_plugin_v2 = {EDGE_POLICY_ABI_VERSION_2, sizeof(edge_policy_plugin2), "last", mk, rm, 0, 0, 0, 0, &pl};
+C
+cc -fPIC -shared -I"$root/core" last.c -o last.so
+cp "$ex/autoscaler.json" .
+"$EDGESIM" run --allow-plugins autoscaler.json -q --no-plots -o up --set 'policies.plugin={"path": "last.so"}'
+[ "$(awk -F, 'NR > 1 && NR <= 4 { printf "%s:%s ", $3, $4 }' up/placements.csv)" = \
+  "n1:least_loaded n12:autoscaler n11:autoscaler " ] || { head -4 up/placements.csv; exit 1; }
+
 expect_err() { # EXPECTED-EXIT PATTERN ARGS...
     want=$1 pat=$2; shift 2
     set +e; "$EDGESIM" run --allow-plugins "$@" -o bad -q 2>err; rc=$?; set -e
