@@ -20,17 +20,22 @@
  *     the address of anything;
  *   - no global mutable state: everything lives in the state `create`
  *     returns (a sweep may run several worlds with the same plugin loaded);
- *   - choose() never keeps req->candidates past its return (the array is
- *     reused).
+ *   - no callback keeps its request's arrays (candidates, instances,
+ *     transfer_ns) past its return: they are reused.
  *
  * Versioning: a change to any struct or signature below bumps the ABI
  * version and the symbol's suffix, so an old plugin is refused with a clear
  * error instead of misread. Version 1 (edge_policy_plugin_v1, routing only)
  * is still loaded as it was. Version 2 (the symbol edge_policy_plugin_v2, a
- * const edge_policy_plugin2, at the end of this header) is one plugin with an optional table of callbacks per
- * policy kind — routing, keep-alive, autoscaler — and a `size` member, so
- * later additions append members (and tables) without a new version: the
- * loader reads only what the plugin's `size` covers.
+ * const edge_policy_plugin2, at the end of this header) is one plugin with an
+ * optional table of callbacks per policy kind — routing, keep-alive,
+ * autoscaler, instance selection, placement — and a `size` member, so later
+ * additions append members (and tables) without a new version: the loader
+ * reads only what the plugin's `size` covers. Instance selection and
+ * placement were appended that way: a version 2 plugin built before them
+ * (its size EDGE_POLICY_PLUGIN2_SIZE_BASE) still loads, with both NULL.
+ * The tables' own structs are never extended in place (they carry no size):
+ * a new callback of a kind comes as a new table appended here.
  */
 #ifndef EDGE_POLICY_PLUGIN_H
 #define EDGE_POLICY_PLUGIN_H
@@ -155,9 +160,83 @@ typedef struct edge_policy_autoscaler {
     long (*desired)(void *state, const edge_policy_autoscale_request *req);
 } edge_policy_autoscaler;
 
+/* Instance selection (appended to version 2; see `size` below). The idle
+ * warm instances of a node, as the plugin sees them. */
+typedef struct edge_policy_instance {
+    uint32_t function;         /* its function's index */
+    uint32_t memory_mb;        /* what it holds */
+    int64_t idle_since_ns;     /* when it last turned idle */
+    int64_t created_ns;        /* when it was created (its cold start or warm-up) */
+    int64_t expires_ns;        /* when its keep-alive runs out (> now) */
+    int64_t cold_start_mean_ns;/* the mean of its function's cold-start distribution */
+} edge_policy_instance;
+
+typedef struct edge_policy_instance_request {
+    uint32_t function;         /* the function starting on the node */
+    uint32_t node;
+    int64_t now;
+    uint32_t memory_mb;        /* serve: 0; evict: the memory the new instance still
+                                  lacks (> 0) */
+    const edge_policy_instance *instances; /* borrowed for the call; see below */
+    size_t ninstances;         /* at least 1 (serve: at least 2) */
+} edge_policy_instance_request;
+
+typedef struct edge_policy_instances {
+    /* Optional. A warm start of req->function with several idle instances:
+     * which serves. instances are that function's idle ones on the node,
+     * most recently idle first (0 is "mru"). Answer an index, or
+     * EDGE_POLICY_DEFAULT for the scenario's policies.instance_selection. */
+    long (*serve)(void *state, const edge_policy_instance_request *req);
+    /* Optional. A cold start needs memory that only evicting idle instances
+     * frees: which one goes now (asked again while memory is short).
+     * instances are every idle instance on the node, of any function, least
+     * recently idle first (0 is the built-in LRU eviction). Answer an index,
+     * or EDGE_POLICY_DEFAULT for 0. At least one of serve and evict is set. */
+    long (*evict)(void *state, const edge_policy_instance_request *req);
+} edge_policy_instances;
+
+/* Deployment placement (appended to version 2). A node that may take a
+ * replica: registered, not draining, able to run the function (its
+ * capabilities), without the function yet. */
+typedef struct edge_policy_place_candidate {
+    uint32_t node;             /* node index (the scenario's node order) */
+    uint32_t region;           /* region index */
+    uint32_t slots;            /* its cores: execution slots */
+    uint32_t in_flight;        /* invocations running or queued there now */
+    uint32_t deployed;         /* functions deployed there */
+    int usable;                /* ONLINE or DEGRADED (else the built-in takes it
+                                  only when no usable node is left) */
+    double memory_mb;          /* its memory capacity */
+    double free_memory_mb;     /* capacity minus one instance's worth per deployed
+                                  function (may be negative) */
+} edge_policy_place_candidate;
+
+/* Why a replica is being placed. */
+#define EDGE_POLICY_PLACE_DEPLOYMENT 0 /* a deployment "least_loaded" (or a workload's
+                                          "deploy": "least_loaded"), at time 0 */
+#define EDGE_POLICY_PLACE_SCALE_UP 1   /* the autoscaler adds a replica */
+
+typedef struct edge_policy_place_request {
+    uint32_t function;
+    int64_t now;
+    uint32_t reason;           /* EDGE_POLICY_PLACE_* */
+    double memory_mb;          /* the function's memory */
+    const edge_policy_place_candidate *candidates; /* in node order; borrowed */
+    size_t ncandidates;        /* at least 1 */
+    long builtin;              /* the index least_loaded would choose */
+} edge_policy_place_request;
+
+typedef struct edge_policy_placement {
+    /* Where the replica goes: an index into req->candidates,
+     * EDGE_POLICY_NONE to refuse (the placement fails no_eligible_node, as
+     * with no candidate) or EDGE_POLICY_DEFAULT (req->builtin). Required. */
+    long (*place)(void *state, const edge_policy_place_request *req);
+} edge_policy_placement;
+
 typedef struct edge_policy_plugin2 {
     uint32_t abi_version;      /* EDGE_POLICY_ABI_VERSION_2 */
-    uint32_t size;             /* sizeof(edge_policy_plugin2) as built */
+    uint32_t size;             /* sizeof(edge_policy_plugin2) as built: the loader
+                                  reads the members below only as far as it covers */
     const char *name;          /* outputs say "plugin:NAME" for each kind it provides */
     /* as in version 1; create and destroy are required */
     void *(*create)(const char *params_json, size_t nfunctions, size_t nnodes, char *err,
@@ -167,6 +246,16 @@ typedef struct edge_policy_plugin2 {
     const edge_policy_routing *routing;
     const edge_policy_keepalive *keepalive;
     const edge_policy_autoscaler *autoscaler;
+    /* Appended after the first release of version 2: a plugin built before
+     * has a smaller `size` (EDGE_POLICY_PLUGIN2_SIZE_BASE) and loads with
+     * these NULL. Append new members here, never in between. */
+    const edge_policy_instances *instances;
+    const edge_policy_placement *placement;
 } edge_policy_plugin2;
+
+/* The size of the first release of version 2 (up to `autoscaler`): the
+ * smallest `size` the loader accepts. */
+#define EDGE_POLICY_PLUGIN2_SIZE_BASE                                                    \
+    (offsetof(edge_policy_plugin2, autoscaler) + sizeof(const edge_policy_autoscaler *))
 
 #endif

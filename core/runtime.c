@@ -72,6 +72,11 @@ struct edge_runtime {
     edge_instance_selection selection;
     uint64_t (*rand_next)(void *ctx);
     void *rand_ctx;
+    edge_instance_choose_fn choose_serve, choose_evict; /* NULL: our own */
+    void *choose_ctx;
+    edge_idle_instance *view;  /* the list a chooser sees, and which record each is */
+    uint32_t *view_inst;
+    uint32_t view_cap;
 
     slot *slots;
     uint32_t *slot_fn;    /* slot_fn[i] = slots[i].index: a packed copy that a
@@ -143,6 +148,8 @@ void edge_runtime_free(edge_runtime *rt)
     edge__idmap_free(&rt->by_fn);
     edge__free(rt->pool);
     edge__free(rt->heap);
+    edge__free(rt->view);
+    edge__free(rt->view_inst);
     edge__free(rt);
 }
 
@@ -627,6 +634,75 @@ static uint32_t pick_idle(edge_runtime *rt, const slot *s)
     }
 }
 
+edge_err edge_runtime_set_choosers(edge_runtime *rt, edge_instance_choose_fn serve,
+                                   edge_instance_choose_fn evict, void *ctx)
+{
+    if (!rt)
+        return EDGE_INVAL;
+    rt->choose_serve = serve;
+    rt->choose_evict = evict;
+    rt->choose_ctx = ctx;
+    return EDGE_OK;
+}
+
+/* Room in the choosers' list for n instances. */
+static edge_err reserve_view(edge_runtime *rt, uint32_t n)
+{
+    if (n <= rt->view_cap)
+        return EDGE_OK;
+    uint32_t cap = n > 2 * rt->view_cap ? n : 2 * rt->view_cap;
+    edge_idle_instance *v = edge__realloc(rt->view, (size_t)cap * sizeof *v);
+    if (!v)
+        return EDGE_NOMEM;
+    rt->view = v;
+    uint32_t *k = edge__realloc(rt->view_inst, (size_t)cap * sizeof *k);
+    if (!k)
+        return EDGE_NOMEM;
+    rt->view_inst = k;
+    rt->view_cap = cap;
+    return EDGE_OK;
+}
+
+static void view_add(edge_runtime *rt, uint32_t n, uint32_t i)
+{
+    const inst *p = &rt->pool[i];
+    const slot *s = &rt->slots[p->slot];
+    rt->view[n] = (edge_idle_instance){s->index, s->mem, p->since, p->born, p->expires_at};
+    rt->view_inst[n] = i;
+}
+
+/* The instance of s that serves a warm start: the chooser's, else the
+ * selection's. */
+static uint32_t serving(edge_runtime *rt, slot *s, edge_time now)
+{
+    if (rt->choose_serve && s->idle > 1) {
+        uint32_t n = 0;
+        for (uint32_t i = s->idle_head; i != EDGE_NONE; i = rt->pool[i].fnext)
+            view_add(rt, n++, i);
+        uint32_t k = rt->choose_serve(rt->choose_ctx, s->index, now, 0, rt->view, n);
+        if (k < n)
+            return rt->view_inst[k];
+    }
+    return rt->selection == EDGE_SELECT_MRU ? s->idle_head : pick_idle(rt, s);
+}
+
+/* The idle instance to evict for a start of s lacking `lacking` MB: the
+ * chooser's, else the least recently idle. */
+static uint32_t victim(edge_runtime *rt, const slot *s, edge_time now, uint64_t lacking)
+{
+    if (rt->choose_evict) {
+        uint32_t n = 0;
+        for (uint32_t i = rt->lru_tail; i != EDGE_NONE; i = rt->pool[i].prev)
+            view_add(rt, n++, i);
+        uint32_t k = rt->choose_evict(rt->choose_ctx, s->index, now,
+                                      lacking > UINT32_MAX ? UINT32_MAX : (uint32_t)lacking,
+                                      rt->view, n);
+        if (k < n)
+            return rt->view_inst[k];
+    }
+    return rt->lru_tail;
+}
+
 edge_err edge_runtime_start_idx(edge_runtime *rt, uint32_t function, edge_time now,
                                 uint64_t tag, edge_start *out)
 {
@@ -646,15 +722,19 @@ edge_err edge_runtime_start_idx(edge_runtime *rt, uint32_t function, edge_time n
         if ((err = reserve_instance(rt)))
             return err;
     }
+    /* the choosers' list holds at most the idle instances (before reaping) */
+    if ((rt->choose_serve || rt->choose_evict) && (err = reserve_view(rt, rt->n_idle)))
+        return err;
     advance(rt, now);
     uint32_t i, evicted = 0;
     if (warm) {
-        i = rt->selection == EDGE_SELECT_MRU ? s->idle_head : pick_idle(rt, s);
+        i = serving(rt, s, now);
         unlink_idle(rt, i, now);
     } else {
         while (rt->capacity - rt->used_mb < s->mem) {
             assert(rt->lru_tail != EDGE_NONE);
-            drop_idle(rt, rt->lru_tail, now, EDGE_REMOVED_EVICTED);
+            drop_idle(rt, victim(rt, s, now, s->mem - (rt->capacity - rt->used_mb)), now,
+                      EDGE_REMOVED_EVICTED);
             evicted++;
         }
         i = take_free(rt, s);

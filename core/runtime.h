@@ -231,6 +231,42 @@ bool edge_runtime_is_deployed(const edge_runtime *rt, uint32_t function);
 edge_err edge_runtime_set_selection(edge_runtime *rt, edge_instance_selection sel,
                                     uint64_t (*next)(void *ctx), void *ctx);
 
+/* One idle instance, as an instance chooser sees it. A plain value. */
+typedef struct {
+    uint32_t function;
+    uint32_t memory_mb;
+    edge_time idle_since;     /* when it last became idle */
+    edge_time created_at;     /* when it was created */
+    edge_time expires_at;     /* when its keep-alive runs out (> now) */
+} edge_idle_instance;
+
+/* Chooses among n idle instances (idle[0..n), borrowed for the call) for a
+ * start of `function` at now: returns an index below n, or anything else
+ * (EDGE_NONE) for the runtime's own choice. lacking_mb is 0 when choosing
+ * which instance serves, and the memory still missing when choosing which
+ * instance to evict. */
+typedef uint32_t (*edge_instance_choose_fn)(void *ctx, uint32_t function, edge_time now,
+                                            uint32_t lacking_mb, const edge_idle_instance *idle,
+                                            uint32_t n);
+
+/*
+ * Hands two decisions to the caller from now on (NULL: the runtime's own):
+ *   serve  a warm start with n >= 2 idle instances of the function: which
+ *          serves. idle lists them most recently idle first (0 is MRU); its
+ *          own choice is the selection (edge_runtime_set_selection).
+ *   evict  a cold start whose memory only evicting frees: which idle instance
+ *          goes, asked once per eviction. idle lists every idle instance of
+ *          the runtime, of any function, least recently idle first (0 is its
+ *          own choice, LRU).
+ * ctx is passed back. The callbacks must not call into this runtime.
+ * Errors: EDGE_INVAL (NULL rt). Cost: each call builds the list, O(idle
+ * instances of the function) for serve, O(idle instances) for evict; the
+ * list's memory (one entry per instance record) is the runtime's, grown on
+ * a start before anything changes (EDGE_NOMEM from that start if it cannot).
+ */
+edge_err edge_runtime_set_choosers(edge_runtime *rt, edge_instance_choose_fn serve,
+                                   edge_instance_choose_fn evict, void *ctx);
+
 /* ---- Invocations -------------------------------------------------------- */
 
 /*

@@ -4,7 +4,9 @@
  * without a call to expire); expiry order and reports; warm-up; concurrent
  * instances; memory accounting, NO_CAPACITY and least-recently-used
  * eviction; the per-node instance limit; stale handles; undeploy and crash
- * with work in flight; keep-alive 0 and re-timing; the idle memory-time
+ * with work in flight; keep-alive 0 and re-timing; the choosers (what a
+ * plugin is shown to pick the serving and the evicted instance, and what
+ * its answers do); the idle memory-time
  * accumulator; invoke with success, handler failure and timeout; that time
  * never goes back; that every failing call — out of memory included —
  * leaves the runtime as it was; and, last, the runtime against a plain
@@ -1373,4 +1375,92 @@ Test(runtime, instance_selection_takes_the_chosen_idle_instance)
     cr_expect_eq(edge_runtime_set_selection(NULL, EDGE_SELECT_MRU, NULL, NULL), EDGE_INVAL);
     cr_expect_str_eq(edge_instance_selection_name(EDGE_SELECT_NEWEST), "newest");
     cr_expect_str_eq(edge_instance_selection_name((edge_instance_selection)9), "unknown");
+}
+
+/* A chooser that records what it was shown and answers `answer`. */
+typedef struct {
+    uint32_t answer, calls, n, function, lacking;
+    edge_idle_instance seen[8];
+} chooser_log;
+
+static uint32_t log_choose(void *ctx, uint32_t function, edge_time now, uint32_t lacking_mb,
+                           const edge_idle_instance *idle, uint32_t n)
+{
+    (void)now;
+    chooser_log *l = ctx;
+    l->calls++;
+    l->n = n;
+    l->function = function;
+    l->lacking = lacking_mb;
+    for (uint32_t k = 0; k < n && k < 8; k++)
+        l->seen[k] = idle[k];
+    return l->answer;
+}
+
+Test(runtime, choosers_decide_which_instance_serves_and_which_is_evicted)
+{
+    /* The history of instance_selection_takes_the_chosen_idle_instance: the
+     * idle list from the most recently idle is (made 1 s, 2 s, 0 s). */
+    chooser_log l = {.answer = 2};
+    rt = make_runtime(1000);
+    cr_assert_eq(edge_runtime_set_choosers(rt, log_choose, NULL, &l), EDGE_OK);
+    edge_start m[3] = {start(F_SMALL, 0), start(F_SMALL, EDGE_S), start(F_SMALL, 2 * EDGE_S)};
+    finish(m[0].invocation, 10 * EDGE_S);
+    finish(m[2].invocation, 11 * EDGE_S);
+    finish(m[1].invocation, 12 * EDGE_S);
+    edge_start s = start(F_SMALL, 20 * EDGE_S);
+    cr_expect(!s.cold);
+    cr_expect_eq(l.calls, 1);
+    cr_expect_eq(l.n, 3);
+    cr_expect_eq(l.lacking, 0, "serving lacks no memory");
+    cr_expect_eq(l.seen[0].created_at, EDGE_S, "most recently idle first");
+    cr_expect_eq(l.seen[0].idle_since, 12 * EDGE_S);
+    cr_expect_eq(l.seen[2].created_at, 0);
+    cr_expect_eq(l.seen[2].memory_mb, 100);
+    cr_expect_eq(s.invocation.instance, m[0].invocation.instance, "answer 2: made at 0 s");
+    /* an answer past the list: the runtime's own choice (MRU: made at 1 s) */
+    finish(s.invocation, 21 * EDGE_S);
+    l.answer = EDGE_NONE;
+    s = start(F_SMALL, 22 * EDGE_S);
+    cr_expect_eq(s.invocation.instance, m[0].invocation.instance, "MRU: the one idle at 21 s");
+    finish(s.invocation, 23 * EDGE_S);
+    /* one idle instance left of two? the chooser is asked only with >= 2 */
+    l.calls = 0;
+    edge_start a = start(F_SMALL, 24 * EDGE_S), b = start(F_SMALL, 25 * EDGE_S);
+    cr_expect_eq(l.calls, 2);
+    edge_start c = start(F_SMALL, 26 * EDGE_S);
+    cr_expect_eq(l.calls, 2, "a single idle instance needs no choice");
+    finish(a.invocation, 27 * EDGE_S);
+    finish(b.invocation, 27 * EDGE_S);
+    finish(c.invocation, 27 * EDGE_S);
+
+    /* evict: 700 MB; three small idle (100 MB each, idle at 1, 2, 3 s);
+     * big (600) at 4 s lacks 600 - 400 = 200: asked with the three, least
+     * recently idle first, answer 1 evicts the one idle at 2 s; it then
+     * lacks 100: asked with the two left (1 s, 3 s), answer 1 evicts the
+     * one idle at 3 s; the one idle at 1 s stays. */
+    edge_runtime_free(rt);
+    rt = make_runtime(700);
+    chooser_log e = {.answer = 1};
+    cr_assert_eq(edge_runtime_set_choosers(rt, NULL, log_choose, &e), EDGE_OK);
+    edge_start x = start(F_SMALL, 0), y = start(F_SMALL, 0), z = start(F_SMALL, 0);
+    finish(x.invocation, EDGE_S);
+    finish(y.invocation, 2 * EDGE_S);
+    finish(z.invocation, 3 * EDGE_S);
+    n_events = 0;
+    edge_start big = start(F_BIG, 4 * EDGE_S);
+    cr_expect(big.cold);
+    cr_expect_eq(big.evicted, 2);
+    cr_expect_eq(e.calls, 2);
+    cr_expect_eq(e.function, F_BIG);
+    cr_expect_eq(e.n, 2, "the second ask sees the two left");
+    cr_expect_eq(e.lacking, 100);
+    cr_expect_eq(e.seen[0].idle_since, EDGE_S);
+    cr_expect_eq(e.seen[1].idle_since, 3 * EDGE_S);
+    cr_assert_eq(n_events, 2);
+    cr_expect_eq(events[0].idle_since, 2 * EDGE_S);
+    cr_expect_eq(events[1].idle_since, 3 * EDGE_S);
+    cr_expect_eq(events[0].reason, EDGE_REMOVED_EVICTED);
+    cr_expect_eq(edge_runtime_idle_count(rt, F_SMALL), 1);
+    cr_expect_eq(edge_runtime_set_choosers(NULL, NULL, NULL, NULL), EDGE_INVAL);
 }

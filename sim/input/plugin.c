@@ -10,6 +10,7 @@
 #include "input/plugin.h"
 
 #include <dlfcn.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,10 @@ struct sim_plugin {
     void *dl;
     const edge_policy_plugin *table; /* v1: the plugin's; v2: &shim */
     const edge_policy_plugin2 *v2; /* NULL for a version 1 plugin */
+    /* the tables appended to version 2, NULL where the plugin's size ends
+     * before them */
+    const edge_policy_instances *instances;
+    const edge_policy_placement *placement;
     edge_policy_plugin shim;         /* a v2 plugin seen through the v1 table (routing) */
     void *state;
 };
@@ -35,25 +40,38 @@ static int load_v2(sim_plugin *p, const edge_policy_plugin2 *t, const char *path
                  path, (unsigned)t->abi_version, (unsigned)EDGE_POLICY_ABI_VERSION_2);
         return -1;
     }
-    if (t->size < sizeof *t) {
+    if (t->size < EDGE_POLICY_PLUGIN2_SIZE_BASE) {
         snprintf(err, errlen, "plugin %s: %s has size %u, expected at least %zu", path,
-                 EDGE_POLICY_PLUGIN_SYMBOL_V2, (unsigned)t->size, sizeof *t);
+                 EDGE_POLICY_PLUGIN_SYMBOL_V2, (unsigned)t->size,
+                 (size_t)EDGE_POLICY_PLUGIN2_SIZE_BASE);
         return -1;
     }
+    /* members appended later are read only when the plugin's size covers
+     * them: one built before they existed has them NULL */
+#define COVERS(m) (t->size >= offsetof(edge_policy_plugin2, m) + sizeof t->m)
+    const edge_policy_instances *in = COVERS(instances) ? t->instances : NULL;
+    const edge_policy_placement *pl = COVERS(placement) ? t->placement : NULL;
+#undef COVERS
     const char *none = !t->create ? "create" : !t->destroy ? "destroy"
                      : t->routing && !t->routing->choose ? "routing->choose"
                      : t->keepalive && !t->keepalive->keep_ns ? "keepalive->keep_ns"
-                     : t->autoscaler && !t->autoscaler->desired ? "autoscaler->desired" : NULL;
+                     : t->autoscaler && !t->autoscaler->desired ? "autoscaler->desired"
+                     : in && !in->serve && !in->evict ? "instances->serve or instances->evict"
+                     : pl && !pl->place ? "placement->place" : NULL;
     if (none) {
         snprintf(err, errlen, "plugin %s: %s has no %s function", path,
                  EDGE_POLICY_PLUGIN_SYMBOL_V2, none);
         return -1;
     }
-    if (!t->routing && !t->keepalive && !t->autoscaler) {
-        snprintf(err, errlen, "plugin %s: %s has no policy (routing, keepalive, autoscaler)",
+    if (!t->routing && !t->keepalive && !t->autoscaler && !in && !pl) {
+        snprintf(err, errlen,
+                 "plugin %s: %s has no policy (routing, keepalive, autoscaler, instances, "
+                 "placement)",
                  path, EDGE_POLICY_PLUGIN_SYMBOL_V2);
         return -1;
     }
+    p->instances = in;
+    p->placement = pl;
     p->v2 = t;
     p->shim = (edge_policy_plugin){EDGE_POLICY_ABI_VERSION, t->name, t->create, t->destroy,
                                    t->routing ? t->routing->choose : NULL,
@@ -162,6 +180,16 @@ const edge_policy_keepalive *sim_plugin_keepalive(const sim_plugin *p)
 const edge_policy_autoscaler *sim_plugin_autoscaler(const sim_plugin *p)
 {
     return p->v2 ? p->v2->autoscaler : NULL;
+}
+
+const edge_policy_instances *sim_plugin_instances(const sim_plugin *p)
+{
+    return p->instances;
+}
+
+const edge_policy_placement *sim_plugin_placement(const sim_plugin *p)
+{
+    return p->placement;
 }
 
 const char *sim_plugin_name(const sim_plugin *p)

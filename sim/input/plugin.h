@@ -2,9 +2,10 @@
  * plugin.h — policies from shared objects (dlopen).
  *
  * core/edge_policy_plugin.h is the interface a plugin implements (version 1:
- * routing; version 2: routing, keep-alive and autoscaler tables, each
- * optional); this module finds it in a .so, checks it, makes its state and
- * unloads it. The
+ * routing; version 2: routing, keep-alive, autoscaler, instance selection and
+ * placement tables, each optional, the last two read only when the plugin's
+ * `size` covers them); this module finds it in a .so, checks it, makes its
+ * state and unloads it. The
  * scenario reader loads a plugin once to check it (so `edgesim validate`
  * and `run` refuse a bad one with exit 2); the world loads it again for the
  * run and owns it until sim_world_free.
@@ -21,14 +22,16 @@ typedef struct sim_plugin sim_plugin;
 /*
  * Loads the plugin at `path` (a path with no '/' is taken in the current
  * folder, never searched for in the library path), finds its
- * EDGE_POLICY_PLUGIN_SYMBOL_V2 (checks its version, size and that each table
- * it gives has its required callback) or else its EDGE_POLICY_PLUGIN_SYMBOL
+ * EDGE_POLICY_PLUGIN_SYMBOL_V2 (checks its version, that its size is at
+ * least EDGE_POLICY_PLUGIN2_SIZE_BASE, and that each table it gives has its
+ * required callbacks) or else its EDGE_POLICY_PLUGIN_SYMBOL
  * (checks its abi_version and its choose()), and
  * calls its create(params_json, nfunctions, nnodes).
  * Returns the loaded plugin (free with sim_plugin_free), or NULL with one
  * line in err (errlen bytes) saying which of those steps failed: no such
  * file, not a shared object (the loader's reason), no symbol, ABI version
- * mismatch, no choose(), create refused (its reason).
+ * mismatch, size too small, a table without its callback, no table at all,
+ * no choose(), create refused (its reason).
  */
 sim_plugin *sim_plugin_load(const char *path, const char *params_json, size_t nfunctions,
                             size_t nnodes, char *err, size_t errlen);
@@ -44,6 +47,10 @@ void *sim_plugin_state(const sim_plugin *p);
 int sim_plugin_routes(const sim_plugin *p);
 const edge_policy_keepalive *sim_plugin_keepalive(const sim_plugin *p);
 const edge_policy_autoscaler *sim_plugin_autoscaler(const sim_plugin *p);
+/* The instance selection and placement tables: NULL when absent, for
+ * version 1, and for a version 2 plugin whose size ends before them. */
+const edge_policy_instances *sim_plugin_instances(const sim_plugin *p);
+const edge_policy_placement *sim_plugin_placement(const sim_plugin *p);
 /* Its name ("" when it gives none); owned by the plugin. */
 const char *sim_plugin_name(const sim_plugin *p);
 

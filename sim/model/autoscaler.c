@@ -148,7 +148,7 @@ static int scale_up(sim_world *w, size_t fn)
 {
     was_fn *f = &w->as->fn[fn];
     size_t node;
-    edge_err rc = wcore_deploy_least_loaded(w, fn, &node);
+    edge_err rc = wplace_least_loaded(w, fn, EDGE_POLICY_PLACE_SCALE_UP, &node);
     placement(w, fn, rc == EDGE_OK ? (uint32_t)node : UINT32_MAX, rc);
     if (rc != EDGE_OK) {
         f->deploy_failures++;

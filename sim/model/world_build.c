@@ -68,6 +68,8 @@ static int setup(sim_world *w, char *err, size_t errlen)
         if (!w->plugin)
             return -1;
         w->ka_plugin = sim_plugin_keepalive(w->plugin);
+        if (wplug_create(w, err, errlen) != 0)
+            return -1;
     }
     /* who routes: an embedder's router, else a plugin that routes, else the
      * scenario's scheduler */
@@ -183,8 +185,12 @@ static int setup(sim_world *w, char *err, size_t errlen)
     /* Deployments, in file order, through the cluster's calls. */
     if (wdeploy_scenario(w) != 0)
         goto nomem;
-    if (w->failed)
-        goto nomem;
+    if (w->failed) {
+        if (!w->fail_msg[0])
+            goto nomem;
+        snprintf(err, errlen, "run failed: %s", w->fail_msg); /* a plugin's answer */
+        return -1;
+    }
     if (sc->policies.autoscaler.type != EDGE_AUTOSCALER_NONE &&
         winv_autoscaler_create(w, err, errlen) != 0)
         return -1;
@@ -343,6 +349,7 @@ void sim_world_free(sim_world *w)
     was_free(w);
     sim_engine_destroy(w->eng);
     edge_scheduler_free(w->sched);
+    wplug_free(w);
     sim_plugin_free(w->plugin); /* after the scheduler that borrowed it */
     free(w->node_region);
     edge_metrics_free(&w->metrics);

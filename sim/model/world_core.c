@@ -201,6 +201,8 @@ edge_err wcore_register(sim_world *w, size_t node)
             (rc = edge_runtime_set_selection(c->rt[node], sel, c->sel_rng ? sel_rand : NULL,
                                              c->sel_rng ? &c->sel_rng[node] : NULL)))
             return rc;
+        if (w->on_runtime_new && (rc = w->on_runtime_new(w, node, c->rt[node])))
+            return rc;
     }
     return EDGE_OK;
 }
@@ -291,6 +293,16 @@ edge_err wcore_deploy_to(sim_world *w, size_t fn, size_t node)
     if (rc == EDGE_OK)
         rc = runtime_deploy(w, fn, node);
     return rc;
+}
+
+const edge_cluster *wcore_cluster(const sim_world *w)
+{
+    return w->core->cluster;
+}
+
+uint32_t wcore_cluster_index(const sim_world *w, size_t node)
+{
+    return w->core->cl_index[node];
 }
 
 edge_err wcore_deploy_least_loaded(sim_world *w, size_t fn, size_t *node)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "cluster.h"
+#include "edge_policy_plugin.h"
 #include "output/report.h"
 #include "scheduler.h"
 #include "model/world_internal.h"
@@ -79,7 +80,8 @@ int wdeploy_scenario(sim_world *w)
         case SIM_DEPLOY_LEAST_LOADED:
             for (uint32_t r = 0; r < ds->replicas; r++) {
                 size_t node;
-                edge_err drc = wcore_deploy_least_loaded(w, ds->function, &node);
+                edge_err drc = wplace_least_loaded(w, ds->function,
+                                                   EDGE_POLICY_PLACE_DEPLOYMENT, &node);
                 sim_placement_row row = {0, (uint32_t)ds->function,
                                          drc == EDGE_OK ? (uint32_t)node : UINT32_MAX,
                                          "least_loaded", drc};

@@ -174,6 +174,11 @@ struct sim_world {
     uint32_t *node_region;       /* per node its region, when a plugin or a router picks
                                     (NULL otherwise); owned */
     const struct edge_policy_keepalive *ka_plugin; /* the plugin's keep-alive table, or NULL */
+    struct wplug *wplug;         /* its instance / placement tables (world_plugin.c), or
+                                    NULL; owned */
+    /* called for each new runtime (world_plugin.c sets it: through a pointer, so
+     * that world_core does not call back into the file that calls it), or NULL */
+    edge_err (*on_runtime_new)(struct sim_world *w, size_t node, struct edge_runtime *rt);
     char fail_msg[320];          /* why the run failed, when more than an edge_err says */
     struct sim_wflow *wf;        /* workflows (model/workflow.h); NULL without; owned */
     struct was *as;              /* the autoscaler (model/autoscaler.h); NULL when none */
@@ -401,6 +406,25 @@ void wcore_expire_to(sim_world *w, size_t node, edge_time now);
 /* Tells the scheduler the idle count of (fn, node) changed (warm_first). */
 void wcore_idle_changed(sim_world *w, size_t fn, size_t node);
 double wcore_memory_used(sim_world *w, size_t node);
+/* The cluster (borrowed) and a scenario node's index in it (EDGE_NONE when
+ * not registered): for placement decisions made outside the cluster. */
+const struct edge_cluster *wcore_cluster(const sim_world *w);
+uint32_t wcore_cluster_index(const sim_world *w, size_t node);
+
+/* ---- world_plugin.c: a plugin's instance selection and placement ---- */
+typedef struct wplug wplug;
+/* After the plugin is loaded, before the first wcore_register: sets up
+ * w->wplug when the plugin has either table, and w->on_runtime_new when it
+ * selects instances (each new runtime's decisions then go to the plugin).
+ * 0, or -1 with err. */
+int wplug_create(sim_world *w, char *err, size_t errlen);
+void wplug_free(sim_world *w);
+/* Deploys one replica of fn where least_loaded would, or where the plugin's
+ * placement table says (reason: EDGE_POLICY_PLACE_*); *node gets it. Errors
+ * as wcore_deploy_least_loaded; a bad answer fails the run (w->failed). */
+edge_err wplace_least_loaded(sim_world *w, size_t fn, int reason, size_t *node);
+/* summary.json "plugin_decisions", when there is a wplug. */
+void wplug_summary(const sim_world *w, struct cJSON *root);
 
 
 /* ---- world_keepalive.c: the keep-alive policy (docs/semantics.md) ---- */

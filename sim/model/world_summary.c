@@ -196,6 +196,7 @@ static cJSON *summary_json(const sim_world *w, const ka_reports *ka)
     cJSON_AddNumberToObject(root, "seed", (double)sc->seed);
     cJSON_AddStringToObject(root, "version", EDGESIM_VERSION);
     cJSON_AddStringToObject(root, "scheduler", sc->policies.scheduler);
+    wplug_summary(w, root);
     cJSON_AddStringToObject(root, "instance_selection",
                             edge_instance_selection_name(
                                 (edge_instance_selection)sc->policies.instance_selection));
