@@ -9,7 +9,8 @@
  * from their own streams (other streams unchanged); offload_threshold keeps
  * work at the edge until a node is busy, then sends it to the cloud;
  * latency_aware avoids a congested link; the link figures and tiers in
- * summary.json and links.csv; and a two-region Markov-free sanity of
+ * summary.json, links.csv and link_series.csv (a transfer split between the
+ * intervals it spans); and a two-region Markov-free sanity of
  * per-group figures; the queueing measures leave the transfers out.
  */
 #include <criterion/criterion.h>
@@ -57,6 +58,25 @@ Test(net_world, latency_is_request_plus_execution_plus_response_exactly)
     cr_assert(strstr(csv, "access:e1,access,8000000,0.005000000,150000,0.015000,0.015000,"
                           "0.015000,1.000000,0.000000\n"),
               "%s", csv);
+    free(csv);
+    cJSON_Delete(j);
+}
+
+Test(net_world, the_link_series_splits_a_transfer_between_the_intervals_it_spans)
+{
+    /* 1 MB/s; request 100 kB from 1.905 s to 2.005 s (95 kB in (1, 2], 5 kB
+     * in (2, 3]); 100 ms of execution; response 50 kB from 2.110 s to
+     * 2.160 s: utilisation 0.095 in (1, 2] and 0.055 in (2, 3] */
+    const char *sets[] = {"workloads[0].times=[\"1.9s\"]", "sample_interval=\"1s\""};
+    cJSON *j = run_into_tmp("/tmp/edgesim-net-XXXXXX", one_link, sets, 2, 0);
+    char *csv = slurp("link_series.csv");
+    const char *want = "t_start_s,t_end_s,rank,link,utilisation\n"
+                       "0.000000000,1.000000000,1,access:e1,0.000000\n"
+                       "1.000000000,2.000000000,1,access:e1,0.095000\n"
+                       "2.000000000,3.000000000,1,access:e1,0.055000\n"
+                       "3.000000000,4.000000000,1,access:e1,0.000000\n";
+    cr_assert(!strncmp(csv, want, strlen(want)), "%s", csv);
+    cr_assert(strstr(csv, "9.000000000,10.000000000,1,access:e1,0.000000\n"), "%s", csv);
     free(csv);
     cJSON_Delete(j);
 }

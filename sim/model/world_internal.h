@@ -533,7 +533,8 @@ void wnet_observe(sim_world *w, uint32_t id, edge_reason reason, edge_time laten
 void wnet_before_pick(sim_world *w, uint32_t id);
 /* The region of client group `group` now (a workload's clients). */
 size_t wnet_client_region(sim_world *w, size_t group);
-int wnet_write(const sim_world *w, char *err, size_t errlen); /* links.csv */
+int wnet_write(const sim_world *w, char *err, size_t errlen); /* links.csv, link_series.csv */
+int wnet_sample(sim_world *w, edge_time now); /* a sample of the links: 0, or -1 out of memory */
 /* summary.json "network"; NULL without a network section */
 cJSON *wnet_summary(const sim_world *w);
 double wnet_energy_j(const sim_world *w); /* transfer energy, joules */

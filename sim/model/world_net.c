@@ -180,7 +180,14 @@ int wnet_write(const sim_world *w, char *err, size_t errlen)
 {
     if (!w->net || !w->net->net)
         return 0;
-    return sim_net_write_links(w->net->net, w->opt.outdir, w->sc->duration, err, errlen);
+    if (sim_net_write_links(w->net->net, w->opt.outdir, w->sc->duration, err, errlen) != 0)
+        return -1;
+    return sim_net_write_link_series(w->net->net, w->opt.outdir, w->sc->duration, err, errlen);
+}
+
+int wnet_sample(sim_world *w, edge_time now)
+{
+    return w->net && w->net->net ? sim_net_sample(w->net->net, now) : 0;
 }
 
 size_t wnet_client_region(sim_world *w, size_t group)

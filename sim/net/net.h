@@ -82,6 +82,21 @@ void sim_net_observe(sim_net *n, size_t region, size_t node, edge_time latency,
 int sim_net_write_links(const sim_net *n, const char *outdir, edge_time end, char *err,
                         size_t errlen);
 
+/* The busiest links' time series: at every sample time (in order), the
+ * bytes each link carried since the previous one (sim/net/linkseries.h).
+ * Returns 0, or -1 out of memory. O(links). */
+int sim_net_sample(sim_net *n, edge_time now);
+
+/* Links in link_series.csv: the busiest by mean utilisation. */
+#define SIM_NET_SERIES_LINKS 5
+
+/* Writes outdir/link_series.csv atomically (docs/outputs.md): per sample
+ * interval the utilisation of the SIM_NET_SERIES_LINKS links of highest
+ * mean utilisation up to `end` that carried any byte, ranked. Returns 0,
+ * or -1 with a message in err. */
+int sim_net_write_link_series(const sim_net *n, const char *outdir, edge_time end, char *err,
+                              size_t errlen);
+
 /* The summary.json "network" object up to `end` (docs/outputs.md); the
  * caller owns it. NULL when out of memory. */
 cJSON *sim_net_summary(const sim_net *n, edge_time end);
