@@ -45,7 +45,7 @@ int sim__scn_line(sim__scn *c, const cJSON *v);
  * of them says anything). After read_functions and read_network. */
 void sim__read_netspec(sim__scn *c);
 
-/* netspec.c: a new, empty sim_netspec for the scenario read so far (every
+/* netspec_data.c: a new, empty sim_netspec for the scenario read so far (every
  * node without access link, ...), or NULL (out of memory, reported). The
  * caller owns it (sim_netspec_free). */
 struct sim_netspec *sim__netspec_new(sim__scn *c);
