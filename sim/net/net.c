@@ -29,7 +29,7 @@ typedef struct xfer {
     uint64_t cookie;
     double bytes;
     sim_handle ev;
-    uint32_t links[4];
+    uint32_t links[5];
     uint32_t flow;
     uint32_t next_free;
     uint8_t nhops;
@@ -141,6 +141,31 @@ size_t sim_net_path(const sim_net *n, size_t region, size_t node, uint32_t out[4
     cand[3] = s->access_of[node];
     edge_time lat = 0;
     for (int i = 0; i < 4; i++)
+        if (cand[i] != SIZE_MAX) {
+            out[k++] = (uint32_t)cand[i];
+            lat += s->links[cand[i]].latency;
+        }
+    *latency = lat;
+    return k;
+}
+
+size_t sim_net_path_nodes(const sim_net *n, size_t from, size_t to, uint32_t out[5],
+                          edge_time *latency)
+{
+    const sim_netspec *s = n->spec;
+    size_t p = n->sc->nodes[from].region, q = n->sc->nodes[to].region, k = 0;
+    size_t cand[5] = {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
+    edge_time lat = 0;
+    if (from != to) {
+        cand[0] = s->access_of[from];
+        if (p != q) {
+            cand[1] = s->uplink_of[p];
+            cand[2] = s->backbone[p * s->nregions + q];
+            cand[3] = s->uplink_of[q];
+        }
+        cand[4] = s->access_of[to];
+    }
+    for (int i = 0; i < 5; i++)
         if (cand[i] != SIZE_MAX) {
             out[k++] = (uint32_t)cand[i];
             lat += s->links[cand[i]].latency;
@@ -291,7 +316,10 @@ static void ev_propagated(sim_engine *e, void *ctx, const sim_event *ev)
     need_flush(n);
 }
 
-edge_err sim_net_send(sim_net *n, size_t region, size_t node, double bytes, uint64_t cookie)
+/* Sends bytes over the path the caller puts into x->links: from node
+ * `from` (SIZE_MAX: the clients of region) to node. */
+static edge_err send(sim_net *n, size_t region, size_t from, size_t node, double bytes,
+                     uint64_t cookie)
 {
     if (!(bytes > 0) || !isfinite(bytes))
         return EDGE_INVAL;
@@ -303,7 +331,8 @@ edge_err sim_net_send(sim_net *n, size_t region, size_t node, double bytes, uint
     x->cookie = cookie;
     x->bytes = bytes;
     edge_time lat;
-    x->nhops = (uint8_t)sim_net_path(n, region, node, x->links, &lat);
+    x->nhops = (uint8_t)(from == SIZE_MAX ? sim_net_path(n, region, node, x->links, &lat)
+                                          : sim_net_path_nodes(n, from, node, x->links, &lat));
     /* with links: the propagation wait, then the sharing; without: only the wait */
     sim_handler h = x->nhops ? ev_propagated : ev_finish;
     edge_err rc = sim_engine_schedule_in(n->eng, lat, h, n, (sim_payload){.id = xi}, &x->ev);
@@ -313,6 +342,16 @@ edge_err sim_net_send(sim_net *n, size_t region, size_t node, double bytes, uint
     }
     n->sent++;
     return EDGE_OK;
+}
+
+edge_err sim_net_send(sim_net *n, size_t region, size_t node, double bytes, uint64_t cookie)
+{
+    return send(n, region, SIZE_MAX, node, bytes, cookie);
+}
+
+edge_err sim_net_send_nodes(sim_net *n, size_t from, size_t to, double bytes, uint64_t cookie)
+{
+    return send(n, 0, from, to, bytes, cookie);
 }
 
 edge_time sim_net_expected(const sim_net *n, size_t region, size_t node, double bytes)
