@@ -9,7 +9,8 @@
  * from their own streams (other streams unchanged); offload_threshold keeps
  * work at the edge until a node is busy, then sends it to the cloud;
  * latency_aware avoids a congested link; the link figures and tiers in
- * summary.json and links.csv; and a two-region Markov-free sanity of
+ * summary.json, links.csv and link_series.csv (a transfer split between the
+ * intervals it spans); and a two-region Markov-free sanity of
  * per-group figures; the queueing measures leave the transfers out.
  */
 #include <criterion/criterion.h>
@@ -57,6 +58,25 @@ Test(net_world, latency_is_request_plus_execution_plus_response_exactly)
     cr_assert(strstr(csv, "access:e1,access,8000000,0.005000000,150000,0.015000,0.015000,"
                           "0.015000,1.000000,0.000000\n"),
               "%s", csv);
+    free(csv);
+    cJSON_Delete(j);
+}
+
+Test(net_world, the_link_series_splits_a_transfer_between_the_intervals_it_spans)
+{
+    /* 1 MB/s; request 100 kB from 1.905 s to 2.005 s (95 kB in (1, 2], 5 kB
+     * in (2, 3]); 100 ms of execution; response 50 kB from 2.110 s to
+     * 2.160 s: utilisation 0.095 in (1, 2] and 0.055 in (2, 3] */
+    const char *sets[] = {"workloads[0].times=[\"1.9s\"]", "sample_interval=\"1s\""};
+    cJSON *j = run_into_tmp("/tmp/edgesim-net-XXXXXX", one_link, sets, 2, 0);
+    char *csv = slurp("link_series.csv");
+    const char *want = "t_start_s,t_end_s,rank,link,utilisation\n"
+                       "0.000000000,1.000000000,1,access:e1,0.000000\n"
+                       "1.000000000,2.000000000,1,access:e1,0.095000\n"
+                       "2.000000000,3.000000000,1,access:e1,0.055000\n"
+                       "3.000000000,4.000000000,1,access:e1,0.000000\n";
+    cr_assert(!strncmp(csv, want, strlen(want)), "%s", csv);
+    cr_assert(strstr(csv, "9.000000000,10.000000000,1,access:e1,0.000000\n"), "%s", csv);
     free(csv);
     cJSON_Delete(j);
 }
@@ -251,4 +271,94 @@ Test(net_world, mobility_leaves_the_other_streams_alone)
     cr_assert_str_eq(x, y);
     free(x);
     free(y);
+}
+
+/* Two nodes in one region, each behind an 8 Mbit/s (1 MB/s) access link of
+ * 5 ms; f1 runs only on n1, f2 and f3 only on n2; no propagation latency. */
+#define WF_HEAD(wfs)                                                                             \
+    "{\"name\": \"wfnet\", \"seed\": 3, \"duration\": \"20s\","                                  \
+    " \"regions\": [{\"id\": \"eu\"}],"                                                          \
+    " \"nodes\": [{\"id\": \"n1\", \"region\": \"eu\", \"cores\": 4},"                            \
+    "             {\"id\": \"n2\", \"region\": \"eu\", \"cores\": 4}],"                           \
+    " \"network\": {\"same_region\": \"0ms\", \"links\": [{\"kind\": \"access\", \"nodes\":"      \
+    " [\"n1\", \"n2\"], \"capacity\": \"8Mbps\", \"latency\": \"5ms\"}]},"                       \
+    " \"functions\": [" WFN("f1", "100ms") "," WFN("f2", "200ms") "," WFN("f3", "300ms") "],"     \
+    " \"deployments\": [{\"function\": \"f1\", \"strategy\": \"nodes\", \"nodes\": [\"n1\"]},"    \
+    " {\"function\": \"f2\", \"strategy\": \"nodes\", \"nodes\": [\"n2\"]},"                      \
+    " {\"function\": \"f3\", \"strategy\": \"nodes\", \"nodes\": [\"n2\"]}],"                     \
+    " \"workflows\": [" wfs "],"                                                                 \
+    " \"workloads\": [{\"workflow\": \"w\", \"region\": \"eu\", \"arrival\": \"times\","          \
+    " \"times\": [\"1s\"]}]}"
+#define WFN(id, exec)                                                                            \
+    "{\"id\": \"" id "\", \"exec_time\": {\"type\": \"constant\", \"value\": \"" exec "\"},"     \
+    " \"cold_start\": {\"type\": \"constant\", \"value\": \"0ms\"}}"
+
+Test(net_world, a_workflow_edge_payload_crosses_the_links_between_its_steps_nodes)
+{
+    /* a (f1 on n1) -> b (f2 on n2) with 0.5 MB: access(n1), access(n2), both
+     * 1 MB/s: 10 ms of latency + 0.5 s; latency 0.1 + 0.51 + 0.2 s */
+    cJSON *j = run_into_tmp("/tmp/edgesim-net-XXXXXX",
+                            WF_HEAD("{\"id\": \"w\", \"steps\": [{\"id\": \"a\", \"function\": "
+                                    "\"f1\"}, {\"id\": \"b\", \"function\": \"f2\", \"after\": "
+                                    "[{\"step\": \"a\", \"payload_mb\": 0.5}]}]}"),
+                            NULL, 0, 0);
+    cr_assert_float_eq(get(j, "workflows.w.latency_s.max"), 0.810, 1e-12);
+    cr_assert_float_eq(get(j, "workflows.w.critical_path_s.transfer"), 0.510, 1e-12);
+    cr_assert_float_eq(get(j, "workflows.w.critical_path_s.execution"), 0.300, 1e-12);
+    cr_assert_eq(get(j, "workflows.w.critical_path_s.queueing"), 0);
+    cr_assert_eq(get(j, "network.transfers"), 1);
+    cr_assert_eq(get(j, "network.bytes_by_class.access"), 1000000); /* 0.5 MB on two links */
+    cJSON_Delete(j);
+}
+
+Test(net_world, a_step_waits_for_every_input_and_data_on_its_node_takes_no_time)
+{
+    /* a (f1, n1, 100 ms) and b (f2, n2, 200 ms) both feed c (f3, n2). c is
+     * routed when both are done (0.2 s); then a's 1 MB leaves n1 and takes
+     * 10 ms + 1 s (alone on the links); b's 5 MB are already on n2 and
+     * move nothing. c runs 0.3 s: 0.2 + 1.01 + 0.3 = 1.51 s */
+    cJSON *j = run_into_tmp("/tmp/edgesim-net-XXXXXX",
+                            WF_HEAD("{\"id\": \"w\", \"steps\": [{\"id\": \"a\", \"function\": "
+                                    "\"f1\"}, {\"id\": \"b\", \"function\": \"f2\"},"
+                                    " {\"id\": \"c\", \"function\": \"f3\", \"after\": "
+                                    "[{\"step\": \"a\", \"payload_mb\": 1}, {\"step\": \"b\","
+                                    " \"payload_mb\": 5}]}]}"),
+                            NULL, 0, 0);
+    cr_assert_float_eq(get(j, "workflows.w.latency_s.max"), 1.510, 1e-12);
+    cr_assert_float_eq(get(j, "workflows.w.critical_path_s.transfer"), 1.010, 1e-12);
+    cr_assert_float_eq(get(j, "workflows.w.critical_path_s.execution"), 0.500, 1e-12);
+    cr_assert_eq(get(j, "network.transfers"), 1);
+    cJSON_Delete(j);
+}
+
+Test(net_world, zero_edge_payloads_keep_the_fingerprint)
+{
+    const char *wf = WF_HEAD("{\"id\": \"w\", \"steps\": [{\"id\": \"a\", \"function\": "
+                             "\"f1\"}, {\"id\": \"b\", \"function\": \"f2\", \"after\": "
+                             "[{\"step\": \"a\", \"payload_mb\": 0}]}]}");
+    const char *plain[] = {"workflows[0].steps[1].after=[\"a\"]"};
+    char *x = fingerprint_of(wf, NULL, 0);
+    char *y = fingerprint_of(wf, plain, 1);
+    cr_assert_str_eq(x, y);
+    free(x);
+    free(y);
+}
+
+Test(net_world, a_step_starts_when_the_last_of_its_inputs_is_through)
+{
+    /* a and b (f1 on n1, 100 ms each) feed c (f3 on n2) with 1 MB and
+     * 0.5 MB: both leave n1 at 0.1 s, wait 10 ms, then share the links at
+     * 0.5 MB/s each; b's is through at 1.11 s, a's has 0.5 MB left, alone
+     * at 1 MB/s: through at 1.61 s; c runs 0.3 s: 1.91 s */
+    cJSON *j = run_into_tmp("/tmp/edgesim-net-XXXXXX",
+                            WF_HEAD("{\"id\": \"w\", \"steps\": [{\"id\": \"a\", \"function\": "
+                                    "\"f1\"}, {\"id\": \"b\", \"function\": \"f1\"},"
+                                    " {\"id\": \"c\", \"function\": \"f3\", \"after\": "
+                                    "[{\"step\": \"a\", \"payload_mb\": 1}, {\"step\": \"b\","
+                                    " \"payload_mb\": 0.5}]}]}"),
+                            NULL, 0, 0);
+    cr_assert_float_eq(get(j, "workflows.w.latency_s.max"), 1.910, 1e-12);
+    cr_assert_float_eq(get(j, "workflows.w.critical_path_s.transfer"), 1.510, 1e-12);
+    cr_assert_eq(get(j, "network.transfers"), 2);
+    cJSON_Delete(j);
 }

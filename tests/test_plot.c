@@ -285,6 +285,7 @@ Test(plot, lists_its_plots)
     size_t n = 0;
     while (sim_plot_names[n])
         n++;
-    cr_assert_eq(n, 7);
+    cr_assert_eq(n, 8);
     cr_assert_str_eq(sim_plot_names[0], "latency_cdf");
+    cr_assert_str_eq(sim_plot_names[7], "link_utilisation"); /* only with a network */
 }

@@ -95,9 +95,7 @@ int sim_cmd_plot(int argc, char **argv)
         return st == SIM_PLOT_BAD_INPUT ? SIM_EXIT_USAGE : SIM_EXIT_FAIL;
     }
     if (!quiet) {
-        size_t n = 0;
-        while (sim_plot_names[n])
-            n++;
+        size_t n = sim_plot_count(dir);
         const char *sep = dir[strlen(dir) - 1] == '/' ? "" : "/";
         printf("plots: %zu in %s%splots/ (%s); report: %s%sreport.html\n", n, dir, sep,
                formats == SIM_PLOT_PNG   ? "png"

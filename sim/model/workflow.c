@@ -50,7 +50,8 @@ typedef struct wf_st {
     uint8_t taken_in;    /* some incoming edge was taken */
     uint8_t state;
     uint32_t via;        /* the predecessor whose result it waited for; UINT32_MAX: none */
-    uint32_t node;       /* of its last run (for the trace) */
+    uint32_t node;       /* of its last run (for the trace, and its edges' payloads) */
+    uint32_t chosen_to;  /* the successor its branch draw took; UINT32_MAX: none */
     edge_time t0, t1;    /* its first invocation's arrival, its last result */
     edge_time path[CP_N];
 } wf_st;
@@ -241,6 +242,7 @@ static uint32_t req_alloc(sim_wflow *x, uint32_t wf)
     for (size_t i = 0; i < d->spec->nsteps; i++) {
         memset(&st[i], 0, sizeof st[i]);
         st[i].via = UINT32_MAX;
+        st[i].chosen_to = UINT32_MAX;
         st[i].waiting = d->steps[i].nin;
         st[i].runs_left = d->spec->steps[i].repeat;
     }
@@ -337,6 +339,8 @@ static int resolve_out(sim_wflow *x, uint32_t id, uint32_t s, int done)
                 break;
         }
     }
+    if (chosen != UINT32_MAX)
+        x->reqs[id].st[s].chosen_to = ws->out[chosen].to;
     for (uint32_t k = 0; k < ws->nout; k++) {
         if (x->reqs[id].failed)
             return 0;
@@ -366,6 +370,25 @@ static int run_step(sim_wflow *x, uint32_t id, uint32_t s)
     r->st[s].runs_left--;
     x->defs[r->wf].steps[s].invocations++;
     return x->env.invoke(x->env.ctx, spec->function, r->region, id, s);
+}
+
+size_t sim_wflow_inputs(const sim_wflow *x, uint32_t id, uint32_t s, size_t node,
+                        sim_wflow_input *out, size_t max)
+{
+    const wf_req *r = &x->reqs[id];
+    const sim_wf_step *spec = &x->defs[r->wf].spec->steps[s];
+    if (r->st[s].runs_left + 1 != spec->repeat)
+        return 0; /* a repeat: its inputs came with the first run */
+    size_t k = 0;
+    for (size_t j = 0; j < spec->nafter && k < max; j++) {
+        const sim_wf_edge *e = &spec->after[j];
+        const wf_st *from = &r->st[e->from];
+        int taken = from->state == ST_DONE && (e->probability < 0 || from->chosen_to == s);
+        if (!taken || !(e->payload_mb > 0) || from->node == UINT32_MAX || from->node == node)
+            continue;
+        out[k++] = (sim_wflow_input){from->node, e->payload_mb * 1e6};
+    }
+    return k;
 }
 
 int sim_wflow_request(sim_wflow *x, size_t wf, size_t region, edge_time now)
@@ -402,7 +425,7 @@ int sim_wflow_step_ended(sim_wflow *x, uint32_t id, uint32_t s, const sim_wflow_
     } else {
         q = e->end - e->arrival;
     }
-    ws->sum[CP_QUEUE] += q;
+    q -= e->transfer; /* the inputs' wait is the transfer part, not queueing */
     ws->sum[CP_COLD] += cold;
     ws->sum[CP_EXEC] += exec;
     ws->sum[CP_NET] += e->net;
@@ -432,6 +455,7 @@ int sim_wflow_step_ended(sim_wflow *x, uint32_t id, uint32_t s, const sim_wflow_
     st->path[CP_COLD] += cold;
     st->path[CP_EXEC] += exec;
     st->path[CP_NET] += e->net;
+    st->path[CP_TRANSFER] += e->transfer;
     /* A last step (no successor, no repeat left) starts nothing: its result
      * time only counts for the request's end, so it needs no event of its
      * own. Others wait for their result to travel back first. */

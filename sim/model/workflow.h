@@ -10,7 +10,9 @@
  * reports back through sim_wflow_step_ended. The result of a step reaches
  * the workflow one network latency (client region to the node) after the
  * invocation ends, as a single invocation's response reaches its client:
- * so a chain's end-to-end latency is the sum of its steps' latencies.
+ * so a chain's end-to-end latency is the sum of its steps' latencies. With
+ * network links, the world asks sim_wflow_inputs which edge payloads must
+ * reach a step's node before it starts (model/world_net.c sends them).
  *
  * What it measures: per workflow the end-to-end latency (a log-linear
  * histogram), outcomes (ok, deadline_missed, failed, in flight at the end),
@@ -53,6 +55,8 @@ typedef struct sim_wflow_end {
     edge_time net;           /* client region -> node latency; 0 when never placed */
     uint32_t node;           /* where it ran last; UINT32_MAX when never placed */
     int ok, cold, started_ok; /* started_ok: it ran (a slot was had) */
+    edge_time transfer;      /* of arrival to start: the wait for its inputs' payloads
+                                (sim_wflow_inputs) with its request; 0 without inputs */
 } sim_wflow_end;
 
 /* For scenario sc (borrowed; it must outlive the module) and env (copied).
@@ -71,6 +75,19 @@ int sim_wflow_request(sim_wflow *x, size_t wf, size_t region, edge_time now);
 
 /* The invocation of (inst, step) ended (e). */
 int sim_wflow_step_ended(sim_wflow *x, uint32_t inst, uint32_t step, const sim_wflow_end *e);
+
+/* One input of a step: an edge's payload and the node it comes from. */
+typedef struct sim_wflow_input {
+    uint32_t from;           /* the node the predecessor ran on (last run) */
+    double bytes;            /* payload_mb x 10^6 */
+} sim_wflow_input;
+
+/* The inputs step s of request inst needs carried to `node`, where its
+ * first run is going, into out[0..return) (at most max): one per incoming
+ * edge that was taken, has payload_mb > 0 and comes from another node. A
+ * repeat run (not the first) has none. O(in-degree). */
+size_t sim_wflow_inputs(const sim_wflow *x, uint32_t inst, uint32_t step, size_t node,
+                        sim_wflow_input *out, size_t max);
 
 /* A step's result reaches its workflow (scheduled through env->later). */
 int sim_wflow_resume(sim_wflow *x, uint32_t inst, uint32_t step, edge_time now);

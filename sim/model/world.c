@@ -192,7 +192,7 @@ static void finish_invocation(sim_world *w, uint32_t id, edge_reason reason)
         was_finished(w, v->fn);
     uint32_t wf_req = v->wf_req, wf_step = v->wf_step;
     sim_wflow_end e = {v->arrival, v->started + v->slot_wait, v->exec_start, now, net, v->node,
-                       reason == EDGE_REASON_OK, v->cold, v->ran};
+                       reason == EDGE_REASON_OK, v->cold, v->ran, v->xfer_in};
     inv_release(w, id);
     if (wf_req && sim_wflow_step_ended(w->wf, wf_req - 1, wf_step, &e) != 0)
         wfail_run(w, EDGE_NOMEM);
@@ -500,7 +500,8 @@ void sim__world_net_arrived(void *ctx, uint64_t cookie)
 {
     sim_world *w = ctx;
     uint32_t id = (uint32_t)cookie;
-    wnet_arrived(w, id);
+    if (!wnet_arrived(w, id, (int)(cookie >> 32)))
+        return; /* other inputs of a workflow step still on the way */
     if (cookie >> 32)
         finish_invocation(w, id, EDGE_REASON_OK);
     else

@@ -70,12 +70,17 @@ typedef struct winv {
     edge_time slot_wait;  /* of its last attempt: time from the end of its initialisation
                              to its slot (policies.cold_start_holds_slot false), else 0 */
     edge_time xfer, xfer_start; /* time in request/response transfers; the current one's start */
+    edge_time xfer_in;    /* a workflow step's wait for its inputs (edge payloads, with
+                             its request): routing to delivery; 0 without inputs */
     sim_handle done;      /* its completion event while running */
     uint64_t rt;          /* the runtime's handle for the invocation */
     uint32_t fn, region, node;
     uint32_t next_free;   /* the free list's link while free; while it waits in its
                              node's ready list, that list's link */
     uint32_t wf_req, wf_step; /* a workflow step: 1 + its request (model/workflow.h), 0: none */
+    uint16_t inbound;     /* transfers to its node still on the way (request, inputs:
+                             fewer than SIM_WF_MAX_STEPS) */
+    uint8_t inputs;       /* the current attempt waits for a workflow step's inputs */
     uint32_t tried[WINV_MAX_TRIED];
     uint8_t attempts, cold, running, timed_out, live;
     uint8_t ran;          /* it started (started is meaningful) */
@@ -551,14 +556,18 @@ void wnet_free(sim_world *w);
  * (response 1) back: 1 when a transfer started (done will be called), 0
  * when the function has no such payload (carry on at once). */
 int wnet_send(sim_world *w, uint32_t id, size_t node, int response);
-void wnet_arrived(sim_world *w, uint32_t id);   /* a transfer of id is done: its time */
+/* A transfer of id is done: its time. 1 when id may go on (its response is
+ * back, or its request and every input are at its node), 0 while others
+ * are on the way. */
+int wnet_arrived(sim_world *w, uint32_t id, int response);
 void wnet_observe(sim_world *w, uint32_t id, edge_reason reason, edge_time latency);
 /* Before routing invocation id: the scheduler's expectations (transfer
  * callback, mean execution) for latency_aware and plugins. */
 void wnet_before_pick(sim_world *w, uint32_t id);
 /* The region of client group `group` now (a workload's clients). */
 size_t wnet_client_region(sim_world *w, size_t group);
-int wnet_write(const sim_world *w, char *err, size_t errlen); /* links.csv */
+int wnet_write(const sim_world *w, char *err, size_t errlen); /* links.csv, link_series.csv */
+int wnet_sample(sim_world *w, edge_time now); /* a sample of the links: 0, or -1 out of memory */
 /* summary.json "network"; NULL without a network section */
 cJSON *wnet_summary(const sim_world *w);
 double wnet_energy_j(const sim_world *w); /* transfer energy, joules */

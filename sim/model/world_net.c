@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "engine/dist.h"
+#include "model/workflow.h"
 #include "model/world_internal.h"
 #include "net/mobility.h"
 #include "net/net.h"
@@ -28,6 +29,7 @@ struct wnet {
     uint8_t *tier;       /* per node, for the scheduler */
     uint32_t *cores;     /* per node, for the scheduler */
     size_t pick_fn, pick_region; /* the invocation being routed */
+    sim_wflow_input *inputs; /* scratch: a step's inputs, SIM_WF_MAX_STEPS; NULL until used */
 };
 
 int wnet_create(sim_world *w, sim_net_done_fn done, char *err, size_t errlen)
@@ -93,6 +95,7 @@ void wnet_free(sim_world *w)
     free(n->cores);
     free(n->rng);
     free(n->have);
+    free(n->inputs);
     free(n);
     w->net = NULL;
 }
@@ -116,26 +119,75 @@ static double draw_bytes(sim_world *w, size_t fn, int dir)
     return kb > 0 ? kb * 1000.0 : 0;
 }
 
+/* A workflow step's first run going to node: its inputs (edge payloads)
+ * sent from its predecessors' nodes. Returns how many were sent. */
+static unsigned send_inputs(sim_world *w, uint32_t id, size_t node)
+{
+    wnet *n = w->net;
+    const winv *v = &w->invs[id];
+    if (!w->wf || !v->wf_req || !n->net)
+        return 0;
+    if (!n->inputs && !(n->inputs = malloc(SIM_WF_MAX_STEPS * sizeof *n->inputs))) {
+        sim_engine_fail(w->eng, EDGE_NOMEM);
+        return 0;
+    }
+    size_t k = sim_wflow_inputs(w->wf, v->wf_req - 1, v->wf_step, node, n->inputs,
+                                SIM_WF_MAX_STEPS);
+    unsigned sent = 0;
+    for (size_t i = 0; i < k; i++) {
+        uint32_t hops[5];
+        edge_time lat;
+        if (sim_net_path_nodes(n->net, n->inputs[i].from, node, hops, &lat) == 0 && lat == 0)
+            continue; /* no link between them: no time */
+        edge_err rc = sim_net_send_nodes(n->net, n->inputs[i].from, node, n->inputs[i].bytes, id);
+        if (rc != EDGE_OK) {
+            sim_engine_fail(w->eng, rc);
+            return sent;
+        }
+        sent++;
+    }
+    return sent;
+}
+
 int wnet_send(sim_world *w, uint32_t id, size_t node, int response)
 {
     winv *v = &w->invs[id];
     double bytes = draw_bytes(w, v->fn, response);
-    if (!(bytes > 0))
+    unsigned inputs = response ? 0 : send_inputs(w, id, node);
+    if (!(bytes > 0) && !inputs)
         return 0;
     v->xfer_start = sim_engine_now(w->eng);
-    edge_err rc = sim_net_send(w->net->net, v->region, node, bytes,
-                               (uint64_t)id | ((uint64_t)(response != 0) << 32));
-    if (rc != EDGE_OK) {
-        sim_engine_fail(w->eng, rc);
-        return 0;
+    v->inputs = inputs > 0;
+    v->inbound = (uint16_t)inputs;
+    if (bytes > 0) {
+        edge_err rc = sim_net_send(w->net->net, v->region, node, bytes,
+                                   (uint64_t)id | ((uint64_t)(response != 0) << 32));
+        if (rc != EDGE_OK) {
+            sim_engine_fail(w->eng, rc);
+            return 0;
+        }
+        if (!response)
+            v->inbound++;
     }
     return 1;
 }
 
-void wnet_arrived(sim_world *w, uint32_t id)
+int wnet_arrived(sim_world *w, uint32_t id, int response)
 {
     winv *v = &w->invs[id];
-    v->xfer += sim_engine_now(w->eng) - v->xfer_start;
+    if (!response && v->inbound > 1) {
+        v->inbound--;
+        return 0;
+    }
+    edge_time took = sim_engine_now(w->eng) - v->xfer_start;
+    v->xfer += took;
+    if (!response) {
+        v->inbound = 0;
+        if (v->inputs)
+            v->xfer_in += took;
+        v->inputs = 0;
+    }
+    return 1;
 }
 
 void wnet_observe(sim_world *w, uint32_t id, edge_reason reason, edge_time latency)
@@ -180,7 +232,14 @@ int wnet_write(const sim_world *w, char *err, size_t errlen)
 {
     if (!w->net || !w->net->net)
         return 0;
-    return sim_net_write_links(w->net->net, w->opt.outdir, w->sc->duration, err, errlen);
+    if (sim_net_write_links(w->net->net, w->opt.outdir, w->sc->duration, err, errlen) != 0)
+        return -1;
+    return sim_net_write_link_series(w->net->net, w->opt.outdir, w->sc->duration, err, errlen);
+}
+
+int wnet_sample(sim_world *w, edge_time now)
+{
+    return w->net && w->net->net ? sim_net_sample(w->net->net, now) : 0;
 }
 
 size_t wnet_client_region(sim_world *w, size_t group)

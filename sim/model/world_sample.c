@@ -60,6 +60,8 @@ static void ev_sample(sim_engine *e, void *ctx, const sim_event *ev)
     s.in_flight = w->in_system;
     if (sim_report_sample(w->report, &s) != 0 || (w->wf && sim_wflow_sample(w->wf, now) != 0))
         wfail_output(w);
+    if (wnet_sample(w, now) != 0)
+        sim_engine_fail(e, EDGE_NOMEM);
     edge_time next = now + w->sc->sample_interval;
     if (next > w->sc->duration && now < w->sc->duration)
         next = w->sc->duration;

@@ -20,6 +20,7 @@
 
 #include "histogram.h"
 #include "net/fairshare.h"
+#include "net/linkseries.h"
 #include "output/outfile.h"
 
 #define XNONE UINT32_MAX
@@ -28,7 +29,7 @@ typedef struct xfer {
     uint64_t cookie;
     double bytes;
     sim_handle ev;
-    uint32_t links[4];
+    uint32_t links[5];
     uint32_t flow;
     uint32_t next_free;
     uint8_t nhops;
@@ -58,6 +59,9 @@ struct sim_net {
     obs all, tier[SIM_TIERS];
     obs *group;               /* per client region */
     uint64_t tier_seen;       /* bit t: some invocation ran on tier t */
+    sim_linkseries *series;   /* bytes per link per sample interval */
+    double *sampled;          /* per link: bytes carried up to the last sample */
+    double *delta;            /* per link: scratch for one sample */
     int failed;
 };
 
@@ -82,6 +86,10 @@ sim_net *sim_net_create(const sim_scenario *sc, sim_engine *e, sim_net_done_fn d
         cap[l] = spec->links[l].bytes_per_ns;
     if (!(n->fs = sim_fairshare_create(spec->nlinks, cap)))
         goto fail;
+    n->sampled = calloc(spec->nlinks ? spec->nlinks : 1, sizeof *n->sampled);
+    n->delta = calloc(spec->nlinks ? spec->nlinks : 1, sizeof *n->delta);
+    if (!n->sampled || !n->delta || !(n->series = sim_linkseries_create(spec->nlinks)))
+        goto fail;
     sim_fairshare_set_deferred(n->fs, 1);
     free(cap);
     return n;
@@ -105,6 +113,9 @@ void sim_net_free(sim_net *n)
     free(n->x);
     free(n->xfer_of_flow);
     free(n->link_bytes_done);
+    sim_linkseries_free(n->series);
+    free(n->sampled);
+    free(n->delta);
     edge_histogram_clear(&n->share_ppm);
     obs_clear(&n->all);
     for (int t = 0; t < SIM_TIERS; t++)
@@ -130,6 +141,31 @@ size_t sim_net_path(const sim_net *n, size_t region, size_t node, uint32_t out[4
     cand[3] = s->access_of[node];
     edge_time lat = 0;
     for (int i = 0; i < 4; i++)
+        if (cand[i] != SIZE_MAX) {
+            out[k++] = (uint32_t)cand[i];
+            lat += s->links[cand[i]].latency;
+        }
+    *latency = lat;
+    return k;
+}
+
+size_t sim_net_path_nodes(const sim_net *n, size_t from, size_t to, uint32_t out[5],
+                          edge_time *latency)
+{
+    const sim_netspec *s = n->spec;
+    size_t p = n->sc->nodes[from].region, q = n->sc->nodes[to].region, k = 0;
+    size_t cand[5] = {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
+    edge_time lat = 0;
+    if (from != to) {
+        cand[0] = s->access_of[from];
+        if (p != q) {
+            cand[1] = s->uplink_of[p];
+            cand[2] = s->backbone[p * s->nregions + q];
+            cand[3] = s->uplink_of[q];
+        }
+        cand[4] = s->access_of[to];
+    }
+    for (int i = 0; i < 5; i++)
         if (cand[i] != SIZE_MAX) {
             out[k++] = (uint32_t)cand[i];
             lat += s->links[cand[i]].latency;
@@ -280,7 +316,10 @@ static void ev_propagated(sim_engine *e, void *ctx, const sim_event *ev)
     need_flush(n);
 }
 
-edge_err sim_net_send(sim_net *n, size_t region, size_t node, double bytes, uint64_t cookie)
+/* Sends bytes over the path the caller puts into x->links: from node
+ * `from` (SIZE_MAX: the clients of region) to node. */
+static edge_err send(sim_net *n, size_t region, size_t from, size_t node, double bytes,
+                     uint64_t cookie)
 {
     if (!(bytes > 0) || !isfinite(bytes))
         return EDGE_INVAL;
@@ -292,7 +331,8 @@ edge_err sim_net_send(sim_net *n, size_t region, size_t node, double bytes, uint
     x->cookie = cookie;
     x->bytes = bytes;
     edge_time lat;
-    x->nhops = (uint8_t)sim_net_path(n, region, node, x->links, &lat);
+    x->nhops = (uint8_t)(from == SIZE_MAX ? sim_net_path(n, region, node, x->links, &lat)
+                                          : sim_net_path_nodes(n, from, node, x->links, &lat));
     /* with links: the propagation wait, then the sharing; without: only the wait */
     sim_handler h = x->nhops ? ev_propagated : ev_finish;
     edge_err rc = sim_engine_schedule_in(n->eng, lat, h, n, (sim_payload){.id = xi}, &x->ev);
@@ -302,6 +342,16 @@ edge_err sim_net_send(sim_net *n, size_t region, size_t node, double bytes, uint
     }
     n->sent++;
     return EDGE_OK;
+}
+
+edge_err sim_net_send(sim_net *n, size_t region, size_t node, double bytes, uint64_t cookie)
+{
+    return send(n, region, SIZE_MAX, node, bytes, cookie);
+}
+
+edge_err sim_net_send_nodes(sim_net *n, size_t from, size_t to, double bytes, uint64_t cookie)
+{
+    return send(n, 0, from, to, bytes, cookie);
 }
 
 edge_time sim_net_expected(const sim_net *n, size_t region, size_t node, double bytes)
@@ -345,6 +395,17 @@ void sim_net_observe(sim_net *n, size_t region, size_t node, edge_time latency,
 }
 
 /* ---- outputs ---- */
+
+int sim_net_sample(sim_net *n, edge_time now)
+{
+    for (size_t l = 0; l < n->spec->nlinks; l++) {
+        sim_fairshare_link_stats st;
+        sim_fairshare_link_stats_at(n->fs, l, now, &st);
+        n->delta[l] = st.bytes - n->sampled[l];
+        n->sampled[l] = st.bytes;
+    }
+    return sim_linkseries_add(n->series, now, n->delta);
+}
 
 typedef struct link_row {
     double bytes, busy, mean_flows, util_mean, util_max;
@@ -390,6 +451,42 @@ int sim_net_write_links(const sim_net *n, const char *outdir, edge_time end, cha
                 sim_link_class_name(s->cls), s->bytes_per_ns * 8e9,
                 (double)s->latency / 1e9, r.bytes, r.busy, r.mean_flows, r.util_mean, r.util_max,
                 n->link_bytes_done[l] * n->spec->nj_per_byte[s->cls] * 1e-9);
+    }
+    if (sim_outfile_commit(&o) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* The k links of highest mean utilisation up to end that carried bytes,
+ * highest first (ties: file order), into pick[0..return). */
+static size_t busiest(const sim_net *n, edge_time end, size_t *pick, size_t k);
+
+int sim_net_write_link_series(const sim_net *n, const char *outdir, edge_time end, char *err,
+                              size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/link_series.csv", outdir);
+    sim_outfile o;
+    if (sim_outfile_open(&o, path) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    size_t pick[SIM_NET_SERIES_LINKS];
+    size_t k = busiest(n, end, pick, SIM_NET_SERIES_LINKS);
+    fprintf(o.fp, "t_start_s,t_end_s,rank,link,utilisation\n");
+    edge_time t0 = 0;
+    for (size_t r = 0; r < sim_linkseries_rows(n->series); r++) {
+        edge_time t1 = sim_linkseries_t_end(n->series, r);
+        for (size_t i = 0; i < k && t1 > t0; i++) {
+            const sim_link_spec *s = &n->spec->links[pick[i]];
+            double u = sim_linkseries_bytes(n->series, r, pick[i]) /
+                       (s->bytes_per_ns * (double)(t1 - t0));
+            fprintf(o.fp, "%.9f,%.9f,%zu,%s,%.6f\n", (double)t0 / 1e9, (double)t1 / 1e9, i + 1,
+                    s->id, u > 1 ? 1.0 : u);
+        }
+        t0 = t1;
     }
     if (sim_outfile_commit(&o) != 0) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
@@ -489,6 +586,29 @@ cJSON *sim_net_summary(const sim_net *n, edge_time end)
         if (n->group[r].latency.count)
             cJSON_AddItemToObject(groups, n->sc->regions[r].name, obs_json(&n->group[r]));
     return o;
+}
+
+static size_t busiest(const sim_net *n, edge_time end, size_t *pick, size_t k)
+{
+    double val[SIM_NET_SERIES_LINKS];
+    size_t have = 0;
+    if (k > SIM_NET_SERIES_LINKS)
+        k = SIM_NET_SERIES_LINKS;
+    for (size_t l = 0; l < n->spec->nlinks && k; l++) {
+        link_row r = link_figures(n, l, end);
+        double u = r.util_mean;
+        if (!(r.bytes > 0) || (have == k && !(u > val[have - 1])))
+            continue;
+        size_t i = have < k ? have++ : have - 1;
+        while (i > 0 && u > val[i - 1]) {
+            pick[i] = pick[i - 1];
+            val[i] = val[i - 1];
+            i--;
+        }
+        pick[i] = l;
+        val[i] = u;
+    }
+    return have;
 }
 
 void sim_net_get_counts(const sim_net *n, sim_net_counts *out)

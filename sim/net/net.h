@@ -11,6 +11,9 @@
  *     R != Q:  uplink(R), backbone(R, Q), uplink(Q), access(N)
  * Requests and responses take the same path (links are shared by both
  * directions, as SimGrid's SHARED links are).
+ * Between two nodes A (in region P) and B (in Q), e.g. a workflow edge's
+ * payload: the same node, none; P == Q: access(A), access(B); P != Q:
+ * access(A), uplink(P), backbone(P, Q), uplink(Q), access(B).
  *
  * A TRANSFER first waits the sum of its links' latencies (propagation),
  * using no bandwidth, then joins the sharing as a flow of its bytes; it is
@@ -56,6 +59,14 @@ void sim_net_free(sim_net *n);
 size_t sim_net_path(const sim_net *n, size_t region, size_t node, uint32_t out[4],
                     edge_time *latency);
 
+/* The links from node `from` to node `to` (the node-to-node rule above),
+ * in order, into out[0..return); *latency the sum of their latencies. */
+size_t sim_net_path_nodes(const sim_net *n, size_t from, size_t to, uint32_t out[5],
+                          edge_time *latency);
+
+/* As sim_net_send, from node `from` to node `to` over sim_net_path_nodes. */
+edge_err sim_net_send_nodes(sim_net *n, size_t from, size_t to, double bytes, uint64_t cookie);
+
 /*
  * Sends `bytes` (> 0) between clients of region and node, now. The
  * callback gets `cookie` when it is done. Errors: EDGE_NOMEM, EDGE_INVAL
@@ -81,6 +92,21 @@ void sim_net_observe(sim_net *n, size_t region, size_t node, edge_time latency,
  * with figures up to `end`. Returns 0, or -1 with a message in err. */
 int sim_net_write_links(const sim_net *n, const char *outdir, edge_time end, char *err,
                         size_t errlen);
+
+/* The busiest links' time series: at every sample time (in order), the
+ * bytes each link carried since the previous one (sim/net/linkseries.h).
+ * Returns 0, or -1 out of memory. O(links). */
+int sim_net_sample(sim_net *n, edge_time now);
+
+/* Links in link_series.csv: the busiest by mean utilisation. */
+#define SIM_NET_SERIES_LINKS 5
+
+/* Writes outdir/link_series.csv atomically (docs/outputs.md): per sample
+ * interval the utilisation of the SIM_NET_SERIES_LINKS links of highest
+ * mean utilisation up to `end` that carried any byte, ranked. Returns 0,
+ * or -1 with a message in err. */
+int sim_net_write_link_series(const sim_net *n, const char *outdir, edge_time end, char *err,
+                              size_t errlen);
 
 /* The summary.json "network" object up to `end` (docs/outputs.md); the
  * caller owns it. NULL when out of memory. */

@@ -49,7 +49,19 @@ extern char **environ;
 
 const char *const sim_plot_names[] = {"latency_cdf",  "latency_over_time", "load",
                                       "busy_heatmap", "node_status",       "cold_starts",
-                                      "outcomes",     NULL};
+                                      "outcomes",     "link_utilisation",  NULL};
+
+size_t sim_plot_count(const char *dir)
+{
+    size_t n = 0;
+    while (sim_plot_names[n])
+        n++;
+    char path[PATH_LEN];
+    struct stat st;
+    if (sim__plot_path_in(path, dir, "link_series.csv") != 0 || stat(path, &st) != 0)
+        n--; /* no link_utilisation */
+    return n;
+}
 
 static const char *const captions[] = {
     "Latency CDF of ok invocations, overall and for the busiest functions (log x axis); the "
@@ -64,13 +76,16 @@ static const char *const captions[] = {
     "Cold starts per admitted arrival in each sample interval; the dashed line is the run's "
     "overall cold-start rate.",
     "Outcomes of all invocations by reason (log scale).",
+    "Utilisation of the busiest links (highest mean over the run) in each sample interval; "
+    "only for runs with a network.",
 };
 
 /* ---- gnuplot ---- */
 
 typedef sim_plot_status (*prep_fn)(run *, prep *, char *, size_t);
 static const prep_fn preps[] = {sim__plot_prep_latency_cdf, sim__plot_prep_latency_time, sim__plot_prep_load, sim__plot_prep_heatmap,
-                                sim__plot_prep_status,      sim__plot_prep_cold,         sim__plot_prep_outcomes};
+                                sim__plot_prep_status,      sim__plot_prep_cold,         sim__plot_prep_outcomes,
+                                sim__plot_prep_links};
 #define NPLOTS (sizeof preps / sizeof preps[0])
 
 static const char *script_text(const char *name)
@@ -349,6 +364,8 @@ static sim_plot_status draw_run_dir(const char *dir, const char *shown, int form
     const char *common = script_text("common");
     for (size_t i = 0; i < NPLOTS; i++) {
         const prep *p = &preps_done[i];
+        if (p->skip)
+            continue;
         const char *body = script_text(p->script);
         if (!common || !body) {
             snprintf(err, errlen, "internal error: no gnuplot script \"%s\"", p->script);
@@ -425,7 +442,7 @@ static sim_plot_status draw_run_dir(const char *dir, const char *shown, int form
         goto out;
     }
     for (size_t i = 0; i < NPLOTS; i++) {
-        for (int fmt = 0; fmt < 3; fmt++) {
+        for (int fmt = 0; fmt < 3 && !preps_done[i].skip; fmt++) {
             const char *ext = exts[fmt];
             char from[PATH_LEN], to[PATH_LEN];
             if (snprintf(from, sizeof from, "%s/%s.%s", r.tmp, sim_plot_names[i], ext) >=

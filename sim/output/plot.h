@@ -20,6 +20,8 @@
  *                      SIM_PLOT_MAX_LANES nodes), counts by status beyond
  *   cold_starts        cold-start rate per sample interval
  *   outcomes           outcomes by reason (bars)
+ *   link_utilisation   the busiest links' utilisation per sample interval
+ *                      (only for runs with link_series.csv: a network)
  *
  * Memory stays flat in the size of the big files: node_series.csv and
  * latency.csv are streamed and reduced to bounded grids (at most
@@ -129,5 +131,8 @@ void sim_plot_remove_tmp_dir(const char *tmp);
 /* The plots' names in drawing order (NULL-terminated, static), for tests and
  * for listing what a run directory holds. */
 extern const char *const sim_plot_names[];
+/* How many of them sim_plot_run_dir draws for run directory dir: all, but
+ * link_utilisation only when dir has link_series.csv (a run with a network). */
+size_t sim_plot_count(const char *dir);
 
 #endif

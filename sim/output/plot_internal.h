@@ -111,6 +111,7 @@ typedef struct prep {
     sim__sb params;
     const char *script; /* a name in sim__gp_scripts */
     int width, height;
+    int skip;           /* not drawn for this run (no data of its kind) */
 } prep;
 
 
@@ -140,5 +141,8 @@ sim_plot_status sim__plot_prep_outcomes(run *r, prep *p, char *err, size_t errle
 /* plot_nodes.c: the per-node plots */
 sim_plot_status sim__plot_prep_heatmap(run *r, prep *p, char *err, size_t errlen);
 sim_plot_status sim__plot_prep_status(run *r, prep *p, char *err, size_t errlen);
+
+/* plot_links.c: the busiest links' utilisation (skipped without link_series.csv) */
+sim_plot_status sim__plot_prep_links(run *r, prep *p, char *err, size_t errlen);
 
 #endif

@@ -2,7 +2,8 @@
  * netspec.c — reads the network topology ("network.links",
  * "network.energy_nj_per_byte"), regions' "tier" and functions'
  * "request_kb"/"response_kb" (netspec.h; docs/scenario.md). The rest of
- * those objects is read by scenario.c, which lists these fields as known.
+ * those objects is read by scenario.c, which lists these fields as known;
+ * the client groups ("clients") are clients.c's.
  */
 #include "scenario/netspec.h"
 
@@ -26,35 +27,6 @@ const char *sim_link_class_name(sim_link_class k)
 const char *sim_tier_name(sim_tier t)
 {
     return (unsigned)t < SIM_TIERS ? tier_names[t] : "?";
-}
-
-void sim_netspec_free(sim_netspec *n)
-{
-    if (!n)
-        return;
-    for (size_t i = 0; i < n->nlinks; i++)
-        free(n->links[i].id);
-    free(n->links);
-    free(n->access_of);
-    free(n->uplink_of);
-    free(n->backbone);
-    for (size_t f = 0; f < n->nfunctions; f++) {
-        if (n->request)
-            sim_dist_destroy(n->request[f]);
-        if (n->response)
-            sim_dist_destroy(n->response[f]);
-    }
-    free(n->request);
-    free(n->response);
-    free(n->tier);
-    for (size_t g = 0; g < n->ngroups; g++) {
-        free(n->groups[g].id);
-        free(n->groups[g].rates);
-        free(n->groups[g].times);
-        free(n->groups[g].regions);
-    }
-    free(n->groups);
-    free(n);
 }
 
 int sim_capacity_parse(const char *s, double *bytes_per_ns)
@@ -98,34 +70,9 @@ typedef struct rd {
 
 static sim_netspec *spec(rd *r)
 {
-    if (r->n)
-        return r->n;
-    sim_netspec *n = calloc(1, sizeof *n);
-    if (!n)
-        return sim__scn_oom(r->c);
-    size_t nn = r->s->nnodes, nr = r->s->nregions, nf = r->s->nfunctions;
-    n->nnodes = nn;
-    n->nregions = nr;
-    n->nfunctions = nf;
-    n->access_of = malloc((nn ? nn : 1) * sizeof *n->access_of);
-    n->uplink_of = malloc((nr ? nr : 1) * sizeof *n->uplink_of);
-    n->backbone = malloc((nr ? nr * nr : 1) * sizeof *n->backbone);
-    n->request = calloc(nf ? nf : 1, sizeof *n->request);
-    n->response = calloc(nf ? nf : 1, sizeof *n->response);
-    n->tier = calloc(nr ? nr : 1, sizeof *n->tier);
-    if (!n->access_of || !n->uplink_of || !n->backbone || !n->request || !n->response ||
-        !n->tier) {
-        sim_netspec_free(n);
-        return sim__scn_oom(r->c);
-    }
-    for (size_t i = 0; i < nn; i++)
-        n->access_of[i] = SIZE_MAX;
-    for (size_t i = 0; i < nr; i++)
-        n->uplink_of[i] = SIZE_MAX;
-    for (size_t i = 0; i < nr * nr; i++)
-        n->backbone[i] = SIZE_MAX;
-    r->n = n;
-    return n;
+    if (!r->n)
+        r->n = sim__netspec_new(r->c);
+    return r->n;
 }
 
 static void read_tiers(rd *r)
@@ -520,236 +467,13 @@ static void read_threshold(rd *r)
     r->any = 1;
 }
 
-/* ---- client groups ---- */
-
-static size_t region_named(const sim_scenario *s, const char *name)
-{
-    for (size_t g = 0; g < s->nregions; g++)
-        if (!strcmp(s->regions[g].name, name))
-            return g;
-    return SIM_ALL;
-}
-
-/* A region given as a string item v at path p: its index or SIM_ALL (reported). */
-static size_t region_item(rd *r, const cJSON *v, const char *p)
-{
-    size_t g = cJSON_IsString(v) ? region_named(r->s, v->valuestring) : SIM_ALL;
-    if (g == SIM_ALL) {
-        char f[160];
-        sim__scn_found(v, f, sizeof f);
-        sim__scn_diag(r->c, v, p, "expected a region id defined in regions, found %s", f);
-    }
-    return g;
-}
-
-static const char *const group_fields[] = {"id", "start", "mobility", "rates", "moves", NULL};
-
-static int read_markov(rd *r, const cJSON *it, const char *p, sim_client_group *g)
-{
-    size_t nr = r->s->nregions;
-    char q[SIM_DIAG_PATH_MAX], q2[SIM_DIAG_PATH_MAX], q3[SIM_DIAG_PATH_MAX], f[160];
-    const cJSON *rates = cJSON_GetObjectItemCaseSensitive(it, "rates");
-    sim__scn_path(q, p, "rates", 0);
-    if (!cJSON_IsObject(rates)) {
-        sim__scn_found(rates, f, sizeof f);
-        sim__scn_diag(r->c, rates ? rates : it, q,
-                      "expected transition rates by region such as {\"home\": {\"work\": "
-                      "\"2/d\"}}, found %s", f);
-        return -1;
-    }
-    if (!(g->rates = calloc(nr ? nr * nr : 1, sizeof *g->rates)))
-        return sim__scn_oom(r->c), -1;
-    int bad = 0;
-    for (const cJSON *from = rates->child; from; from = from->next) {
-        sim__scn_path(q2, q, from->string, 0);
-        size_t a = region_named(r->s, from->string);
-        if (a == SIM_ALL) {
-            sim__scn_diag(r->c, from, q2, "expected a region id defined in regions, found \"%s\"",
-                          from->string);
-            bad = 1;
-            continue;
-        }
-        if (!cJSON_IsObject(from)) {
-            sim__scn_found(from, f, sizeof f);
-            sim__scn_diag(r->c, from, q2, "expected rates to other regions such as {\"work\": "
-                          "\"2/d\"}, found %s", f);
-            bad = 1;
-            continue;
-        }
-        for (const cJSON *to = from->child; to; to = to->next) {
-            sim__scn_path(q3, q2, to->string, 0);
-            size_t b = region_named(r->s, to->string);
-            double per_s;
-            if (b == SIM_ALL || b == a) {
-                sim__scn_diag(r->c, to, q3, "expected another region id defined in regions, "
-                              "found \"%s\"", to->string);
-                bad = 1;
-            } else if (!cJSON_IsString(to) || sim_rate_parse(to->valuestring, &per_s) != EDGE_OK) {
-                sim__scn_found(to, f, sizeof f);
-                sim__scn_diag(r->c, to, q3, "expected a rate such as \"2/h\", found %s", f);
-                bad = 1;
-            } else {
-                g->rates[a * nr + b] = per_s;
-            }
-        }
-    }
-    return bad ? -1 : 0;
-}
-
-static int read_moves(rd *r, const cJSON *it, const char *p, sim_client_group *g)
-{
-    char q[SIM_DIAG_PATH_MAX], qi[SIM_DIAG_PATH_MAX], f[160];
-    const cJSON *mv = cJSON_GetObjectItemCaseSensitive(it, "moves");
-    sim__scn_path(q, p, "moves", 0);
-    if (!cJSON_IsArray(mv) || !mv->child) {
-        sim__scn_found(mv, f, sizeof f);
-        sim__scn_diag(r->c, mv ? mv : it, q,
-                      "expected a list of [time, region] moves such as [[\"8h\", \"work\"]], "
-                      "found %s", f);
-        return -1;
-    }
-    size_t n = (size_t)cJSON_GetArraySize(mv), k = 0;
-    g->times = calloc(n, sizeof *g->times);
-    g->regions = calloc(n, sizeof *g->regions);
-    if (!g->times || !g->regions)
-        return sim__scn_oom(r->c), -1;
-    int bad = 0;
-    for (const cJSON *m = mv->child; m; m = m->next, k++) {
-        sim__scn_path(qi, q, NULL, k);
-        edge_time t;
-        if (!cJSON_IsArray(m) || cJSON_GetArraySize(m) != 2 || !cJSON_IsString(m->child) ||
-            edge_duration_parse(m->child->valuestring, &t) != EDGE_OK || t < 0) {
-            sim__scn_found(m, f, sizeof f);
-            sim__scn_diag(r->c, m, qi, "expected a move [time, region] such as [\"8h\", "
-                          "\"work\"], found %s", f);
-            bad = 1;
-            continue;
-        }
-        if (k > 0 && t < g->times[k - 1]) {
-            sim__scn_diag(r->c, m->child, qi, "expected moves in time order, found \"%s\" "
-                          "after a later one", m->child->valuestring);
-            bad = 1;
-        }
-        char qr[SIM_DIAG_PATH_MAX];
-        sim__scn_path(qr, qi, NULL, 1);
-        size_t reg = region_item(r, m->child->next, qr);
-        bad |= reg == SIM_ALL;
-        g->times[k] = t;
-        g->regions[k] = reg;
-    }
-    g->nmoves = n;
-    return bad ? -1 : 0;
-}
-
-static void read_clients(rd *r)
-{
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(sim__scn_root(r->c), "clients");
-    char f[160], p[SIM_DIAG_PATH_MAX], q[SIM_DIAG_PATH_MAX];
-    if (!arr)
-        return;
-    if (!cJSON_IsArray(arr) || !arr->child) {
-        sim__scn_found(arr, f, sizeof f);
-        sim__scn_diag(r->c, arr, "clients", "expected a list of client groups such as [{\"id\": "
-                      "\"commuters\", \"start\": \"home\", \"mobility\": \"markov\", ...}], "
-                      "found %s", f);
-        return;
-    }
-    if (!spec(r))
-        return;
-    size_t n = (size_t)cJSON_GetArraySize(arr), i = 0;
-    if (!(r->n->groups = calloc(n, sizeof *r->n->groups))) {
-        sim__scn_oom(r->c);
-        return;
-    }
-    r->any = 1;
-    for (const cJSON *it = arr->child; it; it = it->next, i++) {
-        sim__scn_path(p, "clients", NULL, i);
-        if (!cJSON_IsObject(it)) {
-            sim__scn_found(it, f, sizeof f);
-            sim__scn_diag(r->c, it, p, "expected a client group (an object), found %s", f);
-            continue;
-        }
-        sim__scn_check_fields(r->c, it, p, group_fields);
-        sim_client_group g = {0};
-        const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, "id");
-        sim__scn_path(q, p, "id", 0);
-        int bad = 0;
-        if (!cJSON_IsString(id) || !id->valuestring[0]) {
-            sim__scn_found(id, f, sizeof f);
-            sim__scn_diag(r->c, id ? id : it, q, "expected a client group id such as "
-                          "\"commuters\", found %s", f);
-            bad = 1;
-        } else {
-            for (size_t k = 0; k < r->n->ngroups; k++)
-                if (!strcmp(r->n->groups[k].id, id->valuestring)) {
-                    sim__scn_diag(r->c, id, q, "expected a unique client group id, found \"%s\" "
-                                  "again", id->valuestring);
-                    bad = 1;
-                }
-        }
-        sim__scn_path(q, p, "start", 0);
-        const cJSON *st = cJSON_GetObjectItemCaseSensitive(it, "start");
-        g.start = st ? region_item(r, st, q) : SIM_ALL;
-        if (!st)
-            sim__scn_diag(r->c, it, q, "expected the region the group starts in, found nothing");
-        bad |= g.start == SIM_ALL;
-        const cJSON *mob = cJSON_GetObjectItemCaseSensitive(it, "mobility");
-        sim__scn_path(q, p, "mobility", 0);
-        if (cJSON_IsString(mob) && !strcmp(mob->valuestring, "markov")) {
-            g.kind = SIM_MOB_MARKOV;
-            bad |= read_markov(r, it, p, &g) < 0;
-        } else if (cJSON_IsString(mob) && !strcmp(mob->valuestring, "trace")) {
-            g.kind = SIM_MOB_TRACE;
-            bad |= read_moves(r, it, p, &g) < 0;
-        } else {
-            sim__scn_found(mob, f, sizeof f);
-            sim__scn_diag(r->c, mob ? mob : it, q, "expected one of markov, trace, found %s", f);
-            bad = 1;
-        }
-        if (!bad && !(g.id = strdup(id->valuestring))) {
-            sim__scn_oom(r->c);
-            bad = 1;
-        }
-        if (bad) {
-            free(g.id);
-            free(g.rates);
-            free(g.times);
-            free(g.regions);
-            continue;
-        }
-        r->n->groups[r->n->ngroups++] = g;
-    }
-}
-
-int sim__clients_ref(sim__scn *c, const cJSON *obj, const char *p, size_t *region,
-                     size_t *group)
-{
-    sim_scenario *s = sim__scn_scenario(c);
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "clients");
-    char q[SIM_DIAG_PATH_MAX], f[160];
-    sim__scn_path(q, p, "clients", 0);
-    if (cJSON_GetObjectItemCaseSensitive(obj, "region")) {
-        sim__scn_diag(c, v, q, "expected either a region or clients, found both");
-        return -1;
-    }
-    if (cJSON_IsString(v) && s->net)
-        for (size_t g = 0; g < s->net->ngroups; g++)
-            if (!strcmp(s->net->groups[g].id, v->valuestring)) {
-                *region = s->net->groups[g].start;
-                *group = g + 1;
-                return 0;
-            }
-    sim__scn_found(v, f, sizeof f);
-    sim__scn_diag(c, v, q, "expected a client group id defined in clients, found %s", f);
-    return -1;
-}
-
 void sim__read_netspec(sim__scn *c)
 {
     rd r = {.c = c, .s = sim__scn_scenario(c)};
     read_tiers(&r);
     read_threshold(&r);
-    read_clients(&r);
+    if (sim__read_clients(c, &r.n) > 0)
+        r.any = 1;
     read_payloads(&r);
     const cJSON *net = cJSON_GetObjectItemCaseSensitive(sim__scn_root(c), "network");
     if (cJSON_IsObject(net)) {

@@ -41,7 +41,7 @@ typedef struct sim_link_spec {
 } sim_link_spec;
 
 /* A client group that moves between regions ("clients"; docs/scenario.md). */
-typedef enum { SIM_MOB_MARKOV, SIM_MOB_TRACE } sim_mob_kind;
+typedef enum { SIM_MOB_MARKOV, SIM_MOB_TRACE, SIM_MOB_WAYPOINT } sim_mob_kind;
 typedef struct sim_client_group {
     char *id;                /* owned */
     sim_mob_kind kind;
@@ -50,6 +50,13 @@ typedef struct sim_client_group {
     edge_time *times;        /* TRACE: when it moves, ascending; owned */
     size_t *regions;         /* TRACE: where to; owned */
     size_t nmoves;
+    /* WAYPOINT: the area waypoints are drawn in, km: x in [area[0], area[1]],
+     * y in [area[2], area[3]]; the speed of a leg, uniform in
+     * [speed_kmh[0], speed_kmh[1]]; the pause at each waypoint (owned; NULL:
+     * none). The group starts at its start region's coordinates. */
+    double area[4];
+    double speed_kmh[2];
+    sim_dist *pause;
 } sim_client_group;
 
 typedef struct sim_netspec {
@@ -68,7 +75,15 @@ typedef struct sim_netspec {
     double offload_threshold; /* policies.offload_threshold: load per core; 0: default (1) */
     sim_client_group *groups; /* "clients", in file order */
     size_t ngroups;
+    double *x, *y;          /* per region: "x", "y" in km (random_waypoint, trace
+                               files with coordinates); NaN when absent; NULL when
+                               no region has them */
 } sim_netspec;
+
+/* The region nearest to (x, y) km among those with coordinates (squared
+ * Euclidean distance on the plane; ties to the earlier region), or SIZE_MAX
+ * when none has them. O(regions). */
+size_t sim_netspec_nearest(const sim_netspec *n, double x, double y);
 
 /* Frees n and everything it owns. NULL is fine. */
 void sim_netspec_free(sim_netspec *n);

@@ -45,7 +45,17 @@ int sim__scn_line(sim__scn *c, const cJSON *v);
  * of them says anything). After read_functions and read_network. */
 void sim__read_netspec(sim__scn *c);
 
-/* netspec.c: workloads[].clients of obj (path p): *region gets the group's
+/* netspec_data.c: a new, empty sim_netspec for the scenario read so far (every
+ * node without access link, ...), or NULL (out of memory, reported). The
+ * caller owns it (sim_netspec_free). */
+struct sim_netspec *sim__netspec_new(sim__scn *c);
+
+/* clients.c: reads "clients" and regions' "x"/"y" into *n (created with
+ * sim__netspec_new when NULL and something is said). Returns 1 when the
+ * file has client groups, else 0. Problems are reported. */
+int sim__read_clients(sim__scn *c, struct sim_netspec **n);
+
+/* clients.c: workloads[].clients of obj (path p): *region gets the group's
  * start region, *group 1 + its index. 0, or -1 (reported). */
 int sim__clients_ref(sim__scn *c, const cJSON *obj, const char *p, size_t *region,
                      size_t *group);

@@ -12,7 +12,8 @@
 /* ------------------------------------------------------------------------ */
 /* Regions                                                                    */
 
-static const char *const region_fields[] = {"id", "lat", "lon", "tier", /* netspec.c */ NULL};
+static const char *const region_fields[] = {"id", "lat", "lon", "tier", /* netspec.c */
+                                           "x", "y", /* clients.c */ NULL};
 
 void sc_read_regions(sc_ctx *c)
 {

@@ -6,7 +6,8 @@
  * A workflow is a list of steps in topological order: each step names a
  * function and the steps it runs after ("after"), and those must be listed
  * before it, so a workflow is acyclic by construction. An edge may carry a
- * payload size (for a network model; no transfer time without one) and a
+ * payload size (carried over network.links from the predecessor's node to
+ * the step's; no transfer time without links) and a
  * probability: the edges out of one step that carry a probability form a
  * branch (exactly one of them is taken per request; they sum to 1), the
  * others are always taken. A step may repeat: it runs `repeat` times in a

@@ -52,7 +52,14 @@ def check_svg(path, problems, texts):
             problems.append("%s: expected the text %r" % (path, t))
 
 
-def check_report(path, problems):
+def plots_of(d):
+    """The plots a run draws: link_utilisation only with link_series.csv."""
+    if os.path.exists(os.path.join(d, "link_series.csv")):
+        return PLOTS + ["link_utilisation"]
+    return PLOTS
+
+
+def check_report(path, problems, plots=PLOTS):
     try:
         with open(path, encoding="utf-8") as f:
             html = f.read()
@@ -61,12 +68,12 @@ def check_report(path, problems):
         return
     if not html.startswith("<!DOCTYPE html>"):
         problems.append("%s: expected an HTML5 document" % path)
-    for name in PLOTS:
+    for name in plots:
         m = re.search(r'<figure id="fig-%s">\s*<svg\b.*?</svg>' % name, html, re.S)
         if not m:
             problems.append("%s: plot %s is not inline as <svg> in its figure" % (path, name))
-    if html.count("<svg") != len(PLOTS):
-        problems.append("%s: expected %d inline SVGs, found %d" % (path, len(PLOTS), html.count("<svg")))
+    if html.count("<svg") != len(plots):
+        problems.append("%s: expected %d inline SVGs, found %d" % (path, len(plots), html.count("<svg")))
     if re.search(r"<script\b", html, re.I):
         problems.append("%s: contains a script" % path)
     for m in re.finditer(r'''(?:src|href)\s*=\s*["']?(https?:|//)''', html, re.I):
@@ -104,7 +111,12 @@ def main(argv):
             print("check_plots.py: unknown argument %r" % argv[i])
             return 2
     problems = []
-    for name in PLOTS:
+    plots = plots_of(d)
+    for fmt in formats:
+        if "link_utilisation" not in plots and os.path.exists(
+                os.path.join(d, "plots", "link_utilisation.%s" % fmt)):
+            problems.append("%s: link_utilisation drawn without link_series.csv" % d)
+    for name in plots:
         for fmt in formats:
             p = os.path.join(d, "plots", "%s.%s" % (name, fmt))
             if not os.path.isfile(p) or os.path.getsize(p) == 0:
@@ -114,7 +126,7 @@ def main(argv):
             else:
                 check_svg(p, problems, texts.get(name, []))
     if report:
-        check_report(os.path.join(d, "report.html"), problems)
+        check_report(os.path.join(d, "report.html"), problems, plots)
     leftovers = [n for n in os.listdir(d) if n.startswith(".plots.") or n.startswith(".report")]
     if leftovers:
         problems.append("%s: temporary files left: %s" % (d, " ".join(leftovers)))

@@ -5,7 +5,7 @@
 set +e
 "$EDGESIM" plot --help >out; rc=$?
 [ $rc -eq 0 ] && grep -q '^usage: edgesim plot DIR \[--format png|svg|pdf|both\] \[--size S\] \[-q\] \[-h\]$' out || exit 1
-grep -q 'latency_cdf, latency_over_time, load, busy_heatmap, node_status, cold_starts, outcomes' out || exit 1
+grep -q 'latency_cdf, latency_over_time, load, busy_heatmap, node_status, cold_starts, outcomes, link_utilisation' out || exit 1
 
 "$EDGESIM" plot 2>err; rc=$?
 [ $rc -eq 2 ] && [ "$(cat err)" = "edgesim plot: expected a run directory DIR (see 'edgesim plot --help')" ] || { echo "no args: rc $rc"; exit 1; }
