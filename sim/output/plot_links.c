@@ -99,7 +99,7 @@ sim_plot_status sim__plot_prep_links(run *r, prep *p, char *err, size_t errlen)
     sim__plot_time_params(r, p);
     sim__sb_printf(&p->params, "nlinks = %zu\n", nranks);
     for (size_t i = 0; i < nranks; i++) {
-        char var[16];
+        char var[32];
         snprintf(var, sizeof var, "link%zu", i + 1);
         sim__sb_gpvar(&p->params, var, name[i]);
     }
