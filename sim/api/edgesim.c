@@ -21,6 +21,11 @@
 #include "scenario/limits.h"
 #include "scenario/scenario.h"
 
+/* The public defaults (edgesim.h) are the command line's (limits.h). */
+_Static_assert(EDGESIM_DEFAULT_MAX_EVENTS == SIM_LIMITS_DEFAULT_EVENTS, "events default");
+_Static_assert(EDGESIM_DEFAULT_MAX_MEMORY == SIM_LIMITS_DEFAULT_MEMORY, "memory default");
+_Static_assert(EDGESIM_DEFAULT_MAX_OUTPUT == SIM_LIMITS_DEFAULT_OUTPUT, "output default");
+
 struct edgesim_sim {
     sim_scenario *sc;
     sim_world *w;

@@ -33,14 +33,7 @@ grep -q "\"duration_s\":[[:space:]]*108000" a/summary.json || { echo "a is not t
 # leaves the earlier set as it was and nothing beside it
 rm -rf before && cp -r a before
 root=$(cd "$T/../.." && pwd)
-cat > range.c <<'C'
-#include "edge_policy_plugin.h"
-static long pick(void *s, const edge_policy_request *r) { (void)s; (void)r; return 7; }
-static void *mk(const char *p, size_t f, size_t n, char *e, size_t el) { (void)p; (void)f; (void)n; (void)e; (void)el; return (void *)1; }
-static void rm(void *s) { (void)s; }
-const edge_policy_plugin edge_policy_plugin_v1 = {EDGE_POLICY_ABI_VERSION, "range", mk, rm, pick, 0, 0};
-C
-cc -fPIC -shared -I"$root/core" range.c -o range.so
+cc -fPIC -shared -I"$root/core" "$T/range-plugin.c" -o range.so
 cat > fails.json <<'J'
 {"name": "fails", "duration": "2m", "regions": [{"id": "r"}], "nodes": [{"id": "n1", "region": "r"}],
  "functions": [{"id": "f", "exec_time": {"type": "constant", "value": "10ms"}}],
