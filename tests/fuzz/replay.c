@@ -13,7 +13,10 @@
  */
 #include "fuzz.h"
 
-#include <errno.h>
+#include "common/loadfile.h"
+
+/* Larger than any input libFuzzer writes with its default -max_len. */
+#define REPLAY_MAX_INPUT ((size_t)64 << 20)
 
 int main(int argc, char **argv)
 {
@@ -23,28 +26,10 @@ int main(int argc, char **argv)
     }
     size_t ran = 0;
     for (int i = 2; i < argc; i++) {
-        FILE *f = fopen(argv[i], "rb");
-        if (!f) {
-            fprintf(stderr, "replay %s: %s: %s\n", argv[1], argv[i], strerror(errno));
-            return 2;
-        }
-        size_t cap = 4096, n = 0;
-        uint8_t *buf = malloc(cap);
-        size_t got;
-        while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-            n += got;
-            if (n == cap) {
-                uint8_t *nb = realloc(buf, cap *= 2);
-                if (!nb)
-                    free(buf);
-                buf = nb;
-            }
-        }
-        int bad = !buf || ferror(f);
-        fclose(f);
-        if (bad) {
-            fprintf(stderr, "replay %s: %s: cannot read it\n", argv[1], argv[i]);
-            free(buf);
+        char *buf, err[512];
+        size_t n;
+        if (sim_load_file(argv[i], REPLAY_MAX_INPUT, &buf, &n, err, sizeof err) != SIM_LOAD_OK) {
+            fprintf(stderr, "replay %s: %s\n", argv[1], err);
             return 2;
         }
         /* libFuzzer hands over a buffer of exactly the input's size: a copy
