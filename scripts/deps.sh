@@ -12,9 +12,11 @@ set -euo pipefail
 # what `make`, `make run` and `make test` need
 needed=(build-essential pkg-config libgsl-dev libcjson-dev libssl-dev libcriterion-dev
         gnuplot-nox python3 python3-matplotlib python3-numpy python3-pandas python3-pytest)
-# the other targets: make valgrind, make bench, make MPI=1 (edgesim sweep --mpi),
-# make fuzz (clang's libFuzzer runtime is in libclang-rt-14-dev)
-extra=(valgrind hyperfine openmpi-bin libopenmpi-dev clang libclang-rt-14-dev)
+# the other targets: make valgrind, make bench (its network part runs the same
+# flows through SimGrid, built with g++ against libsimgrid-dev), make MPI=1
+# (edgesim sweep --mpi), make fuzz (clang's libFuzzer runtime is in
+# libclang-rt-14-dev)
+extra=(valgrind hyperfine g++ libsimgrid-dev openmpi-bin libopenmpi-dev clang libclang-rt-14-dev)
 
 # The packages of "$@" that are not installed, one dpkg-query for all.
 missing_of() {
