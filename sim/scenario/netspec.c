@@ -7,6 +7,7 @@
  */
 #include "scenario/netspec.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,12 +32,14 @@ const char *sim_tier_name(sim_tier t)
 
 int sim_capacity_parse(const char *s, double *bytes_per_ns)
 {
-    if (!s)
-        return -1;
+    /* a plain decimal number: strtod would also take leading blanks, a
+     * sign, hexadecimal and "inf" */
+    if (!s || !(isdigit((unsigned char)s[0]) || (s[0] == '.' && isdigit((unsigned char)s[1]))))
+        return s && s[0] == '-' ? SIM_CAPACITY_NOT_POSITIVE : SIM_CAPACITY_SYNTAX;
     char *end;
     double v = strtod(s, &end);
-    if (end == s || !isfinite(v) || !(v > 0))
-        return -1;
+    if (end == s || (end - s > 1 && (s[1] == 'x' || s[1] == 'X')))
+        return SIM_CAPACITY_SYNTAX;
     double mult;
     if (!strcmp(end, "bps"))
         mult = 1;
@@ -49,12 +52,29 @@ int sim_capacity_parse(const char *s, double *bytes_per_ns)
     else if (!strcmp(end, "Tbps"))
         mult = 1e12;
     else
-        return -1;
+        return SIM_CAPACITY_SYNTAX;
+    if (!(v > 0))
+        return SIM_CAPACITY_NOT_POSITIVE;
     double bps = v * mult;
-    if (bps > 1e15) /* 1 Pbit/s: beyond any link; keeps the arithmetic finite */
-        return -1;
+    /* 1 bit/s to 1 Pbit/s: beyond either end no link exists, and the
+     * bounds keep every transfer time and rate finite and normal */
+    if (!isfinite(bps) || bps > 1e15 || bps < 1)
+        return SIM_CAPACITY_RANGE;
     *bytes_per_ns = bps / 8e9;
-    return 0;
+    return SIM_CAPACITY_OK;
+}
+
+const char *sim_capacity_expected(int rc)
+{
+    switch (rc) {
+    case SIM_CAPACITY_NOT_POSITIVE:
+        return "expected a capacity > 0 such as \"10Gbps\"";
+    case SIM_CAPACITY_RANGE:
+        return "expected a capacity from 1bps to 1000Tbps";
+    default:
+        return "expected a capacity with its unit such as \"10Gbps\" or \"100Mbps\" "
+               "(bits per second: bps, kbps, Mbps, Gbps, Tbps)";
+    }
 }
 
 /* ---- reading ---- */
@@ -288,11 +308,11 @@ static void read_link(rd *r, const cJSON *it, const char *p)
     sim__scn_path(q, p, "capacity", 0);
     double cap = 0;
     int bad = 0;
-    if (!cv || !cJSON_IsString(cv) || sim_capacity_parse(cv->valuestring, &cap)) {
+    int crc = cv && cJSON_IsString(cv) ? sim_capacity_parse(cv->valuestring, &cap)
+                                       : SIM_CAPACITY_SYNTAX;
+    if (crc != SIM_CAPACITY_OK) {
         sim__scn_found(cv, f, sizeof f);
-        sim__scn_diag(c, cv ? cv : it, q,
-                      "expected a capacity with its unit such as \"10Gbps\" or \"100Mbps\" "
-                      "(bps, kbps, Mbps, Gbps, Tbps), found %s", f);
+        sim__scn_diag(c, cv ? cv : it, q, "%s, found %s", sim_capacity_expected(crc), f);
         bad = 1;
     }
     edge_time lat = 0;

@@ -88,9 +88,23 @@ size_t sim_netspec_nearest(const sim_netspec *n, double x, double y);
 /* Frees n and everything it owns. NULL is fine. */
 void sim_netspec_free(sim_netspec *n);
 
+/* What sim_capacity_parse found. */
+enum {
+    SIM_CAPACITY_OK = 0,
+    SIM_CAPACITY_SYNTAX = -1,       /* not a decimal number and a unit */
+    SIM_CAPACITY_NOT_POSITIVE = -2, /* 0 or negative */
+    SIM_CAPACITY_RANGE = -3         /* under 1 bps or over 1,000 Tbps */
+};
+
 /* Parses a capacity such as "10Gbps", "100Mbps", "1.5kbps", "800bps"
- * (bits per second, SI prefixes k/K, M, G, T) into bytes per ns. Returns
- * 0, or -1 when s is not such a string or the value is not > 0. */
+ * (a plain decimal number, then bits per second with an SI prefix k/K, M,
+ * G or T; no blanks) into bytes per ns, in *bytes_per_ns. Returns
+ * SIM_CAPACITY_OK, or one of the failures above (*bytes_per_ns untouched).
+ * s may be NULL (SIM_CAPACITY_SYNTAX). */
 int sim_capacity_parse(const char *s, double *bytes_per_ns);
+
+/* The "expected ..." part of a diagnostic for failure rc of
+ * sim_capacity_parse (a static string). */
+const char *sim_capacity_expected(int rc);
 
 #endif
