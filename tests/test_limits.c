@@ -247,3 +247,64 @@ Test(limits, every_shipped_scenario_is_well_within_the_defaults)
     pclose(p);
     cr_assert_geq(loaded, 20, "only %d scenarios loaded", loaded);
 }
+
+/* Two regions with points, one workload from client group `group`. */
+static sim_scenario *moving(const char *group)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf,
+             "{\"duration\": \"1h\", \"regions\": [{\"id\": \"w\", \"x\": 0, \"y\": 0},"
+             " {\"id\": \"e\", \"x\": 1, \"y\": 0}],"
+             " \"nodes\": [{\"id\": \"n\", \"region\": \"w\"}],"
+             " \"functions\": [{\"id\": \"f\", \"exec_time\": {\"type\": \"constant\","
+             " \"value\": \"10ms\"}}],"
+             " \"deployments\": [{\"function\": \"f\", \"strategy\": \"all\"}],"
+             " \"clients\": [%s],"
+             " \"workloads\": [{\"function\": \"f\", \"clients\": \"c\", \"arrival\": \"poisson\","
+             " \"rate\": 1}]}",
+             group);
+    return parse(buf);
+}
+
+/* Client moves are worked out one step at a time when a request asks where
+ * its group is: a group that moves every nanosecond is refused before it
+ * runs, as a sample every nanosecond is. */
+Test(limits, counts_waypoint_legs_and_refuses_a_group_that_never_stops_moving)
+{
+    /* legs of at least (3 km / 3) / 6 km/h = 10 minutes plus the mean
+     * pause of 5 minutes: 1 h / 15 min = 4 legs, x (1 + 2 regions) */
+    sim_scenario *s = moving("{\"id\": \"c\", \"start\": \"w\", \"mobility\": \"random_waypoint\","
+                             " \"area\": {\"x\": [0, 3], \"y\": [0, 1]}, \"speed_kmh\": [3, 6],"
+                             " \"pause\": {\"type\": \"exponential\", \"mean\": \"5m\"}}");
+    sim_scenario *still = moving("{\"id\": \"c\", \"start\": \"w\", \"mobility\": \"trace\","
+                                 " \"moves\": [[\"1s\", \"w\"]]}");
+    sim_estimate e, base;
+    sim_limits_estimate(s, 0, &e);
+    sim_limits_estimate(still, 0, &base);
+    cr_assert_float_eq(e.events - (base.events - 1), 12.0, 1e-6, "%.9g", e.events - base.events);
+    sim_scenario_free(s);
+    sim_scenario_free(still);
+    /* a millimetre-wide area at 10,000 km/h: a leg every nanosecond */
+    expect_refused(moving("{\"id\": \"c\", \"start\": \"w\", \"mobility\": \"random_waypoint\","
+                          " \"area\": {\"x\": [0, 1e-6], \"y\": [0, 1e-6]},"
+                          " \"speed_kmh\": 10000}"),
+                   "clients[0].speed_kmh", "--max-events");
+}
+
+Test(limits, counts_markov_moves_at_the_fastest_way_out)
+{
+    /* out of w at 2/s, out of e at 1/s: at most 2/s for an hour */
+    sim_scenario *s = moving("{\"id\": \"c\", \"start\": \"w\", \"mobility\": \"markov\","
+                             " \"rates\": {\"w\": {\"e\": \"2/s\"}, \"e\": {\"w\": \"1/s\"}}}");
+    sim_scenario *still = moving("{\"id\": \"c\", \"start\": \"w\", \"mobility\": \"trace\","
+                                 " \"moves\": [[\"1s\", \"w\"]]}");
+    sim_estimate e, base;
+    sim_limits_estimate(s, 0, &e);
+    sim_limits_estimate(still, 0, &base);
+    cr_assert_float_eq(e.events - (base.events - 1), 7200.0, 1e-6);
+    sim_scenario_free(s);
+    sim_scenario_free(still);
+    expect_refused(moving("{\"id\": \"c\", \"start\": \"w\", \"mobility\": \"markov\","
+                          " \"rates\": {\"w\": {\"e\": \"1000000/s\"}, \"e\": {\"w\": \"1/s\"}}}"),
+                   "clients[0].rates", "--max-events");
+}

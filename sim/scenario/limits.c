@@ -232,6 +232,39 @@ void sim_limits_estimate(const sim_scenario *s, int invocations_csv, sim_estimat
         add(&ev, 2 * (1 + nn) * times_in(D, s->sync.interval), "run sync transfers for",
             "sync.interval");
 
+    /* ---- client mobility: moves are worked out when a request asks where
+     * its group is, one step at a time, so each counts as an event ---- */
+    for (size_t g = 0; s->net && g < s->net->ngroups; g++) {
+        const sim_client_group *c = &s->net->groups[g];
+        if (c->kind == SIM_MOB_MARKOV) {
+            /* the fastest region to leave, all the time */
+            double out_max = 0;
+            for (size_t a = 0; a < s->nregions; a++) {
+                double leave = 0;
+                for (size_t b = 0; b < s->nregions; b++)
+                    leave += c->rates[a * s->nregions + b];
+                out_max = fmax(out_max, leave);
+            }
+            add(&ev, out_max * (double)D / 1e9, "run client moves for",
+                "clients[%zu].rates", g);
+        } else if (c->kind == SIM_MOB_WAYPOINT) {
+            /* a leg lasts at least 1 ns; on average at least the mean
+             * distance between two uniform points (>= the wider side / 3)
+             * at the top speed, plus the mean pause; each leg is one step
+             * and at most one crossing per region */
+            double side = fmax(c->area[1] - c->area[0], c->area[3] - c->area[2]);
+            double leg = side / 3.0 / c->speed_kmh[1] * 3.6e12;
+            double pause = c->pause ? sim_dist_mean(c->pause) : 0;
+            if (isfinite(pause) && pause > 0)
+                leg += pause;
+            add(&ev, (double)D / fmax(leg, 1.0) * (1.0 + (double)s->nregions),
+                "run client moves (waypoint legs and region crossings) for",
+                "clients[%zu].speed_kmh", g);
+        } else {
+            add(&ev, (double)c->nmoves, "run client moves for", "clients[%zu].moves", g);
+        }
+    }
+
     /* ---- memory ---- */
     add(&mem, MEM_BASE, "use", "the program itself");
     add(&mem, nn * MEM_PER_NODE, "hold node state of", "nodes");
