@@ -3,8 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Padding leaves point at a sentinel key slot (index n) that is always NONE,
- * so a real position always beats padding and ties resolve leftwards. */
+/* A leaf's entry: the key above the position, so that comparing entries
+ * compares keys first and positions on ties. */
+static inline uint64_t entry(uint32_t key, uint32_t pos)
+{
+    return (uint64_t)key << 32 | pos;
+}
 
 edge_err edge_argmin_init(edge_argmin *a, uint32_t n)
 {
@@ -14,18 +18,15 @@ edge_err edge_argmin_init(edge_argmin *a, uint32_t n)
     uint32_t cap = 1;
     while (cap < n)
         cap <<= 1;
-    a->keys = malloc(((size_t)n + 1) * sizeof *a->keys);
-    a->win = malloc(2 * (size_t)cap * sizeof *a->win);
-    if (!a->keys || !a->win) {
-        edge_argmin_free(a);
+    a->node = malloc(2 * (size_t)cap * sizeof *a->node);
+    if (!a->node)
         return EDGE_NOMEM;
-    }
-    for (uint32_t i = 0; i <= n; i++)
-        a->keys[i] = EDGE_ARGMIN_NONE;
+    /* every leaf NONE at its own position (padding too: a padding position
+     * is >= n, so it never beats a real one, and it never wins with NONE) */
     for (uint32_t i = 0; i < cap; i++)
-        a->win[cap + i] = i < n ? i : n;
+        a->node[cap + i] = entry(EDGE_ARGMIN_NONE, i);
     for (uint32_t v = cap; v-- > 1;)
-        a->win[v] = a->win[2 * v]; /* all NONE: the left child wins */
+        a->node[v] = a->node[2 * v]; /* all NONE: the left child wins */
     a->n = n;
     a->cap = cap;
     return EDGE_OK;
@@ -35,17 +36,22 @@ void edge_argmin_free(edge_argmin *a)
 {
     if (!a)
         return;
-    free(a->keys);
-    free(a->win);
+    free(a->node);
     memset(a, 0, sizeof *a);
 }
 
-void edge_argmin_set(edge_argmin *a, uint32_t i, uint64_t key)
+void edge_argmin_set(edge_argmin *a, uint32_t i, uint32_t key)
 {
-    a->keys[i] = key;
-    for (uint32_t v = (a->cap + i) >> 1; v >= 1; v >>= 1) {
-        uint32_t l = a->win[2 * v], r = a->win[2 * v + 1];
-        a->win[v] = a->keys[r] < a->keys[l] ? r : l;
+    uint64_t *t = a->node;
+    uint32_t v = a->cap + i;
+    t[v] = entry(key, i);
+    /* An entry that comes out as it was leaves every ancestor's inputs as
+     * they were: the repair stops there. */
+    for (v >>= 1; v >= 1; v >>= 1) {
+        uint64_t l = t[2 * v], r = t[2 * v + 1], m = r < l ? r : l;
+        if (t[v] == m)
+            return;
+        t[v] = m;
     }
 }
 
@@ -61,8 +67,8 @@ edge_err edge_argmin_grow(edge_argmin *a, uint32_t n)
     if (rc)
         return rc;
     for (uint32_t i = 0; i < a->n; i++)
-        if (a->keys[i] != EDGE_ARGMIN_NONE)
-            edge_argmin_set(&b, i, a->keys[i]);
+        if (edge_argmin_key(a, i) != EDGE_ARGMIN_NONE)
+            edge_argmin_set(&b, i, edge_argmin_key(a, i));
     edge_argmin_free(a);
     *a = b;
     return EDGE_OK;

@@ -78,7 +78,9 @@ static void least_refresh(edge_cluster *c, uint32_t node)
 {
     const node_rec *r = &c->nodes[node];
     edge_argmin_set(&c->least, node,
-                    r->node && !r->draining ? (uint64_t)r->n_fns : EDGE_ARGMIN_NONE);
+                    r->node && !r->draining
+                        ? (r->n_fns < EDGE_ARGMIN_NONE ? r->n_fns : EDGE_ARGMIN_NONE - 1)
+                        : EDGE_ARGMIN_NONE);
 }
 
 static node_rec *live_node(const edge_cluster *c, uint32_t node)

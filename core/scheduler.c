@@ -301,7 +301,7 @@ static void refresh_node(edge_scheduler *s, size_t node)
     if (s->n_tree_fns == 0)
         return; /* every function is in scan mode: no tree to keep */
     const edge__sched_node *ns = &s->nodes[node];
-    uint64_t k = edge__sched_node_key(s, (uint32_t)node);
+    uint32_t k = edge__sched_node_key(s, (uint32_t)node);
     for (uint32_t i = 0; i < ns->nt; i++)
         edge_argmin_set(&s->trees[ns->t[i].tree]->t, ns->t[i].pos, k);
 }

@@ -204,22 +204,24 @@ static inline edge__sched_member *edge__sched_find_member(edge__sched_node *ns, 
 }
 
 /* A shared tree's key of a node: its load, EDGE_ARGMIN_NONE when it is not
- * usable. */
-static inline uint64_t edge__sched_node_key(const edge_scheduler *s, uint32_t node)
+ * usable (lkey already holds exactly that: UINT32_MAX = EDGE_ARGMIN_NONE). */
+static inline uint32_t edge__sched_node_key(const edge_scheduler *s, uint32_t node)
 {
-    uint32_t k = s->lkey[node];
-    return k == UINT32_MAX ? EDGE_ARGMIN_NONE : k;
+    return s->lkey[node];
 }
 
-/* The min-key policies' key of fs's position pos: EDGE_ARGMIN_NONE when the
- * node is not usable; else its load, behind every node with an idle warm
- * instance under EDGE__SCHED_WARM_KEY. */
+/* A scan's key that never wins (edge__sched_key_of). */
+#define EDGE__SCHED_KEY_NONE UINT64_MAX
+
+/* The min-key policies' key of fs's position pos, for a scan:
+ * EDGE__SCHED_KEY_NONE when the node is not usable; else its load, behind
+ * every node with an idle warm instance under EDGE__SCHED_WARM_KEY. */
 static inline uint64_t edge__sched_key_of(const edge_scheduler *s, const edge__sched_fn *fs,
                                           uint32_t pos)
 {
     uint32_t k = s->lkey[fs->nodes[pos]];
     if (k == UINT32_MAX)
-        return EDGE_ARGMIN_NONE;
+        return EDGE__SCHED_KEY_NONE;
     if (s->flags & EDGE__SCHED_WARM_KEY)
         return ((uint64_t)(fs->idle[pos] == 0) << 32) | k;
     return k;

@@ -40,7 +40,7 @@ Test(argmin, ties_go_to_the_lowest_position)
 Test(argmin, agrees_with_a_linear_scan_under_random_updates)
 {
     enum { N = 37, OPS = 200000 };
-    uint64_t ref[N];
+    uint32_t ref[N];
     edge_argmin a;
     cr_assert_eq(edge_argmin_init(&a, N), EDGE_OK);
     for (int i = 0; i < N; i++)
@@ -48,7 +48,7 @@ Test(argmin, agrees_with_a_linear_scan_under_random_updates)
     srand(11);
     for (int op = 0; op < OPS; op++) {
         uint32_t i = (uint32_t)(rand() % N);
-        uint64_t k = rand() % 10 == 0 ? EDGE_ARGMIN_NONE : (uint64_t)(rand() % 8);
+        uint32_t k = rand() % 10 == 0 ? EDGE_ARGMIN_NONE : (uint32_t)(rand() % 8);
         edge_argmin_set(&a, i, k);
         ref[i] = k;
         uint32_t best = EDGE_ARGMIN_EMPTY;
@@ -57,5 +57,49 @@ Test(argmin, agrees_with_a_linear_scan_under_random_updates)
                 best = j;
         cr_assert_eq(edge_argmin_get(&a), best, "op %d", op);
     }
+    edge_argmin_free(&a);
+}
+
+Test(argmin, growing_keeps_every_key_at_its_position)
+{
+    edge_argmin a;
+    cr_assert_eq(edge_argmin_init(&a, 3), EDGE_OK);
+    edge_argmin_set(&a, 0, 5);
+    edge_argmin_set(&a, 2, 4);
+    cr_assert_eq(edge_argmin_grow(&a, 9), EDGE_OK);
+    cr_expect_eq(edge_argmin_key(&a, 0), 5);
+    cr_expect_eq(edge_argmin_key(&a, 1), EDGE_ARGMIN_NONE);
+    cr_expect_eq(edge_argmin_key(&a, 2), 4);
+    cr_expect_eq(edge_argmin_key(&a, 8), EDGE_ARGMIN_NONE);
+    cr_expect_eq(edge_argmin_get(&a), 2);
+    edge_argmin_set(&a, 8, 4);
+    cr_expect_eq(edge_argmin_get(&a), 2); /* a tie stays with the lower position */
+    edge_argmin_set(&a, 8, 3);
+    cr_expect_eq(edge_argmin_get(&a), 8);
+    edge_argmin_free(&a);
+}
+
+/* The repair stops at the first entry that comes out unchanged: the tree
+ * must still follow a winner whose key rises past others', and a loser
+ * whose key changes without winning. */
+Test(argmin, a_winner_that_rises_hands_over_and_a_loser_that_changes_does_not_win)
+{
+    edge_argmin a;
+    cr_assert_eq(edge_argmin_init(&a, 1000), EDGE_OK);
+    for (uint32_t i = 0; i < 1000; i++)
+        edge_argmin_set(&a, i, 1);
+    edge_argmin_set(&a, 0, 0);
+    cr_expect_eq(edge_argmin_get(&a), 0);
+    edge_argmin_set(&a, 0, 2);
+    cr_expect_eq(edge_argmin_get(&a), 1);
+    edge_argmin_set(&a, 999, 7);
+    cr_expect_eq(edge_argmin_get(&a), 1);
+    edge_argmin_set(&a, 999, 0);
+    cr_expect_eq(edge_argmin_get(&a), 999);
+    edge_argmin_set(&a, 999, EDGE_ARGMIN_NONE - 1);
+    cr_expect_eq(edge_argmin_get(&a), 1);
+    for (uint32_t i = 0; i < 1000; i++)
+        edge_argmin_set(&a, i, EDGE_ARGMIN_NONE);
+    cr_expect_eq(edge_argmin_get(&a), EDGE_ARGMIN_EMPTY);
     edge_argmin_free(&a);
 }

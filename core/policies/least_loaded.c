@@ -28,7 +28,7 @@ size_t edge__sched_min_key_pick(edge_scheduler *s, edge__sched_fn *fs, size_t fu
     (void)rnd;
     if (fs->scan) {
         uint32_t best = UINT32_MAX;
-        uint64_t bk = EDGE_ARGMIN_NONE;
+        uint64_t bk = EDGE__SCHED_KEY_NONE;
         for (uint32_t p = 0; p < fs->n; p++) {
             uint64_t k = edge__sched_key_of(s, fs, p);
             if (k < bk && !edge__sched_excluded(fs->nodes[p], exclude, nexclude)) {
