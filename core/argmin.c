@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A leaf's entry: the key above the position, so that comparing entries
- * compares keys first and positions on ties. */
+/* A tree leaf's entry: the key above the position, so that comparing
+ * entries compares keys first and positions on ties. */
 static inline uint64_t entry(uint32_t key, uint32_t pos)
 {
     return (uint64_t)key << 32 | pos;
@@ -18,17 +18,31 @@ edge_err edge_argmin_init(edge_argmin *a, uint32_t n)
     uint32_t cap = 1;
     while (cap < n)
         cap <<= 1;
-    a->node = malloc(2 * (size_t)cap * sizeof *a->node);
-    if (!a->node)
+    uint32_t nw = (n + 63) / 64;
+    uint32_t ns = (nw + 63) / 64;
+    if (ns == 0)
+        ns = 1; /* n = 0: one (empty) summary word, never read */
+    a->key = malloc(((size_t)n + 1) * sizeof *a->key);
+    a->bits = calloc((size_t)EDGE_ARGMIN_LEVELS * (nw + ns), sizeof *a->bits);
+    a->tree = malloc(2 * (size_t)cap * sizeof *a->tree);
+    if (!a->key || !a->bits || !a->tree) {
+        edge_argmin_free(a);
         return EDGE_NOMEM;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        a->key[i] = EDGE_ARGMIN_NONE;
     /* every leaf NONE at its own position (padding too: a padding position
      * is >= n, so it never beats a real one, and it never wins with NONE) */
     for (uint32_t i = 0; i < cap; i++)
-        a->node[cap + i] = entry(EDGE_ARGMIN_NONE, i);
+        a->tree[cap + i] = entry(EDGE_ARGMIN_NONE, i);
     for (uint32_t v = cap; v-- > 1;)
-        a->node[v] = a->node[2 * v]; /* all NONE: the left child wins */
+        a->tree[v] = a->tree[2 * v]; /* all NONE: the left child wins */
     a->n = n;
     a->cap = cap;
+    a->nw = nw;
+    a->ns = ns;
+    a->stride = nw + ns;
+    a->min = EDGE_ARGMIN_LEVELS;
     return EDGE_OK;
 }
 
@@ -36,22 +50,56 @@ void edge_argmin_free(edge_argmin *a)
 {
     if (!a)
         return;
-    free(a->node);
+    free(a->key);
+    free(a->bits);
+    free(a->tree);
     memset(a, 0, sizeof *a);
 }
 
-void edge_argmin_set(edge_argmin *a, uint32_t i, uint32_t key)
+/* Sets tree leaf i to key and repairs the path: an entry that comes out as
+ * it was leaves every ancestor's inputs as they were, so the repair stops
+ * there. */
+static void tree_set(edge_argmin *a, uint32_t i, uint32_t key)
 {
-    uint64_t *t = a->node;
+    uint64_t *t = a->tree;
     uint32_t v = a->cap + i;
     t[v] = entry(key, i);
-    /* An entry that comes out as it was leaves every ancestor's inputs as
-     * they were: the repair stops there. */
     for (v >>= 1; v >= 1; v >>= 1) {
         uint64_t l = t[2 * v], r = t[2 * v + 1], m = r < l ? r : l;
         if (t[v] == m)
             return;
         t[v] = m;
+    }
+}
+
+void edge_argmin_set(edge_argmin *a, uint32_t i, uint32_t key)
+{
+    uint32_t old = a->key[i];
+    if (old == key)
+        return;
+    a->key[i] = key;
+    uint32_t w = i / 64;
+    uint64_t bit = 1ull << (i % 64), wbit = 1ull << (w % 64);
+    /* the new key first, so that the lowest level is never seen empty
+     * while the position moves up by one */
+    if (key < EDGE_ARGMIN_LEVELS) {
+        uint64_t *b = a->bits + (size_t)key * a->stride;
+        b[w] |= bit;
+        b[a->nw + w / 64] |= wbit;
+        a->cnt[key]++;
+        if (key < a->min)
+            a->min = key;
+    }
+    int key_tree = key >= EDGE_ARGMIN_LEVELS && key != EDGE_ARGMIN_NONE;
+    if (key_tree || (old >= EDGE_ARGMIN_LEVELS && old != EDGE_ARGMIN_NONE))
+        tree_set(a, i, key_tree ? key : EDGE_ARGMIN_NONE);
+    if (old < EDGE_ARGMIN_LEVELS) {
+        uint64_t *b = a->bits + (size_t)old * a->stride;
+        if (!(b[w] &= ~bit))
+            b[a->nw + w / 64] &= ~wbit;
+        if (--a->cnt[old] == 0 && old == a->min)
+            while (a->min < EDGE_ARGMIN_LEVELS && a->cnt[a->min] == 0)
+                a->min++;
     }
 }
 
@@ -67,8 +115,7 @@ edge_err edge_argmin_grow(edge_argmin *a, uint32_t n)
     if (rc)
         return rc;
     for (uint32_t i = 0; i < a->n; i++)
-        if (edge_argmin_key(a, i) != EDGE_ARGMIN_NONE)
-            edge_argmin_set(&b, i, edge_argmin_key(a, i));
+        edge_argmin_set(&b, i, a->key[i]);
     edge_argmin_free(a);
     *a = b;
     return EDGE_OK;

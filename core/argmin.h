@@ -1,6 +1,6 @@
 /*
- * argmin.h — a tournament tree: the position of the smallest of n keys, kept
- * up to date as keys change.
+ * argmin.h — the position of the smallest of n keys, kept up to date as keys
+ * change.
  *
  * The scheduler keeps one per distinct set of nodes that functions are
  * deployed on (shared by those functions; core/sched_shared.c), in
@@ -10,32 +10,45 @@
  * the earliest registered" for free. A key of EDGE_ARGMIN_NONE marks a
  * position that must never win (a node the cluster does not believe usable).
  *
- * Layout: one array of 2*cap 64-bit entries, an implicit binary tree over a
- * power-of-two number of leaves (padding leaves hold NONE). Every entry is
- * (key << 32 | position) of its subtree's winner, so "smallest key, then
- * lowest position" is the smaller integer and a node is the min of its two
- * children: no indirection through a key array, and a repair stops at the
- * first node whose entry comes out unchanged (its ancestors' inputs are the
- * same). Against the earlier layout (winner positions over a separate key
- * array, repaired to the root) a set on the routing benchmark (1,000
- * positions) costs 128 instructions instead of 139 and half the D1 write
- * misses; most sets there still walk to the root, because least_loaded
- * raises the key of the root's own winner. Changing one key costs O(log n);
- * reading the argmin costs O(1). Memory: 16 bytes per leaf.
+ * The keys are small integers almost always (a node's invocations in flight
+ * are its slots plus its queue), so a key below EDGE_ARGMIN_LEVELS is kept as
+ * one bit in its level's bitset: a set clears one bit and sets another, O(1),
+ * and the argmin is the lowest set bit of the lowest non-empty level, found
+ * through a summary word per 4,096 positions. Larger keys live in a
+ * tournament tree (one 64-bit entry (key << 32 | position) per node, repaired
+ * towards the root while entries change), consulted only when every level is
+ * empty: every key there is above every level's. On the routing benchmark
+ * (1,000 positions, two load changes per invocation) the tournament tree
+ * alone cost 128 instructions a set, most of them walking to the root:
+ * least_loaded raises the key of the root's own winner on every pick.
+ *
+ * Cost: set O(1) for keys below EDGE_ARGMIN_LEVELS (plus a scan of at most
+ * that many level counts when the smallest level empties), O(log n) for
+ * larger ones; get O(n / 262,144) words of summary, O(1) in practice.
+ * Memory: 28 bytes per position (4 for its key, 8 for its bits in the 64
+ * levels, 16 for the tree).
  */
 #ifndef EDGE_ARGMIN_H
 #define EDGE_ARGMIN_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "error.h"
 
 #define EDGE_ARGMIN_NONE UINT32_MAX  /* the key of a position that never wins */
 #define EDGE_ARGMIN_EMPTY UINT32_MAX /* argmin when every key is NONE */
+#define EDGE_ARGMIN_LEVELS 64        /* keys below this are bits in per-key sets */
 
 typedef struct edge_argmin {
-    uint64_t *node;   /* owned; node[1] is the root, leaves at [cap, 2*cap) */
-    uint32_t n, cap;
+    uint32_t *key;   /* owned; key[i] for position i < n */
+    uint64_t *bits;  /* owned; per level (stride words each): nw words of
+                        positions, then ns words with a bit per non-zero word */
+    uint64_t *tree;  /* owned; keys >= LEVELS: node[1] is the root, leaves at
+                        [cap, 2*cap), each (key << 32 | position) */
+    uint32_t cnt[EDGE_ARGMIN_LEVELS]; /* positions per level */
+    uint32_t n, cap, nw, ns, stride;
+    uint32_t min;    /* the lowest non-empty level, EDGE_ARGMIN_LEVELS if none */
 } edge_argmin;
 
 /* Initializes a for n positions, every key NONE. Errors: EDGE_NOMEM,
@@ -48,27 +61,32 @@ edge_err edge_argmin_init(edge_argmin *a, uint32_t n);
  * a is unchanged on error. */
 edge_err edge_argmin_grow(edge_argmin *a, uint32_t n);
 
-/* Frees a's array; a itself is the caller's. NULL is fine. */
+/* Frees a's arrays; a itself is the caller's. NULL is fine. */
 void edge_argmin_free(edge_argmin *a);
 
-/* Sets position i (< n) to key and repairs the path towards the root, as far
- * as an entry changes. O(log n). */
+/* Sets position i (< n) to key. O(1) for keys below EDGE_ARGMIN_LEVELS,
+ * O(log n) otherwise (see above). */
 void edge_argmin_set(edge_argmin *a, uint32_t i, uint32_t key);
 
 /* The lowest position holding the smallest key, or EDGE_ARGMIN_EMPTY when
- * n is 0 or every key is NONE. O(1). */
+ * n is 0 or every key is NONE. */
 static inline uint32_t edge_argmin_get(const edge_argmin *a)
 {
-    if (a->n == 0)
+    if (a->n == 0) /* a zeroed edge_argmin is empty too (the cluster's, before a node) */
         return EDGE_ARGMIN_EMPTY;
-    uint64_t r = a->node[1];
+    if (a->min < EDGE_ARGMIN_LEVELS) {
+        const uint64_t *b = a->bits + (size_t)a->min * a->stride, *sum = b + a->nw;
+        uint32_t s = 0;
+        while (!sum[s])
+            s++; /* the level is not empty: some summary word is not 0 */
+        uint32_t w = s * 64 + (uint32_t)__builtin_ctzll(sum[s]);
+        return w * 64 + (uint32_t)__builtin_ctzll(b[w]);
+    }
+    uint64_t r = a->tree[1];
     return (uint32_t)(r >> 32) == EDGE_ARGMIN_NONE ? EDGE_ARGMIN_EMPTY : (uint32_t)r;
 }
 
 /* The key of position i (< n). */
-static inline uint32_t edge_argmin_key(const edge_argmin *a, uint32_t i)
-{
-    return (uint32_t)(a->node[a->cap + i] >> 32);
-}
+static inline uint32_t edge_argmin_key(const edge_argmin *a, uint32_t i) { return a->key[i]; }
 
 #endif
