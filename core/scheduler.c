@@ -84,7 +84,7 @@ void edge_scheduler_free(edge_scheduler *s)
     }
     edge__sched_shared_free_all(s);
     for (size_t n = 0; n < s->nnodes; n++) {
-        free(s->nodes[n].m);
+        free(s->nodes[n].fns);
         free(s->nodes[n].t);
     }
     free(s->fns);
@@ -197,8 +197,8 @@ edge_err edge_scheduler_set_deployed(edge_scheduler *s, size_t function, size_t 
         return EDGE_INVAL;
     edge__sched_fn *fs = &s->fns[function];
     edge__sched_node *ns = &s->nodes[node];
-    edge__sched_member *m = edge__sched_find_member(ns, (uint32_t)function);
-    if (deployed && !m) {
+    uint32_t at = edge__sched_pos_of(fs, node);
+    if (deployed && at == UINT32_MAX) {
         if (fs->n == fs->cap) {
             uint32_t cap = fs->cap ? fs->cap * 2 : 4;
             uint32_t *a = realloc(fs->nodes, cap * sizeof *a);
@@ -213,10 +213,10 @@ edge_err edge_scheduler_set_deployed(edge_scheduler *s, size_t function, size_t 
         }
         if (ns->nm == ns->capm) {
             uint32_t cap = ns->capm ? ns->capm * 2 : 2;
-            edge__sched_member *a = realloc(ns->m, cap * sizeof *a);
+            uint32_t *a = realloc(ns->fns, cap * sizeof *a);
             if (!a)
                 return EDGE_NOMEM;
-            ns->m = a;
+            ns->fns = a;
             ns->capm = cap;
         }
         uint32_t pos = fs->n;
@@ -227,18 +227,19 @@ edge_err edge_scheduler_set_deployed(edge_scheduler *s, size_t function, size_t 
         fs->nodes[pos] = (uint32_t)node;
         fs->idle[pos] = 0;
         fs->n++;
-        ns->m[ns->nm++] = (edge__sched_member){(uint32_t)function, pos};
+        ns->fns[ns->nm++] = (uint32_t)function;
         fs->dirty = 1;
         fs->affine = UINT32_MAX; /* the new node may now be the heaviest */
-    } else if (!deployed && m) {
-        uint32_t pos = m->pos;
-        if (fs->dirty) /* positions are stale until a rebuild: search */
-            for (pos = 0; fs->nodes[pos] != node; pos++)
-                ;
+    } else if (!deployed && at != UINT32_MAX) {
+        uint32_t pos = at;
         memmove(&fs->nodes[pos], &fs->nodes[pos + 1], (fs->n - pos - 1) * sizeof fs->nodes[0]);
         memmove(&fs->idle[pos], &fs->idle[pos + 1], (fs->n - pos - 1) * sizeof fs->idle[0]);
         fs->n--;
-        *m = ns->m[--ns->nm];
+        for (uint32_t i = 0; i < ns->nm; i++)
+            if (ns->fns[i] == function) {
+                ns->fns[i] = ns->fns[--ns->nm];
+                break;
+            }
         fs->dirty = 1;
         if (fs->rr_next > pos)
             fs->rr_next--;
@@ -246,13 +247,14 @@ edge_err edge_scheduler_set_deployed(edge_scheduler *s, size_t function, size_t 
     return EDGE_OK;
 }
 
-/* Brings fn's member positions, shared tree and warm list up to date. Rare
+/* Brings fs's shared tree and warm list up to date (a node's position in
+ * fs is looked up in fs's ascending node list when needed, so there are no
+ * per-node positions to refresh: that was an O(functions on the node)
+ * search per node, 27M instructions of the first picks on routing.json). Rare
  * next to picks, so kept out of line: edge_scheduler_pick is flattened and
  * must stay small. */
-__attribute__((noinline)) static edge_err rebuild(edge_scheduler *s, edge__sched_fn *fs, uint32_t fn)
+__attribute__((noinline)) static edge_err rebuild(edge_scheduler *s, edge__sched_fn *fs)
 {
-    for (uint32_t i = 0; i < fs->n; i++)
-        edge__sched_find_member(&s->nodes[fs->nodes[i]], fn)->pos = i;
     int scan = fs->n <= EDGE__SCHED_SCAN_MAX;
     int tree = (s->flags & EDGE__SCHED_TREE) && !scan;
     if (tree && (s->flags & EDGE__SCHED_WARM_KEY)) {
@@ -334,21 +336,13 @@ void edge_scheduler_set_idle(edge_scheduler *s, size_t function, size_t node, ui
      * them recorded; the others skip the lookup. */
     if (!(s->flags & EDGE__SCHED_IDLE) || function >= s->nfns || node >= s->nnodes)
         return;
-    /* fs->nodes is ascending (dirty or not): a binary search, O(log m),
-     * where the node's member list costs O(functions on the node) (100 on
-     * routing.json: 152M of warm_first's 1.5G instructions there) */
+    /* a binary search of fs->nodes, O(log m), where the node's function
+     * list costs O(functions on the node) (100 on routing.json: 152M of
+     * warm_first's 1.5G instructions there) */
     edge__sched_fn *fs = &s->fns[function];
-    uint32_t lo = 0, hi = fs->n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (fs->nodes[mid] < node)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo == fs->n || fs->nodes[lo] != node)
+    uint32_t pos = edge__sched_pos_of(fs, node);
+    if (pos == UINT32_MAX)
         return;
-    uint32_t pos = lo;
     int changed = (fs->idle[pos] == 0) != (idle == 0);
     fs->idle[pos] = idle;
     if (!changed || !(s->flags & EDGE__SCHED_WARM_KEY) || fs->dirty || !fs->has_tree)
@@ -376,7 +370,7 @@ __attribute__((flatten)) size_t edge_scheduler_pick(edge_scheduler *s, size_t fu
     if (function >= s->nfns)
         return EDGE_SCHED_NONE;
     edge__sched_fn *fs = &s->fns[function];
-    if (fs->dirty && rebuild(s, fs, (uint32_t)function) != EDGE_OK)
+    if (fs->dirty && rebuild(s, fs) != EDGE_OK)
         return EDGE_SCHED_NONE;
     if (fs->n == 0)
         return EDGE_SCHED_NONE;

@@ -5,10 +5,10 @@
  * scheduler.c owns the shared candidate structures: per function the nodes it
  * is deployed on (ascending node index = registration order) with their idle
  * warm instances, an argmin tree when a min-key policy has more than
- * EDGE__SCHED_SCAN_MAX nodes, and per node its load, usability and the
- * compact `lkey` array every scan reads. It keeps them current on every
- * report (set_deployed, set_load, ...) and rebuilds a function's positions
- * and tree lazily at its next pick.
+ * EDGE__SCHED_SCAN_MAX nodes, and per node its load, usability, functions
+ * and the compact `lkey` array every scan reads. It keeps them current on
+ * every report (set_deployed, set_load, ...) and rebuilds a function's tree
+ * lazily at its next pick.
  *
  * A policy (one file each under core/policies/) is an edge__sched_policy: a
  * name, a pick over those structures, flags saying which of them it needs
@@ -31,9 +31,6 @@
  * nodes per function, two load changes per invocation). */
 #define EDGE__SCHED_SCAN_MAX 64
 
-typedef struct edge__sched_member {
-    uint32_t fn, pos; /* node is deployed for fn at position pos of fn's list */
-} edge__sched_member;
 
 /*
  * A shared least-loaded tree (core/sched_shared.c). The key (the load) is
@@ -84,7 +81,10 @@ typedef struct edge__sched_fn {
 typedef struct edge__sched_node {
     uint32_t load;
     int usable;
-    edge__sched_member *m;
+    uint32_t *fns;    /* the functions deployed here, unordered (owned); a
+                         function's position of the node is found in its
+                         ascending node list (edge__sched_pos_of), so a
+                         rebuild has no per-node positions to refresh */
     uint32_t nm, capm;
     edge__sched_tree_ref *t; /* the shared trees holding this node */
     uint32_t nt, capt;
@@ -195,12 +195,19 @@ extern const edge__sched_policy edge__sched_least_loaded, edge__sched_warm_first
     edge__sched_nearest, edge__sched_consistent_hash, edge__sched_plugin,
     edge__sched_offload_threshold, edge__sched_latency_aware;
 
-static inline edge__sched_member *edge__sched_find_member(edge__sched_node *ns, uint32_t fn)
+/* fs's position of node (fs->nodes is ascending, dirty or not), or
+ * UINT32_MAX when fs is not deployed there. O(log m). */
+static inline uint32_t edge__sched_pos_of(const edge__sched_fn *fs, size_t node)
 {
-    for (uint32_t i = 0; i < ns->nm; i++)
-        if (ns->m[i].fn == fn)
-            return &ns->m[i];
-    return NULL;
+    uint32_t lo = 0, hi = fs->n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (fs->nodes[mid] < node)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < fs->n && fs->nodes[lo] == node ? lo : UINT32_MAX;
 }
 
 /* A shared tree's key of a node: its load, EDGE_ARGMIN_NONE when it is not

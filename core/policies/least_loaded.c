@@ -25,6 +25,7 @@
 size_t edge__sched_min_key_pick(edge_scheduler *s, edge__sched_fn *fs, size_t function,
                                 const size_t *exclude, size_t nexclude, edge_rand *rnd)
 {
+    (void)function;
     (void)rnd;
     if (fs->scan) {
         uint32_t best = UINT32_MAX;
@@ -60,10 +61,10 @@ size_t edge__sched_min_key_pick(edge_scheduler *s, edge__sched_fn *fs, size_t fu
     for (size_t i = 0; i < nexclude && nh < 16; i++) {
         if (exclude[i] >= s->nnodes)
             continue;
-        edge__sched_member *m = edge__sched_find_member(&s->nodes[exclude[i]], (uint32_t)function);
-        if (m) {
-            hidden[nh++] = m->pos;
-            edge_argmin_set(tree, m->pos, EDGE_ARGMIN_NONE);
+        uint32_t pos = edge__sched_pos_of(fs, exclude[i]);
+        if (pos != UINT32_MAX) {
+            hidden[nh++] = pos;
+            edge_argmin_set(tree, pos, EDGE_ARGMIN_NONE);
         }
     }
     uint32_t w = edge_argmin_get(tree);
