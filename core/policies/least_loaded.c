@@ -54,7 +54,12 @@ size_t edge__sched_min_key_pick(edge_scheduler *s, edge__sched_fn *fs, size_t fu
             return fs->nodes[best];
     }
     /* Excluded nodes leave the tree for the duration of this pick (a shared
-     * tree has the same positions as fs: its node list equals fs's). */
+     * tree has the same positions as fs: its node list equals fs's). The
+     * winner's node is read from the tree's list, not fs's: one list shared
+     * by the functions on those nodes stays in cache where each function's
+     * own copy does not (routing.json: 100 lists of 4 KB; reading fs's was
+     * three quarters of the pick's samples under perf). */
+    const edge__sched_tree *st = s->trees[fs->shared - 1];
     edge_argmin *tree = edge__sched_tree_of(s, fs);
     uint32_t hidden[16];
     size_t nh = 0;
@@ -70,8 +75,8 @@ size_t edge__sched_min_key_pick(edge_scheduler *s, edge__sched_fn *fs, size_t fu
     uint32_t w = edge_argmin_get(tree);
     for (size_t i = 0; i < nh; i++)
         edge_argmin_set(tree, hidden[i], edge__sched_node_key(s, fs->nodes[hidden[i]]));
-    if (w != EDGE_ARGMIN_EMPTY && !edge__sched_excluded(fs->nodes[w], exclude, nexclude))
-        return fs->nodes[w];
+    if (w != EDGE_ARGMIN_EMPTY && !edge__sched_excluded(st->nodes[w], exclude, nexclude))
+        return st->nodes[w];
     if (w == EDGE_ARGMIN_EMPTY)
         return EDGE_SCHED_NONE;
     /* More exclusions than we hid: the exact answer by a scan (by load:
