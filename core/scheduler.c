@@ -81,6 +81,7 @@ void edge_scheduler_free(edge_scheduler *s)
         free(s->fns[f].idle);
         free(s->fns[f].warm);
         free(s->fns[f].widx);
+        free(s->fns[f].wbits);
     }
     edge__sched_shared_free_all(s);
     for (size_t n = 0; n < s->nnodes; n++) {
@@ -267,11 +268,19 @@ __attribute__((noinline)) static edge_err rebuild(edge_scheduler *s, edge__sched
         if (!x)
             return EDGE_NOMEM;
         fs->widx = x;
+        size_t words = (want + 63) / 64;
+        uint64_t *b = realloc(fs->wbits, words * sizeof *b);
+        if (!b)
+            return EDGE_NOMEM;
+        fs->wbits = b;
+        memset(b, 0, words * sizeof *b);
         fs->nwarm = 0;
         for (uint32_t i = 0; i < fs->n; i++) {
             fs->widx[i] = fs->idle[i] ? fs->nwarm : UINT32_MAX;
-            if (fs->idle[i])
+            if (fs->idle[i]) {
                 fs->warm[fs->nwarm++] = i;
+                b[i / 64] |= 1ull << (i % 64);
+            }
         }
     }
     /* The key of the shared tree is the node's alone: functions on the same
@@ -303,8 +312,11 @@ static void refresh_node(edge_scheduler *s, size_t node)
     if (s->n_tree_fns == 0)
         return; /* every function is in scan mode: no tree to keep */
     const edge__sched_node *ns = &s->nodes[node];
+    if (ns->nt == 0)
+        return;
     uint32_t k = edge__sched_node_key(s, (uint32_t)node);
-    for (uint32_t i = 0; i < ns->nt; i++)
+    edge_argmin_set(&s->trees[ns->t1.tree]->t, ns->t1.pos, k);
+    for (uint32_t i = 0; i + 1 < ns->nt; i++)
         edge_argmin_set(&s->trees[ns->t[i].tree]->t, ns->t[i].pos, k);
 }
 
@@ -336,11 +348,25 @@ void edge_scheduler_set_idle(edge_scheduler *s, size_t function, size_t node, ui
      * them recorded; the others skip the lookup. */
     if (!(s->flags & EDGE__SCHED_IDLE) || function >= s->nfns || node >= s->nnodes)
         return;
-    /* a binary search of fs->nodes, O(log m), where the node's function
-     * list costs O(functions on the node) (100 on routing.json: 152M of
-     * warm_first's 1.5G instructions there) */
+    /* The position: when fs is up to date with a shared tree, the node's
+     * own record names its position in that tree, which is fs's (O(1),
+     * from a record a load change reads anyway); otherwise a binary search
+     * of fs->nodes, O(log m) (on routing.json the search was most of
+     * warm_first's 13% of samples here; the node's function list, before
+     * it, cost O(functions on the node): 152M of 1.5G instructions). */
     edge__sched_fn *fs = &s->fns[function];
-    uint32_t pos = edge__sched_pos_of(fs, node);
+    uint32_t pos = UINT32_MAX;
+    if (!fs->dirty && fs->shared) {
+        const edge__sched_node *ns = &s->nodes[node];
+        uint32_t tree = fs->shared - 1;
+        if (ns->nt && ns->t1.tree == tree)
+            pos = ns->t1.pos;
+        for (uint32_t i = 0; pos == UINT32_MAX && i + 1 < ns->nt; i++)
+            if (ns->t[i].tree == tree)
+                pos = ns->t[i].pos;
+    }
+    if (pos == UINT32_MAX)
+        pos = edge__sched_pos_of(fs, node);
     if (pos == UINT32_MAX)
         return;
     int changed = (fs->idle[pos] == 0) != (idle == 0);
@@ -357,6 +383,7 @@ void edge_scheduler_set_idle(edge_scheduler *s, size_t function, size_t node, ui
         fs->widx[last] = i;
         fs->widx[pos] = UINT32_MAX;
     }
+    fs->wbits[pos / 64] ^= 1ull << (pos % 64);
 }
 
 /* The min-key pick (least_loaded, warm_first) is the inner loop of large

@@ -71,6 +71,9 @@ typedef struct edge__sched_fn {
      * there (UINT32_MAX: not warm). Owned; sized to n at the rebuild. */
     uint32_t *warm, *widx;
     uint32_t nwarm;
+    /* the same warm positions as a bitset (bit p % 64 of word p / 64;
+     * ceil(n / 64) words, owned), for edge_argmin_first_in */
+    uint64_t *wbits;
     int dirty;
     int scan;         /* few nodes: pick scans them instead of keeping a tree */
     int has_tree;     /* counted in n_tree_fns */
@@ -86,7 +89,12 @@ typedef struct edge__sched_node {
                          ascending node list (edge__sched_pos_of), so a
                          rebuild has no per-node positions to refresh */
     uint32_t nm, capm;
-    edge__sched_tree_ref *t; /* the shared trees holding this node */
+    /* the shared trees holding this node, nt of them: the first in t1, in
+     * the record a load change reads anyway (usually the only one: a
+     * separate allocation per node was a D1 miss per load change on
+     * routing.json), the others in t[0 .. nt-1) (owned) */
+    edge__sched_tree_ref t1;
+    edge__sched_tree_ref *t;
     uint32_t nt, capt;
 } edge__sched_node;
 
