@@ -103,6 +103,23 @@ void edge_argmin_set(edge_argmin *a, uint32_t i, uint32_t key)
     }
 }
 
+uint32_t edge_argmin_first_in(const edge_argmin *a, const uint64_t *mask)
+{
+    for (uint32_t k = a->min; k < EDGE_ARGMIN_LEVELS; k++) {
+        if (!a->cnt[k])
+            continue;
+        const uint64_t *b = a->bits + (size_t)k * a->stride, *sum = b + a->nw;
+        for (uint32_t s = 0; s < a->ns; s++)
+            for (uint64_t ws = sum[s]; ws; ws &= ws - 1) {
+                uint32_t w = s * 64 + (uint32_t)__builtin_ctzll(ws);
+                uint64_t x = b[w] & mask[w];
+                if (x)
+                    return w * 64 + (uint32_t)__builtin_ctzll(x);
+            }
+    }
+    return EDGE_ARGMIN_EMPTY;
+}
+
 edge_err edge_argmin_grow(edge_argmin *a, uint32_t n)
 {
     if (n <= a->n)

@@ -86,6 +86,16 @@ static inline uint32_t edge_argmin_get(const edge_argmin *a)
     return (uint32_t)(r >> 32) == EDGE_ARGMIN_NONE ? EDGE_ARGMIN_EMPTY : (uint32_t)r;
 }
 
+/* The lowest position with the smallest key among those whose bit is set
+ * in mask (nw = ceil(n / 64) words, position i is bit i % 64 of word i / 64),
+ * looking only at keys below EDGE_ARGMIN_LEVELS: EDGE_ARGMIN_EMPTY when no
+ * masked position has such a key (larger keys are not looked at; the caller
+ * decides what then). Reads the non-empty words of the levels from the
+ * smallest up to the first hit: warm_first's "least loaded among the nodes
+ * holding an idle instance" as a few word ANDs instead of a scan of those
+ * nodes. */
+uint32_t edge_argmin_first_in(const edge_argmin *a, const uint64_t *mask);
+
 /* The key of position i (< n). */
 static inline uint32_t edge_argmin_key(const edge_argmin *a, uint32_t i) { return a->key[i]; }
 

@@ -161,3 +161,36 @@ Test(argmin, a_zeroed_one_is_empty_and_can_grow)
     cr_expect_eq(edge_argmin_get(&a), 0);
     edge_argmin_free(&a);
 }
+
+/* first_in against a scan of the masked positions with keys below the
+ * levels, under random keys (some past the levels, some NONE) and masks. */
+Test(argmin, first_in_agrees_with_a_scan_of_the_masked_positions)
+{
+    enum { N = 300, OPS = 50000 };
+    uint32_t ref[N];
+    uint64_t mask[(N + 63) / 64] = {0};
+    edge_argmin a;
+    cr_assert_eq(edge_argmin_init(&a, N), EDGE_OK);
+    for (int i = 0; i < N; i++)
+        ref[i] = EDGE_ARGMIN_NONE;
+    srand(21);
+    for (int op = 0; op < OPS; op++) {
+        uint32_t i = (uint32_t)rand() % N;
+        if (rand() % 2) {
+            uint32_t k = rand() % 10 == 0 ? EDGE_ARGMIN_NONE
+                         : rand() % 10 == 0 ? EDGE_ARGMIN_LEVELS + (uint32_t)rand() % 5
+                                            : (uint32_t)rand() % 6;
+            edge_argmin_set(&a, i, k);
+            ref[i] = k;
+        } else {
+            mask[i / 64] ^= 1ull << (i % 64);
+        }
+        uint32_t best = EDGE_ARGMIN_EMPTY;
+        for (uint32_t j = 0; j < N; j++)
+            if ((mask[j / 64] >> (j % 64) & 1) && ref[j] < EDGE_ARGMIN_LEVELS &&
+                (best == EDGE_ARGMIN_EMPTY || ref[j] < ref[best]))
+                best = j;
+        cr_assert_eq(edge_argmin_first_in(&a, mask), best, "op %d", op);
+    }
+    edge_argmin_free(&a);
+}
