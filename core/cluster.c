@@ -520,15 +520,21 @@ edge_err edge_cluster_deploy_least_loaded(edge_cluster *c, const char *function_
     return err ? err : edge_cluster_deploy_least_loaded_idx(c, fn, now, node);
 }
 
+/* A deployment exists only for a known function on a live node (a node's
+ * deployments go when it is deregistered), so a hit answers alone; the
+ * function table and the node record, each a likely cache miss on the
+ * per-invocation count, are read only to name a miss. */
 static edge_err check_pair(const edge_cluster *c, uint32_t function, uint32_t node,
                            uint32_t *dep)
 {
     if (!c)
         return EDGE_INVAL;
+    *dep = find_dep(c, function, node);
+    if (*dep != EDGE_NONE)
+        return EDGE_OK;
     if (!edge_function_table_get(c->functions, function) || !live_node(c, node))
         return EDGE_NOT_FOUND;
-    *dep = find_dep(c, function, node);
-    return *dep == EDGE_NONE ? EDGE_NOT_DEPLOYED : EDGE_OK;
+    return EDGE_NOT_DEPLOYED;
 }
 
 edge_err edge_cluster_undeploy_idx(edge_cluster *c, uint32_t function, uint32_t node)

@@ -58,9 +58,9 @@ edge_err edge__deptab_reserve(edge__deptab *t, uint32_t n)
 
 uint32_t edge__deptab_find(const edge__deptab *t, uint32_t fn, uint32_t node)
 {
-    if (t->count == 0)
-        return EDGE_NONE;
     uint64_t key = key_of(fn, node);
+    if (t->count == 0 || key == EDGE__DEPTAB_EMPTY) /* (EDGE_NONE, EDGE_NONE) is never there */
+        return EDGE_NONE;
     uint32_t mask = t->cap - 1;
     for (uint32_t i = home(key, mask);; i = (i + 1) & mask) {
         uint64_t k = t->e[i].key;

@@ -48,7 +48,8 @@ typedef struct {
  * cannot fail. EDGE_NOMEM leaves the table as it was. */
 edge_err edge__deptab_reserve(edge__deptab *t, uint32_t n);
 
-/* The slot of (fn, node), or EDGE_NONE when it is not there. Expected O(1). */
+/* The slot of (fn, node), or EDGE_NONE when it is not there (any fn and
+ * node may be asked, EDGE_NONE too). Expected O(1). */
 uint32_t edge__deptab_find(const edge__deptab *t, uint32_t fn, uint32_t node);
 
 /* Adds (fn, node) deployed at `at` with no invocations. It must be absent

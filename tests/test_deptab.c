@@ -33,6 +33,8 @@ Test(deptab, an_entry_keeps_its_time_and_count_through_growth)
     cr_expect_eq(t.at[d], 1234);
     cr_expect_eq(t.e[d].invocations, 5);
     cr_expect_eq(edge__deptab_find(&t, 3, 7), EDGE_NONE, "(node, fn) is another key");
+    cr_expect_eq(edge__deptab_find(&t, EDGE_NONE, EDGE_NONE), EDGE_NONE,
+                 "the free slots' key is no entry");
     cr_expect_eq(t.count, 1000);
     edge__deptab_free(&t);
 }
