@@ -3,8 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Padding leaves point at a sentinel key slot (index n) that is always NONE,
- * so a real position always beats padding and ties resolve leftwards. */
+/* A tree leaf's entry: the key above the position, so that comparing
+ * entries compares keys first and positions on ties. */
+static inline uint64_t entry(uint32_t key, uint32_t pos)
+{
+    return (uint64_t)key << 32 | pos;
+}
 
 edge_err edge_argmin_init(edge_argmin *a, uint32_t n)
 {
@@ -14,20 +18,31 @@ edge_err edge_argmin_init(edge_argmin *a, uint32_t n)
     uint32_t cap = 1;
     while (cap < n)
         cap <<= 1;
-    a->keys = malloc(((size_t)n + 1) * sizeof *a->keys);
-    a->win = malloc(2 * (size_t)cap * sizeof *a->win);
-    if (!a->keys || !a->win) {
+    uint32_t nw = (n + 63) / 64;
+    uint32_t ns = (nw + 63) / 64;
+    if (ns == 0)
+        ns = 1; /* n = 0: one (empty) summary word, never read */
+    a->key = malloc(((size_t)n + 1) * sizeof *a->key);
+    a->bits = calloc((size_t)EDGE_ARGMIN_LEVELS * (nw + ns), sizeof *a->bits);
+    a->tree = malloc(2 * (size_t)cap * sizeof *a->tree);
+    if (!a->key || !a->bits || !a->tree) {
         edge_argmin_free(a);
         return EDGE_NOMEM;
     }
-    for (uint32_t i = 0; i <= n; i++)
-        a->keys[i] = EDGE_ARGMIN_NONE;
+    for (uint32_t i = 0; i < n; i++)
+        a->key[i] = EDGE_ARGMIN_NONE;
+    /* every leaf NONE at its own position (padding too: a padding position
+     * is >= n, so it never beats a real one, and it never wins with NONE) */
     for (uint32_t i = 0; i < cap; i++)
-        a->win[cap + i] = i < n ? i : n;
+        a->tree[cap + i] = entry(EDGE_ARGMIN_NONE, i);
     for (uint32_t v = cap; v-- > 1;)
-        a->win[v] = a->win[2 * v]; /* all NONE: the left child wins */
+        a->tree[v] = a->tree[2 * v]; /* all NONE: the left child wins */
     a->n = n;
     a->cap = cap;
+    a->nw = nw;
+    a->ns = ns;
+    a->stride = nw + ns;
+    a->min = EDGE_ARGMIN_LEVELS;
     return EDGE_OK;
 }
 
@@ -35,18 +50,74 @@ void edge_argmin_free(edge_argmin *a)
 {
     if (!a)
         return;
-    free(a->keys);
-    free(a->win);
+    free(a->key);
+    free(a->bits);
+    free(a->tree);
     memset(a, 0, sizeof *a);
 }
 
-void edge_argmin_set(edge_argmin *a, uint32_t i, uint64_t key)
+/* Sets tree leaf i to key and repairs the path: an entry that comes out as
+ * it was leaves every ancestor's inputs as they were, so the repair stops
+ * there. */
+static void tree_set(edge_argmin *a, uint32_t i, uint32_t key)
 {
-    a->keys[i] = key;
-    for (uint32_t v = (a->cap + i) >> 1; v >= 1; v >>= 1) {
-        uint32_t l = a->win[2 * v], r = a->win[2 * v + 1];
-        a->win[v] = a->keys[r] < a->keys[l] ? r : l;
+    uint64_t *t = a->tree;
+    uint32_t v = a->cap + i;
+    t[v] = entry(key, i);
+    for (v >>= 1; v >= 1; v >>= 1) {
+        uint64_t l = t[2 * v], r = t[2 * v + 1], m = r < l ? r : l;
+        if (t[v] == m)
+            return;
+        t[v] = m;
     }
+}
+
+void edge_argmin_set(edge_argmin *a, uint32_t i, uint32_t key)
+{
+    uint32_t old = a->key[i];
+    if (old == key)
+        return;
+    a->key[i] = key;
+    uint32_t w = i / 64;
+    uint64_t bit = 1ull << (i % 64), wbit = 1ull << (w % 64);
+    /* the new key first, so that the lowest level is never seen empty
+     * while the position moves up by one */
+    if (key < EDGE_ARGMIN_LEVELS) {
+        uint64_t *b = a->bits + (size_t)key * a->stride;
+        b[w] |= bit;
+        b[a->nw + w / 64] |= wbit;
+        a->cnt[key]++;
+        if (key < a->min)
+            a->min = key;
+    }
+    int key_tree = key >= EDGE_ARGMIN_LEVELS && key != EDGE_ARGMIN_NONE;
+    if (key_tree || (old >= EDGE_ARGMIN_LEVELS && old != EDGE_ARGMIN_NONE))
+        tree_set(a, i, key_tree ? key : EDGE_ARGMIN_NONE);
+    if (old < EDGE_ARGMIN_LEVELS) {
+        uint64_t *b = a->bits + (size_t)old * a->stride;
+        if (!(b[w] &= ~bit))
+            b[a->nw + w / 64] &= ~wbit;
+        if (--a->cnt[old] == 0 && old == a->min)
+            while (a->min < EDGE_ARGMIN_LEVELS && a->cnt[a->min] == 0)
+                a->min++;
+    }
+}
+
+uint32_t edge_argmin_first_in(const edge_argmin *a, const uint64_t *mask)
+{
+    for (uint32_t k = a->min; k < EDGE_ARGMIN_LEVELS; k++) {
+        if (!a->cnt[k])
+            continue;
+        const uint64_t *b = a->bits + (size_t)k * a->stride, *sum = b + a->nw;
+        for (uint32_t s = 0; s < a->ns; s++)
+            for (uint64_t ws = sum[s]; ws; ws &= ws - 1) {
+                uint32_t w = s * 64 + (uint32_t)__builtin_ctzll(ws);
+                uint64_t x = b[w] & mask[w];
+                if (x)
+                    return w * 64 + (uint32_t)__builtin_ctzll(x);
+            }
+    }
+    return EDGE_ARGMIN_EMPTY;
 }
 
 edge_err edge_argmin_grow(edge_argmin *a, uint32_t n)
@@ -61,8 +132,7 @@ edge_err edge_argmin_grow(edge_argmin *a, uint32_t n)
     if (rc)
         return rc;
     for (uint32_t i = 0; i < a->n; i++)
-        if (a->keys[i] != EDGE_ARGMIN_NONE)
-            edge_argmin_set(&b, i, a->keys[i]);
+        edge_argmin_set(&b, i, a->key[i]);
     edge_argmin_free(a);
     *a = b;
     return EDGE_OK;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "deptab.h"
 #include "idmap.h"
 #include "util.h"
 
@@ -23,13 +24,6 @@ typedef struct {
     uint32_t n, cap;
 } fn_rec;
 
-typedef struct {
-    uint32_t fn;      /* EDGE_NONE while on the free list */
-    uint32_t node;    /* next free record while on the free list */
-    edge_time at;
-    uint64_t invocations;
-} dep_rec;
-
 struct edge_cluster {
     const edge_function_table *functions;
     edge_time window;
@@ -45,15 +39,8 @@ struct edge_cluster {
     fn_rec *by_fn;            /* by function index, grown on demand */
     uint32_t n_by_fn, cap_by_fn;
 
-    dep_rec *deps;            /* a pool with a free list */
-    uint32_t n_deps, cap_deps, free_deps, n_free;
-    uint32_t live_deps;
-    edge__idmap dep_map;      /* (fn, node) -> deps index */
+    edge__deptab deps;        /* (fn, node) -> deployed at, invocations */
 };
-
-typedef struct {
-    uint32_t fn, node;
-} pair;
 
 static bool node_eq(const void *ctx, uint32_t val, const void *key)
 {
@@ -61,24 +48,14 @@ static bool node_eq(const void *ctx, uint32_t val, const void *key)
     return strcmp(edge_node_id(c->nodes[val].node), key) == 0;
 }
 
-static bool dep_eq(const void *ctx, uint32_t val, const void *key)
-{
-    const edge_cluster *c = ctx;
-    const pair *p = key;
-    return c->deps[val].fn == p->fn && c->deps[val].node == p->node;
-}
-
-static uint32_t pair_hash(uint32_t fn, uint32_t node)
-{
-    return edge__hash_u64((uint64_t)fn << 32 | node);
-}
-
 /* Keeps the least-loaded tree in step with a node's deployments and drain. */
 static void least_refresh(edge_cluster *c, uint32_t node)
 {
     const node_rec *r = &c->nodes[node];
     edge_argmin_set(&c->least, node,
-                    r->node && !r->draining ? (uint64_t)r->n_fns : EDGE_ARGMIN_NONE);
+                    r->node && !r->draining
+                        ? (r->n_fns < EDGE_ARGMIN_NONE ? r->n_fns : EDGE_ARGMIN_NONE - 1)
+                        : EDGE_ARGMIN_NONE);
 }
 
 static node_rec *live_node(const edge_cluster *c, uint32_t node)
@@ -86,10 +63,11 @@ static node_rec *live_node(const edge_cluster *c, uint32_t node)
     return node < c->n_nodes && c->nodes[node].node ? &c->nodes[node] : NULL;
 }
 
+/* The slot of deployment (fn, node) in c->deps, or EDGE_NONE; valid until
+ * the next deployment change. */
 static uint32_t find_dep(const edge_cluster *c, uint32_t fn, uint32_t node)
 {
-    pair p = {fn, node};
-    return edge__idmap_find(&c->dep_map, pair_hash(fn, node), dep_eq, c, &p);
+    return edge__deptab_find(&c->deps, fn, node);
 }
 
 edge_err edge_cluster_new(const edge_function_table *functions, edge_cluster **out)
@@ -102,7 +80,6 @@ edge_err edge_cluster_new(const edge_function_table *functions, edge_cluster **o
     c->functions = functions;
     c->window = EDGE_HEALTH_WINDOW_DEFAULT;
     c->head = c->tail = EDGE_NONE;
-    c->free_deps = EDGE_NONE;
     *out = c;
     return EDGE_OK;
 }
@@ -119,10 +96,9 @@ void edge_cluster_free(edge_cluster *c)
         edge__free(c->by_fn[i].nodes);
     edge__free(c->nodes);
     edge__free(c->by_fn);
-    edge__free(c->deps);
+    edge__deptab_free(&c->deps);
     edge__idmap_free(&c->by_id);
     edge_argmin_free(&c->least);
-    edge__idmap_free(&c->dep_map);
     edge__free(c);
 }
 
@@ -197,13 +173,7 @@ static void erase_u32(uint32_t *v, uint32_t *n, uint32_t x)
 
 static void free_dep(edge_cluster *c, uint32_t fn, uint32_t node)
 {
-    pair p = {fn, node};
-    uint32_t d = find_dep(c, fn, node);
-    edge__idmap_remove(&c->dep_map, pair_hash(fn, node), dep_eq, c, &p);
-    c->deps[d] = (dep_rec){.fn = EDGE_NONE, .node = c->free_deps};
-    c->free_deps = d;
-    c->n_free++;
-    c->live_deps--;
+    edge__deptab_remove(&c->deps, fn, node);
 }
 
 edge_err edge_cluster_deregister_idx(edge_cluster *c, uint32_t node)
@@ -363,10 +333,7 @@ static edge_err reserve_fn(edge_cluster *c, uint32_t fn, uint32_t m)
     }
     fn_rec *f = &c->by_fn[fn];
     if (edge__grow(&f->nodes, &f->cap, f->n + m, sizeof *f->nodes) ||
-        edge__idmap_reserve(&c->dep_map, c->live_deps + m))
-        return EDGE_NOMEM;
-    uint32_t avail = c->n_free + (c->cap_deps - c->n_deps);
-    if (avail < m && edge__grow(&c->deps, &c->cap_deps, c->n_deps + (m - c->n_free), sizeof *c->deps))
+        edge__deptab_reserve(&c->deps, c->deps.count + m))
         return EDGE_NOMEM;
     return EDGE_OK;
 }
@@ -380,17 +347,7 @@ static edge_err reserve_node(edge_cluster *c, uint32_t node)
 /* Commit: cannot fail once reserved. */
 static void add_dep(edge_cluster *c, uint32_t fn, uint32_t node, edge_time now)
 {
-    uint32_t d;
-    if (c->free_deps != EDGE_NONE) {
-        d = c->free_deps;
-        c->free_deps = c->deps[d].node;
-        c->n_free--;
-    } else {
-        d = c->n_deps++;
-    }
-    c->deps[d] = (dep_rec){.fn = fn, .node = node, .at = now};
-    edge__idmap_insert(&c->dep_map, pair_hash(fn, node), d);
-    c->live_deps++;
+    edge__deptab_insert(&c->deps, fn, node, now);
     node_rec *r = &c->nodes[node];
     r->fns[r->n_fns++] = fn;
     r->mem_mb += edge_function_memory_mb(edge_function_table_get(c->functions, fn));
@@ -563,15 +520,21 @@ edge_err edge_cluster_deploy_least_loaded(edge_cluster *c, const char *function_
     return err ? err : edge_cluster_deploy_least_loaded_idx(c, fn, now, node);
 }
 
+/* A deployment exists only for a known function on a live node (a node's
+ * deployments go when it is deregistered), so a hit answers alone; the
+ * function table and the node record, each a likely cache miss on the
+ * per-invocation count, are read only to name a miss. */
 static edge_err check_pair(const edge_cluster *c, uint32_t function, uint32_t node,
                            uint32_t *dep)
 {
     if (!c)
         return EDGE_INVAL;
+    *dep = find_dep(c, function, node);
+    if (*dep != EDGE_NONE)
+        return EDGE_OK;
     if (!edge_function_table_get(c->functions, function) || !live_node(c, node))
         return EDGE_NOT_FOUND;
-    *dep = find_dep(c, function, node);
-    return *dep == EDGE_NONE ? EDGE_NOT_DEPLOYED : EDGE_OK;
+    return EDGE_NOT_DEPLOYED;
 }
 
 edge_err edge_cluster_undeploy_idx(edge_cluster *c, uint32_t function, uint32_t node)
@@ -619,8 +582,8 @@ edge_err edge_cluster_deployment(const edge_cluster *c, uint32_t function, uint3
         .node = node,
         .function_id = edge_function_id(edge_function_table_get(c->functions, function)),
         .node_id = edge_node_id(c->nodes[node].node),
-        .deployed_at = c->deps[d].at,
-        .invocations = c->deps[d].invocations,
+        .deployed_at = c->deps.at[d],
+        .invocations = c->deps.e[d].invocations,
     };
     return EDGE_OK;
 }
@@ -631,7 +594,7 @@ edge_err edge_cluster_count_invocation(edge_cluster *c, uint32_t function, uint3
     edge_err err = check_pair(c, function, node, &d);
     if (err)
         return err;
-    c->deps[d].invocations++;
+    c->deps.e[d].invocations++;
     return EDGE_OK;
 }
 
@@ -660,7 +623,7 @@ const uint32_t *edge_cluster_functions_on(const edge_cluster *c, uint32_t node, 
     return r->fns;
 }
 
-size_t edge_cluster_deployment_count(const edge_cluster *c) { return c->live_deps; }
+size_t edge_cluster_deployment_count(const edge_cluster *c) { return c->deps.count; }
 
 /* ---- Placement strategies: spread, best fit, worst fit ------------------ */
 

@@ -2,8 +2,10 @@
  * idmap.h — internal: a hash table from a key to a dense uint32_t index.
  *
  * The tables of core (nodes of a cluster by id, functions by id, a runtime's
- * deployed functions by function index, deployments by (function, node))
- * all map some key to the index of a record the owner keeps in an array. So
+ * deployed functions by function index; the cluster's deployments have their
+ * own table, deptab.h, that keeps each key beside the counter every
+ * invocation bumps) all map some key to the index of a record the owner
+ * keeps in an array. So
  * the map stores no keys at all: each entry is (hash, value), and a lookup
  * confirms a hash match by asking the caller's eq callback whether record
  * `value` has the key. Keys therefore live exactly once, in the records.

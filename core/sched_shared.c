@@ -49,7 +49,12 @@ static edge_err rehash(edge_scheduler *s)
 
 static edge_err add_ref(edge__sched_node *ns, uint32_t tree, uint32_t pos)
 {
-    if (ns->nt == ns->capt) {
+    if (ns->nt == 0) {
+        ns->t1 = (edge__sched_tree_ref){tree, pos};
+        ns->nt = 1;
+        return EDGE_OK;
+    }
+    if (ns->nt - 1 == ns->capt) {
         uint32_t cap = ns->capt ? 2 * ns->capt : 2;
         edge__sched_tree_ref *r = realloc(ns->t, cap * sizeof *r);
         if (!r)
@@ -57,15 +62,26 @@ static edge_err add_ref(edge__sched_node *ns, uint32_t tree, uint32_t pos)
         ns->t = r;
         ns->capt = cap;
     }
-    ns->t[ns->nt++] = (edge__sched_tree_ref){tree, pos};
+    ns->t[ns->nt - 1] = (edge__sched_tree_ref){tree, pos};
+    ns->nt++;
     return EDGE_OK;
 }
 
+/* Removes tree from ns's list; the last one fills the hole. */
 static void drop_ref(edge__sched_node *ns, uint32_t tree)
 {
-    for (uint32_t i = 0; i < ns->nt; i++)
+    if (ns->nt == 0)
+        return;
+    edge__sched_tree_ref *last = ns->nt > 1 ? &ns->t[ns->nt - 2] : &ns->t1;
+    if (ns->t1.tree == tree) {
+        ns->t1 = *last;
+        ns->nt--;
+        return;
+    }
+    for (uint32_t i = 0; i + 1 < ns->nt; i++)
         if (ns->t[i].tree == tree) {
-            ns->t[i] = ns->t[--ns->nt];
+            ns->t[i] = *last;
+            ns->nt--;
             return;
         }
 }

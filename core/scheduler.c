@@ -81,10 +81,11 @@ void edge_scheduler_free(edge_scheduler *s)
         free(s->fns[f].idle);
         free(s->fns[f].warm);
         free(s->fns[f].widx);
+        free(s->fns[f].wbits);
     }
     edge__sched_shared_free_all(s);
     for (size_t n = 0; n < s->nnodes; n++) {
-        free(s->nodes[n].m);
+        free(s->nodes[n].fns);
         free(s->nodes[n].t);
     }
     free(s->fns);
@@ -197,8 +198,8 @@ edge_err edge_scheduler_set_deployed(edge_scheduler *s, size_t function, size_t 
         return EDGE_INVAL;
     edge__sched_fn *fs = &s->fns[function];
     edge__sched_node *ns = &s->nodes[node];
-    edge__sched_member *m = edge__sched_find_member(ns, (uint32_t)function);
-    if (deployed && !m) {
+    uint32_t at = edge__sched_pos_of(fs, node);
+    if (deployed && at == UINT32_MAX) {
         if (fs->n == fs->cap) {
             uint32_t cap = fs->cap ? fs->cap * 2 : 4;
             uint32_t *a = realloc(fs->nodes, cap * sizeof *a);
@@ -213,10 +214,10 @@ edge_err edge_scheduler_set_deployed(edge_scheduler *s, size_t function, size_t 
         }
         if (ns->nm == ns->capm) {
             uint32_t cap = ns->capm ? ns->capm * 2 : 2;
-            edge__sched_member *a = realloc(ns->m, cap * sizeof *a);
+            uint32_t *a = realloc(ns->fns, cap * sizeof *a);
             if (!a)
                 return EDGE_NOMEM;
-            ns->m = a;
+            ns->fns = a;
             ns->capm = cap;
         }
         uint32_t pos = fs->n;
@@ -227,18 +228,19 @@ edge_err edge_scheduler_set_deployed(edge_scheduler *s, size_t function, size_t 
         fs->nodes[pos] = (uint32_t)node;
         fs->idle[pos] = 0;
         fs->n++;
-        ns->m[ns->nm++] = (edge__sched_member){(uint32_t)function, pos};
+        ns->fns[ns->nm++] = (uint32_t)function;
         fs->dirty = 1;
         fs->affine = UINT32_MAX; /* the new node may now be the heaviest */
-    } else if (!deployed && m) {
-        uint32_t pos = m->pos;
-        if (fs->dirty) /* positions are stale until a rebuild: search */
-            for (pos = 0; fs->nodes[pos] != node; pos++)
-                ;
+    } else if (!deployed && at != UINT32_MAX) {
+        uint32_t pos = at;
         memmove(&fs->nodes[pos], &fs->nodes[pos + 1], (fs->n - pos - 1) * sizeof fs->nodes[0]);
         memmove(&fs->idle[pos], &fs->idle[pos + 1], (fs->n - pos - 1) * sizeof fs->idle[0]);
         fs->n--;
-        *m = ns->m[--ns->nm];
+        for (uint32_t i = 0; i < ns->nm; i++)
+            if (ns->fns[i] == function) {
+                ns->fns[i] = ns->fns[--ns->nm];
+                break;
+            }
         fs->dirty = 1;
         if (fs->rr_next > pos)
             fs->rr_next--;
@@ -246,13 +248,14 @@ edge_err edge_scheduler_set_deployed(edge_scheduler *s, size_t function, size_t 
     return EDGE_OK;
 }
 
-/* Brings fn's member positions, shared tree and warm list up to date. Rare
+/* Brings fs's shared tree and warm list up to date (a node's position in
+ * fs is looked up in fs's ascending node list when needed, so there are no
+ * per-node positions to refresh: that was an O(functions on the node)
+ * search per node, 27M instructions of the first picks on routing.json). Rare
  * next to picks, so kept out of line: edge_scheduler_pick is flattened and
  * must stay small. */
-__attribute__((noinline)) static edge_err rebuild(edge_scheduler *s, edge__sched_fn *fs, uint32_t fn)
+__attribute__((noinline)) static edge_err rebuild(edge_scheduler *s, edge__sched_fn *fs)
 {
-    for (uint32_t i = 0; i < fs->n; i++)
-        edge__sched_find_member(&s->nodes[fs->nodes[i]], fn)->pos = i;
     int scan = fs->n <= EDGE__SCHED_SCAN_MAX;
     int tree = (s->flags & EDGE__SCHED_TREE) && !scan;
     if (tree && (s->flags & EDGE__SCHED_WARM_KEY)) {
@@ -265,11 +268,19 @@ __attribute__((noinline)) static edge_err rebuild(edge_scheduler *s, edge__sched
         if (!x)
             return EDGE_NOMEM;
         fs->widx = x;
+        size_t words = (want + 63) / 64;
+        uint64_t *b = realloc(fs->wbits, words * sizeof *b);
+        if (!b)
+            return EDGE_NOMEM;
+        fs->wbits = b;
+        memset(b, 0, words * sizeof *b);
         fs->nwarm = 0;
         for (uint32_t i = 0; i < fs->n; i++) {
             fs->widx[i] = fs->idle[i] ? fs->nwarm : UINT32_MAX;
-            if (fs->idle[i])
+            if (fs->idle[i]) {
                 fs->warm[fs->nwarm++] = i;
+                b[i / 64] |= 1ull << (i % 64);
+            }
         }
     }
     /* The key of the shared tree is the node's alone: functions on the same
@@ -301,8 +312,11 @@ static void refresh_node(edge_scheduler *s, size_t node)
     if (s->n_tree_fns == 0)
         return; /* every function is in scan mode: no tree to keep */
     const edge__sched_node *ns = &s->nodes[node];
-    uint64_t k = edge__sched_node_key(s, (uint32_t)node);
-    for (uint32_t i = 0; i < ns->nt; i++)
+    if (ns->nt == 0)
+        return;
+    uint32_t k = edge__sched_node_key(s, (uint32_t)node);
+    edge_argmin_set(&s->trees[ns->t1.tree]->t, ns->t1.pos, k);
+    for (uint32_t i = 0; i + 1 < ns->nt; i++)
         edge_argmin_set(&s->trees[ns->t[i].tree]->t, ns->t[i].pos, k);
 }
 
@@ -334,21 +348,27 @@ void edge_scheduler_set_idle(edge_scheduler *s, size_t function, size_t node, ui
      * them recorded; the others skip the lookup. */
     if (!(s->flags & EDGE__SCHED_IDLE) || function >= s->nfns || node >= s->nnodes)
         return;
-    /* fs->nodes is ascending (dirty or not): a binary search, O(log m),
-     * where the node's member list costs O(functions on the node) (100 on
-     * routing.json: 152M of warm_first's 1.5G instructions there) */
+    /* The position: when fs is up to date with a shared tree, the node's
+     * own record names its position in that tree, which is fs's (O(1),
+     * from a record a load change reads anyway); otherwise a binary search
+     * of fs->nodes, O(log m) (on routing.json the search was most of
+     * warm_first's 13% of samples here; the node's function list, before
+     * it, cost O(functions on the node): 152M of 1.5G instructions). */
     edge__sched_fn *fs = &s->fns[function];
-    uint32_t lo = 0, hi = fs->n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (fs->nodes[mid] < node)
-            lo = mid + 1;
-        else
-            hi = mid;
+    uint32_t pos = UINT32_MAX;
+    if (!fs->dirty && fs->shared) {
+        const edge__sched_node *ns = &s->nodes[node];
+        uint32_t tree = fs->shared - 1;
+        if (ns->nt && ns->t1.tree == tree)
+            pos = ns->t1.pos;
+        for (uint32_t i = 0; pos == UINT32_MAX && i + 1 < ns->nt; i++)
+            if (ns->t[i].tree == tree)
+                pos = ns->t[i].pos;
     }
-    if (lo == fs->n || fs->nodes[lo] != node)
+    if (pos == UINT32_MAX)
+        pos = edge__sched_pos_of(fs, node);
+    if (pos == UINT32_MAX)
         return;
-    uint32_t pos = lo;
     int changed = (fs->idle[pos] == 0) != (idle == 0);
     fs->idle[pos] = idle;
     if (!changed || !(s->flags & EDGE__SCHED_WARM_KEY) || fs->dirty || !fs->has_tree)
@@ -363,6 +383,7 @@ void edge_scheduler_set_idle(edge_scheduler *s, size_t function, size_t node, ui
         fs->widx[last] = i;
         fs->widx[pos] = UINT32_MAX;
     }
+    fs->wbits[pos / 64] ^= 1ull << (pos % 64);
 }
 
 /* The min-key pick (least_loaded, warm_first) is the inner loop of large
@@ -376,7 +397,7 @@ __attribute__((flatten)) size_t edge_scheduler_pick(edge_scheduler *s, size_t fu
     if (function >= s->nfns)
         return EDGE_SCHED_NONE;
     edge__sched_fn *fs = &s->fns[function];
-    if (fs->dirty && rebuild(s, fs, (uint32_t)function) != EDGE_OK)
+    if (fs->dirty && rebuild(s, fs) != EDGE_OK)
         return EDGE_SCHED_NONE;
     if (fs->n == 0)
         return EDGE_SCHED_NONE;

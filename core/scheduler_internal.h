@@ -5,10 +5,10 @@
  * scheduler.c owns the shared candidate structures: per function the nodes it
  * is deployed on (ascending node index = registration order) with their idle
  * warm instances, an argmin tree when a min-key policy has more than
- * EDGE__SCHED_SCAN_MAX nodes, and per node its load, usability and the
- * compact `lkey` array every scan reads. It keeps them current on every
- * report (set_deployed, set_load, ...) and rebuilds a function's positions
- * and tree lazily at its next pick.
+ * EDGE__SCHED_SCAN_MAX nodes, and per node its load, usability, functions
+ * and the compact `lkey` array every scan reads. It keeps them current on
+ * every report (set_deployed, set_load, ...) and rebuilds a function's tree
+ * lazily at its next pick.
  *
  * A policy (one file each under core/policies/) is an edge__sched_policy: a
  * name, a pick over those structures, flags saying which of them it needs
@@ -31,9 +31,6 @@
  * nodes per function, two load changes per invocation). */
 #define EDGE__SCHED_SCAN_MAX 64
 
-typedef struct edge__sched_member {
-    uint32_t fn, pos; /* node is deployed for fn at position pos of fn's list */
-} edge__sched_member;
 
 /*
  * A shared least-loaded tree (core/sched_shared.c). The key (the load) is
@@ -74,6 +71,9 @@ typedef struct edge__sched_fn {
      * there (UINT32_MAX: not warm). Owned; sized to n at the rebuild. */
     uint32_t *warm, *widx;
     uint32_t nwarm;
+    /* the same warm positions as a bitset (bit p % 64 of word p / 64;
+     * ceil(n / 64) words, owned), for edge_argmin_first_in */
+    uint64_t *wbits;
     int dirty;
     int scan;         /* few nodes: pick scans them instead of keeping a tree */
     int has_tree;     /* counted in n_tree_fns */
@@ -84,9 +84,17 @@ typedef struct edge__sched_fn {
 typedef struct edge__sched_node {
     uint32_t load;
     int usable;
-    edge__sched_member *m;
+    uint32_t *fns;    /* the functions deployed here, unordered (owned); a
+                         function's position of the node is found in its
+                         ascending node list (edge__sched_pos_of), so a
+                         rebuild has no per-node positions to refresh */
     uint32_t nm, capm;
-    edge__sched_tree_ref *t; /* the shared trees holding this node */
+    /* the shared trees holding this node, nt of them: the first in t1, in
+     * the record a load change reads anyway (usually the only one: a
+     * separate allocation per node was a D1 miss per load change on
+     * routing.json), the others in t[0 .. nt-1) (owned) */
+    edge__sched_tree_ref t1;
+    edge__sched_tree_ref *t;
     uint32_t nt, capt;
 } edge__sched_node;
 
@@ -195,31 +203,40 @@ extern const edge__sched_policy edge__sched_least_loaded, edge__sched_warm_first
     edge__sched_nearest, edge__sched_consistent_hash, edge__sched_plugin,
     edge__sched_offload_threshold, edge__sched_latency_aware;
 
-static inline edge__sched_member *edge__sched_find_member(edge__sched_node *ns, uint32_t fn)
+/* fs's position of node (fs->nodes is ascending, dirty or not), or
+ * UINT32_MAX when fs is not deployed there. O(log m). */
+static inline uint32_t edge__sched_pos_of(const edge__sched_fn *fs, size_t node)
 {
-    for (uint32_t i = 0; i < ns->nm; i++)
-        if (ns->m[i].fn == fn)
-            return &ns->m[i];
-    return NULL;
+    uint32_t lo = 0, hi = fs->n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (fs->nodes[mid] < node)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < fs->n && fs->nodes[lo] == node ? lo : UINT32_MAX;
 }
 
 /* A shared tree's key of a node: its load, EDGE_ARGMIN_NONE when it is not
- * usable. */
-static inline uint64_t edge__sched_node_key(const edge_scheduler *s, uint32_t node)
+ * usable (lkey already holds exactly that: UINT32_MAX = EDGE_ARGMIN_NONE). */
+static inline uint32_t edge__sched_node_key(const edge_scheduler *s, uint32_t node)
 {
-    uint32_t k = s->lkey[node];
-    return k == UINT32_MAX ? EDGE_ARGMIN_NONE : k;
+    return s->lkey[node];
 }
 
-/* The min-key policies' key of fs's position pos: EDGE_ARGMIN_NONE when the
- * node is not usable; else its load, behind every node with an idle warm
- * instance under EDGE__SCHED_WARM_KEY. */
+/* A scan's key that never wins (edge__sched_key_of). */
+#define EDGE__SCHED_KEY_NONE UINT64_MAX
+
+/* The min-key policies' key of fs's position pos, for a scan:
+ * EDGE__SCHED_KEY_NONE when the node is not usable; else its load, behind
+ * every node with an idle warm instance under EDGE__SCHED_WARM_KEY. */
 static inline uint64_t edge__sched_key_of(const edge_scheduler *s, const edge__sched_fn *fs,
                                           uint32_t pos)
 {
     uint32_t k = s->lkey[fs->nodes[pos]];
     if (k == UINT32_MAX)
-        return EDGE_ARGMIN_NONE;
+        return EDGE__SCHED_KEY_NONE;
     if (s->flags & EDGE__SCHED_WARM_KEY)
         return ((uint64_t)(fs->idle[pos] == 0) << 32) | k;
     return k;

@@ -490,6 +490,8 @@ Test(cluster, counts_invocations_per_deployment)
     cr_expect_eq(d.invocations, 5);
     cr_expect_eq(edge_cluster_count_invocation(c, g, a), EDGE_NOT_DEPLOYED);
     cr_expect_eq(edge_cluster_count_invocation(c, f, 3), EDGE_NOT_FOUND);
+    cr_expect_eq(edge_cluster_count_invocation(c, 7, a), EDGE_NOT_FOUND);
+    cr_expect_eq(edge_cluster_count_invocation(c, EDGE_NONE, EDGE_NONE), EDGE_NOT_FOUND);
     cr_expect_eq(edge_cluster_deployment(c, g, a, &d), EDGE_NOT_DEPLOYED);
     cr_expect_eq(edge_cluster_deployment(c, f, a, NULL), EDGE_INVAL);
 }

@@ -273,7 +273,8 @@ Test(scheduler, shared_trees_agree_with_a_linear_scan)
             usable[n] = rand() % 4 != 0;
             edge_scheduler_set_usable(s, n, usable[n]);
         } else {
-            load[n] = (uint32_t)(rand() % 6);
+            /* now and then a load past the argmin's levels (64) */
+            load[n] = (uint32_t)(rand() % 10 ? rand() % 6 : 60 + rand() % 10);
             edge_scheduler_set_load(s, n, load[n]);
         }
         size_t ex[2] = {(size_t)(rand() % NODES), (size_t)(rand() % NODES)};
@@ -327,7 +328,9 @@ Test(scheduler, warm_first_agrees_with_a_linear_scan)
             usable[n] = rand() % 4 != 0;
             edge_scheduler_set_usable(s, n, usable[n]);
         } else if (kind < 11) {
-            load[n] = (uint32_t)(rand() % 6);
+            /* now and then a load past the argmin's levels (64), where the
+             * warm pick falls back from the level bitsets to its scan */
+            load[n] = (uint32_t)(rand() % 10 ? rand() % 6 : 60 + rand() % 10);
             edge_scheduler_set_load(s, n, load[n]);
         } else if (dep[f][n]) {
             /* mostly zero: a function is warm on a few nodes */

@@ -27,7 +27,7 @@ static size_t pick(edge_scheduler *s, edge__sched_fn *fs, size_t function, const
     (void)rnd;
     if (fs->affine != UINT32_MAX && fs->affine < s->nnodes &&
         s->lkey[fs->affine] != UINT32_MAX && !edge__sched_excluded(fs->affine, exclude, nexclude) &&
-        edge__sched_find_member(&s->nodes[fs->affine], (uint32_t)function)) {
+        edge__sched_pos_of(fs, fs->affine) != UINT32_MAX) {
         /* still the heaviest? only a node added since could beat it:
          * membership changes reset the affinity */
         return fs->affine;
@@ -54,7 +54,7 @@ static size_t pick(edge_scheduler *s, edge__sched_fn *fs, size_t function, const
 static void node_back(edge_scheduler *s, size_t node)
 {
     for (uint32_t i = 0; i < s->nodes[node].nm; i++)
-        s->fns[s->nodes[node].m[i].fn].affine = UINT32_MAX;
+        s->fns[s->nodes[node].fns[i]].affine = UINT32_MAX;
 }
 
 const edge__sched_policy edge__sched_consistent_hash = {

@@ -20,7 +20,10 @@ static size_t pick(edge_scheduler *s, edge__sched_fn *fs, size_t function, const
     uint32_t b = edge__sched_random_pos(s, fs, rnd, exclude, nexclude, a);
     if (b == UINT32_MAX)
         return fs->nodes[a];
-    uint32_t la = s->nodes[fs->nodes[a]].load, lb = s->nodes[fs->nodes[b]].load;
+    /* lkey, which the eligibility test just read, is the load of a usable
+     * node (clamped at UINT32_MAX - 1: four billion invocations in flight on
+     * one node, more than memory holds), so the node records stay unread */
+    uint32_t la = s->lkey[fs->nodes[a]], lb = s->lkey[fs->nodes[b]];
     if (lb < la || (lb == la && b < a))
         a = b;
     return fs->nodes[a];
