@@ -2,13 +2,15 @@
  * net.c — transfers over the scenario's links (net.h).
  *
  * A transfer is a pool record: its cookie, bytes, path and the handle of
- * its one pending engine event. Two events at most per transfer: the end of
- * its propagation wait, then its finish, which is cancelled and scheduled
- * again each time the solver changes its rate (engine handles make the
- * cancel O(1); a stale finish never runs). The solver runs deferred: the
- * starts and ends of one instant are recomputed together by one flush
- * event scheduled at that instant (it runs after every event already
- * queued for it).
+ * its propagation event. In the sharing, its flow belongs to the solver's
+ * group of its route (fairshare.h), and each group has ONE pending finish
+ * event, at the finish of its first flow: when the solver changes a
+ * group's rate or its flows, that one event is cancelled and scheduled
+ * again (engine handles make the cancel O(1); a stale finish never runs).
+ * The finish event ends every flow of its group that is through at its
+ * time, in tag order. The solver runs deferred: the starts and ends of one
+ * instant are recomputed together by one flush event scheduled at that
+ * instant (it runs after every event already queued for it).
  */
 #include "net/net.h"
 
@@ -51,6 +53,8 @@ struct sim_net {
     uint32_t xfree;
     uint32_t *xfer_of_flow;
     size_t fcap;
+    sim_handle *gev; /* per solver group: its finish event */
+    size_t gcap;
     double class_bytes[SIM_LINK_CLASSES];
     double *link_bytes_done; /* per link: bytes of finished transfers */
     uint64_t sent, ndone, reschedules;
@@ -112,6 +116,7 @@ void sim_net_free(sim_net *n)
     sim_fairshare_free(n->fs);
     free(n->x);
     free(n->xfer_of_flow);
+    free(n->gev);
     free(n->link_bytes_done);
     sim_linkseries_free(n->series);
     free(n->sampled);
@@ -210,24 +215,46 @@ static void fail(sim_net *n, edge_err rc)
     n->failed = 1;
 }
 
-/* Moves the finish events of the flows whose rate just changed. */
+static void ev_group(sim_engine *e, void *ctx, const sim_event *ev);
+
+/* (Re)schedules group g's finish event at its first flow's finish. */
+static void schedule_group(sim_net *n, uint32_t g)
+{
+    edge_time at = sim_fairshare_group_finish(n->fs, g);
+    if (at == EDGE_TIME_MAX)
+        return; /* no flow, or no bandwidth at all (not with capacities > 0) */
+    edge_time now = sim_engine_now(n->eng);
+    edge_err rc = sim_engine_schedule(n->eng, at > now ? at : now, ev_group, n,
+                                      (sim_payload){.id = g}, &n->gev[g]);
+    if (rc != EDGE_OK)
+        fail(n, rc);
+}
+
+/* Moves the finish events of the groups the last flush changed. */
 static void reschedule(sim_net *n)
 {
-    const uint32_t *ids;
-    size_t k = sim_fairshare_changed(n->fs, &ids);
+    size_t ng = sim_fairshare_groups(n->fs);
+    if (ng > n->gcap) {
+        size_t cap = n->gcap ? n->gcap * 2 : 64;
+        while (cap < ng)
+            cap *= 2;
+        sim_handle *p = realloc(n->gev, cap * sizeof *p);
+        if (!p) {
+            fail(n, EDGE_NOMEM);
+            return;
+        }
+        for (size_t g = n->gcap; g < cap; g++)
+            p[g] = SIM_HANDLE_NONE;
+        n->gev = p;
+        n->gcap = cap;
+    }
+    const uint32_t *gs;
+    size_t k = sim_fairshare_changed(n->fs, &gs);
     n->reschedules += k;
     for (size_t i = 0; i < k; i++) {
-        uint32_t xi = n->xfer_of_flow[ids[i]];
-        xfer *x = &n->x[xi];
-        sim_engine_cancel(n->eng, x->ev);
-        x->ev = SIM_HANDLE_NONE;
-        edge_time at = sim_fairshare_finish(n->fs, ids[i]);
-        if (at == EDGE_TIME_MAX)
-            continue; /* no bandwidth at all: cannot happen with capacities > 0 */
-        edge_err rc = sim_engine_schedule(n->eng, at, ev_finish, n, (sim_payload){.id = xi},
-                                          &x->ev);
-        if (rc != EDGE_OK)
-            fail(n, rc);
+        sim_engine_cancel(n->eng, n->gev[gs[i]]);
+        n->gev[gs[i]] = SIM_HANDLE_NONE;
+        schedule_group(n, gs[i]);
     }
 }
 
@@ -268,21 +295,38 @@ static void complete(sim_net *n, uint32_t xi)
     n->done(n->ctx, cookie);
 }
 
+/* A transfer without links: through when its propagation is waited. */
 static void ev_finish(sim_engine *e, void *ctx, const sim_event *ev)
 {
+    (void)e;
     sim_net *n = ctx;
     uint32_t xi = (uint32_t)ev->payload.id;
-    xfer *x = &n->x[xi];
-    x->ev = SIM_HANDLE_NONE;
-    if (x->nhops) {
-        edge_err rc = sim_fairshare_end(n->fs, sim_engine_now(e), x->flow);
+    n->x[xi].ev = SIM_HANDLE_NONE;
+    complete(n, xi);
+}
+
+/* Group g's first flow is through: it and every other flow of g through
+ * by now end (in tag order), and their transfers are done. */
+static void ev_group(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    sim_net *n = ctx;
+    uint32_t g = (uint32_t)ev->payload.id;
+    edge_time now = sim_engine_now(e);
+    n->gev[g] = SIM_HANDLE_NONE;
+    int ended = 0;
+    while (!n->failed && sim_fairshare_group_finish(n->fs, g) <= now) {
+        uint32_t fid = sim_fairshare_group_next(n->fs, g);
+        edge_err rc = sim_fairshare_end(n->fs, now, fid);
         if (rc != EDGE_OK) {
             fail(n, rc);
             return;
         }
+        ended = 1;
         need_flush(n);
+        complete(n, n->xfer_of_flow[fid]);
     }
-    complete(n, xi);
+    if (!ended) /* not through yet: cannot happen, every change moves the event */
+        schedule_group(n, g);
 }
 
 /* Propagation waited: the transfer joins the sharing. */
@@ -619,5 +663,5 @@ void sim_net_get_counts(const sim_net *n, sim_net_counts *out)
     out->done = n->ndone;
     out->reschedules = n->reschedules;
     out->recomputes = c.recomputes;
-    out->flows_visited = c.flows_visited;
+    out->groups_visited = c.groups_visited;
 }

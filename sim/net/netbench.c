@@ -1,7 +1,8 @@
 /*
  * netbench.c — flows on a tree through fairshare and the engine (netbench.h).
- * The event handling is net.c's: one finish event per flow, cancelled and
- * scheduled again when the solver changes its rate.
+ * The event handling is net.c's: one finish event per solver group (route
+ * class), at its first flow's finish, cancelled and scheduled again when
+ * the solver changes the group's rate or flows.
  */
 #include "net/netbench.h"
 
@@ -41,8 +42,8 @@ typedef struct nb {
     } *spec;                /* the flow list */
     uint32_t *slot_of_flow; /* by solver id */
     uint64_t *flow_of_slot;
-    sim_handle *ev;         /* by slot */
-    uint32_t *fid_of_slot;
+    sim_handle *gev;        /* by solver group */
+    size_t gcap;
     uint64_t reschedules;
     edge_err failed;
     int flush_pending;
@@ -54,20 +55,49 @@ typedef struct nb {
 
 static void ev_propagated(sim_engine *e, void *ctx, const sim_event *ev);
 
-static void ev_finish(sim_engine *e, void *ctx, const sim_event *ev);
+static void ev_group(sim_engine *e, void *ctx, const sim_event *ev);
+
+static void fail(nb *b, edge_err rc)
+{
+    if (!b->failed)
+        sim_engine_fail(b->e, b->failed = rc);
+}
+
+static void schedule_group(nb *b, uint32_t g)
+{
+    edge_time at = sim_fairshare_group_finish(b->fs, g), now = sim_engine_now(b->e);
+    if (at == EDGE_TIME_MAX)
+        return;
+    edge_err rc = sim_engine_schedule(b->e, at > now ? at : now, ev_group, b,
+                                      (sim_payload){.id = g}, &b->gev[g]);
+    if (rc != EDGE_OK)
+        fail(b, rc);
+}
 
 static void reschedule(nb *b)
 {
-    const uint32_t *ids;
-    size_t k = sim_fairshare_changed(b->fs, &ids);
+    size_t ng = sim_fairshare_groups(b->fs);
+    if (ng > b->gcap) {
+        size_t cap = b->gcap ? b->gcap * 2 : 64;
+        while (cap < ng)
+            cap *= 2;
+        sim_handle *p = realloc(b->gev, cap * sizeof *p);
+        if (!p) {
+            fail(b, EDGE_NOMEM);
+            return;
+        }
+        for (size_t g = b->gcap; g < cap; g++)
+            p[g] = SIM_HANDLE_NONE;
+        b->gev = p;
+        b->gcap = cap;
+    }
+    const uint32_t *gs;
+    size_t k = sim_fairshare_changed(b->fs, &gs);
     b->reschedules += k;
     for (size_t i = 0; i < k; i++) {
-        uint32_t s = b->slot_of_flow[ids[i]];
-        sim_engine_cancel(b->e, b->ev[s]);
-        edge_err rc = sim_engine_schedule(b->e, sim_fairshare_finish(b->fs, ids[i]), ev_finish, b,
-                                          (sim_payload){.id = s}, &b->ev[s]);
-        if (rc != EDGE_OK && !b->failed)
-            sim_engine_fail(b->e, b->failed = rc);
+        sim_engine_cancel(b->e, b->gev[gs[i]]);
+        b->gev[gs[i]] = SIM_HANDLE_NONE;
+        schedule_group(b, gs[i]);
     }
 }
 
@@ -86,8 +116,8 @@ static void need_flush(nb *b, edge_time now)
         return;
     b->flush_pending = 1;
     edge_err rc = sim_engine_schedule(b->e, now, ev_flush, b, (sim_payload){0}, NULL);
-    if (rc != EDGE_OK && !b->failed)
-        sim_engine_fail(b->e, b->failed = rc);
+    if (rc != EDGE_OK)
+        fail(b, rc);
 }
 
 /* Flow i of the list: its hosts and size (drawn in list order). */
@@ -141,29 +171,36 @@ static void ev_propagated(sim_engine *e, void *ctx, const sim_event *ev)
         return;
     }
     b->slot_of_flow[fid] = slot;
-    b->fid_of_slot[slot] = fid;
     need_flush(b, now);
 }
 
-static void ev_finish(sim_engine *e, void *ctx, const sim_event *ev)
+/* Group g's first flow is through: it and the others of g through by now
+ * end, in tag order; each one's slot starts its next flow. */
+static void ev_group(sim_engine *e, void *ctx, const sim_event *ev)
 {
     nb *b = ctx;
-    uint32_t s = (uint32_t)ev->payload.id;
-    b->ev[s] = SIM_HANDLE_NONE;
+    uint32_t g = (uint32_t)ev->payload.id;
+    b->gev[g] = SIM_HANDLE_NONE;
     edge_time now = sim_engine_now(e);
-    if (sim_fairshare_end(b->fs, now, b->fid_of_slot[s]) != EDGE_OK) {
-        if (!b->failed)
-            sim_engine_fail(e, b->failed = EDGE_STATE);
-        return;
+    int ended = 0;
+    while (!b->failed && sim_fairshare_group_finish(b->fs, g) <= now) {
+        uint32_t fid = sim_fairshare_group_next(b->fs, g), s = b->slot_of_flow[fid];
+        if (sim_fairshare_end(b->fs, now, fid) != EDGE_OK) {
+            fail(b, EDGE_STATE);
+            return;
+        }
+        ended = 1;
+        if (b->c->finish_out)
+            fprintf(b->c->finish_out, "%llu,%.9f\n", (unsigned long long)b->flow_of_slot[s],
+                    (double)now / 1e9);
+        b->done++;
+        need_flush(b, now);
+        uint64_t next = b->flow_of_slot[s] + b->c->slots; /* the slot's own sequence */
+        if (next < b->c->flows)
+            start_flow(b, s, next, now);
     }
-    if (b->c->finish_out)
-        fprintf(b->c->finish_out, "%llu,%.9f\n", (unsigned long long)b->flow_of_slot[s],
-                (double)now / 1e9);
-    b->done++;
-    need_flush(b, now);
-    uint64_t next = b->flow_of_slot[s] + b->c->slots; /* the slot's own sequence */
-    if (next < b->c->flows)
-        start_flow(b, s, next, now);
+    if (!ended)
+        schedule_group(b, g);
 }
 
 static double cpu_now(void)
@@ -185,11 +222,9 @@ edge_err sim_netbench_run(const sim_netbench_config *c, sim_netbench_result *r)
     size_t fcap = (size_t)c->slots * 2 + 64;
     b.slot_of_flow = calloc(fcap, sizeof *b.slot_of_flow);
     b.flow_of_slot = calloc(c->slots, sizeof *b.flow_of_slot);
-    b.ev = calloc(c->slots, sizeof *b.ev);
-    b.fid_of_slot = calloc(c->slots, sizeof *b.fid_of_slot);
     b.route_of_slot = calloc(c->slots, sizeof *b.route_of_slot);
     edge_err rc = EDGE_NOMEM;
-    if (!cap || !b.slot_of_flow || !b.flow_of_slot || !b.ev || !b.fid_of_slot || !b.route_of_slot)
+    if (!cap || !b.slot_of_flow || !b.flow_of_slot || !b.route_of_slot)
         goto out;
     for (uint32_t l = 0; l < nl; l++)
         cap[l] = (l < c->leaves ? c->leaf_bps : c->agg_bps) / 8e9;
@@ -223,14 +258,13 @@ edge_err sim_netbench_run(const sim_netbench_config *c, sim_netbench_result *r)
     r->flows = b.done;
     r->events = st.run;
     r->reschedules = b.reschedules;
-    r->flows_visited = k.flows_visited;
+    r->groups_visited = k.groups_visited;
     r->end = sim_engine_now(b.e);
 out:
     free(cap);
     free(b.slot_of_flow);
     free(b.flow_of_slot);
-    free(b.ev);
-    free(b.fid_of_slot);
+    free(b.gev);
     free(b.route_of_slot);
     free(b.spec);
     sim_fairshare_free(b.fs);
