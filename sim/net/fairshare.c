@@ -41,7 +41,8 @@ typedef struct fs_class {
     uint32_t n, hroom;
     uint32_t mark;     /* epoch of the last walk that saw it */
     uint32_t hnext;    /* next class in its hash chain */
-    uint8_t nhops, listed, fixed, dirty, changed;
+    uint32_t fixed;    /* fill epoch of the last fill that fixed it */
+    uint8_t nhops, listed, dirty, changed;
 } fs_class;
 
 typedef struct fs_link {
@@ -70,9 +71,13 @@ struct sim_fairshare {
     size_t nbuckets;
     uint32_t epoch;
     edge_time last_now;
-    /* a walk's component, the fill's scan list and the changed list */
-    uint32_t *comp_links, *scan, *comp_classes, *changed;
-    size_t ncomp_links, ncomp_classes, nchanged;
+    uint32_t fill_epoch;
+    /* the cached component (links marked comp_ep; valid while comp_ok),
+     * the unlists since its walk, the fill's scan list, the changed list */
+    uint32_t *comp_links, *scan, *changed;
+    size_t ncomp_links, nchanged;
+    uint32_t comp_ep, unlists;
+    int comp_ok;
     sim_fairshare_counts counts;
     /* changes waiting for the flush: the links they touched, the classes
      * whose flows came or went */
@@ -83,6 +88,8 @@ struct sim_fairshare {
 };
 
 #define FS_NONE UINT32_MAX
+/* Classes that may leave the cached component before it is walked again. */
+#define FS_REUSE_UNLISTS 2
 
 sim_fairshare *sim_fairshare_create(size_t nlinks, const double *capacity)
 {
@@ -123,7 +130,6 @@ void sim_fairshare_free(sim_fairshare *s)
     free(s->buckets);
     free(s->comp_links);
     free(s->scan);
-    free(s->comp_classes);
     free(s->changed);
     free(s->pend);
     free(s->dirty);
@@ -187,10 +193,6 @@ static int class_reserve(sim_fairshare *s)
         if (!p)
             return -1;
         s->classes = p;
-        uint32_t *a = realloc(s->comp_classes, cap * sizeof *a);
-        if (!a)
-            return -1;
-        s->comp_classes = a;
         uint32_t *b = realloc(s->changed, cap * sizeof *b);
         if (!b)
             return -1;
@@ -329,6 +331,8 @@ static void class_list(sim_fairshare *s, uint32_t c)
         fs_link *l = &s->links[k->links[h]];
         k->pos[h] = l->nc;
         l->cls[l->nc++] = c;
+        if (l->mark != s->comp_ep)
+            s->comp_ok = 0; /* joins links out of the cached component */
     }
     k->listed = 1;
 }
@@ -350,6 +354,7 @@ static void class_unlist(sim_fairshare *s, uint32_t c)
         }
     }
     k->listed = 0;
+    s->unlists++;
 }
 
 static void mark_dirty(sim_fairshare *s, uint32_t c)
@@ -363,7 +368,9 @@ static void mark_dirty(sim_fairshare *s, uint32_t c)
 
 /* ---- the walk and the fill ---- */
 
-/* The component of the seed links: every link reachable through classes. */
+/* The component of the seed links: every link reachable through classes.
+ * It stays as the cached component (comp_links, comp_ep) for later
+ * flushes: see flush. */
 static void walk(sim_fairshare *s, const uint32_t *seeds, size_t nseeds)
 {
     uint32_t ep = ++s->epoch;
@@ -374,7 +381,7 @@ static void walk(sim_fairshare *s, const uint32_t *seeds, size_t nseeds)
             s->classes[c].mark = 0;
         ep = s->epoch = 1;
     }
-    s->ncomp_links = s->ncomp_classes = 0;
+    s->ncomp_links = 0;
     for (size_t k = 0; k < nseeds; k++) {
         fs_link *l = &s->links[seeds[k]];
         if (l->mark != ep) {
@@ -389,7 +396,6 @@ static void walk(sim_fairshare *s, const uint32_t *seeds, size_t nseeds)
             if (k->mark == ep)
                 continue;
             k->mark = ep;
-            s->comp_classes[s->ncomp_classes++] = l->cls[j];
             for (uint8_t h = 0; h < k->nhops; h++) {
                 fs_link *m = &s->links[k->links[h]];
                 if (m->mark != ep) {
@@ -399,24 +405,38 @@ static void walk(sim_fairshare *s, const uint32_t *seeds, size_t nseeds)
             }
         }
     }
-    s->counts.groups_visited += s->ncomp_classes;
+    s->comp_ep = ep;
+    s->comp_ok = 1;
+    s->unlists = 0;
+    s->counts.walks++;
 }
 
-/* Progressive filling over the component (comp_classes, comp_links): each
+/* Progressive filling at now over the links comp_links (a union of whole
+ * components: every class listed on them has all its links there). Each
  * round fixes the classes of the link of least share among those with
- * unfixed flows (the first such link in walk order on a tie). */
-static void fill(sim_fairshare *s)
+ * unfixed flows (the first such link in comp_links order on a tie). A
+ * class fixed at a share other than its rate settles its clock at the old
+ * rate, takes the share and is listed as changed (so is a dirty one); each
+ * link's used is the sum of the takes. */
+static void fill(sim_fairshare *s, edge_time now)
 {
     s->counts.recomputes++;
+    uint32_t fe = ++s->fill_epoch;
+    if (fe == 0) { /* wrapped: clear the marks once */
+        for (size_t c = 0; c < s->nclasses; c++)
+            s->classes[c].fixed = 0;
+        fe = s->fill_epoch = 1;
+    }
     size_t ns = 0;
     for (size_t q = 0; q < s->ncomp_links; q++) {
         fs_link *l = &s->links[s->comp_links[q]];
+        settle_link(l, now);
         l->rem = l->cap;
         l->unfixed = l->n;
-        s->scan[ns++] = s->comp_links[q];
+        l->used = 0;
+        if (l->n)
+            s->scan[ns++] = s->comp_links[q];
     }
-    for (size_t q = 0; q < s->ncomp_classes; q++)
-        s->classes[s->comp_classes[q]].fixed = 0;
     for (;;) {
         fs_link *best = NULL;
         double share = 0;
@@ -436,48 +456,34 @@ static void fill(sim_fairshare *s)
         if (!best)
             break;
         for (uint32_t j = 0; j < best->nc; j++) {
-            fs_class *k = &s->classes[best->cls[j]];
-            if (k->fixed)
+            uint32_t c = best->cls[j];
+            fs_class *k = &s->classes[c];
+            if (k->fixed == fe)
                 continue;
-            k->fixed = 1;
-            k->next_rate = share;
+            k->fixed = fe;
+            s->counts.groups_visited++;
             double take = share * (double)k->n;
             for (uint8_t h = 0; h < k->nhops; h++) {
                 fs_link *m = &s->links[k->links[h]];
                 m->rem -= take;
                 m->unfixed -= k->n;
+                m->used += take;
             }
-        }
-    }
-}
-
-/* After a fill at now: the classes whose rate changed settle their clock at
- * the old rate and take the new one; they and the dirty ones are listed. */
-static void apply(sim_fairshare *s, edge_time now)
-{
-    for (size_t q = 0; q < s->ncomp_classes; q++) {
-        uint32_t c = s->comp_classes[q];
-        fs_class *k = &s->classes[c];
-        if (k->next_rate != k->rate) {
-            settle_class(k, now);
-            k->rate = k->next_rate;
-            s->counts.rate_changes++;
-            k->changed = 1;
-            s->changed[s->nchanged++] = c;
-        } else if (k->dirty) {
-            k->changed = 1;
-            s->changed[s->nchanged++] = c;
+            if (share != k->rate) {
+                settle_class(k, now);
+                k->rate = share;
+                s->counts.rate_changes++;
+                k->changed = 1;
+                s->changed[s->nchanged++] = c;
+            } else if (k->dirty) {
+                k->changed = 1;
+                s->changed[s->nchanged++] = c;
+            }
         }
     }
     for (size_t q = 0; q < s->ncomp_links; q++) {
         fs_link *l = &s->links[s->comp_links[q]];
-        double used = 0;
-        for (uint32_t j = 0; j < l->nc; j++) {
-            const fs_class *k = &s->classes[l->cls[j]];
-            used += k->rate * (double)k->n;
-        }
-        l->used = used;
-        double u = used / l->cap;
+        double u = l->used / l->cap;
         if (u > 1)
             u = 1; /* rounding of the shares */
         if (u > l->util_max)
@@ -606,8 +612,10 @@ edge_err sim_fairshare_end(sim_fairshare *s, edge_time now, uint32_t id)
         l->n--;
         s->pend[s->npend++] = k->links[h];
     }
-    if (k->n == 0 && k->listed)
+    if (k->n == 0 && k->listed) {
         class_unlist(s, c);
+        k->rate = 0; /* until a flush gives it flows and a rate again */
+    }
     mark_dirty(s, c);
     f->active = 0;
     f->next_free = s->free_head;
@@ -630,11 +638,17 @@ edge_err sim_fairshare_flush(sim_fairshare *s, edge_time now)
         s->classes[s->changed[q]].changed = 0;
     s->nchanged = 0;
     if (s->npend) {
-        walk(s, s->pend, s->npend);
-        for (size_t q = 0; q < s->ncomp_links; q++)
-            settle_link(&s->links[s->comp_links[q]], now);
-        fill(s);
-        apply(s, now);
+        /* The cached component serves while it holds every changed link,
+         * no class joined it to links out of it, and at most
+         * FS_REUSE_UNLISTS classes left it since its walk (a leaving class
+         * may split it: it is then the union of at most 1 + u * (hops - 1)
+         * components, filled together: the same rates, some extra work). */
+        int reuse = s->comp_ok && s->unlists <= FS_REUSE_UNLISTS;
+        for (size_t i = 0; i < s->npend && reuse; i++)
+            reuse = s->links[s->pend[i]].mark == s->comp_ep;
+        if (!reuse)
+            walk(s, s->pend, s->npend);
+        fill(s, now);
     }
     /* the dirty classes out of the component: emptied ones, routes
      * without links */

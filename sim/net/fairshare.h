@@ -45,7 +45,12 @@
  * links, R rounds of filling (R <= L_c; the bottleneck search scans the
  * links that still have unfixed flows). It does not depend on the number
  * of flows: on the trees edge scenarios build, G_c and L_c are tens or
- * hundreds however many flows are in flight. Memory: 24 bytes per flow
+ * hundreds however many flows are in flight. The component is found by a
+ * walk (the same order of cost) only when needed: the last walk's links
+ * are reused while they hold every changed link, no group joined them to
+ * other links and at most two groups left them (a group leaving may split
+ * a component; the parts are then filled together, which gives the same
+ * rates as filling each alone, and is bounded extra work). Memory: 24 bytes per flow
  * slot (+4 in its group's heap), ~120 per group, 72 per link, plus each
  * link's list of its groups (4 bytes per group-hop).
  */
@@ -104,7 +109,8 @@ edge_err sim_fairshare_end(sim_fairshare *s, edge_time now, uint32_t id);
  * the changes of an instant (a flow ending and the next one starting at the
  * same time cost one recomputation, not two). Off: each start and end
  * flushes at once. Between a change and its flush, the flows of a group
- * move at the group's rate of the last flush (a new group's: 0).
+ * move at the group's rate of the last flush (0 for a group that had no
+ * flow).
  */
 void sim_fairshare_set_deferred(sim_fairshare *s, int on);
 /* Recomputes the rates of the components the changes since the last flush
@@ -159,9 +165,11 @@ void sim_fairshare_link_stats_at(const sim_fairshare *s, size_t l, edge_time now
                                  sim_fairshare_link_stats *out);
 
 /* Since creation: starts, ends, recomputations, the groups they visited
- * (summed over recomputations) and the group rate changes they made. */
+ * (summed over recomputations), the group rate changes they made, and the
+ * component walks (a recomputation reuses the last walk's component while
+ * it still holds the changed links; see COSTS). */
 typedef struct sim_fairshare_counts {
-    uint64_t starts, ends, recomputes, groups_visited, rate_changes;
+    uint64_t starts, ends, recomputes, groups_visited, rate_changes, walks;
 } sim_fairshare_counts;
 void sim_fairshare_get_counts(const sim_fairshare *s, sim_fairshare_counts *out);
 
