@@ -42,6 +42,9 @@ typedef struct fs_class {
     uint32_t mark;     /* epoch of the last walk that saw it */
     uint32_t hnext;    /* next class in its hash chain */
     uint32_t fixed;    /* fill epoch of the last fill that fixed it */
+    edge_time fin;     /* its next finish, while in the solver's heap */
+    uint64_t fseq;     /* when fin was set: orders equal fins */
+    uint32_t gpos;     /* index in the solver's heap of groups, or FS_NONE */
     uint8_t nhops, listed, dirty, changed;
 } fs_class;
 
@@ -68,6 +71,9 @@ struct sim_fairshare {
     fs_class *classes;
     size_t nclasses, classes_cap;
     uint32_t *buckets; /* hash of the routes -> first class of the chain */
+    uint32_t *gheap;   /* classes with a next finish: a min-heap on (fin, fseq) */
+    size_t ngheap;
+    uint64_t fseq;
     size_t nbuckets;
     uint32_t epoch;
     edge_time last_now;
@@ -128,6 +134,7 @@ void sim_fairshare_free(sim_fairshare *s)
     free(s->flows);
     free(s->classes);
     free(s->buckets);
+    free(s->gheap);
     free(s->comp_links);
     free(s->scan);
     free(s->changed);
@@ -201,6 +208,10 @@ static int class_reserve(sim_fairshare *s)
         if (!d)
             return -1;
         s->dirty = d;
+        uint32_t *gh = realloc(s->gheap, cap * sizeof *gh);
+        if (!gh)
+            return -1;
+        s->gheap = gh;
         s->classes_cap = cap;
     }
     if (need * 2 > s->nbuckets) {
@@ -232,6 +243,7 @@ static uint32_t class_add(sim_fairshare *s, const uint32_t *links, size_t nhops)
     memcpy(k->links, links, nhops * sizeof *links);
     k->nhops = (uint8_t)nhops;
     k->rate = nhops ? 0 : HUGE_VAL;
+    k->gpos = FS_NONE;
     size_t i = route_hash(links, nhops) & (s->nbuckets - 1);
     k->hnext = s->buckets[i];
     s->buckets[i] = c;
@@ -245,6 +257,83 @@ static void settle_class(fs_class *k, edge_time now)
         if (k->n && k->nhops && k->rate > 0)
             k->v += k->rate * (double)(now - k->vt);
         k->vt = now;
+    }
+}
+
+/* ---- the heap of the groups' next finishes ---- */
+
+static int fin_lt(const fs_class *a, const fs_class *b)
+{
+    return a->fin < b->fin || (a->fin == b->fin && a->fseq < b->fseq);
+}
+
+static void gh_set(sim_fairshare *s, size_t i, uint32_t c)
+{
+    s->gheap[i] = c;
+    s->classes[c].gpos = (uint32_t)i;
+}
+
+static void gh_up(sim_fairshare *s, size_t i)
+{
+    uint32_t c = s->gheap[i];
+    const fs_class *k = &s->classes[c];
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!fin_lt(k, &s->classes[s->gheap[p]]))
+            break;
+        gh_set(s, i, s->gheap[p]);
+        i = p;
+    }
+    gh_set(s, i, c);
+}
+
+static void gh_down(sim_fairshare *s, size_t i)
+{
+    uint32_t c = s->gheap[i];
+    const fs_class *k = &s->classes[c];
+    for (;;) {
+        size_t j = 2 * i + 1;
+        if (j >= s->ngheap)
+            break;
+        if (j + 1 < s->ngheap && fin_lt(&s->classes[s->gheap[j + 1]], &s->classes[s->gheap[j]]))
+            j++;
+        if (!fin_lt(&s->classes[s->gheap[j]], k))
+            break;
+        gh_set(s, i, s->gheap[j]);
+        i = j;
+    }
+    gh_set(s, i, c);
+}
+
+static edge_time finish_of(const fs_class *k, const struct fs_flow *f);
+
+/* Group c's next finish changed (or may have): it takes its place in the
+ * heap as if its finish event were scheduled now (after the equal ones). */
+static void gh_update(sim_fairshare *s, uint32_t c)
+{
+    fs_class *k = &s->classes[c];
+    edge_time fin = k->n ? finish_of(k, &s->flows[k->heap[0]]) : EDGE_TIME_MAX;
+    if (fin == EDGE_TIME_MAX) {
+        if (k->gpos != FS_NONE) {
+            size_t i = k->gpos;
+            k->gpos = FS_NONE;
+            uint32_t last = s->gheap[--s->ngheap];
+            if (i < s->ngheap) {
+                gh_set(s, i, last);
+                gh_up(s, i);
+                gh_down(s, s->classes[last].gpos);
+            }
+        }
+        return;
+    }
+    k->fin = fin;
+    k->fseq = ++s->fseq;
+    if (k->gpos == FS_NONE) {
+        gh_set(s, s->ngheap++, c);
+        gh_up(s, s->ngheap - 1);
+    } else {
+        gh_up(s, k->gpos);
+        gh_down(s, k->gpos);
     }
 }
 
@@ -574,6 +663,7 @@ edge_err sim_fairshare_start(sim_fairshare *s, edge_time now, const uint32_t *li
     if (nhops && !k->listed)
         class_list(s, c);
     mark_dirty(s, c);
+    gh_update(s, c);
     s->active++;
     s->counts.starts++;
     *id = fid;
@@ -618,6 +708,7 @@ edge_err sim_fairshare_end(sim_fairshare *s, edge_time now, uint32_t id)
     }
     mark_dirty(s, c);
     f->active = 0;
+    gh_update(s, c);
     f->next_free = s->free_head;
     s->free_head = id;
     s->active--;
@@ -661,6 +752,8 @@ edge_err sim_fairshare_flush(sim_fairshare *s, edge_time now)
         k->dirty = 0;
     }
     s->npend = s->ndirty = 0;
+    for (size_t i = 0; i < s->nchanged; i++)
+        gh_update(s, s->changed[i]);
     return EDGE_OK;
 }
 
@@ -672,7 +765,7 @@ size_t sim_fairshare_changed(const sim_fairshare *s, const uint32_t **groups)
 
 /* When flow f of class k finishes at the class's rate: the first ns at
  * which tag - v bytes are through from vt (1e-9 relative tolerance). */
-static edge_time finish_of(const fs_class *k, const fs_flow *f)
+static edge_time finish_of(const fs_class *k, const struct fs_flow *f)
 {
     if (k->nhops == 0)
         return (edge_time)f->tag;
@@ -688,6 +781,16 @@ static edge_time finish_of(const fs_class *k, const fs_flow *f)
     if (q - whole > 1e-9 * q)
         whole += 1;
     return k->vt + (edge_time)whole;
+}
+
+bool sim_fairshare_next(const sim_fairshare *s, uint32_t *group, edge_time *at)
+{
+    if (!s->ngheap)
+        return false;
+    const fs_class *k = &s->classes[s->gheap[0]];
+    *group = s->gheap[0];
+    *at = k->fin;
+    return true;
 }
 
 size_t sim_fairshare_groups(const sim_fairshare *s)

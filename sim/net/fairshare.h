@@ -24,10 +24,13 @@
  * group's flows finish in tag order, so a group has ONE next finish (that
  * of its least tag), and a rate change moves one finish per group, not one
  * per flow. The solver is passive: it keeps no clock and schedules
- * nothing; each call takes "now", and after a start or an end it lists the
- * groups whose next finish may have moved (sim_fairshare_changed) so the
- * owner can move the group's one finish event (sim_fairshare_group_finish,
- * sim_fairshare_group_next). A flow never changes group. Group ids are
+ * nothing; each call takes "now". It keeps the groups' next finishes in a
+ * heap, so its owner needs ONE event, at the earliest of them
+ * (sim_fairshare_next), moved only when that earliest one changes; the
+ * groups whose next finish may have moved are also listed
+ * (sim_fairshare_changed), for an owner that keeps an event per group
+ * (sim_fairshare_group_finish, sim_fairshare_group_next). A flow never
+ * changes group. Group ids are
  * dense (0 .. sim_fairshare_groups() - 1) and stay valid while the solver
  * lives (an emptied group keeps its id and is reused by its route).
  *
@@ -39,9 +42,9 @@
  * tag minus v) when it has grown past four times the largest remaining at
  * the last shift, so tag - v keeps the precision of the flow's own bytes.
  *
- * COSTS. A start or an end is O(hops + log n_g) (n_g: the flows of its
- * group; a new route: one hash insert). A recomputation (a flush) costs
- * O(G_c * h + L_c * R) for a component of G_c groups of h hops over L_c
+ * COSTS. A start or an end is O(hops + log n_g + log G) (n_g: the flows
+ * of its group, G: the groups with flows; a new route: one hash insert).
+ * A recomputation (a flush) costs O(G_c * (h + log G) + L_c * R) for a component of G_c groups of h hops over L_c
  * links, R rounds of filling (R <= L_c; the bottleneck search scans the
  * links that still have unfixed flows). It does not depend on the number
  * of flows: on the trees edge scenarios build, G_c and L_c are tens or
@@ -51,12 +54,13 @@
  * other links and at most two groups left them (a group leaving may split
  * a component; the parts are then filled together, which gives the same
  * rates as filling each alone, and is bounded extra work). Memory: 24 bytes per flow
- * slot (+4 in its group's heap), ~120 per group, 72 per link, plus each
+ * slot (+4 in its group's heap), ~150 per group, 72 per link, plus each
  * link's list of its groups (4 bytes per group-hop).
  */
 #ifndef SIM_NET_FAIRSHARE_H
 #define SIM_NET_FAIRSHARE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -123,6 +127,20 @@ edge_err sim_fairshare_flush(sim_fairshare *s, edge_time now);
  * into the solver, valid until the next start, end or flush. Returns
  * their number. */
 size_t sim_fairshare_changed(const sim_fairshare *s, const uint32_t **groups);
+
+/*
+ * The group whose next finish is the earliest, and that finish, into
+ * *group and *at; false when no flow will finish (none active, or every
+ * rate 0). Among equal finishes: the group whose finish was set first (by
+ * the start, end or flush that last moved it), as an engine runs events of
+ * one time in the order they were scheduled. After a start or an end in
+ * deferred mode, the finishes are at the rates of the last flush: what
+ * finishes at now before the flush is still through at now. An owner ends
+ * the flows due at now (sim_fairshare_group_next of that group, until the
+ * earliest finish is later than now), each end moving its group's finish.
+ * O(1).
+ */
+bool sim_fairshare_next(const sim_fairshare *s, uint32_t *group, edge_time *at);
 
 /* Group ids made so far: every id is < this. O(1). */
 size_t sim_fairshare_groups(const sim_fairshare *s);

@@ -3,14 +3,15 @@
  *
  * A transfer is a pool record: its cookie, bytes, path and the handle of
  * its propagation event. In the sharing, its flow belongs to the solver's
- * group of its route (fairshare.h), and each group has ONE pending finish
- * event, at the finish of its first flow: when the solver changes a
- * group's rate or its flows, that one event is cancelled and scheduled
- * again (engine handles make the cancel O(1); a stale finish never runs).
- * The finish event ends every flow of its group that is through at its
- * time, in tag order. The solver runs deferred: the starts and ends of one
- * instant are recomputed together by one flush event scheduled at that
- * instant (it runs after every event already queued for it).
+ * group of its route (fairshare.h), and the solver keeps the groups' next
+ * finishes in order: the network has ONE pending finish event, at the
+ * earliest of them, moved (engine handles make the cancel O(1)) only when
+ * that earliest finish changes. The finish event ends every flow through
+ * at its time, group by group in the solver's order (earliest finish, then
+ * the group whose finish was set first), each group's in tag order. The
+ * solver runs deferred: the starts and ends of one instant are recomputed
+ * together by one flush event scheduled at that instant (it runs after
+ * every event already queued for it).
  */
 #include "net/net.h"
 
@@ -53,8 +54,9 @@ struct sim_net {
     uint32_t xfree;
     uint32_t *xfer_of_flow;
     size_t fcap;
-    sim_handle *gev; /* per solver group: its finish event */
-    size_t gcap;
+    sim_handle fin_ev; /* the one finish event */
+    edge_time fin_at;  /* its time, when armed */
+    int armed;
     double class_bytes[SIM_LINK_CLASSES];
     double *link_bytes_done; /* per link: bytes of finished transfers */
     uint64_t sent, ndone, reschedules;
@@ -81,6 +83,7 @@ sim_net *sim_net_create(const sim_scenario *sc, sim_engine *e, sim_net_done_fn d
     n->done = done;
     n->ctx = ctx;
     n->xfree = XNONE;
+    n->fin_ev = SIM_HANDLE_NONE;
     double *cap = malloc((spec->nlinks ? spec->nlinks : 1) * sizeof *cap);
     n->link_bytes_done = calloc(spec->nlinks ? spec->nlinks : 1, sizeof *n->link_bytes_done);
     n->group = calloc(sc->nregions ? sc->nregions : 1, sizeof *n->group);
@@ -116,7 +119,6 @@ void sim_net_free(sim_net *n)
     sim_fairshare_free(n->fs);
     free(n->x);
     free(n->xfer_of_flow);
-    free(n->gev);
     free(n->link_bytes_done);
     sim_linkseries_free(n->series);
     free(n->sampled);
@@ -215,47 +217,32 @@ static void fail(sim_net *n, edge_err rc)
     n->failed = 1;
 }
 
-static void ev_group(sim_engine *e, void *ctx, const sim_event *ev);
+static void ev_done(sim_engine *e, void *ctx, const sim_event *ev);
 
-/* (Re)schedules group g's finish event at its first flow's finish. */
-static void schedule_group(sim_net *n, uint32_t g)
+/* The one finish event at the solver's earliest finish, moved only when
+ * that time changed. */
+static void arm(sim_net *n)
 {
-    edge_time at = sim_fairshare_group_finish(n->fs, g);
-    if (at == EDGE_TIME_MAX)
-        return; /* no flow, or no bandwidth at all (not with capacities > 0) */
-    edge_time now = sim_engine_now(n->eng);
-    edge_err rc = sim_engine_schedule(n->eng, at > now ? at : now, ev_group, n,
-                                      (sim_payload){.id = g}, &n->gev[g]);
-    if (rc != EDGE_OK)
+    uint32_t g;
+    edge_time at, now = sim_engine_now(n->eng);
+    bool any = sim_fairshare_next(n->fs, &g, &at);
+    if (any && at < now)
+        at = now; /* through by the tolerance's rounding: at once */
+    if (any && n->armed && at == n->fin_at)
+        return;
+    sim_engine_cancel(n->eng, n->fin_ev);
+    n->fin_ev = SIM_HANDLE_NONE;
+    n->armed = 0;
+    if (!any)
+        return;
+    n->reschedules++;
+    edge_err rc = sim_engine_schedule(n->eng, at, ev_done, n, (sim_payload){0}, &n->fin_ev);
+    if (rc != EDGE_OK) {
         fail(n, rc);
-}
-
-/* Moves the finish events of the groups the last flush changed. */
-static void reschedule(sim_net *n)
-{
-    size_t ng = sim_fairshare_groups(n->fs);
-    if (ng > n->gcap) {
-        size_t cap = n->gcap ? n->gcap * 2 : 64;
-        while (cap < ng)
-            cap *= 2;
-        sim_handle *p = realloc(n->gev, cap * sizeof *p);
-        if (!p) {
-            fail(n, EDGE_NOMEM);
-            return;
-        }
-        for (size_t g = n->gcap; g < cap; g++)
-            p[g] = SIM_HANDLE_NONE;
-        n->gev = p;
-        n->gcap = cap;
+        return;
     }
-    const uint32_t *gs;
-    size_t k = sim_fairshare_changed(n->fs, &gs);
-    n->reschedules += k;
-    for (size_t i = 0; i < k; i++) {
-        sim_engine_cancel(n->eng, n->gev[gs[i]]);
-        n->gev[gs[i]] = SIM_HANDLE_NONE;
-        schedule_group(n, gs[i]);
-    }
+    n->fin_at = at;
+    n->armed = 1;
 }
 
 static void ev_flush(sim_engine *e, void *ctx, const sim_event *ev)
@@ -268,7 +255,7 @@ static void ev_flush(sim_engine *e, void *ctx, const sim_event *ev)
         fail(n, rc);
         return;
     }
-    reschedule(n);
+    arm(n);
 }
 
 static void need_flush(sim_net *n)
@@ -305,28 +292,28 @@ static void ev_finish(sim_engine *e, void *ctx, const sim_event *ev)
     complete(n, xi);
 }
 
-/* Group g's first flow is through: it and every other flow of g through
- * by now end (in tag order), and their transfers are done. */
-static void ev_group(sim_engine *e, void *ctx, const sim_event *ev)
+/* The earliest finish is through: every flow through by now ends (group
+ * by group in the solver's order, each group's in tag order) and its
+ * transfer is done. */
+static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
 {
+    (void)ev;
     sim_net *n = ctx;
-    uint32_t g = (uint32_t)ev->payload.id;
-    edge_time now = sim_engine_now(e);
-    n->gev[g] = SIM_HANDLE_NONE;
-    int ended = 0;
-    while (!n->failed && sim_fairshare_group_finish(n->fs, g) <= now) {
+    edge_time now = sim_engine_now(e), at;
+    n->fin_ev = SIM_HANDLE_NONE;
+    n->armed = 0;
+    uint32_t g;
+    while (!n->failed && sim_fairshare_next(n->fs, &g, &at) && at <= now) {
         uint32_t fid = sim_fairshare_group_next(n->fs, g);
         edge_err rc = sim_fairshare_end(n->fs, now, fid);
         if (rc != EDGE_OK) {
             fail(n, rc);
             return;
         }
-        ended = 1;
         need_flush(n);
         complete(n, n->xfer_of_flow[fid]);
     }
-    if (!ended) /* not through yet: cannot happen, every change moves the event */
-        schedule_group(n, g);
+    arm(n);
 }
 
 /* Propagation waited: the transfer joins the sharing. */

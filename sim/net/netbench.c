@@ -1,8 +1,7 @@
 /*
  * netbench.c — flows on a tree through fairshare and the engine (netbench.h).
- * The event handling is net.c's: one finish event per solver group (route
- * class), at its first flow's finish, cancelled and scheduled again when
- * the solver changes the group's rate or flows.
+ * The event handling is net.c's: one finish event, at the solver's earliest
+ * finish (sim_fairshare_next), moved when that changes after a flush.
  */
 #include "net/netbench.h"
 
@@ -42,8 +41,9 @@ typedef struct nb {
     } *spec;                /* the flow list */
     uint32_t *slot_of_flow; /* by solver id */
     uint64_t *flow_of_slot;
-    sim_handle *gev;        /* by solver group */
-    size_t gcap;
+    sim_handle fin_ev;      /* the one finish event */
+    edge_time fin_at;       /* its time, when armed */
+    int armed;
     uint64_t reschedules;
     edge_err failed;
     int flush_pending;
@@ -55,7 +55,7 @@ typedef struct nb {
 
 static void ev_propagated(sim_engine *e, void *ctx, const sim_event *ev);
 
-static void ev_group(sim_engine *e, void *ctx, const sim_event *ev);
+static void ev_finish(sim_engine *e, void *ctx, const sim_event *ev);
 
 static void fail(nb *b, edge_err rc)
 {
@@ -63,42 +63,28 @@ static void fail(nb *b, edge_err rc)
         sim_engine_fail(b->e, b->failed = rc);
 }
 
-static void schedule_group(nb *b, uint32_t g)
+/* The one finish event at the solver's earliest finish: moved only when
+ * that time changed. */
+static void arm(nb *b)
 {
-    edge_time at = sim_fairshare_group_finish(b->fs, g), now = sim_engine_now(b->e);
-    if (at == EDGE_TIME_MAX)
+    uint32_t g;
+    edge_time at, now = sim_engine_now(b->e);
+    bool any = sim_fairshare_next(b->fs, &g, &at);
+    if (any && at < now)
+        at = now;
+    if (any && b->armed && at == b->fin_at)
         return;
-    edge_err rc = sim_engine_schedule(b->e, at > now ? at : now, ev_group, b,
-                                      (sim_payload){.id = g}, &b->gev[g]);
+    sim_engine_cancel(b->e, b->fin_ev);
+    b->fin_ev = SIM_HANDLE_NONE;
+    b->armed = 0;
+    if (!any)
+        return;
+    b->reschedules++;
+    b->fin_at = at;
+    b->armed = 1;
+    edge_err rc = sim_engine_schedule(b->e, at, ev_finish, b, (sim_payload){0}, &b->fin_ev);
     if (rc != EDGE_OK)
         fail(b, rc);
-}
-
-static void reschedule(nb *b)
-{
-    size_t ng = sim_fairshare_groups(b->fs);
-    if (ng > b->gcap) {
-        size_t cap = b->gcap ? b->gcap * 2 : 64;
-        while (cap < ng)
-            cap *= 2;
-        sim_handle *p = realloc(b->gev, cap * sizeof *p);
-        if (!p) {
-            fail(b, EDGE_NOMEM);
-            return;
-        }
-        for (size_t g = b->gcap; g < cap; g++)
-            p[g] = SIM_HANDLE_NONE;
-        b->gev = p;
-        b->gcap = cap;
-    }
-    const uint32_t *gs;
-    size_t k = sim_fairshare_changed(b->fs, &gs);
-    b->reschedules += k;
-    for (size_t i = 0; i < k; i++) {
-        sim_engine_cancel(b->e, b->gev[gs[i]]);
-        b->gev[gs[i]] = SIM_HANDLE_NONE;
-        schedule_group(b, gs[i]);
-    }
 }
 
 static void ev_flush(sim_engine *e, void *ctx, const sim_event *ev)
@@ -107,7 +93,7 @@ static void ev_flush(sim_engine *e, void *ctx, const sim_event *ev)
     nb *b = ctx;
     b->flush_pending = 0;
     sim_fairshare_flush(b->fs, sim_engine_now(e));
-    reschedule(b);
+    arm(b);
 }
 
 static void need_flush(nb *b, edge_time now)
@@ -174,22 +160,22 @@ static void ev_propagated(sim_engine *e, void *ctx, const sim_event *ev)
     need_flush(b, now);
 }
 
-/* Group g's first flow is through: it and the others of g through by now
- * end, in tag order; each one's slot starts its next flow. */
-static void ev_group(sim_engine *e, void *ctx, const sim_event *ev)
+/* The earliest finish is through: every flow through by now ends (by
+ * group, in tag order); each one's slot starts its next flow. */
+static void ev_finish(sim_engine *e, void *ctx, const sim_event *ev)
 {
+    (void)ev;
     nb *b = ctx;
-    uint32_t g = (uint32_t)ev->payload.id;
-    b->gev[g] = SIM_HANDLE_NONE;
-    edge_time now = sim_engine_now(e);
-    int ended = 0;
-    while (!b->failed && sim_fairshare_group_finish(b->fs, g) <= now) {
+    b->fin_ev = SIM_HANDLE_NONE;
+    b->armed = 0;
+    edge_time now = sim_engine_now(e), at;
+    uint32_t g;
+    while (!b->failed && sim_fairshare_next(b->fs, &g, &at) && at <= now) {
         uint32_t fid = sim_fairshare_group_next(b->fs, g), s = b->slot_of_flow[fid];
         if (sim_fairshare_end(b->fs, now, fid) != EDGE_OK) {
             fail(b, EDGE_STATE);
             return;
         }
-        ended = 1;
         if (b->c->finish_out)
             fprintf(b->c->finish_out, "%llu,%.9f\n", (unsigned long long)b->flow_of_slot[s],
                     (double)now / 1e9);
@@ -199,8 +185,7 @@ static void ev_group(sim_engine *e, void *ctx, const sim_event *ev)
         if (next < b->c->flows)
             start_flow(b, s, next, now);
     }
-    if (!ended)
-        schedule_group(b, g);
+    arm(b);
 }
 
 static double cpu_now(void)
@@ -216,7 +201,7 @@ edge_err sim_netbench_run(const sim_netbench_config *c, sim_netbench_result *r)
         !(c->leaf_bps > 0) || !(c->agg_bps > 0) || !(c->mean_bytes > 0))
         return EDGE_INVAL;
     memset(r, 0, sizeof *r);
-    nb b = {.c = c};
+    nb b = {.c = c, .fin_ev = SIM_HANDLE_NONE};
     uint32_t nagg = (c->leaves + c->fanout - 1) / c->fanout, nl = c->leaves + nagg;
     double *cap = malloc(nl * sizeof *cap);
     size_t fcap = (size_t)c->slots * 2 + 64;
@@ -264,7 +249,6 @@ out:
     free(cap);
     free(b.slot_of_flow);
     free(b.flow_of_slot);
-    free(b.gev);
     free(b.route_of_slot);
     free(b.spec);
     sim_fairshare_free(b.fs);
