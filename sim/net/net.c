@@ -10,8 +10,10 @@
  * at its time, group by group in the solver's order (earliest finish, then
  * the group whose finish was set first), each group's in tag order. The
  * solver runs deferred: the starts and ends of one instant are recomputed
- * together by one flush event scheduled at that instant (it runs after
- * every event already queued for it).
+ * together, after every event already queued for that instant: at the end
+ * of the handler that made the first change when no other event is queued
+ * for the instant (exactly where a flush event would run), else by one
+ * flush event.
  */
 #include "net/net.h"
 
@@ -60,7 +62,8 @@ struct sim_net {
     double class_bytes[SIM_LINK_CLASSES];
     double *link_bytes_done; /* per link: bytes of finished transfers */
     uint64_t sent, ndone, reschedules;
-    int flush_pending;
+    int flush_pending; /* a flush event is scheduled for now */
+    int flush_here;    /* the running handler flushes at its end */
     edge_histogram share_ppm; /* transfer / latency, parts per million */
     obs all, tier[SIM_TIERS];
     obs *group;               /* per client region */
@@ -245,12 +248,9 @@ static void arm(sim_net *n)
     n->armed = 1;
 }
 
-static void ev_flush(sim_engine *e, void *ctx, const sim_event *ev)
+static void flush(sim_net *n)
 {
-    (void)ev;
-    sim_net *n = ctx;
-    n->flush_pending = 0;
-    edge_err rc = sim_fairshare_flush(n->fs, sim_engine_now(e));
+    edge_err rc = sim_fairshare_flush(n->fs, sim_engine_now(n->eng));
     if (rc != EDGE_OK) {
         fail(n, rc);
         return;
@@ -258,14 +258,42 @@ static void ev_flush(sim_engine *e, void *ctx, const sim_event *ev)
     arm(n);
 }
 
+static void ev_flush(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    (void)e;
+    (void)ev;
+    sim_net *n = ctx;
+    n->flush_pending = 0;
+    flush(n);
+}
+
+/* The solver changed now: its flush must run after every event queued for
+ * now. With none queued, it runs at the end of the running handler (what
+ * the flush event would do next, without the event); else a flush event
+ * is scheduled, once per instant. */
 static void need_flush(sim_net *n)
 {
-    if (n->flush_pending)
+    if (n->flush_pending || n->flush_here)
         return;
+    edge_time t;
+    if (!sim_engine_next_time(n->eng, &t) || t > sim_engine_now(n->eng)) {
+        n->flush_here = 1;
+        return;
+    }
     edge_err rc = sim_engine_schedule_in(n->eng, 0, ev_flush, n, (sim_payload){0}, NULL);
     if (rc != EDGE_OK)
         fail(n, rc);
     n->flush_pending = 1;
+}
+
+/* The end of a handler that changed the solver: the flush need_flush kept
+ * for it, if any. */
+static void flush_here(sim_net *n)
+{
+    if (n->flush_here) {
+        n->flush_here = 0;
+        flush(n);
+    }
 }
 
 static void complete(sim_net *n, uint32_t xi)
@@ -313,6 +341,7 @@ static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
         need_flush(n);
         complete(n, n->xfer_of_flow[fid]);
     }
+    flush_here(n);
     arm(n);
 }
 
@@ -345,6 +374,7 @@ static void ev_propagated(sim_engine *e, void *ctx, const sim_event *ev)
     x->flow = fid;
     n->xfer_of_flow[fid] = xi;
     need_flush(n);
+    flush_here(n);
 }
 
 /* Sends bytes over the path the caller puts into x->links: from node

@@ -46,7 +46,7 @@ typedef struct nb {
     int armed;
     uint64_t reschedules;
     edge_err failed;
-    int flush_pending;
+    int flush_pending, flush_here;
     struct nb_route {
         uint32_t l[4], n;
         double bytes;
@@ -96,14 +96,30 @@ static void ev_flush(sim_engine *e, void *ctx, const sim_event *ev)
     arm(b);
 }
 
+/* As net.c: the flush at the end of the running handler when no other
+ * event is queued for now, else one flush event for the instant. */
 static void need_flush(nb *b, edge_time now)
 {
-    if (b->flush_pending)
+    if (b->flush_pending || b->flush_here)
         return;
+    edge_time t;
+    if (!sim_engine_next_time(b->e, &t) || t > now) {
+        b->flush_here = 1;
+        return;
+    }
     b->flush_pending = 1;
     edge_err rc = sim_engine_schedule(b->e, now, ev_flush, b, (sim_payload){0}, NULL);
     if (rc != EDGE_OK)
         fail(b, rc);
+}
+
+static void flush_here(nb *b)
+{
+    if (b->flush_here) {
+        b->flush_here = 0;
+        sim_fairshare_flush(b->fs, sim_engine_now(b->e));
+        arm(b);
+    }
 }
 
 /* Flow i of the list: its hosts and size (drawn in list order). */
@@ -158,6 +174,7 @@ static void ev_propagated(sim_engine *e, void *ctx, const sim_event *ev)
     }
     b->slot_of_flow[fid] = slot;
     need_flush(b, now);
+    flush_here(b);
 }
 
 /* The earliest finish is through: every flow through by now ends (by
@@ -185,6 +202,7 @@ static void ev_finish(sim_engine *e, void *ctx, const sim_event *ev)
         if (next < b->c->flows)
             start_flow(b, s, next, now);
     }
+    flush_here(b);
     arm(b);
 }
 
