@@ -180,7 +180,7 @@ static uint32_t class_find(const sim_fairshare *s, const uint32_t *links, size_t
     uint32_t c = s->buckets[route_hash(links, nhops) & (s->nbuckets - 1)];
     while (c != FS_NONE) {
         const fs_class *k = &s->classes[c];
-        if (k->nhops == nhops && memcmp(k->links, links, nhops * sizeof *links) == 0)
+        if (k->nhops == nhops && (!nhops || memcmp(k->links, links, nhops * sizeof *links) == 0))
             return c;
         c = k->hnext;
     }
@@ -240,7 +240,8 @@ static uint32_t class_add(sim_fairshare *s, const uint32_t *links, size_t nhops)
     uint32_t c = (uint32_t)s->nclasses++;
     fs_class *k = &s->classes[c];
     memset(k, 0, sizeof *k);
-    memcpy(k->links, links, nhops * sizeof *links);
+    if (nhops)
+        memcpy(k->links, links, nhops * sizeof *links);
     k->nhops = (uint8_t)nhops;
     k->rate = nhops ? 0 : HUGE_VAL;
     k->gpos = FS_NONE;
