@@ -31,7 +31,9 @@ Test(fairshare, one_flow_alone_takes_size_over_capacity_exactly)
     cr_assert_eq(sim_fairshare_finish(s, id), 1000 + 80 * EDGE_MS);
     const uint32_t *ch;
     cr_assert_eq(sim_fairshare_changed(s, &ch), 1);
-    cr_assert_eq(ch[0], id);
+    cr_assert_eq(ch[0], sim_fairshare_group_of(s, id));
+    cr_assert_eq(sim_fairshare_group_next(s, ch[0]), id);
+    cr_assert_eq(sim_fairshare_group_finish(s, ch[0]), 1000 + 80 * EDGE_MS);
     sim_fairshare_free(s);
 }
 
@@ -48,10 +50,18 @@ Test(fairshare, two_flows_share_then_the_survivor_speeds_up)
      * left then, alone at 1/ns: 4000. */
     cr_assert_eq(sim_fairshare_finish(s, a), 2000);
     cr_assert_eq(sim_fairshare_finish(s, b), 6000);
+    /* one route: one group, whose next finish is a's */
+    uint32_t g = sim_fairshare_group_of(s, a);
+    cr_assert_eq(sim_fairshare_group_of(s, b), g);
+    cr_assert_eq(sim_fairshare_groups(s), 1);
+    cr_assert_eq(sim_fairshare_group_next(s, g), a);
+    cr_assert_eq(sim_fairshare_group_finish(s, g), 2000);
     cr_assert_eq(sim_fairshare_end(s, 2000, a), EDGE_OK);
     const uint32_t *ch;
     cr_assert_eq(sim_fairshare_changed(s, &ch), 1);
-    cr_assert_eq(ch[0], b);
+    cr_assert_eq(ch[0], g);
+    cr_assert_eq(sim_fairshare_group_next(s, g), b);
+    cr_assert_eq(sim_fairshare_group_finish(s, g), 4000);
     cr_assert_eq(sim_fairshare_rate(s, b), 1.0);
     cr_assert_eq(sim_fairshare_finish(s, b), 4000);
     sim_fairshare_link_stats st;
@@ -82,11 +92,15 @@ Test(fairshare, three_links_three_flows_get_the_max_min_rates)
     cr_assert_float_eq(sim_fairshare_rate(s, f[1]), 2, 1e-12);
     cr_assert_float_eq(sim_fairshare_rate(s, f[2]), 8, 1e-12);
     /* f2 (100 bytes at 8/ns) is done at 12.5 -> 13 ns; then f0 and f1 stay
-     * at 2 each (L1 still binds): nothing changes for them. */
+     * at 2 each (L1 still binds): nothing changes for them; only f2's
+     * group, now empty, is listed. */
     cr_assert_eq(sim_fairshare_finish(s, f[2]), 13);
+    uint32_t g2 = sim_fairshare_group_of(s, f[2]);
     cr_assert_eq(sim_fairshare_end(s, 13, f[2]), EDGE_OK);
     const uint32_t *ch;
-    cr_assert_eq(sim_fairshare_changed(s, &ch), 0);
+    cr_assert_eq(sim_fairshare_changed(s, &ch), 1);
+    cr_assert_eq(ch[0], g2);
+    cr_assert_eq(sim_fairshare_group_finish(s, g2), EDGE_TIME_MAX);
     cr_assert_float_eq(sim_fairshare_rate(s, f[0]), 2, 1e-12);
     sim_fairshare_free(s);
 }
@@ -113,17 +127,18 @@ Test(fairshare, only_the_component_is_recomputed)
     sim_fairshare_start(s, 0, &l0, 1, 1000, &a);
     sim_fairshare_start(s, 10, &l1, 1, 1000, &b);
     const uint32_t *ch;
-    cr_assert_eq(sim_fairshare_changed(s, &ch), 1); /* only b: a is elsewhere */
-    cr_assert_eq(ch[0], b);
+    cr_assert_eq(sim_fairshare_changed(s, &ch), 1); /* only b's group: a is elsewhere */
+    cr_assert_eq(ch[0], sim_fairshare_group_of(s, b));
     sim_fairshare_start(s, 20, &l1, 1, 1000, &c);
-    cr_assert_eq(sim_fairshare_changed(s, &ch), 2); /* b and c, not a */
+    cr_assert_eq(sim_fairshare_changed(s, &ch), 1); /* the group of b and c, not a's */
+    cr_assert_eq(ch[0], sim_fairshare_group_of(s, c));
     cr_assert_eq(sim_fairshare_finish(s, a), 1000);
     /* b: 10 bytes done alone, 990 left at 0.5/ns from 20 */
     cr_assert_eq(sim_fairshare_finish(s, b), 20 + 1980);
     sim_fairshare_counts k;
     sim_fairshare_get_counts(s, &k);
     cr_assert_eq(k.starts, 3);
-    cr_assert_eq(k.flows_visited, 1 + 1 + 2); /* a; b; b and c: never a again */
+    cr_assert_eq(k.groups_visited, 1 + 1 + 1); /* a's; b's; b's again: never a's */
     sim_fairshare_free(s);
 }
 
@@ -137,13 +152,15 @@ Test(fairshare, deferred_changes_of_an_instant_cost_one_recomputation)
     sim_fairshare_start(s, 0, &l, 1, 3000, &b);
     cr_assert_eq(sim_fairshare_flush(s, 0), EDGE_OK);
     const uint32_t *ch;
-    cr_assert_eq(sim_fairshare_changed(s, &ch), 2);
-    /* a ends at 2000 and c starts then: one flush; b keeps 0.5 (no change) */
+    cr_assert_eq(sim_fairshare_changed(s, &ch), 1); /* a and b: one route, one group */
+    /* a ends at 2000 and c starts then: one flush; the rate stays 0.5, the
+     * group is listed for its flows changed (its next finish is c's) */
     cr_assert_eq(sim_fairshare_end(s, 2000, a), EDGE_OK);
     cr_assert_eq(sim_fairshare_start(s, 2000, &l, 1, 500, &c), EDGE_OK);
     cr_assert_eq(sim_fairshare_flush(s, 2000), EDGE_OK);
     cr_assert_eq(sim_fairshare_changed(s, &ch), 1);
-    cr_assert_eq(ch[0], c);
+    cr_assert_eq(ch[0], sim_fairshare_group_of(s, c));
+    cr_assert_eq(sim_fairshare_group_next(s, ch[0]), c);
     cr_assert_eq(sim_fairshare_finish(s, b), 2000 + 4000); /* 2000 left at 0.5 */
     cr_assert_eq(sim_fairshare_finish(s, c), 2000 + 1000);
     sim_fairshare_counts k;
@@ -159,7 +176,14 @@ Test(fairshare, a_route_without_links_is_through_at_once)
     uint32_t id;
     cr_assert_eq(sim_fairshare_start(s, 50, NULL, 0, 123, &id), EDGE_OK);
     cr_assert_eq(sim_fairshare_finish(s, id), 50);
+    uint32_t g = sim_fairshare_group_of(s, id);
+    cr_assert_eq(sim_fairshare_group_finish(s, g), 50);
     cr_assert_eq(sim_fairshare_end(s, 50, id), EDGE_OK);
+    const uint32_t *ch;
+    cr_assert_eq(sim_fairshare_changed(s, &ch), 1); /* emptied: listed, nothing next */
+    cr_assert_eq(ch[0], g);
+    cr_assert_eq(sim_fairshare_group_next(s, g), SIM_FAIRSHARE_NONE);
+    cr_assert_eq(sim_fairshare_group_finish(s, g), EDGE_TIME_MAX);
     sim_fairshare_free(s);
 }
 
@@ -180,6 +204,76 @@ Test(fairshare, refuses_bad_arguments)
     cr_assert_eq(sim_fairshare_end(s, 20, id), EDGE_INVAL);                /* twice */
     sim_fairshare_free(s);
     sim_fairshare_free(NULL);
+}
+
+Test(fairshare, a_group_finishes_its_flows_in_tag_order_across_rate_changes)
+{
+    /* One link of 1 byte/ns. At 0: a (3000 bytes) and b (1000) share it
+     * (0.5 each): one group, b first (tag 1000 < 3000), at 2000. At 1000 c
+     * (1000 bytes) starts on another route over the same link: a and b
+     * then get 1/3 each. b has 500 left: 1500 ns, at 2500; then a and c
+     * at 0.5: a has 3000 - 500 - 500 = 2000 left, c 1000 - 500 = 500:
+     * c at 3500, a alone from then with 1500 left at 1: 5000. */
+    double cap[2] = {1, 10};
+    sim_fairshare *s = sim_fairshare_create(2, cap);
+    uint32_t l0 = 0, r2[2] = {0, 1}, a, b, c;
+    sim_fairshare_start(s, 0, &l0, 1, 3000, &a);
+    sim_fairshare_start(s, 0, &l0, 1, 1000, &b);
+    uint32_t g = sim_fairshare_group_of(s, a);
+    cr_assert_eq(sim_fairshare_group_next(s, g), b);
+    cr_assert_eq(sim_fairshare_group_finish(s, g), 2000);
+    sim_fairshare_start(s, 1000, r2, 2, 1000, &c);
+    uint32_t gc = sim_fairshare_group_of(s, c);
+    cr_assert_neq(gc, g);
+    const uint32_t *ch;
+    cr_assert_eq(sim_fairshare_changed(s, &ch), 2); /* the rate of g, the new group */
+    cr_assert_eq(sim_fairshare_group_finish(s, g), 2500);
+    cr_assert_eq(sim_fairshare_group_finish(s, gc), 4000); /* 1000 at 1/3: 3000 ns */
+    cr_assert_eq(sim_fairshare_finish(s, a), 1000 + 7500); /* 2500 left at 1/3 */
+    cr_assert_eq(sim_fairshare_end(s, 2500, b), EDGE_OK);
+    cr_assert_eq(sim_fairshare_group_next(s, g), a);
+    cr_assert_eq(sim_fairshare_group_finish(s, gc), 3500);
+    cr_assert_eq(sim_fairshare_group_finish(s, g), 2500 + 4000);
+    cr_assert_eq(sim_fairshare_end(s, 3500, c), EDGE_OK);
+    cr_assert_eq(sim_fairshare_group_finish(s, g), 5000);
+    cr_assert_eq(sim_fairshare_end(s, 5000, a), EDGE_OK);
+    cr_assert_eq(sim_fairshare_active(s), 0);
+    sim_fairshare_free(s);
+}
+
+Test(fairshare, a_group_that_never_empties_keeps_exact_finishes)
+{
+    /* Two closed loops on one link of 2 bytes/ns: each starts its next
+     * flow when its previous one ends, so the group never empties and its
+     * clock keeps growing (and is shifted back many times). Sizes are even
+     * integers and the rates 1 or 2: every finish is an exact integer,
+     * checked against integer bookkeeping of the same run. */
+    double cap = 2;
+    sim_fairshare *s = sim_fairshare_create(1, &cap);
+    sim_rng *r = sim_rng_create(5, "test_sizes", 0);
+    uint32_t l = 0, id[2];
+    int64_t left[2]; /* bytes left */
+    edge_time now = 0;
+    for (int k = 0; k < 2; k++) {
+        left[k] = 2 * (1 + (int64_t)sim_rng_below(r, 1000 * (uint64_t)(k * 999 + 1)));
+        cr_assert_eq(sim_fairshare_start(s, now, &l, 1, (double)left[k], &id[k]), EDGE_OK);
+    }
+    for (int i = 0; i < 5000; i++) {
+        /* both at 1 byte/ns: the smaller finishes first (ties: the lower id) */
+        int k = left[0] < left[1] || (left[0] == left[1] && id[0] < id[1]) ? 0 : 1;
+        edge_time at = now + left[k];
+        uint32_t g = sim_fairshare_group_of(s, id[k]);
+        cr_assert_eq(sim_fairshare_group_next(s, g), id[k], "step %d", i);
+        cr_assert_eq(sim_fairshare_group_finish(s, g), at, "step %d", i);
+        left[1 - k] -= left[k];
+        now = at;
+        cr_assert_eq(sim_fairshare_end(s, now, id[k]), EDGE_OK);
+        /* sizes of very different scales: a tiny flow next to a huge one */
+        left[k] = 2 * (1 + (int64_t)sim_rng_below(r, i % 7 ? 1000 : 10000000));
+        cr_assert_eq(sim_fairshare_start(s, now, &l, 1, (double)left[k], &id[k]), EDGE_OK);
+    }
+    sim_rng_destroy(r);
+    sim_fairshare_free(s);
 }
 
 /* One replication of M/M/1-PS on a link of capacity 1 byte/ns: mean

@@ -362,3 +362,23 @@ Test(net_world, a_step_starts_when_the_last_of_its_inputs_is_through)
     cr_assert_eq(get(j, "network.transfers"), 2);
     cJSON_Delete(j);
 }
+
+Test(net_world, a_steps_own_request_and_response_transfers_are_its_transfer_part)
+{
+    /* a (f1 on n1, 100 ms) with a 100 kB request and a 50 kB response over
+     * access(n1) (1 MB/s, 5 ms): 0.105 s, then 0.055 s; then b (f2 on n2,
+     * 200 ms, no payload). Latency 0.105 + 0.1 + 0.055 + 0.2 = 0.46 s, of
+     * which transfer 0.16 (not queueing, not execution), execution 0.3 */
+    const char *pay[] = {"functions[0].request_kb=100", "functions[0].response_kb=50"};
+    cJSON *j = run_into_tmp("/tmp/edgesim-net-XXXXXX",
+                            WF_HEAD("{\"id\": \"w\", \"steps\": [{\"id\": \"a\", \"function\": "
+                                    "\"f1\"}, {\"id\": \"b\", \"function\": \"f2\", \"after\": "
+                                    "[\"a\"]}]}"),
+                            pay, 2, 0);
+    cr_assert_float_eq(get(j, "workflows.w.latency_s.max"), 0.460, 1e-12);
+    cr_assert_float_eq(get(j, "workflows.w.critical_path_s.transfer"), 0.160, 1e-12);
+    cr_assert_float_eq(get(j, "workflows.w.critical_path_s.execution"), 0.300, 1e-12);
+    cr_assert_eq(get(j, "workflows.w.critical_path_s.queueing"), 0);
+    cr_assert_eq(get(j, "network.transfers"), 2);
+    cJSON_Delete(j);
+}

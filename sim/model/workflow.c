@@ -12,7 +12,8 @@
  *
  * The critical path is carried along: a step starts with the path of the
  * predecessor whose result came last (the one that let it start) and adds
- * its own invocations' queueing, cold start, execution and network time;
+ * its own invocations' queueing, cold start, execution, network and
+ * transfer time (request and inputs, response);
  * the workflow's path is that of the step whose result came last.
  *
  * Costs: a request is O(steps + edges) in all; a step's end is O(its
@@ -421,11 +422,11 @@ int sim_wflow_step_ended(sim_wflow *x, uint32_t id, uint32_t s, const sim_wflow_
     if (e->started_ok) {
         q = e->started - e->arrival;
         cold = e->exec_start - e->started;
-        exec = e->end - e->exec_start;
+        exec = e->end - e->exec_start - e->response; /* the response's transfer: transfer */
     } else {
         q = e->end - e->arrival;
     }
-    q -= e->transfer; /* the inputs' wait is the transfer part, not queueing */
+    q -= e->transfer; /* the request's and inputs' wait is the transfer part, not queueing */
     ws->sum[CP_COLD] += cold;
     ws->sum[CP_EXEC] += exec;
     ws->sum[CP_NET] += e->net;
@@ -455,7 +456,7 @@ int sim_wflow_step_ended(sim_wflow *x, uint32_t id, uint32_t s, const sim_wflow_
     st->path[CP_COLD] += cold;
     st->path[CP_EXEC] += exec;
     st->path[CP_NET] += e->net;
-    st->path[CP_TRANSFER] += e->transfer;
+    st->path[CP_TRANSFER] += e->transfer + e->response;
     /* A last step (no successor, no repeat left) starts nothing: its result
      * time only counts for the request's end, so it needs no event of its
      * own. Others wait for their result to travel back first. */

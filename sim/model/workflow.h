@@ -55,8 +55,9 @@ typedef struct sim_wflow_end {
     edge_time net;           /* client region -> node latency; 0 when never placed */
     uint32_t node;           /* where it ran last; UINT32_MAX when never placed */
     int ok, cold, started_ok; /* started_ok: it ran (a slot was had) */
-    edge_time transfer;      /* of arrival to start: the wait for its inputs' payloads
-                                (sim_wflow_inputs) with its request; 0 without inputs */
+    edge_time transfer;      /* of arrival to start: the wait for its request and its
+                                inputs' payloads (sim_wflow_inputs) to be through */
+    edge_time response;      /* of exec_start to end: its response's transfer (0: none) */
 } sim_wflow_end;
 
 /* For scenario sc (borrowed; it must outlive the module) and env (copied).

@@ -192,7 +192,8 @@ static void finish_invocation(sim_world *w, uint32_t id, edge_reason reason)
         was_finished(w, v->fn);
     uint32_t wf_req = v->wf_req, wf_step = v->wf_step;
     sim_wflow_end e = {v->arrival, v->started + v->slot_wait, v->exec_start, now, net, v->node,
-                       reason == EDGE_REASON_OK, v->cold, v->ran, v->xfer_in};
+                       reason == EDGE_REASON_OK, v->cold, v->ran, v->xfer_in,
+                       v->xfer - v->xfer_in};
     inv_release(w, id);
     if (wf_req && sim_wflow_step_ended(w->wf, wf_req - 1, wf_step, &e) != 0)
         wfail_run(w, EDGE_NOMEM);

@@ -181,10 +181,9 @@ int wnet_arrived(sim_world *w, uint32_t id, int response)
     }
     edge_time took = sim_engine_now(w->eng) - v->xfer_start;
     v->xfer += took;
-    if (!response) {
+    if (!response) { /* the request (with the inputs): a workflow step's transfer part */
         v->inbound = 0;
-        if (v->inputs)
-            v->xfer_in += took;
+        v->xfer_in += took;
         v->inputs = 0;
     }
     return 1;

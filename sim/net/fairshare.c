@@ -1,12 +1,19 @@
 /*
  * fairshare.c — max-min fair sharing of links among flows (fairshare.h).
  *
- * Each link keeps the ids of the flows crossing it in an unordered array;
- * each flow keeps, per hop, its position in that link's array, so adding
- * and removing a flow are O(hops). A start or an end walks the component
- * of the changed flow (breadth first, marks are epochs so nothing is
- * cleared), brings the component's links and flows up to now, and runs
- * progressive filling over it. Order of everything is the order of the
+ * Flows with the same route (the same links in the same order) always get
+ * the same rate, so the solver works on route classes: a class keeps the
+ * count of its active flows, its rate, and a virtual clock v (the bytes
+ * each of its flows has received since the class's origin, up to vt). A
+ * flow's finish tag is v at its start + its bytes; a min-heap of tags per
+ * class gives the class's next finish. A rate change settles the class's
+ * clock (one multiply-add), not its flows.
+ *
+ * Each link lists its classes with active flows (unordered; each class
+ * keeps, per hop, its position there). A flush walks the component of the
+ * changed links in the bipartite graph links <-> classes (breadth first,
+ * marks are epochs so nothing is cleared), and runs progressive filling
+ * over it with the classes' counts. Order of everything is the order of the
  * walk, which depends only on the sequence of calls: runs are repeatable.
  */
 #include "net/fairshare.h"
@@ -16,21 +23,36 @@
 #include <string.h>
 
 typedef struct fs_flow {
-    double remaining; /* bytes left at `since` */
-    double rate;      /* bytes/ns */
-    double next_rate; /* scratch of a recomputation */
-    edge_time since;
-    uint32_t links[SIM_FAIRSHARE_MAX_HOPS];
-    uint32_t pos[SIM_FAIRSHARE_MAX_HOPS]; /* index in links[k]'s array */
-    uint32_t mark;                        /* epoch of the last walk that saw it */
+    double tag;   /* class v at the start + bytes (no link: the start time) */
+    uint32_t cls; /* its route class */
+    uint32_t hpos; /* index in the class's heap */
     uint32_t next_free;
-    uint8_t nhops, active, fixed, fresh; /* fresh: started, not yet in a flush */
+    uint8_t active;
 } fs_flow;
 
+typedef struct fs_class {
+    uint32_t links[SIM_FAIRSHARE_MAX_HOPS];
+    uint32_t pos[SIM_FAIRSHARE_MAX_HOPS]; /* index in links[k]'s class list */
+    double rate, next_rate; /* bytes/ns of each flow; scratch of a fill */
+    double v;               /* bytes each flow received since the origin, at vt */
+    double vlimit;          /* the origin moves when v passes this */
+    edge_time vt;
+    uint32_t *heap; /* flow ids, a min-heap on (tag, id) */
+    uint32_t n, hroom;
+    uint32_t mark;     /* epoch of the last walk that saw it */
+    uint32_t hnext;    /* next class in its hash chain */
+    uint32_t fixed;    /* fill epoch of the last fill that fixed it */
+    edge_time fin;     /* its next finish, while in the solver's heap */
+    uint64_t fseq;     /* when fin was set: orders equal fins */
+    uint32_t gpos;     /* index in the solver's heap of groups, or FS_NONE */
+    uint8_t nhops, listed, dirty, changed;
+} fs_class;
+
 typedef struct fs_link {
-    double cap;    /* bytes/ns */
-    double used;   /* sum of its flows' rates */
-    uint32_t *flows, n, room;
+    double cap;  /* bytes/ns */
+    double used; /* sum of its flows' rates */
+    uint32_t *cls, nc, room; /* listed classes */
+    uint32_t n;    /* active flows */
     uint32_t mark; /* epoch */
     /* accounting up to `since` */
     edge_time since, busy;
@@ -46,29 +68,45 @@ struct sim_fairshare {
     fs_flow *flows;
     size_t nflows_cap, active;
     uint32_t free_head;
+    fs_class *classes;
+    size_t nclasses, classes_cap;
+    uint32_t *buckets; /* hash of the routes -> first class of the chain */
+    uint32_t *gheap;   /* classes with a next finish: a min-heap on (fin, fseq) */
+    size_t ngheap;
+    uint64_t fseq;
+    size_t nbuckets;
     uint32_t epoch;
     edge_time last_now;
-    /* a walk's component and the changed list, reused */
-    uint32_t *comp_links, *comp_flows, *changed;
-    size_t ncomp_links, ncomp_flows, nchanged, comp_flows_room, changed_room;
+    uint32_t fill_epoch;
+    /* the cached component (links marked comp_ep; valid while comp_ok),
+     * the unlists since its walk, the fill's scan list, the changed list */
+    uint32_t *comp_links, *scan, *changed;
+    size_t ncomp_links, nchanged;
+    uint32_t comp_ep, unlists;
+    int comp_ok;
     sim_fairshare_counts counts;
-    /* changes waiting for the flush: the links they touched, started flows
-     * without links */
-    uint32_t *pend, *pend_zero;
-    size_t npend, pend_room, npend_zero, pend_zero_room;
+    /* changes waiting for the flush: the links they touched, the classes
+     * whose flows came or went */
+    uint32_t *pend, *dirty;
+    size_t npend, ndirty;
+    uint32_t pend_room;
     int deferred;
 };
 
 #define FS_NONE UINT32_MAX
+/* Classes that may leave the cached component before it is walked again. */
+#define FS_REUSE_UNLISTS 2
 
 sim_fairshare *sim_fairshare_create(size_t nlinks, const double *capacity)
 {
     sim_fairshare *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
-    s->links = calloc(nlinks ? nlinks : 1, sizeof *s->links);
-    s->comp_links = malloc((nlinks ? nlinks : 1) * sizeof *s->comp_links);
-    if (!s->links || !s->comp_links)
+    size_t nl = nlinks ? nlinks : 1;
+    s->links = calloc(nl, sizeof *s->links);
+    s->comp_links = malloc(nl * sizeof *s->comp_links);
+    s->scan = malloc(nl * sizeof *s->scan);
+    if (!s->links || !s->comp_links || !s->scan)
         goto fail;
     s->nlinks = nlinks;
     for (size_t l = 0; l < nlinks; l++) {
@@ -89,36 +127,466 @@ void sim_fairshare_free(sim_fairshare *s)
         return;
     if (s->links)
         for (size_t l = 0; l < s->nlinks; l++)
-            free(s->links[l].flows);
+            free(s->links[l].cls);
+    for (size_t c = 0; c < s->nclasses; c++)
+        free(s->classes[c].heap);
     free(s->links);
     free(s->flows);
+    free(s->classes);
+    free(s->buckets);
+    free(s->gheap);
     free(s->comp_links);
-    free(s->comp_flows);
+    free(s->scan);
     free(s->changed);
     free(s->pend);
-    free(s->pend_zero);
+    free(s->dirty);
     free(s);
 }
 
-static int grow_u32(uint32_t **a, size_t *room, size_t need)
+static int grow_u32(uint32_t **a, uint32_t *room, size_t need)
 {
     if (need <= *room)
         return 0;
-    size_t n = *room ? *room * 2 : 64;
+    size_t n = *room ? (size_t)*room * 2 : 8;
     while (n < need)
         n *= 2;
+    if (n > UINT32_MAX)
+        return -1;
     uint32_t *p = realloc(*a, n * sizeof *p);
     if (!p)
         return -1;
     *a = p;
-    *room = n;
+    *room = (uint32_t)n;
     return 0;
 }
 
-/* Makes sure a new flow id, the component arrays and every link on the
- * route have room, so that nothing can fail after the state starts to
- * change. */
-static int reserve(sim_fairshare *s, const uint32_t *links, size_t nhops)
+/* ---- route classes ---- */
+
+static uint64_t route_hash(const uint32_t *links, size_t nhops)
+{
+    uint64_t h = 0x9e3779b97f4a7c15u ^ nhops;
+    for (size_t k = 0; k < nhops; k++) {
+        h ^= links[k];
+        h *= 0xff51afd7ed558ccdu;
+        h ^= h >> 32;
+    }
+    return h;
+}
+
+static uint32_t class_find(const sim_fairshare *s, const uint32_t *links, size_t nhops)
+{
+    if (!s->nbuckets)
+        return FS_NONE;
+    uint32_t c = s->buckets[route_hash(links, nhops) & (s->nbuckets - 1)];
+    while (c != FS_NONE) {
+        const fs_class *k = &s->classes[c];
+        if (k->nhops == nhops && (!nhops || memcmp(k->links, links, nhops * sizeof *links) == 0))
+            return c;
+        c = k->hnext;
+    }
+    return FS_NONE;
+}
+
+/* Room for one more class: the class array, the hash (kept at most half
+ * full) and the arrays sized by the number of classes. */
+static int class_reserve(sim_fairshare *s)
+{
+    size_t need = s->nclasses + 1;
+    if (need > s->classes_cap) {
+        size_t cap = s->classes_cap ? s->classes_cap * 2 : 16;
+        if (cap >= FS_NONE)
+            return -1;
+        fs_class *p = realloc(s->classes, cap * sizeof *p);
+        if (!p)
+            return -1;
+        s->classes = p;
+        uint32_t *b = realloc(s->changed, cap * sizeof *b);
+        if (!b)
+            return -1;
+        s->changed = b;
+        uint32_t *d = realloc(s->dirty, cap * sizeof *d);
+        if (!d)
+            return -1;
+        s->dirty = d;
+        uint32_t *gh = realloc(s->gheap, cap * sizeof *gh);
+        if (!gh)
+            return -1;
+        s->gheap = gh;
+        s->classes_cap = cap;
+    }
+    if (need * 2 > s->nbuckets) {
+        size_t nb = s->nbuckets ? s->nbuckets * 2 : 32;
+        uint32_t *b = malloc(nb * sizeof *b);
+        if (!b)
+            return -1;
+        for (size_t i = 0; i < nb; i++)
+            b[i] = FS_NONE;
+        for (size_t c = s->nclasses; c-- > 0;) { /* chains keep creation order reversed */
+            fs_class *k = &s->classes[c];
+            size_t i = route_hash(k->links, k->nhops) & (nb - 1);
+            k->hnext = b[i];
+            b[i] = (uint32_t)c;
+        }
+        free(s->buckets);
+        s->buckets = b;
+        s->nbuckets = nb;
+    }
+    return 0;
+}
+
+/* Call after class_reserve: cannot fail. */
+static uint32_t class_add(sim_fairshare *s, const uint32_t *links, size_t nhops)
+{
+    uint32_t c = (uint32_t)s->nclasses++;
+    fs_class *k = &s->classes[c];
+    memset(k, 0, sizeof *k);
+    if (nhops)
+        memcpy(k->links, links, nhops * sizeof *links);
+    k->nhops = (uint8_t)nhops;
+    k->rate = nhops ? 0 : HUGE_VAL;
+    k->gpos = FS_NONE;
+    size_t i = route_hash(links, nhops) & (s->nbuckets - 1);
+    k->hnext = s->buckets[i];
+    s->buckets[i] = c;
+    return c;
+}
+
+/* Brings the class's clock up to now at its current rate. */
+static void settle_class(fs_class *k, edge_time now)
+{
+    if (now > k->vt) {
+        if (k->n && k->nhops && k->rate > 0)
+            k->v += k->rate * (double)(now - k->vt);
+        k->vt = now;
+    }
+}
+
+/* ---- the heap of the groups' next finishes ---- */
+
+static int fin_lt(const fs_class *a, const fs_class *b)
+{
+    return a->fin < b->fin || (a->fin == b->fin && a->fseq < b->fseq);
+}
+
+static void gh_set(sim_fairshare *s, size_t i, uint32_t c)
+{
+    s->gheap[i] = c;
+    s->classes[c].gpos = (uint32_t)i;
+}
+
+static void gh_up(sim_fairshare *s, size_t i)
+{
+    uint32_t c = s->gheap[i];
+    const fs_class *k = &s->classes[c];
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!fin_lt(k, &s->classes[s->gheap[p]]))
+            break;
+        gh_set(s, i, s->gheap[p]);
+        i = p;
+    }
+    gh_set(s, i, c);
+}
+
+static void gh_down(sim_fairshare *s, size_t i)
+{
+    uint32_t c = s->gheap[i];
+    const fs_class *k = &s->classes[c];
+    for (;;) {
+        size_t j = 2 * i + 1;
+        if (j >= s->ngheap)
+            break;
+        if (j + 1 < s->ngheap && fin_lt(&s->classes[s->gheap[j + 1]], &s->classes[s->gheap[j]]))
+            j++;
+        if (!fin_lt(&s->classes[s->gheap[j]], k))
+            break;
+        gh_set(s, i, s->gheap[j]);
+        i = j;
+    }
+    gh_set(s, i, c);
+}
+
+static edge_time finish_of(const fs_class *k, const struct fs_flow *f);
+
+/* Group c's next finish changed (or may have): it takes its place in the
+ * heap as if its finish event were scheduled now (after the equal ones). */
+static void gh_update(sim_fairshare *s, uint32_t c)
+{
+    fs_class *k = &s->classes[c];
+    edge_time fin = k->n ? finish_of(k, &s->flows[k->heap[0]]) : EDGE_TIME_MAX;
+    if (fin == EDGE_TIME_MAX) {
+        if (k->gpos != FS_NONE) {
+            size_t i = k->gpos;
+            k->gpos = FS_NONE;
+            uint32_t last = s->gheap[--s->ngheap];
+            if (i < s->ngheap) {
+                gh_set(s, i, last);
+                gh_up(s, i);
+                gh_down(s, s->classes[last].gpos);
+            }
+        }
+        return;
+    }
+    k->fin = fin;
+    k->fseq = ++s->fseq;
+    if (k->gpos == FS_NONE) {
+        gh_set(s, s->ngheap++, c);
+        gh_up(s, s->ngheap - 1);
+    } else {
+        gh_up(s, k->gpos);
+        gh_down(s, k->gpos);
+    }
+}
+
+/* ---- a class's heap of finish tags ---- */
+
+static int tag_lt(const fs_flow *fl, uint32_t a, uint32_t b)
+{
+    return fl[a].tag < fl[b].tag || (fl[a].tag == fl[b].tag && a < b);
+}
+
+static void heap_set(fs_flow *fl, fs_class *k, uint32_t i, uint32_t id)
+{
+    k->heap[i] = id;
+    fl[id].hpos = i;
+}
+
+static void heap_up(fs_flow *fl, fs_class *k, uint32_t i)
+{
+    uint32_t id = k->heap[i];
+    while (i > 0) {
+        uint32_t p = (i - 1) / 2;
+        if (!tag_lt(fl, id, k->heap[p]))
+            break;
+        heap_set(fl, k, i, k->heap[p]);
+        i = p;
+    }
+    heap_set(fl, k, i, id);
+}
+
+static void heap_down(fs_flow *fl, fs_class *k, uint32_t i)
+{
+    uint32_t id = k->heap[i];
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= k->n)
+            break;
+        if (c + 1 < k->n && tag_lt(fl, k->heap[c + 1], k->heap[c]))
+            c++;
+        if (!tag_lt(fl, k->heap[c], id))
+            break;
+        heap_set(fl, k, i, k->heap[c]);
+        i = c;
+    }
+    heap_set(fl, k, i, id);
+}
+
+/* Moves the class's origin to now's v: every tag minus v (an order-keeping
+ * shift), so that tag - v keeps its precision while the class never
+ * empties. Called at most once per vlimit of service, which is four times
+ * the largest remaining at the previous move: every flow then present has
+ * finished since, so the O(n) is paid by the starts in between. */
+static void rebase(sim_fairshare *s, fs_class *k)
+{
+    double most = 0;
+    for (uint32_t i = 0; i < k->n; i++) {
+        fs_flow *f = &s->flows[k->heap[i]];
+        f->tag -= k->v;
+        if (f->tag > most)
+            most = f->tag;
+    }
+    k->v = 0;
+    k->vlimit = 4 * most;
+}
+
+/* ---- links ---- */
+
+/* Link accounting from l->since to now at its current rates and count. */
+static void settle_link(fs_link *l, edge_time now)
+{
+    edge_time dt = now - l->since;
+    if (dt > 0) {
+        l->bytes += l->used * (double)dt;
+        l->flows_integral += (double)l->n * (double)dt;
+        if (l->n)
+            l->busy += dt;
+    }
+    l->since = now;
+}
+
+static void class_list(sim_fairshare *s, uint32_t c)
+{
+    fs_class *k = &s->classes[c];
+    for (uint8_t h = 0; h < k->nhops; h++) {
+        fs_link *l = &s->links[k->links[h]];
+        k->pos[h] = l->nc;
+        l->cls[l->nc++] = c;
+        if (l->mark != s->comp_ep)
+            s->comp_ok = 0; /* joins links out of the cached component */
+    }
+    k->listed = 1;
+}
+
+static void class_unlist(sim_fairshare *s, uint32_t c)
+{
+    fs_class *k = &s->classes[c];
+    for (uint8_t h = 0; h < k->nhops; h++) {
+        fs_link *l = &s->links[k->links[h]];
+        uint32_t p = k->pos[h], last = l->cls[--l->nc];
+        if (last != c) {
+            l->cls[p] = last;
+            fs_class *g = &s->classes[last];
+            for (uint8_t j = 0; j < g->nhops; j++)
+                if (g->links[j] == k->links[h]) {
+                    g->pos[j] = p;
+                    break;
+                }
+        }
+    }
+    k->listed = 0;
+    s->unlists++;
+}
+
+static void mark_dirty(sim_fairshare *s, uint32_t c)
+{
+    fs_class *k = &s->classes[c];
+    if (!k->dirty) {
+        k->dirty = 1;
+        s->dirty[s->ndirty++] = c;
+    }
+}
+
+/* ---- the walk and the fill ---- */
+
+/* The component of the seed links: every link reachable through classes.
+ * It stays as the cached component (comp_links, comp_ep) for later
+ * flushes: see flush. */
+static void walk(sim_fairshare *s, const uint32_t *seeds, size_t nseeds)
+{
+    uint32_t ep = ++s->epoch;
+    if (ep == 0) { /* wrapped: clear the marks once */
+        for (size_t l = 0; l < s->nlinks; l++)
+            s->links[l].mark = 0;
+        for (size_t c = 0; c < s->nclasses; c++)
+            s->classes[c].mark = 0;
+        ep = s->epoch = 1;
+    }
+    s->ncomp_links = 0;
+    for (size_t k = 0; k < nseeds; k++) {
+        fs_link *l = &s->links[seeds[k]];
+        if (l->mark != ep) {
+            l->mark = ep;
+            s->comp_links[s->ncomp_links++] = seeds[k];
+        }
+    }
+    for (size_t q = 0; q < s->ncomp_links; q++) {
+        const fs_link *l = &s->links[s->comp_links[q]];
+        for (uint32_t j = 0; j < l->nc; j++) {
+            fs_class *k = &s->classes[l->cls[j]];
+            if (k->mark == ep)
+                continue;
+            k->mark = ep;
+            for (uint8_t h = 0; h < k->nhops; h++) {
+                fs_link *m = &s->links[k->links[h]];
+                if (m->mark != ep) {
+                    m->mark = ep;
+                    s->comp_links[s->ncomp_links++] = k->links[h];
+                }
+            }
+        }
+    }
+    s->comp_ep = ep;
+    s->comp_ok = 1;
+    s->unlists = 0;
+    s->counts.walks++;
+}
+
+/* Progressive filling at now over the links comp_links (a union of whole
+ * components: every class listed on them has all its links there). Each
+ * round fixes the classes of the link of least share among those with
+ * unfixed flows (the first such link in comp_links order on a tie). A
+ * class fixed at a share other than its rate settles its clock at the old
+ * rate, takes the share and is listed as changed (so is a dirty one); each
+ * link's used is the sum of the takes. */
+static void fill(sim_fairshare *s, edge_time now)
+{
+    s->counts.recomputes++;
+    uint32_t fe = ++s->fill_epoch;
+    if (fe == 0) { /* wrapped: clear the marks once */
+        for (size_t c = 0; c < s->nclasses; c++)
+            s->classes[c].fixed = 0;
+        fe = s->fill_epoch = 1;
+    }
+    size_t ns = 0;
+    for (size_t q = 0; q < s->ncomp_links; q++) {
+        fs_link *l = &s->links[s->comp_links[q]];
+        settle_link(l, now);
+        l->rem = l->cap;
+        l->unfixed = l->n;
+        l->used = 0;
+        if (l->n)
+            s->scan[ns++] = s->comp_links[q];
+    }
+    for (;;) {
+        fs_link *best = NULL;
+        double share = 0;
+        size_t keep = 0;
+        for (size_t q = 0; q < ns; q++) {
+            fs_link *l = &s->links[s->scan[q]];
+            if (!l->unfixed)
+                continue;
+            s->scan[keep++] = s->scan[q];
+            double x = (l->rem > 0 ? l->rem : 0) / (double)l->unfixed;
+            if (!best || x < share) {
+                best = l;
+                share = x;
+            }
+        }
+        ns = keep;
+        if (!best)
+            break;
+        for (uint32_t j = 0; j < best->nc; j++) {
+            uint32_t c = best->cls[j];
+            fs_class *k = &s->classes[c];
+            if (k->fixed == fe)
+                continue;
+            k->fixed = fe;
+            s->counts.groups_visited++;
+            double take = share * (double)k->n;
+            for (uint8_t h = 0; h < k->nhops; h++) {
+                fs_link *m = &s->links[k->links[h]];
+                m->rem -= take;
+                m->unfixed -= k->n;
+                m->used += take;
+            }
+            if (share != k->rate) {
+                settle_class(k, now);
+                k->rate = share;
+                s->counts.rate_changes++;
+                k->changed = 1;
+                s->changed[s->nchanged++] = c;
+            } else if (k->dirty) {
+                k->changed = 1;
+                s->changed[s->nchanged++] = c;
+            }
+        }
+    }
+    for (size_t q = 0; q < s->ncomp_links; q++) {
+        fs_link *l = &s->links[s->comp_links[q]];
+        double u = l->used / l->cap;
+        if (u > 1)
+            u = 1; /* rounding of the shares */
+        if (u > l->util_max)
+            l->util_max = u;
+    }
+}
+
+/* ---- starts and ends ---- */
+
+/* Makes sure a new flow id, the flow's class, its heap and every link on
+ * the route have room, so that nothing can fail after the state starts to
+ * change. Writes the class (found or made) to *cls. */
+static int reserve(sim_fairshare *s, const uint32_t *links, size_t nhops, uint32_t *cls)
 {
     if (s->free_head == FS_NONE) {
         size_t cap = s->nflows_cap ? s->nflows_cap * 2 : 64;
@@ -135,159 +603,24 @@ static int reserve(sim_fairshare *s, const uint32_t *links, size_t nhops)
         }
         s->nflows_cap = cap;
     }
-    if (grow_u32(&s->comp_flows, &s->comp_flows_room, s->active + 1) ||
-        grow_u32(&s->changed, &s->changed_room, s->active + 1))
+    if (grow_u32(&s->pend, &s->pend_room, s->npend + nhops))
         return -1;
-    for (size_t k = 0; k < nhops; k++) {
-        fs_link *l = &s->links[links[k]];
-        size_t room = l->room;
-        if (grow_u32(&l->flows, &room, (size_t)l->n + 1))
+    uint32_t c = class_find(s, links, nhops);
+    if (c == FS_NONE) {
+        if (class_reserve(s))
             return -1;
-        l->room = (uint32_t)room;
+        c = class_add(s, links, nhops);
     }
+    fs_class *k = &s->classes[c];
+    if (grow_u32(&k->heap, &k->hroom, (size_t)k->n + 1))
+        return -1;
+    for (size_t h = 0; h < nhops && !k->listed; h++) {
+        fs_link *l = &s->links[links[h]];
+        if (grow_u32(&l->cls, &l->room, (size_t)l->nc + 1))
+            return -1;
+    }
+    *cls = c;
     return 0;
-}
-
-/* Link accounting from l->since to now at its current rates and count. */
-static void settle_link(fs_link *l, edge_time now)
-{
-    edge_time dt = now - l->since;
-    if (dt > 0) {
-        l->bytes += l->used * (double)dt;
-        l->flows_integral += (double)l->n * (double)dt;
-        if (l->n)
-            l->busy += dt;
-    }
-    l->since = now;
-}
-
-static void settle_flow(fs_flow *f, edge_time now)
-{
-    edge_time dt = now - f->since;
-    if (dt > 0 && f->rate > 0) {
-        f->remaining -= f->rate * (double)dt;
-        if (f->remaining < 0)
-            f->remaining = 0;
-    }
-    f->since = now;
-}
-
-/* The component of the seed links: every link reachable through flows. */
-static void walk(sim_fairshare *s, const uint32_t *seeds, size_t nseeds)
-{
-    uint32_t ep = ++s->epoch;
-    if (ep == 0) { /* wrapped: clear the marks once */
-        for (size_t l = 0; l < s->nlinks; l++)
-            s->links[l].mark = 0;
-        for (size_t i = 0; i < s->nflows_cap; i++)
-            s->flows[i].mark = 0;
-        ep = s->epoch = 1;
-    }
-    s->ncomp_links = s->ncomp_flows = 0;
-    for (size_t k = 0; k < nseeds; k++) {
-        fs_link *l = &s->links[seeds[k]];
-        if (l->mark != ep) {
-            l->mark = ep;
-            s->comp_links[s->ncomp_links++] = seeds[k];
-        }
-    }
-    for (size_t q = 0; q < s->ncomp_links; q++) {
-        const fs_link *l = &s->links[s->comp_links[q]];
-        for (uint32_t j = 0; j < l->n; j++) {
-            fs_flow *f = &s->flows[l->flows[j]];
-            if (f->mark == ep)
-                continue;
-            f->mark = ep;
-            s->comp_flows[s->ncomp_flows++] = l->flows[j];
-            for (uint8_t h = 0; h < f->nhops; h++) {
-                fs_link *m = &s->links[f->links[h]];
-                if (m->mark != ep) {
-                    m->mark = ep;
-                    s->comp_links[s->ncomp_links++] = f->links[h];
-                }
-            }
-        }
-    }
-    s->counts.flows_visited += s->ncomp_flows;
-}
-
-static void settle_component(sim_fairshare *s, edge_time now)
-{
-    for (size_t q = 0; q < s->ncomp_links; q++)
-        settle_link(&s->links[s->comp_links[q]], now);
-    for (size_t q = 0; q < s->ncomp_flows; q++)
-        settle_flow(&s->flows[s->comp_flows[q]], now);
-}
-
-/* Progressive filling over the component (comp_flows, comp_links); fills
- * the changed list with the flows whose rate changed and the fresh ones. */
-static void fill(sim_fairshare *s)
-{
-    s->counts.recomputes++;
-    for (size_t q = 0; q < s->ncomp_links; q++) {
-        fs_link *l = &s->links[s->comp_links[q]];
-        l->rem = l->cap;
-        l->unfixed = l->n;
-    }
-    for (size_t q = 0; q < s->ncomp_flows; q++)
-        s->flows[s->comp_flows[q]].fixed = 0;
-    for (;;) {
-        fs_link *best = NULL;
-        double share = 0;
-        for (size_t q = 0; q < s->ncomp_links; q++) {
-            fs_link *l = &s->links[s->comp_links[q]];
-            if (!l->unfixed)
-                continue;
-            double x = (l->rem > 0 ? l->rem : 0) / (double)l->unfixed;
-            if (!best || x < share) {
-                best = l;
-                share = x;
-            }
-        }
-        if (!best)
-            break;
-        for (uint32_t j = 0; j < best->n; j++) {
-            fs_flow *f = &s->flows[best->flows[j]];
-            if (f->fixed)
-                continue;
-            f->fixed = 1;
-            f->next_rate = share;
-            for (uint8_t h = 0; h < f->nhops; h++) {
-                fs_link *m = &s->links[f->links[h]];
-                m->rem -= share;
-                m->unfixed--;
-            }
-        }
-    }
-    s->nchanged = 0;
-    for (size_t q = 0; q < s->ncomp_flows; q++) {
-        uint32_t id = s->comp_flows[q];
-        fs_flow *f = &s->flows[id];
-        if (f->next_rate != f->rate || f->fresh) {
-            f->rate = f->next_rate;
-            f->fresh = 0;
-            s->changed[s->nchanged++] = id;
-        }
-    }
-    s->counts.rate_changes += s->nchanged;
-    for (size_t q = 0; q < s->ncomp_links; q++) {
-        fs_link *l = &s->links[s->comp_links[q]];
-        double used = 0;
-        for (uint32_t j = 0; j < l->n; j++)
-            used += s->flows[l->flows[j]].rate;
-        l->used = used;
-        double u = used / l->cap;
-        if (u > 1)
-            u = 1; /* rounding of the shares */
-        if (u > l->util_max)
-            l->util_max = u;
-    }
-}
-
-static int grow_pend(sim_fairshare *s, size_t more)
-{
-    return grow_u32(&s->pend, &s->pend_room, s->npend + more) ||
-           grow_u32(&s->pend_zero, &s->pend_zero_room, s->npend_zero + 1);
 }
 
 edge_err sim_fairshare_start(sim_fairshare *s, edge_time now, const uint32_t *links,
@@ -303,57 +636,47 @@ edge_err sim_fairshare_start(sim_fairshare *s, edge_time now, const uint32_t *li
             if (links[j] == links[k])
                 return EDGE_INVAL;
     }
-    if (reserve(s, links, nhops) || grow_pend(s, nhops))
+    uint32_t c;
+    if (reserve(s, links, nhops, &c))
         return EDGE_NOMEM;
     s->last_now = now;
     uint32_t fid = s->free_head;
     fs_flow *f = &s->flows[fid];
     s->free_head = f->next_free;
-    uint32_t mark = f->mark;
-    memset(f, 0, sizeof *f);
-    f->mark = mark;
-    f->remaining = bytes;
-    f->since = now;
+    fs_class *k = &s->classes[c];
+    if (k->n == 0) { /* a new origin */
+        k->v = 0;
+        k->vt = now;
+        k->vlimit = 4 * bytes;
+    } else {
+        settle_class(k, now);
+        if (k->v > k->vlimit) {
+            rebase(s, k);
+            if (k->vlimit < 4 * bytes)
+                k->vlimit = 4 * bytes;
+        }
+    }
+    f->tag = nhops ? k->v + bytes : (double)now;
+    f->cls = c;
     f->active = 1;
-    f->fresh = 1;
-    f->nhops = (uint8_t)nhops;
+    k->heap[k->n++] = fid;
+    heap_up(s->flows, k, k->n - 1);
+    if (nhops && !k->listed)
+        class_list(s, c);
+    mark_dirty(s, c);
+    gh_update(s, c);
     s->active++;
     s->counts.starts++;
     *id = fid;
-    if (nhops == 0) { /* no link in the way: through at once */
-        f->rate = HUGE_VAL;
-        s->pend_zero[s->npend_zero++] = fid;
-    }
     /* The links' counts change now: their accounting is brought up to now
      * first; the rates change at the flush. */
-    for (size_t k = 0; k < nhops; k++) {
-        fs_link *l = &s->links[links[k]];
+    for (size_t h = 0; h < nhops; h++) {
+        fs_link *l = &s->links[links[h]];
         settle_link(l, now);
-        f->links[k] = links[k];
-        f->pos[k] = l->n;
-        l->flows[l->n++] = fid;
-        s->pend[s->npend++] = links[k];
+        l->n++;
+        s->pend[s->npend++] = links[h];
     }
     return s->deferred ? EDGE_OK : sim_fairshare_flush(s, now);
-}
-
-static void unlink_flow(sim_fairshare *s, uint32_t fid)
-{
-    fs_flow *f = &s->flows[fid];
-    for (uint8_t h = 0; h < f->nhops; h++) {
-        fs_link *l = &s->links[f->links[h]];
-        uint32_t p = f->pos[h];
-        uint32_t last = l->flows[--l->n];
-        if (last != fid) {
-            l->flows[p] = last;
-            fs_flow *g = &s->flows[last];
-            for (uint8_t k = 0; k < g->nhops; k++)
-                if (g->links[k] == f->links[h]) {
-                    g->pos[k] = p;
-                    break;
-                }
-        }
-    }
 }
 
 edge_err sim_fairshare_end(sim_fairshare *s, edge_time now, uint32_t id)
@@ -361,18 +684,32 @@ edge_err sim_fairshare_end(sim_fairshare *s, edge_time now, uint32_t id)
     if (!s || id >= s->nflows_cap || !s->flows[id].active || now < s->last_now)
         return EDGE_INVAL;
     fs_flow *f = &s->flows[id];
-    if (grow_pend(s, f->nhops))
+    uint32_t c = f->cls;
+    fs_class *k = &s->classes[c];
+    if (grow_u32(&s->pend, &s->pend_room, s->npend + k->nhops))
         return EDGE_NOMEM;
     s->last_now = now;
     s->counts.ends++;
-    for (uint8_t h = 0; h < f->nhops; h++) {
-        settle_link(&s->links[f->links[h]], now);
-        s->pend[s->npend++] = f->links[h];
+    /* out of the heap: the last one takes its place */
+    uint32_t p = f->hpos, last = k->heap[--k->n];
+    if (last != id) {
+        heap_set(s->flows, k, p, last);
+        heap_up(s->flows, k, p);
+        heap_down(s->flows, k, s->flows[last].hpos);
     }
-    unlink_flow(s, id);
+    for (uint8_t h = 0; h < k->nhops; h++) {
+        fs_link *l = &s->links[k->links[h]];
+        settle_link(l, now);
+        l->n--;
+        s->pend[s->npend++] = k->links[h];
+    }
+    if (k->n == 0 && k->listed) {
+        class_unlist(s, c);
+        k->rate = 0; /* until a flush gives it flows and a rate again */
+    }
+    mark_dirty(s, c);
     f->active = 0;
-    f->fresh = 0;
-    f->nhops = 0;
+    gh_update(s, c);
     f->next_free = s->free_head;
     s->free_head = id;
     s->active--;
@@ -389,48 +726,105 @@ edge_err sim_fairshare_flush(sim_fairshare *s, edge_time now)
     if (now < s->last_now)
         return EDGE_INVAL;
     s->last_now = now;
+    for (size_t q = 0; q < s->nchanged; q++)
+        s->classes[s->changed[q]].changed = 0;
     s->nchanged = 0;
     if (s->npend) {
-        walk(s, s->pend, s->npend);
-        settle_component(s, now);
-        fill(s);
+        /* The cached component serves while it holds every changed link,
+         * no class joined it to links out of it, and at most
+         * FS_REUSE_UNLISTS classes left it since its walk (a leaving class
+         * may split it: it is then the union of at most 1 + u * (hops - 1)
+         * components, filled together: the same rates, some extra work). */
+        int reuse = s->comp_ok && s->unlists <= FS_REUSE_UNLISTS;
+        for (size_t i = 0; i < s->npend && reuse; i++)
+            reuse = s->links[s->pend[i]].mark == s->comp_ep;
+        if (!reuse)
+            walk(s, s->pend, s->npend);
+        fill(s, now);
     }
-    for (size_t i = 0; i < s->npend_zero; i++) { /* room: changed holds every active flow */
-        fs_flow *f = &s->flows[s->pend_zero[i]];
-        if (f->active && f->fresh) {
-            f->fresh = 0;
-            s->changed[s->nchanged++] = s->pend_zero[i];
+    /* the dirty classes out of the component: emptied ones, routes
+     * without links */
+    for (size_t i = 0; i < s->ndirty; i++) {
+        fs_class *k = &s->classes[s->dirty[i]];
+        if (!k->changed) {
+            k->changed = 1;
+            s->changed[s->nchanged++] = s->dirty[i];
         }
+        k->dirty = 0;
     }
-    s->npend = s->npend_zero = 0;
+    s->npend = s->ndirty = 0;
+    for (size_t i = 0; i < s->nchanged; i++)
+        gh_update(s, s->changed[i]);
     return EDGE_OK;
 }
 
-size_t sim_fairshare_changed(const sim_fairshare *s, const uint32_t **ids)
+size_t sim_fairshare_changed(const sim_fairshare *s, const uint32_t **groups)
 {
-    *ids = s->changed;
+    *groups = s->changed;
     return s->nchanged;
 }
 
-double sim_fairshare_rate(const sim_fairshare *s, uint32_t id)
+/* When flow f of class k finishes at the class's rate: the first ns at
+ * which tag - v bytes are through from vt (1e-9 relative tolerance). */
+static edge_time finish_of(const fs_class *k, const struct fs_flow *f)
 {
-    return s->flows[id].rate;
-}
-
-edge_time sim_fairshare_finish(const sim_fairshare *s, uint32_t id)
-{
-    const fs_flow *f = &s->flows[id];
-    if (f->nhops == 0 || f->remaining <= 0)
-        return f->since;
-    if (!(f->rate > 0))
+    if (k->nhops == 0)
+        return (edge_time)f->tag;
+    double rem = f->tag - k->v;
+    if (rem <= 0)
+        return k->vt;
+    if (!(k->rate > 0))
         return EDGE_TIME_MAX;
-    double q = f->remaining / f->rate;
+    double q = rem / k->rate;
     if (q >= 9.0e18)
         return EDGE_TIME_MAX;
     double whole = floor(q);
     if (q - whole > 1e-9 * q)
         whole += 1;
-    return f->since + (edge_time)whole;
+    return k->vt + (edge_time)whole;
+}
+
+bool sim_fairshare_next(const sim_fairshare *s, uint32_t *group, edge_time *at)
+{
+    if (!s->ngheap)
+        return false;
+    const fs_class *k = &s->classes[s->gheap[0]];
+    *group = s->gheap[0];
+    *at = k->fin;
+    return true;
+}
+
+size_t sim_fairshare_groups(const sim_fairshare *s)
+{
+    return s->nclasses;
+}
+
+uint32_t sim_fairshare_group_of(const sim_fairshare *s, uint32_t id)
+{
+    return s->flows[id].cls;
+}
+
+uint32_t sim_fairshare_group_next(const sim_fairshare *s, uint32_t g)
+{
+    const fs_class *k = &s->classes[g];
+    return k->n ? k->heap[0] : SIM_FAIRSHARE_NONE;
+}
+
+edge_time sim_fairshare_group_finish(const sim_fairshare *s, uint32_t g)
+{
+    const fs_class *k = &s->classes[g];
+    return k->n ? finish_of(k, &s->flows[k->heap[0]]) : EDGE_TIME_MAX;
+}
+
+double sim_fairshare_rate(const sim_fairshare *s, uint32_t id)
+{
+    return s->classes[s->flows[id].cls].rate;
+}
+
+edge_time sim_fairshare_finish(const sim_fairshare *s, uint32_t id)
+{
+    const fs_flow *f = &s->flows[id];
+    return finish_of(&s->classes[f->cls], f);
 }
 
 size_t sim_fairshare_active(const sim_fairshare *s)

@@ -13,26 +13,54 @@
  * can be affected are recomputed: the connected component of the changed
  * flow in the bipartite graph links <-> flows (a flow on a link of the
  * component, every link of such a flow, ...). Flows elsewhere keep their
- * rate and their finish time. The solver is passive: it keeps no clock and
- * schedules nothing; each call takes "now", and after a start or an end it
- * lists the flows whose rate changed (sim_fairshare_changed) so the owner
- * can move their finish events.
+ * rate and their finish time.
  *
- * Bytes left are doubles, brought up to date lazily (only when the flow's
- * rate changes): remaining -= rate * (now - since). A finish time is the
- * first nanosecond at which the bytes are through (rounded up, with a
- * relative tolerance of 1e-9 so that an exact quotient is not pushed one ns
- * late by rounding noise).
+ * GROUPS. Flows with the same route (the same links in the same order) are
+ * interchangeable in max-min: they always have the same rate. The solver
+ * keeps them as one group (a route class): progressive filling works on
+ * groups and their flow counts, and each group has a virtual clock v(t),
+ * the bytes each of its flows has received, advanced only when the group's
+ * rate changes. A flow's finish tag is v at its start + its bytes; the
+ * group's flows finish in tag order, so a group has ONE next finish (that
+ * of its least tag), and a rate change moves one finish per group, not one
+ * per flow. The solver is passive: it keeps no clock and schedules
+ * nothing; each call takes "now". It keeps the groups' next finishes in a
+ * heap, so its owner needs ONE event, at the earliest of them
+ * (sim_fairshare_next), moved only when that earliest one changes; the
+ * groups whose next finish may have moved are also listed
+ * (sim_fairshare_changed), for an owner that keeps an event per group
+ * (sim_fairshare_group_finish, sim_fairshare_group_next). A flow never
+ * changes group. Group ids are
+ * dense (0 .. sim_fairshare_groups() - 1) and stay valid while the solver
+ * lives (an emptied group keeps its id and is reused by its route).
  *
- * COSTS. A start or an end costs O(F_c * h + L_c^2) for a component of F_c
- * flows of h hops over L_c links (the bottleneck search is a scan of the
- * component's links: on the trees edge scenarios build, L_c is tens while
- * F_c is thousands). Memory: ~72 bytes per flow slot, 48 per link, plus
- * each link's list of its flows (4 bytes per flow-hop).
+ * A finish time is the first nanosecond at which the flow's bytes are
+ * through (rounded up, with a relative tolerance of 1e-9 so that an exact
+ * quotient is not pushed one ns late by rounding noise): from the group's
+ * last clock update vt, tag - v(vt) bytes at the group's rate. v is a
+ * double; it is reset when the group empties and shifted back to 0 (every
+ * tag minus v) when it has grown past four times the largest remaining at
+ * the last shift, so tag - v keeps the precision of the flow's own bytes.
+ *
+ * COSTS. A start or an end is O(hops + log n_g + log G) (n_g: the flows
+ * of its group, G: the groups with flows; a new route: one hash insert).
+ * A recomputation (a flush) costs O(G_c * (h + log G) + L_c * R) for a component of G_c groups of h hops over L_c
+ * links, R rounds of filling (R <= L_c; the bottleneck search scans the
+ * links that still have unfixed flows). It does not depend on the number
+ * of flows: on the trees edge scenarios build, G_c and L_c are tens or
+ * hundreds however many flows are in flight. The component is found by a
+ * walk (the same order of cost) only when needed: the last walk's links
+ * are reused while they hold every changed link, no group joined them to
+ * other links and at most two groups left them (a group leaving may split
+ * a component; the parts are then filled together, which gives the same
+ * rates as filling each alone, and is bounded extra work). Memory: 24 bytes per flow
+ * slot (+4 in its group's heap), ~150 per group, 72 per link, plus each
+ * link's list of its groups (4 bytes per group-hop).
  */
 #ifndef SIM_NET_FAIRSHARE_H
 #define SIM_NET_FAIRSHARE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,11 +84,15 @@ sim_fairshare *sim_fairshare_create(size_t nlinks, const double *capacity);
 /* Frees s. NULL is fine. */
 void sim_fairshare_free(sim_fairshare *s);
 
+/* No flow (sim_fairshare_group_next of an empty group). */
+#define SIM_FAIRSHARE_NONE UINT32_MAX
+
 /*
  * Starts a flow of `bytes` (> 0) at time now over links[0..nhops) (each
  * < nlinks, at most SIM_FAIRSHARE_MAX_HOPS, no link twice; nhops may be 0:
- * the flow then has an infinite rate and finishes at now). Rates of the
- * flow's component are recomputed; the new flow is among the changed ones.
+ * the flow then has an infinite rate and finishes at now). The flow joins
+ * the group of its route (made on first use). Rates of the flow's
+ * component are recomputed; the flow's group is among the changed ones.
  * Writes the flow's id to *id. Errors: EDGE_INVAL (bad arguments, now
  * before an earlier call's now), EDGE_NOMEM. On error nothing changed.
  */
@@ -69,8 +101,9 @@ edge_err sim_fairshare_start(sim_fairshare *s, edge_time now, const uint32_t *li
 
 /*
  * Ends flow id at now (it finished, or is abandoned), frees its id for
- * reuse and recomputes its component. Returns EDGE_INVAL when id is not an
- * active flow.
+ * reuse and recomputes its component; its group is among the changed ones
+ * (its next finish is another flow's, or none). Returns EDGE_INVAL when id
+ * is not an active flow, EDGE_NOMEM (nothing changed).
  */
 edge_err sim_fairshare_end(sim_fairshare *s, edge_time now, uint32_t id);
 
@@ -79,20 +112,52 @@ edge_err sim_fairshare_end(sim_fairshare *s, edge_time now, uint32_t id);
  * (O(hops)); the rates are recomputed by sim_fairshare_flush, once for all
  * the changes of an instant (a flow ending and the next one starting at the
  * same time cost one recomputation, not two). Off: each start and end
- * flushes at once.
+ * flushes at once. Between a change and its flush, the flows of a group
+ * move at the group's rate of the last flush (0 for a group that had no
+ * flow).
  */
 void sim_fairshare_set_deferred(sim_fairshare *s, int on);
 /* Recomputes the rates of the components the changes since the last flush
  * touched (now: the changes' time). EDGE_INVAL when now went back. */
 edge_err sim_fairshare_flush(sim_fairshare *s, edge_time now);
 
-/* The flows whose rate changed in the last flush (started flows included,
- * ended ones not): *ids points into the solver, valid until the next
- * flush. Returns their number. */
-size_t sim_fairshare_changed(const sim_fairshare *s, const uint32_t **ids);
+/* The groups whose next finish may have moved in the last flush: their
+ * rate changed, or a flow joined or left them (an emptied group is
+ * listed: its next finish is now none). Each group once; *groups points
+ * into the solver, valid until the next start, end or flush. Returns
+ * their number. */
+size_t sim_fairshare_changed(const sim_fairshare *s, const uint32_t **groups);
 
-/* Flow id's rate (bytes/ns), and when it will finish at that rate if
- * nothing changes (EDGE_TIME_MAX for a rate of 0). id must be active. */
+/*
+ * The group whose next finish is the earliest, and that finish, into
+ * *group and *at; false when no flow will finish (none active, or every
+ * rate 0). Among equal finishes: the group whose finish was set first (by
+ * the start, end or flush that last moved it), as an engine runs events of
+ * one time in the order they were scheduled. After a start or an end in
+ * deferred mode, the finishes are at the rates of the last flush: what
+ * finishes at now before the flush is still through at now. An owner ends
+ * the flows due at now (sim_fairshare_group_next of that group, until the
+ * earliest finish is later than now), each end moving its group's finish.
+ * O(1).
+ */
+bool sim_fairshare_next(const sim_fairshare *s, uint32_t *group, edge_time *at);
+
+/* Group ids made so far: every id is < this. O(1). */
+size_t sim_fairshare_groups(const sim_fairshare *s);
+/* The group of active flow id. O(1). */
+uint32_t sim_fairshare_group_of(const sim_fairshare *s, uint32_t id);
+/* Group g's flow that finishes first (least tag; ties: least id), or
+ * SIM_FAIRSHARE_NONE when g has no flow. O(1). */
+uint32_t sim_fairshare_group_next(const sim_fairshare *s, uint32_t g);
+/* When sim_fairshare_group_next(g) finishes if nothing changes
+ * (EDGE_TIME_MAX: g has no flow, or a rate of 0). It may be before the
+ * last call's now only by the 1e-9 tolerance's rounding (the owner should
+ * then end the flow at once). O(1). */
+edge_time sim_fairshare_group_finish(const sim_fairshare *s, uint32_t g);
+
+/* Flow id's rate (bytes/ns: its group's), and when it will finish at that
+ * rate if nothing changes (EDGE_TIME_MAX for a rate of 0). id must be
+ * active. O(1). */
 double sim_fairshare_rate(const sim_fairshare *s, uint32_t id);
 edge_time sim_fairshare_finish(const sim_fairshare *s, uint32_t id);
 
@@ -117,9 +182,12 @@ typedef struct sim_fairshare_link_stats {
 void sim_fairshare_link_stats_at(const sim_fairshare *s, size_t l, edge_time now,
                                  sim_fairshare_link_stats *out);
 
-/* Recomputations done and flows whose rate they changed, since creation. */
+/* Since creation: starts, ends, recomputations, the groups they visited
+ * (summed over recomputations), the group rate changes they made, and the
+ * component walks (a recomputation reuses the last walk's component while
+ * it still holds the changed links; see COSTS). */
 typedef struct sim_fairshare_counts {
-    uint64_t starts, ends, recomputes, flows_visited, rate_changes;
+    uint64_t starts, ends, recomputes, groups_visited, rate_changes, walks;
 } sim_fairshare_counts;
 void sim_fairshare_get_counts(const sim_fairshare *s, sim_fairshare_counts *out);
 

@@ -2,13 +2,18 @@
  * net.c — transfers over the scenario's links (net.h).
  *
  * A transfer is a pool record: its cookie, bytes, path and the handle of
- * its one pending engine event. Two events at most per transfer: the end of
- * its propagation wait, then its finish, which is cancelled and scheduled
- * again each time the solver changes its rate (engine handles make the
- * cancel O(1); a stale finish never runs). The solver runs deferred: the
- * starts and ends of one instant are recomputed together by one flush
- * event scheduled at that instant (it runs after every event already
- * queued for it).
+ * its propagation event. In the sharing, its flow belongs to the solver's
+ * group of its route (fairshare.h), and the solver keeps the groups' next
+ * finishes in order: the network has ONE pending finish event, at the
+ * earliest of them, moved (engine handles make the cancel O(1)) only when
+ * that earliest finish changes. The finish event ends every flow through
+ * at its time, group by group in the solver's order (earliest finish, then
+ * the group whose finish was set first), each group's in tag order. The
+ * solver runs deferred: the starts and ends of one instant are recomputed
+ * together, after every event already queued for that instant: at the end
+ * of the handler that made the first change when no other event is queued
+ * for the instant (exactly where a flush event would run), else by one
+ * flush event.
  */
 #include "net/net.h"
 
@@ -51,10 +56,14 @@ struct sim_net {
     uint32_t xfree;
     uint32_t *xfer_of_flow;
     size_t fcap;
+    sim_handle fin_ev; /* the one finish event */
+    edge_time fin_at;  /* its time, when armed */
+    int armed;
     double class_bytes[SIM_LINK_CLASSES];
     double *link_bytes_done; /* per link: bytes of finished transfers */
     uint64_t sent, ndone, reschedules;
-    int flush_pending;
+    int flush_pending; /* a flush event is scheduled for now */
+    int flush_here;    /* the running handler flushes at its end */
     edge_histogram share_ppm; /* transfer / latency, parts per million */
     obs all, tier[SIM_TIERS];
     obs *group;               /* per client region */
@@ -77,6 +86,7 @@ sim_net *sim_net_create(const sim_scenario *sc, sim_engine *e, sim_net_done_fn d
     n->done = done;
     n->ctx = ctx;
     n->xfree = XNONE;
+    n->fin_ev = SIM_HANDLE_NONE;
     double *cap = malloc((spec->nlinks ? spec->nlinks : 1) * sizeof *cap);
     n->link_bytes_done = calloc(spec->nlinks ? spec->nlinks : 1, sizeof *n->link_bytes_done);
     n->group = calloc(sc->nregions ? sc->nregions : 1, sizeof *n->group);
@@ -210,48 +220,80 @@ static void fail(sim_net *n, edge_err rc)
     n->failed = 1;
 }
 
-/* Moves the finish events of the flows whose rate just changed. */
-static void reschedule(sim_net *n)
-{
-    const uint32_t *ids;
-    size_t k = sim_fairshare_changed(n->fs, &ids);
-    n->reschedules += k;
-    for (size_t i = 0; i < k; i++) {
-        uint32_t xi = n->xfer_of_flow[ids[i]];
-        xfer *x = &n->x[xi];
-        sim_engine_cancel(n->eng, x->ev);
-        x->ev = SIM_HANDLE_NONE;
-        edge_time at = sim_fairshare_finish(n->fs, ids[i]);
-        if (at == EDGE_TIME_MAX)
-            continue; /* no bandwidth at all: cannot happen with capacities > 0 */
-        edge_err rc = sim_engine_schedule(n->eng, at, ev_finish, n, (sim_payload){.id = xi},
-                                          &x->ev);
-        if (rc != EDGE_OK)
-            fail(n, rc);
-    }
-}
+static void ev_done(sim_engine *e, void *ctx, const sim_event *ev);
 
-static void ev_flush(sim_engine *e, void *ctx, const sim_event *ev)
+/* The one finish event at the solver's earliest finish, moved only when
+ * that time changed. */
+static void arm(sim_net *n)
 {
-    (void)ev;
-    sim_net *n = ctx;
-    n->flush_pending = 0;
-    edge_err rc = sim_fairshare_flush(n->fs, sim_engine_now(e));
+    uint32_t g;
+    edge_time at, now = sim_engine_now(n->eng);
+    bool any = sim_fairshare_next(n->fs, &g, &at);
+    if (any && at < now)
+        at = now; /* through by the tolerance's rounding: at once */
+    if (any && n->armed && at == n->fin_at)
+        return;
+    sim_engine_cancel(n->eng, n->fin_ev);
+    n->fin_ev = SIM_HANDLE_NONE;
+    n->armed = 0;
+    if (!any)
+        return;
+    n->reschedules++;
+    edge_err rc = sim_engine_schedule(n->eng, at, ev_done, n, (sim_payload){0}, &n->fin_ev);
     if (rc != EDGE_OK) {
         fail(n, rc);
         return;
     }
-    reschedule(n);
+    n->fin_at = at;
+    n->armed = 1;
 }
 
+static void flush(sim_net *n)
+{
+    edge_err rc = sim_fairshare_flush(n->fs, sim_engine_now(n->eng));
+    if (rc != EDGE_OK) {
+        fail(n, rc);
+        return;
+    }
+    arm(n);
+}
+
+static void ev_flush(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    (void)e;
+    (void)ev;
+    sim_net *n = ctx;
+    n->flush_pending = 0;
+    flush(n);
+}
+
+/* The solver changed now: its flush must run after every event queued for
+ * now. With none queued, it runs at the end of the running handler (what
+ * the flush event would do next, without the event); else a flush event
+ * is scheduled, once per instant. */
 static void need_flush(sim_net *n)
 {
-    if (n->flush_pending)
+    if (n->flush_pending || n->flush_here)
         return;
+    edge_time t;
+    if (!sim_engine_next_time(n->eng, &t) || t > sim_engine_now(n->eng)) {
+        n->flush_here = 1;
+        return;
+    }
     edge_err rc = sim_engine_schedule_in(n->eng, 0, ev_flush, n, (sim_payload){0}, NULL);
     if (rc != EDGE_OK)
         fail(n, rc);
     n->flush_pending = 1;
+}
+
+/* The end of a handler that changed the solver: the flush need_flush kept
+ * for it, if any. */
+static void flush_here(sim_net *n)
+{
+    if (n->flush_here) {
+        n->flush_here = 0;
+        flush(n);
+    }
 }
 
 static void complete(sim_net *n, uint32_t xi)
@@ -268,21 +310,39 @@ static void complete(sim_net *n, uint32_t xi)
     n->done(n->ctx, cookie);
 }
 
+/* A transfer without links: through when its propagation is waited. */
 static void ev_finish(sim_engine *e, void *ctx, const sim_event *ev)
 {
+    (void)e;
     sim_net *n = ctx;
     uint32_t xi = (uint32_t)ev->payload.id;
-    xfer *x = &n->x[xi];
-    x->ev = SIM_HANDLE_NONE;
-    if (x->nhops) {
-        edge_err rc = sim_fairshare_end(n->fs, sim_engine_now(e), x->flow);
+    n->x[xi].ev = SIM_HANDLE_NONE;
+    complete(n, xi);
+}
+
+/* The earliest finish is through: every flow through by now ends (group
+ * by group in the solver's order, each group's in tag order) and its
+ * transfer is done. */
+static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    (void)ev;
+    sim_net *n = ctx;
+    edge_time now = sim_engine_now(e), at;
+    n->fin_ev = SIM_HANDLE_NONE;
+    n->armed = 0;
+    uint32_t g;
+    while (!n->failed && sim_fairshare_next(n->fs, &g, &at) && at <= now) {
+        uint32_t fid = sim_fairshare_group_next(n->fs, g);
+        edge_err rc = sim_fairshare_end(n->fs, now, fid);
         if (rc != EDGE_OK) {
             fail(n, rc);
             return;
         }
         need_flush(n);
+        complete(n, n->xfer_of_flow[fid]);
     }
-    complete(n, xi);
+    flush_here(n);
+    arm(n);
 }
 
 /* Propagation waited: the transfer joins the sharing. */
@@ -314,6 +374,7 @@ static void ev_propagated(sim_engine *e, void *ctx, const sim_event *ev)
     x->flow = fid;
     n->xfer_of_flow[fid] = xi;
     need_flush(n);
+    flush_here(n);
 }
 
 /* Sends bytes over the path the caller puts into x->links: from node
@@ -619,5 +680,5 @@ void sim_net_get_counts(const sim_net *n, sim_net_counts *out)
     out->done = n->ndone;
     out->reschedules = n->reschedules;
     out->recomputes = c.recomputes;
-    out->flows_visited = c.flows_visited;
+    out->groups_visited = c.groups_visited;
 }

@@ -117,7 +117,7 @@ double sim_net_energy_j(const sim_net *n);
 
 /* Counts for benchmarks: transfers sent and done, and the solver's. */
 typedef struct sim_net_counts {
-    uint64_t sent, done, reschedules, recomputes, flows_visited;
+    uint64_t sent, done, reschedules, recomputes, groups_visited;
 } sim_net_counts;
 void sim_net_get_counts(const sim_net *n, sim_net_counts *out);
 

@@ -1,7 +1,7 @@
 /*
  * netbench.c — flows on a tree through fairshare and the engine (netbench.h).
- * The event handling is net.c's: one finish event per flow, cancelled and
- * scheduled again when the solver changes its rate.
+ * The event handling is net.c's: one finish event, at the solver's earliest
+ * finish (sim_fairshare_next), moved when that changes after a flush.
  */
 #include "net/netbench.h"
 
@@ -41,11 +41,12 @@ typedef struct nb {
     } *spec;                /* the flow list */
     uint32_t *slot_of_flow; /* by solver id */
     uint64_t *flow_of_slot;
-    sim_handle *ev;         /* by slot */
-    uint32_t *fid_of_slot;
+    sim_handle fin_ev;      /* the one finish event */
+    edge_time fin_at;       /* its time, when armed */
+    int armed;
     uint64_t reschedules;
     edge_err failed;
-    int flush_pending;
+    int flush_pending, flush_here;
     struct nb_route {
         uint32_t l[4], n;
         double bytes;
@@ -56,19 +57,34 @@ static void ev_propagated(sim_engine *e, void *ctx, const sim_event *ev);
 
 static void ev_finish(sim_engine *e, void *ctx, const sim_event *ev);
 
-static void reschedule(nb *b)
+static void fail(nb *b, edge_err rc)
 {
-    const uint32_t *ids;
-    size_t k = sim_fairshare_changed(b->fs, &ids);
-    b->reschedules += k;
-    for (size_t i = 0; i < k; i++) {
-        uint32_t s = b->slot_of_flow[ids[i]];
-        sim_engine_cancel(b->e, b->ev[s]);
-        edge_err rc = sim_engine_schedule(b->e, sim_fairshare_finish(b->fs, ids[i]), ev_finish, b,
-                                          (sim_payload){.id = s}, &b->ev[s]);
-        if (rc != EDGE_OK && !b->failed)
-            sim_engine_fail(b->e, b->failed = rc);
-    }
+    if (!b->failed)
+        sim_engine_fail(b->e, b->failed = rc);
+}
+
+/* The one finish event at the solver's earliest finish: moved only when
+ * that time changed. */
+static void arm(nb *b)
+{
+    uint32_t g;
+    edge_time at, now = sim_engine_now(b->e);
+    bool any = sim_fairshare_next(b->fs, &g, &at);
+    if (any && at < now)
+        at = now;
+    if (any && b->armed && at == b->fin_at)
+        return;
+    sim_engine_cancel(b->e, b->fin_ev);
+    b->fin_ev = SIM_HANDLE_NONE;
+    b->armed = 0;
+    if (!any)
+        return;
+    b->reschedules++;
+    b->fin_at = at;
+    b->armed = 1;
+    edge_err rc = sim_engine_schedule(b->e, at, ev_finish, b, (sim_payload){0}, &b->fin_ev);
+    if (rc != EDGE_OK)
+        fail(b, rc);
 }
 
 static void ev_flush(sim_engine *e, void *ctx, const sim_event *ev)
@@ -77,17 +93,33 @@ static void ev_flush(sim_engine *e, void *ctx, const sim_event *ev)
     nb *b = ctx;
     b->flush_pending = 0;
     sim_fairshare_flush(b->fs, sim_engine_now(e));
-    reschedule(b);
+    arm(b);
 }
 
+/* As net.c: the flush at the end of the running handler when no other
+ * event is queued for now, else one flush event for the instant. */
 static void need_flush(nb *b, edge_time now)
 {
-    if (b->flush_pending)
+    if (b->flush_pending || b->flush_here)
         return;
+    edge_time t;
+    if (!sim_engine_next_time(b->e, &t) || t > now) {
+        b->flush_here = 1;
+        return;
+    }
     b->flush_pending = 1;
     edge_err rc = sim_engine_schedule(b->e, now, ev_flush, b, (sim_payload){0}, NULL);
-    if (rc != EDGE_OK && !b->failed)
-        sim_engine_fail(b->e, b->failed = rc);
+    if (rc != EDGE_OK)
+        fail(b, rc);
+}
+
+static void flush_here(nb *b)
+{
+    if (b->flush_here) {
+        b->flush_here = 0;
+        sim_fairshare_flush(b->fs, sim_engine_now(b->e));
+        arm(b);
+    }
 }
 
 /* Flow i of the list: its hosts and size (drawn in list order). */
@@ -141,29 +173,37 @@ static void ev_propagated(sim_engine *e, void *ctx, const sim_event *ev)
         return;
     }
     b->slot_of_flow[fid] = slot;
-    b->fid_of_slot[slot] = fid;
     need_flush(b, now);
+    flush_here(b);
 }
 
+/* The earliest finish is through: every flow through by now ends (by
+ * group, in tag order); each one's slot starts its next flow. */
 static void ev_finish(sim_engine *e, void *ctx, const sim_event *ev)
 {
+    (void)ev;
     nb *b = ctx;
-    uint32_t s = (uint32_t)ev->payload.id;
-    b->ev[s] = SIM_HANDLE_NONE;
-    edge_time now = sim_engine_now(e);
-    if (sim_fairshare_end(b->fs, now, b->fid_of_slot[s]) != EDGE_OK) {
-        if (!b->failed)
-            sim_engine_fail(e, b->failed = EDGE_STATE);
-        return;
+    b->fin_ev = SIM_HANDLE_NONE;
+    b->armed = 0;
+    edge_time now = sim_engine_now(e), at;
+    uint32_t g;
+    while (!b->failed && sim_fairshare_next(b->fs, &g, &at) && at <= now) {
+        uint32_t fid = sim_fairshare_group_next(b->fs, g), s = b->slot_of_flow[fid];
+        if (sim_fairshare_end(b->fs, now, fid) != EDGE_OK) {
+            fail(b, EDGE_STATE);
+            return;
+        }
+        if (b->c->finish_out)
+            fprintf(b->c->finish_out, "%llu,%.9f\n", (unsigned long long)b->flow_of_slot[s],
+                    (double)now / 1e9);
+        b->done++;
+        need_flush(b, now);
+        uint64_t next = b->flow_of_slot[s] + b->c->slots; /* the slot's own sequence */
+        if (next < b->c->flows)
+            start_flow(b, s, next, now);
     }
-    if (b->c->finish_out)
-        fprintf(b->c->finish_out, "%llu,%.9f\n", (unsigned long long)b->flow_of_slot[s],
-                (double)now / 1e9);
-    b->done++;
-    need_flush(b, now);
-    uint64_t next = b->flow_of_slot[s] + b->c->slots; /* the slot's own sequence */
-    if (next < b->c->flows)
-        start_flow(b, s, next, now);
+    flush_here(b);
+    arm(b);
 }
 
 static double cpu_now(void)
@@ -179,17 +219,15 @@ edge_err sim_netbench_run(const sim_netbench_config *c, sim_netbench_result *r)
         !(c->leaf_bps > 0) || !(c->agg_bps > 0) || !(c->mean_bytes > 0))
         return EDGE_INVAL;
     memset(r, 0, sizeof *r);
-    nb b = {.c = c};
+    nb b = {.c = c, .fin_ev = SIM_HANDLE_NONE};
     uint32_t nagg = (c->leaves + c->fanout - 1) / c->fanout, nl = c->leaves + nagg;
     double *cap = malloc(nl * sizeof *cap);
     size_t fcap = (size_t)c->slots * 2 + 64;
     b.slot_of_flow = calloc(fcap, sizeof *b.slot_of_flow);
     b.flow_of_slot = calloc(c->slots, sizeof *b.flow_of_slot);
-    b.ev = calloc(c->slots, sizeof *b.ev);
-    b.fid_of_slot = calloc(c->slots, sizeof *b.fid_of_slot);
     b.route_of_slot = calloc(c->slots, sizeof *b.route_of_slot);
     edge_err rc = EDGE_NOMEM;
-    if (!cap || !b.slot_of_flow || !b.flow_of_slot || !b.ev || !b.fid_of_slot || !b.route_of_slot)
+    if (!cap || !b.slot_of_flow || !b.flow_of_slot || !b.route_of_slot)
         goto out;
     for (uint32_t l = 0; l < nl; l++)
         cap[l] = (l < c->leaves ? c->leaf_bps : c->agg_bps) / 8e9;
@@ -223,14 +261,12 @@ edge_err sim_netbench_run(const sim_netbench_config *c, sim_netbench_result *r)
     r->flows = b.done;
     r->events = st.run;
     r->reschedules = b.reschedules;
-    r->flows_visited = k.flows_visited;
+    r->groups_visited = k.groups_visited;
     r->end = sim_engine_now(b.e);
 out:
     free(cap);
     free(b.slot_of_flow);
     free(b.flow_of_slot);
-    free(b.ev);
-    free(b.fid_of_slot);
     free(b.route_of_slot);
     free(b.spec);
     sim_fairshare_free(b.fs);

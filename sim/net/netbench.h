@@ -37,7 +37,7 @@ typedef struct sim_netbench_config {
 } sim_netbench_config;
 
 typedef struct sim_netbench_result {
-    uint64_t flows, events, reschedules, flows_visited;
+    uint64_t flows, events, reschedules, groups_visited;
     double cpu_seconds;        /* process CPU time of the run */
     edge_time end;             /* virtual time of the last finish */
 } sim_netbench_result;

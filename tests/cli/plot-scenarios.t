@@ -25,6 +25,7 @@ for f in $(find "$root/scenarios" -name '*.json' ! -name schema.json ! -path '*/
     set --
     [ "$name" = scale ] && set -- --set duration=1m
     [ "$name" = routing ] && set -- --set duration=5s
+    [ "$name" = scale-net ] && set -- --set duration=10s
     [ "$name" = scale-1m ] && set -- --set duration=10s --set 'nodes[0].count=200' \
         --set 'nodes[1].count=200' --set 'nodes[2].count=200' --set 'nodes[3].count=200' \
         --set 'nodes[4].count=200' --set 'functions[0].count=800' --set 'functions[1].count=200'
