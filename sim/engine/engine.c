@@ -5,11 +5,18 @@
 #include <string.h>
 
 /* A pending event's key in the heap: 16 bytes, compared as one 128-bit
- * number (time high, then seq << (slot_bits + HBITS) | slot << HBITS |
- * handler). Times are never negative (the clock starts at 0 and never goes
- * back), so the unsigned view of time orders like the signed one. Among
- * keys of one time and seq (schedule_again's) the slot decides, as it did
- * before the handler index moved into the key. */
+ * number (time high, then seq << low_bits | ref << HBITS | handler, where
+ * ref is slot_bits + 1 bits). Times are never negative (the clock starts at
+ * 0 and never goes back), so the unsigned view of time orders like the
+ * signed one. ref names the event's record (its slot), or, with its top bit
+ * (INLINE) set, is the whole payload itself: an event whose payload is only
+ * a small `a` (id and b zero, a <= slot_mask), scheduled without a handle
+ * and not by schedule_again, takes no record at all (PHOLD's events and a
+ * world's per-node ticks). Such an event cannot be cancelled (nobody holds a
+ * handle), so it is never a tombstone, and its seq is its own (fresh), so
+ * no other key shares its (time, seq). Among keys of one time and seq
+ * (schedule_again's, all with records) the slot decides, as it did before
+ * the handler index moved into the key. */
 typedef struct {
     uint64_t time;
     uint64_t key;
@@ -111,12 +118,24 @@ static inline uint32_t key_slot(const sim_engine *e, uint64_t key)
     return (uint32_t)((key >> HBITS) & e->slot_mask);
 }
 
+/* The key carries its payload's `a` (in key_slot's place) and has no record. */
+static inline bool key_inline(const sim_engine *e, uint64_t key)
+{
+    return (key >> (HBITS + e->slot_bits)) & 1;
+}
+
 
 static inline uint32_t *slot_gen(const sim_engine *e, uint32_t s);
 
 static inline bool is_live(const sim_engine *e, uint32_t s)
 {
     return *slot_gen(e, s) & 1;
+}
+
+/* The event of key is pending (not a tombstone): an inline one always is. */
+static inline bool key_live(const sim_engine *e, uint64_t key)
+{
+    return key_inline(e, key) || is_live(e, key_slot(e, key));
 }
 
 /* The handler and context of the event whose key is key. */
@@ -134,6 +153,14 @@ static inline rec *slot_rec(const sim_engine *e, uint32_t s)
 static inline uint32_t *slot_gen(const sim_engine *e, uint32_t s)
 {
     return (uint32_t *)(e->chunks[s >> CHUNK_BITS] + CHUNK) + (s & (CHUNK - 1));
+}
+
+/* The payload of key's event: from the key itself or from its record. */
+static inline sim_payload key_payload(const sim_engine *e, uint64_t key)
+{
+    if (key_inline(e, key))
+        return (sim_payload){.a = key_slot(e, key)};
+    return *slot_rec(e, key_slot(e, key));
 }
 
 /* ---- the 4-ary heap: root at 0, children of i at 4i+1 .. 4i+4 ---- */
@@ -225,6 +252,7 @@ static int cmp_key(const void *a, const void *b)
  * O(n log n); happens when the pool crosses a power of two (geometrically
  * rarely) or seq runs out of bits (after ~2^36 schedules). */
 static edge_err grow_heap(sim_engine *e);
+static void set_slot_bits(sim_engine *e, unsigned bits);
 
 static edge_err far_grow(struct far_bucket *b);
 
@@ -271,6 +299,15 @@ static edge_err far_scatter(sim_engine *e)
     return EDGE_OK;
 }
 
+/* The key layout for slots of bits bits: seq above a ref of bits + 1. */
+static void set_slot_bits(sim_engine *e, unsigned bits)
+{
+    e->slot_bits = bits;
+    e->low_bits = bits + 1 + HBITS;
+    e->slot_mask = ((uint64_t)1 << bits) - 1;
+    e->seq_max = ((uint64_t)1 << (64 - e->low_bits)) - 1;
+}
+
 static int cmp_seq(const void *a, const void *b)
 {
     uint64_t x = ((const hkey *)a)->key, y = ((const hkey *)b)->key;
@@ -289,7 +326,8 @@ static edge_err rekey(sim_engine *e, unsigned bits)
         return EDGE_NOMEM;
     if (e->n > 1) /* qsort must not see the NULL heap of an empty engine */
         qsort(e->heap, e->n, sizeof *e->heap, cmp_seq);
-    uint64_t old_mask = ((uint64_t)1 << e->low_bits) - 1, run = e->run_key >> e->low_bits;
+    uint64_t run = e->run_key >> e->low_bits;
+    unsigned old_bits = e->slot_bits;
     uint64_t c = 0, prev = UINT64_MAX, prev_new = 0, run_new = 0;
     bool placed = false;
     for (size_t i = 0; i < e->n; i++) {
@@ -306,18 +344,19 @@ static edge_err rekey(sim_engine *e, unsigned bits)
             prev = old;
             prev_new = c++;
         }
-        e->heap[i].key = prev_new << (bits + HBITS) | (e->heap[i].key & old_mask);
+        /* the ref field widens with the slots: its INLINE bit moves up */
+        uint64_t k = e->heap[i].key, ref = (k >> HBITS) & (((uint64_t)1 << old_bits) - 1);
+        if ((k >> (HBITS + old_bits)) & 1)
+            ref |= (uint64_t)1 << bits;
+        e->heap[i].key = prev_new << (bits + 1 + HBITS) | ref << HBITS | (k & HOWN);
     }
     if (!placed)
         run_new = c++;
     if (e->n > 1)
         qsort(e->heap, e->n, sizeof *e->heap, cmp_key);
-    e->run_key = run_new << (bits + HBITS);
-    e->slot_bits = bits;
-    e->low_bits = bits + HBITS;
-    e->slot_mask = ((uint64_t)1 << bits) - 1;
+    set_slot_bits(e, bits);
+    e->run_key = run_new << e->low_bits;
     e->seq = c;
-    e->seq_max = ((uint64_t)1 << (64 - bits - HBITS)) - 1;
     return e->far_shift ? far_scatter(e) : EDGE_OK;
 }
 
@@ -401,18 +440,18 @@ sim_engine *sim_engine_create(size_t capacity_hint)
     if (!e)
         return NULL;
     e->free_head = NO_SLOT;
-    e->slot_bits = MIN_SLOT_BITS;
-    e->low_bits = MIN_SLOT_BITS + HBITS;
-    e->slot_mask = ((uint64_t)1 << MIN_SLOT_BITS) - 1;
-    e->seq_max = ((uint64_t)1 << (64 - MIN_SLOT_BITS - HBITS)) - 1;
     e->fail = EDGE_OK;
     if (capacity_hint > SIM_ENGINE_MAX_PENDING)
         capacity_hint = SIM_ENGINE_MAX_PENDING;
     if (capacity_hint == 0)
         capacity_hint = CHUNK;
-    while (e->nslots < capacity_hint)
-        if (grow_pool(e) != EDGE_OK)
-            goto fail;
+    /* The ref field is sized for the hint from the start (so inline
+     * payloads up to it fit); the pool itself grows only when an event
+     * needs a record: an engine of inline events has none. */
+    unsigned bits = MIN_SLOT_BITS;
+    while ((capacity_hint - 1) >> bits)
+        bits++;
+    set_slot_bits(e, bits);
     e->heap = heap_alloc(capacity_hint);
     if (!e->heap)
         goto fail;
@@ -585,12 +624,13 @@ static edge_err schedule(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
 {
     if (at < e->now || !fn)
         return EDGE_INVAL;
-    if (e->free_head == NO_SLOT) {
+    uint32_t h = pair_index(e, fn, ctx);
+    bool inl = !out && !again && h != HOWN && !payload.id && !payload.b && payload.a <= e->slot_mask;
+    if (!inl && e->free_head == NO_SLOT) {
         edge_err err = grow_pool(e);
         if (err != EDGE_OK)
             return err;
     }
-    uint32_t h = pair_index(e, fn, ctx);
     if (h == HOWN && !e->own) {
         e->own = malloc((size_t)e->nslots * sizeof *e->own);
         if (!e->own)
@@ -610,15 +650,22 @@ static edge_err schedule(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
         if (err != EDGE_OK)
             return err;
     }
-    uint32_t s = e->free_head;
-    rec *r = slot_rec(e, s);
-    e->free_head = r->a;
-    uint32_t gen = ++*slot_gen(e, s);
-    *r = payload;
-    if (h == HOWN)
-        e->own[s] = (hpair){fn, ctx};
+    uint64_t ref;
+    uint32_t s = 0, gen = 0;
+    if (inl) {
+        ref = (uint64_t)1 << e->slot_bits | payload.a;
+    } else {
+        s = e->free_head;
+        rec *r = slot_rec(e, s);
+        e->free_head = r->a;
+        gen = ++*slot_gen(e, s);
+        *r = payload;
+        if (h == HOWN)
+            e->own[s] = (hpair){fn, ctx};
+        ref = s;
+    }
     uint64_t seq = again ? e->run_key >> e->low_bits : e->seq++;
-    hkey k = {(uint64_t)at, seq << e->low_bits | (uint64_t)s << HBITS | h};
+    hkey k = {(uint64_t)at, seq << e->low_bits | ref << HBITS | h};
     if (fb) {
         fb->k[fb->n++] = k;
         e->nfar++;
@@ -690,7 +737,7 @@ static void compact(sim_engine *e)
     size_t j = 0;
     for (size_t i = 0; i < e->n; i++) {
         uint32_t s = key_slot(e, e->heap[i].key);
-        if (is_live(e, s))
+        if (key_live(e, e->heap[i].key))
             e->heap[j++] = e->heap[i];
         else
             free_slot(e, s, slot_rec(e, s));
@@ -704,7 +751,7 @@ static void compact(sim_engine *e)
             size_t m = 0;
             for (size_t i = 0; i < fb->n; i++) {
                 uint32_t s = key_slot(e, fb->k[i].key);
-                if (is_live(e, s)) {
+                if (key_live(e, fb->k[i].key)) {
                     fb->k[m++] = fb->k[i];
                     if (b == FAR_RING && (fb->k[i].time >> e->far_shift) < e->ovf_min)
                         e->ovf_min = fb->k[i].time >> e->far_shift;
@@ -748,7 +795,7 @@ static inline void drop_dead_top(sim_engine *e)
 {
     while (e->n) {
         uint32_t s = key_slot(e, e->heap[0].key);
-        if (is_live(e, s))
+        if (key_live(e, e->heap[0].key))
             return;
         pop_root(e);
         e->dead--;
@@ -780,20 +827,26 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
         if (top.time > limit)
             break;
         uint32_t s = key_slot(e, top.key);
-        rec *r = slot_rec(e, s);
-        if (!is_live(e, s)) { /* a tombstone */
-            pop_root(e);
-            e->dead--;
+        sim_event ev = {(edge_time)top.time, {{0}, 0, 0}};
+        if (key_inline(e, top.key)) {
+            ev.payload.a = s;
+        } else {
+            rec *r = slot_rec(e, s);
+            if (!is_live(e, s)) { /* a tombstone */
+                pop_root(e);
+                e->dead--;
+                free_slot(e, s, r);
+                continue;
+            }
+            ev.payload = *r;
+            ++*slot_gen(e, s); /* even: no longer pending */
+            /* The record is free before the handler runs, so its first
+             * schedule reuses it while it is in cache. */
             free_slot(e, s, r);
-            continue;
         }
         hpair hp = key_pair(e, top.key);
-        sim_event ev = {(edge_time)top.time, *r};
-        ++*slot_gen(e, s); /* even: no longer pending */
-        /* The record is free before the handler runs, so its first schedule
-         * reuses it while it is in cache; the key stays at the root (hold)
-         * until that schedule replaces it or the handler returns. */
-        free_slot(e, s, r);
+        /* The key stays at the root (hold) until the handler's first
+         * schedule replaces it or the handler returns. */
         e->now = ev.time;
         e->run_key = top.key;
         e->hold = true;
@@ -802,7 +855,8 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
          * (written when its handler schedules) into cache. At 64 k pending
          * the pool no longer fits in L2; this took PHOLD there from 11.2 to
          * 14.1 M events/s. (In a static inline function of its own, gcc 12
-         * dropped the prefetches altogether; check objdump for prefetcht0.) */
+         * dropped the prefetches altogether; check objdump for prefetcht0.)
+         * An inline event has no record to fetch. */
         if (e->n >= 5) {
             hkey mv = e->heap[1];
             size_t m = 1;
@@ -811,10 +865,12 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
                     mv = e->heap[k];
                     m = k;
                 }
-            uint32_t ns = key_slot(e, e->heap[m].key);
-            rec *nr = slot_rec(e, ns);
-            __builtin_prefetch(nr);
-            __builtin_prefetch(slot_gen(e, ns), 1);
+            uint32_t ns = key_slot(e, mv.key);
+            bool n_inl = key_inline(e, mv.key);
+            if (!n_inl) {
+                __builtin_prefetch(slot_rec(e, ns));
+                __builtin_prefetch(slot_gen(e, ns), 1);
+            }
             if (e->prefetch) {
                 /* The event after it: the least of the root's other
                  * children and m's children. */
@@ -825,15 +881,14 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
                 for (size_t k = 4 * m + 1; k < 4 * m + 5 && k < e->n; k++)
                     if (key_lt(e->heap[k], sv))
                         sv = e->heap[k];
-                uint32_t s2s = key_slot(e, sv.key);
-                if (is_live(e, s2s)) {
+                if (key_live(e, sv.key)) {
                     hpair p2 = key_pair(e, sv.key);
-                    sim_event ev2 = {(edge_time)sv.time, *slot_rec(e, s2s)};
+                    sim_event ev2 = {(edge_time)sv.time, key_payload(e, sv.key)};
                     e->prefetch(p2.ctx, p2.fn, &ev2, 2);
                 }
-                if (is_live(e, ns)) {
+                if (key_live(e, mv.key)) {
                     hpair p1 = key_pair(e, mv.key);
-                    sim_event nev = {(edge_time)mv.time, *nr};
+                    sim_event nev = {(edge_time)mv.time, key_payload(e, mv.key)};
                     e->prefetch(p1.ctx, p1.fn, &nev, 1);
                 }
             }
