@@ -73,6 +73,13 @@ struct sim_engine {
     hpair *own;
     size_t own_cap;
     uint64_t seq, seq_max;
+    /* the running event's (handler, context) and its index, for a
+     * handler's schedule of the same pair (run_fn NULL when the pair has
+     * no index: it is kept beside a record) */
+    sim_handler run_fn;
+    void *run_ctx;
+    uint32_t run_h;
+    bool hint_next; /* the run loop looks at the next event: records or a prefetch hint exist */
     uint64_t run_key;  /* the running (or last run) event's key: its seq for
                           sim_engine_schedule_again; rekey renumbers it too */
     bool running, stopping, hold;
@@ -177,29 +184,91 @@ static inline void sift_up(hkey *h, size_t i, hkey x)
     h[i] = x;
 }
 
+/* From this many keys (32 KB) up, sift_down fetches the next level's lines
+ * ahead: below it the heap sits in L1 and the fetches only cost (PHOLD at
+ * 1 k pending). */
+#define SIFT_PREFETCH_MIN 2048
+
+static inline bool lt2(uint64_t t1, uint64_t k1, uint64_t t2, uint64_t k2)
+{
+    return ((unsigned __int128)t1 << 64 | k1) < ((unsigned __int128)t2 << 64 | k2);
+}
+
+/* If (t, k) < (*mt, *mk): they replace them and idx replaces *j. Which child
+ * is least is a coin toss, so this must be conditional moves, not a branch
+ * that mispredicts half the time. On x86-64 it is written out as such (a
+ * 128-bit compare is cmp + sbb, then three cmovb). gcc 12 -O2 chose cmov or
+ * branches for the same C depending on how the code around it was written:
+ * a tournament (two pairs, then their winners) and every unrolled form came
+ * out as branches (PHOLD at 16 k pending: 9.8 M events/s against 18.2 M/s
+ * with cmovs), the minimum kept as a 16-byte value or selected with masks
+ * as SSE shuffles (8-10 M/s); only a rolled loop got the cmovs, at ~66
+ * instructions per level of the heap. Unrolled with this: ~47 (callgrind,
+ * PHOLD 4096 x 16 to 10 s: schedule's instructions 423 M -> 309 M). */
+static inline void pick_min(uint64_t *mt, uint64_t *mk, size_t *j, uint64_t t, uint64_t k, size_t idx)
+{
+#if defined(__GNUC__) && defined(__x86_64__)
+    uint64_t tmp;
+    __asm__("mov %[t], %[tmp]\n\t"
+            "cmp %[mk], %[k]\n\t"
+            "sbb %[mt], %[tmp]\n\t"
+            "cmovb %[t], %[mt]\n\t"
+            "cmovb %[k], %[mk]\n\t"
+            "cmovb %[idx], %[j]"
+            : [mt] "+r"(*mt), [mk] "+r"(*mk), [j] "+r"(*j), [tmp] "=&r"(tmp)
+            : [t] "r"(t), [k] "r"(k), [idx] "r"(idx)
+            : "cc");
+#else
+    if (lt2(t, k, *mt, *mk)) {
+        *mt = t;
+        *mk = k;
+        *j = idx;
+    }
+#endif
+}
+
 /*
- * Moves x down from position i to its place.
+ * Moves x down from position i to its place: at each level the least of
+ * four children (pick_min), then one compare with x, which is mostly
+ * predictable (x goes on down).
  *
- * Which of four children is least is a coin toss, so a branch there
- * mispredicts half the time; the running minimum below is written in the one
- * shape in which gcc 12 -O2 keeps the minimum in two scalar registers and
- * selects with conditional moves (check `objdump -d` for cmovb after a
- * change). Measured on PHOLD at 16 k pending: this form 18.2 M events/s; a
- * tournament (two pairs, then their winners) compiled to branches, 9.8 M/s;
- * the running minimum used after the loop (so kept as a 16-byte value), or
- * selected with masks, was vectorized into SSE shuffles, 8-10 M/s.
+ * With pf, each level also fetches the next one: the children of the four
+ * children are the 16 keys from 4c + 1, four whole cache lines (the heap is
+ * placed so that a group of four never straddles a line), and which of
+ * them the sift goes on to is known only once this level is decided. A
+ * sift is a chain of dependent loads, one per level; beyond L1 each waited
+ * for L2 in turn, now the next level's lines are on their way while this
+ * one is compared. Measured with PHOLD 4096 x 16 (64 k pending, a 1 MiB
+ * heap), the binaries alternating in one session on the shared 2-core
+ * machine: 5.3-6.2 M events per CPU second without, 7.4-8.1 M with.
  */
-static inline void sift_down(hkey *h, size_t n, size_t i, hkey x)
+static inline __attribute__((always_inline)) void sift_down_pf(hkey *h, size_t n, size_t i, hkey x,
+                                                               bool pf)
 {
     for (;;) {
         size_t c = 4 * i + 1, m = c;
         if (c + 3 < n) {
-            hkey mv = h[c];
-            for (size_t k = c + 1; k < c + 4; k++)
-                if (key_lt(h[k], mv)) {
-                    mv = h[k];
-                    m = k;
-                }
+            const hkey *g = h + c;
+            /* the children of these four are the next 16 keys from 4c + 1,
+             * four whole lines: fetch them while this level is decided */
+            if (pf && 4 * c + 1 < n) {
+                const char *gc = (const char *)(h + 4 * c + 1);
+                __builtin_prefetch(gc);
+                __builtin_prefetch(gc + 64);
+                __builtin_prefetch(gc + 128);
+                __builtin_prefetch(gc + 192);
+            }
+            uint64_t mt = g[0].time, mk = g[0].key;
+            size_t j = 0;
+            pick_min(&mt, &mk, &j, g[1].time, g[1].key, 1);
+            pick_min(&mt, &mk, &j, g[2].time, g[2].key, 2);
+            pick_min(&mt, &mk, &j, g[3].time, g[3].key, 3);
+            if (!lt2(mt, mk, x.time, x.key))
+                break;
+            h[i].time = mt;
+            h[i].key = mk;
+            i = c + j;
+            continue;
         } else if (c < n) {
             for (size_t k = c + 1; k < n; k++)
                 if (key_lt(h[k], h[m]))
@@ -213,6 +282,16 @@ static inline void sift_down(hkey *h, size_t n, size_t i, hkey x)
         i = m;
     }
     h[i] = x;
+}
+
+/* sift_down_pf in two copies: with the fetches ahead for a heap beyond L1,
+ * without them for one inside it. */
+static inline __attribute__((always_inline)) void sift_down(hkey *h, size_t n, size_t i, hkey x)
+{
+    if (n > SIFT_PREFETCH_MIN)
+        sift_down_pf(h, n, i, x, true);
+    else
+        sift_down_pf(h, n, i, x, false);
 }
 
 static inline void pop_root(sim_engine *e)
@@ -389,6 +468,7 @@ static edge_err grow_pool(sim_engine *e)
         gen[i] = 0;
     }
     e->chunks[e->nchunks++] = chunk;
+    e->hint_next = true;
     e->nslots += CHUNK;
     e->free_head = base;
     if (((uint64_t)e->nslots - 1) >> e->slot_bits) {
@@ -619,13 +699,23 @@ static inline uint32_t pair_index(sim_engine *e, sim_handler fn, void *ctx)
     return pair_lookup(e, fn, ctx, c);
 }
 
-static edge_err schedule(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
-                         sim_payload payload, sim_handle *out, bool again)
+/* The event (payload, out, again, its pair index h) is kept in its key,
+ * without a record (see the key's comment above). */
+static inline bool keeps_inline(const sim_engine *e, sim_payload payload, const sim_handle *out,
+                                bool again, uint32_t h)
 {
-    if (at < e->now || !fn)
-        return EDGE_INVAL;
-    uint32_t h = pair_index(e, fn, ctx);
-    bool inl = !out && !again && h != HOWN && !payload.id && !payload.b && payload.a <= e->slot_mask;
+    return ((uint64_t)(uintptr_t)out | payload.id | payload.b | (uint64_t)again | (uint64_t)(h == HOWN)
+            | (uint64_t)(payload.a > e->slot_mask))
+           == 0;
+}
+
+/* Every case of schedule (the common one also has a shorter path in
+ * sim_engine_schedule). at and fn are checked, h = pair_index(fn, ctx). */
+__attribute__((noinline)) static edge_err schedule(sim_engine *e, edge_time at, sim_handler fn,
+                                                   void *ctx, sim_payload payload,
+                                                   sim_handle *out, bool again, uint32_t h)
+{
+    bool inl = keeps_inline(e, payload, out, again, h);
     if (!inl && e->free_head == NO_SLOT) {
         edge_err err = grow_pool(e);
         if (err != EDGE_OK)
@@ -689,7 +779,27 @@ static edge_err schedule(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
 edge_err sim_engine_schedule(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
                              sim_payload payload, sim_handle *out)
 {
-    return schedule(e, at, fn, ctx, payload, out, false);
+    /* The short path: a handler's first schedule, of an event kept in its
+     * key (no handle, a small `a` only) for the handler and context that
+     * are running (PHOLD's every event; a generator's next), into the
+     * heap. Its key takes the running event's place at the root: no
+     * record, no growth (the held root is room), and the pending count is
+     * back where it was before the running event was taken, so the peak
+     * cannot move. The pair's index is the running one's, so no lookup.
+     * (PHOLD 64 x 16: 535 -> ... instructions per event.) */
+    if (e->hold && fn == e->run_fn && ctx == e->run_ctx && at >= e->now && !out
+        && !(payload.id | payload.b) && payload.a <= e->slot_mask && e->seq <= e->seq_max
+        && (!e->far_shift || ((uint64_t)at >> e->far_shift) <= e->cur)) {
+        uint64_t ref = (uint64_t)1 << e->slot_bits | payload.a;
+        hkey k = {(uint64_t)at, e->seq++ << e->low_bits | ref << HBITS | e->run_h};
+        e->hold = false;
+        sift_down(e->heap, e->n, 0, k);
+        e->n_scheduled++;
+        return EDGE_OK;
+    }
+    if (at < e->now || !fn)
+        return EDGE_INVAL;
+    return schedule(e, at, fn, ctx, payload, out, false, pair_index(e, fn, ctx));
 }
 
 edge_err sim_engine_schedule_again(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
@@ -697,7 +807,9 @@ edge_err sim_engine_schedule_again(sim_engine *e, edge_time at, sim_handler fn, 
 {
     if (!e->running)
         return EDGE_STATE;
-    return schedule(e, at, fn, ctx, payload, out, true);
+    if (at < e->now || !fn)
+        return EDGE_INVAL;
+    return schedule(e, at, fn, ctx, payload, out, true, pair_index(e, fn, ctx));
 }
 
 edge_err sim_engine_schedule_in(sim_engine *e, edge_time delay, sim_handler fn, void *ctx,
@@ -845,6 +957,9 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
             free_slot(e, s, r);
         }
         hpair hp = key_pair(e, top.key);
+        e->run_h = (uint32_t)(top.key & HOWN);
+        e->run_fn = e->run_h != HOWN ? hp.fn : NULL;
+        e->run_ctx = hp.ctx;
         /* The key stays at the root (hold) until the handler's first
          * schedule replaces it or the handler returns. */
         e->now = ev.time;
@@ -857,7 +972,7 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
          * 14.1 M events/s. (In a static inline function of its own, gcc 12
          * dropped the prefetches altogether; check objdump for prefetcht0.)
          * An inline event has no record to fetch. */
-        if (e->n >= 5) {
+        if (e->hint_next && e->n >= 5) {
             hkey mv = e->heap[1];
             size_t m = 1;
             for (size_t k = 2; k < 5; k++)
@@ -914,6 +1029,7 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
 void sim_engine_set_prefetch(sim_engine *e, sim_prefetch_fn fn)
 {
     e->prefetch = fn;
+    e->hint_next = e->nchunks || fn;
 }
 
 void sim_engine_set_interrupt(sim_engine *e, const volatile sig_atomic_t *flag)
