@@ -91,6 +91,46 @@ Test(engine, events_scheduled_for_now_run_after_those_already_queued)
     sim_engine_destroy(e);
 }
 
+/* spawn_now with payloads kept in the key: the first schedule of each
+ * handler takes the engine's short path (its own handler and context, into
+ * the running event's place), the second the general one. */
+static void spawn_small(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    run_log *l = ctx;
+    cr_assert_lt(l->n, 4096);
+    l->ids[l->n] = ev->payload.a;
+    l->times[l->n++] = ev->time;
+    if (ev->payload.a < 100) {
+        cr_assert_eq(sim_engine_schedule(e, ev->time, spawn_small, ctx,
+                                         (sim_payload){.a = 100 + ev->payload.a}, NULL),
+                     EDGE_OK);
+        cr_assert_eq(sim_engine_schedule_in(e, 0, spawn_small, ctx,
+                                            (sim_payload){.a = 200 + ev->payload.a}, NULL),
+                     EDGE_OK);
+    }
+}
+
+Test(engine, small_events_scheduled_for_now_run_after_those_already_queued)
+{
+    sim_engine *e = mk();
+    run_log l = {0};
+    for (uint32_t i = 0; i < 3; i++)
+        sim_engine_schedule(e, 10, spawn_small, &l, (sim_payload){.a = i}, NULL);
+    sim_engine_schedule(e, 11, spawn_small, &l, (sim_payload){.a = 50}, NULL);
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    uint64_t want[] = {0, 1, 2, 100, 200, 101, 201, 102, 202, 50, 150, 250};
+    cr_assert_eq(l.n, sizeof want / sizeof want[0]);
+    for (size_t k = 0; k < l.n; k++)
+        cr_expect_eq(l.ids[k], want[k], "position %zu: %lu, want %lu", k,
+                     (unsigned long)l.ids[k], (unsigned long)want[k]);
+    sim_engine_stats st;
+    sim_engine_get_stats(e, &st);
+    cr_assert_eq(st.scheduled, 12);
+    /* the most: once 0, 1 and 2 have run, 50 and the six they made */
+    cr_assert_eq(st.peak_pending, 7);
+    sim_engine_destroy(e);
+}
+
 static void try_the_past(sim_engine *e, void *ctx, const sim_event *ev)
 {
     (void)ctx;

@@ -27,7 +27,13 @@
  * binary heap 15.4 / 11.4 / 9.8 (hold-fused: +3%), calendar queue 21.3 /
  * 18.3 / 13.4, ladder queue 28.2 / 27.9 / 17.9, pairing heap 10.8 / 6.1 /
  * 3.4. This engine, with a handler call per event: 25.8 / 18.5 / 14.7, i.e.
- * 104% / 104% / 99% of dheap4 in the same run.
+ * 104% / 104% / 99% of dheap4 in the same run. (Later runs on the CPU clock
+ * found it at 82-90% of dheap4 and 36 bytes per pending event; the inline
+ * payloads, the written-out cmovs, the sift's fetches ahead and the short
+ * schedule path below brought it, in three runs of `make bench`'s first
+ * table on the shared machine, to 0.94-1.09 of dheap4 at 1 k pending,
+ * 1.03-1.12 at 16 k and 1.10-1.17 at 64 k, with 16 bytes per pending
+ * PHOLD event.)
  *  - The queue is a 4-ary min-heap of 16-byte keys {time, seq | slot |
  *    handler} held inline in one array placed so the four children of a
  *    node share one cache line: a sift compares keys side by side and never
@@ -37,9 +43,14 @@
  *    the keys are renumbered in order, which the heap allows because a
  *    sorted array is a heap.
  *  - The least of four children is found with conditional moves, not
- *    branches (the winner is a coin toss); see sift_down in engine.c for
- *    the one code shape gcc 12 compiles that way (other shapes ran at
- *    45-60% speed).
+ *    branches (the winner is a coin toss): written out as cmp, sbb and
+ *    cmovb on x86-64 (pick_min in engine.c), as gcc 12 compiled most C
+ *    shapes of it to branches (45-60% speed) and the one it did not to a
+ *    rolled loop (~66 instructions per level against ~47).
+ *  - Each level of a sift fetches the four cache lines of the next (the
+ *    16 grandchildren are contiguous), so a heap beyond L1 does not wait
+ *    for L2 level by level: PHOLD at 64 k pending +30%. Heaps within L1
+ *    (2048 keys) sift without the fetches.
  *  - An event whose payload is only a small `a` (id and b zero, a below
  *    2^b, with b at least the bits of the capacity hint), scheduled with
  *    out == NULL and not by schedule_again, has no record: its key carries
@@ -75,7 +86,10 @@
  *  - While a handler runs, the next event's record is prefetched (11.2 ->
  *    14.7 M/s at 64 k pending, where the pool no longer fits in L2).
  *  - The run loop fuses the pop of the running event with the first push its
- *    handler makes ("hold": replace the root, sift down once).
+ *    handler makes ("hold": replace the root, sift down once). When that
+ *    push is an inline event for the running (handler, context), as with
+ *    PHOLD or a generator, sim_engine_schedule takes a short path: the pair
+ *    index is the running one's, and no record, growth or peak applies.
  *  - Cancellation is a tombstone: the record's generation moves on (to
  *    even), its handle goes stale at once, and the key is dropped when it reaches the top. When tombstones
  *    outnumber half the live events (+256) the heap is compacted (O(n),
