@@ -30,9 +30,9 @@
  * 104% / 104% / 99% of dheap4 in the same run. (Later runs on the CPU clock
  * found it at 82-90% of dheap4 and 36 bytes per pending event; the inline
  * payloads, the written-out cmovs, the sift's fetches ahead and the short
- * schedule path below brought it, in three runs of `make bench`'s first
- * table on the shared machine, to 0.94-1.09 of dheap4 at 1 k pending,
- * 1.03-1.12 at 16 k and 1.10-1.17 at 64 k, with 16 bytes per pending
+ * schedule path below brought it, in four runs of `make bench`'s first
+ * table on the shared machine, to 0.94-1.10 of dheap4 at 1 k pending,
+ * 1.03-1.19 at 16 k and 1.10-1.17 at 64 k, with 16 bytes per pending
  * PHOLD event.)
  *  - The queue is a 4-ary min-heap of 16-byte keys {time, seq | slot |
  *    handler} held inline in one array placed so the four children of a
