@@ -204,10 +204,12 @@ static inline bool lt2(uint64_t t1, uint64_t k1, uint64_t t2, uint64_t k2)
  * with cmovs), the minimum kept as a 16-byte value or selected with masks
  * as SSE shuffles (8-10 M/s); only a rolled loop got the cmovs, at ~66
  * instructions per level of the heap. Unrolled with this: ~47 (callgrind,
- * PHOLD 4096 x 16 to 10 s: schedule's instructions 423 M -> 309 M). */
+ * PHOLD 4096 x 16 to 10 s: schedule's instructions 423 M -> 309 M).
+ * Other targets, or -DSIM_ENGINE_NO_ASM, get the plain C below (test_engine
+ * passes built either way). */
 static inline void pick_min(uint64_t *mt, uint64_t *mk, size_t *j, uint64_t t, uint64_t k, size_t idx)
 {
-#if defined(__GNUC__) && defined(__x86_64__)
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(SIM_ENGINE_NO_ASM)
     uint64_t tmp;
     __asm__("mov %[t], %[tmp]\n\t"
             "cmp %[mk], %[k]\n\t"
