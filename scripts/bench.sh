@@ -7,7 +7,9 @@
 # clock), so other work on a shared machine disturbs the ratio less than
 # wall time would. Prints events per CPU second of each (median of REPS
 # alternating runs), their ratio, and memory per pending event: the peak RSS
-# beyond a 1-event run, and the engine's own pool + queue bytes. Then the
+# beyond a 1-event run, and the engine's own pool + queue bytes; last, the
+# events each side committed (the same model on different random streams:
+# they agree within a few in 10,000, so both did the same work). Then the
 # scenarios (scale.json, the routing benchmark, a trace replay; the million
 # nodes with BENCH_1M=1). Figures only; nothing is asserted.
 #   usage: sh scripts/bench.sh PROGRAM      (REPS=3 by default)
@@ -39,8 +41,8 @@ median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 
 base_rss=$("$prog" bench phold --lps 1 --population 1 --end 1 --quiet | field peak_rss_kb)
 
-printf '%-8s %10s %14s %14s %7s %14s %14s\n' pending "lps x pop" "edgesim ev/cpu-s" "ref dheap4" ratio \
-    "rss B/pending" "engine B/pend"
+printf '%-8s %10s %14s %14s %7s %14s %14s %10s %10s\n' pending "lps x pop" "edgesim ev/cpu-s" "ref dheap4" ratio \
+    "rss B/pending" "engine B/pend" events "ref events"
 for spec in "64 16 10000" "1024 16 1000" "4096 16 300" "1024 64 300"; do
     set -- $spec
     lps=$1 pop=$2 end=$3 pending=$(( $1 * $2 ))
@@ -51,8 +53,12 @@ for spec in "64 16 10000" "1024 16 1000" "4096 16 300" "1024 64 300"; do
         echo "$line" | field events_per_cpu_second >>"$es_file"
         rss=$(echo "$line" | field peak_rss_kb)
         eng=$(echo "$line" | field engine_bytes)
+        events=$(echo "$line" | field events)
+        ref_events=-
         if [ -n "$ref" ]; then
-            "$ref" -q dheap4 -n "$lps" -p "$pop" -e "$end" | field events_per_s >>"$ref_file"
+            rline=$("$ref" -q dheap4 -n "$lps" -p "$pop" -e "$end")
+            echo "$rline" | field events_per_s >>"$ref_file"
+            ref_events=$(echo "$rline" | field events)
         fi
         i=$((i + 1))
     done
@@ -68,7 +74,8 @@ for spec in "64 16 10000" "1024 16 1000" "4096 16 300" "1024 64 300"; do
     rssb=$(awk -v r="$rss" -v b="$base_rss" -v p="$pending" \
         'BEGIN {if (r - b < 512) print "(noise)"; else printf "%.1f", (r - b) * 1024 / p}')
     engb=$(awk -v e="$eng" -v p="$pending" 'BEGIN {printf "%.1f", e / p}')
-    printf '%-8s %10s %14s %14s %7s %14s %14s\n' "$pending" "${lps}x$pop" "$es" "$rv" "$ratio" "$rssb" "$engb"
+    printf '%-8s %10s %14s %14s %7s %14s %14s %10s %10s\n' "$pending" "${lps}x$pop" "$es" "$rv" "$ratio" "$rssb" \
+        "$engb" "$events" "$ref_events"
     rm -f "$es_file" "$ref_file"
 done
 echo "(events per CPU second of the loop: median of $reps alternating runs; target ratio >= 0.95,"

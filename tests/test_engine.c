@@ -91,6 +91,46 @@ Test(engine, events_scheduled_for_now_run_after_those_already_queued)
     sim_engine_destroy(e);
 }
 
+/* spawn_now with payloads kept in the key: the first schedule of each
+ * handler takes the engine's short path (its own handler and context, into
+ * the running event's place), the second the general one. */
+static void spawn_small(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    run_log *l = ctx;
+    cr_assert_lt(l->n, 4096);
+    l->ids[l->n] = ev->payload.a;
+    l->times[l->n++] = ev->time;
+    if (ev->payload.a < 100) {
+        cr_assert_eq(sim_engine_schedule(e, ev->time, spawn_small, ctx,
+                                         (sim_payload){.a = 100 + ev->payload.a}, NULL),
+                     EDGE_OK);
+        cr_assert_eq(sim_engine_schedule_in(e, 0, spawn_small, ctx,
+                                            (sim_payload){.a = 200 + ev->payload.a}, NULL),
+                     EDGE_OK);
+    }
+}
+
+Test(engine, small_events_scheduled_for_now_run_after_those_already_queued)
+{
+    sim_engine *e = mk();
+    run_log l = {0};
+    for (uint32_t i = 0; i < 3; i++)
+        sim_engine_schedule(e, 10, spawn_small, &l, (sim_payload){.a = i}, NULL);
+    sim_engine_schedule(e, 11, spawn_small, &l, (sim_payload){.a = 50}, NULL);
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    uint64_t want[] = {0, 1, 2, 100, 200, 101, 201, 102, 202, 50, 150, 250};
+    cr_assert_eq(l.n, sizeof want / sizeof want[0]);
+    for (size_t k = 0; k < l.n; k++)
+        cr_expect_eq(l.ids[k], want[k], "position %zu: %lu, want %lu", k,
+                     (unsigned long)l.ids[k], (unsigned long)want[k]);
+    sim_engine_stats st;
+    sim_engine_get_stats(e, &st);
+    cr_assert_eq(st.scheduled, 12);
+    /* the most: once 0, 1 and 2 have run, 50 and the six they made */
+    cr_assert_eq(st.peak_pending, 7);
+    sim_engine_destroy(e);
+}
+
 static void try_the_past(sim_engine *e, void *ctx, const sim_event *ev)
 {
     (void)ctx;
@@ -400,6 +440,7 @@ Test(engine, tombstones_are_compacted_and_order_kept)
 typedef struct {
     edge_time time;
     uint64_t seq, id;
+    sim_payload p; /* what was scheduled */
 } ref_ev;
 
 typedef struct fuzz fuzz;
@@ -459,10 +500,18 @@ static void fz_schedule(fuzz *f)
 {
     /* delays from a small set so that ties are common, 0 included */
     static const edge_time delays[] = {0, 0, 1, 1, 2, 3, 5, 10, 100, 1000, 3000, 100000};
-    edge_time at = sim_engine_now(f->e) + delays[fz_rand(f) % (f->far ? 12 : 10)];
     uint64_t id = f->next_id++;
     cr_assert_lt(id, f->ids_cap);
-    cr_assert_eq(sim_engine_schedule(f->e, at, fz_event, &f->wrap[id % f->nctx], pl(id), &f->handle[id]),
+    /* a quarter: a small payload and no handle, which the engine keeps in
+     * the key without a record (the rest have records); as these cannot be
+     * cancelled, they take the short delays only (up to 10 ns, which still
+     * reach the far tier at 2 ns buckets), or they would pile up */
+    bool small = fz_rand(f) % 4 == 0;
+    edge_time at = sim_engine_now(f->e) + delays[fz_rand(f) % (small ? 8 : f->far ? 12 : 10)];
+    sim_payload p = small ? (sim_payload){.a = (uint32_t)(id % 1500)} : pl(id);
+    f->handle[id] = SIM_HANDLE_NONE;
+    cr_assert_eq(sim_engine_schedule(f->e, at, fz_event, &f->wrap[id % f->nctx], p,
+                                     small ? NULL : &f->handle[id]),
                  EDGE_OK);
     uint64_t s = f->seq++;
     f->hseq[id] = s;
@@ -470,7 +519,7 @@ static void fz_schedule(fuzz *f)
     size_t pos = ref_find(f, at, s);
     cr_assert_lt(f->n, f->cap);
     memmove(&f->arr[pos + 1], &f->arr[pos], (f->n - pos) * sizeof *f->arr);
-    f->arr[pos] = (ref_ev){at, s, id};
+    f->arr[pos] = (ref_ev){at, s, id, p};
     f->n++;
     f->ops++;
 }
@@ -484,6 +533,8 @@ static void fz_cancel(fuzz *f)
     uint64_t id = fz_rand(f) % 8 == 0 ? fz_rand(f) % f->next_id : f->next_id - 1 - fz_rand(f) % span;
     size_t pos = ref_find(f, f->htime[id], f->hseq[id]);
     bool in_ref = pos < f->n && f->arr[pos].seq == f->hseq[id];
+    if (f->handle[id].v == 0) /* scheduled without a handle: cannot be cancelled */
+        in_ref = false;
     cr_assert_eq(sim_engine_cancel(f->e, f->handle[id]), in_ref, "cancel of id %lu", (unsigned long)id);
     if (in_ref) {
         memmove(&f->arr[pos], &f->arr[pos + 1], (f->n - pos - 1) * sizeof *f->arr);
@@ -495,11 +546,14 @@ static void fz_cancel(fuzz *f)
 static void fz_event(sim_engine *e, void *ctx, const sim_event *ev)
 {
     fuzz *f = ((fz_wrap *)ctx)->f;
-    cr_assert_eq(ctx, &f->wrap[ev->payload.id % f->nctx], "the context it was scheduled with");
     cr_assert_gt(f->n, 0);
-    cr_assert_eq(ev->payload.id, f->arr[0].id, "ran %lu, reference says %lu",
-                 (unsigned long)ev->payload.id, (unsigned long)f->arr[0].id);
-    cr_assert_eq(ev->time, f->arr[0].time);
+    const ref_ev *want = &f->arr[0];
+    cr_assert_eq(ctx, &f->wrap[want->id % f->nctx], "the context it was scheduled with");
+    cr_assert(ev->payload.id == want->p.id && ev->payload.a == want->p.a && ev->payload.b == want->p.b,
+              "ran {%lu, %u, %u}, reference says id %lu {%lu, %u, %u}", (unsigned long)ev->payload.id,
+              ev->payload.a, ev->payload.b, (unsigned long)want->id, (unsigned long)want->p.id,
+              want->p.a, want->p.b);
+    cr_assert_eq(ev->time, want->time);
     memmove(&f->arr[0], &f->arr[1], (f->n - 1) * sizeof *f->arr);
     f->n--;
     f->ran++;
@@ -564,7 +618,7 @@ static void fuzz_run(unsigned far_shift, size_t npending, size_t nctx)
         }
         cr_assert_eq(sim_engine_pending(f.e), f.n);
     }
-    cr_assert_gt(f.ran, FUZZ_OPS / 10, "enough events ran to mean something");
+    cr_assert_gt(f.ran, FUZZ_OPS / 10, "enough events ran to mean something: %lu", (unsigned long)f.ran);
     sim_engine_destroy(f.e);
     free(f.wrap);
     free(f.arr);
@@ -617,7 +671,7 @@ Test(engine, the_far_tier_keeps_the_order_across_empty_rings_and_ties)
     for (uint64_t id = 0; id < 4000; id++) {
         x = x * 6364136223846793005ULL + 1442695040888963407ULL;
         edge_time at = (edge_time)((x >> 20) % (uint64_t)spans[(x >> 8) % 4]) / 7 * 7; /* ties */
-        ref[id] = (ref_ev){at, 0, id};
+        ref[id] = (ref_ev){at, 0, id, pl(id)};
         cr_assert_eq(sim_engine_schedule(e, at, log_event, &l, pl(id), NULL), EDGE_OK);
     }
     qsort(ref, 4000, sizeof *ref, cmp_ref);
@@ -884,5 +938,103 @@ Test(engine, schedule_again_is_only_for_handlers)
     sim_engine *e = mk();
     cr_assert_eq(sim_engine_schedule_again(e, 5, again_outside, NULL, pl(0), NULL), EDGE_STATE);
     cr_assert_eq(sim_engine_pending(e), 0);
+    sim_engine_destroy(e);
+}
+
+/* ---- payloads kept in the key ---- */
+
+typedef struct {
+    uint32_t a[65536];
+    uint64_t id[65536];
+    edge_time t[65536];
+    size_t n;
+} small_log;
+
+static void small_event(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    small_log *l = ctx;
+    (void)e;
+    cr_assert_lt(l->n, 65536);
+    cr_assert_eq(ev->payload.b, 0);
+    l->a[l->n] = ev->payload.a;
+    l->id[l->n] = ev->payload.id;
+    l->t[l->n++] = ev->time;
+}
+
+/* PHOLD's shape: 65,536 pending events, each with only a small `a` and no
+ * handle. They take no record, so the engine holds one 16-byte key per
+ * event (plus its fixed part): under 32 bytes per pending event, and no
+ * pool at all. Ties (ten times for all of them) still run in schedule
+ * order, and each event gets its own payload back. */
+Test(engine, small_payloads_without_a_handle_take_no_record_and_keep_the_order)
+{
+    static small_log l;
+    l.n = 0;
+    sim_engine *e = sim_engine_create(65536);
+    cr_assert_not_null(e);
+    sim_engine_stats before, st;
+    sim_engine_get_stats(e, &before);
+    for (uint32_t i = 0; i < 65536; i++)
+        cr_assert_eq(sim_engine_schedule(e, (edge_time)(i * 7919u % 10u), small_event, &l,
+                                         (sim_payload){.a = i}, NULL),
+                     EDGE_OK);
+    sim_engine_get_stats(e, &st);
+    cr_assert_eq(st.bytes, before.bytes, "no record was made");
+    cr_assert_lt(st.bytes, (size_t)32 * 65536, "%zu bytes for 65,536 pending", st.bytes);
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    cr_assert_eq(l.n, 65536);
+    for (size_t k = 0; k < l.n; k++) {
+        cr_assert_eq(l.t[k], (edge_time)(l.a[k] * 7919u % 10u), "event %zu ran at its time", k);
+        if (k)
+            cr_assert(l.t[k - 1] < l.t[k] || (l.t[k - 1] == l.t[k] && l.a[k - 1] < l.a[k]),
+                      "event %zu out of order", k);
+    }
+    sim_engine_destroy(e);
+}
+
+/* An `a` beyond the slots' width (1,023 for an engine of the default
+ * size), an id or b, a handle or a schedule_again each take a record;
+ * then the pool grows past a power of two, which widens the key's fields
+ * and renumbers every key, the small ones included: all still run in
+ * (time, schedule) order with the payloads they were given. */
+Test(engine, payloads_that_need_a_record_and_renumbering_mix_with_small_ones)
+{
+    static small_log l;
+    l.n = 0;
+    sim_engine *e = mk();
+    sim_engine_stats s0, s1, s2;
+    sim_engine_get_stats(e, &s0);
+    cr_assert_eq(sim_engine_schedule(e, 5, small_event, &l, (sim_payload){.a = 1023}, NULL), EDGE_OK);
+    sim_engine_get_stats(e, &s1);
+    cr_assert_eq(s1.bytes, s0.bytes, "a = 1023 fits the key");
+    cr_assert_eq(sim_engine_schedule(e, 5, small_event, &l, (sim_payload){.a = 1024}, NULL), EDGE_OK);
+    sim_engine_get_stats(e, &s2);
+    cr_assert_gt(s2.bytes, s1.bytes, "a = 1024 takes a record");
+    sim_handle h;
+    cr_assert_eq(sim_engine_schedule(e, 5, small_event, &l, (sim_payload){.a = 7}, &h), EDGE_OK);
+    cr_assert(sim_engine_is_pending(e, h), "with a handle it has a record");
+    /* 6,000 more, alternating small and not, at ten times: the pool grows
+     * past 4,096 records (renumbering) while small keys are queued */
+    for (uint32_t i = 0; i < 6000; i++) {
+        sim_payload p = i % 2 ? (sim_payload){.id = 100000 + i, .a = 3} : (sim_payload){.a = i % 1000};
+        cr_assert_eq(sim_engine_schedule(e, (edge_time)(i % 10), small_event, &l, p, NULL), EDGE_OK);
+    }
+    cr_assert(sim_engine_cancel(e, h));
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    cr_assert_eq(l.n, 6002);
+    /* time t runs t's 600 events in schedule order; the two early ones at 5 first */
+    size_t k = 0;
+    for (edge_time t = 0; t < 10; t++) {
+        for (uint32_t i = (uint32_t)t; i < 6000; i += 10, k++) {
+            if (t == 5 && i == 5) {
+                cr_assert_eq(l.a[k], 1023);
+                cr_assert_eq(l.a[k + 1], 1024);
+                k += 2;
+            }
+            cr_assert_eq(l.t[k], t, "position %zu", k);
+            cr_assert_eq(l.id[k], i % 2 ? 100000 + i : 0, "position %zu", k);
+            cr_assert_eq(l.a[k], i % 2 ? 3 : i % 1000, "position %zu", k);
+        }
+    }
     sim_engine_destroy(e);
 }

@@ -5,11 +5,18 @@
 #include <string.h>
 
 /* A pending event's key in the heap: 16 bytes, compared as one 128-bit
- * number (time high, then seq << (slot_bits + HBITS) | slot << HBITS |
- * handler). Times are never negative (the clock starts at 0 and never goes
- * back), so the unsigned view of time orders like the signed one. Among
- * keys of one time and seq (schedule_again's) the slot decides, as it did
- * before the handler index moved into the key. */
+ * number (time high, then seq << low_bits | ref << HBITS | handler, where
+ * ref is slot_bits + 1 bits). Times are never negative (the clock starts at
+ * 0 and never goes back), so the unsigned view of time orders like the
+ * signed one. ref names the event's record (its slot), or, with its top bit
+ * (INLINE) set, is the whole payload itself: an event whose payload is only
+ * a small `a` (id and b zero, a <= slot_mask), scheduled without a handle
+ * and not by schedule_again, takes no record at all (PHOLD's events and a
+ * world's per-node ticks). Such an event cannot be cancelled (nobody holds a
+ * handle), so it is never a tombstone, and its seq is its own (fresh), so
+ * no other key shares its (time, seq). Among keys of one time and seq
+ * (schedule_again's, all with records) the slot decides, as it did before
+ * the handler index moved into the key. */
 typedef struct {
     uint64_t time;
     uint64_t key;
@@ -66,6 +73,13 @@ struct sim_engine {
     hpair *own;
     size_t own_cap;
     uint64_t seq, seq_max;
+    /* the running event's (handler, context) and its index, for a
+     * handler's schedule of the same pair (run_fn NULL when the pair has
+     * no index: it is kept beside a record) */
+    sim_handler run_fn;
+    void *run_ctx;
+    uint32_t run_h;
+    bool hint_next; /* the run loop looks at the next event: records or a prefetch hint exist */
     uint64_t run_key;  /* the running (or last run) event's key: its seq for
                           sim_engine_schedule_again; rekey renumbers it too */
     bool running, stopping, hold;
@@ -111,12 +125,24 @@ static inline uint32_t key_slot(const sim_engine *e, uint64_t key)
     return (uint32_t)((key >> HBITS) & e->slot_mask);
 }
 
+/* The key carries its payload's `a` (in key_slot's place) and has no record. */
+static inline bool key_inline(const sim_engine *e, uint64_t key)
+{
+    return (key >> (HBITS + e->slot_bits)) & 1;
+}
+
 
 static inline uint32_t *slot_gen(const sim_engine *e, uint32_t s);
 
 static inline bool is_live(const sim_engine *e, uint32_t s)
 {
     return *slot_gen(e, s) & 1;
+}
+
+/* The event of key is pending (not a tombstone): an inline one always is. */
+static inline bool key_live(const sim_engine *e, uint64_t key)
+{
+    return key_inline(e, key) || is_live(e, key_slot(e, key));
 }
 
 /* The handler and context of the event whose key is key. */
@@ -136,6 +162,14 @@ static inline uint32_t *slot_gen(const sim_engine *e, uint32_t s)
     return (uint32_t *)(e->chunks[s >> CHUNK_BITS] + CHUNK) + (s & (CHUNK - 1));
 }
 
+/* The payload of key's event: from the key itself or from its record. */
+static inline sim_payload key_payload(const sim_engine *e, uint64_t key)
+{
+    if (key_inline(e, key))
+        return (sim_payload){.a = key_slot(e, key)};
+    return *slot_rec(e, key_slot(e, key));
+}
+
 /* ---- the 4-ary heap: root at 0, children of i at 4i+1 .. 4i+4 ---- */
 
 static inline void sift_up(hkey *h, size_t i, hkey x)
@@ -150,29 +184,93 @@ static inline void sift_up(hkey *h, size_t i, hkey x)
     h[i] = x;
 }
 
+/* From this many keys (32 KB) up, sift_down fetches the next level's lines
+ * ahead: below it the heap sits in L1 and the fetches only cost (PHOLD at
+ * 1 k pending). */
+#define SIFT_PREFETCH_MIN 2048
+
+static inline bool lt2(uint64_t t1, uint64_t k1, uint64_t t2, uint64_t k2)
+{
+    return ((unsigned __int128)t1 << 64 | k1) < ((unsigned __int128)t2 << 64 | k2);
+}
+
+/* If (t, k) < (*mt, *mk): they replace them and idx replaces *j. Which child
+ * is least is a coin toss, so this must be conditional moves, not a branch
+ * that mispredicts half the time. On x86-64 it is written out as such (a
+ * 128-bit compare is cmp + sbb, then three cmovb). gcc 12 -O2 chose cmov or
+ * branches for the same C depending on how the code around it was written:
+ * a tournament (two pairs, then their winners) and every unrolled form came
+ * out as branches (PHOLD at 16 k pending: 9.8 M events/s against 18.2 M/s
+ * with cmovs), the minimum kept as a 16-byte value or selected with masks
+ * as SSE shuffles (8-10 M/s); only a rolled loop got the cmovs, at ~66
+ * instructions per level of the heap. Unrolled with this: ~47 (callgrind,
+ * PHOLD 4096 x 16 to 10 s: schedule's instructions 423 M -> 309 M).
+ * Other targets, or -DSIM_ENGINE_NO_ASM, get the plain C below (test_engine
+ * passes built either way). */
+static inline void pick_min(uint64_t *mt, uint64_t *mk, size_t *j, uint64_t t, uint64_t k, size_t idx)
+{
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(SIM_ENGINE_NO_ASM)
+    uint64_t tmp;
+    __asm__("mov %[t], %[tmp]\n\t"
+            "cmp %[mk], %[k]\n\t"
+            "sbb %[mt], %[tmp]\n\t"
+            "cmovb %[t], %[mt]\n\t"
+            "cmovb %[k], %[mk]\n\t"
+            "cmovb %[idx], %[j]"
+            : [mt] "+r"(*mt), [mk] "+r"(*mk), [j] "+r"(*j), [tmp] "=&r"(tmp)
+            : [t] "r"(t), [k] "r"(k), [idx] "r"(idx)
+            : "cc");
+#else
+    if (lt2(t, k, *mt, *mk)) {
+        *mt = t;
+        *mk = k;
+        *j = idx;
+    }
+#endif
+}
+
 /*
- * Moves x down from position i to its place.
+ * Moves x down from position i to its place: at each level the least of
+ * four children (pick_min), then one compare with x, which is mostly
+ * predictable (x goes on down).
  *
- * Which of four children is least is a coin toss, so a branch there
- * mispredicts half the time; the running minimum below is written in the one
- * shape in which gcc 12 -O2 keeps the minimum in two scalar registers and
- * selects with conditional moves (check `objdump -d` for cmovb after a
- * change). Measured on PHOLD at 16 k pending: this form 18.2 M events/s; a
- * tournament (two pairs, then their winners) compiled to branches, 9.8 M/s;
- * the running minimum used after the loop (so kept as a 16-byte value), or
- * selected with masks, was vectorized into SSE shuffles, 8-10 M/s.
+ * With pf, each level also fetches the next one: the children of the four
+ * children are the 16 keys from 4c + 1, four whole cache lines (the heap is
+ * placed so that a group of four never straddles a line), and which of
+ * them the sift goes on to is known only once this level is decided. A
+ * sift is a chain of dependent loads, one per level; beyond L1 each waited
+ * for L2 in turn, now the next level's lines are on their way while this
+ * one is compared. Measured with PHOLD 4096 x 16 (64 k pending, a 1 MiB
+ * heap), the binaries alternating in one session on the shared 2-core
+ * machine: 5.3-6.2 M events per CPU second without, 7.4-8.1 M with.
  */
-static inline void sift_down(hkey *h, size_t n, size_t i, hkey x)
+static inline __attribute__((always_inline)) void sift_down_pf(hkey *h, size_t n, size_t i, hkey x,
+                                                               bool pf)
 {
     for (;;) {
         size_t c = 4 * i + 1, m = c;
         if (c + 3 < n) {
-            hkey mv = h[c];
-            for (size_t k = c + 1; k < c + 4; k++)
-                if (key_lt(h[k], mv)) {
-                    mv = h[k];
-                    m = k;
-                }
+            const hkey *g = h + c;
+            /* the children of these four are the next 16 keys from 4c + 1,
+             * four whole lines: fetch them while this level is decided */
+            if (pf && 4 * c + 1 < n) {
+                const char *gc = (const char *)(h + 4 * c + 1);
+                __builtin_prefetch(gc);
+                __builtin_prefetch(gc + 64);
+                __builtin_prefetch(gc + 128);
+                __builtin_prefetch(gc + 192);
+            }
+            uint64_t mt = g[0].time, mk = g[0].key;
+            size_t j = 0;
+            pick_min(&mt, &mk, &j, g[1].time, g[1].key, 1);
+            pick_min(&mt, &mk, &j, g[2].time, g[2].key, 2);
+            pick_min(&mt, &mk, &j, g[3].time, g[3].key, 3);
+            if (!lt2(mt, mk, x.time, x.key))
+                break;
+            h[i].time = mt;
+            h[i].key = mk;
+            i = c + j;
+            continue;
         } else if (c < n) {
             for (size_t k = c + 1; k < n; k++)
                 if (key_lt(h[k], h[m]))
@@ -186,6 +284,16 @@ static inline void sift_down(hkey *h, size_t n, size_t i, hkey x)
         i = m;
     }
     h[i] = x;
+}
+
+/* sift_down_pf in two copies: with the fetches ahead for a heap beyond L1,
+ * without them for one inside it. */
+static inline __attribute__((always_inline)) void sift_down(hkey *h, size_t n, size_t i, hkey x)
+{
+    if (n > SIFT_PREFETCH_MIN)
+        sift_down_pf(h, n, i, x, true);
+    else
+        sift_down_pf(h, n, i, x, false);
 }
 
 static inline void pop_root(sim_engine *e)
@@ -225,6 +333,7 @@ static int cmp_key(const void *a, const void *b)
  * O(n log n); happens when the pool crosses a power of two (geometrically
  * rarely) or seq runs out of bits (after ~2^36 schedules). */
 static edge_err grow_heap(sim_engine *e);
+static void set_slot_bits(sim_engine *e, unsigned bits);
 
 static edge_err far_grow(struct far_bucket *b);
 
@@ -271,6 +380,15 @@ static edge_err far_scatter(sim_engine *e)
     return EDGE_OK;
 }
 
+/* The key layout for slots of bits bits: seq above a ref of bits + 1. */
+static void set_slot_bits(sim_engine *e, unsigned bits)
+{
+    e->slot_bits = bits;
+    e->low_bits = bits + 1 + HBITS;
+    e->slot_mask = ((uint64_t)1 << bits) - 1;
+    e->seq_max = ((uint64_t)1 << (64 - e->low_bits)) - 1;
+}
+
 static int cmp_seq(const void *a, const void *b)
 {
     uint64_t x = ((const hkey *)a)->key, y = ((const hkey *)b)->key;
@@ -289,7 +407,8 @@ static edge_err rekey(sim_engine *e, unsigned bits)
         return EDGE_NOMEM;
     if (e->n > 1) /* qsort must not see the NULL heap of an empty engine */
         qsort(e->heap, e->n, sizeof *e->heap, cmp_seq);
-    uint64_t old_mask = ((uint64_t)1 << e->low_bits) - 1, run = e->run_key >> e->low_bits;
+    uint64_t run = e->run_key >> e->low_bits;
+    unsigned old_bits = e->slot_bits;
     uint64_t c = 0, prev = UINT64_MAX, prev_new = 0, run_new = 0;
     bool placed = false;
     for (size_t i = 0; i < e->n; i++) {
@@ -306,18 +425,19 @@ static edge_err rekey(sim_engine *e, unsigned bits)
             prev = old;
             prev_new = c++;
         }
-        e->heap[i].key = prev_new << (bits + HBITS) | (e->heap[i].key & old_mask);
+        /* the ref field widens with the slots: its INLINE bit moves up */
+        uint64_t k = e->heap[i].key, ref = (k >> HBITS) & (((uint64_t)1 << old_bits) - 1);
+        if ((k >> (HBITS + old_bits)) & 1)
+            ref |= (uint64_t)1 << bits;
+        e->heap[i].key = prev_new << (bits + 1 + HBITS) | ref << HBITS | (k & HOWN);
     }
     if (!placed)
         run_new = c++;
     if (e->n > 1)
         qsort(e->heap, e->n, sizeof *e->heap, cmp_key);
-    e->run_key = run_new << (bits + HBITS);
-    e->slot_bits = bits;
-    e->low_bits = bits + HBITS;
-    e->slot_mask = ((uint64_t)1 << bits) - 1;
+    set_slot_bits(e, bits);
+    e->run_key = run_new << e->low_bits;
     e->seq = c;
-    e->seq_max = ((uint64_t)1 << (64 - bits - HBITS)) - 1;
     return e->far_shift ? far_scatter(e) : EDGE_OK;
 }
 
@@ -350,6 +470,7 @@ static edge_err grow_pool(sim_engine *e)
         gen[i] = 0;
     }
     e->chunks[e->nchunks++] = chunk;
+    e->hint_next = true;
     e->nslots += CHUNK;
     e->free_head = base;
     if (((uint64_t)e->nslots - 1) >> e->slot_bits) {
@@ -401,18 +522,18 @@ sim_engine *sim_engine_create(size_t capacity_hint)
     if (!e)
         return NULL;
     e->free_head = NO_SLOT;
-    e->slot_bits = MIN_SLOT_BITS;
-    e->low_bits = MIN_SLOT_BITS + HBITS;
-    e->slot_mask = ((uint64_t)1 << MIN_SLOT_BITS) - 1;
-    e->seq_max = ((uint64_t)1 << (64 - MIN_SLOT_BITS - HBITS)) - 1;
     e->fail = EDGE_OK;
     if (capacity_hint > SIM_ENGINE_MAX_PENDING)
         capacity_hint = SIM_ENGINE_MAX_PENDING;
     if (capacity_hint == 0)
         capacity_hint = CHUNK;
-    while (e->nslots < capacity_hint)
-        if (grow_pool(e) != EDGE_OK)
-            goto fail;
+    /* The ref field is sized for the hint from the start (so inline
+     * payloads up to it fit); the pool itself grows only when an event
+     * needs a record: an engine of inline events has none. */
+    unsigned bits = MIN_SLOT_BITS;
+    while ((capacity_hint - 1) >> bits)
+        bits++;
+    set_slot_bits(e, bits);
     e->heap = heap_alloc(capacity_hint);
     if (!e->heap)
         goto fail;
@@ -580,17 +701,28 @@ static inline uint32_t pair_index(sim_engine *e, sim_handler fn, void *ctx)
     return pair_lookup(e, fn, ctx, c);
 }
 
-static edge_err schedule(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
-                         sim_payload payload, sim_handle *out, bool again)
+/* The event (payload, out, again, its pair index h) is kept in its key,
+ * without a record (see the key's comment above). */
+static inline bool keeps_inline(const sim_engine *e, sim_payload payload, const sim_handle *out,
+                                bool again, uint32_t h)
 {
-    if (at < e->now || !fn)
-        return EDGE_INVAL;
-    if (e->free_head == NO_SLOT) {
+    return ((uint64_t)(uintptr_t)out | payload.id | payload.b | (uint64_t)again | (uint64_t)(h == HOWN)
+            | (uint64_t)(payload.a > e->slot_mask))
+           == 0;
+}
+
+/* Every case of schedule (the common one also has a shorter path in
+ * sim_engine_schedule). at and fn are checked, h = pair_index(fn, ctx). */
+__attribute__((noinline)) static edge_err schedule(sim_engine *e, edge_time at, sim_handler fn,
+                                                   void *ctx, sim_payload payload,
+                                                   sim_handle *out, bool again, uint32_t h)
+{
+    bool inl = keeps_inline(e, payload, out, again, h);
+    if (!inl && e->free_head == NO_SLOT) {
         edge_err err = grow_pool(e);
         if (err != EDGE_OK)
             return err;
     }
-    uint32_t h = pair_index(e, fn, ctx);
     if (h == HOWN && !e->own) {
         e->own = malloc((size_t)e->nslots * sizeof *e->own);
         if (!e->own)
@@ -610,15 +742,22 @@ static edge_err schedule(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
         if (err != EDGE_OK)
             return err;
     }
-    uint32_t s = e->free_head;
-    rec *r = slot_rec(e, s);
-    e->free_head = r->a;
-    uint32_t gen = ++*slot_gen(e, s);
-    *r = payload;
-    if (h == HOWN)
-        e->own[s] = (hpair){fn, ctx};
+    uint64_t ref;
+    uint32_t s = 0, gen = 0;
+    if (inl) {
+        ref = (uint64_t)1 << e->slot_bits | payload.a;
+    } else {
+        s = e->free_head;
+        rec *r = slot_rec(e, s);
+        e->free_head = r->a;
+        gen = ++*slot_gen(e, s);
+        *r = payload;
+        if (h == HOWN)
+            e->own[s] = (hpair){fn, ctx};
+        ref = s;
+    }
     uint64_t seq = again ? e->run_key >> e->low_bits : e->seq++;
-    hkey k = {(uint64_t)at, seq << e->low_bits | (uint64_t)s << HBITS | h};
+    hkey k = {(uint64_t)at, seq << e->low_bits | ref << HBITS | h};
     if (fb) {
         fb->k[fb->n++] = k;
         e->nfar++;
@@ -642,7 +781,27 @@ static edge_err schedule(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
 edge_err sim_engine_schedule(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
                              sim_payload payload, sim_handle *out)
 {
-    return schedule(e, at, fn, ctx, payload, out, false);
+    /* The short path: a handler's first schedule, of an event kept in its
+     * key (no handle, a small `a` only) for the handler and context that
+     * are running (PHOLD's every event; a generator's next), into the
+     * heap. Its key takes the running event's place at the root: no
+     * record, no growth (the held root is room), and the pending count is
+     * back where it was before the running event was taken, so the peak
+     * cannot move. The pair's index is the running one's, so no lookup.
+     * (PHOLD 64 x 16: 535 -> ... instructions per event.) */
+    if (e->hold && fn == e->run_fn && ctx == e->run_ctx && at >= e->now && !out
+        && !(payload.id | payload.b) && payload.a <= e->slot_mask && e->seq <= e->seq_max
+        && (!e->far_shift || ((uint64_t)at >> e->far_shift) <= e->cur)) {
+        uint64_t ref = (uint64_t)1 << e->slot_bits | payload.a;
+        hkey k = {(uint64_t)at, e->seq++ << e->low_bits | ref << HBITS | e->run_h};
+        e->hold = false;
+        sift_down(e->heap, e->n, 0, k);
+        e->n_scheduled++;
+        return EDGE_OK;
+    }
+    if (at < e->now || !fn)
+        return EDGE_INVAL;
+    return schedule(e, at, fn, ctx, payload, out, false, pair_index(e, fn, ctx));
 }
 
 edge_err sim_engine_schedule_again(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
@@ -650,7 +809,9 @@ edge_err sim_engine_schedule_again(sim_engine *e, edge_time at, sim_handler fn, 
 {
     if (!e->running)
         return EDGE_STATE;
-    return schedule(e, at, fn, ctx, payload, out, true);
+    if (at < e->now || !fn)
+        return EDGE_INVAL;
+    return schedule(e, at, fn, ctx, payload, out, true, pair_index(e, fn, ctx));
 }
 
 edge_err sim_engine_schedule_in(sim_engine *e, edge_time delay, sim_handler fn, void *ctx,
@@ -690,7 +851,7 @@ static void compact(sim_engine *e)
     size_t j = 0;
     for (size_t i = 0; i < e->n; i++) {
         uint32_t s = key_slot(e, e->heap[i].key);
-        if (is_live(e, s))
+        if (key_live(e, e->heap[i].key))
             e->heap[j++] = e->heap[i];
         else
             free_slot(e, s, slot_rec(e, s));
@@ -704,7 +865,7 @@ static void compact(sim_engine *e)
             size_t m = 0;
             for (size_t i = 0; i < fb->n; i++) {
                 uint32_t s = key_slot(e, fb->k[i].key);
-                if (is_live(e, s)) {
+                if (key_live(e, fb->k[i].key)) {
                     fb->k[m++] = fb->k[i];
                     if (b == FAR_RING && (fb->k[i].time >> e->far_shift) < e->ovf_min)
                         e->ovf_min = fb->k[i].time >> e->far_shift;
@@ -748,7 +909,7 @@ static inline void drop_dead_top(sim_engine *e)
 {
     while (e->n) {
         uint32_t s = key_slot(e, e->heap[0].key);
-        if (is_live(e, s))
+        if (key_live(e, e->heap[0].key))
             return;
         pop_root(e);
         e->dead--;
@@ -780,20 +941,29 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
         if (top.time > limit)
             break;
         uint32_t s = key_slot(e, top.key);
-        rec *r = slot_rec(e, s);
-        if (!is_live(e, s)) { /* a tombstone */
-            pop_root(e);
-            e->dead--;
+        sim_event ev = {(edge_time)top.time, {{0}, 0, 0}};
+        if (key_inline(e, top.key)) {
+            ev.payload.a = s;
+        } else {
+            rec *r = slot_rec(e, s);
+            if (!is_live(e, s)) { /* a tombstone */
+                pop_root(e);
+                e->dead--;
+                free_slot(e, s, r);
+                continue;
+            }
+            ev.payload = *r;
+            ++*slot_gen(e, s); /* even: no longer pending */
+            /* The record is free before the handler runs, so its first
+             * schedule reuses it while it is in cache. */
             free_slot(e, s, r);
-            continue;
         }
         hpair hp = key_pair(e, top.key);
-        sim_event ev = {(edge_time)top.time, *r};
-        ++*slot_gen(e, s); /* even: no longer pending */
-        /* The record is free before the handler runs, so its first schedule
-         * reuses it while it is in cache; the key stays at the root (hold)
-         * until that schedule replaces it or the handler returns. */
-        free_slot(e, s, r);
+        e->run_h = (uint32_t)(top.key & HOWN);
+        e->run_fn = e->run_h != HOWN ? hp.fn : NULL;
+        e->run_ctx = hp.ctx;
+        /* The key stays at the root (hold) until the handler's first
+         * schedule replaces it or the handler returns. */
         e->now = ev.time;
         e->run_key = top.key;
         e->hold = true;
@@ -802,8 +972,9 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
          * (written when its handler schedules) into cache. At 64 k pending
          * the pool no longer fits in L2; this took PHOLD there from 11.2 to
          * 14.1 M events/s. (In a static inline function of its own, gcc 12
-         * dropped the prefetches altogether; check objdump for prefetcht0.) */
-        if (e->n >= 5) {
+         * dropped the prefetches altogether; check objdump for prefetcht0.)
+         * An inline event has no record to fetch. */
+        if (e->hint_next && e->n >= 5) {
             hkey mv = e->heap[1];
             size_t m = 1;
             for (size_t k = 2; k < 5; k++)
@@ -811,10 +982,12 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
                     mv = e->heap[k];
                     m = k;
                 }
-            uint32_t ns = key_slot(e, e->heap[m].key);
-            rec *nr = slot_rec(e, ns);
-            __builtin_prefetch(nr);
-            __builtin_prefetch(slot_gen(e, ns), 1);
+            uint32_t ns = key_slot(e, mv.key);
+            bool n_inl = key_inline(e, mv.key);
+            if (!n_inl) {
+                __builtin_prefetch(slot_rec(e, ns));
+                __builtin_prefetch(slot_gen(e, ns), 1);
+            }
             if (e->prefetch) {
                 /* The event after it: the least of the root's other
                  * children and m's children. */
@@ -825,15 +998,14 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
                 for (size_t k = 4 * m + 1; k < 4 * m + 5 && k < e->n; k++)
                     if (key_lt(e->heap[k], sv))
                         sv = e->heap[k];
-                uint32_t s2s = key_slot(e, sv.key);
-                if (is_live(e, s2s)) {
+                if (key_live(e, sv.key)) {
                     hpair p2 = key_pair(e, sv.key);
-                    sim_event ev2 = {(edge_time)sv.time, *slot_rec(e, s2s)};
+                    sim_event ev2 = {(edge_time)sv.time, key_payload(e, sv.key)};
                     e->prefetch(p2.ctx, p2.fn, &ev2, 2);
                 }
-                if (is_live(e, ns)) {
+                if (key_live(e, mv.key)) {
                     hpair p1 = key_pair(e, mv.key);
-                    sim_event nev = {(edge_time)mv.time, *nr};
+                    sim_event nev = {(edge_time)mv.time, key_payload(e, mv.key)};
                     e->prefetch(p1.ctx, p1.fn, &nev, 1);
                 }
             }
@@ -859,6 +1031,7 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
 void sim_engine_set_prefetch(sim_engine *e, sim_prefetch_fn fn)
 {
     e->prefetch = fn;
+    e->hint_next = e->nchunks || fn;
 }
 
 void sim_engine_set_interrupt(sim_engine *e, const volatile sig_atomic_t *flag)

@@ -27,7 +27,13 @@
  * binary heap 15.4 / 11.4 / 9.8 (hold-fused: +3%), calendar queue 21.3 /
  * 18.3 / 13.4, ladder queue 28.2 / 27.9 / 17.9, pairing heap 10.8 / 6.1 /
  * 3.4. This engine, with a handler call per event: 25.8 / 18.5 / 14.7, i.e.
- * 104% / 104% / 99% of dheap4 in the same run.
+ * 104% / 104% / 99% of dheap4 in the same run. (Later runs on the CPU clock
+ * found it at 82-90% of dheap4 and 36 bytes per pending event; the inline
+ * payloads, the written-out cmovs, the sift's fetches ahead and the short
+ * schedule path below brought it, in four runs of `make bench`'s first
+ * table on the shared machine, to 0.94-1.10 of dheap4 at 1 k pending,
+ * 1.03-1.19 at 16 k and 1.10-1.17 at 64 k, with 16 bytes per pending
+ * PHOLD event.)
  *  - The queue is a 4-ary min-heap of 16-byte keys {time, seq | slot |
  *    handler} held inline in one array placed so the four children of a
  *    node share one cache line: a sift compares keys side by side and never
@@ -37,10 +43,26 @@
  *    the keys are renumbered in order, which the heap allows because a
  *    sorted array is a heap.
  *  - The least of four children is found with conditional moves, not
- *    branches (the winner is a coin toss); see sift_down in engine.c for
- *    the one code shape gcc 12 compiles that way (other shapes ran at
- *    45-60% speed).
- *  - An event record is its 16-byte payload, in a pool of fixed
+ *    branches (the winner is a coin toss): written out as cmp, sbb and
+ *    cmovb on x86-64 (pick_min in engine.c), as gcc 12 compiled most C
+ *    shapes of it to branches (45-60% speed) and the one it did not to a
+ *    rolled loop (~66 instructions per level against ~47).
+ *  - Each level of a sift fetches the four cache lines of the next (the
+ *    16 grandchildren are contiguous), so a heap beyond L1 does not wait
+ *    for L2 level by level: PHOLD at 64 k pending +30%. Heaps within L1
+ *    (2048 keys) sift without the fetches.
+ *  - An event whose payload is only a small `a` (id and b zero, a below
+ *    2^b, with b at least the bits of the capacity hint), scheduled with
+ *    out == NULL and not by schedule_again, has no record: its key carries
+ *    a in the slot's place, with a flag bit above it. Nobody holds a handle
+ *    to it, so it is never cancelled and needs no generation either: such
+ *    an event costs its 16-byte key and nothing else, as in the reference's
+ *    heap of {time, destination}. PHOLD's events are all of this kind, and
+ *    so are a world's per-node ticks below 2^b nodes. (Measured in the
+ *    commit that made it: PHOLD at 64 k pending from 36 to 16 bytes per
+ *    pending event; see `make bench`.) The order is unchanged: such a key
+ *    has a fresh seq, so no other key ties with it on (time, seq).
+ *  - Any other event's record is its 16-byte payload, in a pool of fixed
  *    1024-record chunks: it grows in chunks, never moves a record and never
  *    allocates per event in steady state. The handler and context are a
  *    (handler, context) pair named by the key's handler index: a table of
@@ -64,7 +86,10 @@
  *  - While a handler runs, the next event's record is prefetched (11.2 ->
  *    14.7 M/s at 64 k pending, where the pool no longer fits in L2).
  *  - The run loop fuses the pop of the running event with the first push its
- *    handler makes ("hold": replace the root, sift down once).
+ *    handler makes ("hold": replace the root, sift down once). When that
+ *    push is an inline event for the running (handler, context), as with
+ *    PHOLD or a generator, sim_engine_schedule takes a short path: the pair
+ *    index is the running one's, and no record, growth or peak applies.
  *  - Cancellation is a tombstone: the record's generation moves on (to
  *    even), its handle goes stale at once, and the key is dropped when it reaches the top. When tombstones
  *    outnumber half the live events (+256) the heap is compacted (O(n),
@@ -99,9 +124,10 @@
  * path paid for the rarer cancel, which tombstones make O(1)).
  *
  * COSTS. schedule O(log4 n), cancel O(1), running an event O(log4 n);
- * memory 36 bytes per pending event (16-byte record + 4-byte generation +
- * 16-byte key), plus slack up to one chunk and a doubled heap
- * array, and 4 KB for the pair table.
+ * memory 16 bytes per pending event with a small payload and no handle (its
+ * key), 36 for any other (16-byte record + 4-byte generation + 16-byte
+ * key), plus slack up to one chunk of records and a doubled heap array,
+ * and 4 KB for the pair table.
  *
  * An engine is single-threaded and not reentrant: handlers may schedule,
  * cancel, stop and read the clock, but not run the engine.
@@ -160,15 +186,20 @@ typedef struct sim_engine_stats {
 } sim_engine_stats;
 
 /* Most events the engine can hold at once: the key's low 64 bits hold the
- * sequence number, the slot and an 8-bit handler index, and the sequence
- * number needs a few times as many values as there are pending events (so
- * that renumbering is rare): 27 bits of slot leave it 29. (134 million
- * pending events take about 5 GB.) */
+ * sequence number, the slot (and the flag of a payload kept in its place)
+ * and an 8-bit handler index, and the sequence number needs a few times as
+ * many values as there are pending events (so that renumbering is rare):
+ * 27 bits of slot and the flag leave it 28. (134 million pending events
+ * take about 5 GB.) */
 #define SIM_ENGINE_MAX_PENDING ((size_t)1 << 27)
 
 /* Creates an engine at time 0 with room for capacity_hint pending events
- * (0: a default of 1024; it grows on demand either way). Returns NULL when
- * out of memory. Caller frees with sim_engine_destroy. */
+ * (0: a default of 1024; it grows on demand either way): a heap of that
+ * size; the pool of records starts empty and grows a chunk at a time as
+ * events that need one are scheduled. The hint also sets how large a
+ * payload's `a` may be and still be kept in the key (see DESIGN): below
+ * 2^b, b the bits of max(hint, 1024). Returns NULL when out of memory.
+ * Caller frees with sim_engine_destroy. */
 sim_engine *sim_engine_create(size_t capacity_hint);
 
 /* Frees e and every pending event (their handlers are not called; contexts
@@ -185,7 +216,9 @@ void sim_engine_destroy(sim_engine *e);
  * Errors: EDGE_INVAL when at < now or fn is NULL; EDGE_NOMEM when the pool
  * or the heap cannot grow; EDGE_LIMIT past SIM_ENGINE_MAX_PENDING. On error
  * nothing is scheduled and *out is left alone.
- * Cost: O(log n), no allocation unless the pool grows (then one chunk).
+ * Cost: O(log n), no allocation unless the heap or the pool grows (then
+ * one chunk). With out == NULL and a payload of only a small `a`, the
+ * event takes no record (see DESIGN); that changes nothing a caller sees.
  */
 edge_err sim_engine_schedule(sim_engine *e, edge_time at, sim_handler fn, void *ctx,
                              sim_payload payload, sim_handle *out);

@@ -48,7 +48,8 @@ typedef struct sim_phold_result {
  * Builds the model, runs it to cfg->end and fills *out.
  * Errors: EDGE_INVAL for a config outside the limits above or whose
  * pending count exceeds SIM_ENGINE_MAX_PENDING; EDGE_NOMEM.
- * Cost: memory ~56 bytes per pending event + 8 per LP.
+ * Cost: memory ~16 bytes per pending event (the engine keeps PHOLD's
+ * payload, the destination LP, in the event's key) + 8 per LP.
  */
 edge_err sim_phold_run(const sim_phold_config *cfg, sim_phold_result *out);
 
