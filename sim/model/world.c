@@ -593,14 +593,17 @@ static void ev_arrival(sim_engine *e, void *ctx, const sim_event *ev)
     edge_time next = sim_arrivals_advance(a);
     if (next != EDGE_TIME_MAX && next <= w->sc->duration)
         wschedule(w, next, ev_arrival, w->arrival_epoch[k], (uint32_t)k, 0, NULL);
-    size_t region = a->spec->clients ? wnet_client_region(w, a->spec->clients - 1)
-                                     : a->spec->region;
-    if (a->spec->workflow) {
-        if (sim_wflow_request(w->wf, a->spec->workflow - 1, region, sim_engine_now(e)) != 0)
-            wfail_run(w, EDGE_NOMEM);
-        return;
+    size_t region = a->region;
+    if (a->indirect) { /* a client group's region, or a workflow (the spec says) */
+        if (a->spec->clients)
+            region = wnet_client_region(w, a->spec->clients - 1);
+        if (a->spec->workflow) {
+            if (sim_wflow_request(w->wf, a->spec->workflow - 1, region, sim_engine_now(e)) != 0)
+                wfail_run(w, EDGE_NOMEM);
+            return;
+        }
     }
-    winv_new(w, a->spec->function, region, exec);
+    winv_new(w, a->function, region, exec);
 }
 
 void winv_schedule_arrival(sim_world *w, size_t k, edge_time at)

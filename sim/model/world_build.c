@@ -124,7 +124,9 @@ static int setup(sim_world *w, char *err, size_t errlen)
     w->nodes = calloc(sc->nnodes ? sc->nnodes : 1, sizeof *w->nodes);
     w->fn_rng = calloc(sc->nfunctions ? sc->nfunctions : 1, sizeof *w->fn_rng);
     w->narrivals = sc->nworkloads;
-    w->arrivals_of = calloc(sc->nworkloads ? sc->nworkloads : 1, sizeof *w->arrivals_of);
+    /* line-aligned: an arrival touches the first two lines of its entry */
+    w->arrivals_of = aligned_alloc(SIM_ARRIVALS_ALIGN,
+                                   (sc->nworkloads ? sc->nworkloads : 1) * sizeof *w->arrivals_of);
     w->arrival_epoch = calloc(sc->nworkloads ? sc->nworkloads : 1, sizeof *w->arrival_epoch);
     w->arrival_fn = calloc(sc->nworkloads ? sc->nworkloads : 1, sizeof *w->arrival_fn);
     w->spike_factor = calloc(sc->nworkloads ? sc->nworkloads : 1, sizeof *w->spike_factor);
