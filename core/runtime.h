@@ -291,9 +291,11 @@ edge_err edge_runtime_start_idx(edge_runtime *rt, uint32_t function, edge_time n
 /*
  * A cache hint for a coming start or finish of function (by index): reads and
  * prefetches, changes nothing. Call it twice, some work apart: stage 2
- * prefetches the function's entry of the look-up table, stage 1 (when that
- * entry is in cache) finds the slot and prefetches it. Any rt (NULL too),
- * any function: a wrong guess costs only the loads. No errors.
+ * prefetches the runtime's look-up fields and reads nothing of rt (a hint
+ * that waited for a miss would cost what it saves); stage 1, when those are
+ * in cache, prefetches the look-up's line and, on a node of a few functions,
+ * their slots. Any rt (NULL too), any function: a wrong guess costs only the
+ * loads. No errors.
  */
 void edge_runtime_prefetch(const edge_runtime *rt, uint32_t function, int stage);
 

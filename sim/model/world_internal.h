@@ -196,9 +196,9 @@ struct sim_world {
     fn_streams *fn_rng;
     sim_arrivals *arrivals_of;
     uint64_t *arrival_epoch;
-    uint32_t *arrival_fn;        /* per workload its function: a compact copy for prefetch */
-    uint32_t *fn_node;           /* per function the node of its last delivery, or
-                                    WNODE_NONE (NULL when the hint is off): prefetch */
+    const struct edge_runtime **fn_rt; /* per function the runtime of its last delivery,
+                                    or NULL (the array is NULL when the hint is off):
+                                    prefetch */
     double *spike_factor;
     edge_time *latency;          /* [region * nnodes + node] */
     unsigned char *fault_open;   /* per fault: its window is open, row not written */
