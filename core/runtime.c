@@ -591,6 +591,21 @@ void edge_runtime_prefetch(const edge_runtime *rt, uint32_t function, int stage)
         __builtin_prefetch(&rt->by_fn.e[edge__hash_u64(function) & (rt->by_fn.cap - 1)]);
 }
 
+edge_runtime_lines edge_runtime_finish_lines(const edge_runtime *rt, edge_invocation inv)
+{
+    edge_runtime_lines l = {NULL, NULL, NULL, 0};
+    if (!rt || inv.instance >= rt->cap_pool)
+        return l;
+    const inst *p = &rt->pool[inv.instance];
+    if (p->state != INST_BUSY || p->gen != inv.gen)
+        return l;
+    l.header = rt;
+    l.header_bytes = sizeof *rt;
+    l.instance = p;
+    l.slot = &rt->slots[p->slot];
+    return l;
+}
+
 const char *edge_instance_selection_name(edge_instance_selection sel)
 {
     static const char *const names[] = {"mru", "newest", "lru", "random"};

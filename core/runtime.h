@@ -300,6 +300,21 @@ edge_err edge_runtime_start_idx(edge_runtime *rt, uint32_t function, edge_time n
 void edge_runtime_prefetch(const edge_runtime *rt, uint32_t function, int stage);
 
 /*
+ * Where a finish of inv will read first, for a caller that prefetches them
+ * some work before the finish: the runtime's own record (header, its size
+ * in header_bytes), the instance's record and its function's slot. Take it
+ * right after the start (all three are in cache then); by the finish it may
+ * be stale (a start that grows the pool moves the records), which costs a
+ * prefetch only bandwidth: never dereference these. All NULL when inv is
+ * not a running instance of rt (or rt is NULL). No errors.
+ */
+typedef struct edge_runtime_lines {
+    const void *header, *instance, *slot;
+    size_t header_bytes;
+} edge_runtime_lines;
+edge_runtime_lines edge_runtime_finish_lines(const edge_runtime *rt, edge_invocation inv);
+
+/*
  * Finishes an invocation at now. Its instance becomes idle (warm) until
  * now + keep-alive; with a keep-alive of 0, or when the function was
  * undeployed meanwhile, it is removed at once (and reported). *out (may be

@@ -275,7 +275,7 @@ static int try_start(sim_world *w, uint32_t id)
     size_t node = v->node;
     wnode *n = &w->nodes[node];
     int cold = 0;
-    int rc = wcore_start(w, node, v->fn, &cold, &v->rt);
+    int rc = wcore_start(w, node, v->fn, &cold, &v->rt, w->fn_rt ? &v->fin : NULL);
     if (rc == -2)
         return -2;
     if (rc != 0)
@@ -661,6 +661,13 @@ static void world_prefetch(void *ctx, sim_handler next, const sim_event *ev, int
         }
         if (v->node >= w->nnodes) /* a stale guess: the record was reused */
             return;
+        /* the runtime's records the finish reads (addresses taken at the
+         * start: never read through, only prefetched) */
+        if (v->fin.header) {
+            prefetch_lines(v->fin.header, v->fin.header_bytes);
+            prefetch_lines(v->fin.instance, 64);
+            prefetch_lines(v->fin.slot, 64);
+        }
         edge_metrics_prefetch(&w->metrics, v->fn, v->node,
                               w->latency[(size_t)v->region * w->nnodes + v->node] +
                                   (ev->time - v->arrival));
