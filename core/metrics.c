@@ -3,6 +3,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Two whole cache lines a scope (metrics.h), so that the OK path touches one. */
+_Static_assert(sizeof(edge_metric_counts) == 128, "a scope is two 64-byte lines");
+_Static_assert(offsetof(edge_metric_counts, by_reason) + sizeof(uint64_t) <= 64,
+               "by_reason[OK] shares the histogram's line");
+
+#define LINE 64
+
+/* n zeroed scopes on a line boundary (aligned_alloc wants a multiple of
+ * the alignment: a scope is 128 bytes). NULL when out of memory. */
+static edge_metric_counts *alloc_scopes(size_t n)
+{
+    if (n == 0)
+        n = 1;
+    if (n > SIZE_MAX / sizeof(edge_metric_counts))
+        return NULL;
+    edge_metric_counts *p = aligned_alloc(LINE, n * sizeof *p);
+    if (p)
+        memset(p, 0, n * sizeof *p);
+    return p;
+}
+
 const char *edge_reason_name(edge_reason r)
 {
     switch (r) {
@@ -24,8 +45,8 @@ int edge_reason_is_rejection(edge_reason r)
 edge_err edge_metrics_init(edge_metrics *m, size_t nfunctions, size_t nnodes)
 {
     memset(m, 0, sizeof *m);
-    m->per_function = calloc(nfunctions ? nfunctions : 1, sizeof *m->per_function);
-    m->per_node = calloc(nnodes ? nnodes : 1, sizeof *m->per_node);
+    m->per_function = alloc_scopes(nfunctions);
+    m->per_node = alloc_scopes(nnodes);
     if (!m->per_function || !m->per_node) {
         edge_metrics_free(m);
         return EDGE_NOMEM;
@@ -39,10 +60,11 @@ edge_err edge_metrics_grow_nodes(edge_metrics *m, size_t nnodes)
 {
     if (nnodes <= m->nnodes)
         return EDGE_OK;
-    edge_metric_counts *p = realloc(m->per_node, nnodes * sizeof *p);
+    edge_metric_counts *p = alloc_scopes(nnodes);
     if (!p)
         return EDGE_NOMEM;
-    memset(p + m->nnodes, 0, (nnodes - m->nnodes) * sizeof *p);
+    memcpy(p, m->per_node, m->nnodes * sizeof *p); /* the histograms' buckets move along */
+    free(m->per_node);
     m->per_node = p;
     m->nnodes = nnodes;
     return EDGE_OK;
@@ -62,16 +84,19 @@ void edge_metrics_free(edge_metrics *m)
     memset(m, 0, sizeof *m);
 }
 
-static edge_err count(edge_metric_counts *c, edge_reason reason, edge_time latency, int cold)
+/* One outcome into a scope. OK first: it is nearly every call, and touches
+ * only the scope's first line (and the bucket's). */
+static inline edge_err count(edge_metric_counts *c, edge_reason reason, edge_time latency,
+                             int cold)
 {
     c->by_reason[reason]++;
-    if (!edge_reason_is_rejection(reason)) {
-        c->started++;
+    if (reason == EDGE_REASON_OK) {
         if (cold)
             c->cold_starts++;
-    }
-    if (reason == EDGE_REASON_OK)
         return edge_histogram_record(&c->latency, latency);
+    }
+    if (cold && !edge_reason_is_rejection(reason))
+        c->cold_starts++;
     return EDGE_OK;
 }
 
@@ -86,6 +111,11 @@ edge_err edge_metrics_record(edge_metrics *m, size_t function, size_t node, edge
     edge_err rc3 = node == EDGE_METRICS_NO_NODE ? EDGE_OK
                                                  : count(&m->per_node[node], reason, latency, cold);
     return rc ? rc : rc2 ? rc2 : rc3;
+}
+
+uint64_t edge_metric_started(const edge_metric_counts *c)
+{
+    return edge_metric_total(c) - edge_metric_rejected(c);
 }
 
 uint64_t edge_metric_failed(const edge_metric_counts *c)
@@ -116,5 +146,6 @@ uint64_t edge_metric_total(const edge_metric_counts *c)
 
 double edge_metric_cold_rate(const edge_metric_counts *c)
 {
-    return c->started ? (double)c->cold_starts / (double)c->started : 0.0;
+    uint64_t started = edge_metric_started(c);
+    return started ? (double)c->cold_starts / (double)started : 0.0;
 }

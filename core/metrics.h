@@ -46,18 +46,23 @@ const char *edge_reason_name(edge_reason r);
 /* 1 for reasons that mean the invocation never started (rejections). */
 int edge_reason_is_rejection(edge_reason r);
 
-/* The counters of one scope (overall, a function, a node). Open: read them. */
+/* The counters of one scope (overall, a function, a node). Open: read them.
+ * Laid out for the hot path: an OK outcome (nearly all of them) writes the
+ * histogram's header and by_reason[OK], which share the first 64-byte line
+ * (the tables are line-aligned, 128 bytes a scope); cold starts and the
+ * other reasons are on the second. Started invocations are not stored:
+ * edge_metric_started derives them (every reason but the rejections). */
 typedef struct edge_metric_counts {
+    edge_histogram latency;                /* OK invocations, ns */
     uint64_t by_reason[EDGE_REASON_COUNT]; /* by_reason[OK] = successes */
     uint64_t cold_starts;                  /* among invocations that started */
-    uint64_t started;                      /* OK + FAILED */
-    edge_histogram latency;                /* OK invocations, ns */
+    uint64_t pad_[2];                      /* to 128 bytes: two whole lines */
 } edge_metric_counts;
 
 typedef struct edge_metrics {
     edge_metric_counts total;
-    edge_metric_counts *per_function; /* nfunctions; owned */
-    edge_metric_counts *per_node;     /* nnodes; owned */
+    edge_metric_counts *per_function; /* nfunctions; owned, 64-byte aligned */
+    edge_metric_counts *per_node;     /* nnodes; owned, 64-byte aligned */
     size_t nfunctions, nnodes;
 } edge_metrics;
 
@@ -110,6 +115,8 @@ static inline uint64_t edge_metric_ok(const edge_metric_counts *c) { return c->b
 uint64_t edge_metric_failed(const edge_metric_counts *c);
 uint64_t edge_metric_rejected(const edge_metric_counts *c);
 uint64_t edge_metric_total(const edge_metric_counts *c);
+/* Invocations that started: OK and failed (every reason but a rejection). */
+uint64_t edge_metric_started(const edge_metric_counts *c);
 
 /* Cold starts / started; 0 when nothing started. */
 double edge_metric_cold_rate(const edge_metric_counts *c);

@@ -2,6 +2,7 @@
 
 #include <assert.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -555,37 +556,54 @@ bool edge_runtime_is_deployed(const edge_runtime *rt, uint32_t function)
 
 /* ---- Invocations -------------------------------------------------------- */
 
+/* Up to this many slots, stage 1 prefetches them all (a few lines) rather
+ * than look for the function's, which would wait for the scan's line. */
+#define PREFETCH_ALL_SLOTS 4
+
+static void prefetch_bytes(const void *p, size_t n)
+{
+    const char *c = p;
+    for (size_t o = 0; o < n; o += 64)
+        __builtin_prefetch(c + o);
+    __builtin_prefetch(c + n - 1);
+}
+
 void edge_runtime_prefetch(const edge_runtime *rt, uint32_t function, int stage)
 {
-    if (!rt || rt->n_slots == 0)
+    if (!rt)
         return;
-    if (stage >= 2) {
-        if (rt->n_slots <= SLOT_SCAN_MAX)
-            __builtin_prefetch(rt->slot_fn);
-        else if (rt->by_fn.cap)
-            __builtin_prefetch(&rt->by_fn.e[edge__hash_u64(function) & (rt->by_fn.cap - 1)]);
+    if (stage >= 2) { /* the fields stage 1 and the look-up read, without reading them */
+        prefetch_bytes(&rt->slots, offsetof(edge_runtime, pool) - offsetof(edge_runtime, slots));
+        return;
+    }
+    if (rt->n_slots == 0)
+        return;
+    if (rt->n_slots <= PREFETCH_ALL_SLOTS) {
+        __builtin_prefetch(rt->slot_fn);
+        prefetch_bytes(rt->slots, rt->n_slots * sizeof *rt->slots);
         return;
     }
     if (rt->n_slots <= SLOT_SCAN_MAX) {
-        const slot *s = find_slot(rt, function);
-        if (s)
-            __builtin_prefetch(s);
+        __builtin_prefetch(rt->slot_fn);
         return;
     }
-    if (!rt->by_fn.cap)
-        return;
-    /* The first entry of the same hash: usually the function's; reading the
-     * slot to be sure would wait for the very line being prefetched. */
-    uint32_t h = edge__hash_u64(function), mask = rt->by_fn.cap - 1;
-    for (uint32_t i = h & mask, n = 0; n < 4; i = (i + 1) & mask, n++) {
-        const edge__idmap_entry *x = &rt->by_fn.e[i];
-        if (x->val == EDGE_NONE)
-            return;
-        if (x->hash == h) {
-            __builtin_prefetch(&rt->slots[x->val]); /* fn .. idle_tail: read first */
-            return;
-        }
-    }
+    if (rt->by_fn.cap) /* the first entry of the function's hash: usually its own */
+        __builtin_prefetch(&rt->by_fn.e[edge__hash_u64(function) & (rt->by_fn.cap - 1)]);
+}
+
+edge_runtime_lines edge_runtime_finish_lines(const edge_runtime *rt, edge_invocation inv)
+{
+    edge_runtime_lines l = {NULL, NULL, NULL, 0};
+    if (!rt || inv.instance >= rt->cap_pool)
+        return l;
+    const inst *p = &rt->pool[inv.instance];
+    if (p->state != INST_BUSY || p->gen != inv.gen)
+        return l;
+    l.header = rt;
+    l.header_bytes = sizeof *rt;
+    l.instance = p;
+    l.slot = &rt->slots[p->slot];
+    return l;
 }
 
 const char *edge_instance_selection_name(edge_instance_selection sel)

@@ -291,11 +291,28 @@ edge_err edge_runtime_start_idx(edge_runtime *rt, uint32_t function, edge_time n
 /*
  * A cache hint for a coming start or finish of function (by index): reads and
  * prefetches, changes nothing. Call it twice, some work apart: stage 2
- * prefetches the function's entry of the look-up table, stage 1 (when that
- * entry is in cache) finds the slot and prefetches it. Any rt (NULL too),
- * any function: a wrong guess costs only the loads. No errors.
+ * prefetches the runtime's look-up fields and reads nothing of rt (a hint
+ * that waited for a miss would cost what it saves); stage 1, when those are
+ * in cache, prefetches the look-up's line and, on a node of a few functions,
+ * their slots. Any rt (NULL too), any function: a wrong guess costs only the
+ * loads. No errors.
  */
 void edge_runtime_prefetch(const edge_runtime *rt, uint32_t function, int stage);
+
+/*
+ * Where a finish of inv will read first, for a caller that prefetches them
+ * some work before the finish: the runtime's own record (header, its size
+ * in header_bytes), the instance's record and its function's slot. Take it
+ * right after the start (all three are in cache then); by the finish it may
+ * be stale (a start that grows the pool moves the records), which costs a
+ * prefetch only bandwidth: never dereference these. All NULL when inv is
+ * not a running instance of rt (or rt is NULL). No errors.
+ */
+typedef struct edge_runtime_lines {
+    const void *header, *instance, *slot;
+    size_t header_bytes;
+} edge_runtime_lines;
+edge_runtime_lines edge_runtime_finish_lines(const edge_runtime *rt, edge_invocation inv);
 
 /*
  * Finishes an invocation at now. Its instance becomes idle (warm) until

@@ -17,7 +17,7 @@ Test(metrics, outcomes_are_counted_in_every_scope)
     cr_expect_eq(edge_metric_ok(&m.total), 2);
     cr_expect_eq(edge_metric_failed(&m.total), 1);
     cr_expect_eq(edge_metric_rejected(&m.total), 1);
-    cr_expect_eq(m.total.started, 3);
+    cr_expect_eq(edge_metric_started(&m.total), 3);
     cr_expect_eq(m.total.cold_starts, 2, "the rejection's cold flag is ignored");
     cr_expect_float_eq(edge_metric_cold_rate(&m.total), 2.0 / 3.0, 1e-12);
     cr_expect_eq(m.total.latency.count, 2, "latency only for OK");

@@ -1464,3 +1464,27 @@ Test(runtime, choosers_decide_which_instance_serves_and_which_is_evicted)
     cr_expect_eq(edge_runtime_idle_count(rt, F_SMALL), 1);
     cr_expect_eq(edge_runtime_set_choosers(NULL, NULL, NULL, NULL), EDGE_INVAL);
 }
+
+/* The finish hint names lines only for a running instance of that runtime:
+ * NULL for a NULL runtime, an unknown record, an old generation and after
+ * the finish; a second running instance gets a record of its own. */
+Test(runtime, finish_lines_name_only_a_running_instance)
+{
+    edge_runtime_lines l = edge_runtime_finish_lines(NULL, (edge_invocation){0, 0});
+    cr_expect(l.header == NULL && l.instance == NULL && l.slot == NULL && l.header_bytes == 0);
+    edge_runtime *r = make_runtime(10000);
+    edge_start a, b;
+    cr_assert_eq(edge_runtime_start_idx(r, F_SMALL, 0, 1, &a), EDGE_OK);
+    cr_assert_eq(edge_runtime_start_idx(r, F_SMALL, 0, 2, &b), EDGE_OK);
+    edge_runtime_lines la = edge_runtime_finish_lines(r, a.invocation);
+    edge_runtime_lines lb = edge_runtime_finish_lines(r, b.invocation);
+    cr_expect(la.header == r && la.header_bytes > 0 && la.instance && la.slot);
+    cr_expect(lb.instance && lb.instance != la.instance, "each instance its record");
+    cr_expect_eq(lb.slot, la.slot, "one function, one slot");
+    edge_invocation old = {a.invocation.instance, a.invocation.gen - 1};
+    cr_expect_null(edge_runtime_finish_lines(r, old).instance);
+    cr_expect_null(edge_runtime_finish_lines(r, (edge_invocation){UINT32_MAX, 0}).instance);
+    cr_assert_eq(edge_runtime_finish(r, a.invocation, 1, true, NULL), EDGE_OK);
+    cr_expect_null(edge_runtime_finish_lines(r, a.invocation).header, "finished: idle now");
+    edge_runtime_free(r);
+}

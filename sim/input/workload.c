@@ -5,6 +5,12 @@
 #include <math.h>
 #include <string.h>
 
+#include <stddef.h>
+
+_Static_assert(sizeof(sim_arrivals) % SIM_ARRIVALS_ALIGN == 0, "whole lines (workload.h)");
+_Static_assert(offsetof(sim_arrivals, rng) == 64 && offsetof(sim_arrivals, k) == 128,
+               "the hot part is the first two lines (workload.h)");
+
 #define NONE EDGE_TIME_MAX
 #define MINUTE ((edge_time)60 * EDGE_S)
 
@@ -195,6 +201,9 @@ edge_err sim_arrivals_init(sim_arrivals *a, const sim_workload_spec *spec, uint6
         return EDGE_INVAL;
     a->spec = spec;
     a->kind = spec->kind;
+    a->function = spec->function;
+    a->region = spec->region;
+    a->indirect = spec->clients || spec->workflow;
     a->rate = spec->rate;
     a->factor = 1.0;
     a->end = spec->stop > 0 && spec->stop < scenario_end ? spec->stop : scenario_end;

@@ -90,15 +90,31 @@ typedef struct sim_workload_spec {
     size_t ncalls;
 } sim_workload_spec;
 
+/* One workload's arrival process. The first two 64-byte lines hold all an
+ * arrival of the Poisson fast path reads and writes, the spec's fields the
+ * world needs for it included (copied), so a table of these that is
+ * line-aligned (SIM_ARRIVALS_ALIGN; the struct is a whole number of lines)
+ * costs two lines an arrival, not the three to five of the struct and its
+ * spec spread over lines. */
+#define SIM_ARRIVALS_ALIGN 64
+
 typedef struct sim_arrivals {
-    const sim_workload_spec *spec; /* borrowed from the scenario */
+    /* line 1 */
     sim_arrival_kind kind;  /* copies of the spec's, so the Poisson fast */
+    uint8_t indirect;       /* spec->clients or spec->workflow is set: the
+                               arrival's region or target is found through spec */
     double rate;            /* path reads only this struct */
-    sim_rng rng;
+    double factor;      /* load-spike factor, 1 outside spikes */
     edge_time end;      /* min(spec stop, scenario end) */
     edge_time next;     /* the pending arrival, or EDGE_TIME_MAX when done */
     edge_time last;     /* the last arrival handed out (or start) */
-    double factor;      /* load-spike factor, 1 outside spikes */
+    edge_time next_duration; /* calls: the recorded duration of a->next; else -1 */
+    size_t function;    /* spec->function */
+    /* line 2 */
+    sim_rng rng;
+    size_t region;      /* spec->region */
+    const sim_workload_spec *spec; /* borrowed from the scenario */
+    /* the other kinds */
     size_t k;           /* constant/periodic: arrivals so far; times: index */
     edge_time base;     /* constant/periodic: time of arrival k = base + k*period' */
     int on;             /* bursty: in the ON state */
@@ -111,7 +127,7 @@ typedef struct sim_arrivals {
     edge_time mcur;     /* uniform, poisson: the last time placed in it */
     uint64_t pool;      /* poisson: arrivals left for the remaining minutes */
     uint64_t weight;    /* poisson: the trace counts of the remaining minutes */
-    edge_time next_duration; /* calls: the recorded duration of a->next; else -1 */
+    unsigned char pad_[40]; /* to 256 bytes: whole lines */
 } sim_arrivals;
 
 /*

@@ -276,7 +276,7 @@ static int try_start(sim_world *w, uint32_t id)
     size_t node = v->node;
     wnode *n = &w->nodes[node];
     int cold = 0;
-    int rc = wcore_start(w, node, v->fn, &cold, &v->rt);
+    int rc = wcore_start(w, node, v->fn, &cold, &v->rt, w->fn_rt ? &v->fin : NULL);
     if (rc == -2)
         return -2;
     if (rc != 0)
@@ -419,8 +419,8 @@ static void deliver(sim_world *w, uint32_t id, size_t node)
     v->node = (uint32_t)node;
     v->tried[v->attempts++] = (uint32_t)node;
     wcore_count_invocation(w, v->fn, node);
-    if (w->fn_node)
-        w->fn_node[v->fn] = (uint32_t)node;
+    if (w->fn_rt)
+        w->fn_rt[v->fn] = wcore_runtime(w, node);
     if (w->ka_hybrid)
         wka_delivered(w, v->fn, node); /* an arrival comes before a pending pre-warm */
     if (!n->up) {
@@ -593,20 +593,25 @@ static void ev_arrival(sim_engine *e, void *ctx, const sim_event *ev)
     edge_time exec = a->next_duration;
     edge_time next = sim_arrivals_advance(a);
     if (next != EDGE_TIME_MAX && next <= w->sc->duration)
-        wschedule(w, next, ev_arrival, w->arrival_epoch[k], (uint32_t)k, 0, NULL);
-    size_t region = a->spec->clients ? wnet_client_region(w, a->spec->clients - 1)
-                                     : a->spec->region;
-    if (a->spec->workflow) {
-        if (sim_wflow_request(w->wf, a->spec->workflow - 1, region, sim_engine_now(e)) != 0)
-            wfail_run(w, EDGE_NOMEM);
-        return;
+        wschedule(w, next, ev_arrival, w->arrival_epoch[k], (uint32_t)k, (uint32_t)a->function,
+                  NULL);
+    size_t region = a->region;
+    if (a->indirect) { /* a client group's region, or a workflow (the spec says) */
+        if (a->spec->clients)
+            region = wnet_client_region(w, a->spec->clients - 1);
+        if (a->spec->workflow) {
+            if (sim_wflow_request(w->wf, a->spec->workflow - 1, region, sim_engine_now(e)) != 0)
+                wfail_run(w, EDGE_NOMEM);
+            return;
+        }
     }
-    winv_new(w, a->spec->function, region, exec);
+    winv_new(w, a->function, region, exec);
 }
 
 void winv_schedule_arrival(sim_world *w, size_t k, edge_time at)
 {
-    wschedule(w, at, ev_arrival, w->arrival_epoch[k], (uint32_t)k, 0, NULL);
+    wschedule(w, at, ev_arrival, w->arrival_epoch[k], (uint32_t)k,
+              (uint32_t)w->arrivals_of[k].function, NULL);
 }
 
 /* Prefetch ahead (sim_engine_set_prefetch): an arrival touches its
@@ -629,8 +634,9 @@ static void world_prefetch(void *ctx, sim_handler next, const sim_event *ev, int
 {
     const sim_world *w = ctx;
     if (next == ev_arrival) {
-        size_t k = ev->payload.a;
-        size_t fn = w->arrival_fn[k];
+        /* the event carries its function (payload.b): no table read here */
+        size_t k = ev->payload.a, fn = ev->payload.b;
+        const struct edge_runtime *rt = w->fn_rt[fn]; /* where it most likely goes again */
         if (ahead == 2) {
             prefetch_lines(&w->arrivals_of[k], sizeof w->arrivals_of[k]);
             __builtin_prefetch(&w->arrival_epoch[k]);
@@ -638,13 +644,11 @@ static void world_prefetch(void *ctx, sim_handler next, const sim_event *ev, int
             prefetch_lines(&w->sc->functions[fn], sizeof w->sc->functions[fn]);
             prefetch_lines(&w->fn_rng[fn], sizeof w->fn_rng[fn]);
             prefetch_lines(&w->metrics.per_function[fn], sizeof w->metrics.per_function[fn]);
-            if (w->fn_node[fn] < w->nnodes) /* where it most likely goes again */
-                edge_runtime_prefetch(wcore_runtime(w, w->fn_node[fn]), (uint32_t)fn, 2);
+            edge_runtime_prefetch(rt, (uint32_t)fn, 2);
             edge_scheduler_prefetch(w->sched, fn, 2);
         } else {
             edge_scheduler_prefetch(w->sched, fn, 1);
-            if (w->fn_node[fn] < w->nnodes)
-                edge_runtime_prefetch(wcore_runtime(w, w->fn_node[fn]), (uint32_t)fn, 1);
+            edge_runtime_prefetch(rt, (uint32_t)fn, 1);
             const sim_arrivals *a = &w->arrivals_of[k];
             if (a->spec->minutes && a->mi < a->spec->nminutes)
                 __builtin_prefetch(&a->spec->minutes[a->mi]);
@@ -658,6 +662,13 @@ static void world_prefetch(void *ctx, sim_handler next, const sim_event *ev, int
         }
         if (v->node >= w->nnodes) /* a stale guess: the record was reused */
             return;
+        /* the runtime's records the finish reads (addresses taken at the
+         * start: never read through, only prefetched) */
+        if (v->fin.header) {
+            prefetch_lines(v->fin.header, v->fin.header_bytes);
+            prefetch_lines(v->fin.instance, 64);
+            prefetch_lines(v->fin.slot, 64);
+        }
         edge_metrics_prefetch(&w->metrics, v->fn, v->node,
                               w->latency[(size_t)v->region * w->nnodes + v->node] +
                                   (ev->time - v->arrival));
@@ -672,11 +683,9 @@ int winv_prefetch_setup(sim_world *w)
      * calls and a few compares per event, +12% instructions on
      * scenarios/scale.json with 1,000 functions) buys nothing. */
     if (sc->nfunctions >= PREFETCH_MIN_FUNCTIONS) {
-        w->fn_node = malloc(sc->nfunctions * sizeof *w->fn_node);
-        if (!w->fn_node)
+        w->fn_rt = calloc(sc->nfunctions, sizeof *w->fn_rt);
+        if (!w->fn_rt)
             return -1;
-        for (size_t f = 0; f < sc->nfunctions; f++)
-            w->fn_node[f] = WNODE_NONE;
         sim_engine_set_prefetch(w->eng, world_prefetch);
     }
     return 0;

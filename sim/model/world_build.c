@@ -124,14 +124,15 @@ static int setup(sim_world *w, char *err, size_t errlen)
     w->nodes = calloc(sc->nnodes ? sc->nnodes : 1, sizeof *w->nodes);
     w->fn_rng = calloc(sc->nfunctions ? sc->nfunctions : 1, sizeof *w->fn_rng);
     w->narrivals = sc->nworkloads;
-    w->arrivals_of = calloc(sc->nworkloads ? sc->nworkloads : 1, sizeof *w->arrivals_of);
+    /* line-aligned: an arrival touches the first two lines of its entry */
+    w->arrivals_of = aligned_alloc(SIM_ARRIVALS_ALIGN,
+                                   (sc->nworkloads ? sc->nworkloads : 1) * sizeof *w->arrivals_of);
     w->arrival_epoch = calloc(sc->nworkloads ? sc->nworkloads : 1, sizeof *w->arrival_epoch);
-    w->arrival_fn = calloc(sc->nworkloads ? sc->nworkloads : 1, sizeof *w->arrival_fn);
     w->spike_factor = calloc(sc->nworkloads ? sc->nworkloads : 1, sizeof *w->spike_factor);
     w->fault_open = calloc(sc->nfaults ? sc->nfaults : 1, sizeof *w->fault_open);
     w->mev = calloc(sc->nfaults ? sc->nfaults : 1, sizeof *w->mev);
     w->nfaults = sc->nfaults;
-    if (!w->nodes || !w->fn_rng || !w->arrivals_of || !w->arrival_epoch || !w->arrival_fn ||
+    if (!w->nodes || !w->fn_rng || !w->arrivals_of || !w->arrival_epoch ||
         !w->spike_factor || !w->fault_open || !w->mev)
         goto nomem;
     /* Network latency per (client region, node), once: the coordinates
@@ -208,7 +209,6 @@ static int setup(sim_world *w, char *err, size_t errlen)
     wfaults_schedule(w);
     for (size_t k = 0; k < sc->nworkloads; k++) {
         w->spike_factor[k] = 1.0;
-        w->arrival_fn[k] = (uint32_t)sc->workloads[k].function;
         if (sim_arrivals_init(&w->arrivals_of[k], &sc->workloads[k], sc->seed, k, sc->duration)) {
             snprintf(err, errlen, "workload %zu cannot run", k);
             return -1;
@@ -362,8 +362,7 @@ void sim_world_free(sim_world *w)
     free(w->fn_rng);
     free(w->arrivals_of);
     free(w->arrival_epoch);
-    free(w->arrival_fn);
-    free(w->fn_node);
+    free(w->fn_rt);
     free(w->spike_factor);
     free(w->latency);
     free(w->fault_open);

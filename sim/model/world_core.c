@@ -391,7 +391,8 @@ void wcore_set_status(sim_world *w, size_t node, edge_node_status st)
         edge_cluster_set_status_idx(c->cluster, c->cl_index[node], st);
 }
 
-int wcore_start(sim_world *w, size_t node, size_t fn, int *cold, uint64_t *handle)
+int wcore_start(sim_world *w, size_t node, size_t fn, int *cold, uint64_t *handle,
+                edge_runtime_lines *lines)
 {
     wcore *c = w->core;
     edge_runtime *rt = c->rt[node];
@@ -403,6 +404,8 @@ int wcore_start(sim_world *w, size_t node, size_t fn, int *cold, uint64_t *handl
         return -2; /* undeployed while it waited: it cannot run here */
     *cold = st.cold;
     *handle = ((uint64_t)st.invocation.gen << 32) | st.invocation.instance;
+    if (lines) /* all in cache now: the finish's prefetch needs no look-up then */
+        *lines = edge_runtime_finish_lines(rt, st.invocation);
     if (!st.cold && w->track_idle)
         edge_scheduler_set_idle(w->sched, fn, node, edge_runtime_idle_count(rt, (uint32_t)fn));
     return 0;

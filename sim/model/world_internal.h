@@ -74,6 +74,8 @@ typedef struct winv {
                              its request): routing to delivery; 0 without inputs */
     sim_handle done;      /* its completion event while running */
     uint64_t rt;          /* the runtime's handle for the invocation */
+    edge_runtime_lines fin; /* what its finish will read (a prefetch hint, set at its
+                               start when the hint is on: world_prefetch) */
     uint32_t fn, region, node;
     uint32_t next_free;   /* the free list's link while free; while it waits in its
                              node's ready list, that list's link */
@@ -196,9 +198,9 @@ struct sim_world {
     fn_streams *fn_rng;
     sim_arrivals *arrivals_of;
     uint64_t *arrival_epoch;
-    uint32_t *arrival_fn;        /* per workload its function: a compact copy for prefetch */
-    uint32_t *fn_node;           /* per function the node of its last delivery, or
-                                    WNODE_NONE (NULL when the hint is off): prefetch */
+    const struct edge_runtime **fn_rt; /* per function the runtime of its last delivery,
+                                    or NULL (the array is NULL when the hint is off):
+                                    prefetch */
     double *spike_factor;
     edge_time *latency;          /* [region * nnodes + node] */
     unsigned char *fault_open;   /* per fault: its window is open, row not written */
@@ -381,10 +383,12 @@ void wcore_heartbeat(sim_world *w, size_t node, edge_time now, double cpu_percen
 int wcore_overloaded(sim_world *w, size_t node);
 edge_time wcore_last_heartbeat(sim_world *w, size_t node);
 void wcore_set_status(sim_world *w, size_t node, edge_node_status st);
-/* 0 when started (cold says how); -1 when it must wait for memory or for an
- * instance below the function's limit; -2 when it cannot start here at all
- * (the function is no longer deployed). */
-int wcore_start(sim_world *w, size_t node, size_t fn, int *cold, uint64_t *handle);
+/* 0 when started (cold says how; where its finish will read into *lines
+ * when lines is not NULL, a prefetch hint); -1 when it must wait for memory
+ * or for an instance below the function's limit; -2 when it cannot start
+ * here at all (the function is no longer deployed). */
+int wcore_start(sim_world *w, size_t node, size_t fn, int *cold, uint64_t *handle,
+                edge_runtime_lines *lines);
 void wcore_finish(sim_world *w, size_t node, size_t fn, uint64_t handle, int ok);
 void wcore_crash(sim_world *w, size_t node);
 void wcore_arm_expiry(sim_world *w, size_t node);

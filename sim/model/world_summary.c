@@ -232,7 +232,7 @@ static cJSON *summary_json(const sim_world *w, const ka_reports *ka)
     cJSON_AddNumberToObject(tot, "failed", (double)failed);
     cJSON_AddNumberToObject(tot, "rejected", (double)rejected);
     cJSON_AddNumberToObject(tot, "in_flight_at_end", (double)tm.in_flight_at_end);
-    cJSON_AddNumberToObject(tot, "started", (double)t->started);
+    cJSON_AddNumberToObject(tot, "started", (double)edge_metric_started(t));
     cJSON_AddNumberToObject(tot, "cold_starts", (double)t->cold_starts);
     cJSON_AddNumberToObject(tot, "retried", (double)w->retried);
 
@@ -472,7 +472,7 @@ static void node_rows(const sim_world *w, sim_node_row *rows)
             .cores = s->cores,
             .memory_mb = s->memory_mb,
             .deployments = n->deployments,
-            .invocations = c->started,
+            .invocations = edge_metric_started(c),
             .ok = edge_metric_ok(c),
             .failed = edge_metric_failed(c),
             .cold_starts = c->cold_starts,

@@ -13,6 +13,7 @@
 #include "histogram.h"
 #include "common/stopwatch.h"
 #include "output/csvw.h"
+#include "output/jsonw.h"
 #include "output/outfile.h"
 
 #define SIM_REPORT_LINE_MAX 1024 /* a node_series row: an id of <= 256 characters and numbers */
@@ -398,29 +399,39 @@ int sim_report_node_sample(sim_report *r, const sim_node_sample *s)
 
 /* ---- summaries ---- */
 
+/* Writes DIR/name atomically: o as cJSON_Print formats it (jsonw.h) and a
+ * newline, through one buffered writer. */
 static int write_json(const char *dir, const char *name, const cJSON *o, char *err, size_t errlen)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    char *text = cJSON_Print(o);
-    if (!text) {
+    sim__csvw *w = malloc(sizeof *w);
+    sim_outfile f;
+    if (!w) {
         snprintf(err, errlen, "%s: out of memory", path);
         return -1;
     }
-    size_t n = strlen(text);
-    char *withnl = malloc(n + 2);
-    int rc = -1;
-    if (withnl) {
-        memcpy(withnl, text, n);
-        withnl[n] = '\n';
-        withnl[n + 1] = '\0';
-        rc = sim_write_file_atomic(path, withnl);
-    }
-    if (rc != 0)
+    if (sim_outfile_open(&f, path) != 0) {
+        free(w);
         snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-    free(withnl);
-    cJSON_free(text);
-    return rc;
+        return -1;
+    }
+    w->fp = f.fp;
+    w->len = 0;
+    int bad = sim__jsonw_value(w, o);
+    sim__csvw_char(w, '\n');
+    sim__csvw_flush(w);
+    free(w);
+    if (bad) {
+        sim_outfile_abort(&f);
+        snprintf(err, errlen, "%s: a value JSON cannot hold", path);
+        return -1;
+    }
+    if (sim_outfile_commit(&f) != 0) {
+        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
 }
 
 /* Writes DIR/name atomically: the header, then rows(w, s) through one
