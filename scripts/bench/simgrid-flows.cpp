@@ -5,6 +5,8 @@
  * --list` wrote), the same closed loops: slot s sends flows s, s + N, ...
  * one after the other. CM02 with latency and bandwidth factors 1 and
  * TCP-gamma 0 (given on the command line by the script) is plain max-min.
+ * A list with a fifth column (start_s: `edgesim bench net --open`) is run
+ * open: each flow starts at its time (SLOTS is then ignored).
  *
  *   usage: simgrid-flows LIST.csv SLOTS FINISH.csv [--cfg=...]
  * Writes "flow,finish_s" per flow to FINISH.csv and prints
@@ -24,6 +26,7 @@ namespace sg4 = simgrid::s4u;
 struct flow {
     unsigned src, dst;
     uint64_t bytes;
+    double start; /* open lists; -1 otherwise */
 };
 
 static std::vector<flow> flows;
@@ -49,8 +52,10 @@ int main(int argc, char** argv)
     while (std::getline(in, line)) {
         unsigned long long id, bytes;
         unsigned s, d;
-        if (sscanf(line.c_str(), "%llu,%u,%u,%llu", &id, &s, &d, &bytes) == 4)
-            flows.push_back({s, d, bytes});
+        double start = -1;
+        int n = sscanf(line.c_str(), "%llu,%u,%u,%llu,%lf", &id, &s, &d, &bytes, &start);
+        if (n == 4 || n == 5)
+            flows.push_back({s, d, bytes, n == 5 ? start : -1.0});
     }
     unsigned slots = (unsigned)std::stoul(argv[2]);
     const unsigned leaves = 16, fanout = 4, naggs = leaves / fanout;
@@ -75,7 +80,18 @@ int main(int argc, char** argv)
         }
     zone->seal();
     finish.assign(flows.size(), -1);
-    for (unsigned s = 0; s < slots && s < flows.size(); s++)
+    bool open = !flows.empty() && flows[0].start >= 0;
+    if (open) /* one launcher: each flow its own actor, from its start time */
+        sg4::Actor::create("launcher", hosts[0], []() {
+            for (size_t i = 0; i < flows.size(); i++) {
+                sg4::this_actor::sleep_until(flows[i].start);
+                sg4::Actor::create("flow" + std::to_string(i), hosts[flows[i].src], [i]() {
+                    sg4::Comm::sendto(hosts[flows[i].src], hosts[flows[i].dst], flows[i].bytes);
+                    finish[i] = sg4::Engine::get_clock();
+                });
+            }
+        });
+    for (unsigned s = 0; !open && s < slots && s < flows.size(); s++)
         sg4::Actor::create("slot" + std::to_string(s), hosts[0], [s, slots]() {
             for (size_t i = s; i < flows.size(); i += slots) {
                 sg4::Comm::sendto(hosts[flows[i].src], hosts[flows[i].dst], flows[i].bytes);

@@ -495,16 +495,19 @@ static int bench_azure(int argc, char **argv)
 
 /* ---- net ---- */
 
-enum { NET_SLOTS = 1, NET_FLOWS, NET_LEAVES, NET_SEED, NET_FINISH, NET_LIST, NET_QUIET };
+enum { NET_SLOTS = 1, NET_FLOWS, NET_LEAVES, NET_SEED, NET_OPEN, NET_FINISH, NET_LIST, NET_QUIET };
 
 static const sim_opt net_opts[] = {
     {NET_SLOTS, 0, "slots", "N", 0, "flows in flight (default 100)"},
     {NET_FLOWS, 0, "flows", "N", 0, "flows to complete (default 200000)"},
     {NET_LEAVES, 0, "leaves", "N", 0, "leaf links (hosts), in groups of 4 (default 16)"},
     {NET_SEED, 0, "seed", "S", 0, "master seed"},
+    {NET_OPEN, 0, "open", "LOAD", 0,
+     "open arrivals instead of loops: Poisson starts loading each leaf to LOAD (0 to 1)"},
     {NET_FINISH, 0, "finish", "FILE", 0,
      "write \"flow,finish_s\" per flow to FILE (for the SimGrid comparison)"},
-    {NET_LIST, 0, "list", "FILE", 0, "write the flow list \"flow,src,dst,bytes\" to FILE"},
+    {NET_LIST, 0, "list", "FILE", 0,
+     "write the flow list \"flow,src,dst,bytes[,start_s]\" to FILE"},
     {NET_QUIET, 0, "quiet", NULL, 0, "one line of key=value pairs"},
     {0, 0, NULL, NULL, 0, NULL},
 };
@@ -514,10 +517,12 @@ static const sim_cmd net_cmd = {
     .about = "max-min fair flows on a 20-link tree: flows/CPU-s, ns per start/end",
     .intro = "Flows on a tree of 16 leaf links (1 Gbit/s) under 4 aggregation links (4 Gbit/s),\n"
              "shared by max-min fairness (sim/net/fairshare.h) with their finish events on the\n"
-             "engine; N closed loops keep N flows in flight (sim/net/netbench.h).\n",
+             "engine; N closed loops keep N flows in flight, or with --open each flow starts at\n"
+             "a fixed time (sim/net/netbench.h).\n",
     .opts = net_opts,
-    .outro = "Prints flows, events, cpu_seconds, flows_per_cpu_second, ns_per_flow_event (CPU ns\n"
-             "per flow start or end), reschedules_per_flow and peak_rss_kb.\n",
+    .outro = "Prints flows, in_flight (the time average with --open), events, cpu_seconds,\n"
+             "flows_per_cpu_second, ns_per_flow_event (CPU ns per flow start or end),\n"
+             "reschedules_per_flow and peak_rss_kb.\n",
 };
 
 static int bench_net(int argc, char **argv)
@@ -552,6 +557,15 @@ static int bench_net(int argc, char **argv)
             else
                 c.seed = v;
             break;
+        case NET_OPEN: {
+            char *end;
+            double x = strtod(p.arg, &end);
+            if (end == p.arg || *end || !(x > 0 && x < 1))
+                return sim_cmd_fail(&net_cmd, "%s: expected a load above 0 and below 1, "
+                                    "found '%s'", p.opt, p.arg);
+            c.open_load = x;
+            break;
+        }
         case NET_FINISH: finish = p.arg; break;
         case NET_LIST: list = p.arg; break;
         }
@@ -585,13 +599,15 @@ static int bench_net(int argc, char **argv)
     double ns = r.flows ? 1e9 * r.cpu_seconds / (2.0 * (double)r.flows) : 0;
     double resched = r.flows ? (double)r.reschedules / (double)r.flows : 0;
     if (quiet)
-        printf("flows=%" PRIu64 " slots=%u events=%" PRIu64 " cpu_seconds=%.3f "
+        printf("flows=%" PRIu64 " in_flight=%.1f events=%" PRIu64 " cpu_seconds=%.3f "
                "flows_per_cpu_second=%.0f ns_per_flow_event=%.0f reschedules_per_flow=%.2f "
                "peak_rss_kb=%ld\n",
-               r.flows, c.slots, r.events, r.cpu_seconds, fps, ns, resched, peak_rss_kb());
+               r.flows, r.mean_in_flight, r.events, r.cpu_seconds, fps, ns, resched,
+               peak_rss_kb());
     else
-        printf("net: %" PRIu64 " flows, %u in flight, %" PRIu64 " events in %.3f CPU s: "
+        printf("net: %" PRIu64 " flows, %.1f in flight%s, %" PRIu64 " events in %.3f CPU s: "
                "%.0f flows/CPU-s, %.0f ns per flow start or end, %.2f reschedules per flow\n",
-               r.flows, c.slots, r.events, r.cpu_seconds, fps, ns, resched);
+               r.flows, r.mean_in_flight, c.open_load > 0 ? " on average" : "", r.events,
+               r.cpu_seconds, fps, ns, resched);
     return 0;
 }

@@ -38,7 +38,10 @@ typedef struct nb {
     struct nb_spec {
         uint32_t src, dst;
         double bytes;
+        edge_time start;    /* open mode */
     } *spec;                /* the flow list */
+    uint64_t next_open;     /* open mode: the next flow to start */
+    double sojourn;         /* ns from start to finish, summed (open mode) */
     uint32_t *slot_of_flow; /* by solver id */
     uint64_t *flow_of_slot;
     sim_handle fin_ev;      /* the one finish event */
@@ -197,13 +200,30 @@ static void ev_finish(sim_engine *e, void *ctx, const sim_event *ev)
             fprintf(b->c->finish_out, "%llu,%.9f\n", (unsigned long long)b->flow_of_slot[s],
                     (double)now / 1e9);
         b->done++;
+        b->sojourn += (double)(now - b->spec[b->flow_of_slot[s]].start);
         need_flush(b, now);
         uint64_t next = b->flow_of_slot[s] + b->c->slots; /* the slot's own sequence */
-        if (next < b->c->flows)
+        if (b->c->open_load <= 0 && next < b->c->flows)
             start_flow(b, s, next, now);
     }
     flush_here(b);
     arm(b);
+}
+
+/* Open mode: flow b->next_open starts now (its own slot), and the one
+ * after it is scheduled. */
+static void ev_open(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    (void)ev;
+    nb *b = ctx;
+    uint64_t i = b->next_open++;
+    start_flow(b, (uint32_t)i, i, sim_engine_now(e));
+    if (b->next_open < b->c->flows) {
+        edge_err rc = sim_engine_schedule(e, b->spec[b->next_open].start, ev_open, b,
+                                          (sim_payload){0}, NULL);
+        if (rc != EDGE_OK)
+            fail(b, rc);
+    }
 }
 
 static double cpu_now(void)
@@ -216,23 +236,27 @@ static double cpu_now(void)
 edge_err sim_netbench_run(const sim_netbench_config *c, sim_netbench_result *r)
 {
     if (!c->leaves || c->leaves < 2 || !c->fanout || !c->slots || !c->flows ||
-        !(c->leaf_bps > 0) || !(c->agg_bps > 0) || !(c->mean_bytes > 0))
+        !(c->leaf_bps > 0) || !(c->agg_bps > 0) || !(c->mean_bytes > 0) ||
+        !(c->open_load >= 0 && c->open_load < 1) || (c->open_load > 0 && c->flows > UINT32_MAX))
         return EDGE_INVAL;
+    int open = c->open_load > 0;
+    /* open mode: a slot per flow */
+    size_t slots = open ? (size_t)c->flows : c->slots;
     memset(r, 0, sizeof *r);
     nb b = {.c = c, .fin_ev = SIM_HANDLE_NONE};
     uint32_t nagg = (c->leaves + c->fanout - 1) / c->fanout, nl = c->leaves + nagg;
     double *cap = malloc(nl * sizeof *cap);
-    size_t fcap = (size_t)c->slots * 2 + 64;
+    size_t fcap = slots * 2 + 64;
     b.slot_of_flow = calloc(fcap, sizeof *b.slot_of_flow);
-    b.flow_of_slot = calloc(c->slots, sizeof *b.flow_of_slot);
-    b.route_of_slot = calloc(c->slots, sizeof *b.route_of_slot);
+    b.flow_of_slot = calloc(slots, sizeof *b.flow_of_slot);
+    b.route_of_slot = calloc(slots, sizeof *b.route_of_slot);
     edge_err rc = EDGE_NOMEM;
     if (!cap || !b.slot_of_flow || !b.flow_of_slot || !b.route_of_slot)
         goto out;
     for (uint32_t l = 0; l < nl; l++)
         cap[l] = (l < c->leaves ? c->leaf_bps : c->agg_bps) / 8e9;
     b.fs = sim_fairshare_create(nl, cap);
-    b.e = sim_engine_create(c->slots * 2);
+    b.e = sim_engine_create(open ? 1024 : (size_t)c->slots * 2);
     b.rng = sim_rng_create(c->seed, "netbench", 0);
     if (!b.fs || !b.e || !b.rng)
         goto out;
@@ -241,15 +265,38 @@ edge_err sim_netbench_run(const sim_netbench_config *c, sim_netbench_result *r)
         rc = EDGE_NOMEM;
         goto out;
     }
+    sim_rng *arr = open ? sim_rng_create(c->seed, "netbench-arrivals", 0) : NULL;
+    if (open && !arr) {
+        rc = EDGE_NOMEM;
+        goto out;
+    }
+    /* flows per ns that load each leaf to open_load: a flow of mean_bytes
+     * takes 8 mean_bytes / leaf_bps seconds on each of its two leaves */
+    double per_ns = c->open_load * (double)c->leaves * c->leaf_bps / (16.0 * c->mean_bytes) / 1e9;
+    double t = 0;
     for (uint64_t i = 0; i < c->flows; i++) {
         next_spec(&b, &b.spec[i].src, &b.spec[i].dst, &b.spec[i].bytes);
-        if (c->list_out)
+        if (open) {
+            t += gsl_ran_exponential(sim_rng_gsl(arr), 1.0 / per_ns);
+            b.spec[i].start = (edge_time)llround(t);
+        }
+        if (c->list_out && open)
+            fprintf(c->list_out, "%llu,%u,%u,%.0f,%.9f\n", (unsigned long long)i, b.spec[i].src,
+                    b.spec[i].dst, b.spec[i].bytes, (double)b.spec[i].start / 1e9);
+        else if (c->list_out)
             fprintf(c->list_out, "%llu,%u,%u,%.0f\n", (unsigned long long)i, b.spec[i].src,
                     b.spec[i].dst, b.spec[i].bytes);
     }
+    sim_rng_destroy(arr);
     double t0 = cpu_now();
-    for (uint32_t s = 0; s < c->slots && s < c->flows; s++)
-        start_flow(&b, s, s, 0);
+    rc = EDGE_OK;
+    if (open)
+        rc = sim_engine_schedule(b.e, b.spec[0].start, ev_open, &b, (sim_payload){0}, NULL);
+    else
+        for (uint32_t s = 0; s < c->slots && s < c->flows; s++)
+            start_flow(&b, s, s, 0);
+    if (rc != EDGE_OK && !b.failed)
+        b.failed = rc;
     rc = b.failed ? b.failed : sim_engine_run(b.e);
     r->cpu_seconds = cpu_now() - t0;
     if (rc == EDGE_OK && b.failed)
@@ -263,6 +310,7 @@ edge_err sim_netbench_run(const sim_netbench_config *c, sim_netbench_result *r)
     r->reschedules = b.reschedules;
     r->groups_visited = k.groups_visited;
     r->end = sim_engine_now(b.e);
+    r->mean_in_flight = open && r->end > 0 ? b.sojourn / (double)r->end : c->slots;
 out:
     free(cap);
     free(b.slot_of_flow);

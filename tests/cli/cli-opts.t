@@ -22,6 +22,8 @@ expect "edgesim plot: --size needs a value" plot d --size
 expect "edgesim checksum: --algorithm needs a value" checksum f --algorithm
 expect "edgesim bench phold: --end needs a value" bench phold --end
 expect "edgesim bench net: --slots needs a value" bench net --slots
+expect "edgesim bench net: --open: expected a load above 0 and below 1, found '1'" bench net --open 1
+expect "edgesim bench net: --open: expected a load above 0 and below 1, found 'x'" bench net --open=x
 # a value given to a flag
 expect "edgesim run: --no-plots takes no value (found 'yes')" run "$q" --no-plots=yes
 expect "edgesim validate: --json takes no value (found '1')" validate "$q" --json=1
