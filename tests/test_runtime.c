@@ -1402,6 +1402,7 @@ Test(runtime, choosers_decide_which_instance_serves_and_which_is_evicted)
     /* The history of instance_selection_takes_the_chosen_idle_instance: the
      * idle list from the most recently idle is (made 1 s, 2 s, 0 s). */
     chooser_log l = {.answer = 2};
+    edge_runtime_free(rt); /* setup's, of the same size: a fresh one for this history */
     rt = make_runtime(1000);
     cr_assert_eq(edge_runtime_set_choosers(rt, log_choose, NULL, &l), EDGE_OK);
     edge_start m[3] = {start(F_SMALL, 0), start(F_SMALL, EDGE_S), start(F_SMALL, 2 * EDGE_S)};
