@@ -165,6 +165,18 @@ edge_err edge_histogram_merge(edge_histogram *dst, const edge_histogram *src)
     return EDGE_OK;
 }
 
+static int64_t bucket_mid(const edge_histogram *h, int32_t i)
+{
+    int64_t lo, hi;
+    edge_histogram_bucket_range(i, &lo, &hi);
+    int64_t mid = lo + (hi - lo) / 2; /* a unit bucket is exact */
+    if (mid < h->min)
+        mid = h->min;
+    if (mid > h->max)
+        mid = h->max;
+    return mid;
+}
+
 int64_t edge_histogram_quantile(const edge_histogram *h, double q)
 {
     if (h->count == 0)
@@ -179,30 +191,10 @@ int64_t edge_histogram_quantile(const edge_histogram *h, double q)
     uint64_t seen = 0;
     for (int32_t i = h->lo; i < h->hi; i++) {
         seen += edge_histogram_bucket_count(h, i);
-        if (seen >= rank) {
-            int64_t lo, hi;
-            edge_histogram_bucket_range(i, &lo, &hi);
-            int64_t mid = lo + (hi - lo) / 2; /* a unit bucket is exact */
-            if (mid < h->min)
-                mid = h->min;
-            if (mid > h->max)
-                mid = h->max;
-            return mid;
-        }
+        if (seen >= rank)
+            return bucket_mid(h, i);
     }
     return h->max;
-}
-
-static int64_t bucket_mid(const edge_histogram *h, int32_t i)
-{
-    int64_t lo, hi;
-    edge_histogram_bucket_range(i, &lo, &hi);
-    int64_t mid = lo + (hi - lo) / 2; /* a unit bucket is exact */
-    if (mid < h->min)
-        mid = h->min;
-    if (mid > h->max)
-        mid = h->max;
-    return mid;
 }
 
 void edge_histogram_quantiles(const edge_histogram *h, const double *qs, size_t n, int64_t *out)
