@@ -1,6 +1,8 @@
 /*
  * sched_shared.c — least-loaded trees shared by functions deployed on the
- * same nodes (see edge__sched_tree in scheduler_internal.h).
+ * same nodes (see edge__sched_tree in scheduler_internal.h); for the random
+ * policies (EDGE__SCHED_LIST), the same structure without keys: one node
+ * list shared by those functions.
  *
  * A tree is found by its node list: a chained hash over the lists (FNV-1a of
  * the node indices), then an exact comparison, so two functions share a tree
@@ -96,7 +98,7 @@ static void destroy(edge_scheduler *s, uint32_t idx)
     while (*link != idx + 1)
         link = &s->trees[*link - 1]->next;
     *link = t->next;
-    for (uint32_t i = 0; i < t->n; i++)
+    for (uint32_t i = 0; (s->flags & EDGE__SCHED_TREE) && i < t->n; i++)
         drop_ref(&s->nodes[t->nodes[i]], idx);
     edge_argmin_free(&t->t);
     free(t->nodes);
@@ -126,8 +128,11 @@ static edge_err make(edge_scheduler *s, const edge__sched_fn *fs, uint64_t hash,
     edge__sched_tree *t = calloc(1, sizeof *t);
     if (!t)
         return EDGE_NOMEM;
+    /* a shared node list alone (EDGE__SCHED_LIST) keeps no keys: its
+     * argmin stays empty and its nodes do not refer to it */
+    int keyed = (s->flags & EDGE__SCHED_TREE) != 0;
     t->nodes = malloc((size_t)fs->n * sizeof *t->nodes);
-    if (!t->nodes || edge_argmin_init(&t->t, fs->n) != EDGE_OK) {
+    if (!t->nodes || (keyed && edge_argmin_init(&t->t, fs->n) != EDGE_OK)) {
         free(t->nodes);
         free(t);
         return EDGE_NOMEM;
@@ -140,7 +145,7 @@ static edge_err make(edge_scheduler *s, const edge__sched_fn *fs, uint64_t hash,
     uint32_t b = (uint32_t)(hash & (s->thash_cap - 1));
     t->next = s->thash[b];
     s->thash[b] = idx + 1;
-    for (uint32_t i = 0; i < t->n; i++) {
+    for (uint32_t i = 0; keyed && i < t->n; i++) {
         if (add_ref(&s->nodes[t->nodes[i]], idx, i) != EDGE_OK) {
             t->refs = 1; /* so destroy sees a live tree; it drops the refs added */
             destroy(s, idx);

@@ -258,6 +258,7 @@ __attribute__((noinline)) static edge_err rebuild(edge_scheduler *s, edge__sched
 {
     int scan = fs->n <= EDGE__SCHED_SCAN_MAX;
     int tree = (s->flags & EDGE__SCHED_TREE) && !scan;
+    int shared = (s->flags & (EDGE__SCHED_TREE | EDGE__SCHED_LIST)) && !scan;
     if (tree && (s->flags & EDGE__SCHED_WARM_KEY)) {
         size_t want = fs->n ? fs->n : 1;
         uint32_t *w = realloc(fs->warm, want * sizeof *w);
@@ -284,8 +285,8 @@ __attribute__((noinline)) static edge_err rebuild(edge_scheduler *s, edge__sched
         }
     }
     /* The key of the shared tree is the node's alone: functions on the same
-     * nodes share one. */
-    if (tree) {
+     * nodes share one (a shared node list alone, under EDGE__SCHED_LIST). */
+    if (shared) {
         edge_err rc = edge__sched_shared_acquire(s, fs);
         if (rc)
             return rc;

@@ -45,6 +45,10 @@
  * (edge__sched_fn.warm), which a load change does not touch. The tree keeps its own copy of the
  * node list, so it stays current while a function that used it is dirty;
  * its positions equal those of every function that refers to it.
+ * Under EDGE__SCHED_LIST without EDGE__SCHED_TREE (random, power_of_two)
+ * the same structure is a shared node list alone: its argmin is left empty
+ * (t.n == 0, nothing to update on a load change) and no node lists it in
+ * its references (edge__sched_node.t1 / t name only trees with keys).
  */
 typedef struct edge__sched_tree {
     edge_argmin t;
@@ -104,7 +108,11 @@ enum {
                                  least-loaded tree over its nodes */
     EDGE__SCHED_WARM_KEY = 2, /* the key puts nodes with an idle warm instance first;
                                  past SCAN_MAX nodes, the warm positions are listed */
-    EDGE__SCHED_IDLE = 4      /* set_idle is recorded (otherwise ignored) */
+    EDGE__SCHED_IDLE = 4,     /* set_idle is recorded (otherwise ignored) */
+    EDGE__SCHED_LIST = 8      /* past SCAN_MAX nodes, a function points at the
+                                 shared structure over its nodes for its node
+                                 list alone (edge__sched_nodes_of); no keys are
+                                 kept there, so a load change costs nothing */
 };
 
 /* A policy's pick: see edge__sched_policy. */
@@ -176,6 +184,18 @@ struct edge_scheduler {
 /* The pick of least_loaded and warm_first (least_loaded.c): named, so that
  * edge_scheduler_pick calls it directly on the hot path. */
 edge__sched_pick_fn edge__sched_min_key_pick;
+
+/* fs's node list as a pick should read it (fs not dirty): the shared copy
+ * when fs has one (EDGE__SCHED_TREE or _LIST past SCAN_MAX nodes), else
+ * fs's own. The two are equal element by element; the shared one is read
+ * by every function deployed on those nodes, so it stays in cache where
+ * each function's own copy does not (routing.json: 100 functions' lists of
+ * 4 KB, one shared list). */
+static inline const uint32_t *edge__sched_nodes_of(const edge_scheduler *s,
+                                                   const edge__sched_fn *fs)
+{
+    return fs->shared ? s->trees[fs->shared - 1]->nodes : fs->nodes;
+}
 
 /* The tree a min-key pick reads for fs (not dirty, not scan): the shared
  * least-loaded tree over its nodes. */
@@ -259,9 +279,11 @@ static inline int edge__sched_eligible(const edge_scheduler *s, const edge__sche
 }
 
 /* A uniformly random eligible position of fs other than `not` (UINT32_MAX for
- * none), or UINT32_MAX when there is none. Draws from r. In
+ * none), or UINT32_MAX when there is none. Draws from r. nodes is fs's node
+ * list as edge__sched_nodes_of gives it (read in its place: equal). In
  * core/policies/random_pick.c, beside its users (random, power_of_two). */
-uint32_t edge__sched_random_pos(const edge_scheduler *s, const edge__sched_fn *fs, edge_rand *r,
-                                const size_t *exclude, size_t nexclude, uint32_t not);
+uint32_t edge__sched_random_pos(const edge_scheduler *s, const edge__sched_fn *fs,
+                                const uint32_t *nodes, edge_rand *r, const size_t *exclude,
+                                size_t nexclude, uint32_t not);
 
 #endif

@@ -1,9 +1,12 @@
 /* Pins core/scheduler: each policy's defining choice, ties to the earliest
  * registered, unusable and excluded nodes never chosen, and agreement of the
  * O(log n) least_loaded and of warm_first with a linear scan under random
- * load and idle changes, and trees shared by functions on the same nodes. */
+ * load and idle changes, trees shared by functions on the same nodes, and
+ * random and power_of_two over a shared node list picking draw for draw as
+ * over the function's own. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "scheduler.h"
 #include "scheduler_internal.h" /* to count shared trees */
@@ -287,6 +290,145 @@ Test(scheduler, shared_trees_agree_with_a_linear_scan)
         }
         cr_assert_eq(edge_scheduler_pick(s, f, ex, nex, NULL), best, "op %d", op);
     }
+    edge_scheduler_free(s);
+}
+
+/* The random policies' pick over fs's own ascending node list, as written
+ * before the lists were shared: draws from the same stream as the
+ * scheduler's (a copy of its state), 8 rejection draws, then count and select. */
+static uint32_t ref_below(uint64_t *st, uint32_t n)
+{
+    return (uint32_t)(((lcg(st) >> 32) * (uint64_t)n) >> 32);
+}
+
+static int ref_ok(const size_t *nodes, uint32_t p, const int *usable, const size_t *ex, size_t nex,
+                  uint32_t not)
+{
+    if (p == not || !usable[nodes[p]])
+        return 0;
+    for (size_t i = 0; i < nex; i++)
+        if (ex[i] == nodes[p])
+            return 0;
+    return 1;
+}
+
+static uint32_t ref_random_pos(uint64_t *st, const size_t *nodes, uint32_t n, const int *usable,
+                               const size_t *ex, size_t nex, uint32_t not)
+{
+    if (n == 0)
+        return UINT32_MAX;
+    for (int t = 0; t < 8; t++) {
+        uint32_t p = ref_below(st, n);
+        if (ref_ok(nodes, p, usable, ex, nex, not))
+            return p;
+    }
+    uint32_t count = 0;
+    for (uint32_t p = 0; p < n; p++)
+        count += (uint32_t)ref_ok(nodes, p, usable, ex, nex, not);
+    if (count == 0)
+        return UINT32_MAX;
+    uint32_t k = ref_below(st, count);
+    for (uint32_t p = 0; p < n; p++)
+        if (ref_ok(nodes, p, usable, ex, nex, not) && k-- == 0)
+            return p;
+    return UINT32_MAX;
+}
+
+/* random and power_of_two past SCAN_MAX nodes read the node list shared by
+ * the functions on the same nodes (EDGE__SCHED_LIST); every pick must be
+ * the one the function's own list gives, draw for draw, under random
+ * deployments (groups of functions that part and rejoin), nodes going down
+ * and up between picks, loads and exclusions (a retry's). */
+static void random_policies_agree_with_their_own_lists(const char *policy)
+{
+    enum { NODES = 150, FNS = 6, OPS = 30000 };
+    edge_scheduler *s = mk(policy, FNS, NODES);
+    int p2 = !strcmp(policy, "power_of_two");
+    int dep[FNS][NODES] = {{0}};
+    uint32_t load[NODES] = {0};
+    int usable[NODES];
+    for (int n = 0; n < NODES; n++) {
+        usable[n] = 1;
+        for (int f = 0; f < FNS; f++)
+            if (n < 100) {
+                dep[f][n] = 1;
+                edge_scheduler_set_deployed(s, (size_t)f, (size_t)n, 1);
+            }
+    }
+    uint64_t st = 3, ref = 3;
+    edge_rand r = {lcg, &st};
+    srand(17);
+    for (int op = 0; op < OPS; op++) {
+        int kind = rand() % 20;
+        size_t n = (size_t)(rand() % NODES), f = (size_t)(rand() % FNS);
+        if (kind == 0) { /* a group moves together */
+            size_t g = f / 3 * 3;
+            int d = !dep[g][n];
+            for (size_t k = g; k < g + 3; k++) {
+                dep[k][n] = d;
+                edge_scheduler_set_deployed(s, k, n, d);
+            }
+        } else if (kind == 1) {
+            dep[f][n] = !dep[f][n];
+            edge_scheduler_set_deployed(s, f, n, dep[f][n]);
+        } else if (kind == 2) {
+            usable[n] = rand() % 3 != 0;
+            edge_scheduler_set_usable(s, n, usable[n]);
+        } else {
+            load[n] = (uint32_t)(rand() % 6);
+            edge_scheduler_set_load(s, n, load[n]);
+        }
+        size_t ex[2] = {(size_t)(rand() % NODES), (size_t)(rand() % NODES)};
+        size_t nex = (size_t)(rand() % 3);
+        size_t nodes[NODES];
+        uint32_t m = 0;
+        for (size_t k = 0; k < NODES; k++)
+            if (dep[f][k])
+                nodes[m++] = k;
+        size_t want = EDGE_SCHED_NONE;
+        uint32_t a = ref_random_pos(&ref, nodes, m, usable, ex, nex, UINT32_MAX);
+        if (a != UINT32_MAX && p2) {
+            uint32_t b = ref_random_pos(&ref, nodes, m, usable, ex, nex, a);
+            if (b != UINT32_MAX &&
+                (load[nodes[b]] < load[nodes[a]] || (load[nodes[b]] == load[nodes[a]] && b < a)))
+                a = b;
+        }
+        if (a != UINT32_MAX)
+            want = nodes[a];
+        cr_assert_eq(edge_scheduler_pick(s, f, ex, nex, &r), want, "%s op %d", policy, op);
+        cr_assert_eq(st, ref, "%s op %d: the same draws", policy, op);
+    }
+    edge_scheduler_free(s);
+}
+
+Test(scheduler, random_and_power_of_two_pick_as_over_their_own_lists)
+{
+    random_policies_agree_with_their_own_lists("random");
+    random_policies_agree_with_their_own_lists("power_of_two");
+}
+
+/* The shared node list keeps no keys: one list for 100 functions on the
+ * same 100 nodes, no argmin to update, and no node refers to it (a load
+ * change then touches nothing of it); the last user frees it. */
+Test(scheduler, random_policies_share_one_node_list_without_keys)
+{
+    edge_scheduler *s = mk("power_of_two", 100, 100);
+    for (size_t f = 0; f < 100; f++)
+        deploy_all(s, f, 100);
+    uint64_t st = 5;
+    edge_rand r = {lcg, &st};
+    for (size_t f = 0; f < 100; f++)
+        cr_assert_neq(edge_scheduler_pick(s, f, NULL, 0, &r), EDGE_SCHED_NONE);
+    cr_assert_eq(s->ntrees - s->nfree, 1, "one list for 100 functions");
+    cr_assert_eq(s->trees[s->fns[0].shared - 1]->t.n, 0, "no keys kept");
+    cr_assert_eq(s->nodes[7].nt, 0, "no node refers to a list");
+    cr_assert_eq(s->n_tree_fns, 0);
+    for (size_t f = 0; f < 100; f++)
+        for (size_t n = 0; n < 100; n++)
+            edge_scheduler_set_deployed(s, f, n, 0);
+    for (size_t f = 0; f < 100; f++)
+        cr_assert_eq(edge_scheduler_pick(s, f, NULL, 0, &r), EDGE_SCHED_NONE, "nothing deployed");
+    cr_assert_eq(s->ntrees - s->nfree, 0, "the last user freed it");
     edge_scheduler_free(s);
 }
 

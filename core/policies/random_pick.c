@@ -13,27 +13,36 @@ static uint32_t below(edge_rand *r, uint32_t n)
     return (uint32_t)(((r->next(r->ctx) >> 32) * (uint64_t)n) >> 32);
 }
 
+/* Usable and not excluded: edge__sched_eligible over the list `nodes`. */
+static inline int eligible(const edge_scheduler *s, const uint32_t *nodes, uint32_t pos,
+                           const size_t *exclude, size_t nexclude)
+{
+    uint32_t node = nodes[pos];
+    return s->lkey[node] != UINT32_MAX && !edge__sched_excluded(node, exclude, nexclude);
+}
+
 /* A uniformly random eligible position other than `not` (UINT32_MAX for
  * none), or UINT32_MAX when there is none. A few rejection draws, then an
  * exact count-and-select so a sparse eligible set still gets a uniform pick. */
-uint32_t edge__sched_random_pos(const edge_scheduler *s, const edge__sched_fn *fs, edge_rand *r,
-                                const size_t *exclude, size_t nexclude, uint32_t not)
+uint32_t edge__sched_random_pos(const edge_scheduler *s, const edge__sched_fn *fs,
+                                const uint32_t *nodes, edge_rand *r, const size_t *exclude,
+                                size_t nexclude, uint32_t not)
 {
     if (fs->n == 0)
         return UINT32_MAX;
     for (int tries = 0; tries < 8; tries++) {
         uint32_t p = below(r, fs->n);
-        if (p != not && edge__sched_eligible(s, fs, p, exclude, nexclude))
+        if (p != not && eligible(s, nodes, p, exclude, nexclude))
             return p;
     }
     uint32_t count = 0;
     for (uint32_t p = 0; p < fs->n; p++)
-        count += p != not && edge__sched_eligible(s, fs, p, exclude, nexclude);
+        count += p != not && eligible(s, nodes, p, exclude, nexclude);
     if (count == 0)
         return UINT32_MAX;
     uint32_t k = below(r, count);
     for (uint32_t p = 0; p < fs->n; p++)
-        if (p != not && edge__sched_eligible(s, fs, p, exclude, nexclude) && k-- == 0)
+        if (p != not && eligible(s, nodes, p, exclude, nexclude) && k-- == 0)
             return p;
     return UINT32_MAX;
 }
