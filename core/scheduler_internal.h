@@ -278,12 +278,32 @@ static inline int edge__sched_eligible(const edge_scheduler *s, const edge__sche
     return s->lkey[node] != UINT32_MAX && !edge__sched_excluded(node, exclude, nexclude);
 }
 
+/* Uniform over [0, n) by multiply-shift of the draw's high 32 bits (bias
+ * below n / 2^32, nothing a run can detect); one draw from r. n >= 1. */
+static inline uint32_t edge__sched_below(edge_rand *r, uint32_t n)
+{
+    return (uint32_t)(((r->next(r->ctx) >> 32) * (uint64_t)n) >> 32);
+}
+
+/* Rejection draws edge__sched_random_pos makes before it counts and selects. */
+#define EDGE__SCHED_RANDOM_TRIES 8
+
 /* A uniformly random eligible position of fs other than `not` (UINT32_MAX for
- * none), or UINT32_MAX when there is none. Draws from r. nodes is fs's node
+ * none), or UINT32_MAX when there is none: up to EDGE__SCHED_RANDOM_TRIES
+ * rejection draws (edge__sched_below over fs->n), then one draw to select
+ * among the counted eligible positions. Draws from r. nodes is fs's node
  * list as edge__sched_nodes_of gives it (read in its place: equal). In
  * core/policies/random_pick.c, beside its users (random, power_of_two). */
 uint32_t edge__sched_random_pos(const edge_scheduler *s, const edge__sched_fn *fs,
                                 const uint32_t *nodes, edge_rand *r, const size_t *exclude,
                                 size_t nexclude, uint32_t not);
+
+/* edge__sched_random_pos when the caller has already made `tried` of its
+ * rejection draws itself (each rejected): the rest of the same sequence, so
+ * a caller may inline the first draw (power_of_two) and still draw exactly
+ * as edge__sched_random_pos would. */
+uint32_t edge__sched_random_pos_after(const edge_scheduler *s, const edge__sched_fn *fs,
+                                      const uint32_t *nodes, edge_rand *r, const size_t *exclude,
+                                      size_t nexclude, uint32_t not, int tried);
 
 #endif

@@ -7,12 +7,6 @@
  */
 #include "scheduler_internal.h"
 
-/* Uniform over [0, n) without modulo bias worth speaking of (64-bit source). */
-static uint32_t below(edge_rand *r, uint32_t n)
-{
-    return (uint32_t)(((r->next(r->ctx) >> 32) * (uint64_t)n) >> 32);
-}
-
 /* Usable and not excluded: edge__sched_eligible over the list `nodes`. */
 static inline int eligible(const edge_scheduler *s, const uint32_t *nodes, uint32_t pos,
                            const size_t *exclude, size_t nexclude)
@@ -21,17 +15,14 @@ static inline int eligible(const edge_scheduler *s, const uint32_t *nodes, uint3
     return s->lkey[node] != UINT32_MAX && !edge__sched_excluded(node, exclude, nexclude);
 }
 
-/* A uniformly random eligible position other than `not` (UINT32_MAX for
- * none), or UINT32_MAX when there is none. A few rejection draws, then an
- * exact count-and-select so a sparse eligible set still gets a uniform pick. */
-uint32_t edge__sched_random_pos(const edge_scheduler *s, const edge__sched_fn *fs,
-                                const uint32_t *nodes, edge_rand *r, const size_t *exclude,
-                                size_t nexclude, uint32_t not)
+uint32_t edge__sched_random_pos_after(const edge_scheduler *s, const edge__sched_fn *fs,
+                                      const uint32_t *nodes, edge_rand *r, const size_t *exclude,
+                                      size_t nexclude, uint32_t not, int tried)
 {
     if (fs->n == 0)
         return UINT32_MAX;
-    for (int tries = 0; tries < 8; tries++) {
-        uint32_t p = below(r, fs->n);
+    for (int tries = tried; tries < EDGE__SCHED_RANDOM_TRIES; tries++) {
+        uint32_t p = edge__sched_below(r, fs->n);
         if (p != not && eligible(s, nodes, p, exclude, nexclude))
             return p;
     }
@@ -40,9 +31,16 @@ uint32_t edge__sched_random_pos(const edge_scheduler *s, const edge__sched_fn *f
         count += p != not && eligible(s, nodes, p, exclude, nexclude);
     if (count == 0)
         return UINT32_MAX;
-    uint32_t k = below(r, count);
+    uint32_t k = edge__sched_below(r, count);
     for (uint32_t p = 0; p < fs->n; p++)
         if (p != not && eligible(s, nodes, p, exclude, nexclude) && k-- == 0)
             return p;
     return UINT32_MAX;
+}
+
+uint32_t edge__sched_random_pos(const edge_scheduler *s, const edge__sched_fn *fs,
+                                const uint32_t *nodes, edge_rand *r, const size_t *exclude,
+                                size_t nexclude, uint32_t not)
+{
+    return edge__sched_random_pos_after(s, fs, nodes, r, exclude, nexclude, not, 0);
 }
