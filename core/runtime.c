@@ -593,7 +593,10 @@ void edge_runtime_prefetch(const edge_runtime *rt, uint32_t function, int stage)
 {
     if (!rt)
         return;
-    if (stage >= 2) { /* the fields stage 1 and the look-up read, without reading them */
+    if (stage >= 2) {
+        /* without reading them: the two hot lines, all that stage 1, the
+         * look-up and a start or finish read of the record (a node of more
+         * than SLOT_SCAN_MAX functions also reads by_fn, on the third) */
         prefetch_bytes(rt, HOT_BYTES);
         return;
     }
