@@ -47,30 +47,59 @@ typedef struct {
     bool cold;
 } inst;
 
+/* A function's slot: what a start or finish of it reads and writes first
+ * (the first 96 bytes, counters included), then what only a removal needs. */
 typedef struct {
-    const edge_function *fn;
     uint32_t index;
     uint32_t mem;
     uint32_t max_instances;
-    bool deployed;
-    edge_time keepalive;
     uint32_t idle, busy;
     uint32_t idle_head, idle_tail;
+    bool deployed;
+    edge_time keepalive;
     double acc;           /* idle MB x ns integrated up to acc_time */
     edge_time acc_time;
     edge_runtime_stats st;
+    const edge_function *fn;
 } slot;
 
+/* The runtime's record, line-aligned. A start or a finish reads and writes
+ * the fields of its first two 64-byte lines (down to `capacity`): at 10,000
+ * nodes no runtime stays in cache from one invocation of its node to the
+ * next, so each line of them is a miss per start and per finish (the old
+ * layout spread them over all six of its lines). What a cold start, the
+ * choosers, the callbacks and the reports read comes after. The runtime's
+ * own counters are not kept: each is the sum of its slots' (slots are never
+ * freed), which edge_runtime_stats_total adds up, so an invocation counts
+ * itself once. */
 struct edge_runtime {
+    edge_time now;
+    uint64_t used_mb, busy_mb, idle_mb;
+    uint64_t seq;
+    double acc;
+    edge_time acc_time;
+    uint8_t selection;    /* an edge_instance_selection */
+    uint8_t choosers;     /* choose_serve or choose_evict is set */
+    /* second line */
+    slot *slots;
+    uint32_t *slot_fn;    /* slot_fn[i] = slots[i].index: a packed copy that a
+                             look-up scans without touching the slots */
+    inst *pool;
+    uint32_t *heap;       /* capacity cap_pool: it can never overflow */
+    uint32_t n_slots, cap_pool;
+    uint32_t free_head, n_heap;
+    uint32_t lru_head, lru_tail;
+    uint32_t n_busy, n_idle;
+    /* the rest: cold starts, look-ups past SLOT_SCAN_MAX, removals, set-up */
+    uint64_t capacity;
     const edge_function_table *functions;
+    edge__idmap by_fn;
     char *node_id;
     uint32_t node_index;
-    uint64_t capacity;
+    uint32_t cap_slot_fn, cap_slots;
     edge_time keepalive;
     edge_removal_fn on_removal;
     void *removal_ctx;
-    edge_time now;
-    edge_instance_selection selection;
     uint64_t (*rand_next)(void *ctx);
     void *rand_ctx;
     edge_instance_choose_fn choose_serve, choose_evict; /* NULL: our own */
@@ -78,28 +107,13 @@ struct edge_runtime {
     edge_idle_instance *view;  /* the list a chooser sees, and which record each is */
     uint32_t *view_inst;
     uint32_t view_cap;
-
-    slot *slots;
-    uint32_t *slot_fn;    /* slot_fn[i] = slots[i].index: a packed copy that a
-                             look-up scans without touching the slots */
-    uint32_t cap_slot_fn;
-    uint32_t n_slots, cap_slots;
-    edge__idmap by_fn;
-
-    inst *pool;
-    uint32_t cap_pool;
-    uint32_t free_head;
-    uint32_t *heap;       /* capacity cap_pool: it can never overflow */
-    uint32_t n_heap;
-    uint32_t lru_head, lru_tail;
-
-    uint64_t used_mb, busy_mb, idle_mb;
-    uint32_t n_busy, n_idle;
-    uint64_t seq;
-    double acc;
-    edge_time acc_time;
-    edge_runtime_stats st;
+    void *block;          /* the allocation the record is aligned in (freed) */
 };
+
+#define LINE 64
+#define HOT_BYTES offsetof(edge_runtime, capacity)
+_Static_assert(offsetof(edge_runtime, slots) == LINE, "the first line: times and totals");
+_Static_assert(HOT_BYTES == 2 * LINE, "a start or finish reads two lines of the record");
 
 #define POOL_MIN 16
 
@@ -120,8 +134,13 @@ edge_err edge_runtime_new(const edge_function_table *functions, const edge_runti
         return EDGE_INVAL;
     if (cfg->keepalive < 0)
         return EDGE_RANGE;
-    edge_runtime *rt = edge__calloc(1, sizeof *rt);
-    if (!rt || !(rt->node_id = edge__strdup(cfg->node_id)))
+    /* on a line boundary, so that the hot fields take two lines, not three */
+    void *block = edge__calloc(1, sizeof(edge_runtime) + LINE - 1);
+    if (!block)
+        return EDGE_NOMEM;
+    edge_runtime *rt = (edge_runtime *)(((uintptr_t)block + LINE - 1) & ~(uintptr_t)(LINE - 1));
+    rt->block = block;
+    if (!(rt->node_id = edge__strdup(cfg->node_id)))
         goto fail;
     rt->functions = functions;
     rt->node_index = cfg->node_index;
@@ -151,7 +170,7 @@ void edge_runtime_free(edge_runtime *rt)
     edge__free(rt->heap);
     edge__free(rt->view);
     edge__free(rt->view_inst);
-    edge__free(rt);
+    edge__free(rt->block);
 }
 
 /* ---- Slots ----------------------------------------------------------------- */
@@ -183,10 +202,13 @@ static slot *find_slot(const edge_runtime *rt, uint32_t fn)
 /* The deployed slot of fn, or why there is none. */
 static edge_err resolve(const edge_runtime *rt, uint32_t fn, slot **out)
 {
-    if (fn >= edge_function_table_count(rt->functions))
-        return EDGE_NOT_FOUND;
+    /* a slot exists only for a function of the table (which never shrinks):
+     * the table is read only when there is none */
     slot *s = find_slot(rt, fn);
-    if (!s || !s->deployed)
+    if (!s)
+        return fn >= edge_function_table_count(rt->functions) ? EDGE_NOT_FOUND
+                                                               : EDGE_NOT_DEPLOYED;
+    if (!s->deployed)
         return EDGE_NOT_DEPLOYED;
     *out = s;
     return EDGE_OK;
@@ -409,7 +431,6 @@ static void report_and_release(edge_runtime *rt, uint32_t i, edge_time since, ed
     slot *s = &rt->slots[rt->pool[i].slot];
     edge_time born = rt->pool[i].born;
     count_removal(&s->st, why);
-    count_removal(&rt->st, why);
     release(rt, i);
     if (rt->on_removal) {
         edge_instance_removal r = {
@@ -572,8 +593,11 @@ void edge_runtime_prefetch(const edge_runtime *rt, uint32_t function, int stage)
 {
     if (!rt)
         return;
-    if (stage >= 2) { /* the fields stage 1 and the look-up read, without reading them */
-        prefetch_bytes(&rt->slots, offsetof(edge_runtime, pool) - offsetof(edge_runtime, slots));
+    if (stage >= 2) {
+        /* without reading them: the two hot lines, all that stage 1, the
+         * look-up and a start or finish read of the record (a node of more
+         * than SLOT_SCAN_MAX functions also reads by_fn, on the third) */
+        prefetch_bytes(rt, HOT_BYTES);
         return;
     }
     if (rt->n_slots == 0)
@@ -600,7 +624,7 @@ edge_runtime_lines edge_runtime_finish_lines(const edge_runtime *rt, edge_invoca
     if (p->state != INST_BUSY || p->gen != inv.gen)
         return l;
     l.header = rt;
-    l.header_bytes = sizeof *rt;
+    l.header_bytes = HOT_BYTES;
     l.instance = p;
     l.slot = &rt->slots[p->slot];
     return l;
@@ -617,7 +641,7 @@ edge_err edge_runtime_set_selection(edge_runtime *rt, edge_instance_selection se
 {
     if (!rt || (unsigned)sel > EDGE_SELECT_RANDOM || (sel == EDGE_SELECT_RANDOM && !next))
         return EDGE_INVAL;
-    rt->selection = sel;
+    rt->selection = (uint8_t)sel;
     rt->rand_next = next;
     rt->rand_ctx = ctx;
     return EDGE_OK;
@@ -660,6 +684,7 @@ edge_err edge_runtime_set_choosers(edge_runtime *rt, edge_instance_choose_fn ser
     rt->choose_serve = serve;
     rt->choose_evict = evict;
     rt->choose_ctx = ctx;
+    rt->choosers = serve || evict;
     return EDGE_OK;
 }
 
@@ -741,7 +766,7 @@ edge_err edge_runtime_start_idx(edge_runtime *rt, uint32_t function, edge_time n
             return err;
     }
     /* the choosers' list holds at most the idle instances (before reaping) */
-    if ((rt->choose_serve || rt->choose_evict) && (err = reserve_view(rt, rt->n_idle)))
+    if (rt->choosers && (err = reserve_view(rt, rt->n_idle)))
         return err;
     advance(rt, now);
     uint32_t i, evicted = 0;
@@ -768,9 +793,7 @@ edge_err edge_runtime_start_idx(edge_runtime *rt, uint32_t function, edge_time n
     rt->n_busy++;
     rt->busy_mb += s->mem;
     s->st.starts++;
-    rt->st.starts++;
     s->st.cold_starts += !warm;
-    rt->st.cold_starts += !warm;
     out->invocation = (edge_invocation){i, p->gen};
     out->cold = !warm;
     out->evicted = evicted;
@@ -804,9 +827,7 @@ edge_err edge_runtime_finish(edge_runtime *rt, edge_invocation inv, edge_time no
     rt->n_busy--;
     rt->busy_mb -= s->mem;
     s->st.finishes++;
-    rt->st.finishes++;
     s->st.failures += !success;
-    rt->st.failures += !success;
     if (!s->deployed) {
         report_and_release(rt, inv.instance, now, now, EDGE_REMOVED_UNDEPLOYED);
     } else {
@@ -841,7 +862,6 @@ edge_err edge_runtime_warm_up_idx(edge_runtime *rt, uint32_t function, edge_time
     uint32_t i = take_free(rt, s);
     rt->pool[i].born = now;
     s->st.warm_ups++;
-    rt->st.warm_ups++;
     make_idle(rt, s, i, now);
     if (rt->pool[i].expires_at <= now)
         drop_idle(rt, i, now, EDGE_REMOVED_EXPIRED);
@@ -891,7 +911,6 @@ edge_err edge_runtime_crash(edge_runtime *rt, edge_time now, edge_metrics_fn on_
             rt->n_busy--;
             rt->busy_mb -= s->mem;
             s->st.crashed++;
-            rt->st.crashed++;
             release(rt, i);
             n++;
             if (on_failed)
@@ -1039,7 +1058,20 @@ uint32_t edge_runtime_busy_count(const edge_runtime *rt, uint32_t function)
 
 edge_runtime_stats edge_runtime_stats_total(const edge_runtime *rt)
 {
-    edge_runtime_stats st = rt->st;
+    edge_runtime_stats st = {0};
+    for (uint32_t i = 0; i < rt->n_slots; i++) {
+        const edge_runtime_stats *f = &rt->slots[i].st;
+        st.starts += f->starts;
+        st.cold_starts += f->cold_starts;
+        st.warm_ups += f->warm_ups;
+        st.finishes += f->finishes;
+        st.failures += f->failures;
+        st.crashed += f->crashed;
+        st.expired += f->expired;
+        st.evicted += f->evicted;
+        st.undeployed += f->undeployed;
+        st.lost += f->lost;
+    }
     st.idle_mb_ns = rt->acc;
     if (rt->idle_mb && rt->now > rt->acc_time)
         st.idle_mb_ns += (double)rt->idle_mb * (double)(rt->now - rt->acc_time);

@@ -301,8 +301,9 @@ void edge_runtime_prefetch(const edge_runtime *rt, uint32_t function, int stage)
 
 /*
  * Where a finish of inv will read first, for a caller that prefetches them
- * some work before the finish: the runtime's own record (header, its size
- * in header_bytes), the instance's record and its function's slot. Take it
+ * some work before the finish: the part of the runtime's own record that a
+ * start or finish reads (header, header_bytes long: two cache lines), the
+ * instance's record and its function's slot. Take it
  * right after the start (all three are in cache then); by the finish it may
  * be stale (a start that grows the pool moves the records), which costs a
  * prefetch only bandwidth: never dereference these. All NULL when inv is

@@ -1,7 +1,7 @@
 /* Pins sim/output/csvw: the CSV number formats and the buffered writer.
  * Fixed decimals are checked against printf itself (the reference they
- * replace) on exact ties, near ties, the edges of the fast path and a
- * million pseudo-random doubles; the shortest doubles read back exactly;
+ * replace) on exact ties, near ties, the edges of the fast paths (whole
+ * numbers to 2^53 and past) and a million pseudo-random doubles; the shortest doubles read back exactly;
  * times are exact nanosecond decimals; rows larger than the buffer, and many
  * rows across its flushes, come out byte for byte. */
 #include <criterion/criterion.h>
@@ -31,6 +31,19 @@ Test(csvw, fixed_decimals_match_printf_on_ties_and_edges)
     for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++)
         for (int d = 0; d <= 9; d++)
             expect_fixed(vs[i], d);
+}
+
+Test(csvw, fixed_decimals_of_whole_numbers_match_printf_up_to_and_past_2_53)
+{
+    /* the whole-number path (memory in MB) and where it hands over */
+    static const double vs[] = {0,   1,    9,    10,   512,  16384, 1e15, 4503599627370496.0,
+                                9007199254740991.0, 9007199254740992.0, 9007199254740994.0,
+                                1e17, 18446744073709551616.0, 1e30};
+    for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++)
+        for (int d = 0; d <= 9; d++)
+            expect_fixed(vs[i], d);
+    for (uint64_t k = 0; k < 100000; k++)
+        expect_fixed((double)(k * 7919), (int)(k % 10));
 }
 
 Test(csvw, fixed_decimals_match_printf_on_a_million_doubles)

@@ -251,7 +251,7 @@ static void ev_init_done(sim_engine *e, void *ctx, const sim_event *ev)
     uint32_t id = (uint32_t)ev->payload.id;
     winv *v = &w->invs[id];
     wnode *n = &w->nodes[v->node];
-    if (n->busy < w->sc->nodes[v->node].cores) {
+    if (n->busy < n->cores) {
         take_slot(w, id);
         return;
     }
@@ -332,14 +332,13 @@ static int try_start(sim_world *w, uint32_t id)
 static void drain_queue(sim_world *w, size_t node)
 {
     wnode *n = &w->nodes[node];
-    const sim_node_spec *spec = &w->sc->nodes[node];
-    while (n->nready > 0 && n->busy < spec->cores && n->up) {
+    while (n->nready > 0 && n->busy < n->cores && n->up) {
         uint32_t id = n->ready_head;
         n->ready_head = w->invs[id].next_free;
         n->nready--;
         take_slot(w, id);
     }
-    while (n->qlen > 0 && n->busy < spec->cores && n->up) {
+    while (n->qlen > 0 && n->busy < n->cores && n->up) {
         uint32_t id = n->queue[n->qhead];
         int rc = try_start(w, id);
         if (rc == 0)
@@ -427,8 +426,7 @@ static void deliver(sim_world *w, uint32_t id, size_t node)
         winv_fail_or_retry(w, id, EDGE_REASON_NODE_CRASH);
         return;
     }
-    const sim_node_spec *spec = &w->sc->nodes[node];
-    if (n->qlen == 0 && n->busy < spec->cores) {
+    if (n->qlen == 0 && n->busy < n->cores) {
         int rc = try_start(w, id);
         if (rc > 0) {
             wpublish_load(w, node);
@@ -440,11 +438,11 @@ static void deliver(sim_world *w, uint32_t id, size_t node)
             return;
         }
     }
-    if (n->qlen >= spec->queue_limit) {
+    if (n->qlen >= n->queue_limit) {
         finish_invocation(w, id, EDGE_REASON_QUEUE_FULL);
         return;
     }
-    if (n->qlen == n->qcap && queue_grow(n, spec->queue_limit) != 0) {
+    if (n->qlen == n->qcap && queue_grow(n, n->queue_limit) != 0) {
         wfail_run(w, EDGE_NOMEM);
         return;
     }

@@ -121,7 +121,15 @@ static int setup(sim_world *w, char *err, size_t errlen)
     sim_rng_derive(&w->sched_rng, sc->seed, "scheduler", 0);
 
     w->nnodes = sc->nnodes;
-    w->nodes = calloc(sc->nnodes ? sc->nnodes : 1, sizeof *w->nodes);
+    /* line-aligned: a start or finish touches the first two lines of its node's */
+    w->nodes = aligned_alloc(_Alignof(wnode), (sc->nnodes ? sc->nnodes : 1) * sizeof *w->nodes);
+    if (w->nodes) {
+        memset(w->nodes, 0, (sc->nnodes ? sc->nnodes : 1) * sizeof *w->nodes);
+        for (size_t i = 0; i < sc->nnodes; i++) {
+            w->nodes[i].cores = sc->nodes[i].cores;
+            w->nodes[i].queue_limit = sc->nodes[i].queue_limit;
+        }
+    }
     w->fn_rng = calloc(sc->nfunctions ? sc->nfunctions : 1, sizeof *w->fn_rng);
     w->narrivals = sc->nworkloads;
     /* line-aligned: an arrival touches the first two lines of its entry */

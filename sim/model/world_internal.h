@@ -91,24 +91,39 @@ typedef struct winv {
     uint8_t responding;   /* its response is in transfer (since xfer_start) */
 } winv;
 
-/* One node: what the simulator knows that the control plane may not. */
+/* One node: what the simulator knows that the control plane may not.
+ * Line-aligned (the array is aligned_alloc'd): the first line holds what
+ * every start and finish reads and writes, the second what most of them do
+ * (at 10,000 nodes a node's record is not in cache from one invocation of
+ * it to the next: each line is a miss). */
 typedef struct wnode {
-    /* execution */
-    uint32_t busy;                 /* slots in use */
+    /* execution: the first line */
+    _Alignas(64) uint32_t busy;    /* slots in use */
     uint32_t unslotted;            /* started cold without a slot (cold_start_holds_slot
                                       false): initialising, or waiting in the ready list */
-    uint32_t nready, ready_head, ready_tail; /* FIFO of initialised invocations waiting for a
-                                      slot (linked through winv.next_free); served before
-                                      the queue */
-    uint32_t *queue, qcap, qhead, qlen; /* FIFO of waiting invocation ids: a ring of qcap
+    uint32_t nready;               /* the ready list's length (below) */
+    uint32_t qcap, qhead, qlen;    /* FIFO of waiting invocation ids: a ring of qcap
                                       slots, allocated on first use (world.c, queue_grow) */
     uint32_t epoch;                /* moves on at each crash */
+    uint32_t cores, queue_limit;   /* the spec's (sc->nodes[i]), copied here: one line less */
+    int up;
+    uint32_t *queue;
+    edge_time busy_since;
+    double busy_integral;          /* slot-ns */
+    /* the second line */
+    double degrade_factor;         /* 1 = normal */
+    edge_time expiry_at;
+    uint64_t invocations;
+    uint32_t ready_head, ready_tail; /* FIFO of initialised invocations waiting for a
+                                      slot (linked through winv.next_free); served before
+                                      the queue */
+    double busy_at_warmup;         /* busy_integral at the warm-up (energy counts after it) */
+    sim_handle expiry;             /* the pending keep-alive expiry event */
     /* truth */
-    int up, registered;
+    int registered;
     edge_time crashed_at;
     int crash_pending_detection;
     uint32_t crashes;
-    double degrade_factor;         /* 1 = normal */
     int maintenance;               /* open maintenance windows */
     /* heartbeats */
     uint64_t hb_epoch;             /* timers of an older epoch are ignored */
@@ -125,16 +140,11 @@ typedef struct wnode {
     uint8_t hb_suspect;            /* the heartbeat was stale at the last check */
     uint8_t hb_pending, probe_pending; /* a crash that detector has not yet seen */
     /* accounting */
-    double busy_integral;          /* slot-ns */
-    edge_time busy_since;
     edge_time time_in_status[5];   /* indexed by edge_node_status */
     edge_time status_since;
     edge_time up_time, up_since;
-    uint64_t invocations, deployments;
-    double busy_at_warmup;         /* busy_integral at the warm-up (energy counts after it) */
+    uint64_t deployments;
     sim_rng fail_rng;
-    sim_handle expiry;             /* the pending keep-alive expiry event */
-    edge_time expiry_at;
 } wnode;
 
 /* One node's artifact cache and its figures (world_cache.c); kept out of

@@ -44,14 +44,26 @@ char *sim__put_time(char *p, edge_time t)
 /* v * 10^decimals in long double is within 2^-64 relative of the exact
  * product; below 2^40 that is under 1e-7 absolute, so unless the fraction is
  * within 1e-6 of one half, rounding it gives printf's digits (printf rounds
- * the exact binary value, half to even). Everything else, negatives, -0 and
- * non-finite values take printf itself. */
+ * the exact binary value, half to even). A whole number below 2^53 is its
+ * digits and the zeros. Everything else, negatives, -0 and non-finite values
+ * take printf itself. */
 char *sim__put_fixed(char *p, double v, int decimals)
 {
     static const long double pow10[10] = {1e0L, 1e1L, 1e2L, 1e3L, 1e4L,
                                           1e5L, 1e6L, 1e7L, 1e8L, 1e9L};
     if (decimals < 0 || decimals > 9 || !(v >= 0) || signbit(v))
         return p + snprintf(p, SIM__CSVW_NUMBER_MAX, "%.*f", decimals < 0 ? 0 : decimals, v);
+    if (v < 9007199254740992.0 && (double)(uint64_t)v == v) {
+        /* a whole number below 2^53 (memory in MB, counts): its digits and
+         * the zeros, as printf writes them */
+        p = sim__put_u64(p, (uint64_t)v);
+        if (decimals) {
+            *p++ = '.';
+            memset(p, '0', (size_t)decimals);
+            p += decimals;
+        }
+        return p;
+    }
     long double x = (long double)v * pow10[decimals];
     if (!(x < 1099511627776.0L)) /* 2^40 */
         return p + snprintf(p, SIM__CSVW_NUMBER_MAX, "%.*f", decimals, v);

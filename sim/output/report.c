@@ -52,6 +52,11 @@ struct sim_report {
     /* (function, node) -> 1 + its latest ok row: open addressing, at most half full */
     uint64_t *pkey;
     size_t *pval, pcap;
+    /* the per-node series' time cell, formatted once per sample (every node's
+     * row of a sample has the same): its text for the time ns_time */
+    edge_time ns_time;
+    char ns_text[SIM__CSVW_NUMBER_MAX];
+    size_t ns_len;
 };
 
 /* Times as exact decimals of nanoseconds: "12.000500000". */
@@ -377,7 +382,12 @@ int sim_report_node_sample(sim_report *r, const sim_node_sample *s)
     const char *id = node_id(r, s->node);
     if (strlen(id) > 256)
         return -1; /* ids are at most 128 characters: never happens */
-    p = sim__put_time(p, s->t_end);
+    if (r->ns_len == 0 || r->ns_time != s->t_end) {
+        r->ns_len = (size_t)(sim__put_time(r->ns_text, s->t_end) - r->ns_text);
+        r->ns_time = s->t_end;
+    }
+    memcpy(p, r->ns_text, r->ns_len);
+    p += r->ns_len;
     *p++ = ',';
     p = put_str(p, id);
     *p++ = ',';
