@@ -62,12 +62,10 @@ typedef struct fs_link {
     /* The rates as of the last flush, for the fast paths (see flush):
      * rem, the capacity left (cap minus the takes, in the fill's order,
      * then minus and plus the fast paths' rates); hi, at least the rate of
-     * every class on the link; hi_cls, the one class at hi, when it is
-     * known to be alone there (else FS_NONE), and hi2, at least the rate of
-     * every other class; rn, the flows those rates count. During a fill,
-     * rem is the capacity not yet taken. */
-    double rem, hi, hi2;
-    uint32_t hi_cls, rn;
+     * every class on the link; rn, the flows those rates count. During a
+     * fill, rem is the capacity not yet taken. */
+    double rem, hi;
+    uint32_t rn;
     uint32_t unfixed; /* scratch of a fill */
     /* rem is what a fill would compute, bit for bit: set by a fill and by
      * the fast paths that subtract in the fill's order (see FAST PATHS) */
@@ -138,7 +136,6 @@ sim_fairshare *sim_fairshare_create(size_t nlinks, const double *capacity)
             goto fail;
         s->links[l].cap = capacity[l];
         s->links[l].rem = capacity[l];
-        s->links[l].hi_cls = FS_NONE;
         s->links[l].exact = 1;
     }
     s->free_head = FS_NONE;
@@ -498,21 +495,6 @@ static void mark_dirty(sim_fairshare *s, uint32_t c)
     }
 }
 
-/* Class c, at rate x, is on link l: l's bounds on its classes' rates
- * take it in (hi_cls: c when x is above every other rate there). */
-static void raise_hi(fs_link *l, uint32_t c, double x)
-{
-    if (x > l->hi) {
-        l->hi2 = l->hi;
-        l->hi = x;
-        l->hi_cls = c;
-    } else if (x == l->hi) {
-        l->hi2 = x; /* a tie: no class is alone at hi */
-    } else if (x > l->hi2) {
-        l->hi2 = x;
-    }
-}
-
 /* ---- the walk and the fill ---- */
 
 /* The component of the seed links: every link reachable through classes.
@@ -581,8 +563,7 @@ static void fill(sim_fairshare *s, edge_time now)
         l->rem = l->cap;
         l->unfixed = l->rn = l->n;
         l->used = 0;
-        l->hi = l->hi2 = 0;
-        l->hi_cls = FS_NONE;
+        l->hi = 0;
         l->exact = 1;
         if (l->n)
             s->scan[ns++] = s->comp_links[q];
@@ -618,7 +599,8 @@ static void fill(sim_fairshare *s, edge_time now)
                 m->rem -= take;
                 m->unfixed -= k->n;
                 m->used += take;
-                raise_hi(m, c, share);
+                if (share > m->hi)
+                    m->hi = share;
             }
             if (share != k->rate) {
                 settle_class(k, now);
@@ -807,10 +789,15 @@ void sim_fairshare_set_deferred(sim_fairshare *s, int on)
  *   l* (now saturated, c's rate the highest there), and every other flow
  *   keeps its bottleneck (none was on c's route: those links had room).
  * - The only flow of class c ends, at rate r. If on every link of its
- *   route there was room, or c was alone at the top (hi_cls) with every
- *   other class below r (1 - FS_ROOM) (hi2), no other flow had its
+ *   route there was room, or every other class there was below
+ *   r (1 - FS_ROOM), no other flow had its
  *   bottleneck on the route (it would have a rate >= r there), so each
  *   keeps its bottleneck elsewhere, unchanged.
+ *
+ * hi, a bound on the rates of a link's classes, accepts the start at once
+ * when hi <= r; else, and for an end on a full link, the link's classes
+ * are looked at (top_rate): O(classes there), which a fill would visit
+ * anyway.
  *
  * The tests are conservative by FS_ROOM, far above the rounding of rem
  * (a sum of at most thousands of terms, each off by 2^-53): "room" is
@@ -838,7 +825,28 @@ static int has_room(const fs_link *l)
     return l->rem > FS_ROOM * l->cap;
 }
 
-static int fast_start(sim_fairshare *s, uint32_t c, edge_time now)
+/* The highest rate on link l as the changes before change i left it: its
+ * listed classes' (a class started by a later change is listed at rate 0)
+ * and those of the later changes that end a class crossing l (unlisted
+ * already). O(classes on l + changes). */
+static double top_rate(const sim_fairshare *s, uint32_t l, size_t i)
+{
+    const fs_link *m = &s->links[l];
+    double top = 0;
+    for (uint32_t j = 0; j < m->nc; j++)
+        if (s->classes[m->cls[j]].rate > top)
+            top = s->classes[m->cls[j]].rate;
+    for (size_t q = i + 1; q < s->nchg; q++) {
+        const fs_class *k = &s->classes[s->chg[q].cls];
+        for (uint8_t h = 0; !s->chg[q].start && h < k->nhops; h++)
+            if (k->links[h] == l && s->chg[q].rate > top)
+                top = s->chg[q].rate;
+    }
+    return top;
+}
+
+/* Change i starts the first flow of class c. */
+static int fast_start(sim_fairshare *s, uint32_t c, size_t i, edge_time now)
 {
     fs_class *k = &s->classes[c];
     double r = HUGE_VAL;
@@ -849,10 +857,12 @@ static int fast_start(sim_fairshare *s, uint32_t c, edge_time now)
         if (l->rem < r)
             r = l->rem;
     }
+    /* a link l* where r is left, rem exact, no rate above r (the bound hi
+     * says so at once; else the link's classes are looked at) */
     int ok = 0;
     for (uint8_t h = 0; h < k->nhops && !ok; h++) {
         const fs_link *l = &s->links[k->links[h]];
-        ok = l->rem == r && l->hi <= r && l->exact;
+        ok = l->rem == r && l->exact && (l->hi <= r || top_rate(s, k->links[h], i) <= r);
     }
     if (!ok)
         return 0;
@@ -864,7 +874,8 @@ static int fast_start(sim_fairshare *s, uint32_t c, edge_time now)
         l->rem -= r;
         l->used += r;
         l->rn++;
-        raise_hi(l, c, r);
+        if (r > l->hi)
+            l->hi = r;
         double u = l->used / l->cap;
         if (u > 1)
             u = 1;
@@ -877,12 +888,13 @@ static int fast_start(sim_fairshare *s, uint32_t c, edge_time now)
     return 1;
 }
 
-static int fast_end(sim_fairshare *s, uint32_t c, double r, edge_time now)
+/* Change i ends the only flow of class c, which had rate r. */
+static int fast_end(sim_fairshare *s, uint32_t c, double r, size_t i, edge_time now)
 {
     const fs_class *k = &s->classes[c];
     for (uint8_t h = 0; h < k->nhops; h++) {
         const fs_link *l = &s->links[k->links[h]];
-        if (!has_room(l) && (l->hi_cls != c || !(l->hi2 < r * (1 - FS_ROOM))))
+        if (!has_room(l) && !(top_rate(s, k->links[h], i) < r * (1 - FS_ROOM)))
             return 0;
     }
     for (uint8_t h = 0; h < k->nhops; h++) {
@@ -891,18 +903,13 @@ static int fast_end(sim_fairshare *s, uint32_t c, double r, edge_time now)
         if (--l->rn == 0) { /* empty: exactly as a fill leaves it */
             l->rem = l->cap;
             l->used = 0;
-            l->hi = l->hi2 = 0;
-            l->hi_cls = FS_NONE;
+            l->hi = 0;
             l->exact = 1;
             continue;
         }
-        l->rem += r; /* (x - r) + r need not be x */
+        l->rem += r; /* (x - r) + r need not be x; hi stays a bound */
         l->exact = 0;
         l->used -= r;
-        if (l->hi_cls == c) { /* hi2 bounds the rest */
-            l->hi = l->hi2;
-            l->hi_cls = FS_NONE;
-        }
     }
     return 1;
 }
@@ -916,7 +923,7 @@ static int fast(sim_fairshare *s, edge_time now)
 {
     for (size_t i = 0; i < s->nchg; i++) {
         const fs_change *x = &s->chg[i];
-        if (!(x->start ? fast_start(s, x->cls, now) : fast_end(s, x->cls, x->rate, now)))
+        if (!(x->start ? fast_start(s, x->cls, i, now) : fast_end(s, x->cls, x->rate, i, now)))
             return 0;
     }
     for (size_t i = 0; i < s->nchg; i++) {

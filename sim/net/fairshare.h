@@ -51,10 +51,12 @@
  * flow of a route ending, when each link of its route had room or the
  * flow was alone at the top rate there with every other flow slower. The
  * proof and the floating point are in fairshare.c ("the fast paths"). Per
- * link the solver keeps what makes these tests O(hops): the capacity left,
- * the top rate and the one group at it, a bound on the others. A flush
- * whose changes all pass costs O(hops) per change; at the first that does
- * not, the changes' component is recomputed as below. A starting flow
+ * link the solver keeps the capacity left and a bound on the top rate,
+ * which settle most tests in O(hops); the others look at the groups of
+ * the links concerned (a full link, for an end; the start's bottleneck
+ * when the bound is above its rate): less work than the recomputation
+ * they may save. At the first change of a flush that does not pass, the
+ * changes' component is recomputed as below. A starting flow
  * gets the rate a recomputation would give it, bit for bit (a start whose
  * capacity left was changed by an end since is recomputed instead); the
  * others keep theirs, where a recomputation may round one the other way in
@@ -74,7 +76,7 @@
  * other links and at most two groups left them (a group leaving may split
  * a component; the parts are then filled together, which gives the same
  * rates as filling each alone, and is bounded extra work). Memory: 24 bytes per flow
- * slot (+4 in its group's heap), ~150 per group, 120 per link, plus each
+ * slot (+4 in its group's heap), ~150 per group, 112 per link, plus each
  * link's list of its groups (4 bytes per group-hop).
  */
 #ifndef SIM_NET_FAIRSHARE_H
