@@ -876,11 +876,6 @@ static int fast_start(sim_fairshare *s, uint32_t c, size_t i, edge_time now)
         l->rn++;
         if (r > l->hi)
             l->hi = r;
-        double u = l->used / l->cap;
-        if (u > 1)
-            u = 1;
-        if (u > l->util_max)
-            l->util_max = u;
     }
     settle_class(k, now);
     k->rate = r;
@@ -931,6 +926,16 @@ static int fast(sim_fairshare *s, edge_time now)
             continue;
         uint32_t c = s->chg[i].cls;
         fs_class *k = &s->classes[c];
+        /* the utilisation the flush leaves, as a fill takes it (not that of
+         * the changes between) */
+        for (uint8_t h = 0; h < k->nhops; h++) {
+            fs_link *l = &s->links[k->links[h]];
+            double u = l->used / l->cap;
+            if (u > 1)
+                u = 1;
+            if (u > l->util_max)
+                l->util_max = u;
+        }
         if (k->changed)
             continue;
         k->changed = 1;
