@@ -27,8 +27,8 @@ if pkg-config --exists simgrid 2>/dev/null && command -v "${CXX:-g++}" >/dev/nul
 else
     echo "bench-net: SimGrid (libsimgrid-dev) not found: edgesim's figures only"
 fi
-printf '%-9s %8s %12s %14s %12s %14s %7s %s\n' in_flight flows "edgesim CPU" "edgesim f/CPUs" \
-    "simgrid CPU" "simgrid f/CPUs" ratio "agree<1us"
+printf '%-9s %8s %12s %14s %6s %12s %14s %7s %s\n' in_flight flows "edgesim CPU" "edgesim f/CPUs" \
+    fast "simgrid CPU" "simgrid f/CPUs" ratio "agree<1us"
 for spec in "20 100000" "130 100000" "10000 20000"; do
     set -- $spec
     slots=$1 flows=$2
@@ -49,9 +49,10 @@ for spec in "20 100000" "130 100000" "10000 20000"; do
             { n++; d = e[$1] - $2; if (d < 0) d = -d; if (!stop && d > 1e-6) { stop = 1; k = n - 1 } }
             END { if (!stop) k = n; printf "%d of %d", k, n }' "$work/es.csv" "$work/sg-sorted.csv")
     fi
-    printf '%-9s %8s %12s %14s %12s %14s %7s %s\n' "$slots" "$flows" "$ecpu" "$efps" "$scpu" \
-        "$sfps" "$ratio" "$agree"
+    printf '%-9s %8s %12s %14s %6s %12s %14s %7s %s\n' "$slots" "$flows" "$ecpu" "$efps" \
+        "$(echo "$line" | field fast_path)" "$scpu" "$sfps" "$ratio" "$agree"
 done
+echo "(fast: the share of the solver's flushes that its fast paths did without a recomputation)"
 echo "(closed loops: N flows always in flight; agree<1us counts the flows, in finish order, before"
 echo " the first whose finish differs by more than 1 us: a near tie swapped by rounding changes"
 echo " when the loop's next flow starts, and the runs part. Open arrivals below fix every start.)"
@@ -61,8 +62,8 @@ echo
 # both simulators must agree on every flow. SimGrid gets an actor per flow
 # here, which costs it more than its closed loops: its speed is not the
 # comparison, the agreement is.
-printf '%-9s %8s %10s %12s %14s %12s %s\n' load flows in_flight "edgesim CPU" "edgesim f/CPUs" \
-    "simgrid CPU" "agreement (every flow, by id)"
+printf '%-9s %8s %10s %12s %14s %6s %12s %s\n' load flows in_flight "edgesim CPU" \
+    "edgesim f/CPUs" fast "simgrid CPU" "agreement (every flow, by id)"
 for load in 0.5 0.8; do
     flows=20000
     line=$("$prog" bench net --open "$load" --flows "$flows" --list "$work/list.csv" \
@@ -78,8 +79,9 @@ for load in 0.5 0.8; do
             END { printf "%d of %d within 1 us, largest difference %.0f ns", k, n, m * 1e9 }' \
             "$work/es.csv" "$work/sg.csv")
     fi
-    printf '%-9s %8s %10s %12s %14s %12s %s\n' "$load" "$flows" "$(echo "$line" | field in_flight)" \
-        "$(echo "$line" | field cpu_seconds)" "$(echo "$line" | field flows_per_cpu_second)" \
+    printf '%-9s %8s %10s %12s %14s %6s %12s %s\n' "$load" "$flows" \
+        "$(echo "$line" | field in_flight)" "$(echo "$line" | field cpu_seconds)" \
+        "$(echo "$line" | field flows_per_cpu_second)" "$(echo "$line" | field fast_path)" \
         "$scpu" "$agree"
 done
 echo

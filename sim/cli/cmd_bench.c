@@ -522,7 +522,8 @@ static const sim_cmd net_cmd = {
     .opts = net_opts,
     .outro = "Prints flows, in_flight (the time average with --open), events, cpu_seconds,\n"
              "flows_per_cpu_second, ns_per_flow_event (CPU ns per flow start or end),\n"
-             "reschedules_per_flow and peak_rss_kb.\n",
+             "reschedules_per_flow, fast_path (the share of the solver's recomputations\n"
+             "its fast paths skipped) and peak_rss_kb.\n",
 };
 
 static int bench_net(int argc, char **argv)
@@ -598,16 +599,19 @@ static int bench_net(int argc, char **argv)
     double fps = r.cpu_seconds > 0 ? (double)r.flows / r.cpu_seconds : 0;
     double ns = r.flows ? 1e9 * r.cpu_seconds / (2.0 * (double)r.flows) : 0;
     double resched = r.flows ? (double)r.reschedules / (double)r.flows : 0;
+    uint64_t flushes = r.recomputes + r.fast;
+    double fast = flushes ? (double)r.fast / (double)flushes : 0;
     if (quiet)
         printf("flows=%" PRIu64 " in_flight=%.1f events=%" PRIu64 " cpu_seconds=%.3f "
                "flows_per_cpu_second=%.0f ns_per_flow_event=%.0f reschedules_per_flow=%.2f "
-               "peak_rss_kb=%ld\n",
-               r.flows, r.mean_in_flight, r.events, r.cpu_seconds, fps, ns, resched,
+               "fast_path=%.3f peak_rss_kb=%ld\n",
+               r.flows, r.mean_in_flight, r.events, r.cpu_seconds, fps, ns, resched, fast,
                peak_rss_kb());
     else
         printf("net: %" PRIu64 " flows, %.1f in flight%s, %" PRIu64 " events in %.3f CPU s: "
-               "%.0f flows/CPU-s, %.0f ns per flow start or end, %.2f reschedules per flow\n",
+               "%.0f flows/CPU-s, %.0f ns per flow start or end, %.2f reschedules per flow, "
+               "%.0f%% of the recomputations skipped by the fast paths\n",
                r.flows, r.mean_in_flight, c.open_load > 0 ? " on average" : "", r.events,
-               r.cpu_seconds, fps, ns, resched);
+               r.cpu_seconds, fps, ns, resched, 100 * fast);
     return 0;
 }

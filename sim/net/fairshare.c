@@ -15,6 +15,8 @@
  * marks are epochs so nothing is cleared), and runs progressive filling
  * over it with the classes' counts. Order of everything is the order of the
  * walk, which depends only on the sequence of calls: runs are repeatable.
+ * A flush whose changes provably move no other rate skips the walk and
+ * the fill (the fast paths, just before sim_fairshare_flush).
  */
 #include "net/fairshare.h"
 
@@ -57,10 +59,27 @@ typedef struct fs_link {
     /* accounting up to `since` */
     edge_time since, busy;
     double bytes, flows_integral, util_max;
-    /* scratch of a recomputation */
-    double rem;
-    uint32_t unfixed;
+    /* The rates as of the last flush, for the fast paths (see flush):
+     * rem, the capacity left (cap minus the takes, in the fill's order,
+     * then minus and plus the fast paths' rates); hi, at least the rate of
+     * every class on the link; rn, the flows those rates count. During a
+     * fill, rem is the capacity not yet taken. */
+    double rem, hi;
+    uint32_t rn;
+    uint32_t unfixed; /* scratch of a fill */
+    /* rem is what a fill would compute, bit for bit: set by a fill and by
+     * the fast paths that subtract in the fill's order (see FAST PATHS) */
+    uint8_t exact;
 } fs_link;
+
+/* A change waiting for the flush that may take a fast path: the first flow
+ * of an empty class started, or the only flow of a class ended (rate: the
+ * class's rate before). Any other change sets pend_full. */
+typedef struct fs_change {
+    double rate;
+    uint32_t cls;
+    uint8_t start;
+} fs_change;
 
 struct sim_fairshare {
     fs_link *links;
@@ -90,6 +109,9 @@ struct sim_fairshare {
     uint32_t *pend, *dirty;
     size_t npend, ndirty;
     uint32_t pend_room;
+    fs_change *chg; /* the changes since the flush, in call order */
+    size_t nchg, chg_room;
+    int pend_full; /* some change needs the full recomputation */
     int deferred;
 };
 
@@ -113,6 +135,8 @@ sim_fairshare *sim_fairshare_create(size_t nlinks, const double *capacity)
         if (!(capacity[l] > 0) || !isfinite(capacity[l]))
             goto fail;
         s->links[l].cap = capacity[l];
+        s->links[l].rem = capacity[l];
+        s->links[l].exact = 1;
     }
     s->free_head = FS_NONE;
     return s;
@@ -140,6 +164,7 @@ void sim_fairshare_free(sim_fairshare *s)
     free(s->changed);
     free(s->pend);
     free(s->dirty);
+    free(s->chg);
     free(s);
 }
 
@@ -157,6 +182,20 @@ static int grow_u32(uint32_t **a, uint32_t *room, size_t need)
         return -1;
     *a = p;
     *room = (uint32_t)n;
+    return 0;
+}
+
+/* Room for one more recorded change. */
+static int grow_chg(sim_fairshare *s)
+{
+    if (s->nchg < s->chg_room)
+        return 0;
+    size_t n = s->chg_room ? s->chg_room * 2 : 8;
+    fs_change *p = realloc(s->chg, n * sizeof *p);
+    if (!p)
+        return -1;
+    s->chg = p;
+    s->chg_room = n;
     return 0;
 }
 
@@ -522,8 +561,10 @@ static void fill(sim_fairshare *s, edge_time now)
         fs_link *l = &s->links[s->comp_links[q]];
         settle_link(l, now);
         l->rem = l->cap;
-        l->unfixed = l->n;
+        l->unfixed = l->rn = l->n;
         l->used = 0;
+        l->hi = 0;
+        l->exact = 1;
         if (l->n)
             s->scan[ns++] = s->comp_links[q];
     }
@@ -558,6 +599,8 @@ static void fill(sim_fairshare *s, edge_time now)
                 m->rem -= take;
                 m->unfixed -= k->n;
                 m->used += take;
+                if (share > m->hi)
+                    m->hi = share;
             }
             if (share != k->rate) {
                 settle_class(k, now);
@@ -603,7 +646,7 @@ static int reserve(sim_fairshare *s, const uint32_t *links, size_t nhops, uint32
         }
         s->nflows_cap = cap;
     }
-    if (grow_u32(&s->pend, &s->pend_room, s->npend + nhops))
+    if (grow_u32(&s->pend, &s->pend_room, s->npend + nhops) || grow_chg(s))
         return -1;
     uint32_t c = class_find(s, links, nhops);
     if (c == FS_NONE) {
@@ -659,6 +702,10 @@ edge_err sim_fairshare_start(sim_fairshare *s, edge_time now, const uint32_t *li
     f->tag = nhops ? k->v + bytes : (double)now;
     f->cls = c;
     f->active = 1;
+    if (nhops && k->n == 0)
+        s->chg[s->nchg++] = (fs_change){.rate = 0, .cls = c, .start = 1};
+    else if (nhops)
+        s->pend_full = 1; /* a class with flows cannot take a new one as is */
     k->heap[k->n++] = fid;
     heap_up(s->flows, k, k->n - 1);
     if (nhops && !k->listed)
@@ -686,7 +733,7 @@ edge_err sim_fairshare_end(sim_fairshare *s, edge_time now, uint32_t id)
     fs_flow *f = &s->flows[id];
     uint32_t c = f->cls;
     fs_class *k = &s->classes[c];
-    if (grow_u32(&s->pend, &s->pend_room, s->npend + k->nhops))
+    if (grow_u32(&s->pend, &s->pend_room, s->npend + k->nhops) || grow_chg(s))
         return EDGE_NOMEM;
     s->last_now = now;
     s->counts.ends++;
@@ -703,6 +750,12 @@ edge_err sim_fairshare_end(sim_fairshare *s, edge_time now, uint32_t id)
         l->n--;
         s->pend[s->npend++] = k->links[h];
     }
+    /* the fast path needs the class's rate of the last flush: not when it
+     * changed since (dirty), nor when flows of its route remain */
+    if (k->nhops && k->n == 0 && !k->dirty)
+        s->chg[s->nchg++] = (fs_change){.rate = k->rate, .cls = c, .start = 0};
+    else if (k->nhops)
+        s->pend_full = 1;
     if (k->n == 0 && k->listed) {
         class_unlist(s, c);
         k->rate = 0; /* until a flush gives it flows and a rate again */
@@ -721,6 +774,180 @@ void sim_fairshare_set_deferred(sim_fairshare *s, int on)
     s->deferred = on != 0;
 }
 
+/* ---- the fast paths ----
+ *
+ * An allocation is THE max-min one (it is unique) iff it is feasible and
+ * every flow has a bottleneck: a saturated link on which no flow has a
+ * higher rate. A change that keeps every other flow's bottleneck keeps
+ * every other rate, and then needs no fill:
+ *
+ * - The first flow of class c starts (its class had no flow, so it is
+ *   alone on its route) with r = the least rem on its route. If every link
+ *   of the route has room (rem > FS_ROOM x cap) and on a link l* where rem
+ *   is r no class has a rate above r (hi <= r), then the old rates with c
+ *   at r are max-min: feasible (r fits on every link), c's bottleneck is
+ *   l* (now saturated, c's rate the highest there), and every other flow
+ *   keeps its bottleneck (none was on c's route: those links had room).
+ * - The only flow of class c ends, at rate r. If on every link of its
+ *   route there was room, or every other class there was below
+ *   r (1 - FS_ROOM), no other flow had its
+ *   bottleneck on the route (it would have a rate >= r there), so each
+ *   keeps its bottleneck elsewhere, unchanged.
+ *
+ * hi, a bound on the rates of a link's classes, accepts the start at once
+ * when hi <= r; else, and for an end on a full link, the link's classes
+ * are looked at (top_rate): O(classes there), which a fill would visit
+ * anyway.
+ *
+ * The tests are conservative by FS_ROOM, far above the rounding of rem
+ * (a sum of at most thousands of terms, each off by 2^-53): "room" is
+ * never concluded on a link that is saturated in exact arithmetic, nor
+ * "below" for a rate equal to r. hi <= r is exact: where it errs, the two
+ * rates differ by rounding only, as the fill's own would.
+ *
+ * c's rate is the one the fill would compute: the fill would fix every
+ * other class on l* before c (their rates are lower) taking the same
+ * amounts in the same order as the fill that set rem, and give c what is
+ * left on l*: rem, bit for bit (c alone on an empty route: cap, exactly).
+ * That holds while rem is `exact`: set by a fill, or since changed only by
+ * starts at a rate above every other on the link (a fill subtracts those
+ * last too). An end's rem + r need not be the fill's rem without r, so it
+ * clears exact, and a start that would take its rate from an inexact rem
+ * recomputes. A link whose last flow leaves is reset (rem = cap, used = 0,
+ * exact). The rates of the other classes are kept, where a new fill might
+ * round one differently in the last bit (its order of subtractions differs
+ * with the order it meets the classes); used can differ from a fill's in
+ * the last bits (another order of additions). */
+#define FS_ROOM 1e-9
+
+static int has_room(const fs_link *l)
+{
+    return l->rem > FS_ROOM * l->cap;
+}
+
+/* The highest rate on link l as the changes before change i left it: its
+ * listed classes' (a class started by a later change is listed at rate 0)
+ * and those of the later changes that end a class crossing l (unlisted
+ * already). O(classes on l + changes). */
+static double top_rate(const sim_fairshare *s, uint32_t l, size_t i)
+{
+    const fs_link *m = &s->links[l];
+    double top = 0;
+    for (uint32_t j = 0; j < m->nc; j++)
+        if (s->classes[m->cls[j]].rate > top)
+            top = s->classes[m->cls[j]].rate;
+    for (size_t q = i + 1; q < s->nchg; q++) {
+        const fs_class *k = &s->classes[s->chg[q].cls];
+        for (uint8_t h = 0; !s->chg[q].start && h < k->nhops; h++)
+            if (k->links[h] == l && s->chg[q].rate > top)
+                top = s->chg[q].rate;
+    }
+    return top;
+}
+
+/* Change i starts the first flow of class c. */
+static int fast_start(sim_fairshare *s, uint32_t c, size_t i, edge_time now)
+{
+    fs_class *k = &s->classes[c];
+    double r = HUGE_VAL;
+    for (uint8_t h = 0; h < k->nhops; h++) {
+        const fs_link *l = &s->links[k->links[h]];
+        if (!has_room(l))
+            return 0;
+        if (l->rem < r)
+            r = l->rem;
+    }
+    /* a link l* where r is left, rem exact, no rate above r (the bound hi
+     * says so at once; else the link's classes are looked at) */
+    int ok = 0;
+    for (uint8_t h = 0; h < k->nhops && !ok; h++) {
+        const fs_link *l = &s->links[k->links[h]];
+        ok = l->rem == r && l->exact && (l->hi <= r || top_rate(s, k->links[h], i) <= r);
+    }
+    if (!ok)
+        return 0;
+    for (uint8_t h = 0; h < k->nhops; h++) {
+        fs_link *l = &s->links[k->links[h]];
+        settle_link(l, now);
+        /* a fill would take r after every lower rate: the same order */
+        l->exact = l->exact && l->hi < r;
+        l->rem -= r;
+        l->used += r;
+        l->rn++;
+        if (r > l->hi)
+            l->hi = r;
+    }
+    settle_class(k, now);
+    k->rate = r;
+    s->counts.rate_changes++;
+    return 1;
+}
+
+/* Change i ends the only flow of class c, which had rate r. */
+static int fast_end(sim_fairshare *s, uint32_t c, double r, size_t i, edge_time now)
+{
+    const fs_class *k = &s->classes[c];
+    for (uint8_t h = 0; h < k->nhops; h++) {
+        const fs_link *l = &s->links[k->links[h]];
+        if (!has_room(l) && !(top_rate(s, k->links[h], i) < r * (1 - FS_ROOM)))
+            return 0;
+    }
+    for (uint8_t h = 0; h < k->nhops; h++) {
+        fs_link *l = &s->links[k->links[h]];
+        settle_link(l, now);
+        if (--l->rn == 0) { /* empty: exactly as a fill leaves it */
+            l->rem = l->cap;
+            l->used = 0;
+            l->hi = 0;
+            l->exact = 1;
+            continue;
+        }
+        l->rem += r; /* (x - r) + r need not be x; hi stays a bound */
+        l->exact = 0;
+        l->used -= r;
+    }
+    return 1;
+}
+
+/* The changes since the last flush, in call order, each by its fast path;
+ * 0 at the first that cannot take it (the fill then recomputes the
+ * component of all of them: what the ones before it did is redone). On
+ * success the started classes are listed as changed in the order a fill
+ * would list them: by rate, then in call order. */
+static int fast(sim_fairshare *s, edge_time now)
+{
+    for (size_t i = 0; i < s->nchg; i++) {
+        const fs_change *x = &s->chg[i];
+        if (!(x->start ? fast_start(s, x->cls, i, now) : fast_end(s, x->cls, x->rate, i, now)))
+            return 0;
+    }
+    for (size_t i = 0; i < s->nchg; i++) {
+        if (!s->chg[i].start)
+            continue;
+        uint32_t c = s->chg[i].cls;
+        fs_class *k = &s->classes[c];
+        /* the utilisation the flush leaves, as a fill takes it (not that of
+         * the changes between) */
+        for (uint8_t h = 0; h < k->nhops; h++) {
+            fs_link *l = &s->links[k->links[h]];
+            double u = l->used / l->cap;
+            if (u > 1)
+                u = 1;
+            if (u > l->util_max)
+                l->util_max = u;
+        }
+        if (k->changed)
+            continue;
+        k->changed = 1;
+        size_t j = s->nchanged++;
+        for (; j > 0 && s->classes[s->changed[j - 1]].rate > k->rate; j--)
+            s->changed[j] = s->changed[j - 1];
+        s->changed[j] = c;
+    }
+    s->counts.fast++;
+    return 1;
+}
+
 edge_err sim_fairshare_flush(sim_fairshare *s, edge_time now)
 {
     if (now < s->last_now)
@@ -729,7 +956,7 @@ edge_err sim_fairshare_flush(sim_fairshare *s, edge_time now)
     for (size_t q = 0; q < s->nchanged; q++)
         s->classes[s->changed[q]].changed = 0;
     s->nchanged = 0;
-    if (s->npend) {
+    if (s->npend && (s->pend_full || !fast(s, now))) {
         /* The cached component serves while it holds every changed link,
          * no class joined it to links out of it, and at most
          * FS_REUSE_UNLISTS classes left it since its walk (a leaving class
@@ -742,8 +969,8 @@ edge_err sim_fairshare_flush(sim_fairshare *s, edge_time now)
             walk(s, s->pend, s->npend);
         fill(s, now);
     }
-    /* the dirty classes out of the component: emptied ones, routes
-     * without links */
+    /* the dirty classes not listed yet: emptied ones, routes without
+     * links */
     for (size_t i = 0; i < s->ndirty; i++) {
         fs_class *k = &s->classes[s->dirty[i]];
         if (!k->changed) {
@@ -752,7 +979,8 @@ edge_err sim_fairshare_flush(sim_fairshare *s, edge_time now)
         }
         k->dirty = 0;
     }
-    s->npend = s->ndirty = 0;
+    s->npend = s->ndirty = s->nchg = 0;
+    s->pend_full = 0;
     for (size_t i = 0; i < s->nchanged; i++)
         gh_update(s, s->changed[i]);
     return EDGE_OK;

@@ -9,8 +9,9 @@
  * with the rest). It is the fluid model of SimGrid's CM02 with its factors
  * at 1, and of the flow-level models in the literature.
  *
- * Rates change only when a flow starts or ends. Then only the flows that
- * can be affected are recomputed: the connected component of the changed
+ * Rates change only when a flow starts or ends. Then, unless the change
+ * provably moves no other rate (FAST PATHS), only the flows that can be
+ * affected are recomputed: the connected component of the changed
  * flow in the bipartite graph links <-> flows (a flow on a link of the
  * component, every link of such a flow, ...). Flows elsewhere keep their
  * rate and their finish time.
@@ -42,6 +43,27 @@
  * tag minus v) when it has grown past four times the largest remaining at
  * the last shift, so tag - v keeps the precision of the flow's own bytes.
  *
+ * FAST PATHS. Most changes change no other flow's rate, and a flush then
+ * needs no recomputation: the first flow of a route (its group empty)
+ * starting with r = the least capacity left on its route, when every link
+ * of the route has room and on a link where r is left no flow is faster
+ * than r (the flow takes r, everyone else keeps their rate); and the only
+ * flow of a route ending, when each link of its route had room or the
+ * flow was alone at the top rate there with every other flow slower. The
+ * proof and the floating point are in fairshare.c ("the fast paths"). Per
+ * link the solver keeps the capacity left and a bound on the top rate,
+ * which settle most tests in O(hops); the others look at the groups of
+ * the links concerned (a full link, for an end; the start's bottleneck
+ * when the bound is above its rate): less work than the recomputation
+ * they may save. At the first change of a flush that does not pass, the
+ * changes' component is recomputed as below. A starting flow
+ * gets the rate a recomputation would give it, bit for bit (a start whose
+ * capacity left was changed by an end since is recomputed instead); the
+ * others keep theirs, where a recomputation may round one the other way in
+ * the last bit (it depends on the order it meets the groups); the links'
+ * sums of rates (their bytes) can differ in the last bits, summed in
+ * another order.
+ *
  * COSTS. A start or an end is O(hops + log n_g + log G) (n_g: the flows
  * of its group, G: the groups with flows; a new route: one hash insert).
  * A recomputation (a flush) costs O(G_c * (h + log G) + L_c * R) for a component of G_c groups of h hops over L_c
@@ -54,7 +76,7 @@
  * other links and at most two groups left them (a group leaving may split
  * a component; the parts are then filled together, which gives the same
  * rates as filling each alone, and is bounded extra work). Memory: 24 bytes per flow
- * slot (+4 in its group's heap), ~150 per group, 72 per link, plus each
+ * slot (+4 in its group's heap), ~150 per group, 112 per link, plus each
  * link's list of its groups (4 bytes per group-hop).
  */
 #ifndef SIM_NET_FAIRSHARE_H
@@ -183,11 +205,14 @@ void sim_fairshare_link_stats_at(const sim_fairshare *s, size_t l, edge_time now
                                  sim_fairshare_link_stats *out);
 
 /* Since creation: starts, ends, recomputations, the groups they visited
- * (summed over recomputations), the group rate changes they made, and the
- * component walks (a recomputation reuses the last walk's component while
- * it still holds the changed links; see COSTS). */
+ * (summed over recomputations), the group rate changes they made (the fast
+ * paths' included), the component walks (a recomputation reuses the last
+ * walk's component while it still holds the changed links; see COSTS), and
+ * the flushes with changes that took the fast paths instead of a
+ * recomputation (FAST PATHS): recomputes + fast is the number of flushes
+ * that had changes. */
 typedef struct sim_fairshare_counts {
-    uint64_t starts, ends, recomputes, groups_visited, rate_changes, walks;
+    uint64_t starts, ends, recomputes, groups_visited, rate_changes, walks, fast;
 } sim_fairshare_counts;
 void sim_fairshare_get_counts(const sim_fairshare *s, sim_fairshare_counts *out);
 

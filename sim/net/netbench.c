@@ -309,6 +309,8 @@ edge_err sim_netbench_run(const sim_netbench_config *c, sim_netbench_result *r)
     r->events = st.run;
     r->reschedules = b.reschedules;
     r->groups_visited = k.groups_visited;
+    r->recomputes = k.recomputes;
+    r->fast = k.fast;
     r->end = sim_engine_now(b.e);
     r->mean_in_flight = open && r->end > 0 ? b.sojourn / (double)r->end : c->slots;
 out:

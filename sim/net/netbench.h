@@ -51,6 +51,7 @@ typedef struct sim_netbench_config {
 
 typedef struct sim_netbench_result {
     uint64_t flows, events, reschedules, groups_visited;
+    uint64_t recomputes, fast; /* the solver's flushes: recomputed, or by its fast paths */
     double cpu_seconds;        /* process CPU time of the run */
     edge_time end;             /* virtual time of the last finish */
     double mean_in_flight;     /* time-average flows in flight (slots when closed) */
