@@ -274,6 +274,49 @@ static void stopper(sim_engine *e, void *ctx, const sim_event *ev)
         sim_engine_stop(e);
 }
 
+typedef struct {
+    bool due[8];
+    size_t n;
+} due_log;
+
+static void log_due(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    (void)ev;
+    due_log *d = ctx;
+    cr_assert_lt(d->n, 8);
+    d->due[d->n++] = sim_engine_due_now(e);
+}
+
+/* Three events at 5 (the second cancelled: a tombstone between them) and
+ * one at 6: the first at 5 sees the third due, the third sees none (the
+ * one at 6 is later), nor does the one at 6. */
+Test(engine, due_now_says_whether_another_event_waits_at_this_instant)
+{
+    sim_engine *e = mk();
+    due_log d = {0};
+    sim_handle h;
+    cr_assert_not(sim_engine_due_now(e), "nothing pending");
+    cr_assert_eq(sim_engine_schedule(e, 5, log_due, &d, pl(1), NULL), EDGE_OK);
+    cr_assert_eq(sim_engine_schedule(e, 5, log_due, &d, pl(2), &h), EDGE_OK);
+    cr_assert_eq(sim_engine_schedule(e, 5, log_due, &d, pl(3), NULL), EDGE_OK);
+    cr_assert_eq(sim_engine_schedule(e, 6, log_due, &d, pl(4), NULL), EDGE_OK);
+    cr_assert_not(sim_engine_due_now(e), "at 0, the first is at 5");
+    cr_assert(sim_engine_cancel(e, h));
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    cr_assert_eq(d.n, 3);
+    cr_assert(d.due[0]);
+    cr_assert_not(d.due[1]);
+    cr_assert_not(d.due[2]);
+    /* outside a run with the far tier on, past the bucket the heap reached */
+    sim_engine_destroy(e);
+    e = mk();
+    cr_assert_eq(sim_engine_set_far(e, 4), EDGE_OK);
+    cr_assert_eq(sim_engine_run_until(e, 1000), EDGE_OK);
+    cr_assert_eq(sim_engine_schedule(e, 1000, log_due, &d, pl(5), NULL), EDGE_OK);
+    cr_assert(sim_engine_due_now(e), "an event at now in the far tier");
+    sim_engine_destroy(e);
+}
+
 Test(engine, stop_returns_after_the_handler_and_a_later_run_goes_on)
 {
     sim_engine *e = mk();
@@ -557,6 +600,9 @@ static void fz_event(sim_engine *e, void *ctx, const sim_event *ev)
     memmove(&f->arr[0], &f->arr[1], (f->n - 1) * sizeof *f->arr);
     f->n--;
     f->ran++;
+    /* sim_engine_due_now while the running key is held, and after the
+     * handler's schedules and cancels: another event at this instant? */
+    cr_assert_eq(sim_engine_due_now(e), f->n > 0 && f->arr[0].time <= ev->time);
     /* handlers schedule and cancel too, so the hold path is exercised */
     uint64_t r = fz_rand(f) % 8;
     if (r < 5)
@@ -565,7 +611,7 @@ static void fz_event(sim_engine *e, void *ctx, const sim_event *ev)
         fz_schedule(f);
     if (r == 6)
         fz_cancel(f);
-    (void)e;
+    cr_assert_eq(sim_engine_due_now(e), f->n > 0 && f->arr[0].time <= ev->time);
 }
 
 /* Operations of each random run against the sorted array: a million in the
@@ -610,6 +656,7 @@ static void fuzz_run(unsigned far_shift, size_t npending, size_t nctx)
             cr_assert(f.n == 0 || f.arr[0].time > t, "an event at or before %ld was left", (long)t);
             f.ops++;
         } else {
+            cr_assert_eq(sim_engine_due_now(f.e), f.n > 0 && f.arr[0].time <= sim_engine_now(f.e));
             edge_time next;
             bool any = sim_engine_next_time(f.e, &next);
             cr_assert_eq(any, f.n > 0);

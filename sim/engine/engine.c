@@ -1099,6 +1099,27 @@ bool sim_engine_next_time(sim_engine *e, edge_time *out)
     return true;
 }
 
+bool sim_engine_due_now(sim_engine *e)
+{
+    uint64_t now = (uint64_t)e->now;
+    /* Far keys are in buckets past the one now is in (in a run: it is the
+     * bucket of a key the heap held): never due. Heap keys
+     * descend from the root (from its children while the running key is
+     * held there), so if those are all later, every key is. */
+    size_t lo = e->hold ? 1 : 0, hi = e->hold ? 5 : 1;
+    bool unsure = e->far_shift && (now >> e->far_shift) > e->cur; /* outside a run only */
+    for (size_t i = lo; i < hi && i < e->n; i++)
+        if (e->heap[i].time <= now) {
+            if (key_live(e, e->heap[i].key))
+                return true;
+            unsure = true; /* a tombstone: the live key below may be due */
+        }
+    if (!unsure)
+        return false;
+    edge_time t;
+    return sim_engine_next_time(e, &t) && (uint64_t)t <= now;
+}
+
 void sim_engine_get_stats(const sim_engine *e, sim_engine_stats *out)
 {
     out->scheduled = e->n_scheduled;

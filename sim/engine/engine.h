@@ -333,6 +333,15 @@ size_t sim_engine_pending(const sim_engine *e);
  * when none is pending. May drop tombstones from the top. */
 bool sim_engine_next_time(sim_engine *e, edge_time *out);
 
+/* Whether an event other than the running one is pending at a time <=
+ * now (outside a run: any at <= now), as sim_engine_next_time(e, &t) && t
+ * <= now would say, but without popping the running event's held key: it
+ * looks at the root's children while the running key is held, at the root
+ * otherwise, and falls back to sim_engine_next_time only when one of those
+ * at <= now is a cancelled event. O(1) then. (A handler asks it to learn
+ * whether it is the last event of its instant.) May drop tombstones. */
+bool sim_engine_due_now(sim_engine *e);
+
 /* Counters and memory; O(1). */
 void sim_engine_get_stats(const sim_engine *e, sim_engine_stats *out);
 

@@ -275,8 +275,7 @@ static void need_flush(sim_net *n)
 {
     if (n->flush_pending || n->flush_here)
         return;
-    edge_time t;
-    if (!sim_engine_next_time(n->eng, &t) || t > sim_engine_now(n->eng)) {
+    if (!sim_engine_due_now(n->eng)) {
         n->flush_here = 1;
         return;
     }

@@ -105,8 +105,7 @@ static void need_flush(nb *b, edge_time now)
 {
     if (b->flush_pending || b->flush_here)
         return;
-    edge_time t;
-    if (!sim_engine_next_time(b->e, &t) || t > now) {
+    if (!sim_engine_due_now(b->e)) {
         b->flush_here = 1;
         return;
     }
