@@ -1,8 +1,8 @@
 /*
  * net.c — transfers over the scenario's links (net.h).
  *
- * A transfer is a pool record: its cookie, bytes, path and the handle of
- * its propagation event. In the sharing, its flow belongs to the solver's
+ * A transfer is a pool record: its cookie, bytes and path; its
+ * propagation event carries its index. In the sharing, its flow belongs to the solver's
  * group of its route (fairshare.h), and the solver keeps the groups' next
  * finishes in order: the network has ONE pending finish event, at the
  * earliest of them, moved (engine handles make the cancel O(1)) only when
@@ -33,7 +33,6 @@
 typedef struct xfer {
     uint64_t cookie;
     double bytes;
-    sim_handle ev;
     uint32_t links[5];
     uint32_t flow;
     uint32_t next_free;
@@ -314,8 +313,7 @@ static void ev_finish(sim_engine *e, void *ctx, const sim_event *ev)
 {
     (void)e;
     sim_net *n = ctx;
-    uint32_t xi = (uint32_t)ev->payload.id;
-    n->x[xi].ev = SIM_HANDLE_NONE;
+    uint32_t xi = ev->payload.a;
     complete(n, xi);
 }
 
@@ -348,9 +346,8 @@ static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
 static void ev_propagated(sim_engine *e, void *ctx, const sim_event *ev)
 {
     sim_net *n = ctx;
-    uint32_t xi = (uint32_t)ev->payload.id;
+    uint32_t xi = ev->payload.a;
     xfer *x = &n->x[xi];
-    x->ev = SIM_HANDLE_NONE;
     uint32_t fid;
     edge_err rc = sim_fairshare_start(n->fs, sim_engine_now(e), x->links, x->nhops, x->bytes,
                                       &fid);
@@ -395,7 +392,10 @@ static edge_err send(sim_net *n, size_t region, size_t from, size_t node, double
                                           : sim_net_path_nodes(n, from, node, x->links, &lat));
     /* with links: the propagation wait, then the sharing; without: only the wait */
     sim_handler h = x->nhops ? ev_propagated : ev_finish;
-    edge_err rc = sim_engine_schedule_in(n->eng, lat, h, n, (sim_payload){.id = xi}, &x->ev);
+    /* Nothing cancels the wait: no handle, and the pool index alone as the
+     * payload, which the engine keeps in the event's key without a record
+     * (engine.h) while it is small. The order is (time, seq) either way. */
+    edge_err rc = sim_engine_schedule_in(n->eng, lat, h, n, (sim_payload){.a = xi}, NULL);
     if (rc != EDGE_OK) {
         xfer_release(n, xi);
         return rc;
