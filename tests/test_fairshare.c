@@ -18,6 +18,7 @@
 
 #include "engine/rng.h"
 #include "net/fairshare.h"
+#include "maxmin_ref.h"
 
 Test(fairshare, one_flow_alone_takes_size_over_capacity_exactly)
 {
@@ -363,49 +364,6 @@ Test(fairshare, a_poisson_fed_link_is_mm1_processor_sharing_at_rho_0_8)
 /* ---- against a from-scratch reference over random operations ---- */
 
 enum { RL = 8, RF = 64 };
-typedef struct ref_flow {
-    int on;
-    uint32_t id, n, l[4];
-} ref_flow;
-
-/* Plain progressive filling over every active flow. */
-static void ref_rates(const double *cap, const ref_flow *f, double *rate)
-{
-    double rem[RL];
-    int un[RL] = {0}, fixed[RF] = {0};
-    for (int l = 0; l < RL; l++)
-        rem[l] = cap[l];
-    for (int i = 0; i < RF; i++)
-        if (f[i].on)
-            for (uint32_t h = 0; h < f[i].n; h++)
-                un[f[i].l[h]]++;
-    for (;;) {
-        int best = -1;
-        double share = 0;
-        for (int l = 0; l < RL; l++)
-            if (un[l] && (best < 0 || rem[l] / un[l] < share)) {
-                best = l;
-                share = rem[l] / un[l];
-            }
-        if (best < 0)
-            return;
-        for (int i = 0; i < RF; i++) {
-            if (!f[i].on || fixed[i])
-                continue;
-            int on_best = 0;
-            for (uint32_t h = 0; h < f[i].n; h++)
-                on_best |= f[i].l[h] == (uint32_t)best;
-            if (!on_best)
-                continue;
-            fixed[i] = 1;
-            rate[i] = share;
-            for (uint32_t h = 0; h < f[i].n; h++) {
-                rem[f[i].l[h]] -= share;
-                un[f[i].l[h]]--;
-            }
-        }
-    }
-}
 
 static void random_ops(int deferred)
 {
@@ -439,7 +397,7 @@ static void random_ops(int deferred)
             now += 1 + (edge_time)sim_rng_below(r, 100);
             if (deferred)
                 cr_assert_eq(sim_fairshare_flush(s, now), EDGE_OK);
-            ref_rates(cap, f, rate);
+            maxmin_ref(RL, cap, RF, f, rate);
             for (int k = 0; k < RF; k++)
                 if (f[k].on)
                     cr_assert_float_eq(sim_fairshare_rate(s, f[k].id), rate[k], 1e-9,

@@ -21,6 +21,7 @@
 
 #include "engine/rng.h"
 #include "net/fairshare.h"
+#include "maxmin_ref.h"
 
 static sim_fairshare_counts counts(const sim_fairshare *s)
 {
@@ -268,47 +269,6 @@ Test(fairshare_fast, groups_started_together_are_listed_by_rate_as_a_fill_lists_
 /* ---- against plain progressive filling, after every flush ---- */
 
 enum { ML = 6, MF = 12 };
-typedef struct rf {
-    int on;
-    uint32_t id, n, l[3];
-} rf;
-
-/* Progressive filling from scratch over the active flows. */
-static void reference(int nl, const double *cap, const rf *f, double *rate)
-{
-    double rem[ML];
-    int un[ML] = {0}, fixed[MF] = {0};
-    for (int l = 0; l < nl; l++)
-        rem[l] = cap[l];
-    for (int i = 0; i < MF; i++)
-        if (f[i].on)
-            for (uint32_t h = 0; h < f[i].n; h++)
-                un[f[i].l[h]]++;
-    for (;;) {
-        int best = -1;
-        double share = 0;
-        for (int l = 0; l < nl; l++)
-            if (un[l] && (best < 0 || rem[l] / un[l] < share)) {
-                best = l;
-                share = rem[l] / un[l];
-            }
-        if (best < 0)
-            return;
-        for (int i = 0; i < MF; i++) {
-            int on_best = 0;
-            for (uint32_t h = 0; f[i].on && !fixed[i] && h < f[i].n; h++)
-                on_best |= f[i].l[h] == (uint32_t)best;
-            if (!on_best)
-                continue;
-            fixed[i] = 1;
-            rate[i] = share;
-            for (uint32_t h = 0; h < f[i].n; h++) {
-                rem[f[i].l[h]] -= share;
-                un[f[i].l[h]]--;
-            }
-        }
-    }
-}
 
 /* Random topologies (2..6 links; capacities from a few values, so ties
  * are common, or arbitrary), random routes (1..3 links; few distinct, so
@@ -346,7 +306,7 @@ static void random_topologies(int deferred, uint64_t *fast_starts, uint64_t *fas
         sim_fairshare *s = sim_fairshare_create((size_t)nl, cap);
         cr_assert_not_null(s);
         sim_fairshare_set_deferred(s, deferred);
-        rf f[MF] = {{0}};
+        ref_flow f[MF] = {{0}};
         double rate[MF], bytes[ML] = {0}, ref_used[ML] = {0};
         edge_time now = 0, last = 0;
         for (int op = 0; op < 200; op++) {
@@ -394,7 +354,7 @@ static void random_topologies(int deferred, uint64_t *fast_starts, uint64_t *fas
                                    topo, op, l);
                 bytes[l] = st.bytes;
             }
-            reference(nl, cap, f, rate);
+            maxmin_ref(nl, cap, MF, f, rate);
             memset(ref_used, 0, sizeof ref_used);
             for (int i = 0; i < MF; i++) {
                 if (!f[i].on)
