@@ -328,7 +328,7 @@ static void random_topologies(int deferred, uint64_t *fast_starts, uint64_t *fas
                 } else {
                     int k = (int)sim_rng_below(r, 6);
                     f[i].n = rlen[k];
-                    memcpy(f[i].l, routes[k], sizeof f[i].l);
+                    memcpy(f[i].l, routes[k], sizeof routes[k]);
                     cr_assert_eq(sim_fairshare_start(s, now, f[i].l, f[i].n, 1e15, &f[i].id),
                                  EDGE_OK);
                     f[i].on = 1;
