@@ -411,7 +411,10 @@ uint32_t edge_runtime_idle_total(const edge_runtime *rt);
 uint32_t edge_runtime_idle_count(const edge_runtime *rt, uint32_t function);
 uint32_t edge_runtime_busy_count(const edge_runtime *rt, uint32_t function);
 
-/* Counters over the runtime's life, idle memory time up to the latest now. */
+/* Counters over the runtime's life, idle memory time up to the latest now:
+ * the sums of its functions' counters (edge_runtime_function_stats), added
+ * up at each call, O(functions ever deployed on it). For reports and
+ * warm-up, not for a per-invocation path. */
 edge_runtime_stats edge_runtime_stats_total(const edge_runtime *rt);
 /* The same for one function (kept across undeploy). Errors: EDGE_INVAL,
  * EDGE_NOT_FOUND (not in the table), EDGE_NOT_DEPLOYED (never deployed here). */
