@@ -12,9 +12,11 @@ nodes, functions, inject, finish), Python routing policies (scheduler=) and
 the reinforcement-learning environment RoutingEnv.
 """
 import collections
+import collections.abc
 import csv
 import ctypes
 import json
+import math
 import os
 import re
 import shutil
@@ -110,8 +112,32 @@ def parse_duration(t):
     raise ValueError("expected a time in seconds or a duration such as '10m', found %r" % (t,))
 
 
+_INT64_MAX = 2**63 - 1
+_SEED_MAX = 2**53 - 1  # as `edgesim run --seed`: every seed is exact in JSON
+
+
 def _ns(t):
-    return int(round(parse_duration(t) * 1e9))
+    """Nanoseconds of t (see parse_duration) for the C side's int64 clock: a
+    time past its range is clamped to it (the run stops at its end anyway),
+    NaN is refused."""
+    s = parse_duration(t)
+    if math.isnan(s):
+        raise ValueError("expected a time in seconds or a duration such as '10m', found nan")
+    ns = s * 1e9
+    if ns >= _INT64_MAX:
+        return _INT64_MAX
+    if ns <= -_INT64_MAX:
+        return -_INT64_MAX
+    return int(round(ns))
+
+
+def _cstr(value, what):
+    """value (str or os.PathLike, or bytes) as the bytes of a C string;
+    ValueError when it holds a NUL, which C would silently cut at."""
+    b = os.fsencode(value) if not isinstance(value, bytes) else value
+    if b"\0" in b:
+        raise ValueError("%s: expected text without NUL characters, found %r" % (what, value))
+    return b
 
 
 def _raise(err, callback_error=None):
@@ -132,6 +158,8 @@ def _set_items(set, seed, warmup):
     """--set strings from a dict PATH -> value: a str is passed as the CLI
     takes it (JSON text, else a bare string), anything else as JSON."""
     items = []
+    if set is not None and not isinstance(set, collections.abc.Mapping):
+        raise TypeError("set: expected a dict of PATH -> value, found %r" % (set,))
     for path, value in (set or {}).items():
         text = value if isinstance(value, str) else json.dumps(value)
         items.append("%s=%s" % (path, text))
@@ -205,7 +233,7 @@ class Result:
         """Draws plots/ and report.html into outdir (needs gnuplot), as
         `edgesim plot DIR`."""
         err = _lib.Error_()
-        if lib().edgesim_plot(self.outdir.encode(), err) != 0:
+        if lib().edgesim_plot(_cstr(self.outdir, "outdir"), err) != 0:
             _raise(err)
 
     def __repr__(self):
@@ -276,15 +304,16 @@ class Simulation:
             self._tmp = tempfile.mkdtemp(prefix="edgesim-")
             outdir = self._tmp
         self._cleanup = weakref.finalize(self, Simulation._release, L, [None], self._tmp)
-        sets = [s.encode() for s in _set_items(set, None, warmup)]
+        sets = [_cstr(s, "set") for s in _set_items(set, None, warmup)]
         opt = _lib.Options_()
-        opt.outdir = str(outdir).encode()
+        opt.outdir = _cstr(outdir, "outdir")
         self._sets = (ctypes.c_char_p * max(len(sets), 1))(*sets)
         opt.sets = self._sets
         opt.nsets = len(sets)
         if seed is not None:
-            if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-                raise ValueError("seed: expected a non-negative integer, found %r" % (seed,))
+            if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= _SEED_MAX:
+                raise ValueError("seed: expected a whole number from 0 to %d, found %r"
+                                 % (_SEED_MAX, seed))
             opt.has_seed, opt.seed = 1, seed
         opt.write_invocations = 1 if invocations else 0
         if scheduler is not None:
@@ -294,7 +323,7 @@ class Simulation:
             opt.router = self._router
             name = getattr(scheduler, "__name__", None) or type(scheduler).__name__
             self._scheduler_name = name
-            opt.router_name = ("python:" + name).encode()
+            opt.router_name = _cstr("python:" + str(name), "scheduler name")
         flags = ((_lib.ALLOW_PLUGINS if allow_plugins else 0)
                  | (_lib.SANDBOX_PATHS if sandbox_paths else 0))
         err = _lib.Error_()
@@ -302,7 +331,7 @@ class Simulation:
             text = json.dumps(scenario).encode()
             h = L.edgesim_open_text3(text, len(text), b"<dict>", opt, flags, limits, err)
         else:
-            h = L.edgesim_open3(os.fspath(scenario).encode(), opt, flags, limits, err)
+            h = L.edgesim_open3(_cstr(scenario, "scenario"), opt, flags, limits, err)
         if not h:
             self._cleanup()
             _raise(err)

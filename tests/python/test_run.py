@@ -160,6 +160,38 @@ def test_missing_file_is_a_scenario_error():
         edgesim.run("nope.json")
 
 
-def test_bad_seed_is_refused_before_running():
-    with pytest.raises(ValueError):
-        edgesim.run(QUICK, seed=-1)
+@pytest.mark.parametrize("seed", [-1, 1.5, True, 2**53, 2**64 + 5])
+def test_bad_seed_is_refused_before_running(seed):
+    # 2**64 + 5 would wrap to 5 in the C struct; 2**53 is past what --seed takes
+    with pytest.raises(ValueError, match="seed: expected a whole number from 0 to 9007199254740991"):
+        edgesim.run(QUICK, seed=seed)
+
+
+def test_largest_seed_is_the_clis(tmp_path):
+    top = 2**53 - 1
+    want = cli_run(QUICK, tmp_path / "cli", seed=top, sets=SHORT)
+    assert edgesim.run(QUICK, seed=top, set=SHORT).fingerprint == want["fingerprint"]
+
+
+@pytest.mark.parametrize("kw", [{"scenario": "scenarios/quick\0start.json"},
+                                {"outdir": "/tmp/a\0b"},
+                                {"set": {"name": "a\0b"}}])
+def test_text_with_nul_is_refused_not_cut(kw):
+    # C would read each of these only up to the NUL: another file, folder or name
+    args = {"scenario": QUICK, **kw}
+    with pytest.raises(ValueError, match="without NUL characters"):
+        edgesim.run(args.pop("scenario"), **args)
+
+
+def test_set_must_be_a_dict():
+    with pytest.raises(TypeError, match="set: expected a dict"):
+        edgesim.run(QUICK, set=["duration=1m"])
+
+
+def test_run_until_far_times_clamp_and_nan_is_refused():
+    with edgesim.Simulation(QUICK, set=SHORT) as s:
+        with pytest.raises(ValueError, match="found nan"):
+            s.run_until(float("nan"))
+        # 1e10 s is past the int64 clock (it used to wrap to a negative time)
+        assert s.run_until(1e10).now == s.end
+        assert s.run_until(float("inf")).now == s.end
