@@ -149,11 +149,19 @@ static int read_moves(rd *r, const cJSON *it, const char *p, sim_client_group *g
     for (const cJSON *m = mv->child; m; m = m->next, k++) {
         sim__scn_path(qi, q, NULL, k);
         edge_time t;
-        if (!cJSON_IsArray(m) || cJSON_GetArraySize(m) != 2 || !cJSON_IsString(m->child) ||
-            edge_duration_parse(m->child->valuestring, &t) != EDGE_OK || t < 0) {
-            sim__scn_found(m, f, sizeof f);
+        if (!cJSON_IsArray(m) || cJSON_GetArraySize(m) != 2) {
+            if (cJSON_IsArray(m))
+                snprintf(f, sizeof f, "a list of %d", cJSON_GetArraySize(m));
+            else
+                sim__scn_found(m, f, sizeof f);
             sim__scn_diag(r->c, m, qi, "expected a move [time, region] such as [\"8h\", "
                           "\"work\"], found %s", f);
+            bad = 1;
+            continue;
+        }
+        char qt[SIM_DIAG_PATH_MAX];
+        sim__scn_path(qt, qi, NULL, 0);
+        if (sc_duration_item(r->c, m->child, qt, SC_SIGN_NONNEG, "8h", &t)) {
             bad = 1;
             continue;
         }
@@ -603,6 +611,19 @@ static int read_clients(rd *r)
     return 1;
 }
 
+/* Whether the scenario's "clients" list has a group with this id that was
+ * refused for another of its fields (so it is not among the read groups). */
+static int defined_but_bad(sim__scn *c, const char *id)
+{
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(sim__scn_root(c), "clients");
+    for (const cJSON *it = cJSON_IsArray(arr) ? arr->child : NULL; it; it = it->next) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, "id");
+        if (cJSON_IsString(v) && !strcmp(v->valuestring, id))
+            return 1;
+    }
+    return 0;
+}
+
 int sim__clients_ref(sim__scn *c, const cJSON *obj, const char *p, size_t *region,
                      size_t *group)
 {
@@ -621,6 +642,8 @@ int sim__clients_ref(sim__scn *c, const cJSON *obj, const char *p, size_t *regio
                 *group = g + 1;
                 return 0;
             }
+    if (cJSON_IsString(v) && defined_but_bad(c, v->valuestring))
+        return -1; /* its definition's own problem is reported there: no second line */
     sim__scn_found(v, f, sizeof f);
     sim__scn_diag(c, v, q, "expected a client group id defined in clients, found %s", f);
     return -1;
