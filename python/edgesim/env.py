@@ -32,7 +32,7 @@ import threading
 
 import numpy as np
 
-from . import RunError, Simulation
+from . import _SEED_MAX, RunError, Simulation
 
 _ABORT = object()
 
@@ -56,7 +56,8 @@ class Discrete:
         return int(self._rng.integers(self.n))
 
     def contains(self, x):
-        return isinstance(x, (int, np.integer)) and 0 <= int(x) < self.n
+        return (isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
+                and 0 <= int(x) < self.n)
 
     def __repr__(self):
         return "Discrete(%d)" % self.n
@@ -154,6 +155,11 @@ class RoutingEnv:
         """Starts an episode; returns (obs, info) at its first decision."""
         self.close()
         seed = self._seed if seed is None else seed
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
+                                 or not 0 <= int(seed) <= _SEED_MAX):
+            raise ValueError("seed: expected a whole number from 0 to %d, found %r"
+                             % (_SEED_MAX, seed))
+        seed = None if seed is None else int(seed)
         self.action_space.seed(seed)
         self._actions, self._events = queue.Queue(), queue.Queue()
         self._last = (0.0, 0.0)

@@ -74,3 +74,25 @@ def test_closing_mid_episode_and_starting_again(tiny):
         env.reset(seed=1)
         env.step(7)
     env.close()
+
+
+@pytest.mark.parametrize("action", [True, -1, 2, 1.0, "1", None])
+def test_an_action_that_is_not_a_node_index_is_refused(tiny, action):
+    # True is an int to Python; as an action it would route to node 1 unnoticed
+    env = edgesim.RoutingEnv(tiny)
+    env.reset(seed=1)
+    with pytest.raises(ValueError, match=r"action: expected a node index in \[0, 2\)"):
+        env.step(action)
+    env.close()
+
+
+@pytest.mark.parametrize("seed", [-1, 2**53, True, "x"])
+def test_a_bad_seed_is_refused_with_the_runs_message(tiny, seed):
+    env = edgesim.RoutingEnv(tiny)
+    with pytest.raises(ValueError, match="seed: expected a whole number from 0 to 9007199254740991"):
+        env.reset(seed=seed)
+
+
+def test_a_numpy_seed_is_a_seed(tiny):
+    env = edgesim.RoutingEnv(tiny)
+    assert play(env, np.int64(3))[2] == play(env, 3)[2]
