@@ -422,7 +422,8 @@ Test(scenario, stdin_gets_the_default_name_stdin)
     sim_scenario_free(s);
     sim_scenario *bad = sim_scenario_parse("{", 1, "-", NULL, 0, diags, MAXD, &ndiags);
     cr_assert_null(bad);
-    cr_expect_str_eq(line(0), "<stdin>:1:1: expected valid JSON, found \"{\"");
+    cr_expect_str_eq(line(0), "<stdin>:1:2: expected valid JSON, found the end of the text with "
+                              "1 list or object still open");
 }
 
 Test(scenario, probes_are_off_by_default_and_read_with_defaults)
@@ -586,6 +587,41 @@ Test(scenario, json_nested_too_deep_is_named_at_the_level_past_the_limit)
     sim_scenario *t = parse_text("{\"a\": x [[[[");
     cr_assert_null(t);
     cr_expect(strstr(line(0), "expected valid JSON") != NULL, "%s", line(0));
+}
+
+/* A file cut short (a truncated copy, an editor that did not save the end)
+ * is reported at its end with what is still open, not at the last value,
+ * where cJSON stops ("found \"]\""); a mistake before the end is still
+ * reported where it is. */
+Test(scenario, a_file_cut_short_is_reported_at_its_end)
+{
+    static const struct {
+        const char *text, *want;
+    } cases[] = {
+        {"{\"duration\": [\"1h\"", "t.json:1:19: expected valid JSON, found the end of the text "
+                                   "with 2 lists or objects still open"},
+        {"{\"a\": {\"b\": [1, 2]", "t.json:1:19: expected valid JSON, found the end of the text "
+                                   "with 2 lists or objects still open"},
+        {"{\"a\":\n  \"x", "t.json:2:5: expected valid JSON, found the end of the text inside "
+                           "a string"},
+        {"{\"a\"", "t.json:1:5: expected valid JSON, found the end of the text with 1 list or "
+                   "object still open"},
+        {"{\"a\": 1,", "t.json:1:9: expected valid JSON, found the end of the text with 1 list "
+                       "or object still open"},
+        {"{\"a\": ", "t.json:1:7: expected valid JSON, found the end of the text with 1 list or "
+                     "object still open"},
+        /* wrong before the end: where it is */
+        {"{\"a\": [1, 2,]", "t.json:1:13: expected valid JSON, found \"]\""},
+        {"{\"a\": tru", "t.json:1:7: expected valid JSON, found \"tru\""},
+        {"{\"a\": 1]", "t.json:1:8: expected valid JSON, found \"]\""},
+        {"{\"a\": \"x\\", "t.json:1:8: expected valid JSON, found \"x\\\\\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        sim_scenario *s = parse_text(cases[i].text);
+        cr_assert_null(s, "%s", cases[i].text);
+        cr_expect_eq(ndiags, 1, "%s", cases[i].text);
+        cr_expect_str_eq(line(0), cases[i].want, "%s", cases[i].text);
+    }
 }
 
 /* Regression (issue 17): a 1 GiB file was read up to the limit and reported as

@@ -5,6 +5,7 @@
  * reader's one-line errors. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness/sweep.h"
@@ -136,26 +137,55 @@ Test(sweep, defaults_are_one_replication_seed_one_and_no_grid)
 
 Test(sweep, bad_files_give_one_clear_line)
 {
-    expect_error("[]", "dir/s.json: expected a JSON object, found an array");
+    /* FILE:LINE:COL: PATH: expected ..., found ...; the column is where the
+     * offending value starts (a field's value for a field) */
+    expect_error("[]", "dir/s.json:1:1: expected a JSON object, found an empty list");
     expect_error("{\"scenarios\": [\"a\"], \"grids\": {}}",
-                 "dir/s.json: grids: expected one of scenarios, grid, set, replications, "
-                 "base_seed, name, description, found an unknown field");
-    expect_error("{\"scenarios\": []}", "dir/s.json: scenarios: expected 1 to 1000 scenario files, found 0");
+                 "dir/s.json:1:31: grids: expected a known field (scenarios, grid, set, "
+                 "replications, base_seed, name, description), found \"grids\" (did you mean "
+                 "\"grid\"?)");
+    expect_error("{\"scenarios\": []}", "dir/s.json:1:15: scenarios: expected 1 to 1000 scenario files, found 0");
     expect_error("{\"scenarios\": [3]}",
-                 "dir/s.json: scenarios[0]: expected a scenario file name, found a number");
+                 "dir/s.json:1:16: scenarios[0]: expected a scenario file name, found 3");
+    expect_error("{\"scenarios\": [\"\"]}",
+                 "dir/s.json:1:16: scenarios[0]: expected a scenario file name, found \"\"");
     expect_error("{\"scenarios\": [\"a\"], \"grid\": {\"x\": []}}",
-                 "dir/s.json: grid.x: expected 1 to 1000 values, found 0");
+                 "dir/s.json:1:36: grid.x: expected 1 to 1000 values, found 0");
     expect_error("{\"scenarios\": [\"a\"], \"grid\": {\"x\": [1, null]}}",
-                 "dir/s.json: grid.x[1]: expected a string, number, boolean, object or list, "
+                 "dir/s.json:1:40: grid.x[1]: expected a string, number, boolean, object or list, "
                  "found null");
     expect_error("{\"scenarios\": [\"a\"], \"base_seed\": -1}",
-                 "dir/s.json: base_seed: expected a non-negative integer below 2^53, found another number");
-    expect_error("{\"scenarios\": [\"a\"], \"replications\": 1.5}",
-                 "dir/s.json: replications: expected an integer from 1 to 100000, found another number");
+                 "dir/s.json:1:35: base_seed: expected a non-negative integer below 2^53, found -1");
+    expect_error("{\"scenarios\": [\"a\"],\n \"replications\": 1.5}",
+                 "dir/s.json:2:18: replications: expected an integer from 1 to 100000, found 1.5");
+    expect_error("{\"scenarios\": [\"a\"], \"replications\": 0}",
+                 "dir/s.json:1:38: replications: expected an integer from 1 to 100000, found 0");
     expect_error("{\"scenarios\": [\"a\"], \"set\": {\"a=b\": 1}}",
-                 "dir/s.json: set.a=b: expected a --set path such as \"duration\", found \"a=b\"");
+                 "dir/s.json:1:37: set.a=b: expected a --set path such as \"duration\", found \"a=b\"");
     expect_error("{\"scenarios\": [\"a\"], \"replications\": 100000, "
                  "\"grid\": {\"x\": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]}}",
-                 "dir/s.json: expected at most 1000000 runs (scenarios x grid points x "
+                 "dir/s.json:1:1: expected at most 1000000 runs (scenarios x grid points x "
                  "replications), found 1100000");
+    expect_error("{\"name\": \"a\"}",
+                 "dir/s.json:1:1: scenarios: expected a list of scenario files, found nothing "
+                 "(it is required)");
+    /* syntax: the line and column of the error, a quote of the text there */
+    expect_error("{\"scenarios\": [\"a\"],\n \"grid\": {\"x\": [1, 2,]}}",
+                 "dir/s.json:2:22: expected valid JSON, found \"]}}\"");
+    expect_error("", "dir/s.json:1:1: expected valid JSON, found the end of the text");
+}
+
+Test(sweep, nesting_past_the_limit_is_one_line_not_a_crash)
+{
+    size_t n = 100000;
+    char *text = malloc(n + 1);
+    cr_assert_not_null(text);
+    memset(text, '[', n);
+    text[n] = '\0';
+    sim_diag d;
+    sim_sweep *sw = parse(text, &d);
+    free(text);
+    cr_assert_null(sw);
+    cr_assert_eq(d.line, 1);
+    cr_assert(strstr(d.msg, "expected at most 1000 levels of nested lists and objects"), "%s", d.msg);
 }

@@ -18,6 +18,7 @@
 #include "common/loadfile.h"
 #include "common/plainname.h"
 #include "harness/sweep.h"
+#include "scenario/reader.h"
 
 static char *dup_str(const char *s)
 {
@@ -28,21 +29,8 @@ static char *dup_str(const char *s)
     return p;
 }
 
-/* What a JSON value is, for "found ..." */
-static const char *kind_of(const cJSON *v)
-{
-    if (cJSON_IsString(v))
-        return "a string";
-    if (cJSON_IsNumber(v))
-        return "a number";
-    if (cJSON_IsBool(v))
-        return "a boolean";
-    if (cJSON_IsNull(v))
-        return "null";
-    if (cJSON_IsArray(v))
-        return "an array";
-    return "an object";
-}
+static const char *const sweep_fields[] = {"scenarios", "grid", "set", "replications", "base_seed",
+                                           "name", "description", "$schema", NULL};
 
 static void free_strv(char **v, size_t n)
 {
@@ -114,9 +102,11 @@ static int check_path_key(const char *k)
     return k[0] != '\0' && strchr(k, '=') == NULL;
 }
 
-#define FAIL(path_, ...)                                                                        \
+/* One problem at item at_ (its line and column; NULL: none) and path_. */
+#define FAIL(at_, path_, ...)                                                                   \
     do {                                                                                        \
         sim_diag_set(d, path_, __VA_ARGS__);                                                    \
+        sc_jsonpos_get(&pos, at_, &d->line, &d->col);                                           \
         goto fail;                                                                              \
     } while (0)
 
@@ -126,22 +116,35 @@ sim_sweep *sim_sweep_parse(const char *text, size_t len, const char *name, sim_d
     d->file = name;
     sim_sweep *sw = calloc(1, sizeof *sw);
     cJSON *root = NULL;
+    sc_jsonpos pos = {0};
     char p[SIM_DIAG_PATH_MAX];
     if (!sw)
-        FAIL(NULL, "expected memory for the sweep, found none (out of memory)");
+        FAIL(NULL, NULL, "expected memory for the sweep, found none (out of memory)");
     sw->replications = 1;
     sw->base_seed = 1;
     sw->nconfigs = 1;
     if (!(sw->path = dup_str(name)))
-        FAIL(NULL, "expected memory for the sweep, found none (out of memory)");
+        FAIL(NULL, NULL, "expected memory for the sweep, found none (out of memory)");
     if (len > SIM_SWEEP_MAX_BYTES)
-        FAIL(NULL, "expected a sweep file of at most %u bytes, found %zu bytes",
+        FAIL(NULL, NULL, "expected a sweep file of at most %u bytes, found %zu bytes",
              SIM_SWEEP_MAX_BYTES, len);
-    root = cJSON_ParseWithLength(text, len);
-    if (!root)
-        FAIL(NULL, "expected a JSON object, found text that is not JSON");
+    int eline = 0, ecol = 0, nomem = 0, deep = 0;
+    sc_strbuf near;
+    root = sc_json_read(text, len, &pos, &eline, &ecol, &near, &nomem, &deep);
+    if (!root) {
+        if (nomem)
+            FAIL(NULL, NULL, "expected memory for the sweep, found none (out of memory)");
+        if (deep)
+            sim_diag_set(d, NULL, "expected at most %d levels of nested lists and objects, found "
+                         "JSON %s", SC_JSON_MAX_DEPTH, near.s);
+        else
+            sim_diag_set(d, NULL, "expected valid JSON, found %s", near.s);
+        d->line = eline;
+        d->col = ecol;
+        goto fail;
+    }
     if (!cJSON_IsObject(root))
-        FAIL(NULL, "expected a JSON object, found %s", kind_of(root));
+        FAIL(root, NULL, "expected a JSON object, found %s", sc_found(root).s);
 
     const cJSON *scen = NULL, *grid = NULL, *set = NULL, *nm = NULL;
     for (const cJSON *f = root->child; f; f = f->next) {
@@ -157,20 +160,20 @@ sim_sweep *sim_sweep_parse(const char *text, size_t len, const char *name, sim_d
         else if (!strcmp(k, "replications")) {
             uint64_t r;
             if (as_uint(f, SIM_SWEEP_MAX_REPLICATIONS, &r) || r < 1)
-                FAIL(k, "expected an integer from 1 to %d, found %s", SIM_SWEEP_MAX_REPLICATIONS,
-                     cJSON_IsNumber(f) ? "another number" : kind_of(f));
+                FAIL(f, k, "expected an integer from 1 to %d, found %s", SIM_SWEEP_MAX_REPLICATIONS,
+                     sc_found(f).s);
             sw->replications = (uint32_t)r;
         } else if (!strcmp(k, "base_seed")) {
             /* seeds up to 2^53 so base_seed + k stays exact in JSON */
             if (as_uint(f, 9007199254740991.0 - SIM_SWEEP_MAX_REPLICATIONS, &sw->base_seed))
-                FAIL(k, "expected a non-negative integer below 2^53, found %s",
-                     cJSON_IsNumber(f) ? "another number" : kind_of(f));
+                FAIL(f, k, "expected a non-negative integer below 2^53, found %s", sc_found(f).s);
         } else if (!strcmp(k, "description") || !strcmp(k, "$schema")) {
             if (!cJSON_IsString(f))
-                FAIL(k, "expected a string, found %s", kind_of(f));
+                FAIL(f, k, "expected a string, found %s", sc_found(f).s);
         } else {
-            FAIL(k, "expected one of scenarios, grid, set, replications, base_seed, name, "
-                    "description, found an unknown field");
+            FAIL(f, k, "expected a known field (scenarios, grid, set, replications, base_seed, "
+                       "name, description), found %s%s", sc_quoted(k).s,
+                 sc_did_you_mean(sc_suggest_list(k, sweep_fields)).s);
         }
     }
 
@@ -179,15 +182,15 @@ sim_sweep *sim_sweep_parse(const char *text, size_t len, const char *name, sim_d
         /* the name is the folder results/sweeps/NAME without -o: it must not
          * climb out of it ("../../x") or be "." or hidden */
         if (!cJSON_IsString(nm))
-            FAIL("name", "expected a plain name (" SIM_PLAIN_NAME_RULE "), found %s",
-                 kind_of(nm));
+            FAIL(nm, "name", "expected a plain name (" SIM_PLAIN_NAME_RULE "), found %s",
+                 sc_found(nm).s);
         if (!sim_plain_name(nm->valuestring)) {
             char shown[64];
             size_t k = 0;
             for (const char *q = nm->valuestring; *q && k < 40; q++) /* control chars as '?' */
                 shown[k++] = (unsigned char)*q < 0x20 || *q == 0x7f || *q == '"' ? '?' : *q;
             shown[k] = '\0';
-            FAIL("name", "expected a plain name (" SIM_PLAIN_NAME_RULE "), found \"%s\"%s", shown,
+            FAIL(nm, "name", "expected a plain name (" SIM_PLAIN_NAME_RULE "), found \"%s\"%s", shown,
                  nm->valuestring[k] ? "..." : "");
         }
         sw->name = dup_str(nm->valuestring);
@@ -210,20 +213,21 @@ sim_sweep *sim_sweep_parse(const char *text, size_t len, const char *name, sim_d
         }
     }
     if (!sw->name)
-        FAIL(NULL, "expected memory for the sweep, found none (out of memory)");
+        FAIL(NULL, NULL, "expected memory for the sweep, found none (out of memory)");
 
     /* scenarios */
     if (!scen)
-        FAIL("scenarios", "expected a list of scenario files, found nothing (it is required)");
+        FAIL(root, "scenarios", "expected a list of scenario files, found nothing (it is required)");
     if (!cJSON_IsArray(scen))
-        FAIL("scenarios", "expected a list of scenario files, found %s", kind_of(scen));
+        FAIL(scen, "scenarios", "expected a list of scenario files, found %s", sc_found(scen).s);
     size_t ns = (size_t)cJSON_GetArraySize(scen);
     if (ns < 1 || ns > SIM_SWEEP_MAX_SCENARIOS)
-        FAIL("scenarios", "expected 1 to %d scenario files, found %zu", SIM_SWEEP_MAX_SCENARIOS, ns);
+        FAIL(scen, "scenarios", "expected 1 to %d scenario files, found %zu", SIM_SWEEP_MAX_SCENARIOS,
+             ns);
     sw->scenarios = calloc(ns, sizeof *sw->scenarios);
     sw->scenario_paths = calloc(ns, sizeof *sw->scenario_paths);
     if (!sw->scenarios || !sw->scenario_paths)
-        FAIL(NULL, "expected memory for the sweep, found none (out of memory)");
+        FAIL(NULL, NULL, "expected memory for the sweep, found none (out of memory)");
     sw->nscenarios = ns;
     const char *slash = strrchr(name, '/');
     size_t dirlen = slash ? (size_t)(slash - name) + 1 : 0;
@@ -231,13 +235,12 @@ sim_sweep *sim_sweep_parse(const char *text, size_t len, const char *name, sim_d
     for (const cJSON *s = scen->child; s; s = s->next, i++) {
         sim_diag_path_child(p, sizeof p, "scenarios", NULL, i);
         if (!cJSON_IsString(s) || !s->valuestring[0])
-            FAIL(p, "expected a scenario file name, found %s",
-                 cJSON_IsString(s) ? "an empty string" : kind_of(s));
+            FAIL(s, p, "expected a scenario file name, found %s", sc_found(s).s);
         sw->scenarios[i] = dup_str(s->valuestring);
         size_t n = dirlen + strlen(s->valuestring) + 1;
         sw->scenario_paths[i] = malloc(n);
         if (!sw->scenarios[i] || !sw->scenario_paths[i])
-            FAIL(NULL, "expected memory for the sweep, found none (out of memory)");
+            FAIL(NULL, NULL, "expected memory for the sweep, found none (out of memory)");
         if (s->valuestring[0] == '/')
             snprintf(sw->scenario_paths[i], n, "%s", s->valuestring);
         else
@@ -247,17 +250,19 @@ sim_sweep *sim_sweep_parse(const char *text, size_t len, const char *name, sim_d
     /* set */
     if (set) {
         if (!cJSON_IsObject(set))
-            FAIL("set", "expected an object of --set paths and values, found %s", kind_of(set));
+            FAIL(set, "set", "expected an object of --set paths and values, found %s",
+                 sc_found(set).s);
         size_t n = (size_t)cJSON_GetArraySize(set);
         sw->fixed_sets = calloc(n ? n : 1, sizeof *sw->fixed_sets);
         if (!sw->fixed_sets)
-            FAIL(NULL, "expected memory for the sweep, found none (out of memory)");
+            FAIL(NULL, NULL, "expected memory for the sweep, found none (out of memory)");
         for (const cJSON *f = set->child; f; f = f->next) {
             sim_diag_path_child(p, sizeof p, "set", f->string, 0);
             if (!check_path_key(f->string))
-                FAIL(p, "expected a --set path such as \"duration\", found \"%s\"", f->string);
+                FAIL(f, p, "expected a --set path such as \"duration\", found %s",
+                     sc_quoted(f->string).s);
             if (!(sw->fixed_sets[sw->nfixed] = make_set(f->string, f)))
-                FAIL(NULL, "expected memory for the sweep, found none (out of memory)");
+                FAIL(NULL, NULL, "expected memory for the sweep, found none (out of memory)");
             sw->nfixed++;
         }
     }
@@ -265,33 +270,33 @@ sim_sweep *sim_sweep_parse(const char *text, size_t len, const char *name, sim_d
     /* grid */
     if (grid) {
         if (!cJSON_IsObject(grid))
-            FAIL("grid", "expected an object of --set paths and lists of values, found %s",
-                 kind_of(grid));
+            FAIL(grid, "grid", "expected an object of --set paths and lists of values, found %s",
+                 sc_found(grid).s);
         size_t n = (size_t)cJSON_GetArraySize(grid);
         if (n > SIM_SWEEP_MAX_PARAMS)
-            FAIL("grid", "expected at most %d parameters, found %zu", SIM_SWEEP_MAX_PARAMS, n);
+            FAIL(grid, "grid", "expected at most %d parameters, found %zu", SIM_SWEEP_MAX_PARAMS, n);
         sw->params = calloc(n ? n : 1, sizeof *sw->params);
         if (!sw->params)
-            FAIL(NULL, "expected memory for the sweep, found none (out of memory)");
+            FAIL(NULL, NULL, "expected memory for the sweep, found none (out of memory)");
         for (const cJSON *f = grid->child; f; f = f->next) {
             sim_diag_path_child(p, sizeof p, "grid", f->string, 0);
             if (!check_path_key(f->string))
-                FAIL(p, "expected a --set path such as \"policies.scheduler\", found \"%s\"",
-                     f->string);
+                FAIL(f, p, "expected a --set path such as \"policies.scheduler\", found %s",
+                     sc_quoted(f->string).s);
             for (size_t k = 0; k < sw->nparams; k++)
                 if (!strcmp(sw->params[k].path, f->string))
-                    FAIL(p, "expected each parameter once, found it twice");
+                    FAIL(f, p, "expected each parameter once, found it twice");
             if (!cJSON_IsArray(f))
-                FAIL(p, "expected a list of values, found %s", kind_of(f));
+                FAIL(f, p, "expected a list of values, found %s", sc_found(f).s);
             size_t nv = (size_t)cJSON_GetArraySize(f);
             if (nv < 1 || nv > SIM_SWEEP_MAX_VALUES)
-                FAIL(p, "expected 1 to %d values, found %zu", SIM_SWEEP_MAX_VALUES, nv);
+                FAIL(f, p, "expected 1 to %d values, found %zu", SIM_SWEEP_MAX_VALUES, nv);
             sim_sweep_param *pa = &sw->params[sw->nparams++];
             pa->path = dup_str(f->string);
             pa->sets = calloc(nv, sizeof *pa->sets);
             pa->labels = calloc(nv, sizeof *pa->labels);
             if (!pa->path || !pa->sets || !pa->labels)
-                FAIL(NULL, "expected memory for the sweep, found none (out of memory)");
+                FAIL(NULL, NULL, "expected memory for the sweep, found none (out of memory)");
             size_t j = 0;
             for (const cJSON *v = f->child; v; v = v->next, j++) {
                 char vp[SIM_DIAG_PATH_MAX];
@@ -299,27 +304,29 @@ sim_sweep *sim_sweep_parse(const char *text, size_t len, const char *name, sim_d
                 /* objects and lists too: a --set value is any JSON but null,
                  * e.g. {"type": "fixed", "ttl": "5m"} for policies.keepalive */
                 if (cJSON_IsNull(v) || cJSON_IsInvalid(v))
-                    FAIL(vp, "expected a string, number, boolean, object or list, found %s",
-                         kind_of(v));
+                    FAIL(v, vp, "expected a string, number, boolean, object or list, found %s",
+                         sc_found(v).s);
                 pa->sets[j] = make_set(f->string, v);
                 pa->labels[j] = make_label(v);
                 pa->nvalues = j + 1;
                 if (!pa->sets[j] || !pa->labels[j])
-                    FAIL(NULL, "expected memory for the sweep, found none (out of memory)");
+                    FAIL(NULL, NULL, "expected memory for the sweep, found none (out of memory)");
             }
             if (sw->nconfigs > SIM_SWEEP_MAX_RUNS / nv)
-                FAIL("grid", "expected at most %d grid points, found more", SIM_SWEEP_MAX_RUNS);
+                FAIL(grid, "grid", "expected at most %d grid points, found more", SIM_SWEEP_MAX_RUNS);
             sw->nconfigs *= nv;
         }
     }
     double runs = (double)sw->nscenarios * (double)sw->nconfigs * (double)sw->replications;
     if (runs > SIM_SWEEP_MAX_RUNS)
-        FAIL(NULL, "expected at most %d runs (scenarios x grid points x replications), found %.0f",
+        FAIL(root, NULL, "expected at most %d runs (scenarios x grid points x replications), found %.0f",
              SIM_SWEEP_MAX_RUNS, runs);
     cJSON_Delete(root);
+    sc_jsonpos_free(&pos);
     return sw;
 fail:
     cJSON_Delete(root);
+    sc_jsonpos_free(&pos);
     sim_sweep_free(sw);
     return NULL;
 }

@@ -273,6 +273,67 @@ static size_t too_deep_at(const char *text, size_t len)
     return len;
 }
 
+/*
+ * Whether text is valid JSON cut short: the start of a document that closing
+ * its open string and its open lists and objects (with a placeholder where a
+ * value or a key is due) would complete. Then *open is the number of lists
+ * and objects left open and *in_str whether it ends inside a string; cJSON
+ * itself points somewhere in the last value, which misleads ("found \"]\"").
+ * Returns 0 when the text is wrong before its end, or out of memory.
+ */
+static int cut_short(const char *text, size_t len, size_t *open, int *in_str)
+{
+    char stack[SC_JSON_MAX_DEPTH + 1];
+    size_t depth = 0;
+    int str = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = text[i];
+        if (str) {
+            if (ch == '\\' && ++i >= len)
+                return 0; /* cut inside an escape: no completion is sure */
+            else if (ch == '"')
+                str = 0;
+        } else if (ch == '"') {
+            str = 1;
+        } else if (ch == '[' || ch == '{') {
+            if (depth == SC_JSON_MAX_DEPTH)
+                return 0;
+            stack[depth++] = ch;
+        } else if (ch == ']' || ch == '}') {
+            if (depth == 0 || stack[depth - 1] != (ch == ']' ? '[' : '{'))
+                return 0;
+            depth--;
+        }
+    }
+    if (!str && depth == 0)
+        return 0;
+    /* what may be due at the end: nothing, a value (after ':' or ',' in a
+     * list), the ':' and value after a key, a key and value after ',' */
+    static const char *const due[] = {"", "null", ":null", "\"\":null"};
+    char *buf = malloc(len + 1 + 8 + depth + 1);
+    if (!buf)
+        return 0;
+    int ok = 0;
+    for (size_t k = 0; k < sizeof due / sizeof *due && !ok; k++) {
+        size_t n = len;
+        memcpy(buf, text, len);
+        if (str)
+            buf[n++] = '"';
+        size_t d = strlen(due[k]);
+        memcpy(buf + n, due[k], d);
+        n += d;
+        for (size_t j = depth; j > 0; j--)
+            buf[n++] = stack[j - 1] == '[' ? ']' : '}';
+        cJSON *t = cJSON_ParseWithLength(buf, n);
+        ok = t != NULL;
+        cJSON_Delete(t);
+    }
+    free(buf);
+    *open = depth;
+    *in_str = str;
+    return ok;
+}
+
 cJSON *sc_json_read(const char *text, size_t len, sc_jsonpos *pos, int *eline, int *ecol,
                         sc_strbuf *near, int *nomem, int *deep)
 {
@@ -311,6 +372,17 @@ cJSON *sc_json_read(const char *text, size_t len, sc_jsonpos *pos, int *eline, i
                      SC_JSON_MAX_DEPTH);
             return NULL;
         }
+    }
+    size_t open = 0;
+    int in_str = 0;
+    if (!root && cut_short(text, len, &open, &in_str)) {
+        offset_pos(text, len, eline, ecol);
+        if (in_str)
+            snprintf(near->s, sizeof near->s, "the end of the text inside a string");
+        else
+            snprintf(near->s, sizeof near->s, "the end of the text with %zu %s still open", open,
+                     open == 1 ? "list or object" : "lists or objects");
+        return NULL;
     }
     offset_pos(text, off, eline, ecol);
     if (off >= len) {

@@ -28,15 +28,15 @@ bad() { # FILE EXPECTED-TEXT: exit 2, one line on stderr, naming the problem
 }
 cp "$root/scenarios/faults/crash.json" crash.json
 printf '{"scenarios": ["crash.json"], "replication": 3}' > typo.json
-bad typo.json 'typo.json: replication: expected one of scenarios'
+bad typo.json 'typo.json:1:46: replication: expected a known field (scenarios, grid, set, replications, base_seed, name, description), found "replication" (did you mean "replications"?)'
 printf '{"scenarios": ["crash.json"], "grid": {"policies.retries": 1}}' > notlist.json
-bad notlist.json 'notlist.json: grid.policies.retries: expected a list of values, found a number'
+bad notlist.json 'notlist.json:1:60: grid.policies.retries: expected a list of values, found 1'
 printf '{"scenarios": ["crash.json"], "replications": 0}' > zero.json
-bad zero.json 'zero.json: replications: expected an integer from 1 to 100000'
+bad zero.json 'zero.json:1:47: replications: expected an integer from 1 to 100000, found 0'
 printf '{"grid": {}}' > noscen.json
-bad noscen.json 'noscen.json: scenarios: expected a list of scenario files, found nothing'
+bad noscen.json 'noscen.json:1:1: scenarios: expected a list of scenario files, found nothing'
 printf '{"scenarios": ["crash.json"' > broken.json
-bad broken.json 'broken.json: expected a JSON object, found text that is not JSON'
+bad broken.json 'broken.json:1:28: expected valid JSON, found the end of the text'
 printf '{"scenarios": ["crash.json"], "grid": {"policies.scheduler": ["fastest"]}}' > badval.json
 bad badval.json 'badval.json: scenarios[0] (config s000-c0000): --set: policies.scheduler: expected one of'
 bad missing.json 'missing.json: expected a readable sweep file'
