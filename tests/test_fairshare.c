@@ -417,3 +417,91 @@ Test(fairshare, deferred_rates_match_a_from_scratch_max_min_over_random_operatio
 {
     random_ops(1);
 }
+
+/* The owner's contract of sim_fairshare_next, against a model kept beside
+ * it: each group's finish and the order it was set in (every group the
+ * solver lists as changed, in list order, takes the next number); the next
+ * group is the least (finish, number). Many groups on shared links, flows
+ * started at random and ended when due, so that a flush moves one group or
+ * most of them (the heap is fixed up one by one or rebuilt). */
+Test(fairshare, next_is_the_earliest_finish_set_first_among_equals)
+{
+    enum { NL = 10, NR = 40, MAXF = 80 };
+    double cap[NL];
+    for (int l = 0; l < NL; l++)
+        cap[l] = l < 4 ? 0.5 : 0.125; /* 4 shared cores, 6 edges */
+    sim_rng *r = sim_rng_create(11, "fairshare_next", 0);
+    uint32_t routes[NR][3], rlen[NR];
+    for (int k = 0; k < NR; k++) {
+        rlen[k] = 1 + (uint32_t)sim_rng_below(r, 3);
+        for (uint32_t h = 0; h < rlen[k]; h++) {
+            int again;
+            do {
+                routes[k][h] = (uint32_t)sim_rng_below(r, NL);
+                again = 0;
+                for (uint32_t j = 0; j < h; j++)
+                    again |= routes[k][j] == routes[k][h];
+            } while (again);
+        }
+    }
+    sim_fairshare *s = sim_fairshare_create(NL, cap);
+    cr_assert_not_null(s);
+    enum { MAXG = 64 };
+    edge_time fin[MAXG];
+    uint64_t seq[MAXG], counter = 0;
+    for (int g = 0; g < MAXG; g++)
+        fin[g] = EDGE_TIME_MAX;
+    size_t active = 0, checks = 0, ties = 0;
+    edge_time now = 0;
+    for (int op = 0; op < 20000; op++) {
+        uint32_t g;
+        edge_time at;
+        bool any = sim_fairshare_next(s, &g, &at);
+        if (active < MAXF && (!any || sim_rng_below(r, 2))) {
+            int k = (int)sim_rng_below(r, NR);
+            uint32_t id;
+            double bytes = 1000 * (1 + (double)sim_rng_below(r, 100));
+            cr_assert_eq(sim_fairshare_start(s, now, routes[k], rlen[k], bytes, &id), EDGE_OK);
+            active++;
+        } else {
+            cr_assert(any);
+            now = at > now ? at : now;
+            cr_assert_eq(sim_fairshare_end(s, now, sim_fairshare_group_next(s, g)), EDGE_OK);
+            active--;
+        }
+        const uint32_t *ch;
+        size_t n = sim_fairshare_changed(s, &ch);
+        for (size_t i = 0; i < n; i++) {
+            cr_assert_lt(ch[i], MAXG);
+            fin[ch[i]] = sim_fairshare_group_finish(s, ch[i]);
+            seq[ch[i]] = ++counter;
+        }
+        uint32_t want = SIM_FAIRSHARE_NONE;
+        size_t at_min = 0;
+        for (uint32_t q = 0; q < sim_fairshare_groups(s); q++) {
+            cr_assert_eq(fin[q], sim_fairshare_group_finish(s, q), "op %d group %u", op, q);
+            if (fin[q] == EDGE_TIME_MAX)
+                continue;
+            if (want == SIM_FAIRSHARE_NONE || fin[q] < fin[want] ||
+                (fin[q] == fin[want] && seq[q] < seq[want])) {
+                want = q;
+                at_min = 1;
+            } else if (fin[q] == fin[want]) {
+                at_min++;
+            }
+        }
+        any = sim_fairshare_next(s, &g, &at);
+        cr_assert_eq(any, want != SIM_FAIRSHARE_NONE, "op %d", op);
+        if (any) {
+            cr_assert_eq(g, want, "op %d: next %u at %lld, want %u at %lld", op, g,
+                         (long long)at, want, (long long)fin[want]);
+            cr_assert_eq(at, fin[want]);
+            checks++;
+            ties += at_min > 1;
+        }
+    }
+    cr_assert_gt(checks, 10000);
+    cr_assert_gt(ties, 10, "%zu ties", ties); /* equal finishes were met */
+    sim_fairshare_free(s);
+    sim_rng_destroy(r);
+}

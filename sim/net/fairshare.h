@@ -68,7 +68,9 @@
  * of its group, G: the groups with flows; a new route: one hash insert).
  * A recomputation (a flush) costs O(G_c * (h + log G) + L_c * R) for a component of G_c groups of h hops over L_c
  * links, R rounds of filling (R <= L_c; the bottleneck search scans the
- * links that still have unfixed flows). It does not depend on the number
+ * links that still have unfixed flows). The groups whose rates moved then take
+ * their places in the heap of next finishes one by one (O(log G) each), or,
+ * when they are more than a quarter of it, by rebuilding it (O(G)). It does not depend on the number
  * of flows: on the trees edge scenarios build, G_c and L_c are tens or
  * hundreds however many flows are in flight. The component is found by a
  * walk (the same order of cost) only when needed: the last walk's links
