@@ -44,14 +44,14 @@ sweep_refused() { # NAME-JSON PATTERN
     refused sweep sw.json "$2"
     [ ! -e results ] && [ "$(ls -A ..)" = inner ] || { echo "something was written"; exit 1; }
 }
-sweep_refused '"../../../x"' 'sw.json: name: expected a plain name (letters, digits and - _ . : @, not starting with ".", at most 128), found "../../../x"'
+sweep_refused '"../../../x"' 'sw.json:1:10: name: expected a plain name (letters, digits and - _ . : @, not starting with ".", at most 128), found "../../../x"'
 sweep_refused '".."' 'found ".."'
 sweep_refused '"."' 'found "."'
 sweep_refused '".x"' 'found ".x"'
 sweep_refused '""' 'found ""'
 sweep_refused '"a/b"' 'found "a/b"'
 sweep_refused '"a\u0007b"' 'found "a?b"'
-sweep_refused '7' 'expected a plain name .*found a number'
+sweep_refused '7' 'expected a plain name .*found 7$'
 # a plain one works and lands in results/sweeps/NAME
 printf '{"name": "fine", "scenarios": ["ok.json"]}' > sw.json
 "$EDGESIM" sweep sw.json -q --no-plots
