@@ -57,8 +57,11 @@ typedef struct sim_sweep {
 /*
  * Reads and validates the sweep file `path`. Returns a new sweep the caller
  * frees with sim_sweep_free, or NULL with the first problem in *d (its file
- * is `path`, borrowed; keep it alive while using d). Unknown fields are
- * errors. Never aborts on bad input; out of memory is reported in *d.
+ * is `path`, borrowed; keep it alive while using d; its line and column
+ * are where the offending value starts, or the end of a text cut short, 1:1
+ * for a problem of the whole document, 0 and 0 for a file too large or out
+ * of memory). Unknown fields are errors. Never
+ * aborts on bad input; out of memory is reported in *d.
  */
 sim_sweep *sim_sweep_load(const char *path, sim_diag *d);
 
