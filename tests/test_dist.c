@@ -371,3 +371,31 @@ Test(dist, mixtures_nest_only_so_deep)
         cJSON_Delete(spec);
     }
 }
+
+/* sim_dist_sample_time rounds as llround does (to nearest, ties away from
+ * zero) without calling it: at the ties, just below them, past 2^52 (where
+ * every double is whole) and for a million draws of a continuous duration. */
+Test(dist, sample_time_rounds_to_nearest_with_ties_up_like_llround)
+{
+    static const double v[] = {0.5, 1.5, 2.5, 0.49999999999999994, 1.4999999999999998,
+                               2.5000000000000004, 4503599627370495.5, 4503599627370497.0,
+                               9007199254740993.0, 1e18 + 1.0, 9.2233720368547738e18, 123.456};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        char json[96];
+        snprintf(json, sizeof json, "{\"type\":\"constant\",\"value\":%.17g}", v[i]);
+        sim_dist *d = parse_ok(json, SIM_DIST_NUMBER);
+        sim_rng r;
+        sim_rng_derive(&r, 1, "round", 0);
+        cr_expect_eq(sim_dist_sample_time(d, &r), (edge_time)llround(v[i]), "%.17g", v[i]);
+        sim_dist_destroy(d);
+    }
+    sim_dist *u = parse_ok("{\"type\":\"uniform\",\"min\":0,\"max\":20}", SIM_DIST_NUMBER);
+    sim_rng a, b;
+    sim_rng_derive(&a, 7, "round", 1);
+    sim_rng_derive(&b, 7, "round", 1);
+    size_t bad = 0;
+    for (int i = 0; i < N_DRAWS; i++)
+        bad += sim_dist_sample_time(u, &a) != (edge_time)llround(sim_dist_sample(u, &b));
+    cr_expect_eq(bad, 0, "%zu of %d draws rounded differently", bad, N_DRAWS);
+    sim_dist_destroy(u);
+}
