@@ -1085,3 +1085,55 @@ Test(engine, payloads_that_need_a_record_and_renumbering_mix_with_small_ones)
     }
     sim_engine_destroy(e);
 }
+
+/* ---- widening the keys when the pool crosses a power of two ---- */
+
+typedef struct {
+    run_log log;
+    int again_done;
+} widen_ctx;
+
+static void widen_log(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    log_event(e, &((widen_ctx *)ctx)->log, ev);
+}
+
+/* A at 0 schedules 1,100 events at 20 (the pool of 1,024 records grows to
+ * 2,048: every pending key is rewritten for the wider slot field), then
+ * gives its own place in the schedule order to its next run at 10. */
+static void widen_gen(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    widen_ctx *w = ctx;
+    log_event(e, &w->log, ev);
+    if (w->again_done++)
+        return;
+    for (uint64_t i = 0; i < 1100; i++)
+        cr_assert_eq(sim_engine_schedule(e, 20, widen_log, w, pl(100 + i), NULL), EDGE_OK);
+    cr_assert_eq(sim_engine_schedule_again(e, 10, widen_gen, w, pl(2), NULL), EDGE_OK);
+}
+
+/* The running event's seq survives the widening: at 10, C (scheduled
+ * first), then A's next run (A's seq), then B, then the 1,100 at 20 in
+ * their order. Sequence numbers start at 1,000, so a seq left in the old
+ * layout would be read as half of itself and run A's event before C. */
+Test(engine, widening_the_keys_keeps_the_order_and_the_running_events_seq)
+{
+    sim_engine *e = mk();
+    static widen_ctx w;
+    memset(&w, 0, sizeof w);
+    cr_assert_eq(sim__engine_set_seq(e, 1000), EDGE_OK);
+    cr_assert_eq(sim_engine_schedule(e, 10, widen_log, &w, pl(1), NULL), EDGE_OK);  /* C */
+    cr_assert_eq(sim_engine_schedule(e, 0, widen_gen, &w, pl(0), NULL), EDGE_OK);   /* A */
+    cr_assert_eq(sim_engine_schedule(e, 10, widen_log, &w, pl(3), NULL), EDGE_OK);  /* B */
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    cr_assert_eq(w.log.n, 4 + 1100);
+    static const uint64_t first[] = {0, 1, 2, 3};
+    for (size_t k = 0; k < 4; k++)
+        cr_assert_eq(w.log.ids[k], first[k], "position %zu: %lu", k, (unsigned long)w.log.ids[k]);
+    for (size_t k = 4; k < w.log.n; k++)
+        cr_assert_eq(w.log.ids[k], 100 + (k - 4), "position %zu", k);
+    sim_engine_stats s;
+    sim_engine_get_stats(e, &s);
+    cr_assert_geq(s.bytes, 2048 * 16, "the pool grew past 1,024 records");
+    sim_engine_destroy(e);
+}
