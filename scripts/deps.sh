@@ -13,10 +13,11 @@ set -euo pipefail
 needed=(build-essential pkg-config libgsl-dev libcjson-dev libssl-dev libcriterion-dev
         gnuplot-nox python3 python3-matplotlib python3-numpy python3-pandas python3-pytest)
 # the other targets: make valgrind, make bench (its network part runs the same
-# flows through SimGrid, built with g++ against libsimgrid-dev), make MPI=1
+# flows through SimGrid, built with g++ against libsimgrid-dev; its routing
+# part runs the same model in SimPy, python3-simpy), make MPI=1
 # (edgesim sweep --mpi), make fuzz (clang's libFuzzer runtime is in
 # libclang-rt-14-dev)
-extra=(valgrind hyperfine g++ libsimgrid-dev openmpi-bin libopenmpi-dev clang libclang-rt-14-dev)
+extra=(valgrind hyperfine g++ libsimgrid-dev python3-simpy openmpi-bin libopenmpi-dev clang libclang-rt-14-dev)
 
 # The packages of "$@" that are not installed, one dpkg-query for all.
 missing_of() {

@@ -31,3 +31,17 @@ set +e
 "$EDGESIM" bench 2>err; rc=$?
 [ $rc -eq 2 ] || exit 1
 set -e
+
+# make bench's SimPy peer (scripts/bench/simpy-routing.py, when python3-simpy
+# is installed): its line has the figures bench.sh reads, and its heap picks
+# the nodes a scan of every node picks (the same output but the CPU time).
+if /usr/bin/python3 -c 'import SimPy.Simulation' 2>/dev/null; then
+    sp="$T/../../scripts/bench/simpy-routing.py"
+    /usr/bin/python3 "$sp" --duration 0.5 --seed 3 >h.txt
+    /usr/bin/python3 "$sp" --duration 0.5 --seed 3 --scan >s.txt
+    grep -Eq '^invocations=[1-9][0-9]* cold=[0-9]+ mean_latency_ms=[0-9.]+ cpu_seconds=[0-9.]+ invocations_per_cpu_second=[0-9]+$' h.txt ||
+        { echo "simpy-routing: $(cat h.txt)"; exit 1; }
+    [ "$(sed 's/ cpu_seconds.*//' h.txt)" = "$(sed 's/ cpu_seconds.*//' s.txt)" ] ||
+        { echo "heap and scan differ: $(cat h.txt) / $(cat s.txt)"; exit 1; }
+    /usr/bin/python3 "$sp" --help | grep -q -- '--scan'
+fi
