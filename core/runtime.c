@@ -1044,6 +1044,18 @@ uint64_t edge_runtime_memory_idle(const edge_runtime *rt) { return rt->idle_mb; 
 uint32_t edge_runtime_in_flight(const edge_runtime *rt) { return rt->n_busy; }
 uint32_t edge_runtime_idle_total(const edge_runtime *rt) { return rt->n_idle; }
 
+size_t edge_runtime_busy_tags(const edge_runtime *rt, uint64_t *out, size_t cap)
+{
+    size_t n = 0;
+    for (uint32_t i = 0; i < rt->cap_pool; i++)
+        if (rt->pool[i].state == INST_BUSY) {
+            if (n < cap)
+                out[n] = rt->pool[i].tag;
+            n++;
+        }
+    return n;
+}
+
 uint32_t edge_runtime_idle_count(const edge_runtime *rt, uint32_t function)
 {
     const slot *s = find_slot(rt, function);

@@ -404,6 +404,11 @@ uint64_t edge_runtime_memory_free(const edge_runtime *rt);
 uint64_t edge_runtime_memory_idle(const edge_runtime *rt);
 /* Invocations in flight (busy instances). */
 uint32_t edge_runtime_in_flight(const edge_runtime *rt);
+/* The tags (what edge_runtime_start was given) of the invocations in flight,
+ * in instance-record order: the first min(cap, in flight) into out (the
+ * caller's array; NULL is fine when cap is 0). Returns how many are in
+ * flight. Reads only; O(instance records). */
+size_t edge_runtime_busy_tags(const edge_runtime *rt, uint64_t *out, size_t cap);
 uint32_t edge_runtime_idle_total(const edge_runtime *rt);
 /* Idle (warm) and busy instances of a function; 0 when not deployed. Exact
  * as of the latest now: call edge_runtime_expire(rt, now) first to see the

@@ -611,6 +611,28 @@ Test(runtime, crash_fails_what_runs_and_loses_what_is_warm)
     cr_expect_eq(st.expired, 1);
 }
 
+Test(runtime, busy_tags_name_what_is_in_flight_and_only_that)
+{
+    uint64_t t[4] = {0};
+    cr_expect_eq(edge_runtime_busy_tags(rt, NULL, 0), 0, "nothing runs yet");
+    edge_start s[3];
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(edge_runtime_start_idx(rt, F_SMALL, 0, 100 + (uint64_t)i, &s[i]), EDGE_OK);
+    cr_assert_eq(edge_runtime_start_idx(rt, F_SHORT, 0, 200, &s[0]), EDGE_OK);
+    finish(s[1].invocation, 5); /* tag 101: idle now, not in flight */
+    cr_assert_eq(edge_runtime_busy_tags(rt, t, 4), 3);
+    uint64_t sum = t[0] + t[1] + t[2];
+    cr_expect_eq(sum, 100 + 102 + 200, "the three in flight, the finished one not");
+    cr_expect(t[0] != 101 && t[1] != 101 && t[2] != 101);
+    cr_expect_eq(t[3], 0, "nothing past the count is written");
+    uint64_t one[1] = {0};
+    cr_expect_eq(edge_runtime_busy_tags(rt, one, 1), 3, "the count, whatever the room");
+    cr_expect_eq(one[0], t[0], "the first in instance-record order");
+    cr_expect_eq(edge_runtime_busy_tags(rt, NULL, 0), edge_runtime_in_flight(rt));
+    cr_assert_eq(edge_runtime_crash(rt, 10, NULL, NULL, NULL), EDGE_OK);
+    cr_expect_eq(edge_runtime_busy_tags(rt, t, 4), 0, "a crash leaves nothing in flight");
+}
+
 Test(runtime, keepalive_zero_unloads_right_after_execution)
 {
     cr_assert_eq(edge_runtime_set_keepalive_idx(rt, F_SMALL, 0, 0), EDGE_OK);

@@ -276,7 +276,7 @@ static int try_start(sim_world *w, uint32_t id)
     size_t node = v->node;
     wnode *n = &w->nodes[node];
     int cold = 0;
-    int rc = wcore_start(w, node, v->fn, &cold, &v->rt, w->fn_rt ? &v->fin : NULL);
+    int rc = wcore_start(w, node, v->fn, id, &cold, &v->rt, w->fn_rt ? &v->fin : NULL);
     if (rc == -2)
         return -2;
     if (rc != 0)

@@ -391,13 +391,13 @@ void wcore_set_status(sim_world *w, size_t node, edge_node_status st)
         edge_cluster_set_status_idx(c->cluster, c->cl_index[node], st);
 }
 
-int wcore_start(sim_world *w, size_t node, size_t fn, int *cold, uint64_t *handle,
+int wcore_start(sim_world *w, size_t node, size_t fn, uint32_t id, int *cold, uint64_t *handle,
                 edge_runtime_lines *lines)
 {
     wcore *c = w->core;
     edge_runtime *rt = c->rt[node];
     edge_start st;
-    edge_err rc = edge_runtime_start_idx(rt, (uint32_t)fn, sim_engine_now(w->eng), 0, &st);
+    edge_err rc = edge_runtime_start_idx(rt, (uint32_t)fn, sim_engine_now(w->eng), id, &st);
     if (rc == EDGE_NO_CAPACITY || rc == EDGE_INSTANCE_LIMIT || rc == EDGE_NOMEM)
         return -1; /* memory or the instance limit: running work may free it */
     if (rc != EDGE_OK)
@@ -428,6 +428,12 @@ static void crashed_instance(void *ctx, const edge_invocation_metrics *m)
     sim_world *w = ctx;
     edge_time now = sim_engine_now(w->eng);
     sim_measures_removed(w->ms, m->function, m->instance_created_at, now, now);
+}
+
+size_t wcore_running(const sim_world *w, size_t node, uint64_t *tags, size_t cap)
+{
+    const edge_runtime *rt = w->core->rt[node];
+    return rt ? edge_runtime_busy_tags(rt, tags, cap) : 0;
 }
 
 void wcore_crash(sim_world *w, size_t node)

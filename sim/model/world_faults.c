@@ -56,6 +56,12 @@ static void window(sim_world *w, edge_time start, edge_time end, const char *kin
         wfail_output(w);
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
 static void crash_node(sim_world *w, size_t node)
 {
     wnode *n = &w->nodes[node];
@@ -78,10 +84,28 @@ static void crash_node(sim_world *w, size_t node)
     n->probe_pending = w->probes.period > 0 && n->registered;
     n->hb_epoch++; /* stops the heartbeat timer */
     n->epoch++;
-    /* Everything running fails now; queued ones too (semantics: crash). */
-    for (size_t i = 0; i < w->inv_cap; i++) {
-        winv *v = &w->invs[i];
-        if (v->live && v->running && v->node == node) {
+    /* Everything running fails now, in order of invocation id; queued ones
+     * too (semantics: crash). What runs here is what holds an instance of
+     * the node's runtime (wcore_running): found there, not by a pass over
+     * every invocation record of the world, which made a crash cost
+     * O(invocations in flight anywhere) and random failures at a constant
+     * per-node rate O(nodes^2) in all (at 100,000 nodes 43,000 cache misses
+     * a crash, 6.7 per invocation of the run). */
+    uint64_t buf[64], *tags = buf;
+    size_t nrun = wcore_running(w, node, buf, 64);
+    if (nrun > 64) {
+        tags = malloc(nrun * sizeof *tags);
+        if (!tags) {
+            wfail_run(w, EDGE_NOMEM);
+            return;
+        }
+        wcore_running(w, node, tags, nrun);
+    }
+    qsort(tags, nrun, sizeof *tags, cmp_u64);
+    for (size_t r = 0; r < nrun; r++) {
+        uint32_t i = (uint32_t)tags[r];
+        winv *v = i < w->inv_cap ? &w->invs[i] : NULL;
+        if (v && v->live && v->running && v->node == node) {
             winv_trace(w, v, EDGE_REASON_NODE_CRASH);
             sim_engine_cancel(w->eng, v->done);
             v->running = 0;
@@ -94,9 +118,11 @@ static void crash_node(sim_world *w, size_t node)
                 was_stopped(w, v->fn);
             v->slot = 0;
             edge_scheduler_finished(w->sched, v->fn, node, n->crashed_at, 0);
-            winv_fail_or_retry(w, (uint32_t)i, EDGE_REASON_NODE_CRASH);
+            winv_fail_or_retry(w, i, EDGE_REASON_NODE_CRASH);
         }
     }
+    if (tags != buf)
+        free(tags);
     while (n->qlen > 0) {
         uint32_t id = n->queue[n->qhead];
         n->qhead = (n->qhead + 1) % n->qcap;

@@ -397,9 +397,14 @@ void wcore_set_status(sim_world *w, size_t node, edge_node_status st);
  * when lines is not NULL, a prefetch hint); -1 when it must wait for memory
  * or for an instance below the function's limit; -2 when it cannot start
  * here at all (the function is no longer deployed). */
-int wcore_start(sim_world *w, size_t node, size_t fn, int *cold, uint64_t *handle,
+int wcore_start(sim_world *w, size_t node, size_t fn, uint32_t id, int *cold, uint64_t *handle,
                 edge_runtime_lines *lines);
 void wcore_finish(sim_world *w, size_t node, size_t fn, uint64_t handle, int ok);
+/* The invocations in flight on node's runtime (each holds a busy instance,
+ * tagged with its id at wcore_start): the first min(cap, count) ids into
+ * tags, in the runtime's instance order; returns the count. O(instances of
+ * the node), so a crash costs what its node holds, not what the world does. */
+size_t wcore_running(const sim_world *w, size_t node, uint64_t *tags, size_t cap);
 void wcore_crash(sim_world *w, size_t node);
 void wcore_arm_expiry(sim_world *w, size_t node);
 uint32_t wcore_warm_instances(sim_world *w, size_t node);
