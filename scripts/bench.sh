@@ -106,6 +106,44 @@ if [ -f "$scen" ]; then
     echo " independent of the duration; BENCH_LONG=1 adds a 40-minute run)"
 fi
 
+# Node count at the same per-node load (issue 18): scale.json with its five
+# node groups, 800 fn-* and 200 heavy-* functions all scaled to 1,000, 10,000
+# and 100,000 nodes (functions = nodes / 10, 0.9 invocations/s per node), each
+# for 2 virtual minutes (so 108 k, 1.08 M and 10.8 M invocations, every node
+# with the same history in distribution). CPU ns per invocation in the loop
+# (median of three runs; one run at 100,000 nodes) and its growth.
+scen=$here/scenarios/scale.json
+if [ -f "$scen" ]; then
+    echo
+    out=$(mktemp -d)
+    printf '%-8s %11s %14s %10s\n' nodes invocations "inv/loop-cpu-s" ns/inv
+    for n in 1000 10000 100000; do
+        g=$((n / 5))
+        reps=3
+        [ "$n" = 100000 ] && reps=1
+        i=0
+        : >"$out/rates"
+        while [ $i -lt $reps ]; do
+            "$prog" run "$scen" --set duration=2m --set "nodes[0].count=$g" --set "nodes[1].count=$g" \
+                --set "nodes[2].count=$g" --set "nodes[3].count=$g" --set "nodes[4].count=$g" \
+                --set "functions[0].count=$((n * 8 / 100))" --set "functions[1].count=$((n * 2 / 100))" \
+                -q --no-plots -o "$out/r"
+            sed -n 's/.*"invocations_per_cpu_second":[[:space:]]*\([0-9.e+-]*\).*/\1/p' "$out/r/run.json" \
+                >>"$out/rates"
+            i=$((i + 1))
+        done
+        rate=$(sort -g "$out/rates" | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
+        inv=$(sed -n 's/.*"invocations":[[:space:]]*\([0-9]*\).*/\1/p' "$out/r/run.json" | head -1)
+        printf '%-8s %11s %14.0f %10.0f\n' "$n" "$inv" "$rate" "$(awk -v r="$rate" 'BEGIN {print 1e9 / r}')"
+        echo "$n $rate" >>"$out/all"
+        rm -rf "$out/r"
+    done
+    awk '{r[$1] = $2} END {printf "growth of ns per invocation, 1,000 -> 100,000 nodes: %.2fx\n", r[1000] / r[100000]}' "$out/all"
+    rm -rf "$out"
+    echo "(targets: >= 2,000,000 invocations per loop CPU second at 10,000 nodes, >= 1,000,000 at"
+    echo " 100,000; growth <= 2x)"
+fi
+
 # A million nodes (scenarios/scale-1m.json: 100,000 functions, one virtual
 # minute) with BENCH_1M=1: several minutes and about 5 GB. Targets: peak RSS
 # under 8 GiB, set-up and outputs under 30 s each.
