@@ -227,6 +227,31 @@ Test(world, register_deregister_deploy_and_undeploy_follow_the_timeline, .fini =
     cJSON_Delete(j);
 }
 
+Test(world, a_deregistered_node_takes_its_deployments_with_it, .fini = cleanup)
+{
+    /* g is still deployed on "late" when it deregisters at 60 s: its count
+     * is kept, and when "late" registers again at 80 s it hosts nothing
+     * (the scheduler forgot g there too), so g has no node from 60 s on */
+    static const char text[] =
+        "{\"name\": \"t\", \"duration\": \"100s\", \"regions\": [{\"id\": \"r\"}],"
+        "\"nodes\": [{\"id\": \"a\", \"region\": \"r\"}, {\"id\": \"late\", \"region\": \"r\"}],"
+        "\"functions\": [{\"id\": \"f\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}},"
+        "                {\"id\": \"g\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}}],"
+        "\"deployments\": [{\"function\": \"f\", \"strategy\": \"nodes\", \"nodes\": [\"a\"]}],"
+        "\"workloads\": [{\"function\": \"g\", \"region\": \"r\", \"arrival\": \"constant\", \"interval\": \"1s\"}],"
+        "\"faults\": [{\"kind\": \"register\", \"at\": \"20s\", \"node\": \"late\"},"
+        "             {\"kind\": \"deploy\", \"at\": \"30s\", \"function\": \"g\", \"node\": \"late\"},"
+        "             {\"kind\": \"deregister\", \"at\": \"60s\", \"node\": \"late\"},"
+        "             {\"kind\": \"register\", \"at\": \"80s\", \"node\": \"late\"}]}";
+    cJSON *j = run(text);
+    cr_expect_eq(get(j, "functions.g.ok"), 30);
+    cr_expect_eq(get(j, "outcomes.no_eligible_node"), 70);
+    char *p = slurp("placements.csv");
+    cr_expect(strstr(p, "30.000000000,g,late,fault,ok,30\n"), "%s", p);
+    free(p);
+    cJSON_Delete(j);
+}
+
 Test(world, a_drained_node_gets_no_new_deployment, .fini = cleanup)
 {
     static const char text[] =

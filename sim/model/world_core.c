@@ -295,6 +295,15 @@ edge_err wcore_deploy_to(sim_world *w, size_t fn, size_t node)
     return rc;
 }
 
+const uint32_t *wcore_functions_on(const sim_world *w, size_t node, size_t *n)
+{
+    const wcore *c = w->core;
+    *n = 0;
+    if (c->cl_index[node] == EDGE_NONE)
+        return NULL;
+    return edge_cluster_functions_on(c->cluster, c->cl_index[node], n);
+}
+
 const edge_cluster *wcore_cluster(const sim_world *w)
 {
     return w->core->cluster;

@@ -368,24 +368,37 @@ static void ev_fault(sim_engine *e, void *ctx, const sim_event *ev)
                 whb_start(w, f->node);
         }
         break;
-    case SIM_FAULT_DEREGISTER:
-        if (n->registered) { /* its deployments go with it: keep their counts */
-            const wcore_pair *pairs;
-            size_t npairs = wcore_deployed_pairs(w, &pairs);
-            for (size_t q = 0; q < npairs; q++)
-                if (pairs[q].node == f->node)
-                    wfaults_keep_count(w, pairs[q].fn, f->node);
+    case SIM_FAULT_DEREGISTER: {
+        /* Its deployments go with it: their counts are kept, and the
+         * scheduler forgets them. The node's own list, copied before the
+         * cluster drops it: O(its functions), not a pass over every
+         * function or every pair ever deployed (a trace of machine removals
+         * would cost removals x functions). */
+        if (!n->registered)
+            break;
+        size_t nf;
+        const uint32_t *on = wcore_functions_on(w, f->node, &nf);
+        uint32_t *fns = nf ? malloc(nf * sizeof *fns) : NULL;
+        if (nf && !fns) {
+            wfail_run(w, EDGE_NOMEM);
+            break;
         }
-        if (n->registered && wcore_deregister(w, f->node) == EDGE_OK) {
+        for (size_t q = 0; q < nf; q++) {
+            fns[q] = on[q];
+            wfaults_keep_count(w, fns[q], f->node);
+        }
+        if (wcore_deregister(w, f->node) == EDGE_OK) {
             wup_account(w, n);
             wstatus_account(w, n);
             n->registered = 0;
             n->hb_epoch++;
-            for (size_t fn = 0; fn < w->sc->nfunctions; fn++)
-                edge_scheduler_set_deployed(w->sched, fn, f->node, 0);
+            for (size_t q = 0; q < nf; q++)
+                edge_scheduler_set_deployed(w->sched, fns[q], f->node, 0);
             edge_scheduler_set_usable(w->sched, f->node, 0);
         }
+        free(fns);
         break;
+    }
     case SIM_FAULT_DEPLOY:
         wdeploy_one(w, f->function, f->node, "fault");
         break;

@@ -433,6 +433,9 @@ double wcore_memory_used(sim_world *w, size_t node);
 /* The cluster (borrowed) and a scenario node's index in it (EDGE_NONE when
  * not registered): for placement decisions made outside the cluster. */
 const struct edge_cluster *wcore_cluster(const sim_world *w);
+/* The functions deployed on node now (the cluster's list, borrowed until
+ * deployments change); NULL with *n = 0 when it is not registered. */
+const uint32_t *wcore_functions_on(const sim_world *w, size_t node, size_t *n);
 uint32_t wcore_cluster_index(const sim_world *w, size_t node);
 
 /* ---- world_plugin.c: a plugin's instance selection and placement ---- */
