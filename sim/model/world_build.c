@@ -9,6 +9,7 @@
  */
 #include "model/world.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "metrics.h"
 #include "output/report.h"
 #include "output/trace.h"
+#include "scenario/limits.h"
 #include "scheduler.h"
 #include "model/autoscaler.h"
 #include "model/measures.h"
@@ -44,15 +46,42 @@ static void ev_warmup(sim_engine *e, void *ctx, const sim_event *ev)
         wfail_run(w, EDGE_NOMEM);
 }
 
+/* The engine's far tier buckets (sim_engine_set_far, engine.h): events past
+ * the current bucket wait there, out of the heap, so the heap holds about a
+ * bucket's worth and each push and pop walks fewer levels. engine.h asks for
+ * a few hundred events a bucket: 2^shift ns of the scenario's event rate
+ * (the events limits.h estimates, an upper figure, over its duration) come
+ * to about FAR_EVENTS, between 2^24 ns (17 ms) and 2^30 ns (1 s, which every
+ * small scenario keeps). The keys keep their (time, seq), so the order of
+ * events, and every output, is the same whatever the width. callgrind, the
+ * run loop: scale.json 20 s 736.8 M instructions at 2^30, 712.9 M at 2^27,
+ * 692.2 M at 2^24, 715.5 M at 2^22, 926.1 M at 2^20; routing.json 1,088 M
+ * at 2^30, 1,046 M at 2^24, 1,051 M at 2^25; scale.json at 100,000 nodes,
+ * 5 s: 2,376 M at 2^30, 2,279 M at 2^24, 2,220 M at 2^22, 2,189 M at 2^21.
+ * The floor is CPU time's: at 100,000 nodes 2^21 and 2^22 took more CPU
+ * than 2^24 in every alternating round (the overflow bucket, everything
+ * past the ring's 1,024 buckets, is scattered again each time the ring
+ * wraps), and 2^24 less than 2^30 in two rounds of three; routing.json at
+ * 2^25: median of 9 alternating runs 1.00 M against 0.97 M invocations per
+ * loop CPU second at 2^30. */
+#define FAR_EVENTS 1200.0
+
+static unsigned far_shift(const sim_scenario *sc)
+{
+    sim_estimate e;
+    sim_limits_estimate(sc, 0, &e);
+    double per_ns = sc->duration > 0 ? e.events / (double)sc->duration : 0;
+    if (!(per_ns > 0))
+        return 30;
+    double b = log2(FAR_EVENTS / per_ns);
+    return b >= 30 ? 30 : b <= 24 ? 24 : (unsigned)lround(b);
+}
+
 static int setup(sim_world *w, char *err, size_t errlen)
 {
     const sim_scenario *sc = w->sc;
     w->eng = sim_engine_create(4096);
-    /* Events more than ~1 s ahead wait in the engine's far tier (2^30 ns
-     * buckets): a trace replay's next arrival of each of its functions is
-     * minutes ahead, and kept out of the heap they no longer make every
-     * push and pop walk 8 levels (docs in sim/engine/engine.h). */
-    if (w->eng && sim_engine_set_far(w->eng, 30) != EDGE_OK) {
+    if (w->eng && sim_engine_set_far(w->eng, far_shift(sc)) != EDGE_OK) {
         sim_engine_destroy(w->eng);
         w->eng = NULL;
     }
