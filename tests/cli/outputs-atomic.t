@@ -9,15 +9,20 @@ cp -r a before
 # a long run into a: while it goes, a is the earlier set, byte for byte
 "$EDGESIM" run "$q" -q --no-plots --set duration=30h -o a 2>err &
 pid=$!
-# checked again and again while the run is alive (a check is only counted
-# when the run was still going after it: it may publish at any moment)
+# checked again and again while the run writes. Publishing exchanges the
+# two folders, so a's inode changes at that instant and the temporary name
+# then holds the old set while it is removed (the process lives on a while
+# after, longer under the sanitizers): a check counts only when a was the
+# same folder before and after it, and a change of a's inode ends the watch.
+ino=$(stat -c %i a)
+same() { [ "$(stat -c %i a 2>/dev/null || echo gone)" = "$ino" ]; }
 seen=0
-while kill -0 $pid 2>/dev/null; do
+while kill -0 $pid 2>/dev/null && same; do
     tmp=$(ls -d .a.tmp-* 2>/dev/null | head -1 || true)
     if [ -n "$tmp" ] && [ -n "$(find "$tmp" -type f -size +0 2>/dev/null)" ]; then
         if diff -r before a >/dev/null; then
-            kill -0 $pid 2>/dev/null && seen=$((seen + 1))
-        elif kill -0 $pid 2>/dev/null; then
+            same && seen=$((seen + 1))
+        elif same; then
             echo "a changed while the run was writing into $tmp"; diff -r before a | head; exit 1
         fi
     fi
