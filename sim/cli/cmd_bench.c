@@ -71,7 +71,10 @@ const sim_cmd sim_bench_cmd = {
 
 int sim_cmd_bench(int argc, char **argv)
 {
-    if (argc >= 2 && argv[1][0] == '-') {
+    if (argc >= 2 && !strcmp(argv[1], "--")) { /* the end of options: a BENCHMARK follows */
+        argc--;
+        argv++;
+    } else if (argc >= 2 && argv[1][0] == '-' && argv[1][1] != '\0') {
         sim_opts p;
         sim_opts_init(&p, &sim_bench_cmd, 2, argv);
         int id = sim_opts_next(&p);

@@ -29,7 +29,15 @@ set +e
 "$EDGESIM" bench nosuch 2>err; rc=$?
 [ $rc -eq 2 ] && grep -q "unknown benchmark 'nosuch'" err || exit 1
 "$EDGESIM" bench 2>err; rc=$?
-[ $rc -eq 2 ] || exit 1
+[ $rc -eq 2 ] && grep -q "expected a BENCHMARK" err || exit 1
+# "--" ends the options (a BENCHMARK follows); "-" is a name, not an option;
+# each refusal is one line
+"$EDGESIM" bench -- 2>err; rc=$?
+[ $rc -eq 2 ] && grep -q "expected a BENCHMARK" err && [ "$(wc -l < err)" -eq 1 ] || exit 1
+"$EDGESIM" bench - 2>err; rc=$?
+[ $rc -eq 2 ] && grep -q "unknown benchmark '-'" err && [ "$(wc -l < err)" -eq 1 ] || exit 1
+"$EDGESIM" bench -- phold --help >out; rc=$?
+[ $rc -eq 0 ] && grep -q "phold" out || exit 1
 set -e
 
 # make bench's SimPy peer (scripts/bench/simpy-routing.py, when python3-simpy
