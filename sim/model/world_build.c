@@ -49,7 +49,7 @@ static void ev_warmup(sim_engine *e, void *ctx, const sim_event *ev)
 /* The engine's far tier buckets (sim_engine_set_far, engine.h): events past
  * the current bucket wait there, out of the heap, so the heap holds about a
  * bucket's worth and each push and pop walks fewer levels. engine.h asks for
- * a few hundred events a bucket: 2^shift ns of the scenario's event rate
+ * hundreds to a thousand events a bucket: 2^shift ns of the scenario's event rate
  * (the events limits.h estimates, an upper figure, over its duration) come
  * to about FAR_EVENTS, between 2^24 ns (17 ms) and 2^30 ns (1 s, which every
  * small scenario keeps). The keys keep their (time, seq), so the order of
