@@ -203,28 +203,38 @@ Test(world, maintenance_sets_the_status_and_keeps_work_away, .fini = cleanup)
     cJSON_Delete(j);
 }
 
-Test(world, register_deregister_deploy_and_undeploy_follow_the_timeline, .fini = cleanup)
+/* Node "a" hosts f; node "late" registers at 20 s and gets g at 30 s; g
+ * arrives once a second from 0 s. faults: what follows, as JSON list items. */
+#define LATE_NODE(faults)                                                                          \
+    "{\"name\": \"t\", \"duration\": \"100s\", \"regions\": [{\"id\": \"r\"}],"                    \
+    "\"nodes\": [{\"id\": \"a\", \"region\": \"r\"}, {\"id\": \"late\", \"region\": \"r\"}],"      \
+    "\"functions\": [{\"id\": \"f\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}}," \
+    "                {\"id\": \"g\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}}],"\
+    "\"deployments\": [{\"function\": \"f\", \"strategy\": \"nodes\", \"nodes\": [\"a\"]}],"       \
+    "\"workloads\": [{\"function\": \"g\", \"region\": \"r\", \"arrival\": \"constant\", "         \
+    "\"interval\": \"1s\"}],"                                                                      \
+    "\"faults\": [{\"kind\": \"register\", \"at\": \"20s\", \"node\": \"late\"},"                  \
+    "             {\"kind\": \"deploy\", \"at\": \"30s\", \"function\": \"g\", \"node\": \"late\"}," \
+    faults "]}"
+
+/* g ran on "late" from 30 s to 59 s and had no node otherwise; the core's
+ * counter of that deployment was kept when it went. */
+static void expect_g_ran_only_from_30_to_59_s(const char *text)
 {
-    static const char text[] =
-        "{\"name\": \"t\", \"duration\": \"100s\", \"regions\": [{\"id\": \"r\"}],"
-        "\"nodes\": [{\"id\": \"a\", \"region\": \"r\"}, {\"id\": \"late\", \"region\": \"r\"}],"
-        "\"functions\": [{\"id\": \"f\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}},"
-        "                {\"id\": \"g\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}}],"
-        "\"deployments\": [{\"function\": \"f\", \"strategy\": \"nodes\", \"nodes\": [\"a\"]}],"
-        "\"workloads\": [{\"function\": \"g\", \"region\": \"r\", \"arrival\": \"constant\", \"interval\": \"1s\"}],"
-        "\"faults\": [{\"kind\": \"register\", \"at\": \"20s\", \"node\": \"late\"},"
-        "             {\"kind\": \"deploy\", \"at\": \"30s\", \"function\": \"g\", \"node\": \"late\"},"
-        "             {\"kind\": \"undeploy\", \"at\": \"60s\", \"function\": \"g\", \"node\": \"late\"},"
-        "             {\"kind\": \"deregister\", \"at\": \"80s\", \"node\": \"late\"}]}";
     cJSON *j = run(text);
-    /* g runs only while deployed: arrivals at 30..59 s */
     cr_expect_eq(get(j, "functions.g.ok"), 30);
     cr_expect_eq(get(j, "outcomes.no_eligible_node"), 70);
     char *p = slurp("placements.csv");
-    /* the core's counter of that deployment, kept when it was undeployed */
     cr_expect(strstr(p, "30.000000000,g,late,fault,ok,30\n"), "%s", p);
     free(p);
     cJSON_Delete(j);
+}
+
+Test(world, register_deregister_deploy_and_undeploy_follow_the_timeline, .fini = cleanup)
+{
+    expect_g_ran_only_from_30_to_59_s(
+        LATE_NODE("{\"kind\": \"undeploy\", \"at\": \"60s\", \"function\": \"g\", \"node\": \"late\"},"
+                  "{\"kind\": \"deregister\", \"at\": \"80s\", \"node\": \"late\"}"));
 }
 
 Test(world, a_deregistered_node_takes_its_deployments_with_it, .fini = cleanup)
@@ -232,24 +242,9 @@ Test(world, a_deregistered_node_takes_its_deployments_with_it, .fini = cleanup)
     /* g is still deployed on "late" when it deregisters at 60 s: its count
      * is kept, and when "late" registers again at 80 s it hosts nothing
      * (the scheduler forgot g there too), so g has no node from 60 s on */
-    static const char text[] =
-        "{\"name\": \"t\", \"duration\": \"100s\", \"regions\": [{\"id\": \"r\"}],"
-        "\"nodes\": [{\"id\": \"a\", \"region\": \"r\"}, {\"id\": \"late\", \"region\": \"r\"}],"
-        "\"functions\": [{\"id\": \"f\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}},"
-        "                {\"id\": \"g\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}}],"
-        "\"deployments\": [{\"function\": \"f\", \"strategy\": \"nodes\", \"nodes\": [\"a\"]}],"
-        "\"workloads\": [{\"function\": \"g\", \"region\": \"r\", \"arrival\": \"constant\", \"interval\": \"1s\"}],"
-        "\"faults\": [{\"kind\": \"register\", \"at\": \"20s\", \"node\": \"late\"},"
-        "             {\"kind\": \"deploy\", \"at\": \"30s\", \"function\": \"g\", \"node\": \"late\"},"
-        "             {\"kind\": \"deregister\", \"at\": \"60s\", \"node\": \"late\"},"
-        "             {\"kind\": \"register\", \"at\": \"80s\", \"node\": \"late\"}]}";
-    cJSON *j = run(text);
-    cr_expect_eq(get(j, "functions.g.ok"), 30);
-    cr_expect_eq(get(j, "outcomes.no_eligible_node"), 70);
-    char *p = slurp("placements.csv");
-    cr_expect(strstr(p, "30.000000000,g,late,fault,ok,30\n"), "%s", p);
-    free(p);
-    cJSON_Delete(j);
+    expect_g_ran_only_from_30_to_59_s(
+        LATE_NODE("{\"kind\": \"deregister\", \"at\": \"60s\", \"node\": \"late\"},"
+                  "{\"kind\": \"register\", \"at\": \"80s\", \"node\": \"late\"}"));
 }
 
 Test(world, a_drained_node_gets_no_new_deployment, .fini = cleanup)
