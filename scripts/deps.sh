@@ -16,8 +16,10 @@ needed=(build-essential pkg-config libgsl-dev libcjson-dev libssl-dev libcriteri
 # flows through SimGrid, built with g++ against libsimgrid-dev; its routing
 # part runs the same model in SimPy, python3-simpy), make MPI=1
 # (edgesim sweep --mpi), make fuzz (clang's libFuzzer runtime is in
-# libclang-rt-14-dev)
-extra=(valgrind hyperfine g++ libsimgrid-dev python3-simpy openmpi-bin libopenmpi-dev clang libclang-rt-14-dev)
+# libclang-rt-14-dev); the Python tests build a decimal-comma locale from the
+# definitions in locales (tests/python/test_locale.py)
+extra=(valgrind hyperfine g++ libsimgrid-dev python3-simpy openmpi-bin libopenmpi-dev clang libclang-rt-14-dev
+       locales)
 
 # The packages of "$@" that are not installed, one dpkg-query for all.
 missing_of() {

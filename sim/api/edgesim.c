@@ -9,6 +9,7 @@
  */
 #include "api/edgesim.h"
 
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,34 @@ struct edgesim_sim {
     char router_name[128];
     int finished, failed;
 };
+
+/* Numbers are written with printf and read with strtod, which follow the
+ * thread's LC_NUMERIC: a host that chose a locale with a decimal comma
+ * (Python's locale.setlocale(locale.LC_ALL, "") under de_DE) got "0,5"
+ * inside CSV rows. Each call that reads a scenario, runs, writes or plots
+ * does so under the "C" locale in the calling thread (uselocale, POSIX
+ * 2008) and gives the caller's back before it returns; a router callback
+ * runs under it too. Should newlocale fail (out of memory), the call runs
+ * in the caller's locale. */
+typedef struct {
+    locale_t c, old;
+} c_numbers;
+
+static c_numbers c_numbers_begin(void)
+{
+    c_numbers l = {newlocale(LC_ALL_MASK, "C", (locale_t)0), (locale_t)0};
+    if (l.c)
+        l.old = uselocale(l.c);
+    return l;
+}
+
+static void c_numbers_end(c_numbers l)
+{
+    if (l.c) {
+        uselocale(l.old);
+        freelocale(l.c);
+    }
+}
 
 static const char *const err_msgs[] = {
 #define EDGESIM__ERR_MSG(name, msg) msg,
@@ -118,9 +147,9 @@ static int fail_run(edgesim_sim *s, edgesim_error *e, const char *line)
 }
 
 /* Opens from a file (text NULL) or from text. */
-static edgesim_sim *open_sim(const char *path, const char *text, size_t len, const char *name,
-                             const edgesim_options *opt, unsigned flags,
-                             const edgesim_limits *lim, edgesim_error *err)
+static edgesim_sim *open_sim_c(const char *path, const char *text, size_t len, const char *name,
+                               const edgesim_options *opt, unsigned flags,
+                               const edgesim_limits *lim, edgesim_error *err)
 {
     err_clear(err);
     sim_rng_init(); /* GSL reports errors instead of aborting the embedding process */
@@ -212,6 +241,17 @@ fail:
     return NULL;
 }
 
+/* open_sim_c under the C locale (c_numbers_begin). */
+static edgesim_sim *open_sim(const char *path, const char *text, size_t len, const char *name,
+                             const edgesim_options *opt, unsigned flags,
+                             const edgesim_limits *lim, edgesim_error *err)
+{
+    c_numbers l = c_numbers_begin();
+    edgesim_sim *s = open_sim_c(path, text, len, name, opt, flags, lim, err);
+    c_numbers_end(l);
+    return s;
+}
+
 edgesim_sim *edgesim_open(const char *path, const edgesim_options *opt, edgesim_error *err)
 {
     return open_sim(path, NULL, 0, NULL, opt, 0, NULL, err);
@@ -274,7 +314,7 @@ static int check_running(const edgesim_sim *s, edgesim_error *err)
     return 0;
 }
 
-int edgesim_run_until(edgesim_sim *s, int64_t t_ns, edgesim_error *err)
+static int run_until_c(edgesim_sim *s, int64_t t_ns, edgesim_error *err)
 {
     err_clear(err);
     if (check_running(s, err))
@@ -288,7 +328,15 @@ int edgesim_run_until(edgesim_sim *s, int64_t t_ns, edgesim_error *err)
     return 0;
 }
 
-int edgesim_step(edgesim_sim *s, edgesim_error *err)
+int edgesim_run_until(edgesim_sim *s, int64_t t_ns, edgesim_error *err)
+{
+    c_numbers l = c_numbers_begin();
+    int r = run_until_c(s, t_ns, err);
+    c_numbers_end(l);
+    return r;
+}
+
+static int step_c(edgesim_sim *s, edgesim_error *err)
 {
     err_clear(err);
     if (check_running(s, err))
@@ -298,6 +346,14 @@ int edgesim_step(edgesim_sim *s, edgesim_error *err)
     if (rc < 0)
         return fail_run(s, err, line);
     return rc;
+}
+
+int edgesim_step(edgesim_sim *s, edgesim_error *err)
+{
+    c_numbers l = c_numbers_begin();
+    int r = step_c(s, err);
+    c_numbers_end(l);
+    return r;
 }
 
 size_t edgesim_node_count(const edgesim_sim *s)
@@ -337,7 +393,7 @@ int edgesim_get_function(edgesim_sim *s, size_t i, edgesim_function *out, edgesi
     return 0;
 }
 
-int edgesim_inject(edgesim_sim *s, const char *fault_json, edgesim_error *err)
+static int inject_c(edgesim_sim *s, const char *fault_json, edgesim_error *err)
 {
     err_clear(err);
     if (check_running(s, err))
@@ -357,7 +413,15 @@ int edgesim_inject(edgesim_sim *s, const char *fault_json, edgesim_error *err)
     return 0;
 }
 
-int edgesim_finish(edgesim_sim *s, edgesim_error *err)
+int edgesim_inject(edgesim_sim *s, const char *fault_json, edgesim_error *err)
+{
+    c_numbers l = c_numbers_begin();
+    int r = inject_c(s, fault_json, err);
+    c_numbers_end(l);
+    return r;
+}
+
+static int finish_c(edgesim_sim *s, edgesim_error *err)
 {
     err_clear(err);
     if (check_running(s, err))
@@ -368,6 +432,14 @@ int edgesim_finish(edgesim_sim *s, edgesim_error *err)
         return fail_run(s, err, line);
     s->finished = 1;
     return 0;
+}
+
+int edgesim_finish(edgesim_sim *s, edgesim_error *err)
+{
+    c_numbers l = c_numbers_begin();
+    int r = finish_c(s, err);
+    c_numbers_end(l);
+    return r;
 }
 
 int edgesim_finished(const edgesim_sim *s)
@@ -395,7 +467,7 @@ const char *edgesim_outdir(const edgesim_sim *s)
     return s->outdir;
 }
 
-int edgesim_plot(const char *outdir, edgesim_error *err)
+static int plot_c(const char *outdir, edgesim_error *err)
 {
     err_clear(err);
     char line[1024] = "";
@@ -404,6 +476,14 @@ int edgesim_plot(const char *outdir, edgesim_error *err)
     if (sim_plot_run_dir(outdir, 0, line, sizeof line) != SIM_PLOT_OK)
         return fail(err, EDGESIM_RUN, "%s", line);
     return 0;
+}
+
+int edgesim_plot(const char *outdir, edgesim_error *err)
+{
+    c_numbers l = c_numbers_begin();
+    int r = plot_c(outdir, err);
+    c_numbers_end(l);
+    return r;
 }
 
 void edgesim_free(edgesim_sim *s)

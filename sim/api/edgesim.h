@@ -20,6 +20,12 @@
  * in an edgesim_error the caller passes in (never a global); every call
  * that can fail returns -1 or NULL and fills it. Nothing here aborts or
  * prints on bad input.
+ *
+ * Locale: the opens, edgesim_run_until, edgesim_step, edgesim_inject,
+ * edgesim_finish and edgesim_plot run under the "C" locale in the calling
+ * thread (uselocale) and give the caller's back before they return, so a
+ * host's LC_NUMERIC (a decimal comma) never reaches the outputs; the router
+ * callback is called under the C locale.
  */
 #ifndef EDGESIM_H
 #define EDGESIM_H
