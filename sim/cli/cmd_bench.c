@@ -28,6 +28,7 @@
 #include "engine/rng.h"
 #include "input/workload.h"
 #include "net/netbench.h"
+#include "output/outfile.h"
 
 static int bench_phold(int argc, char **argv);
 static int bench_rng(int argc, char **argv);
@@ -578,25 +579,38 @@ static int bench_net(int argc, char **argv)
         fprintf(stderr, "edgesim bench net: --leaves: expected at least 2\n");
         return SIM_EXIT_USAGE;
     }
-    FILE *ff = finish ? fopen(finish, "w") : NULL, *lf = list ? fopen(list, "w") : NULL;
-    if ((finish && !ff) || (list && !lf)) {
-        fprintf(stderr, "edgesim bench net: cannot write %s: %s\n", finish && !ff ? finish : list,
-                strerror(errno));
-        if (ff)
-            fclose(ff);
-        if (lf)
-            fclose(lf);
+    /* --finish and --list are whole or absent (sim_outfile): a failed or
+     * interrupted benchmark leaves no half-written list behind */
+    sim_outfile ff = {0}, lf = {0};
+    const char *bad_path = NULL;
+    if (finish && sim_outfile_open(&ff, finish) != 0)
+        bad_path = finish;
+    else if (list && sim_outfile_open(&lf, list) != 0)
+        bad_path = list;
+    if (bad_path) {
+        fprintf(stderr, "edgesim bench net: %s: cannot write: %s\n", bad_path, strerror(errno));
+        sim_outfile_abort(&ff);
         return SIM_EXIT_FAIL;
     }
-    c.finish_out = ff;
-    c.list_out = lf;
+    c.finish_out = ff.fp;
+    c.list_out = lf.fp;
     sim_rng_init();
     sim_netbench_result r;
     edge_err rc = sim_netbench_run(&c, &r);
-    int bad = (ff && fclose(ff) != 0) | (lf && fclose(lf) != 0);
-    if (rc != EDGE_OK || bad) {
-        fprintf(stderr, "edgesim bench net: %s\n", rc != EDGE_OK ? edge_strerror(rc)
-                                                                 : "cannot write an output file");
+    if (rc != EDGE_OK) {
+        sim_outfile_abort(&ff);
+        sim_outfile_abort(&lf);
+        fprintf(stderr, "edgesim bench net: %s\n", edge_strerror(rc));
+        return SIM_EXIT_FAIL;
+    }
+    if (finish && sim_outfile_commit(&ff) != 0) {
+        int e = errno;
+        sim_outfile_abort(&lf);
+        fprintf(stderr, "edgesim bench net: %s: cannot write: %s\n", finish, strerror(e));
+        return SIM_EXIT_FAIL;
+    }
+    if (list && sim_outfile_commit(&lf) != 0) {
+        fprintf(stderr, "edgesim bench net: %s: cannot write: %s\n", list, strerror(errno));
         return SIM_EXIT_FAIL;
     }
     double fps = r.cpu_seconds > 0 ? (double)r.flows / r.cpu_seconds : 0;

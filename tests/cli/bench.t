@@ -40,6 +40,17 @@ set +e
 [ $rc -eq 0 ] && grep -q "phold" out || exit 1
 set -e
 
+# bench net's side files (--finish, --list) are whole or absent: the lists
+# of one run, and when one of them cannot be written, neither is left
+"$EDGESIM" bench net --quiet --flows 300 --slots 10 --finish fin.csv --list list.csv >/dev/null
+[ "$(wc -l < fin.csv)" -eq 300 ] && [ "$(wc -l < list.csv)" -eq 300 ]
+set +e
+"$EDGESIM" bench net --quiet --flows 300 --finish fin2.csv --list nodir/list.csv 2>err; rc=$?
+set -e
+[ $rc -eq 1 ] && [ "$(cat err)" = "edgesim bench net: nodir/list.csv: cannot write: No such file or directory" ] ||
+    { echo "rc $rc"; cat err; exit 1; }
+[ ! -e fin2.csv ] && [ -z "$(ls -A | grep '^\.fin2')" ] || { echo "a side file was left"; ls -A; exit 1; }
+
 # make bench's SimPy peer (scripts/bench/simpy-routing.py, when python3-simpy
 # is installed): its line has the figures bench.sh reads, and its heap picks
 # the nodes a scan of every node picks (the same output but the CPU time).
