@@ -31,7 +31,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from edgesim_python import need_matplotlib  # noqa: E402
+from edgesim_python import need_matplotlib, save_figure, write_whole  # noqa: E402
 
 
 def _need_matplotlib():
@@ -310,8 +310,7 @@ def write_csv(runs, path):
             "cold_start_rate", "throughput_per_s", "availability"]
     keys = [None, None, None, None, "seed", "latency_s.p50", "latency_s.p99",
             "rates.cold_start_rate", "rates.throughput_per_s", "health.availability"]
-    tmp = path + ".tmp"
-    with open(tmp, "w", newline="", encoding="utf-8") as f:
+    with write_whole(path, newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(cols)
         for r in runs:
@@ -320,15 +319,11 @@ def write_csv(runs, path):
                 v = r.get(k)
                 row.append("" if v is None else repr(v))
             w.writerow(row)
-    os.replace(tmp, path)
 
 
 def save(fig, out, name, formats, plt):
     for ext in formats:
-        path = os.path.join(out, "%s.%s" % (name, ext))
-        tmp = os.path.join(out, ".%s.tmp.%s" % (name, ext))
-        fig.savefig(tmp, dpi=100, format=ext)
-        os.replace(tmp, path)  # whole or absent, as every edgesim output
+        save_figure(fig, os.path.join(out, "%s.%s" % (name, ext)), dpi=100)
     plt.close(fig)
 
 

@@ -1,4 +1,6 @@
-"""Shared by the analysis scripts: find an interpreter with Debian's matplotlib."""
+"""Shared by the analysis scripts: find an interpreter with Debian's matplotlib,
+and write files whole or not at all, as every edgesim output is."""
+import contextlib
 import os
 import subprocess
 import sys
@@ -32,3 +34,43 @@ def need_matplotlib(script, usage):
         "and python3-numpy with scripts/deps.sh (as root) and run %s\n"
         % (os.path.basename(script), sys.executable, missing, usage))
     sys.exit(1)
+
+
+def _temporary_beside(path, ext=""):
+    d, base = os.path.split(path)
+    return os.path.join(d, ".%s.tmp-%d%s" % (base, os.getpid(), ext))
+
+
+def _unlink_quietly(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+@contextlib.contextmanager
+def write_whole(path, mode="w", **kw):
+    """open(path, mode, **kw) for writing, through a temporary file beside it
+    that is renamed to path when the block ends normally and removed when it
+    raises: a reader never sees half a file, and a failure leaves what was."""
+    tmp = _temporary_beside(path)
+    try:
+        with open(tmp, mode, **kw) as f:
+            yield f
+        os.replace(tmp, path)
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
+
+
+def save_figure(fig, path, **kw):
+    """fig.savefig(path, **kw), whole or not at all (as write_whole); the
+    format is path's extension."""
+    ext = os.path.splitext(path)[1]
+    tmp = _temporary_beside(path, ext)
+    try:
+        fig.savefig(tmp, format=kw.pop("format", ext.lstrip(".") or None), **kw)
+        os.replace(tmp, path)
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise

@@ -25,6 +25,9 @@ import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from edgesim_python import write_whole  # noqa: E402
+
 
 def hexid(kind, i, seed):
     return hashlib.sha256(f"{kind}:{i}:{seed}".encode()).hexdigest()
@@ -68,7 +71,7 @@ def main():
     diurnal /= diurnal.mean()
 
     inv_path = os.path.join(a.out, "invocations_per_function_md.anon.d01.csv")
-    with open(inv_path, "w") as f:
+    with write_whole(inv_path) as f:
         f.write("HashOwner,HashApp,HashFunction,Trigger," + ",".join(str(x + 1) for x in range(m)) + "\n")
         block = 2000
         for lo in range(0, n, block):
@@ -91,7 +94,7 @@ def main():
                 f.write("\n")
 
     dur_path = os.path.join(a.out, "function_durations_percentiles.anon.d01.csv")
-    with open(dur_path, "w") as f:
+    with write_whole(dur_path) as f:
         f.write("HashOwner,HashApp,HashFunction,Average,Count,Minimum,Maximum,"
                 "percentile_Average_0,percentile_Average_1,percentile_Average_25,"
                 "percentile_Average_50,percentile_Average_75,percentile_Average_99,"
@@ -108,7 +111,7 @@ def main():
                     f"{max(1, int(rate[g]))},{p[0]}.0,{p[6]}.0," + ",".join(map(str, p)) + "\n")
 
     mem_path = os.path.join(a.out, "app_memory_percentiles.anon.d01.csv")
-    with open(mem_path, "w") as f:
+    with write_whole(mem_path) as f:
         f.write("HashOwner,HashApp,SampleCount,AverageAllocatedMb,AverageAllocatedMb_pct1,"
                 "AverageAllocatedMb_pct5,AverageAllocatedMb_pct25,AverageAllocatedMb_pct50,"
                 "AverageAllocatedMb_pct75,AverageAllocatedMb_pct95,AverageAllocatedMb_pct99,"

@@ -48,7 +48,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from edgesim_python import need_matplotlib  # noqa: E402
+from edgesim_python import need_matplotlib, save_figure, write_whole  # noqa: E402
 PROG = "keepalive-study.py"
 
 # Student's t 0.975 quantiles for 1..30 degrees of freedom; 1.96 beyond.
@@ -226,14 +226,12 @@ def write_csv(table, path):
              "norm": "wasted_norm", "norm_ci": "wasted_norm_ci95", "cold_pct": "cold_pct",
              "cold_pct_ci": "cold_pct_ci95", "wasted": "wasted_mb_s",
              "wasted_ci": "wasted_mb_s_ci95"}
-    tmp = path + ".tmp"
-    with open(tmp, "w", newline="") as f:
+    with write_whole(path, newline="") as f:
         w = csv.writer(f)
         w.writerow([names.get(c, c) for c in cols])
         for r in table:
             w.writerow(["" if r[c] is None else ("%.17g" % r[c] if isinstance(r[c], float) else r[c])
                         for c in cols])
-    os.replace(tmp, path)
 
 
 def plot(table, out, baseline_min):
@@ -283,9 +281,7 @@ def plot(table, out, baseline_min):
     paths = []
     for ext in ("png", "svg"):
         p = os.path.join(out, "keepalive_tradeoff." + ext)
-        tmp = p + ".tmp." + ext
-        fig.savefig(tmp, dpi=100)
-        os.replace(tmp, p)
+        save_figure(fig, p, dpi=100)
         paths.append(p)
     plt.close(fig)
     return paths

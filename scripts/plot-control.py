@@ -20,7 +20,7 @@ from collections import OrderedDict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from edgesim_python import need_matplotlib  # noqa: E402
+from edgesim_python import need_matplotlib, save_figure  # noqa: E402
 
 USAGE = "$(scripts/python.sh) scripts/plot-control.py RUN_DIR"
 
@@ -49,7 +49,7 @@ def workflow_latency(plt, run, out):
     ax.grid(alpha=0.3)
     ax.legend(loc="upper right", fontsize=8)
     fig.tight_layout()
-    fig.savefig(out, dpi=110)
+    save_figure(fig, out, dpi=110)
     plt.close(fig)
 
 
@@ -71,7 +71,7 @@ def workflow_steps(plt, run, out):
     ax.legend(fontsize=8)
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
-    fig.savefig(out, dpi=110)
+    save_figure(fig, out, dpi=110)
     plt.close(fig)
 
 
@@ -98,7 +98,7 @@ def autoscaler(plt, run, out, nfun):
         ax.grid(alpha=0.3)
     axes[-1, 0].set_xlabel("time (s)")
     fig.tight_layout()
-    fig.savefig(out, dpi=110)
+    save_figure(fig, out, dpi=110)
     plt.close(fig)
 
 
