@@ -282,9 +282,10 @@ edge_err sim_engine_run(sim_engine *e);
  * nearly all minutes ahead, and each push and pop of a 4-ary heap that size
  * walked 8 levels. Choose the bucket so that one holds some hundreds to a
  * thousand events (the world picks it from the scenario's estimated event
- * rate, sim/model/world_build.c). shift 0 turns it off. Memory: the far tier holds the arrays of
- * the buckets that have keys, never more than its pending keys need (times
- * the growth slack of 2); a drained bucket gives its array back.
+ * rate, sim/model/world_build.c). shift 0 turns it off. Memory: the far
+ * tier holds the arrays of the buckets that have keys, never more than its
+ * pending keys need (times the growth slack of 2); a drained bucket gives
+ * its array back.
  * Errors: EDGE_STATE when events are pending or from a handler; EDGE_INVAL
  * when shift >= 63; EDGE_NOMEM.
  */

@@ -48,11 +48,12 @@ static void ev_warmup(sim_engine *e, void *ctx, const sim_event *ev)
 
 /* The engine's far tier buckets (sim_engine_set_far, engine.h): events past
  * the current bucket wait there, out of the heap, so the heap holds about a
- * bucket's worth and each push and pop walks fewer levels. engine.h asks for
- * hundreds to a thousand events a bucket: 2^shift ns of the scenario's event rate
- * (the events limits.h estimates, an upper figure, over its duration) come
- * to about FAR_EVENTS, between 2^24 ns (17 ms) and 2^30 ns (1 s, which every
- * small scenario keeps). The keys keep their (time, seq), so the order of
+ * bucket's worth and each push and pop walks fewer levels. engine.h asks
+ * for hundreds to a thousand events a bucket: 2^shift ns of the scenario's
+ * event rate (the events limits.h estimates, an upper figure, over its
+ * duration) come to about FAR_EVENTS, between 2^24 ns (17 ms) and 2^30 ns
+ * (1 s, which every small scenario and every trace replay of under ~1,000
+ * events/s keeps: their next arrivals, minutes ahead, stay in the ring). The keys keep their (time, seq), so the order of
  * events, and every output, is the same whatever the width. callgrind, the
  * run loop: scale.json 20 s 736.8 M instructions at 2^30, 712.9 M at 2^27,
  * 692.2 M at 2^24, 715.5 M at 2^22, 926.1 M at 2^20; routing.json 1,088 M
