@@ -2,6 +2,7 @@
 locale with a decimal comma (locale.setlocale(LC_ALL, "") under de_DE) gets
 the CLI's bytes, and its own locale back after each call (the library runs
 under the C locale while it reads, runs and writes: docs/python.md)."""
+import json
 import os
 import shutil
 import subprocess
@@ -29,11 +30,11 @@ def comma_locale(tmp_path_factory):
 
 
 CHILD = r"""
-import locale, sys
+import json, locale, sys
 import edgesim
 locale.setlocale(locale.LC_ALL, "de_DE.UTF-8")
 assert locale.localeconv()["decimal_point"] == ",", locale.localeconv()["decimal_point"]
-sets = dict(eval(sys.argv[3]))
+sets = json.loads(sys.argv[3])
 r = edgesim.run(sys.argv[1], seed=3, set=sets, outdir=sys.argv[2])
 sim = edgesim.Simulation(sys.argv[1], seed=3, set=sets)
 sim.run_until(30.5)
@@ -48,7 +49,7 @@ def test_a_decimal_comma_locale_changes_no_output_byte(tmp_path, comma_locale):
     want = cli_run(QUICK, tmp_path / "cli", seed=3, sets=sets)
     env = dict(os.environ, LOCPATH=comma_locale,
                PYTHONPATH=os.path.join(ROOT, "python") + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    out = subprocess.run([sys.executable, "-c", CHILD, QUICK, str(tmp_path / "py"), repr(sets)],
+    out = subprocess.run([sys.executable, "-c", CHILD, QUICK, str(tmp_path / "py"), json.dumps(sets)],
                          env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     point, formatted, fingerprint = out.stdout.split()
