@@ -1,5 +1,7 @@
 #include "metrics.h"
 
+#include "alloc.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,6 +83,7 @@ void edge_metrics_free(edge_metrics *m)
         edge_histogram_clear(&m->per_node[i].latency);
     free(m->per_function);
     free(m->per_node);
+    edge__free(m->pending);
     memset(m, 0, sizeof *m);
 }
 
@@ -111,6 +114,77 @@ edge_err edge_metrics_record(edge_metrics *m, size_t function, size_t node, edge
     edge_err rc3 = node == EDGE_METRICS_NO_NODE ? EDGE_OK
                                                  : count(&m->per_node[node], reason, latency, cold);
     return rc ? rc : rc2 ? rc2 : rc3;
+}
+
+edge_err edge_metrics_record_deferred(edge_metrics *m, size_t function, size_t node,
+                                      edge_reason reason, edge_time latency, int cold)
+{
+    if (function >= m->nfunctions || (unsigned)reason >= EDGE_REASON_COUNT ||
+        (node != EDGE_METRICS_NO_NODE && node >= m->nnodes))
+        return EDGE_INVAL;
+    if (!m->pending && function < UINT32_MAX && (node < UINT32_MAX || node == EDGE_METRICS_NO_NODE))
+        m->pending = edge__malloc(EDGE_METRICS_BATCH * sizeof *m->pending);
+    if (!m->pending || function >= UINT32_MAX ||
+        (node >= UINT32_MAX && node != EDGE_METRICS_NO_NODE))
+        return edge_metrics_record(m, function, node, reason, latency, cold);
+    edge_err rc = count(&m->total, reason, latency, cold);
+    m->pending[m->npending++] = (edge__metrics_entry){
+        latency, (uint32_t)function,
+        node == EDGE_METRICS_NO_NODE ? EDGE__METRICS_NO_NODE32 : (uint32_t)node, (uint8_t)reason,
+        (uint8_t)(cold != 0)};
+    edge_err rc2 = m->npending == EDGE_METRICS_BATCH ? edge_metrics_flush(m) : EDGE_OK;
+    return rc ? rc : rc2;
+}
+
+/* Starts loading what applying e will touch: ahead == 2, the scopes' first
+ * lines; ahead == 1 (they have arrived by then), the buckets they point to. */
+static inline void prefetch_entry(const edge_metrics *m, const edge__metrics_entry *e, int ahead)
+{
+    const edge_metric_counts *f = &m->per_function[e->function];
+    const edge_metric_counts *n = e->node == EDGE__METRICS_NO_NODE32 ? NULL : &m->per_node[e->node];
+    if (ahead == 2) {
+        __builtin_prefetch(f, 1);
+        if (n)
+            __builtin_prefetch(n, 1);
+        return;
+    }
+    if (e->reason != EDGE_REASON_OK)
+        return;
+    int32_t idx = edge__histogram_bucket(e->latency);
+    const void *slot = edge__histogram_slot(&f->latency, idx);
+    if (slot)
+        __builtin_prefetch(slot, 1);
+    if (n && (slot = edge__histogram_slot(&n->latency, idx)))
+        __builtin_prefetch(slot, 1);
+}
+
+edge_err edge_metrics_flush(edge_metrics *m)
+{
+    /* scopes 16 outcomes ahead, buckets 8 ahead: a miss's latency is
+     * covered by the work on the outcomes between */
+    enum { SCOPES_AHEAD = 16, BUCKETS_AHEAD = 8 };
+    edge_err rc = EDGE_OK;
+    size_t n = m->npending;
+    const edge__metrics_entry *e = m->pending;
+    for (size_t i = 0; i < n && i < SCOPES_AHEAD; i++)
+        prefetch_entry(m, &e[i], 2);
+    for (size_t i = 0; i < n && i < BUCKETS_AHEAD; i++)
+        prefetch_entry(m, &e[i], 1);
+    for (size_t i = 0; i < n; i++) {
+        if (i + SCOPES_AHEAD < n)
+            prefetch_entry(m, &e[i + SCOPES_AHEAD], 2);
+        if (i + BUCKETS_AHEAD < n)
+            prefetch_entry(m, &e[i + BUCKETS_AHEAD], 1);
+        edge_reason reason = (edge_reason)e[i].reason;
+        edge_err r = count(&m->per_function[e[i].function], reason, e[i].latency, e[i].cold);
+        if (e[i].node != EDGE__METRICS_NO_NODE32) {
+            edge_err r2 = count(&m->per_node[e[i].node], reason, e[i].latency, e[i].cold);
+            r = r ? r : r2;
+        }
+        rc = rc ? rc : r;
+    }
+    m->npending = 0;
+    return rc;
 }
 
 uint64_t edge_metric_started(const edge_metric_counts *c)

@@ -59,11 +59,24 @@ typedef struct edge_metric_counts {
     uint64_t pad_[2];                      /* to 128 bytes: two whole lines */
 } edge_metric_counts;
 
+/* An outcome recorded with edge_metrics_record_deferred whose function and
+ * node parts are not yet applied (internal: read through the functions). */
+typedef struct edge__metrics_entry {
+    int64_t latency;
+    uint32_t function, node; /* node EDGE__METRICS_NO_NODE32: a rejection before placement */
+    uint8_t reason, cold;
+} edge__metrics_entry;
+
+#define EDGE__METRICS_NO_NODE32 UINT32_MAX
+#define EDGE_METRICS_BATCH 256 /* outcomes held back at most (6 KiB) */
+
 typedef struct edge_metrics {
     edge_metric_counts total;
     edge_metric_counts *per_function; /* nfunctions; owned, 64-byte aligned */
     edge_metric_counts *per_node;     /* nnodes; owned, 64-byte aligned */
     size_t nfunctions, nnodes;
+    edge__metrics_entry *pending; /* owned; EDGE_METRICS_BATCH entries, NULL until needed */
+    size_t npending;              /* entries of pending not yet applied */
 } edge_metrics;
 
 #define EDGE_METRICS_NO_NODE ((size_t)-1)
@@ -75,7 +88,8 @@ edge_err edge_metrics_init(edge_metrics *m, size_t nfunctions, size_t nnodes);
 /* Grows the node table to nnodes (nodes that register late). EDGE_NOMEM. */
 edge_err edge_metrics_grow_nodes(edge_metrics *m, size_t nnodes);
 
-/* Frees what m owns; m is the caller's. NULL is fine. */
+/* Frees what m owns (outcomes still held back are dropped: flush first to
+ * keep them); m is the caller's. NULL is fine. */
 void edge_metrics_free(edge_metrics *m);
 
 /*
@@ -89,26 +103,26 @@ void edge_metrics_free(edge_metrics *m);
 edge_err edge_metrics_record(edge_metrics *m, size_t function, size_t node, edge_reason reason,
                              edge_time latency, int cold);
 
-/* A hint that an OK outcome with this latency will be recorded soon for
- * function and node: starts loading the histogram buckets it will touch, so
- * a caller with other work to do first hides the cache misses (per-node
- * histograms of 10,000 nodes do not stay in cache). No effect on results. */
-static inline void edge_metrics_prefetch(const edge_metrics *m, size_t function, size_t node,
-                                         edge_time latency)
-{
-    int32_t idx = edge__histogram_bucket(latency);
-    if (function < m->nfunctions) {
-        const void *slot = edge__histogram_slot(&m->per_function[function].latency, idx);
-        if (slot)
-            __builtin_prefetch(slot, 1);
-    }
-    if (node < m->nnodes) {
-        __builtin_prefetch(&m->per_node[node], 1);
-        const void *slot = edge__histogram_slot(&m->per_node[node].latency, idx);
-        if (slot)
-            __builtin_prefetch(slot, 1);
-    }
-}
+/*
+ * Records one outcome as edge_metrics_record does, but applies its function
+ * and node parts later, up to EDGE_METRICS_BATCH outcomes at a time, in the
+ * order they were recorded (so every count, histogram and sum ends exactly as
+ * with edge_metrics_record). Applying a batch at once lets the loads of many
+ * scattered scopes overlap: with 100,000 nodes their histograms do not stay
+ * in any cache, and one at a time each costs a full miss. total is updated at
+ * once; per_function and per_node lag until the batch fills or
+ * edge_metrics_flush runs: call it before reading them.
+ * Errors: EDGE_INVAL as edge_metrics_record (nothing recorded); EDGE_NOMEM
+ * when a histogram of total or of an applied batch cannot grow (counts still
+ * updated). Without memory for the batch it records at once.
+ */
+edge_err edge_metrics_record_deferred(edge_metrics *m, size_t function, size_t node,
+                                      edge_reason reason, edge_time latency, int cold);
+
+/* Applies every outcome edge_metrics_record_deferred holds back, in order.
+ * Errors: EDGE_NOMEM when a histogram cannot grow (every count is still
+ * applied and the batch is emptied: the error says a latency was lost). */
+edge_err edge_metrics_flush(edge_metrics *m);
 
 /* Totals of a scope. */
 static inline uint64_t edge_metric_ok(const edge_metric_counts *c) { return c->by_reason[EDGE_REASON_OK]; }

@@ -4,7 +4,8 @@
  * engine's step runs exactly one event; a router callback sees the plugin
  * ABI's request and a bad answer ends the run naming it; inject checks a
  * fault as the scenario reader does (sim_scenario_add_fault) and applies it
- * at now; every misuse is an error code, never a crash. (The Python
+ * at now; counters read while paused hold every outcome so far; every
+ * misuse is an error code, never a crash. (The Python
  * package's tests, tests/python, cover the same API from ctypes.)
  */
 #include <criterion/criterion.h>
@@ -86,6 +87,33 @@ Test(api, pieces_and_steps_give_the_fingerprint_of_one_run, .init = mkout, .fini
     finish_fp(s, steps);
     cr_assert_str_eq(pieces, whole);
     cr_assert_str_eq(steps, whole);
+}
+
+/* What a paused run reports is every outcome so far: the nodes' and the
+ * function's counters agree with each other and with the arrivals that have
+ * had time to finish (the metrics apply outcomes in batches: metrics.h). */
+Test(api, counters_read_while_paused_include_every_outcome_so_far, .init = mkout, .fini = rmout)
+{
+    edgesim_options o = {.outdir = outdir};
+    edgesim_sim *s = open_tiny(&o);
+    edgesim_error err;
+    for (int k = 1; k <= 100; k++) {
+        cr_assert_eq(edgesim_run_until(s, (int64_t)k * 100000000 + 99000000, &err), 0, "%s", err.text);
+        edgesim_node a, b;
+        edgesim_function f;
+        cr_assert_eq(edgesim_get_node(s, 0, &a, &err), 0, "%s", err.text);
+        cr_assert_eq(edgesim_get_node(s, 1, &b, &err), 0, "%s", err.text);
+        cr_assert_eq(edgesim_get_function(s, 0, &f, &err), 0, "%s", err.text);
+        cr_expect_eq(a.ok + b.ok, f.ok, "at %d00 ms: nodes %llu + %llu, function %llu", k,
+                     (unsigned long long)a.ok, (unsigned long long)b.ok, (unsigned long long)f.ok);
+        /* arrivals at 0, 100, ..., k*100 ms: all but the one at k*100 are
+         * through by k*100 + 99 ms (150 ms cold, 50 ms warm) */
+        cr_expect_geq(f.ok, (uint64_t)(k - 1), "at %d99 ms: %llu ok", k, (unsigned long long)f.ok);
+        cr_expect_leq(f.ok, (uint64_t)(k + 1));
+        cr_expect_float_eq(a.latency_sum_ms + b.latency_sum_ms, f.latency_sum_ms, 1e-6);
+    }
+    char fp[17];
+    finish_fp(s, fp);
 }
 
 static void count(sim_engine *e, void *ctx, const sim_event *ev)

@@ -168,7 +168,8 @@ static void finish_invocation(sim_world *w, uint32_t id, edge_reason reason)
     /* Statistics count invocations that arrived at or after the warm-up; the
      * time series and the fingerprint count every one. */
     if (v->arrival >= w->sc->warmup) {
-        if (edge_metrics_record(&w->metrics, v->fn, node, reason, latency, v->cold) != EDGE_OK)
+        if (edge_metrics_record_deferred(&w->metrics, v->fn, node, reason, latency, v->cold) !=
+            EDGE_OK)
             wfail_run(w, EDGE_NOMEM);
         /* the measures see the node's part: no request or response transfer;
          * a wait for a slot after the initialisation is waiting, not cold
@@ -360,9 +361,6 @@ static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
     winv *v = &w->invs[id];
     size_t node = v->node;
     wnode *n = &w->nodes[node];
-    edge_metrics_prefetch(&w->metrics, v->fn, node,
-                          w->latency[(size_t)v->region * w->nnodes + node] +
-                              (ev->time - v->arrival));
     wnode_account(w, n);
     n->busy--;
     sim_measures_ran(w->ms, v->fn, v->started, ev->time);
@@ -613,9 +611,10 @@ void winv_schedule_arrival(sim_world *w, size_t k, edge_time at)
 }
 
 /* Prefetch ahead (sim_engine_set_prefetch): an arrival touches its
- * function's arrival state, workload, function spec, random streams,
- * metrics and execution-time distribution (with 40,000 trace functions none
- * of it stays in L2); a completion, its invocation and metrics. Two events
+ * function's arrival state, workload, function spec, random streams and
+ * execution-time distribution (with 40,000 trace functions none of it stays
+ * in L2); a completion, its invocation, its runtime records and its network
+ * latency (the metrics it records are applied in batches: metrics.h). Two events
  * ahead the lines found from the event alone; one event ahead (they are in
  * cache by then) what those lines point to. Only reads and prefetches. */
 #define PREFETCH_MIN_FUNCTIONS 4096
@@ -641,7 +640,6 @@ static void world_prefetch(void *ctx, sim_handler next, const sim_event *ev, int
             prefetch_lines(&w->sc->workloads[k], sizeof w->sc->workloads[k]);
             prefetch_lines(&w->sc->functions[fn], sizeof w->sc->functions[fn]);
             prefetch_lines(&w->fn_rng[fn], sizeof w->fn_rng[fn]);
-            prefetch_lines(&w->metrics.per_function[fn], sizeof w->metrics.per_function[fn]);
             edge_runtime_prefetch(rt, (uint32_t)fn, 2);
             edge_scheduler_prefetch(w->sched, fn, 2);
         } else {
@@ -667,9 +665,7 @@ static void world_prefetch(void *ctx, sim_handler next, const sim_event *ev, int
             prefetch_lines(v->fin.instance, 64);
             prefetch_lines(v->fin.slot, 64);
         }
-        edge_metrics_prefetch(&w->metrics, v->fn, v->node,
-                              w->latency[(size_t)v->region * w->nnodes + v->node] +
-                                  (ev->time - v->arrival));
+        __builtin_prefetch(&w->latency[(size_t)v->region * w->nnodes + v->node]);
     }
 }
 

@@ -81,6 +81,7 @@ int sim_world_step(sim_world *w, char *err, size_t errlen)
 
 void sim_world_node_state(sim_world *w, size_t i, sim_node_state *out)
 {
+    wmetrics_flush(w);
     const sim_node_spec *spec = &w->sc->nodes[i];
     const wnode *n = &w->nodes[i];
     edge_node_status st = n->registered ? n->status : EDGE_NODE_OFFLINE;
@@ -103,6 +104,7 @@ void sim_world_node_state(sim_world *w, size_t i, sim_node_state *out)
 
 void sim_world_function_state(sim_world *w, size_t i, sim_function_state *out)
 {
+    wmetrics_flush(w);
     const edge_metric_counts *c = &w->metrics.per_function[i];
     int any = edge_metric_ok(c) > 0;
     *out = (sim_function_state){

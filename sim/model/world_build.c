@@ -298,6 +298,7 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
     w->wall_start = sim_wall_seconds();
     double cpu0 = sim_cpu_seconds();
     edge_err rc = sim_engine_run_until(w->eng, w->sc->duration);
+    wmetrics_flush(w);
     double wall_end = sim_wall_seconds();
     stats->setup_seconds = w->wall_start - w->setup_start;
     stats->loop_seconds = wall_end - w->wall_start;

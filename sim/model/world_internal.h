@@ -259,6 +259,15 @@ static inline void wfail_run(sim_world *w, edge_err rc)
     sim_engine_fail(w->eng, w->failed);
 }
 
+/* Applies the outcomes the metrics hold back (edge_metrics_record_deferred):
+ * before anything reads per_function or per_node. Fails the run when a
+ * histogram could not grow. */
+static inline void wmetrics_flush(sim_world *w)
+{
+    if (w->metrics.npending && edge_metrics_flush(&w->metrics) != EDGE_OK)
+        wfail_run(w, EDGE_NOMEM);
+}
+
 /* Fails the run after a write to an output returned -1: the file and the
  * cause ("DIR/health.csv: cannot write: No space left on device") into
  * fail_msg when the report or the trace has a write error; out of memory
