@@ -91,6 +91,7 @@ void edge_scheduler_free(edge_scheduler *s)
     free(s->fns);
     free(s->nodes);
     free(s->lkey);
+    free(s->load);
     free(s->cand);
     free(s->cand_transfer);
     free(s);
@@ -156,25 +157,28 @@ edge_err edge_scheduler_grow_nodes(edge_scheduler *s, size_t nnodes)
     if (!k)
         return EDGE_NOMEM;
     s->lkey = k;
+    uint32_t *l = realloc(s->load, want * sizeof *l);
+    if (!l)
+        return EDGE_NOMEM;
+    s->load = l;
     edge__sched_node *p = realloc(s->nodes, want * sizeof *p);
     if (!p)
         return EDGE_NOMEM;
     for (size_t i = s->nnodes; i < want; i++) {
         memset(&p[i], 0, sizeof p[i]);
-        p[i].usable = 1;
-        k[i] = 0;
+        k[i] = 0; /* usable, with no load */
+        l[i] = 0;
     }
     s->nodes = p;
     s->nnodes = nnodes;
     return EDGE_OK;
 }
 
-static void set_lkey(edge_scheduler *s, size_t node)
+/* lkey of a usable node with load in flight: a load of UINT32_MAX - 1 or
+ * more is clamped, so it never ties NONE (UINT32_MAX: not usable). */
+static inline uint32_t usable_key(uint32_t load)
 {
-    const edge__sched_node *ns = &s->nodes[node];
-    /* a load of UINT32_MAX - 1 or more is clamped: it never ties NONE */
-    s->lkey[node] = ns->usable ? (ns->load < UINT32_MAX - 1 ? ns->load : UINT32_MAX - 1)
-                               : UINT32_MAX;
+    return load < UINT32_MAX - 1 ? load : UINT32_MAX - 1;
 }
 
 void edge_scheduler_prefetch(const edge_scheduler *s, size_t function, int stage)
@@ -323,10 +327,9 @@ static void refresh_node(edge_scheduler *s, size_t node)
 
 void edge_scheduler_set_usable(edge_scheduler *s, size_t node, int usable)
 {
-    if (node >= s->nnodes || s->nodes[node].usable == !!usable)
+    if (node >= s->nnodes || (s->lkey[node] != UINT32_MAX) == !!usable)
         return;
-    s->nodes[node].usable = !!usable;
-    set_lkey(s, node);
+    s->lkey[node] = usable ? usable_key(s->load[node]) : UINT32_MAX;
     if (usable && s->policy->node_back)
         s->policy->node_back(s, node);
     if (s->flags & EDGE__SCHED_TREE)
@@ -335,10 +338,11 @@ void edge_scheduler_set_usable(edge_scheduler *s, size_t node, int usable)
 
 void edge_scheduler_set_load(edge_scheduler *s, size_t node, uint32_t in_flight)
 {
-    if (node >= s->nnodes || s->nodes[node].load == in_flight)
+    if (node >= s->nnodes || s->load[node] == in_flight)
         return;
-    s->nodes[node].load = in_flight;
-    set_lkey(s, node);
+    s->load[node] = in_flight;
+    if (s->lkey[node] != UINT32_MAX)
+        s->lkey[node] = usable_key(in_flight);
     if (s->flags & EDGE__SCHED_TREE)
         refresh_node(s, node);
 }

@@ -30,7 +30,7 @@ static size_t pick(edge_scheduler *s, edge__sched_fn *fs, size_t function, const
         uint32_t node = fs->nodes[p];
         s->cand[nc++] = (edge_policy_candidate){
             .node = node,
-            .in_flight = s->nodes[node].load,
+            .in_flight = s->load[node],
             .idle_warm = fs->idle[p],
             .region = s->regions ? s->regions[node] : 0,
             .latency_ns = s->costs ? s->costs[node] : 0,
