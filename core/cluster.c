@@ -40,7 +40,13 @@ struct edge_cluster {
     uint32_t n_by_fn, cap_by_fn;
 
     edge__deptab deps;        /* (fn, node) -> deployed at, invocations */
+    uint64_t *counted;        /* keys of invocations counted but not yet in deps
+                                 (edge_cluster_count_invocation_deferred);
+                                 COUNT_BATCH of them; owned, NULL until needed */
+    uint32_t ncounted;
 };
+
+#define COUNT_BATCH 256
 
 static bool node_eq(const void *ctx, uint32_t val, const void *key)
 {
@@ -97,6 +103,7 @@ void edge_cluster_free(edge_cluster *c)
     edge__free(c->nodes);
     edge__free(c->by_fn);
     edge__deptab_free(&c->deps);
+    edge__free(c->counted);
     edge__idmap_free(&c->by_id);
     edge_argmin_free(&c->least);
     edge__free(c);
@@ -171,8 +178,11 @@ static void erase_u32(uint32_t *v, uint32_t *n, uint32_t x)
         }
 }
 
+/* Deferred counts go in before any deployment comes or goes, so that each
+ * lands on the deployment that was live when it was counted. */
 static void free_dep(edge_cluster *c, uint32_t fn, uint32_t node)
 {
+    edge_cluster_flush_counts(c);
     edge__deptab_remove(&c->deps, fn, node);
 }
 
@@ -347,6 +357,7 @@ static edge_err reserve_node(edge_cluster *c, uint32_t node)
 /* Commit: cannot fail once reserved. */
 static void add_dep(edge_cluster *c, uint32_t fn, uint32_t node, edge_time now)
 {
+    edge_cluster_flush_counts(c);
     edge__deptab_insert(&c->deps, fn, node, now);
     node_rec *r = &c->nodes[node];
     r->fns[r->n_fns++] = fn;
@@ -596,6 +607,26 @@ edge_err edge_cluster_count_invocation(edge_cluster *c, uint32_t function, uint3
         return err;
     c->deps.e[d].invocations++;
     return EDGE_OK;
+}
+
+edge_err edge_cluster_count_invocation_deferred(edge_cluster *c, uint32_t function, uint32_t node)
+{
+    if (!c)
+        return EDGE_INVAL;
+    if (!c->counted && !(c->counted = edge__malloc(COUNT_BATCH * sizeof *c->counted)))
+        return edge_cluster_count_invocation(c, function, node);
+    c->counted[c->ncounted++] = (uint64_t)function << 32 | node;
+    if (c->ncounted == COUNT_BATCH)
+        edge_cluster_flush_counts(c);
+    return EDGE_OK;
+}
+
+void edge_cluster_flush_counts(edge_cluster *c)
+{
+    if (!c || c->ncounted == 0)
+        return;
+    edge__deptab_count_batch(&c->deps, c->counted, c->ncounted);
+    c->ncounted = 0;
 }
 
 const uint32_t *edge_cluster_nodes_of(const edge_cluster *c, uint32_t function, size_t *n)

@@ -259,6 +259,23 @@ edge_err edge_cluster_deployment(const edge_cluster *c, uint32_t function, uint3
  * EDGE_NOT_FOUND, EDGE_NOT_DEPLOYED. Expected O(1). */
 edge_err edge_cluster_count_invocation(edge_cluster *c, uint32_t function, uint32_t node);
 
+/* Counts one invocation routed to function on node, as
+ * edge_cluster_count_invocation does, but later: counts are held back, up to
+ * 256, and applied together (edge_cluster_flush_counts), which overlaps the
+ * cache misses of their lookups in a table of hundreds of thousands of
+ * deployments. They are applied, in order, before any deployment is added
+ * or removed, so each lands on the deployment live when it was counted; a
+ * pair not deployed then is counted nowhere (the immediate call's
+ * EDGE_NOT_DEPLOYED). edge_cluster_deployment's invocations lag until a
+ * flush: flush before reading them. Errors: EDGE_INVAL for a NULL cluster.
+ * Without memory for the batch it counts at once (and its errors are the
+ * immediate call's). */
+edge_err edge_cluster_count_invocation_deferred(edge_cluster *c, uint32_t function, uint32_t node);
+
+/* Applies every count edge_cluster_count_invocation_deferred holds back.
+ * Never fails; NULL is fine. */
+void edge_cluster_flush_counts(edge_cluster *c);
+
 /* The node indices function is deployed on, in deployment order, and their
  * number in *n. Borrowed: valid until the next call that changes
  * deployments. NULL with *n = 0 when none. O(1). */

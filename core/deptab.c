@@ -71,6 +71,30 @@ uint32_t edge__deptab_find(const edge__deptab *t, uint32_t fn, uint32_t node)
     }
 }
 
+void edge__deptab_count_batch(edge__deptab *t, const uint64_t *keys, uint32_t n)
+{
+    enum { AHEAD = 8 };
+    if (t->count == 0)
+        return;
+    uint32_t mask = t->cap - 1;
+    for (uint32_t i = 0; i < n && i < AHEAD; i++)
+        __builtin_prefetch(&t->e[home(keys[i], mask)], 1);
+    for (uint32_t i = 0; i < n; i++) {
+        if (i + AHEAD < n)
+            __builtin_prefetch(&t->e[home(keys[i + AHEAD], mask)], 1);
+        if (keys[i] == EDGE__DEPTAB_EMPTY)
+            continue;
+        for (uint32_t k = home(keys[i], mask);; k = (k + 1) & mask) {
+            if (t->e[k].key == keys[i]) {
+                t->e[k].invocations++;
+                break;
+            }
+            if (t->e[k].key == EDGE__DEPTAB_EMPTY)
+                break;
+        }
+    }
+}
+
 void edge__deptab_insert(edge__deptab *t, uint32_t fn, uint32_t node, edge_time at)
 {
     assert(t->count + 1 <= t->cap / 2);

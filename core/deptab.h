@@ -56,6 +56,13 @@ uint32_t edge__deptab_find(const edge__deptab *t, uint32_t fn, uint32_t node);
  * and room reserved. fn and node are below EDGE_NONE. */
 void edge__deptab_insert(edge__deptab *t, uint32_t fn, uint32_t node, edge_time at);
 
+/* Adds one invocation to each of the n deployments keys[0..n) names
+ * (function << 32 | node), in order; a key not in the table is skipped.
+ * With the home slots of later keys prefetched while earlier ones are
+ * counted, a batch of lookups in a table too big for any cache overlaps its
+ * misses instead of paying them one after another. */
+void edge__deptab_count_batch(edge__deptab *t, const uint64_t *keys, uint32_t n);
+
 /* Removes (fn, node); false when it was not there. */
 bool edge__deptab_remove(edge__deptab *t, uint32_t fn, uint32_t node);
 

@@ -496,6 +496,80 @@ Test(cluster, counts_invocations_per_deployment)
     cr_expect_eq(edge_cluster_deployment(c, f, a, NULL), EDGE_INVAL);
 }
 
+static uint64_t invocations_of(uint32_t f, uint32_t n)
+{
+    edge_deployment d;
+    cr_assert_eq(edge_cluster_deployment(c, f, n, &d), EDGE_OK);
+    return d.invocations;
+}
+
+Test(cluster, deferred_counts_arrive_at_a_flush_or_a_full_batch_as_immediate_ones_would)
+{
+    uint32_t f = add_fn("f", NULL, 0), g = add_fn("g", NULL, 0);
+    uint32_t a = reg("a", NULL, 0), b = reg("b", NULL, 0);
+    cr_assert_eq(edge_cluster_deploy_to_idx(c, f, a, 0), EDGE_OK);
+    cr_assert_eq(edge_cluster_deploy_to_idx(c, g, a, 0), EDGE_OK);
+    cr_assert_eq(edge_cluster_deploy_to_idx(c, f, b, 0), EDGE_OK);
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(edge_cluster_count_invocation_deferred(c, f, a), EDGE_OK);
+    cr_assert_eq(edge_cluster_count_invocation_deferred(c, g, a), EDGE_OK);
+    cr_assert_eq(edge_cluster_count_invocation_deferred(c, g, b), EDGE_OK, "not deployed: nowhere");
+    cr_expect_eq(invocations_of(f, a), 0, "held back until the flush");
+    edge_cluster_flush_counts(c);
+    cr_expect_eq(invocations_of(f, a), 3);
+    cr_expect_eq(invocations_of(g, a), 1);
+    cr_expect_eq(invocations_of(f, b), 0);
+    edge_cluster_flush_counts(c);
+    cr_expect_eq(invocations_of(f, a), 3, "a flush applies each count once");
+    /* 255 wait; the 256th applies the batch */
+    for (int i = 0; i < 255; i++)
+        cr_assert_eq(edge_cluster_count_invocation_deferred(c, f, b), EDGE_OK);
+    cr_expect_eq(invocations_of(f, b), 0);
+    cr_assert_eq(edge_cluster_count_invocation_deferred(c, f, b), EDGE_OK);
+    cr_expect_eq(invocations_of(f, b), 256);
+    edge_cluster_flush_counts(NULL);
+    cr_expect_eq(edge_cluster_count_invocation_deferred(NULL, f, a), EDGE_INVAL);
+}
+
+Test(cluster, a_held_back_count_lands_on_the_deployment_live_when_it_was_counted)
+{
+    uint32_t f = add_fn("f", NULL, 0), g = add_fn("g", NULL, 0);
+    uint32_t a = reg("a", NULL, 0);
+    cr_assert_eq(edge_cluster_deploy_to_idx(c, f, a, 0), EDGE_OK);
+    cr_assert_eq(edge_cluster_count_invocation_deferred(c, f, a), EDGE_OK);
+    cr_assert_eq(edge_cluster_count_invocation_deferred(c, g, a), EDGE_OK); /* g is not deployed */
+    /* deploying g applies the held counts first: g's new deployment starts at 0 */
+    cr_assert_eq(edge_cluster_deploy_to_idx(c, g, a, 5), EDGE_OK);
+    cr_expect_eq(invocations_of(g, a), 0);
+    cr_expect_eq(invocations_of(f, a), 1);
+    /* a count held when its deployment goes is not carried to the next one */
+    cr_assert_eq(edge_cluster_count_invocation_deferred(c, f, a), EDGE_OK);
+    cr_assert_eq(edge_cluster_undeploy_idx(c, f, a), EDGE_OK);
+    cr_assert_eq(edge_cluster_deploy_to_idx(c, f, a, 9), EDGE_OK);
+    edge_cluster_flush_counts(c);
+    cr_expect_eq(invocations_of(f, a), 0);
+    /* nor through a node that leaves and comes back */
+    cr_assert_eq(edge_cluster_count_invocation_deferred(c, g, a), EDGE_OK);
+    cr_assert_eq(edge_cluster_deregister_idx(c, a), EDGE_OK);
+    uint32_t a2 = reg("a", NULL, 0);
+    cr_assert_eq(edge_cluster_deploy_to_idx(c, g, a2, 10), EDGE_OK);
+    edge_cluster_flush_counts(c);
+    cr_expect_eq(invocations_of(g, a2), 0);
+}
+
+Test(cluster, without_memory_for_its_batch_a_deferred_count_counts_at_once)
+{
+    uint32_t f = add_fn("f", NULL, 0), g = add_fn("g", NULL, 0);
+    uint32_t a = reg("a", NULL, 0);
+    cr_assert_eq(edge_cluster_deploy_to_idx(c, f, a, 0), EDGE_OK);
+    alloc_budget = 0;
+    cr_expect_eq(edge_cluster_count_invocation_deferred(c, f, a), EDGE_OK);
+    cr_expect_eq(edge_cluster_count_invocation_deferred(c, g, a), EDGE_NOT_DEPLOYED,
+                 "the immediate call's errors");
+    alloc_budget = -1;
+    cr_expect_eq(invocations_of(f, a), 1, "counted at once");
+}
+
 /* ---- health ------------------------------------------------------------- */
 
 Test(cluster, an_empty_cluster_is_zero_percent_healthy)

@@ -207,10 +207,11 @@ edge_err wcore_register(sim_world *w, size_t node)
     return EDGE_OK;
 }
 
-int wcore_deployment_count(const sim_world *w, size_t fn, size_t node, uint64_t *out)
+int wcore_deployment_count(sim_world *w, size_t fn, size_t node, uint64_t *out)
 {
     const wcore *c = w->core;
     edge_deployment d;
+    edge_cluster_flush_counts(c->cluster);
     if (c->cl_index[node] == EDGE_NONE ||
         edge_cluster_deployment(c->cluster, (uint32_t)fn, c->cl_index[node], &d) != EDGE_OK)
         return -1;
@@ -221,7 +222,7 @@ int wcore_deployment_count(const sim_world *w, size_t fn, size_t node, uint64_t 
 void wcore_count_invocation(sim_world *w, size_t fn, size_t node)
 {
     wcore *c = w->core;
-    edge_cluster_count_invocation(c->cluster, (uint32_t)fn, c->cl_index[node]);
+    edge_cluster_count_invocation_deferred(c->cluster, (uint32_t)fn, c->cl_index[node]);
 }
 
 edge_err wcore_deregister(sim_world *w, size_t node)

@@ -397,7 +397,7 @@ edge_err wcore_undeploy(sim_world *w, size_t fn, size_t node);
  * per-deployment counter (placements.csv's invocations). */
 void wcore_count_invocation(sim_world *w, size_t fn, size_t node);
 /* That counter into *out; -1 when fn is not deployed on node. */
-int wcore_deployment_count(const sim_world *w, size_t fn, size_t node, uint64_t *out);
+int wcore_deployment_count(sim_world *w, size_t fn, size_t node, uint64_t *out);
 void wcore_heartbeat(sim_world *w, size_t node, edge_time now, double cpu_percent);
 int wcore_overloaded(sim_world *w, size_t node);
 edge_time wcore_last_heartbeat(sim_world *w, size_t node);
