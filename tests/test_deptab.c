@@ -1,7 +1,8 @@
 /* Pins core/deptab (the cluster's deployments by (function, node)): it
  * agrees with a plain array under a long random stream of inserts, removes
  * and lookups, and an entry keeps its time and invocation count while
- * removals shift it and reservations move it. */
+ * removals shift it and reservations move it; a batch of counts lands as
+ * single counts would. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 
@@ -83,4 +84,40 @@ Test(deptab, agrees_with_a_plain_array_under_random_operations)
         cr_assert_eq(t.count, live);
     }
     edge__deptab_free(&t);
+}
+
+/* A batch counts each present key once per occurrence, in a table past its
+ * prefetch distance, and skips keys that are absent (EDGE_NONE pairs too). */
+Test(deptab, a_batch_of_counts_lands_as_single_counts_would)
+{
+    enum { PAIRS = 500, KEYS = 3000 };
+    edge__deptab t = {0};
+    cr_assert_eq(edge__deptab_reserve(&t, PAIRS), EDGE_OK);
+    for (uint32_t i = 0; i < PAIRS; i++)
+        edge__deptab_insert(&t, i % 17, i, 0);
+    uint64_t keys[KEYS], want[PAIRS] = {0};
+    srand(7);
+    for (int k = 0; k < KEYS; k++) {
+        uint32_t i = (uint32_t)rand() % (PAIRS + 50);
+        if (i < PAIRS) {
+            keys[k] = (uint64_t)(i % 17) << 32 | i;
+            want[i]++;
+        } else if (i < PAIRS + 25) {
+            keys[k] = (uint64_t)(i % 17 + 1) << 32 | (i - PAIRS); /* a pair never inserted */
+        } else {
+            keys[k] = UINT64_MAX; /* (EDGE_NONE, EDGE_NONE) */
+        }
+    }
+    edge__deptab_count_batch(&t, keys, KEYS);
+    for (uint32_t i = 0; i < PAIRS; i++) {
+        uint32_t d = edge__deptab_find(&t, i % 17, i);
+        cr_assert_neq(d, EDGE_NONE);
+        cr_expect_eq(t.e[d].invocations, want[i], "pair %u", i);
+    }
+    cr_expect_eq(t.count, PAIRS, "nothing inserted");
+    edge__deptab_count_batch(&t, keys, 0);
+    edge__deptab_free(&t);
+    edge__deptab t0 = {0};
+    edge__deptab_count_batch(&t0, keys, KEYS); /* an empty table: nothing to count */
+    cr_expect_eq(t0.count, 0);
 }

@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "common/diag.h"
+#include "common/hugepages.h"
 #include "common/interrupt.h"
 #include "common/plainname.h"
 #include "common/stopwatch.h"
@@ -21,6 +22,10 @@
 #include "scenario/limits.h"
 #include "scenario/scenario.h"
 #include "model/world.h"
+
+/* Below this much heap the state fits the TLB's reach anyway (and the
+ * scenarios people start with stay untouched). */
+#define HUGEPAGES_MIN_BYTES ((size_t)64 << 20)
 
 enum {
     OPT_OUTPUT = 1,
@@ -429,6 +434,9 @@ int sim_cmd_run(int argc, char **argv)
         }
     }
     w = sim_world_create(sc, &opt, err, sizeof err);
+    /* a run whose state outgrows the caches gets huge pages (set-up time) */
+    if (w)
+        sim_hugepages_advise(HUGEPAGES_MIN_BYTES);
     sim_run_stats st = {0};
     if (!w || sim_world_run(w, &st, err, sizeof err) != 0) {
         sim_outset_rename_in(&set, err, sizeof err);
