@@ -13,31 +13,16 @@
  * unknown function indices, time going back, bad configs, names and
  * parameters from strings; allocation failure leaks nothing; the report.
  *
- * This file defines core's four allocation functions itself (see
- * core/alloc.h), so a test can make the Nth allocation fail.
+ * This file defines core's four allocation functions (tests/alloc_budget.h,
+ * see core/alloc.h), so a test can make the Nth allocation fail.
  */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
 
-#include "alloc.h"
+#include "alloc_budget.h"
 #include "keepalive.h"
 #include "runtime.h"
-
-static long alloc_budget = -1; /* allocations that succeed before one fails; -1: all */
-
-static bool alloc_ok(void)
-{
-    if (alloc_budget == 0)
-        return false;
-    if (alloc_budget > 0)
-        alloc_budget--;
-    return true;
-}
-void *edge__malloc(size_t n) { return alloc_ok() ? malloc(n) : NULL; }
-void *edge__calloc(size_t n, size_t size) { return alloc_ok() ? calloc(n, size) : NULL; }
-void *edge__realloc(void *p, size_t n) { return alloc_ok() ? realloc(p, n) : NULL; }
-void edge__free(void *p) { free(p); }
 
 /* ---- helpers --------------------------------------------------------------- */
 

@@ -9,23 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "alloc_budget.h"
 #include "synchronizer.h"
-
-static long alloc_budget = -1; /* allocations that succeed before one fails; -1: all */
-
-static int alloc_ok(void)
-{
-    if (alloc_budget == 0)
-        return 0;
-    if (alloc_budget > 0)
-        alloc_budget--;
-    return 1;
-}
-void *edge__malloc(size_t n) { return alloc_ok() ? malloc(n) : NULL; }
-void *edge__calloc(size_t n, size_t size) { return alloc_ok() ? calloc(n, size) : NULL; }
-void *edge__realloc(void *p, size_t n) { return alloc_ok() ? realloc(p, n) : NULL; }
-void edge__free(void *p) { free(p); }
 
 static edge_synchronizer *make(size_t n)
 {
