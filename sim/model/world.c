@@ -619,12 +619,14 @@ void winv_schedule_arrival(sim_world *w, size_t k, edge_time at)
  * cache by then) what those lines point to. Only reads and prefetches. */
 #define PREFETCH_MIN_FUNCTIONS 4096
 
+/* Every 64-byte line [p, p + bytes) touches, each once (the last one used
+ * to be fetched twice when a record ended on a line boundary). */
 static void prefetch_lines(const void *p, size_t bytes)
 {
-    const char *c = p;
-    for (size_t o = 0; o < bytes; o += 64)
-        __builtin_prefetch(c + o);
-    __builtin_prefetch(c + bytes - 1);
+    uintptr_t first = (uintptr_t)p & ~(uintptr_t)63;
+    uintptr_t last = ((uintptr_t)p + bytes - 1) & ~(uintptr_t)63;
+    for (uintptr_t l = first; l <= last; l += 64)
+        __builtin_prefetch((const void *)l);
 }
 
 static void world_prefetch(void *ctx, sim_handler next, const sim_event *ev, int ahead)
