@@ -3,7 +3,8 @@
  * late heartbeats, heartbeat loss, crashes failing work in flight, retries,
  * queue limits, timeouts, degradation, maintenance, drain, register and
  * deregister, deploy and undeploy, load spikes, bursts, keep-alive, the
- * documented order of simultaneous events, and determinism. */
+ * documented order of simultaneous events, and determinism (a pause a tenth
+ * into the run, on_settled, changes no output). */
 #include <math.h>
 
 #include "support.h"
@@ -547,4 +548,46 @@ Test(world, the_overload_threshold_is_configurable, .fini = cleanup)
     cr_expect(!strstr(h, ",b,"), "%s", h);
     free(h);
     cJSON_Delete(j);
+}
+
+static int settled_calls;
+static void count_settled(void) { settled_calls++; }
+
+/* sim_world_options.on_settled pauses the loop once, at a tenth of the
+ * duration, and changes nothing: every output but run.json is byte for byte
+ * that of an uninterrupted run, events at the pause instant included (an
+ * arrival every 100 ms puts several exactly at 30 s). */
+Test(world, a_callback_a_tenth_into_the_run_is_called_once_and_changes_no_output)
+{
+    const char *text =
+        TWO("\"duration\": \"300s\"", "{\"type\": \"exponential\", \"mean\": \"150ms\"}",
+            "{\"function\": \"f\", \"region\": \"r\", \"arrival\": \"constant\", \"interval\": \"100ms\"},"
+            "{\"function\": \"f\", \"region\": \"r\", \"arrival\": \"poisson\", \"rate\": 3}",
+            "{\"kind\": \"crash\", \"at\": \"29s\", \"node\": \"a\", \"for\": \"3s\"}", "");
+    sim_diag diags[4];
+    size_t nd = 0;
+    sim_scenario *sc = sim_scenario_parse(text, strlen(text), "inline.json", NULL, 0, diags, 4, &nd);
+    cr_assert_not_null(sc);
+    char dirs[2][64];
+    for (int k = 0; k < 2; k++) {
+        snprintf(dirs[k], sizeof dirs[k], "/tmp/edgesim-settled-XXXXXX");
+        cr_assert_not_null(mkdtemp(dirs[k]));
+        sim_world_options opt = {.outdir = dirs[k], .write_invocations = 1,
+                                 .on_settled = k ? count_settled : NULL};
+        char err[512] = "";
+        sim_world *w = sim_world_create(sc, &opt, err, sizeof err);
+        cr_assert_not_null(w, "%s", err);
+        sim_run_stats st;
+        cr_assert_eq(sim_world_run(w, &st, err, sizeof err), 0, "%s", err);
+        sim_world_free(w);
+    }
+    cr_expect_eq(settled_calls, 1);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "diff -r -x run.json '%s' '%s' >/dev/null", dirs[0], dirs[1]);
+    cr_expect_eq(system(cmd), 0, "the outputs differ");
+    snprintf(cmd, sizeof cmd, "test -s '%s/invocations.csv'", dirs[1]);
+    cr_expect_eq(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", dirs[0], dirs[1]);
+    cr_expect_eq(system(cmd), 0);
+    sim_scenario_free(sc);
 }

@@ -44,6 +44,12 @@ typedef struct sim_world_options {
     const edge_policy_plugin *router;
     void *router_state;
     const char *router_name;
+    /* Called once by sim_world_run when a tenth of the duration has run
+     * (the loop pauses there and goes on: the events, their order and every
+     * output are those of one uninterrupted loop), so a caller can act on
+     * the memory the run has grown into by then (edgesim run: huge pages).
+     * Its time counts in the loop's. NULL: none. */
+    void (*on_settled)(void);
 } sim_world_options;
 
 /*

@@ -297,7 +297,14 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
 {
     w->wall_start = sim_wall_seconds();
     double cpu0 = sim_cpu_seconds();
-    edge_err rc = sim_engine_run_until(w->eng, w->sc->duration);
+    edge_err rc = EDGE_OK;
+    if (w->opt.on_settled) { /* in two pieces: the same events, in the same order */
+        rc = sim_engine_run_until(w->eng, w->sc->duration / 10);
+        if (rc == EDGE_OK && !w->failed && !sim_interrupted())
+            w->opt.on_settled();
+    }
+    if (rc == EDGE_OK && !w->failed && !sim_interrupted())
+        rc = sim_engine_run_until(w->eng, w->sc->duration);
     wmetrics_flush(w);
     double wall_end = sim_wall_seconds();
     stats->setup_seconds = w->wall_start - w->setup_start;
