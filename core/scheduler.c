@@ -196,6 +196,12 @@ void edge_scheduler_prefetch(const edge_scheduler *s, size_t function, int stage
     }
 }
 
+void edge_scheduler_prefetch_node(const edge_scheduler *s, size_t node)
+{
+    if (s && node < s->nnodes)
+        __builtin_prefetch(&s->load[node], 1);
+}
+
 edge_err edge_scheduler_set_deployed(edge_scheduler *s, size_t function, size_t node, int deployed)
 {
     if (function >= s->nfns || node >= s->nnodes)

@@ -140,6 +140,11 @@ edge_err edge_scheduler_grow_nodes(edge_scheduler *s, size_t nnodes);
  */
 void edge_scheduler_prefetch(const edge_scheduler *s, size_t function, int stage);
 
+/* A hint that node's load is about to change (an invocation delivered to
+ * it): starts loading what edge_scheduler_set_load reads. No effect on
+ * results; out-of-range nodes are ignored. */
+void edge_scheduler_prefetch_node(const edge_scheduler *s, size_t node);
+
 /* Records that function is deployed (deployed = 1) or no longer deployed
  * (0) on node. Idempotent. Errors: EDGE_INVAL for out-of-range indices,
  * EDGE_NOMEM (s unchanged). */

@@ -505,6 +505,12 @@ edge_runtime *wcore_runtime(const sim_world *w, size_t node)
     return w->core->rt[node];
 }
 
+void wcore_prefetch_node(const sim_world *w, size_t node)
+{
+    __builtin_prefetch(&w->core->rt[node]);
+    __builtin_prefetch(&w->core->cl_index[node]);
+}
+
 void wcore_idle_changed(sim_world *w, size_t fn, size_t node)
 {
     if (w->track_idle)

@@ -419,6 +419,8 @@ void wcore_arm_expiry(sim_world *w, size_t node);
 uint32_t wcore_warm_instances(sim_world *w, size_t node);
 /* The runtime of a scenario node (NULL before its first registration). */
 struct edge_runtime *wcore_runtime(const sim_world *w, size_t node);
+/* Starts loading the core's per-node entries a delivery to node reads. */
+void wcore_prefetch_node(const sim_world *w, size_t node);
 /* Every (function, node) pair ever deployed in a runtime, once each, in
  * order of first deployment: what per-function reports sum over. */
 typedef struct wcore_pair {
