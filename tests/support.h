@@ -54,6 +54,18 @@ static inline char *slurp(const char *name)
     return b;
 }
 
+/* Builds and runs the world of SC with OPT to the end; fails the test with
+ * the world's error. */
+static inline void run_world(const sim_scenario *sc, const sim_world_options *opt)
+{
+    char err[512] = "";
+    sim_world *w = sim_world_create(sc, opt, err, sizeof err);
+    cr_assert_not_null(w, "%s", err);
+    sim_run_stats st;
+    cr_assert_eq(sim_world_run(w, &st, err, sizeof err), 0, "%s", err);
+    sim_world_free(w);
+}
+
 /* Parses TEXT (an inline scenario, named "inline.json" in diagnostics) with
  * the NSETS --set overrides SETS and runs it to the end, writing its outputs
  * into the existing folder OUTDIR (invocations.csv too when
@@ -72,12 +84,7 @@ static inline void run_scenario_in(const char *text, const char *const *sets, si
         cr_assert_fail("scenario rejected: %s", line);
     }
     sim_world_options opt = {.outdir = outdir, .write_invocations = write_invocations};
-    char err[512] = "";
-    sim_world *w = sim_world_create(sc, &opt, err, sizeof err);
-    cr_assert_not_null(w, "%s", err);
-    sim_run_stats st;
-    cr_assert_eq(sim_world_run(w, &st, err, sizeof err), 0, "%s", err);
-    sim_world_free(w);
+    run_world(sc, &opt);
     sim_scenario_free(sc);
 }
 

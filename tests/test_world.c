@@ -574,12 +574,7 @@ Test(world, a_callback_a_tenth_into_the_run_is_called_once_and_changes_no_output
         cr_assert_not_null(mkdtemp(dirs[k]));
         sim_world_options opt = {.outdir = dirs[k], .write_invocations = 1,
                                  .on_settled = k ? count_settled : NULL};
-        char err[512] = "";
-        sim_world *w = sim_world_create(sc, &opt, err, sizeof err);
-        cr_assert_not_null(w, "%s", err);
-        sim_run_stats st;
-        cr_assert_eq(sim_world_run(w, &st, err, sizeof err), 0, "%s", err);
-        sim_world_free(w);
+        run_world(sc, &opt);
     }
     cr_expect_eq(settled_calls, 1);
     char cmd[256];
