@@ -2,6 +2,7 @@
 
 #include "alloc.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,10 +123,12 @@ edge_err edge_metrics_record_deferred(edge_metrics *m, size_t function, size_t n
     if (function >= m->nfunctions || (unsigned)reason >= EDGE_REASON_COUNT ||
         (node != EDGE_METRICS_NO_NODE && node >= m->nnodes))
         return EDGE_INVAL;
-    if (!m->pending && function < UINT32_MAX && (node < UINT32_MAX || node == EDGE_METRICS_NO_NODE))
+    /* an entry holds 32-bit indices: beyond them, and without memory for
+     * the batch, the outcome is recorded at once */
+    bool fits = function < UINT32_MAX && (node < UINT32_MAX || node == EDGE_METRICS_NO_NODE);
+    if (fits && !m->pending)
         m->pending = edge__malloc(EDGE_METRICS_BATCH * sizeof *m->pending);
-    if (!m->pending || function >= UINT32_MAX ||
-        (node >= UINT32_MAX && node != EDGE_METRICS_NO_NODE))
+    if (!fits || !m->pending)
         return edge_metrics_record(m, function, node, reason, latency, cold);
     edge_err rc = count(&m->total, reason, latency, cold);
     m->pending[m->npending++] = (edge__metrics_entry){

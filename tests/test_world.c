@@ -550,8 +550,7 @@ Test(world, the_overload_threshold_is_configurable, .fini = cleanup)
     cJSON_Delete(j);
 }
 
-static int settled_calls;
-static void count_settled(void) { settled_calls++; }
+static void count_settled(void *ctx) { ++*(int *)ctx; }
 
 /* sim_world_options.on_settled pauses the loop once, at a tenth of the
  * duration, and changes nothing: every output but run.json is byte for byte
@@ -569,11 +568,13 @@ Test(world, a_callback_a_tenth_into_the_run_is_called_once_and_changes_no_output
     sim_scenario *sc = sim_scenario_parse(text, strlen(text), "inline.json", NULL, 0, diags, 4, &nd);
     cr_assert_not_null(sc);
     char dirs[2][64];
+    int settled_calls = 0;
     for (int k = 0; k < 2; k++) {
         snprintf(dirs[k], sizeof dirs[k], "/tmp/edgesim-settled-XXXXXX");
         cr_assert_not_null(mkdtemp(dirs[k]));
         sim_world_options opt = {.outdir = dirs[k], .write_invocations = 1,
-                                 .on_settled = k ? count_settled : NULL};
+                                 .on_settled = k ? count_settled : NULL,
+                                 .settled_ctx = &settled_calls};
         run_world(sc, &opt);
     }
     cr_expect_eq(settled_calls, 1);

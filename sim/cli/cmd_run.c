@@ -33,8 +33,9 @@
  * records) comes after the first call. On scale.json for 5 minutes the
  * second took the process from 1.77 to 1.65 CPU-s (medians of 3), as much
  * as glibc's own hugetlb tunable, which covers every allocation. */
-static void advise_hugepages(void)
+static void advise_hugepages(void *ctx)
 {
+    (void)ctx;
     sim_hugepages_advise(HUGEPAGES_MIN_BYTES);
 }
 
@@ -448,7 +449,7 @@ int sim_cmd_run(int argc, char **argv)
     w = sim_world_create(sc, &opt, err, sizeof err);
     /* a run whose state outgrows the caches gets huge pages (set-up time) */
     if (w)
-        advise_hugepages();
+        advise_hugepages(NULL);
     sim_run_stats st = {0};
     if (!w || sim_world_run(w, &st, err, sizeof err) != 0) {
         sim_outset_rename_in(&set, err, sizeof err);

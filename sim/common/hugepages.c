@@ -37,7 +37,7 @@ static size_t each_region(FILE *smaps, void (*fn)(uintptr_t a, uintptr_t b))
         char perms[8], dev[16], path[256] = "";
         int k = sscanf(line, "%lx-%lx %7s %lx %15s %lu %255s", &lo, &hi, perms, &off, dev, &ino,
                        path);
-        if (k >= 6 && strchr(line, '-') && perms[0] != '\0' && strlen(perms) == 4) {
+        if (k >= 6) { /* a mapping's header line; its fields (Rss: ...) follow */
             candidate = strcmp(perms, "rw-p") == 0 && ino == 0 &&
                         (!path[0] || strcmp(path, "[heap]") == 0) && aligned_part(lo, hi, &a, &b);
             continue;
@@ -65,16 +65,15 @@ size_t sim_hugepages_advise(size_t min_bytes)
     const char *env = getenv("EDGESIM_HUGEPAGES");
     if (env && strcmp(env, "0") == 0)
         return 0;
-    FILE *maps = fopen("/proc/self/smaps", "r");
-    if (!maps)
+    FILE *smaps = fopen("/proc/self/smaps", "r");
+    if (!smaps)
         return 0;
-    size_t total = each_region(maps, NULL);
     size_t done = 0;
-    if (total >= min_bytes) {
-        rewind(maps);
-        done = each_region(maps, advise);
+    if (each_region(smaps, NULL) >= min_bytes) {
+        rewind(smaps);
+        done = each_region(smaps, advise);
     }
-    fclose(maps);
+    fclose(smaps);
     return done;
 }
 #else

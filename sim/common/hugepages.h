@@ -7,7 +7,8 @@
  * they are enabled only "madvise" (the usual default) nothing asks for them:
  * malloc's heap stays in 4 KiB pages. Measured with the heap in huge pages:
  * about 20% more invocations per CPU second on scenarios/scale.json (10,000
- * nodes), 10% or more on the node-count benchmark at 100,000 nodes. Results never depend on it (nothing reads addresses).
+ * nodes), 10% or more on the node-count benchmark at 100,000 nodes. Results
+ * never depend on it (nothing reads addresses).
  */
 #ifndef SIM_HUGEPAGES_H
 #define SIM_HUGEPAGES_H

@@ -411,7 +411,7 @@ static int queue_grow(wnode *n, uint32_t limit)
 
 static void deliver(sim_world *w, uint32_t id, size_t node)
 {
-    /* the node was just chosen: its entries in five per-node arrays are
+    /* the node was just chosen: its entries in four per-node arrays are
      * read below, one after another; fetched together their misses overlap */
     __builtin_prefetch(&w->nodes[node], 1);
     wcore_prefetch_node(w, node);

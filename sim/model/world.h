@@ -48,8 +48,9 @@ typedef struct sim_world_options {
      * (the loop pauses there and goes on: the events, their order and every
      * output are those of one uninterrupted loop), so a caller can act on
      * the memory the run has grown into by then (edgesim run: huge pages).
-     * Its time counts in the loop's. NULL: none. */
-    void (*on_settled)(void);
+     * Its time counts in the loop's; settled_ctx is passed to it. NULL: none. */
+    void (*on_settled)(void *ctx);
+    void *settled_ctx;
 } sim_world_options;
 
 /*

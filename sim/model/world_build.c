@@ -53,8 +53,9 @@ static void ev_warmup(sim_engine *e, void *ctx, const sim_event *ev)
  * event rate (the events limits.h estimates, an upper figure, over its
  * duration) come to about FAR_EVENTS, between 2^24 ns (17 ms) and 2^30 ns
  * (1 s, which every small scenario and every trace replay of under ~1,000
- * events/s keeps: their next arrivals, minutes ahead, stay in the ring). The keys keep their (time, seq), so the order of
- * events, and every output, is the same whatever the width. callgrind, the
+ * events/s keeps: their next arrivals, minutes ahead, stay in the ring).
+ * The keys keep their (time, seq), so the order of events, and every
+ * output, is the same whatever the width. callgrind, the
  * run loop: scale.json 20 s 736.8 M instructions at 2^30, 712.9 M at 2^27,
  * 692.2 M at 2^24, 715.5 M at 2^22, 926.1 M at 2^20; routing.json 1,088 M
  * at 2^30, 1,046 M at 2^24, 1,051 M at 2^25; scale.json at 100,000 nodes,
@@ -301,7 +302,7 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
     if (w->opt.on_settled) { /* in two pieces: the same events, in the same order */
         rc = sim_engine_run_until(w->eng, w->sc->duration / 10);
         if (rc == EDGE_OK && !w->failed && !sim_interrupted())
-            w->opt.on_settled();
+            w->opt.on_settled(w->opt.settled_ctx);
     }
     if (rc == EDGE_OK && !w->failed && !sim_interrupted())
         rc = sim_engine_run_until(w->eng, w->sc->duration);
