@@ -32,45 +32,68 @@ typedef struct fs_flow {
     uint8_t active;
 } fs_flow;
 
+/* A class's heap of flows starts inside its record (most routes carry one
+ * or two flows at a time: no allocation, no other line to load). */
+#define FS_INLINE_HEAP 2
+
+/* 128 bytes, two lines of a line-aligned array: a flow's start or end
+ * reads and writes nearly all of it. What only the route table reads (the
+ * hash chain) is apart, in fs_class_cold. */
 typedef struct fs_class {
+    _Alignas(64) double rate; /* bytes/ns of each flow */
+    double v;                 /* bytes each flow received since the origin, at vt */
+    double vlimit;            /* the origin moves when v passes this */
+    edge_time vt;
+    edge_time fin;  /* its next finish, while in the solver's heap */
+    uint64_t fseq;  /* when fin was set: orders equal fins */
+    uint32_t *heap; /* flow ids, a min-heap on (tag, id): inl while it is NULL */
+    uint32_t n, hroom;
     uint32_t links[SIM_FAIRSHARE_MAX_HOPS];
     uint32_t pos[SIM_FAIRSHARE_MAX_HOPS]; /* index in links[k]'s class list */
-    double rate, next_rate; /* bytes/ns of each flow; scratch of a fill */
-    double v;               /* bytes each flow received since the origin, at vt */
-    double vlimit;          /* the origin moves when v passes this */
-    edge_time vt;
-    uint32_t *heap; /* flow ids, a min-heap on (tag, id) */
-    uint32_t n, hroom;
-    uint32_t mark;     /* epoch of the last walk that saw it */
-    uint32_t hnext;    /* next class in its hash chain */
-    uint32_t fixed;    /* fill epoch of the last fill that fixed it */
-    edge_time fin;     /* its next finish, while in the solver's heap */
-    uint64_t fseq;     /* when fin was set: orders equal fins */
-    uint32_t gpos;     /* index in the solver's heap of groups, or FS_NONE */
+    uint32_t inl[FS_INLINE_HEAP];
+    uint32_t mark;  /* epoch of the last walk that saw it */
+    uint32_t fixed; /* fill epoch of the last fill that fixed it */
+    uint32_t gpos;  /* index in the solver's heap of groups, or FS_NONE */
     uint8_t nhops, listed, dirty, changed;
 } fs_class;
 
+typedef struct fs_class_cold {
+    uint32_t hnext; /* next class in its hash chain */
+} fs_class_cold;
+
+/* A link's list of classes starts inside its record (an access link
+ * carries a few routes: no allocation, no other line to load). */
+#define FS_INLINE_CLASSES 4
+
+/* 128 bytes, two lines of a line-aligned array: a start or an end on the
+ * link reads and writes nearly all of it. */
+_Static_assert(sizeof(fs_class) == 128, "a class is two lines");
+
 typedef struct fs_link {
-    double cap;  /* bytes/ns */
-    double used; /* sum of its flows' rates */
-    uint32_t *cls, nc, room; /* listed classes */
-    uint32_t n;    /* active flows */
-    uint32_t mark; /* epoch */
-    /* accounting up to `since` */
-    edge_time since, busy;
-    double bytes, flows_integral, util_max;
+    _Alignas(64) double cap; /* bytes/ns */
+    double used;             /* sum of its flows' rates */
     /* The rates as of the last flush, for the fast paths (see flush):
      * rem, the capacity left (cap minus the takes, in the fill's order,
      * then minus and plus the fast paths' rates); hi, at least the rate of
      * every class on the link; rn, the flows those rates count. During a
      * fill, rem is the capacity not yet taken. */
     double rem, hi;
+    /* accounting up to `since` */
+    edge_time since, busy;
+    double bytes, flows_integral, util_max;
+    uint32_t *cls; /* listed classes: inl while NULL */
+    uint32_t nc, room;
+    uint32_t n;    /* active flows */
+    uint32_t mark; /* epoch */
     uint32_t rn;
     uint32_t unfixed; /* scratch of a fill */
+    uint32_t inl[FS_INLINE_CLASSES];
     /* rem is what a fill would compute, bit for bit: set by a fill and by
      * the fast paths that subtract in the fill's order (see FAST PATHS) */
     uint8_t exact;
 } fs_link;
+
+_Static_assert(sizeof(fs_link) == 128, "a link is two lines");
 
 /* A change waiting for the flush that may take a fast path: the first flow
  * of an empty class started, or the only flow of a class ended (rate: the
@@ -87,7 +110,8 @@ struct sim_fairshare {
     fs_flow *flows;
     size_t nflows_cap, active;
     uint32_t free_head;
-    fs_class *classes;
+    fs_class *classes; /* line-aligned */
+    fs_class_cold *cold;
     size_t nclasses, classes_cap;
     uint32_t *buckets; /* hash of the routes -> first class of the chain */
     uint32_t *gheap;   /* classes with a next finish: a min-heap on (fin, fseq) */
@@ -125,7 +149,9 @@ sim_fairshare *sim_fairshare_create(size_t nlinks, const double *capacity)
     if (!s)
         return NULL;
     size_t nl = nlinks ? nlinks : 1;
-    s->links = calloc(nl, sizeof *s->links);
+    s->links = aligned_alloc(_Alignof(fs_link), nl * sizeof *s->links);
+    if (s->links)
+        memset(s->links, 0, nl * sizeof *s->links);
     s->comp_links = malloc(nl * sizeof *s->comp_links);
     s->scan = malloc(nl * sizeof *s->scan);
     if (!s->links || !s->comp_links || !s->scan)
@@ -157,6 +183,7 @@ void sim_fairshare_free(sim_fairshare *s)
     free(s->links);
     free(s->flows);
     free(s->classes);
+    free(s->cold);
     free(s->buckets);
     free(s->gheap);
     free(s->comp_links);
@@ -201,6 +228,58 @@ static int grow_chg(sim_fairshare *s)
 
 /* ---- route classes ---- */
 
+static uint32_t *link_cls(fs_link *l)
+{
+    return l->cls ? l->cls : l->inl;
+}
+
+static const uint32_t *link_cls_c(const fs_link *l)
+{
+    return l->cls ? l->cls : l->inl;
+}
+
+/* Room for need classes in l's list: past the inline ones, an allocation. */
+static int cls_reserve(fs_link *l, size_t need)
+{
+    if (l->cls)
+        return grow_u32(&l->cls, &l->room, need);
+    if (need <= FS_INLINE_CLASSES)
+        return 0;
+    uint32_t *p = NULL, room = 0;
+    if (grow_u32(&p, &room, need))
+        return -1;
+    memcpy(p, l->inl, l->nc * sizeof *p);
+    l->cls = p;
+    l->room = room;
+    return 0;
+}
+
+static uint32_t *class_heap(fs_class *k)
+{
+    return k->heap ? k->heap : k->inl;
+}
+
+static const uint32_t *class_heap_c(const fs_class *k)
+{
+    return k->heap ? k->heap : k->inl;
+}
+
+/* Room for need flows in k's heap: past the inline ones, an allocation. */
+static int heap_reserve(fs_class *k, size_t need)
+{
+    if (k->heap)
+        return grow_u32(&k->heap, &k->hroom, need);
+    if (need <= FS_INLINE_HEAP)
+        return 0;
+    uint32_t *p = NULL, room = 0;
+    if (grow_u32(&p, &room, need))
+        return -1;
+    memcpy(p, k->inl, k->n * sizeof *p);
+    k->heap = p;
+    k->hroom = room;
+    return 0;
+}
+
 static uint64_t route_hash(const uint32_t *links, size_t nhops)
 {
     uint64_t h = 0x9e3779b97f4a7c15u ^ nhops;
@@ -221,7 +300,7 @@ static uint32_t class_find(const sim_fairshare *s, const uint32_t *links, size_t
         const fs_class *k = &s->classes[c];
         if (k->nhops == nhops && (!nhops || memcmp(k->links, links, nhops * sizeof *links) == 0))
             return c;
-        c = k->hnext;
+        c = s->cold[c].hnext;
     }
     return FS_NONE;
 }
@@ -235,10 +314,17 @@ static int class_reserve(sim_fairshare *s)
         size_t cap = s->classes_cap ? s->classes_cap * 2 : 16;
         if (cap >= FS_NONE)
             return -1;
-        fs_class *p = realloc(s->classes, cap * sizeof *p);
+        fs_class *p = aligned_alloc(_Alignof(fs_class), cap * sizeof *p);
         if (!p)
             return -1;
+        if (s->nclasses)
+            memcpy(p, s->classes, s->nclasses * sizeof *p);
+        free(s->classes);
         s->classes = p;
+        fs_class_cold *q = realloc(s->cold, cap * sizeof *q);
+        if (!q)
+            return -1;
+        s->cold = q;
         uint32_t *b = realloc(s->changed, cap * sizeof *b);
         if (!b)
             return -1;
@@ -263,7 +349,7 @@ static int class_reserve(sim_fairshare *s)
         for (size_t c = s->nclasses; c-- > 0;) { /* chains keep creation order reversed */
             fs_class *k = &s->classes[c];
             size_t i = route_hash(k->links, k->nhops) & (nb - 1);
-            k->hnext = b[i];
+            s->cold[c].hnext = b[i];
             b[i] = (uint32_t)c;
         }
         free(s->buckets);
@@ -285,7 +371,7 @@ static uint32_t class_add(sim_fairshare *s, const uint32_t *links, size_t nhops)
     k->rate = nhops ? 0 : HUGE_VAL;
     k->gpos = FS_NONE;
     size_t i = route_hash(links, nhops) & (s->nbuckets - 1);
-    k->hnext = s->buckets[i];
+    s->cold[c].hnext = s->buckets[i];
     s->buckets[i] = c;
     return c;
 }
@@ -352,7 +438,7 @@ static edge_time finish_of(const fs_class *k, const struct fs_flow *f);
 static void gh_update(sim_fairshare *s, uint32_t c)
 {
     fs_class *k = &s->classes[c];
-    edge_time fin = k->n ? finish_of(k, &s->flows[k->heap[0]]) : EDGE_TIME_MAX;
+    edge_time fin = k->n ? finish_of(k, &s->flows[class_heap(k)[0]]) : EDGE_TIME_MAX;
     if (fin == EDGE_TIME_MAX) {
         if (k->gpos != FS_NONE) {
             size_t i = k->gpos;
@@ -393,7 +479,7 @@ static void gh_update_changed(sim_fairshare *s)
     for (size_t i = 0; i < n; i++) {
         uint32_t c = s->changed[i];
         fs_class *k = &s->classes[c];
-        edge_time fin = k->n ? finish_of(k, &s->flows[k->heap[0]]) : EDGE_TIME_MAX;
+        edge_time fin = k->n ? finish_of(k, &s->flows[class_heap(k)[0]]) : EDGE_TIME_MAX;
         if (fin == EDGE_TIME_MAX) {
             if (k->gpos != FS_NONE) { /* out: the last takes its slot */
                 size_t at = k->gpos;
@@ -420,40 +506,40 @@ static int tag_lt(const fs_flow *fl, uint32_t a, uint32_t b)
     return fl[a].tag < fl[b].tag || (fl[a].tag == fl[b].tag && a < b);
 }
 
-static void heap_set(fs_flow *fl, fs_class *k, uint32_t i, uint32_t id)
+static void heap_set(fs_flow *fl, uint32_t *heap, uint32_t i, uint32_t id)
 {
-    k->heap[i] = id;
+    heap[i] = id;
     fl[id].hpos = i;
 }
 
 static void heap_up(fs_flow *fl, fs_class *k, uint32_t i)
 {
-    uint32_t id = k->heap[i];
+    uint32_t *heap = class_heap(k), id = heap[i];
     while (i > 0) {
         uint32_t p = (i - 1) / 2;
-        if (!tag_lt(fl, id, k->heap[p]))
+        if (!tag_lt(fl, id, heap[p]))
             break;
-        heap_set(fl, k, i, k->heap[p]);
+        heap_set(fl, heap, i, heap[p]);
         i = p;
     }
-    heap_set(fl, k, i, id);
+    heap_set(fl, heap, i, id);
 }
 
 static void heap_down(fs_flow *fl, fs_class *k, uint32_t i)
 {
-    uint32_t id = k->heap[i];
+    uint32_t *heap = class_heap(k), id = heap[i];
     for (;;) {
         uint32_t c = 2 * i + 1;
         if (c >= k->n)
             break;
-        if (c + 1 < k->n && tag_lt(fl, k->heap[c + 1], k->heap[c]))
+        if (c + 1 < k->n && tag_lt(fl, heap[c + 1], heap[c]))
             c++;
-        if (!tag_lt(fl, k->heap[c], id))
+        if (!tag_lt(fl, heap[c], id))
             break;
-        heap_set(fl, k, i, k->heap[c]);
+        heap_set(fl, heap, i, heap[c]);
         i = c;
     }
-    heap_set(fl, k, i, id);
+    heap_set(fl, heap, i, id);
 }
 
 /* Moves the class's origin to now's v: every tag minus v (an order-keeping
@@ -464,8 +550,9 @@ static void heap_down(fs_flow *fl, fs_class *k, uint32_t i)
 static void rebase(sim_fairshare *s, fs_class *k)
 {
     double most = 0;
+    const uint32_t *heap = class_heap(k);
     for (uint32_t i = 0; i < k->n; i++) {
-        fs_flow *f = &s->flows[k->heap[i]];
+        fs_flow *f = &s->flows[heap[i]];
         f->tag -= k->v;
         if (f->tag > most)
             most = f->tag;
@@ -495,7 +582,7 @@ static void class_list(sim_fairshare *s, uint32_t c)
     for (uint8_t h = 0; h < k->nhops; h++) {
         fs_link *l = &s->links[k->links[h]];
         k->pos[h] = l->nc;
-        l->cls[l->nc++] = c;
+        link_cls(l)[l->nc++] = c;
         if (l->mark != s->comp_ep)
             s->comp_ok = 0; /* joins links out of the cached component */
     }
@@ -507,9 +594,9 @@ static void class_unlist(sim_fairshare *s, uint32_t c)
     fs_class *k = &s->classes[c];
     for (uint8_t h = 0; h < k->nhops; h++) {
         fs_link *l = &s->links[k->links[h]];
-        uint32_t p = k->pos[h], last = l->cls[--l->nc];
+        uint32_t *cls = link_cls(l), p = k->pos[h], last = cls[--l->nc];
         if (last != c) {
-            l->cls[p] = last;
+            cls[p] = last;
             fs_class *g = &s->classes[last];
             for (uint8_t j = 0; j < g->nhops; j++)
                 if (g->links[j] == k->links[h]) {
@@ -556,8 +643,9 @@ static void walk(sim_fairshare *s, const uint32_t *seeds, size_t nseeds)
     }
     for (size_t q = 0; q < s->ncomp_links; q++) {
         const fs_link *l = &s->links[s->comp_links[q]];
+        const uint32_t *cls = link_cls_c(l);
         for (uint32_t j = 0; j < l->nc; j++) {
-            fs_class *k = &s->classes[l->cls[j]];
+            fs_class *k = &s->classes[cls[j]];
             if (k->mark == ep)
                 continue;
             k->mark = ep;
@@ -622,8 +710,9 @@ static void fill(sim_fairshare *s, edge_time now)
         ns = keep;
         if (!best)
             break;
+        const uint32_t *bcls = link_cls_c(best);
         for (uint32_t j = 0; j < best->nc; j++) {
-            uint32_t c = best->cls[j];
+            uint32_t c = bcls[j];
             fs_class *k = &s->classes[c];
             if (k->fixed == fe)
                 continue;
@@ -662,10 +751,45 @@ static void fill(sim_fairshare *s, edge_time now)
 
 /* ---- starts and ends ---- */
 
-/* Makes sure a new flow id, the flow's class, its heap and every link on
- * the route have room, so that nothing can fail after the state starts to
- * change. Writes the class (found or made) to *cls. */
-static int reserve(sim_fairshare *s, const uint32_t *links, size_t nhops, uint32_t *cls)
+/* Links each < nlinks, none twice, at most SIM_FAIRSHARE_MAX_HOPS. */
+static int route_ok(const sim_fairshare *s, const uint32_t *links, size_t nhops)
+{
+    if ((nhops && !links) || nhops > SIM_FAIRSHARE_MAX_HOPS)
+        return 0;
+    for (size_t k = 0; k < nhops; k++) {
+        if (links[k] >= s->nlinks)
+            return 0;
+        for (size_t j = 0; j < k; j++)
+            if (links[j] == links[k])
+                return 0;
+    }
+    return 1;
+}
+
+edge_err sim_fairshare_route(sim_fairshare *s, const uint32_t *links, size_t nhops,
+                             uint32_t *group)
+{
+    if (!s || !group || !route_ok(s, links, nhops))
+        return EDGE_INVAL;
+    uint32_t c = class_find(s, links, nhops);
+    if (c == FS_NONE) {
+        if (class_reserve(s))
+            return EDGE_NOMEM;
+        c = class_add(s, links, nhops);
+    }
+    *group = c;
+    return EDGE_OK;
+}
+
+size_t sim_fairshare_group_links(const sim_fairshare *s, uint32_t g, const uint32_t **links)
+{
+    *links = s->classes[g].links;
+    return s->classes[g].nhops;
+}
+
+/* Makes sure a new flow id, room in class c's heap and on every link of
+ * its route, so that nothing can fail after the state starts to change. */
+static int reserve(sim_fairshare *s, uint32_t c)
 {
     if (s->free_head == FS_NONE) {
         size_t cap = s->nflows_cap ? s->nflows_cap * 2 : 64;
@@ -682,47 +806,41 @@ static int reserve(sim_fairshare *s, const uint32_t *links, size_t nhops, uint32
         }
         s->nflows_cap = cap;
     }
-    if (grow_u32(&s->pend, &s->pend_room, s->npend + nhops) || grow_chg(s))
-        return -1;
-    uint32_t c = class_find(s, links, nhops);
-    if (c == FS_NONE) {
-        if (class_reserve(s))
-            return -1;
-        c = class_add(s, links, nhops);
-    }
     fs_class *k = &s->classes[c];
-    if (grow_u32(&k->heap, &k->hroom, (size_t)k->n + 1))
+    if (grow_u32(&s->pend, &s->pend_room, s->npend + k->nhops) || grow_chg(s) ||
+        heap_reserve(k, (size_t)k->n + 1))
         return -1;
-    for (size_t h = 0; h < nhops && !k->listed; h++) {
-        fs_link *l = &s->links[links[h]];
-        if (grow_u32(&l->cls, &l->room, (size_t)l->nc + 1))
+    for (size_t h = 0; h < k->nhops && !k->listed; h++) {
+        fs_link *l = &s->links[k->links[h]];
+        if (cls_reserve(l, (size_t)l->nc + 1))
             return -1;
     }
-    *cls = c;
     return 0;
 }
 
 edge_err sim_fairshare_start(sim_fairshare *s, edge_time now, const uint32_t *links,
                              size_t nhops, double bytes, uint32_t *id)
 {
-    if (!s || !id || (nhops && !links) || nhops > SIM_FAIRSHARE_MAX_HOPS || !(bytes > 0) ||
-        !isfinite(bytes) || now < s->last_now)
-        return EDGE_INVAL;
-    for (size_t k = 0; k < nhops; k++) {
-        if (links[k] >= s->nlinks)
-            return EDGE_INVAL;
-        for (size_t j = 0; j < k; j++)
-            if (links[j] == links[k])
-                return EDGE_INVAL;
-    }
+    if (!s || !id || !(bytes > 0) || !isfinite(bytes) || now < s->last_now)
+        return EDGE_INVAL; /* before the route: a bad flow makes no group */
     uint32_t c;
-    if (reserve(s, links, nhops, &c))
+    edge_err rc = sim_fairshare_route(s, links, nhops, &c);
+    return rc != EDGE_OK ? rc : sim_fairshare_start_group(s, now, c, bytes, id);
+}
+
+edge_err sim_fairshare_start_group(sim_fairshare *s, edge_time now, uint32_t c, double bytes,
+                                   uint32_t *id)
+{
+    if (!s || !id || c >= s->nclasses || !(bytes > 0) || !isfinite(bytes) || now < s->last_now)
+        return EDGE_INVAL;
+    if (reserve(s, c))
         return EDGE_NOMEM;
     s->last_now = now;
     uint32_t fid = s->free_head;
     fs_flow *f = &s->flows[fid];
     s->free_head = f->next_free;
     fs_class *k = &s->classes[c];
+    size_t nhops = k->nhops;
     if (k->n == 0) { /* a new origin */
         k->v = 0;
         k->vt = now;
@@ -742,7 +860,7 @@ edge_err sim_fairshare_start(sim_fairshare *s, edge_time now, const uint32_t *li
         s->chg[s->nchg++] = (fs_change){.rate = 0, .cls = c, .start = 1};
     else if (nhops)
         s->pend_full = 1; /* a class with flows cannot take a new one as is */
-    k->heap[k->n++] = fid;
+    class_heap(k)[k->n++] = fid;
     heap_up(s->flows, k, k->n - 1);
     if (nhops && !k->listed)
         class_list(s, c);
@@ -754,10 +872,10 @@ edge_err sim_fairshare_start(sim_fairshare *s, edge_time now, const uint32_t *li
     /* The links' counts change now: their accounting is brought up to now
      * first; the rates change at the flush. */
     for (size_t h = 0; h < nhops; h++) {
-        fs_link *l = &s->links[links[h]];
+        fs_link *l = &s->links[k->links[h]];
         settle_link(l, now);
         l->n++;
-        s->pend[s->npend++] = links[h];
+        s->pend[s->npend++] = k->links[h];
     }
     return s->deferred ? EDGE_OK : sim_fairshare_flush(s, now);
 }
@@ -774,9 +892,9 @@ edge_err sim_fairshare_end(sim_fairshare *s, edge_time now, uint32_t id)
     s->last_now = now;
     s->counts.ends++;
     /* out of the heap: the last one takes its place */
-    uint32_t p = f->hpos, last = k->heap[--k->n];
+    uint32_t p = f->hpos, last = class_heap(k)[--k->n];
     if (last != id) {
-        heap_set(s->flows, k, p, last);
+        heap_set(s->flows, class_heap(k), p, last);
         heap_up(s->flows, k, p);
         heap_down(s->flows, k, s->flows[last].hpos);
     }
@@ -869,9 +987,10 @@ static double top_rate(const sim_fairshare *s, uint32_t l, size_t i)
 {
     const fs_link *m = &s->links[l];
     double top = 0;
+    const uint32_t *cls = link_cls_c(m);
     for (uint32_t j = 0; j < m->nc; j++)
-        if (s->classes[m->cls[j]].rate > top)
-            top = s->classes[m->cls[j]].rate;
+        if (s->classes[cls[j]].rate > top)
+            top = s->classes[cls[j]].rate;
     for (size_t q = i + 1; q < s->nchg; q++) {
         const fs_class *k = &s->classes[s->chg[q].cls];
         for (uint8_t h = 0; !s->chg[q].start && h < k->nhops; h++)
@@ -1070,13 +1189,13 @@ uint32_t sim_fairshare_group_of(const sim_fairshare *s, uint32_t id)
 uint32_t sim_fairshare_group_next(const sim_fairshare *s, uint32_t g)
 {
     const fs_class *k = &s->classes[g];
-    return k->n ? k->heap[0] : SIM_FAIRSHARE_NONE;
+    return k->n ? class_heap_c(k)[0] : SIM_FAIRSHARE_NONE;
 }
 
 edge_time sim_fairshare_group_finish(const sim_fairshare *s, uint32_t g)
 {
     const fs_class *k = &s->classes[g];
-    return k->n ? finish_of(k, &s->flows[k->heap[0]]) : EDGE_TIME_MAX;
+    return k->n ? finish_of(k, &s->flows[class_heap_c(k)[0]]) : EDGE_TIME_MAX;
 }
 
 double sim_fairshare_rate(const sim_fairshare *s, uint32_t id)

@@ -78,8 +78,12 @@
  * other links and at most two groups left them (a group leaving may split
  * a component; the parts are then filled together, which gives the same
  * rates as filling each alone, and is bounded extra work). Memory: 24 bytes per flow
- * slot (+4 in its group's heap), ~150 per group, 112 per link, plus each
- * link's list of its groups (4 bytes per group-hop).
+ * slot; 132 per group (two line-aligned cache lines and its hash link),
+ * holding its first two flows' places in its heap (4 bytes per flow past
+ * them); 128 per link (two lines), holding its first four groups' places in
+ * its list (4 bytes per group past them). A start or an end thus touches
+ * two lines of its group and two of each link on its route, and nothing
+ * allocated apart while routes carry few flows.
  */
 #ifndef SIM_NET_FAIRSHARE_H
 #define SIM_NET_FAIRSHARE_H
@@ -91,10 +95,10 @@
 #include "error.h"
 #include "time.h"
 
-/* Most links on one route: a client-to-node path in the topology has at
- * most four (uplink, backbone, uplink, access); the bound keeps a flow's
- * record inline. */
-#define SIM_FAIRSHARE_MAX_HOPS 8
+/* Most links on one route: a path in the topology has at most five (node
+ * to node across regions: access, uplink, backbone, uplink, access); the
+ * bound keeps a route inside its group's record. */
+#define SIM_FAIRSHARE_MAX_HOPS 5
 
 typedef struct sim_fairshare sim_fairshare;
 
@@ -118,10 +122,36 @@ void sim_fairshare_free(sim_fairshare *s);
  * the group of its route (made on first use). Rates of the flow's
  * component are recomputed; the flow's group is among the changed ones.
  * Writes the flow's id to *id. Errors: EDGE_INVAL (bad arguments, now
- * before an earlier call's now), EDGE_NOMEM. On error nothing changed.
+ * before an earlier call's now; nothing changed), EDGE_NOMEM (no flow
+ * started; the route's group may have been made).
  */
 edge_err sim_fairshare_start(sim_fairshare *s, edge_time now, const uint32_t *links,
                              size_t nhops, double bytes, uint32_t *id);
+
+/*
+ * The group of the route links[0..nhops) (the rules of sim_fairshare_start),
+ * made empty on first use, into *group: a route resolved once, for
+ * sim_fairshare_start_group. A group made here that never carries a flow
+ * costs its record and nothing else. Errors: EDGE_INVAL (a bad route),
+ * EDGE_NOMEM; nothing changed then.
+ */
+edge_err sim_fairshare_route(sim_fairshare *s, const uint32_t *links, size_t nhops,
+                             uint32_t *group);
+
+/*
+ * sim_fairshare_start over the route of group g (from sim_fairshare_route
+ * or sim_fairshare_group_of): the same flow, without looking the route up.
+ * sim_fairshare_start is sim_fairshare_route then this; on its EDGE_NOMEM
+ * the group it made may stay (empty). Errors: EDGE_INVAL (g not a group,
+ * bytes not > 0, now before an earlier call's now), EDGE_NOMEM; nothing
+ * changed then.
+ */
+edge_err sim_fairshare_start_group(sim_fairshare *s, edge_time now, uint32_t g, double bytes,
+                                   uint32_t *id);
+
+/* Group g's route: *links points to its links (into the solver, valid while
+ * it lives); returns their number. O(1). */
+size_t sim_fairshare_group_links(const sim_fairshare *s, uint32_t g, const uint32_t **links);
 
 /*
  * Ends flow id at now (it finished, or is abandoned), frees its id for
