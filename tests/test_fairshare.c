@@ -505,3 +505,85 @@ Test(fairshare, next_is_the_earliest_finish_set_first_among_equals)
     sim_fairshare_free(s);
     sim_rng_destroy(r);
 }
+
+/* sim_fairshare_route + sim_fairshare_start_group is sim_fairshare_start
+ * without the lookup: the same flows get the same rates and finishes, bit
+ * for bit, through a random run where groups hold more flows than fit in
+ * their records and links more groups than fit in theirs. */
+Test(fairshare, a_route_resolved_once_starts_the_same_flows)
+{
+    enum { LINKS = 6, ROUTES = 9, OPS = 4000 };
+    double cap[LINKS] = {1, 2, 0.5, 4, 1.5, 3};
+    /* every route crosses link 3: it lists up to 9 groups (4 fit inline) */
+    static const uint32_t routes[ROUTES][5] = {{3},       {0, 3},    {1, 3},       {3, 2},
+                                               {0, 1, 3}, {4, 3, 5}, {5, 3, 2, 1}, {2, 3, 4, 5, 0},
+                                               {1, 3, 5}};
+    static const size_t len[ROUTES] = {1, 2, 2, 2, 3, 3, 4, 5, 3};
+    sim_fairshare *a = sim_fairshare_create(LINKS, cap), *b = sim_fairshare_create(LINKS, cap);
+    uint32_t group[ROUTES];
+    for (size_t r = 0; r < ROUTES; r++)
+        cr_assert_eq(sim_fairshare_route(b, routes[r], len[r], &group[r]), EDGE_OK);
+    cr_assert_eq(sim_fairshare_groups(b), ROUTES, "a group per route, made empty");
+    cr_assert_eq(sim_fairshare_active(b), 0);
+    uint32_t again;
+    cr_assert_eq(sim_fairshare_route(b, routes[4], len[4], &again), EDGE_OK);
+    cr_assert_eq(again, group[4], "the same route, the same group");
+    const uint32_t *links;
+    cr_assert_eq(sim_fairshare_group_links(b, group[7], &links), 5);
+    cr_assert_arr_eq(links, routes[7], 5 * sizeof *links);
+
+    sim_rng *rng = sim_rng_create(11, "test_route_groups", 0);
+    uint32_t fa[64], fb[64];
+    size_t n = 0, most_in_a_group = 0;
+    edge_time now = 0;
+    for (int op = 0; op < OPS; op++) {
+        now += (edge_time)(sim_rng_uniform(rng) * 50);
+        if (n < 64 && (n == 0 || sim_rng_uniform(rng) < 0.55)) {
+            size_t r = (size_t)(sim_rng_uniform(rng) * ROUTES);
+            double bytes = 1 + floor(sim_rng_uniform(rng) * 5000);
+            cr_assert_eq(sim_fairshare_start(a, now, routes[r], len[r], bytes, &fa[n]), EDGE_OK);
+            cr_assert_eq(sim_fairshare_start_group(b, now, group[r], bytes, &fb[n]), EDGE_OK);
+            n++;
+        } else {
+            size_t i = (size_t)(sim_rng_uniform(rng) * (double)n);
+            cr_assert_eq(sim_fairshare_end(a, now, fa[i]), EDGE_OK);
+            cr_assert_eq(sim_fairshare_end(b, now, fb[i]), EDGE_OK);
+            fa[i] = fa[--n];
+            fb[i] = fb[n];
+        }
+        size_t per[ROUTES] = {0};
+        for (size_t i = 0; i < n; i++) {
+            cr_assert_eq(fa[i], fb[i], "the same flow ids");
+            cr_assert_eq(sim_fairshare_rate(a, fa[i]), sim_fairshare_rate(b, fb[i]), "op %d", op);
+            cr_assert_eq(sim_fairshare_finish(a, fa[i]), sim_fairshare_finish(b, fb[i]));
+            uint32_t g = sim_fairshare_group_of(b, fb[i]);
+            cr_assert_lt(g, ROUTES);
+            if (++per[g] > most_in_a_group)
+                most_in_a_group = per[g];
+        }
+    }
+    cr_assert_gt(most_in_a_group, 4, "some group held more flows than its record does");
+    sim_rng_destroy(rng);
+    sim_fairshare_free(a);
+    sim_fairshare_free(b);
+}
+
+Test(fairshare, a_route_or_a_group_refused_changes_nothing)
+{
+    double cap[6] = {1, 1, 1, 1, 1, 1};
+    sim_fairshare *s = sim_fairshare_create(6, cap);
+    uint32_t six[6] = {0, 1, 2, 3, 4, 5}, twice[2] = {1, 1}, bad = 6, g, id;
+    cr_assert_eq(sim_fairshare_route(s, six, 6, &g), EDGE_INVAL, "past SIM_FAIRSHARE_MAX_HOPS");
+    cr_assert_eq(sim_fairshare_route(s, twice, 2, &g), EDGE_INVAL);
+    cr_assert_eq(sim_fairshare_route(s, &bad, 1, &g), EDGE_INVAL);
+    cr_assert_eq(sim_fairshare_start(s, 0, six, 1, 0, &id), EDGE_INVAL, "no bytes");
+    cr_assert_eq(sim_fairshare_groups(s), 0, "no group made for a refused flow");
+    cr_assert_eq(sim_fairshare_start_group(s, 0, 0, 10, &id), EDGE_INVAL, "no such group");
+    cr_assert_eq(sim_fairshare_route(s, six, 5, &g), EDGE_OK);
+    cr_assert_eq(sim_fairshare_start_group(s, 0, g, -1, &id), EDGE_INVAL);
+    cr_assert_eq(sim_fairshare_start_group(s, 10, g, 100, &id), EDGE_OK);
+    cr_assert_eq(sim_fairshare_start_group(s, 5, g, 100, &id), EDGE_INVAL, "time went back");
+    cr_assert_eq(sim_fairshare_active(s), 1);
+    cr_assert_eq(sim_fairshare_finish(s, id), 110);
+    sim_fairshare_free(s);
+}
