@@ -33,11 +33,25 @@
 typedef struct xfer {
     uint64_t cookie;
     double bytes;
-    uint32_t links[5];
+    uint32_t group; /* its route's group in the sharing; XNONE: a path without links */
     uint32_t flow;
     uint32_t next_free;
-    uint8_t nhops;
 } xfer;
+
+/* A path from the clients of a region to a node, resolved on its first
+ * transfer: its group in the sharing (XNONE: no link) and its latency. A
+ * transfer then reads one entry, not the scenario's node, region and link
+ * records, nor the solver's table of routes. */
+typedef struct route {
+    edge_time lat;
+    uint32_t group;
+    uint32_t set;
+} route;
+
+/* Most (node, region) pairs given a table of routes: 16 bytes each,
+ * allocated zeroed (pages never touched cost nothing); past it, every
+ * transfer resolves its path again. */
+#define NET_ROUTES_MAX ((size_t)1 << 24)
 
 typedef struct obs {
     edge_histogram latency, transfer;
@@ -54,6 +68,8 @@ struct sim_net {
     size_t xcap;
     uint32_t xfree;
     uint32_t *xfer_of_flow;
+    route *routes;      /* [node * nregions + region]; NULL: past NET_ROUTES_MAX */
+    uint8_t *link_cls;  /* per link: its class (sim_link_class) */
     size_t fcap;
     sim_handle fin_ev; /* the one finish event */
     edge_time fin_at;  /* its time, when armed */
@@ -91,8 +107,16 @@ sim_net *sim_net_create(const sim_scenario *sc, sim_engine *e, sim_net_done_fn d
     n->group = calloc(sc->nregions ? sc->nregions : 1, sizeof *n->group);
     if (!cap || !n->link_bytes_done || !n->group)
         goto fail;
-    for (size_t l = 0; l < spec->nlinks; l++)
+    n->link_cls = malloc(spec->nlinks ? spec->nlinks : 1);
+    if (!n->link_cls)
+        goto fail;
+    for (size_t l = 0; l < spec->nlinks; l++) {
         cap[l] = spec->links[l].bytes_per_ns;
+        n->link_cls[l] = (uint8_t)spec->links[l].cls;
+    }
+    if (sc->nnodes && sc->nregions && sc->nnodes <= NET_ROUTES_MAX / sc->nregions &&
+        !(n->routes = calloc(sc->nnodes * sc->nregions, sizeof *n->routes)))
+        goto fail;
     if (!(n->fs = sim_fairshare_create(spec->nlinks, cap)))
         goto fail;
     n->sampled = calloc(spec->nlinks ? spec->nlinks : 1, sizeof *n->sampled);
@@ -121,6 +145,8 @@ void sim_net_free(sim_net *n)
     sim_fairshare_free(n->fs);
     free(n->x);
     free(n->xfer_of_flow);
+    free(n->routes);
+    free(n->link_cls);
     free(n->link_bytes_done);
     sim_linkseries_free(n->series);
     free(n->sampled);
@@ -298,10 +324,11 @@ static void complete(sim_net *n, uint32_t xi)
 {
     xfer *x = &n->x[xi];
     uint64_t cookie = x->cookie;
-    for (uint8_t h = 0; h < x->nhops; h++) {
-        const sim_link_spec *l = &n->spec->links[x->links[h]];
-        n->class_bytes[l->cls] += x->bytes;
-        n->link_bytes_done[x->links[h]] += x->bytes;
+    const uint32_t *links = NULL;
+    size_t nhops = x->group == XNONE ? 0 : sim_fairshare_group_links(n->fs, x->group, &links);
+    for (size_t h = 0; h < nhops; h++) {
+        n->class_bytes[n->link_cls[links[h]]] += x->bytes;
+        n->link_bytes_done[links[h]] += x->bytes;
     }
     n->ndone++;
     xfer_release(n, xi);
@@ -349,8 +376,7 @@ static void ev_propagated(sim_engine *e, void *ctx, const sim_event *ev)
     uint32_t xi = ev->payload.a;
     xfer *x = &n->x[xi];
     uint32_t fid;
-    edge_err rc = sim_fairshare_start(n->fs, sim_engine_now(e), x->links, x->nhops, x->bytes,
-                                      &fid);
+    edge_err rc = sim_fairshare_start_group(n->fs, sim_engine_now(e), x->group, x->bytes, &fid);
     if (rc == EDGE_OK && fid >= n->fcap) {
         size_t cap = n->fcap ? n->fcap * 2 : 256;
         while (cap <= fid)
@@ -373,13 +399,44 @@ static void ev_propagated(sim_engine *e, void *ctx, const sim_event *ev)
     flush_here(n);
 }
 
-/* Sends bytes over the path the caller puts into x->links: from node
- * `from` (SIZE_MAX: the clients of region) to node. */
+/* The path from node `from` (SIZE_MAX: the clients of region) to node, as
+ * its group in the sharing and its latency: from the table of routes when
+ * it has the pair, else resolved now (and kept there). */
+static edge_err resolve(sim_net *n, size_t region, size_t from, size_t node, route *out)
+{
+    route *slot = NULL;
+    if (from == SIZE_MAX && n->routes) {
+        slot = &n->routes[node * n->sc->nregions + region];
+        if (slot->set) {
+            *out = *slot;
+            return EDGE_OK;
+        }
+    }
+    uint32_t links[5];
+    route r = {.group = XNONE, .set = 1};
+    size_t k = from == SIZE_MAX ? sim_net_path(n, region, node, links, &r.lat)
+                                : sim_net_path_nodes(n, from, node, links, &r.lat);
+    if (k) {
+        edge_err rc = sim_fairshare_route(n->fs, links, k, &r.group);
+        if (rc != EDGE_OK)
+            return rc;
+    }
+    if (slot)
+        *slot = r;
+    *out = r;
+    return EDGE_OK;
+}
+
+/* Sends bytes from node `from` (SIZE_MAX: the clients of region) to node. */
 static edge_err send(sim_net *n, size_t region, size_t from, size_t node, double bytes,
                      uint64_t cookie)
 {
     if (!(bytes > 0) || !isfinite(bytes))
         return EDGE_INVAL;
+    route r;
+    edge_err rc = resolve(n, region, from, node, &r);
+    if (rc != EDGE_OK)
+        return rc;
     uint32_t xi = xfer_alloc(n);
     if (xi == XNONE)
         return EDGE_NOMEM;
@@ -387,15 +444,13 @@ static edge_err send(sim_net *n, size_t region, size_t from, size_t node, double
     memset(x, 0, sizeof *x);
     x->cookie = cookie;
     x->bytes = bytes;
-    edge_time lat;
-    x->nhops = (uint8_t)(from == SIZE_MAX ? sim_net_path(n, region, node, x->links, &lat)
-                                          : sim_net_path_nodes(n, from, node, x->links, &lat));
+    x->group = r.group;
     /* with links: the propagation wait, then the sharing; without: only the wait */
-    sim_handler h = x->nhops ? ev_propagated : ev_finish;
+    sim_handler h = r.group != XNONE ? ev_propagated : ev_finish;
     /* Nothing cancels the wait: no handle, and the pool index alone as the
      * payload, which the engine keeps in the event's key without a record
      * (engine.h) while it is small. The order is (time, seq) either way. */
-    edge_err rc = sim_engine_schedule_in(n->eng, lat, h, n, (sim_payload){.a = xi}, NULL);
+    rc = sim_engine_schedule_in(n->eng, r.lat, h, n, (sim_payload){.a = xi}, NULL);
     if (rc != EDGE_OK) {
         xfer_release(n, xi);
         return rc;
