@@ -42,7 +42,9 @@
  *                 (set_costs) + expected transfer (edge_scheduler_set_expect's
  *                 callback: request and response at the links' current rates)
  *                 + mean execution x (1 + floor(in flight / cores)), the
- *                 queue ahead; ties to the earliest registered. O(m) scan.
+ *                 queue ahead (the sum saturated at INT64_MAX: an infinite
+ *                 mean ranks every node alike); ties to the earliest
+ *                 registered. O(m) scan.
  *   consistent_hash  function affinity by rendezvous hashing: a function
  *                 goes to the eligible node with the highest hash weight of
  *                 (function, node), so a node leaving moves only the

@@ -543,6 +543,27 @@ Test(scheduler, nearest_takes_the_lowest_cost_then_the_least_loaded)
     edge_scheduler_free(s);
 }
 
+Test(scheduler, latency_aware_weighs_queue_rounds_and_saturates_instead_of_wrapping)
+{
+    edge_scheduler *s = mk("latency_aware", 1, 3);
+    deploy_all(s, 0, 3);
+    int64_t costs[3] = {30, 10, 20};
+    edge_scheduler_set_costs(s, costs);
+    edge_scheduler_set_expect(s, NULL, NULL, 100);
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), 1, "idle: the nearest");
+    edge_scheduler_set_load(s, 1, 1); /* one core each: a round of 100 ahead */
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), 2);
+    /* A mean so long that mean x rounds passes INT64_MAX: node 1 (one round
+     * ahead) would wrap negative and win; saturated, it ranks with the
+     * others' huge but finite sums and the idle nodes win on cost. */
+    edge_scheduler_set_expect(s, NULL, NULL, INT64_MAX / 2 + 1);
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), 2, "idle, then nearest");
+    /* an infinite mean (INT64_MAX): every sum saturates, ties to the earliest */
+    edge_scheduler_set_expect(s, NULL, NULL, INT64_MAX);
+    cr_expect_eq(edge_scheduler_pick(s, 0, NULL, 0, NULL), 0);
+    edge_scheduler_free(s);
+}
+
 Test(scheduler, consistent_hash_moves_only_the_functions_of_a_removed_node)
 {
     enum { FNS = 400, NODES = 10 };

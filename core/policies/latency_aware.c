@@ -13,6 +13,18 @@
  */
 #include "scheduler_internal.h"
 
+/* cost + transfer + exec_mean x rounds, saturated at INT64_MAX (a mean of
+ * hours on a deep queue, or an infinite one, ranks last instead of
+ * wrapping); each term >= 0. */
+static int64_t expected(int64_t cost, int64_t transfer, int64_t exec_mean, int64_t rounds)
+{
+    int64_t e, t;
+    if (__builtin_mul_overflow(exec_mean, rounds, &e) || __builtin_add_overflow(cost, transfer, &t) ||
+        __builtin_add_overflow(t, e, &t))
+        return INT64_MAX;
+    return t;
+}
+
 static size_t pick(edge_scheduler *s, edge__sched_fn *fs, size_t function, const size_t *exclude,
                    size_t nexclude, edge_rand *rnd)
 {
@@ -25,9 +37,9 @@ static size_t pick(edge_scheduler *s, edge__sched_fn *fs, size_t function, const
             continue;
         uint32_t node = fs->nodes[p];
         uint32_t cores = s->cores && s->cores[node] ? s->cores[node] : 1;
-        int64_t t = (s->costs ? s->costs[node] : 0) +
-                    (s->transfer ? s->transfer(s->transfer_ctx, node) : 0) +
-                    s->exec_mean * (int64_t)(1 + s->lkey[node] / cores);
+        int64_t t = expected(s->costs ? s->costs[node] : 0,
+                             s->transfer ? s->transfer(s->transfer_ctx, node) : 0,
+                             s->exec_mean, (int64_t)(1 + s->lkey[node] / cores));
         if (best == UINT32_MAX || t < best_t) {
             best = p;
             best_t = t;
