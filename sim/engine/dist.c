@@ -726,6 +726,14 @@ sim_dist_kind sim_dist_get_kind(const sim_dist *d)
     return d->kind;
 }
 
+bool sim_dist_is_constant(const sim_dist *d, double *value)
+{
+    if (d->type != T_CONSTANT)
+        return false;
+    *value = d->a;
+    return true;
+}
+
 const char *sim_dist_type_name(const sim_dist *d)
 {
     return types[d->type].name;

@@ -30,6 +30,7 @@
 #define SIM_DIST_H
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 
 #include "common/diag.h"
 #include "error.h"
@@ -102,6 +103,10 @@ double sim_dist_mean(const sim_dist *d);
 double sim_dist_variance(const sim_dist *d);
 
 sim_dist_kind sim_dist_get_kind(const sim_dist *d);
+
+/* True when every draw of d is the same value (type "constant": a draw
+ * reads no random number), written to *value; false otherwise. O(1). */
+bool sim_dist_is_constant(const sim_dist *d, double *value);
 
 /* The spec's type name ("exponential"), a static string. */
 const char *sim_dist_type_name(const sim_dist *d);

@@ -26,6 +26,11 @@ struct wnet {
     sim_rng *rng;        /* [2 * fn + dir], derived on first use */
     unsigned char *have; /* the same: derived yet */
     double *mean_bytes;  /* [2 * fn + dir]: for the expected transfer */
+    double *fixed_bytes; /* [2 * fn + dir]: every draw's bytes (no payload: 0), or
+                            NaN when they vary: a constant size is read here, not
+                            from its distribution's record */
+    int64_t *exec_mean;  /* per function: its mean execution time, ns (the
+                            scheduler's expectation; INT64_MAX when infinite) */
     uint8_t *tier;       /* per node, for the scheduler */
     uint32_t *cores;     /* per node, for the scheduler */
     size_t pick_fn, pick_region; /* the invocation being routed */
@@ -47,8 +52,13 @@ int wnet_create(sim_world *w, sim_net_done_fn done, char *err, size_t errlen)
     size_t nn = sc->nnodes ? sc->nnodes : 1;
     n->tier = calloc(nn, sizeof *n->tier);
     n->cores = calloc(nn, sizeof *n->cores);
-    if (!n->tier || !n->cores)
+    n->exec_mean = calloc(sc->nfunctions ? sc->nfunctions : 1, sizeof *n->exec_mean);
+    if (!n->tier || !n->cores || !n->exec_mean)
         goto nomem;
+    for (size_t f = 0; f < sc->nfunctions; f++) {
+        double mean = sim_dist_mean(sc->functions[f].exec);
+        n->exec_mean[f] = !(mean > 0) ? 0 : mean < 0x1p62 ? (int64_t)llround(mean) : INT64_MAX;
+    }
     for (size_t i = 0; i < sc->nnodes; i++) {
         n->cores[i] = sc->nodes[i].cores;
         n->tier[i] = sc->net ? (uint8_t)sc->net->tier[sc->nodes[i].region] : 0;
@@ -72,6 +82,15 @@ int wnet_create(sim_world *w, sim_net_done_fn done, char *err, size_t errlen)
             n->mean_bytes[2 * f] = rq && sim_dist_mean(rq) > 0 ? 1000.0 * sim_dist_mean(rq) : 0;
             n->mean_bytes[2 * f + 1] = rs && sim_dist_mean(rs) > 0 ? 1000.0 * sim_dist_mean(rs) : 0;
         }
+        n->fixed_bytes = malloc(2 * (nf ? nf : 1) * sizeof *n->fixed_bytes);
+        if (!n->fixed_bytes)
+            goto nomem;
+        for (size_t k = 0; k < 2 * nf; k++) {
+            const sim_dist *d = (k & 1 ? sc->net->response : sc->net->request)[k / 2];
+            double kb = 0;
+            n->fixed_bytes[k] = !d ? 0 : sim_dist_is_constant(d, &kb) ? (kb > 0 ? kb * 1000.0 : 0)
+                                                                       : NAN;
+        }
         n->rng = calloc(2 * (nf ? nf : 1), sizeof *n->rng);
         n->have = calloc(2 * (nf ? nf : 1), 1);
         if (!n->rng || !n->have)
@@ -91,6 +110,8 @@ void wnet_free(sim_world *w)
     sim_net_free(n->net);
     sim_mobility_free(n->mob);
     free(n->mean_bytes);
+    free(n->fixed_bytes);
+    free(n->exec_mean);
     free(n->tier);
     free(n->cores);
     free(n->rng);
@@ -106,11 +127,11 @@ static double draw_bytes(sim_world *w, size_t fn, int dir)
     const sim_netspec *s = w->sc->net;
     if (!s || !s->has_payloads || fn >= s->nfunctions)
         return 0;
-    const sim_dist *d = (dir ? s->response : s->request)[fn];
-    if (!d)
-        return 0;
     wnet *n = w->net;
     size_t k = 2 * fn + (size_t)dir;
+    if (!isnan(n->fixed_bytes[k]))
+        return n->fixed_bytes[k];
+    const sim_dist *d = (dir ? s->response : s->request)[fn];
     if (!n->have[k]) {
         sim_rng_derive(&n->rng[k], w->sc->seed, dir ? "response_kb" : "request_kb", fn);
         n->have[k] = 1;
@@ -222,9 +243,8 @@ void wnet_before_pick(sim_world *w, uint32_t id)
                (n->mean_bytes[2 * v->fn] > 0 || n->mean_bytes[2 * v->fn + 1] > 0);
     n->pick_fn = v->fn;
     n->pick_region = v->region;
-    double mean = sim_dist_mean(w->sc->functions[v->fn].exec);
     edge_scheduler_set_expect(w->sched, xfer ? expected_transfer : NULL, w,
-                              mean > 0 ? (int64_t)llround(mean) : 0);
+                              n->exec_mean[v->fn]);
 }
 
 int wnet_write(const sim_world *w, char *err, size_t errlen)
