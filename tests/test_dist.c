@@ -399,3 +399,24 @@ Test(dist, sample_time_rounds_to_nearest_with_ties_up_like_llround)
     cr_expect_eq(bad, 0, "%zu of %d draws rounded differently", bad, N_DRAWS);
     sim_dist_destroy(u);
 }
+
+Test(dist, only_a_constant_says_it_is_one)
+{
+    double v = -1;
+    sim_dist *c = parse_ok("{\"type\":\"constant\",\"value\":\"250ms\"}", SIM_DIST_DURATION);
+    cr_assert(sim_dist_is_constant(c, &v));
+    cr_assert_eq(v, 250e6);
+    sim_dist_destroy(c);
+    /* a spread of 0 is still drawn (it reads a random number): not constant */
+    const char *varying[] = {"{\"type\":\"uniform\",\"min\":\"1s\",\"max\":\"1s\"}",
+                             "{\"type\":\"exponential\",\"mean\":\"1s\"}",
+                             "{\"type\":\"mixture\",\"components\":[{\"weight\":1,\"dist\":"
+                             "{\"type\":\"constant\",\"value\":\"1s\"}}]}"};
+    for (size_t i = 0; i < sizeof varying / sizeof *varying; i++) {
+        sim_dist *d = parse_ok(varying[i], SIM_DIST_DURATION);
+        v = -1;
+        cr_assert_not(sim_dist_is_constant(d, &v), "%s", varying[i]);
+        cr_assert_eq(v, -1, "value left alone");
+        sim_dist_destroy(d);
+    }
+}
