@@ -361,6 +361,8 @@ static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
     winv *v = &w->invs[id];
     size_t node = v->node;
     wnode *n = &w->nodes[node];
+    if (w->net)
+        wnet_will_respond(w, id);
     wnode_account(w, n);
     n->busy--;
     sim_measures_ran(w->ms, v->fn, v->started, ev->time);

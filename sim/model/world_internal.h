@@ -589,6 +589,9 @@ void wnet_free(sim_world *w);
  * (response 1) back: 1 when a transfer started (done will be called), 0
  * when the function has no such payload (carry on at once). */
 int wnet_send(sim_world *w, uint32_t id, size_t node, int response);
+/* Invocation id's execution ended: its response may be sent before the
+ * handler ends, so the path's entry is fetched now (a hint, w->net set). */
+void wnet_will_respond(const sim_world *w, uint32_t id);
 /* A transfer of id is done: its time. 1 when id may go on (its response is
  * back, or its request and every input are at its node), 0 while others
  * are on the way. */

@@ -193,6 +193,13 @@ int wnet_send(sim_world *w, uint32_t id, size_t node, int response)
     return 1;
 }
 
+void wnet_will_respond(const sim_world *w, uint32_t id)
+{
+    const winv *v = &w->invs[id];
+    if (w->net->net)
+        sim_net_prefetch_route(w->net->net, v->region, v->node);
+}
+
 int wnet_arrived(sim_world *w, uint32_t id, int response)
 {
     winv *v = &w->invs[id];

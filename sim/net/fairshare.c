@@ -781,6 +781,18 @@ edge_err sim_fairshare_route(sim_fairshare *s, const uint32_t *links, size_t nho
     return EDGE_OK;
 }
 
+void sim_fairshare_prefetch(const sim_fairshare *s, uint32_t g, uint32_t l)
+{
+    if (g < s->nclasses) {
+        __builtin_prefetch(&s->classes[g], 1);
+        __builtin_prefetch((const char *)&s->classes[g] + 64, 1);
+    }
+    if (l < s->nlinks) {
+        __builtin_prefetch(&s->links[l], 1);
+        __builtin_prefetch((const char *)&s->links[l] + 64, 1);
+    }
+}
+
 size_t sim_fairshare_group_links(const sim_fairshare *s, uint32_t g, const uint32_t **links)
 {
     *links = s->classes[g].links;

@@ -149,6 +149,11 @@ edge_err sim_fairshare_route(sim_fairshare *s, const uint32_t *links, size_t nho
 edge_err sim_fairshare_start_group(sim_fairshare *s, edge_time now, uint32_t g, double bytes,
                                    uint32_t *id);
 
+/* A hint that a flow of group g will start soon over link l (among its
+ * route's; SIM_FAIRSHARE_NONE: none): their records are fetched into the
+ * cache. Changes nothing; O(1). */
+void sim_fairshare_prefetch(const sim_fairshare *s, uint32_t g, uint32_t l);
+
 /* Group g's route: *links points to its links (into the solver, valid while
  * it lives); returns their number. O(1). */
 size_t sim_fairshare_group_links(const sim_fairshare *s, uint32_t g, const uint32_t **links);

@@ -45,7 +45,8 @@ typedef struct xfer {
 typedef struct route {
     edge_time lat;
     uint32_t group;
-    uint32_t set;
+    uint32_t last1; /* 0: not resolved yet; else 1 + the path's last link (a
+                       node's access link: the one likely out of cache) */
 } route;
 
 /* Most (node, region) pairs given a table of routes: 16 bytes each,
@@ -407,16 +408,17 @@ static edge_err resolve(sim_net *n, size_t region, size_t from, size_t node, rou
     route *slot = NULL;
     if (from == SIZE_MAX && n->routes) {
         slot = &n->routes[node * n->sc->nregions + region];
-        if (slot->set) {
+        if (slot->last1) {
             *out = *slot;
             return EDGE_OK;
         }
     }
     uint32_t links[5];
-    route r = {.group = XNONE, .set = 1};
+    route r = {.group = XNONE, .last1 = 1};
     size_t k = from == SIZE_MAX ? sim_net_path(n, region, node, links, &r.lat)
                                 : sim_net_path_nodes(n, from, node, links, &r.lat);
     if (k) {
+        r.last1 = 1 + links[k - 1];
         edge_err rc = sim_fairshare_route(n->fs, links, k, &r.group);
         if (rc != EDGE_OK)
             return rc;
@@ -445,6 +447,12 @@ static edge_err send(sim_net *n, size_t region, size_t from, size_t node, double
     x->cookie = cookie;
     x->bytes = bytes;
     x->group = r.group;
+    if (r.group != XNONE) {
+        /* what the flow's start reads after the propagation wait: at most
+         * a few dozen events later, still in cache */
+        sim_fairshare_prefetch(n->fs, r.group, r.last1 - 1);
+        __builtin_prefetch(&n->link_bytes_done[r.last1 - 1], 1);
+    }
     /* with links: the propagation wait, then the sharing; without: only the wait */
     sim_handler h = r.group != XNONE ? ev_propagated : ev_finish;
     /* Nothing cancels the wait: no handle, and the pool index alone as the
@@ -457,6 +465,12 @@ static edge_err send(sim_net *n, size_t region, size_t from, size_t node, double
     }
     n->sent++;
     return EDGE_OK;
+}
+
+void sim_net_prefetch_route(const sim_net *n, size_t region, size_t node)
+{
+    if (n->routes && node < n->sc->nnodes && region < n->sc->nregions)
+        __builtin_prefetch(&n->routes[node * n->sc->nregions + region]);
 }
 
 edge_err sim_net_send(sim_net *n, size_t region, size_t node, double bytes, uint64_t cookie)

@@ -74,6 +74,10 @@ edge_err sim_net_send_nodes(sim_net *n, size_t from, size_t to, double bytes, ui
  */
 edge_err sim_net_send(sim_net *n, size_t region, size_t node, double bytes, uint64_t cookie);
 
+/* A hint that a transfer between region and node will be sent soon: its
+ * entry in the table of routes is fetched into the cache. Changes nothing. */
+void sim_net_prefetch_route(const sim_net *n, size_t region, size_t node);
+
 /*
  * What a transfer of `bytes` between region and node would take if sent
  * now and nothing else changed: latency + bytes / (the least, over its
