@@ -1,9 +1,12 @@
 /*
  * net.c — transfers over the scenario's links (net.h).
  *
- * A transfer is a pool record: its cookie, bytes and path; its
- * propagation event carries its index. In the sharing, its flow belongs to the solver's
- * group of its route (fairshare.h), and the solver keeps the groups' next
+ * A transfer is a pool record: its cookie, bytes and its route's group in
+ * the solver (fairshare.h); its propagation event carries its index. A
+ * (node, client region) path is resolved to its group and latency once,
+ * into a table of routes, and what the flow's start will read is fetched
+ * into the cache at the send, a propagation wait before it is needed. In
+ * the sharing, the solver keeps the groups' next
  * finishes in order: the network has ONE pending finish event, at the
  * earliest of them, moved (engine handles make the cancel O(1)) only when
  * that earliest finish changes. The finish event ends every flow through
