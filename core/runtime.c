@@ -364,7 +364,7 @@ static void make_idle(edge_runtime *rt, slot *s, uint32_t i, edge_time now)
     integrate(rt, s, now);
     p->state = INST_IDLE;
     p->since = now;
-    p->expires_at = edge__time_add_sat(now, s->keepalive);
+    p->expires_at = edge_time_add_sat(now, s->keepalive);
     p->seq = ++rt->seq;
     p->prev = EDGE_NONE;
     p->next = rt->lru_head;
@@ -937,7 +937,7 @@ edge_err edge_runtime_set_keepalive_idx(edge_runtime *rt, uint32_t function, edg
     s->keepalive = ttl;
     for (uint32_t i = s->idle_head; i != EDGE_NONE; i = rt->pool[i].fnext) {
         inst *p = &rt->pool[i];
-        edge_time at = edge__time_add_sat(p->since, ttl);
+        edge_time at = edge_time_add_sat(p->since, ttl);
         p->expires_at = at > now ? at : now;
         sift_up(rt, p->heap_pos);
         sift_down(rt, p->heap_pos);

@@ -28,6 +28,14 @@ typedef int64_t edge_time;
 #define EDGE_DAY (24 * EDGE_HOUR)
 #define EDGE_TIME_MAX INT64_MAX
 
+/* t + d for d >= 0, saturated at EDGE_TIME_MAX: "d after t" for a d that
+ * may be as long as a time can be (a draw from a heavy-tailed distribution
+ * saturates at EDGE_TIME_MAX; edge_time_from_s does too). */
+static inline edge_time edge_time_add_sat(edge_time t, edge_time d)
+{
+    return t > EDGE_TIME_MAX - d ? EDGE_TIME_MAX : t + d;
+}
+
 /* Seconds as a double, for reports and arithmetic on rates. */
 static inline double edge_time_to_s(edge_time t) { return (double)t / 1e9; }
 

@@ -40,10 +40,5 @@ static inline uint32_t edge__hash_u64(uint64_t x)
     return (uint32_t)x;
 }
 
-/* t + d for d >= 0, saturated at EDGE_TIME_MAX. */
-static inline edge_time edge__time_add_sat(edge_time t, edge_time d)
-{
-    return t > EDGE_TIME_MAX - d ? EDGE_TIME_MAX : t + d;
-}
 
 #endif

@@ -587,3 +587,36 @@ Test(world, a_callback_a_tenth_into_the_run_is_called_once_and_changes_no_output
     cr_expect_eq(system(cmd), 0);
     sim_scenario_free(sc);
 }
+
+Test(world, draws_past_the_end_of_time_saturate_instead_of_wrapping, .fini = cleanup)
+{
+    /* Pareto of shape 0.01 draws past 2^63 ns four times in five: such a
+     * cold start, execution, failure or repair lasts until the end of time
+     * (EDGE_TIME_MAX) and the run goes on. Adding one to "now" wrapped to a
+     * time in the past (undefined behaviour; the run failed). */
+    static const char text[] =
+        "{\"name\": \"t\", \"seed\": 3, \"duration\": \"60s\", \"regions\": [{\"id\": \"r\"}],"
+        "\"nodes\": [{\"id\": \"a\", \"region\": \"r\", \"cores\": 4},"
+        "            {\"id\": \"b\", \"region\": \"r\", \"cores\": 4}],"
+        "\"functions\": ["
+        "  {\"id\": \"cold\", \"timeout\": \"1s\", \"exec_time\": {\"type\": \"constant\", \"value\": \"10ms\"},"
+        "   \"cold_start\": {\"type\": \"pareto\", \"shape\": 0.01, \"scale\": \"1s\"}},"
+        "  {\"id\": \"long\", \"timeout\": \"100000d\","
+        "   \"exec_time\": {\"type\": \"pareto\", \"shape\": 0.01, \"scale\": \"1s\"}}],"
+        "\"deployments\": [{\"function\": \"*\", \"strategy\": \"all\"}],"
+        "\"faults\": ["
+        "  {\"kind\": \"burst\", \"at\": \"10s\", \"function\": \"cold\", \"region\": \"r\", \"count\": 20},"
+        "  {\"kind\": \"burst\", \"at\": \"10s\", \"function\": \"long\", \"region\": \"r\", \"count\": 20},"
+        "  {\"kind\": \"degrade\", \"at\": \"1s\", \"for\": \"50s\", \"node\": \"a\", \"factor\": 3},"
+        "  {\"kind\": \"random_failures\", \"nodes\": [\"b\"],"
+        "   \"ttf\": {\"type\": \"pareto\", \"shape\": 0.01, \"scale\": \"20s\"},"
+        "   \"ttr\": {\"type\": \"pareto\", \"shape\": 0.01, \"scale\": \"1s\"}}],"
+        "\"policies\": {\"cold_start_holds_slot\": false}}";
+    cJSON *j = run(text);
+    cr_expect_eq(get(j, "totals.arrivals"), 40);
+    double unfinished = get(j, "totals.in_flight_at_end");
+    cr_expect_gt(unfinished, 20, "most cold starts and long executions never end");
+    cr_expect_eq(get(j, "totals.ok") + get(j, "totals.failed") + get(j, "totals.rejected") +
+                     unfinished, 40);
+    cJSON_Delete(j);
+}

@@ -160,8 +160,8 @@ static int scale_up(sim_world *w, size_t fn)
     f->ups++;
     edge_time cold = sim_dist_sample_time(w->sc->functions[fn].cold_start, &f->cold);
     sim_payload p = {.id = node, .a = (uint32_t)fn, .b = 0};
-    if (sim_engine_schedule(w->eng, sim_engine_now(w->eng) + cold, ev_ready, w, p, NULL) !=
-        EDGE_OK)
+    if (sim_engine_schedule(w->eng, edge_time_add_sat(sim_engine_now(w->eng), cold), ev_ready, w,
+                            p, NULL) != EDGE_OK)
         sim_engine_fail(w->eng, EDGE_NOMEM);
     return 0;
 }

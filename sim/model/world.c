@@ -240,7 +240,8 @@ static void take_slot(sim_world *w, uint32_t id)
     v->exec_start = now;
     if (w->as)
         was_started(w, v->fn);
-    wschedule(w, now + v->exec, ev_done, id, (uint32_t)node, n->epoch, &v->done);
+    wschedule(w, edge_time_add_sat(now, v->exec), ev_done, id, (uint32_t)node, n->epoch,
+              &v->done);
 }
 
 /* The initialisation of a cold start that holds no slot ended: the slot
@@ -261,6 +262,13 @@ static void ev_init_done(sim_engine *e, void *ctx, const sim_event *ev)
     else
         w->invs[n->ready_tail].next_free = id;
     n->ready_tail = id;
+}
+
+/* d x factor (>= 1), rounded, saturated at EDGE_TIME_MAX. */
+static edge_time scaled(edge_time d, double factor)
+{
+    double x = (double)d * factor;
+    return x < 0x1p63 ? (edge_time)llround(x) : EDGE_TIME_MAX;
 }
 
 /* Starts invocation id on its node if a slot and an instance can be had.
@@ -300,7 +308,7 @@ static int try_start(sim_world *w, uint32_t id)
     edge_time init = cold && !whole ? sim_dist_sample_time(f->cold_start, &w->fn_rng[v->fn].cold)
                                     : 0;
     if (cold && w->cache_on) /* the artifact first: pull, or wait for a pull */
-        init += wcache_delay(w, node, v->fn);
+        init = edge_time_add_sat(init, wcache_delay(w, node, v->fn));
     edge_time exec;
     if (whole)
         exec = sim_dist_sample_time(f->cold_exec, &w->fn_rng[v->fn].cold_exec);
@@ -308,15 +316,16 @@ static int try_start(sim_world *w, uint32_t id)
         exec = v->exec_fixed >= 0 ? v->exec_fixed
                                   : sim_dist_sample_time(f->exec, &w->fn_rng[v->fn].exec);
     if (n->degrade_factor > 1.0)
-        exec = (edge_time)llround((double)exec * n->degrade_factor);
-    v->exec_start = now + init;
+        exec = scaled(exec, n->degrade_factor);
+    /* draws saturate at EDGE_TIME_MAX (a heavy tail): so do the times */
+    v->exec_start = edge_time_add_sat(now, init);
     v->timed_out = exec > f->timeout;
     if (v->timed_out)
         exec = f->timeout;
     if (init > 0 && w->sc->policies.cold_start_no_slot) {
         n->unslotted++;
         v->exec = exec;
-        wschedule(w, now + init, ev_init_done, id, (uint32_t)node, n->epoch, &v->done);
+        wschedule(w, v->exec_start, ev_init_done, id, (uint32_t)node, n->epoch, &v->done);
         return 1;
     }
     wnode_account(w, n);
@@ -324,7 +333,8 @@ static int try_start(sim_world *w, uint32_t id)
     v->slot = 1;
     if (w->as)
         was_started(w, v->fn);
-    wschedule(w, now + init + exec, ev_done, id, (uint32_t)node, n->epoch, &v->done);
+    wschedule(w, edge_time_add_sat(v->exec_start, exec), ev_done, id, (uint32_t)node, n->epoch,
+              &v->done);
     return 1;
 }
 

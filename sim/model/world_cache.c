@@ -78,7 +78,8 @@ edge_time wcache_delay(sim_world *w, size_t node, size_t fn)
     /* EDGE_LIMIT (bigger than the cache: pulled every time) and EDGE_NOMEM
      * (then the next cold start pulls again) leave it uncached. */
     uint32_t evicted = 0;
-    if (edge_cache_insert(n->cache, (uint32_t)fn, bytes_of(f->artifact_mb), now + pull,
+    if (edge_cache_insert(n->cache, (uint32_t)fn, bytes_of(f->artifact_mb),
+                          edge_time_add_sat(now, pull),
                           &evicted) == EDGE_OK)
         n->evictions += evicted;
     return pull;

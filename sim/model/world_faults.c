@@ -217,7 +217,7 @@ static void schedule_random_failure(sim_world *w, size_t fault, size_t node, int
     const sim_fault_spec *f = &w->sc->faults[fault];
     sim_rng *r = &w->nodes[node].fail_rng;
     edge_time d = sim_dist_sample_time(crash_next ? f->ttf : f->ttr, r);
-    edge_time at = sim_engine_now(w->eng) + (d > 0 ? d : 1);
+    edge_time at = edge_time_add_sat(sim_engine_now(w->eng), d > 0 ? d : 1);
     if (at <= w->sc->duration)
         wschedule(w, at, ev_random_failure, ((uint64_t)fault << 1) | (uint64_t)crash_next,
                  (uint32_t)node, 0, NULL);

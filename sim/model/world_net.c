@@ -37,6 +37,19 @@ struct wnet {
     sim_wflow_input *inputs; /* scratch: a step's inputs, SIM_WF_MAX_STEPS; NULL until used */
 };
 
+/* The most bytes a payload draw gives: 2^53 (9 PB, days on any link). A
+ * heavy tail (a Pareto of shape near 0) draws sizes past any double, even
+ * inf; capped, such a transfer takes long instead of failing the run. */
+#define PAYLOAD_MAX_BYTES 0x1p53
+
+/* A draw of kB as bytes: 0 for none (<= 0, NaN), at most PAYLOAD_MAX_BYTES. */
+static double payload_bytes(double kb)
+{
+    if (!(kb > 0))
+        return 0;
+    return kb < PAYLOAD_MAX_BYTES / 1000.0 ? kb * 1000.0 : PAYLOAD_MAX_BYTES;
+}
+
 int wnet_create(sim_world *w, sim_net_done_fn done, char *err, size_t errlen)
 {
     const sim_scenario *sc = w->sc;
@@ -88,8 +101,7 @@ int wnet_create(sim_world *w, sim_net_done_fn done, char *err, size_t errlen)
         for (size_t k = 0; k < 2 * nf; k++) {
             const sim_dist *d = (k & 1 ? sc->net->response : sc->net->request)[k / 2];
             double kb = 0;
-            n->fixed_bytes[k] = !d ? 0 : sim_dist_is_constant(d, &kb) ? (kb > 0 ? kb * 1000.0 : 0)
-                                                                       : NAN;
+            n->fixed_bytes[k] = !d ? 0 : sim_dist_is_constant(d, &kb) ? payload_bytes(kb) : NAN;
         }
         n->rng = calloc(2 * (nf ? nf : 1), sizeof *n->rng);
         n->have = calloc(2 * (nf ? nf : 1), 1);
@@ -137,7 +149,7 @@ static double draw_bytes(sim_world *w, size_t fn, int dir)
         n->have[k] = 1;
     }
     double kb = sim_dist_sample(d, &n->rng[k]);
-    return kb > 0 ? kb * 1000.0 : 0;
+    return payload_bytes(kb);
 }
 
 /* A workflow step's first run going to node: its inputs (edge payloads)
