@@ -214,3 +214,33 @@ Test(workflow, a_run_with_workflows_is_deterministic, .fini = cleanup)
     cJSON_Delete(a);
     cJSON_Delete(b);
 }
+
+Test(workflow, a_step_that_fails_in_its_cold_start_spent_its_time_there_not_executing,
+     .fini = cleanup)
+{
+    /* One request at 1 s; its only step's function cold-starts for 3 s and
+     * the node crashes at 2.5 s: the step was 1.5 s in its cold start and
+     * never executed. (Its planned end of initialisation, 4 s, used to count
+     * as cold start and make the execution -1.5 s.) */
+    static const char text[] =
+        "{\"name\": \"t\", \"seed\": 1, \"duration\": \"10s\", \"regions\": [{\"id\": \"r\"}],"
+        "\"network\": {\"same_region\": \"0s\"},"
+        "\"nodes\": [{\"id\": \"a\", \"region\": \"r\", \"cores\": 4}],"
+        "\"functions\": [{\"id\": \"boot\", \"timeout\": \"1s\","
+        "  \"cold_start\": {\"type\": \"constant\", \"value\": \"3s\"},"
+        "  \"exec_time\": {\"type\": \"constant\", \"value\": \"10ms\"}}],"
+        "\"deployments\": [{\"function\": \"boot\", \"strategy\": \"all\"}],"
+        "\"workflows\": [{\"id\": \"w\", \"steps\": [{\"id\": \"s\", \"function\": \"boot\"}]}],"
+        "\"workloads\": [{\"workflow\": \"w\", \"region\": \"r\", \"arrival\": \"times\","
+        "  \"times\": [\"1s\"]}],"
+        "\"faults\": [{\"kind\": \"crash\", \"at\": \"2500ms\", \"node\": \"a\"}]}";
+    cJSON *j = run(text);
+    cr_expect_eq(get(j, "workflows.w.failed"), 1);
+    cr_expect_eq(get(j, "outcomes.node_crash"), 1);
+    char *steps = slurp("workflow_steps.csv");
+    cr_expect(strstr(steps, "\nw,s,boot,1,1,0,1,1,1,0.000000000,1.500000000,0.000000000,"
+                            "0.000000000\n"),
+              "%s", steps);
+    free(steps);
+    cJSON_Delete(j);
+}

@@ -420,9 +420,12 @@ int sim_wflow_step_ended(sim_wflow *x, uint32_t id, uint32_t s, const sim_wflow_
     wf_step *ws = &d->steps[s];
     edge_time q = 0, cold = 0, exec = 0;
     if (e->started_ok) {
+        /* an invocation that ended (failed) before its execution began
+         * spent its time to the end in the cold start, none executing */
+        edge_time xs = e->exec_start < e->end ? e->exec_start : e->end;
         q = e->started - e->arrival;
-        cold = e->exec_start - e->started;
-        exec = e->end - e->exec_start - e->response; /* the response's transfer: transfer */
+        cold = xs - e->started;
+        exec = e->end - xs - e->response; /* the response's transfer: transfer */
     } else {
         q = e->end - e->arrival;
     }
