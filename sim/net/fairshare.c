@@ -228,6 +228,25 @@ static int grow_chg(sim_fairshare *s)
 
 /* ---- route classes ---- */
 
+/* A link's class list and a class's heap keep their first items inside
+ * their record (inl, a fixed few) and move to an allocation (*a, with room
+ * for *room) when they outgrow it. Room for need items, n of them present. */
+static int small_reserve(uint32_t **a, uint32_t *room, const uint32_t *inl, size_t ninl,
+                         size_t n, size_t need)
+{
+    if (*a)
+        return grow_u32(a, room, need);
+    if (need <= ninl)
+        return 0;
+    uint32_t *p = NULL, r = 0;
+    if (grow_u32(&p, &r, need))
+        return -1;
+    memcpy(p, inl, n * sizeof *p);
+    *a = p;
+    *room = r;
+    return 0;
+}
+
 static uint32_t *link_cls(fs_link *l)
 {
     return l->cls ? l->cls : l->inl;
@@ -238,20 +257,9 @@ static const uint32_t *link_cls_c(const fs_link *l)
     return l->cls ? l->cls : l->inl;
 }
 
-/* Room for need classes in l's list: past the inline ones, an allocation. */
 static int cls_reserve(fs_link *l, size_t need)
 {
-    if (l->cls)
-        return grow_u32(&l->cls, &l->room, need);
-    if (need <= FS_INLINE_CLASSES)
-        return 0;
-    uint32_t *p = NULL, room = 0;
-    if (grow_u32(&p, &room, need))
-        return -1;
-    memcpy(p, l->inl, l->nc * sizeof *p);
-    l->cls = p;
-    l->room = room;
-    return 0;
+    return small_reserve(&l->cls, &l->room, l->inl, FS_INLINE_CLASSES, l->nc, need);
 }
 
 static uint32_t *class_heap(fs_class *k)
@@ -264,20 +272,9 @@ static const uint32_t *class_heap_c(const fs_class *k)
     return k->heap ? k->heap : k->inl;
 }
 
-/* Room for need flows in k's heap: past the inline ones, an allocation. */
 static int heap_reserve(fs_class *k, size_t need)
 {
-    if (k->heap)
-        return grow_u32(&k->heap, &k->hroom, need);
-    if (need <= FS_INLINE_HEAP)
-        return 0;
-    uint32_t *p = NULL, room = 0;
-    if (grow_u32(&p, &room, need))
-        return -1;
-    memcpy(p, k->inl, k->n * sizeof *p);
-    k->heap = p;
-    k->hroom = room;
-    return 0;
+    return small_reserve(&k->heap, &k->hroom, k->inl, FS_INLINE_HEAP, k->n, need);
 }
 
 static uint64_t route_hash(const uint32_t *links, size_t nhops)
