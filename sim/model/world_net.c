@@ -50,6 +50,27 @@ static double payload_bytes(double kb)
     return kb < PAYLOAD_MAX_BYTES / 1000.0 ? kb * 1000.0 : PAYLOAD_MAX_BYTES;
 }
 
+/* The network's hint: invocation id's request (or response) is moving and
+ * will be through in a few events, when deliver (or finish_invocation)
+ * reads the node's records (or the latency of its path): fetched now, their
+ * misses overlap with the events in between instead of stalling then. */
+static void soon(void *ctx, uint64_t cookie)
+{
+    const sim_world *w = ctx;
+    const winv *v = &w->invs[(uint32_t)cookie];
+    size_t node = v->node;
+    if (node >= w->nnodes)
+        return;
+    if (cookie >> 32) {
+        __builtin_prefetch(&w->latency[(size_t)v->region * w->nnodes + node]);
+        return;
+    }
+    __builtin_prefetch(&w->nodes[node], 1);
+    __builtin_prefetch((const char *)&w->nodes[node] + 64, 1);
+    wcore_prefetch_node(w, node);
+    edge_scheduler_prefetch_node(w->sched, node);
+}
+
 int wnet_create(sim_world *w, sim_net_done_fn done, char *err, size_t errlen)
 {
     const sim_scenario *sc = w->sc;
@@ -86,6 +107,7 @@ int wnet_create(sim_world *w, sim_net_done_fn done, char *err, size_t errlen)
     if (!(n->net = sim_net_create(sc, w->eng, done, w)) ||
         !(n->mob = sim_mobility_create(sc, sc->seed)))
         goto nomem;
+    sim_net_set_soon(n->net, soon);
     if (sc->net->has_payloads) {
         n->mean_bytes = calloc(2 * (nf ? nf : 1), sizeof *n->mean_bytes);
         if (!n->mean_bytes)

@@ -66,6 +66,7 @@ struct sim_net {
     const sim_netspec *spec;
     sim_engine *eng;
     sim_net_done_fn done;
+    sim_net_soon_fn soon; /* NULL: none */
     void *ctx;
     sim_fairshare *fs;
     xfer *x;
@@ -74,6 +75,7 @@ struct sim_net {
     uint32_t *xfer_of_flow;
     route *routes;      /* [node * nregions + region]; NULL: past NET_ROUTES_MAX */
     uint8_t *link_cls;  /* per link: its class (sim_link_class) */
+    uint8_t *node_tier; /* per node: the tier of its region (sim_tier) */
     size_t fcap;
     sim_handle fin_ev; /* the one finish event */
     edge_time fin_at;  /* its time, when armed */
@@ -112,8 +114,11 @@ sim_net *sim_net_create(const sim_scenario *sc, sim_engine *e, sim_net_done_fn d
     if (!cap || !n->link_bytes_done || !n->group)
         goto fail;
     n->link_cls = malloc(spec->nlinks ? spec->nlinks : 1);
-    if (!n->link_cls)
+    n->node_tier = malloc(sc->nnodes ? sc->nnodes : 1);
+    if (!n->link_cls || !n->node_tier)
         goto fail;
+    for (size_t i = 0; i < sc->nnodes; i++)
+        n->node_tier[i] = (uint8_t)spec->tier[sc->nodes[i].region];
     for (size_t l = 0; l < spec->nlinks; l++) {
         cap[l] = spec->links[l].bytes_per_ns;
         n->link_cls[l] = (uint8_t)spec->links[l].cls;
@@ -136,6 +141,11 @@ fail:
     return NULL;
 }
 
+void sim_net_set_soon(sim_net *n, sim_net_soon_fn soon)
+{
+    n->soon = soon;
+}
+
 static void obs_clear(obs *o)
 {
     edge_histogram_clear(&o->latency);
@@ -151,6 +161,7 @@ void sim_net_free(sim_net *n)
     free(n->xfer_of_flow);
     free(n->routes);
     free(n->link_cls);
+    free(n->node_tier);
     free(n->link_bytes_done);
     sim_linkseries_free(n->series);
     free(n->sampled);
@@ -399,6 +410,8 @@ static void ev_propagated(sim_engine *e, void *ctx, const sim_event *ev)
     }
     x->flow = fid;
     n->xfer_of_flow[fid] = xi;
+    if (n->soon)
+        n->soon(n->ctx, x->cookie);
     need_flush(n);
     flush_here(n);
 }
@@ -509,7 +522,7 @@ void sim_net_observe(sim_net *n, size_t region, size_t node, edge_time latency,
     int bad = 0;
     obs *o[3] = {&n->all, region < n->sc->nregions ? &n->group[region] : NULL, NULL};
     if (node < n->sc->nnodes) {
-        sim_tier t = n->spec->tier[n->sc->nodes[node].region];
+        sim_tier t = (sim_tier)n->node_tier[node];
         o[2] = &n->tier[t];
         n->tier_seen |= 1u << t;
     }

@@ -52,6 +52,14 @@ typedef void (*sim_net_done_fn)(void *ctx, uint64_t cookie);
  * their events are the engine's and must not run after the free).
  */
 sim_net *sim_net_create(const sim_scenario *sc, sim_engine *e, sim_net_done_fn done, void *ctx);
+
+/* Optional: called (with the done callback's ctx) when the transfer sent
+ * with `cookie` has waited its propagation and starts to move bytes: it is
+ * done a flow's transfer time later, a few events at most on an edge
+ * scenario's links. A hint, for the owner to fetch what it will read then;
+ * it must change nothing. NULL: none (the default). */
+typedef void (*sim_net_soon_fn)(void *ctx, uint64_t cookie);
+void sim_net_set_soon(sim_net *n, sim_net_soon_fn soon);
 void sim_net_free(sim_net *n);
 
 /* The links (indices into sc->net->links) from clients of region to node,
