@@ -854,6 +854,55 @@ Test(engine, prefetch_hint_names_the_next_event_and_changes_nothing)
     sim_engine_destroy(e);
 }
 
+static void other_event(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    log_event(e, &((hint_log *)ctx)->log, ev);
+}
+
+Test(engine, prefetch_only_hints_the_listed_handlers)
+{
+    static hint_log h;
+    hint_reset(&h);
+    sim_engine *e = mk();
+    sim_engine_set_prefetch(e, hint);
+    sim_handler only[SIM_PREFETCH_ONLY_MAX + 1] = {hint_event, hint_event, hint_event, hint_event,
+                                                   hint_event};
+    cr_assert_eq(sim_engine_prefetch_only(e, only, SIM_PREFETCH_ONLY_MAX + 1), EDGE_INVAL);
+    cr_assert_eq(sim_engine_prefetch_only(e, NULL, 1), EDGE_INVAL);
+    cr_assert_eq(sim_engine_prefetch_only(e, only, 1), EDGE_OK);
+    /* events at 1..20: even times hint_event, odd other_event (with a
+     * record: a handle asked for) */
+    for (int i = 1; i <= 20; i++) {
+        sim_handle hd;
+        cr_assert_eq(sim_engine_schedule(e, i, i % 2 ? other_event : hint_event, &h,
+                                         pl((uint64_t)i), i % 2 ? &hd : NULL),
+                     EDGE_OK);
+    }
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    cr_assert_eq(h.log.n, 20);
+    /* before event k (time k + 1) runs, with 4 or more after it: the next
+     * (time k + 2) is hinted only when it is a hint_event (even time) */
+    for (size_t k = 0; k + 5 < 20; k++) {
+        edge_time next = (edge_time)k + 2;
+        if (next % 2 == 0) {
+            cr_assert_eq(h.hinted[k], next, "event %zu", k);
+            cr_assert(h.hinted_fn[k] == hint_event);
+        } else {
+            cr_assert_eq(h.hinted[k], -1, "other_event is not hinted (event %zu)", k);
+        }
+        cr_assert_eq(h.hinted2[k], (next + 1) % 2 == 0 ? next + 1 : -1);
+    }
+    /* n = 0: every handler again */
+    hint_reset(&h);
+    cr_assert_eq(sim_engine_prefetch_only(e, NULL, 0), EDGE_OK);
+    for (int i = 1; i <= 10; i++)
+        cr_assert_eq(sim_engine_schedule(e, 100 + i, other_event, &h, pl((uint64_t)i), NULL),
+                     EDGE_OK);
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    cr_assert_eq(h.hinted[0], 102);
+    sim_engine_destroy(e);
+}
+
 Test(engine, no_prefetch_hint_by_default_or_after_reset)
 {
     static hint_log h;

@@ -84,6 +84,8 @@ struct sim_engine {
                           sim_engine_schedule_again; rekey renumbers it too */
     bool running, stopping, hold;
     sim_prefetch_fn prefetch; /* NULL: no hint (see sim_engine_set_prefetch) */
+    sim_handler prefetch_only[SIM_PREFETCH_ONLY_MAX]; /* the hint's handlers; none: all */
+    size_t nprefetch_only;
     const volatile sig_atomic_t *interrupt; /* NULL: none (sim_engine_set_interrupt) */
     /* The far tier (sim_engine_set_far; off while far_shift == 0): keys
      * whose time bucket (time >> far_shift) is beyond `cur` wait unsorted
@@ -150,6 +152,17 @@ static inline hpair key_pair(const sim_engine *e, uint64_t key)
 {
     uint32_t h = (uint32_t)(key & HOWN);
     return h != HOWN ? e->htab[h] : e->own[key_slot(e, key)];
+}
+
+/* The hint is given for events of handler fn (sim_engine_prefetch_only). */
+static inline bool hint_wanted(const sim_engine *e, sim_handler fn)
+{
+    if (!e->nprefetch_only)
+        return true;
+    for (size_t i = 0; i < e->nprefetch_only; i++)
+        if (e->prefetch_only[i] == fn)
+            return true;
+    return false;
 }
 
 static inline rec *slot_rec(const sim_engine *e, uint32_t s)
@@ -1037,13 +1050,15 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
                 for (size_t k = 4 * m + 1; k < 4 * m + 5 && k < e->n; k++)
                     if (key_lt(e->heap[k], sv))
                         sv = e->heap[k];
-                if (key_live(e, sv.key)) {
-                    hpair p2 = key_pair(e, sv.key);
+                /* the handler first (a table, no record): the payload
+                 * only for the ones the owner asked for */
+                hpair p2 = key_pair(e, sv.key);
+                if (hint_wanted(e, p2.fn) && key_live(e, sv.key)) {
                     sim_event ev2 = {(edge_time)sv.time, key_payload(e, sv.key)};
                     e->prefetch(p2.ctx, p2.fn, &ev2, 2);
                 }
-                if (key_live(e, mv.key)) {
-                    hpair p1 = key_pair(e, mv.key);
+                hpair p1 = key_pair(e, mv.key);
+                if (hint_wanted(e, p1.fn) && key_live(e, mv.key)) {
                     sim_event nev = {(edge_time)mv.time, key_payload(e, mv.key)};
                     e->prefetch(p1.ctx, p1.fn, &nev, 1);
                 }
@@ -1065,6 +1080,16 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
         e->now = t;
     e->running = false;
     return e->fail;
+}
+
+edge_err sim_engine_prefetch_only(sim_engine *e, const sim_handler *fns, size_t n)
+{
+    if (n > SIM_PREFETCH_ONLY_MAX || (n && !fns))
+        return EDGE_INVAL;
+    for (size_t i = 0; i < n; i++)
+        e->prefetch_only[i] = fns[i];
+    e->nprefetch_only = n;
+    return EDGE_OK;
 }
 
 void sim_engine_set_prefetch(sim_engine *e, sim_prefetch_fn fn)

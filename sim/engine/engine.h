@@ -308,6 +308,19 @@ edge_err sim_engine_set_far(sim_engine *e, unsigned shift);
 typedef void (*sim_prefetch_fn)(void *ctx, sim_handler next, const sim_event *ev, int ahead);
 void sim_engine_set_prefetch(sim_engine *e, sim_prefetch_fn fn);
 
+/* Most handlers sim_engine_prefetch_only takes. */
+#define SIM_PREFETCH_ONLY_MAX 4
+
+/*
+ * The hint only for events of the handlers fns[0..n) (n <= 4), the ones the
+ * owner prefetches for: the others' payloads are then not read at all (an
+ * event's record two ahead is itself a likely miss; with many events of
+ * other handlers, such as a network's, reading theirs cost more than the
+ * hint saved). n = 0: every handler (the default). Returns EDGE_INVAL when
+ * n is past SIM_PREFETCH_ONLY_MAX (nothing changed).
+ */
+edge_err sim_engine_prefetch_only(sim_engine *e, const sim_handler *fns, size_t n);
+
 /* A flag the run reads after every event (one load and a branch): once
  * *flag is nonzero the run stops as sim_engine_stop makes it (returns
  * EDGE_OK, the clock at the last event run, the pending events kept). The
