@@ -633,8 +633,22 @@ void winv_schedule_arrival(sim_world *w, size_t k, edge_time at)
  * in L2); a completion, its invocation, its runtime records and its network
  * latency (the metrics it records are applied in batches: metrics.h). Two events
  * ahead the lines found from the event alone; one event ahead (they are in
- * cache by then) what those lines point to. Only reads and prefetches. */
-#define PREFETCH_MIN_FUNCTIONS 4096
+ * cache by then) what those lines point to. Only reads and prefetches.
+ *
+ * It pays where that state cannot stay in cache between two invocations
+ * that touch it: about 512 bytes a node (its record, runtime header, pool),
+ * 1 kB a function and 128 bytes a deployment (a function's slot on a node,
+ * its scheduler and cluster entries), from PREFETCH_MIN_BYTES of them.
+ * Below, its cost (two calls and a few compares per event) buys nothing:
+ * scale.json at 1,000 nodes (about 1 MB) runs no faster with it. Above, loop
+ * CPU with it against without, alternating runs on a 512 kB-L2 host:
+ * scale.json (10,000 nodes, 1,000 functions, 30,000 deployments: 10 MB)
+ * 1.344 -> 1.110 s (5 of 6 pairs), routing.json (1,000 nodes, 100
+ * functions on every node: 13 MB) 0.428 -> 0.397 s (4 of 5). */
+#define PREFETCH_MIN_BYTES (4.0 * 1024 * 1024)
+#define PREFETCH_NODE_BYTES 512.0
+#define PREFETCH_FUNCTION_BYTES 1024.0
+#define PREFETCH_DEPLOYMENT_BYTES 128.0
 
 /* Every 64-byte line [p, p + bytes) touches, each once (the last one used
  * to be fetched twice when a record ended on a line boundary). */
@@ -691,15 +705,17 @@ static void world_prefetch(void *ctx, sim_handler next, const sim_event *ev, int
 int winv_prefetch_setup(sim_world *w)
 {
     const sim_scenario *sc = w->sc;
-    /* Only when the per-function state (about 1 kB a function, spread over
-     * a dozen arrays) cannot stay in a 2 MB L2: below, the hint's cost (two
-     * calls and a few compares per event, +12% instructions on
-     * scenarios/scale.json with 1,000 functions) buys nothing. */
-    if (sc->nfunctions >= PREFETCH_MIN_FUNCTIONS) {
+    const wcore_pair *pairs;
+    double state = PREFETCH_NODE_BYTES * (double)sc->nnodes +
+                   PREFETCH_FUNCTION_BYTES * (double)sc->nfunctions +
+                   PREFETCH_DEPLOYMENT_BYTES * (double)wcore_deployed_pairs(w, &pairs);
+    if (state >= PREFETCH_MIN_BYTES) {
         w->fn_rt = calloc(sc->nfunctions, sizeof *w->fn_rt);
         if (!w->fn_rt)
             return -1;
         sim_engine_set_prefetch(w->eng, world_prefetch);
+        const sim_handler mine[] = {ev_arrival, ev_done}; /* what world_prefetch knows */
+        sim_engine_prefetch_only(w->eng, mine, 2);
     }
     return 0;
 }
