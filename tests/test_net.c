@@ -21,22 +21,22 @@ typedef struct log {
     size_t n;
 } log_t;
 
-static void on_done(void *ctx, uint64_t cookie)
+static void note(log_t *l, uint64_t cookie, int soon)
 {
-    log_t *l = ctx;
     cr_assert_lt(l->n, 16);
     l->cookie[l->n] = cookie;
     l->at[l->n] = sim_engine_now(l->e);
-    l->soon[l->n++] = 0;
+    l->soon[l->n++] = soon;
+}
+
+static void on_done(void *ctx, uint64_t cookie)
+{
+    note(ctx, cookie, 0);
 }
 
 static void on_soon(void *ctx, uint64_t cookie)
 {
-    log_t *l = ctx;
-    cr_assert_lt(l->n, 16);
-    l->cookie[l->n] = cookie;
-    l->at[l->n] = sim_engine_now(l->e);
-    l->soon[l->n++] = 1;
+    note(ctx, cookie, 1);
 }
 
 /* Regions eu and us, 5 ms between them; e1 in eu behind an 8 Mbit/s
