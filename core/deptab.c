@@ -82,16 +82,9 @@ void edge__deptab_count_batch(edge__deptab *t, const uint64_t *keys, uint32_t n)
     for (uint32_t i = 0; i < n; i++) {
         if (i + AHEAD < n)
             __builtin_prefetch(&t->e[home(keys[i + AHEAD], mask)], 1);
-        if (keys[i] == EDGE__DEPTAB_EMPTY)
-            continue;
-        for (uint32_t k = home(keys[i], mask);; k = (k + 1) & mask) {
-            if (t->e[k].key == keys[i]) {
-                t->e[k].invocations++;
-                break;
-            }
-            if (t->e[k].key == EDGE__DEPTAB_EMPTY)
-                break;
-        }
+        uint32_t k = edge__deptab_find(t, (uint32_t)(keys[i] >> 32), (uint32_t)keys[i]);
+        if (k != EDGE_NONE)
+            t->e[k].invocations++;
     }
 }
 

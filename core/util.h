@@ -40,5 +40,4 @@ static inline uint32_t edge__hash_u64(uint64_t x)
     return (uint32_t)x;
 }
 
-
 #endif

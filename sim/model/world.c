@@ -423,11 +423,7 @@ static int queue_grow(wnode *n, uint32_t limit)
 
 static void deliver(sim_world *w, uint32_t id, size_t node)
 {
-    /* the node was just chosen: its entries in four per-node arrays are
-     * read below, one after another; fetched together their misses overlap */
-    __builtin_prefetch(&w->nodes[node], 1);
-    wcore_prefetch_node(w, node);
-    edge_scheduler_prefetch_node(w->sched, node);
+    wprefetch_delivery(w, node); /* the node was just chosen */
     winv *v = &w->invs[id];
     wnode *n = &w->nodes[node];
     v->node = (uint32_t)node;
@@ -643,8 +639,8 @@ void winv_schedule_arrival(sim_world *w, size_t k, edge_time at)
  * scale.json at 1,000 nodes (about 1 MB) runs no faster with it. Above, loop
  * CPU with it against without, alternating runs on a 512 kB-L2 host:
  * scale.json (10,000 nodes, 1,000 functions, 30,000 deployments: 10 MB)
- * 1.344 -> 1.110 s (5 of 6 pairs), routing.json (1,000 nodes, 100
- * functions on every node: 13 MB) 0.428 -> 0.397 s (4 of 5). */
+ * 1.216 -> 1.045 s (6 of 6 pairs), routing.json (1,000 nodes, 100
+ * functions on every node: 13 MB) 0.495 -> 0.479 s (3 of 5: about even). */
 #define PREFETCH_MIN_BYTES (4.0 * 1024 * 1024)
 #define PREFETCH_NODE_BYTES 512.0
 #define PREFETCH_FUNCTION_BYTES 1024.0

@@ -65,10 +65,7 @@ static void soon(void *ctx, uint64_t cookie)
         __builtin_prefetch(&w->latency[(size_t)v->region * w->nnodes + node]);
         return;
     }
-    __builtin_prefetch(&w->nodes[node], 1);
-    __builtin_prefetch((const char *)&w->nodes[node] + 64, 1);
-    wcore_prefetch_node(w, node);
-    edge_scheduler_prefetch_node(w->sched, node);
+    wprefetch_delivery(w, node);
 }
 
 int wnet_create(sim_world *w, sim_net_done_fn done, char *err, size_t errlen)
