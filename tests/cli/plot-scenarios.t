@@ -1,8 +1,9 @@
 # Every shipped scenario runs and plots: seven valid PNGs and SVGs and a
-# report each (the scale scenario cut to one simulated minute, the routing
-# benchmark to five seconds, the million nodes of scale-1m to 1,000 nodes and
-# 1,000 functions for ten seconds: its full size is make bench's BENCH_1M=1). Skipped,
-# saying why, while `edgesim run` is not built, or without gnuplot or python3.
+# report each (the scale scenario cut to twenty simulated seconds, the
+# workflows at scale to thirty, the routing benchmark to five seconds, the
+# million nodes of scale-1m to 1,000 nodes and 1,000 functions for ten
+# seconds: their full sizes are make bench's). Skipped, saying why, while
+# `edgesim run` is not built, or without gnuplot or python3.
 "$EDGESIM" run --help >/dev/null 2>&1 || { echo "edgesim run not built yet: skipped"; exit 0; }
 command -v gnuplot >/dev/null || { echo "no gnuplot: skipped"; exit 0; }
 command -v python3 >/dev/null || { echo "no python3: skipped"; exit 0; }
@@ -23,7 +24,8 @@ for f in $(find "$root/scenarios" -name '*.json' ! -name schema.json ! -path '*/
     if data_absent "$f"; then echo "$(basename "$f"): its trace files are absent: skipped"; continue; fi
     name=$(basename "$f" .json)
     set --
-    [ "$name" = scale ] && set -- --set duration=1m
+    [ "$name" = scale ] && set -- --set duration=20s
+    [ "$name" = scale-workflows ] && set -- --set duration=30s
     [ "$name" = routing ] && set -- --set duration=5s
     [ "$name" = scale-net ] && set -- --set duration=10s
     [ "$name" = scale-1m ] && set -- --set duration=10s --set 'nodes[0].count=200' \
