@@ -1,3 +1,4 @@
+# e2e: long
 # edgesim checksum agrees byte for byte with Python's json.dumps(json.load(f),
 # sort_keys=True) and hashlib on generated documents, and accepts exactly the
 # mutated documents Python accepts (see checksum_python.py).

@@ -1,3 +1,4 @@
+# e2e: long
 # scripts/compare.py overlays two runs (the 20-node sample and one generated
 # here with another seed and scheduler): three PNGs and a CSV, labelled by
 # the runs' folder names. Skipped, saying why, when no python3 here has

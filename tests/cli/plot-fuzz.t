@@ -1,3 +1,4 @@
+# e2e: long
 # 200 seeded mutations of the sample run's outputs (bytes flipped, lines
 # cut, dropped or doubled, fields emptied, numbers made huge or negative)
 # never crash edgesim plot: every one ends with exit 2 and one line naming a

@@ -1,3 +1,4 @@
+# e2e: long
 # Every shipped scenario runs and plots: seven valid PNGs and SVGs and a
 # report each (the scale scenario cut to twenty simulated seconds, the
 # workflows at scale to thirty, the routing benchmark to five seconds, the

@@ -1,3 +1,4 @@
+# e2e: long
 # ABI version 2's instance selection and placement tables (docs/plugins.md;
 # every run passes --allow-plugins, see plugin-trust.t): the examples
 # selection.so and pack.so build with examples/plugins-v2's Makefile and

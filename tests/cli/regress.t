@@ -1,3 +1,4 @@
+# e2e: long
 # tests/regress/regress.sh on a copy of the tree with two scenarios: update
 # records a baseline per scenario x policy; check passes on it, and fails
 # naming each case whose fingerprint or metrics differ and what changed; a

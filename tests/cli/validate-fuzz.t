@@ -1,3 +1,4 @@
+# e2e: long
 # Bad input never crashes: 300 seeded mutations of the shipped scenarios
 # (bytes deleted, inserted, replaced; tokens swapped) each make `edgesim
 # validate` exit 0 or 2 with at most 100 problem lines -- never a crash, an
