@@ -374,6 +374,33 @@ Test(scenario, missing_file_is_one_line)
     expect_lines(want, 1);
 }
 
+/* cJSON skips every byte up to ' ' between tokens, control bytes too; the
+ * walk that gives each value its line and column skips the same, and stays
+ * inside the text when a key's value ends it (libFuzzer found it reading a
+ * byte past the end: the walk took \x12 for a value and ran out of step). */
+Test(scenario, control_bytes_between_tokens_keep_positions_and_the_walk_in_bounds)
+{
+    static const char text[] = "{\"mer\":[],\"r\":[\x12],\"r\":[],\"\":1}\n";
+    /* exactly as long as the text: ASan sees a read past it */
+    char *exact = malloc(sizeof text - 1);
+    cr_assert_not_null(exact);
+    memcpy(exact, text, sizeof text - 1);
+    sim_scenario *s =
+        sim_scenario_parse(exact, sizeof text - 1, "t.json", NULL, 0, diags, MAXD, &ndiags);
+    free(exact);
+    cr_assert_null(s);
+    cr_assert_eq(ndiags, 8, "%zu: %s", ndiags, ndiags ? line(0) : "");
+    cr_expect(strncmp(line(5), "t.json:1:15: r: expected a known field", 38) == 0, "%s", line(5));
+    cr_expect(strncmp(line(6), "t.json:1:23: r: expected a known field", 38) == 0, "%s", line(6));
+    cr_expect(strncmp(line(7), "t.json:1:29: expected a known field", 35) == 0, "%s", line(7));
+    sim_scenario *t = parse_text("{\"duration\": \"1h\",\x01\x1f\"bogus\": 1}");
+    cr_assert_null(t);
+    int found = 0;
+    for (size_t i = 0; i < ndiags; i++)
+        found |= strncmp(line(i), "t.json:1:30: bogus:", 19) == 0;
+    cr_expect(found, "bogus's value at 1:30 (control bytes count as columns); first: %s", line(0));
+}
+
 /* Every prefix of a real scenario, and copies with bytes flipped, must be
  * rejected or accepted without crashing or leaking (ASan and valgrind run
  * this too). */

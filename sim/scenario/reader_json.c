@@ -166,8 +166,12 @@ typedef struct cursor {
     int line, col;
 } cursor;
 
+/* One byte on (none at the end: the walk can be out of step with cJSON on
+ * text it accepts, and must then still stay inside the text). */
 static void cur_adv(cursor *k)
 {
+    if (k->p >= k->end)
+        return;
     if (*k->p == '\n') {
         k->line++;
         k->col = 1;
@@ -177,9 +181,11 @@ static void cur_adv(cursor *k)
     k->p++;
 }
 
+/* Whitespace as cJSON skips it: every byte up to ' ', control bytes too
+ * (JSON allows four; cJSON, which decides what parses, takes them all). */
 static void cur_ws(cursor *k)
 {
-    while (k->p < k->end && (*k->p == ' ' || *k->p == '\t' || *k->p == '\n' || *k->p == '\r'))
+    while (k->p < k->end && (unsigned char)*k->p <= ' ')
         cur_adv(k);
 }
 
