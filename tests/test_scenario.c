@@ -399,6 +399,13 @@ Test(scenario, control_bytes_between_tokens_keep_positions_and_the_walk_in_bound
     for (size_t i = 0; i < ndiags; i++)
         found |= strncmp(line(i), "t.json:1:30: bogus:", 19) == 0;
     cr_expect(found, "bogus's value at 1:30 (control bytes count as columns); first: %s", line(0));
+    /* and right after a number, where the walk ends the number there */
+    sim_scenario *u = parse_text("{\"duration\": 5\x01, \"bogus\": 1}");
+    cr_assert_null(u);
+    found = 0;
+    for (size_t i = 0; i < ndiags; i++)
+        found |= strncmp(line(i), "t.json:1:27: bogus:", 19) == 0;
+    cr_expect(found, "bogus's value at 1:27; first: %s", line(0));
 }
 
 /* Every prefix of a real scenario, and copies with bytes flipped, must be

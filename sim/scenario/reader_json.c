@@ -233,7 +233,7 @@ static int walk(cursor *k, const cJSON *item, sc_jsonpos *m)
     } else if (ch == '"') {
         cur_string(k);
     } else {
-        while (k->p < k->end && !strchr(",]} \t\r\n", *k->p))
+        while (k->p < k->end && (unsigned char)*k->p > ' ' && !strchr(",]}", *k->p))
             cur_adv(k);
     }
     return 0;
