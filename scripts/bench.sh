@@ -39,6 +39,18 @@ fi
 field() { tr ' ' '\n' | sed -n "s/^$1=//p"; }
 median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 
+# The machine, first: the figures below depend on it (two machines of the
+# same kind here have run small scenarios 2-3x apart while runs bound by
+# memory ran alike, which moves every ratio of the two kinds, the growth
+# and the payload ratio among them).
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
+l2=$(cat /sys/devices/system/cpu/cpu0/cache/index2/size 2>/dev/null || echo '?')
+l3=$(cat /sys/devices/system/cpu/cpu0/cache/index3/size 2>/dev/null || echo '?')
+thp=$(sed -n 's/.*\[\(.*\)\].*/\1/p' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || true)
+echo "host: ${cpu:-unknown CPU}, $(nproc 2>/dev/null || echo '?') CPUs, L2 $l2 a core, L3 $l3," \
+    "transparent huge pages: ${thp:-unknown}; EDGESIM_HUGEPAGES=${EDGESIM_HUGEPAGES:-1}"
+echo
+
 base_rss=$("$prog" bench phold --lps 1 --population 1 --end 1 --quiet | field peak_rss_kb)
 
 printf '%-8s %10s %14s %14s %7s %14s %14s %10s %10s\n' pending "lps x pop" "edgesim ev/cpu-s" "ref dheap4" ratio \
