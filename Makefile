@@ -195,8 +195,8 @@ mpi-program:
 	$(call quiet,MAKE,$(MPI_PROGRAM))$(MAKE) MPI=1 BUILD=$(BUILD)/mpi VARIANT=mpi $(MPI_PROGRAM)
 endif
 
-# Under the sanitizers EDGESIM_SANITIZED=1 tells the tests that spawn the
-# program thousands of times to spawn it fewer (ASan's start-up per process).
+# Under the sanitizers EDGESIM_SANITIZED=1 tells the few tests that run the
+# program a thousand times, or for long, to run it less (tests/README.md).
 e2e: $(PROGRAM) $(if $(MPI_PROGRAM),mpi-program)
 	@EDGESIM=$(PROGRAM) EDGESIM_MPI=$(abspath $(MPI_PROGRAM)) $(if $(SAN),EDGESIM_SANITIZED=1) \
 	    sh tests/cli/run.sh
