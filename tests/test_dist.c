@@ -280,8 +280,21 @@ Test(dist, bad_specs_are_rejected_with_the_exact_message)
          "x.type: expected a distribution type: one of constant, uniform, exponential, normal, "
          "lognormal, gamma, weibull, pareto, erlang, empirical, mixture, found nothing"},
         {"5", SIM_DIST_DURATION,
-         "x: expected a distribution such as {\"type\": \"exponential\", \"mean\": \"250ms\"}, "
-         "found 5"},
+         "x: expected a duration such as \"250ms\" or a distribution such as "
+         "{\"type\": \"exponential\", \"mean\": \"250ms\"}, found 5"},
+        {"\"250 ms\"", SIM_DIST_DURATION,
+         "x: expected a duration such as \"250ms\" or a distribution such as "
+         "{\"type\": \"exponential\", \"mean\": \"250ms\"}, found \"250 ms\""},
+        {"\"-1s\"", SIM_DIST_DURATION, "x: expected a duration >= 0, found \"-1s\""},
+        {"[]", SIM_DIST_DURATION,
+         "x: expected a duration such as \"250ms\" or a distribution such as "
+         "{\"type\": \"exponential\", \"mean\": \"250ms\"}, found an array"},
+        {"\"2\"", SIM_DIST_NUMBER,
+         "x: expected a number such as 2 or a distribution such as "
+         "{\"type\": \"exponential\", \"mean\": 2}, found \"2\""},
+        {"1e400", SIM_DIST_NUMBER,
+         "x: expected a number such as 2 or a distribution such as "
+         "{\"type\": \"exponential\", \"mean\": 2}, found 1e999"},
         {"{\"type\":\"uniform\",\"min\":\"2s\",\"max\":\"1s\"}", SIM_DIST_DURATION,
          "x.max: expected a value >= min, found \"1s\""},
         {"{\"type\":\"normal\",\"mean\":\"-1s\",\"stddev\":\"1s\"}", SIM_DIST_DURATION,
@@ -398,6 +411,44 @@ Test(dist, sample_time_rounds_to_nearest_with_ties_up_like_llround)
         bad += sim_dist_sample_time(u, &a) != (edge_time)llround(sim_dist_sample(u, &b));
     cr_expect_eq(bad, 0, "%zu of %d draws rounded differently", bad, N_DRAWS);
     sim_dist_destroy(u);
+}
+
+Test(dist, a_value_alone_is_the_constant_of_that_value)
+{
+    struct {
+        const char *alone, *object;
+        sim_dist_kind kind;
+        double value;
+    } cases[] = {
+        {"\"250ms\"", "{\"type\":\"constant\",\"value\":\"250ms\"}", SIM_DIST_DURATION, 250e6},
+        {"\"0s\"", "{\"type\":\"constant\",\"value\":\"0s\"}", SIM_DIST_DURATION, 0},
+        {"\"1.5h\"", "{\"type\":\"constant\",\"value\":\"1.5h\"}", SIM_DIST_DURATION, 5400e9},
+        {"64", "{\"type\":\"constant\",\"value\":64}", SIM_DIST_NUMBER, 64},
+        {"-2.5", "{\"type\":\"constant\",\"value\":-2.5}", SIM_DIST_NUMBER, -2.5},
+    };
+    sim_rng *r = sim_rng_create(1, "test", 2);
+    cr_assert_not_null(r);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sim_dist *a = parse_ok(cases[i].alone, cases[i].kind);
+        sim_dist *o = parse_ok(cases[i].object, cases[i].kind);
+        double va = -1, vo = -2;
+        cr_assert(sim_dist_is_constant(a, &va), "%s", cases[i].alone);
+        cr_assert(sim_dist_is_constant(o, &vo));
+        cr_expect_eq(va, cases[i].value, "%s", cases[i].alone);
+        cr_expect_eq(va, vo, "%s", cases[i].alone);
+        cr_expect_eq(sim_dist_get_kind(a), cases[i].kind);
+        cr_expect_eq(sim_dist_sample(a, r), cases[i].value);
+        cr_expect_eq(sim_dist_mean(a), sim_dist_mean(o));
+        sim_dist_destroy(a);
+        sim_dist_destroy(o);
+    }
+    /* inside a mixture too: a component's dist may be a value alone */
+    sim_dist *m = parse_ok("{\"type\":\"mixture\",\"components\":[{\"weight\":1,\"dist\":\"1s\"},"
+                           "{\"weight\":3,\"dist\":\"3s\"}]}",
+                           SIM_DIST_DURATION);
+    cr_expect_float_eq(sim_dist_mean(m), 2.5e9, 1e-6);
+    sim_dist_destroy(m);
+    sim_rng_destroy(r);
 }
 
 Test(dist, only_a_constant_says_it_is_one)

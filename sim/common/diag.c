@@ -1,6 +1,8 @@
 #include "common/diag.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void sim_diag_clear(sim_diag *d)
@@ -45,5 +47,22 @@ void sim_diag_path_child(char *out, size_t n, const char *parent, const char *ke
         memcpy(out + n - 4, "...", 4);
     } else {
         snprintf(out, n, "%s", tmp);
+    }
+}
+
+void sim_diag_number(char *buf, size_t n, double v)
+{
+    if (!isfinite(v)) {
+        snprintf(buf, n, "%s", isnan(v) ? "NaN" : v > 0 ? "1e999" : "-1e999");
+        return;
+    }
+    if (v == floor(v) && fabs(v) < 1e15) {
+        snprintf(buf, n, "%.0f", v);
+        return;
+    }
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return;
     }
 }

@@ -43,4 +43,11 @@ int sim_diag_format(const sim_diag *d, char *buf, size_t n);
  * key NULL means an array index. */
 void sim_diag_path_child(char *out, size_t n, const char *parent, const char *key, size_t index);
 
+/* Writes number v for the "found" part into buf (n bytes): the shortest
+ * form that reads back as v ("0.1", "250", "1e-07"), integers without a
+ * fraction, and a value JSON cannot hold (cJSON reads 1e400 as infinity) as
+ * "1e999", "-1e999" or "NaN", so a message shows what the file could have
+ * said. Every parser renders numbers this way. */
+void sim_diag_number(char *buf, size_t n, double v);
+
 #endif

@@ -67,7 +67,7 @@ static void describe(const cJSON *v, char *buf, size_t n)
     if (!v)
         snprintf(buf, n, "nothing");
     else if (cJSON_IsNumber(v))
-        snprintf(buf, n, "%.15g", v->valuedouble);
+        sim_diag_number(buf, n, v->valuedouble);
     else if (cJSON_IsString(v))
         snprintf(buf, n, "\"%.60s%s\"", v->valuestring, strlen(v->valuestring) > 60 ? "..." : "");
     else if (cJSON_IsBool(v))
@@ -474,6 +474,36 @@ static edge_err parse_params(const ctx *c, sim_dist *d, int depth)
     return EDGE_PARSE;
 }
 
+/* A constant written as its value alone: "250ms" for {"type": "constant",
+ * "value": "250ms"} in SIM_DIST_DURATION, 2 for {"type": "constant",
+ * "value": 2} in SIM_DIST_NUMBER; the same checks as the constant's value
+ * (a duration >= 0 with a unit; a finite number). Anything else that is not
+ * an object is the error, which names both forms. */
+static edge_err parse_shorthand(const cJSON *spec, sim_dist_kind kind, const char *path,
+                                sim_diag *diag, sim_dist **out)
+{
+    double v;
+    if (kind == SIM_DIST_DURATION) {
+        edge_time t;
+        if (!cJSON_IsString(spec) || edge_duration_parse(spec->valuestring, &t) != EDGE_OK)
+            return bad(diag, path,
+                       "a duration such as \"250ms\" or a distribution such as "
+                       "{\"type\": \"exponential\", \"mean\": \"250ms\"}",
+                       spec);
+        if (t < 0)
+            return bad(diag, path, "a duration >= 0", spec);
+        v = (double)t;
+    } else {
+        if (!cJSON_IsNumber(spec) || !isfinite(spec->valuedouble))
+            return bad(diag, path,
+                       "a number such as 2 or a distribution such as "
+                       "{\"type\": \"exponential\", \"mean\": 2}",
+                       spec);
+        v = spec->valuedouble;
+    }
+    return sim_dist_new_constant(v, kind, out);
+}
+
 static edge_err parse_at(const cJSON *spec, sim_dist_kind kind, const char *path, sim_diag *diag,
                          int depth, sim_dist **out)
 {
@@ -485,11 +515,7 @@ static edge_err parse_at(const cJSON *spec, sim_dist_kind kind, const char *path
         return EDGE_PARSE;
     }
     if (!cJSON_IsObject(spec))
-        return bad(diag, path,
-                   kind == SIM_DIST_DURATION
-                       ? "a distribution such as {\"type\": \"exponential\", \"mean\": \"250ms\"}"
-                       : "a distribution such as {\"type\": \"exponential\", \"mean\": 2}",
-                   spec);
+        return parse_shorthand(spec, kind, path, diag, out);
     ctx c = {spec, kind, path, diag};
     const cJSON *t = field(&c, "type");
     char tp[SIM_DIAG_PATH_MAX];

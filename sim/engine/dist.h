@@ -57,9 +57,11 @@ typedef enum {
 #define SIM_DIST_MAX_ERLANG_K 1000000
 
 /*
- * Parses spec as a distribution of the given kind into *out. path is the
- * spec's JSON path for messages ("functions[2].exec_time"; NULL or "" for
- * the root). Returns EDGE_OK; EDGE_PARSE with diag filled (its path and
+ * Parses spec as a distribution of the given kind into *out: an object
+ * (docs/distributions.md), or a constant written as its value alone (a
+ * duration string such as "250ms" in SIM_DIST_DURATION, a number in
+ * SIM_DIST_NUMBER). path is the spec's JSON path for messages
+ * ("functions[2].exec_time"; NULL or "" for the root). Returns EDGE_OK; EDGE_PARSE with diag filled (its path and
  * message; file, line and column are the caller's) when the spec is
  * invalid; EDGE_NOMEM. *out is written only on success; the caller frees it
  * with sim_dist_destroy. The spec is not kept (nothing borrowed).

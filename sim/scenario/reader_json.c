@@ -26,19 +26,7 @@
 
 void sc_fmt_number(char *buf, size_t n, double v)
 {
-    if (!isfinite(v)) {
-        snprintf(buf, n, "%s", isnan(v) ? "NaN" : v > 0 ? "1e999" : "-1e999");
-        return;
-    }
-    if (v == floor(v) && fabs(v) < 1e15) {
-        snprintf(buf, n, "%.0f", v);
-        return;
-    }
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, n, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            return;
-    }
+    sim_diag_number(buf, n, v);
 }
 
 /* A JSON string quoted, with at most ~60 characters of it. */
