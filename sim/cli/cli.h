@@ -40,6 +40,13 @@ extern const sim_cmd *const sim_bench_cmds[];
 struct sim_diag;
 int sim_print_diags(const struct sim_diag *diags, size_t kept, size_t total);
 
+/* Warns on stderr ("edgesim CMD: warning: FILE: workloads[K]...: ...", one
+ * line each, at most three and a count of the rest) about the workloads of
+ * sc whose invocations nothing can place (sim_scenario_unplaced_workload):
+ * a scenario that forgot its deployments runs, and rejects everything. */
+struct sim_scenario;
+void sim_cli_warn_unplaced(const char *cmd, const char *path, const struct sim_scenario *sc);
+
 /* Reads the JSON file path whole (at most max bytes) and parses it.
  * Returns the tree (the caller frees it with cJSON_Delete), or NULL with one
  * line in err: cannot open or read, too long, not JSON. */

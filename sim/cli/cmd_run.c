@@ -122,6 +122,35 @@ int sim_print_diags(const sim_diag *diags, size_t kept, size_t total)
     return SIM_EXIT_USAGE;
 }
 
+void sim_cli_warn_unplaced(const char *cmd, const char *path, const sim_scenario *sc)
+{
+    size_t shown = 0, more = 0, f = 0;
+    for (size_t k = sim_scenario_unplaced_workload(sc, 0, &f); k != SIZE_MAX;
+         k = sim_scenario_unplaced_workload(sc, k + 1, &f)) {
+        if (shown == 3) {
+            more++;
+            continue;
+        }
+        shown++;
+        const sim_workload_spec *w = &sc->workloads[k];
+        if (w->workflow)
+            fprintf(stderr,
+                    "edgesim %s: warning: %s: workloads[%zu].workflow: step function \"%s\" of "
+                    "\"%s\" is in no deployment and nothing deploys it later: each of these "
+                    "requests is rejected (no_eligible_node)\n",
+                    cmd, path, k, sc->functions[f].id, sc->workflows[w->workflow - 1].id);
+        else
+            fprintf(stderr,
+                    "edgesim %s: warning: %s: workloads[%zu].function: \"%s\" is in no "
+                    "deployment and nothing deploys it later: each of its invocations is "
+                    "rejected (no_eligible_node)\n",
+                    cmd, path, k, sc->functions[f].id);
+    }
+    if (more)
+        fprintf(stderr, "edgesim %s: warning: %s: and %zu more such workload%s\n", cmd, path, more,
+                more == 1 ? "" : "s");
+}
+
 /* --trace-window "A..B", "..B" or "A.." (durations) and --trace-nodes
  * "pattern,pattern,..." (ids or fnmatch globs) into f; *nodes (owned by the
  * caller) holds the node indices, each once, in registration order. 0, or
@@ -398,6 +427,7 @@ int sim_cmd_run(int argc, char **argv)
                              ndiags);
         goto done;
     }
+    sim_cli_warn_unplaced("run", path, sc);
     lim.invocations_csv = invocations;
     char lerr[512];
     if (sim_limits_check(sc, &lim, lerr, sizeof lerr) != 0) {

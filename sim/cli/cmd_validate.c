@@ -173,6 +173,7 @@ static int validate_one(const char *path, const char **sets, size_t nsets,
         if (ndiags > shown)
             fprintf(stderr, "%s: %zu more problems not shown\n", path, ndiags - shown);
     } else {
+        sim_cli_warn_unplaced("validate", path, s);
         printf("ok: %s: %zu node%s in %zu region%s, %zu function%s, %zu workload%s, %zu fault%s, "
                "duration %s\n",
                s->name, s->nnodes, s->nnodes == 1 ? "" : "s", s->nregions,

@@ -180,3 +180,45 @@ void sc_read_deployments(sc_ctx *c)
             read_deployment(c, it, p);
     }
 }
+
+/* ------------------------------------------------------------------------ */
+/* Workloads nothing places                                                   */
+
+/* The first function of workload w that `placed` lacks, or SIM_ALL. */
+static size_t unplaced_function(const sim_scenario *s, const sim_workload_spec *w,
+                                const unsigned char *placed)
+{
+    if (!w->workflow)
+        return w->function < s->nfunctions && !placed[w->function] ? w->function : SIM_ALL;
+    const sim_workflow_spec *wf = &s->workflows[w->workflow - 1];
+    for (size_t k = 0; k < wf->nsteps; k++)
+        if (wf->steps[k].function < s->nfunctions && !placed[wf->steps[k].function])
+            return wf->steps[k].function;
+    return SIM_ALL;
+}
+
+size_t sim_scenario_unplaced_workload(const sim_scenario *s, size_t from, size_t *function)
+{
+    if (!s || s->policies.autoscaler.type != EDGE_AUTOSCALER_NONE || s->policies.plugin_name ||
+        from >= s->nworkloads || !s->nfunctions)
+        return SIZE_MAX;
+    unsigned char *placed = calloc(s->nfunctions, 1);
+    if (!placed)
+        return SIZE_MAX;
+    for (size_t i = 0; i < s->ndeployments; i++)
+        if (s->deployments[i].function < s->nfunctions)
+            placed[s->deployments[i].function] = 1;
+    for (size_t i = 0; i < s->nfaults; i++)
+        if (s->faults[i].kind == SIM_FAULT_DEPLOY && s->faults[i].function < s->nfunctions)
+            placed[s->faults[i].function] = 1;
+    size_t found = SIZE_MAX;
+    for (size_t k = from; k < s->nworkloads && found == SIZE_MAX; k++) {
+        size_t f = unplaced_function(s, &s->workloads[k], placed);
+        if (f != SIM_ALL) {
+            *function = f;
+            found = k;
+        }
+    }
+    free(placed);
+    return found;
+}

@@ -330,6 +330,17 @@ int sim_scenario_add_fault(sim_scenario *s, const char *text, size_t len,
  * "network"). Indices must be in range. */
 edge_time sim_scenario_latency(const sim_scenario *s, size_t client_region, size_t node);
 
+/* The first workload at index `from` or later whose requests can reach no
+ * node: a function it invokes (every step of a workflow it requests) is in
+ * no deployment, no deploy fault adds it later, and the scenario has no
+ * autoscaler and no plugin that might place it; each of those invocations
+ * is then rejected (no_eligible_node). The scenario is valid all the same:
+ * callers print a warning. Writes the function to *function; returns the
+ * workload's index, or SIZE_MAX when there is none (or out of memory: a
+ * warning is not worth an error). O(functions + deployments + faults +
+ * workloads + workflow steps). */
+size_t sim_scenario_unplaced_workload(const sim_scenario *s, size_t from, size_t *function);
+
 /* Index lookups by id: hashed, O(1) (linear for a struct not made by the
  * loader). Return SIM_ALL when absent. */
 size_t sim_scenario_node_index(const sim_scenario *s, const char *id);
