@@ -160,6 +160,46 @@ Test(measures, batch_means_interval_is_t_times_sd_over_root_k)
     cr_expect_eq(iv.lag1, 0, "no variation: reported as 0, not NaN");
 }
 
+Test(measures, intervals_stay_inside_what_the_measure_can_take)
+{
+    /* 30 batches of 1 s. Every batch: two ok invocations, both cold in batch
+     * 29 only, and a timeout in batch 0 only. Per batch, success rates 29 x 1
+     * and one 2/3, cold-start rates 29 x 0 and one 1: their t-intervals reach
+     * past 1 and below 0, where no rate can be; throughput 29 x 2/s and
+     * one 3/s. */
+    sim_measures *m = sim_measures_new(1, 0, 30 * EDGE_S);
+    cr_assert_not_null(m);
+    for (int b = 0; b < 30; b++)
+        for (int k = 0; k < 2; k++) {
+            edge_time t = b * EDGE_S + k * EDGE_S / 4;
+            sim_measures_outcome(m, 0, EDGE_REASON_OK, t, 0, t, t, t + EDGE_S / 10, EDGE_S / 10,
+                                 b == 29);
+        }
+    sim_measures_outcome(m, 0, EDGE_REASON_TIMEOUT, EDGE_S / 2, 0, EDGE_S / 2, EDGE_S / 2,
+                         EDGE_S / 2 + EDGE_S / 10, EDGE_S / 10, 0);
+    double t29 = 2.045229642; /* t(0.975, 29) */
+    sim_interval iv;
+    sim_measures_interval(m, SIM_MEASURE_SUCCESS_RATE, &iv);
+    cr_assert_eq(iv.batches, 30);
+    double mean = (29 + 2.0 / 3.0) / 30;
+    cr_expect_float_eq(iv.mean, mean, 1e-12);
+    double sd = sqrt((29 * pow(1 - mean, 2) + pow(2.0 / 3.0 - mean, 2)) / 29);
+    cr_expect_float_eq(iv.half_width, t29 * sd / sqrt(30), 1e-8, "the t-interval's half width");
+    cr_expect_gt(iv.mean + iv.half_width, 1, "the t-interval reaches past 1");
+    cr_expect_eq(iv.hi, 1, "clipped to 1");
+    cr_expect_float_eq(iv.lo, mean - iv.half_width, 1e-12, "the lower end untouched");
+    sim_measures_interval(m, SIM_MEASURE_COLD_START_RATE, &iv);
+    cr_expect_float_eq(iv.mean, 1.0 / 30, 1e-12);
+    cr_expect_lt(iv.mean - iv.half_width, 0, "the t-interval reaches below 0");
+    cr_expect_eq(iv.lo, 0, "clipped to 0");
+    cr_expect_float_eq(iv.hi, iv.mean + iv.half_width, 1e-12);
+    sim_measures_interval(m, SIM_MEASURE_LATENCY_MEAN, &iv);
+    cr_expect_eq(iv.half_width, 0);
+    cr_expect_float_eq(iv.lo, 0.1, 1e-12, "a constant latency: lo = hi = the mean");
+    cr_expect_float_eq(iv.hi, 0.1, 1e-12);
+    sim_measures_free(m);
+}
+
 Test(measures, outcomes_before_the_warm_up_and_empty_batches_are_left_out)
 {
     /* 30 batches of 1 s after a 10 s warm-up; ok outcomes with latency
@@ -181,6 +221,8 @@ Test(measures, outcomes_before_the_warm_up_and_empty_batches_are_left_out)
     sim_measures_interval(m, SIM_MEASURE_THROUGHPUT, &iv);
     cr_expect_eq(iv.batches, 30, "throughput has a value in every batch");
     cr_expect_float_eq(iv.mean, 2.0 / 30.0, 1e-12);
+    cr_expect_lt(iv.mean - iv.half_width, 0);
+    cr_expect_eq(iv.lo, 0, "a throughput is never below 0: the interval is clipped there");
     sim_measure_summary s;
     sim_measures_total(m, &s);
     cr_expect_eq(s.ok, 2);

@@ -51,6 +51,34 @@ Test(sweep, stats_of_two_values_use_t_with_one_degree_of_freedom)
     cr_assert_float_eq(st.ci95_high, 2.0 + half, 1e-5);
 }
 
+Test(sweep, an_interval_is_clipped_to_the_range_of_its_metric)
+{
+    /* rejection rates 0, 0, 0.01: mean 0.01/3, s = 0.01/sqrt(3), t(0.975, 2) =
+     * 4.302653: mean -+ 0.0248, below 0 where no rate can be */
+    const double x[] = {0, 0, 0.01};
+    sim_sweep_stat st;
+    sim_sweep_stats(x, 3, &st);
+    double half = 4.302653 * (0.01 / sqrt(3.0)) / sqrt(3.0);
+    cr_assert_float_eq(st.ci95_low, 0.01 / 3 - half, 1e-7);
+    sim_sweep_stat_clip(&st, 0, 1);
+    cr_expect_eq(st.ci95_low, 0);
+    cr_expect_float_eq(st.ci95_high, 0.01 / 3 + half, 1e-7, "inside: left alone");
+    cr_expect_float_eq(st.mean, 0.01 / 3, 1e-15);
+    cr_expect_float_eq(st.stddev, 0.01 / sqrt(3.0), 1e-15);
+    /* availabilities 1, 1, 0.99: the upper end stops at 1 */
+    const double y[] = {1, 1, 0.99};
+    sim_sweep_stats(y, 3, &st);
+    cr_assert_gt(st.ci95_high, 1);
+    sim_sweep_stat_clip(&st, 0, 1);
+    cr_expect_eq(st.ci95_high, 1);
+    /* no interval (one value): nothing to clip, NaN stays NaN */
+    const double z[] = {-5};
+    sim_sweep_stats(z, 1, &st);
+    sim_sweep_stat_clip(&st, 0, 1);
+    cr_expect(isnan(st.ci95_low) && isnan(st.ci95_high));
+    cr_expect_eq(st.mean, -5, "the mean is never clipped");
+}
+
 Test(sweep, stats_of_one_value_have_no_spread_or_interval)
 {
     const double x[] = {7.5};

@@ -96,19 +96,21 @@ const sim_cmd sim_sweep_cmd = {
 
 /* The key metrics of a run, as runs.csv names them, and where summary.json
  * keeps them. The plots draw them in the run plots' units (latency in ms,
- * rates in %): label is the axis, scale what a value is multiplied by. */
+ * rates in %): label is the axis, scale what a value is multiplied by. Each
+ * is >= 0, and at most max (1 for a fraction): its interval is clipped to
+ * that range (sim_sweep_stat_clip). */
 static const struct {
     const char *name, *path, *label;
-    double scale;
+    double scale, max;
 } metrics[] = {
-    {"latency_mean_s", "latency_s.mean", "mean latency (ms)", 1e3},
-    {"latency_p99_s", "latency_s.p99", "p99 latency (ms)", 1e3},
-    {"cold_start_rate", "rates.cold_start_rate", "cold-start rate (%)", 100},
-    {"failure_rate", "rates.failure_rate", "failure rate (%)", 100},
-    {"rejection_rate", "rates.rejection_rate", "rejection rate (%)", 100},
-    {"throughput_per_s", "rates.throughput_per_s", "throughput (invocations/s)", 1},
-    {"availability", "health.availability", "availability (%)", 100},
-    {"wasted_mb_s", "keepalive.wasted_mb_s", "idle instance memory (MB·s)", 1},
+    {"latency_mean_s", "latency_s.mean", "mean latency (ms)", 1e3, HUGE_VAL},
+    {"latency_p99_s", "latency_s.p99", "p99 latency (ms)", 1e3, HUGE_VAL},
+    {"cold_start_rate", "rates.cold_start_rate", "cold-start rate (%)", 100, 1},
+    {"failure_rate", "rates.failure_rate", "failure rate (%)", 100, 1},
+    {"rejection_rate", "rates.rejection_rate", "rejection rate (%)", 100, 1},
+    {"throughput_per_s", "rates.throughput_per_s", "throughput (invocations/s)", 1, HUGE_VAL},
+    {"availability", "health.availability", "availability (%)", 100, 1},
+    {"wasted_mb_s", "keepalive.wasted_mb_s", "idle instance memory (MB·s)", 1, HUGE_VAL},
 };
 #define N_METRICS (sizeof metrics / sizeof metrics[0])
 
@@ -431,6 +433,7 @@ static int write_aggregate(const char *outdir, const sim_sweep *sw, const run_re
                     x[k] = res[first + k].m[m];
                 sim_sweep_stat st;
                 sim_sweep_stats(x, sw->replications, &st);
+                sim_sweep_stat_clip(&st, 0, metrics[m].max);
                 config_cells(o.fp, sw, s, c, idx);
                 fprintf(o.fp, ",%s,%zu,", metrics[m].name, st.n);
                 csv_num(o.fp, st.mean);
@@ -479,6 +482,7 @@ static int draw_plots(const char *outdir, const sim_sweep *sw, const run_result 
             for (uint32_t k = 0; k < sw->replications; k++)
                 x[k] = res[sc * sw->replications + k].m[m] * metrics[m].scale;
             sim_sweep_stats(x, sw->replications, &st[sc * N_METRICS + m]);
+            sim_sweep_stat_clip(&st[sc * N_METRICS + m], 0, metrics[m].max * metrics[m].scale);
         }
     int r = sim_plot_sweep(outdir, sw, names, labels, N_METRICS, st, err, sizeof err);
     if (r == 1) {

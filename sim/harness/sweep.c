@@ -400,6 +400,14 @@ void sim_sweep_run_split(const sim_sweep *sw, size_t run, size_t *scenario, size
     *scenario = run / sw->nconfigs;
 }
 
+void sim_sweep_stat_clip(sim_sweep_stat *st, double min, double max)
+{
+    if (st->ci95_low < min) /* false for NaN */
+        st->ci95_low = min;
+    if (st->ci95_high > max)
+        st->ci95_high = max;
+}
+
 void sim_sweep_stats(const double *x, size_t n, sim_sweep_stat *out)
 {
     /* The finite values, then GSL's mean and sample standard deviation. */

@@ -102,4 +102,10 @@ typedef struct sim_sweep_stat {
  * Student's t. Out of memory (more than 64 values): n 0 and every figure NaN. */
 void sim_sweep_stats(const double *x, size_t n, sim_sweep_stat *out);
 
+/* Clips st's ci95_low and ci95_high (when not NaN) to [min, max], the values
+ * the metric can take: the t-interval of rates near 0 (a rejection rate of
+ * 0.001 +- 0.002) reaches below 0, where the true value cannot be, so the
+ * clipped interval covers it as often. mean and stddev are left alone. */
+void sim_sweep_stat_clip(sim_sweep_stat *st, double min, double max);
+
 #endif

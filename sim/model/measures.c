@@ -247,6 +247,14 @@ void sim_interval_of(const double *x, size_t n, sim_interval *out)
     out->lag1 = sd > 0 ? gsl_stats_lag1_autocorrelation_m(x, 1, n, out->mean) : 0.0;
 }
 
+void sim_interval_clip(sim_interval *iv, double min, double max)
+{
+    if (iv->lo < min)
+        iv->lo = min;
+    if (iv->hi > max)
+        iv->hi = max;
+}
+
 void sim_measures_interval(const sim_measures *m, sim_measure_kind k, sim_interval *out)
 {
     double x[SIM_MEASURES_BATCHES];
@@ -275,6 +283,8 @@ void sim_measures_interval(const sim_measures *m, sim_measure_kind k, sim_interv
         }
     }
     sim_interval_of(x, n, out);
+    int fraction = k == SIM_MEASURE_COLD_START_RATE || k == SIM_MEASURE_SUCCESS_RATE;
+    sim_interval_clip(out, 0, fraction ? 1 : HUGE_VAL);
 }
 
 /* ---- outputs ---- */

@@ -74,7 +74,8 @@ typedef struct sim_interval {
     unsigned batches;           /* batches that had data (k) */
     double mean;                /* mean of the batch means */
     double half_width;          /* t(0.975, k-1) x sd / sqrt(k) */
-    double lo, hi;              /* mean -/+ half_width */
+    double lo, hi;              /* mean -/+ half_width, clipped to the values the
+                                   measure can take (sim_measures_interval) */
     double lag1;                /* lag-1 autocorrelation of the batch means (0 when
                                    they do not vary); near 0 means long enough batches */
 } sim_interval;
@@ -127,7 +128,12 @@ void sim_measures_close(sim_measures *m);
 void sim_measures_function(const sim_measures *m, size_t fn, sim_measure_summary *out);
 void sim_measures_total(const sim_measures *m, sim_measure_summary *out);
 
-/* The 95% batch-means interval of one measure (over every function). */
+/* The 95% batch-means interval of one measure (over every function), its
+ * lo and hi clipped to what the measure can take: a rate (cold starts,
+ * successes per finished) to [0, 1], a latency or a throughput to >= 0. The
+ * t-interval of a proportion near 0 or 1 reaches past it (a success rate of
+ * 0.999998 +- 0.000004); the true value cannot, so the clipped interval
+ * covers it as often. half_width stays the t-interval's. */
 void sim_measures_interval(const sim_measures *m, sim_measure_kind k, sim_interval *out);
 
 /* The length of one batch, ns. */
@@ -139,6 +145,9 @@ edge_time sim_measures_batch_length(const sim_measures *m);
  * mean, standard deviation and lag-1 autocorrelation. valid is 0 for n < 2.
  */
 void sim_interval_of(const double *x, size_t n, sim_interval *out);
+
+/* Clips iv's lo and hi to [min, max] (a bound of the measure). */
+void sim_interval_clip(sim_interval *iv, double min, double max);
 
 /* ---- outputs (docs/outputs.md) ---- */
 
