@@ -453,6 +453,123 @@ Test(engine, order_survives_pool_growth_and_sequence_renumbering)
     sim_engine_destroy(e);
 }
 
+/* A timer's event logs 1000000 + the timer's number (its ctx's n). */
+typedef struct {
+    run_log *l;
+    uint64_t n;
+} timer_tag;
+
+static void log_timer(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    const timer_tag *t = ctx;
+    cr_assert_eq(sim_engine_now(e), ev->time);
+    cr_assert(ev->payload.id == 0 && ev->payload.a == 0 && ev->payload.b == 0, "an empty payload");
+    cr_assert_lt(t->l->n, 4096);
+    t->l->ids[t->l->n] = 1000000 + t->n;
+    t->l->times[t->l->n++] = ev->time;
+}
+
+Test(engine, a_timer_keeps_its_place_through_renumbering)
+{
+    sim_engine *e = mk();
+    static run_log l;
+    l.n = 0;
+    timer_tag ta = {&l, 1}, tb = {&l, 2};
+    sim_timer a, b;
+    cr_assert_eq(sim_engine_timer_create(e, log_timer, &ta, &a), EDGE_OK);
+    cr_assert_eq(sim_engine_timer_create(e, log_timer, &tb, &b), EDGE_OK);
+    /* 100 seqs before the end of the space of a 1024-record pool (64 bits
+     * less 10 of slot, a flag and 8 of handler: 45): the keys are
+     * renumbered while timer a is pending between the events of its time */
+    cr_assert_eq(sim__engine_set_seq(e, ((uint64_t)1 << 45) - 100), EDGE_OK);
+    for (uint64_t i = 0; i < 50; i++)
+        cr_assert_eq(sim_engine_schedule(e, 5, log_event, &l, pl(i), NULL), EDGE_OK);
+    cr_assert_eq(sim_engine_timer_set(e, a, 5), EDGE_OK);
+    for (uint64_t i = 50; i < 150; i++)
+        cr_assert_eq(sim_engine_schedule(e, 5, log_event, &l, pl(i), NULL), EDGE_OK);
+    cr_assert_eq(sim_engine_timer_set(e, b, 5), EDGE_OK);
+    for (uint64_t i = 150; i < 160; i++) /* earlier time: before all of them */
+        cr_assert_eq(sim_engine_schedule(e, 4, log_event, &l, pl(i), NULL), EDGE_OK);
+    cr_assert_eq(sim_engine_pending(e), 162);
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    cr_assert_eq(l.n, 162);
+    size_t k = 0;
+    for (uint64_t i = 150; i < 160; i++)
+        cr_assert_eq(l.ids[k++], i);
+    for (uint64_t i = 0; i < 50; i++)
+        cr_assert_eq(l.ids[k++], i);
+    cr_assert_eq(l.ids[k++], 1000001, "timer a where it was set: after 49, before 50");
+    for (uint64_t i = 50; i < 150; i++)
+        cr_assert_eq(l.ids[k++], i);
+    cr_assert_eq(l.ids[k++], 1000002);
+    sim_engine_destroy(e);
+}
+
+Test(engine, timers_move_clear_count_and_answer_like_events)
+{
+    sim_engine *e = mk();
+    static run_log l;
+    l.n = 0;
+    timer_tag t1 = {&l, 1};
+    sim_timer t, none = {0}, other = {3};
+    cr_assert_eq(sim_engine_timer_create(e, NULL, &t1, &t), EDGE_INVAL);
+    cr_assert_eq(sim_engine_timer_create(e, log_timer, &t1, NULL), EDGE_INVAL);
+    cr_assert_eq(sim_engine_timer_create(e, log_timer, &t1, &t), EDGE_OK);
+    cr_assert_eq(sim_engine_timer_set(e, none, 5), EDGE_INVAL, "not a timer");
+    cr_assert_eq(sim_engine_timer_set(e, other, 5), EDGE_INVAL, "not one of e's");
+    cr_assert_not(sim_engine_timer_clear(e, t), "not pending");
+    cr_assert_not(sim_engine_timer_pending(e, t, NULL));
+    edge_time at = -1, next = -1;
+    cr_assert_not(sim_engine_next_time(e, &next));
+    /* set, then moved: it runs once, at the last time set */
+    cr_assert_eq(sim_engine_timer_set(e, t, 30), EDGE_OK);
+    cr_assert_eq(sim_engine_schedule(e, 20, log_event, &l, pl(7), NULL), EDGE_OK);
+    cr_assert_eq(sim_engine_timer_set(e, t, 10), EDGE_OK);
+    cr_assert(sim_engine_timer_pending(e, t, &at));
+    cr_assert_eq(at, 10);
+    cr_assert(sim_engine_next_time(e, &next));
+    cr_assert_eq(next, 10, "the timer is the next event");
+    sim_engine_stats st;
+    sim_engine_get_stats(e, &st);
+    cr_expect_eq(st.scheduled, 3, "two sets and a schedule");
+    cr_expect_eq(st.cancelled, 1, "a move cancels the pending set");
+    cr_expect_eq(st.pending, 2);
+    cr_expect_eq(st.peak_pending, 2);
+    /* run_until stops before a timer past t and sets the clock */
+    cr_assert_eq(sim_engine_run_until(e, 9), EDGE_OK);
+    cr_assert_eq(l.n, 0);
+    cr_assert_eq(sim_engine_now(e), 9);
+    cr_assert_eq(sim_engine_timer_set(e, t, 8), EDGE_INVAL, "never in the past");
+    cr_assert(sim_engine_timer_pending(e, t, &at) && at == 10, "a refused set changes nothing");
+    /* step runs exactly one: the timer */
+    bool ran = false;
+    cr_assert_eq(sim_engine_step(e, 100, &ran), EDGE_OK);
+    cr_assert(ran);
+    cr_assert_eq(l.n, 1);
+    cr_assert_eq(l.ids[0], 1000001);
+    cr_assert_eq(l.times[0], 10);
+    cr_assert_not(sim_engine_timer_pending(e, t, NULL), "it ran: not pending");
+    /* set for now: due now; cleared: gone */
+    cr_assert_eq(sim_engine_timer_set(e, t, 10), EDGE_OK);
+    cr_assert(sim_engine_due_now(e));
+    cr_assert(sim_engine_timer_clear(e, t));
+    cr_assert_not(sim_engine_due_now(e));
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    cr_assert_eq(l.n, 2);
+    cr_assert_eq(l.ids[1], 7);
+    sim_engine_get_stats(e, &st);
+    cr_expect_eq(st.scheduled, 4);
+    cr_expect_eq(st.cancelled, 2);
+    cr_expect_eq(st.run, 2);
+    cr_expect_eq(st.pending, 0);
+    /* at most SIM_ENGINE_TIMERS */
+    sim_timer x;
+    for (int i = 1; i < SIM_ENGINE_TIMERS; i++)
+        cr_assert_eq(sim_engine_timer_create(e, log_timer, &t1, &x), EDGE_OK);
+    cr_assert_eq(sim_engine_timer_create(e, log_timer, &t1, &x), EDGE_LIMIT);
+    sim_engine_destroy(e);
+}
+
 Test(engine, tombstones_are_compacted_and_order_kept)
 {
     sim_engine *e = mk();
@@ -509,7 +626,18 @@ struct fuzz {
     uint64_t ops, ran;
     int far;            /* the far tier is on: some delays reach past its ring */
     size_t npending;    /* how many pending the schedule op stops at */
+    /* two timers (engine.h, TIMERS), in the reference as events of id
+     * FZ_TIMER_ID(k) with an empty payload: a set is a cancel (when
+     * pending) and a schedule, with the next seq */
+    int timers;         /* 0: this run uses none */
+    sim_timer timer[2];
+    fz_wrap twrap[2];
+    bool tpend[2];
+    edge_time ttime[2];
+    uint64_t tseq[2];
+    uint64_t fired;
 };
+#define FZ_TIMER_ID(k) (UINT64_MAX - (uint64_t)(k))
 
 static uint64_t fz_rand(fuzz *f)
 {
@@ -586,6 +714,84 @@ static void fz_cancel(fuzz *f)
     f->ops++;
 }
 
+/* Removes the reference's entry (t, s), which must be there. */
+static void ref_remove(fuzz *f, edge_time t, uint64_t s)
+{
+    size_t pos = ref_find(f, t, s);
+    cr_assert(pos < f->n && f->arr[pos].seq == s);
+    memmove(&f->arr[pos], &f->arr[pos + 1], (f->n - pos - 1) * sizeof *f->arr);
+    f->n--;
+}
+
+static void fz_timer_set(fuzz *f)
+{
+    static const edge_time delays[] = {0, 0, 1, 2, 3, 5, 10, 100, 1000, 3000, 100000};
+    int k = (int)(fz_rand(f) % 2);
+    edge_time at = sim_engine_now(f->e) + delays[fz_rand(f) % (f->far ? 11 : 9)];
+    cr_assert_eq(sim_engine_timer_set(f->e, f->timer[k], at), EDGE_OK);
+    if (f->tpend[k])
+        ref_remove(f, f->ttime[k], f->tseq[k]);
+    uint64_t s = f->seq++;
+    f->tpend[k] = true;
+    f->ttime[k] = at;
+    f->tseq[k] = s;
+    size_t pos = ref_find(f, at, s);
+    cr_assert_lt(f->n, f->cap);
+    memmove(&f->arr[pos + 1], &f->arr[pos], (f->n - pos) * sizeof *f->arr);
+    f->arr[pos] = (ref_ev){at, s, FZ_TIMER_ID(k), (sim_payload){.id = 0}};
+    f->n++;
+    edge_time got;
+    cr_assert(sim_engine_timer_pending(f->e, f->timer[k], &got));
+    cr_assert_eq(got, at);
+    f->ops++;
+}
+
+static void fz_timer_clear(fuzz *f)
+{
+    int k = (int)(fz_rand(f) % 2);
+    cr_assert_eq(sim_engine_timer_clear(f->e, f->timer[k]), f->tpend[k]);
+    if (f->tpend[k])
+        ref_remove(f, f->ttime[k], f->tseq[k]);
+    f->tpend[k] = false;
+    cr_assert_not(sim_engine_timer_pending(f->e, f->timer[k], NULL));
+    f->ops++;
+}
+
+/* What a handler does after its checks: schedules, cancels, timer moves. */
+static void fz_handler_ops(fuzz *f)
+{
+    uint64_t r = fz_rand(f) % 8;
+    if (r < 5)
+        fz_schedule(f);
+    if (r == 0)
+        fz_schedule(f);
+    if (r == 6)
+        fz_cancel(f);
+    if (f->timers && r == 7)
+        fz_rand(f) % 4 ? fz_timer_set(f) : fz_timer_clear(f);
+}
+
+static void fz_timer_event(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    fuzz *f = ((fz_wrap *)ctx)->f;
+    int k = (int)((fz_wrap *)ctx - f->twrap);
+    cr_assert_gt(f->n, 0);
+    const ref_ev *want = &f->arr[0];
+    cr_assert_eq(want->id, FZ_TIMER_ID(k), "timer %d ran, reference says id %lu", k,
+                 (unsigned long)want->id);
+    cr_assert_eq(ev->time, want->time);
+    cr_assert(ev->payload.id == 0 && ev->payload.a == 0 && ev->payload.b == 0);
+    cr_assert_not(sim_engine_timer_pending(e, f->timer[k], NULL), "not pending while it runs");
+    memmove(&f->arr[0], &f->arr[1], (f->n - 1) * sizeof *f->arr);
+    f->n--;
+    f->tpend[k] = false;
+    f->ran++;
+    f->fired++;
+    cr_assert_eq(sim_engine_due_now(e), f->n > 0 && f->arr[0].time <= ev->time);
+    fz_handler_ops(f);
+    cr_assert_eq(sim_engine_due_now(e), f->n > 0 && f->arr[0].time <= ev->time);
+}
+
 static void fz_event(sim_engine *e, void *ctx, const sim_event *ev)
 {
     fuzz *f = ((fz_wrap *)ctx)->f;
@@ -604,13 +810,7 @@ static void fz_event(sim_engine *e, void *ctx, const sim_event *ev)
      * handler's schedules and cancels: another event at this instant? */
     cr_assert_eq(sim_engine_due_now(e), f->n > 0 && f->arr[0].time <= ev->time);
     /* handlers schedule and cancel too, so the hold path is exercised */
-    uint64_t r = fz_rand(f) % 8;
-    if (r < 5)
-        fz_schedule(f);
-    if (r == 0)
-        fz_schedule(f);
-    if (r == 6)
-        fz_cancel(f);
+    fz_handler_ops(f);
     cr_assert_eq(sim_engine_due_now(e), f->n > 0 && f->arr[0].time <= ev->time);
 }
 
@@ -623,11 +823,16 @@ static void fz_event(sim_engine *e, void *ctx, const sim_event *ev)
 #define FUZZ_OPS 1000000
 #endif
 
-static void fuzz_run(unsigned far_shift, size_t npending, size_t nctx)
+static void fuzz_run_timers(unsigned far_shift, size_t npending, size_t nctx, int timers)
 {
     fuzz f = {0};
     f.e = mk();
     f.nctx = nctx;
+    f.timers = timers;
+    for (int k = 0; timers && k < 2; k++) {
+        f.twrap[k].f = &f;
+        cr_assert_eq(sim_engine_timer_create(f.e, fz_timer_event, &f.twrap[k], &f.timer[k]), EDGE_OK);
+    }
     f.wrap = malloc(nctx * sizeof *f.wrap);
     cr_assert_not_null(f.wrap);
     for (size_t i = 0; i < nctx; i++)
@@ -646,7 +851,9 @@ static void fuzz_run(unsigned far_shift, size_t npending, size_t nctx)
     f.rng = 0x9e3779b97f4a7c15ULL;
     while (f.ops < FUZZ_OPS) {
         uint64_t r = fz_rand(&f) % 16;
-        if (r < 7 && f.n < f.npending) {
+        if (f.timers && fz_rand(&f) % 8 == 0) {
+            fz_rand(&f) % 4 ? fz_timer_set(&f) : fz_timer_clear(&f);
+        } else if (r < 7 && f.n < f.npending) {
             fz_schedule(&f);
         } else if (r < 10) {
             fz_cancel(&f);
@@ -666,12 +873,29 @@ static void fuzz_run(unsigned far_shift, size_t npending, size_t nctx)
         cr_assert_eq(sim_engine_pending(f.e), f.n);
     }
     cr_assert_gt(f.ran, FUZZ_OPS / 10, "enough events ran to mean something: %lu", (unsigned long)f.ran);
+    if (timers)
+        cr_assert_gt(f.fired, FUZZ_OPS / 100, "enough timers fired: %lu", (unsigned long)f.fired);
     sim_engine_destroy(f.e);
     free(f.wrap);
     free(f.arr);
     free(f.handle);
     free(f.hseq);
     free(f.htime);
+}
+
+static void fuzz_run(unsigned far_shift, size_t npending, size_t nctx)
+{
+    fuzz_run_timers(far_shift, npending, nctx, 0);
+}
+
+/* Timers among the events: a timer set is, for the order, a cancel (when
+ * it was pending) and a schedule taking the next seq; with and without the
+ * far tier (a timer may run while the heap is empty and events wait in the
+ * ring). */
+Test(engine, timers_run_as_if_each_set_were_a_cancel_and_a_schedule)
+{
+    fuzz_run_timers(0, 300, 1, 1);
+    fuzz_run_timers(6, 3000, 7, 1);
 }
 
 Test(engine, a_million_random_operations_match_a_sorted_array)

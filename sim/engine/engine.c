@@ -104,6 +104,19 @@ struct sim_engine {
     edge_err fail;
     uint64_t n_scheduled, n_run, n_cancelled;
     size_t peak_pending;
+    /* Timers (engine.h, TIMERS): beside the heap; tnext is the pending one
+     * that runs first (ntpending of them pending), or -1. Each keeps its
+     * seq as a plain number, compared with a key's seq field, so widening
+     * the keys' slot field leaves it alone; rekey renumbers it with the
+     * keys. */
+    struct etimer {
+        uint64_t time, seq;
+        sim_handler fn;
+        void *ctx;
+        bool pending;
+    } timers[SIM_ENGINE_TIMERS];
+    uint32_t ntimers, ntpending;
+    int tnext;
 };
 
 #define FAR_RING 1024u
@@ -425,8 +438,26 @@ static edge_err rekey(sim_engine *e, unsigned bits)
     unsigned old_bits = e->slot_bits;
     uint64_t c = 0, prev = UINT64_MAX, prev_new = 0, run_new = 0;
     bool placed = false;
+    /* the pending timers, by seq: each takes its place among the keys' seqs
+     * (never equal to one: a set takes a fresh seq) */
+    uint32_t tix[SIM_ENGINE_TIMERS];
+    size_t nt = 0, ti = 0;
+    for (uint32_t i = 0; i < e->ntimers; i++)
+        if (e->timers[i].pending) {
+            size_t j = nt++;
+            for (; j > 0 && e->timers[tix[j - 1]].seq > e->timers[i].seq; j--)
+                tix[j] = tix[j - 1];
+            tix[j] = i;
+        }
     for (size_t i = 0; i < e->n; i++) {
         uint64_t old = e->heap[i].key >> e->low_bits;
+        for (; ti < nt && e->timers[tix[ti]].seq < old; ti++) {
+            if (!placed && run < e->timers[tix[ti]].seq) {
+                run_new = c++;
+                placed = true;
+            }
+            e->timers[tix[ti]].seq = c++;
+        }
         if (!placed && run <= old) {
             run_new = c++;
             placed = true;
@@ -444,6 +475,13 @@ static edge_err rekey(sim_engine *e, unsigned bits)
         if ((k >> (HBITS + old_bits)) & 1)
             ref |= (uint64_t)1 << bits;
         e->heap[i].key = prev_new << (bits + 1 + HBITS) | ref << HBITS | (k & HOWN);
+    }
+    for (; ti < nt; ti++) {
+        if (!placed && run < e->timers[tix[ti]].seq) {
+            run_new = c++;
+            placed = true;
+        }
+        e->timers[tix[ti]].seq = c++;
     }
     if (!placed)
         run_new = c++;
@@ -575,6 +613,7 @@ sim_engine *sim_engine_create(size_t capacity_hint)
         return NULL;
     e->free_head = NO_SLOT;
     e->fail = EDGE_OK;
+    e->tnext = -1;
     if (capacity_hint > SIM_ENGINE_MAX_PENDING)
         capacity_hint = SIM_ENGINE_MAX_PENDING;
     if (capacity_hint == 0)
@@ -617,7 +656,26 @@ void sim_engine_destroy(sim_engine *e)
 
 static inline size_t live(const sim_engine *e)
 {
-    return e->n + e->nfar - e->dead - (e->hold ? 1 : 0);
+    return e->n + e->nfar - e->dead - (e->hold ? 1 : 0) + e->ntpending;
+}
+
+/* Timer tm runs before the event of heap key k. */
+static inline bool timer_first(const sim_engine *e, const struct etimer *tm, hkey k)
+{
+    return tm->time < k.time || (tm->time == k.time && tm->seq < k.key >> e->low_bits);
+}
+
+/* The pending timer that runs first, after a timer changed. */
+static void timer_pick(sim_engine *e)
+{
+    e->tnext = -1;
+    for (uint32_t i = 0; i < e->ntimers; i++) {
+        const struct etimer *tm = &e->timers[i];
+        if (tm->pending && (e->tnext < 0 || tm->time < e->timers[e->tnext].time ||
+                            (tm->time == e->timers[e->tnext].time &&
+                             tm->seq < e->timers[e->tnext].seq)))
+            e->tnext = (int)i;
+    }
 }
 
 static edge_err far_grow(struct far_bucket *b)
@@ -969,6 +1027,35 @@ static inline void drop_dead_top(sim_engine *e)
     }
 }
 
+/* Runs the timer e->tnext (due before every key): as the loop runs an
+ * event, with no key held. True when the loop must stop. */
+static bool run_timer(sim_engine *e)
+{
+    struct etimer *tm = &e->timers[e->tnext];
+    tm->pending = false;
+    e->ntpending--;
+    timer_pick(e);
+    sim_event ev = {(edge_time)tm->time, {{0}, 0, 0}};
+    e->run_h = HOWN;
+    e->run_fn = NULL; /* no short path: it fills a held root */
+    e->run_ctx = tm->ctx;
+    e->now = ev.time;
+    e->run_key = tm->seq << e->low_bits;
+    e->hold = false;
+    tm->fn(e, tm->ctx, &ev);
+    settle(e);
+    e->n_run++;
+    if (e->stopping)
+        return true;
+    if (e->interrupt && *e->interrupt) {
+        e->stopping = true;
+        return true;
+    }
+    if (e->dead && should_compact(e))
+        compact(e);
+    return false;
+}
+
 static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
 {
     if (e->running)
@@ -980,15 +1067,22 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
     e->fail = EDGE_OK;
     uint64_t limit = (uint64_t)t;
     for (;;) {
-        if (!e->n) {
-            if (!e->nfar)
-                break;
+        if (!e->n && e->nfar) {
             edge_err err = far_refill(e);
             if (err != EDGE_OK) {
                 e->fail = err;
                 break;
             }
         }
+        if (e->tnext >= 0 && (!e->n || timer_first(e, &e->timers[e->tnext], e->heap[0]))) {
+            if (e->timers[e->tnext].time > limit)
+                break;
+            if (run_timer(e))
+                break;
+            continue;
+        }
+        if (!e->n)
+            break;
         hkey top = e->heap[0];
         if (top.time > limit)
             break;
@@ -1157,6 +1251,10 @@ bool sim_engine_next_time(sim_engine *e, edge_time *out)
         if (far_refill(e) != EDGE_OK)
             return false;
     }
+    if (e->tnext >= 0 && (!e->n || timer_first(e, &e->timers[e->tnext], e->heap[0]))) {
+        *out = (edge_time)e->timers[e->tnext].time;
+        return true;
+    }
     if (!e->n)
         return false;
     *out = (edge_time)e->heap[0].time;
@@ -1166,6 +1264,8 @@ bool sim_engine_next_time(sim_engine *e, edge_time *out)
 bool sim_engine_due_now(sim_engine *e)
 {
     uint64_t now = (uint64_t)e->now;
+    if (e->tnext >= 0 && e->timers[e->tnext].time <= now)
+        return true;
     /* Far keys are in buckets past the one now is in (in a run: it is the
      * bucket of a key the heap held): never due. Heap keys
      * descend from the root (from its children while the running key is
@@ -1199,6 +1299,68 @@ void sim_engine_get_stats(const sim_engine *e, sim_engine_stats *out)
         for (size_t b = 0; b < FAR_RING; b++)
             out->bytes += e->ring[b].cap * sizeof(hkey);
     }
+}
+
+edge_err sim_engine_timer_create(sim_engine *e, sim_handler fn, void *ctx, sim_timer *out)
+{
+    if (!fn || !out)
+        return EDGE_INVAL;
+    if (e->ntimers == SIM_ENGINE_TIMERS)
+        return EDGE_LIMIT;
+    e->timers[e->ntimers] = (struct etimer){.fn = fn, .ctx = ctx};
+    out->v = ++e->ntimers;
+    return EDGE_OK;
+}
+
+static struct etimer *timer_of(const sim_engine *e, sim_timer t)
+{
+    return t.v >= 1 && t.v <= e->ntimers ? (struct etimer *)&e->timers[t.v - 1] : NULL;
+}
+
+edge_err sim_engine_timer_set(sim_engine *e, sim_timer t, edge_time at)
+{
+    struct etimer *tm = timer_of(e, t);
+    if (!tm || at < e->now)
+        return EDGE_INVAL;
+    /* a fresh seq, as schedule takes: renumber first when they ran out */
+    if (e->seq > e->seq_max && rekey(e, e->slot_bits) != EDGE_OK)
+        return EDGE_NOMEM;
+    if (tm->pending) {
+        e->n_cancelled++;
+    } else {
+        tm->pending = true;
+        e->ntpending++;
+    }
+    tm->time = (uint64_t)at;
+    tm->seq = e->seq++;
+    e->n_scheduled++;
+    timer_pick(e);
+    size_t p = live(e);
+    if (p > e->peak_pending)
+        e->peak_pending = p;
+    return EDGE_OK;
+}
+
+bool sim_engine_timer_clear(sim_engine *e, sim_timer t)
+{
+    struct etimer *tm = timer_of(e, t);
+    if (!tm || !tm->pending)
+        return false;
+    tm->pending = false;
+    e->ntpending--;
+    e->n_cancelled++;
+    timer_pick(e);
+    return true;
+}
+
+bool sim_engine_timer_pending(const sim_engine *e, sim_timer t, edge_time *at)
+{
+    const struct etimer *tm = timer_of(e, t);
+    if (!tm || !tm->pending)
+        return false;
+    if (at)
+        *at = (edge_time)tm->time;
+    return true;
 }
 
 edge_err sim__engine_set_seq(sim_engine *e, uint64_t seq)

@@ -255,6 +255,42 @@ bool sim_engine_cancel(sim_engine *e, sim_handle h);
 bool sim_engine_is_pending(const sim_engine *e, sim_handle h);
 
 /*
+ * TIMERS. A timer is an event kept beside the queue, not in it: its handler
+ * and context are fixed when it is made, its payload is empty, and it is
+ * pending at one time or not at all. Setting it again moves it in O(1),
+ * where a cancel and a schedule cost a tombstone and a heap insertion (two
+ * sifts of the heap, one when the tombstone surfaces): the network's one
+ * event at its next finish moves at most flow starts and ends, more than
+ * once a transfer. A set takes the next seq, exactly as the schedule it
+ * stands for would (a move is a cancel and a schedule), so THE ORDER
+ * CONTRACT holds as written: the timer runs among the events of its time in
+ * the order it was set. The counters count a set as a schedule, a move or a
+ * clear of a pending timer as a cancel, a timer that fires as a run, and a
+ * pending timer as pending. At most SIM_ENGINE_TIMERS per engine, for its
+ * life (they are not freed before it).
+ */
+#define SIM_ENGINE_TIMERS 4
+typedef struct sim_timer {
+    uint32_t v; /* 1 + its index; 0: none */
+} sim_timer;
+
+/* Makes a timer (not pending) that calls fn(e, ctx, {its time, zero
+ * payload}) into *out. EDGE_INVAL when fn is NULL, EDGE_LIMIT when the
+ * engine has SIM_ENGINE_TIMERS already; *out is left alone then. */
+edge_err sim_engine_timer_create(sim_engine *e, sim_handler fn, void *ctx, sim_timer *out);
+
+/* Makes timer t pending at `at` (moving it if it was), with the next seq.
+ * EDGE_INVAL when at < now or t is not one of e's timers (nothing changes).
+ * O(SIM_ENGINE_TIMERS). */
+edge_err sim_engine_timer_set(sim_engine *e, sim_timer t, edge_time at);
+
+/* Makes timer t not pending; true when it was. O(SIM_ENGINE_TIMERS). */
+bool sim_engine_timer_clear(sim_engine *e, sim_timer t);
+
+/* True when timer t is pending, its time into *at (when at is not NULL). */
+bool sim_engine_timer_pending(const sim_engine *e, sim_timer t, edge_time *at);
+
+/*
  * Runs events in order while the next one's time is <= t (events at exactly
  * t run), then sets the clock to t, unless the run was stopped, in which
  * case the clock stays at the last event run.

@@ -77,7 +77,7 @@ struct sim_net {
     uint8_t *link_cls;  /* per link: its class (sim_link_class) */
     uint8_t *node_tier; /* per node: the tier of its region (sim_tier) */
     size_t fcap;
-    sim_handle fin_ev; /* the one finish event */
+    sim_timer fin;     /* the one finish event: an engine timer, moved in O(1) */
     edge_time fin_at;  /* its time, when armed */
     int armed;
     double class_bytes[SIM_LINK_CLASSES];
@@ -95,6 +95,8 @@ struct sim_net {
     int failed;
 };
 
+static void ev_done(sim_engine *e, void *ctx, const sim_event *ev);
+
 sim_net *sim_net_create(const sim_scenario *sc, sim_engine *e, sim_net_done_fn done, void *ctx)
 {
     const sim_netspec *spec = sc->net;
@@ -107,7 +109,6 @@ sim_net *sim_net_create(const sim_scenario *sc, sim_engine *e, sim_net_done_fn d
     n->done = done;
     n->ctx = ctx;
     n->xfree = XNONE;
-    n->fin_ev = SIM_HANDLE_NONE;
     double *cap = malloc((spec->nlinks ? spec->nlinks : 1) * sizeof *cap);
     n->link_bytes_done = calloc(spec->nlinks ? spec->nlinks : 1, sizeof *n->link_bytes_done);
     n->group = calloc(sc->nregions ? sc->nregions : 1, sizeof *n->group);
@@ -131,6 +132,9 @@ sim_net *sim_net_create(const sim_scenario *sc, sim_engine *e, sim_net_done_fn d
     n->sampled = calloc(spec->nlinks ? spec->nlinks : 1, sizeof *n->sampled);
     n->delta = calloc(spec->nlinks ? spec->nlinks : 1, sizeof *n->delta);
     if (!n->sampled || !n->delta || !(n->series = sim_linkseries_create(spec->nlinks)))
+        goto fail;
+    /* the engine's timers are few (engine.h): a run has one network */
+    if (sim_engine_timer_create(e, ev_done, n, &n->fin) != EDGE_OK)
         goto fail;
     sim_fairshare_set_deferred(n->fs, 1);
     free(cap);
@@ -260,8 +264,6 @@ static void fail(sim_net *n, edge_err rc)
     n->failed = 1;
 }
 
-static void ev_done(sim_engine *e, void *ctx, const sim_event *ev);
-
 /* The one finish event at the solver's earliest finish, moved only when
  * that time changed. */
 static void arm(sim_net *n)
@@ -273,13 +275,13 @@ static void arm(sim_net *n)
         at = now; /* through by the tolerance's rounding: at once */
     if (any && n->armed && at == n->fin_at)
         return;
-    sim_engine_cancel(n->eng, n->fin_ev);
-    n->fin_ev = SIM_HANDLE_NONE;
     n->armed = 0;
-    if (!any)
+    if (!any) {
+        sim_engine_timer_clear(n->eng, n->fin);
         return;
+    }
     n->reschedules++;
-    edge_err rc = sim_engine_schedule(n->eng, at, ev_done, n, (sim_payload){0}, &n->fin_ev);
+    edge_err rc = sim_engine_timer_set(n->eng, n->fin, at);
     if (rc != EDGE_OK) {
         fail(n, rc);
         return;
@@ -367,7 +369,6 @@ static void ev_done(sim_engine *e, void *ctx, const sim_event *ev)
     (void)ev;
     sim_net *n = ctx;
     edge_time now = sim_engine_now(e), at;
-    n->fin_ev = SIM_HANDLE_NONE;
     n->armed = 0;
     uint32_t g;
     while (!n->failed && sim_fairshare_next(n->fs, &g, &at) && at <= now) {

@@ -44,7 +44,7 @@ typedef struct nb {
     double sojourn;         /* ns from start to finish, summed (open mode) */
     uint32_t *slot_of_flow; /* by solver id */
     uint64_t *flow_of_slot;
-    sim_handle fin_ev;      /* the one finish event */
+    sim_timer fin;          /* the one finish event: an engine timer (engine.h) */
     edge_time fin_at;       /* its time, when armed */
     int armed;
     uint64_t reschedules;
@@ -77,15 +77,15 @@ static void arm(nb *b)
         at = now;
     if (any && b->armed && at == b->fin_at)
         return;
-    sim_engine_cancel(b->e, b->fin_ev);
-    b->fin_ev = SIM_HANDLE_NONE;
     b->armed = 0;
-    if (!any)
+    if (!any) {
+        sim_engine_timer_clear(b->e, b->fin);
         return;
+    }
     b->reschedules++;
     b->fin_at = at;
     b->armed = 1;
-    edge_err rc = sim_engine_schedule(b->e, at, ev_finish, b, (sim_payload){0}, &b->fin_ev);
+    edge_err rc = sim_engine_timer_set(b->e, b->fin, at);
     if (rc != EDGE_OK)
         fail(b, rc);
 }
@@ -185,7 +185,6 @@ static void ev_finish(sim_engine *e, void *ctx, const sim_event *ev)
 {
     (void)ev;
     nb *b = ctx;
-    b->fin_ev = SIM_HANDLE_NONE;
     b->armed = 0;
     edge_time now = sim_engine_now(e), at;
     uint32_t g;
@@ -242,7 +241,7 @@ edge_err sim_netbench_run(const sim_netbench_config *c, sim_netbench_result *r)
     /* open mode: a slot per flow */
     size_t slots = open ? (size_t)c->flows : c->slots;
     memset(r, 0, sizeof *r);
-    nb b = {.c = c, .fin_ev = SIM_HANDLE_NONE};
+    nb b = {.c = c};
     uint32_t nagg = (c->leaves + c->fanout - 1) / c->fanout, nl = c->leaves + nagg;
     double *cap = malloc(nl * sizeof *cap);
     size_t fcap = slots * 2 + 64;
@@ -259,6 +258,9 @@ edge_err sim_netbench_run(const sim_netbench_config *c, sim_netbench_result *r)
     b.rng = sim_rng_create(c->seed, "netbench", 0);
     if (!b.fs || !b.e || !b.rng)
         goto out;
+    if ((rc = sim_engine_timer_create(b.e, ev_finish, &b, &b.fin)) != EDGE_OK)
+        goto out;
+    rc = EDGE_NOMEM;
     sim_fairshare_set_deferred(b.fs, 1);
     if (!(b.spec = malloc(c->flows * sizeof *b.spec))) {
         rc = EDGE_NOMEM;
