@@ -505,6 +505,52 @@ Test(engine, a_timer_keeps_its_place_through_renumbering)
     sim_engine_destroy(e);
 }
 
+Test(engine, a_lane_keeps_its_events_places_through_renumbering_and_refuses_going_back)
+{
+    sim_engine *e = mk();
+    static run_log l;
+    l.n = 0;
+    sim_lane a, none = {0}, other = {2};
+    cr_assert_eq(sim_engine_lane_create(e, NULL, &l, &a), EDGE_INVAL);
+    cr_assert_eq(sim_engine_lane_create(e, log_event, &l, NULL), EDGE_INVAL);
+    cr_assert_eq(sim_engine_lane_create(e, log_event, &l, &a), EDGE_OK);
+    cr_assert_eq(sim_engine_lane_push(e, none, 5, pl(1)), EDGE_INVAL);
+    cr_assert_eq(sim_engine_lane_push(e, other, 5, pl(1)), EDGE_INVAL);
+    /* 100 seqs before the end of a 1024-record pool's space (45 bits): the
+     * keys are renumbered while the lane holds events between them */
+    cr_assert_eq(sim__engine_set_seq(e, ((uint64_t)1 << 45) - 100), EDGE_OK);
+    for (uint64_t i = 0; i < 150; i++) {
+        if (i % 3 == 0)
+            cr_assert_eq(sim_engine_lane_push(e, a, 5 + (edge_time)(i / 75), pl(i)), EDGE_OK);
+        else
+            cr_assert_eq(sim_engine_schedule(e, 5 + (edge_time)(i / 75), log_event, &l, pl(i), NULL),
+                         EDGE_OK);
+    }
+    cr_assert_eq(sim_engine_lane_push(e, a, 5, pl(999)), EDGE_RANGE, "before the lane's last (6)");
+    sim_engine_stats st;
+    sim_engine_get_stats(e, &st);
+    cr_expect_eq(st.pending, 150);
+    cr_expect_eq(st.scheduled, 150);
+    cr_assert_eq(sim_engine_run_until(e, 5), EDGE_OK);
+    cr_assert_eq(l.n, 75, "the events at 5, lane or not");
+    cr_assert_eq(sim_engine_run(e), EDGE_OK);
+    cr_assert_eq(l.n, 150);
+    for (size_t k = 0; k < 150; k++)
+        cr_assert_eq(l.ids[k], k, "in schedule order: position %zu", k);
+    /* an empty lane takes any time from now on */
+    cr_assert_eq(sim_engine_lane_push(e, a, 6, pl(7)), EDGE_OK);
+    cr_assert_eq(sim_engine_lane_push(e, a, 5, pl(7)), EDGE_INVAL, "before now");
+    sim_engine_get_stats(e, &st);
+    cr_expect_eq(st.run, 150);
+    cr_expect_eq(st.pending, 1);
+    cr_expect_gt(st.bytes, 0);
+    sim_lane x;
+    for (int i = 1; i < SIM_ENGINE_LANES; i++)
+        cr_assert_eq(sim_engine_lane_create(e, log_event, &l, &x), EDGE_OK);
+    cr_assert_eq(sim_engine_lane_create(e, log_event, &l, &x), EDGE_LIMIT);
+    sim_engine_destroy(e);
+}
+
 Test(engine, timers_move_clear_count_and_answer_like_events)
 {
     sim_engine *e = mk();
@@ -636,6 +682,13 @@ struct fuzz {
     edge_time ttime[2];
     uint64_t tseq[2];
     uint64_t fired;
+    /* two lanes (engine.h, LANES) of fixed delays: their events are
+     * ordinary ids in the reference, scheduled without a handle */
+    int lanes;
+    sim_lane lane[2];
+    fz_wrap lwrap[2];
+    edge_time ldelay[2];
+    uint64_t laned;
 };
 #define FZ_TIMER_ID(k) (UINT64_MAX - (uint64_t)(k))
 
@@ -757,6 +810,26 @@ static void fz_timer_clear(fuzz *f)
     f->ops++;
 }
 
+static void fz_lane_push(fuzz *f)
+{
+    int k = (int)(fz_rand(f) % 2);
+    uint64_t id = f->next_id++;
+    cr_assert_lt(id, f->ids_cap);
+    edge_time at = sim_engine_now(f->e) + f->ldelay[k];
+    sim_payload p = pl(id);
+    cr_assert_eq(sim_engine_lane_push(f->e, f->lane[k], at, p), EDGE_OK);
+    uint64_t s = f->seq++;
+    f->handle[id] = SIM_HANDLE_NONE;
+    f->hseq[id] = s;
+    f->htime[id] = at;
+    size_t pos = ref_find(f, at, s);
+    cr_assert_lt(f->n, f->cap);
+    memmove(&f->arr[pos + 1], &f->arr[pos], (f->n - pos) * sizeof *f->arr);
+    f->arr[pos] = (ref_ev){at, s, id, p};
+    f->n++;
+    f->ops++;
+}
+
 /* What a handler does after its checks: schedules, cancels, timer moves. */
 static void fz_handler_ops(fuzz *f)
 {
@@ -769,6 +842,26 @@ static void fz_handler_ops(fuzz *f)
         fz_cancel(f);
     if (f->timers && r == 7)
         fz_rand(f) % 4 ? fz_timer_set(f) : fz_timer_clear(f);
+    if (f->lanes && r >= 4 && f->n < f->npending)
+        fz_lane_push(f);
+}
+
+static void fz_lane_event(sim_engine *e, void *ctx, const sim_event *ev)
+{
+    fuzz *f = ((fz_wrap *)ctx)->f;
+    int k = (int)((fz_wrap *)ctx - f->lwrap);
+    cr_assert_gt(f->n, 0);
+    const ref_ev *want = &f->arr[0];
+    cr_assert_eq(ev->payload.id, want->id, "lane %d ran id %lu, reference says id %lu", k,
+                 (unsigned long)ev->payload.id, (unsigned long)want->id);
+    cr_assert_eq(ev->time, want->time);
+    memmove(&f->arr[0], &f->arr[1], (f->n - 1) * sizeof *f->arr);
+    f->n--;
+    f->ran++;
+    f->laned++;
+    cr_assert_eq(sim_engine_due_now(e), f->n > 0 && f->arr[0].time <= ev->time);
+    fz_handler_ops(f);
+    cr_assert_eq(sim_engine_due_now(e), f->n > 0 && f->arr[0].time <= ev->time);
 }
 
 static void fz_timer_event(sim_engine *e, void *ctx, const sim_event *ev)
@@ -823,15 +916,22 @@ static void fz_event(sim_engine *e, void *ctx, const sim_event *ev)
 #define FUZZ_OPS 1000000
 #endif
 
-static void fuzz_run_timers(unsigned far_shift, size_t npending, size_t nctx, int timers)
+static void fuzz_run_side(unsigned far_shift, size_t npending, size_t nctx, int timers, int lanes)
 {
     fuzz f = {0};
     f.e = mk();
     f.nctx = nctx;
     f.timers = timers;
+    f.lanes = lanes;
     for (int k = 0; timers && k < 2; k++) {
         f.twrap[k].f = &f;
         cr_assert_eq(sim_engine_timer_create(f.e, fz_timer_event, &f.twrap[k], &f.timer[k]), EDGE_OK);
+    }
+    f.ldelay[0] = 2;
+    f.ldelay[1] = far_shift ? 3000 : 100;
+    for (int k = 0; lanes && k < 2; k++) {
+        f.lwrap[k].f = &f;
+        cr_assert_eq(sim_engine_lane_create(f.e, fz_lane_event, &f.lwrap[k], &f.lane[k]), EDGE_OK);
     }
     f.wrap = malloc(nctx * sizeof *f.wrap);
     cr_assert_not_null(f.wrap);
@@ -853,6 +953,8 @@ static void fuzz_run_timers(unsigned far_shift, size_t npending, size_t nctx, in
         uint64_t r = fz_rand(&f) % 16;
         if (f.timers && fz_rand(&f) % 8 == 0) {
             fz_rand(&f) % 4 ? fz_timer_set(&f) : fz_timer_clear(&f);
+        } else if (f.lanes && r < 3 && f.n < f.npending) {
+            fz_lane_push(&f);
         } else if (r < 7 && f.n < f.npending) {
             fz_schedule(&f);
         } else if (r < 10) {
@@ -875,6 +977,8 @@ static void fuzz_run_timers(unsigned far_shift, size_t npending, size_t nctx, in
     cr_assert_gt(f.ran, FUZZ_OPS / 10, "enough events ran to mean something: %lu", (unsigned long)f.ran);
     if (timers)
         cr_assert_gt(f.fired, FUZZ_OPS / 100, "enough timers fired: %lu", (unsigned long)f.fired);
+    if (lanes)
+        cr_assert_gt(f.laned, FUZZ_OPS / 20, "enough lane events ran: %lu", (unsigned long)f.laned);
     sim_engine_destroy(f.e);
     free(f.wrap);
     free(f.arr);
@@ -885,7 +989,7 @@ static void fuzz_run_timers(unsigned far_shift, size_t npending, size_t nctx, in
 
 static void fuzz_run(unsigned far_shift, size_t npending, size_t nctx)
 {
-    fuzz_run_timers(far_shift, npending, nctx, 0);
+    fuzz_run_side(far_shift, npending, nctx, 0, 0);
 }
 
 /* Timers among the events: a timer set is, for the order, a cancel (when
@@ -894,8 +998,17 @@ static void fuzz_run(unsigned far_shift, size_t npending, size_t nctx)
  * ring). */
 Test(engine, timers_run_as_if_each_set_were_a_cancel_and_a_schedule)
 {
-    fuzz_run_timers(0, 300, 1, 1);
-    fuzz_run_timers(6, 3000, 7, 1);
+    fuzz_run_side(0, 300, 1, 1, 0);
+    fuzz_run_side(6, 3000, 7, 1, 0);
+}
+
+/* Lanes among the events (and timers): a push is, for the order, a
+ * schedule taking the next seq; with and without the far tier, up to
+ * 3,000 pending so the pool grows and renumbers while lanes hold events. */
+Test(engine, lanes_run_as_if_each_push_were_a_schedule)
+{
+    fuzz_run_side(0, 300, 1, 0, 1);
+    fuzz_run_side(6, 3000, 7, 1, 1);
 }
 
 Test(engine, a_million_random_operations_match_a_sorted_array)

@@ -104,19 +104,33 @@ struct sim_engine {
     edge_err fail;
     uint64_t n_scheduled, n_run, n_cancelled;
     size_t peak_pending;
-    /* Timers (engine.h, TIMERS): beside the heap; tnext is the pending one
-     * that runs first (ntpending of them pending), or -1. Each keeps its
-     * seq as a plain number, compared with a key's seq field, so widening
-     * the keys' slot field leaves it alone; rekey renumbers it with the
-     * keys. */
+    /* Timers and lanes (engine.h, TIMERS and LANES): events beside the
+     * heap. Each keeps its seq as a plain number, compared with a key's seq
+     * field, so widening the keys' slot field leaves them alone; rekey
+     * renumbers them with the keys. `side` is the one that runs first of
+     * the pending timers and the lanes' heads (0 .. SIM_ENGINE_TIMERS - 1:
+     * a timer; from SIM_ENGINE_TIMERS: a lane), or -1; side_time and
+     * side_seq are its. */
     struct etimer {
         uint64_t time, seq;
         sim_handler fn;
         void *ctx;
         bool pending;
     } timers[SIM_ENGINE_TIMERS];
-    uint32_t ntimers, ntpending;
-    int tnext;
+    struct elane {
+        struct litem {
+            uint64_t time, seq;
+            sim_payload p;
+        } *q;                  /* a ring of cap (a power of two) items */
+        size_t head, n, cap;
+        uint64_t last;         /* the last time pushed */
+        sim_handler fn;
+        void *ctx;
+    } lanes[SIM_ENGINE_LANES];
+    uint32_t ntimers, ntpending, nlanes;
+    size_t nlaned;             /* events in the lanes */
+    int side;
+    uint64_t side_time, side_seq;
 };
 
 #define FAR_RING 1024u
@@ -361,6 +375,7 @@ static int cmp_key(const void *a, const void *b)
  * not fit the narrower field (widen, below, rewrites the keys otherwise). */
 static edge_err grow_heap(sim_engine *e);
 static void set_slot_bits(sim_engine *e, unsigned bits);
+static void side_pick(sim_engine *e);
 
 static edge_err far_grow(struct far_bucket *b);
 
@@ -438,10 +453,12 @@ static edge_err rekey(sim_engine *e, unsigned bits)
     unsigned old_bits = e->slot_bits;
     uint64_t c = 0, prev = UINT64_MAX, prev_new = 0, run_new = 0;
     bool placed = false;
-    /* the pending timers, by seq: each takes its place among the keys' seqs
-     * (never equal to one: a set takes a fresh seq) */
+    /* The side events' seqs (a timer's set or a push takes a fresh seq: never
+     * one of a key's) take their places among the keys': the pending timers
+     * by seq and each lane in push order (seq order), merged as the keys
+     * are walked; one pass more (i == n) places those after every key. */
     uint32_t tix[SIM_ENGINE_TIMERS];
-    size_t nt = 0, ti = 0;
+    size_t nt = 0, ti = 0, lpos[SIM_ENGINE_LANES] = {0};
     for (uint32_t i = 0; i < e->ntimers; i++)
         if (e->timers[i].pending) {
             size_t j = nt++;
@@ -449,15 +466,35 @@ static edge_err rekey(sim_engine *e, unsigned bits)
                 tix[j] = tix[j - 1];
             tix[j] = i;
         }
-    for (size_t i = 0; i < e->n; i++) {
-        uint64_t old = e->heap[i].key >> e->low_bits;
-        for (; ti < nt && e->timers[tix[ti]].seq < old; ti++) {
-            if (!placed && run < e->timers[tix[ti]].seq) {
+    for (size_t i = 0; i <= e->n; i++) {
+        uint64_t old = i < e->n ? e->heap[i].key >> e->low_bits : UINT64_MAX;
+        for (;;) {
+            uint64_t *next = ti < nt ? &e->timers[tix[ti]].seq : NULL;
+            int which = -1;
+            for (uint32_t j = 0; j < e->nlanes; j++) {
+                struct elane *l = &e->lanes[j];
+                if (lpos[j] < l->n) {
+                    uint64_t *q = &l->q[(l->head + lpos[j]) & (l->cap - 1)].seq;
+                    if (!next || *q < *next) {
+                        next = q;
+                        which = (int)j;
+                    }
+                }
+            }
+            if (!next || *next >= old)
+                break;
+            if (!placed && run < *next) {
                 run_new = c++;
                 placed = true;
             }
-            e->timers[tix[ti]].seq = c++;
+            *next = c++;
+            if (which < 0)
+                ti++;
+            else
+                lpos[which]++;
         }
+        if (i == e->n)
+            break;
         if (!placed && run <= old) {
             run_new = c++;
             placed = true;
@@ -476,13 +513,6 @@ static edge_err rekey(sim_engine *e, unsigned bits)
             ref |= (uint64_t)1 << bits;
         e->heap[i].key = prev_new << (bits + 1 + HBITS) | ref << HBITS | (k & HOWN);
     }
-    for (; ti < nt; ti++) {
-        if (!placed && run < e->timers[tix[ti]].seq) {
-            run_new = c++;
-            placed = true;
-        }
-        e->timers[tix[ti]].seq = c++;
-    }
     if (!placed)
         run_new = c++;
     if (e->n > 1)
@@ -490,6 +520,7 @@ static edge_err rekey(sim_engine *e, unsigned bits)
     set_slot_bits(e, bits);
     e->run_key = run_new << e->low_bits;
     e->seq = c;
+    side_pick(e); /* the side seqs moved */
     return e->far_shift ? far_scatter(e) : EDGE_OK;
 }
 
@@ -613,7 +644,7 @@ sim_engine *sim_engine_create(size_t capacity_hint)
         return NULL;
     e->free_head = NO_SLOT;
     e->fail = EDGE_OK;
-    e->tnext = -1;
+    e->side = -1;
     if (capacity_hint > SIM_ENGINE_MAX_PENDING)
         capacity_hint = SIM_ENGINE_MAX_PENDING;
     if (capacity_hint == 0)
@@ -651,30 +682,46 @@ void sim_engine_destroy(sim_engine *e)
     if (e->ovf)
         free(e->ovf->k);
     free(e->ovf);
+    for (uint32_t i = 0; i < e->nlanes; i++)
+        free(e->lanes[i].q);
     free(e);
 }
 
 static inline size_t live(const sim_engine *e)
 {
-    return e->n + e->nfar - e->dead - (e->hold ? 1 : 0) + e->ntpending;
+    return e->n + e->nfar - e->dead - (e->hold ? 1 : 0) + e->ntpending + e->nlaned;
 }
 
-/* Timer tm runs before the event of heap key k. */
-static inline bool timer_first(const sim_engine *e, const struct etimer *tm, hkey k)
+/* The side event (a timer or a lane's head) runs before the event of heap
+ * key k. */
+static inline bool side_first(const sim_engine *e, hkey k)
 {
-    return tm->time < k.time || (tm->time == k.time && tm->seq < k.key >> e->low_bits);
+    return e->side_time < k.time || (e->side_time == k.time && e->side_seq < k.key >> e->low_bits);
 }
 
-/* The pending timer that runs first, after a timer changed. */
-static void timer_pick(sim_engine *e)
+/* The side event that runs first, after a timer or a lane's head changed. */
+static void side_pick(sim_engine *e)
 {
-    e->tnext = -1;
-    for (uint32_t i = 0; i < e->ntimers; i++) {
-        const struct etimer *tm = &e->timers[i];
-        if (tm->pending && (e->tnext < 0 || tm->time < e->timers[e->tnext].time ||
-                            (tm->time == e->timers[e->tnext].time &&
-                             tm->seq < e->timers[e->tnext].seq)))
-            e->tnext = (int)i;
+    e->side = -1;
+    for (uint32_t i = 0; i < e->ntimers + e->nlanes; i++) {
+        uint64_t t, q;
+        if (i < e->ntimers) {
+            if (!e->timers[i].pending)
+                continue;
+            t = e->timers[i].time;
+            q = e->timers[i].seq;
+        } else {
+            const struct elane *l = &e->lanes[i - e->ntimers];
+            if (!l->n)
+                continue;
+            t = l->q[l->head].time;
+            q = l->q[l->head].seq;
+        }
+        if (e->side < 0 || t < e->side_time || (t == e->side_time && q < e->side_seq)) {
+            e->side = (int)(i < e->ntimers ? i : SIM_ENGINE_TIMERS + (i - e->ntimers));
+            e->side_time = t;
+            e->side_seq = q;
+        }
     }
 }
 
@@ -1027,22 +1074,37 @@ static inline void drop_dead_top(sim_engine *e)
     }
 }
 
-/* Runs the timer e->tnext (due before every key): as the loop runs an
- * event, with no key held. True when the loop must stop. */
-static bool run_timer(sim_engine *e)
+/* Runs the side event (due before every key): as the loop runs an event,
+ * with no key held. True when the loop must stop. */
+static bool run_side(sim_engine *e)
 {
-    struct etimer *tm = &e->timers[e->tnext];
-    tm->pending = false;
-    e->ntpending--;
-    timer_pick(e);
-    sim_event ev = {(edge_time)tm->time, {{0}, 0, 0}};
+    sim_event ev = {(edge_time)e->side_time, {{0}, 0, 0}};
+    sim_handler fn;
+    void *ctx;
+    if (e->side < SIM_ENGINE_TIMERS) {
+        struct etimer *tm = &e->timers[e->side];
+        tm->pending = false;
+        e->ntpending--;
+        fn = tm->fn;
+        ctx = tm->ctx;
+    } else {
+        struct elane *l = &e->lanes[e->side - SIM_ENGINE_TIMERS];
+        ev.payload = l->q[l->head].p;
+        l->head = (l->head + 1) & (l->cap - 1);
+        l->n--;
+        e->nlaned--;
+        fn = l->fn;
+        ctx = l->ctx;
+    }
+    uint64_t seq = e->side_seq;
+    side_pick(e);
     e->run_h = HOWN;
     e->run_fn = NULL; /* no short path: it fills a held root */
-    e->run_ctx = tm->ctx;
+    e->run_ctx = ctx;
     e->now = ev.time;
-    e->run_key = tm->seq << e->low_bits;
+    e->run_key = seq << e->low_bits;
     e->hold = false;
-    tm->fn(e, tm->ctx, &ev);
+    fn(e, ctx, &ev);
     settle(e);
     e->n_run++;
     if (e->stopping)
@@ -1074,10 +1136,10 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
                 break;
             }
         }
-        if (e->tnext >= 0 && (!e->n || timer_first(e, &e->timers[e->tnext], e->heap[0]))) {
-            if (e->timers[e->tnext].time > limit)
+        if (e->side >= 0 && (!e->n || side_first(e, e->heap[0]))) {
+            if (e->side_time > limit)
                 break;
-            if (run_timer(e))
+            if (run_side(e))
                 break;
             continue;
         }
@@ -1251,8 +1313,8 @@ bool sim_engine_next_time(sim_engine *e, edge_time *out)
         if (far_refill(e) != EDGE_OK)
             return false;
     }
-    if (e->tnext >= 0 && (!e->n || timer_first(e, &e->timers[e->tnext], e->heap[0]))) {
-        *out = (edge_time)e->timers[e->tnext].time;
+    if (e->side >= 0 && (!e->n || side_first(e, e->heap[0]))) {
+        *out = (edge_time)e->side_time;
         return true;
     }
     if (!e->n)
@@ -1264,7 +1326,7 @@ bool sim_engine_next_time(sim_engine *e, edge_time *out)
 bool sim_engine_due_now(sim_engine *e)
 {
     uint64_t now = (uint64_t)e->now;
-    if (e->tnext >= 0 && e->timers[e->tnext].time <= now)
+    if (e->side >= 0 && e->side_time <= now)
         return true;
     /* Far keys are in buckets past the one now is in (in a run: it is the
      * bucket of a key the heap held): never due. Heap keys
@@ -1294,6 +1356,8 @@ void sim_engine_get_stats(const sim_engine *e, sim_engine_stats *out)
     out->bytes = sizeof *e + (e->cap + HEAP_PAD + 1) * sizeof *e->heap + e->chunks_cap * sizeof *e->chunks
                  + e->nchunks * (size_t)CHUNK * (sizeof(rec) + sizeof(uint32_t))
                  + e->own_cap * sizeof *e->own;
+    for (uint32_t i = 0; i < e->nlanes; i++)
+        out->bytes += e->lanes[i].cap * sizeof *e->lanes[i].q;
     if (e->ring) {
         out->bytes += (FAR_RING + 1) * sizeof *e->ring + e->ovf->cap * sizeof(hkey);
         for (size_t b = 0; b < FAR_RING; b++)
@@ -1334,7 +1398,7 @@ edge_err sim_engine_timer_set(sim_engine *e, sim_timer t, edge_time at)
     tm->time = (uint64_t)at;
     tm->seq = e->seq++;
     e->n_scheduled++;
-    timer_pick(e);
+    side_pick(e);
     size_t p = live(e);
     if (p > e->peak_pending)
         e->peak_pending = p;
@@ -1349,8 +1413,52 @@ bool sim_engine_timer_clear(sim_engine *e, sim_timer t)
     tm->pending = false;
     e->ntpending--;
     e->n_cancelled++;
-    timer_pick(e);
+    side_pick(e);
     return true;
+}
+
+edge_err sim_engine_lane_create(sim_engine *e, sim_handler fn, void *ctx, sim_lane *out)
+{
+    if (!fn || !out)
+        return EDGE_INVAL;
+    if (e->nlanes == SIM_ENGINE_LANES)
+        return EDGE_LIMIT;
+    e->lanes[e->nlanes] = (struct elane){.fn = fn, .ctx = ctx};
+    out->v = ++e->nlanes;
+    return EDGE_OK;
+}
+
+edge_err sim_engine_lane_push(sim_engine *e, sim_lane lane, edge_time at, sim_payload payload)
+{
+    if (lane.v < 1 || lane.v > e->nlanes || at < e->now)
+        return EDGE_INVAL;
+    struct elane *l = &e->lanes[lane.v - 1];
+    if (l->n && (uint64_t)at < l->last)
+        return EDGE_RANGE;
+    if (e->seq > e->seq_max && rekey(e, e->slot_bits) != EDGE_OK)
+        return EDGE_NOMEM;
+    if (l->n == l->cap) { /* double the ring, unwrapped */
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        struct litem *q = malloc(cap * sizeof *q);
+        if (!q)
+            return EDGE_NOMEM;
+        for (size_t i = 0; i < l->n; i++)
+            q[i] = l->q[(l->head + i) & (l->cap - 1)];
+        free(l->q);
+        l->q = q;
+        l->cap = cap;
+        l->head = 0;
+    }
+    l->q[(l->head + l->n) & (l->cap - 1)] = (struct litem){(uint64_t)at, e->seq++, payload};
+    l->last = (uint64_t)at;
+    e->nlaned++;
+    e->n_scheduled++;
+    if (++l->n == 1)
+        side_pick(e); /* a new head */
+    size_t p = live(e);
+    if (p > e->peak_pending)
+        e->peak_pending = p;
+    return EDGE_OK;
 }
 
 bool sim_engine_timer_pending(const sim_engine *e, sim_timer t, edge_time *at)

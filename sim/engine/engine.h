@@ -291,6 +291,37 @@ bool sim_engine_timer_clear(sim_engine *e, sim_timer t);
 bool sim_engine_timer_pending(const sim_engine *e, sim_timer t, edge_time *at);
 
 /*
+ * LANES. A lane is a queue of events beside the heap, for events a module
+ * schedules at one fixed delay from now, whose times therefore never
+ * decrease in the order they are scheduled (the network's propagation
+ * waits: one delay per path). A push appends to the lane in O(1), where a
+ * schedule sifts a key up a heap of every pending event and the run pops
+ * it down again; the run loop takes a lane's first event when it comes
+ * first. A push takes the next seq as the schedule it stands for would, so
+ * THE ORDER CONTRACT holds as written. Events in a lane cannot be
+ * cancelled (no handle) and have the lane's handler and context and their
+ * own payload. The counters count a push as a schedule, its event as a run
+ * and as pending until then. At most SIM_ENGINE_LANES per engine, for its
+ * life.
+ */
+#define SIM_ENGINE_LANES 8
+typedef struct sim_lane {
+    uint32_t v; /* 1 + its index; 0: none */
+} sim_lane;
+
+/* Makes an empty lane whose events call fn(e, ctx, {time, payload}) into
+ * *out. EDGE_INVAL when fn or out is NULL, EDGE_LIMIT when the engine has
+ * SIM_ENGINE_LANES already; *out is left alone then. */
+edge_err sim_engine_lane_create(sim_engine *e, sim_handler fn, void *ctx, sim_lane *out);
+
+/* Schedules fn(e, ctx, {at, payload}) in lane. EDGE_INVAL when at < now or
+ * lane is not one of e's; EDGE_RANGE when at is before the time of the
+ * lane's last pending event (the caller schedules it instead); EDGE_NOMEM
+ * when the lane cannot grow. Nothing is scheduled on error. O(1)
+ * amortized; the lane's memory doubles when full and is kept. */
+edge_err sim_engine_lane_push(sim_engine *e, sim_lane lane, edge_time at, sim_payload payload);
+
+/*
  * Runs events in order while the next one's time is <= t (events at exactly
  * t run), then sets the clock to t, unless the run was stopped, in which
  * case the clock stays at the last event run.

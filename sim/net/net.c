@@ -61,6 +61,17 @@ typedef struct obs {
     edge_histogram latency, transfer;
 } obs;
 
+/* Lanes of the engine (engine.h, LANES) for the propagation waits: one per
+ * (latency, handler) met, up to NET_LANES; a wait of another latency past
+ * them is an ordinary event. The order is the same either way. */
+#define NET_LANES 6
+
+typedef struct net_lane {
+    edge_time lat;
+    sim_handler h;
+    sim_lane lane;
+} net_lane;
+
 struct sim_net {
     const sim_scenario *sc;
     const sim_netspec *spec;
@@ -92,6 +103,8 @@ struct sim_net {
     sim_linkseries *series;   /* bytes per link per sample interval */
     double *sampled;          /* per link: bytes carried up to the last sample */
     double *delta;            /* per link: scratch for one sample */
+    net_lane lanes[NET_LANES];
+    size_t nlanes;
     int failed;
 };
 
@@ -446,6 +459,31 @@ static edge_err resolve(sim_net *n, size_t region, size_t from, size_t node, rou
     return EDGE_OK;
 }
 
+/* h(xi) after lat: the transfer's propagation wait. Nothing cancels it, and
+ * waits of one latency end in the order they start, so it goes in the lane
+ * of its (latency, handler), appended in O(1) (a run has a few latencies:
+ * one per kind of path). Past NET_LANES of them, an ordinary event: no
+ * handle, the pool index alone as the payload, which the engine keeps in
+ * the event's key without a record (engine.h) while it is small. The order
+ * is (time, seq) either way. */
+static edge_err start_wait(sim_net *n, edge_time lat, sim_handler h, uint32_t xi)
+{
+    sim_payload p = {.a = xi};
+    edge_time now = sim_engine_now(n->eng);
+    if (lat < 0 || lat > EDGE_TIME_MAX - now)
+        return EDGE_RANGE;
+    for (size_t i = 0; i < n->nlanes; i++)
+        if (n->lanes[i].lat == lat && n->lanes[i].h == h)
+            return sim_engine_lane_push(n->eng, n->lanes[i].lane, now + lat, p);
+    if (n->nlanes < NET_LANES &&
+        sim_engine_lane_create(n->eng, h, n, &n->lanes[n->nlanes].lane) == EDGE_OK) {
+        n->lanes[n->nlanes].lat = lat;
+        n->lanes[n->nlanes].h = h;
+        return sim_engine_lane_push(n->eng, n->lanes[n->nlanes++].lane, now + lat, p);
+    }
+    return sim_engine_schedule_in(n->eng, lat, h, n, p, NULL);
+}
+
 /* Sends bytes from node `from` (SIZE_MAX: the clients of region) to node. */
 static edge_err send(sim_net *n, size_t region, size_t from, size_t node, double bytes,
                      uint64_t cookie)
@@ -472,10 +510,7 @@ static edge_err send(sim_net *n, size_t region, size_t from, size_t node, double
     }
     /* with links: the propagation wait, then the sharing; without: only the wait */
     sim_handler h = r.group != XNONE ? ev_propagated : ev_finish;
-    /* Nothing cancels the wait: no handle, and the pool index alone as the
-     * payload, which the engine keeps in the event's key without a record
-     * (engine.h) while it is small. The order is (time, seq) either way. */
-    rc = sim_engine_schedule_in(n->eng, r.lat, h, n, (sim_payload){.a = xi}, NULL);
+    rc = start_wait(n, r.lat, h, xi);
     if (rc != EDGE_OK) {
         xfer_release(n, xi);
         return rc;

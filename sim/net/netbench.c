@@ -45,6 +45,7 @@ typedef struct nb {
     uint32_t *slot_of_flow; /* by solver id */
     uint64_t *flow_of_slot;
     sim_timer fin;          /* the one finish event: an engine timer (engine.h) */
+    sim_lane wait;          /* the propagation waits, all of one length */
     edge_time fin_at;       /* its time, when armed */
     int armed;
     uint64_t reschedules;
@@ -154,8 +155,9 @@ static void start_flow(nb *b, uint32_t slot, uint64_t i, edge_time now)
     memcpy(b->route_of_slot[slot].l, route, sizeof route);
     b->route_of_slot[slot].bytes = bytes;
     b->flow_of_slot[slot] = i;
-    edge_err rc = sim_engine_schedule(b->e, now + 2 * c->leaf_latency, ev_propagated, b,
-                                      (sim_payload){.id = slot}, NULL);
+    /* every route waits the same (two leaf links): one lane (engine.h) */
+    edge_err rc = sim_engine_lane_push(b->e, b->wait, now + 2 * c->leaf_latency,
+                                       (sim_payload){.id = slot});
     if (rc != EDGE_OK && !b->failed)
         sim_engine_fail(b->e, b->failed = rc);
 }
@@ -258,7 +260,8 @@ edge_err sim_netbench_run(const sim_netbench_config *c, sim_netbench_result *r)
     b.rng = sim_rng_create(c->seed, "netbench", 0);
     if (!b.fs || !b.e || !b.rng)
         goto out;
-    if ((rc = sim_engine_timer_create(b.e, ev_finish, &b, &b.fin)) != EDGE_OK)
+    if ((rc = sim_engine_timer_create(b.e, ev_finish, &b, &b.fin)) != EDGE_OK ||
+        (rc = sim_engine_lane_create(b.e, ev_propagated, &b, &b.wait)) != EDGE_OK)
         goto out;
     rc = EDGE_NOMEM;
     sim_fairshare_set_deferred(b.fs, 1);
