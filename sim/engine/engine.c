@@ -129,6 +129,10 @@ struct sim_engine {
     } lanes[SIM_ENGINE_LANES];
     uint32_t ntimers, ntpending, nlanes;
     size_t nlaned;             /* events in the lanes */
+    /* per side index, the (time, seq) of its next event; all ones: none */
+    struct shead {
+        uint64_t time, seq;
+    } shead[SIM_ENGINE_TIMERS + SIM_ENGINE_LANES];
     int side;
     uint64_t side_time, side_seq;
 };
@@ -375,7 +379,7 @@ static int cmp_key(const void *a, const void *b)
  * not fit the narrower field (widen, below, rewrites the keys otherwise). */
 static edge_err grow_heap(sim_engine *e);
 static void set_slot_bits(sim_engine *e, unsigned bits);
-static void side_pick(sim_engine *e);
+static void side_refresh(sim_engine *e);
 
 static edge_err far_grow(struct far_bucket *b);
 
@@ -520,7 +524,7 @@ static edge_err rekey(sim_engine *e, unsigned bits)
     set_slot_bits(e, bits);
     e->run_key = run_new << e->low_bits;
     e->seq = c;
-    side_pick(e); /* the side seqs moved */
+    side_refresh(e); /* the side seqs moved */
     return e->far_shift ? far_scatter(e) : EDGE_OK;
 }
 
@@ -645,6 +649,7 @@ sim_engine *sim_engine_create(size_t capacity_hint)
     e->free_head = NO_SLOT;
     e->fail = EDGE_OK;
     e->side = -1;
+    memset(e->shead, 0xff, sizeof e->shead);
     if (capacity_hint > SIM_ENGINE_MAX_PENDING)
         capacity_hint = SIM_ENGINE_MAX_PENDING;
     if (capacity_hint == 0)
@@ -699,30 +704,60 @@ static inline bool side_first(const sim_engine *e, hkey k)
     return e->side_time < k.time || (e->side_time == k.time && e->side_seq < k.key >> e->low_bits);
 }
 
-/* The side event that runs first, after a timer or a lane's head changed. */
+/* The side event that runs first, from the heads: O(SIM_ENGINE_TIMERS +
+ * SIM_ENGINE_LANES), branch-free compares of (time, seq). */
 static void side_pick(sim_engine *e)
 {
-    e->side = -1;
-    for (uint32_t i = 0; i < e->ntimers + e->nlanes; i++) {
-        uint64_t t, q;
-        if (i < e->ntimers) {
-            if (!e->timers[i].pending)
-                continue;
-            t = e->timers[i].time;
-            q = e->timers[i].seq;
-        } else {
-            const struct elane *l = &e->lanes[i - e->ntimers];
-            if (!l->n)
-                continue;
-            t = l->q[l->head].time;
-            q = l->q[l->head].seq;
-        }
-        if (e->side < 0 || t < e->side_time || (t == e->side_time && q < e->side_seq)) {
-            e->side = (int)(i < e->ntimers ? i : SIM_ENGINE_TIMERS + (i - e->ntimers));
-            e->side_time = t;
-            e->side_seq = q;
+    int best = 0;
+    unsigned __int128 bk = ~(unsigned __int128)0;
+    for (int i = 0; i < SIM_ENGINE_TIMERS + SIM_ENGINE_LANES; i++) {
+        if (i == (int)e->ntimers) /* past the timers made: on to the lanes */
+            i = SIM_ENGINE_TIMERS;
+        if (i >= SIM_ENGINE_TIMERS + (int)e->nlanes)
+            break;
+        unsigned __int128 k = (unsigned __int128)e->shead[i].time << 64 | e->shead[i].seq;
+        if (k < bk) {
+            bk = k;
+            best = i;
         }
     }
+    e->side = e->shead[best].time == UINT64_MAX ? -1 : best;
+    e->side_time = e->shead[best].time;
+    e->side_seq = e->shead[best].seq;
+}
+
+/* Side index i's next event is now (t, q) (UINT64_MAX twice: none). */
+static void side_set(sim_engine *e, int i, uint64_t t, uint64_t q)
+{
+    e->shead[i].time = t;
+    e->shead[i].seq = q;
+    if (i == e->side) { /* it moved or left: another may come first now */
+        side_pick(e);
+        return;
+    }
+    if (t != UINT64_MAX &&
+        (e->side < 0 || t < e->side_time || (t == e->side_time && q < e->side_seq))) {
+        e->side = i;
+        e->side_time = t;
+        e->side_seq = q;
+    }
+}
+
+/* The heads read again from the timers and lanes (their seqs were
+ * renumbered), then the first of them. */
+static void side_refresh(sim_engine *e)
+{
+    memset(e->shead, 0xff, sizeof e->shead);
+    for (uint32_t i = 0; i < e->ntimers; i++)
+        if (e->timers[i].pending)
+            e->shead[i] = (struct shead){e->timers[i].time, e->timers[i].seq};
+    for (uint32_t j = 0; j < e->nlanes; j++) {
+        const struct elane *l = &e->lanes[j];
+        if (l->n)
+            e->shead[SIM_ENGINE_TIMERS + j] =
+                (struct shead){l->q[l->head].time, l->q[l->head].seq};
+    }
+    side_pick(e);
 }
 
 static edge_err far_grow(struct far_bucket *b)
@@ -1081,12 +1116,14 @@ static bool run_side(sim_engine *e)
     sim_event ev = {(edge_time)e->side_time, {{0}, 0, 0}};
     sim_handler fn;
     void *ctx;
+    uint64_t seq = e->side_seq;
     if (e->side < SIM_ENGINE_TIMERS) {
         struct etimer *tm = &e->timers[e->side];
         tm->pending = false;
         e->ntpending--;
         fn = tm->fn;
         ctx = tm->ctx;
+        side_set(e, e->side, UINT64_MAX, UINT64_MAX);
     } else {
         struct elane *l = &e->lanes[e->side - SIM_ENGINE_TIMERS];
         ev.payload = l->q[l->head].p;
@@ -1095,9 +1132,11 @@ static bool run_side(sim_engine *e)
         e->nlaned--;
         fn = l->fn;
         ctx = l->ctx;
+        if (l->n)
+            side_set(e, e->side, l->q[l->head].time, l->q[l->head].seq);
+        else
+            side_set(e, e->side, UINT64_MAX, UINT64_MAX);
     }
-    uint64_t seq = e->side_seq;
-    side_pick(e);
     e->run_h = HOWN;
     e->run_fn = NULL; /* no short path: it fills a held root */
     e->run_ctx = ctx;
@@ -1398,7 +1437,7 @@ edge_err sim_engine_timer_set(sim_engine *e, sim_timer t, edge_time at)
     tm->time = (uint64_t)at;
     tm->seq = e->seq++;
     e->n_scheduled++;
-    side_pick(e);
+    side_set(e, (int)(t.v - 1), tm->time, tm->seq);
     size_t p = live(e);
     if (p > e->peak_pending)
         e->peak_pending = p;
@@ -1413,7 +1452,7 @@ bool sim_engine_timer_clear(sim_engine *e, sim_timer t)
     tm->pending = false;
     e->ntpending--;
     e->n_cancelled++;
-    side_pick(e);
+    side_set(e, (int)(t.v - 1), UINT64_MAX, UINT64_MAX);
     return true;
 }
 
@@ -1453,8 +1492,8 @@ edge_err sim_engine_lane_push(sim_engine *e, sim_lane lane, edge_time at, sim_pa
     l->last = (uint64_t)at;
     e->nlaned++;
     e->n_scheduled++;
-    if (++l->n == 1)
-        side_pick(e); /* a new head */
+    if (++l->n == 1) /* a new head */
+        side_set(e, SIM_ENGINE_TIMERS + (int)(lane.v - 1), (uint64_t)at, e->seq - 1);
     size_t p = live(e);
     if (p > e->peak_pending)
         e->peak_pending = p;
