@@ -846,6 +846,21 @@ static void fz_handler_ops(fuzz *f)
         fz_lane_push(f);
 }
 
+/* The reference's first event ran (its handler checked which): it leaves
+ * the reference, and the handler does what handlers do. sim_engine_due_now
+ * is asked while the running key is held, and after the handler's
+ * schedules and cancels: another event at this instant? */
+static void fz_ran(fuzz *f, sim_engine *e, const sim_event *ev)
+{
+    memmove(&f->arr[0], &f->arr[1], (f->n - 1) * sizeof *f->arr);
+    f->n--;
+    f->ran++;
+    cr_assert_eq(sim_engine_due_now(e), f->n > 0 && f->arr[0].time <= ev->time);
+    /* handlers schedule and cancel too, so the hold path is exercised */
+    fz_handler_ops(f);
+    cr_assert_eq(sim_engine_due_now(e), f->n > 0 && f->arr[0].time <= ev->time);
+}
+
 static void fz_lane_event(sim_engine *e, void *ctx, const sim_event *ev)
 {
     fuzz *f = ((fz_wrap *)ctx)->f;
@@ -855,13 +870,8 @@ static void fz_lane_event(sim_engine *e, void *ctx, const sim_event *ev)
     cr_assert_eq(ev->payload.id, want->id, "lane %d ran id %lu, reference says id %lu", k,
                  (unsigned long)ev->payload.id, (unsigned long)want->id);
     cr_assert_eq(ev->time, want->time);
-    memmove(&f->arr[0], &f->arr[1], (f->n - 1) * sizeof *f->arr);
-    f->n--;
-    f->ran++;
     f->laned++;
-    cr_assert_eq(sim_engine_due_now(e), f->n > 0 && f->arr[0].time <= ev->time);
-    fz_handler_ops(f);
-    cr_assert_eq(sim_engine_due_now(e), f->n > 0 && f->arr[0].time <= ev->time);
+    fz_ran(f, e, ev);
 }
 
 static void fz_timer_event(sim_engine *e, void *ctx, const sim_event *ev)
@@ -875,14 +885,9 @@ static void fz_timer_event(sim_engine *e, void *ctx, const sim_event *ev)
     cr_assert_eq(ev->time, want->time);
     cr_assert(ev->payload.id == 0 && ev->payload.a == 0 && ev->payload.b == 0);
     cr_assert_not(sim_engine_timer_pending(e, f->timer[k], NULL), "not pending while it runs");
-    memmove(&f->arr[0], &f->arr[1], (f->n - 1) * sizeof *f->arr);
-    f->n--;
     f->tpend[k] = false;
-    f->ran++;
     f->fired++;
-    cr_assert_eq(sim_engine_due_now(e), f->n > 0 && f->arr[0].time <= ev->time);
-    fz_handler_ops(f);
-    cr_assert_eq(sim_engine_due_now(e), f->n > 0 && f->arr[0].time <= ev->time);
+    fz_ran(f, e, ev);
 }
 
 static void fz_event(sim_engine *e, void *ctx, const sim_event *ev)
@@ -896,15 +901,7 @@ static void fz_event(sim_engine *e, void *ctx, const sim_event *ev)
               ev->payload.a, ev->payload.b, (unsigned long)want->id, (unsigned long)want->p.id,
               want->p.a, want->p.b);
     cr_assert_eq(ev->time, want->time);
-    memmove(&f->arr[0], &f->arr[1], (f->n - 1) * sizeof *f->arr);
-    f->n--;
-    f->ran++;
-    /* sim_engine_due_now while the running key is held, and after the
-     * handler's schedules and cancels: another event at this instant? */
-    cr_assert_eq(sim_engine_due_now(e), f->n > 0 && f->arr[0].time <= ev->time);
-    /* handlers schedule and cancel too, so the hold path is exercised */
-    fz_handler_ops(f);
-    cr_assert_eq(sim_engine_due_now(e), f->n > 0 && f->arr[0].time <= ev->time);
+    fz_ran(f, e, ev);
 }
 
 /* Operations of each random run against the sorted array: a million in the
