@@ -47,6 +47,13 @@ int sim_print_diags(const struct sim_diag *diags, size_t kept, size_t total);
 struct sim_scenario;
 void sim_cli_warn_unplaced(const char *cmd, const char *path, const struct sim_scenario *sc);
 
+/* The same warnings, without the "edgesim CMD: warning: FILE: " prefix,
+ * each passed to emit (a line without newline, valid during the call);
+ * returns how many workloads there are (emit sees at most three, then
+ * "and N more such workloads"). */
+size_t sim_cli_unplaced_lines(const struct sim_scenario *sc,
+                              void (*emit)(void *ctx, const char *line), void *ctx);
+
 /* Reads the JSON file path whole (at most max bytes) and parses it.
  * Returns the tree (the caller frees it with cJSON_Delete), or NULL with one
  * line in err: cannot open or read, too long, not JSON. */

@@ -122,33 +122,51 @@ int sim_print_diags(const sim_diag *diags, size_t kept, size_t total)
     return SIM_EXIT_USAGE;
 }
 
-void sim_cli_warn_unplaced(const char *cmd, const char *path, const sim_scenario *sc)
+size_t sim_cli_unplaced_lines(const sim_scenario *sc, void (*emit)(void *ctx, const char *line),
+                              void *ctx)
 {
-    size_t shown = 0, more = 0, f = 0;
+    char line[1024];
+    size_t found = 0, f = 0;
     for (size_t k = sim_scenario_unplaced_workload(sc, 0, &f); k != SIZE_MAX;
          k = sim_scenario_unplaced_workload(sc, k + 1, &f)) {
-        if (shown == 3) {
-            more++;
+        if (found++ == 3)
             continue;
-        }
-        shown++;
         const sim_workload_spec *w = &sc->workloads[k];
         if (w->workflow)
-            fprintf(stderr,
-                    "edgesim %s: warning: %s: workloads[%zu].workflow: step function \"%s\" of "
-                    "\"%s\" is in no deployment and nothing deploys it later: each of these "
-                    "requests is rejected (no_eligible_node)\n",
-                    cmd, path, k, sc->functions[f].id, sc->workflows[w->workflow - 1].id);
+            snprintf(line, sizeof line,
+                     "workloads[%zu].workflow: step function \"%s\" of \"%s\" is in no "
+                     "deployment and nothing deploys it later: each of these requests is "
+                     "rejected (no_eligible_node)",
+                     k, sc->functions[f].id, sc->workflows[w->workflow - 1].id);
         else
-            fprintf(stderr,
-                    "edgesim %s: warning: %s: workloads[%zu].function: \"%s\" is in no "
-                    "deployment and nothing deploys it later: each of its invocations is "
-                    "rejected (no_eligible_node)\n",
-                    cmd, path, k, sc->functions[f].id);
+            snprintf(line, sizeof line,
+                     "workloads[%zu].function: \"%s\" is in no deployment and nothing deploys "
+                     "it later: each of its invocations is rejected (no_eligible_node)",
+                     k, sc->functions[f].id);
+        emit(ctx, line);
     }
-    if (more)
-        fprintf(stderr, "edgesim %s: warning: %s: and %zu more such workload%s\n", cmd, path, more,
-                more == 1 ? "" : "s");
+    if (found > 3) {
+        snprintf(line, sizeof line, "and %zu more such workload%s", found - 3,
+                 found - 3 == 1 ? "" : "s");
+        emit(ctx, line);
+    }
+    return found;
+}
+
+typedef struct {
+    const char *cmd, *path;
+} warn_to;
+
+static void warn_line(void *ctx, const char *line)
+{
+    const warn_to *w = ctx;
+    fprintf(stderr, "edgesim %s: warning: %s: %s\n", w->cmd, w->path, line);
+}
+
+void sim_cli_warn_unplaced(const char *cmd, const char *path, const sim_scenario *sc)
+{
+    warn_to w = {cmd, path};
+    sim_cli_unplaced_lines(sc, warn_line, &w);
 }
 
 /* --trace-window "A..B", "..B" or "A.." (durations) and --trace-nodes

@@ -122,6 +122,27 @@ static void list_paths(const cJSON *v, const char *path, FILE *out)
 
 /* ---- one file ---- */
 
+static void add_warning(void *ctx, const char *line)
+{
+    cJSON *arr = ctx;
+    cJSON *item = cJSON_CreateString(line);
+    if (!item || !cJSON_AddItemToArray(arr, item))
+        cJSON_Delete(item); /* out of memory: the array is one short, noticed below */
+}
+
+/* "warnings": the lines validate prints on stderr without --json, without
+ * their "edgesim validate: warning: FILE: " prefix (an empty list when
+ * none). -1 out of memory. */
+static int json_warnings(cJSON *f, const sim_scenario *s)
+{
+    cJSON *arr = cJSON_AddArrayToObject(f, "warnings");
+    if (!arr)
+        return -1;
+    size_t n = sim_cli_unplaced_lines(s, add_warning, arr);
+    size_t want = n > 3 ? 4 : n;
+    return cJSON_GetArraySize(arr) == (int)want ? 0 : -1;
+}
+
 /* Validates path: text lines (or, with js, one element of files). Returns
  * SIM_EXIT_OK, SIM_EXIT_USAGE (problems) or SIM_EXIT_FAIL (out of memory). */
 static int validate_one(const char *path, const char **sets, size_t nsets,
@@ -154,7 +175,7 @@ static int validate_one(const char *path, const char **sets, size_t nsets,
         bad = bad || !cJSON_AddStringToObject(f, "file", path) ||
               !cJSON_AddBoolToObject(f, "ok", s != NULL);
         if (!bad && s)
-            bad = json_summary(f, s, dur) != 0;
+            bad = json_summary(f, s, dur) != 0 || json_warnings(f, s) != 0;
         if (!bad && !s) {
             cJSON *problems = cJSON_AddArrayToObject(f, "problems");
             bad = !problems;

@@ -16,6 +16,18 @@ grep -q '^ok: unplaced' out
 [ "$(wc -l <err)" -eq 1 ] || { cat err; exit 1; }
 grep -qx 'edgesim validate: warning: s.json: workloads\[1\].function: "f" is in no deployment and nothing deploys it later: each of its invocations is rejected (no_eligible_node)' err \
     || { cat err; exit 1; }
+# --json: the same lines in the file's "warnings", and nothing on stderr
+"$EDGESIM" validate --json s.json >out 2>err
+[ ! -s err ] || { cat err; exit 1; }
+python3 - out <<'PY'
+import json, sys
+f = json.load(open(sys.argv[1]))["files"][0]
+assert f["ok"] and f["warnings"] == ['workloads[1].function: "f" is in no deployment and nothing '
+                                     'deploys it later: each of its invocations is rejected '
+                                     '(no_eligible_node)'], f
+PY
+"$EDGESIM" validate --json s.json --set 'deployments=[{"function": "*", "strategy": "all"}]' >out
+python3 -c 'import json, sys; assert json.load(open(sys.argv[1]))["files"][0]["warnings"] == []' out
 "$EDGESIM" run s.json -q --no-plots -o r 2>err
 grep -q 'edgesim run: warning: s.json: workloads\[1\].function: "f"' err || { cat err; exit 1; }
 python3 - r/summary.json <<'PY'
