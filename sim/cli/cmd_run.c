@@ -145,9 +145,23 @@ size_t sim_cli_unplaced_lines(const sim_scenario *sc, void (*emit)(void *ctx, co
                      k, sc->functions[f].id);
         emit(ctx, line);
     }
+    size_t bursts = 0;
+    for (size_t k = sim_scenario_unplaced_burst(sc, 0); k != SIZE_MAX;
+         k = sim_scenario_unplaced_burst(sc, k + 1)) {
+        if (found + bursts++ >= 3)
+            continue;
+        char at[32];
+        edge_duration_format(at, sizeof at, sc->faults[k].at);
+        snprintf(line, sizeof line,
+                 "faults: the burst at %s: \"%s\" is in no deployment and nothing deploys it "
+                 "later: each of its invocations is rejected (no_eligible_node)",
+                 at, sc->functions[sc->faults[k].function].id);
+        emit(ctx, line);
+    }
+    found += bursts;
     if (found > 3) {
-        snprintf(line, sizeof line, "and %zu more such workload%s", found - 3,
-                 found - 3 == 1 ? "" : "s");
+        snprintf(line, sizeof line, "and %zu more such workload%s or burst%s", found - 3,
+                 found - 3 == 1 ? "" : "s", found - 3 == 1 ? "" : "s");
         emit(ctx, line);
     }
     return found;

@@ -197,20 +197,33 @@ static size_t unplaced_function(const sim_scenario *s, const sim_workload_spec *
     return SIM_ALL;
 }
 
-size_t sim_scenario_unplaced_workload(const sim_scenario *s, size_t from, size_t *function)
+/* Per function, 1 when something can place it: a deployment or a deploy
+ * fault. NULL when nothing needs the answer (an autoscaler or a plugin may
+ * place anything; no function) or out of memory. The caller frees it. */
+static unsigned char *placed_functions(const sim_scenario *s)
 {
     if (!s || s->policies.autoscaler.type != EDGE_AUTOSCALER_NONE || s->policies.plugin_name ||
-        from >= s->nworkloads || !s->nfunctions)
-        return SIZE_MAX;
+        !s->nfunctions)
+        return NULL;
     unsigned char *placed = calloc(s->nfunctions, 1);
     if (!placed)
-        return SIZE_MAX;
+        return NULL;
     for (size_t i = 0; i < s->ndeployments; i++)
         if (s->deployments[i].function < s->nfunctions)
             placed[s->deployments[i].function] = 1;
     for (size_t i = 0; i < s->nfaults; i++)
         if (s->faults[i].kind == SIM_FAULT_DEPLOY && s->faults[i].function < s->nfunctions)
             placed[s->faults[i].function] = 1;
+    return placed;
+}
+
+size_t sim_scenario_unplaced_workload(const sim_scenario *s, size_t from, size_t *function)
+{
+    if (!s || from >= s->nworkloads)
+        return SIZE_MAX;
+    unsigned char *placed = placed_functions(s);
+    if (!placed)
+        return SIZE_MAX;
     size_t found = SIZE_MAX;
     for (size_t k = from; k < s->nworkloads && found == SIZE_MAX; k++) {
         size_t f = unplaced_function(s, &s->workloads[k], placed);
@@ -219,6 +232,22 @@ size_t sim_scenario_unplaced_workload(const sim_scenario *s, size_t from, size_t
             found = k;
         }
     }
+    free(placed);
+    return found;
+}
+
+size_t sim_scenario_unplaced_burst(const sim_scenario *s, size_t from)
+{
+    if (!s || from >= s->nfaults)
+        return SIZE_MAX;
+    unsigned char *placed = placed_functions(s);
+    if (!placed)
+        return SIZE_MAX;
+    size_t found = SIZE_MAX;
+    for (size_t k = from; k < s->nfaults && found == SIZE_MAX; k++)
+        if (s->faults[k].kind == SIM_FAULT_BURST && s->faults[k].function < s->nfunctions &&
+            !placed[s->faults[k].function])
+            found = k;
     free(placed);
     return found;
 }

@@ -341,6 +341,11 @@ edge_time sim_scenario_latency(const sim_scenario *s, size_t client_region, size
  * workloads + workflow steps). */
 size_t sim_scenario_unplaced_workload(const sim_scenario *s, size_t from, size_t *function);
 
+/* The same for the burst faults: the index in s->faults (sorted by `at`)
+ * of the first burst at `from` or later whose function nothing places, or
+ * SIZE_MAX. O(functions + deployments + faults). */
+size_t sim_scenario_unplaced_burst(const sim_scenario *s, size_t from);
+
 /* Index lookups by id: hashed, O(1) (linear for a struct not made by the
  * loader). Return SIM_ALL when absent. */
 size_t sim_scenario_node_index(const sim_scenario *s, const char *id);

@@ -43,6 +43,12 @@ for set in 'faults=[{"kind": "deploy", "at": "10s", "function": "f", "node": "n1
     "$EDGESIM" validate s.json --set "$set" >out 2>err || { cat err; exit 1; }
     [ ! -s err ] || { echo "--set $set still warns:"; cat err; exit 1; }
 done
+# a burst fault of such a function too (faults are named by their time: the
+# reader sorts them)
+"$EDGESIM" validate s.json --set 'faults=[{"kind": "burst", "at": "5s", "function": "f", "region": "r", "count": 3}]' \
+    --set 'workloads=[]' >out 2>err
+grep -qx 'edgesim validate: warning: s.json: faults: the burst at 5s: "f" is in no deployment and nothing deploys it later: each of its invocations is rejected (no_eligible_node)' err \
+    || { cat err; exit 1; }
 # a workflow's step counts too
 "$EDGESIM" validate s.json --set 'workflows=[{"id": "w", "steps": [{"id": "a", "function": "g"}, {"id": "b", "function": "f", "after": ["a"]}]}]' \
     --set 'workloads=[{"workflow": "w", "region": "r", "arrival": "poisson", "rate": 1}]' >out 2>err
