@@ -42,15 +42,16 @@ int sim_print_diags(const struct sim_diag *diags, size_t kept, size_t total);
 
 /* Warns on stderr ("edgesim CMD: warning: FILE: workloads[K]...: ...", one
  * line each, at most three and a count of the rest) about the workloads of
- * sc whose invocations nothing can place (sim_scenario_unplaced_workload):
- * a scenario that forgot its deployments runs, and rejects everything. */
+ * sc and the burst faults whose invocations nothing can place
+ * (sim_scenario_unplaced): a scenario that forgot its deployments runs,
+ * and rejects everything. */
 struct sim_scenario;
 void sim_cli_warn_unplaced(const char *cmd, const char *path, const struct sim_scenario *sc);
 
 /* The same warnings, without the "edgesim CMD: warning: FILE: " prefix,
  * each passed to emit (a line without newline, valid during the call);
- * returns how many workloads there are (emit sees at most three, then
- * "and N more such workloads"). */
+ * returns how many workloads and bursts there are (emit sees at most
+ * three, then "and N more such workloads or bursts"). */
 size_t sim_cli_unplaced_lines(const struct sim_scenario *sc,
                               void (*emit)(void *ctx, const char *line), void *ctx);
 

@@ -125,46 +125,40 @@ int sim_print_diags(const sim_diag *diags, size_t kept, size_t total)
 size_t sim_cli_unplaced_lines(const sim_scenario *sc, void (*emit)(void *ctx, const char *line),
                               void *ctx)
 {
+    enum { SHOWN = 3 };
+    sim_unplaced u[SHOWN];
+    size_t n = sim_scenario_unplaced(sc, u, SHOWN);
     char line[1024];
-    size_t found = 0, f = 0;
-    for (size_t k = sim_scenario_unplaced_workload(sc, 0, &f); k != SIZE_MAX;
-         k = sim_scenario_unplaced_workload(sc, k + 1, &f)) {
-        if (found++ == 3)
-            continue;
-        const sim_workload_spec *w = &sc->workloads[k];
-        if (w->workflow)
+    for (size_t i = 0; i < n && i < SHOWN; i++) {
+        const char *fn = sc->functions[u[i].function].id;
+        if (u[i].workload == SIZE_MAX) {
+            char at[32];
+            edge_duration_format(at, sizeof at, sc->faults[u[i].fault].at);
+            snprintf(line, sizeof line,
+                     "faults: the burst at %s: \"%s\" is in no deployment and nothing deploys "
+                     "it later: each of its invocations is rejected (no_eligible_node)",
+                     at, fn);
+        } else if (sc->workloads[u[i].workload].workflow) {
             snprintf(line, sizeof line,
                      "workloads[%zu].workflow: step function \"%s\" of \"%s\" is in no "
                      "deployment and nothing deploys it later: each of these requests is "
                      "rejected (no_eligible_node)",
-                     k, sc->functions[f].id, sc->workflows[w->workflow - 1].id);
-        else
+                     u[i].workload, fn,
+                     sc->workflows[sc->workloads[u[i].workload].workflow - 1].id);
+        } else {
             snprintf(line, sizeof line,
                      "workloads[%zu].function: \"%s\" is in no deployment and nothing deploys "
                      "it later: each of its invocations is rejected (no_eligible_node)",
-                     k, sc->functions[f].id);
+                     u[i].workload, fn);
+        }
         emit(ctx, line);
     }
-    size_t bursts = 0;
-    for (size_t k = sim_scenario_unplaced_burst(sc, 0); k != SIZE_MAX;
-         k = sim_scenario_unplaced_burst(sc, k + 1)) {
-        if (found + bursts++ >= 3)
-            continue;
-        char at[32];
-        edge_duration_format(at, sizeof at, sc->faults[k].at);
-        snprintf(line, sizeof line,
-                 "faults: the burst at %s: \"%s\" is in no deployment and nothing deploys it "
-                 "later: each of its invocations is rejected (no_eligible_node)",
-                 at, sc->functions[sc->faults[k].function].id);
+    if (n > SHOWN) {
+        snprintf(line, sizeof line, "and %zu more such workload%s or burst%s", n - SHOWN,
+                 n - SHOWN == 1 ? "" : "s", n - SHOWN == 1 ? "" : "s");
         emit(ctx, line);
     }
-    found += bursts;
-    if (found > 3) {
-        snprintf(line, sizeof line, "and %zu more such workload%s or burst%s", found - 3,
-                 found - 3 == 1 ? "" : "s", found - 3 == 1 ? "" : "s");
-        emit(ctx, line);
-    }
-    return found;
+    return n;
 }
 
 typedef struct {

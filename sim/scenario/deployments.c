@@ -182,7 +182,7 @@ void sc_read_deployments(sc_ctx *c)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Workloads nothing places                                                   */
+/* Requests nothing places                                                    */
 
 /* The first function of workload w that `placed` lacks, or SIM_ALL. */
 static size_t unplaced_function(const sim_scenario *s, const sim_workload_spec *w,
@@ -217,37 +217,23 @@ static unsigned char *placed_functions(const sim_scenario *s)
     return placed;
 }
 
-size_t sim_scenario_unplaced_workload(const sim_scenario *s, size_t from, size_t *function)
+size_t sim_scenario_unplaced(const sim_scenario *s, sim_unplaced *out, size_t max)
 {
-    if (!s || from >= s->nworkloads)
-        return SIZE_MAX;
     unsigned char *placed = placed_functions(s);
     if (!placed)
-        return SIZE_MAX;
-    size_t found = SIZE_MAX;
-    for (size_t k = from; k < s->nworkloads && found == SIZE_MAX; k++) {
+        return 0;
+    size_t n = 0;
+    for (size_t k = 0; k < s->nworkloads; k++) {
         size_t f = unplaced_function(s, &s->workloads[k], placed);
-        if (f != SIM_ALL) {
-            *function = f;
-            found = k;
-        }
+        if (f != SIM_ALL && n++ < max)
+            out[n - 1] = (sim_unplaced){k, SIZE_MAX, f};
+    }
+    for (size_t k = 0; k < s->nfaults; k++) {
+        size_t f = s->faults[k].function;
+        if (s->faults[k].kind == SIM_FAULT_BURST && f < s->nfunctions && !placed[f] &&
+            n++ < max)
+            out[n - 1] = (sim_unplaced){SIZE_MAX, k, f};
     }
     free(placed);
-    return found;
-}
-
-size_t sim_scenario_unplaced_burst(const sim_scenario *s, size_t from)
-{
-    if (!s || from >= s->nfaults)
-        return SIZE_MAX;
-    unsigned char *placed = placed_functions(s);
-    if (!placed)
-        return SIZE_MAX;
-    size_t found = SIZE_MAX;
-    for (size_t k = from; k < s->nfaults && found == SIZE_MAX; k++)
-        if (s->faults[k].kind == SIM_FAULT_BURST && s->faults[k].function < s->nfunctions &&
-            !placed[s->faults[k].function])
-            found = k;
-    free(placed);
-    return found;
+    return n;
 }

@@ -330,21 +330,23 @@ int sim_scenario_add_fault(sim_scenario *s, const char *text, size_t len,
  * "network"). Indices must be in range. */
 edge_time sim_scenario_latency(const sim_scenario *s, size_t client_region, size_t node);
 
-/* The first workload at index `from` or later whose requests can reach no
- * node: a function it invokes (every step of a workflow it requests) is in
+/* A source of requests that can reach no node (sim_scenario_unplaced). */
+typedef struct sim_unplaced {
+    size_t workload; /* its index in s->workloads, or SIZE_MAX for a burst fault */
+    size_t fault;    /* a burst: its index in s->faults (sorted by `at`); else SIZE_MAX */
+    size_t function; /* the function nothing places (a workflow's: its first such step) */
+} sim_unplaced;
+
+/* The workloads whose requests can reach no node, then the burst faults: a
+ * function they invoke (every step of a workflow a workload requests) is in
  * no deployment, no deploy fault adds it later, and the scenario has no
  * autoscaler and no plugin that might place it; each of those invocations
  * is then rejected (no_eligible_node). The scenario is valid all the same:
- * callers print a warning. Writes the function to *function; returns the
- * workload's index, or SIZE_MAX when there is none (or out of memory: a
- * warning is not worth an error). O(functions + deployments + faults +
- * workloads + workflow steps). */
-size_t sim_scenario_unplaced_workload(const sim_scenario *s, size_t from, size_t *function);
-
-/* The same for the burst faults: the index in s->faults (sorted by `at`)
- * of the first burst at `from` or later whose function nothing places, or
- * SIZE_MAX. O(functions + deployments + faults). */
-size_t sim_scenario_unplaced_burst(const sim_scenario *s, size_t from);
+ * callers print a warning. Writes the first `max` of them, in that order,
+ * to out[0..max) and returns how many there are (0 also when out of memory:
+ * a warning is not worth an error). One pass: O(functions + deployments +
+ * faults + workloads + workflow steps). */
+size_t sim_scenario_unplaced(const sim_scenario *s, sim_unplaced *out, size_t max);
 
 /* Index lookups by id: hashed, O(1) (linear for a struct not made by the
  * loader). Return SIM_ALL when absent. */
