@@ -107,15 +107,14 @@ struct sim_engine {
     /* Timers and lanes (engine.h, TIMERS and LANES): events beside the
      * heap. Each keeps its seq as a plain number, compared with a key's seq
      * field, so widening the keys' slot field leaves them alone; rekey
-     * renumbers them with the keys. `side` is the one that runs first of
-     * the pending timers and the lanes' heads (0 .. SIM_ENGINE_TIMERS - 1:
-     * a timer; from SIM_ENGINE_TIMERS: a lane), or -1; side_time and
-     * side_seq are its. */
+     * renumbers them with the keys. A pending timer's time and seq are its
+     * shead entry (below). `side` is the one that runs first of the pending
+     * timers and the lanes' heads (0 .. SIM_ENGINE_TIMERS - 1: a timer;
+     * from SIM_ENGINE_TIMERS: a lane), or -1; side_time and side_seq are
+     * its. */
     struct etimer {
-        uint64_t time, seq;
         sim_handler fn;
         void *ctx;
-        bool pending;
     } timers[SIM_ENGINE_TIMERS];
     struct elane {
         struct litem {
@@ -129,7 +128,8 @@ struct sim_engine {
     } lanes[SIM_ENGINE_LANES];
     uint32_t ntimers, ntpending, nlanes;
     size_t nlaned;             /* events in the lanes */
-    /* per side index, the (time, seq) of its next event; all ones: none */
+    /* per side index, the (time, seq) of its next event (a timer's, a
+     * lane's head); all ones: none (a timer not pending, an empty lane) */
     struct shead {
         uint64_t time, seq;
     } shead[SIM_ENGINE_TIMERS + SIM_ENGINE_LANES];
@@ -138,6 +138,12 @@ struct sim_engine {
 };
 
 #define FAR_RING 1024u
+
+/* Timer i is pending: its shead entry holds its time and seq. */
+static inline bool timer_pending(const sim_engine *e, uint32_t i)
+{
+    return e->shead[i].time != UINT64_MAX;
+}
 
 struct far_bucket {
     hkey *k;
@@ -464,16 +470,16 @@ static edge_err rekey(sim_engine *e, unsigned bits)
     uint32_t tix[SIM_ENGINE_TIMERS];
     size_t nt = 0, ti = 0, lpos[SIM_ENGINE_LANES] = {0};
     for (uint32_t i = 0; i < e->ntimers; i++)
-        if (e->timers[i].pending) {
+        if (timer_pending(e, i)) {
             size_t j = nt++;
-            for (; j > 0 && e->timers[tix[j - 1]].seq > e->timers[i].seq; j--)
+            for (; j > 0 && e->shead[tix[j - 1]].seq > e->shead[i].seq; j--)
                 tix[j] = tix[j - 1];
             tix[j] = i;
         }
     for (size_t i = 0; i <= e->n; i++) {
         uint64_t old = i < e->n ? e->heap[i].key >> e->low_bits : UINT64_MAX;
         for (;;) {
-            uint64_t *next = ti < nt ? &e->timers[tix[ti]].seq : NULL;
+            uint64_t *next = ti < nt ? &e->shead[tix[ti]].seq : NULL;
             int which = -1;
             for (uint32_t j = 0; j < e->nlanes; j++) {
                 struct elane *l = &e->lanes[j];
@@ -743,14 +749,11 @@ static void side_set(sim_engine *e, int i, uint64_t t, uint64_t q)
     }
 }
 
-/* The heads read again from the timers and lanes (their seqs were
- * renumbered), then the first of them. */
+/* The lanes' heads read again from their rings (their seqs were
+ * renumbered; the timers' were renumbered in place), then the first of
+ * them all. */
 static void side_refresh(sim_engine *e)
 {
-    memset(e->shead, 0xff, sizeof e->shead);
-    for (uint32_t i = 0; i < e->ntimers; i++)
-        if (e->timers[i].pending)
-            e->shead[i] = (struct shead){e->timers[i].time, e->timers[i].seq};
     for (uint32_t j = 0; j < e->nlanes; j++) {
         const struct elane *l = &e->lanes[j];
         if (l->n)
@@ -1118,8 +1121,7 @@ static bool run_side(sim_engine *e)
     void *ctx;
     uint64_t seq = e->side_seq;
     if (e->side < SIM_ENGINE_TIMERS) {
-        struct etimer *tm = &e->timers[e->side];
-        tm->pending = false;
+        const struct etimer *tm = &e->timers[e->side];
         e->ntpending--;
         fn = tm->fn;
         ctx = tm->ctx;
@@ -1415,29 +1417,26 @@ edge_err sim_engine_timer_create(sim_engine *e, sim_handler fn, void *ctx, sim_t
     return EDGE_OK;
 }
 
-static struct etimer *timer_of(const sim_engine *e, sim_timer t)
+/* The index of timer t, or -1 when it is not one of e's. */
+static int timer_index(const sim_engine *e, sim_timer t)
 {
-    return t.v >= 1 && t.v <= e->ntimers ? (struct etimer *)&e->timers[t.v - 1] : NULL;
+    return t.v >= 1 && t.v <= e->ntimers ? (int)(t.v - 1) : -1;
 }
 
 edge_err sim_engine_timer_set(sim_engine *e, sim_timer t, edge_time at)
 {
-    struct etimer *tm = timer_of(e, t);
-    if (!tm || at < e->now)
+    int i = timer_index(e, t);
+    if (i < 0 || at < e->now)
         return EDGE_INVAL;
     /* a fresh seq, as schedule takes: renumber first when they ran out */
     if (e->seq > e->seq_max && rekey(e, e->slot_bits) != EDGE_OK)
         return EDGE_NOMEM;
-    if (tm->pending) {
+    if (timer_pending(e, (uint32_t)i))
         e->n_cancelled++;
-    } else {
-        tm->pending = true;
+    else
         e->ntpending++;
-    }
-    tm->time = (uint64_t)at;
-    tm->seq = e->seq++;
     e->n_scheduled++;
-    side_set(e, (int)(t.v - 1), tm->time, tm->seq);
+    side_set(e, i, (uint64_t)at, e->seq++);
     size_t p = live(e);
     if (p > e->peak_pending)
         e->peak_pending = p;
@@ -1446,13 +1445,12 @@ edge_err sim_engine_timer_set(sim_engine *e, sim_timer t, edge_time at)
 
 bool sim_engine_timer_clear(sim_engine *e, sim_timer t)
 {
-    struct etimer *tm = timer_of(e, t);
-    if (!tm || !tm->pending)
+    int i = timer_index(e, t);
+    if (i < 0 || !timer_pending(e, (uint32_t)i))
         return false;
-    tm->pending = false;
     e->ntpending--;
     e->n_cancelled++;
-    side_set(e, (int)(t.v - 1), UINT64_MAX, UINT64_MAX);
+    side_set(e, i, UINT64_MAX, UINT64_MAX);
     return true;
 }
 
@@ -1502,11 +1500,11 @@ edge_err sim_engine_lane_push(sim_engine *e, sim_lane lane, edge_time at, sim_pa
 
 bool sim_engine_timer_pending(const sim_engine *e, sim_timer t, edge_time *at)
 {
-    const struct etimer *tm = timer_of(e, t);
-    if (!tm || !tm->pending)
+    int i = timer_index(e, t);
+    if (i < 0 || !timer_pending(e, (uint32_t)i))
         return false;
     if (at)
-        *at = (edge_time)tm->time;
+        *at = (edge_time)e->shead[i].time;
     return true;
 }
 
