@@ -122,7 +122,6 @@ struct sim_engine {
             sim_payload p;
         } *q;                  /* a ring of cap (a power of two) items */
         size_t head, n, cap;
-        uint64_t last;         /* the last time pushed */
         sim_handler fn;
         void *ctx;
     } lanes[SIM_ENGINE_LANES];
@@ -710,8 +709,8 @@ static inline bool side_first(const sim_engine *e, hkey k)
     return e->side_time < k.time || (e->side_time == k.time && e->side_seq < k.key >> e->low_bits);
 }
 
-/* The side event that runs first, from the heads: O(SIM_ENGINE_TIMERS +
- * SIM_ENGINE_LANES), branch-free compares of (time, seq). */
+/* The side event that runs first, from the heads of the timers and lanes
+ * made: (time, seq) compared as one 128-bit number. */
 static void side_pick(sim_engine *e)
 {
     int best = 0;
@@ -1112,6 +1111,24 @@ static inline void drop_dead_top(sim_engine *e)
     }
 }
 
+/* After a handler returned, for an event of the heap or a side event: the
+ * held key (if still held) goes, the run counts; true when the loop must
+ * stop (stopped, failed, one event asked, interrupted). */
+static inline bool ran(sim_engine *e)
+{
+    settle(e);
+    e->n_run++;
+    if (e->stopping)
+        return true;
+    if (e->interrupt && *e->interrupt) {
+        e->stopping = true;
+        return true;
+    }
+    if (e->dead && should_compact(e))
+        compact(e);
+    return false;
+}
+
 /* Runs the side event (due before every key): as the loop runs an event,
  * with no key held. True when the loop must stop. */
 static bool run_side(sim_engine *e)
@@ -1146,17 +1163,7 @@ static bool run_side(sim_engine *e)
     e->run_key = seq << e->low_bits;
     e->hold = false;
     fn(e, ctx, &ev);
-    settle(e);
-    e->n_run++;
-    if (e->stopping)
-        return true;
-    if (e->interrupt && *e->interrupt) {
-        e->stopping = true;
-        return true;
-    }
-    if (e->dead && should_compact(e))
-        compact(e);
-    return false;
+    return ran(e);
 }
 
 static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
@@ -1262,16 +1269,8 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
             }
         }
         hp.fn(e, hp.ctx, &ev);
-        settle(e);
-        e->n_run++;
-        if (e->stopping)
+        if (ran(e))
             break;
-        if (e->interrupt && *e->interrupt) {
-            e->stopping = true;
-            break;
-        }
-        if (e->dead && should_compact(e))
-            compact(e);
     }
     if (!e->stopping && bounded)
         e->now = t;
@@ -1470,8 +1469,8 @@ edge_err sim_engine_lane_push(sim_engine *e, sim_lane lane, edge_time at, sim_pa
     if (lane.v < 1 || lane.v > e->nlanes || at < e->now)
         return EDGE_INVAL;
     struct elane *l = &e->lanes[lane.v - 1];
-    if (l->n && (uint64_t)at < l->last)
-        return EDGE_RANGE;
+    if (l->n && (uint64_t)at < l->q[(l->head + l->n - 1) & (l->cap - 1)].time)
+        return EDGE_RANGE; /* before the last pending one */
     if (e->seq > e->seq_max && rekey(e, e->slot_bits) != EDGE_OK)
         return EDGE_NOMEM;
     if (l->n == l->cap) { /* double the ring, unwrapped */
@@ -1487,7 +1486,6 @@ edge_err sim_engine_lane_push(sim_engine *e, sim_lane lane, edge_time at, sim_pa
         l->head = 0;
     }
     l->q[(l->head + l->n) & (l->cap - 1)] = (struct litem){(uint64_t)at, e->seq++, payload};
-    l->last = (uint64_t)at;
     e->nlaned++;
     e->n_scheduled++;
     if (++l->n == 1) /* a new head */
