@@ -18,8 +18,7 @@
  *     eviction walks from the tail;
  *   - their function's idle list (fprev/fnext; head = most recent), which
  *     start takes from at the head;
- *   - a binary min-heap by (expires_at, seq) (heap_pos; the entries carry
- *     their keys, so a sift reads no record), whose top is the
+ *   - a binary min-heap by (expires_at, seq) (heap_pos), whose top is the
  *     next expiry.
  * Because a function's instances share one keep-alive and become idle at
  * non-decreasing times, the head of a function's idle list also has the
@@ -86,7 +85,7 @@ struct edge_runtime {
     uint32_t *slot_fn;    /* slot_fn[i] = slots[i].index: a packed copy that a
                              look-up scans without touching the slots */
     inst *pool;
-    struct heap_entry *heap; /* capacity cap_pool: it can never overflow */
+    uint32_t *heap;       /* capacity cap_pool: it can never overflow */
     uint32_t n_slots, cap_pool;
     uint32_t free_head, n_heap;
     uint32_t lru_head, lru_tail;
@@ -224,98 +223,76 @@ static edge_err resolve_id(const edge_runtime *rt, const char *id, uint32_t *fn)
 
 /* ---- Expiry heap ---------------------------------------------------------- */
 
-/* A heap entry carries its instance's key (expires_at, seq), copied from
- * the record when the instance goes on the heap (and again when a keep-alive
- * change moves it): a sift compares entries of the heap array alone. With
- * the keys in the records, each level of a sift read one more record: on
- * routing.json (100 functions on each of 1,000 nodes, so the records of a
- * runtime are out of cache) sift_up and sift_down were 14% of the run, each
- * comparison a miss. A move still writes the moved record's heap_pos, a
- * store, which does not hold the sift up. */
-typedef struct heap_entry {
-    edge_time at;  /* the instance's expires_at */
-    uint64_t seq;  /* its seq */
-    uint32_t i;    /* the instance */
-} heap_entry;
-
-static inline bool before(const heap_entry *x, const heap_entry *y)
+static bool before(const edge_runtime *rt, uint32_t a, uint32_t b)
 {
-    return x->at < y->at || (x->at == y->at && x->seq < y->seq);
+    const inst *x = &rt->pool[a], *y = &rt->pool[b];
+    return x->expires_at < y->expires_at || (x->expires_at == y->expires_at && x->seq < y->seq);
 }
 
-static inline void heap_set(edge_runtime *rt, uint32_t pos, heap_entry e)
+static void heap_set(edge_runtime *rt, uint32_t pos, uint32_t i)
 {
-    rt->heap[pos] = e;
-    rt->pool[e.i].heap_pos = pos;
+    rt->heap[pos] = i;
+    rt->pool[i].heap_pos = pos;
 }
 
-/* Places e at pos or above (pos is free or holds e): the entry comes in a
- * register, not read back from the array a push has just written. */
-static void sift_up_entry(edge_runtime *rt, uint32_t pos, heap_entry e)
+static void sift_up(edge_runtime *rt, uint32_t pos)
 {
+    uint32_t i = rt->heap[pos];
     while (pos > 0) {
         uint32_t parent = (pos - 1) / 2;
-        if (!before(&e, &rt->heap[parent]))
+        if (!before(rt, i, rt->heap[parent]))
             break;
         heap_set(rt, pos, rt->heap[parent]);
         pos = parent;
     }
-    heap_set(rt, pos, e);
+    heap_set(rt, pos, i);
 }
 
 static void sift_down(edge_runtime *rt, uint32_t pos)
 {
-    heap_entry e = rt->heap[pos];
+    uint32_t i = rt->heap[pos];
     for (;;) {
         uint32_t c = 2 * pos + 1;
         if (c >= rt->n_heap)
             break;
-        if (c + 1 < rt->n_heap && before(&rt->heap[c + 1], &rt->heap[c]))
+        if (c + 1 < rt->n_heap && before(rt, rt->heap[c + 1], rt->heap[c]))
             c++;
-        if (!before(&rt->heap[c], &e))
+        if (!before(rt, rt->heap[c], i))
             break;
         heap_set(rt, pos, rt->heap[c]);
         pos = c;
     }
-    heap_set(rt, pos, e);
-}
-
-static heap_entry entry_of(const edge_runtime *rt, uint32_t i)
-{
-    return (heap_entry){rt->pool[i].expires_at, rt->pool[i].seq, i};
+    heap_set(rt, pos, i);
 }
 
 static void heap_push(edge_runtime *rt, uint32_t i)
 {
     assert(rt->n_heap < rt->cap_pool);
-    sift_up_entry(rt, rt->n_heap++, entry_of(rt, i));
+    heap_set(rt, rt->n_heap++, i);
+    sift_up(rt, rt->n_heap - 1);
 }
 
 static void heap_remove(edge_runtime *rt, uint32_t i)
 {
     uint32_t pos = rt->pool[i].heap_pos;
-    heap_entry last = rt->heap[--rt->n_heap];
+    uint32_t last = rt->heap[--rt->n_heap];
     if (pos < rt->n_heap) {
-        sift_up_entry(rt, pos, last);
-        sift_down(rt, rt->pool[last.i].heap_pos);
+        heap_set(rt, pos, last);
+        sift_up(rt, pos);
+        sift_down(rt, rt->pool[last].heap_pos);
     }
-}
-
-/* The key of instance i, on the heap, changed: its entry takes the new one
- * and its place. */
-static void heap_rekey(edge_runtime *rt, uint32_t i)
-{
-    sift_up_entry(rt, rt->pool[i].heap_pos, entry_of(rt, i));
-    sift_down(rt, rt->pool[i].heap_pos);
 }
 
 /* MB of idle instances expired at now, without removing them: the heap
  * prefix with expires_at <= now. O(expired). */
 static uint64_t expired_mb(const edge_runtime *rt, uint32_t pos, edge_time now)
 {
-    if (pos >= rt->n_heap || rt->heap[pos].at > now)
+    if (pos >= rt->n_heap)
         return 0;
-    return rt->slots[rt->pool[rt->heap[pos].i].slot].mem + expired_mb(rt, 2 * pos + 1, now) +
+    const inst *p = &rt->pool[rt->heap[pos]];
+    if (p->expires_at > now)
+        return 0;
+    return rt->slots[p->slot].mem + expired_mb(rt, 2 * pos + 1, now) +
            expired_mb(rt, 2 * pos + 2, now);
 }
 
@@ -349,7 +326,7 @@ static edge_err reserve_instance(edge_runtime *rt)
     if (!p)
         return EDGE_NOMEM;
     rt->pool = p; /* bigger but not yet counted: harmless if the heap fails */
-    heap_entry *h = edge__realloc(rt->heap, (size_t)cap * sizeof *h);
+    uint32_t *h = edge__realloc(rt->heap, (size_t)cap * sizeof *h);
     if (!h)
         return EDGE_NOMEM;
     rt->heap = h;
@@ -482,10 +459,11 @@ static size_t reap(edge_runtime *rt, edge_time now)
 {
     size_t n = 0;
     while (rt->n_heap > 0) {
-        edge_time at = rt->heap[0].at;
+        uint32_t i = rt->heap[0];
+        edge_time at = rt->pool[i].expires_at;
         if (at > now)
             break;
-        drop_idle(rt, rt->heap[0].i, at, EDGE_REMOVED_EXPIRED);
+        drop_idle(rt, i, at, EDGE_REMOVED_EXPIRED);
         n++;
     }
     return n;
@@ -912,7 +890,7 @@ edge_err edge_runtime_expire(edge_runtime *rt, edge_time now, size_t *removed)
 
 edge_time edge_runtime_next_expiry(const edge_runtime *rt)
 {
-    return rt->n_heap ? rt->heap[0].at : EDGE_TIME_MAX;
+    return rt->n_heap ? rt->pool[rt->heap[0]].expires_at : EDGE_TIME_MAX;
 }
 
 edge_err edge_runtime_crash(edge_runtime *rt, edge_time now, edge_metrics_fn on_failed,
@@ -961,7 +939,8 @@ edge_err edge_runtime_set_keepalive_idx(edge_runtime *rt, uint32_t function, edg
         inst *p = &rt->pool[i];
         edge_time at = edge_time_add_sat(p->since, ttl);
         p->expires_at = at > now ? at : now;
-        heap_rekey(rt, i);
+        sift_up(rt, p->heap_pos);
+        sift_down(rt, p->heap_pos);
     }
     reap(rt, now);
     return EDGE_OK;
