@@ -64,7 +64,7 @@ static int node_template(sc_ctx *c, const cJSON *obj, const char *p, sim_node_sp
     if (ri >= 0 && rb >= 0 && t->busy_watts < t->idle_watts) {
         char q[SIM_DIAG_PATH_MAX], w[32];
         sc_path_key(q, p, rb ? "busy_watts" : "idle_watts");
-        sc_fmt_number(w, sizeof w, t->idle_watts);
+        sim_diag_number(w, sizeof w, t->idle_watts);
         sc_diag(c, rb ? sc_member(obj, "busy_watts") : sc_member(obj, "idle_watts"), q,
                 "expected busy_watts at least idle_watts (%s), found %s", w,
                 sc_found(rb ? sc_member(obj, "busy_watts") : sc_member(obj, "idle_watts")).s);

@@ -298,8 +298,8 @@ int sc_duration_field(sc_ctx *c, const cJSON *obj, const char *path, const char 
 static void describe(const sc_numspec *ns, char *buf, size_t n)
 {
     char lo[32], hi[32];
-    sc_fmt_number(lo, sizeof lo, ns->min);
-    sc_fmt_number(hi, sizeof hi, ns->max);
+    sim_diag_number(lo, sizeof lo, ns->min);
+    sim_diag_number(hi, sizeof hi, ns->max);
     if (ns->integer)
         snprintf(buf, n, "a whole number from %s to %s", lo, hi);
     else if (ns->min_open)

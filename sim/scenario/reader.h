@@ -209,8 +209,8 @@ int sc_grow(sc_ctx *c, void **arr, size_t *cap, size_t need, size_t size);
 /* ------------------------------------------------------------------------ */
 /* Rendering (reader_json.c) and did-you-mean (reader.c)                      */
 
-/* The shortest text that reads back as v ("1e999" for infinity). */
-void sc_fmt_number(char *buf, size_t n, double v);
+/* (Numbers: sim_diag_number, common/diag.h.) */
+
 /* A JSON string quoted, with at most ~60 characters of it. */
 sc_strbuf sc_quoted(const char *s);
 /* What a value is, for "found ...": literals as written, strings quoted,

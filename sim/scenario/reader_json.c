@@ -24,11 +24,6 @@
 /* ------------------------------------------------------------------------ */
 /* Rendering what was found                                                   */
 
-void sc_fmt_number(char *buf, size_t n, double v)
-{
-    sim_diag_number(buf, n, v);
-}
-
 /* A JSON string quoted, with at most ~60 characters of it. */
 sc_strbuf sc_quoted(const char *s)
 {
@@ -64,7 +59,7 @@ sc_strbuf sc_found(const cJSON *v)
     if (!v)
         snprintf(t.s, sizeof t.s, "nothing");
     else if (cJSON_IsNumber(v))
-        sc_fmt_number(t.s, sizeof t.s, v->valuedouble);
+        sim_diag_number(t.s, sizeof t.s, v->valuedouble);
     else if (cJSON_IsString(v))
         return sc_quoted(v->valuestring);
     else if (cJSON_IsTrue(v))
