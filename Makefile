@@ -10,6 +10,8 @@
 #   make run        the quickstart scenario into results/quickstart/
 #   make bench      the benchmarks (figures printed, nothing asserted)
 #   make MPI=1      build/mpi/edgesim with `edgesim sweep --mpi` (needs mpicc)
+#   make PGO=1      the program with profile-guided optimisation: a slower build,
+#                   a faster program, the same outputs (see PGO below)
 #   make python     build/libedgesim.so, the embedding library the Python package loads
 #   make install    PREFIX=/usr/local DESTDIR= : program, libraries, headers, edgecore.pc,
 #                   the Python package (docs/python.md), the man page, bash completion
@@ -95,6 +97,47 @@ endif
 # assembler pads branches off those boundaries when asked; only if it can.
 JCC      := $(shell $(CC) -Wa,-mbranches-within-32B-boundaries -x c -c /dev/null \
               -o /dev/null 2>/dev/null && echo -Wa,-mbranches-within-32B-boundaries)
+
+# PGO=1: profile-guided optimisation (gcc >= 11). The program's objects are
+# compiled twice: first instrumented (into $(BUILD)/pgo/gen), then, after that
+# program has run scripts/pgo-train.sh (the shipped examples, briefly; not the
+# scenarios `make bench` reports), optimised with the counts it wrote to
+# $(BUILD)/pgo/prof. Only code layout, inlining and branch order follow the
+# profile: no option here changes floating point, so every output is the same
+# byte for byte (the regression suite's fingerprints hold). It pays where the
+# program's speed is the point (`make PGO=1 bench`, an installed program);
+# it is off by default because it doubles a clean build and makes any change
+# rebuild everything (docs/architecture.md, "Building"). The sanitizer, MPI
+# and other variants, the tests' own sources and the embedding library are
+# never built with it.
+PGO ?=
+PGO_CC_OK := $(if $(PGO),$(shell $(CC) -fprofile-update=single -fprofile-partial-training \
+               -dumpbase x.c -x c -c /dev/null -o /dev/null 2>/dev/null && echo 1))
+ifeq ($(PGO)$(PGO_CC_OK),1)
+  $(error PGO=1 needs gcc 11 or later ($(CC) does not take its options))
+endif
+# PGO=gen: the instrumented build (the make of $(BUILD)/pgo/gen, PGO_ROOT
+# naming the build it serves). Both compiles of a source name it alike
+# (-dumpbase: the source's path), so that the profile written for one is the
+# profile read by the other, its static functions' included.
+PGO_ROOT ?= $(BUILD)/pgo
+PGO_DIR  := $(BUILD)/pgo
+PGO_PROF := $(abspath $(PGO_ROOT)/prof)
+ifeq ($(PGO),1)
+  PGO_CFLAGS  = -fprofile-use -fprofile-partial-training -fprofile-dir=$(PGO_PROF) -dumpbase $< \
+                -Wno-missing-profile
+  PGO_LDFLAGS = -fprofile-use -fprofile-partial-training -fprofile-dir=$(PGO_PROF)
+  PGO_STAMP  := $(PGO_DIR)/prof.stamp
+else ifeq ($(PGO),gen)
+  PGO_CFLAGS  = -fprofile-generate -fprofile-update=single -fprofile-dir=$(PGO_PROF) -dumpbase $<
+  PGO_LDFLAGS = -fprofile-generate
+endif
+# The PGO mode the objects were compiled in: changing it recompiles them.
+PGO_MODE := $(BUILD)/pgo-mode
+ifeq ($(filter clean help deps,$(MAKECMDGOALS)),)
+  $(shell mkdir -p $(BUILD) && { [ -f $(PGO_MODE) ] && [ "$$(cat $(PGO_MODE))" = "$(PGO)" ] || \
+          echo "$(PGO)" >$(PGO_MODE); })
+endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS := $(STD) $(WARN) $(CFLAGS) $(LTO) $(JCC) $(SAN) $(MPIDEF) -iquote core -iquote sim \
@@ -139,9 +182,27 @@ PYDIR   ?= $(PREFIX)/lib/python$(shell $(PYTHON) -c 'import sys; print("%d.%d" %
 # MPI=1 builds the program alone (the embedding library has no use for MPI)
 all: $(PROGRAM) $(if $(filter 1,$(MPI)),,$(SHLIB))
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c $(PGO_STAMP) $(PGO_MODE)
 	@mkdir -p $(dir $@)
-	$(call quiet,CC,$<)$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(call quiet,CC,$<)$(CC) $(ALL_CFLAGS) $(PGO_CFLAGS) -c $< -o $@
+
+# PGO (above): the instrumented program, made by a make of its own in
+# $(BUILD)/pgo/gen (it knows its dependencies; nothing to do when none
+# changed), then its training run, again only when it was relinked.
+ifeq ($(PGO),1)
+.PHONY: pgo-gen
+pgo-gen:
+	@$(MAKE) PGO=gen PGO_ROOT=$(PGO_DIR) BUILD=$(PGO_DIR)/gen VARIANT=pgo-gen pgo-program
+$(PGO_DIR)/gen/edgesim: pgo-gen ;
+$(PGO_STAMP): $(PGO_DIR)/gen/edgesim scripts/pgo-train.sh
+	@rm -rf $(PGO_PROF)
+	$(call quiet,RUN,scripts/pgo-train.sh,pgo-gen)sh scripts/pgo-train.sh $(PGO_DIR)/gen/edgesim
+	@touch $@
+else ifeq ($(PGO),gen)
+.PHONY: pgo-program
+pgo-program: $(PROGRAM)
+	@:
+endif
 
 # The gnuplot scripts of `edgesim plot` are compiled into the program (it must
 # not need the source tree): scripts/embed-gp.sh turns them into a header.
@@ -171,7 +232,7 @@ $(LIBSIM): $(SIM_OBJ)
 	$(call quiet,AR,$@)ar rcs $@ $^
 
 $(PROGRAM): $(BUILD)/sim/cli/main.o $(LIBSIM) $(LIBCORE)
-	$(call quiet,LD,$@)$(CC) $(CFLAGS) $(LTO) $(WARN) $(SAN) $^ $(LDLIBS) -o $@
+	$(call quiet,LD,$@)$(CC) $(CFLAGS) $(LTO) $(PGO_LDFLAGS) $(WARN) $(SAN) $^ $(LDLIBS) -o $@
 
 $(BUILD)/tests/%: tests/%.c $(LIBSIM) $(LIBCORE)
 	@mkdir -p $(dir $@)
@@ -192,7 +253,7 @@ ifneq ($(MPICC_FOUND),)
 MPI_PROGRAM := $(BUILD)/mpi/edgesim
 .PHONY: mpi-program
 mpi-program:
-	$(call quiet,MAKE,$(MPI_PROGRAM))$(MAKE) MPI=1 BUILD=$(BUILD)/mpi VARIANT=mpi $(MPI_PROGRAM)
+	$(call quiet,MAKE,$(MPI_PROGRAM))$(MAKE) MPI=1 PGO= BUILD=$(BUILD)/mpi VARIANT=mpi $(MPI_PROGRAM)
 endif
 
 # Under the sanitizers EDGESIM_SANITIZED=1 tells the few tests that run the
@@ -249,7 +310,7 @@ fuzz-replay: | doctest
 endif
 
 asan:
-	$(call quiet,MAKE,build/asan: make test with ASan + UBSan)$(MAKE) BUILD=build/asan VARIANT=asan CFLAGS="-O1 -g -fno-omit-frame-pointer" LTO= \
+	$(call quiet,MAKE,build/asan: make test with ASan + UBSan)$(MAKE) PGO= BUILD=build/asan VARIANT=asan CFLAGS="-O1 -g -fno-omit-frame-pointer" LTO= \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
 
 valgrind: $(TEST_BIN)
@@ -260,7 +321,7 @@ run: $(PROGRAM)
 	@echo "results/quickstart/: summary.json, series, plots/ and report.html"
 
 bench: $(PROGRAM)
-	@sh scripts/bench.sh $(PROGRAM)
+	@EDGESIM_PGO=$(PGO) sh scripts/bench.sh $(PROGRAM)
 	@sh scripts/bench-net.sh $(PROGRAM)
 
 install: $(PROGRAM) $(LIBCORE) $(SHLIB)

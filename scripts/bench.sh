@@ -49,6 +49,11 @@ l3=$(cat /sys/devices/system/cpu/cpu0/cache/index3/size 2>/dev/null || echo '?')
 thp=$(sed -n 's/.*\[\(.*\)\].*/\1/p' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || true)
 echo "host: ${cpu:-unknown CPU}, $(nproc 2>/dev/null || echo '?') CPUs, L2 $l2 a core, L3 $l3," \
     "transparent huge pages: ${thp:-unknown}; EDGESIM_HUGEPAGES=${EDGESIM_HUGEPAGES:-1}"
+if [ "${EDGESIM_PGO:-}" = 1 ]; then
+    echo "build: profile-guided (make PGO=1; docs/architecture.md, Building)"
+else
+    echo "build: -O2 with LTO, without profile-guided optimisation (make PGO=1 bench adds it)"
+fi
 echo
 
 base_rss=$("$prog" bench phold --lps 1 --population 1 --end 1 --quiet | field peak_rss_kb)
