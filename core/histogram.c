@@ -197,6 +197,46 @@ int64_t edge_histogram_quantile(const edge_histogram *h, double q)
     return h->max;
 }
 
+/* Bucket idx's count, idx in [lo, hi). */
+static inline uint64_t count_at(const edge_histogram *h, int32_t idx)
+{
+    return h->wide ? ((const uint64_t *)h->counts)[idx - h->lo]
+                   : ((const uint32_t *)h->counts)[idx - h->lo];
+}
+
+/* From bucket i up, adding counts to *seen until it reaches rank: returns
+ * one past the bucket that reached it (hi when none did). */
+static int32_t walk_up(const edge_histogram *h, int32_t i, uint64_t *seen, uint64_t rank)
+{
+    uint64_t s = *seen;
+    if (h->wide) {
+        const uint64_t *c = h->counts;
+        while (s < rank && i < h->hi)
+            s += c[i++ - h->lo];
+    } else {
+        const uint32_t *c = h->counts;
+        while (s < rank && i < h->hi)
+            s += c[i++ - h->lo];
+    }
+    *seen = s;
+    return i;
+}
+
+/* The quantile of nearest rank `rank` is the least bucket b whose running
+ * count reaches it: the least b with at most count - rank recorded above
+ * it. From bucket i down (*above: the counts above i), the least such b. */
+static int32_t walk_down(const edge_histogram *h, int32_t i, uint64_t *above, uint64_t most)
+{
+    uint64_t t = *above;
+    while (i > h->lo && t + count_at(h, i) <= most)
+        t += count_at(h, i--);
+    *above = t;
+    return i;
+}
+
+/* Quantiles below one half are walked to from the lowest bucket, the others
+ * from the highest (the tail is short: p99 and p999 take a few buckets, not
+ * the whole range); each walk continues where the last quantile stopped. */
 void edge_histogram_quantiles(const edge_histogram *h, const double *qs, size_t n, int64_t *out)
 {
     size_t k = 0;
@@ -205,17 +245,35 @@ void edge_histogram_quantiles(const edge_histogram *h, const double *qs, size_t 
         out[k] = h->count ? h->min : 0;
         k++;
     }
+    size_t top = k; /* qs[k..top): below one half; qs[top..end): to 1 */
+    while (top < n && qs[top] < 0.5)
+        top++;
+    size_t end = top;
+    while (end < n && qs[end] < 1)
+        end++;
     int32_t i = h->lo;
     uint64_t seen = 0;
-    for (; k < n && qs[k] < 1; k++) {
+    for (; k < top; k++) {
         uint64_t rank = (uint64_t)ceil(qs[k] * (double)h->count);
         if (rank < 1)
             rank = 1;
-        while (seen < rank && i < h->hi)
-            seen += edge_histogram_bucket_count(h, i++);
+        i = walk_up(h, i, &seen, rank);
         out[k] = seen >= rank ? bucket_mid(h, i - 1) : h->max;
     }
-    for (; k < n; k++)
+    int32_t b = h->hi - 1;
+    uint64_t above = 0;
+    for (size_t j = end; j-- > top;) {
+        uint64_t rank = (uint64_t)ceil(qs[j] * (double)h->count);
+        if (rank < 1)
+            rank = 1;
+        if (rank > h->count || !h->counts) { /* never reached going up */
+            out[j] = h->max;
+            continue;
+        }
+        b = walk_down(h, b, &above, h->count - rank);
+        out[j] = bucket_mid(h, b);
+    }
+    for (k = end; k < n; k++)
         out[k] = h->max;
 }
 

@@ -59,6 +59,50 @@ Test(csvw, fixed_decimals_match_printf_on_a_million_doubles)
     }
 }
 
+/* sim__put_ratio(num, den) against printf of (double)num / den. */
+static void expect_ratio(uint64_t num, uint64_t den, int d)
+{
+    char got[SIM__CSVW_NUMBER_MAX + 1], want[SIM__CSVW_NUMBER_MAX + 1];
+    char *e = sim__put_ratio(got, num, den, d);
+    *e = '\0';
+    snprintf(want, sizeof want, "%.*f", d, (double)num / (double)den);
+    cr_assert_str_eq(got, want, "%llu / %llu with %d decimals", (unsigned long long)num,
+                     (unsigned long long)den, d);
+}
+
+Test(csvw, ratios_match_printf_of_the_double_on_ties_and_edges)
+{
+    /* exact binary ties (1/2, 1/8, 5/8, 3/2), decimal near ties, the whole
+     * numbers 0 and 1 and 2, ratios past 2 (the fallback), a zero
+     * denominator, huge operands */
+    static const uint64_t nd[][2] = {
+        {0, 1},  {1, 1},         {2, 1},          {1, 2},           {3, 2},    {1, 8},
+        {5, 8},  {3, 8},         {1, 3},          {2, 3},           {5, 1},    {7, 2},
+        {1, 0},  {0, 0},         {1, 2000000000}, {1, 3000000000},  {999999999, 1000000000},
+        {1, 1024}, {12345, 100000000000ULL},   {UINT64_MAX / 3, UINT64_MAX},
+        {UINT64_MAX, UINT64_MAX}, {1ULL << 62, (1ULL << 62) + 1}};
+    for (size_t i = 0; i < sizeof nd / sizeof nd[0]; i++)
+        for (int d = 0; d <= 9; d++)
+            if (nd[i][1] || nd[i][0]) /* 0/0: NaN, printf's "nan" or "-nan" */
+                expect_ratio(nd[i][0], nd[i][1], d);
+}
+
+Test(csvw, ratios_match_printf_of_the_double_on_a_million_pairs)
+{
+    uint64_t x = 0x2545f4914f6cdd1dULL;
+    for (int i = 0; i < 1000000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        /* denominators from 1 to 2^62, numerators up to the denominator
+         * (a CDF), and near a decimal tie one time in eight */
+        uint64_t den = (x >> (2 + x % 62)) | 1;
+        uint64_t num = den ? (x * 0x9e3779b97f4a7c15ULL) % (den + 1) : 0;
+        int d = (int)(x >> 59) % 10;
+        if (i % 8 == 0 && den > 20) /* num / den = k / 10^d + 1/(2 * 10^d): a tie, roughly */
+            num = (uint64_t)((double)den * ((double)(x % 1000) + 0.5) / 1000.0);
+        expect_ratio(num, den, d);
+    }
+}
+
 Test(csvw, doubles_are_the_shortest_text_that_reads_back)
 {
     static const struct {
@@ -89,6 +133,26 @@ Test(csvw, times_and_integers_are_exact)
     cr_expect_str_eq(buf, "-9223372036854775808");
     *sim__put_i64(buf, 0) = '\0';
     cr_expect_str_eq(buf, "0");
+    /* against printf: every digit count, and times around each power of ten */
+    char want[64];
+    for (uint64_t v = 1, k = 0; k < 20; k++, v *= 10) {
+        uint64_t vs[3] = {v - 1, v, v + 1};
+        for (int j = 0; j < 3; j++) {
+            *sim__put_u64(buf, vs[j]) = '\0';
+            snprintf(want, sizeof want, "%llu", (unsigned long long)vs[j]);
+            cr_expect_str_eq(buf, want);
+            int64_t t = (int64_t)(vs[j] % (uint64_t)INT64_MAX);
+            *sim__put_time(buf, t) = '\0';
+            snprintf(want, sizeof want, "%lld.%09lld", (long long)(t / 1000000000),
+                     (long long)(t % 1000000000));
+            cr_expect_str_eq(buf, want);
+        }
+    }
+    for (uint64_t v = 0; v < 1000000; v += 7) {
+        *sim__put_u64(buf, v) = '\0';
+        snprintf(want, sizeof want, "%llu", (unsigned long long)v);
+        cr_assert_str_eq(buf, want);
+    }
 }
 
 Test(csvw, rows_across_flushes_and_longer_than_the_buffer_come_out_whole)

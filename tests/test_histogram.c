@@ -197,3 +197,30 @@ Test(histogram, quantiles_in_one_walk_equal_one_call_each)
     }
     edge_histogram_clear(&h);
 }
+
+/* The same with 64-bit counts (a bucket past 2^32), with the mass at either
+ * end (a quantile's bucket found from below or from above), and with
+ * quantiles on each side of one half. */
+Test(histogram, quantiles_in_one_walk_equal_one_call_each_with_wide_counts)
+{
+    static const double qs[] = {0.001, 0.25, 0.4999, 0.5, 0.5001, 0.75, 0.9, 0.99, 0.999999};
+    enum { NQ = sizeof qs / sizeof qs[0] };
+    int64_t got[NQ];
+    uint64_t x = 0x853c49e6748fea9bULL;
+    for (int round = 0; round < 40; round++) {
+        edge_histogram h = EDGE_HISTOGRAM_INIT;
+        for (int i = 0; i < 200; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            uint64_t n = 1 + x % 7;
+            if (i == round % 5) /* one heavy bucket: low, middle or high */
+                n = round % 2 ? 5000000000ULL : 3;
+            int64_t v = round % 3 == 0 ? (int64_t)(x % 1000) : (int64_t)(x % 100000000u) >> (x >> 61);
+            cr_assert_eq(edge_histogram_record_n(&h, v, n), EDGE_OK);
+        }
+        edge_histogram_quantiles(&h, qs, NQ, got);
+        for (int k = 0; k < NQ; k++)
+            cr_expect_eq(got[k], edge_histogram_quantile(&h, qs[k]), "round %d q %g", round,
+                         qs[k]);
+        edge_histogram_clear(&h);
+    }
+}

@@ -6,17 +6,54 @@
 
 #include "canonical_json.h"
 
+/* "00" to "99": numbers are written two digits per division (an output of
+ * 10,000 nodes writes a few million of them). */
+static const char digits2[201] = "00010203040506070809101112131415161718192021222324"
+                                 "25262728293031323334353637383940414243444546474849"
+                                 "50515253545556575859606162636465666768697071727374"
+                                 "75767778798081828384858687888990919293949596979899";
+
+/* The n digits of v < 10^n (leading zeros included) at p[0..n), from the
+ * right. */
+static void put_digits(char *p, uint64_t v, int n)
+{
+    while (n >= 2) {
+        memcpy(p + n - 2, digits2 + 2 * (v % 100), 2);
+        v /= 100;
+        n -= 2;
+    }
+    if (n)
+        p[0] = (char)('0' + v % 10);
+}
+
+/* The 9 digits of v < 10^9, leading zeros included (a time's nanoseconds,
+ * a fraction's digits): in 32-bit arithmetic, unrolled. */
+static void put_digits9(char *p, uint32_t v)
+{
+    uint32_t hi = v / 10000, lo = v % 10000; /* hi < 100000 */
+    uint32_t h3 = hi / 100;                  /* < 1000 */
+    p[0] = (char)('0' + h3 / 100);
+    memcpy(p + 1, digits2 + 2 * (h3 % 100), 2);
+    memcpy(p + 3, digits2 + 2 * (hi % 100), 2);
+    memcpy(p + 5, digits2 + 2 * (lo / 100), 2);
+    memcpy(p + 7, digits2 + 2 * (lo % 100), 2);
+}
+
 char *sim__put_u64(char *p, uint64_t v)
 {
-    char tmp[24];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        *p++ = tmp[--n];
-    return p;
+    if (v < 10) {
+        *p = (char)('0' + v);
+        return p + 1;
+    }
+    if (v < 100) {
+        memcpy(p, digits2 + 2 * v, 2);
+        return p + 2;
+    }
+    int n = 1;
+    for (uint64_t x = v; x >= 10; x /= 10)
+        n++;
+    put_digits(p, v, n);
+    return p + n;
 }
 
 char *sim__put_i64(char *p, int64_t v)
@@ -33,11 +70,7 @@ char *sim__put_time(char *p, edge_time t)
     uint64_t m = t < 0 ? (*p++ = '-', (uint64_t)0 - (uint64_t)t) : (uint64_t)t;
     p = sim__put_u64(p, m / 1000000000u);
     *p++ = '.';
-    uint32_t frac = (uint32_t)(m % 1000000000u);
-    for (int i = 8; i >= 0; i--) { /* from the right: divisions by a constant */
-        p[i] = (char)('0' + frac % 10);
-        frac /= 10;
-    }
+    put_digits9(p, (uint32_t)(m % 1000000000u));
     return p + 9;
 }
 
@@ -76,9 +109,47 @@ char *sim__put_fixed(char *p, double v, int decimals)
     p = sim__put_u64(p, m / scale);
     if (decimals) {
         *p++ = '.';
-        uint64_t f = m % scale;
-        for (uint64_t d = scale / 10; d; d /= 10)
-            *p++ = (char)('0' + f / d % 10);
+        put_digits(p, m % scale, decimals);
+        p += decimals;
+    }
+    return p;
+}
+
+/* The exact ratio e = num / den, scaled: q + r / den = e * 10^decimals. The
+ * double d = (double)num / den is within e * 2^-53 of e, so d * 10^decimals
+ * is within (q + 1) * 2^-53 of the scaled ratio: below 2^31 (decimals <= 9
+ * and e <= 2), under 2^-22. When the fraction r / den is farther than 2^-21
+ * from one half, rounding either gives the same integer, and printf's
+ * rounding of d is that integer (sim__put_fixed's argument, with d). */
+char *sim__put_ratio(char *p, uint64_t num, uint64_t den, int decimals)
+{
+    static const uint32_t pow10u[10] = {1,      10,      100,      1000,      10000,
+                                        100000, 1000000, 10000000, 100000000, 1000000000};
+    if (den == 0 || decimals < 0 || decimals > 9 || num / 2 > den)
+        return sim__put_fixed(p, (double)num / (double)den, decimals);
+    uint32_t scale = pow10u[decimals];
+    uint64_t q, r;
+    if (num <= UINT64_MAX / scale) { /* counts: in 64 bits */
+        q = num * scale / den;
+        r = num * scale % den;
+    } else {
+        unsigned __int128 x = (unsigned __int128)num * scale;
+        q = (uint64_t)(x / den);
+        r = (uint64_t)(x % den);
+    }
+    unsigned __int128 r2 = 2 * (unsigned __int128)r;
+    unsigned __int128 off = r2 > den ? r2 - den : den - r2;
+    if ((off << 21) <= den) /* within 2^-21 of a tie */
+        return sim__put_fixed(p, (double)num / (double)den, decimals);
+    uint64_t m = q + (r2 > den);
+    p = sim__put_u64(p, m / scale);
+    if (decimals) {
+        *p++ = '.';
+        if (decimals == 9)
+            put_digits9(p, (uint32_t)(m % scale));
+        else
+            put_digits(p, m % scale, decimals);
+        p += decimals;
     }
     return p;
 }

@@ -40,6 +40,10 @@ char *sim__put_i64(char *p, int64_t v);
 char *sim__put_time(char *p, edge_time t);
 /* printf("%.*f", decimals, v), decimals 0..9. */
 char *sim__put_fixed(char *p, double v, int decimals);
+/* sim__put_fixed((double)num / (double)den, decimals), den > 0: the same
+ * text, by integer arithmetic on num and den (the double's rounding can only
+ * matter within a hair of a tie: that case goes through sim__put_fixed). */
+char *sim__put_ratio(char *p, uint64_t num, uint64_t den, int decimals);
 /* The shortest text that reads back as v (edge_json_format_double). */
 char *sim__put_double(char *p, double v);
 
