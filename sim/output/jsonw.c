@@ -14,6 +14,115 @@ static int close_enough(double a, double b)
     return fabs(a - b) <= max * DBL_EPSILON;
 }
 
+/* snprintf(p, 32, "%1.<prec>g", d) for prec 15 or 17, by integer arithmetic:
+ * the prec significant digits m of |d| are d * 10^s rounded, s chosen so
+ * that 10^(prec-1) <= m < 10^prec, with 10^|s| exact in long double (|s| <=
+ * 27); the product's error is below 2^-64 relative, under 2^-7 on m's last
+ * digit, so unless the fraction is within 1/32 of one half (a tie, or too
+ * near one to tell), m is printf's rounding of the exact binary value.
+ * Those cases, and magnitudes out of reach, return 0 (the caller uses
+ * printf). Else the length written, and with prec 15 the text's value read
+ * back into *back (exact: m and 10^k are doubles, one rounding; else NAN,
+ * read it with strtod). */
+static int fast_g(char *p, double d, int prec, double *back)
+{
+    static const long double p10[28] = {
+        1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
+        1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
+        1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
+    double a = fabs(d);
+    if (!(a > 0) || !isfinite(a))
+        return 0;
+    int e = (int)floor(log10(a)); /* the decimal exponent, or one off */
+    uint64_t lo = (uint64_t)p10[prec - 1], hi = (uint64_t)p10[prec];
+    uint64_t m = 0;
+    for (int tries = 0; tries < 3; tries++) {
+        int sc = prec - 1 - e;
+        if (sc > 27 || sc < -27)
+            return 0;
+        long double x = sc >= 0 ? (long double)a * p10[sc] : (long double)a / p10[-sc];
+        long double fl = floorl(x), frac = x - fl;
+        if (fabsl(frac - 0.5L) < 0.03125L)
+            return 0;
+        m = (uint64_t)fl + (frac > 0.5L);
+        if (m >= hi) { /* the exponent was one low, or the rounding carried */
+            if ((uint64_t)fl >= hi) {
+                e++;
+                continue;
+            }
+            m = lo; /* 99..9.5 rounds to 10..0: one more digit of exponent */
+            e++;
+        } else if (m < lo) {
+            e--;
+            continue;
+        }
+        break;
+    }
+    if (m < lo || m >= hi)
+        return 0;
+    char dig[20];
+    for (int i = prec - 1; i >= 0; i--) {
+        dig[i] = (char)('0' + m % 10);
+        m /= 10;
+    }
+    int nd = prec; /* significant digits left once trailing zeros go */
+    while (nd > 1 && dig[nd - 1] == '0')
+        nd--;
+    char *q = p;
+    if (signbit(d))
+        *q++ = '-';
+    if (e >= -4 && e < prec) { /* %f style */
+        if (e >= 0) {
+            for (int i = 0; i <= e; i++)
+                *q++ = i < nd ? dig[i] : '0';
+            if (nd > e + 1) {
+                *q++ = '.';
+                for (int i = e + 1; i < nd; i++)
+                    *q++ = dig[i];
+            }
+        } else {
+            *q++ = '0';
+            *q++ = '.';
+            for (int i = 0; i < -e - 1; i++)
+                *q++ = '0';
+            for (int i = 0; i < nd; i++)
+                *q++ = dig[i];
+        }
+    } else { /* %e style: d.ddde+XX */
+        *q++ = dig[0];
+        if (nd > 1) {
+            *q++ = '.';
+            for (int i = 1; i < nd; i++)
+                *q++ = dig[i];
+        }
+        *q++ = 'e';
+        *q++ = e < 0 ? '-' : '+';
+        int ae = e < 0 ? -e : e;
+        if (ae >= 100)
+            *q++ = (char)('0' + ae / 100);
+        *q++ = (char)('0' + ae / 10 % 10);
+        *q++ = (char)('0' + ae % 10);
+    }
+    *q = '\0'; /* for a reader of the text (strtod); not counted */
+    *back = NAN;
+    if (prec == 15) { /* the value of the digits: mm * 10^k, mm < 2^53 */
+        uint64_t mm = 0;
+        for (int i = 0; i < prec; i++)
+            mm = mm * 10 + (uint64_t)(dig[i] - '0');
+        int k = e - (prec - 1);
+        static const double d10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+        if (k >= 0 && k <= 22)
+            *back = (double)mm * d10[k];
+        else if (k < 0 && k >= -22)
+            *back = (double)mm / d10[-k];
+        if (signbit(d))
+            *back = -*back;
+    }
+    return (int)(q - p);
+}
+
 static void put_number(sim__csvw *w, const cJSON *item)
 {
     double d = item->valuedouble;
@@ -31,11 +140,24 @@ static void put_number(sim__csvw *w, const cJSON *item)
     }
     /* 15 significant digits when they read back within cJSON's tolerance,
      * else 17: cJSON's rule, so the text is the one cJSON_Print writes */
-    int n = snprintf(p, 32, "%1.15g", d);
-    char *end;
-    double back = strtod(p, &end);
-    if (end != p + n || !close_enough(back, d))
-        n = snprintf(p, 32, "%1.17g", d);
+    double back;
+    int n = fast_g(p, d, 15, &back);
+    if (!n) {
+        n = snprintf(p, 32, "%1.15g", d);
+        back = NAN;
+    }
+    if (isnan(back)) {
+        char *end;
+        back = strtod(p, &end);
+        if (end != p + n)
+            back = NAN;
+    }
+    if (isnan(back) || !close_enough(back, d)) {
+        double unused;
+        n = fast_g(p, d, 17, &unused);
+        if (!n)
+            n = snprintf(p, 32, "%1.17g", d);
+    }
     sim__csvw_wrote(w, p + n);
 }
 
