@@ -22,6 +22,101 @@ static void expect_fixed(double v, int d)
     cr_assert_str_eq(got, want, "%.17g with %d decimals", v, d);
 }
 
+/* The exact reference for sim__decimal_scale(a, k): printf's exact decimal
+ * expansion of a (every double's is finite: at most 1074 places), its point
+ * moved k places. Returns 0 when the whole part reaches 2^64. */
+static int reference_scale(double a, int k, uint64_t *q, int *half)
+{
+    static char buf[1500];
+    snprintf(buf, sizeof buf, "%.1100f", a);
+    char digits[1500];
+    size_t nd = 0, point = 0;
+    for (const char *c = buf; *c; c++) {
+        if (*c == '.')
+            point = nd;
+        else
+            digits[nd++] = *c;
+    }
+    long at = (long)point + k; /* digits[0..at) are the whole part */
+    uint64_t v = 0;
+    for (long i = 0; i < at; i++) {
+        uint64_t dgt = i < (long)nd ? (uint64_t)(digits[i] - '0') : 0;
+        if (v > (UINT64_MAX - dgt) / 10)
+            return 0;
+        v = v * 10 + dgt;
+    }
+    *q = v;
+    *half = -1;
+    if (at < 0) /* the point moved past every digit: the rest is below a tenth */
+        return 1;
+    long i = at;
+    if (i >= (long)nd)
+        return 1;
+    if (digits[i] != '5') {
+        *half = digits[i] > '5' ? 1 : -1;
+        return 1;
+    }
+    *half = 0;
+    for (size_t j = (size_t)i + 1; j < nd; j++)
+        if (digits[j] != '0')
+            *half = 1;
+    return 1;
+}
+
+static void expect_scale(double a, int k)
+{
+    uint64_t q = 0, rq = 0;
+    int half = 2, rhalf = 2;
+    int ok = sim__decimal_scale(a, k, &q, &half);
+    int rok = reference_scale(a, k, &rq, &rhalf);
+    cr_assert_eq(ok, rok, "%a * 10^%d: returned %d, want %d", a, k, ok, rok);
+    if (ok) {
+        cr_assert_eq(q, rq, "%a * 10^%d: whole part %llu, want %llu", a, k,
+                     (unsigned long long)q, (unsigned long long)rq);
+        cr_assert_eq(half, rhalf, "%a * 10^%d: rest against a half %d, want %d", a, k, half,
+                     rhalf);
+    }
+}
+
+/* The digits by integer arithmetic are the exact ones (not long double's,
+ * whose width is the platform's, or valgrind's 53 bits): against the
+ * decimal expansion itself, on exact ties (x.5 scaled), the smallest and
+ * largest doubles, powers of ten and their neighbours, and pseudo-random
+ * doubles of every magnitude at every scale. */
+Test(csvw, decimal_scale_is_exact_against_the_decimal_expansion)
+{
+    static const double vs[] = {0,        0.5,        2.5,          0.125,    1e-9,
+                                5e-324,   2.2250738585072014e-308,    1.7976931348623157e308,
+                                4503599627370495.5,   1000000000000000.25, 1000000000000000.75,
+                                18446744073709551615.0, 18446744073709549568.0, 0.1, 2.675};
+    for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++)
+        for (int k = -27; k <= 27; k++)
+            expect_scale(vs[i], k);
+    for (int p = -30; p <= 30; p++) {
+        double t = pow(10.0, p);
+        for (int k = -27; k <= 27; k++) {
+            expect_scale(t, k);
+            expect_scale(nextafter(t, 0), k);
+            expect_scale(nextafter(t, INFINITY), k);
+        }
+    }
+    uint64_t x = 0x243f6a8885a308d3ULL;
+    for (int i = 0; i < 100000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        double v = (double)(x >> 11) / 9007199254740992.0 * pow(10.0, (double)(x % 50) - 25);
+        expect_scale(v, (int)((x >> 40) % 55) - 27);
+    }
+    /* out of the domain: nothing set */
+    uint64_t q = 7;
+    int half = 7;
+    cr_expect_eq(sim__decimal_scale(-1.0, 0, &q, &half), 0);
+    cr_expect_eq(sim__decimal_scale(NAN, 0, &q, &half), 0);
+    cr_expect_eq(sim__decimal_scale(INFINITY, 0, &q, &half), 0);
+    cr_expect_eq(sim__decimal_scale(1.0, 28, &q, &half), 0);
+    cr_expect_eq(sim__decimal_scale(1.0, -28, &q, &half), 0);
+    cr_expect(q == 7 && half == 7);
+}
+
 Test(csvw, fixed_decimals_match_printf_on_ties_and_edges)
 {
     static const double vs[] = {0,      0.5,    1.5,     2.5,   0.125, 0.375, 0.0005,

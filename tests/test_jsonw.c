@@ -125,6 +125,34 @@ Test(jsonw, numbers_of_every_notation_and_rounding_match_cjson_print)
     cJSON_Delete(a);
 }
 
+/* Just below and above every power of ten (where the decimal exponent from
+ * log10 can be one off either way, and 17 digits differ from a rounding one
+ * place coarser: 0.09999999999999999 is "0.099999999999999992", not "0.1"),
+ * and exact binary ties at the 15th and 17th digit (half to even, as printf
+ * rounds). */
+Test(jsonw, neighbours_of_powers_of_ten_and_exact_ties_match_cjson_print)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (int p = -40; p <= 40; p++) {
+        double t = pow(10.0, p), lo = t, hi = t;
+        for (int k = 0; k < 4; k++) {
+            lo = nextafter(lo, 0);
+            hi = nextafter(hi, INFINITY);
+            cJSON_AddItemToArray(a, cJSON_CreateNumber(lo));
+            cJSON_AddItemToArray(a, cJSON_CreateNumber(hi));
+        }
+    }
+    static const double ties[] = {1000000000000000.25, 1000000000000000.75, 1000000000000005.0,
+                                  1000000000000015.0,  8999999999999995.0,  0.5,
+                                  4503599627370495.5,  2251799813685247.5,  1125899906842624.125};
+    for (size_t i = 0; i < sizeof ties / sizeof ties[0]; i++) {
+        cJSON_AddItemToArray(a, cJSON_CreateNumber(ties[i]));
+        cJSON_AddItemToArray(a, cJSON_CreateNumber(-ties[i]));
+    }
+    expect_as_cjson(a);
+    cJSON_Delete(a);
+}
+
 Test(jsonw, a_hundred_thousand_doubles_match_cjson_print)
 {
     uint64_t x = 0x9e3779b97f4a7c15ULL;

@@ -74,16 +74,103 @@ char *sim__put_time(char *p, edge_time t)
     return p + 9;
 }
 
-/* v * 10^decimals in long double is within 2^-64 relative of the exact
- * product; below 2^40 that is under 1e-7 absolute, so unless the fraction is
- * within 1e-6 of one half, rounding it gives printf's digits (printf rounds
- * the exact binary value, half to even). A whole number below 2^53 is its
- * digits and the zeros. Everything else, negatives, -0 and non-finite values
- * take printf itself. */
+/* |v| = m * 2^e exactly (m < 2^53): the bits of the double. */
+static void split_double(double v, uint64_t *m, int *e)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    int be = (int)(bits >> 52 & 0x7ff);
+    uint64_t frac = bits & ((UINT64_C(1) << 52) - 1);
+    *m = be ? frac | UINT64_C(1) << 52 : frac; /* subnormals: no hidden bit */
+    *e = (be ? be : 1) - 1075;
+}
+
+int sim__decimal_scale(double a, int k, uint64_t *q, int *half)
+{
+    /* 5^0 .. 5^27, each below 2^63 */
+    static const uint64_t pow5[28] = {
+        UINT64_C(1),
+        UINT64_C(5),
+        UINT64_C(25),
+        UINT64_C(125),
+        UINT64_C(625),
+        UINT64_C(3125),
+        UINT64_C(15625),
+        UINT64_C(78125),
+        UINT64_C(390625),
+        UINT64_C(1953125),
+        UINT64_C(9765625),
+        UINT64_C(48828125),
+        UINT64_C(244140625),
+        UINT64_C(1220703125),
+        UINT64_C(6103515625),
+        UINT64_C(30517578125),
+        UINT64_C(152587890625),
+        UINT64_C(762939453125),
+        UINT64_C(3814697265625),
+        UINT64_C(19073486328125),
+        UINT64_C(95367431640625),
+        UINT64_C(476837158203125),
+        UINT64_C(2384185791015625),
+        UINT64_C(11920928955078125),
+        UINT64_C(59604644775390625),
+        UINT64_C(298023223876953125),
+        UINT64_C(1490116119384765625),
+        UINT64_C(7450580596923828125)};
+    if (!(a >= 0) || !isfinite(a) || k > 27 || k < -27)
+        return 0;
+    uint64_t m;
+    int e;
+    split_double(a, &m, &e);
+    /* a * 10^k = n * 2^e / d with 10^k = 5^k * 2^k: n = m * 5^k (< 2^116)
+     * and d = 1 when k >= 0, n = m and d = 5^-k when k < 0 */
+    unsigned __int128 n = m, d = 1;
+    if (k >= 0)
+        n *= pow5[k];
+    else
+        d = pow5[-k];
+    e += k;
+    if (e > 0) { /* n * 2^e must stay below 2^127 */
+        if (e >= 127 || n >> (127 - e))
+            return 0;
+        n <<= e;
+        e = 0;
+    }
+    int s = -e; /* a * 10^k = n / (d * 2^s) */
+    /* n / d = nq + nr / d, then nq / 2^s = whole + t / 2^s; the rest,
+     * (t * d + nr) / (d * 2^s), against one half: t against 2^(s-1), and on
+     * t = 2^(s-1) exactly, nr against 0 (with s = 0, 2 nr against d) */
+    unsigned __int128 nq = d == 1 ? n : n / d, nr = d == 1 ? 0 : n % d;
+    unsigned __int128 whole;
+    int cmp;
+    if (s == 0) {
+        whole = nq;
+        cmp = 2 * nr < d ? -1 : 2 * nr > d;
+    } else if (s >= 118) { /* nq < 2^117 <= 2^(s-1) */
+        whole = 0;
+        cmp = -1;
+    } else {
+        whole = nq >> s;
+        unsigned __int128 t = nq & (((unsigned __int128)1 << s) - 1);
+        unsigned __int128 h = (unsigned __int128)1 << (s - 1);
+        cmp = t < h ? -1 : t > h ? 1 : nr > 0;
+    }
+    if (whole >> 64)
+        return 0;
+    *q = (uint64_t)whole;
+    *half = cmp;
+    return 1;
+}
+
+/* Exact: v * 10^decimals split into its whole part and the rest's place
+ * against one half (sim__decimal_scale), rounded half to even as printf
+ * rounds the exact binary value. A whole number below 2^53 is its digits
+ * and the zeros. Negatives, -0, non-finite values and products of 2^64 or
+ * more take printf itself. */
 char *sim__put_fixed(char *p, double v, int decimals)
 {
-    static const long double pow10[10] = {1e0L, 1e1L, 1e2L, 1e3L, 1e4L,
-                                          1e5L, 1e6L, 1e7L, 1e8L, 1e9L};
+    static const uint64_t pow10[10] = {1,      10,      100,      1000,      10000,
+                                       100000, 1000000, 10000000, 100000000, 1000000000};
     if (decimals < 0 || decimals > 9 || !(v >= 0) || signbit(v))
         return p + snprintf(p, SIM__CSVW_NUMBER_MAX, "%.*f", decimals < 0 ? 0 : decimals, v);
     if (v < 9007199254740992.0 && (double)(uint64_t)v == v) {
@@ -97,15 +184,12 @@ char *sim__put_fixed(char *p, double v, int decimals)
         }
         return p;
     }
-    long double x = (long double)v * pow10[decimals];
-    if (!(x < 1099511627776.0L)) /* 2^40 */
+    uint64_t q;
+    int half;
+    if (!sim__decimal_scale(v, decimals, &q, &half) || q == UINT64_MAX)
         return p + snprintf(p, SIM__CSVW_NUMBER_MAX, "%.*f", decimals, v);
-    long double fl = floorl(x);
-    long double frac = x - fl;
-    if (fabsl(frac - 0.5L) < 1e-6L)
-        return p + snprintf(p, SIM__CSVW_NUMBER_MAX, "%.*f", decimals, v);
-    uint64_t m = (uint64_t)fl + (frac > 0.5L);
-    uint64_t scale = (uint64_t)pow10[decimals];
+    uint64_t m = q + (half > 0 || (half == 0 && (q & 1)));
+    uint64_t scale = pow10[decimals];
     p = sim__put_u64(p, m / scale);
     if (decimals) {
         *p++ = '.';

@@ -6,8 +6,8 @@
  *   - integers as their decimal digits;
  *   - times (int64 nanoseconds) as exact decimals of seconds, "12.000500000";
  *   - fixed decimals ("%.3f", "%.6f", "%.9f" columns) as printf writes them,
- *     rounding the double's exact binary value (a fast path by integer
- *     arithmetic, printf itself within a hair of a tie or out of range);
+ *     rounding the double's exact binary value (by exact integer arithmetic,
+ *     ties to even; printf itself out of range);
  *   - other doubles by core/canonical_json.h's edge_json_format_double: the
  *     shortest digits that read back as the same double (Python's repr), so
  *     a value read back from the CSV is the one the run held.
@@ -38,6 +38,13 @@
 char *sim__put_u64(char *p, uint64_t v);
 char *sim__put_i64(char *p, int64_t v);
 char *sim__put_time(char *p, edge_time t);
+/* a * 10^k for a finite a >= 0 and -27 <= k <= 27, exactly, in integer
+ * arithmetic (no long double: the digits do not depend on the platform's
+ * long double, nor on valgrind, which computes it in 53 bits): *q its whole
+ * part, *half -1, 0 or 1 as the rest is below, at or above one half.
+ * Returns 1; 0 (nothing set) when a is out of that domain or the whole part
+ * reaches 2^64. */
+int sim__decimal_scale(double a, int k, uint64_t *q, int *half);
 /* printf("%.*f", decimals, v), decimals 0..9. */
 char *sim__put_fixed(char *p, double v, int decimals);
 /* sim__put_fixed((double)num / (double)den, decimals), den > 0: the same

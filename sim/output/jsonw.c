@@ -14,47 +14,57 @@ static int close_enough(double a, double b)
     return fabs(a - b) <= max * DBL_EPSILON;
 }
 
-/* snprintf(p, 32, "%1.<prec>g", d) for prec 15 or 17, by integer arithmetic:
- * the prec significant digits m of |d| are d * 10^s rounded, s chosen so
- * that 10^(prec-1) <= m < 10^prec, with 10^|s| exact in long double (|s| <=
- * 27); the product's error is below 2^-64 relative, under 2^-7 on m's last
- * digit, so unless the fraction is within 1/32 of one half (a tie, or too
- * near one to tell), m is printf's rounding of the exact binary value.
- * Those cases, and magnitudes out of reach, return 0 (the caller uses
- * printf). Else the length written, and with prec 15 the text's value read
- * back into *back (exact: m and 10^k are doubles, one rounding; else NAN,
- * read it with strtod). */
+/* snprintf(p, 32, "%1.<prec>g", d) for prec 15 or 17, by exact integer
+ * arithmetic: the prec significant digits m of |d| are d * 10^s rounded half
+ * to even (sim__decimal_scale), s chosen so that 10^(prec-1) <= m < 10^prec
+ * (|s| <= 27): printf's rounding of the exact binary value. Magnitudes out of
+ * that reach return 0 (the caller uses printf). Else the length written,
+ * and with prec 15 the text's value read back into *back (exact: m and 10^k
+ * are doubles, one rounding; else NAN, read it with strtod). */
 static int fast_g(char *p, double d, int prec, double *back)
 {
-    static const long double p10[28] = {
-        1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
-        1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
-        1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
+    static const uint64_t p10[18] = {UINT64_C(1),
+                                     UINT64_C(10),
+                                     UINT64_C(100),
+                                     UINT64_C(1000),
+                                     UINT64_C(10000),
+                                     UINT64_C(100000),
+                                     UINT64_C(1000000),
+                                     UINT64_C(10000000),
+                                     UINT64_C(100000000),
+                                     UINT64_C(1000000000),
+                                     UINT64_C(10000000000),
+                                     UINT64_C(100000000000),
+                                     UINT64_C(1000000000000),
+                                     UINT64_C(10000000000000),
+                                     UINT64_C(100000000000000),
+                                     UINT64_C(1000000000000000),
+                                     UINT64_C(10000000000000000),
+                                     UINT64_C(100000000000000000)};
     double a = fabs(d);
     if (!(a > 0) || !isfinite(a))
         return 0;
     int e = (int)floor(log10(a)); /* the decimal exponent, or one off */
-    uint64_t lo = (uint64_t)p10[prec - 1], hi = (uint64_t)p10[prec];
+    uint64_t lo = p10[prec - 1], hi = p10[prec];
     uint64_t m = 0;
     for (int tries = 0; tries < 3; tries++) {
-        int sc = prec - 1 - e;
-        if (sc > 27 || sc < -27)
+        uint64_t fl;
+        int half;
+        if (!sim__decimal_scale(a, prec - 1 - e, &fl, &half))
             return 0;
-        long double x = sc >= 0 ? (long double)a * p10[sc] : (long double)a / p10[-sc];
-        long double fl = floorl(x), frac = x - fl;
-        if (fabsl(frac - 0.5L) < 0.03125L)
-            return 0;
-        m = (uint64_t)fl + (frac > 0.5L);
-        if (m >= hi) { /* the exponent was one low, or the rounding carried */
-            if ((uint64_t)fl >= hi) {
-                e++;
-                continue;
-            }
-            m = lo; /* 99..9.5 rounds to 10..0: one more digit of exponent */
-            e++;
-        } else if (m < lo) {
+        if (fl < lo) { /* the exponent was one high (d just below 10^e): the
+                        * digits are taken again, one place finer */
             e--;
             continue;
+        }
+        if (fl >= hi) { /* one low */
+            e++;
+            continue;
+        }
+        m = fl + (half > 0 || (half == 0 && (fl & 1)));
+        if (m == hi) { /* 99..9.5 rounds to 10..0: one more digit of exponent */
+            m = lo;
+            e++;
         }
         break;
     }
