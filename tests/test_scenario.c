@@ -594,6 +594,43 @@ Test(scenario, bad_sync_fields_are_diagnosed)
               "%s", line(0));
 }
 
+/* cJSON's strings end at their first NUL: "n\u0000a" would be read as "n",
+ * silently (two nodes "n\u0000a" and "n" were "n" twice, a single one ran as
+ * "n"). A NUL escape in a value or a member name, and a raw NUL byte, are
+ * refused at the place they are, with the JSON path; a literal backslash
+ * before u0000 ("\\u0000") is just text. */
+Test(scenario, nul_characters_are_refused_where_they_are)
+{
+    sim_scenario *s = parse_with(",\n \"nodes\": [{\"id\": \"a\", \"region\": \"eu\"},"
+                                 " {\"id\": \"n\\u0000a\", \"region\": \"eu\"}]",
+                                 NULL, 0);
+    cr_assert_null(s);
+    const char *w1[] = {"t.json:2:50: nodes[1].id: expected a string without NUL characters, "
+                        "found \"\\u0000\" in it"};
+    expect_lines(w1, 1);
+    s = parse_text("{\"duration\": \"1h\",\n  \"x\\u0000y\": 1}");
+    cr_assert_null(s);
+    const char *w2[] = {"t.json:2:5: x: expected a member name without NUL characters, found "
+                        "\"\\u0000\" in it"};
+    expect_lines(w2, 1);
+    static const char raw[] = "{\"name\": \"a\0b\", \"duration\": \"1h\"}";
+    s = sim_scenario_parse(raw, sizeof raw - 1, "t.json", NULL, 0, diags, MAXD, &ndiags);
+    cr_assert_null(s);
+    const char *w3[] = {"t.json:1:12: expected valid JSON, found a NUL byte (0x00)"};
+    expect_lines(w3, 1);
+    /* "\\u0000" is a backslash and "u0000": text like any other */
+    s = parse_with(", \"description\": \"a\\\\u0000\", \"nodes\": [{\"id\": \"a\", \"region\": \"eu\"}]",
+                   NULL, 0);
+    cr_assert_not_null(s, "%s", ndiags ? line(0) : "");
+    sim_scenario_free(s);
+    /* --set: a JSON value holding one is refused too */
+    const char *set[] = {"name=\"a\\u0000b\""};
+    s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"eu\"}]", set, 1);
+    cr_assert_null(s);
+    cr_expect(strstr(line(0), "--set: name: expected a value without NUL characters") == line(0),
+              "%s", line(0));
+}
+
 /* Regression (issue 17): 100k levels of nesting were "expected valid JSON";
  * they are reported as too deep, at the bracket that opens level 1001. */
 Test(scenario, json_nested_too_deep_is_named_at_the_level_past_the_limit)

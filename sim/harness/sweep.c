@@ -128,17 +128,15 @@ sim_sweep *sim_sweep_parse(const char *text, size_t len, const char *name, sim_d
     if (len > SIM_SWEEP_MAX_BYTES)
         FAIL(NULL, NULL, "expected a sweep file of at most %u bytes, found %zu bytes",
              SIM_SWEEP_MAX_BYTES, len);
-    int eline = 0, ecol = 0, nomem = 0, deep = 0;
+    int eline = 0, ecol = 0, nomem = 0, kind = 0;
     sc_strbuf near;
-    root = sc_json_read(text, len, &pos, &eline, &ecol, &near, &nomem, &deep);
+    root = sc_json_read(text, len, &pos, &eline, &ecol, &near, &nomem, &kind);
     if (!root) {
         if (nomem)
             FAIL(NULL, NULL, "expected memory for the sweep, found none (out of memory)");
-        if (deep)
-            sim_diag_set(d, NULL, "expected at most %d levels of nested lists and objects, found "
-                         "JSON %s", SC_JSON_MAX_DEPTH, near.s);
-        else
-            sim_diag_set(d, NULL, "expected valid JSON, found %s", near.s);
+        char jpath[SIM_DIAG_MSG_MAX], msg[SIM_DIAG_MSG_MAX];
+        sc_json_refusal(kind, &near, jpath, msg, sizeof msg);
+        sim_diag_set(d, jpath, "%s", msg);
         d->line = eline;
         d->col = ecol;
         goto fail;

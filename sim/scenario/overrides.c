@@ -89,6 +89,12 @@ void sc_apply_set(sc_ctx *c, const char *set)
         }
         if (last) {
             cJSON *val = cJSON_ParseWithOpts(value, NULL, 1);
+            if (val && sc_json_has_nul(value)) { /* cJSON would cut the string there */
+                cJSON_Delete(val);
+                set_diag(c, path, "expected a value without NUL characters, found \"\\u0000\" "
+                                  "in %s", sc_quoted(value).s);
+                return;
+            }
             if (!val)
                 val = cJSON_CreateString(value);
             if (!val || mark_set(c, val)) {

@@ -128,16 +128,33 @@ typedef struct sc_strbuf {
     char s[160];
 } sc_strbuf;
 
+/* Why sc_json_read returned NULL, when not for want of memory. */
+enum {
+    SC_JSON_SYNTAX = 0,        /* not JSON: *near quotes the text at the error */
+    SC_JSON_TOO_DEEP = 1,      /* nested past SC_JSON_MAX_DEPTH: where that level opens */
+    SC_JSON_NUL_IN_STRING = 2, /* a string value holds \u0000: *near is its JSON path */
+    SC_JSON_NUL_IN_KEY = 3     /* a member's name holds \u0000: *near is the member's path */
+};
+
 /*
  * Parses text into a cJSON tree (the caller deletes it) with positions in
- * *pos (the caller frees with sc_jsonpos_free). On a syntax error returns
- * NULL with *eline and *ecol at the error and *near a quote of the text
- * there; *pos is left empty. Sets *nomem when allocation failed. When the
- * error is that the text nests more than SC_JSON_MAX_DEPTH arrays and objects,
- * *deep is set and *eline and *ecol are where the level past the limit opens.
+ * *pos (the caller frees with sc_jsonpos_free). Returns NULL with *pos left
+ * empty when allocation failed (*nomem set) or when the text is refused:
+ * *kind says why (SC_JSON_*), *eline and *ecol where, and *near what was
+ * there. A NUL byte anywhere is refused as a syntax error (not text), and a
+ * string holding the escape \u0000 although it is JSON:
+ * cJSON's strings end at their first NUL, so "n\u0000a" would be read as "n",
+ * silently, and could even collide with another id.
  */
 cJSON *sc_json_read(const char *text, size_t len, sc_jsonpos *pos, int *eline, int *ecol,
-                    sc_strbuf *near, int *nomem, int *deep);
+                    sc_strbuf *near, int *nomem, int *kind);
+/* Whether a string of the JSON text (NUL-terminated) holds the escape
+ * \u0000 (what sc_json_read refuses; --set checks its values with it). */
+int sc_json_has_nul(const char *text);
+/* The one-line problem for sc_json_read's refusal of kind with *near: its
+ * JSON path into *path ("" but for the NUL kinds; n bytes) and its
+ * "expected ..., found ..." text into msg (n bytes). */
+void sc_json_refusal(int kind, const sc_strbuf *near, char *path, char *msg, size_t n);
 /* Most levels of nested arrays and objects: cJSON's own limit, which keeps its
  * recursive parser (and the position walk beside it) off the end of the stack. */
 #define SC_JSON_MAX_DEPTH CJSON_NESTING_LIMIT

@@ -147,6 +147,11 @@ void sc_jsonpos_free(sc_jsonpos *m)
 typedef struct cursor {
     const char *p, *end;
     int line, col;
+    /* the first string holding the escape \u0000: where the escape is, and
+     * the item whose value (or, nul_key, whose member name) it is */
+    int nul_line, nul_col, nul_key;
+    const cJSON *nul_item;
+    int nul_seen; /* the string just walked held one */
 } cursor;
 
 /* One byte on (none at the end: the walk can be out of step with cJSON on
@@ -175,13 +180,32 @@ static void cur_ws(cursor *k)
 static void cur_string(cursor *k)
 {
     cur_adv(k); /* the opening quote */
+    k->nul_seen = 0;
     while (k->p < k->end && *k->p != '"') {
-        if (*k->p == '\\' && k->p + 1 < k->end)
+        if (*k->p == '\\' && k->p + 1 < k->end) {
+            if (k->end - k->p >= 6 && !memcmp(k->p + 1, "u0000", 5) && !k->nul_item &&
+                !k->nul_seen) {
+                k->nul_seen = 1;
+                k->nul_line = k->line;
+                k->nul_col = k->col;
+            }
             cur_adv(k);
+        }
         cur_adv(k);
     }
     if (k->p < k->end)
         cur_adv(k);
+}
+
+/* Records item as the first holder of a NUL when the string just walked
+ * held one. */
+static void note_nul(cursor *k, const cJSON *item, int key)
+{
+    if (k->nul_seen && !k->nul_item) {
+        k->nul_item = item;
+        k->nul_key = key;
+    }
+    k->nul_seen = 0;
 }
 
 /* Walks the value at k that cJSON parsed into item, recording positions.
@@ -201,6 +225,7 @@ static int walk(cursor *k, const cJSON *item, sc_jsonpos *m)
             cur_ws(k);
             if (ch == '{') {
                 cur_string(k);
+                note_nul(k, child, 1);
                 cur_ws(k);
                 cur_adv(k); /* ':' */
             }
@@ -215,6 +240,7 @@ static int walk(cursor *k, const cJSON *item, sc_jsonpos *m)
             cur_adv(k);
     } else if (ch == '"') {
         cur_string(k);
+        note_nul(k, item, 0);
     } else {
         while (k->p < k->end && (unsigned char)*k->p > ' ' && !strchr(",]}", *k->p))
             cur_adv(k);
@@ -222,10 +248,65 @@ static int walk(cursor *k, const cJSON *item, sc_jsonpos *m)
     return 0;
 }
 
+/* The JSON path of target under node (at path `at`) into out; 1 found. */
+static int path_to(const cJSON *node, const char *at, const cJSON *target, char *out)
+{
+    if (node == target) {
+        memcpy(out, at, strlen(at) + 1);
+        return 1;
+    }
+    size_t i = 0;
+    for (const cJSON *ch = node->child; ch; ch = ch->next, i++) {
+        char here[SIM_DIAG_PATH_MAX];
+        sim_diag_path_child(here, sizeof here, at, cJSON_IsObject(node) ? ch->string : NULL, i);
+        if (path_to(ch, here, target, out))
+            return 1;
+    }
+    return 0;
+}
+
+void sc_json_refusal(int kind, const sc_strbuf *near, char *path, char *msg, size_t n)
+{
+    path[0] = 0;
+    switch (kind) {
+    case SC_JSON_TOO_DEEP:
+        snprintf(msg, n, "expected at most %d levels of nested lists and objects, found JSON %s",
+                 SC_JSON_MAX_DEPTH, near->s);
+        break;
+    case SC_JSON_NUL_IN_STRING:
+    case SC_JSON_NUL_IN_KEY:
+        snprintf(path, n, "%s", near->s);
+        snprintf(msg, n, "expected %s without NUL characters, found \"\\u0000\" in it",
+                 kind == SC_JSON_NUL_IN_KEY ? "a member name" : "a string");
+        break;
+    default:
+        snprintf(msg, n, "expected valid JSON, found %s", near->s);
+    }
+}
+
+int sc_json_has_nul(const char *text)
+{
+    int in_str = 0;
+    for (const char *p = text; *p; p++) {
+        if (!in_str) {
+            in_str = *p == '"';
+        } else if (*p == '"') {
+            in_str = 0;
+        } else if (*p == '\\') {
+            if (!strncmp(p + 1, "u0000", 5))
+                return 1;
+            if (!p[1])
+                break;
+            p++;
+        }
+    }
+    return 0;
+}
+
 /* Line and column of byte offset `off` in text. */
 static void offset_pos(const char *text, size_t off, int *line, int *col)
 {
-    cursor k = {text, text + off, 1, 1};
+    cursor k = {.p = text, .end = text + off, .line = 1, .col = 1};
     while (k.p < k.end)
         cur_adv(&k);
     *line = k.line;
@@ -324,24 +405,44 @@ static int cut_short(const char *text, size_t len, size_t *open, int *in_str)
 }
 
 cJSON *sc_json_read(const char *text, size_t len, sc_jsonpos *pos, int *eline, int *ecol,
-                        sc_strbuf *near, int *nomem, int *deep)
+                        sc_strbuf *near, int *nomem, int *kind)
 {
     const char *end = NULL;
     *nomem = 0;
-    *deep = 0;
+    *kind = SC_JSON_SYNTAX;
+    /* a NUL byte is no text: cJSON would end a string at it, silently */
+    const char *zero = memchr(text, 0, len);
+    if (zero) {
+        offset_pos(text, (size_t)(zero - text), eline, ecol);
+        snprintf(near->s, sizeof near->s, "a NUL byte (0x00)");
+        return NULL;
+    }
     memset(pos, 0, sizeof *pos);
     cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
     size_t off;
     if (root) {
         /* cJSON stops after the first value: anything but space after it is an error */
-        cursor k = {end, text + len, 0, 0};
+        cursor k = {.p = end, .end = text + len};
         cur_ws(&k);
         if (k.p == k.end) {
-            cursor w = {text, text + len, 1, 1};
+            cursor w = {.p = text, .end = text + len, .line = 1, .col = 1};
             if (walk(&w, root, pos)) {
                 sc_jsonpos_free(pos);
                 cJSON_Delete(root);
                 *nomem = 1;
+                return NULL;
+            }
+            if (w.nul_item) {
+                char path[SIM_DIAG_PATH_MAX] = "";
+                path_to(root, "", w.nul_item, path);
+                if (strlen(path) >= sizeof near->s)
+                    memcpy(path + sizeof near->s - 4, "...", 4);
+                snprintf(near->s, sizeof near->s, "%s", path);
+                *kind = w.nul_key ? SC_JSON_NUL_IN_KEY : SC_JSON_NUL_IN_STRING;
+                *eline = w.nul_line;
+                *ecol = w.nul_col;
+                sc_jsonpos_free(pos);
+                cJSON_Delete(root);
                 return NULL;
             }
             return root;
@@ -355,7 +456,7 @@ cJSON *sc_json_read(const char *text, size_t len, sc_jsonpos *pos, int *eline, i
          * limit comes before the error it reports, the limit is the reason */
         size_t d = too_deep_at(text, len);
         if (d < len && d <= off) {
-            *deep = 1;
+            *kind = SC_JSON_TOO_DEEP;
             offset_pos(text, d, eline, ecol);
             snprintf(near->s, sizeof near->s, "nested too deep (more than %d levels)",
                      SC_JSON_MAX_DEPTH);

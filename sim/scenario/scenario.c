@@ -121,18 +121,16 @@ static void read_top(sc_ctx *c)
  * problem reported at the error's line and column. */
 static cJSON *read_json(sc_ctx *c, const char *text, size_t len)
 {
-    int eline = 0, ecol = 0, nomem = 0, deep = 0;
+    int eline = 0, ecol = 0, nomem = 0, kind = 0;
     sc_strbuf near;
-    cJSON *root = sc_json_read(text, len, &c->pos, &eline, &ecol, &near, &nomem, &deep);
+    cJSON *root = sc_json_read(text, len, &c->pos, &eline, &ecol, &near, &nomem, &kind);
     if (root)
         return root;
     if (nomem)
         return sc_oom(c);
-    if (deep)
-        sc_diag(c, NULL, "", "expected at most %d levels of nested lists and objects, found JSON "
-                             "%s", SC_JSON_MAX_DEPTH, near.s);
-    else
-        sc_diag(c, NULL, "", "expected valid JSON, found %s", near.s);
+    char path[SIM_DIAG_MSG_MAX], msg[SIM_DIAG_MSG_MAX];
+    sc_json_refusal(kind, &near, path, msg, sizeof msg);
+    sc_diag(c, NULL, path, "%s", msg);
     if (c->n <= c->max) {
         c->diags[c->n - 1].line = eline;
         c->diags[c->n - 1].col = ecol;

@@ -144,3 +144,20 @@ cat > sweeps/sw2.json <<'J'
 {"scenarios": ["../deep/er/csv-trace.json"]}
 J
 "$EDGESIM" sweep sweeps/sw2.json -q --no-plots -o swout3 --set workloads[0].file=traces/api.csv
+
+# NUL characters: cJSON ends a string at its first NUL, so "n\u0000a" was
+# read as "n" in silence. A NUL escape in a scenario's or a sweep file's
+# string or member name, a raw NUL byte, and one in a --set value are refused
+# in one line at the place they are
+csv_scenario nul.json empty.csv
+sed 's/"id": "a"/"id": "a\\u0000b"/' nul.json > nul-id.json
+one_line 2 '^nul-id.json:1:[0-9]*: nodes\[0\].id: expected a string without NUL characters, found "\\u0000" in it$' \
+    "$EDGESIM" validate nul-id.json
+printf '{"scenarios": ["nul.json"], "grid": {"policies.sched\\u0000uler": ["round_robin"]}}' > nul-sweep.json
+one_line 2 '^nul-sweep.json:1:[0-9]*: grid.policies.sched: expected a member name without NUL characters' \
+    "$EDGESIM" sweep nul-sweep.json -q --no-plots -o nulout
+printf '{"duration": "10s",\n "name": "a\0b"}' > nul-raw.json
+one_line 2 '^nul-raw.json:2:12: expected valid JSON, found a NUL byte (0x00)$' \
+    "$EDGESIM" validate nul-raw.json
+one_line 2 '^--set: nodes\[0\].id: expected a value without NUL characters' \
+    "$EDGESIM" validate nul.json --set 'nodes[0].id="x\u0000y"'
