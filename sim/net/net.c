@@ -29,6 +29,7 @@
 #include "histogram.h"
 #include "net/fairshare.h"
 #include "net/linkseries.h"
+#include "output/csvw.h"
 #include "output/outfile.h"
 
 #define XNONE UINT32_MAX
@@ -623,16 +624,36 @@ int sim_net_write_links(const sim_net *n, const char *outdir, edge_time end, cha
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
         return -1;
     }
-    fprintf(o.fp, "link,class,capacity_bps,latency_s,bytes,busy_fraction,mean_flows,"
-                  "utilisation_mean,utilisation_max,energy_j\n");
+    sim__csvw *w = malloc(sizeof *w);
+    if (!w) {
+        sim_outfile_abort(&o);
+        snprintf(err, errlen, "cannot write %s: out of memory", path);
+        return -1;
+    }
+    w->fp = o.fp;
+    w->len = 0;
+    sim__csvw_str(w, "link,class,capacity_bps,latency_s,bytes,busy_fraction,mean_flows,"
+                     "utilisation_mean,utilisation_max,energy_j\n");
+    /* the cells of "%s,%s,%.0f,%.9f,%.0f,%.6f,%.6f,%.6f,%.6f,%.6f", each
+     * formatted once into the row (sim/output/csvw.h: printf's text) */
     for (size_t l = 0; l < n->spec->nlinks; l++) {
         const sim_link_spec *s = &n->spec->links[l];
         link_row r = link_figures(n, l, end);
-        fprintf(o.fp, "%s,%s,%.0f,%.9f,%.0f,%.6f,%.6f,%.6f,%.6f,%.6f\n", s->id,
-                sim_link_class_name(s->cls), s->bytes_per_ns * 8e9,
-                (double)s->latency / 1e9, r.bytes, r.busy, r.mean_flows, r.util_mean, r.util_max,
-                n->link_bytes_done[l] * n->spec->nj_per_byte[s->cls] * 1e-9);
+        const double cells[8] = {s->bytes_per_ns * 8e9, (double)s->latency / 1e9, r.bytes,
+                                 r.busy, r.mean_flows, r.util_mean, r.util_max,
+                                 n->link_bytes_done[l] * n->spec->nj_per_byte[s->cls] * 1e-9};
+        static const int decimals[8] = {0, 9, 0, 6, 6, 6, 6, 6};
+        sim__csvw_str(w, s->id);
+        sim__csvw_char(w, ',');
+        sim__csvw_str(w, sim_link_class_name(s->cls));
+        for (int c = 0; c < 8; c++) {
+            sim__csvw_char(w, ',');
+            sim__csvw_fixed(w, cells[c], decimals[c]);
+        }
+        sim__csvw_char(w, '\n');
     }
+    sim__csvw_flush(w);
+    free(w);
     if (sim_outfile_commit(&o) != 0) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
         return -1;
@@ -656,7 +677,15 @@ int sim_net_write_link_series(const sim_net *n, const char *outdir, edge_time en
     }
     size_t pick[SIM_NET_SERIES_LINKS];
     size_t k = busiest(n, end, pick, SIM_NET_SERIES_LINKS);
-    fprintf(o.fp, "t_start_s,t_end_s,rank,link,utilisation\n");
+    sim__csvw *w = malloc(sizeof *w);
+    if (!w) {
+        sim_outfile_abort(&o);
+        snprintf(err, errlen, "cannot write %s: out of memory", path);
+        return -1;
+    }
+    w->fp = o.fp;
+    w->len = 0;
+    sim__csvw_str(w, "t_start_s,t_end_s,rank,link,utilisation\n");
     edge_time t0 = 0;
     for (size_t r = 0; r < sim_linkseries_rows(n->series); r++) {
         edge_time t1 = sim_linkseries_t_end(n->series, r);
@@ -664,11 +693,22 @@ int sim_net_write_link_series(const sim_net *n, const char *outdir, edge_time en
             const sim_link_spec *s = &n->spec->links[pick[i]];
             double u = sim_linkseries_bytes(n->series, r, pick[i]) /
                        (s->bytes_per_ns * (double)(t1 - t0));
-            fprintf(o.fp, "%.9f,%.9f,%zu,%s,%.6f\n", (double)t0 / 1e9, (double)t1 / 1e9, i + 1,
-                    s->id, u > 1 ? 1.0 : u);
+            /* "%.9f,%.9f,%zu,%s,%.6f" */
+            sim__csvw_fixed(w, (double)t0 / 1e9, 9);
+            sim__csvw_char(w, ',');
+            sim__csvw_fixed(w, (double)t1 / 1e9, 9);
+            sim__csvw_char(w, ',');
+            sim__csvw_u64(w, i + 1);
+            sim__csvw_char(w, ',');
+            sim__csvw_str(w, s->id);
+            sim__csvw_char(w, ',');
+            sim__csvw_fixed(w, u > 1 ? 1.0 : u, 6);
+            sim__csvw_char(w, '\n');
         }
         t0 = t1;
     }
+    sim__csvw_flush(w);
+    free(w);
     if (sim_outfile_commit(&o) != 0) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
         return -1;
