@@ -435,9 +435,13 @@ cJSON *sc_json_read(const char *text, size_t len, sc_jsonpos *pos, int *eline, i
             if (w.nul_item) {
                 char path[SIM_DIAG_PATH_MAX] = "";
                 path_to(root, "", w.nul_item, path);
-                if (strlen(path) >= sizeof near->s)
-                    memcpy(path + sizeof near->s - 4, "...", 4);
-                snprintf(near->s, sizeof near->s, "%s", path);
+                size_t pn = strlen(path);
+                if (pn >= sizeof near->s) { /* cut, with "..." */
+                    pn = sizeof near->s - 1;
+                    memcpy(path + pn - 3, "...", 3);
+                }
+                memcpy(near->s, path, pn);
+                near->s[pn] = 0;
                 *kind = w.nul_key ? SC_JSON_NUL_IN_KEY : SC_JSON_NUL_IN_STRING;
                 *eline = w.nul_line;
                 *ecol = w.nul_col;
