@@ -286,6 +286,13 @@ Test(dist, bad_specs_are_rejected_with_the_exact_message)
          "x: expected a duration such as \"250ms\" or a distribution such as "
          "{\"type\": \"exponential\", \"mean\": \"250ms\"}, found \"250 ms\""},
         {"\"-1s\"", SIM_DIST_DURATION, "x: expected a duration >= 0, found \"-1s\""},
+        /* past int64 nanoseconds: out of range, not malformed (as the scenario says it) */
+        {"\"99999999999d\"", SIM_DIST_DURATION,
+         "x: expected a duration below 292 years, found \"99999999999d\""},
+        {"{\"type\":\"exponential\",\"mean\":\"300y\"}", SIM_DIST_DURATION,
+         "x.mean: expected a duration with a unit, such as \"250ms\", found \"300y\""},
+        {"{\"type\":\"exponential\",\"mean\":\"106752d\"}", SIM_DIST_DURATION,
+         "x.mean: expected a duration below 292 years, found \"106752d\""},
         {"[]", SIM_DIST_DURATION,
          "x: expected a duration such as \"250ms\" or a distribution such as "
          "{\"type\": \"exponential\", \"mean\": \"250ms\"}, found an array"},

@@ -335,6 +335,9 @@ Test(mobility, bad_trace_files_are_named_at_their_line_and_column)
     const char *c4 = "time,group,region\n5,g,b\n";
     expect_file_error(c4, strlen(c4), "2:1: time: expected a duration of at least 0s such as "
                                       "\"8h\", found \"5\"");
+    const char *c4b = "time,group,region\n106752d,g,b\n";
+    expect_file_error(c4b, strlen(c4b), "2:1: time: expected a duration below 292 years, "
+                                        "found \"106752d\"");
     const char *c5 = "time,group,region\n5h,g\n";
     expect_file_error(c5, strlen(c5), "2:1: row: expected 3 comma-separated fields as in the "
                                       "header, found 2");

@@ -129,7 +129,10 @@ static edge_err read_time(const ctx *c, const char *key, double *out)
     char p[SIM_DIAG_PATH_MAX];
     child_path(c, key, p);
     edge_time t;
-    if (!cJSON_IsString(v) || edge_duration_parse(v->valuestring, &t) != EDGE_OK)
+    edge_err pe = cJSON_IsString(v) ? edge_duration_parse(v->valuestring, &t) : EDGE_PARSE;
+    if (pe == EDGE_RANGE)
+        return bad(c->diag, p, "a duration below 292 years", v);
+    if (pe != EDGE_OK)
         return bad(c->diag, p, "a duration with a unit, such as \"250ms\"", v);
     if (t < 0)
         return bad(c->diag, p, "a duration >= 0", v);
@@ -485,7 +488,11 @@ static edge_err parse_shorthand(const cJSON *spec, sim_dist_kind kind, const cha
     double v;
     if (kind == SIM_DIST_DURATION) {
         edge_time t;
-        if (!cJSON_IsString(spec) || edge_duration_parse(spec->valuestring, &t) != EDGE_OK)
+        edge_err pe =
+            cJSON_IsString(spec) ? edge_duration_parse(spec->valuestring, &t) : EDGE_PARSE;
+        if (pe == EDGE_RANGE)
+            return bad(diag, path, "a duration below 292 years", spec);
+        if (pe != EDGE_OK)
             return bad(diag, path,
                        "a duration such as \"250ms\" or a distribution such as "
                        "{\"type\": \"exponential\", \"mean\": \"250ms\"}",

@@ -286,9 +286,10 @@ static int read_trace_file(rd *r, const cJSON *v, const char *q, const char *fil
         if (strcmp(fld[1], id))
             continue;
         edge_time at;
-        if (edge_duration_parse(fld[0], &at) != EDGE_OK || at < 0) {
-            rc = file_diag(r, v, q, file, lineno, col[0],
-                           "time: expected a duration of at least 0s such as \"8h\", found %s",
+        edge_err pe = edge_duration_parse(fld[0], &at);
+        if (pe != EDGE_OK || at < 0) {
+            rc = file_diag(r, v, q, file, lineno, col[0], "time: expected a duration %s, found %s",
+                           pe == EDGE_RANGE ? "below 292 years" : "of at least 0s such as \"8h\"",
                            excerpt(ex, sizeof ex, fld[0]));
             break;
         }

@@ -105,9 +105,11 @@ static int read_csv(sc_ctx *c, const cJSON *v, const char *p, const char *file, 
         if (!seen++ && isalpha((unsigned char)*f))
             continue; /* a header */
         edge_time t;
-        if (edge_duration_parse(f, &t) != EDGE_OK || t < 0) {
+        edge_err pe = edge_duration_parse(f, &t);
+        if (pe != EDGE_OK || t < 0) {
             char ex[4 * SIM_EXCERPT_MAX + 8];
-            sc_diag(c, v, p, "expected a duration of at least 0s such as \"1.5s\" on line %zu of %s, found %s",
+            sc_diag(c, v, p, "expected a duration %s on line %zu of %s, found %s",
+                    pe == EDGE_RANGE ? "below 292 years" : "of at least 0s such as \"1.5s\"",
                     lineno, file, sim_excerpt(ex, sizeof ex, f, strlen(f)));
             rc = -1;
             break;

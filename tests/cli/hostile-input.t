@@ -113,6 +113,16 @@ csv_scenario secret.json secret.csv
 one_line 2 'on line 2 of secret.csv, found "secret-0123456789-0123456789-0123456789-\.\.\."$' \
     "$EDGESIM" validate secret.json
 ! grep -q END err
+# a time past int64 nanoseconds is out of range (as in the scenario), not
+# malformed; a negative one is below 0s
+printf '1s\n106752d\n' > far.csv
+csv_scenario far.json far.csv
+one_line 2 'workloads\[0\].file: expected a duration below 292 years on line 2 of far.csv, found "106752d"$' \
+    "$EDGESIM" validate far.json
+printf -- '-1s\n' > neg.csv
+csv_scenario neg.json neg.csv
+one_line 2 'expected a duration of at least 0s such as "1.5s" on line 1 of neg.csv, found "-1s"$' \
+    "$EDGESIM" validate neg.json
 printf 'h\n\033]0;pwned\007\n' > esc.csv
 csv_scenario esc.json esc.csv
 one_line 2 'found "\\x1b\]0;pwned\\x07"$' "$EDGESIM" validate esc.json
