@@ -614,26 +614,58 @@ double sim_net_energy_j(const sim_net *n)
     return j;
 }
 
+/* A CSV output of the network: the file (written to a temporary and renamed
+ * into place by sim_outfile) and a row writer over it. */
+typedef struct net_csv {
+    char path[4096];
+    sim_outfile o;
+    sim__csvw *w;
+} net_csv;
+
+/* Opens outdir/name with its header line. Returns 0, or -1 with err set. */
+static int csv_open(net_csv *c, const char *outdir, const char *name, const char *header,
+                    char *err, size_t errlen)
+{
+    snprintf(c->path, sizeof c->path, "%s/%s", outdir, name);
+    if (sim_outfile_open(&c->o, c->path) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", c->path, strerror(errno));
+        return -1;
+    }
+    if (!(c->w = malloc(sizeof *c->w))) {
+        sim_outfile_abort(&c->o);
+        snprintf(err, errlen, "cannot write %s: out of memory", c->path);
+        return -1;
+    }
+    c->w->fp = c->o.fp;
+    c->w->len = 0;
+    sim__csvw_str(c->w, header);
+    return 0;
+}
+
+/* Writes out the rows and puts the file in place. Returns 0, or -1 with
+ * err set. */
+static int csv_close(net_csv *c, char *err, size_t errlen)
+{
+    sim__csvw_flush(c->w);
+    free(c->w);
+    c->w = NULL;
+    if (sim_outfile_commit(&c->o) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", c->path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 int sim_net_write_links(const sim_net *n, const char *outdir, edge_time end, char *err,
                         size_t errlen)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/links.csv", outdir);
-    sim_outfile o;
-    if (sim_outfile_open(&o, path) != 0) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+    net_csv c;
+    if (csv_open(&c, outdir, "links.csv",
+                 "link,class,capacity_bps,latency_s,bytes,busy_fraction,mean_flows,"
+                 "utilisation_mean,utilisation_max,energy_j\n",
+                 err, errlen) != 0)
         return -1;
-    }
-    sim__csvw *w = malloc(sizeof *w);
-    if (!w) {
-        sim_outfile_abort(&o);
-        snprintf(err, errlen, "cannot write %s: out of memory", path);
-        return -1;
-    }
-    w->fp = o.fp;
-    w->len = 0;
-    sim__csvw_str(w, "link,class,capacity_bps,latency_s,bytes,busy_fraction,mean_flows,"
-                     "utilisation_mean,utilisation_max,energy_j\n");
+    sim__csvw *w = c.w;
     /* the cells of "%s,%s,%.0f,%.9f,%.0f,%.6f,%.6f,%.6f,%.6f,%.6f", each
      * formatted once into the row (sim/output/csvw.h: printf's text) */
     for (size_t l = 0; l < n->spec->nlinks; l++) {
@@ -646,19 +678,13 @@ int sim_net_write_links(const sim_net *n, const char *outdir, edge_time end, cha
         sim__csvw_str(w, s->id);
         sim__csvw_char(w, ',');
         sim__csvw_str(w, sim_link_class_name(s->cls));
-        for (int c = 0; c < 8; c++) {
+        for (int k = 0; k < 8; k++) {
             sim__csvw_char(w, ',');
-            sim__csvw_fixed(w, cells[c], decimals[c]);
+            sim__csvw_fixed(w, cells[k], decimals[k]);
         }
         sim__csvw_char(w, '\n');
     }
-    sim__csvw_flush(w);
-    free(w);
-    if (sim_outfile_commit(&o) != 0) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        return -1;
-    }
-    return 0;
+    return csv_close(&c, err, errlen);
 }
 
 /* The k links of highest mean utilisation up to end that carried bytes,
@@ -668,24 +694,13 @@ static size_t busiest(const sim_net *n, edge_time end, size_t *pick, size_t k);
 int sim_net_write_link_series(const sim_net *n, const char *outdir, edge_time end, char *err,
                               size_t errlen)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/link_series.csv", outdir);
-    sim_outfile o;
-    if (sim_outfile_open(&o, path) != 0) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        return -1;
-    }
     size_t pick[SIM_NET_SERIES_LINKS];
     size_t k = busiest(n, end, pick, SIM_NET_SERIES_LINKS);
-    sim__csvw *w = malloc(sizeof *w);
-    if (!w) {
-        sim_outfile_abort(&o);
-        snprintf(err, errlen, "cannot write %s: out of memory", path);
+    net_csv c;
+    if (csv_open(&c, outdir, "link_series.csv", "t_start_s,t_end_s,rank,link,utilisation\n",
+                 err, errlen) != 0)
         return -1;
-    }
-    w->fp = o.fp;
-    w->len = 0;
-    sim__csvw_str(w, "t_start_s,t_end_s,rank,link,utilisation\n");
+    sim__csvw *w = c.w;
     edge_time t0 = 0;
     for (size_t r = 0; r < sim_linkseries_rows(n->series); r++) {
         edge_time t1 = sim_linkseries_t_end(n->series, r);
@@ -707,13 +722,7 @@ int sim_net_write_link_series(const sim_net *n, const char *outdir, edge_time en
         }
         t0 = t1;
     }
-    sim__csvw_flush(w);
-    free(w);
-    if (sim_outfile_commit(&o) != 0) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        return -1;
-    }
-    return 0;
+    return csv_close(&c, err, errlen);
 }
 
 static double secs(int64_t ns)
