@@ -13,6 +13,27 @@ static const char digits2[201] = "0001020304050607080910111213141516171819202122
                                  "50515253545556575859606162636465666768697071727374"
                                  "75767778798081828384858687888990919293949596979899";
 
+const uint64_t sim__pow10[20] = {UINT64_C(1),
+                                  UINT64_C(10),
+                                  UINT64_C(100),
+                                  UINT64_C(1000),
+                                  UINT64_C(10000),
+                                  UINT64_C(100000),
+                                  UINT64_C(1000000),
+                                  UINT64_C(10000000),
+                                  UINT64_C(100000000),
+                                  UINT64_C(1000000000),
+                                  UINT64_C(10000000000),
+                                  UINT64_C(100000000000),
+                                  UINT64_C(1000000000000),
+                                  UINT64_C(10000000000000),
+                                  UINT64_C(100000000000000),
+                                  UINT64_C(1000000000000000),
+                                  UINT64_C(10000000000000000),
+                                  UINT64_C(100000000000000000),
+                                  UINT64_C(1000000000000000000),
+                                  UINT64_C(10000000000000000000)};
+
 /* The n digits of v < 10^n (leading zeros included) at p[0..n), from the
  * right. */
 static void put_digits(char *p, uint64_t v, int n)
@@ -169,8 +190,6 @@ int sim__decimal_scale(double a, int k, uint64_t *q, int *half)
  * more take printf itself. */
 char *sim__put_fixed(char *p, double v, int decimals)
 {
-    static const uint64_t pow10[10] = {1,      10,      100,      1000,      10000,
-                                       100000, 1000000, 10000000, 100000000, 1000000000};
     if (decimals < 0 || decimals > 9 || !(v >= 0) || signbit(v))
         return p + snprintf(p, SIM__CSVW_NUMBER_MAX, "%.*f", decimals < 0 ? 0 : decimals, v);
     if (v < 9007199254740992.0 && (double)(uint64_t)v == v) {
@@ -189,7 +208,7 @@ char *sim__put_fixed(char *p, double v, int decimals)
     if (!sim__decimal_scale(v, decimals, &q, &half) || q == UINT64_MAX)
         return p + snprintf(p, SIM__CSVW_NUMBER_MAX, "%.*f", decimals, v);
     uint64_t m = q + (half > 0 || (half == 0 && (q & 1)));
-    uint64_t scale = pow10[decimals];
+    uint64_t scale = sim__pow10[decimals];
     p = sim__put_u64(p, m / scale);
     if (decimals) {
         *p++ = '.';
@@ -207,11 +226,9 @@ char *sim__put_fixed(char *p, double v, int decimals)
  * rounding of d is that integer (sim__put_fixed's argument, with d). */
 char *sim__put_ratio(char *p, uint64_t num, uint64_t den, int decimals)
 {
-    static const uint32_t pow10u[10] = {1,      10,      100,      1000,      10000,
-                                        100000, 1000000, 10000000, 100000000, 1000000000};
     if (den == 0 || decimals < 0 || decimals > 9 || num / 2 > den)
         return sim__put_fixed(p, (double)num / (double)den, decimals);
-    uint32_t scale = pow10u[decimals];
+    uint32_t scale = (uint32_t)sim__pow10[decimals];
     uint64_t q, r;
     if (num <= UINT64_MAX / scale) { /* counts: in 64 bits */
         q = num * scale / den;

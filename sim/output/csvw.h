@@ -35,6 +35,9 @@
 
 /* Formats into p (at least SIM__CSVW_NUMBER_MAX bytes of room) and returns
  * the end, without a NUL. */
+/* 10^0 .. 10^19: the powers of ten a uint64_t holds. */
+extern const uint64_t sim__pow10[20];
+
 char *sim__put_u64(char *p, uint64_t v);
 char *sim__put_i64(char *p, int64_t v);
 char *sim__put_time(char *p, edge_time t);

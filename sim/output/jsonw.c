@@ -23,29 +23,11 @@ static int close_enough(double a, double b)
  * are doubles, one rounding; else NAN, read it with strtod). */
 static int fast_g(char *p, double d, int prec, double *back)
 {
-    static const uint64_t p10[18] = {UINT64_C(1),
-                                     UINT64_C(10),
-                                     UINT64_C(100),
-                                     UINT64_C(1000),
-                                     UINT64_C(10000),
-                                     UINT64_C(100000),
-                                     UINT64_C(1000000),
-                                     UINT64_C(10000000),
-                                     UINT64_C(100000000),
-                                     UINT64_C(1000000000),
-                                     UINT64_C(10000000000),
-                                     UINT64_C(100000000000),
-                                     UINT64_C(1000000000000),
-                                     UINT64_C(10000000000000),
-                                     UINT64_C(100000000000000),
-                                     UINT64_C(1000000000000000),
-                                     UINT64_C(10000000000000000),
-                                     UINT64_C(100000000000000000)};
     double a = fabs(d);
     if (!(a > 0) || !isfinite(a))
         return 0;
     int e = (int)floor(log10(a)); /* the decimal exponent, or one off */
-    uint64_t lo = p10[prec - 1], hi = p10[prec];
+    uint64_t lo = sim__pow10[prec - 1], hi = sim__pow10[prec];
     uint64_t m = 0;
     for (int tries = 0; tries < 3; tries++) {
         uint64_t fl;
