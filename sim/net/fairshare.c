@@ -715,11 +715,14 @@ static void fill(sim_fairshare *s, edge_time now)
                 continue;
             k->fixed = fe;
             s->counts.groups_visited++;
-            double take = share * (double)k->n;
-            for (uint8_t h = 0; h < k->nhops; h++) {
+            /* copies: the stores to the links may alias the class's
+             * fields as far as the compiler knows */
+            const uint32_t kn = k->n, nhops = k->nhops;
+            const double take = share * (double)kn;
+            for (uint32_t h = 0; h < nhops; h++) {
                 fs_link *m = &s->links[k->links[h]];
                 m->rem -= take;
-                m->unfixed -= k->n;
+                m->unfixed -= kn;
                 m->used += take;
                 if (share > m->hi)
                     m->hi = share;
@@ -1169,10 +1172,12 @@ static edge_time finish_of(const fs_class *k, const struct fs_flow *f)
     double q = rem / k->rate;
     if (q >= 9.0e18)
         return EDGE_TIME_MAX;
-    double whole = floor(q);
-    if (q - whole > 1e-9 * q)
+    /* floor(q) by truncation (q is positive and below 2^63): exact, and
+     * without a call to libm's floor on a baseline x86-64 */
+    edge_time whole = (edge_time)q;
+    if (q - (double)whole > 1e-9 * q)
         whole += 1;
-    return k->vt + (edge_time)whole;
+    return k->vt + whole;
 }
 
 bool sim_fairshare_next(const sim_fairshare *s, uint32_t *group, edge_time *at)
