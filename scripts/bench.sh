@@ -48,7 +48,8 @@ l2=$(cat /sys/devices/system/cpu/cpu0/cache/index2/size 2>/dev/null || echo '?')
 l3=$(cat /sys/devices/system/cpu/cpu0/cache/index3/size 2>/dev/null || echo '?')
 thp=$(sed -n 's/.*\[\(.*\)\].*/\1/p' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || true)
 echo "host: ${cpu:-unknown CPU}, $(nproc 2>/dev/null || echo '?') CPUs, L2 $l2 a core, L3 $l3," \
-    "transparent huge pages: ${thp:-unknown}; EDGESIM_HUGEPAGES=${EDGESIM_HUGEPAGES:-1}"
+    "transparent huge pages: ${thp:-unknown}; EDGESIM_HUGEPAGES=${EDGESIM_HUGEPAGES:-1}," \
+    "GLIBC_TUNABLES=${GLIBC_TUNABLES:-} (docs/outputs.md: a run gets huge pages from birth where it can)"
 if [ "${EDGESIM_PGO:-}" = 1 ]; then
     echo "build: profile-guided (make PGO=1; docs/architecture.md, Building)"
 else

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #define HUGE_PAGE ((uintptr_t)2 << 20)
 
@@ -83,3 +85,158 @@ size_t sim_hugepages_advise(size_t min_bytes)
     return 0;
 }
 #endif
+
+/* ---- from birth: glibc's tunable, set by starting again ---- */
+
+#define TUNABLE "glibc.malloc.hugetlb"
+#define T0_VAR "EDGESIM_SETUP_T0"
+
+static int turned_off(void)
+{
+    const char *env = getenv("EDGESIM_HUGEPAGES");
+    return env && strcmp(env, "0") == 0;
+}
+
+const char *sim_hugepages_mode(void)
+{
+#ifdef __GLIBC__
+    const char *t = getenv("GLIBC_TUNABLES");
+    if (t && (strstr(t, TUNABLE "=1") || strstr(t, TUNABLE "=2")))
+        return "from birth"; /* whoever set it: glibc applies it */
+#endif
+    return turned_off() ? "off" : "after set-up";
+}
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+
+const char *sim_hugepages_reexec_blocker(void)
+{
+#if !defined(__linux__) || !defined(__GLIBC__)
+    return "not Linux with glibc";
+#elif defined(SANITIZED)
+    return "a sanitizer's allocator"; /* malloc is not glibc's */
+#else
+    if (turned_off())
+        return "EDGESIM_HUGEPAGES=0";
+    const char *t = getenv("GLIBC_TUNABLES");
+    if (t && strstr(t, TUNABLE))
+        return TUNABLE " already set";
+    const char *pre = getenv("LD_PRELOAD");
+    if (pre && strstr(pre, "vgpreload"))
+        return "valgrind"; /* /proc/self/exe is valgrind's own program */
+    char mode[128] = "";
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    if (f) {
+        if (!fgets(mode, sizeof mode, f))
+            mode[0] = 0;
+        fclose(f);
+    }
+    if (!strstr(mode, "[madvise]"))
+        return "transparent huge pages not in madvise mode";
+    return NULL;
+#endif
+}
+
+/* The process's arguments as the kernel keeps them: a NULL-terminated
+ * array into one buffer (*buf, the caller frees both), or NULL. */
+static char **own_arguments(char **buf)
+{
+    *buf = NULL;
+    int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    size_t len = 0, cap = 4096;
+    char *b = malloc(cap + 1);
+    while (b) {
+        if (len == cap) {
+            char *g = realloc(b, 2 * cap + 1);
+            if (!g) { /* no partial argument list */
+                free(b);
+                b = NULL;
+                break;
+            }
+            b = g;
+            cap *= 2;
+        }
+        ssize_t k = read(fd, b + len, cap - len);
+        if (k <= 0) {
+            if (k == 0) /* the end */
+                break;
+            free(b);
+            b = NULL;
+        } else {
+            len += (size_t)k;
+        }
+    }
+    close(fd);
+    if (!b || len == 0) {
+        free(b);
+        return NULL;
+    }
+    b[len] = 0; /* the last argument's NUL, should the text lack it */
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += b[i] == 0;
+    if (b[len - 1] != 0)
+        n++;
+    char **argv = calloc(n + 1, sizeof *argv);
+    if (!argv) {
+        free(b);
+        return NULL;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < len && k < n; i += strlen(b + i) + 1)
+        argv[k++] = b + i;
+    *buf = b;
+    return argv;
+}
+
+void sim_hugepages_reexec(double t0)
+{
+    if (sim_hugepages_reexec_blocker())
+        return;
+    char *buf, **argv = own_arguments(&buf);
+    if (!argv)
+        return;
+    const char *old = getenv("GLIBC_TUNABLES");
+    char *saved = old ? strdup(old) : NULL;
+    size_t n = (old ? strlen(old) + 1 : 0) + sizeof TUNABLE "=1";
+    char *tun = malloc(n), t0s[64];
+    if (tun && (!old || saved)) {
+        snprintf(tun, n, "%s%s" TUNABLE "=1", old ? old : "", old ? ":" : "");
+        snprintf(t0s, sizeof t0s, "%.9f", t0);
+        if (setenv("GLIBC_TUNABLES", tun, 1) == 0 && setenv(T0_VAR, t0s, 1) == 0) {
+            fflush(NULL);
+            execv("/proc/self/exe", argv);
+        }
+        /* not started again: the environment as it was */
+        if (saved)
+            setenv("GLIBC_TUNABLES", saved, 1);
+        else
+            unsetenv("GLIBC_TUNABLES");
+        unsetenv(T0_VAR);
+    }
+    free(tun);
+    free(saved);
+    free(argv);
+    free(buf);
+}
+
+double sim_hugepages_setup_t0(double now)
+{
+    const char *s = getenv(T0_VAR);
+    if (!s)
+        return now;
+    char *end;
+    double t = strtod(s, &end);
+    int ok = end != s && *end == 0 && t > 0 && t <= now;
+    unsetenv(T0_VAR);
+    return ok ? t : now;
+}

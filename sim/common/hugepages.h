@@ -27,4 +27,43 @@
  * /proc/self/smaps. Never fails: a refusal leaves the pages as they were. */
 size_t sim_hugepages_advise(size_t min_bytes);
 
+/* Huge pages from birth. sim_hugepages_advise comes after the fact: at a
+ * million nodes the collapse of 5 GB took about 10 s of set-up, and the
+ * 1.2 million page faults of its 4 KiB pages before it most of the rest.
+ * glibc's tunable glibc.malloc.hugetlb=1 makes malloc mark every stretch
+ * of heap for huge pages before its first touch (set-up 18.8 -> 3-4 s at a
+ * million nodes), but glibc reads it only when a program starts: `edgesim
+ * run` starts again with it, before it reads its scenario: the first
+ * process stays small (started again after reading a million nodes, the
+ * run took 1-2 s more), and standard input is read once. */
+
+/* Why sim_hugepages_reexec would not start the process again, as a short
+ * static text ("EDGESIM_HUGEPAGES=0", "glibc.malloc.hugetlb already set",
+ * "valgrind", "transparent huge pages not in madvise mode", ...), or NULL
+ * when it would. In "always" mode the kernel gives huge pages anyway; in
+ * "never" mode nothing does. */
+const char *sim_hugepages_reexec_blocker(void);
+
+/* Unless sim_hugepages_reexec_blocker names a reason, executes the running
+ * program again (/proc/self/exe) with its own arguments (/proc/self/cmdline)
+ * and the same environment plus glibc.malloc.hugetlb=1 in GLIBC_TUNABLES and
+ * t0, a sim_wall_seconds() reading, in EDGESIM_SETUP_T0 (see
+ * sim_hugepages_setup_t0). Call it before anything is written or read from
+ * a pipe: the new process does it all again. Returns only when it did not
+ * start again (a blocker, or an exec that failed: the environment is then as
+ * it was); never fails otherwise. */
+void sim_hugepages_reexec(double t0);
+
+/* The set-up start a process that started this one again passed in
+ * EDGESIM_SETUP_T0 (removed from the environment), so that set-up counts
+ * from the first start; `now` when there is none or it is not a time at or
+ * before now. */
+double sim_hugepages_setup_t0(double now);
+
+/* How the heap gets huge pages in this process, for run.json: "from birth"
+ * (glibc.malloc.hugetlb=1 or 2 in GLIBC_TUNABLES, with glibc, whoever set
+ * it), else "off" (EDGESIM_HUGEPAGES=0) or "after set-up"
+ * (sim_hugepages_advise). */
+const char *sim_hugepages_mode(void);
+
 #endif

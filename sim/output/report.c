@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "histogram.h"
+#include "common/hugepages.h"
 #include "common/stopwatch.h"
 #include "output/csvw.h"
 #include "output/jsonw.h"
@@ -714,6 +715,7 @@ int sim_report_finish(sim_report *r, const sim_report_summary *s, const sim_run_
     char host[256] = "";
     gethostname(host, sizeof host - 1);
     cJSON_AddStringToObject(run, "host", host);
+    cJSON_AddStringToObject(run, "huge_pages", sim_hugepages_mode());
     rc = write_json(r->dir, "run.json", run, err, errlen);
     cJSON_Delete(run);
     return rc;
