@@ -30,9 +30,11 @@
 #endif
 
 #include "cli/cli.h"
+#include "common/hugepages.h"
 #include "common/interrupt.h"
 #include "common/jsonget.h"
 #include "common/plainname.h"
+#include "common/stopwatch.h"
 #include "output/outfile.h"
 #include "harness/plot_sweep.h"
 #include "scenario/limits.h"
@@ -679,6 +681,14 @@ int sim_cmd_sweep(int argc, char **argv)
         return sim_cmd_fail(&sim_sweep_cmd, "expected a SWEEP.json file (see 'edgesim sweep "
                                             "--help')");
     }
+    /* The runs, forked from this process, get huge pages from birth
+     * (hugepages.h): it starts again first, before it reads anything. Not
+     * under MPI, whose launcher keeps track of the processes it started. */
+    double first_start = sim_hugepages_setup_t0(sim_wall_seconds()); /* read: not passed on */
+#ifdef EDGESIM_MPI
+    if (!use_mpi)
+#endif
+        sim_hugepages_reexec(first_start);
 #ifdef EDGESIM_MPI
     if (use_mpi) {
         MPI_Init(&argc, &argv);

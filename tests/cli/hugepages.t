@@ -50,3 +50,11 @@ check e "after set-up"
 env -u GLIBC_TUNABLES -u EDGESIM_HUGEPAGES "$EDGESIM" run big.json --set duration=1s -q --no-plots \
     -o /dev/null 2>err && exit 1
 [ "$(wc -l < err)" -eq 1 ] || { cat err; exit 1; }
+# a sweep's runs, forked from a sweep that started again, have it too
+cat > sw.json <<'JSON'
+{"name": "sw", "scenarios": ["small.json"], "grid": {"seed": [1, 2]}}
+JSON
+env -u GLIBC_TUNABLES -u EDGESIM_HUGEPAGES "$EDGESIM" sweep sw.json -j 2 -q --no-plots -o sw
+n=0
+for r in $(find sw -name run.json); do check "$(dirname "$r")" "$birth"; n=$((n + 1)); done
+[ "$n" -eq 2 ]
