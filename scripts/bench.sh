@@ -176,6 +176,8 @@ if [ -n "${BENCH_1M:-}" ] && [ -f "$scen" ]; then
     printf '  CPU: set-up %.1f s, loop %.1f s, outputs %.1f s, process %.1f s; peak RSS %.2f GiB\n' \
         "$(get setup_cpu_seconds)" "$(get loop_cpu_seconds)" "$(get output_cpu_seconds)" \
         "$(get cpu_seconds)" "$(awk -v k="$(get peak_rss_kb)" 'BEGIN {print k / 1048576}')"
+    echo "  huge pages: $(sed -n 's/.*"huge_pages":[[:space:]]*"\([^"]*\)".*/\1/p' "$out/m/run.json")" \
+        "(docs/outputs.md; the first run that needs many after other work sets up slower)"
     rm -rf "$out"
     echo "(targets: peak RSS < 8 GiB; set-up and outputs < 30 s each)"
 fi
