@@ -95,12 +95,27 @@ static int parse_pattern(const char *s, sc_idpat *p)
     return 0;
 }
 
+/* The prefix, i zero-padded to the width, the suffix: what
+ * "%.*s%0*llu%s" prints, by hand (a million nodes expand a million ids). */
 char *sc_expand(sc_ctx *c, const sc_idpat *p, unsigned long long i)
 {
-    char buf[2 * SIM_ID_MAX + 32];
-    int n = snprintf(buf, sizeof buf, "%.*s%0*llu%s", (int)p->prelen, p->pre, p->width, i, p->post);
-    if (n < 0 || (size_t)n >= sizeof buf)
+    char buf[2 * SIM_ID_MAX + 32], digits[24];
+    size_t nd = 0;
+    do
+        digits[nd++] = (char)('0' + i % 10);
+    while ((i /= 10) != 0);
+    size_t width = p->width > 0 ? (size_t)p->width : 0;
+    size_t pad = width > nd ? width - nd : 0, postlen = strlen(p->post);
+    if (p->prelen + pad + nd + postlen >= sizeof buf)
         return NULL;
+    char *w = buf;
+    memcpy(w, p->pre, p->prelen);
+    w += p->prelen;
+    memset(w, '0', pad);
+    w += pad;
+    while (nd)
+        *w++ = digits[--nd];
+    memcpy(w, p->post, postlen + 1);
     return sc_xstrdup(c, buf);
 }
 
