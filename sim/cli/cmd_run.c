@@ -106,6 +106,10 @@ const sim_cmd sim_run_cmd = {
              "as a whole when the run is complete (plots included): a failed or interrupted\n"
              "run leaves the previous DIR as it was.\n"
              "\n"
+             "To give its memory 2 MiB pages from the start, the run starts itself again once\n"
+             "with glibc.malloc.hugetlb=1 added to GLIBC_TUNABLES (run.json, huge_pages;\n"
+             "docs/outputs.md); EDGESIM_HUGEPAGES=0 in the environment turns that off.\n"
+             "\n"
              "exit codes: 0 done, 1 the run failed, 2 bad scenario or usage, 130 interrupted\n"
              "(Ctrl-C; 143 for SIGTERM).\n",
 };

@@ -92,6 +92,10 @@ const sim_cmd sim_sweep_cmd = {
              "as a whole when the sweep is complete: a failed or interrupted sweep leaves\n"
              "the previous DIR as it was.\n"
              "\n"
+             "Without --mpi the sweep starts itself again once with glibc.malloc.hugetlb=1\n"
+             "added to GLIBC_TUNABLES, so that its runs' memory gets 2 MiB pages from the\n"
+             "start (docs/outputs.md); EDGESIM_HUGEPAGES=0 in the environment turns that off.\n"
+             "\n"
              "exit codes: 0 done, 1 a run failed, 2 bad sweep, scenario or usage, 130\n"
              "interrupted (Ctrl-C; 143 for SIGTERM).\n",
 };
@@ -684,7 +688,9 @@ int sim_cmd_sweep(int argc, char **argv)
     /* The runs, forked from this process, get huge pages from birth
      * (hugepages.h): it starts again first, before it reads anything. Not
      * under MPI, whose launcher keeps track of the processes it started. */
-    double first_start = sim_hugepages_setup_t0(sim_wall_seconds()); /* read: not passed on */
+    /* (the first start's clock, which a sweep does not report, is taken out
+     * of the environment so that the runs it forks do not see it) */
+    double first_start = sim_hugepages_setup_t0(sim_wall_seconds());
 #ifdef EDGESIM_MPI
     if (!use_mpi)
 #endif
