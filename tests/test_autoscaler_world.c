@@ -126,6 +126,62 @@ Test(autoscaler_world, a_request_at_zero_replicas_waits_for_the_cold_start_of_on
     cr_expect_eq(get(j, "latency_s.max"), 1.6);
     /* and back to zero 30 s after the load: the last loaded tick is 102 s */
     cr_expect_eq(get(j, "autoscaler.functions.f.scale_downs"), 1);
+    /* the replica's instance is counted as made when it is loaded (101.5 s)
+     * and as gone with the replica (162 s: the stable window's mean falls
+     * to 0 at 160 s, plus a tick): alive exactly while the replica was
+     * ready, so the mean instance count is the mean ready count, and the
+     * request's 100 ms is its busy time */
+    cr_expect_eq(get(j, "instances.created"), 1);
+    cr_expect_eq(get(j, "instances.removed"), 1);
+    cr_expect_float_eq(get(j, "instances.lifespan_mean_s"), 60.5, 1e-9);
+    cr_expect_float_eq(get(j, "instances.mean"), 60.5 / 400, 1e-12);
+    cr_expect_float_eq(get(j, "instances.mean"), get(j, "autoscaler.functions.f.mean_ready"), 1e-12);
+    cr_expect_float_eq(get(j, "instances.busy_mean"), 0.1 / 400, 1e-12);
+    cJSON_Delete(j);
+}
+
+Test(autoscaler_world, instances_made_and_gone_balance_under_scaling_faults_and_keepalive,
+     .fini = cleanup)
+{
+    /* Replicas come and go with Poisson load while nodes crash and
+     * instances expire: every instance counted as gone was counted as made
+     * (created - removed is what is alive at the end, never negative), and
+     * the mean count is at least the busy count, per function and in all. */
+    static const char text[] =
+        "{\"name\": \"t\", \"seed\": 5, \"duration\": \"30m\","
+        "\"regions\": [{\"id\": \"r\"}], \"network\": {\"same_region\": \"0s\"},"
+        "\"nodes\": [{\"id\": \"n{i}\", \"count\": 8, \"region\": \"r\", \"cores\": 2}],"
+        "\"functions\": [{\"id\": \"f{i}\", \"count\": 3, \"cold_start\": \"300ms\","
+        "  \"exec_time\": {\"type\": \"exponential\", \"mean\": \"80ms\"}}],"
+        "\"deployments\": [{\"function\": \"*\", \"strategy\": \"all\"}],"
+        "\"workloads\": [{\"function\": \"f*\", \"region\": \"r\", \"arrival\": \"bursty\","
+        "  \"on_rate\": 40, \"off_rate\": 1, \"on_mean\": \"1m\", \"off_mean\": \"3m\"}],"
+        "\"faults\": [{\"kind\": \"random_failures\", \"nodes\": [\"*\"],"
+        "  \"ttf\": {\"type\": \"exponential\", \"mean\": \"10m\"},"
+        "  \"ttr\": {\"type\": \"exponential\", \"mean\": \"1m\"}}],"
+        "\"policies\": {\"keepalive_ttl\": \"1m\", \"autoscaler\": {\"type\": \"concurrency\","
+        "  \"target\": 1, \"scale_to_zero_grace\": \"20s\"}}}";
+    cJSON *j = run(text);
+    cr_assert_gt(get(j, "autoscaler.functions.f1.scale_ups"), 5, "the replicas do come and go");
+    cr_assert_gt(get(j, "autoscaler.functions.f1.scale_downs"), 5);
+    cr_assert_gt(get(j, "totals.failed"), 0, "nodes do crash");
+    const char *scopes[] = {"instances", "functions.f1.instances", "functions.f2.instances",
+                            "functions.f3.instances"};
+    for (size_t i = 0; i < sizeof scopes / sizeof *scopes; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "%s.created", scopes[i]);
+        double made = get(j, path);
+        snprintf(path, sizeof path, "%s.removed", scopes[i]);
+        double gone = get(j, path);
+        snprintf(path, sizeof path, "%s.mean", scopes[i]);
+        double mean = get(j, path);
+        snprintf(path, sizeof path, "%s.busy_mean", scopes[i]);
+        double busy = get(j, path);
+        cr_expect_geq(made, gone, "%s: %g made, %g gone", scopes[i], made, gone);
+        cr_expect_leq(made - gone, 8 * 64, "%s: at most a node's slots alive at the end", scopes[i]);
+        cr_expect_gt(busy, 0, "%s", scopes[i]);
+        cr_expect_geq(mean, busy, "%s: mean %g, busy %g", scopes[i], mean, busy);
+    }
     cJSON_Delete(j);
 }
 

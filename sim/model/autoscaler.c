@@ -173,14 +173,10 @@ static void ev_ready(sim_engine *e, void *ctx, const sim_event *ev)
     sim_world *w = ctx;
     size_t fn = ev->payload.a, node = (size_t)ev->payload.id;
     was_fn *f = &w->as->fn[fn];
-    edge_time now = sim_engine_now(e);
     f->pending--;
     f->replica_cold_starts++;
-    edge_runtime *rt = wcore_runtime(w, node);
-    if (rt && w->nodes[node].up && edge_runtime_warm_up_idx(rt, (uint32_t)fn, now) == EDGE_OK) {
-        wcore_idle_changed(w, fn, node);
-        wcore_arm_expiry(w, node);
-    }
+    if (w->nodes[node].up)
+        (void)wcore_warm_up(w, fn, node); /* failing, the first request starts cold */
     ready_account(w, f);
     if (push_u32(&f->ready, &f->nready, &f->capready, (uint32_t)node) != 0) {
         sim_engine_fail(e, EDGE_NOMEM);

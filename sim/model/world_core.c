@@ -511,6 +511,19 @@ void wcore_prefetch_node(const sim_world *w, size_t node)
     __builtin_prefetch(&w->core->cl_index[node]);
 }
 
+edge_err wcore_warm_up(sim_world *w, size_t fn, size_t node)
+{
+    edge_runtime *rt = w->core->rt[node];
+    edge_time now = sim_engine_now(w->eng);
+    edge_err rc = rt ? edge_runtime_warm_up_idx(rt, (uint32_t)fn, now) : EDGE_STATE;
+    if (rc != EDGE_OK)
+        return rc;
+    sim_measures_created(w->ms, fn, now);
+    wcore_idle_changed(w, fn, node);
+    wcore_arm_expiry(w, node);
+    return EDGE_OK;
+}
+
 void wcore_idle_changed(sim_world *w, size_t fn, size_t node)
 {
     if (w->track_idle)

@@ -416,6 +416,14 @@ void wcore_finish(sim_world *w, size_t node, size_t fn, uint64_t handle, int ok)
 size_t wcore_running(const sim_world *w, size_t node, uint64_t *tags, size_t cap);
 void wcore_crash(sim_world *w, size_t node);
 void wcore_arm_expiry(sim_world *w, size_t node);
+/* Loads one idle (warm) instance of fn on node at the engine's now, outside
+ * any invocation (a pre-warm, an autoscaler's replica made ready), and
+ * counts it as made in the measures, as a cold start's instance is: every
+ * instance made outside wcore_start is made here, so that what the measures
+ * count as made is what the runtime later reports as removed. Tells warm_first
+ * and arms the node's expiry. EDGE_OK; otherwise the runtime's error (no
+ * runtime: EDGE_STATE) and nothing changed. */
+edge_err wcore_warm_up(sim_world *w, size_t fn, size_t node);
 uint32_t wcore_warm_instances(sim_world *w, size_t node);
 /* The runtime of a scenario node (NULL before its first registration). */
 struct edge_runtime *wcore_runtime(const sim_world *w, size_t node);

@@ -184,16 +184,13 @@ static void ev_prewarm(sim_engine *eng, void *ctx, const sim_event *ev)
     edge_err rc = EDGE_STATE;
     if (n->up && n->registered && rt &&
         (rc = edge_runtime_set_keepalive_idx(rt, (uint32_t)fn, e->keepalive, now)) == EDGE_OK)
-        rc = edge_runtime_warm_up_idx(rt, (uint32_t)fn, now);
+        rc = wcore_warm_up(w, fn, node);
     if (rc != EDGE_OK) {
         COUNT(w, fn, failed);
         return;
     }
     e->prewarmed++;
-    sim_measures_created(w->ms, fn, now);
     COUNT(w, fn, done);
-    wcore_idle_changed(w, fn, node);
-    wcore_arm_expiry(w, node);
 }
 
 void wka_before_finish(sim_world *w, size_t node, size_t fn)
