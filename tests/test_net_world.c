@@ -258,6 +258,39 @@ Test(net_world, a_trace_group_moves_at_its_times_and_requests_follow_it)
     cJSON_Delete(j);
 }
 
+Test(net_world, each_moving_group_reports_the_latency_of_its_own_requests)
+{
+    /* "near" stays in a (the node's region: 1 ms), "far" in b (50 ms); 1 ms
+     * of execution. near: 2 requests of 2 ms; far: one request and a
+     * two-step workflow (each step an invocation of 51 ms); a fixed
+     * workload from b counts in client_groups.b and in no group. */
+    static const char text[] =
+        "{\"name\": \"mob\", \"seed\": 5, \"duration\": \"10s\","
+        " \"regions\": [{\"id\": \"a\"}, {\"id\": \"b\"}],"
+        " \"nodes\": [{\"id\": \"n1\", \"region\": \"a\"}],"
+        " \"clients\": [{\"id\": \"near\", \"start\": \"a\", \"mobility\": \"markov\", \"rates\": {}},"
+        "   {\"id\": \"far\", \"start\": \"b\", \"mobility\": \"markov\", \"rates\": {}}],"
+        " \"functions\": [{\"id\": \"f\", \"cold_start\": \"0s\", \"exec_time\": \"1ms\"}],"
+        " \"deployments\": [{\"function\": \"f\", \"strategy\": \"all\"}],"
+        " \"workflows\": [{\"id\": \"w\", \"steps\": [{\"id\": \"s1\", \"function\": \"f\"},"
+        "   {\"id\": \"s2\", \"function\": \"f\", \"after\": [\"s1\"]}]}],"
+        " \"workloads\": ["
+        "   {\"function\": \"f\", \"clients\": \"near\", \"arrival\": \"times\", \"times\": [\"1s\", \"2s\"]},"
+        "   {\"function\": \"f\", \"clients\": \"far\", \"arrival\": \"times\", \"times\": [\"3s\"]},"
+        "   {\"workflow\": \"w\", \"clients\": \"far\", \"arrival\": \"times\", \"times\": [\"5s\"]},"
+        "   {\"function\": \"f\", \"region\": \"b\", \"arrival\": \"times\", \"times\": [\"7s\"]}]}";
+    cJSON *j = run_into_tmp("/tmp/edgesim-net-XXXXXX", text, NULL, 0, 0);
+    cr_assert_eq(get(j, "network.mobility.near.count"), 2);
+    cr_assert_float_eq(get(j, "network.mobility.near.latency_mean_s"), 0.002, 1e-12);
+    cr_assert_float_eq(get(j, "network.mobility.near.latency_p99_s"), 0.002, 1e-12);
+    cr_assert_eq(get(j, "network.mobility.far.count"), 3);
+    cr_assert_float_eq(get(j, "network.mobility.far.latency_mean_s"), 0.051, 1e-12);
+    cr_assert_eq(get(j, "network.mobility.far.transfer_mean_s"), 0);
+    cr_assert_eq(get(j, "network.client_groups.b.count"), 4);
+    cr_assert_eq(get(j, "network.all.count"), 6);
+    cJSON_Delete(j);
+}
+
 Test(net_world, mobility_leaves_the_other_streams_alone)
 {
     /* the same workload from a fixed region or from a group that never

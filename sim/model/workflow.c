@@ -59,6 +59,7 @@ typedef struct wf_st {
 
 typedef struct wf_req {
     uint32_t wf, region;
+    uint32_t source;     /* sim_wflow_request's tag */
     uint32_t pending;    /* invocations running + results on their way + a guard */
     uint32_t unresolved; /* steps neither done nor skipped */
     uint32_t next_free;
@@ -370,7 +371,7 @@ static int run_step(sim_wflow *x, uint32_t id, uint32_t s)
         r->st[s].t0 = x->now;
     r->st[s].runs_left--;
     x->defs[r->wf].steps[s].invocations++;
-    return x->env.invoke(x->env.ctx, spec->function, r->region, id, s);
+    return x->env.invoke(x->env.ctx, spec->function, r->region, r->source, id, s);
 }
 
 size_t sim_wflow_inputs(const sim_wflow *x, uint32_t id, uint32_t s, size_t node,
@@ -392,13 +393,14 @@ size_t sim_wflow_inputs(const sim_wflow *x, uint32_t id, uint32_t s, size_t node
     return k;
 }
 
-int sim_wflow_request(sim_wflow *x, size_t wf, size_t region, edge_time now)
+int sim_wflow_request(sim_wflow *x, size_t wf, size_t region, uint32_t source, edge_time now)
 {
     uint32_t id = req_alloc(x, (uint32_t)wf);
     if (id == REQ_NONE)
         return -1;
     wf_req *r = &x->reqs[id];
     r->region = (uint32_t)region;
+    r->source = source;
     r->arrival = r->last = now;
     r->seq = x->defs[wf].requests++;
     x->now = now;

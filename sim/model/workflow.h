@@ -40,10 +40,12 @@ typedef struct sim_wflow sim_wflow;
  * fail (out of memory). */
 typedef struct sim_wflow_env {
     void *ctx;
-    /* Starts an invocation of fn from region now, tagged (inst, step): its
-     * end is reported with sim_wflow_step_ended, possibly before invoke
+    /* Starts an invocation of fn from region now, tagged (inst, step), on
+     * behalf of its request's `source` (as sim_wflow_request was given it):
+     * its end is reported with sim_wflow_step_ended, possibly before invoke
      * returns (a request rejected at once). */
-    int (*invoke)(void *ctx, size_t fn, size_t region, uint32_t inst, uint32_t step);
+    int (*invoke)(void *ctx, size_t fn, size_t region, uint32_t source, uint32_t inst,
+                  uint32_t step);
     /* Calls sim_wflow_resume(x, inst, step, at) at virtual time at. */
     int (*later)(void *ctx, edge_time at, uint32_t inst, uint32_t step);
 } sim_wflow_env;
@@ -71,8 +73,10 @@ sim_wflow *sim_wflow_create(const sim_scenario *sc, const sim_wflow_env *env,
  * none) as sim_trace_workflow describes. */
 void sim_wflow_set_trace(sim_wflow *x, sim_trace *t);
 
-/* A request of workflow wf from region arrives now: its first steps start. */
-int sim_wflow_request(sim_wflow *x, size_t wf, size_t region, edge_time now);
+/* A request of workflow wf from region arrives now: its first steps start.
+ * `source` is the caller's tag for where it came from (the world's: its
+ * client group), handed back with each of its step invocations. */
+int sim_wflow_request(sim_wflow *x, size_t wf, size_t region, uint32_t source, edge_time now);
 
 /* The invocation of (inst, step) ended (e). */
 int sim_wflow_step_ended(sim_wflow *x, uint32_t inst, uint32_t step, const sim_wflow_end *e);

@@ -521,8 +521,8 @@ void sim__world_net_arrived(void *ctx, uint64_t cookie)
 /* A new invocation of fn from region; exec >= 0 is its recorded execution
  * time (a trace's), -1 draws one from the function's distribution; wf_req
  * 1 + the workflow request it is step wf_step of, or 0. */
-static void start_invocation(sim_world *w, size_t fn, size_t region, edge_time exec,
-                             uint32_t wf_req, uint32_t wf_step)
+static void start_invocation(sim_world *w, size_t fn, size_t region, uint32_t group,
+                             edge_time exec, uint32_t wf_req, uint32_t wf_step)
 {
     uint32_t id = inv_alloc(w);
     if (id == UINT32_MAX) {
@@ -532,6 +532,7 @@ static void start_invocation(sim_world *w, size_t fn, size_t region, edge_time e
     winv *v = &w->invs[id];
     v->fn = (uint32_t)fn;
     v->region = (uint32_t)region;
+    v->group = group;
     v->node = WNODE_NONE;
     v->arrival = sim_engine_now(w->eng);
     v->exec_fixed = exec;
@@ -548,17 +549,18 @@ static void start_invocation(sim_world *w, size_t fn, size_t region, edge_time e
     route(w, id);
 }
 
-void winv_new(sim_world *w, size_t fn, size_t region, edge_time exec)
+void winv_new(sim_world *w, size_t fn, size_t region, uint32_t group, edge_time exec)
 {
-    start_invocation(w, fn, region, exec, 0, 0);
+    start_invocation(w, fn, region, group, exec, 0, 0);
 }
 
 /* ---- workflows (docs/semantics.md, "Workflows"): model/workflow.c decides ---- */
 
-static int wf_invoke(void *ctx, size_t fn, size_t region, uint32_t req, uint32_t step)
+static int wf_invoke(void *ctx, size_t fn, size_t region, uint32_t group, uint32_t req,
+                     uint32_t step)
 {
     sim_world *w = ctx;
-    start_invocation(w, fn, region, -1, req + 1, step);
+    start_invocation(w, fn, region, group, -1, req + 1, step);
     return w->failed ? -1 : 0;
 }
 
@@ -609,12 +611,13 @@ static void ev_arrival(sim_engine *e, void *ctx, const sim_event *ev)
         if (a->spec->clients)
             region = wnet_client_region(w, a->spec->clients - 1);
         if (a->spec->workflow) {
-            if (sim_wflow_request(w->wf, a->spec->workflow - 1, region, sim_engine_now(e)) != 0)
+            if (sim_wflow_request(w->wf, a->spec->workflow - 1, region, (uint32_t)a->spec->clients,
+                                  sim_engine_now(e)) != 0)
                 wfail_run(w, EDGE_NOMEM);
             return;
         }
     }
-    winv_new(w, a->function, region, exec);
+    winv_new(w, a->function, region, a->indirect ? (uint32_t)a->spec->clients : 0, exec);
 }
 
 void winv_schedule_arrival(sim_world *w, size_t k, edge_time at)

@@ -207,7 +207,7 @@ static void ev_burst_one(sim_engine *e, void *ctx, const sim_event *ev)
         if (rc)
             wfail_run(w, rc);
     }
-    winv_new(w, (uint32_t)f->function, (uint32_t)f->region, -1);
+    winv_new(w, (uint32_t)f->function, (uint32_t)f->region, 0, -1);
 }
 
 static void ev_random_failure(sim_engine *e, void *ctx, const sim_event *ev);

@@ -89,6 +89,8 @@ typedef struct winv {
     uint8_t slot;         /* it holds one of its node's slots (running and not
                              initialising without one, nor waiting for a slot) */
     uint8_t responding;   /* its response is in transfer (since xfer_start) */
+    uint32_t group;       /* 1 + the moving client group ("clients") it came from, 0: none
+                             (in what was padding: the record stays 232 bytes) */
 } winv;
 
 /* One node: what the simulator knows that the control plane may not.
@@ -520,7 +522,7 @@ void wcache_crash(sim_world *w, size_t node); /* pulls in flight are lost */
 /* ---- world.c: the invocation path and heartbeats ---- */
 /* A new invocation of fn from region now; exec >= 0 is its recorded
  * execution time (a trace's), -1 draws one. */
-void winv_new(sim_world *w, size_t fn, size_t region, edge_time exec);
+void winv_new(sim_world *w, size_t fn, size_t region, uint32_t group, edge_time exec);
 /* The workflows (model/workflow.h) and the autoscaler (model/autoscaler.h),
  * bound to the invocation paths; 0, or -1 with a message in err. */
 int winv_workflows_create(sim_world *w, char *err, size_t errlen);

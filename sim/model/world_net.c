@@ -253,7 +253,8 @@ void wnet_observe(sim_world *w, uint32_t id, edge_reason reason, edge_time laten
     const winv *v = &w->invs[id];
     /* like the invocation statistics: arrivals from the warm-up on */
     if (reason == EDGE_REASON_OK && w->net->net && v->arrival >= w->sc->warmup)
-        sim_net_observe(w->net->net, v->region, v->node, latency, v->xfer);
+        sim_net_observe(w->net->net, v->region, v->group ? v->group - 1 : SIZE_MAX, v->node,
+                        latency, v->xfer);
 }
 
 /* The scheduler's callback: request and response of the invocation being
@@ -311,7 +312,14 @@ cJSON *wnet_summary(const sim_world *w)
     cJSON *o = sim_net_summary(w->net->net, w->sc->duration);
     if (o && w->sc->net->ngroups) {
         cJSON *m = sim_mobility_summary(w->net->mob, w->sc->duration);
-        if (!m) {
+        int bad = !m;
+        /* each group's requests, next to its moves */
+        for (size_t g = 0; !bad && g < w->sc->net->ngroups; g++)
+            bad = sim_net_group_figures(
+                      w->net->net, g,
+                      cJSON_GetObjectItemCaseSensitive(m, w->sc->net->groups[g].id)) != 0;
+        if (bad) {
+            cJSON_Delete(m);
             cJSON_Delete(o);
             return NULL;
         }

@@ -100,6 +100,7 @@ struct sim_net {
     edge_histogram share_ppm; /* transfer / latency, parts per million */
     obs all, tier[SIM_TIERS];
     obs *group;               /* per client region */
+    obs *cgroup;              /* per moving client group (spec->groups) */
     uint64_t tier_seen;       /* bit t: some invocation ran on tier t */
     sim_linkseries *series;   /* bytes per link per sample interval */
     double *sampled;          /* per link: bytes carried up to the last sample */
@@ -126,7 +127,8 @@ sim_net *sim_net_create(const sim_scenario *sc, sim_engine *e, sim_net_done_fn d
     double *cap = malloc((spec->nlinks ? spec->nlinks : 1) * sizeof *cap);
     n->link_bytes_done = calloc(spec->nlinks ? spec->nlinks : 1, sizeof *n->link_bytes_done);
     n->group = calloc(sc->nregions ? sc->nregions : 1, sizeof *n->group);
-    if (!cap || !n->link_bytes_done || !n->group)
+    n->cgroup = calloc(spec->ngroups ? spec->ngroups : 1, sizeof *n->cgroup);
+    if (!cap || !n->link_bytes_done || !n->group || !n->cgroup)
         goto fail;
     n->link_cls = malloc(spec->nlinks ? spec->nlinks : 1);
     n->node_tier = malloc(sc->nnodes ? sc->nnodes : 1);
@@ -192,6 +194,10 @@ void sim_net_free(sim_net *n)
         for (size_t r = 0; r < n->sc->nregions; r++)
             obs_clear(&n->group[r]);
     free(n->group);
+    if (n->cgroup)
+        for (size_t g = 0; g < n->spec->ngroups; g++)
+            obs_clear(&n->cgroup[g]);
+    free(n->cgroup);
     free(n);
 }
 
@@ -553,17 +559,18 @@ edge_time sim_net_expected(const sim_net *n, size_t region, size_t node, double 
     return lat + (edge_time)ceil(bytes / rate);
 }
 
-void sim_net_observe(sim_net *n, size_t region, size_t node, edge_time latency,
+void sim_net_observe(sim_net *n, size_t region, size_t group, size_t node, edge_time latency,
                      edge_time transfer)
 {
     int bad = 0;
-    obs *o[3] = {&n->all, region < n->sc->nregions ? &n->group[region] : NULL, NULL};
+    obs *o[4] = {&n->all, region < n->sc->nregions ? &n->group[region] : NULL, NULL,
+                 group < n->spec->ngroups ? &n->cgroup[group] : NULL};
     if (node < n->sc->nnodes) {
         sim_tier t = (sim_tier)n->node_tier[node];
         o[2] = &n->tier[t];
         n->tier_seen |= 1u << t;
     }
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 4; i++)
         if (o[i]) {
             bad |= edge_histogram_record(&o[i]->latency, latency) != EDGE_OK;
             bad |= edge_histogram_record(&o[i]->transfer, transfer) != EDGE_OK;
@@ -730,20 +737,36 @@ static double secs(int64_t ns)
     return (double)ns / 1e9;
 }
 
+/* The figures of o into j (one entry of "client_groups"); 0, or -1 when
+ * out of memory. */
+static int obs_fields(const obs *o, cJSON *j)
+{
+    const edge_histogram *l = &o->latency, *t = &o->transfer;
+    int ok = cJSON_AddNumberToObject(j, "count", (double)l->count) != NULL;
+    ok &= cJSON_AddNumberToObject(j, "latency_mean_s",
+                                  l->count ? edge_histogram_mean(l) / 1e9 : 0.0) != NULL;
+    ok &= cJSON_AddNumberToObject(j, "latency_p99_s",
+                                  l->count ? secs(edge_histogram_quantile(l, 0.99)) : 0.0) != NULL;
+    ok &= cJSON_AddNumberToObject(j, "transfer_mean_s",
+                                  t->count ? edge_histogram_mean(t) / 1e9 : 0.0) != NULL;
+    ok &= cJSON_AddNumberToObject(j, "transfer_p99_s",
+                                  t->count ? secs(edge_histogram_quantile(t, 0.99)) : 0.0) != NULL;
+    return ok ? 0 : -1;
+}
+
 static cJSON *obs_json(const obs *o)
 {
     cJSON *j = cJSON_CreateObject();
-    if (!j)
+    if (j && obs_fields(o, j) != 0) {
+        cJSON_Delete(j);
         return NULL;
-    const edge_histogram *l = &o->latency, *t = &o->transfer;
-    cJSON_AddNumberToObject(j, "count", (double)l->count);
-    cJSON_AddNumberToObject(j, "latency_mean_s", l->count ? edge_histogram_mean(l) / 1e9 : 0.0);
-    cJSON_AddNumberToObject(j, "latency_p99_s",
-                            l->count ? secs(edge_histogram_quantile(l, 0.99)) : 0.0);
-    cJSON_AddNumberToObject(j, "transfer_mean_s", t->count ? edge_histogram_mean(t) / 1e9 : 0.0);
-    cJSON_AddNumberToObject(j, "transfer_p99_s",
-                            t->count ? secs(edge_histogram_quantile(t, 0.99)) : 0.0);
+    }
     return j;
+}
+
+int sim_net_group_figures(const sim_net *n, size_t g, cJSON *into)
+{
+    return g < n->spec->ngroups && into ? obs_fields(&n->cgroup[g], into) : -1;
 }
 
 /* Links listed by name in the summary; links.csv has all of them. */

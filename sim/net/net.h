@@ -96,9 +96,18 @@ edge_time sim_net_expected(const sim_net *n, size_t region, size_t node, double 
 
 /* Per-invocation figures the network summary reports: its end-to-end
  * latency and the part of it spent in transfers, split by the tier of the
- * node it ran on (SIZE_MAX: none) and by client group (its region). */
-void sim_net_observe(sim_net *n, size_t region, size_t node, edge_time latency,
+ * node it ran on (SIZE_MAX: none), by its client region ("client_groups")
+ * and by the moving client group ("clients", index into sc->net->groups) it
+ * came from (SIZE_MAX: none; see sim_net_group_figures). */
+void sim_net_observe(sim_net *n, size_t region, size_t group, size_t node, edge_time latency,
                      edge_time transfer);
+
+/* Adds to `into` the figures of the invocations client group g
+ * (sc->net->groups) made: `count`, `latency_mean_s`, `latency_p99_s`,
+ * `transfer_mean_s`, `transfer_p99_s`, as each entry of "client_groups"
+ * has them. 0, or -1 when out of memory or g is not a group (nothing
+ * added then). */
+int sim_net_group_figures(const sim_net *n, size_t g, cJSON *into);
 
 /* Writes outdir/links.csv (one row per link; docs/outputs.md) atomically,
  * with figures up to `end`. Returns 0, or -1 with a message in err. */
