@@ -297,6 +297,9 @@ class Simulation:
             setattr(limits, name, value)
         self._h = None
         self._tmp = None
+        builtin = None
+        if isinstance(scheduler, str):  # a built-in policy by name, as policies.scheduler
+            builtin, scheduler = scheduler, None
         self._scheduler = scheduler
         self._cb_error = None
         self._in_callback = False
@@ -304,7 +307,10 @@ class Simulation:
             self._tmp = tempfile.mkdtemp(prefix="edgesim-")
             outdir = self._tmp
         self._cleanup = weakref.finalize(self, Simulation._release, L, [None], self._tmp)
-        sets = [_cstr(s, "set") for s in _set_items(set, None, warmup)]
+        items = _set_items(set, None, warmup)
+        if builtin is not None:  # after set: the argument names the policy
+            items.append("policies.scheduler=%s" % json.dumps(builtin))
+        sets = [_cstr(s, "set") for s in items]
         opt = _lib.Options_()
         opt.outdir = _cstr(outdir, "outdir")
         self._sets = (ctypes.c_char_p * max(len(sets), 1))(*sets)
@@ -318,7 +324,9 @@ class Simulation:
         opt.write_invocations = 1 if invocations else 0
         if scheduler is not None:
             if not callable(scheduler):
-                raise TypeError("scheduler: expected a callable, found %r" % (scheduler,))
+                raise TypeError("scheduler: expected a callable (a routing policy in Python) or "
+                                "the name of a built-in policy such as \"round_robin\", found %r"
+                                % (scheduler,))
             self._router = _lib.ROUTER(self._route)  # kept alive as long as self
             opt.router = self._router
             name = getattr(scheduler, "__name__", None) or type(scheduler).__name__
@@ -536,7 +544,7 @@ def run(scenario, seed=None, set=None, outdir=None, warmup=None, scheduler=None,
     set is {PATH: value} as --set PATH=VALUE; outdir None writes into a
     temporary folder (kept while the Result lives); warmup is the scenario's
     "warmup" (a duration) when the format has one; scheduler a Python routing
-    policy (see Simulation); invocations=True also writes invocations.csv;
+    policy (see Simulation) or a built-in policy's name; invocations=True also writes invocations.csv;
     plots=True draws plots/ and report.html (gnuplot); allow_plugins=True loads
     a plugin the scenario names (native code: see Simulation), sandbox_paths=True
     refuses absolute data paths and ".."; max_events, max_memory and max_output

@@ -103,3 +103,21 @@ def test_an_exception_in_the_policy_is_the_cause(tiny):
 def test_not_callable_is_refused(tiny):
     with pytest.raises(TypeError):
         edgesim.Simulation(tiny, scheduler=3)
+
+
+def test_a_built_in_policy_by_name_is_the_same_as_setting_it():
+    by_name = edgesim.run(QUICK, set=SHORT, scheduler="round_robin")
+    by_set = edgesim.run(QUICK, set=dict(SHORT, **{"policies.scheduler": "round_robin"}))
+    default = edgesim.run(QUICK, set=SHORT)
+    assert by_name.summary["scheduler"] == "round_robin"
+    assert by_name.fingerprint == by_set.fingerprint != default.fingerprint
+    # the argument wins over set
+    over = edgesim.run(QUICK, set=dict(SHORT, **{"policies.scheduler": "random"}),
+                       scheduler="round_robin")
+    assert over.fingerprint == by_name.fingerprint
+
+
+def test_an_unknown_policy_name_lists_the_known_ones(tiny):
+    with pytest.raises(edgesim.ScenarioError) as e:
+        edgesim.Simulation(tiny, scheduler="round_robbin")
+    assert "policies.scheduler" in str(e.value) and "round_robin" in str(e.value)
