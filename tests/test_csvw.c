@@ -222,7 +222,7 @@ Test(csvw, times_and_integers_are_exact)
     cr_expect_str_eq(buf, "-0.000000001");
     *sim__put_time(buf, INT64_MIN) = '\0';
     cr_expect_str_eq(buf, "-9223372036.854775808");
-    *sim__put_u64(buf, UINT64_MAX) = '\0';
+    *sim_put_u64(buf, UINT64_MAX) = '\0';
     cr_expect_str_eq(buf, "18446744073709551615");
     *sim__put_i64(buf, INT64_MIN) = '\0';
     cr_expect_str_eq(buf, "-9223372036854775808");
@@ -233,7 +233,7 @@ Test(csvw, times_and_integers_are_exact)
     for (uint64_t v = 1, k = 0; k < 20; k++, v *= 10) {
         uint64_t vs[3] = {v - 1, v, v + 1};
         for (int j = 0; j < 3; j++) {
-            *sim__put_u64(buf, vs[j]) = '\0';
+            *sim_put_u64(buf, vs[j]) = '\0';
             snprintf(want, sizeof want, "%llu", (unsigned long long)vs[j]);
             cr_expect_str_eq(buf, want);
             int64_t t = (int64_t)(vs[j] % (uint64_t)INT64_MAX);
@@ -244,7 +244,7 @@ Test(csvw, times_and_integers_are_exact)
         }
     }
     for (uint64_t v = 0; v < 1000000; v += 7) {
-        *sim__put_u64(buf, v) = '\0';
+        *sim_put_u64(buf, v) = '\0';
         snprintf(want, sizeof want, "%llu", (unsigned long long)v);
         cr_assert_str_eq(buf, want);
     }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/decimal.h"
+
 void sim_diag_clear(sim_diag *d)
 {
     memset(d, 0, sizeof *d);
@@ -57,14 +59,10 @@ void sim_diag_path_child(char *out, size_t n, const char *parent, const char *ke
             path_put(tmp, &len, ".", 1);
         path_put(tmp, &len, key, strlen(key));
     } else {
-        char digits[24];
-        size_t nd = sizeof digits;
-        digits[--nd] = ']';
-        do
-            digits[--nd] = (char)('0' + index % 10);
-        while ((index /= 10) != 0);
-        digits[--nd] = '[';
-        path_put(tmp, &len, digits + nd, sizeof digits - nd);
+        char idx[24] = "[";
+        char *e = sim_put_u64(idx + 1, index);
+        *e++ = ']';
+        path_put(tmp, &len, idx, (size_t)(e - idx));
     }
     tmp[len] = 0;
     if (len >= n && n > 4) {

@@ -353,13 +353,13 @@ void sim_measures_csv_columns(char *buf, size_t n, const sim_measure_summary *s)
         p = sim__put_fixed(p, fixed[i], decimals[i]);
     }
     *p++ = ',';
-    p = sim__put_u64(p, s->created);
+    p = sim_put_u64(p, s->created);
     *p++ = ',';
-    p = sim__put_u64(p, s->removed);
+    p = sim_put_u64(p, s->removed);
     *p++ = ',';
     p = sim__put_fixed(p, s->lifespan_mean_s, 9);
     *p++ = ',';
-    p = sim__put_u64(p, s->in_flight_at_end);
+    p = sim_put_u64(p, s->in_flight_at_end);
     if (n) {
         size_t len = (size_t)(p - tmp), k = len < n ? len : n - 1;
         memcpy(buf, tmp, k);

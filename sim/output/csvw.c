@@ -5,13 +5,7 @@
 #include <string.h>
 
 #include "canonical_json.h"
-
-/* "00" to "99": numbers are written two digits per division (an output of
- * 10,000 nodes writes a few million of them). */
-static const char digits2[201] = "00010203040506070809101112131415161718192021222324"
-                                 "25262728293031323334353637383940414243444546474849"
-                                 "50515253545556575859606162636465666768697071727374"
-                                 "75767778798081828384858687888990919293949596979899";
+#include "common/decimal.h"
 
 const uint64_t sim__pow10[20] = {UINT64_C(1),
                                   UINT64_C(10),
@@ -34,64 +28,21 @@ const uint64_t sim__pow10[20] = {UINT64_C(1),
                                   UINT64_C(1000000000000000000),
                                   UINT64_C(10000000000000000000)};
 
-/* The n digits of v < 10^n (leading zeros included) at p[0..n), from the
- * right. */
-static void put_digits(char *p, uint64_t v, int n)
-{
-    while (n >= 2) {
-        memcpy(p + n - 2, digits2 + 2 * (v % 100), 2);
-        v /= 100;
-        n -= 2;
-    }
-    if (n)
-        p[0] = (char)('0' + v % 10);
-}
-
-/* The 9 digits of v < 10^9, leading zeros included (a time's nanoseconds,
- * a fraction's digits): in 32-bit arithmetic, unrolled. */
-static void put_digits9(char *p, uint32_t v)
-{
-    uint32_t hi = v / 10000, lo = v % 10000; /* hi < 100000 */
-    uint32_t h3 = hi / 100;                  /* < 1000 */
-    p[0] = (char)('0' + h3 / 100);
-    memcpy(p + 1, digits2 + 2 * (h3 % 100), 2);
-    memcpy(p + 3, digits2 + 2 * (hi % 100), 2);
-    memcpy(p + 5, digits2 + 2 * (lo / 100), 2);
-    memcpy(p + 7, digits2 + 2 * (lo % 100), 2);
-}
-
-char *sim__put_u64(char *p, uint64_t v)
-{
-    if (v < 10) {
-        *p = (char)('0' + v);
-        return p + 1;
-    }
-    if (v < 100) {
-        memcpy(p, digits2 + 2 * v, 2);
-        return p + 2;
-    }
-    int n = 1;
-    for (uint64_t x = v; x >= 10; x /= 10)
-        n++;
-    put_digits(p, v, n);
-    return p + n;
-}
-
 char *sim__put_i64(char *p, int64_t v)
 {
     if (v < 0) {
         *p++ = '-';
-        return sim__put_u64(p, (uint64_t)0 - (uint64_t)v);
+        return sim_put_u64(p, (uint64_t)0 - (uint64_t)v);
     }
-    return sim__put_u64(p, (uint64_t)v);
+    return sim_put_u64(p, (uint64_t)v);
 }
 
 char *sim__put_time(char *p, edge_time t)
 {
     uint64_t m = t < 0 ? (*p++ = '-', (uint64_t)0 - (uint64_t)t) : (uint64_t)t;
-    p = sim__put_u64(p, m / 1000000000u);
+    p = sim_put_u64(p, m / 1000000000u);
     *p++ = '.';
-    put_digits9(p, (uint32_t)(m % 1000000000u));
+    sim_put_digits9(p, (uint32_t)(m % 1000000000u));
     return p + 9;
 }
 
@@ -195,7 +146,7 @@ char *sim__put_fixed(char *p, double v, int decimals)
     if (v < 9007199254740992.0 && (double)(uint64_t)v == v) {
         /* a whole number below 2^53 (memory in MB, counts): its digits and
          * the zeros, as printf writes them */
-        p = sim__put_u64(p, (uint64_t)v);
+        p = sim_put_u64(p, (uint64_t)v);
         if (decimals) {
             *p++ = '.';
             memset(p, '0', (size_t)decimals);
@@ -209,10 +160,10 @@ char *sim__put_fixed(char *p, double v, int decimals)
         return p + snprintf(p, SIM__CSVW_NUMBER_MAX, "%.*f", decimals, v);
     uint64_t m = q + (half > 0 || (half == 0 && (q & 1)));
     uint64_t scale = sim__pow10[decimals];
-    p = sim__put_u64(p, m / scale);
+    p = sim_put_u64(p, m / scale);
     if (decimals) {
         *p++ = '.';
-        put_digits(p, m % scale, decimals);
+        sim_put_digits(p, m % scale, decimals);
         p += decimals;
     }
     return p;
@@ -243,13 +194,13 @@ char *sim__put_ratio(char *p, uint64_t num, uint64_t den, int decimals)
     if ((off << 21) <= den) /* within 2^-21 of a tie */
         return sim__put_fixed(p, (double)num / (double)den, decimals);
     uint64_t m = q + (r2 > den);
-    p = sim__put_u64(p, m / scale);
+    p = sim_put_u64(p, m / scale);
     if (decimals) {
         *p++ = '.';
         if (decimals == 9)
-            put_digits9(p, (uint32_t)(m % scale));
+            sim_put_digits9(p, (uint32_t)(m % scale));
         else
-            put_digits(p, m % scale, decimals);
+            sim_put_digits(p, m % scale, decimals);
         p += decimals;
     }
     return p;
@@ -299,7 +250,7 @@ void sim__csvw_char(sim__csvw *w, char c)
 
 void sim__csvw_u64(sim__csvw *w, uint64_t v)
 {
-    sim__csvw_wrote(w, sim__put_u64(sim__csvw_room(w, SIM__CSVW_NUMBER_MAX), v));
+    sim__csvw_wrote(w, sim_put_u64(sim__csvw_room(w, SIM__CSVW_NUMBER_MAX), v));
 }
 
 void sim__csvw_i64(sim__csvw *w, int64_t v)

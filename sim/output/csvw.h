@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "common/decimal.h" /* sim_put_u64 and the digits, for its users */
 #include "time.h"
 
 /* Room a single number needs in the buffer ("%.9f" of 1e300 is 310
@@ -38,7 +39,6 @@
 /* 10^0 .. 10^19: the powers of ten a uint64_t holds. */
 extern const uint64_t sim__pow10[20];
 
-char *sim__put_u64(char *p, uint64_t v);
 char *sim__put_i64(char *p, int64_t v);
 char *sim__put_time(char *p, edge_time t);
 /* a * 10^k for a finite a >= 0 and -27 <= k <= 27, exactly, in integer

@@ -273,7 +273,7 @@ static void placement_rows(sim_report *r)
             p = put_str(p, res);
             *p++ = ',';
             if (r->pcount[k] != UINT64_MAX)
-                p = sim__put_u64(p, r->pcount[k]);
+                p = sim_put_u64(p, r->pcount[k]);
             *p++ = '\n';
             fwrite(line, 1, (size_t)(p - line), fp);
         } else { /* ids too long for the line buffer */
@@ -394,13 +394,13 @@ int sim_report_node_sample(sim_report *r, const sim_node_sample *s)
     *p++ = ',';
     p = put_str(p, edge_node_status_name(s->status));
     *p++ = ',';
-    p = sim__put_u64(p, s->in_flight);
+    p = sim_put_u64(p, s->in_flight);
     *p++ = ',';
-    p = sim__put_u64(p, s->busy);
+    p = sim_put_u64(p, s->busy);
     *p++ = ',';
-    p = sim__put_u64(p, s->queued);
+    p = sim_put_u64(p, s->queued);
     *p++ = ',';
-    p = sim__put_u64(p, s->warm);
+    p = sim_put_u64(p, s->warm);
     *p++ = ',';
     p = sim__put_fixed(p, s->memory_used_mb, 3);
     *p++ = '\n';
@@ -635,7 +635,7 @@ static void latency_rows(sim__csvw *w, const char *scope, const edge_histogram *
         *p++ = ',';
         p = sim__put_time(p, hi);
         *p++ = ',';
-        p = sim__put_u64(p, c);
+        p = sim_put_u64(p, c);
         *p++ = ',';
         p = sim__put_ratio(p, seen, h->count, 9);
         *p++ = '\n';

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/decimal.h"
 #include "ids.h"
 #include "util.h"
 
@@ -99,11 +100,8 @@ static int parse_pattern(const char *s, sc_idpat *p)
  * "%.*s%0*llu%s" prints, by hand (a million nodes expand a million ids). */
 char *sc_expand(sc_ctx *c, const sc_idpat *p, unsigned long long i)
 {
-    char buf[2 * SIM_ID_MAX + 32], digits[24];
-    size_t nd = 0;
-    do
-        digits[nd++] = (char)('0' + i % 10);
-    while ((i /= 10) != 0);
+    char buf[2 * SIM_ID_MAX + 32];
+    size_t nd = (size_t)sim_decimal_len(i);
     size_t width = p->width > 0 ? (size_t)p->width : 0;
     size_t pad = width > nd ? width - nd : 0, postlen = strlen(p->post);
     if (p->prelen + pad + nd + postlen >= sizeof buf)
@@ -113,9 +111,8 @@ char *sc_expand(sc_ctx *c, const sc_idpat *p, unsigned long long i)
     w += p->prelen;
     memset(w, '0', pad);
     w += pad;
-    while (nd)
-        *w++ = digits[--nd];
-    memcpy(w, p->post, postlen + 1);
+    sim_put_digits(w, i, (int)nd);
+    memcpy(w + nd, p->post, postlen + 1);
     return sc_xstrdup(c, buf);
 }
 
