@@ -129,6 +129,27 @@ static inline double get(const cJSON *j, const char *path)
     return o->valuedouble;
 }
 
+/* The instance books of summary.json's SCOPE ("instances",
+ * "functions.f.instances"): every instance counted as gone was counted as
+ * made, some ran, and the mean count is at least the busy count. Returns
+ * made - gone (alive at the end, as far as the warm-up lets it tell). */
+static inline double expect_instances_balance(const cJSON *j, const char *scope)
+{
+    char p[128];
+    snprintf(p, sizeof p, "%s.created", scope);
+    double made = get(j, p);
+    snprintf(p, sizeof p, "%s.removed", scope);
+    double gone = get(j, p);
+    snprintf(p, sizeof p, "%s.mean", scope);
+    double mean = get(j, p);
+    snprintf(p, sizeof p, "%s.busy_mean", scope);
+    double busy = get(j, p);
+    cr_expect_geq(made, gone, "%s: %g instances made, %g gone", scope, made, gone);
+    cr_expect_gt(busy, 0, "%s: instances ran", scope);
+    cr_expect_geq(mean, busy, "%s: mean %g instances, %g busy", scope, mean, busy);
+    return made - gone;
+}
+
 /* The number in nodes.csv of the last run (dir) at NODE's row and COLUMN
  * (per-node figures live there, not in summary.json); fails the test when
  * the row, the column or the number is missing. */

@@ -607,17 +607,19 @@ static void ev_arrival(sim_engine *e, void *ctx, const sim_event *ev)
         wschedule(w, next, ev_arrival, w->arrival_epoch[k], (uint32_t)k, (uint32_t)a->function,
                   NULL);
     size_t region = a->region;
+    uint32_t group = 0; /* 1 + its client group */
     if (a->indirect) { /* a client group's region, or a workflow (the spec says) */
-        if (a->spec->clients)
-            region = wnet_client_region(w, a->spec->clients - 1);
+        group = (uint32_t)a->spec->clients;
+        if (group)
+            region = wnet_client_region(w, group - 1);
         if (a->spec->workflow) {
-            if (sim_wflow_request(w->wf, a->spec->workflow - 1, region, (uint32_t)a->spec->clients,
+            if (sim_wflow_request(w->wf, a->spec->workflow - 1, region, group,
                                   sim_engine_now(e)) != 0)
                 wfail_run(w, EDGE_NOMEM);
             return;
         }
     }
-    winv_new(w, a->function, region, a->indirect ? (uint32_t)a->spec->clients : 0, exec);
+    winv_new(w, a->function, region, group, exec);
 }
 
 void winv_schedule_arrival(sim_world *w, size_t k, edge_time at)

@@ -105,8 +105,8 @@ void sim_net_observe(sim_net *n, size_t region, size_t group, size_t node, edge_
 /* Adds to `into` the figures of the invocations client group g
  * (sc->net->groups) made: `count`, `latency_mean_s`, `latency_p99_s`,
  * `transfer_mean_s`, `transfer_p99_s`, as each entry of "client_groups"
- * has them. 0, or -1 when out of memory or g is not a group (nothing
- * added then). */
+ * has them. 0; -1 when g is not a group or into is NULL (nothing added),
+ * or when out of memory (into may hold some of them: the caller drops it). */
 int sim_net_group_figures(const sim_net *n, size_t g, cJSON *into);
 
 /* Writes outdir/links.csv (one row per link; docs/outputs.md) atomically,
