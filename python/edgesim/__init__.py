@@ -260,6 +260,8 @@ class Simulation:
                now) -> an index into candidates, or None (the invocation is
                refused: no_eligible_node); candidates is a list of Candidate,
                now the virtual time in seconds. Replaces the scenario's policy.
+               Or a built-in policy's name ("round_robin"): policies.scheduler,
+               applied after set.
     outdir     where finish() writes the outputs; None: a temporary folder
     allow_plugins  load a plugin (.so) the scenario names: native code that
                runs inside this process with its privileges (docs/plugins.md,
