@@ -199,6 +199,15 @@ static slot *find_slot(const edge_runtime *rt, uint32_t fn)
                 return &rt->slots[i];
         return NULL;
     }
+    /* Deployments usually give a node its functions in table order (a
+     * strategy "all", a block of a pattern): slot i then holds function
+     * slot_fn[0] + i. That guess, checked in the packed slot_fn, saves the
+     * probe of the map, a cache miss per look-up at 1,000 nodes of 100
+     * functions (perf: half of find_slot's time); any other layout falls
+     * through to the map. */
+    uint32_t g = fn - rt->slot_fn[0];
+    if (g < rt->n_slots && rt->slot_fn[g] == fn)
+        return &rt->slots[g];
     uint32_t v = edge__idmap_find(&rt->by_fn, edge__hash_u64(fn), slot_eq, rt, &fn);
     return v == EDGE_NONE ? NULL : &rt->slots[v];
 }

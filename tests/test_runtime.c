@@ -1496,3 +1496,51 @@ Test(runtime, finish_lines_name_only_a_running_instance)
     cr_expect_null(edge_runtime_finish_lines(r, a.invocation).header, "finished: idle now");
     edge_runtime_free(r);
 }
+
+/* Past 16 functions a look-up first guesses that the node's functions were
+ * deployed in table order (slot i holds the first one + i), then asks the
+ * map. In every layout (in order, from an offset, reversed, interleaved,
+ * with a gap) each deployed function's start lands on its own counters and
+ * the others are refused as before. */
+Test(runtime, many_functions_find_their_own_slot_in_any_deploy_order)
+{
+    for (int i = 0; i < 40; i++) {
+        char id[24];
+        snprintf(id, sizeof id, "many%d", i);
+        add_fn((edge_function_spec){.id = id, .memory_mb = 1, .timeout = EDGE_S});
+    }
+    uint32_t n = (uint32_t)edge_function_table_count(fns), first = F_UNDEPLOYED + 1;
+    for (int layout = 0; layout < 4; layout++) {
+        edge_runtime *r;
+        edge_runtime_config cfg = edge_runtime_config_default("many");
+        cr_assert_eq(edge_runtime_new(fns, &cfg, &r), EDGE_OK);
+        uint32_t order[64], k = 0;
+        for (uint32_t i = 0; i < n - first; i++) {
+            uint32_t f = layout == 0 ? first + i           /* table order */
+                         : layout == 1 ? n - 1 - i         /* reversed */
+                         : layout == 2 ? first + (i * 7) % (n - first) /* interleaved */
+                                       : first + i + (i >= 20); /* a gap at 20 */
+            if (f < n)
+                order[k++] = f;
+        }
+        for (uint32_t i = 0; i < k; i++)
+            cr_assert_eq(edge_runtime_deploy_idx(r, order[i]), EDGE_OK);
+        bool deployed[64] = {false};
+        for (uint32_t i = 0; i < k; i++)
+            deployed[order[i]] = true;
+        for (uint32_t f = 0; f < n + 2; f++) {
+            edge_start s;
+            edge_err want = f >= n ? EDGE_NOT_FOUND : deployed[f] ? EDGE_OK : EDGE_NOT_DEPLOYED;
+            cr_expect_eq(edge_runtime_start_idx(r, f, 0, f + 1, &s), want,
+                         "layout %d, function %u", layout, f);
+        }
+        for (uint32_t f = 0; f < n; f++) {
+            edge_runtime_stats st;
+            edge_err rc = edge_runtime_function_stats(r, f, &st);
+            cr_expect_eq(rc, deployed[f] ? EDGE_OK : EDGE_NOT_DEPLOYED, "layout %d, %u", layout, f);
+            if (rc == EDGE_OK)
+                cr_expect_eq(st.starts, 1, "layout %d, function %u: its own start only", layout, f);
+        }
+        edge_runtime_free(r);
+    }
+}
