@@ -644,8 +644,16 @@ void edge_runtime_prefetch(const edge_runtime *rt, uint32_t function, int stage)
         __builtin_prefetch(rt->slot_fn);
         return;
     }
-    if (rt->by_fn.cap) /* the first entry of the function's hash: usually its own */
+    /* find_slot's table-order guess and the slot it names (one read of
+     * slot_fn, which the look-up reads next anyway), else the first entry
+     * of the function's hash: usually its own */
+    uint32_t g = function - rt->slot_fn[0];
+    if (g < rt->n_slots) {
+        __builtin_prefetch(&rt->slot_fn[g]);
+        __builtin_prefetch(&rt->slots[g], 1);
+    } else if (rt->by_fn.cap) {
         __builtin_prefetch(&rt->by_fn.e[edge__hash_u64(function) & (rt->by_fn.cap - 1)]);
+    }
 }
 
 edge_runtime_lines edge_runtime_finish_lines(const edge_runtime *rt, edge_invocation inv)

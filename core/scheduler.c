@@ -196,6 +196,25 @@ void edge_scheduler_prefetch(const edge_scheduler *s, size_t function, int stage
     }
 }
 
+size_t edge_scheduler_guess(const edge_scheduler *s, size_t function)
+{
+    if (!s || function >= s->nfns || s->pick != edge__sched_min_key_pick)
+        return EDGE_SCHED_NONE;
+    const edge__sched_fn *fs = &s->fns[function];
+    if (fs->dirty || fs->scan || !fs->shared || fs->n == 0)
+        return EDGE_SCHED_NONE;
+    const edge__sched_tree *st = s->trees[fs->shared - 1];
+    const edge_argmin *tree = &st->t;
+    uint32_t p = EDGE_ARGMIN_EMPTY;
+    /* warm_first's own first try (edge__sched_min_key_pick), else the least
+     * loaded: its answer when no warm node is eligible */
+    if ((s->flags & EDGE__SCHED_WARM_KEY) && fs->nwarm > (fs->n + 63) / 64)
+        p = edge_argmin_first_in(tree, fs->wbits);
+    if (p == EDGE_ARGMIN_EMPTY)
+        p = edge_argmin_get(tree);
+    return p == EDGE_ARGMIN_EMPTY ? EDGE_SCHED_NONE : st->nodes[p];
+}
+
 void edge_scheduler_prefetch_node(const edge_scheduler *s, size_t node)
 {
     if (s && node < s->nnodes)

@@ -142,6 +142,17 @@ edge_err edge_scheduler_grow_nodes(edge_scheduler *s, size_t nnodes);
  */
 void edge_scheduler_prefetch(const edge_scheduler *s, size_t function, int stage);
 
+/*
+ * For cache hints only: the node a pick of function with no exclusions
+ * would most likely return now, or EDGE_SCHED_NONE when the policy has no
+ * cheap guess (every policy but least_loaded and warm_first past their
+ * scan size, a function whose lists wait for a rebuild, no node). A pick
+ * may return another node (loads change in between): nothing may depend on
+ * the guess but what is prefetched. Reads only; O(1). Any s (NULL too),
+ * any function. No errors.
+ */
+size_t edge_scheduler_guess(const edge_scheduler *s, size_t function);
+
 /* A hint that node's load is about to change (an invocation delivered to
  * it): starts loading what edge_scheduler_set_load reads. No effect on
  * results; out-of-range nodes are ignored. */

@@ -757,3 +757,54 @@ Test(scheduler, prefetch_changes_no_pick)
     cr_expect_eq(edge_scheduler_pick(s, 1, NULL, 0, NULL), EDGE_SCHED_NONE);
     edge_scheduler_free(s);
 }
+
+/* The cache hint's guess (edge_scheduler_guess) is the pick itself for
+ * least_loaded past the scan size, and for warm_first when it has many warm
+ * nodes or none (its first tries); nothing for the other policies, for a
+ * function scanned or waiting for its rebuild, and for bad arguments. */
+Test(scheduler, guess_is_the_pick_where_a_policy_can_tell_and_nothing_elsewhere)
+{
+    enum { NODES = 100, OPS = 4000 };
+    cr_expect_eq(edge_scheduler_guess(NULL, 0), EDGE_SCHED_NONE);
+    const char *policies[] = {"least_loaded", "warm_first", "round_robin", "random",
+                              "power_of_two"};
+    for (size_t p = 0; p < sizeof policies / sizeof *policies; p++) {
+        edge_scheduler *s = mk(policies[p], 2, NODES);
+        int tree = p < 2;
+        deploy_all(s, 0, NODES);
+        for (size_t n = 0; n < 10; n++) /* function 1 on few nodes: scanned */
+            cr_assert_eq(edge_scheduler_set_deployed(s, 1, n, 1), EDGE_OK);
+        cr_expect_eq(edge_scheduler_guess(s, 0), EDGE_SCHED_NONE, "%s: before its rebuild",
+                     policies[p]);
+        cr_expect_eq(edge_scheduler_guess(s, 2), EDGE_SCHED_NONE, "%s: no such function",
+                     policies[p]);
+        uint64_t st = 7;
+        edge_rand rnd = {lcg, &st};
+        edge_scheduler_pick(s, 0, NULL, 0, &rnd); /* the rebuild */
+        srand(23);
+        int warm = 0;
+        for (int op = 0; op < OPS; op++) {
+            size_t n = (size_t)(rand() % NODES);
+            int kind = rand() % 10;
+            if (kind < 6)
+                edge_scheduler_set_load(s, n, (uint32_t)(rand() % 5));
+            else if (kind < 7)
+                edge_scheduler_set_usable(s, n, rand() % 5 != 0);
+            if (op % 500 == 499) { /* warm on every third node, or none */
+                warm = !warm;
+                for (size_t m = 0; m < NODES; m++)
+                    edge_scheduler_set_idle(s, 0, m, warm && m % 3 == 0);
+            }
+            size_t g = edge_scheduler_guess(s, 0);
+            if (!tree) {
+                cr_assert_eq(g, EDGE_SCHED_NONE, "%s, op %d", policies[p], op);
+                continue;
+            }
+            cr_assert_eq(g, edge_scheduler_pick(s, 0, NULL, 0, &rnd), "%s, op %d",
+                         policies[p], op);
+            cr_assert_eq(edge_scheduler_guess(s, 1), EDGE_SCHED_NONE, "%s: scanned",
+                         policies[p]);
+        }
+        edge_scheduler_free(s);
+    }
+}
