@@ -509,7 +509,7 @@ static const sim_opt net_opts[] = {
     {NET_OPEN, 0, "open", "LOAD", 0,
      "open arrivals instead of loops: Poisson starts loading each leaf to LOAD (0 to 1)"},
     {NET_FINISH, 0, "finish", "FILE", 0,
-     "write \"flow,finish_s\" per flow to FILE (for the SimGrid comparison)"},
+     "write \"flow,finish_s\" per flow to FILE, after the timed run (for the SimGrid comparison)"},
     {NET_LIST, 0, "list", "FILE", 0,
      "write the flow list \"flow,src,dst,bytes[,start_s]\" to FILE"},
     {NET_QUIET, 0, "quiet", NULL, 0, "one line of key=value pairs"},

@@ -35,6 +35,11 @@ typedef struct nb {
     sim_fairshare *fs;
     sim_rng *rng;
     uint64_t done;
+    struct nb_fin {
+        uint64_t flow;
+        edge_time at;
+    } *fin_log;             /* finishes in finish order, when finish_out is set: written
+                               after the timed run, as the SimGrid side writes its own */
     struct nb_spec {
         uint32_t src, dst;
         double bytes;
@@ -196,9 +201,8 @@ static void ev_finish(sim_engine *e, void *ctx, const sim_event *ev)
             fail(b, EDGE_STATE);
             return;
         }
-        if (b->c->finish_out)
-            fprintf(b->c->finish_out, "%llu,%.9f\n", (unsigned long long)b->flow_of_slot[s],
-                    (double)now / 1e9);
+        if (b->fin_log)
+            b->fin_log[b->done] = (struct nb_fin){b->flow_of_slot[s], now};
         b->done++;
         b->sojourn += (double)(now - b->spec[b->flow_of_slot[s]].start);
         need_flush(b, now);
@@ -265,7 +269,8 @@ edge_err sim_netbench_run(const sim_netbench_config *c, sim_netbench_result *r)
         goto out;
     rc = EDGE_NOMEM;
     sim_fairshare_set_deferred(b.fs, 1);
-    if (!(b.spec = malloc(c->flows * sizeof *b.spec))) {
+    if (!(b.spec = malloc(c->flows * sizeof *b.spec)) ||
+        (c->finish_out && !(b.fin_log = malloc(c->flows * sizeof *b.fin_log)))) {
         rc = EDGE_NOMEM;
         goto out;
     }
@@ -303,6 +308,9 @@ edge_err sim_netbench_run(const sim_netbench_config *c, sim_netbench_result *r)
         b.failed = rc;
     rc = b.failed ? b.failed : sim_engine_run(b.e);
     r->cpu_seconds = cpu_now() - t0;
+    for (uint64_t i = 0; b.fin_log && i < b.done; i++)
+        fprintf(c->finish_out, "%llu,%.9f\n", (unsigned long long)b.fin_log[i].flow,
+                (double)b.fin_log[i].at / 1e9);
     if (rc == EDGE_OK && b.failed)
         rc = b.failed;
     sim_engine_stats st;
@@ -323,6 +331,7 @@ out:
     free(b.flow_of_slot);
     free(b.route_of_slot);
     free(b.spec);
+    free(b.fin_log);
     sim_fairshare_free(b.fs);
     sim_engine_destroy(b.e);
     sim_rng_destroy(b.rng);

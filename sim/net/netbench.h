@@ -44,7 +44,9 @@ typedef struct sim_netbench_config {
     uint64_t seed;             /* default 1 */
     double open_load;          /* 0: closed loops (slots); in (0, 1): open mode, each leaf
                                   link's mean load */
-    FILE *finish_out;          /* NULL, or: one line "flow,finish_s" per flow */
+    FILE *finish_out;          /* NULL, or: one line "flow,finish_s" per flow, in finish
+                                  order, written after the timed run (16 bytes a flow
+                                  are kept until then) */
     FILE *list_out;            /* NULL, or: the flow list "flow,src,dst,bytes" (closed), or
                                   "flow,src,dst,bytes,start_s" (open) */
 } sim_netbench_config;
