@@ -681,6 +681,10 @@ Test(scenario, a_file_cut_short_is_reported_at_its_end)
                        "or object still open"},
         {"{\"a\": ", "t.json:1:7: expected valid JSON, found the end of the text with 1 list or "
                      "object still open"},
+        /* white space alone (a file saved empty with a newline): its end, not a
+         * quoted empty fragment of its first line */
+        {"\n", "t.json:2:1: expected valid JSON, found the end of the text"},
+        {"  \r\n\t\n", "t.json:3:1: expected valid JSON, found the end of the text"},
         /* wrong before the end: where it is */
         {"{\"a\": [1, 2,]", "t.json:1:13: expected valid JSON, found \"]\""},
         {"{\"a\": tru", "t.json:1:7: expected valid JSON, found \"tru\""},

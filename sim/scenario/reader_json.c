@@ -478,6 +478,12 @@ cJSON *sc_json_read(const char *text, size_t len, sc_jsonpos *pos, int *eline, i
                      open == 1 ? "list or object" : "lists or objects");
         return NULL;
     }
+    size_t lead = 0; /* a text of white space alone: nothing but its end was found */
+    while (lead < len && (text[lead] == ' ' || text[lead] == '\t' || text[lead] == '\n' ||
+                          text[lead] == '\r'))
+        lead++;
+    if (lead == len)
+        off = len;
     offset_pos(text, off, eline, ecol);
     if (off >= len) {
         snprintf(near->s, sizeof near->s, "the end of the text");
