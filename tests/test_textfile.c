@@ -127,3 +127,47 @@ Test(textfile, excerpts_are_short_quoted_and_escaped)
     sim_excerpt(tiny, sizeof tiny, passwd, strlen(passwd));
     cr_assert_lt(strlen(tiny), sizeof tiny);
 }
+
+/* A UTF-8 byte-order mark at the start (a CSV saved by a spreadsheet) is read
+ * past at open: the first line reads as without it. Anything else at the
+ * start, a mark elsewhere, and files shorter than a mark read unchanged. */
+Test(textfile, a_leading_byte_order_mark_is_skipped_and_nothing_else)
+{
+    static const struct {
+        const char *bytes, *first;
+    } cases[] = {
+        {"\xEF\xBB\xBFtime,node\n1,a\n", "time,node"},
+        {"time,node\n", "time,node"},
+        {"\xEF\xBB\xBF", NULL}, /* the mark alone: an empty file */
+        {"\xEF\xBB", "\xEF\xBB"},
+        {"ab", "ab"},
+        {"", NULL},
+        {"\xEF\xBB\xBF\xEF\xBB\xBFx\n", "\xEF\xBB\xBFx"}, /* one mark only */
+        {"x\xEF\xBB\xBF\n", "x\xEF\xBB\xBF"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char path[] = "/tmp/edgesim-textfile-XXXXXX", why[128];
+        int fd = mkstemp(path);
+        cr_assert(fd >= 0);
+        size_t n = strlen(cases[i].bytes);
+        cr_assert_eq(write(fd, cases[i].bytes, n), (ssize_t)n);
+        close(fd);
+        uint64_t size = 0;
+        FILE *f = sim_open_regular(path, why, sizeof why, &size);
+        cr_assert_not_null(f, "%s", why);
+        cr_expect_eq(size, n, "case %zu: the file's own size", i);
+        char *buf = NULL;
+        size_t cap = 0;
+        ssize_t got = sim_line_read(f, &buf, &cap, 100);
+        if (cases[i].first) {
+            cr_expect_eq(got, (ssize_t)strlen(cases[i].first), "case %zu", i);
+            if (got >= 0)
+                cr_expect_str_eq(buf, cases[i].first, "case %zu", i);
+        } else {
+            cr_expect_eq(got, SIM_LINE_EOF, "case %zu", i);
+        }
+        free(buf);
+        fclose(f);
+        unlink(path);
+    }
+}

@@ -85,6 +85,17 @@ FILE *sim_open_regular(const char *path, char *why, size_t why_len, uint64_t *si
         close(fd);
         return NULL;
     }
+    /* a UTF-8 byte-order mark (spreadsheet programs save CSV with one) is
+     * not content: skipped here, so that no reader finds it glued to its
+     * first header name */
+    unsigned char mark[3];
+    if (fread(mark, 1, 3, fp) != 3 || mark[0] != 0xEF || mark[1] != 0xBB || mark[2] != 0xBF) {
+        if (ferror(fp) || fseek(fp, 0, SEEK_SET) != 0) {
+            snprintf(why, why_len, "%s", strerror(errno ? errno : EIO));
+            fclose(fp);
+            return NULL;
+        }
+    }
     if (size)
         *size = (uint64_t)st.st_size;
     return fp;

@@ -57,8 +57,11 @@ ssize_t sim_line_read(FILE *fp, char **buf, size_t *cap, size_t max);
  * NULL with the reason in why (why_len bytes): strerror's text for a file
  * that cannot be opened ("No such file or directory", "Permission
  * denied"), "a directory", "not a regular file (a device, a FIFO or a
- * socket)". When size is not NULL the file's size goes there. The caller
- * closes the stream.
+ * socket)". When size is not NULL the file's size goes there. A leading
+ * UTF-8 byte-order mark (EF BB BF, as spreadsheet programs save CSV) is
+ * read past: the stream starts after it, so every reader sees the same
+ * text with or without one (line 1's columns count from after it). The
+ * caller closes the stream.
  */
 FILE *sim_open_regular(const char *path, char *why, size_t why_len, uint64_t *size);
 
