@@ -587,3 +587,37 @@ Test(fairshare, a_route_or_a_group_refused_changes_nothing)
     cr_assert_eq(sim_fairshare_finish(s, id), 110);
     sim_fairshare_free(s);
 }
+
+/* A link's highest utilisation is the largest sum of rates / capacity that a
+ * change left on it, saturated or not (a fast start and a recomputation
+ * alike), and it stays once the load goes down again. */
+Test(fairshare, the_highest_utilisation_is_the_peak_of_the_sums_a_change_left)
+{
+    /* link 0 (10 bytes/ns) shared by routes bounded elsewhere: 4 (link 1), 3 (link 2) */
+    double cap[] = {10, 4, 3, 5};
+    sim_fairshare *s = sim_fairshare_create(4, cap);
+    cr_assert_not_null(s);
+    uint32_t ra[] = {0, 1}, rb[] = {0, 2}, rc[] = {0, 3}, a, b, c;
+    cr_assert_eq(sim_fairshare_start(s, 0, ra, 2, 1e6, &a), EDGE_OK);
+    sim_fairshare_link_stats st;
+    sim_fairshare_link_stats_at(s, 0, 10, &st);
+    cr_expect_eq(st.util_max, 4.0 / 10.0);
+    cr_assert_eq(sim_fairshare_start(s, 10, rb, 2, 1e6, &b), EDGE_OK);
+    sim_fairshare_link_stats_at(s, 0, 20, &st);
+    cr_expect_eq(st.util_max, 7.0 / 10.0);
+    cr_assert_eq(sim_fairshare_end(s, 20, b), EDGE_OK);
+    sim_fairshare_link_stats_at(s, 0, 30, &st);
+    cr_expect_eq(st.util_max, 7.0 / 10.0, "the peak stays");
+    /* the three routes want 4 + 3 + 5 of link 0's 10: max-min gives b 3 (link
+     * 2 full), then a and c 3.5 each (link 0 full) */
+    cr_assert_eq(sim_fairshare_start(s, 30, rb, 2, 1e6, &b), EDGE_OK);
+    cr_assert_eq(sim_fairshare_start(s, 30, rc, 2, 1e6, &c), EDGE_OK);
+    cr_expect_eq(sim_fairshare_rate(s, c), 3.5);
+    sim_fairshare_link_stats_at(s, 0, 40, &st);
+    cr_expect_eq(st.util_max, 1.0);
+    sim_fairshare_link_stats_at(s, 3, 40, &st);
+    cr_expect_eq(st.util_max, 3.5 / 5.0, "c's own link, never full");
+    sim_fairshare_link_stats_at(s, 1, 40, &st);
+    cr_expect_eq(st.util_max, 1.0, "a alone filled link 1 at first");
+    sim_fairshare_free(s);
+}
