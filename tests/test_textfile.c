@@ -171,3 +171,75 @@ Test(textfile, a_leading_byte_order_mark_is_skipped_and_nothing_else)
         unlink(path);
     }
 }
+
+/* The reader as it was, a byte at a time: the reference for the one that
+ * reads in chunks. */
+static ssize_t ref_line_read(FILE *fp, char *buf, size_t max)
+{
+    size_t len = 0;
+    int ch, nul = 0;
+    while ((ch = getc(fp)) != EOF && ch != '\n') {
+        if (len == max)
+            return SIM_LINE_TOO_LONG;
+        nul |= ch == '\0';
+        buf[len++] = (char)ch;
+    }
+    if (ch == EOF && len == 0)
+        return SIM_LINE_EOF;
+    buf[len] = '\0';
+    return nul ? SIM_LINE_BINARY : (ssize_t)len;
+}
+
+/* Random files of short and long lines (past the 4 KiB chunk), NUL bytes,
+ * '\r's, empty lines, a last line with or without its '\n', under caps
+ * small and large: every read returns what the byte-at-a-time reader
+ * returned, with the same line, and the buffer stays within max + 1. */
+Test(textfile, reads_in_chunks_as_a_byte_at_a_time_would)
+{
+    uint64_t x = 12345;
+    for (int round = 0; round < 300; round++) {
+        size_t n = 0, cap_bytes = 20000;
+        char *data = malloc(cap_bytes);
+        cr_assert_not_null(data);
+        int nlines = 1 + (int)(x % 6);
+        for (int l = 0; l < nlines; l++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            size_t ll = (x >> 33) % 7 == 0 ? 4000 + (x >> 40) % 5000 : (x >> 40) % 40;
+            for (size_t i = 0; i < ll && n < cap_bytes - 2; i++) {
+                x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+                unsigned r = (unsigned)(x >> 56);
+                data[n++] = r < 3 ? '\0' : r < 6 ? '\r' : (char)('a' + r % 26);
+            }
+            if (l + 1 < nlines || (x >> 20) % 2)
+                data[n++] = '\n';
+        }
+        size_t maxes[] = {0, 1, 7, 100, 4095, 4096, 4097, 9000, SIM_LINE_MAX};
+        size_t max = maxes[round % (sizeof maxes / sizeof *maxes)];
+        FILE *a = tmpfile(), *b = tmpfile();
+        cr_assert(a && b);
+        cr_assert_eq(fwrite(data, 1, n, a), n);
+        cr_assert_eq(fwrite(data, 1, n, b), n);
+        rewind(a);
+        rewind(b);
+        char *buf = NULL, *want = malloc(max + 2);
+        size_t cap = 0;
+        cr_assert_not_null(want);
+        for (int k = 0; k < 1000; k++) {
+            ssize_t got = sim_line_read(a, &buf, &cap, max);
+            ssize_t ref = ref_line_read(b, want, max);
+            cr_assert_eq(got, ref, "round %d (max %zu), read %d", round, max, k);
+            cr_assert_leq(cap, max + 1, "round %d", round);
+            if (got >= 0)
+                cr_assert_eq(memcmp(buf, want, (size_t)got + 1), 0, "round %d, read %d", round, k);
+            if (got == SIM_LINE_EOF)
+                break;
+            if (got == SIM_LINE_TOO_LONG) /* both left the rest of the line unread */
+                cr_assert_eq(ftell(a), ftell(b), "round %d", round);
+        }
+        free(buf);
+        free(want);
+        free(data);
+        fclose(a);
+        fclose(b);
+    }
+}
