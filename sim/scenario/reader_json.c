@@ -478,11 +478,9 @@ cJSON *sc_json_read(const char *text, size_t len, sc_jsonpos *pos, int *eline, i
                      open == 1 ? "list or object" : "lists or objects");
         return NULL;
     }
-    size_t lead = 0; /* a text of white space alone: nothing but its end was found */
-    while (lead < len && (text[lead] == ' ' || text[lead] == '\t' || text[lead] == '\n' ||
-                          text[lead] == '\r'))
-        lead++;
-    if (lead == len)
+    cursor ws = {.p = text, .end = text + len};
+    cur_ws(&ws);
+    if (ws.p == ws.end) /* white space alone (as cJSON skips it): only its end was found */
         off = len;
     offset_pos(text, off, eline, ecol);
     if (off >= len) {
