@@ -299,6 +299,27 @@ Test(api, misuse_is_an_error_code, .init = mkout, .fini = rmout)
     cr_assert_eq(f.ok + f.failed + f.rejected, 100);
     edgesim_free(s);
     edgesim_free(NULL);
+    /* a NULL simulation (a binding's handle after free): no call crashes,
+     * the readers give nothing, the others refuse */
+    char fp[17] = "x";
+    edgesim_fingerprint(NULL, fp);
+    cr_assert_str_eq(fp, "");
+    edgesim_fingerprint(NULL, NULL);
+    cr_assert_eq(edgesim_now_ns(NULL), 0);
+    cr_assert_eq(edgesim_end_ns(NULL), 0);
+    cr_assert_eq(edgesim_node_count(NULL), 0);
+    cr_assert_eq(edgesim_function_count(NULL), 0);
+    cr_assert_eq(edgesim_events(NULL), 0);
+    cr_assert_eq(edgesim_invocations(NULL), 0);
+    cr_assert_null(edgesim_outdir(NULL));
+    cr_assert_eq(edgesim_finished(NULL), 0);
+    cr_assert_eq(edgesim_run_until(NULL, 0, &err), -1);
+    cr_assert_eq(err.code, EDGESIM_USAGE);
+    cr_assert_eq(edgesim_step(NULL, &err), -1);
+    cr_assert_eq(edgesim_inject(NULL, "{}", &err), -1);
+    cr_assert_eq(edgesim_finish(NULL, &err), -1);
+    cr_assert_eq(edgesim_get_node(NULL, 0, &n, &err), -1);
+    cr_assert_eq(edgesim_get_function(NULL, 0, &f, &err), -1);
     cr_assert_str_eq(edgesim_strerror(EDGESIM_SCENARIO), "bad scenario or fault");
     cr_assert_str_eq(edgesim_strerror(99), "unknown error");
     cr_assert_eq(edgesim_api_version(), EDGESIM_API_VERSION);

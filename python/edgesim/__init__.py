@@ -406,11 +406,11 @@ class Simulation:
 
     # -- driving -------------------------------------------------------------
     def _handle(self):
-        if self._h is None:
-            raise RunError("the simulation is closed")
+        """The C handle for advancing: also refused inside a callback."""
+        h = self._open_handle()
         if self._in_callback:
             raise RunError("a scheduler callback may read the simulation, not advance it")
-        return self._h
+        return h
 
     def _check(self, rc, err):
         if rc < 0:
@@ -418,21 +418,28 @@ class Simulation:
             _raise(err, cb)
         return rc
 
+    def _open_handle(self):
+        """The C handle for reading (a callback may read): RunError once
+        closed, never a NULL handed to the library."""
+        if self._h is None:
+            raise RunError("the simulation is closed")
+        return self._h
+
     @property
     def now(self):
-        """The virtual clock, in seconds."""
+        """The virtual clock, in seconds (None once closed)."""
         return self._L.edgesim_now_ns(self._h) / 1e9 if self._h else None
 
     @property
     def end(self):
         """The run's end (the scenario's duration), in seconds."""
-        return self._L.edgesim_end_ns(self._h) / 1e9
+        return self._L.edgesim_end_ns(self._open_handle()) / 1e9
 
     @property
     def fingerprint(self):
         """The trajectory fingerprint so far (final after finish())."""
         buf = (ctypes.c_char * 17)()
-        self._L.edgesim_fingerprint(self._h, buf)
+        self._L.edgesim_fingerprint(self._open_handle(), buf)
         return buf.value.decode()
 
     def run_until(self, t):
@@ -456,12 +463,11 @@ class Simulation:
         up (the truth), registered, healthy, busy, queued, warm_instances,
         memory_used_mb, invocations (delivered there), ok (completed there)
         and latency_sum_ms (the sum of their latencies)."""
-        if self._h is None:
-            raise RunError("the simulation is closed")
+        h = self._open_handle()
         node = _lib.Node_()
         rows = []
         for i in range(len(self._node_ids)):
-            self._L.edgesim_get_node(self._h, i, node, None)
+            self._L.edgesim_get_node(h, i, node, None)
             rows.append({"id": self._node_ids[i], "region": self._node_regions[i],
                          "status": node.status.decode(), "up": bool(node.up),
                          "registered": bool(node.registered), "healthy": bool(node.healthy),
@@ -475,8 +481,7 @@ class Simulation:
     def functions(self):
         """Every function's counters so far: id, deployed (nodes), ok, failed,
         rejected, cold_starts, p50_ms, p99_ms, latency_sum_ms."""
-        if self._h is None:
-            raise RunError("the simulation is closed")
+        self._open_handle()
         return _records(self._function_rows())
 
     def _function_rows(self):

@@ -294,12 +294,12 @@ edgesim_sim *edgesim_open_text3(const char *text, size_t len, const char *name,
 
 int64_t edgesim_now_ns(const edgesim_sim *s)
 {
-    return sim_world_now(s->w);
+    return s ? sim_world_now(s->w) : 0;
 }
 
 int64_t edgesim_end_ns(const edgesim_sim *s)
 {
-    return sim_world_end(s->w);
+    return s ? sim_world_end(s->w) : 0;
 }
 
 /* 0 when s may still run, else -1 with the reason in err. */
@@ -358,12 +358,12 @@ int edgesim_step(edgesim_sim *s, edgesim_error *err)
 
 size_t edgesim_node_count(const edgesim_sim *s)
 {
-    return s->sc->nnodes;
+    return s ? s->sc->nnodes : 0;
 }
 
 size_t edgesim_function_count(const edgesim_sim *s)
 {
-    return s->sc->nfunctions;
+    return s ? s->sc->nfunctions : 0;
 }
 
 int edgesim_get_node(edgesim_sim *s, size_t i, edgesim_node *out, edgesim_error *err)
@@ -449,22 +449,27 @@ int edgesim_finished(const edgesim_sim *s)
 
 void edgesim_fingerprint(const edgesim_sim *s, char buf[17])
 {
-    sim_world_fingerprint(s->w, buf);
+    if (!buf)
+        return;
+    if (s)
+        sim_world_fingerprint(s->w, buf);
+    else
+        buf[0] = '\0';
 }
 
 uint64_t edgesim_events(const edgesim_sim *s)
 {
-    return sim_world_events(s->w);
+    return s ? sim_world_events(s->w) : 0;
 }
 
 uint64_t edgesim_invocations(const edgesim_sim *s)
 {
-    return sim_world_arrivals(s->w);
+    return s ? sim_world_arrivals(s->w) : 0;
 }
 
 const char *edgesim_outdir(const edgesim_sim *s)
 {
-    return s->outdir;
+    return s ? s->outdir : NULL;
 }
 
 static int plot_c(const char *outdir, edgesim_error *err)

@@ -19,7 +19,10 @@
  * simulations are independent (no global mutable state). Errors come back
  * in an edgesim_error the caller passes in (never a global); every call
  * that can fail returns -1 or NULL and fills it. Nothing here aborts or
- * prints on bad input.
+ * prints on bad input. A NULL simulation (a failed open, or a binding's
+ * handle after edgesim_free) is bad input too: the readers below then give
+ * 0, NULL or an empty fingerprint, and the calls that can fail return -1
+ * with EDGESIM_USAGE.
  *
  * Locale: the opens, edgesim_run_until, edgesim_step, edgesim_inject,
  * edgesim_finish and edgesim_plot run under the "C" locale in the calling
@@ -251,7 +254,8 @@ int edgesim_finish(edgesim_sim *s, edgesim_error *err);
 /* 1 once edgesim_finish has succeeded. */
 int edgesim_finished(const edgesim_sim *s);
 
-/* The trajectory fingerprint so far (16 hex digits and a NUL into buf). */
+/* The trajectory fingerprint so far (16 hex digits and a NUL into buf; an
+ * empty string for a NULL s; nothing for a NULL buf). */
 void edgesim_fingerprint(const edgesim_sim *s, char buf[17]);
 
 /* Events run and invocations arrived so far. */

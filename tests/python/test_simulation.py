@@ -160,6 +160,21 @@ def test_a_finished_or_closed_simulation_refuses_to_run(tiny):
         t.nodes()
 
 
+def test_a_closed_simulation_is_read_as_closed_not_through_a_null_handle(tiny):
+    # Reading `end` or `fingerprint` after close() handed the library a NULL
+    # handle and the interpreter died (SIGSEGV): each member now says it is
+    # closed, after close() and after finish() alike.
+    for finish in (False, True):
+        s = edgesim.Simulation(tiny)
+        s.finish() if finish else s.close()
+        assert s.now is None
+        assert repr(s) == "Simulation(now=None)"
+        for read in (lambda: s.end, lambda: s.fingerprint, s.nodes, s.functions, s.step,
+                     lambda: s.run_until(1), lambda: s.inject({"kind": "crash", "node": "n1"})):
+            with pytest.raises(edgesim.RunError, match="closed"):
+                read()
+
+
 def test_context_manager_frees_without_outputs(tmp_path, tiny):
     with edgesim.Simulation(tiny, outdir=str(tmp_path / "o")) as s:
         s.run_until("1s")
