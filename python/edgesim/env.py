@@ -27,6 +27,7 @@ rejected since then. The final step (terminated=True) carries what happened
 between the last decision and the end of the run; its info has "result"
 (the run's Result).
 """
+import math
 import queue
 import threading
 
@@ -95,7 +96,15 @@ class RoutingEnv:
 
     def __init__(self, scenario, set=None, seed=None, failure_penalty=1.0):
         self._scenario, self._set, self._seed = scenario, set, seed
-        self.failure_penalty = float(failure_penalty)
+        try:
+            penalty = float(failure_penalty)
+        except (TypeError, ValueError):
+            penalty = math.nan
+        if isinstance(failure_penalty, bool) or not math.isfinite(penalty):
+            # a NaN or an infinity would make every reward after a failure NaN
+            raise ValueError("failure_penalty: expected a finite number of seconds, found %r"
+                             % (failure_penalty,))
+        self.failure_penalty = penalty
         probe = Simulation(scenario, seed=seed, set=set)
         self._nodes = len(probe._node_ids)
         self._functions = len(probe._fn_ids)

@@ -51,6 +51,14 @@ def test_a_node_that_is_not_a_candidate_refuses_and_costs_the_penalty(tiny):
     assert total == pytest.approx(-2.0 * 100)
 
 
+def test_a_penalty_that_is_not_a_finite_number_is_refused(tiny):
+    # NaN or an infinity would make every reward after the first failure NaN
+    for bad in (float("nan"), float("inf"), -float("inf"), "lots", None, True):
+        with pytest.raises(ValueError, match="failure_penalty"):
+            edgesim.RoutingEnv(tiny, failure_penalty=bad)
+    assert edgesim.RoutingEnv(tiny, failure_penalty="0.5").failure_penalty == 0.5
+
+
 def test_same_seed_same_episode_other_seed_other_episode():
     sc = "scenarios/quickstart.json"
     env = edgesim.RoutingEnv(sc, set={"duration": "10s"})
