@@ -241,6 +241,36 @@ Test(scenario, unknown_references_are_errors)
     expect_lines(want, 1);
 }
 
+Test(scenario, an_entry_refused_with_its_ids_is_one_problem_not_a_cascade)
+{
+    /* A group refused for its count (or a function for a field that keeps
+     * its ids out) made none of its ids, and every reference to them was
+     * reported as undefined too, with a "did you mean" of another node: the
+     * problem is the count alone. References that no refused entry could
+     * have made ("eu-7x", "eu-1": the pattern needs two digits, "h") are
+     * still problems. */
+    const char *text =
+        "{\"duration\": \"1h\", \"regions\": [{\"id\": \"eu\"}],\n"
+        " \"nodes\": [{\"id\": \"eu-{i:02}\", \"count\": 1e9, \"region\": \"eu\"}, {\"id\": \"us-01\", \"region\": \"eu\"}],\n"
+        " \"functions\": [{\"id\": \"f{i}\", \"count\": -1, \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}},\n"
+        "               {\"id\": \"g\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}, \"cold_start\": {\"type\": \"constant\", \"value\": \"1ms\"}, \"cold_exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}}],\n"
+        " \"deployments\": [{\"function\": \"f*\", \"strategy\": \"nodes\", \"nodes\": [\"eu-01\", \"eu-*\", \"us-01\"]},\n"
+        "                 {\"function\": \"g\", \"strategy\": \"all\"},\n"
+        "                 {\"function\": \"f3\", \"strategy\": \"nodes\", \"nodes\": [\"eu-7x\", \"eu-1\"]}],\n"
+        " \"faults\": [{\"kind\": \"crash\", \"at\": \"1m\", \"node\": \"eu-02\"}],\n"
+        " \"workloads\": [{\"function\": \"f2\", \"region\": \"eu\", \"arrival\": \"poisson\", \"rate\": 1}, {\"function\": \"h\", \"region\": \"eu\", \"arrival\": \"poisson\", \"rate\": 1}]}\n";
+    cr_assert_null(parse_text(text));
+    const char *want[] = {
+        "t.json:2:41: nodes[0].count: expected a whole number from 1 to 1000000, found 1000000000",
+        "t.json:3:40: functions[0].count: expected a whole number from 1 to 1000000, found -1",
+        "t.json:4:149: functions[1].cold_exec_time: expected either cold_start (a delay before "
+        "the execution) or cold_exec_time (the whole service time of a cold invocation), found both",
+        "t.json:7:68: deployments[2].nodes[0]: expected a node id defined in nodes, found \"eu-7x\"",
+        "t.json:7:77: deployments[2].nodes[1]: expected a node id defined in nodes, found \"eu-1\"",
+        "t.json:9:98: workloads[1].function: expected a function id defined in functions, found \"h\""};
+    expect_lines(want, 6);
+}
+
 Test(scenario, bare_numbers_are_not_durations)
 {
     sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\", \"heartbeat_interval\": 10}]",

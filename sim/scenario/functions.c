@@ -102,6 +102,8 @@ void sc_read_functions(sc_ctx *c)
             sc_grow(c, (void **)&c->fn_id_item, &c->cap_c, s->nfunctions + count,
                     sizeof *c->fn_id_item) ||
             sc_grow(c, (void **)&c->fn_entry, &c->cap_d, s->nfunctions + count, sizeof *c->fn_entry)) {
+            if (bad)
+                sc_lose_ids(c, SC_FUNCTIONS, it);
             sc_free_function(&t);
             continue;
         }

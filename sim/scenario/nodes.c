@@ -113,6 +113,8 @@ void sc_read_nodes(sc_ctx *c)
             sc_grow(c, (void **)&c->node_id_item, &c->cap_a, s->nnodes + count,
                     sizeof *c->node_id_item) ||
             sc_grow(c, (void **)&c->node_entry, &c->cap_b, s->nnodes + count, sizeof *c->node_entry)) {
+            if (bad)
+                sc_lose_ids(c, SC_NODES, it);
             sc_free_node(&t);
             continue;
         }

@@ -202,6 +202,11 @@ struct sc_ctx {
     size_t *set_src;            /* per set item: the index of the set that placed it */
     size_t nset_items, set_cap, cur_set;
     sim_load_options opt;       /* trust: plugins, sandboxed paths (scenario.h) */
+    /* per sc_idkind: the "id" items of entries that were refused with their
+     * ids (a bad count, say): references to those ids are not reported as
+     * undefined too (sc_lose_ids) */
+    const cJSON **lost[3];
+    size_t nlost[3], lost_cap[3];
 };
 
 /* True when item was placed by --set (then it has no position). */
@@ -369,6 +374,19 @@ char *sc_expand(sc_ctx *c, const sc_idpat *p, unsigned long long i);
 int sc_entry_ids(sc_ctx *c, const cJSON *obj, const char *path, const char *what,
                  const char *example, const char **id, sc_idpat *pat, size_t *count,
                  unsigned long long *first);
+/*
+ * Entry obj of kind k (SC_NODES or SC_FUNCTIONS) was refused, a problem
+ * reported, and its ids were not made: its "id" (a plain id or a group's
+ * pattern) is remembered, so that a reference to one of those ids is not
+ * reported as undefined too, a cascade that names the wrong problem ("did
+ * you mean" another node) when the scenario is refused anyway. Out of
+ * memory: reported.
+ */
+void sc_lose_ids(sc_ctx *c, sc_idkind k, const cJSON *obj);
+/* Whether id would be one of the lost ids of kind k (sc_lose_ids); with
+ * `prefix`, whether a "prefix*" pattern (given without its '*') could match
+ * one of them. */
+int sc_lost_id(const sc_ctx *c, sc_idkind k, const char *id, int prefix);
 /*
  * Gives id the index idx in the table of kind k (SC_NODES or SC_FUNCTIONS):
  * the caller stores record idx with that id next. A repeated id is reported

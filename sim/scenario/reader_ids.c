@@ -171,6 +171,49 @@ int sc_entry_ids(sc_ctx *c, const cJSON *obj, const char *path, const char *what
     return sc_id_item(c, v, p, what, id);
 }
 
+void sc_lose_ids(sc_ctx *c, sc_idkind k, const cJSON *obj)
+{
+    const cJSON *v = sc_member(obj, "id");
+    if (!cJSON_IsString(v) || sc_grow(c, (void **)&c->lost[k], &c->lost_cap[k], c->nlost[k] + 1,
+                                      sizeof *c->lost[k]))
+        return;
+    c->lost[k][c->nlost[k]++] = v;
+}
+
+/* Whether id is pattern p's id for some index: its prefix, digits (at
+ * least its width, at least one), its suffix. */
+static int pattern_match(const sc_idpat *p, const char *id)
+{
+    size_t n = strlen(id), postlen = strlen(p->post);
+    if (n < p->prelen + postlen + 1 || strncmp(id, p->pre, p->prelen) ||
+        strcmp(id + n - postlen, p->post))
+        return 0;
+    size_t digits = n - p->prelen - postlen;
+    for (size_t i = 0; i < digits; i++)
+        if (!isdigit((unsigned char)id[p->prelen + i]))
+            return 0;
+    return digits >= (size_t)(p->width ? p->width : 1);
+}
+
+int sc_lost_id(const sc_ctx *c, sc_idkind k, const char *id, int prefix)
+{
+    for (size_t i = 0; i < c->nlost[k]; i++) {
+        const char *lost = c->lost[k][i]->valuestring;
+        sc_idpat p;
+        if (parse_pattern(lost, &p) != 0) { /* a plain id */
+            if (prefix ? !strncmp(lost, id, strlen(id)) : !strcmp(lost, id))
+                return 1;
+            continue;
+        }
+        /* a pattern's prefix could match when either begins the other
+         * (generous: it only keeps a follow-up problem quiet) */
+        size_t n = strlen(id);
+        if (prefix ? !strncmp(id, p.pre, n < p.prelen ? n : p.prelen) : pattern_match(&p, id))
+            return 1;
+    }
+    return 0;
+}
+
 /*
  * Gives id the index idx (reader.h). The id is looked up first: core's table
  * keeps no keys, and record idx is stored by the caller only once claimed.
@@ -218,7 +261,7 @@ static size_t node_ref_item(sc_ctx *c, const cJSON *v, const char *path)
     if (sc_id_item(c, v, path, "a node id", &id))
         return SIM_ALL;
     size_t n = sc_id_find(c->s, &c->ix, SC_NODES, id);
-    if (n == SIM_ALL)
+    if (n == SIM_ALL && !sc_lost_id(c, SC_NODES, id, 0))
         sc_diag(c, v, path, "expected a node id defined in nodes, found %s%s", sc_found(v).s,
                 sc_did_you_mean(sc_suggest_id(id, c->s, SC_NODES)).s);
     return n;
@@ -242,7 +285,7 @@ static size_t function_ref_item(sc_ctx *c, const cJSON *v, const char *path)
     if (sc_id_item(c, v, path, "a function id", &id))
         return SIM_ALL;
     size_t f = sc_id_find(c->s, &c->ix, SC_FUNCTIONS, id);
-    if (f == SIM_ALL)
+    if (f == SIM_ALL && !sc_lost_id(c, SC_FUNCTIONS, id, 0))
         sc_diag(c, v, path, "expected a function id defined in functions, found %s%s", sc_found(v).s,
                 sc_did_you_mean(sc_suggest_id(id, c->s, SC_FUNCTIONS)).s);
     return f;
@@ -270,6 +313,18 @@ static int is_pattern(const char *s)
 static int prefix_match(const char *pat, const char *id)
 {
     return !strncmp(pat, id, strlen(pat) - 1);
+}
+
+/* Whether "prefix*" could match a lost id of kind k (sc_lost_id). */
+static int lost_prefix(const sc_ctx *c, sc_idkind k, const char *pat)
+{
+    char pre[SIM_ID_MAX + 1];
+    size_t n = strlen(pat) - 1;
+    if (n > SIM_ID_MAX)
+        return 0;
+    memcpy(pre, pat, n);
+    pre[n] = '\0';
+    return sc_lost_id(c, k, pre, 1);
 }
 
 /*
@@ -311,7 +366,9 @@ size_t *sc_node_list(sc_ctx *c, const cJSON *arr, const char *path, size_t *n)
                 out[cnt++] = k;
             }
             if (!matched) {
-                sc_diag(c, it, p, "expected a pattern that matches some node ids, found %s", sc_found(it).s);
+                if (!lost_prefix(c, SC_NODES, it->valuestring))
+                    sc_diag(c, it, p, "expected a pattern that matches some node ids, found %s",
+                            sc_found(it).s);
                 bad = 1;
             }
             continue;
@@ -363,7 +420,9 @@ int sc_function_set(sc_ctx *c, const cJSON *obj, const char *path, const char *k
             (*out)[(*n)++] = k;
         }
         if (!*n) {
-            sc_diag(c, v, p, "expected a pattern that matches some function ids, found %s", sc_found(v).s);
+            if (!lost_prefix(c, SC_FUNCTIONS, v->valuestring))
+                sc_diag(c, v, p, "expected a pattern that matches some function ids, found %s",
+                        sc_found(v).s);
             return -1;
         }
         return 0;

@@ -236,6 +236,8 @@ done:
     free(c.stamp);
     free(c.set_items);
     free(c.set_src);
+    for (int k = 0; k < 3; k++)
+        free(c.lost[k]);
     sc_jsonpos_free(&c.pos);
     cJSON_Delete(c.root);
     if (c.n) {
