@@ -10,6 +10,7 @@
 #include "input/plugin.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,7 +93,13 @@ sim_plugin *sim_plugin_load(const char *path, const char *params_json, size_t nf
     }
     struct stat st;
     if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "plugin %s: no such file", path);
+        /* what is there, when something is: "no such file" for a folder
+         * sent people looking for a typo in a name that was right */
+        int e = errno;
+        snprintf(err, errlen, "plugin %s: %s", path,
+                 stat(path, &st) != 0 ? (e == ENOENT || e == ENOTDIR ? "no such file" : strerror(e))
+                 : S_ISDIR(st.st_mode) ? "a directory, not a shared object"
+                                       : "not a regular file (a device, a FIFO or a socket)");
         goto fail;
     }
     /* dlopen searches the library path for a bare name: make it a path */

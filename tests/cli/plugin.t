@@ -43,6 +43,11 @@ expect_err 2 "^missing.json:$line:[0-9]*: policies.scheduler.plugin: expected a 
     missing.json
 expect_err 2 '^--set: policies.scheduler.plugin: .*plugin nothere.so: no such file' \
     scenario.json --set policies.scheduler.plugin=nothere.so
+mkdir -p adir.so
+expect_err 2 'plugin adir.so: a directory, not a shared object$' \
+    scenario.json --set policies.scheduler.plugin=adir.so
+expect_err 2 'plugin /dev/null: not a regular file (a device, a FIFO or a socket)$' \
+    scenario.json --set policies.scheduler.plugin=/dev/null
 printf 'int not_a_policy(void);\nint not_a_policy(void) { return 0; }\n' > nosym.c
 cc -fPIC -shared nosym.c -o nosym.so
 expect_err 2 'plugin nosym.so: no symbol edge_policy_plugin_v1' \
