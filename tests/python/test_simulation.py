@@ -179,3 +179,45 @@ def test_context_manager_frees_without_outputs(tmp_path, tiny):
     with edgesim.Simulation(tiny, outdir=str(tmp_path / "o")) as s:
         s.run_until("1s")
     assert not (tmp_path / "o" / "summary.json").exists()
+
+
+def test_simulations_in_threads_at_once_are_the_runs_alone():
+    # edgesim.h: different simulations are independent (no global mutable
+    # state), and ctypes lets go of the GIL during each call, so these run at
+    # the same time: each one's fingerprint is that of the same run alone,
+    # whole or stepped, however the threads interleave
+    import os
+    import threading
+    root = os.path.dirname(QUICK)
+    scen = [QUICK, os.path.join(root, "network", "offloading.json"),
+            os.path.join(root, "workflows", "ml-inference.json"),
+            os.path.join(root, "autoscaling", "diurnal.json")]
+    sets = {"duration": "15m"}
+    alone = {s: edgesim.run(s, set=sets).fingerprint for s in scen}
+    got, errors = {}, []
+
+    def whole_run(s, k):
+        try:
+            got[(s, k)] = edgesim.run(s, set=sets).fingerprint
+        except BaseException as e:  # noqa: B902 - reported below, not lost in a thread
+            errors.append(e)
+
+    def stepped(s, k):
+        try:
+            sim = edgesim.Simulation(s, set=sets)
+            for t in range(1, 31):
+                sim.run_until(30.0 * t)
+            got[(s, k)] = sim.finish().fingerprint
+        except BaseException as e:  # noqa: B902
+            errors.append(e)
+
+    threads = [threading.Thread(target=f, args=(s, k)) for k, f in enumerate((whole_run, stepped))
+               for s in scen]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert len(got) == 2 * len(scen)
+    for (s, _), fp in got.items():
+        assert fp == alone[s], s
