@@ -30,6 +30,7 @@ between the last decision and the end of the run; its info has "result"
 import math
 import queue
 import threading
+import weakref
 
 import numpy as np
 
@@ -84,6 +85,45 @@ class Box:
         return "Box(%s, %s, %s)" % (self.low.min(), self.high.max(), self.shape)
 
 
+def _router(wenv, actions, events):
+    """The episode's routing policy: hands the decision to the caller's
+    thread and answers its action (holding the environment only while it
+    reads it)."""
+    def decide(fid, cands, now):
+        env = wenv()
+        if env is None:
+            raise RunError("episode closed")
+        event = env._observe(fid, cands, now)
+        del env
+        events.put(event)
+        action = actions.get()
+        if action is _ABORT:
+            raise RunError("episode closed")
+        for i, c in enumerate(cands):
+            if c.node_index == action:
+                return i
+        return None
+    return decide
+
+
+def _work(wenv, sim, events):
+    """The worker thread: runs the episode to its end."""
+    try:
+        sim.run_until(sim.end)
+        env = wenv()
+        reward = env._reward() if env is not None else 0.0  # from the last decision to the end
+        del env
+        result = sim.finish()
+        events.put(("end", None, reward, {"result": result}))
+    except BaseException as e:  # handed to the caller's thread
+        events.put(("error", e, 0.0, {}))
+
+
+def _abandon(actions):
+    """An environment collected mid-episode: its router stops waiting."""
+    actions.put(_ABORT)
+
+
 class RoutingEnv:
     """RoutingEnv(scenario, set=None, seed=None, failure_penalty=1.0)
 
@@ -118,6 +158,11 @@ class RoutingEnv:
         self._actions = self._events = None
 
     # -- the worker side -------------------------------------------------------
+    # The worker thread and the router it runs hold the environment weakly:
+    # while it waits for an action it holds only the queues, so an
+    # environment dropped without close() is collected, and its finalizer
+    # (_abandon) ends the episode's run and thread instead of leaving them
+    # blocked for the life of the process.
     def _totals(self):
         ok_lat = bad = 0.0
         for row in self._sim._function_rows():
@@ -131,7 +176,7 @@ class RoutingEnv:
         self._last = (lat, bad)
         return r
 
-    def _decide(self, fid, cands, now):
+    def _observe(self, fid, cands, now):
         obs = np.zeros(self.observation_space.shape)
         mask = np.zeros(self._nodes, dtype=np.int8)
         for c in cands:
@@ -141,23 +186,7 @@ class RoutingEnv:
         f = self.function_ids.index(fid)
         obs[4 * self._nodes + f] = 1.0
         info = {"function": fid, "candidates": cands, "action_mask": mask, "now": now}
-        self._events.put(("decision", obs, self._reward(), info))
-        action = self._actions.get()
-        if action is _ABORT:
-            raise RunError("episode closed")
-        for i, c in enumerate(cands):
-            if c.node_index == action:
-                return i
-        return None
-
-    def _work(self, sim):
-        try:
-            sim.run_until(sim.end)
-            reward = self._reward()  # from the last decision to the end
-            result = sim.finish()
-            self._events.put(("end", None, reward, {"result": result}))
-        except BaseException as e:  # handed to the caller's thread
-            self._events.put(("error", e, 0.0, {}))
+        return ("decision", obs, self._reward(), info)
 
     # -- the caller side ----------------------------------------------------------
     def reset(self, seed=None, options=None):
@@ -172,8 +201,12 @@ class RoutingEnv:
         self.action_space.seed(seed)
         self._actions, self._events = queue.Queue(), queue.Queue()
         self._last = (0.0, 0.0)
-        self._sim = Simulation(self._scenario, seed=seed, set=self._set, scheduler=self._decide)
-        self._thread = threading.Thread(target=self._work, args=(self._sim,), daemon=True)
+        wenv = weakref.ref(self)
+        self._sim = Simulation(self._scenario, seed=seed, set=self._set,
+                               scheduler=_router(wenv, self._actions, self._events))
+        self._thread = threading.Thread(target=_work, args=(wenv, self._sim, self._events),
+                                        daemon=True)
+        self._finalizer = weakref.finalize(self, _abandon, self._actions)
         self._thread.start()
         kind, obs, _reward, info = self._next()
         if kind == "end":
@@ -207,6 +240,9 @@ class RoutingEnv:
 
     def close(self):
         """Ends the episode in progress (its run is abandoned)."""
+        if getattr(self, "_finalizer", None) is not None:
+            self._finalizer.detach()
+            self._finalizer = None
         if self._thread is not None:
             self._actions.put(_ABORT)
             while self._thread.is_alive():

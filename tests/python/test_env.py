@@ -104,3 +104,28 @@ def test_a_bad_seed_is_refused_with_the_runs_message(tiny, seed):
 def test_a_numpy_seed_is_a_seed(tiny):
     env = edgesim.RoutingEnv(tiny)
     assert play(env, np.int64(3))[2] == play(env, 3)[2]
+
+
+def test_an_environment_dropped_mid_episode_is_collected_and_its_thread_ends(tiny):
+    # The worker thread waiting for an action held the environment (its
+    # bound methods), so an environment dropped without close() was never
+    # collected: its thread and its simulation stayed for the life of the
+    # process, one more per episode abandoned that way.
+    import gc
+    import threading
+    import time
+    import weakref
+    before = threading.active_count()
+    refs = []
+    for k in range(5):
+        env = edgesim.RoutingEnv(tiny)
+        env.reset(seed=k)
+        env.step(0)
+        refs.append(weakref.ref(env))
+        del env
+    gc.collect()
+    assert all(r() is None for r in refs)
+    deadline = time.monotonic() + 10
+    while threading.active_count() > before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert threading.active_count() == before
