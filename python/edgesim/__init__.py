@@ -395,7 +395,10 @@ class Simulation:
                     "scheduler %s answered %r for function %s with %d candidate(s): expected "
                     "an index in [0, %d) or None" % (self._scheduler_name, answer, fid, n, n))
             return answer
-        except SchedulerError as e:
+        except (SchedulerError, KeyboardInterrupt, SystemExit) as e:
+            # Ctrl-C and exit() in a policy stop the run and come out as
+            # themselves, not as a SchedulerError an `except
+            # KeyboardInterrupt` would miss
             self._cb_error = e
         except BaseException as e:  # noqa: B902 - anything, or ctypes prints and goes on
             err = SchedulerError("scheduler %s raised %s: %s (function %s, %d candidate(s))"

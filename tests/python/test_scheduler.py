@@ -100,6 +100,17 @@ def test_an_exception_in_the_policy_is_the_cause(tiny):
     assert isinstance(e.value.__cause__, KeyError)
 
 
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, SystemExit])
+def test_ctrl_c_or_exit_in_the_policy_comes_out_as_itself(tiny, stop):
+    # wrapped in a SchedulerError, an `except KeyboardInterrupt` around a long
+    # run missed the user's Ctrl-C
+    def policy(fid, cands, now):
+        raise stop()
+
+    with pytest.raises(stop):
+        edgesim.run(tiny, scheduler=policy)
+
+
 def test_not_callable_is_refused(tiny):
     with pytest.raises(TypeError):
         edgesim.Simulation(tiny, scheduler=3)
