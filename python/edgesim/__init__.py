@@ -140,6 +140,11 @@ def _cstr(value, what):
     return b
 
 
+# A long run_until or finish runs in this many pieces of virtual time (see
+# Simulation._run_to).
+_PIECES = 64
+
+
 def _raise(err, callback_error=None):
     """The exception of a filled edgesim_error."""
     text = err.text.decode(errors="replace")
@@ -445,12 +450,23 @@ class Simulation:
         self._L.edgesim_fingerprint(self._open_handle(), buf)
         return buf.value.decode()
 
+    def _run_to(self, h, t_ns):
+        """edgesim_run_until(t_ns) in _PIECES pieces of virtual time: Python
+        acts on a signal only between two C calls, so Ctrl-C stops a long
+        run within about a piece's time (KeyboardInterrupt, the simulation
+        paused where the piece ended, usable still) instead of at its end.
+        A run in pieces is the same run (the tests check it)."""
+        L, err = self._L, _lib.Error_()
+        now = L.edgesim_now_ns(h)
+        stop = min(t_ns, L.edgesim_end_ns(h))
+        for k in range(1, _PIECES if stop > now else 1):
+            self._check(L.edgesim_run_until(h, now + (stop - now) * k // _PIECES, err), err)
+        self._check(L.edgesim_run_until(h, t_ns, err), err)
+
     def run_until(self, t):
         """Runs every event up to and including time t (seconds, or a
         duration such as "10m"; capped at the end), then sets the clock to t."""
-        h = self._handle()
-        err = _lib.Error_()
-        self._check(self._L.edgesim_run_until(h, _ns(t), err), err)
+        self._run_to(self._handle(), _ns(t))
         return self
 
     def step(self):
@@ -513,6 +529,7 @@ class Simulation:
         """Runs the rest and writes the outputs; returns the Result. The
         simulation is closed afterwards."""
         h = self._handle()
+        self._run_to(h, self._L.edgesim_end_ns(h))  # in pieces: Ctrl-C stops it
         err = _lib.Error_()
         self._check(self._L.edgesim_finish(h, err), err)
         fp = self.fingerprint

@@ -9,11 +9,14 @@
  */
 #include "api/edgesim.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/diag.h"
 #include "engine/rng.h"
@@ -34,6 +37,8 @@ struct edgesim_sim {
     edge_policy_plugin router;   /* the embedder's router as a plugin table */
     char router_name[128];
     int finished, failed;
+    int made_outdir; /* outdir did not exist at the open: removed again (when
+                        empty) if the run is freed unfinished */
 };
 
 /* Numbers are written with printf and read with strtod, which follow the
@@ -225,6 +230,8 @@ static edgesim_sim *open_sim_c(const char *path, const char *text, size_t len, c
         free(s->sc->policies.scheduler);
         s->sc->policies.scheduler = label;
     }
+    struct stat ost;
+    s->made_outdir = stat(s->outdir, &ost) != 0 && errno == ENOENT;
     char line[1024] = "";
     s->w = sim_world_create(s->sc, &wo, line, sizeof line);
     if (!s->w) {
@@ -495,7 +502,9 @@ void edgesim_free(edgesim_sim *s)
 {
     if (!s)
         return;
-    sim_world_free(s->w);
+    sim_world_free(s->w); /* an unfinished run's files go with it */
+    if (s->made_outdir && !s->finished)
+        rmdir(s->outdir); /* the folder it made, as it was; only if empty */
     sim_scenario_free(s->sc);
     free(s->outdir);
     free(s);

@@ -270,7 +270,8 @@ const char *edgesim_outdir(const edgesim_sim *s);
 int edgesim_plot(const char *outdir, edgesim_error *err);
 
 /* Frees s and everything it owns (an unfinished run's outputs are removed,
- * none half-written remains). NULL is fine. */
+ * none half-written remains, and the outdir is removed again when the open
+ * made it and it is empty: a folder left as it was). NULL is fine. */
 void edgesim_free(edgesim_sim *s);
 
 #endif

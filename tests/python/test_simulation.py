@@ -221,3 +221,37 @@ def test_simulations_in_threads_at_once_are_the_runs_alone():
     assert len(got) == 2 * len(scen)
     for (s, _), fp in got.items():
         assert fp == alone[s], s
+
+
+def test_ctrl_c_pauses_a_long_run_which_then_goes_on_as_one_run():
+    # A run was one C call that Python could not interrupt: Ctrl-C waited for
+    # its end. It now runs in pieces of virtual time, so KeyboardInterrupt
+    # comes between two, the simulation paused there; finishing it then gives
+    # the run's own fingerprint.
+    import os
+    import signal
+    import threading
+    sets = {"duration": "2h"}
+    s = edgesim.Simulation(QUICK, set=sets)
+    timer = threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            s.finish()
+    finally:
+        timer.cancel()
+    assert 0 < s.now < s.end
+    assert s.finish().fingerprint == edgesim.run(QUICK, set=sets).fingerprint
+
+
+def test_a_run_freed_unfinished_leaves_no_folder_it_made(tmp_path):
+    out = tmp_path / "new" / "o"
+    s = edgesim.Simulation(QUICK, set=SHORT, outdir=str(out))
+    s.run_until(10)
+    s.close()
+    assert not out.exists()  # as it was (its parent, made on the way, stays)
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    s = edgesim.Simulation(QUICK, set=SHORT, outdir=str(kept))
+    s.close()
+    assert kept.is_dir() and not any(kept.iterdir())
