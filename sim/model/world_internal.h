@@ -247,6 +247,11 @@ struct sim_world {
     uint64_t probes_sent, probes_failed;
 
     double setup_start, wall_start, last_progress;
+    /* the time of the pieces run before sim_world_run (world_api.c): their
+     * wall and CPU seconds, and the clocks when the first began (the end of
+     * the set-up) */
+    double pieces_wall, pieces_cpu, first_piece_wall, first_piece_cpu;
+    int pieces;
 };
 
 /* ---- small helpers every part of the world uses (inline: the run loop's

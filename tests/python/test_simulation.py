@@ -255,3 +255,26 @@ def test_a_run_freed_unfinished_leaves_no_folder_it_made(tmp_path):
     s = edgesim.Simulation(QUICK, set=SHORT, outdir=str(kept))
     s.close()
     assert kept.is_dir() and not any(kept.iterdir())
+
+
+def test_run_json_counts_the_pieces_as_the_loop():
+    # run.json's loop was sim_world_run's alone: after run_until pieces (every
+    # Python run is in pieces now) it read ~0 s of loop and 1e11
+    # invocations per second, the loop's time counted as set-up
+    import json
+    import os
+    sets = {"duration": "10m"}
+    for advance in ("whole", "pieces", "steps"):
+        s = edgesim.Simulation(QUICK, set=sets)
+        if advance == "pieces":
+            s.run_until("5m")
+        elif advance == "steps":
+            for _ in range(20000):
+                s.step()
+        r = s.finish()
+        with open(os.path.join(r.outdir, "run.json")) as f:
+            run = json.load(f)
+        assert run["events"] > 100000
+        # no machine runs an event in under a nanosecond (before: 1e11/s)
+        assert run["events_per_second"] < 1e9, (advance, run)
+        assert run["loop_cpu_seconds"] > run["events"] * 1e-9, (advance, run)
