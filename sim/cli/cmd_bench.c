@@ -12,6 +12,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <inttypes.h>
+#include <math.h>
 #include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -34,6 +35,9 @@ static int bench_phold(int argc, char **argv);
 static int bench_rng(int argc, char **argv);
 static int bench_azure(int argc, char **argv);
 static int bench_net(int argc, char **argv);
+
+/* Most events `bench phold` takes on: about an hour at 10^7 a second. */
+#define PHOLD_MAX_EVENTS 1e11
 static const sim_cmd phold_cmd, rng_cmd, azure_cmd, net_cmd;
 
 /* One row per benchmark: its command line (name, summary, options) and its
@@ -221,6 +225,23 @@ static int bench_phold(int argc, char **argv)
         fprintf(stderr, "edgesim bench phold: --lps x --population: expected at most 2^27 "
                         "pending events, found %" PRIu64 "\n",
                 (uint64_t)cfg.lps * cfg.population);
+        return SIM_EXIT_USAGE;
+    }
+    /* Each pending event comes back about end / (lookahead + mean) times:
+     * with both 0 the clock never moves and the run never ends, and a tiny
+     * sum is a run of days. */
+    double step = (double)cfg.lookahead + (double)cfg.mean;
+    double expect = step > 0 ? (double)cfg.lps * cfg.population * ((double)cfg.end / step) : 0;
+    if (!(step > 0)) {
+        fprintf(stderr, "edgesim bench phold: --lookahead, --mean: expected one above 0, found "
+                        "both 0 (the clock would never move)\n");
+        return SIM_EXIT_USAGE;
+    }
+    if (expect > PHOLD_MAX_EVENTS) {
+        fprintf(stderr, "edgesim bench phold: --lookahead, --mean, --end: expected at most %.0e "
+                        "events (pending x end / (lookahead + mean)), found about %.3g: a later "
+                        "--lookahead or --mean, or an earlier --end\n",
+                PHOLD_MAX_EVENTS, expect);
         return SIM_EXIT_USAGE;
     }
     sim_rng_init();

@@ -24,6 +24,12 @@ set +e
 [ $rc -eq 2 ] && grep -q 'expected a whole number' err || { echo "--lps 0: rc $rc"; exit 1; }
 "$EDGESIM" bench phold --mean fast 2>err; rc=$?
 [ $rc -eq 2 ] || { echo "--mean fast: rc $rc"; exit 1; }
+# a run that would never end (the clock cannot move) or take days is refused
+# up front, not left to hang
+"$EDGESIM" bench phold --mean 0 --lookahead 0 2>err; rc=$?
+[ $rc -eq 2 ] && grep -q 'found both 0 (the clock would never move)' err || { echo "0/0: rc $rc"; cat err; exit 1; }
+"$EDGESIM" bench phold --mean 1ns --lookahead 0 2>err; rc=$?
+[ $rc -eq 2 ] && grep -q 'expected at most 1e+11 events' err || { echo "1ns: rc $rc"; cat err; exit 1; }
 "$EDGESIM" bench phold --bogus 2>err; rc=$?
 [ $rc -eq 2 ] && grep -q "unknown option '--bogus'" err || exit 1
 "$EDGESIM" bench nosuch 2>err; rc=$?
