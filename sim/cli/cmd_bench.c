@@ -406,7 +406,7 @@ enum { AZ_PLACEMENT = 1, AZ_SCALE, AZ_QUIET };
 static const sim_opt azure_opts[] = {
     {AZ_PLACEMENT, 0, "placement", "uniform|even|poisson", 0,
      "where a minute's invocations go (default uniform)"},
-    {AZ_SCALE, 0, "scale", "S", 0, "rate factor > 0 (default 1)"},
+    {AZ_SCALE, 0, "scale", "S", 0, "rate factor > 0, at most 1e6 (default 1)"},
     {AZ_QUIET, 0, "quiet", NULL, 0, "one line of key=value pairs"},
     {0, 0, NULL, NULL, 0, NULL},
 };
@@ -453,8 +453,8 @@ static int bench_azure(int argc, char **argv)
             char *end;
             scale = strtod(v, &end);
             if (end == v || *end || !(scale > 0) || scale > 1e6)
-                return sim_cmd_fail(&azure_cmd, "--scale: expected a number above 0, found "
-                                    "'%s'", v);
+                return sim_cmd_fail(&azure_cmd, "--scale: expected a number above 0, at most "
+                                    "1000000, found '%s'", v);
             break;
         }
         case SIM_OPTS_OPERAND:
