@@ -289,7 +289,7 @@ static int bench_phold(int argc, char **argv)
 enum { RNG_DRAWS = 1 };
 
 static const sim_opt rng_opts[] = {
-    {RNG_DRAWS, 0, "draws", "N", 0, "uniform draws per generator (default 20000000)"},
+    {RNG_DRAWS, 0, "draws", "N", 0, "uniform draws per generator, at most 1e11 (default 20000000)"},
     {0, 0, NULL, NULL, 0, NULL},
 };
 
@@ -337,9 +337,10 @@ static int bench_rng(int argc, char **argv)
         case SIM_OPTS_OPERAND:
             return sim_cmd_fail(&rng_cmd, "expected options only, found '%s'", p.arg);
         case RNG_DRAWS:
-            if (!parse_u64(p.arg, &n) || n == 0)
-                return sim_cmd_fail(&rng_cmd, "--draws: expected a whole number above 0, "
-                                    "found '%s'", p.arg);
+            /* at most 1e11: minutes per generator, where 2^64 ran for ever */
+            if (!parse_u64(p.arg, &n) || n == 0 || n > 100000000000ull)
+                return sim_cmd_fail(&rng_cmd, "--draws: expected a whole number from 1 to "
+                                    "100000000000, found '%s'", p.arg);
             break;
         }
     }

@@ -30,6 +30,8 @@ set +e
 [ $rc -eq 2 ] && grep -q 'found both 0 (the clock would never move)' err || { echo "0/0: rc $rc"; cat err; exit 1; }
 "$EDGESIM" bench phold --mean 1ns --lookahead 0 2>err; rc=$?
 [ $rc -eq 2 ] && grep -q 'expected at most 1e+11 events' err || { echo "1ns: rc $rc"; cat err; exit 1; }
+"$EDGESIM" bench rng --draws 18446744073709551615 2>err; rc=$?
+[ $rc -eq 2 ] && grep -q 'expected a whole number from 1 to 100000000000' err || { echo "draws: rc $rc"; exit 1; }
 "$EDGESIM" bench phold --bogus 2>err; rc=$?
 [ $rc -eq 2 ] && grep -q "unknown option '--bogus'" err || exit 1
 "$EDGESIM" bench nosuch 2>err; rc=$?
