@@ -12,7 +12,6 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <inttypes.h>
-#include <math.h>
 #include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -231,12 +230,12 @@ static int bench_phold(int argc, char **argv)
      * with both 0 the clock never moves and the run never ends, and a tiny
      * sum is a run of days. */
     double step = (double)cfg.lookahead + (double)cfg.mean;
-    double expect = step > 0 ? (double)cfg.lps * cfg.population * ((double)cfg.end / step) : 0;
     if (!(step > 0)) {
         fprintf(stderr, "edgesim bench phold: --lookahead, --mean: expected one above 0, found "
                         "both 0 (the clock would never move)\n");
         return SIM_EXIT_USAGE;
     }
+    double expect = (double)cfg.lps * cfg.population * ((double)cfg.end / step);
     if (expect > PHOLD_MAX_EVENTS) {
         fprintf(stderr, "edgesim bench phold: --lookahead, --mean, --end: expected at most %.0e "
                         "events (pending x end / (lookahead + mean)), found about %.3g: a later "

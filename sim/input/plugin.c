@@ -92,12 +92,12 @@ sim_plugin *sim_plugin_load(const char *path, const char *params_json, size_t nf
         return NULL;
     }
     struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+    int missing = stat(path, &st) != 0;
+    if (missing || !S_ISREG(st.st_mode)) {
         /* what is there, when something is: "no such file" for a folder
          * sent people looking for a typo in a name that was right */
-        int e = errno;
         snprintf(err, errlen, "plugin %s: %s", path,
-                 stat(path, &st) != 0 ? (e == ENOENT || e == ENOTDIR ? "no such file" : strerror(e))
+                 missing ? (errno == ENOENT || errno == ENOTDIR ? "no such file" : strerror(errno))
                  : S_ISDIR(st.st_mode) ? "a directory, not a shared object"
                                        : "not a regular file (a device, a FIFO or a socket)");
         goto fail;
