@@ -182,6 +182,10 @@ Test(sweep, bad_files_give_one_clear_line)
     expect_error("{\"scenarios\": [\"a\"], \"grid\": {\"x\": [1, null]}}",
                  "dir/s.json:1:40: grid.x[1]: expected a string, number, boolean, object or list, "
                  "found null");
+    /* a value twice was the same configuration under two ids */
+    expect_error("{\"scenarios\": [\"a\"], \"grid\": {\"x\": [2, {\"k\": 1}, 3, {\"k\": 1.0}]}}",
+                 "dir/s.json:1:53: grid.x[3]: expected distinct values, found an object again "
+                 "(first at [1])");
     expect_error("{\"scenarios\": [\"a\"], \"base_seed\": -1}",
                  "dir/s.json:1:35: base_seed: expected a non-negative integer below 2^53, found -1");
     expect_error("{\"scenarios\": [\"a\"],\n \"replications\": 1.5}",

@@ -304,6 +304,13 @@ sim_sweep *sim_sweep_parse(const char *text, size_t len, const char *name, sim_d
                 if (cJSON_IsNull(v) || cJSON_IsInvalid(v))
                     FAIL(v, vp, "expected a string, number, boolean, object or list, found %s",
                          sc_found(v).s);
+                /* a value twice is the same configuration under two ids
+                 * (a file may name a scenario twice: docs/sweeps.md) */
+                size_t k = 0;
+                for (const cJSON *u = f->child; u != v; u = u->next, k++)
+                    if (cJSON_Compare(u, v, 1))
+                        FAIL(v, vp, "expected distinct values, found %s again (first at [%zu])",
+                             sc_found(v).s, k);
                 pa->sets[j] = make_set(f->string, v);
                 pa->labels[j] = make_label(v);
                 pa->nvalues = j + 1;
