@@ -125,17 +125,25 @@ def _abandon(actions):
 
 
 class RoutingEnv:
-    """RoutingEnv(scenario, set=None, seed=None, failure_penalty=1.0)
+    """RoutingEnv(scenario, set=None, seed=None, failure_penalty=1.0,
+    allow_plugins=False, sandbox_paths=False, max_events=None,
+    max_memory=None, max_output=None)
 
     Each routing decision of the scenario's run is a step (see the module's
     documentation for observation, action and reward). reset(seed=...)
     starts an episode (a new run with that seed, or the constructor's, or
-    the scenario's); close() ends one early."""
+    the scenario's); close() ends one early. The trust and limit options
+    are Simulation's, for every episode (a scenario with a keep-alive
+    plugin, say, needs allow_plugins=True here as there)."""
 
     metadata = {"render_modes": []}
 
-    def __init__(self, scenario, set=None, seed=None, failure_penalty=1.0):
+    def __init__(self, scenario, set=None, seed=None, failure_penalty=1.0, allow_plugins=False,
+                 sandbox_paths=False, max_events=None, max_memory=None, max_output=None):
         self._scenario, self._set, self._seed = scenario, set, seed
+        self._options = {"allow_plugins": allow_plugins, "sandbox_paths": sandbox_paths,
+                         "max_events": max_events, "max_memory": max_memory,
+                         "max_output": max_output}
         try:
             penalty = float(failure_penalty)
         except (TypeError, ValueError):
@@ -145,7 +153,7 @@ class RoutingEnv:
             raise ValueError("failure_penalty: expected a finite number of seconds, found %r"
                              % (failure_penalty,))
         self.failure_penalty = penalty
-        probe = Simulation(scenario, seed=seed, set=set)
+        probe = Simulation(scenario, seed=seed, set=set, **self._options)
         self._nodes = len(probe._node_ids)
         self._functions = len(probe._fn_ids)
         self.node_ids = list(probe._node_ids)
@@ -203,7 +211,8 @@ class RoutingEnv:
         self._last = (0.0, 0.0)
         wenv = weakref.ref(self)
         self._sim = Simulation(self._scenario, seed=seed, set=self._set,
-                               scheduler=_router(wenv, self._actions, self._events))
+                               scheduler=_router(wenv, self._actions, self._events),
+                               **self._options)
         self._thread = threading.Thread(target=_work, args=(wenv, self._sim, self._events),
                                         daemon=True)
         self._finalizer = weakref.finalize(self, _abandon, self._actions)

@@ -56,6 +56,22 @@ def test_a_plugin_runs_with_allow_plugins(plugin_scenario):
     assert (plugin_scenario / "loaded").exists()
 
 
+def test_a_routing_env_takes_the_same_trust_and_limits(plugin_scenario):
+    # RoutingEnv had no allow_plugins: a scenario naming a plugin could not be
+    # an environment at all, while the refusal told to pass allow_plugins=True
+    sc = str(plugin_scenario / "scenario.json")
+    with pytest.raises(edgesim.ScenarioError, match="allow_plugins=True"):
+        edgesim.RoutingEnv(sc, set={"duration": "5s"})
+    assert not (plugin_scenario / "loaded").exists()
+    env = edgesim.RoutingEnv(sc, set={"duration": "5s"}, allow_plugins=True)
+    obs, info = env.reset(seed=1)
+    assert info["candidates"]
+    env.close()
+    assert (plugin_scenario / "loaded").exists()
+    with pytest.raises(edgesim.ScenarioError, match="max_events"):
+        edgesim.RoutingEnv(sc, set={"duration": "5s"}, allow_plugins=True, max_events=1)
+
+
 def test_sandbox_paths_refuses_absolute_and_dotdot(tmp_path):
     csv = tmp_path / "t.csv"
     csv.write_text("1s\n2s\n")
