@@ -271,6 +271,24 @@ Test(scenario, an_entry_refused_with_its_ids_is_one_problem_not_a_cascade)
     expect_lines(want, 6);
 }
 
+Test(scenario, the_json_schema_beside_the_scenarios_is_one_line)
+{
+    /* validate over every .json of scenarios/ met schema.json: four missing
+     * sections and an unknown field per schema keyword */
+    cr_assert_null(parse_text("{\"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n"
+                              " \"$id\": \"x\", \"type\": \"object\", \"properties\": {}}"));
+    const char *want[] = {"t.json:1:13: $schema: expected a scenario, found a JSON Schema "
+                          "(\"https://json-schema.org/draft/2020-12/schema\"): the file scenarios "
+                          "name in their own \"$schema\", not one to run"};
+    expect_lines(want, 1);
+    /* a scenario that names a schema is read as one */
+    cr_assert_not_null(parse_text("{\"$schema\": \"https://json-schema.org/x\", \"duration\": \"1h\","
+                                  " \"regions\": [{\"id\": \"eu\"}],"
+                                  " \"nodes\": [{\"id\": \"n\", \"region\": \"eu\"}],"
+                                  " \"functions\": [{\"id\": \"f\", \"exec_time\":"
+                                  " {\"type\": \"constant\", \"value\": \"1ms\"}}]}"));
+}
+
 Test(scenario, bare_numbers_are_not_durations)
 {
     sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\", \"heartbeat_interval\": 10}]",

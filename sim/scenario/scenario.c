@@ -199,6 +199,16 @@ sim_scenario *sim_scenario_parse_opts(const char *text, size_t len, const char *
                 sc_found(c.root).s);
         goto done;
     }
+    /* scenarios/schema.json beside the scenarios (`edgesim validate` of
+     * every .json file there): one line, not one per schema keyword */
+    const cJSON *meta = sc_member(c.root, "$schema");
+    if (cJSON_IsString(meta) && strstr(meta->valuestring, "json-schema.org") &&
+        (sc_member(c.root, "properties") || sc_member(c.root, "$id"))) {
+        sc_diag(&c, meta, "$schema", "expected a scenario, found a JSON Schema (%s): the file "
+                "scenarios name in their own \"$schema\", not one to run",
+                sc_quoted(meta->valuestring).s);
+        goto done;
+    }
     if (!(s = sc_xcalloc(&c, 1, sizeof *s)) || !(s->path = sc_xstrdup(&c, name_for_errors ? name_for_errors : "-")))
         goto done;
     c.s = s;
