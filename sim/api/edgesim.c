@@ -9,18 +9,16 @@
  */
 #include "api/edgesim.h"
 
-#include <errno.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "common/diag.h"
 #include "engine/rng.h"
 #include "model/world.h"
+#include "output/outfile.h"
 #include "output/plot.h"
 #include "scenario/limits.h"
 #include "scenario/scenario.h"
@@ -37,8 +35,11 @@ struct edgesim_sim {
     edge_policy_plugin router;   /* the embedder's router as a plugin table */
     char router_name[128];
     int finished, failed;
-    int made_outdir; /* outdir did not exist at the open: removed again (when
-                        empty) if the run is freed unfinished */
+    /* the outputs are written into set.staging beside outdir and published
+     * as outdir by a successful finish (as `edgesim run -o` does): outdir
+     * is never a mix of two runs' files or of outputs and other files, and
+     * a run freed unfinished leaves it as it was */
+    sim_outset set;
 };
 
 /* Numbers are written with printf and read with strtod, which follow the
@@ -211,7 +212,11 @@ static edgesim_sim *open_sim_c(const char *path, const char *text, size_t len, c
             snprintf(err->file, sizeof err->file, "%s", s->sc->path);
         goto fail;
     }
-    sim_world_options wo = {.outdir = s->outdir, .write_invocations = opt->write_invocations};
+    if (sim_outset_begin(&s->set, s->outdir, "summary.json", lline, sizeof lline) != 0) {
+        fail(err, EDGESIM_RUN, "%s", lline); /* as `edgesim run -o` refuses it */
+        goto fail;
+    }
+    sim_world_options wo = {.outdir = s->set.staging, .write_invocations = opt->write_invocations};
     if (opt->router) {
         snprintf(s->router_name, sizeof s->router_name, "%s",
                  opt->router_name && opt->router_name[0] ? opt->router_name : "router");
@@ -230,8 +235,6 @@ static edgesim_sim *open_sim_c(const char *path, const char *text, size_t len, c
         free(s->sc->policies.scheduler);
         s->sc->policies.scheduler = label;
     }
-    struct stat ost;
-    s->made_outdir = stat(s->outdir, &ost) != 0 && errno == ENOENT;
     char line[1024] = "";
     s->w = sim_world_create(s->sc, &wo, line, sizeof line);
     if (!s->w) {
@@ -435,7 +438,8 @@ static int finish_c(edgesim_sim *s, edgesim_error *err)
         return -1;
     char line[1024] = "";
     sim_run_stats st;
-    if (sim_world_run(s->w, &st, line, sizeof line) != 0)
+    if (sim_world_run(s->w, &st, line, sizeof line) != 0 ||
+        sim_outset_publish(&s->set, line, sizeof line) != 0)
         return fail_run(s, err, line);
     s->finished = 1;
     return 0;
@@ -502,9 +506,8 @@ void edgesim_free(edgesim_sim *s)
 {
     if (!s)
         return;
-    sim_world_free(s->w); /* an unfinished run's files go with it */
-    if (s->made_outdir && !s->finished)
-        rmdir(s->outdir); /* the folder it made, as it was; only if empty */
+    sim_world_free(s->w);
+    sim_outset_abort(&s->set); /* an unfinished run's staging folder; nothing once published */
     sim_scenario_free(s->sc);
     free(s->outdir);
     free(s);

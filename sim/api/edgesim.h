@@ -102,7 +102,10 @@ typedef long (*edgesim_router_fn)(void *ctx, const edge_policy_request *req);
 /* How to open a simulation. Zero-initialised means: the scenario's seed,
  * no overrides, no invocations.csv, the scenario's routing policy. */
 typedef struct edgesim_options {
-    const char *outdir;            /* where the outputs go (created if missing); required */
+    const char *outdir;            /* where the outputs go (created if missing; an existing
+                                      folder must be empty or hold earlier outputs, which a
+                                      finished run replaces as a whole, as `edgesim run -o`
+                                      does); required */
     const char *const *sets;       /* "PATH=VALUE" overrides, exactly as `edgesim run --set` */
     size_t nsets;
     int has_seed;                  /* 1: `seed` replaces the scenario's (as --seed) */
@@ -121,7 +124,8 @@ typedef struct edgesim_sim edgesim_sim;
  * err, as `edgesim validate` reports them), builds the world and opens the
  * outputs. The clock is at 0, nothing has run. Returns the simulation
  * (free with edgesim_free) or NULL with err filled (EDGESIM_USAGE for a
- * NULL path, opt or outdir; EDGESIM_RUN when the outputs cannot be opened).
+ * NULL path, opt or outdir; EDGESIM_RUN when the outputs cannot be opened,
+ * or outdir holds other files than earlier outputs).
  * opt and what it points to are copied, except router_ctx.
  */
 edgesim_sim *edgesim_open(const char *path, const edgesim_options *opt, edgesim_error *err);
@@ -244,8 +248,10 @@ int edgesim_get_function(edgesim_sim *s, size_t i, edgesim_function *out, edgesi
 int edgesim_inject(edgesim_sim *s, const char *fault_json, edgesim_error *err);
 
 /*
- * Runs the rest of the scenario and writes every output into the outdir
- * (atomically: nothing half-written). Plots are not drawn (edgesim_plot).
+ * Runs the rest of the scenario and writes every output into a folder
+ * beside the outdir, then publishes it as the outdir in one step (an earlier
+ * run's folder there is replaced as a whole; nothing half-written, nothing
+ * mixed). Plots are not drawn (edgesim_plot).
  * Returns 0, or -1 (EDGESIM_RUN; the simulation is then finished anyway).
  * Calling it twice is EDGESIM_USAGE.
  */
@@ -269,9 +275,9 @@ const char *edgesim_outdir(const edgesim_sim *s);
  * plot DIR` (needs gnuplot). 0, or -1 with EDGESIM_RUN and the reason. */
 int edgesim_plot(const char *outdir, edgesim_error *err);
 
-/* Frees s and everything it owns (an unfinished run's outputs are removed,
- * none half-written remains, and the outdir is removed again when the open
- * made it and it is empty: a folder left as it was). NULL is fine. */
+/* Frees s and everything it owns. An unfinished run's outputs are removed
+ * (they were staged beside the outdir: the outdir is left as it was, none
+ * half-written). NULL is fine. */
 void edgesim_free(edgesim_sim *s);
 
 #endif

@@ -195,3 +195,26 @@ def test_run_until_far_times_clamp_and_nan_is_refused():
         # 1e10 s is past the int64 clock (it used to wrap to a negative time)
         assert s.run_until(1e10).now == s.end
         assert s.run_until(float("inf")).now == s.end
+
+
+def test_a_run_into_an_earlier_runs_folder_replaces_it_as_a_whole(tmp_path):
+    # The library wrote its files into outdir in place: a second run there
+    # left the first's invocations.csv (and anything else it did not write)
+    # beside its own outputs, and a folder of other files took outputs
+    # mixed in. It now stages them beside outdir and publishes the folder
+    # in one step, as `edgesim run -o` does.
+    out = tmp_path / "o"
+    first = edgesim.run(QUICK, set=SHORT, outdir=str(out), invocations=True)
+    assert (out / "invocations.csv").exists()
+    second = edgesim.run(QUICK, set=SHORT, seed=2, outdir=str(out))
+    assert not (out / "invocations.csv").exists()
+    assert second.fingerprint != first.fingerprint
+    assert second.summary["fingerprint"] == second.fingerprint
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    with pytest.raises(edgesim.RunError, match="expected an empty folder or earlier outputs"):
+        edgesim.run(QUICK, set=SHORT, outdir=str(mine))
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+    # nothing is left beside them: no staging folder
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine", "o"]
