@@ -164,6 +164,7 @@ class RoutingEnv:
         self._sim = None
         self._thread = None
         self._actions = self._events = None
+        self._finalizer = None
 
     # -- the worker side -------------------------------------------------------
     # The worker thread and the router it runs hold the environment weakly:
@@ -249,7 +250,7 @@ class RoutingEnv:
 
     def close(self):
         """Ends the episode in progress (its run is abandoned)."""
-        if getattr(self, "_finalizer", None) is not None:
+        if self._finalizer is not None:
             self._finalizer.detach()
             self._finalizer = None
         if self._thread is not None:

@@ -57,7 +57,8 @@ static void piece_begin(sim_world *w, double *wall, double *cpu)
 {
     *wall = sim_wall_seconds();
     *cpu = sim_cpu_seconds();
-    if (!w->pieces++) {
+    if (!w->piece_run) {
+        w->piece_run = true;
         w->first_piece_wall = *wall;
         w->first_piece_cpu = *cpu;
     }

@@ -311,13 +311,13 @@ int sim_world_run(sim_world *w, sim_run_stats *stats, char *err, size_t errlen)
     /* with pieces run before (world_api.c), the loop is theirs and this
      * rest, and the set-up ended when the first began */
     double loop_cpu_here = sim_cpu_seconds() - cpu0;
-    stats->setup_seconds = (w->pieces ? w->first_piece_wall : w->wall_start) - w->setup_start;
+    stats->setup_seconds = (w->piece_run ? w->first_piece_wall : w->wall_start) - w->setup_start;
     stats->loop_seconds = w->pieces_wall + (wall_end - w->wall_start);
     stats->loop_cpu_seconds = w->pieces_cpu + loop_cpu_here;
     stats->output_seconds = 0.0;
     stats->cpu_seconds = 0.0;
     stats->outputs_start = wall_end;
-    stats->setup_cpu_seconds = w->pieces ? w->first_piece_cpu : cpu0;
+    stats->setup_cpu_seconds = w->piece_run ? w->first_piece_cpu : cpu0;
     stats->outputs_cpu_start = cpu0 + loop_cpu_here;
     if (sim_interrupted()) { /* the engine stopped at the flag (sim_engine_set_interrupt) */
         snprintf(err, errlen, "interrupted by signal %d", sim_interrupted());

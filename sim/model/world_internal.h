@@ -251,7 +251,7 @@ struct sim_world {
      * wall and CPU seconds, and the clocks when the first began (the end of
      * the set-up) */
     double pieces_wall, pieces_cpu, first_piece_wall, first_piece_cpu;
-    int pieces;
+    bool piece_run; /* a piece has run: first_piece_* are set */
 };
 
 /* ---- small helpers every part of the world uses (inline: the run loop's
