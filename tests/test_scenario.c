@@ -289,6 +289,78 @@ Test(scenario, the_json_schema_beside_the_scenarios_is_one_line)
                                   " {\"type\": \"constant\", \"value\": \"1ms\"}}]}"));
 }
 
+#define SC_ID_RULE_TEXT "letters, digits and - _ . : @, at most 128"
+
+/* A scenario that uses every kind of id one section defines and others name:
+ * regions (nodes, links, the latency matrix, client groups), nodes,
+ * functions (by id and by pattern), client groups and workflows. */
+static const char *const EVERY_REF =
+    "{\"duration\": \"1h\",\n"
+    " \"regions\": [{\"id\": \"eu\"}, {\"id\": \"cloud\", \"tier\": \"cloud\"}],\n"
+    " \"nodes\": [{\"id\": \"e1\", \"region\": \"eu\"}, {\"id\": \"c1\", \"region\": \"cloud\"}],\n"
+    " \"network\": {\"model\": \"matrix\", \"matrix\": {\"eu\": {\"cloud\": \"20ms\"}},\n"
+    "   \"links\": [{\"kind\": \"uplink\", \"region\": \"eu\", \"capacity\": \"1Gbps\"},\n"
+    "             {\"kind\": \"backbone\", \"regions\": [\"eu\", \"cloud\"], \"capacity\": \"10Gbps\"}]},\n"
+    " \"clients\": [{\"id\": \"walkers\", \"start\": \"eu\", \"mobility\": \"markov\",\n"
+    "               \"rates\": {\"eu\": {\"cloud\": \"1/h\"}, \"cloud\": {\"eu\": \"2/h\"}}}],\n"
+    " \"functions\": [{\"id\": \"f\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}, \"request_kb\": 4}],\n"
+    " \"workflows\": [{\"id\": \"w\", \"steps\": [{\"id\": \"a\", \"function\": \"f\"}]}],\n"
+    " \"deployments\": [{\"function\": \"*\", \"strategy\": \"all\"}],\n"
+    " \"faults\": [{\"kind\": \"crash\", \"at\": \"1m\", \"node\": \"e1\"}],\n"
+    " \"workloads\": [{\"function\": \"f\", \"clients\": \"walkers\", \"arrival\": \"poisson\", \"rate\": 1},\n"
+    "               {\"workflow\": \"w\", \"region\": \"eu\", \"arrival\": \"poisson\", \"rate\": 1}]}\n";
+
+Test(scenario, a_table_that_lost_entries_of_unknown_ids_is_one_problem_not_a_cascade)
+{
+    /* A section that is not a list (or an empty one), or an entry that is
+     * not an object or has no usable id, leaves its table without ids that
+     * any reference could have meant: each reference to that kind was
+     * reported as undefined too (regions: {} gave 14 lines for one problem,
+     * nodes: {} blamed the deployment's function for fitting no node). Now
+     * the definition's problem is the only line. */
+    sim_scenario *ok = parse_text(EVERY_REF);
+    cr_assert_not_null(ok, "%s", ndiags ? line(0) : "");
+    sim_scenario_free(ok);
+    static const struct {
+        const char *set, *want;
+    } cases[] = {
+        {"regions={}", "--set: regions: expected a list of regions such as [{\"id\": \"eu\"}], found an object"},
+        {"regions=[]", "--set: regions: expected at least one region, found an empty list"},
+        {"regions[0]=5", "--set: regions[0]: expected a region (an object), found 5"},
+        {"regions[0].id=7", "--set: regions[0].id: expected a region id (" SC_ID_RULE_TEXT "), found 7"},
+        {"regions[0].id=e u", "--set: regions[0].id: expected a region id (" SC_ID_RULE_TEXT "), found \"e u\""},
+        {"nodes={}", "--set: nodes: expected a list of nodes such as [{\"id\": \"edge-1\", \"region\": \"eu\"}], found an object"},
+        {"nodes[0]=5", "--set: nodes[0]: expected a node (an object), found 5"},
+        {"functions={}", "--set: functions: expected a list of functions such as [{\"id\": \"resize\", \"exec_time\": ...}], found an object"},
+        {"functions[0]=1", "--set: functions[0]: expected a function (an object), found 1"},
+        {"functions[0].id=7", "--set: functions[0].id: expected a function id (" SC_ID_RULE_TEXT "), found 7"},
+        {"clients={}", "--set: clients: expected a list of client groups such as [{\"id\": \"commuters\", \"start\": \"home\", \"mobility\": \"markov\", ...}], found an object"},
+        {"clients[0]=3", "--set: clients[0]: expected a client group (an object), found 3"},
+        {"clients[0].id=7", "--set: clients[0].id: expected a client group id such as \"commuters\", found 7"},
+        {"workflows=3", "--set: workflows: expected a list of workflows such as [{\"id\": \"thumbnail\", \"steps\": [...]}], found 3"},
+        {"workflows[0]=3", "--set: workflows[0]: expected a workflow (an object), found 3"},
+        {"workflows[0].id=7", "--set: workflows[0].id: expected a workflow id (" SC_ID_RULE_TEXT "), found 7"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *sets[] = {cases[i].set};
+        sim_scenario *s = sim_scenario_parse(EVERY_REF, strlen(EVERY_REF), "t.json", sets, 1, diags,
+                                             MAXD, &ndiags);
+        cr_expect_null(s, "%s", cases[i].set);
+        sim_scenario_free(s);
+        cr_expect_eq(ndiags, 1, "--set %s: %zu lines, the second: %s", cases[i].set, ndiags,
+                     ndiags > 1 ? line(1) : "");
+        if (ndiags)
+            cr_expect_str_eq(line(0), cases[i].want, "--set %s", cases[i].set);
+    }
+    /* A complete table still reports what it does not define. */
+    const char *sets[] = {"workloads[0].clients=runners"};
+    cr_assert_null(sim_scenario_parse(EVERY_REF, strlen(EVERY_REF), "t.json", sets, 1, diags, MAXD,
+                                      &ndiags));
+    cr_expect_eq(ndiags, 1);
+    cr_expect(strstr(line(0), "expected a client group id defined in clients, found \"runners\""),
+              "%s", line(0));
+}
+
 Test(scenario, bare_numbers_are_not_durations)
 {
     sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\", \"heartbeat_interval\": 10}]",

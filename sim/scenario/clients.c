@@ -59,7 +59,7 @@ static size_t region_named(const sim_scenario *s, const char *name)
 static size_t region_item(rd *r, const cJSON *v, const char *p)
 {
     size_t g = cJSON_IsString(v) ? region_named(r->s, v->valuestring) : SIM_ALL;
-    if (g == SIM_ALL) {
+    if (g == SIM_ALL && !(cJSON_IsString(v) && sim__scn_region_lost(r->c, v->valuestring))) {
         char f[160];
         sim__scn_found(v, f, sizeof f);
         sim__scn_diag(r->c, v, p, "expected a region id defined in regions, found %s", f);
@@ -96,8 +96,9 @@ static int read_markov(rd *r, const cJSON *it, const char *p, sim_client_group *
         sim__scn_path(q2, q, from->string, 0);
         size_t a = region_named(r->s, from->string);
         if (a == SIM_ALL) {
-            sim__scn_diag(r->c, from, q2, "expected a region id defined in regions, found \"%s\"",
-                          from->string);
+            if (!sim__scn_region_lost(r->c, from->string))
+                sim__scn_diag(r->c, from, q2, "expected a region id defined in regions, found \"%s\"",
+                              from->string);
             bad = 1;
             continue;
         }
@@ -113,8 +114,9 @@ static int read_markov(rd *r, const cJSON *it, const char *p, sim_client_group *
             size_t b = region_named(r->s, to->string);
             double per_s;
             if (b == SIM_ALL || b == a) {
-                sim__scn_diag(r->c, to, q3, "expected another region id defined in regions, "
-                              "found \"%s\"", to->string);
+                if (b == a || !sim__scn_region_lost(r->c, to->string))
+                    sim__scn_diag(r->c, to, q3, "expected another region id defined in regions, "
+                                  "found \"%s\"", to->string);
                 bad = 1;
             } else if (!cJSON_IsString(to) || sim_rate_parse(to->valuestring, &per_s) != EDGE_OK) {
                 sim__scn_found(to, f, sizeof f);
@@ -306,9 +308,11 @@ static int read_trace_file(rd *r, const cJSON *v, const char *q, const char *fil
                 if (!strcmp(r->s->regions[k].name, fld[2]))
                     reg = k;
             if (reg == SIM_ALL) {
-                rc = file_diag(r, v, q, file, lineno, col[2],
-                               "region: expected a region id defined in regions, found %s",
-                               excerpt(ex, sizeof ex, fld[2]));
+                rc = sim__scn_region_lost(r->c, fld[2])
+                         ? -1 /* the regions' own problem is reported */
+                         : file_diag(r, v, q, file, lineno, col[2],
+                                     "region: expected a region id defined in regions, found %s",
+                                     excerpt(ex, sizeof ex, fld[2]));
                 break;
             }
         } else {
@@ -612,14 +616,19 @@ static int read_clients(rd *r)
     return 1;
 }
 
-/* Whether the scenario's "clients" list has a group with this id that was
- * refused for another of its fields (so it is not among the read groups). */
+/* Whether a reference to client group id, not among the read groups, is
+ * quiet because the problem is the definition (reported there): the group
+ * was refused for another of its fields, or "clients" is not a list, or one
+ * of its entries is not an object or has no usable id (any id could have
+ * been meant). */
 static int defined_but_bad(sim__scn *c, const char *id)
 {
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(sim__scn_root(c), "clients");
-    for (const cJSON *it = cJSON_IsArray(arr) ? arr->child : NULL; it; it = it->next) {
+    if (arr && !cJSON_IsArray(arr))
+        return 1;
+    for (const cJSON *it = arr ? arr->child : NULL; it; it = it->next) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, "id");
-        if (cJSON_IsString(v) && !strcmp(v->valuestring, id))
+        if (!cJSON_IsString(v) || !v->valuestring[0] || !strcmp(v->valuestring, id))
             return 1;
     }
     return 0;

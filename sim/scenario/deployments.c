@@ -104,7 +104,10 @@ static void read_deployment(sc_ctx *c, const cJSON *it, const char *p)
         if (strategy != SIM_DEPLOY_ALL)
             bad |= sc_number_field(c, it, p, "replicas", 0, &SC_NS_COUNT, &replicas) < 0;
         int fits = strategy == SIM_DEPLOY_BEST_FIT || strategy == SIM_DEPLOY_WORST_FIT;
-        for (size_t j = 0; !bad && j < nfns; j++) {
+        /* Whether the functions fit the nodes is not asked of a node table
+         * that lost entries (reported there): it would blame the function. */
+        int partial = c->incomplete[SC_NODES] || c->nlost[SC_NODES];
+        for (size_t j = 0; !bad && !partial && j < nfns; j++) {
             const sim_function_spec *f = &s->functions[fns[j]];
             size_t cap = sc_capable_nodes(c, f);
             size_t fit = fits && cap > 0 ? fitting_nodes(c, f) : cap;

@@ -44,20 +44,27 @@ void sc_read_functions(sc_ctx *c)
     sim_scenario *s = c->s;
     const cJSON *arr = NULL;
     int traced = has_trace_workload(c);
-    if (sc_array_field(c, c->root, "", "functions", !traced,
-                       "a list of functions such as [{\"id\": \"resize\", \"exec_time\": ...}]",
-                       &arr) <= 0)
+    int ra = sc_array_field(c, c->root, "", "functions", !traced,
+                            "a list of functions such as [{\"id\": \"resize\", \"exec_time\": ...}]",
+                            &arr);
+    if (ra <= 0) {
+        if (ra < 0) /* absent beside a trace is fine */
+            sc_lose_table(c, SC_FUNCTIONS);
         return;
+    }
     if (!arr->child && !traced) {
         sc_diag(c, arr, "functions", "expected at least one function, found an empty list");
+        sc_lose_table(c, SC_FUNCTIONS);
         return;
     }
     size_t e = 0;
     char p[SIM_DIAG_PATH_MAX];
     for (const cJSON *it = arr->child; it && !c->oom; it = it->next, e++) {
         sc_path_index(p, "functions", e);
-        if (!sc_want_object(c, it, p, "a function"))
+        if (!sc_want_object(c, it, p, "a function")) {
+            sc_lose_ids(c, SC_FUNCTIONS, it);
             continue;
+        }
         sc_check_fields(c, it, p, function_fields, NULL, NULL);
         const char *id = NULL;
         sc_idpat pat;

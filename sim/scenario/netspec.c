@@ -378,7 +378,8 @@ static void read_link(rd *r, const cJSON *it, const char *p)
                     reg[k] = g;
             if (reg[k] == SIM_ALL) {
                 sim__scn_found(item, f, sizeof f);
-                sim__scn_diag(c, item, qi, "expected a region id defined in regions, found %s", f);
+                if (!sim__scn_region_lost(c, item->valuestring))
+                    sim__scn_diag(c, item, qi, "expected a region id defined in regions, found %s", f);
                 bad = 1;
             }
         }

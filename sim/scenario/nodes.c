@@ -78,18 +78,23 @@ void sc_read_nodes(sc_ctx *c)
     sim_scenario *s = c->s;
     const cJSON *arr = NULL;
     if (sc_array_field(c, c->root, "", "nodes", 1,
-                       "a list of nodes such as [{\"id\": \"edge-1\", \"region\": \"eu\"}]", &arr) <= 0)
+                       "a list of nodes such as [{\"id\": \"edge-1\", \"region\": \"eu\"}]", &arr) <= 0) {
+        sc_lose_table(c, SC_NODES);
         return;
+    }
     if (!arr->child) {
         sc_diag(c, arr, "nodes", "expected at least one node, found an empty list");
+        sc_lose_table(c, SC_NODES);
         return;
     }
     size_t e = 0;
     char p[SIM_DIAG_PATH_MAX];
     for (const cJSON *it = arr->child; it && !c->oom; it = it->next, e++) {
         sc_path_index(p, "nodes", e);
-        if (!sc_want_object(c, it, p, "a node"))
+        if (!sc_want_object(c, it, p, "a node")) {
+            sc_lose_ids(c, SC_NODES, it);
             continue;
+        }
         sc_check_fields(c, it, p, node_fields, NULL, NULL);
         const char *id = NULL;
         sc_idpat pat;

@@ -207,6 +207,12 @@ struct sc_ctx {
      * undefined too (sc_lose_ids) */
     const cJSON **lost[3];
     size_t nlost[3], lost_cap[3];
+    /* per sc_idkind: some entries were refused before their ids were known
+     * (the section is not a list, an entry not an object, its id missing or
+     * malformed): any id could have been meant, so no reference to that
+     * kind is reported as undefined (sc_lose_table); workflows alike */
+    unsigned char incomplete[3];
+    unsigned char workflows_incomplete;
 };
 
 /* True when item was placed by --set (then it has no position). */
@@ -375,15 +381,26 @@ int sc_entry_ids(sc_ctx *c, const cJSON *obj, const char *path, const char *what
                  const char *example, const char **id, sc_idpat *pat, size_t *count,
                  unsigned long long *first);
 /*
- * Entry obj of kind k (SC_NODES or SC_FUNCTIONS) was refused, a problem
- * reported, and its ids were not made: its "id" (a plain id or a group's
- * pattern) is remembered, so that a reference to one of those ids is not
- * reported as undefined too, a cascade that names the wrong problem ("did
- * you mean" another node) when the scenario is refused anyway. Out of
- * memory: reported.
+ * Entry obj of kind k was refused, a problem reported, and its ids were not
+ * made: its "id" (a plain id or a group's pattern) is remembered, so that a
+ * reference to one of those ids is not reported as undefined too, a cascade
+ * that names the wrong problem ("did you mean" another node) when the
+ * scenario is refused anyway. When obj is not an object, or its id is
+ * missing or malformed, which ids it meant is unknown: the table is lost
+ * (sc_lose_table). Out of memory: reported.
  */
 void sc_lose_ids(sc_ctx *c, sc_idkind k, const cJSON *obj);
-/* Whether id would be one of the lost ids of kind k (sc_lose_ids); with
+/*
+ * The table of kind k is incomplete: its section was refused (not a list, or
+ * empty where one is required) or an entry was refused before its ids were
+ * known (sc_lose_ids does this for an entry that is not an object or whose
+ * id is missing or malformed). Every reference to an undefined id of kind k
+ * is then quiet (sc_lost_id answers 1): the problem is the definition, and
+ * "not defined" lines would bury it. Call it only after reporting.
+ */
+void sc_lose_table(sc_ctx *c, sc_idkind k);
+/* Whether id would be one of the lost ids of kind k (sc_lose_ids), or the
+ * table of kind k is incomplete (sc_lose_table); with
  * `prefix`, whether a "prefix*" pattern (given without its '*') could match
  * one of them. */
 int sc_lost_id(const sc_ctx *c, sc_idkind k, const char *id, int prefix);

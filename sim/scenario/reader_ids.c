@@ -171,11 +171,20 @@ int sc_entry_ids(sc_ctx *c, const cJSON *obj, const char *path, const char *what
     return sc_id_item(c, v, p, what, id);
 }
 
+void sc_lose_table(sc_ctx *c, sc_idkind k)
+{
+    c->incomplete[k] = 1;
+}
+
 void sc_lose_ids(sc_ctx *c, sc_idkind k, const cJSON *obj)
 {
-    const cJSON *v = sc_member(obj, "id");
-    if (!cJSON_IsString(v) || sc_grow(c, (void **)&c->lost[k], &c->lost_cap[k], c->nlost[k] + 1,
-                                      sizeof *c->lost[k]))
+    const cJSON *v = cJSON_IsObject(obj) ? sc_member(obj, "id") : NULL;
+    sc_idpat pat;
+    if (!cJSON_IsString(v) || (!sc_valid_id(v->valuestring) && parse_pattern(v->valuestring, &pat))) {
+        sc_lose_table(c, k); /* which ids it meant is not known */
+        return;
+    }
+    if (sc_grow(c, (void **)&c->lost[k], &c->lost_cap[k], c->nlost[k] + 1, sizeof *c->lost[k]))
         return;
     c->lost[k][c->nlost[k]++] = v;
 }
@@ -197,6 +206,8 @@ static int pattern_match(const sc_idpat *p, const char *id)
 
 int sc_lost_id(const sc_ctx *c, sc_idkind k, const char *id, int prefix)
 {
+    if (c->incomplete[k])
+        return 1;
     for (size_t i = 0; i < c->nlost[k]; i++) {
         const char *lost = c->lost[k][i]->valuestring;
         sc_idpat p;
@@ -246,7 +257,7 @@ size_t sc_region_ref(sc_ctx *c, const cJSON *obj, const char *path, const char *
     if (sc_string_field(c, obj, path, key, 1, "a region id such as \"eu-west\"", &name) < 0)
         return SIM_ALL;
     size_t r = sc_id_find(c->s, &c->ix, SC_REGIONS, name);
-    if (r == SIM_ALL) {
+    if (r == SIM_ALL && !sc_lost_id(c, SC_REGIONS, name, 0)) {
         char p[SIM_DIAG_PATH_MAX];
         sc_path_key(p, path, key);
         sc_diag(c, sc_member(obj, key), p, "expected a region id defined in regions, found %s%s",

@@ -38,6 +38,11 @@ size_t sim__scn_region_ref(sim__scn *c, const cJSON *obj, const char *path, cons
     return sc_region_ref(c, obj, path, key);
 }
 
+int sim__scn_region_lost(const sim__scn *c, const char *id)
+{
+    return sc_lost_id(c, SC_REGIONS, id, 0);
+}
+
 size_t *sim__scn_node_list(sim__scn *c, const cJSON *arr, const char *path, size_t *n)
 {
     return sc_node_list(c, arr, path, n);

@@ -29,6 +29,9 @@ int sim__scn_duration(sim__scn *c, const cJSON *obj, const char *path, const cha
                       edge_time *out);
 /* A region given by obj.key (required): its index, or SIM_ALL (reported). */
 size_t sim__scn_region_ref(sim__scn *c, const cJSON *obj, const char *path, const char *key);
+/* Whether a reference to region id, not defined, is quiet: the regions
+ * section lost entries before their ids were known (sc_lost_id). */
+int sim__scn_region_lost(const sim__scn *c, const char *id);
 /* A list of node ids/patterns: distinct indices (caller frees), NULL (reported). */
 size_t *sim__scn_node_list(sim__scn *c, const cJSON *arr, const char *path, size_t *n);
 /* "found ..." text of v into buf. */

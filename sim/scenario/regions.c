@@ -20,11 +20,14 @@ void sc_read_regions(sc_ctx *c)
     sim_scenario *s = c->s;
     const cJSON *arr = NULL;
     if (sc_array_field(c, c->root, "", "regions", 1, "a list of regions such as [{\"id\": \"eu\"}]",
-                       &arr) <= 0)
+                       &arr) <= 0) {
+        sc_lose_table(c, SC_REGIONS);
         return;
+    }
     size_t n = (size_t)cJSON_GetArraySize(arr);
     if (n == 0) {
         sc_diag(c, arr, "regions", "expected at least one region, found an empty list");
+        sc_lose_table(c, SC_REGIONS);
         return;
     }
     /* per region: its entry in "regions", for "first in regions[i]" */
@@ -37,8 +40,10 @@ void sc_read_regions(sc_ctx *c)
     char p[SIM_DIAG_PATH_MAX], q[SIM_DIAG_PATH_MAX];
     for (const cJSON *it = arr->child; it; it = it->next, i++) {
         sc_path_index(p, "regions", i);
-        if (!sc_want_object(c, it, p, "a region"))
+        if (!sc_want_object(c, it, p, "a region")) {
+            sc_lose_ids(c, SC_REGIONS, it);
             continue;
+        }
         sc_check_fields(c, it, p, region_fields, NULL, NULL);
         sim_region r = {0};
         const cJSON *v = sc_member(it, "id");
@@ -46,10 +51,13 @@ void sc_read_regions(sc_ctx *c)
         sc_path_key(q, p, "id");
         if (!v) {
             sc_missing(c, it, p, "id", "a region id such as \"eu-west\"");
+            sc_lose_ids(c, SC_REGIONS, it);
             continue;
         }
-        if (sc_id_item(c, v, q, "a region id", &id))
+        if (sc_id_item(c, v, q, "a region id", &id)) {
+            sc_lose_ids(c, SC_REGIONS, it);
             continue;
+        }
         sc_coords(c, it, p, &r.has_coords, &r.lat, &r.lon);
         size_t old = sc_id_find(s, &c->ix, SC_REGIONS, id);
         if (old != SIM_ALL) {
@@ -105,8 +113,10 @@ static void read_matrix(sc_ctx *c, const cJSON *m)
         sc_path_key(p, "network.matrix", row->string);
         size_t a = sc_id_find(c->s, &c->ix, SC_REGIONS, row->string);
         if (a == SIM_ALL) {
-            sc_diag(c, row, p, "expected a region id defined in regions, found %s%s",
-                    sc_quoted(row->string).s, sc_did_you_mean(sc_suggest_id(row->string, c->s, SC_REGIONS)).s);
+            if (!sc_lost_id(c, SC_REGIONS, row->string, 0))
+                sc_diag(c, row, p, "expected a region id defined in regions, found %s%s",
+                        sc_quoted(row->string).s,
+                        sc_did_you_mean(sc_suggest_id(row->string, c->s, SC_REGIONS)).s);
             continue;
         }
         if (!cJSON_IsObject(row)) {
@@ -118,9 +128,10 @@ static void read_matrix(sc_ctx *c, const cJSON *m)
             sc_path_key(q, p, cell->string);
             size_t b = sc_id_find(c->s, &c->ix, SC_REGIONS, cell->string);
             if (b == SIM_ALL) {
-                sc_diag(c, cell, q, "expected a region id defined in regions, found %s%s",
-                        sc_quoted(cell->string).s,
-                        sc_did_you_mean(sc_suggest_id(cell->string, c->s, SC_REGIONS)).s);
+                if (!sc_lost_id(c, SC_REGIONS, cell->string, 0))
+                    sc_diag(c, cell, q, "expected a region id defined in regions, found %s%s",
+                            sc_quoted(cell->string).s,
+                            sc_did_you_mean(sc_suggest_id(cell->string, c->s, SC_REGIONS)).s);
                 continue;
             }
             edge_time t;

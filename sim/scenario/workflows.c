@@ -182,9 +182,9 @@ static int read_workflow(sc_ctx *c, const cJSON *it, const char *p, sim_workflow
     int bad = 0;
     if (!idv) {
         sc_diag(c, it, q, "expected a workflow id such as \"thumbnail\", found nothing");
-        bad = 1;
+        bad = c->workflows_incomplete = 1;
     } else if (sc_id_item(c, idv, q, "a workflow id", &id)) {
-        bad = 1;
+        bad = c->workflows_incomplete = 1;
     } else {
         const sim_scenario *s = c->s;
         for (size_t i = 0; i < s->nworkflows; i++)
@@ -233,15 +233,19 @@ void sc_read_workflows(sc_ctx *c)
 {
     sim_scenario *s = c->s;
     const cJSON *arr = NULL;
-    if (sc_array_field(c, c->root, "", "workflows", 0,
+    int ra = sc_array_field(c, c->root, "", "workflows", 0,
                             "a list of workflows such as [{\"id\": \"thumbnail\", \"steps\": "
                             "[...]}]",
-                            &arr) <= 0)
+                            &arr);
+    if (ra <= 0) {
+        c->workflows_incomplete |= ra < 0; /* references to them are quiet */
         return;
+    }
     size_t n = (size_t)cJSON_GetArraySize(arr);
     if (n > SIM_WF_MAX) {
         sc_diag(c, arr, "workflows", "expected at most %d workflows, found %zu", SIM_WF_MAX,
                      n);
+        c->workflows_incomplete = 1;
         return;
     }
     if (n == 0 || !(s->workflows = sc_xcalloc(c, n, sizeof *s->workflows)))
@@ -250,8 +254,10 @@ void sc_read_workflows(sc_ctx *c)
     char p[SIM_DIAG_PATH_MAX];
     for (const cJSON *it = arr->child; it && !c->oom; it = it->next, e++) {
         sc_path_index(p, "workflows", e);
-        if (!sc_want_object(c, it, p, "a workflow"))
+        if (!sc_want_object(c, it, p, "a workflow")) {
+            c->workflows_incomplete = 1;
             continue;
+        }
         sim_workflow_spec *wf = &s->workflows[s->nworkflows];
         memset(wf, 0, sizeof *wf);
         /* kept when it has an id, even with problems: a workload naming it
@@ -276,7 +282,7 @@ size_t sc_workflow_ref(sc_ctx *c, const cJSON *obj, const char *path, const char
     for (size_t i = 0; i < s->nworkflows; i++)
         if (!strcmp(s->workflows[i].id, id))
             return i;
-    sc_diag(c, v, p, "expected a workflow id defined in workflows, found %s",
-                 sc_found(v).s);
+    if (!c->workflows_incomplete)
+        sc_diag(c, v, p, "expected a workflow id defined in workflows, found %s", sc_found(v).s);
     return SIM_ALL;
 }
