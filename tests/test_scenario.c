@@ -340,6 +340,8 @@ Test(scenario, a_table_that_lost_entries_of_unknown_ids_is_one_problem_not_a_cas
         {"workflows=3", "--set: workflows: expected a list of workflows such as [{\"id\": \"thumbnail\", \"steps\": [...]}], found 3"},
         {"workflows[0]=3", "--set: workflows[0]: expected a workflow (an object), found 3"},
         {"workflows[0].id=7", "--set: workflows[0].id: expected a workflow id (" SC_ID_RULE_TEXT "), found 7"},
+        /* a workload of a client group with a bad arrival was asked for a region */
+        {"workloads[0].arrival=0", "--set: workloads[0].arrival: expected one of poisson, constant, periodic, bursty, times, csv, found 0"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *sets[] = {cases[i].set};

@@ -553,7 +553,11 @@ void sc_read_workloads(sc_ctx *c)
         if (sc_enum_field(c, it, p, "arrival", 1, arrivals, &kind) < 0) {
             sc_check_fields(c, it, p, wl_fields, NULL, NULL);
             workload_target(c, it, p, &fns, &nfns);
-            sc_region_ref(c, it, p, "region");
+            size_t region, group;
+            if (sc_member(it, "clients")) /* where its requests come from, as below */
+                sim__clients_ref(c, it, p, &region, &group);
+            else
+                sc_region_ref(c, it, p, "region");
             free(fns);
             continue;
         }
