@@ -300,6 +300,7 @@ static const char *const EVERY_REF =
     " \"nodes\": [{\"id\": \"e1\", \"region\": \"eu\"}, {\"id\": \"c1\", \"region\": \"cloud\"}],\n"
     " \"network\": {\"model\": \"matrix\", \"matrix\": {\"eu\": {\"cloud\": \"20ms\"}},\n"
     "   \"links\": [{\"kind\": \"uplink\", \"region\": \"eu\", \"capacity\": \"1Gbps\"},\n"
+    "             {\"kind\": \"access\", \"nodes\": [\"e*\"], \"capacity\": \"1Gbps\"},\n"
     "             {\"kind\": \"backbone\", \"regions\": [\"eu\", \"cloud\"], \"capacity\": \"10Gbps\"}]},\n"
     " \"clients\": [{\"id\": \"walkers\", \"start\": \"eu\", \"mobility\": \"markov\",\n"
     "               \"rates\": {\"eu\": {\"cloud\": \"1/h\"}, \"cloud\": {\"eu\": \"2/h\"}}}],\n"
@@ -331,6 +332,8 @@ Test(scenario, a_table_that_lost_entries_of_unknown_ids_is_one_problem_not_a_cas
         {"regions[0].id=e u", "--set: regions[0].id: expected a region id (" SC_ID_RULE_TEXT "), found \"e u\""},
         {"nodes={}", "--set: nodes: expected a list of nodes such as [{\"id\": \"edge-1\", \"region\": \"eu\"}], found an object"},
         {"nodes[0]=5", "--set: nodes[0]: expected a node (an object), found 5"},
+        /* a group's id that is no pattern: which ids it meant is unknown */
+        {"nodes[0].count=2;nodes[0].id=x", "--set: nodes[0].id: expected an id pattern with one {i} or {i:04} such as \"edge-{i}\", found \"x\""},
         {"functions={}", "--set: functions: expected a list of functions such as [{\"id\": \"resize\", \"exec_time\": ...}], found an object"},
         {"functions[0]=1", "--set: functions[0]: expected a function (an object), found 1"},
         {"functions[0].id=7", "--set: functions[0].id: expected a function id (" SC_ID_RULE_TEXT "), found 7"},
@@ -344,8 +347,12 @@ Test(scenario, a_table_that_lost_entries_of_unknown_ids_is_one_problem_not_a_cas
         {"workloads[0].arrival=0", "--set: workloads[0].arrival: expected one of poisson, constant, periodic, bursty, times, csv, found 0"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const char *sets[] = {cases[i].set};
-        sim_scenario *s = sim_scenario_parse(EVERY_REF, strlen(EVERY_REF), "t.json", sets, 1, diags,
+        char both[128], *sets[2] = {both, NULL}; /* one or two sets, ';' between */
+        snprintf(both, sizeof both, "%s", cases[i].set);
+        if ((sets[1] = strchr(both, ';')))
+            *sets[1]++ = '\0';
+        sim_scenario *s = sim_scenario_parse(EVERY_REF, strlen(EVERY_REF), "t.json",
+                                             (const char *const *)sets, sets[1] ? 2 : 1, diags,
                                              MAXD, &ndiags);
         cr_expect_null(s, "%s", cases[i].set);
         sim_scenario_free(s);

@@ -180,7 +180,11 @@ void sc_lose_ids(sc_ctx *c, sc_idkind k, const cJSON *obj)
 {
     const cJSON *v = cJSON_IsObject(obj) ? sc_member(obj, "id") : NULL;
     sc_idpat pat;
-    if (!cJSON_IsString(v) || (!sc_valid_id(v->valuestring) && parse_pattern(v->valuestring, &pat))) {
+    /* a group (with "count") names its ids by a pattern, else by an id or
+     * a pattern given without its count */
+    int group = v && sc_member(obj, "count") != NULL;
+    if (!cJSON_IsString(v) || (parse_pattern(v->valuestring, &pat) &&
+                               (group || !sc_valid_id(v->valuestring)))) {
         sc_lose_table(c, k); /* which ids it meant is not known */
         return;
     }
