@@ -305,7 +305,8 @@ static const char *const EVERY_REF =
     " \"clients\": [{\"id\": \"walkers\", \"start\": \"eu\", \"mobility\": \"markov\",\n"
     "               \"rates\": {\"eu\": {\"cloud\": \"1/h\"}, \"cloud\": {\"eu\": \"2/h\"}}}],\n"
     " \"functions\": [{\"id\": \"f\", \"exec_time\": {\"type\": \"constant\", \"value\": \"1ms\"}, \"request_kb\": 4}],\n"
-    " \"workflows\": [{\"id\": \"w\", \"steps\": [{\"id\": \"a\", \"function\": \"f\"}]}],\n"
+    " \"workflows\": [{\"id\": \"w\", \"steps\": [{\"id\": \"a\", \"function\": \"f\"},\n"
+    "                                   {\"id\": \"b\", \"function\": \"f\", \"after\": [\"a\"]}]}],\n"
     " \"deployments\": [{\"function\": \"*\", \"strategy\": \"all\"}],\n"
     " \"faults\": [{\"kind\": \"crash\", \"at\": \"1m\", \"node\": \"e1\"}],\n"
     " \"workloads\": [{\"function\": \"f\", \"clients\": \"walkers\", \"arrival\": \"poisson\", \"rate\": 1},\n"
@@ -343,11 +344,13 @@ Test(scenario, a_table_that_lost_entries_of_unknown_ids_is_one_problem_not_a_cas
         {"workflows=3", "--set: workflows: expected a list of workflows such as [{\"id\": \"thumbnail\", \"steps\": [...]}], found 3"},
         {"workflows[0]=3", "--set: workflows[0]: expected a workflow (an object), found 3"},
         {"workflows[0].id=7", "--set: workflows[0].id: expected a workflow id (" SC_ID_RULE_TEXT "), found 7"},
+        /* a step refused for its id is the one a later step may run after */
+        {"workflows[0].steps[0].id=7", "--set: workflows[0].steps[0].id: expected a step id (" SC_ID_RULE_TEXT "), found 7"},
         /* a workload of a client group with a bad arrival was asked for a region */
         {"workloads[0].arrival=0", "--set: workloads[0].arrival: expected one of poisson, constant, periodic, bursty, times, csv, found 0"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char both[128], *sets[2] = {both, NULL}; /* one or two sets, ';' between */
+        char both[256], *sets[2] = {both, NULL}; /* one or two sets, ';' between */
         snprintf(both, sizeof both, "%s", cases[i].set);
         if ((sets[1] = strchr(both, ';')))
             *sets[1]++ = '\0';

@@ -36,12 +36,13 @@ void sim_workflow_spec_free(sim_workflow_spec *wf)
     free(wf->id);
 }
 
-/* The index of step `id` among the first n steps of wf, or SIZE_MAX. A
- * linear scan: workflows are small (SIM_WF_MAX_STEPS) and read once. */
+/* The index of step `id` among the first n steps of wf, or SIZE_MAX; with id
+ * NULL, of the first step that has none (refused for its id). A linear
+ * scan: workflows are small (SIM_WF_MAX_STEPS) and read once. */
 static size_t step_index(const sim_workflow_spec *wf, size_t n, const char *id)
 {
     for (size_t i = 0; i < n; i++)
-        if (wf->steps[i].id && !strcmp(wf->steps[i].id, id))
+        if (id ? wf->steps[i].id && !strcmp(wf->steps[i].id, id) : !wf->steps[i].id)
             return i;
     return SIZE_MAX;
 }
@@ -78,6 +79,8 @@ static int read_edge(sc_ctx *c, const cJSON *v, const char *p, const sim_workflo
     if (sc_id_item(c, idv, q, "a step id", &id))
         return -1;
     size_t from = step_index(wf, self, id);
+    if (from == SIZE_MAX && step_index(wf, self, NULL) != SIZE_MAX)
+        return -1; /* an earlier step was refused without its id: it may be this one */
     if (from == SIZE_MAX) {
         sc_diag(c, idv, q,
                      "expected a step listed before this one (a predecessor comes first), "
