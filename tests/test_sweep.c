@@ -4,6 +4,7 @@
  * fastest), the run numbering (scenario, config, replication), and the
  * reader's one-line errors. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +164,20 @@ Test(sweep, defaults_are_one_replication_seed_one_and_no_grid)
     sim_sweep_free(sw);
 }
 
+Test(sweep, a_set_added_from_the_command_line_may_not_be_the_seed)
+{
+    sim_diag d;
+    sim_sweep *sw = parse("{\"scenarios\": [\"a.json\"]}", &d);
+    cr_assert_not_null(sw, "%s", d.msg);
+    errno = 0;
+    cr_expect_eq(sim_sweep_add_set(sw, "seed=3"), -1);
+    cr_expect_eq(errno, EINVAL);
+    cr_expect_eq(sim_sweep_add_set(sw, "seeds=3"), 0); /* only the seed itself */
+    cr_expect_eq(sim_sweep_add_set(sw, "duration=1m"), 0);
+    cr_expect_eq(sw->nfixed, 2);
+    sim_sweep_free(sw);
+}
+
 Test(sweep, bad_files_give_one_clear_line)
 {
     /* FILE:LINE:COL: PATH: expected ..., found ...; the column is where the
@@ -186,6 +201,15 @@ Test(sweep, bad_files_give_one_clear_line)
     expect_error("{\"scenarios\": [\"a\"], \"grid\": {\"x\": [2, {\"k\": 1}, 3, {\"k\": 1.0}]}}",
                  "dir/s.json:1:53: grid.x[3]: expected distinct values, found an object again "
                  "(first at [1])");
+    /* the seed is the sweep's (base_seed + k): a grid of seeds ran the same
+     * runs under two configuration ids, a seed set was replaced */
+    expect_error("{\"scenarios\": [\"a\"], \"grid\": {\"seed\": [1, 2]}}",
+                 "dir/s.json:1:39: grid.seed: expected a parameter other than seed (replication k "
+                 "of every configuration runs with seed base_seed + k: more seeds are more "
+                 "replications), found \"seed\"");
+    expect_error("{\"scenarios\": [\"a\"], \"set\": {\"seed\": 7}}",
+                 "dir/s.json:1:38: set.seed: expected a path other than seed (replication k of "
+                 "every configuration runs with seed base_seed + k: set base_seed), found \"seed\"");
     expect_error("{\"scenarios\": [\"a\"], \"base_seed\": -1}",
                  "dir/s.json:1:35: base_seed: expected a non-negative integer below 2^53, found -1");
     expect_error("{\"scenarios\": [\"a\"],\n \"replications\": 1.5}",

@@ -646,6 +646,14 @@ int sim_cmd_sweep(int argc, char **argv)
                 return sim_cmd_fail(&sim_sweep_cmd, "--set: expected PATH=VALUE, found '%s'",
                                     p.arg);
             }
+            if ((size_t)(eq - p.arg) == 4 && !strncmp(p.arg, "seed", 4)) {
+                free(sets);
+                return sim_cmd_fail(&sim_sweep_cmd,
+                                    "--set: expected a path other than seed (replication k of "
+                                    "every configuration runs with seed base_seed + k: set the "
+                                    "file's base_seed), found '%s'",
+                                    p.arg);
+            }
             sets[nsets++] = p.arg;
             break;
         }

@@ -102,6 +102,16 @@ static int check_path_key(const char *k)
     return k[0] != '\0' && strchr(k, '=') == NULL;
 }
 
+/* The seed is the sweep's: replication k of every configuration runs with
+ * base_seed + k, which replaced a "seed" set or swept (silently: a grid of
+ * seeds ran the same runs under two configuration ids). */
+#define SEED_IS_THE_SWEEPS "replication k of every configuration runs with seed base_seed + k"
+
+int sim_sweep_sets_seed(const char *path)
+{
+    return path && !strcmp(path, "seed");
+}
+
 /* One problem at item at_ (its line and column; NULL: none) and path_. */
 #define FAIL(at_, path_, ...)                                                                   \
     do {                                                                                        \
@@ -259,6 +269,9 @@ sim_sweep *sim_sweep_parse(const char *text, size_t len, const char *name, sim_d
             if (!check_path_key(f->string))
                 FAIL(f, p, "expected a --set path such as \"duration\", found %s",
                      sc_quoted(f->string).s);
+            if (sim_sweep_sets_seed(f->string))
+                FAIL(f, p, "expected a path other than seed (" SEED_IS_THE_SWEEPS
+                     ": set base_seed), found \"seed\"");
             if (!(sw->fixed_sets[sw->nfixed] = make_set(f->string, f)))
                 FAIL(NULL, NULL, "expected memory for the sweep, found none (out of memory)");
             sw->nfixed++;
@@ -281,6 +294,9 @@ sim_sweep *sim_sweep_parse(const char *text, size_t len, const char *name, sim_d
             if (!check_path_key(f->string))
                 FAIL(f, p, "expected a --set path such as \"policies.scheduler\", found %s",
                      sc_quoted(f->string).s);
+            if (sim_sweep_sets_seed(f->string))
+                FAIL(f, p, "expected a parameter other than seed (" SEED_IS_THE_SWEEPS
+                     ": more seeds are more replications), found \"seed\"");
             for (size_t k = 0; k < sw->nparams; k++)
                 if (!strcmp(sw->params[k].path, f->string))
                     FAIL(f, p, "expected each parameter once, found it twice");
@@ -365,7 +381,7 @@ sim_sweep *sim_sweep_load(const char *path, sim_diag *d)
 int sim_sweep_add_set(sim_sweep *sw, const char *set)
 {
     const char *eq = strchr(set, '=');
-    if (!eq || eq == set) {
+    if (!eq || eq == set || ((size_t)(eq - set) == 4 && !strncmp(set, "seed", 4))) {
         errno = EINVAL;
         return -1;
     }

@@ -71,9 +71,17 @@ sim_sweep *sim_sweep_parse(const char *text, size_t len, const char *name, sim_d
 
 /* Appends "PATH=VALUE" (as `edgesim run --set` takes it) to the fixed sets,
  * after the file's own "set" and so before the grid's values: `edgesim sweep
- * --set`. The text is copied. Returns 0, or -1 when it has no '=' or an empty
- * PATH (errno EINVAL) or memory runs out (ENOMEM). */
+ * --set`. The text is copied. Returns 0, or -1 when it has no '=', an empty
+ * PATH or the PATH seed (sim_sweep_sets_seed; errno EINVAL) or memory runs
+ * out (ENOMEM). */
 int sim_sweep_add_set(sim_sweep *sw, const char *set);
+
+/* Whether a --set path is the scenario's seed, which a sweep may not set or
+ * sweep: replication k of every configuration runs with base_seed + k (a
+ * seed set would be replaced, a grid of seeds would run the same runs under
+ * several configuration ids). The file's "set" and "grid" are refused with
+ * it by sim_sweep_parse. */
+int sim_sweep_sets_seed(const char *path);
 
 /* Frees sw and everything it owns. NULL is fine. */
 void sim_sweep_free(sim_sweep *sw);

@@ -40,6 +40,14 @@ bad broken.json 'broken.json:1:28: expected valid JSON, found the end of the tex
 printf '{"scenarios": ["crash.json"], "grid": {"policies.scheduler": ["fastest"]}}' > badval.json
 bad badval.json 'badval.json: scenarios[0] (config s000-c0000): --set: policies.scheduler: expected one of'
 bad missing.json 'missing.json: expected a readable sweep file'
+# the seed is the sweep's (base_seed + k): a grid of seeds ran the same runs
+# under two configuration ids, and runs.csv had two "seed" columns
+printf '{"scenarios": ["crash.json"], "grid": {"seed": [1, 2]}}' > seeds.json
+bad seeds.json 'seeds.json:1:48: grid.seed: expected a parameter other than seed'
+set +e
+"$EDGESIM" sweep "$sw" -q -o bad --set seed=3 2>err; [ $? -eq 2 ] || exit 1
+set -e
+grep -q "^edgesim sweep: --set: expected a path other than seed" err
 set +e
 "$EDGESIM" sweep "$sw" -j 0 2>err; [ $? -eq 2 ] || exit 1
 set -e
