@@ -364,6 +364,14 @@ Test(scenario, a_table_that_lost_entries_of_unknown_ids_is_one_problem_not_a_cas
         if (ndiags)
             cr_expect_str_eq(line(0), cases[i].want, "--set %s", cases[i].set);
     }
+    /* A malformed id keeps quiet only what is near it: "eu" after "e u",
+     * not a typo of another region. */
+    const char *near[] = {"regions[0].id=e u", "nodes[1].region=clod"};
+    cr_assert_null(sim_scenario_parse(EVERY_REF, strlen(EVERY_REF), "t.json", near, 2, diags, MAXD,
+                                      &ndiags));
+    cr_expect_eq(ndiags, 2);
+    cr_expect_str_eq(line(1), "--set: nodes[1].region: expected a region id defined in regions, "
+                              "found \"clod\" (did you mean \"cloud\"?)");
     /* A complete table still reports what it does not define. */
     const char *sets[] = {"workloads[0].clients=runners"};
     cr_assert_null(sim_scenario_parse(EVERY_REF, strlen(EVERY_REF), "t.json", sets, 1, diags, MAXD,

@@ -385,18 +385,21 @@ int sc_entry_ids(sc_ctx *c, const cJSON *obj, const char *path, const char *what
  * made: its "id" (a plain id or a group's pattern) is remembered, so that a
  * reference to one of those ids is not reported as undefined too, a cascade
  * that names the wrong problem ("did you mean" another node) when the
- * scenario is refused anyway. When obj is not an object, or its id is
- * missing or malformed, which ids it meant is unknown: the table is lost
- * (sc_lose_table). Out of memory: reported.
+ * scenario is refused anyway. A malformed id ("air port") keeps quiet the
+ * references a letter or two from it ("airport"). When obj is not an object,
+ * its id is missing or not a string, or a group's id is no pattern, which ids
+ * it meant is unknown: the table is lost (sc_lose_table). Out of memory:
+ * reported.
  */
 void sc_lose_ids(sc_ctx *c, sc_idkind k, const cJSON *obj);
 /*
  * The table of kind k is incomplete: its section was refused (not a list, or
  * empty where one is required) or an entry was refused before its ids were
- * known (sc_lose_ids does this for an entry that is not an object or whose
- * id is missing or malformed). Every reference to an undefined id of kind k
- * is then quiet (sc_lost_id answers 1): the problem is the definition, and
- * "not defined" lines would bury it. Call it only after reporting.
+ * known (sc_lose_ids does this for an entry that is not an object, whose id
+ * is missing or not a string, or a group's whose id is no pattern). Every
+ * reference to an undefined id of kind k is then quiet (sc_lost_id answers
+ * 1): the problem is the definition, and "not defined" lines would bury it.
+ * Call it only after reporting.
  */
 void sc_lose_table(sc_ctx *c, sc_idkind k);
 /* Whether id would be one of the lost ids of kind k (sc_lose_ids), or the

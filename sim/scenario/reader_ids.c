@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "common/decimal.h"
+#include "common/suggest.h"
 #include "ids.h"
 #include "util.h"
 
@@ -183,11 +184,11 @@ void sc_lose_ids(sc_ctx *c, sc_idkind k, const cJSON *obj)
     /* a group (with "count") names its ids by a pattern, else by an id or
      * a pattern given without its count */
     int group = v && sc_member(obj, "count") != NULL;
-    if (!cJSON_IsString(v) || (parse_pattern(v->valuestring, &pat) &&
-                               (group || !sc_valid_id(v->valuestring)))) {
+    if (!cJSON_IsString(v) || (group && parse_pattern(v->valuestring, &pat))) {
         sc_lose_table(c, k); /* which ids it meant is not known */
         return;
     }
+    /* a malformed id ("air port") is remembered too: what it meant is near it */
     if (sc_grow(c, (void **)&c->lost[k], &c->lost_cap[k], c->nlost[k] + 1, sizeof *c->lost[k]))
         return;
     c->lost[k][c->nlost[k]++] = v;
@@ -210,13 +211,18 @@ static int pattern_match(const sc_idpat *p, const char *id)
 
 int sc_lost_id(const sc_ctx *c, sc_idkind k, const char *id, int prefix)
 {
-    if (c->incomplete[k])
+    if (c->incomplete[k]) /* any id could have been meant */
         return 1;
     for (size_t i = 0; i < c->nlost[k]; i++) {
         const char *lost = c->lost[k][i]->valuestring;
         sc_idpat p;
-        if (parse_pattern(lost, &p) != 0) { /* a plain id */
+        if (parse_pattern(lost, &p) != 0 && sc_valid_id(lost)) { /* a plain id */
             if (prefix ? !strncmp(lost, id, strlen(id)) : !strcmp(lost, id))
+                return 1;
+            continue;
+        }
+        if (parse_pattern(lost, &p) != 0) { /* malformed: meant a letter or two from it */
+            if (prefix ? !strncmp(lost, id, strlen(id)) : sim_suggest_close(id, lost, NULL))
                 return 1;
             continue;
         }

@@ -52,7 +52,7 @@ env -u GLIBC_TUNABLES -u EDGESIM_HUGEPAGES "$EDGESIM" run big.json --set duratio
 [ "$(wc -l < err)" -eq 1 ] || { cat err; exit 1; }
 # a sweep's runs, forked from a sweep that started again, have it too
 cat > sw.json <<'JSON'
-{"name": "sw", "scenarios": ["small.json"], "grid": {"seed": [1, 2]}}
+{"name": "sw", "scenarios": ["small.json"], "replications": 2}
 JSON
 env -u GLIBC_TUNABLES -u EDGESIM_HUGEPAGES "$EDGESIM" sweep sw.json -j 2 -q --no-plots -o sw
 n=0
