@@ -1,12 +1,13 @@
 # link_utilisation.gp: utilisation of the busiest links (by mean over the
 # run) in each sample interval, as steps, with fault windows shaded.
-# Set: tmax, nlinks, link1..link5 (their ids); tmpdir/linkN.dat hold
+# Set: tmax, nlinks, link1..link5 (their ids), ytop (105 when a link comes
+# near half full, else a 1-2-5 step above the peak); tmpdir/linkN.dat hold
 # "time utilisation%" pairs, two per interval.
 set title sprintf('Utilisation of the busiest links — %s', run_title)
 set xlabel time_label
 set xrange [0:tmax]
 set ylabel 'utilisation (% of capacity)'
-set yrange [0:105]
+set yrange [0:ytop]
 set key outside right top vertical reverse Left spacing 1.15
 @key_place
 load tmpdir.'/faults_shade.gp'

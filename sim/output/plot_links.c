@@ -20,6 +20,21 @@
 /* Ranks drawn: link_series.csv has at most this many links. */
 #define LINK_RANKS 5
 
+/* The top of the y axis for utilisations up to peak percent: the full 0 to
+ * 100% when a link comes near half full, else the 1-2-5 step above the peak
+ * with a tenth to spare, so that links at 0.5% are lines, not the floor. */
+static double y_top(double peak)
+{
+    if (peak >= 50)
+        return 105;
+    static const double mult[] = {1, 2, 5};
+    double want = peak * 1.1;
+    for (double step = 0.001;; step *= 10) /* %: 0.001% is the least top */
+        for (int i = 0; i < 3; i++)
+            if (step * mult[i] >= want || step * mult[i] >= 100)
+                return step * mult[i];
+}
+
 sim_plot_status sim__plot_prep_links(run *r, prep *p, char *err, size_t errlen)
 {
     char path[PATH_LEN];
@@ -39,6 +54,7 @@ sim_plot_status sim__plot_prep_links(run *r, prep *p, char *err, size_t errlen)
     char fname[32];
     int k;
     size_t nranks = 0;
+    double umax = 0;
     while ((k = sim_csv_next(c, err, errlen)) == 1) {
         double t0, t1, rank, u;
         if (sim_csv_double(c, idx[0], 0, &t0, err, errlen) ||
@@ -73,6 +89,8 @@ sim_plot_status sim__plot_prep_links(run *r, prep *p, char *err, size_t errlen)
             goto out;
         }
         fprintf(f[i], "%.9g %.9g\n%.9g %.9g\n", t0 / r->tdiv, 100 * u, t1 / r->tdiv, 100 * u);
+        if (u > umax)
+            umax = u;
     }
     if (k < 0) {
         st = SIM_PLOT_BAD_INPUT;
@@ -97,7 +115,7 @@ sim_plot_status sim__plot_prep_links(run *r, prep *p, char *err, size_t errlen)
         goto out;
     }
     sim__plot_time_params(r, p);
-    sim__sb_printf(&p->params, "nlinks = %zu\n", nranks);
+    sim__sb_printf(&p->params, "nlinks = %zu\nytop = %.9g\n", nranks, y_top(100 * umax));
     for (size_t i = 0; i < nranks; i++) {
         char var[32];
         snprintf(var, sizeof var, "link%zu", i + 1);

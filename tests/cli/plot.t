@@ -57,3 +57,16 @@ cp -R "$T/../fixtures/run-small" "my runs/r 1"
 "$EDGESIM" plot "my runs/r 1/" >out
 [ "$(cat out)" = "plots: 7 in my runs/r 1/plots/ (png and svg); report: my runs/r 1/report.html" ]
 $check "my runs/r 1"
+
+# link utilisation: the y axis reaches 100% only when a link comes near half
+# full; links below 1% are drawn against a 0-1% axis, not flat on the floor
+root=$(cd "$T/../.." && pwd)
+ytop() { # the largest y tick label (the ones drawn right-aligned)
+    grep -A1 'text-anchor="end"' "$1" | sed -n 's|.*<text> \([0-9.]*\)</text>.*|\1|p' | sort -g | tail -1
+}
+"$EDGESIM" run "$root/scenarios/network/commuters.json" --set duration=3h -q --no-plots -o low
+"$EDGESIM" plot low --format svg --quiet
+[ "$(ytop low/plots/link_utilisation.svg)" = 1 ] || { echo "low: y to $(ytop low/plots/link_utilisation.svg)"; exit 1; }
+"$EDGESIM" run "$root/scenarios/network/video-analytics.json" --set duration=5m -q --no-plots -o high
+"$EDGESIM" plot high --format svg --quiet
+[ "$(ytop high/plots/link_utilisation.svg)" = 100 ] || { echo "high: y to $(ytop high/plots/link_utilisation.svg)"; exit 1; }
