@@ -205,6 +205,24 @@ Test(scenario, set_problems_are_reported_under_set)
     expect_lines(want, 5);
 }
 
+Test(scenario, a_set_that_fails_leaves_nothing_behind)
+{
+    /* Objects made for a path's start stayed in the tree when a later
+     * segment failed, and were reported again as unknown fields ("a..b"
+     * gave "a: expected a known field"); an index into an absent list
+     * said it found the object just made for it. */
+    const char *sets[] = {"a..b=1", "x[0]=1", "policies.deep.list[2]=1", "nodes[0].id.x=1"};
+    sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}]", sets, 4);
+    cr_assert_null(s);
+    const char *want[] = {
+        "--set: expected PATH=VALUE with a path such as \"functions[0].memory_mb\", found \"a..b=1\"",
+        "--set: x[0]: expected a list at x to index, found nothing",
+        "--set: policies.deep.list[2]: expected a list at policies.deep.list to index, found nothing",
+        "--set: nodes[0].id.x: expected an object at nodes[0].id to set \"x\" in, found \"a\"",
+    };
+    expect_lines(want, 4);
+}
+
 Test(scenario, unknown_fields_are_errors_with_a_suggestion)
 {
     sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\", \"coers\": 2, \"zzz\": 1}]",

@@ -59,9 +59,25 @@ void sc_apply_set(sc_ctx *c, const char *set)
     path[eq - set] = 0;
     const char *value = eq + 1;
     const char *pp = path;
-    cJSON *cur = c->root;
     sc_seg sg;
     int first = 1, r;
+    /* The whole path is read before the tree is touched: a malformed end
+     * ("a..b") used to leave the objects made for its start ("a": {}) to be
+     * reported again as unknown fields. */
+    while ((r = sc_next_seg(&pp, first, &sg)) == 1)
+        first = 0;
+    if (r < 0 || first) {
+        set_diag(c, "", "expected PATH=VALUE with a path such as \"functions[0].memory_mb\", found %s",
+                 sc_quoted(set).s);
+        return;
+    }
+    pp = path;
+    first = 1;
+    cJSON *cur = c->root;
+    /* the first object this set makes (and where), taken out again when a
+     * later segment fails, with the items it marked */
+    cJSON *made = NULL, *made_in = NULL;
+    size_t nset_before = c->nset_items;
     char done[SIM_DIAG_PATH_MAX] = "";
     while ((r = sc_next_seg(&pp, first, &sg)) == 1) {
         first = 0;
@@ -70,21 +86,23 @@ void sc_apply_set(sc_ctx *c, const char *set)
         if (sg.is_index) {
             sc_path_index(here, done, sg.index);
             if (!cJSON_IsArray(cur)) {
+                /* once this set made an object, cur is one it made: nothing the
+                 * user gave */
                 set_diag(c, path, "expected a list at %s to index, found %s", done[0] ? done : "the top",
-                         sc_found(cur).s);
-                return;
+                         made ? "nothing" : sc_found(cur).s);
+                goto undo;
             }
             int size = cJSON_GetArraySize(cur);
             if (sg.index >= (size_t)size) {
                 set_diag(c, path, "expected an index below %d in %s, found %zu", size, done, sg.index);
-                return;
+                goto undo;
             }
         } else {
             sc_path_key(here, done, sg.key);
             if (!cJSON_IsObject(cur)) {
                 set_diag(c, path, "expected an object at %s to set %s in, found %s",
                          done[0] ? done : "the top", sc_quoted(sg.key).s, sc_found(cur).s);
-                return;
+                goto undo;
             }
         }
         if (last) {
@@ -93,14 +111,14 @@ void sc_apply_set(sc_ctx *c, const char *set)
                 cJSON_Delete(val);
                 set_diag(c, path, "expected a value without NUL characters, found \"\\u0000\" "
                                   "in %s", sc_quoted(value).s);
-                return;
+                goto undo;
             }
             if (!val)
                 val = cJSON_CreateString(value);
             if (!val || mark_set(c, val)) {
                 cJSON_Delete(val);
                 sc_oom(c);
-                return;
+                goto undo;
             }
             if (sg.is_index)
                 cJSON_ReplaceItemInArray(cur, (int)sg.index, val);
@@ -113,14 +131,25 @@ void sc_apply_set(sc_ctx *c, const char *set)
         cJSON *next = sg.is_index ? cJSON_GetArrayItem(cur, (int)sg.index)
                                   : cJSON_GetObjectItemCaseSensitive(cur, sg.key);
         if (!next) {
-            if (!(next = cJSON_AddObjectToObject(cur, sg.key)) || mark_set(c, next)) {
+            if (!(next = cJSON_AddObjectToObject(cur, sg.key))) {
                 sc_oom(c);
-                return;
+                goto undo;
+            }
+            if (!made) {
+                made = next;
+                made_in = cur;
+            }
+            if (mark_set(c, next)) {
+                sc_oom(c);
+                goto undo;
             }
         }
         cur = next;
         memcpy(done, here, sizeof done);
     }
-    set_diag(c, "", "expected PATH=VALUE with a path such as \"functions[0].memory_mb\", found %s",
-             sc_quoted(set).s);
+    return; /* not reached: the path was read whole above */
+undo:
+    c->nset_items = nset_before;
+    if (made)
+        cJSON_Delete(cJSON_DetachItemViaPointer(made_in, made));
 }
