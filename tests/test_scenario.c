@@ -349,6 +349,7 @@ Test(scenario, a_table_that_lost_entries_of_unknown_ids_is_one_problem_not_a_cas
         {"regions[0]=5", "--set: regions[0]: expected a region (an object), found 5"},
         {"regions[0].id=7", "--set: regions[0].id: expected a region id (" SC_ID_RULE_TEXT "), found 7"},
         {"regions[0].id=e u", "--set: regions[0].id: expected a region id (" SC_ID_RULE_TEXT "), found \"e u\""},
+        {"regions[0].id=", "--set: regions[0].id: expected a region id (" SC_ID_RULE_TEXT "), found \"\""},
         {"nodes={}", "--set: nodes: expected a list of nodes such as [{\"id\": \"edge-1\", \"region\": \"eu\"}], found an object"},
         {"nodes[0]=5", "--set: nodes[0]: expected a node (an object), found 5"},
         /* a group's id that is no pattern: which ids it meant is unknown */

@@ -104,9 +104,7 @@ static void read_deployment(sc_ctx *c, const cJSON *it, const char *p)
         if (strategy != SIM_DEPLOY_ALL)
             bad |= sc_number_field(c, it, p, "replicas", 0, &SC_NS_COUNT, &replicas) < 0;
         int fits = strategy == SIM_DEPLOY_BEST_FIT || strategy == SIM_DEPLOY_WORST_FIT;
-        /* Whether the functions fit the nodes is not asked of a node table
-         * that lost entries (reported there): it would blame the function. */
-        int partial = c->incomplete[SC_NODES] || c->nlost[SC_NODES];
+        int partial = sc_nodes_partial(c); /* the fit is not asked then */
         for (size_t j = 0; !bad && !partial && j < nfns; j++) {
             const sim_function_spec *f = &s->functions[fns[j]];
             size_t cap = sc_capable_nodes(c, f);

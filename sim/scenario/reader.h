@@ -387,7 +387,7 @@ int sc_entry_ids(sc_ctx *c, const cJSON *obj, const char *path, const char *what
  * that names the wrong problem ("did you mean" another node) when the
  * scenario is refused anyway. A malformed id ("air port") keeps quiet the
  * references a letter or two from it ("airport"). When obj is not an object,
- * its id is missing or not a string, or a group's id is no pattern, which ids
+ * its id is missing, empty or not a string, or a group's id is no pattern, which ids
  * it meant is unknown: the table is lost (sc_lose_table). Out of memory:
  * reported.
  */
@@ -396,12 +396,16 @@ void sc_lose_ids(sc_ctx *c, sc_idkind k, const cJSON *obj);
  * The table of kind k is incomplete: its section was refused (not a list, or
  * empty where one is required) or an entry was refused before its ids were
  * known (sc_lose_ids does this for an entry that is not an object, whose id
- * is missing or not a string, or a group's whose id is no pattern). Every
+ * is missing, empty or not a string, or a group's whose id is no pattern). Every
  * reference to an undefined id of kind k is then quiet (sc_lost_id answers
  * 1): the problem is the definition, and "not defined" lines would bury it.
  * Call it only after reporting.
  */
 void sc_lose_table(sc_ctx *c, sc_idkind k);
+/* Whether the node table lost entries (sc_lose_ids, sc_lose_table): then
+ * whether the nodes can take something (a deployment's fit, a trace's
+ * functions) is not asked, as the answer would blame what was put on them. */
+int sc_nodes_partial(const sc_ctx *c);
 /* Whether id would be one of the lost ids of kind k (sc_lose_ids), or the
  * table of kind k is incomplete (sc_lose_table); with
  * `prefix`, whether a "prefix*" pattern (given without its '*') could match

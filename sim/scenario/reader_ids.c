@@ -177,6 +177,11 @@ void sc_lose_table(sc_ctx *c, sc_idkind k)
     c->incomplete[k] = 1;
 }
 
+int sc_nodes_partial(const sc_ctx *c)
+{
+    return c->incomplete[SC_NODES] || c->nlost[SC_NODES];
+}
+
 void sc_lose_ids(sc_ctx *c, sc_idkind k, const cJSON *obj)
 {
     const cJSON *v = cJSON_IsObject(obj) ? sc_member(obj, "id") : NULL;
@@ -184,7 +189,7 @@ void sc_lose_ids(sc_ctx *c, sc_idkind k, const cJSON *obj)
     /* a group (with "count") names its ids by a pattern, else by an id or
      * a pattern given without its count */
     int group = v && sc_member(obj, "count") != NULL;
-    if (!cJSON_IsString(v) || (group && parse_pattern(v->valuestring, &pat))) {
+    if (!cJSON_IsString(v) || !v->valuestring[0] || (group && parse_pattern(v->valuestring, &pat))) {
         sc_lose_table(c, k); /* which ids it meant is not known */
         return;
     }

@@ -452,8 +452,10 @@ static void read_trace_workload(sc_ctx *c, const cJSON *it, const char *p, size_
     sim_function_spec probe = {0};
     size_t cap = sc_capable_nodes(c, &probe);
     if (cap == 0 || (deploy == 1 && cap < replicas)) {
-        sc_diag(c, it, p, "expected nodes registered at the start to deploy the trace's functions "
-                       "to (%s), found %zu", deploy == 1 ? "at least replicas" : "one or more", cap);
+        if (!sc_nodes_partial(c)) /* else the nodes' own problem is reported */
+            sc_diag(c, it, p, "expected nodes registered at the start to deploy the trace's "
+                    "functions to (%s), found %zu", deploy == 1 ? "at least replicas" : "one or more",
+                    cap);
         goto done;
     }
     size_t need = s->nfunctions + t.n;

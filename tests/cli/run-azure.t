@@ -78,3 +78,9 @@ done
 for f in summary.json functions.csv nodes.csv; do
     cmp out/uniform/$f out/bom/$f || { echo "a byte-order mark changed $f"; exit 1; }
 done
+
+# a node group refused for its count is one problem: the trace's functions
+# were also told no node could take them (the table had lost the group)
+rc=0; "$EDGESIM" validate "$scen" --set 'nodes[0].count=0' 2>err || rc=$?
+[ $rc = 2 ] && [ "$(wc -l < err)" -eq 1 ] && grep -q 'nodes\[0\].count: expected a whole number' err ||
+    { echo "rc $rc"; cat err; exit 1; }
