@@ -221,13 +221,11 @@ int sc_lost_id(const sc_ctx *c, sc_idkind k, const char *id, int prefix)
     for (size_t i = 0; i < c->nlost[k]; i++) {
         const char *lost = c->lost[k][i]->valuestring;
         sc_idpat p;
-        if (parse_pattern(lost, &p) != 0 && sc_valid_id(lost)) { /* a plain id */
-            if (prefix ? !strncmp(lost, id, strlen(id)) : !strcmp(lost, id))
-                return 1;
-            continue;
-        }
-        if (parse_pattern(lost, &p) != 0) { /* malformed: meant a letter or two from it */
-            if (prefix ? !strncmp(lost, id, strlen(id)) : sim_suggest_close(id, lost, NULL))
+        if (parse_pattern(lost, &p) != 0) {
+            /* a plain id, or a malformed one that meant an id a letter or
+             * two from it ("airport" for "air port") */
+            int near = sc_valid_id(lost) ? !strcmp(lost, id) : sim_suggest_close(id, lost, NULL);
+            if (prefix ? !strncmp(lost, id, strlen(id)) : near)
                 return 1;
             continue;
         }
