@@ -66,7 +66,7 @@ static const sim_opt sweep_opts[] = {
      "depend on N. -j4 works as in make"},
     {OPT_SET, 0, "set", "PATH=VALUE", SIM_OPT_REPEAT,
      "change every run's scenario as `edgesim run --set` does, after the file's \"set\" "
-     "and before the grid"},
+     "and before the grid; not its seed (replication k runs with base_seed + k)"},
     {OPT_NO_PLOTS, 0, "no-plots", NULL, 0,
      "no DIR/plots/ (each key metric against each swept parameter, with 95% confidence "
      "intervals)"},
