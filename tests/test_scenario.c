@@ -359,6 +359,7 @@ Test(scenario, a_table_that_lost_entries_of_unknown_ids_is_one_problem_not_a_cas
         {"functions[0].id=7", "--set: functions[0].id: expected a function id (" SC_ID_RULE_TEXT "), found 7"},
         {"clients={}", "--set: clients: expected a list of client groups such as [{\"id\": \"commuters\", \"start\": \"home\", \"mobility\": \"markov\", ...}], found an object"},
         {"clients[0]=3", "--set: clients[0]: expected a client group (an object), found 3"},
+        {"clients=[]", "--set: clients: expected a list of client groups such as [{\"id\": \"commuters\", \"start\": \"home\", \"mobility\": \"markov\", ...}], found an empty list"},
         {"clients[0].id=7", "--set: clients[0].id: expected a client group id such as \"commuters\", found 7"},
         {"workflows=3", "--set: workflows: expected a list of workflows such as [{\"id\": \"thumbnail\", \"steps\": [...]}], found 3"},
         {"workflows[0]=3", "--set: workflows[0]: expected a workflow (an object), found 3"},
