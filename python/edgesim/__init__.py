@@ -173,6 +173,16 @@ def _set_items(set, seed, warmup):
     return items
 
 
+#: The columns of the CSV outputs (docs/outputs.md) whose values are ids or
+#: words, kept as the text they are: a node "01" is not the number 1, a region
+#: "NA" (pandas' default reading) or a function "null" not a missing value, a
+#: fingerprint "12345678e0123456" not a float.
+TEXT_COLUMNS = frozenset({
+    "function", "node", "region", "app", "link", "class", "status", "from", "to", "reason",
+    "kind", "target", "strategy", "result", "outcome", "scope", "workflow", "step",
+    "fingerprint"})
+
+
 def _convert(v):
     if v == "":
         return None
@@ -187,11 +197,15 @@ def _convert(v):
 
 
 def _read_table(path):
+    """A CSV output: empty cells are missing values (NaN, or None without
+    pandas), TEXT_COLUMNS stay text, the other cells are numbers."""
     pd = _pd()
     if pd is not None:
-        return pd.read_csv(path)
+        return pd.read_csv(path, dtype={c: str for c in TEXT_COLUMNS}, keep_default_na=False,
+                           na_values=[""])
     with open(path, newline="") as f:
-        return [{k: _convert(v) for k, v in row.items()} for row in csv.DictReader(f)]
+        return [{k: (v if k in TEXT_COLUMNS and v != "" else _convert(v)) for k, v in row.items()}
+                for row in csv.DictReader(f)]
 
 
 class Result:

@@ -64,6 +64,36 @@ def test_table_without_pandas_is_a_list_of_dicts(tmp_path, monkeypatch):
     assert rows[0]["app"] is None  # an empty cell
 
 
+IDS_LIKE_VALUES = {
+    "duration": "2m",
+    "regions": [{"id": "NA"}, {"id": "null"}],
+    "nodes": [{"id": "{i:02}", "count": 2, "region": "NA"}, {"id": "inf", "region": "null"}],
+    "functions": [{"id": "None", "exec_time": {"type": "constant", "value": "10ms"}},
+                  {"id": "1e5", "exec_time": {"type": "constant", "value": "10ms"}}],
+    "deployments": [{"function": "*", "strategy": "all"}],
+    "workloads": [{"function": "None", "region": "NA", "arrival": "poisson", "rate": 5},
+                  {"function": "1e5", "region": "null", "arrival": "poisson", "rate": 5}]}
+
+
+@pytest.mark.parametrize("pandas", [True, False])
+def test_ids_that_look_like_numbers_or_missing_values_stay_text(tmp_path, monkeypatch, pandas):
+    # pandas read node "01" as 1.0, region "NA" and function "None" as NaN,
+    # and both readers function "1e5" as 100000.0 and node "inf" as infinity
+    if pandas and edgesim._pd() is None:
+        pytest.skip("no pandas")
+    monkeypatch.setattr(edgesim, "use_pandas", pandas)
+    scen = tmp_path / "ids.json"
+    scen.write_text(json.dumps(IDS_LIKE_VALUES))
+    r = edgesim.run(str(scen), outdir=str(tmp_path / "out"))
+    nodes, fns = r.table("nodes"), r.table("functions")
+    if pandas:
+        nodes, fns = nodes.to_dict("records"), fns.to_dict("records")
+    assert [n["node"] for n in nodes] == ["01", "02", "inf"]
+    assert [n["region"] for n in nodes] == ["NA", "NA", "null"]
+    assert [f["function"] for f in fns] == ["None", "1e5"]
+    assert all(isinstance(n["cores"], (int,)) or float(n["cores"]).is_integer() for n in nodes)
+
+
 def test_import_loads_neither_pandas_nor_numpy():
     # numpy's libquadmath would slow every printf of the process (docs/python.md)
     out = subprocess.run([sys.executable, "-c", "import sys, edgesim; edgesim.run(%r, "
