@@ -401,6 +401,20 @@ Test(scenario, a_table_that_lost_entries_of_unknown_ids_is_one_problem_not_a_cas
               "%s", line(0));
 }
 
+Test(scenario, a_function_may_not_be_called_all)
+{
+    /* latency.csv's scope of every function is "all": a function of that id
+     * mixed its histogram rows with the run's */
+    sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}]", NULL, 0);
+    cr_assert_not_null(s, "%s", ndiags ? line(0) : "");
+    sim_scenario_free(s);
+    const char *sets[] = {"functions[0].id=all"};
+    cr_assert_null(parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\"}]", sets, 1));
+    const char *want[] = {"--set: functions[0].id: expected a function id other than \"all\" "
+                          "(latency.csv's scope of every function), found \"all\""};
+    expect_lines(want, 1);
+}
+
 Test(scenario, bare_numbers_are_not_durations)
 {
     sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\", \"heartbeat_interval\": 10}]",

@@ -72,6 +72,16 @@ void sc_read_functions(sc_ctx *c)
         unsigned long long first = 1;
         /* As with nodes, bad fields do not keep a good id out. */
         int bad = sc_entry_ids(c, it, p, "a function id", "fn", &id, &pat, &count, &first) < 0;
+        if (!bad && !sc_member(it, "count") && !strcmp(id, "all")) {
+            /* latency.csv's scope of every function; a function of that id
+             * would mix its rows with theirs (docs/outputs.md) */
+            char q[SIM_DIAG_PATH_MAX];
+            sc_path_key(q, p, "id");
+            sc_diag(c, sc_member(it, "id"), q,
+                    "expected a function id other than \"all\" (latency.csv's scope of every "
+                    "function), found \"all\"");
+            bad = 1;
+        }
         sim_function_spec t = {0};
         t.memory_mb = 128;
         t.timeout = 60 * EDGE_S;
