@@ -646,7 +646,7 @@ int sim_cmd_sweep(int argc, char **argv)
                 return sim_cmd_fail(&sim_sweep_cmd, "--set: expected PATH=VALUE, found '%s'",
                                     p.arg);
             }
-            if ((size_t)(eq - p.arg) == 4 && !strncmp(p.arg, "seed", 4)) {
+            if (sim_sweep_sets_seed(p.arg)) {
                 free(sets);
                 return sim_cmd_fail(&sim_sweep_cmd,
                                     "--set: expected a path other than seed (replication k of "

@@ -107,9 +107,9 @@ static int check_path_key(const char *k)
  * seeds ran the same runs under two configuration ids). */
 #define SEED_IS_THE_SWEEPS "replication k of every configuration runs with seed base_seed + k"
 
-int sim_sweep_sets_seed(const char *path)
+int sim_sweep_sets_seed(const char *set)
 {
-    return path && !strcmp(path, "seed");
+    return set && !strncmp(set, "seed", 4) && (set[4] == '\0' || set[4] == '=');
 }
 
 /* One problem at item at_ (its line and column; NULL: none) and path_. */
@@ -381,7 +381,7 @@ sim_sweep *sim_sweep_load(const char *path, sim_diag *d)
 int sim_sweep_add_set(sim_sweep *sw, const char *set)
 {
     const char *eq = strchr(set, '=');
-    if (!eq || eq == set || ((size_t)(eq - set) == 4 && !strncmp(set, "seed", 4))) {
+    if (!eq || eq == set || sim_sweep_sets_seed(set)) {
         errno = EINVAL;
         return -1;
     }

@@ -76,12 +76,13 @@ sim_sweep *sim_sweep_parse(const char *text, size_t len, const char *name, sim_d
  * out (ENOMEM). */
 int sim_sweep_add_set(sim_sweep *sw, const char *set);
 
-/* Whether a --set path is the scenario's seed, which a sweep may not set or
- * sweep: replication k of every configuration runs with base_seed + k (a
- * seed set would be replaced, a grid of seeds would run the same runs under
- * several configuration ids). The file's "set" and "grid" are refused with
- * it by sim_sweep_parse. */
-int sim_sweep_sets_seed(const char *path);
+/* Whether a --set path, or a "PATH=VALUE", names the scenario's seed, which
+ * a sweep may not set or sweep: replication k of every configuration runs
+ * with base_seed + k (a seed set would be replaced, a grid of seeds would
+ * run the same runs under several configuration ids). The file's "set" and
+ * "grid" are refused with it by sim_sweep_parse, `sweep --set` by the
+ * command and sim_sweep_add_set. NULL: 0. */
+int sim_sweep_sets_seed(const char *set);
 
 /* Frees sw and everything it owns. NULL is fine. */
 void sim_sweep_free(sim_sweep *sw);
