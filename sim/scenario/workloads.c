@@ -532,6 +532,18 @@ done:
     sim_az_trace_free(&t);
 }
 
+/* Where a workload's requests come from: its client group (a moving one,
+ * netspec.c) or its region. *region and *group (1 + the group's index, 0
+ * for none) are set; 0, or -1 (reported). */
+static int workload_source(sc_ctx *c, const cJSON *it, const char *p, size_t *region,
+                           size_t *group)
+{
+    if (sc_member(it, "clients"))
+        return sim__clients_ref(c, it, p, region, group);
+    *group = 0;
+    return (*region = sc_region_ref(c, it, p, "region")) == SIM_ALL ? -1 : 0;
+}
+
 void sc_read_workloads(sc_ctx *c)
 {
     sim_scenario *s = c->s;
@@ -556,10 +568,7 @@ void sc_read_workloads(sc_ctx *c)
             sc_check_fields(c, it, p, wl_fields, NULL, NULL);
             workload_target(c, it, p, &fns, &nfns);
             size_t region, group;
-            if (sc_member(it, "clients")) /* where its requests come from, as below */
-                sim__clients_ref(c, it, p, &region, &group);
-            else
-                sc_region_ref(c, it, p, "region");
+            workload_source(c, it, p, &region, &group);
             free(fns);
             continue;
         }
@@ -575,10 +584,7 @@ void sc_read_workloads(sc_ctx *c)
             t.workflow = wf;
             t.function = x->nsteps && x->steps[0].function != SIM_ALL ? x->steps[0].function : 0;
         }
-        if (sc_member(it, "clients")) /* a moving client group (netspec.c) */
-            bad |= sim__clients_ref(c, it, p, &t.region, &t.clients) < 0;
-        else
-            bad |= (t.region = sc_region_ref(c, it, p, "region")) == SIM_ALL;
+        bad |= workload_source(c, it, p, &t.region, &t.clients) < 0;
         bad |= sc_duration_field(c, it, p, "start", 0, SC_SIGN_NONNEG, "0s", &t.start) < 0;
         int rs = sc_duration_field(c, it, p, "stop", 0, SC_SIGN_POS, "1h", &t.stop);
         bad |= rs < 0;
