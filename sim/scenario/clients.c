@@ -619,9 +619,8 @@ static int read_clients(rd *r)
 /* Whether a reference to client group id, not among the read groups, is
  * quiet because the problem is the definition (reported there): the group
  * was refused for another of its fields, or "clients" is not a list or is
- * empty, or one
- * of its entries is not an object or has no usable id (any id could have
- * been meant). */
+ * empty, or one of its entries is not an object or has no usable id (any id
+ * could have been meant). */
 static int defined_but_bad(sim__scn *c, const char *id)
 {
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(sim__scn_root(c), "clients");

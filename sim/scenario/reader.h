@@ -208,9 +208,9 @@ struct sc_ctx {
     const cJSON **lost[3];
     size_t nlost[3], lost_cap[3];
     /* per sc_idkind: some entries were refused before their ids were known
-     * (the section is not a list, an entry not an object, its id missing or
-     * malformed): any id could have been meant, so no reference to that
-     * kind is reported as undefined (sc_lose_table); workflows alike */
+     * (the section is not a list, an entry not an object, its id missing,
+     * empty or not a string): any id could have been meant, so no reference
+     * to that kind is reported as undefined (sc_lose_table); workflows alike */
     unsigned char incomplete[3];
     unsigned char workflows_incomplete;
 };
@@ -387,19 +387,19 @@ int sc_entry_ids(sc_ctx *c, const cJSON *obj, const char *path, const char *what
  * that names the wrong problem ("did you mean" another node) when the
  * scenario is refused anyway. A malformed id ("air port") keeps quiet the
  * references a letter or two from it ("airport"). When obj is not an object,
- * its id is missing, empty or not a string, or a group's id is no pattern, which ids
- * it meant is unknown: the table is lost (sc_lose_table). Out of memory:
- * reported.
+ * its id is missing, empty or not a string, or a group's id is no pattern,
+ * which ids it meant is unknown: the table is lost (sc_lose_table). Out of
+ * memory: reported.
  */
 void sc_lose_ids(sc_ctx *c, sc_idkind k, const cJSON *obj);
 /*
  * The table of kind k is incomplete: its section was refused (not a list, or
  * empty where one is required) or an entry was refused before its ids were
  * known (sc_lose_ids does this for an entry that is not an object, whose id
- * is missing, empty or not a string, or a group's whose id is no pattern). Every
- * reference to an undefined id of kind k is then quiet (sc_lost_id answers
- * 1): the problem is the definition, and "not defined" lines would bury it.
- * Call it only after reporting.
+ * is missing, empty or not a string, or a group whose id is no pattern).
+ * Every reference to an undefined id of kind k is then quiet (sc_lost_id
+ * answers 1): the problem is the definition, and "not defined" lines would
+ * bury it. Call it only after reporting.
  */
 void sc_lose_table(sc_ctx *c, sc_idkind k);
 /* Whether the node table lost entries (sc_lose_ids, sc_lose_table): then
@@ -407,9 +407,8 @@ void sc_lose_table(sc_ctx *c, sc_idkind k);
  * functions) is not asked, as the answer would blame what was put on them. */
 int sc_nodes_partial(const sc_ctx *c);
 /* Whether id would be one of the lost ids of kind k (sc_lose_ids), or the
- * table of kind k is incomplete (sc_lose_table); with
- * `prefix`, whether a "prefix*" pattern (given without its '*') could match
- * one of them. */
+ * table of kind k is incomplete (sc_lose_table); with `prefix`, whether a
+ * "prefix*" pattern (given without its '*') could match one of them. */
 int sc_lost_id(const sc_ctx *c, sc_idkind k, const char *id, int prefix);
 /*
  * Gives id the index idx in the table of kind k (SC_NODES or SC_FUNCTIONS):
