@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -73,40 +74,39 @@ def main():
         return 2
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1", UBSAN_OPTIONS="print_stacktrace=1")
     findings, multi, runs = 0, {}, 0
+    cases = ((path, v) for path in paths(base)
+             if not a.fields or any(path.startswith(p) for p in a.fields) for v in VALUES)
     with tempfile.TemporaryDirectory(prefix="fuzz-fields.") as work:
-        for path in paths(base):
-            if a.fields and not any(path.startswith(p) for p in a.fields):
+        for path, v in cases:
+            if a.max_cases and runs >= a.max_cases:
+                break
+            runs += 1
+            cmd = [a.edgesim, "run", a.scenario, "-q", "--no-plots", "-o",
+                   os.path.join(work, "out"), "--max-events", "3000000",
+                   "--max-memory", "2G", "--set", "duration=" + json.dumps(a.duration),
+                   "--set", "%s=%s" % (path, json.dumps(v))]
+            try:
+                r = subprocess.run(cmd, capture_output=True, text=True, timeout=a.timeout,
+                                   env=env)
+            except subprocess.TimeoutExpired:
+                findings += 1
+                print("HANG  --set %s=%s" % (path, json.dumps(v)[:80]))
                 continue
-            for v in VALUES:
-                if a.max_cases and runs >= a.max_cases:
-                    break
-                runs += 1
-                cmd = [a.edgesim, "run", a.scenario, "-q", "--no-plots", "-o",
-                       os.path.join(work, "out"), "--max-events", "3000000",
-                       "--max-memory", "2G", "--set", "duration=" + json.dumps(a.duration),
-                       "--set", "%s=%s" % (path, json.dumps(v))]
-                try:
-                    r = subprocess.run(cmd, capture_output=True, text=True, timeout=a.timeout,
-                                       env=env)
-                except subprocess.TimeoutExpired:
-                    findings += 1
-                    print("HANG  --set %s=%s" % (path, json.dumps(v)[:80]))
-                    continue
-                finally:
-                    subprocess.run(["rm", "-rf", os.path.join(work, "out")], check=False)
-                err = [l for l in r.stderr.splitlines() if l.strip()]
-                bad = None
-                if r.returncode not in (0, 1, 2):
-                    bad = "exit %d" % r.returncode
-                elif "Sanitizer" in r.stderr or "runtime error" in r.stderr:
-                    bad = "sanitizer"
-                if bad:
-                    findings += 1
-                    print("FOUND %s  --set %s=%s" % (bad, path, json.dumps(v)[:80]))
-                    print("    " + "\n    ".join(err[:8]))
-                elif r.returncode == 2 and len(err) > 1:
-                    key = tuple(shape(l) for l in err[:3])
-                    multi.setdefault(key, (path, v, err))
+            finally:
+                shutil.rmtree(os.path.join(work, "out"), ignore_errors=True)
+            err = [l for l in r.stderr.splitlines() if l.strip()]
+            bad = None
+            if r.returncode not in (0, 1, 2):
+                bad = "exit %d" % r.returncode
+            elif "Sanitizer" in r.stderr or "runtime error" in r.stderr:
+                bad = "sanitizer"
+            if bad:
+                findings += 1
+                print("FOUND %s  --set %s=%s" % (bad, path, json.dumps(v)[:80]))
+                print("    " + "\n    ".join(err[:8]))
+            elif r.returncode == 2 and len(err) > 1:
+                key = tuple(shape(l) for l in err[:3])
+                multi.setdefault(key, (path, v, err))
     for path, v, err in multi.values():
         print("LINES %d  --set %s=%s" % (len(err), path, json.dumps(v)[:60]))
         print("    " + "\n    ".join(l[:200] for l in err[:4]))
