@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/suggest.h"
 #include "scenario/reader.h"
 
 static const char *const wf_fields[] = {"id", "deadline", "steps", NULL};
@@ -47,10 +48,40 @@ static size_t step_index(const sim_workflow_spec *wf, size_t n, const char *id)
     return SIZE_MAX;
 }
 
+/* The step id `id` named in an "after" of step `self` (its item step_item)
+ * is none of the earlier steps': says whether it is this step, a later one
+ * (a predecessor comes first), or no step of the workflow (with the
+ * earlier step it may have meant). */
+static void unknown_step(sc_ctx *c, const cJSON *idv, const char *q, const sim_workflow_spec *wf,
+                         size_t self, const cJSON *step_item, const char *id)
+{
+    const char *where = NULL;
+    for (const cJSON *t = step_item; t && !where; t = t->next) {
+        const cJSON *tid = cJSON_IsObject(t) ? sc_member(t, "id") : NULL;
+        if (cJSON_IsString(tid) && !strcmp(tid->valuestring, id))
+            where = t == step_item ? "this step's own id (a step cannot run after itself)"
+                                   : "listed after this one (a predecessor comes first)";
+    }
+    if (where) {
+        sc_diag(c, idv, q, "expected a step listed before this one, found %s, %s",
+                sc_found(idv).s, where);
+        return;
+    }
+    const char *best = NULL;
+    size_t bd = SIM_SUGGEST_MAX_EDITS + 1, d;
+    for (size_t i = 0; i < self; i++)
+        if (wf->steps[i].id && sim_suggest_close(id, wf->steps[i].id, &d) && d < bd) {
+            bd = d;
+            best = wf->steps[i].id;
+        }
+    sc_diag(c, idv, q, "expected a step listed before this one, found %s, an id no step of this "
+            "workflow has%s", sc_found(idv).s, sc_did_you_mean(best).s);
+}
+
 /* One entry of a step's "after": "stepid" or {"step": ..., "payload_mb":
  * ..., "probability": ...}. Returns 0 or -1 (reported). */
 static int read_edge(sc_ctx *c, const cJSON *v, const char *p, const sim_workflow_spec *wf,
-                     size_t self, sim_wf_edge *e)
+                     size_t self, const cJSON *step_item, sim_wf_edge *e)
 {
     const cJSON *idv = v;
     char q[SIM_DIAG_PATH_MAX];
@@ -82,10 +113,7 @@ static int read_edge(sc_ctx *c, const cJSON *v, const char *p, const sim_workflo
     if (from == SIZE_MAX && step_index(wf, self, NULL) != SIZE_MAX)
         return -1; /* an earlier step was refused without its id: it may be this one */
     if (from == SIZE_MAX) {
-        sc_diag(c, idv, q,
-                     "expected a step listed before this one (a predecessor comes first), "
-                     "found %s",
-                     sc_found(idv).s);
+        unknown_step(c, idv, q, wf, self, step_item, id);
         return -1;
     }
     e->from = (uint32_t)from;
@@ -137,7 +165,7 @@ static int read_step(sc_ctx *c, const cJSON *it, const char *p, sim_workflow_spe
     for (const cJSON *v = after->child; v; v = v->next, k++) {
         sc_path_index(ep, ap, k);
         sim_wf_edge e;
-        if (read_edge(c, v, ep, wf, i, &e)) {
+        if (read_edge(c, v, ep, wf, i, it, &e)) {
             bad = 1;
             continue;
         }
