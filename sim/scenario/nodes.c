@@ -105,7 +105,8 @@ void sc_read_nodes(sc_ctx *c)
          * (the scenario is not returned anyway). */
         int bad = sc_entry_ids(c, it, p, "a node id", "edge", &id, &pat, &count, &first) < 0;
         sim_node_spec t = {0};
-        node_template(c, it, p, &t);
+        if (node_template(c, it, p, &t) < 0)
+            c->nodes_doubtful = 1;
         if (!bad && s->nnodes + count > SIM_SCENARIO_MAX_NODES) {
             char q[SIM_DIAG_PATH_MAX];
             sc_path_key(q, p, "count");

@@ -213,6 +213,9 @@ struct sc_ctx {
      * to that kind is reported as undefined (sc_lose_table); workflows alike */
     unsigned char incomplete[3];
     unsigned char workflows_incomplete;
+    /* a node entry kept for its ids had a field refused (its capabilities,
+     * memory_mb, ...): what the nodes can take is not known (sc_nodes_partial) */
+    unsigned char nodes_doubtful;
 };
 
 /* True when item was placed by --set (then it has no position). */
@@ -402,9 +405,11 @@ void sc_lose_ids(sc_ctx *c, sc_idkind k, const cJSON *obj);
  * bury it. Call it only after reporting.
  */
 void sc_lose_table(sc_ctx *c, sc_idkind k);
-/* Whether the node table lost entries (sc_lose_ids, sc_lose_table): then
- * whether the nodes can take something (a deployment's fit, a trace's
- * functions) is not asked, as the answer would blame what was put on them. */
+/* Whether the node table lost entries (sc_lose_ids, sc_lose_table) or kept
+ * one whose fields were refused (nodes_doubtful): then whether the nodes can
+ * take something (a deployment's fit or a named node's capabilities, a
+ * trace's functions) is not asked, as the answer would blame what was put
+ * on them. */
 int sc_nodes_partial(const sc_ctx *c);
 /* Whether id would be one of the lost ids of kind k (sc_lose_ids), or the
  * table of kind k is incomplete (sc_lose_table); with `prefix`, whether a

@@ -179,7 +179,7 @@ void sc_lose_table(sc_ctx *c, sc_idkind k)
 
 int sc_nodes_partial(const sc_ctx *c)
 {
-    return c->incomplete[SC_NODES] || c->nlost[SC_NODES];
+    return c->incomplete[SC_NODES] || c->nlost[SC_NODES] || c->nodes_doubtful;
 }
 
 void sc_lose_ids(sc_ctx *c, sc_idkind k, const cJSON *obj)
