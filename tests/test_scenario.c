@@ -415,6 +415,41 @@ Test(scenario, a_function_may_not_be_called_all)
     expect_lines(want, 1);
 }
 
+Test(scenario, a_rate_is_a_number_per_second_or_n_per_unit)
+{
+    sim_scenario *s = parse_with(
+        ", \"nodes\": [{\"id\": \"a\", \"region\": \"eu\"}], \"workloads\": ["
+        "{\"function\": \"api\", \"region\": \"eu\", \"arrival\": \"poisson\", \"rate\": 20},"
+        "{\"function\": \"api\", \"region\": \"eu\", \"arrival\": \"poisson\", \"rate\": \"20/s\"},"
+        "{\"function\": \"api\", \"region\": \"eu\", \"arrival\": \"poisson\", \"rate\": \"1200/m\"},"
+        "{\"function\": \"api\", \"region\": \"eu\", \"arrival\": \"bursty\", \"on_rate\": \"3/h\","
+        " \"off_rate\": \"0.5/ms\", \"on_mean\": \"1m\", \"off_mean\": \"1m\"}]",
+        NULL, 0);
+    cr_assert_not_null(s, "%s", ndiags ? line(0) : "");
+    cr_expect_eq(s->workloads[0].rate, 20);
+    cr_expect_eq(s->workloads[1].rate, 20, "\"20/s\" is 20 exactly");
+    cr_expect_eq(s->workloads[2].rate, 20, "\"1200/m\" is 20 exactly");
+    cr_expect_float_eq(s->workloads[3].on_rate, 3.0 / 3600, 1e-15);
+    cr_expect_eq(s->workloads[3].off_rate, 500);
+    sim_scenario_free(s);
+    /* a bare word, a unit that is not a duration's, 0 where above 0 is asked */
+    const char *sets[] = {"workloads[0].rate=\"20 per second\"", "workloads[1].rate=\"20/sec\"",
+                          "workloads[2].rate=\"0/s\""};
+    s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"eu\"}], \"workloads\": ["
+                   "{\"function\": \"api\", \"region\": \"eu\", \"arrival\": \"poisson\", \"rate\": 1},"
+                   "{\"function\": \"api\", \"region\": \"eu\", \"arrival\": \"poisson\", \"rate\": 1},"
+                   "{\"function\": \"api\", \"region\": \"eu\", \"arrival\": \"poisson\", \"rate\": 1}]",
+                   sets, 3);
+    cr_assert_null(s);
+#define RATE_RULE "expected a rate above 0 and at most 1000000000 a second (a number, per second, or " \
+                  "\"N/unit\" such as \"20/s\" or \"3/h\"), found "
+    const char *want[] = {"--set: workloads[0].rate: " RATE_RULE "\"20 per second\"",
+                          "--set: workloads[1].rate: " RATE_RULE "\"20/sec\"",
+                          "--set: workloads[2].rate: " RATE_RULE "\"0/s\""};
+#undef RATE_RULE
+    expect_lines(want, 3);
+}
+
 Test(scenario, bare_numbers_are_not_durations)
 {
     sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\", \"heartbeat_interval\": 10}]",

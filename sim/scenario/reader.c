@@ -344,6 +344,35 @@ int sc_number_field(sc_ctx *c, const cJSON *obj, const char *path, const char *k
     return sc_number_item(c, v, p, ns, out) ? -1 : 1;
 }
 
+int sc_rate_field(sc_ctx *c, const cJSON *obj, const char *path, const char *key, int required,
+                  const sc_numspec *ns, double *out)
+{
+    const cJSON *v = sc_member(obj, key);
+    char what[192], lo[32], hi[32];
+    sim_diag_number(lo, sizeof lo, ns->min);
+    sim_diag_number(hi, sizeof hi, ns->max);
+    snprintf(what, sizeof what, "a rate %s %s and at most %s a second (a number, per second, or "
+             "\"N/unit\" such as \"20/s\" or \"3/h\")", ns->min_open ? "above" : "from", lo, hi);
+    if (!v) {
+        if (required)
+            sc_missing(c, obj, path, key, what);
+        return required ? -1 : 0;
+    }
+    double x = NAN;
+    if (cJSON_IsNumber(v))
+        x = v->valuedouble;
+    else if (cJSON_IsString(v) && sim_rate_parse(v->valuestring, &x) != EDGE_OK)
+        x = NAN;
+    if (!(isfinite(x) && x <= ns->max && (ns->min_open ? x > ns->min : x >= ns->min))) {
+        char p[SIM_DIAG_PATH_MAX];
+        sc_path_key(p, path, key);
+        sc_diag(c, v, p, "expected %s, found %s", what, sc_found(v).s);
+        return -1;
+    }
+    *out = x;
+    return 1;
+}
+
 int sc_u32_field(sc_ctx *c, const cJSON *obj, const char *path, const char *key, int required,
                      const sc_numspec *ns, uint32_t *out)
 {

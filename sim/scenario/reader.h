@@ -313,6 +313,11 @@ extern const sc_numspec SC_NS_COUNT; /* a group's count, replicas: 1 to the node
 int sc_number_item(sc_ctx *c, const cJSON *v, const char *path, const sc_numspec *ns, double *out);
 int sc_number_field(sc_ctx *c, const cJSON *obj, const char *path, const char *key, int required,
                     const sc_numspec *ns, double *out);
+/* A rate field (events per second): a number, or a string "N/unit" ("20/s",
+ * "1200/m", "3/h": sim_rate_parse), held to ns (not integer). Returns as
+ * sc_number_field: 1 read, 0 absent and not required, -1 problem (reported). */
+int sc_rate_field(sc_ctx *c, const cJSON *obj, const char *path, const char *key, int required,
+                  const sc_numspec *ns, double *out);
 /* A number field into a uint32_t (ns must keep it in range). */
 int sc_u32_field(sc_ctx *c, const cJSON *obj, const char *path, const char *key, int required,
                  const sc_numspec *ns, uint32_t *out);

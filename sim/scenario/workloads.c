@@ -169,7 +169,7 @@ static int read_arrival(sc_ctx *c, const cJSON *it, const char *p, sim_workload_
     int bad = 0;
     switch (t->kind) {
     case SIM_ARRIVAL_POISSON:
-        bad |= sc_number_field(c, it, p, "rate", 1, &NS_RATE, &t->rate) < 0;
+        bad |= sc_rate_field(c, it, p, "rate", 1, &NS_RATE, &t->rate) < 0;
         break;
     case SIM_ARRIVAL_CONSTANT:
         bad |= sc_duration_field(c, it, p, "interval", 1, SC_SIGN_POS, "100ms", &t->interval) < 0;
@@ -189,8 +189,8 @@ static int read_arrival(sc_ctx *c, const cJSON *it, const char *p, sim_workload_
         break;
     }
     case SIM_ARRIVAL_BURSTY:
-        bad |= sc_number_field(c, it, p, "on_rate", 1, &NS_RATE, &t->on_rate) < 0;
-        bad |= sc_number_field(c, it, p, "off_rate", 0, &NS_RATE0, &t->off_rate) < 0;
+        bad |= sc_rate_field(c, it, p, "on_rate", 1, &NS_RATE, &t->on_rate) < 0;
+        bad |= sc_rate_field(c, it, p, "off_rate", 0, &NS_RATE0, &t->off_rate) < 0;
         bad |= sc_duration_field(c, it, p, "on_mean", 1, SC_SIGN_POS, "30s", &t->on_mean) < 0;
         bad |= sc_duration_field(c, it, p, "off_mean", 1, SC_SIGN_POS, "5m", &t->off_mean) < 0;
         break;
