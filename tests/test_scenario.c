@@ -450,6 +450,40 @@ Test(scenario, a_rate_is_a_number_per_second_or_n_per_unit)
     expect_lines(want, 3);
 }
 
+Test(scenario, a_capacity_written_another_way_gets_the_form_it_meant)
+{
+    static const char *const caps[] = {"\"200 Mbps\"", "\"25MB/s\"", "\"1gbit/s\"", "100",
+                                       "200000000", "\"10GBps\"", "\"fast\"", "\"0Mbps\""};
+    static const char *const hints[] = {
+        "\"200 Mbps\" (did you mean \"200Mbps\"?)",
+        "\"25MB/s\" (that is bytes per second: \"200Mbps\" in bits)",
+        "\"1gbit/s\" (did you mean \"1Gbps\"?)",
+        "100 (a number alone has no unit: \"100Mbps\" or \"100Gbps\"?)",
+        "200000000 (a number alone has no unit: \"200Mbps\" if it is bits per second)",
+        "\"10GBps\" (that is bytes per second: \"80Gbps\" in bits)",
+        "\"fast\"",
+        NULL};
+    for (size_t i = 0; i < sizeof caps / sizeof *caps; i++) {
+        char set[128], want[512];
+        snprintf(set, sizeof set, "network.links[0].capacity=%s", caps[i]);
+        const char *sets[] = {set};
+        sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"eu\"}],"
+                                     " \"network\": {\"links\": [{\"kind\": \"access\", \"nodes\": [\"a\"],"
+                                     " \"capacity\": \"1Gbps\"}]}",
+                                     sets, 1);
+        cr_assert_null(s);
+        if (hints[i])
+            snprintf(want, sizeof want, "--set: network.links[0].capacity: expected a capacity with its "
+                     "unit such as \"10Gbps\" or \"100Mbps\" (bits per second: bps, kbps, Mbps, Gbps, "
+                     "Tbps), found %s", hints[i]);
+        else /* 0 is told apart, with no hint */
+            snprintf(want, sizeof want, "--set: network.links[0].capacity: expected a capacity > 0 "
+                     "such as \"10Gbps\", found \"0Mbps\"");
+        const char *w[] = {want};
+        expect_lines(w, 1);
+    }
+}
+
 Test(scenario, bare_numbers_are_not_durations)
 {
     sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\", \"heartbeat_interval\": 10}]",

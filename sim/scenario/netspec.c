@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "engine/dist.h"
 #include "scenario/reader_shim.h"
@@ -75,6 +76,79 @@ const char *sim_capacity_expected(int rc)
         return "expected a capacity with its unit such as \"10Gbps\" or \"100Mbps\" "
                "(bits per second: bps, kbps, Mbps, Gbps, Tbps)";
     }
+}
+
+/* A hint after a capacity that did not parse, when what was meant can be
+ * told: a bare number (megabits or gigabits when small, bits per second
+ * when large), a blank before the unit, a
+ * prefix or unit in other letters ("mbps", "Mb/s"), or bytes per second
+ * ("25MB/s": 200 Mbit/s). " (...)" into buf, or "" when nothing fits. */
+static void capacity_hint(const cJSON *v, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    double num;
+    const char *unit = NULL;
+    if (cJSON_IsNumber(v)) {
+        num = v->valuedouble;
+    } else if (cJSON_IsString(v) && isdigit((unsigned char)v->valuestring[0])) {
+        char *end;
+        num = strtod(v->valuestring, &end);
+        if (end - v->valuestring > 1 && (v->valuestring[1] == 'x' || v->valuestring[1] == 'X'))
+            return;
+        for (unit = end; *unit == ' ' || *unit == '\t'; unit++)
+            ;
+    } else {
+        return;
+    }
+    if (!(num > 0) || !isfinite(num))
+        return;
+    if (!unit && num < 1000) { /* a small number: megabits or gigabits, most likely */
+        snprintf(buf, n, " (a number alone has no unit: \"%.10gMbps\" or \"%.10gGbps\"?)", num, num);
+        return;
+    }
+    double bps = num;
+    int bytes = 0;
+    if (unit) {
+        static const char prefixes[] = "kKmMgGtT";
+        static const double mults[] = {1e3, 1e3, 1e6, 1e6, 1e9, 1e9, 1e12, 1e12};
+        const char *rest = unit;
+        const char *at = *unit ? strchr(prefixes, *unit) : NULL;
+        if (at) {
+            bps *= mults[at - prefixes];
+            rest++;
+        }
+        /* bits in any letters but a capital B alone (bytes, by custom) */
+        static const char *const byte_units[] = {"Bps", "B/s", "byte/s", "bytes/s", "Byte/s",
+                                                 "Bytes/s", NULL};
+        static const char *const bit_units[] = {"bps", "b/s", "bit/s", "bits/s", "bit", "bits", NULL};
+        int known = 0;
+        for (size_t i = 0; byte_units[i] && !known; i++)
+            known = bytes = !strcmp(rest, byte_units[i]);
+        for (size_t i = 0; bit_units[i] && !known; i++)
+            known = !strcasecmp(rest, bit_units[i]);
+        if (!known)
+            return;
+        if (bytes)
+            bps *= 8;
+    }
+    if (!(bps >= 1 && bps <= 1e15))
+        return;
+    static const char *const names[] = {"Tbps", "Gbps", "Mbps", "kbps", "bps"};
+    static const double scale[] = {1e12, 1e9, 1e6, 1e3, 1};
+    size_t k = 0;
+    while (k < 4 && bps < scale[k])
+        k++;
+    char want[48];
+    snprintf(want, sizeof want, "%.10g%s", bps / scale[k], names[k]);
+    double check;
+    if (sim_capacity_parse(want, &check) != SIM_CAPACITY_OK)
+        return;
+    if (!unit)
+        snprintf(buf, n, " (a number alone has no unit: \"%s\" if it is bits per second)", want);
+    else if (bytes)
+        snprintf(buf, n, " (that is bytes per second: \"%s\" in bits)", want);
+    else
+        snprintf(buf, n, " (did you mean \"%s\"?)", want);
 }
 
 /* ---- reading ---- */
@@ -311,8 +385,10 @@ static void read_link(rd *r, const cJSON *it, const char *p)
     int crc = cv && cJSON_IsString(cv) ? sim_capacity_parse(cv->valuestring, &cap)
                                        : SIM_CAPACITY_SYNTAX;
     if (crc != SIM_CAPACITY_OK) {
+        char hint[128];
         sim__scn_found(cv, f, sizeof f);
-        sim__scn_diag(c, cv ? cv : it, q, "%s, found %s", sim_capacity_expected(crc), f);
+        capacity_hint(crc == SIM_CAPACITY_SYNTAX ? cv : NULL, hint, sizeof hint);
+        sim__scn_diag(c, cv ? cv : it, q, "%s, found %s%s", sim_capacity_expected(crc), f, hint);
         bad = 1;
     }
     edge_time lat = 0;
