@@ -262,7 +262,7 @@ Test(dist, bad_specs_are_rejected_with_the_exact_message)
         {"{\"type\":\"exponential\",\"mean\":250}", SIM_DIST_DURATION,
          "x.mean: expected a duration with a unit, such as \"250ms\", found 250"},
         {"{\"type\":\"exponential\",\"mean\":\"250 ms\"}", SIM_DIST_DURATION,
-         "x.mean: expected a duration with a unit, such as \"250ms\", found \"250 ms\""},
+         "x.mean: expected a duration with a unit, such as \"250ms\", found \"250 ms\" (did you mean \"250ms\"?)"},
         {"{\"type\":\"exponential\",\"mean\":\"250ms\",\"rate\":\"4/s\"}", SIM_DIST_DURATION,
          "x: expected exactly one of mean or rate, found both"},
         {"{\"type\":\"exponential\"}", SIM_DIST_DURATION,
@@ -284,7 +284,7 @@ Test(dist, bad_specs_are_rejected_with_the_exact_message)
          "{\"type\": \"exponential\", \"mean\": \"250ms\"}, found 5"},
         {"\"250 ms\"", SIM_DIST_DURATION,
          "x: expected a duration such as \"250ms\" or a distribution such as "
-         "{\"type\": \"exponential\", \"mean\": \"250ms\"}, found \"250 ms\""},
+         "{\"type\": \"exponential\", \"mean\": \"250ms\"}, found \"250 ms\" (did you mean \"250ms\"?)"},
         {"\"-1s\"", SIM_DIST_DURATION, "x: expected a duration >= 0, found \"-1s\""},
         /* past int64 nanoseconds: out of range, not malformed (as the scenario says it) */
         {"\"99999999999d\"", SIM_DIST_DURATION,

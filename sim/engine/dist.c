@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/unithint.h"
+
 typedef enum {
     T_CONSTANT,
     T_UNIFORM,
@@ -88,6 +90,18 @@ static edge_err bad(sim_diag *d, const char *path, const char *expected, const c
     return EDGE_PARSE;
 }
 
+/* bad() for a duration that did not parse, with the form it may have meant
+ * (common/unithint.h). */
+static edge_err bad_duration(sim_diag *d, const char *path, const char *expected,
+                             const cJSON *found)
+{
+    char f[96], hint[96];
+    describe(found, f, sizeof f);
+    sim_duration_hint(cJSON_IsString(found) ? found->valuestring : NULL, hint, sizeof hint);
+    sim_diag_set(d, path, "expected %s, found %s%s", expected, f, hint);
+    return EDGE_PARSE;
+}
+
 /* ---- field readers ---- */
 
 typedef struct {
@@ -133,7 +147,7 @@ static edge_err read_time(const ctx *c, const char *key, double *out)
     if (pe == EDGE_RANGE)
         return bad(c->diag, p, "a duration below 292 years", v);
     if (pe != EDGE_OK)
-        return bad(c->diag, p, "a duration with a unit, such as \"250ms\"", v);
+        return bad_duration(c->diag, p, "a duration with a unit, such as \"250ms\"", v);
     if (t < 0)
         return bad(c->diag, p, "a duration >= 0", v);
     *out = (double)t;
@@ -493,10 +507,10 @@ static edge_err parse_shorthand(const cJSON *spec, sim_dist_kind kind, const cha
         if (pe == EDGE_RANGE)
             return bad(diag, path, "a duration below 292 years", spec);
         if (pe != EDGE_OK)
-            return bad(diag, path,
-                       "a duration such as \"250ms\" or a distribution such as "
-                       "{\"type\": \"exponential\", \"mean\": \"250ms\"}",
-                       spec);
+            return bad_duration(diag, path,
+                                "a duration such as \"250ms\" or a distribution such as "
+                                "{\"type\": \"exponential\", \"mean\": \"250ms\"}",
+                                spec);
         if (t < 0)
             return bad(diag, path, "a duration >= 0", spec);
         v = (double)t;

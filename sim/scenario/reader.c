@@ -17,6 +17,7 @@
 
 #include "common/textfile.h"
 #include "common/suggest.h"
+#include "common/unithint.h"
 #include "engine/dist.h"
 
 const sc_numspec SC_NS_MB = {0, 1e12, 0, 1};
@@ -256,10 +257,11 @@ int sc_duration_item(sc_ctx *c, const cJSON *v, const char *path, int sign, cons
         return -1;
     }
     if (e != EDGE_OK) {
+        char hint[96];
         sc_diag(c, v, path,
                 "expected a duration such as \"%s\" (a number and a unit: ns, us, ms, s, m, h, d), "
-                "found %s",
-                example, sc_found(v).s);
+                "found %s%s",
+                example, sc_found(v).s, sim_duration_hint(v->valuestring, hint, sizeof hint));
         return -1;
     }
     if (sign == SC_SIGN_NONNEG && t < 0) {
