@@ -188,6 +188,11 @@ Test(sweep, bad_files_give_one_clear_line)
                  "replications, base_seed, name, description), found \"grids\" (did you mean "
                  "\"grid\"?)");
     expect_error("{\"scenarios\": []}", "dir/s.json:1:15: scenarios: expected 1 to 1000 scenario files, found 0");
+    /* a scenario where a sweep file is asked: what it is, not its first field */
+    expect_error("{\"seed\": 1, \"duration\": \"1h\", \"nodes\": []}",
+                 "dir/s.json:1:1: expected a sweep file (an object with \"scenarios\" and \"grid\" or "
+                 "\"set\"), found a scenario (it has \"nodes\"): run it with 'edgesim run', or name "
+                 "it in a sweep file's \"scenarios\"");
     expect_error("{\"scenarios\": [3]}",
                  "dir/s.json:1:16: scenarios[0]: expected a scenario file name, found 3");
     expect_error("{\"scenarios\": [\"\"]}",

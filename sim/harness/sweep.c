@@ -154,6 +154,19 @@ sim_sweep *sim_sweep_parse(const char *text, size_t len, const char *name, sim_d
     if (!cJSON_IsObject(root))
         FAIL(root, NULL, "expected a JSON object, found %s", sc_found(root).s);
 
+    /* a scenario given where a sweep file is asked: one line that says so,
+     * not its first field refused ("seed: ... did you mean set?") */
+    if (!cJSON_GetObjectItemCaseSensitive(root, "scenarios")) {
+        static const char *const scenario_keys[] = {"nodes", "functions", "regions", "duration",
+                                                    NULL};
+        for (size_t i = 0; scenario_keys[i]; i++)
+            if (cJSON_GetObjectItemCaseSensitive(root, scenario_keys[i]))
+                FAIL(root, NULL, "expected a sweep file (an object with \"scenarios\" and "
+                     "\"grid\" or \"set\"), found a scenario (it has \"%s\"): run it with "
+                     "'edgesim run', or name it in a sweep file's \"scenarios\"",
+                     scenario_keys[i]);
+    }
+
     const cJSON *scen = NULL, *grid = NULL, *set = NULL, *nm = NULL;
     for (const cJSON *f = root->child; f; f = f->next) {
         const char *k = f->string;

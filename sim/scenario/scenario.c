@@ -49,6 +49,43 @@ static const char *const top_fields[] = {
     "deployments", "workloads", "faults",    "policies",  "sync",      "clients", /* netspec.c */
     NULL};
 
+/* Whether obj looks like a scenario, however broken: it has a "duration",
+ * or "regions", "nodes" or "functions" as a list, or no field a scenario
+ * does not have (a scenario being written: each missing field is then
+ * worth its line). A run's summary.json ("duration_s", a "functions"
+ * object) or another file does not. */
+static int has_scenario_field(const cJSON *obj)
+{
+    if (sc_member(obj, "duration"))
+        return 1;
+    static const char *const lists[] = {"regions", "nodes", "functions", NULL};
+    for (size_t i = 0; lists[i]; i++)
+        if (cJSON_IsArray(sc_member(obj, lists[i])))
+            return 1;
+    for (const cJSON *f = obj->child; f; f = f->next) {
+        size_t i = 0;
+        while (top_fields[i] && strcmp(top_fields[i], f->string))
+            i++;
+        if (!top_fields[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* "it has \"a\", \"b\", \"c\", ..." : the first three keys of obj. */
+static void list_keys(const cJSON *obj, char *buf, size_t n)
+{
+    size_t k = 0, used = (size_t)snprintf(buf, n, "it has");
+    for (const cJSON *f = obj->child; f && used < n; f = f->next, k++) {
+        if (k == 3) {
+            snprintf(buf + used, n - used, ", ...");
+            return;
+        }
+        used += (size_t)snprintf(buf + used, n - used, "%s %.40s", k ? "," : "",
+                                 sc_quoted(f->string).s);
+    }
+}
+
 /* The default name: the file's base name without ".json", made id-safe. */
 static char *default_name(sc_ctx *c)
 {
@@ -207,6 +244,21 @@ sim_scenario *sim_scenario_parse_opts(const char *text, size_t len, const char *
         sc_diag(&c, meta, "$schema", "expected a scenario, found a JSON Schema (%s): the file "
                 "scenarios name in their own \"$schema\", not one to run",
                 sc_quoted(meta->valuestring).s);
+        goto done;
+    }
+    /* another kind of JSON file (a sweep file, a run's summary.json): one
+     * line naming what it is, not one per field a scenario would need */
+    if (cJSON_IsArray(sc_member(c.root, "scenarios")) && !sc_member(c.root, "nodes")) {
+        sc_diag(&c, sc_member(c.root, "scenarios"), "scenarios", "expected a scenario, found a "
+                "sweep file (it lists \"scenarios\"): `edgesim sweep` runs it");
+        goto done;
+    }
+    if (c.root->child && !has_scenario_field(c.root)) {
+        char keys[160];
+        list_keys(c.root, keys, sizeof keys);
+        sc_diag(&c, c.root, "", "expected a scenario (an object with \"duration\", \"regions\", "
+                "\"nodes\", \"functions\", ...), found an object that is not one (no \"duration\", no "
+                "list of regions, nodes or functions; %s)", keys);
         goto done;
     }
     if (!(s = sc_xcalloc(&c, 1, sizeof *s)) || !(s->path = sc_xstrdup(&c, name_for_errors ? name_for_errors : "-")))
