@@ -6,6 +6,8 @@
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "harness/compare.h"
@@ -101,4 +103,14 @@ Test(compare, a_missing_or_non_numeric_metric_is_an_error_naming_file_and_path)
     cJSON_Delete(b);
     cr_assert_null(sim_compare_load_summary("/nonexistent-dir", err, sizeof err));
     cr_assert(strstr(err, "/nonexistent-dir/summary.json") != NULL, "%s", err);
+    /* a file where a run directory is asked: what it is, not "Not a directory" */
+    char path[] = "/tmp/edgesim-compare-XXXXXX.json", want[512];
+    int fd = mkstemps(path, 5);
+    cr_assert(fd >= 0);
+    close(fd);
+    cr_assert_null(sim_compare_load_summary(path, err, sizeof err));
+    remove(path);
+    snprintf(want, sizeof want, "%s: a file, not a run or sweep directory (a scenario? `edgesim "
+             "run` it, then compare the directories runs write)", path);
+    cr_assert_str_eq(err, want);
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/jsonget.h"
 #include "common/loadfile.h"
@@ -129,6 +130,16 @@ static int json_unclosed(const char *s, size_t len)
 cJSON *sim_compare_load_summary(const char *dir, char *err, size_t errlen)
 {
     char path[4200];
+    struct stat st;
+    if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        size_t n = strlen(dir);
+        snprintf(err, errlen, "%s: %s", dir,
+                 n > 5 && !strcmp(dir + n - 5, ".json")
+                     ? "a file, not a run or sweep directory (a scenario? `edgesim run` it, "
+                       "then compare the directories runs write)"
+                     : "not a run or sweep directory");
+        return NULL;
+    }
     snprintf(path, sizeof path, "%s/summary.json", dir);
     char *buf;
     size_t len;

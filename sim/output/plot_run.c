@@ -420,10 +420,18 @@ static const char *const required_files[] = {"summary.json", "timeseries.csv", "
 sim_plot_status sim__plot_load_run(run *r, char *err, size_t errlen)
 {
     struct stat st;
-    if (stat(r->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    if (stat(r->dir, &st) != 0) {
         snprintf(err, errlen, "%s: %s", r->dir,
-                 errno == ENOENT || !S_ISDIR(st.st_mode) ? "no such run directory"
-                                                          : strerror(errno));
+                 errno == ENOENT ? "no such run directory" : strerror(errno));
+        return SIM_PLOT_BAD_INPUT;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        size_t n = strlen(r->dir);
+        snprintf(err, errlen, "%s: %s", r->dir,
+                 n > 5 && !strcmp(r->dir + n - 5, ".json")
+                     ? "a file, not a run directory (a scenario? `edgesim run` it, then plot the "
+                       "directory it writes)"
+                     : "not a run directory");
         return SIM_PLOT_BAD_INPUT;
     }
     for (const char *const *f = required_files; *f; f++) {

@@ -11,6 +11,11 @@ grep -q 'latency_cdf, latency_over_time, load, busy_heatmap, node_status, cold_s
 [ $rc -eq 2 ] && [ "$(cat err)" = "edgesim plot: expected a run directory DIR (see 'edgesim plot --help')" ] || { echo "no args: rc $rc"; exit 1; }
 "$EDGESIM" plot nowhere 2>err; rc=$?
 [ $rc -eq 2 ] && [ "$(cat err)" = "edgesim plot: nowhere: no such run directory" ] || { cat err; exit 1; }
+echo '{}' >s.json && echo x >notes.txt
+"$EDGESIM" plot s.json 2>err; rc=$?
+[ $rc -eq 2 ] && [ "$(cat err)" = 'edgesim plot: s.json: a file, not a run directory (a scenario? `edgesim run` it, then plot the directory it writes)' ] || { cat err; exit 1; }
+"$EDGESIM" plot notes.txt 2>err; rc=$?
+[ $rc -eq 2 ] && [ "$(cat err)" = "edgesim plot: notes.txt: not a run directory" ] || { cat err; exit 1; }
 "$EDGESIM" plot a b 2>err; rc=$?
 [ $rc -eq 2 ] && grep -q "one run directory at a time ('a' and 'b')" err || exit 1
 "$EDGESIM" plot --format gif x 2>err; rc=$?
