@@ -984,7 +984,8 @@ Test(scenario, an_oversized_file_is_refused_by_its_size_unread)
     expect_lines(w, 1);
     s = sim_scenario_load("/tmp", NULL, 0, diags, MAXD, &ndiags);
     cr_assert_null(s);
-    const char *d[] = {"/tmp: cannot read the file: a directory"};
+    const char *d[] = {"/tmp: expected a scenario file, found a directory (its scenarios are "
+                       "the .json files in it: name one, or all with /tmp/*.json)"};
     expect_lines(d, 1);
 }
 

@@ -338,7 +338,16 @@ sim_scenario *sim_scenario_load_opts(const char *path, const char *const *sets, 
     uint64_t size = 0;
     FILE *fp = is_stdin ? stdin : sim_open_regular(path, why, sizeof why, &size);
     if (!fp) {
-        snprintf(msg, sizeof msg, "cannot read the file: %s", why);
+        if (!strcmp(why, "a directory")) {
+            size_t n = strlen(path);
+            while (n > 1 && path[n - 1] == '/')
+                n--;
+            snprintf(msg, sizeof msg, "expected a scenario file, found a directory (its scenarios "
+                     "are the .json files in it: name one, or all with %.*s/*.json)",
+                     (int)(n < 200 ? n : 200), path);
+        } else {
+            snprintf(msg, sizeof msg, "cannot read the file: %s", why);
+        }
         return file_problem(path, diags, max_diags, ndiags, msg);
     }
     /* a file's size is known before reading: a 1 GiB file is refused, not read */
