@@ -4,6 +4,7 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,33 @@ Test(outfile, abort_keeps_the_old_file, .init = mkdir_tmp, .fini = rm_tmp)
     cr_expect_str_eq(slurp(path), "old\n");
     cr_expect_eq(entries(), 1);
     sim_outfile_abort(&o); /* twice is harmless */
+}
+
+Test(outfile, a_fifo_or_device_is_written_as_it_is_never_replaced, .init = mkdir_tmp,
+     .fini = rm_tmp)
+{
+    /* renaming a temporary over /dev/null (`--trace /dev/null` as root)
+     * replaced the device with a regular file; a FIFO stands in for it */
+    char fifo[128];
+    snprintf(fifo, sizeof fifo, "%s/pipe", dir);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    int rfd = open(fifo, O_RDONLY | O_NONBLOCK); /* a reader, so the writer's open returns */
+    cr_assert(rfd >= 0);
+    sim_outfile o;
+    cr_assert_eq(sim_outfile_open(&o, fifo), 0);
+    fputs("through\n", o.fp);
+    cr_assert_eq(sim_outfile_commit(&o), 0);
+    char buf[32] = {0};
+    cr_expect_eq(read(rfd, buf, sizeof buf - 1), 8);
+    cr_expect_str_eq(buf, "through\n");
+    close(rfd);
+    struct stat st;
+    cr_assert_eq(stat(fifo, &st), 0);
+    cr_expect(S_ISFIFO(st.st_mode), "still a FIFO");
+    cr_expect_eq(entries(), 1, "no temporary beside it");
+    /* a directory is no output file */
+    cr_expect_eq(sim_outfile_open(&o, dir), -1);
+    cr_expect_eq(errno, EISDIR);
 }
 
 Test(outfile, open_in_a_missing_directory_fails_cleanly)

@@ -106,7 +106,7 @@ Test(plot, names_a_missing_run_directory)
     put("file", "x");
     snprintf(missing, sizeof missing, "%s/file", dir);
     cr_assert_eq(sim_plot_run_dir(missing, 0, err, sizeof err), SIM_PLOT_BAD_INPUT);
-    snprintf(want, sizeof want, "%s: no such run directory", missing);
+    snprintf(want, sizeof want, "%s: not a run directory", missing);
     cr_assert_str_eq(err, want);
 }
 

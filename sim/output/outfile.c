@@ -59,21 +59,33 @@ int sim_outfile_open(sim_outfile *o, const char *path)
     const char *base = path + dirlen;
     size_t n = strlen(path) + 16;
     int fd = -1;
+    struct stat st;
+    int direct = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+    if (direct && S_ISDIR(st.st_mode)) {
+        errno = EISDIR;
+        return -1;
+    }
     o->path = strdup(path);
-    o->tmp_path = malloc(n);
+    o->tmp_path = direct ? NULL : malloc(n);
     o->sink = calloc(1, sizeof *o->sink);
-    if (!o->path || !o->tmp_path || !o->sink) {
+    if (!o->path || (!direct && !o->tmp_path) || !o->sink) {
         errno = ENOMEM;
         goto fail;
     }
-    snprintf(o->tmp_path, n, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
-    fd = mkstemp(o->tmp_path);
-    if (fd < 0)
-        goto fail;
-    /* mkstemp creates 0600; outputs are ordinary files. */
-    mode_t um = umask(0);
-    umask(um);
-    (void)fchmod(fd, 0666 & ~um);
+    if (direct) { /* a device, a FIFO: written as it is, never replaced */
+        fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+            goto fail;
+    } else {
+        snprintf(o->tmp_path, n, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
+        fd = mkstemp(o->tmp_path);
+        if (fd < 0)
+            goto fail;
+        /* mkstemp creates 0600; outputs are ordinary files. */
+        mode_t um = umask(0);
+        umask(um);
+        (void)fchmod(fd, 0666 & ~um);
+    }
     o->sink->fd = fd;
     cookie_io_functions_t io = {.read = NULL, .write = sink_write, .seek = NULL,
                                 .close = sink_close};
@@ -81,7 +93,8 @@ int sim_outfile_open(sim_outfile *o, const char *path)
     if (!o->fp) {
         int e = errno;
         close(fd);
-        unlink(o->tmp_path);
+        if (o->tmp_path)
+            unlink(o->tmp_path);
         errno = e ? e : ENOMEM;
         goto fail;
     }
@@ -110,9 +123,9 @@ int sim_outfile_commit(sim_outfile *o)
     if (fclose(o->fp) != 0 && !e)
         e = o->sink->err ? o->sink->err : (errno ? errno : EIO);
     o->fp = NULL;
-    if (!e && rename(o->tmp_path, o->path) != 0)
+    if (!e && o->tmp_path && rename(o->tmp_path, o->path) != 0)
         e = errno;
-    if (e)
+    if (e && o->tmp_path)
         unlink(o->tmp_path);
     free(o->path);
     free(o->tmp_path);

@@ -35,12 +35,16 @@ typedef struct sim__outsink sim__outsink;
 typedef struct sim_outfile {
     FILE *fp;           /* write here with stdio */
     char *path;         /* final path (owned) */
-    char *tmp_path;     /* temporary path (owned) */
+    char *tmp_path;     /* temporary path (owned); NULL when writing to path itself */
     sim__outsink *sink; /* the descriptor and its first write error (owned) */
 } sim_outfile;
 
 /* Opens a temporary file for final path `path`. Returns 0, or -1 with errno
- * set (the directory must exist; see sim_mkdirs). */
+ * set (the directory must exist; see sim_mkdirs). When path already exists
+ * and is not a regular file or a directory (/dev/null, /dev/stdout, a FIFO,
+ * a terminal), the output is written to it directly: renaming a file over
+ * it would replace the device (as root, /dev/null itself), and a stream
+ * has no "whole or absent" to keep. A directory is EISDIR. */
 int sim_outfile_open(sim_outfile *o, const char *path);
 
 /* The errno of the first write to o that failed (ENOSPC, EIO, ...), or 0
