@@ -335,6 +335,10 @@ sim_scenario *sim_scenario_load_opts(const char *path, const char *const *sets, 
 {
     int is_stdin = !strcmp(path, "-");
     char why[128], msg[SIM_DIAG_MSG_MAX];
+    if (!path[0]) /* "": no file at all (a script's empty variable, say) */
+        return file_problem("\"\"", diags, max_diags, ndiags,
+                            "expected a scenario file name (or - for standard input), found an "
+                            "empty name");
     uint64_t size = 0;
     FILE *fp = is_stdin ? stdin : sim_open_regular(path, why, sizeof why, &size);
     if (!fp) {
