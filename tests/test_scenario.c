@@ -987,6 +987,11 @@ Test(scenario, an_oversized_file_is_refused_by_its_size_unread)
     const char *d[] = {"/tmp: expected a scenario file, found a directory (its scenarios are "
                        "the .json files in it: name one, or all with /tmp/*.json)"};
     expect_lines(d, 1);
+    /* an empty name (the embedding API passes it through) */
+    cr_assert_null(sim_scenario_load("", NULL, 0, diags, MAXD, &ndiags));
+    const char *e[] = {"\"\": expected a scenario file name (or - for standard input), found an "
+                       "empty name"};
+    expect_lines(e, 1);
 }
 
 static const char *const PLUGIN_EXTRA =

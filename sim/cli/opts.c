@@ -120,11 +120,15 @@ static int take(sim_opts *p, const sim_opt *o, const char *inline_value)
     }
     if (inline_value) {
         p->arg = inline_value;
-        return o->id;
+    } else {
+        if (p->next >= p->argc || looks_like_option(p->cmd, p->argv[p->next]))
+            return fail(p, "%s needs a value", p->opt);
+        p->arg = p->argv[p->next++];
     }
-    if (p->next >= p->argc || looks_like_option(p->cmd, p->argv[p->next]))
-        return fail(p, "%s needs a value", p->opt);
-    p->arg = p->argv[p->next++];
+    /* no option takes "" (a script's empty variable: `-o "$OUT"`): it would
+     * be read as a path, a number or a name that is not there */
+    if (!p->arg[0])
+        return fail(p, "%s: expected %s, found an empty value", p->opt, o->arg);
     return o->id;
 }
 
@@ -134,6 +138,9 @@ int sim_opts_next(sim_opts *p)
         return SIM_OPTS_END;
     const char *a = p->argv[p->next++];
     p->arg = NULL;
+    if (!a[0])
+        return fail(p, "expected %s, found an empty argument ('')",
+                    p->cmd->operands && *p->cmd->operands ? p->cmd->operands : "no operand");
     if (p->operands_only || a[0] != '-' || a[1] == '\0') {
         p->arg = a;
         return SIM_OPTS_OPERAND;

@@ -106,7 +106,10 @@ one_line 2 '^big.json: expected a scenario of at most 64 MiB, found 1 GiB$' \
     timeout 10 "$EDGESIM" validate big.json
 rm big.json
 one_line 2 '^adir: expected a scenario file, found a directory (its scenarios are the .json files in it: name one, or all with adir/\*\.json)$' "$EDGESIM" validate adir
-one_line 2 '^"": expected a scenario file name (or - for standard input), found an empty name$' "$EDGESIM" validate ""
+# an empty argument or option value (a script's empty variable) is one line
+one_line 2 "^edgesim validate: expected SCENARIO\\.\\.\\., found an empty argument (''.\$" "$EDGESIM" validate ""
+one_line 2 '^edgesim run: -o: expected DIR, found an empty value$' "$EDGESIM" run x.json -o ""
+one_line 2 '^edgesim compare: expected BASELINE_DIR CANDIDATE_DIR, found an empty argument' "$EDGESIM" compare "" b
 
 # a file the scenario names is quoted in at most 40 characters, escaped
 printf 'header\n%s\n' 'secret-0123456789-0123456789-0123456789-END' > secret.csv
