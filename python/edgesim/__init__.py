@@ -327,6 +327,9 @@ class Simulation:
         if outdir is None:
             self._tmp = tempfile.mkdtemp(prefix="edgesim-")
             outdir = self._tmp
+        elif not os.fspath(outdir):
+            raise ValueError("outdir: expected a folder (or None: a temporary one), found %r"
+                             % (outdir,))
         self._cleanup = weakref.finalize(self, Simulation._release, L, [None], self._tmp)
         items = _set_items(set, None, warmup)
         if builtin is not None:  # after set: the argument names the policy

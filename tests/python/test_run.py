@@ -190,6 +190,13 @@ def test_missing_file_is_a_scenario_error():
         edgesim.run("nope.json")
 
 
+def test_empty_names_are_refused_with_what_was_expected():
+    with pytest.raises(edgesim.ScenarioError, match="expected a scenario file name"):
+        edgesim.run("")
+    with pytest.raises(ValueError, match=r"outdir: expected a folder \(or None"):
+        edgesim.run(QUICK, outdir="")
+
+
 @pytest.mark.parametrize("seed", [-1, 1.5, True, 2**53, 2**64 + 5])
 def test_bad_seed_is_refused_before_running(seed):
     # 2**64 + 5 would wrap to 5 in the C struct; 2**53 is past what --seed takes
