@@ -89,6 +89,8 @@ static int one_plot(FILE *gp, const char *tmp, const sim_sweep *sw, size_t m, si
     snprintf(name, sizeof name, "%s_by_%s", metric, part);
     snprintf(data, sizeof data, "%s/%s.dat", tmp, name);
     FILE *f = fopen(data, "w");
+    /* the script names it relative to tmp, gnuplot's working folder */
+    snprintf(data, sizeof data, "%s.dat", name);
     if (!f)
         return -1;
     char **titles = calloc(shown, sizeof *titles);
@@ -161,7 +163,7 @@ static int one_plot(FILE *gp, const char *tmp, const sim_sweep *sw, size_t m, si
         int height = 560 + (shown > 1 ? 20 * (int)shown : 0);
         fprintf(gp, "set terminal %s size 900,%d font 'sans,11' noenhanced "
                     "background rgb 'white'\n", fmt == 0 ? "pngcairo" : "svg", height);
-        fprintf(gp, "set output '%s/%s.%s'\n", tmp, name, fmt == 0 ? "png" : "svg");
+        fprintf(gp, "set output '%s.%s'\n", name, fmt == 0 ? "png" : "svg");
         fputs("set border 3 front lc rgb '#4d4d4d' lw 1\n"
               "set tics nomirror out scale 0.6 textcolor rgb '#333333'\n"
               "set grid ytics back lc rgb '#e4e4e4' lw 1 dt solid\n"
@@ -188,8 +190,8 @@ static int one_plot(FILE *gp, const char *tmp, const sim_sweep *sw, size_t m, si
         if (numeric) {
             /* a tic at every swept value, none between */
             fputs("set xtics (", gp);
-            for (size_t v = 0; v < nx; v++)
-                fprintf(gp, "%s%s", v ? ", " : "", sw->params[px].labels[v]);
+            for (size_t v = 0; v < nx; v++) /* the value, not its text (" \n1" is a number) */
+                fprintf(gp, "%s%.17g", v ? ", " : "", strtod(sw->params[px].labels[v], NULL));
             fputs(")\n", gp);
         } else {
             fprintf(gp, "set xrange [-0.5:%zu.5]\nset xtics (", nx - 1);
@@ -260,7 +262,7 @@ int sim_plot_sweep(const char *dir, const sim_sweep *sw, const char *const *metr
         snprintf(err, errlen, "%s: cannot write: %s", script, strerror(errno));
         goto out;
     }
-    if (sim_plot_run_gnuplot(gnuplot, script, log) != 0) {
+    if (sim_plot_run_gnuplot(gnuplot, tmp, "plots.gp", "gnuplot.log") != 0) {
         FILE *lf = fopen(log, "r");
         char line[512] = "no message";
         if (lf) {

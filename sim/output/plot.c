@@ -21,6 +21,7 @@
  * "noenhanced", so an id like "sensor_agg" is not typeset as a subscript.
  * gnuplot's SVG terminal escapes text for XML itself.
  */
+#define _GNU_SOURCE /* posix_spawn_file_actions_addchdir_np (glibc 2.29) */
 #include "output/plot.h"
 #include "common/jsonget.h"
 
@@ -117,11 +118,19 @@ int sim_plot_find_gnuplot(char *out, size_t n)
     return -1;
 }
 
-int sim_plot_run_gnuplot(const char *gnuplot, const char *script, const char *log)
+int sim_plot_run_gnuplot(const char *gnuplot, const char *dir, const char *script,
+                         const char *log)
 {
     posix_spawn_file_actions_t fa;
     if (posix_spawn_file_actions_init(&fa) != 0)
         return -1;
+    /* first: the opens below and gnuplot's own names are then in dir */
+    int crc = posix_spawn_file_actions_addchdir_np(&fa, dir);
+    if (crc != 0) {
+        posix_spawn_file_actions_destroy(&fa);
+        errno = crc;
+        return -1;
+    }
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_adddup2(&fa, 1, 2);
@@ -379,13 +388,15 @@ static sim_plot_status draw_run_dir(const char *dir, const char *shown, int form
             terminal(&script, fmt, p, size);
             /* the folder's name is short and checked: no length limit here */
             sim__sb_add(&script, "set output ");
+            /* names relative to r.tmp, gnuplot's working folder (see
+             * sim_plot_run_gnuplot): the user's path is never script text */
             sim__sb out = {0};
-            sim__sb_printf(&out, "%s/%s.%s", r.tmp, sim_plot_names[i], exts[fmt]);
+            sim__sb_printf(&out, "%s.%s", sim_plot_names[i], exts[fmt]);
             sim__sb_gpstr(&script, out.s ? out.s : "");
             script.oom |= out.oom;
             sim__sb_free(&out);
             sim__sb_add(&script, "\n");
-            sim__sb_gpvar(&script, "tmpdir", r.tmp);
+            sim__sb_gpvar(&script, "tmpdir", ".");
             sim__sb_gpvar(&script, "run_title", r.title);
             sim__sb_gpvar(&script, "tunit", r.tunit);
             sim__sb_printf(&script, "compact = %d\n", size && size->compact);
@@ -414,7 +425,7 @@ static sim_plot_status draw_run_dir(const char *dir, const char *shown, int form
     fputs(script.s, sf);
     if ((st = sim__plot_tmp_close(sf, &r, "plots.gp", err, errlen)))
         goto out;
-    int rc = sim_plot_run_gnuplot(gnuplot, script_path, log_path);
+    int rc = sim_plot_run_gnuplot(gnuplot, r.tmp, "plots.gp", "gnuplot.log");
     if (rc != 0) {
         if (rc < 0) {
             snprintf(err, errlen, "%s: cannot run: %s", gnuplot, strerror(errno));

@@ -116,13 +116,18 @@ sim_plot_status sim_plot_run_dir_sized(const char *dir, int formats, const sim_p
  * path does not fit. Shared with the sweep plots (sim/harness/plot_sweep.c). */
 int sim_plot_find_gnuplot(char *out, size_t n);
 
-/* Runs the gnuplot at path GNUPLOT on the file SCRIPT and waits for it, with
- * stdin from /dev/null and stdout and stderr into the file LOG (created or
- * truncated). Returns gnuplot's exit status (0 when it succeeded; 128 + the
- * signal when one killed it), or -1 when it could not be started (errno
- * set). Callers draw into a temporary folder and rename the pictures into
- * place only on 0, so a failure leaves the previous outputs as they were. */
-int sim_plot_run_gnuplot(const char *gnuplot, const char *script, const char *log);
+/* Runs the gnuplot at path GNUPLOT in the folder DIR (its working folder)
+ * on the file SCRIPT there and waits for it, with stdin from /dev/null and
+ * stdout and stderr into the file LOG there (created or truncated). SCRIPT
+ * and LOG are names in DIR, and the script names its data and pictures
+ * relative to DIR: no path of the user's (an output folder may hold any
+ * byte, a quote or a newline) is ever part of gnuplot's text. Returns
+ * gnuplot's exit status (0 when it succeeded; 128 + the signal when one
+ * killed it), or -1 when it could not be started (errno set). Callers draw
+ * into a temporary folder and rename the pictures into place only on 0, so
+ * a failure leaves the previous outputs as they were. */
+int sim_plot_run_gnuplot(const char *gnuplot, const char *dir, const char *script,
+                         const char *log);
 
 /* Removes the files in the folder TMP, then the folder (it must hold no
  * folders). Errors are ignored: this is cleanup of a temporary folder. */
