@@ -569,6 +569,12 @@ static int read_clients(rd *r)
             sim__scn_diag(r->c, id ? id : it, q, "expected a client group id such as "
                           "\"commuters\", found %s", f);
             bad = 1;
+        } else if (!sim__scn_valid_id(id->valuestring)) {
+            /* an id like any other: it names rows and keys of the outputs */
+            sim__scn_found(id, f, sizeof f);
+            sim__scn_diag(r->c, id, q, "expected a client group id (" SIM__SCN_ID_RULE
+                          "), found %s", f);
+            bad = 1;
         } else {
             for (size_t k = 0; k < r->n->ngroups; k++)
                 if (!strcmp(r->n->groups[k].id, id->valuestring)) {

@@ -43,6 +43,11 @@ int sim__scn_region_lost(const sim__scn *c, const char *id)
     return sc_lost_id(c, SC_REGIONS, id, 0);
 }
 
+int sim__scn_valid_id(const char *s)
+{
+    return sc_valid_id(s);
+}
+
 size_t *sim__scn_node_list(sim__scn *c, const cJSON *arr, const char *path, size_t *n)
 {
     return sc_node_list(c, arr, path, n);

@@ -32,6 +32,9 @@ size_t sim__scn_region_ref(sim__scn *c, const cJSON *obj, const char *path, cons
 /* Whether a reference to region id, not defined, is quiet: the regions
  * section lost entries before their ids were known (sc_lost_id). */
 int sim__scn_region_lost(const sim__scn *c, const char *id);
+/* Whether s is an id by the scenario's rule (SIM__SCN_ID_RULE). */
+int sim__scn_valid_id(const char *s);
+#define SIM__SCN_ID_RULE "letters, digits and - _ . : @, at most 128"
 /* A list of node ids/patterns: distinct indices (caller frees), NULL (reported). */
 size_t *sim__scn_node_list(sim__scn *c, const cJSON *arr, const char *path, size_t *n);
 /* "found ..." text of v into buf. */
