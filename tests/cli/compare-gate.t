@@ -47,9 +47,10 @@ expect 2 "found the bare number '0'" a b --metric latency_p99 --max-increase 0
 expect 2 "found the bare number '1'" a b --metric throughput --max-decrease 1
 expect 2 "expected a percentage such as 5% or an absolute tolerance in /s such as 2/s, found '20ms'" \
     a b --metric throughput --max-decrease 20ms
-for bad in -5% nan% inf% 5%% '5 %' 1e999% ''; do
+for bad in -5% nan% inf% 5%% '5 %' 1e999%; do
     expect 2 "found '$bad'" a b --metric latency_p99 --max-increase "$bad"
 done
+expect 2 "--max-increase: expected TOL, found an empty value" a b --metric latency_p99 --max-increase ""
 # 5% means five percent: +15% regresses, 20% does not
 expect 1 '' a b --metric latency_p99 --max-increase 5%
 grep -Eq '^latency_p99 .* 5% +REGRESSION$' out
