@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cJSON.h>
@@ -249,6 +250,30 @@ static int parse_trace_filter(const sim_scenario *sc, const char *window, const 
 bad_window:
     fprintf(stderr, "edgesim run: --trace-window: expected START..END with durations such as "
                     "10m..12m (either may be left out), found '%s'\n", window);
+    return -1;
+}
+
+/* Whether --trace FILE may be written: FILE is new, empty, not a regular
+ * file (/dev/stdout), or an earlier trace (it starts with {"traceEvents").
+ * Anything else is the user's own file (the scenario itself, a CSV it
+ * reads): a trace replaces a file as a whole, so it is refused, as the
+ * outputs' folder is when it holds other files. 0, or -1 with the line
+ * printed. */
+static int trace_target_ok(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+        return 0;
+    char head[16] = {0};
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(head, 1, sizeof head - 1, f) : 0;
+    if (f)
+        fclose(f);
+    if (n >= 14 && !strncmp(head, "{\"traceEvents\"", 14))
+        return 0;
+    fprintf(stderr, "edgesim run: --trace %s: expected a new file or an earlier trace, found "
+                    "other content (a trace replaces the file as a whole: choose another "
+                    "name)\n", path);
     return -1;
 }
 
@@ -498,6 +523,9 @@ int sim_cmd_run(int argc, char **argv)
             goto oom;
         snprintf(staged_trace, n, "%s%s", set.staging, trace_path + olen);
         trace_path = staged_trace;
+    } else if (trace_path && trace_target_ok(trace_path) != 0) {
+        rc = SIM_EXIT_FAIL;
+        goto done;
     }
     sim_world_options opt = {.outdir = set.staging,
                              .write_invocations = invocations,

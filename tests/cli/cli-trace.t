@@ -63,3 +63,15 @@ set +e
 run --trace-window .. 2>err; rc=$?
 set -e
 [ $rc -eq 2 ] && grep -q 'expected START..END' err
+# a trace replaces only a new file or an earlier trace: never the user's own
+# file (the scenario itself, once, was overwritten by `--trace s.json`)
+cp "$q" mine.json
+set +e
+"$EDGESIM" run mine.json -q --no-plots --set duration=1m -o tr --trace mine.json 2>err; rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q "^edgesim run: --trace mine.json: expected a new file or an earlier trace, found other content" err || { echo "rc $rc"; cat err; exit 1; }
+cmp -s mine.json "$q" || { echo "the scenario was changed"; exit 1; }
+[ ! -e tr ] && [ -z "$(ls -A . | grep '^\.tr\.')" ] || { echo "outputs left behind"; ls -A; exit 1; }
+"$EDGESIM" run mine.json -q --no-plots --set duration=1m -o tr --trace t.json # over an earlier trace
+"$EDGESIM" run mine.json -q --no-plots --set duration=1m -o tr --trace /dev/null # a device: written to
+[ -c /dev/null ] || { echo "/dev/null was replaced"; exit 1; }
