@@ -490,7 +490,10 @@ static int draw_plots(const char *outdir, const sim_sweep *sw, const run_result 
             sim_sweep_stats(x, sw->replications, &st[sc * N_METRICS + m]);
             sim_sweep_stat_clip(&st[sc * N_METRICS + m], 0, metrics[m].max * metrics[m].scale);
         }
-    int r = sim_plot_sweep(outdir, sw, names, labels, N_METRICS, st, err, sizeof err);
+    double ymax[N_METRICS];
+    for (size_t m = 0; m < N_METRICS; m++)
+        ymax[m] = metrics[m].max * metrics[m].scale;
+    int r = sim_plot_sweep(outdir, sw, names, labels, ymax, N_METRICS, st, err, sizeof err);
     if (r == 1) {
         if (!quiet)
             fprintf(stderr, "edgesim sweep: warning: %s\n", err);

@@ -72,7 +72,7 @@ static void file_part(const char *s, char *out, size_t n)
  * nparams for "the scenarios" when there is no grid). Writes its data file
  * and appends its commands for both formats to the script. */
 static int one_plot(FILE *gp, const char *tmp, const sim_sweep *sw, size_t m, size_t nmetrics,
-                    const char *metric, const char *label, size_t px,
+                    const char *metric, const char *label, double ymax, size_t px,
                     const sim_sweep_stat *stats, size_t *idx)
 {
     int by_scenario = sw->nparams == 0;
@@ -171,6 +171,11 @@ static int one_plot(FILE *gp, const char *tmp, const sim_sweep *sw, size_t m, si
               "title ' '\n" /* the blank title: a line between the x label and the key */
               "set title font ',14' textcolor rgb '#111111'\n"
               "set bars 2\nset offsets graph 0.04, graph 0.04, graph 0.08, graph 0.08\n", gp);
+        /* autoscaled, within what the metric can be (a rate stops at 100%) */
+        if (isfinite(ymax))
+            fprintf(gp, "set yrange [0<*:*<%.17g]\n", ymax);
+        else
+            fputs("set yrange [0<*:*]\n", gp);
         /* two lines: what is plotted, then the sweep and what the bars mean */
         char t[1200];
         snprintf(t, sizeof t, "%s by %s", label, xname);
@@ -226,8 +231,8 @@ static int one_plot(FILE *gp, const char *tmp, const sim_sweep *sw, size_t m, si
 }
 
 int sim_plot_sweep(const char *dir, const sim_sweep *sw, const char *const *metrics,
-                   const char *const *labels, size_t nmetrics, const sim_sweep_stat *stats,
-                   char *err, size_t errlen)
+                   const char *const *labels, const double *ymax, size_t nmetrics,
+                   const sim_sweep_stat *stats, char *err, size_t errlen)
 {
     char gnuplot[4096], tmp[4200], script[4300], log[4300], plots[4200];
     if (sim_plot_find_gnuplot(gnuplot, sizeof gnuplot) != 0) {
@@ -251,7 +256,8 @@ int sim_plot_sweep(const char *dir, const sim_sweep *sw, const char *const *metr
     size_t ndims = sw->nparams ? sw->nparams : 1;
     for (size_t m = 0; m < nmetrics; m++)
         for (size_t p = 0; p < ndims; p++)
-            if (one_plot(gp, tmp, sw, m, nmetrics, metrics[m], labels[m], p, stats, idx) != 0) {
+            if (one_plot(gp, tmp, sw, m, nmetrics, metrics[m], labels[m],
+                         ymax ? ymax[m] : HUGE_VAL, p, stats, idx) != 0) {
                 snprintf(err, errlen, "%s: cannot write the plot data: %s", tmp, strerror(errno));
                 goto out;
             }

@@ -24,12 +24,15 @@
 /*
  * Draws the plots of sweep sw into dir/plots/. stats holds, for scenario s,
  * configuration c and metric m, the entry [(s * sw->nconfigs + c) * nmetrics
- * + m]; metrics[m] names metric m (a runs.csv column) and labels[m] is its
- * axis label. Returns 0; 1 when gnuplot is not on PATH (nothing drawn, err
- * says so); -1 with one line in err when drawing failed. Prints nothing.
+ * + m]; metrics[m] names metric m (a runs.csv column), labels[m] is its
+ * axis label, and every value of it is in [0, ymax[m]] (HUGE_VAL: no upper
+ * bound): the y axis autoscales within that range, so a rate of 100% is
+ * not drawn under a scale that goes on to 101.5%. Returns 0; 1 when gnuplot
+ * is not on PATH (nothing drawn, err says so); -1 with one line in err when
+ * drawing failed. Prints nothing.
  */
 int sim_plot_sweep(const char *dir, const sim_sweep *sw, const char *const *metrics,
-                   const char *const *labels, size_t nmetrics, const sim_sweep_stat *stats,
-                   char *err, size_t errlen);
+                   const char *const *labels, const double *ymax, size_t nmetrics,
+                   const sim_sweep_stat *stats, char *err, size_t errlen);
 
 #endif

@@ -3,8 +3,9 @@
 # folder on relative names, sim_plot_run_gnuplot), so the plots of a run and
 # of a sweep are drawn into such folders, and a folder named like a gnuplot
 # command (`'; system('touch PWNED'); print '`, which once ran) runs nothing.
-# Skipped without gnuplot.
+# Skipped without gnuplot (or python3).
 command -v gnuplot >/dev/null || { echo "no gnuplot: skipped"; exit 0; }
+command -v python3 >/dev/null || { echo "no python3: skipped"; exit 0; }
 q="$T/../../scenarios/quickstart.json"
 odd=$(printf 'run\n%s"x' "'")
 "$EDGESIM" run "$q" -q --set duration=2m -o "$odd"
@@ -15,6 +16,14 @@ cat >sw.json <<J
 J
 "$EDGESIM" sweep sw.json -q --set duration=2m -o "$evil"
 [ -s "$evil/plots/latency_mean_s_by_policies.keepalive_ttl.png" ] || { ls -la "$evil" "$evil/plots"; exit 1; }
+# and a bounded metric's axis stays within its bounds: availability is 100%
+# throughout these two minutes, and its axis once went on to 101.5%
+python3 - "$evil/plots/availability_by_policies.keepalive_ttl.svg" <<'PY'
+import re, sys
+svg = open(sys.argv[1]).read()
+ticks = [float(t) for t in re.findall(r"<text>\s*(-?[0-9.]+)\s*</text>", svg)]
+assert ticks and max(ticks) <= 100, ticks
+PY
 "$EDGESIM" plot "$odd" -q
 found=$(find . -name 'PWNED*' | head -1)
 [ -z "$found" ] || { echo "gnuplot ran text from a folder's name: $found"; exit 1; }
