@@ -218,6 +218,12 @@ static void print_sweeps_table(const compare_opts *o, const sim_compare_pairing 
             const sim_compare_result *r = &c->res[i];
             const sim_compare_metric *m = &sim_compare_metrics[r->metric];
             char pct[32], ci[80];
+            if (!strcmp(r->verdict, SIM_COMPARE_NO_VALUE)) {
+                printf("%-16s %-6s %13s %13s %13s %9s  %-21s %10s  %s\n", m->name,
+                       sim_unit_name(m->unit), "-", "-", "-", "-", "-",
+                       o->spec.tol[r->metric].text, r->verdict);
+                continue;
+            }
             fmt_pct(pct, sizeof pct, r->rel);
             fmt_interval(ci, sizeof ci, r, &o->spec.tol[r->metric]);
             printf("%-16s %-6s %13.6g %13.6g %+13.6g %9s  %-21s %10s  %s\n", m->name,

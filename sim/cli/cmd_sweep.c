@@ -108,15 +108,21 @@ const sim_cmd sim_sweep_cmd = {
 static const struct {
     const char *name, *path, *label;
     double scale, max;
+    /* what the metric is taken over (summed): when it is 0 the run has no
+     * value for it (summary.json then writes 0), and the sweep counts the
+     * run as missing, not as a latency or a rate of 0; NULL: always defined */
+    const char *over[3];
 } metrics[] = {
-    {"latency_mean_s", "latency_s.mean", "mean latency (ms)", 1e3, HUGE_VAL},
-    {"latency_p99_s", "latency_s.p99", "p99 latency (ms)", 1e3, HUGE_VAL},
-    {"cold_start_rate", "rates.cold_start_rate", "cold-start rate (%)", 100, 1},
-    {"failure_rate", "rates.failure_rate", "failure rate (%)", 100, 1},
-    {"rejection_rate", "rates.rejection_rate", "rejection rate (%)", 100, 1},
-    {"throughput_per_s", "rates.throughput_per_s", "throughput (invocations/s)", 1, HUGE_VAL},
-    {"availability", "health.availability", "availability (%)", 100, 1},
-    {"wasted_mb_s", "keepalive.wasted_mb_s", "idle instance memory (MB·s)", 1, HUGE_VAL},
+    {"latency_mean_s", "latency_s.mean", "mean latency (ms)", 1e3, HUGE_VAL, {"latency_s.count"}},
+    {"latency_p99_s", "latency_s.p99", "p99 latency (ms)", 1e3, HUGE_VAL, {"latency_s.count"}},
+    {"cold_start_rate", "rates.cold_start_rate", "cold-start rate (%)", 100, 1, {"totals.started"}},
+    {"failure_rate", "rates.failure_rate", "failure rate (%)", 100, 1,
+     {"totals.ok", "totals.failed", "totals.rejected"}},
+    {"rejection_rate", "rates.rejection_rate", "rejection rate (%)", 100, 1,
+     {"totals.ok", "totals.failed", "totals.rejected"}},
+    {"throughput_per_s", "rates.throughput_per_s", "throughput (invocations/s)", 1, HUGE_VAL, {0}},
+    {"availability", "health.availability", "availability (%)", 100, 1, {0}},
+    {"wasted_mb_s", "keepalive.wasted_mb_s", "idle instance memory (MB·s)", 1, HUGE_VAL, {0}},
 };
 #define N_METRICS (sizeof metrics / sizeof metrics[0])
 
@@ -328,6 +334,13 @@ static int read_result(const char *dir, run_result *r)
     for (size_t i = 0; i < N_METRICS; i++) {
         const cJSON *v = sim_json_get(j, metrics[i].path);
         r->m[i] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+        double over = 0;
+        for (size_t k = 0; k < 3 && metrics[i].over[k]; k++) {
+            const cJSON *c = sim_json_get(j, metrics[i].over[k]);
+            over += cJSON_IsNumber(c) ? c->valuedouble : 0;
+        }
+        if (metrics[i].over[0] && over == 0) /* nothing to take it over: no value */
+            r->m[i] = NAN;
     }
     const cJSON *fp = cJSON_GetObjectItemCaseSensitive(j, "fingerprint");
     snprintf(r->fingerprint, sizeof r->fingerprint, "%s",

@@ -566,20 +566,34 @@ int sim_compare_sweeps(const sim_compare_spec *o, const sim_compare_pairing *p,
         for (size_t m = 0; m < SIM_COMPARE_NMETRICS; m++) {
             if (!sim_compare_chosen(o, m) || p->la.metric[m] < 0)
                 continue;
+            /* a pair where neither run has a value (a latency when nothing
+             * completed: the sweep leaves the cell empty) has nothing to
+             * compare and is left out; one run without a value is an error */
+            size_t used = 0;
             for (size_t r = g; r < end; r++) {
-                if (num_cell(ta, r + 1, p->la.metric[m], &xa[r - g], err, errlen) ||
-                    num_cell(tb, p->match[r], p->lb.metric[m], &xb[r - g], err, errlen))
+                if (!*sim_compare_cell(ta, r + 1, (size_t)p->la.metric[m]) &&
+                    !*sim_compare_cell(tb, p->match[r], (size_t)p->lb.metric[m]))
+                    continue;
+                if (num_cell(ta, r + 1, p->la.metric[m], &xa[used], err, errlen) ||
+                    num_cell(tb, p->match[r], p->lb.metric[m], &xb[used], err, errlen))
                     goto done;
-                xd[r - g] = xb[r - g] - xa[r - g];
+                xd[used] = xb[used] - xa[used];
+                used++;
             }
-            sim_sweep_stat sa, sb, sd;
-            sim_sweep_stats(xa, c->pairs, &sa);
-            sim_sweep_stats(xb, c->pairs, &sb);
-            sim_sweep_stats(xd, c->pairs, &sd);
-            if (sa.n != c->pairs || sb.n != c->pairs || sd.n != c->pairs)
-                goto oom; /* the only way sim_sweep_stats drops finite values */
             sim_compare_result *r = &c->res[c->nres++];
             r->metric = m;
+            if (used < 2) { /* no interval: nothing to judge */
+                r->base = r->cand = r->diff = r->rel = r->lo = r->hi = NAN;
+                r->have_ci = 0;
+                r->verdict = SIM_COMPARE_NO_VALUE;
+                continue;
+            }
+            sim_sweep_stat sa, sb, sd;
+            sim_sweep_stats(xa, used, &sa);
+            sim_sweep_stats(xb, used, &sb);
+            sim_sweep_stats(xd, used, &sd);
+            if (sa.n != used || sb.n != used || sd.n != used)
+                goto oom; /* the only way sim_sweep_stats drops finite values */
             r->base = sa.mean;
             r->cand = sb.mean;
             r->diff = sd.mean;

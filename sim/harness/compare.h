@@ -68,8 +68,13 @@ typedef struct sim_compare_result {
     double rel;           /* diff relative to |base|; +-inf from a zero baseline */
     int have_ci;          /* sweeps: an interval of diff */
     double lo, hi;        /* its ends, in the metric's unit */
-    const char *verdict;  /* "REGRESSION", "better", "noise", "ok" */
+    const char *verdict;  /* "REGRESSION", "better", "noise", "ok", or SIM_COMPARE_NO_VALUE */
 } sim_compare_result;
+
+/* The verdict of a sweep's metric that fewer than 2 paired runs have a value
+ * of in both sweeps (a latency where no invocation completed): nothing to
+ * judge; its numbers are NaN. Not a regression. */
+#define SIM_COMPARE_NO_VALUE "no value"
 
 /* A configuration: scenario and grid values (row of the baseline's runs.csv),
  * and its results; for two runs, the one configuration. */

@@ -103,3 +103,24 @@ grep -q '^0 regressions$' out
 mkdir j
 { head -1 a/runs.csv; sed -n 2p a/runs.csv; sed -n 3,4p a/runs.csv; sed -n 2p a/runs.csv; } > j/runs.csv
 bad j b 'j/runs.csv:5: expected one run per scenario, grid values and seed, found a second (seed 1)'
+# a metric that neither run of a pair has (a latency where nothing completed:
+# the sweep leaves the cell empty) leaves the pair out; with fewer than 2
+# pairs left the verdict is "no value", not a regression; an empty cell on
+# one side only cannot be judged
+mkdir nv1 nv2 nv3
+{
+echo $H
+echo 's.json,s000-c0000,"{""type"":""x""}",0,1,,,,,,0,1,5,aaaa'
+echo 's.json,s000-c0000,"{""type"":""x""}",1,2,,,,,,0,1,5,bbbb'
+} > nv1/runs.csv
+cp nv1/runs.csv nv2/runs.csv
+"$EDGESIM" compare nv1 nv2 > out
+grep -q '^latency_p99      s                  -             -             -         -  -                             5%  no value$' out || { cat out; exit 1; }
+grep -q '^0 regressions$' out
+"$EDGESIM" compare nv1 nv2 --json | python3 -c '
+import json, sys; d = json.load(sys.stdin)
+m = {x["metric"]: x for x in d["configurations"][0]["metrics"]}
+assert m["latency_mean"]["verdict"] == "no value" and m["latency_mean"]["baseline"] is None, m["latency_mean"]
+assert m["throughput"]["verdict"] == "ok", m["throughput"]'
+{ head -2 nv1/runs.csv; echo 's.json,s000-c0000,"{""type"":""x""}",1,2,1,1,0.5,0,0,0,1,5,bbbb'; } > nv3/runs.csv
+bad nv1 nv3 'nv1/runs.csv:3: column "latency_p99_s": expected a finite number, found an empty cell (no value)'

@@ -128,3 +128,20 @@ grep -q 'least_loaded' a/plots/latency_p99_s_by_policies.scheduler.svg
 PATH=/nonexistent "$EDGESIM" sweep grid1.json -o nognu 2>err
 grep -q "^edgesim sweep: warning: gnuplot is not on PATH: no plots drawn$" err
 [ -f nognu/aggregate.csv ] && [ ! -e nognu/plots ]
+# a run where nothing completes has no latency and no rates: empty cells, not
+# 0 (which would rank a policy that rejects everything best), and n = 0
+cat >nothing.json <<J
+{"scenarios": ["$root/scenarios/quickstart.json"], "grid": {"duration": ["1ms", "1m"]}, "replications": 2}
+J
+"$EDGESIM" sweep nothing.json -q --no-plots -o nothing
+python3 - nothing <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1] + "/runs.csv")))
+for r in rows:
+    empty = r["duration"] == "1ms"
+    for col in ("latency_mean_s", "latency_p99_s", "cold_start_rate", "failure_rate", "rejection_rate"):
+        assert (r[col] == "") == empty, (r["duration"], col, r[col])
+    assert r["throughput_per_s"] != "", r  # 0 per second is a throughput
+agg = [a for a in csv.DictReader(open(sys.argv[1] + "/aggregate.csv")) if a["duration"] == "1ms"]
+assert {a["metric"]: a["n"] for a in agg}["latency_mean_s"] == "0", agg
+PY
