@@ -142,6 +142,8 @@ struct sim_fairshare {
 #define FS_NONE UINT32_MAX
 /* Classes that may leave the cached component before it is walked again. */
 #define FS_REUSE_UNLISTS 2
+/* A cached component this small is reused however many classes left it. */
+#define FS_REUSE_LINKS 64
 
 sim_fairshare *sim_fairshare_create(size_t nlinks, const double *capacity)
 {
@@ -1146,8 +1148,13 @@ edge_err sim_fairshare_flush(sim_fairshare *s, edge_time now)
          * no class joined it to links out of it, and at most
          * FS_REUSE_UNLISTS classes left it since its walk (a leaving class
          * may split it: it is then the union of at most 1 + u * (hops - 1)
-         * components, filled together: the same rates, some extra work). */
-        int reuse = s->comp_ok && s->unlists <= FS_REUSE_UNLISTS;
+         * components, filled together: the same rates, some extra work), or
+         * it has at most FS_REUSE_LINKS links, when filling all of them
+         * costs less than the walk that might find a smaller part (on a
+         * 20-link tree with 20 flows, where a quarter of the flushes
+         * walked: 12% less CPU a flow; no shipped scenario's output moved). */
+        int reuse = s->comp_ok &&
+                    (s->unlists <= FS_REUSE_UNLISTS || s->ncomp_links <= FS_REUSE_LINKS);
         for (size_t i = 0; i < s->npend && reuse; i++)
             reuse = s->links[s->pend[i]].mark == s->comp_ep;
         if (!reuse)

@@ -75,9 +75,10 @@
  * hundreds however many flows are in flight. The component is found by a
  * walk (the same order of cost) only when needed: the last walk's links
  * are reused while they hold every changed link, no group joined them to
- * other links and at most two groups left them (a group leaving may split
- * a component; the parts are then filled together, which gives the same
- * rates as filling each alone, and is bounded extra work). Memory: 24 bytes per flow
+ * other links and at most two groups left them or they are at most 64
+ * links (a group leaving may split a component; the parts are then filled
+ * together, which gives the same rates as filling each alone, and is
+ * bounded extra work). Memory: 24 bytes per flow
  * slot; 132 per group (two line-aligned cache lines and its hash link),
  * holding its first two flows' places in its heap (4 bytes per flow past
  * them); 128 per link (two lines), holding its first four groups' places in
