@@ -506,6 +506,35 @@ Test(scenario, another_kind_of_json_file_is_one_line_saying_what_it_is)
     cr_expect_gt(ndiags, 2);
 }
 
+Test(scenario, text_that_is_not_utf8_is_refused_where_it_is)
+{
+    /* a Latin-1 e-acute (0xe9) in a string: JSON is UTF-8, and the byte
+     * would reach diagnostics, validate --json and the outputs as it is */
+    cr_assert_null(parse_text("{\"duration\": \"1h\",\n \"description\": \"caf\xe9\"}"));
+    const char *want[] = {"t.json:2:21: expected UTF-8 text (JSON is UTF-8), found the byte 0xe9, "
+                          "which cannot be UTF-8 here (is the file in another encoding, such as "
+                          "Latin-1 or UTF-16?)"};
+    expect_lines(want, 1);
+    /* overlong forms, surrogates and past U+10FFFF are not UTF-8 either;
+     * a whole character is */
+    static const char *const bad[] = {"\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+                                      "\xe2\x82", "\xff"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char text[128];
+        snprintf(text, sizeof text, "{\"description\": \"%s\", \"duration\": \"1h\"}", bad[i]);
+        cr_assert_null(parse_text(text));
+        cr_expect(strstr(line(0), "expected UTF-8 text") != NULL, "%zu: %s", i, line(0));
+    }
+    cr_assert_null(parse_text("{\"description\": \"\xe2\x82\xac \xf0\x9f\x98\x80\"}"));
+    cr_expect(strstr(line(0), "UTF-8") == NULL, "the euro sign and an emoji are UTF-8: %s", line(0));
+    /* a --set the same, and the quoted value shows the byte as \xNN */
+    const char *sets[] = {"description=\"caf\xe9\""};
+    cr_assert_null(parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"eu\"}]", sets, 1));
+    const char *w2[] = {"--set: expected UTF-8 text, found the byte 0xe9 in "
+                        "\"description=\\\"caf\\xe9\\\"\""};
+    expect_lines(w2, 1);
+}
+
 Test(scenario, bare_numbers_are_not_durations)
 {
     sim_scenario *s = parse_with(", \"nodes\": [{\"id\": \"a\", \"region\": \"us\", \"heartbeat_interval\": 10}]",

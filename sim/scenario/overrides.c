@@ -50,6 +50,12 @@ void sc_apply_set(sc_ctx *c, const char *set)
 {
     const char *eq = strchr(set, '=');
     char path[SIM_DIAG_PATH_MAX];
+    size_t bad = sc_utf8_bad_at(set, strlen(set));
+    if (set[bad]) { /* what a scenario file may not hold, a --set may not either */
+        set_diag(c, "", "expected UTF-8 text, found the byte 0x%02x in %s",
+                 (unsigned char)set[bad], sc_quoted(set).s);
+        return;
+    }
     if (!eq || eq == set || (size_t)(eq - set) >= sizeof path) {
         set_diag(c, "", "expected PATH=VALUE such as \"policies.scheduler=round_robin\", found %s",
                  sc_quoted(set).s);

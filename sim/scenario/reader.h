@@ -133,15 +133,23 @@ enum {
     SC_JSON_SYNTAX = 0,        /* not JSON: *near quotes the text at the error */
     SC_JSON_TOO_DEEP = 1,      /* nested past SC_JSON_MAX_DEPTH: where that level opens */
     SC_JSON_NUL_IN_STRING = 2, /* a string value holds \u0000: *near is its JSON path */
-    SC_JSON_NUL_IN_KEY = 3     /* a member's name holds \u0000: *near is the member's path */
+    SC_JSON_NUL_IN_KEY = 3,    /* a member's name holds \u0000: *near is the member's path */
+    SC_JSON_NOT_UTF8 = 4       /* a byte that is not UTF-8: *near names it */
 };
+
+/* The offset of the first byte of text[0..len) that is not part of a
+ * well-formed UTF-8 character (RFC 3629: no overlong forms, no surrogates,
+ * nothing past U+10FFFF), or len when all of it is UTF-8. */
+size_t sc_utf8_bad_at(const char *text, size_t len);
 
 /*
  * Parses text into a cJSON tree (the caller deletes it) with positions in
  * *pos (the caller frees with sc_jsonpos_free). Returns NULL with *pos left
  * empty when allocation failed (*nomem set) or when the text is refused:
  * *kind says why (SC_JSON_*), *eline and *ecol where, and *near what was
- * there. A NUL byte anywhere is refused as a syntax error (not text), and a
+ * there. A byte that is not UTF-8 is refused (JSON text is UTF-8, and
+ * what is quoted from it reaches diagnostics, --json output and outputs),
+ * a NUL byte anywhere as a syntax error (not text), and a
  * string holding the escape \u0000 although it is JSON:
  * cJSON's strings end at their first NUL, so "n\u0000a" would be read as "n",
  * silently, and could even collide with another id.

@@ -42,6 +42,17 @@ sc_strbuf sc_quoted(const char *s)
             t.s[o++] = (char)ch;
         } else if (ch < 0x20) {
             o += (size_t)snprintf(t.s + o, cap - o, "\\u%04x", ch);
+        } else if (ch >= 0x80) { /* a whole UTF-8 character, or the byte as \xNN */
+            size_t rest = strnlen(s + i, 4), n = 2; /* the shortest whole character */
+            while (n <= rest && sc_utf8_bad_at(s + i, n) != n)
+                n++;
+            if (n <= rest && o + n < cap - 8) {
+                memcpy(t.s + o, s + i, n);
+                o += n;
+                i += n - 1;
+            } else {
+                o += (size_t)snprintf(t.s + o, cap - o, "\\x%02x", ch);
+            }
         } else {
             t.s[o++] = (char)ch;
         }
@@ -279,9 +290,48 @@ void sc_json_refusal(int kind, const sc_strbuf *near, char *path, char *msg, siz
         snprintf(msg, n, "expected %s without NUL characters, found \"\\u0000\" in it",
                  kind == SC_JSON_NUL_IN_KEY ? "a member name" : "a string");
         break;
+    case SC_JSON_NOT_UTF8:
+        snprintf(msg, n, "expected UTF-8 text (JSON is UTF-8), found %s, which cannot be UTF-8 "
+                 "here (is the file in another encoding, such as Latin-1 or UTF-16?)", near->s);
+        break;
     default:
         snprintf(msg, n, "expected valid JSON, found %s", near->s);
     }
+}
+
+size_t sc_utf8_bad_at(const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n;
+        unsigned lo = 0x80, hi = 0xbf; /* the second byte's range */
+        if (c >= 0xc2 && c <= 0xdf) {
+            n = 2;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            n = 3;
+            lo = c == 0xe0 ? 0xa0 : 0x80; /* no overlong form */
+            hi = c == 0xed ? 0x9f : 0xbf; /* no surrogate */
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 4;
+            lo = c == 0xf0 ? 0x90 : 0x80;
+            hi = c == 0xf4 ? 0x8f : 0xbf; /* nothing past U+10FFFF */
+        } else {
+            return i;
+        }
+        if (i + n > len || s[i + 1] < lo || s[i + 1] > hi)
+            return i;
+        for (size_t k = 2; k < n; k++)
+            if (s[i + k] < 0x80 || s[i + k] > 0xbf)
+                return i;
+        i += n;
+    }
+    return len;
 }
 
 int sc_json_has_nul(const char *text)
@@ -410,6 +460,14 @@ cJSON *sc_json_read(const char *text, size_t len, sc_jsonpos *pos, int *eline, i
     const char *end = NULL;
     *nomem = 0;
     *kind = SC_JSON_SYNTAX;
+    /* not UTF-8 (first: a UTF-16 file's first bytes are FF FE or FE FF) */
+    size_t bad = sc_utf8_bad_at(text, len);
+    if (bad < len) {
+        offset_pos(text, bad, eline, ecol);
+        *kind = SC_JSON_NOT_UTF8;
+        snprintf(near->s, sizeof near->s, "the byte 0x%02x", (unsigned char)text[bad]);
+        return NULL;
+    }
     /* a NUL byte is no text: cJSON would end a string at it, silently */
     const char *zero = memchr(text, 0, len);
     if (zero) {
