@@ -57,9 +57,11 @@ typedef struct nb {
     edge_err failed;
     int flush_pending, flush_here;
     struct nb_route {
-        uint32_t l[4], n;
+        uint32_t group; /* the solver's group of its route */
         double bytes;
     } *route_of_slot;
+    uint32_t *group_of_pair; /* by src * leaves + dst: its route's group, resolved on first
+                                use (as net.c resolves a path once), or SIM_FAIRSHARE_NONE */
 } nb;
 
 static void ev_propagated(sim_engine *e, void *ctx, const sim_event *ev);
@@ -150,14 +152,23 @@ static void start_flow(nb *b, uint32_t slot, uint64_t i, edge_time now)
     const sim_netbench_config *c = b->c;
     uint32_t src = b->spec[i].src, dst = b->spec[i].dst;
     double bytes = b->spec[i].bytes;
-    uint32_t route[4], n = 0, ga = src / c->fanout, gb = dst / c->fanout;
-    route[n++] = src;
-    route[n++] = c->leaves + ga;
-    if (gb != ga)
-        route[n++] = c->leaves + gb;
-    route[n++] = dst;
-    b->route_of_slot[slot].n = n;
-    memcpy(b->route_of_slot[slot].l, route, sizeof route);
+    uint32_t *g = &b->group_of_pair[(size_t)src * c->leaves + dst];
+    if (*g == SIM_FAIRSHARE_NONE) {
+        uint32_t route[4], n = 0, ga = src / c->fanout, gb = dst / c->fanout;
+        route[n++] = src;
+        route[n++] = c->leaves + ga;
+        if (gb != ga)
+            route[n++] = c->leaves + gb;
+        route[n++] = dst;
+        edge_err rc = sim_fairshare_route(b->fs, route, n, g);
+        if (rc != EDGE_OK) {
+            *g = SIM_FAIRSHARE_NONE;
+            if (!b->failed)
+                sim_engine_fail(b->e, b->failed = rc);
+            return;
+        }
+    }
+    b->route_of_slot[slot].group = *g;
     b->route_of_slot[slot].bytes = bytes;
     b->flow_of_slot[slot] = i;
     /* every route waits the same (two leaf links): one lane (engine.h) */
@@ -175,7 +186,7 @@ static void ev_propagated(sim_engine *e, void *ctx, const sim_event *ev)
     edge_time now = sim_engine_now(e);
     const struct nb_route *r = &b->route_of_slot[slot];
     uint32_t fid;
-    edge_err rc = sim_fairshare_start(b->fs, now, r->l, r->n, r->bytes, &fid);
+    edge_err rc = sim_fairshare_start_group(b->fs, now, r->group, r->bytes, &fid);
     if (rc != EDGE_OK) {
         if (!b->failed)
             sim_engine_fail(b->e, b->failed = rc);
@@ -254,9 +265,12 @@ edge_err sim_netbench_run(const sim_netbench_config *c, sim_netbench_result *r)
     b.slot_of_flow = calloc(fcap, sizeof *b.slot_of_flow);
     b.flow_of_slot = calloc(slots, sizeof *b.flow_of_slot);
     b.route_of_slot = calloc(slots, sizeof *b.route_of_slot);
+    b.group_of_pair = malloc((size_t)c->leaves * c->leaves * sizeof *b.group_of_pair);
     edge_err rc = EDGE_NOMEM;
-    if (!cap || !b.slot_of_flow || !b.flow_of_slot || !b.route_of_slot)
+    if (!cap || !b.slot_of_flow || !b.flow_of_slot || !b.route_of_slot || !b.group_of_pair)
         goto out;
+    for (size_t k = 0; k < (size_t)c->leaves * c->leaves; k++)
+        b.group_of_pair[k] = SIM_FAIRSHARE_NONE;
     for (uint32_t l = 0; l < nl; l++)
         cap[l] = (l < c->leaves ? c->leaf_bps : c->agg_bps) / 8e9;
     b.fs = sim_fairshare_create(nl, cap);
@@ -330,6 +344,7 @@ out:
     free(b.slot_of_flow);
     free(b.flow_of_slot);
     free(b.route_of_slot);
+    free(b.group_of_pair);
     free(b.spec);
     free(b.fin_log);
     sim_fairshare_free(b.fs);
