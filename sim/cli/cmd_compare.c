@@ -403,6 +403,39 @@ static int is_sweep_dir(const char *dir)
     return lstat(path, &st) == 0;
 }
 
+/* Two runs that differ in their scenario, seed or length differ in more
+ * than the change under test, and with another seed by chance as well
+ * (common random numbers want the same one): one warning line on stderr
+ * that says which, the comparison going on as asked. */
+static void warn_unpaired(const cJSON *a, const cJSON *b)
+{
+    static const char *const keys[] = {"scenario", "seed", "duration_s", "warmup_s"};
+    char what[512] = "";
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        const cJSON *x = sim_json_get(a, keys[i]), *y = sim_json_get(b, keys[i]);
+        char vx[96], vy[96];
+        if (cJSON_IsString(x) && cJSON_IsString(y)) {
+            if (!strcmp(x->valuestring, y->valuestring))
+                continue;
+            snprintf(vx, sizeof vx, "%.80s", x->valuestring);
+            snprintf(vy, sizeof vy, "%.80s", y->valuestring);
+        } else if (cJSON_IsNumber(x) && cJSON_IsNumber(y)) {
+            if (x->valuedouble == y->valuedouble)
+                continue;
+            snprintf(vx, sizeof vx, "%.17g", x->valuedouble);
+            snprintf(vy, sizeof vy, "%.17g", y->valuedouble);
+        } else {
+            continue;
+        }
+        n += (size_t)snprintf(what + n, n < sizeof what ? sizeof what - n : 0, "%s%s %s vs %s",
+                              n ? ", " : "", keys[i], vx, vy);
+    }
+    if (n)
+        fprintf(stderr, "edgesim compare: warning: the runs differ in more than the change under "
+                        "test (%s): the table reads all of it as the change's\n", what);
+}
+
 static int run_compare(const compare_opts *o)
 {
     int sa = is_sweep_dir(o->spec.dirs[0]), sb = is_sweep_dir(o->spec.dirs[1]);
@@ -444,6 +477,8 @@ static int run_compare(const compare_opts *o)
                  : SIM_EXIT_USAGE;
     if (rc != SIM_EXIT_OK)
         fprintf(stderr, "edgesim compare: %s\n", err);
+    if (rc == SIM_EXIT_OK)
+        warn_unpaired(base, cand);
     if (rc == SIM_EXIT_OK) {
         if (o->json)
             rc = print_json(o, NULL, &c, 1, base, cand);
