@@ -105,11 +105,30 @@ def parse_duration(t):
         raise TypeError("expected a time in seconds or a duration such as '10m', found %r" % t)
     if isinstance(t, (int, float)):
         return float(t)
+    hint = ""
     if isinstance(t, str):
         parts = re.findall(r"(\d+(?:\.\d+)?)(ns|us|ms|s|m|h|d)", t.replace(" ", ""))
         if parts and "".join(a + b for a, b in parts) == t.replace(" ", ""):
             return sum(float(a) * _UNITS[b] for a, b in parts)
-    raise ValueError("expected a time in seconds or a duration such as '10m', found %r" % (t,))
+        # a unit as people write it ("1 min", "30sec", "2 hours"): the form meant
+        m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z\u00b5]+)\s*", t)
+        unit = m and _UNIT_WORDS.get(m.group(2).lower())
+        if unit:
+            hint = " (did you mean '%s%s'?)" % (m.group(1), unit)
+    raise ValueError("expected a time in seconds or a duration such as '10m', found %r%s"
+                     % (t, hint))
+
+
+# Unit words and the duration unit they mean, as the scenario reader's hints
+# (sim/common/unithint.c).
+_UNIT_WORDS = {w: u for u, ws in (
+    ("ns", ("nsec", "nsecs", "nanosecond", "nanoseconds")),
+    ("us", ("usec", "usecs", "\u00b5s", "microsecond", "microseconds")),
+    ("ms", ("msec", "msecs", "millisecond", "milliseconds")),
+    ("s", ("sec", "secs", "second", "seconds")),
+    ("m", ("min", "mins", "minute", "minutes")),
+    ("h", ("hr", "hrs", "hour", "hours")),
+    ("d", ("day", "days"))) for w in ws}
 
 
 _INT64_MAX = 2**63 - 1

@@ -255,3 +255,12 @@ def test_a_run_into_an_earlier_runs_folder_replaces_it_as_a_whole(tmp_path):
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]
     # nothing is left beside them: no staging folder
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine", "o"]
+
+
+@pytest.mark.parametrize("text,meant", [("1 min", "1m"), ("30sec", "30s"), ("2 Hours", "2h")])
+def test_a_duration_with_a_unit_word_names_the_form_it_meant(text, meant):
+    with pytest.raises(ValueError, match=r"found '%s' \(did you mean '%s'\?\)" % (text, meant)):
+        edgesim.parse_duration(text)
+    assert edgesim.parse_duration(meant) > 0
+    with pytest.raises(ValueError, match=r"found '10 fortnights'$"):
+        edgesim.parse_duration("10 fortnights")
