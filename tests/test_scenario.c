@@ -300,11 +300,13 @@ Test(scenario, the_json_schema_beside_the_scenarios_is_one_line)
                           "name in their own \"$schema\", not one to run"};
     expect_lines(want, 1);
     /* a scenario that names a schema is read as one */
-    cr_assert_not_null(parse_text("{\"$schema\": \"https://json-schema.org/x\", \"duration\": \"1h\","
-                                  " \"regions\": [{\"id\": \"eu\"}],"
-                                  " \"nodes\": [{\"id\": \"n\", \"region\": \"eu\"}],"
-                                  " \"functions\": [{\"id\": \"f\", \"exec_time\":"
-                                  " {\"type\": \"constant\", \"value\": \"1ms\"}}]}"));
+    sim_scenario *s = parse_text("{\"$schema\": \"https://json-schema.org/x\", \"duration\": \"1h\","
+                                 " \"regions\": [{\"id\": \"eu\"}],"
+                                 " \"nodes\": [{\"id\": \"n\", \"region\": \"eu\"}],"
+                                 " \"functions\": [{\"id\": \"f\", \"exec_time\":"
+                                 " {\"type\": \"constant\", \"value\": \"1ms\"}}]}");
+    cr_assert_not_null(s);
+    sim_scenario_free(s);
 }
 
 #define SC_ID_RULE_TEXT "letters, digits and - _ . : @, at most 128"
