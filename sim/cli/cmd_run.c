@@ -70,7 +70,9 @@ static const sim_opt run_opts[] = {
     {OPT_TRACE, 0, "trace", "FILE.json", 0,
      "also write the run as Chrome trace-event JSON (open it in "
      "Perfetto or chrome://tracing): a track per node, invocations "
-     "as spans (cold start and execution), status changes and faults"},
+     "as spans (cold start and execution), status changes and faults. "
+     "FILE is new, an earlier trace or a device such as /dev/stdout: "
+     "any other file is refused, never replaced"},
     {OPT_TRACE_WINDOW, 0, "trace-window", "A..B", 0,
      "with --trace: only events in [A, B) of virtual time, e.g. "
      "10m..12m; \"..5m\" from the start, \"30m..\" to the end"},
