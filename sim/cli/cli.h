@@ -82,6 +82,17 @@ struct cJSON *sim_cli_load_json(const char *path, size_t max, char *err, size_t 
          "refuse absolute data paths, and \"..\" in them, for services that check uploaded "  \
          "scenarios (docs/scenario.md)"}
 
+/* Whether an output named outside an outputs folder (run --trace FILE,
+ * bench net --list/--finish FILE) may be written at path: it does not
+ * exist, is empty, is not a regular file (/dev/stdout, a FIFO: written to as
+ * it is, sim_outfile_open), or is an earlier output of its kind (earlier,
+ * given its first bytes, says so). Else the user's own file (the scenario
+ * itself, say) would be replaced as a whole: one line "edgesim CMD: OPT
+ * PATH: expected a new file or an earlier WHAT, found other content (...)"
+ * on stderr and -1. */
+int sim_cli_may_replace(const char *cmd, const char *opt, const char *path, const char *what,
+                        int (*earlier)(const char *head, size_t n));
+
 /* --max-events (which 0), --max-memory (1) or --max-output (2) with its
  * value into lim. Returns 0, or SIM_EXIT_USAGE after one line on stderr. */
 struct sim_limits;

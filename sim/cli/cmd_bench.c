@@ -33,6 +33,34 @@
 static int bench_phold(int argc, char **argv);
 static int bench_rng(int argc, char **argv);
 static int bench_azure(int argc, char **argv);
+
+/* The first line of a flow list (netbench.h: "i,src,dst,bytes" or with a
+ * start time) or of a finish list ("flow,time"): digits, points and
+ * commas, with `commas` of them (sim_cli_may_replace). */
+static int csv_line_of(const char *head, size_t n, int commas_lo, int commas_hi)
+{
+    int commas = 0;
+    size_t i = 0;
+    for (; i < n && head[i] != '\n'; i++) {
+        char ch = head[i];
+        if (ch == ',')
+            commas++;
+        else if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == 'e' || ch == '-' || ch == '+'))
+            return 0;
+    }
+    return i > 0 && i < n && commas >= commas_lo && commas <= commas_hi;
+}
+
+static int is_flow_list(const char *head, size_t n)
+{
+    return csv_line_of(head, n, 3, 4);
+}
+
+static int is_finish_list(const char *head, size_t n)
+{
+    return csv_line_of(head, n, 1, 1);
+}
+
 static int bench_net(int argc, char **argv);
 
 /* Most events `bench phold` takes on: about an hour at 10^7 a second. */
@@ -530,9 +558,11 @@ static const sim_opt net_opts[] = {
     {NET_OPEN, 0, "open", "LOAD", 0,
      "open arrivals instead of loops: Poisson starts loading each leaf to LOAD (0 to 1)"},
     {NET_FINISH, 0, "finish", "FILE", 0,
-     "write \"flow,finish_s\" per flow to FILE, after the timed run (for the SimGrid comparison)"},
+     "write \"flow,finish_s\" per flow to FILE, after the timed run (for the SimGrid comparison); "
+     "FILE is new or an earlier finish list: any other file is refused"},
     {NET_LIST, 0, "list", "FILE", 0,
-     "write the flow list \"flow,src,dst,bytes[,start_s]\" to FILE"},
+     "write the flow list \"flow,src,dst,bytes[,start_s]\" to FILE; FILE is new or an "
+     "earlier flow list: any other file is refused"},
     {NET_QUIET, 0, "quiet", NULL, 0, "one line of key=value pairs"},
     {0, 0, NULL, NULL, 0, NULL},
 };
@@ -600,6 +630,11 @@ static int bench_net(int argc, char **argv)
         fprintf(stderr, "edgesim bench net: --leaves: expected at least 2\n");
         return SIM_EXIT_USAGE;
     }
+    /* each replaces only a new file or an earlier one of its kind */
+    if ((finish && sim_cli_may_replace("bench net", "--finish", finish, "finish list",
+                                       is_finish_list) != 0) ||
+        (list && sim_cli_may_replace("bench net", "--list", list, "flow list", is_flow_list) != 0))
+        return SIM_EXIT_FAIL;
     /* --finish and --list are whole or absent (sim_outfile): a failed or
      * interrupted benchmark leaves no half-written list behind */
     sim_outfile ff = {0}, lf = {0};

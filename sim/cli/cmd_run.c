@@ -255,28 +255,10 @@ bad_window:
     return -1;
 }
 
-/* Whether --trace FILE may be written: FILE is new, empty, not a regular
- * file (/dev/stdout), or an earlier trace (it starts with {"traceEvents").
- * Anything else is the user's own file (the scenario itself, a CSV it
- * reads): a trace replaces a file as a whole, so it is refused, as the
- * outputs' folder is when it holds other files. 0, or -1 with the line
- * printed. */
-static int trace_target_ok(const char *path)
+/* An earlier trace: it starts as every trace does (sim_cli_may_replace). */
+static int is_trace(const char *head, size_t n)
 {
-    struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
-        return 0;
-    char head[16] = {0};
-    FILE *f = fopen(path, "rb");
-    size_t n = f ? fread(head, 1, sizeof head - 1, f) : 0;
-    if (f)
-        fclose(f);
-    if (n >= 14 && !strncmp(head, "{\"traceEvents\"", 14))
-        return 0;
-    fprintf(stderr, "edgesim run: --trace %s: expected a new file or an earlier trace, found "
-                    "other content (a trace replaces the file as a whole: choose another "
-                    "name)\n", path);
-    return -1;
+    return n >= 14 && !strncmp(head, "{\"traceEvents\"", 14);
 }
 
 /* A file that failed to load as a scenario but is a sweep file (it has a
@@ -525,7 +507,8 @@ int sim_cmd_run(int argc, char **argv)
             goto oom;
         snprintf(staged_trace, n, "%s%s", set.staging, trace_path + olen);
         trace_path = staged_trace;
-    } else if (trace_path && trace_target_ok(trace_path) != 0) {
+    } else if (trace_path &&
+               sim_cli_may_replace("run", "--trace", trace_path, "trace", is_trace) != 0) {
         rc = SIM_EXIT_FAIL;
         goto done;
     }

@@ -58,6 +58,20 @@ set -e
 [ $rc -eq 1 ] && [ "$(cat err)" = "edgesim bench net: nodir/list.csv: cannot write: No such file or directory" ] ||
     { echo "rc $rc"; cat err; exit 1; }
 [ ! -e fin2.csv ] && [ -z "$(ls -A | grep '^\.fin2')" ] || { echo "a side file was left"; ls -A; exit 1; }
+# they replace an earlier list of their kind, and nothing else: the user's
+# own file is refused before the run, untouched
+"$EDGESIM" bench net --quiet --flows 300 --slots 10 --finish fin.csv --list list.csv >/dev/null
+echo '{"mine": true}' > mine.json
+set +e
+"$EDGESIM" bench net --quiet --flows 300 --list mine.json 2>err; rc=$?
+set -e
+[ $rc -eq 1 ] && [ "$(cat err)" = "edgesim bench net: --list mine.json: expected a new file or an earlier flow list, found other content (a flow list replaces the file as a whole: choose another name)" ] ||
+    { echo "rc $rc"; cat err; exit 1; }
+set +e
+"$EDGESIM" bench net --quiet --flows 300 --finish list.csv 2>err; rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q "expected a new file or an earlier finish list" err || { echo "rc $rc"; cat err; exit 1; }
+[ "$(cat mine.json)" = '{"mine": true}' ] && [ "$(wc -l < list.csv)" -eq 300 ] || { echo "a file was replaced"; exit 1; }
 
 # make bench's SimPy peer (scripts/bench/simpy-routing.py, when python3-simpy
 # is installed): its line has the figures bench.sh reads, and its heap picks
