@@ -428,8 +428,9 @@ static void warn_unpaired(const cJSON *a, const cJSON *b)
         } else {
             continue;
         }
-        n += (size_t)snprintf(what + n, n < sizeof what ? sizeof what - n : 0, "%s%s %s vs %s",
-                              n ? ", " : "", keys[i], vx, vy);
+        if (n < sizeof what) /* cut, never past the buffer */
+            n += (size_t)snprintf(what + n, sizeof what - n, "%s%s %s vs %s", n ? ", " : "",
+                                  keys[i], vx, vy);
     }
     if (n)
         fprintf(stderr, "edgesim compare: warning: the runs differ in more than the change under "

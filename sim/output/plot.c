@@ -386,7 +386,7 @@ static sim_plot_status draw_run_dir(const char *dir, const char *shown, int form
                 continue;
             sim__sb_printf(&script, "reset\nprint 'drawing %s'\n", sim_plot_names[i]);
             terminal(&script, fmt, p, size);
-            /* the folder's name is short and checked: no length limit here */
+            /* the picture's name is short: no length limit here */
             sim__sb_add(&script, "set output ");
             /* names relative to r.tmp, gnuplot's working folder (see
              * sim_plot_run_gnuplot): the user's path is never script text */

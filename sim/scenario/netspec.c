@@ -80,9 +80,9 @@ const char *sim_capacity_expected(int rc)
 
 /* A hint after a capacity that did not parse, when what was meant can be
  * told: a bare number (megabits or gigabits when small, bits per second
- * when large), a blank before the unit, a
- * prefix or unit in other letters ("mbps", "Mb/s"), or bytes per second
- * ("25MB/s": 200 Mbit/s). " (...)" into buf, or "" when nothing fits. */
+ * when large), a blank before the unit, a prefix or unit in other letters
+ * ("mbps", "Mb/s"), or bytes per second ("25MB/s": 200 Mbit/s). " (...)"
+ * into buf, or "" when nothing fits. */
 static void capacity_hint(const cJSON *v, char *buf, size_t n)
 {
     buf[0] = '\0';
