@@ -103,6 +103,54 @@ void edge_argmin_set(edge_argmin *a, uint32_t i, uint32_t key)
     }
 }
 
+/* The lowest position of level k above position p, or EDGE_ARGMIN_EMPTY:
+ * the rest of p's word, then the summary to the next non-empty word. */
+static uint32_t level_next(const edge_argmin *a, uint32_t k, uint32_t p)
+{
+    const uint64_t *b = a->bits + (size_t)k * a->stride, *sum = b + a->nw;
+    uint32_t w = p / 64;
+    uint64_t x = p % 64 == 63 ? 0 : b[w] & (~0ull << (p % 64 + 1));
+    if (x)
+        return w * 64 + (uint32_t)__builtin_ctzll(x);
+    for (uint32_t v = w + 1, s = v / 64; s < a->ns; s++) {
+        uint64_t ws = sum[s] & (s == v / 64 ? ~0ull << (v % 64) : ~0ull);
+        if (ws) {
+            uint32_t u = s * 64 + (uint32_t)__builtin_ctzll(ws);
+            return u * 64 + (uint32_t)__builtin_ctzll(b[u]);
+        }
+    }
+    return EDGE_ARGMIN_EMPTY;
+}
+
+/* The lowest position of level k (cnt[k] > 0). */
+static uint32_t level_first(const edge_argmin *a, uint32_t k)
+{
+    const uint64_t *b = a->bits + (size_t)k * a->stride, *sum = b + a->nw;
+    uint32_t s = 0;
+    while (!sum[s])
+        s++;
+    uint32_t u = s * 64 + (uint32_t)__builtin_ctzll(sum[s]);
+    return u * 64 + (uint32_t)__builtin_ctzll(b[u]);
+}
+
+uint32_t edge_argmin_get_after_raise(const edge_argmin *a)
+{
+    uint32_t p = edge_argmin_get(a);
+    if (p == EDGE_ARGMIN_EMPTY || a->min >= EDGE_ARGMIN_LEVELS)
+        return p; /* the tree's keys: p, which is right often enough */
+    uint32_t k = a->min;
+    if (a->cnt[k] > 1) { /* another holds the smallest key: the next one after p */
+        uint32_t q = level_next(a, k, p);
+        return q == EDGE_ARGMIN_EMPTY ? p : q; /* (cnt says there is one) */
+    }
+    /* p alone at k moves to k + 1, where it wins unless a lower one is there */
+    if (k + 1 < EDGE_ARGMIN_LEVELS && a->cnt[k + 1]) {
+        uint32_t q = level_first(a, k + 1);
+        return q < p ? q : p;
+    }
+    return p;
+}
+
 uint32_t edge_argmin_first_in(const edge_argmin *a, const uint64_t *mask)
 {
     for (uint32_t k = a->min; k < EDGE_ARGMIN_LEVELS; k++) {

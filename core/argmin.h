@@ -96,6 +96,14 @@ static inline uint32_t edge_argmin_get(const edge_argmin *a)
  * nodes. */
 uint32_t edge_argmin_first_in(const edge_argmin *a, const uint64_t *mask);
 
+/* What edge_argmin_get would return once its answer's key were one higher
+ * (a pick by the least load takes a node): the next position holding the
+ * same smallest key, else the lowest of the next key up or the answer
+ * itself. For a cache hint (the scheduler's guess one event ahead); reads
+ * only, O(1) words of the levels in practice. Keys past the levels: the
+ * plain answer. EDGE_ARGMIN_EMPTY when every key is NONE. */
+uint32_t edge_argmin_get_after_raise(const edge_argmin *a);
+
 /* The key of position i (< n). */
 static inline uint32_t edge_argmin_key(const edge_argmin *a, uint32_t i) { return a->key[i]; }
 

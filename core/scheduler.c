@@ -215,6 +215,35 @@ size_t edge_scheduler_guess(const edge_scheduler *s, size_t function)
     return p == EDGE_ARGMIN_EMPTY ? EDGE_SCHED_NONE : st->nodes[p];
 }
 
+size_t edge_scheduler_guess_after(const edge_scheduler *s, size_t function, size_t pick_fn,
+                                  size_t release_node)
+{
+    size_t g = edge_scheduler_guess(s, function);
+    if (g == EDGE_SCHED_NONE || (s->flags & EDGE__SCHED_WARM_KEY))
+        return g; /* warm_first's order is not the loads' alone */
+    const edge__sched_fn *fs = &s->fns[function];
+    const edge__sched_tree *st = s->trees[fs->shared - 1];
+    if (pick_fn < s->nfns) {
+        /* a pick on the same tree takes its root first */
+        const edge__sched_fn *ps = &s->fns[pick_fn];
+        if (ps->dirty || ps->shared != fs->shared)
+            return g;
+        uint32_t p = edge_argmin_get_after_raise(&st->t);
+        return p == EDGE_ARGMIN_EMPTY ? EDGE_SCHED_NONE : st->nodes[p];
+    }
+    if (release_node < s->nnodes) {
+        /* a node of the tree one lighter: it wins if that beats the root */
+        const edge__sched_node *nd = &s->nodes[release_node];
+        if (nd->t1.tree != fs->shared - 1)
+            return g;
+        uint32_t k = edge_argmin_key(&st->t, nd->t1.pos), p = edge_argmin_get(&st->t);
+        uint32_t kp = edge_argmin_key(&st->t, p);
+        if (k != EDGE_ARGMIN_NONE && k > 0 && (k - 1 < kp || (k - 1 == kp && nd->t1.pos < p)))
+            return release_node;
+    }
+    return g;
+}
+
 void edge_scheduler_prefetch_node(const edge_scheduler *s, size_t node)
 {
     if (s && node < s->nnodes)

@@ -86,6 +86,45 @@ Test(argmin, agrees_with_a_linear_scan_past_one_summary_word)
     against_a_scan(300000, 30000, 70, 300, 14);
 }
 
+/* get_after_raise is get once the winner's key is one higher, wherever the
+ * next winner is: beside it in its word, words or summary words further
+ * on, one level up, or the winner itself. Keys stay in the levels. */
+static void after_raise_against_get(uint32_t n, int ops, uint32_t keyspace, unsigned seed)
+{
+    edge_argmin a;
+    cr_assert_eq(edge_argmin_init(&a, n), EDGE_OK);
+    cr_expect_eq(edge_argmin_get_after_raise(&a), EDGE_ARGMIN_EMPTY, "all NONE");
+    srand(seed);
+    for (int op = 0; op < ops; op++) {
+        uint32_t i = (uint32_t)rand() % n;
+        edge_argmin_set(&a, i, rand() % 10 == 0 ? EDGE_ARGMIN_NONE : (uint32_t)rand() % keyspace);
+        uint32_t p = edge_argmin_get(&a);
+        if (p == EDGE_ARGMIN_EMPTY)
+            continue;
+        uint32_t guess = edge_argmin_get_after_raise(&a), k = edge_argmin_key(&a, p);
+        edge_argmin_set(&a, p, k + 1);
+        cr_assert_eq(guess, edge_argmin_get(&a), "op %d", op);
+        edge_argmin_set(&a, p, k);
+    }
+    edge_argmin_free(&a);
+}
+
+Test(argmin, after_raise_is_the_argmin_once_the_winner_takes_one_more)
+{
+    after_raise_against_get(37, 50000, 4, 21);
+    after_raise_against_get(1000, 50000, 3, 22);     /* many ties: the next in the level */
+    after_raise_against_get(9000, 20000, 2, 23);     /* past one summary word */
+    after_raise_against_get(300, 50000, EDGE_ARGMIN_LEVELS - 1, 24); /* sparse levels */
+    edge_argmin a; /* a lone winner one level below a higher position's key */
+    cr_assert_eq(edge_argmin_init(&a, 200), EDGE_OK);
+    edge_argmin_set(&a, 150, 0);
+    edge_argmin_set(&a, 199, 1);
+    cr_expect_eq(edge_argmin_get_after_raise(&a), 150, "it ties at 1 and is the lower");
+    edge_argmin_set(&a, 3, 1);
+    cr_expect_eq(edge_argmin_get_after_raise(&a), 3);
+    edge_argmin_free(&a);
+}
+
 Test(argmin, a_lone_key_far_up_is_found_through_the_summary)
 {
     edge_argmin a;

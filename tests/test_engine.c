@@ -1126,6 +1126,8 @@ typedef struct {
     uint64_t hinted_id[4096];
     sim_handler hinted_fn[4096];
     edge_time hinted2[4096]; /* ... of the event after that */
+    sim_handler running_fn[4096]; /* the event about to run, as the hint named it */
+    edge_time running_at[4096];
 } hint_log;
 
 static void hint_event(sim_engine *e, void *ctx, const sim_event *ev)
@@ -1134,9 +1136,12 @@ static void hint_event(sim_engine *e, void *ctx, const sim_event *ev)
 }
 
 /* Called just before the handler of event log.n runs: file the hint under it. */
-static void hint(void *ctx, sim_handler next, const sim_event *ev, int ahead)
+static void hint(void *ctx, sim_handler next, const sim_event *ev, int ahead, sim_handler running,
+                 const sim_event *now)
 {
     hint_log *h = ctx;
+    h->running_fn[h->log.n] = running;
+    h->running_at[h->log.n] = now->time;
     if (ahead == 2) {
         h->hinted2[h->log.n] = ev->time;
         return;
@@ -1180,6 +1185,8 @@ Test(engine, prefetch_hint_names_the_next_event_and_changes_nothing)
         cr_assert_eq(h.hinted_id[i], 101 + i);
         cr_assert(h.hinted_fn[i] == hint_event);
         cr_assert_eq(h.hinted2[i], h.log.times[i + 2], "second hint during event %zu", i);
+        cr_assert(h.running_fn[i] == hint_event, "the hint names the event about to run");
+        cr_assert_eq(h.running_at[i], h.log.times[i]);
     }
     cr_assert_eq(h.hinted[9], -1, "nothing after the last event");
     sim_engine_destroy(e);
@@ -1218,6 +1225,9 @@ Test(engine, prefetch_only_hints_the_listed_handlers)
         if (next % 2 == 0) {
             cr_assert_eq(h.hinted[k], next, "event %zu", k);
             cr_assert(h.hinted_fn[k] == hint_event);
+            /* the event about to run is named whatever its handler */
+            cr_assert(h.running_fn[k] == other_event, "event %zu", k);
+            cr_assert_eq(h.running_at[k], (edge_time)k + 1);
         } else {
             cr_assert_eq(h.hinted[k], -1, "other_event is not hinted (event %zu)", k);
         }

@@ -758,6 +758,64 @@ Test(scheduler, prefetch_changes_no_pick)
     edge_scheduler_free(s);
 }
 
+/* edge_scheduler_guess_after foresees the pick after a pick of a function on
+ * the same nodes (the root takes one more) or after a node gets lighter:
+ * for least_loaded it is that pick; for a function on other nodes, or when
+ * neither is named, and for warm_first, it is edge_scheduler_guess. */
+Test(scheduler, guess_after_a_pick_or_a_release_is_the_next_pick)
+{
+    enum { NODES = 300, OPS = 6000 };
+    cr_expect_eq(edge_scheduler_guess_after(NULL, 0, 0, 0), EDGE_SCHED_NONE);
+    const char *policies[] = {"least_loaded", "warm_first"};
+    for (size_t p = 0; p < 2; p++) {
+        edge_scheduler *s = mk(policies[p], 3, NODES);
+        uint32_t load[NODES] = {0};
+        deploy_all(s, 0, NODES);
+        deploy_all(s, 1, NODES); /* 0 and 1 share a tree */
+        for (size_t n = 0; n < NODES; n += 2)
+            cr_assert_eq(edge_scheduler_set_deployed(s, 2, n, 1), EDGE_OK);
+        uint64_t st = 7;
+        edge_rand rnd = {lcg, &st};
+        for (size_t f = 0; f < 3; f++)
+            edge_scheduler_pick(s, f, NULL, 0, &rnd); /* the rebuilds */
+        srand(29);
+        for (int op = 0; op < OPS; op++) {
+            size_t n = (size_t)(rand() % NODES);
+            load[n] = (uint32_t)(rand() % 4);
+            edge_scheduler_set_load(s, n, load[n]);
+            if (rand() % 20 == 0)
+                edge_scheduler_set_usable(s, n, rand() % 4 != 0);
+            if (p == 1 && op % 100 == 0)
+                edge_scheduler_set_idle(s, 0, n, rand() % 2);
+            size_t plain = edge_scheduler_guess(s, 0);
+            cr_assert_eq(edge_scheduler_guess_after(s, 0, EDGE_SCHED_NONE, EDGE_SCHED_NONE), plain);
+            cr_assert_eq(edge_scheduler_guess_after(s, 0, 2, EDGE_SCHED_NONE), plain,
+                         "function 2 is on other nodes");
+            if (p == 1) {
+                cr_assert_eq(edge_scheduler_guess_after(s, 0, 1, n), plain, "warm_first: op %d", op);
+                continue;
+            }
+            /* function 1 picks first: the next pick for 0 */
+            size_t g = edge_scheduler_guess_after(s, 0, 1, EDGE_SCHED_NONE);
+            size_t first = edge_scheduler_pick(s, 1, NULL, 0, &rnd);
+            if (first != EDGE_SCHED_NONE)
+                edge_scheduler_set_load(s, first, load[first] + 1);
+            cr_assert_eq(g, edge_scheduler_pick(s, 0, NULL, 0, &rnd), "after a pick, op %d", op);
+            if (first != EDGE_SCHED_NONE)
+                edge_scheduler_set_load(s, first, load[first]);
+            /* node m one lighter first */
+            size_t m = (size_t)(rand() % NODES);
+            if (load[m] == 0)
+                continue;
+            g = edge_scheduler_guess_after(s, 0, EDGE_SCHED_NONE, m);
+            edge_scheduler_set_load(s, m, load[m] - 1);
+            cr_assert_eq(g, edge_scheduler_pick(s, 0, NULL, 0, &rnd), "after a release, op %d", op);
+            edge_scheduler_set_load(s, m, load[m]);
+        }
+        edge_scheduler_free(s);
+    }
+}
+
 /* The cache hint's guess (edge_scheduler_guess) is the pick itself for
  * least_loaded past the scan size, and for warm_first when it has many warm
  * nodes or none (its first tries); nothing for the other policies, for a

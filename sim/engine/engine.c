@@ -1259,12 +1259,12 @@ static edge_err run_loop(sim_engine *e, edge_time t, bool bounded, bool one)
                 hpair p2 = key_pair(e, sv.key);
                 if (hint_wanted(e, p2.fn) && key_live(e, sv.key)) {
                     sim_event ev2 = {(edge_time)sv.time, key_payload(e, sv.key)};
-                    e->prefetch(p2.ctx, p2.fn, &ev2, 2);
+                    e->prefetch(p2.ctx, p2.fn, &ev2, 2, hp.fn, &ev);
                 }
                 hpair p1 = key_pair(e, mv.key);
                 if (hint_wanted(e, p1.fn) && key_live(e, mv.key)) {
                     sim_event nev = {(edge_time)mv.time, key_payload(e, mv.key)};
-                    e->prefetch(p1.ctx, p1.fn, &nev, 1);
+                    e->prefetch(p1.ctx, p1.fn, &nev, 1, hp.fn, &ev);
                 }
             }
         }

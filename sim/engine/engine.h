@@ -363,7 +363,9 @@ edge_err sim_engine_set_far(sim_engine *e, unsigned shift);
  * runs, the engine calls fn with the event most likely to run after it
  * (ahead 1: its context, handler and the event itself), and first with the
  * one most likely to run after that (ahead 2); only while at least 4 more
- * events are pending. The owner can prefetch what those handlers will touch
+ * events are pending. Both calls also name the event about to run (its
+ * handler, any owner's, and the event): what it will change can make the
+ * owner's guess of what the next one touches better (a scheduler's pick). The owner can prefetch what those handlers will touch
  * while the current one runs: at ahead 2 the lines it needs first, at
  * ahead 1 (the same event one handler later) what they point to. The hint may be wrong (the running handler can
  * schedule something earlier, or cancel it); fn must not change any state,
@@ -372,7 +374,8 @@ edge_err sim_engine_set_far(sim_engine *e, unsigned shift);
  * L2, and each event touches a dozen of its lines; prefetched one event
  * ahead, their misses overlap with the running handler.
  */
-typedef void (*sim_prefetch_fn)(void *ctx, sim_handler next, const sim_event *ev, int ahead);
+typedef void (*sim_prefetch_fn)(void *ctx, sim_handler next, const sim_event *ev, int ahead,
+                                sim_handler running, const sim_event *now);
 void sim_engine_set_prefetch(sim_engine *e, sim_prefetch_fn fn);
 
 /* Most handlers sim_engine_prefetch_only takes. */
