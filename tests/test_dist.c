@@ -256,6 +256,41 @@ typedef struct {
     const char *line; /* what sim_diag_format prints */
 } bad_case;
 
+/* A size is a number that is never negative: the same specs as a number's
+ * where they allow only values >= 0 (bad_specs: the refusals), and a normal
+ * truncated at 0 as a duration's is, with the truncated moments; the
+ * builders refuse a negative size too. */
+Test(dist, sizes_are_numbers_that_are_never_negative)
+{
+    sim_dist *d = parse_ok("{\"type\":\"normal\",\"mean\":1,\"stddev\":2}", SIM_DIST_SIZE);
+    sim_rng r;
+    sim_rng_derive(&r, 2024, "test_dist_size", 0);
+    double sum = 0;
+    for (int i = 0; i < N_DRAWS; i++) {
+        double x = sim_dist_sample(d, &r);
+        cr_assert(x >= 0, "draw %d is %g", i, x);
+        sum += x;
+    }
+    /* N(1, 4) truncated at 0: alpha = -1/2, lambda = phi(alpha) / Q(alpha),
+     * mean = 1 + 2 lambda = 2.0995; the draws' sd is about 1.4 */
+    double alpha = -0.5, lambda = exp(-alpha * alpha / 2) / sqrt(2 * M_PI) / gsl_cdf_ugaussian_Q(alpha);
+    double want = 1 + 2 * lambda;
+    cr_expect(fabs(sim_dist_mean(d) - want) < 1e-9, "mean() %g, want %g", sim_dist_mean(d), want);
+    cr_expect(fabs(sum / N_DRAWS - want) < 5 * 1.5 / sqrt(N_DRAWS), "sample mean %g, want %g",
+              sum / N_DRAWS, want);
+    sim_dist_destroy(d);
+    /* the same spec as a plain number keeps its negative draws */
+    d = parse_ok("{\"type\":\"normal\",\"mean\":1,\"stddev\":2}", SIM_DIST_NUMBER);
+    cr_expect_float_eq(sim_dist_mean(d), 1.0, 1e-12);
+    sim_dist_destroy(d);
+    sim_dist *c = NULL;
+    cr_expect_eq(sim_dist_new_constant(-1, SIM_DIST_SIZE, &c), EDGE_INVAL);
+    cr_expect_eq(sim_dist_new_constant(0, SIM_DIST_SIZE, &c), EDGE_OK);
+    sim_dist_destroy(c);
+    const double q[2] = {0, 1}, x[2] = {-1, 5};
+    cr_expect_eq(sim_dist_new_empirical(q, x, 2, SIM_DIST_SIZE, &c), EDGE_INVAL);
+}
+
 Test(dist, bad_specs_are_rejected_with_the_exact_message)
 {
     static const bad_case cases[] = {
@@ -296,6 +331,18 @@ Test(dist, bad_specs_are_rejected_with_the_exact_message)
         {"[]", SIM_DIST_DURATION,
          "x: expected a duration such as \"250ms\" or a distribution such as "
          "{\"type\": \"exponential\", \"mean\": \"250ms\"}, found an array"},
+        /* sizes: numbers, never negative, wherever a value sits */
+        {"-5", SIM_DIST_SIZE, "x: expected a size >= 0, found -5"},
+        {"{\"type\":\"constant\",\"value\":-5}", SIM_DIST_SIZE,
+         "x.value: expected a size >= 0, found -5"},
+        {"{\"type\":\"uniform\",\"min\":-10,\"max\":-1}", SIM_DIST_SIZE,
+         "x.min: expected a size >= 0, found -10"},
+        {"{\"type\":\"normal\",\"mean\":-1,\"stddev\":1}", SIM_DIST_SIZE,
+         "x.mean: expected a size >= 0, found -1"},
+        {"{\"type\":\"empirical\",\"percentiles\":{\"p0\":-1,\"p100\":5}}", SIM_DIST_SIZE,
+         "x.percentiles.p0: expected a size >= 0, found -1"},
+        {"{\"type\":\"mixture\",\"components\":[{\"weight\":1,\"dist\":{\"type\":\"constant\",\"value\":-2}}]}",
+         SIM_DIST_SIZE, "x.components[0].dist.value: expected a size >= 0, found -2"},
         {"\"2\"", SIM_DIST_NUMBER,
          "x: expected a number such as 2 or a distribution such as "
          "{\"type\": \"exponential\", \"mean\": 2}, found \"2\""},

@@ -75,6 +75,16 @@ void sim_diag_path_child(char *out, size_t n, const char *parent, const char *ke
     }
 }
 
+void sim_diag_number_text(char *buf, size_t n, double v, const char *text)
+{
+    if (!text) {
+        sim_diag_number(buf, n, v);
+        return;
+    }
+    snprintf(buf, n, "%s%s%s", text, strlen(text) >= 40 ? "..." : "",
+             v == 0 ? " (0 in double precision)" : "");
+}
+
 void sim_diag_number(char *buf, size_t n, double v)
 {
     if (!isfinite(v)) {

@@ -47,7 +47,14 @@ void sim_diag_path_child(char *out, size_t n, const char *parent, const char *ke
  * form that reads back as v ("0.1", "250", "1e-07"), integers without a
  * fraction, and a value JSON cannot hold (cJSON reads 1e400 as infinity) as
  * "1e999", "-1e999" or "NaN", so a message shows what the file could have
- * said. Every parser renders numbers this way. */
+ * said. Every parser renders numbers this way, but the scenario reader
+ * shows such a number's own text (sc_json_keep_literal). */
 void sim_diag_number(char *buf, size_t n, double v);
+
+/* The same for a number read from JSON whose text the reader kept (text
+ * non-NULL: its double is not what it says, sc_json_keep_literal): the text
+ * itself, "..." when it was cut at 40 bytes, and " (0 in double precision)"
+ * when v is 0; text NULL: sim_diag_number. */
+void sim_diag_number_text(char *buf, size_t n, double v, const char *text);
 
 #endif

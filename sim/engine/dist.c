@@ -68,8 +68,8 @@ static void describe(const cJSON *v, char *buf, size_t n)
 {
     if (!v)
         snprintf(buf, n, "nothing");
-    else if (cJSON_IsNumber(v))
-        sim_diag_number(buf, n, v->valuedouble);
+    else if (cJSON_IsNumber(v)) /* its text, if the scenario reader kept it */
+        sim_diag_number_text(buf, n, v->valuedouble, v->valuestring);
     else if (cJSON_IsString(v))
         snprintf(buf, n, "\"%.60s%s\"", v->valuestring, strlen(v->valuestring) > 60 ? "..." : "");
     else if (cJSON_IsBool(v))
@@ -121,7 +121,8 @@ static const cJSON *field(const ctx *c, const char *key)
     return cJSON_GetObjectItemCaseSensitive(c->spec, key);
 }
 
-/* A plain number (shape parameters; everything in SIM_DIST_NUMBER). */
+/* A plain number (shape parameters; everything in SIM_DIST_NUMBER and
+ * SIM_DIST_SIZE). */
 static edge_err read_number(const ctx *c, const char *key, double *out)
 {
     const cJSON *v = field(c, key);
@@ -134,11 +135,20 @@ static edge_err read_number(const ctx *c, const char *key, double *out)
 }
 
 /* A time-valued field: a duration string in SIM_DIST_DURATION (ns, >= 0),
- * a plain number in SIM_DIST_NUMBER. */
+ * a plain number in SIM_DIST_NUMBER, one >= 0 in SIM_DIST_SIZE. */
 static edge_err read_time(const ctx *c, const char *key, double *out)
 {
     if (c->kind == SIM_DIST_NUMBER)
         return read_number(c, key, out);
+    if (c->kind == SIM_DIST_SIZE) {
+        edge_err err = read_number(c, key, out);
+        if (!err && !(*out >= 0)) {
+            char p[SIM_DIAG_PATH_MAX];
+            child_path(c, key, p);
+            return bad(c->diag, p, "a size >= 0", field(c, key));
+        }
+        return err;
+    }
     const cJSON *v = field(c, key);
     char p[SIM_DIAG_PATH_MAX];
     child_path(c, key, p);
@@ -155,13 +165,13 @@ static edge_err read_time(const ctx *c, const char *key, double *out)
 }
 
 /* A rate: "N/unit" in SIM_DIST_DURATION (stored per ns), a plain number in
- * SIM_DIST_NUMBER; > 0 either way. */
+ * SIM_DIST_NUMBER and SIM_DIST_SIZE; > 0 either way. */
 static edge_err read_rate(const ctx *c, const char *key, double *out)
 {
     const cJSON *v = field(c, key);
     char p[SIM_DIAG_PATH_MAX];
     child_path(c, key, p);
-    if (c->kind == SIM_DIST_NUMBER) {
+    if (c->kind != SIM_DIST_DURATION) {
         if (!cJSON_IsNumber(v) || !(v->valuedouble > 0))
             return bad(c->diag, p, "a number > 0", v);
         *out = v->valuedouble;
@@ -521,6 +531,8 @@ static edge_err parse_shorthand(const cJSON *spec, sim_dist_kind kind, const cha
                        "{\"type\": \"exponential\", \"mean\": 2}",
                        spec);
         v = spec->valuedouble;
+        if (kind == SIM_DIST_SIZE && v < 0)
+            return bad(diag, path, "a size >= 0", spec);
     }
     return sim_dist_new_constant(v, kind, out);
 }
@@ -622,7 +634,7 @@ double sim_dist_sample(const sim_dist *d, sim_rng *r)
     case T_EXPONENTIAL:
         return -d->a * log(sim_rng_uniform_pos(r));
     case T_NORMAL:
-        if (d->kind == SIM_DIST_DURATION) {
+        if (d->kind != SIM_DIST_NUMBER) {
             /* truncated at 0 by rejection; mean >= 0 keeps acceptance >= 1/2 */
             for (;;) {
                 double x = d->a + gsl_ran_gaussian_ziggurat(g, d->b);
@@ -700,7 +712,7 @@ static void moments(const sim_dist *d, double *mean, double *var)
         *mean = a, *var = a * a;
         return;
     case T_NORMAL:
-        if (d->kind == SIM_DIST_DURATION && b > 0) {
+        if (d->kind != SIM_DIST_NUMBER && b > 0) {
             double alpha = -a / b, lambda = gsl_ran_ugaussian_pdf(alpha) / gsl_cdf_ugaussian_Q(alpha);
             *mean = a + b * lambda;
             *var = b * b * (1 + alpha * lambda - lambda * lambda);
@@ -821,7 +833,7 @@ edge_err sim_rate_parse(const char *s, double *per_second)
 
 edge_err sim_dist_new_constant(double value, sim_dist_kind kind, sim_dist **out)
 {
-    if (!isfinite(value) || (kind == SIM_DIST_DURATION && value < 0))
+    if (!isfinite(value) || (kind != SIM_DIST_NUMBER && value < 0))
         return EDGE_INVAL;
     sim_dist *d = calloc(1, sizeof *d);
     if (!d)
@@ -839,7 +851,7 @@ edge_err sim_dist_new_empirical(const double *q, const double *x, size_t n, sim_
     if (n < 2 || n > SIM_DIST_MAX_POINTS || q[0] != 0.0 || q[n - 1] != 1.0)
         return EDGE_INVAL;
     for (size_t i = 0; i < n; i++)
-        if (!isfinite(x[i]) || (kind == SIM_DIST_DURATION && x[i] < 0) ||
+        if (!isfinite(x[i]) || (kind != SIM_DIST_NUMBER && x[i] < 0) ||
             (i > 0 && (!(q[i] > q[i - 1]) || x[i] < x[i - 1])))
             return EDGE_INVAL;
     sim_dist *d = calloc(1, sizeof *d);

@@ -14,8 +14,11 @@
  *    give a unit. Rates are strings "N/unit" ("4/s"). Negative times are
  *    rejected, and the normal distribution is truncated at 0. Draws are in
  *    nanoseconds.
- *  - SIM_DIST_NUMBER: a dimensionless number (a size, a factor): plain JSON
- *    numbers everywhere.
+ *  - SIM_DIST_NUMBER: a dimensionless number (a factor): plain JSON numbers
+ *    everywhere, of any sign.
+ *  - SIM_DIST_SIZE: an amount (a payload in kB): plain JSON numbers as in
+ *    SIM_DIST_NUMBER, but, as with durations, negative values are rejected
+ *    ("a size >= 0") and the normal distribution is truncated at 0.
  * Shape parameters (shape, sigma, k, weights, percentiles) are plain
  * numbers in both kinds.
  *
@@ -42,6 +45,7 @@ typedef struct sim_dist sim_dist;
 typedef enum {
     SIM_DIST_NUMBER,   /* dimensionless: plain numbers */
     SIM_DIST_DURATION, /* a time: durations with units, draws in ns, >= 0 */
+    SIM_DIST_SIZE,     /* an amount: plain numbers, draws >= 0 */
 } sim_dist_kind;
 
 /* Mixtures nested deeper than this are refused (no legitimate spec needs
@@ -60,7 +64,7 @@ typedef enum {
  * Parses spec as a distribution of the given kind into *out: an object
  * (docs/distributions.md), or a constant written as its value alone (a
  * duration string such as "250ms" in SIM_DIST_DURATION, a number in
- * SIM_DIST_NUMBER). path is the spec's JSON path for messages
+ * SIM_DIST_NUMBER and SIM_DIST_SIZE). path is the spec's JSON path for messages
  * ("functions[2].exec_time"; NULL or "" for the root). Returns EDGE_OK; EDGE_PARSE with diag filled (its path and
  * message; file, line and column are the caller's) when the spec is
  * invalid; EDGE_NOMEM. *out is written only on success; the caller frees it
@@ -85,8 +89,8 @@ edge_err sim_dist_new_empirical(const double *q, const double *x, size_t n, sim_
 /* Frees d and its components; NULL is fine. */
 void sim_dist_destroy(sim_dist *d);
 
-/* One draw: a plain number for SIM_DIST_NUMBER, nanoseconds (>= 0, as a
- * double) for SIM_DIST_DURATION. Advances r. O(1), except empirical
+/* One draw: a plain number for SIM_DIST_NUMBER (>= 0 for SIM_DIST_SIZE),
+ * nanoseconds (>= 0, as a double) for SIM_DIST_DURATION. Advances r. O(1), except empirical
  * (O(log points)) and mixture (O(log components) + the component's cost). */
 double sim_dist_sample(const sim_dist *d, sim_rng *r);
 

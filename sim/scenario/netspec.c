@@ -217,7 +217,7 @@ static int payload(rd *r, const cJSON *v, const char *path, int report, sim_dist
         }
         if (v->valuedouble == 0)
             return 0;
-        if (sim_dist_new_constant(v->valuedouble, SIM_DIST_NUMBER, out) != EDGE_OK) {
+        if (sim_dist_new_constant(v->valuedouble, SIM_DIST_SIZE, out) != EDGE_OK) {
             sim__scn_oom(r->c);
             return -1;
         }
@@ -234,7 +234,7 @@ static int payload(rd *r, const cJSON *v, const char *path, int report, sim_dist
     }
     sim_diag d;
     sim_diag_clear(&d);
-    if (sim_dist_parse(v, SIM_DIST_NUMBER, path, &d, out) != EDGE_OK) {
+    if (sim_dist_parse(v, SIM_DIST_SIZE, path, &d, out) != EDGE_OK) {
         if (report)
             sim__scn_diag(r->c, v, d.path[0] ? d.path : path, "%s", d.msg);
         return -1;

@@ -119,6 +119,12 @@ void sc_apply_set(sc_ctx *c, const char *set)
                                   "in %s", sc_quoted(value).s);
                 goto undo;
             }
+            if (cJSON_IsNumber(val)) { /* "found 1e400" as typed, not 1e999 */
+                size_t b = strspn(value, " \t\r\n"), e = strlen(value);
+                while (e > b && strchr(" \t\r\n", value[e - 1]))
+                    e--;
+                sc_json_keep_literal(val, value + b, e - b);
+            }
             if (!val)
                 val = cJSON_CreateString(value);
             if (!val || mark_set(c, val)) {

@@ -69,8 +69,8 @@ sc_strbuf sc_found(const cJSON *v)
     sc_strbuf t;
     if (!v)
         snprintf(t.s, sizeof t.s, "nothing");
-    else if (cJSON_IsNumber(v))
-        sim_diag_number(t.s, sizeof t.s, v->valuedouble);
+    else if (cJSON_IsNumber(v)) /* its text, if kept: sc_json_keep_literal */
+        sim_diag_number_text(t.s, sizeof t.s, v->valuedouble, v->valuestring);
     else if (cJSON_IsString(v))
         return sc_quoted(v->valuestring);
     else if (cJSON_IsTrue(v))
@@ -219,6 +219,32 @@ static void note_nul(cursor *k, const cJSON *item, int key)
     k->nul_seen = 0;
 }
 
+/* A number whose double is not what its text says (beyond the doubles:
+ * 1e400 is inf, 1e-400 is 0; an integer past 2^53 rounded) keeps its text
+ * as written in the item's valuestring, which cJSON leaves NULL for a
+ * number and frees with it: sc_found shows it ("found 1e400", not "found
+ * 1e999"; "found 9007199254740993", not the ...992 it became). The
+ * reader's own tree only (the walk below, and a --set value). Out of
+ * memory: the double is shown. */
+void sc_json_keep_literal(cJSON *item, const char *lit, size_t len)
+{
+    double v = item->valuedouble;
+    bool integer = !memchr(lit, '.', len) && !memchr(lit, 'e', len) && !memchr(lit, 'E', len);
+    bool nonzero = false; /* a digit 1-9 before the exponent */
+    for (size_t i = 0; i < len && lit[i] != 'e' && lit[i] != 'E'; i++)
+        nonzero = nonzero || (lit[i] >= '1' && lit[i] <= '9');
+    bool underflow = v == 0 && nonzero;
+    if (item->valuestring || !(!isfinite(v) || underflow || (integer && fabs(v) >= 0x1p53)))
+        return;
+    if (len > 40)
+        len = 40; /* enough to recognise; sc_found adds "..." */
+    item->valuestring = malloc(len + 1);
+    if (item->valuestring) {
+        memcpy(item->valuestring, lit, len);
+        item->valuestring[len] = 0;
+    }
+}
+
 /* Walks the value at k that cJSON parsed into item, recording positions.
  * The text is known to be valid JSON (cJSON accepted it). */
 static int walk(cursor *k, const cJSON *item, sc_jsonpos *m)
@@ -253,8 +279,11 @@ static int walk(cursor *k, const cJSON *item, sc_jsonpos *m)
         cur_string(k);
         note_nul(k, item, 0);
     } else {
+        const char *lit = k->p;
         while (k->p < k->end && (unsigned char)*k->p > ' ' && !strchr(",]}", *k->p))
             cur_adv(k);
+        if (cJSON_IsNumber(item))
+            sc_json_keep_literal((cJSON *)item, lit, (size_t)(k->p - lit));
     }
     return 0;
 }
