@@ -178,6 +178,49 @@ def _raise(err, callback_error=None):
     raise RunError(text)
 
 
+def _unjsonable(value, path):
+    """The first part of value that JSON cannot hold, as (its JSON path under
+    `path`, the part, why: "number", "key" or "type"); None when none is."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return path, value, "number"
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return None
+    if isinstance(value, collections.abc.Mapping):
+        for k, v in value.items():
+            if not isinstance(k, str):
+                return path, k, "key"
+            found = _unjsonable(v, "%s.%s" % (path, k) if path else k)
+            if found:
+                return found
+        return None
+    if isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            found = _unjsonable(v, "%s[%d]" % (path, i))
+            if found:
+                return found
+        return None
+    return path, value, "type"
+
+
+def _json_text(value, what):
+    """value (a dict, list, number, ...) as JSON text. NaN, infinity, a key
+    that is not a string and a value of another type (a set, an object) are
+    refused, naming where they are: json.dumps would write NaN (not JSON),
+    turn a key 1 into "1", or say only which type it could not write."""
+    found = _unjsonable(value, "")
+    if not found:
+        return json.dumps(value)
+    path, bad, why = found
+    where = "%s: %s" % (what, path) if path else what
+    if why == "number":
+        raise ValueError("%s: expected a number JSON can hold, found %r (JSON has no NaN or "
+                         "infinity)" % (where, bad))
+    if why == "key":
+        raise TypeError("%s: expected keys that are strings, found the key %r" % (where, bad))
+    raise TypeError("%s: expected a JSON value (a dict, list, str, number, bool or None), "
+                    "found %s %r" % (where, type(bad).__name__, bad))
+
+
 def _set_items(set, seed, warmup):
     """--set strings from a dict PATH -> value: a str is passed as the CLI
     takes it (JSON text, else a bare string), anything else as JSON."""
@@ -185,10 +228,11 @@ def _set_items(set, seed, warmup):
     if set is not None and not isinstance(set, collections.abc.Mapping):
         raise TypeError("set: expected a dict of PATH -> value, found %r" % (set,))
     for path, value in (set or {}).items():
-        text = value if isinstance(value, str) else json.dumps(value)
+        text = value if isinstance(value, str) else _json_text(value, "set: %s" % (path,))
         items.append("%s=%s" % (path, text))
     if warmup is not None:
-        items.append("warmup=%s" % (warmup if isinstance(warmup, str) else json.dumps(warmup)))
+        items.append("warmup=%s" % (warmup if isinstance(warmup, str)
+                                    else _json_text(warmup, "warmup")))
     return items
 
 
@@ -325,6 +369,8 @@ class Simulation:
                  invocations=False, warmup=None, allow_plugins=False, sandbox_paths=False,
                  max_events=None, max_memory=None, max_output=None):
         L = lib()
+        # the dict as JSON first: nothing is made yet when it cannot be
+        text = _json_text(scenario, "scenario").encode() if isinstance(scenario, dict) else None
         limits = _lib.Limits_()
         for name, value, default in (("max_events", max_events, _lib.DEFAULT_MAX_EVENTS),
                                      ("max_memory", max_memory, _lib.DEFAULT_MAX_MEMORY),
@@ -378,8 +424,7 @@ class Simulation:
         flags = ((_lib.ALLOW_PLUGINS if allow_plugins else 0)
                  | (_lib.SANDBOX_PATHS if sandbox_paths else 0))
         err = _lib.Error_()
-        if isinstance(scenario, dict):
-            text = json.dumps(scenario).encode()
+        if text is not None:
             h = L.edgesim_open_text3(text, len(text), b"<dict>", opt, flags, limits, err)
         else:
             h = L.edgesim_open3(_cstr(scenario, "scenario"), opt, flags, limits, err)
@@ -559,7 +604,7 @@ class Simulation:
         if not isinstance(fault, dict):
             raise TypeError("inject: expected a fault as a dict, found %r" % (fault,))
         err = _lib.Error_()
-        self._check(self._L.edgesim_inject(h, json.dumps(fault).encode(), err), err)
+        self._check(self._L.edgesim_inject(h, _json_text(fault, "inject").encode(), err), err)
 
     def finish(self):
         """Runs the rest and writes the outputs; returns the Result. The

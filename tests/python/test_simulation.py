@@ -2,6 +2,8 @@
 pieces, event by event, mixed), the clock, the state readers checked against
 hand-made scenarios and the final outputs, inject (faults and operations at
 now, later, invalid), and calls that do not fit the simulation's state."""
+import json
+
 import pytest
 
 import edgesim
@@ -143,6 +145,36 @@ def test_invalid_injections_raise_scenario_error_and_change_nothing(tiny):
         s.inject({"kind": "state_update", "patch": {"a": 1}})
     with pytest.raises(TypeError):
         s.inject("crash n1")
+    assert s.finish().fingerprint == edgesim.run(tiny).fingerprint
+
+
+def test_values_json_cannot_hold_are_refused_where_they_are(tiny, monkeypatch, tmp_path):
+    """NaN, infinity, a key that is not a string and a value of another type
+    are refused before anything is made, naming their JSON path (json.dumps
+    would have written NaN, which is not JSON, or turned 1 into "1")."""
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))  # to see what is left there
+    bad = dict(tiny, seed=float("nan"))
+    with pytest.raises(ValueError, match=r"^scenario: seed: expected a number JSON can hold, "
+                                         r"found nan \(JSON has no NaN or infinity\)$"):
+        edgesim.Simulation(bad)
+    bad = json.loads(json.dumps(tiny))
+    bad["functions"][0]["memory_mb"] = float("-inf")
+    with pytest.raises(ValueError, match=r"^scenario: functions\[0\]\.memory_mb: .* found -inf"):
+        edgesim.run(bad)
+    bad = json.loads(json.dumps(tiny))
+    bad["nodes"][0]["capabilities"] = {"gpu"}
+    with pytest.raises(TypeError, match=r"^scenario: nodes\[0\]\.capabilities: expected a JSON "
+                                        r"value .*, found set"):
+        edgesim.Simulation(bad)
+    with pytest.raises(TypeError, match=r"^scenario: policies: expected keys that are strings, "
+                                        r"found the key 1$"):
+        edgesim.Simulation(dict(tiny, policies={1: "x"}))
+    with pytest.raises(ValueError, match=r"^set: seed: .* found inf"):
+        edgesim.Simulation(tiny, set={"seed": float("inf")})
+    assert list(tmp_path.iterdir()) == [], "no folder made"
+    s = edgesim.Simulation(tiny)
+    with pytest.raises(TypeError, match=r"^inject: node: expected a JSON value"):
+        s.inject({"kind": "crash", "node": object()})
     assert s.finish().fingerprint == edgesim.run(tiny).fingerprint
 
 
