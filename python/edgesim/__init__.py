@@ -170,8 +170,13 @@ def _raise(err, callback_error=None):
     if callback_error is not None:
         raise callback_error
     if err.code == _lib.SCENARIO:
-        raise ScenarioError(text, err.file.decode(errors="replace"), err.line, err.col,
-                            err.path.decode(errors="replace"),
+        file, line, col = err.file.decode(errors="replace"), err.line, err.col
+        if file == "<dict>":
+            # a line and column of the text json.dumps made, which the caller
+            # never saw: the JSON path says where
+            text = re.sub(r"(?m)^<dict>:\d+:\d+: ", "<dict>: ", text)
+            line = col = 0
+        raise ScenarioError(text, file, line, col, err.path.decode(errors="replace"),
                             err.message.decode(errors="replace"), err.count)
     if err.code == _lib.USAGE:
         raise RunError(text)

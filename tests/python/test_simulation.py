@@ -178,6 +178,19 @@ def test_values_json_cannot_hold_are_refused_where_they_are(tiny, monkeypatch, t
     assert s.finish().fingerprint == edgesim.run(tiny).fingerprint
 
 
+def test_a_dicts_problems_are_named_by_path_without_a_column_of_made_text(tiny):
+    bad = json.loads(json.dumps(tiny))
+    bad["seed"] = -1
+    bad["nodes"][0]["region"] = "mars"
+    with pytest.raises(edgesim.ScenarioError) as e:
+        edgesim.Simulation(bad)
+    assert e.value.lines == [
+        "<dict>: seed: expected a whole number from 0 to 9007199254740991, found -1",
+        '<dict>: nodes[0].region: expected a region id defined in regions, found "mars"']
+    assert (e.value.file, e.value.line, e.value.column, e.value.path, e.value.count) == (
+        "<dict>", 0, 0, "seed", 2)
+
+
 def test_a_finished_or_closed_simulation_refuses_to_run(tiny):
     s = edgesim.Simulation(tiny)
     s.finish()
