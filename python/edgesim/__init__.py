@@ -153,6 +153,10 @@ def _ns(t):
 def _cstr(value, what):
     """value (str or os.PathLike, or bytes) as the bytes of a C string;
     ValueError when it holds a NUL, which C would silently cut at."""
+    if not isinstance(value, (str, bytes, os.PathLike)):
+        raise TypeError("%s: expected %s, found %s %r"
+                        % (what, "a path or a dict" if what == "scenario" else "text or a path",
+                           type(value).__name__, value))
     b = os.fsencode(value) if not isinstance(value, bytes) else value
     if b"\0" in b:
         raise ValueError("%s: expected text without NUL characters, found %r" % (what, value))
@@ -397,6 +401,9 @@ class Simulation:
         if outdir is None:
             self._tmp = tempfile.mkdtemp(prefix="edgesim-")
             outdir = self._tmp
+        elif not isinstance(outdir, (str, bytes, os.PathLike)):
+            raise TypeError("outdir: expected a folder (or None: a temporary one), found %s %r"
+                            % (type(outdir).__name__, outdir))
         elif not os.fspath(outdir):
             raise ValueError("outdir: expected a folder (or None: a temporary one), found %r"
                              % (outdir,))

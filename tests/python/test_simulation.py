@@ -191,6 +191,14 @@ def test_a_dicts_problems_are_named_by_path_without_a_column_of_made_text(tiny):
         "<dict>", 0, 0, "seed", 2)
 
 
+def test_a_scenario_or_outdir_of_another_type_is_named(tiny):
+    for v in (5, [1], None):
+        with pytest.raises(TypeError, match=r"^scenario: expected a path or a dict, found "):
+            edgesim.Simulation(v)
+    with pytest.raises(TypeError, match=r"^outdir: expected a folder .*found int 5$"):
+        edgesim.Simulation(tiny, outdir=5)
+
+
 def test_a_finished_or_closed_simulation_refuses_to_run(tiny):
     s = edgesim.Simulation(tiny)
     s.finish()
