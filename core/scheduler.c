@@ -244,6 +244,32 @@ size_t edge_scheduler_guess_after(const edge_scheduler *s, size_t function, size
     return g;
 }
 
+int edge_scheduler_picks_by_draws(const edge_scheduler *s)
+{
+    return s && (s->flags & EDGE__SCHED_DRAWN) ? 1 : 0;
+}
+
+size_t edge_scheduler_guess_drawn(const edge_scheduler *s, size_t function, size_t pick_fn,
+                                  edge_rand *copy)
+{
+    if (!s || !copy || !(s->flags & EDGE__SCHED_DRAWN) || function >= s->nfns)
+        return EDGE_SCHED_NONE;
+    /* the picks change nothing but *copy (EDGE__SCHED_DRAWN); a function
+     * waiting for its rebuild is not guessed (the rebuild is a change) */
+    edge_scheduler *w = (edge_scheduler *)s;
+    if (pick_fn < s->nfns) {
+        edge__sched_fn *ps = &w->fns[pick_fn];
+        if (ps->dirty)
+            return EDGE_SCHED_NONE;
+        if (ps->n)
+            s->pick(w, ps, pick_fn, NULL, 0, copy);
+    }
+    edge__sched_fn *fs = &w->fns[function];
+    if (fs->dirty || fs->n == 0)
+        return EDGE_SCHED_NONE;
+    return s->pick(w, fs, function, NULL, 0, copy);
+}
+
 void edge_scheduler_prefetch_node(const edge_scheduler *s, size_t node)
 {
     if (s && node < s->nnodes)

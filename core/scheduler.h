@@ -168,6 +168,23 @@ size_t edge_scheduler_guess(const edge_scheduler *s, size_t function);
 size_t edge_scheduler_guess_after(const edge_scheduler *s, size_t function, size_t pick_fn,
                                   size_t release_node);
 
+/*
+ * The guess of the policies that pick at random (random, power_of_two),
+ * which change nothing but the stream they draw from: their pick for
+ * function on the draws of copy, a copy of the stream the picks use (it is
+ * advanced; the caller's stream is not), after a pick for pick_fn when
+ * pick_fn < the function count (the event about to run draws first). Exact
+ * when the loads and the stream are as they will be. EDGE_SCHED_NONE for
+ * any other policy, a function waiting for its rebuild, copy NULL. For
+ * cache hints only; O(a pick). No errors.
+ */
+size_t edge_scheduler_guess_drawn(const edge_scheduler *s, size_t function, size_t pick_fn,
+                                  edge_rand *copy);
+
+/* 1 when edge_scheduler_guess_drawn can answer for s's policy (its pick
+ * changes nothing but the stream), else 0. Any s (NULL: 0). */
+int edge_scheduler_picks_by_draws(const edge_scheduler *s);
+
 /* A hint that node's load is about to change (an invocation delivered to
  * it): starts loading what edge_scheduler_set_load reads. No effect on
  * results; out-of-range nodes are ignored. */

@@ -107,10 +107,13 @@ enum {
     EDGE__SCHED_WARM_KEY = 2, /* the key puts nodes with an idle warm instance first;
                                  past SCAN_MAX nodes, the warm positions are listed */
     EDGE__SCHED_IDLE = 4,     /* set_idle is recorded (otherwise ignored) */
-    EDGE__SCHED_LIST = 8      /* past SCAN_MAX nodes, a function points at the
+    EDGE__SCHED_LIST = 8,     /* past SCAN_MAX nodes, a function points at the
                                  shared structure over its nodes for its node
                                  list alone (edge__sched_nodes_of); no keys are
                                  kept there, so a load change costs nothing */
+    EDGE__SCHED_DRAWN = 16    /* the pick changes nothing but the stream it draws
+                                 from: a pick on a copy of the stream is the
+                                 pick (edge_scheduler_guess_drawn) */
 };
 
 /* A policy's pick: see edge__sched_policy. */

@@ -816,6 +816,63 @@ Test(scheduler, guess_after_a_pick_or_a_release_is_the_next_pick)
     }
 }
 
+/* edge_scheduler_guess_drawn, for the policies that pick by their draws
+ * alone, is the pick the real stream then makes (after a pick for another
+ * function when one is named), and changes nothing: the picks after it are
+ * those of a scheduler never asked. Other policies: no guess. */
+Test(scheduler, guess_drawn_is_the_pick_a_copy_of_the_stream_foresees)
+{
+    enum { NODES = 200, OPS = 3000 };
+    const char *policies[] = {"random", "power_of_two", "least_loaded", "round_robin"};
+    for (size_t p = 0; p < 4; p++) {
+        edge_scheduler *s = mk(policies[p], 2, NODES), *twin = mk(policies[p], 2, NODES);
+        int drawn = p < 2;
+        cr_assert_eq(edge_scheduler_picks_by_draws(s), drawn, "%s", policies[p]);
+        for (size_t f = 0; f < 2; f++) {
+            deploy_all(s, f, NODES);
+            deploy_all(twin, f, NODES);
+        }
+        uint64_t st = 99, st2 = 99;
+        edge_rand rnd = {lcg, &st}, rnd2 = {lcg, &st2};
+        for (size_t f = 0; f < 2; f++) { /* the rebuilds: a function waiting for one is not guessed */
+            cr_assert_eq(edge_scheduler_guess_drawn(s, f, EDGE_SCHED_NONE, &rnd), EDGE_SCHED_NONE);
+            edge_scheduler_pick(s, f, NULL, 0, &rnd);
+            edge_scheduler_pick(twin, f, NULL, 0, &rnd2);
+        }
+        cr_assert_eq(st, st2);
+        srand(31);
+        for (int op = 0; op < OPS; op++) {
+            size_t n = (size_t)(rand() % NODES);
+            uint32_t load = (uint32_t)(rand() % 4);
+            int usable = rand() % 8 != 0;
+            edge_scheduler_set_load(s, n, load);
+            edge_scheduler_set_load(twin, n, load);
+            edge_scheduler_set_usable(s, n, usable);
+            edge_scheduler_set_usable(twin, n, usable);
+            size_t before = op % 2 ? 1 : EDGE_SCHED_NONE;
+            uint64_t copy_state = st;
+            edge_rand copy = {lcg, &copy_state};
+            size_t g = edge_scheduler_guess_drawn(s, 0, before, &copy);
+            if (before != EDGE_SCHED_NONE) {
+                edge_scheduler_pick(s, 1, NULL, 0, &rnd);
+                edge_scheduler_pick(twin, 1, NULL, 0, &rnd2);
+            }
+            size_t got = edge_scheduler_pick(s, 0, NULL, 0, &rnd);
+            cr_assert_eq(got, edge_scheduler_pick(twin, 0, NULL, 0, &rnd2),
+                         "%s: the guess changed nothing, op %d", policies[p], op);
+            if (drawn)
+                cr_assert_eq(g, got, "%s, op %d", policies[p], op);
+            else if (!drawn)
+                cr_assert_eq(g, EDGE_SCHED_NONE, "%s", policies[p]);
+        }
+        cr_expect_eq(edge_scheduler_guess_drawn(s, 0, EDGE_SCHED_NONE, NULL), EDGE_SCHED_NONE);
+        cr_expect_eq(edge_scheduler_guess_drawn(s, 7, EDGE_SCHED_NONE, &rnd), EDGE_SCHED_NONE);
+        edge_scheduler_free(s);
+        edge_scheduler_free(twin);
+    }
+    cr_expect_eq(edge_scheduler_picks_by_draws(NULL), 0);
+}
+
 /* The cache hint's guess (edge_scheduler_guess) is the pick itself for
  * least_loaded past the scan size, and for warm_first when it has many warm
  * nodes or none (its first tries); nothing for the other policies, for a

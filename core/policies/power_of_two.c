@@ -53,6 +53,6 @@ static size_t pick(edge_scheduler *s, edge__sched_fn *fs, size_t function, const
 
 const edge__sched_policy edge__sched_power_of_two = {
     .name = "power_of_two",
-    .flags = EDGE__SCHED_LIST,
+    .flags = EDGE__SCHED_LIST | EDGE__SCHED_DRAWN,
     .pick = pick,
 };

@@ -22,6 +22,6 @@ static size_t pick(edge_scheduler *s, edge__sched_fn *fs, size_t function, const
 
 const edge__sched_policy edge__sched_random = {
     .name = "random",
-    .flags = EDGE__SCHED_LIST,
+    .flags = EDGE__SCHED_LIST | EDGE__SCHED_DRAWN,
     .pick = pick,
 };

@@ -178,6 +178,8 @@ struct sim_world {
     edge_scheduler *sched;
     edge_metrics metrics;
     sim_rng sched_rng;
+    int sched_drawn;             /* the policy picks by its draws alone: world_prefetch
+                                    guesses on a copy of sched_rng */
     wcore *core;
     sim_report *report;
     sim_trace *trace;            /* NULL unless --trace */
