@@ -175,8 +175,8 @@ size_t edge_scheduler_guess_after(const edge_scheduler *s, size_t function, size
  * advanced; the caller's stream is not), after a pick for pick_fn when
  * pick_fn < the function count (the event about to run draws first). Exact
  * when the loads and the stream are as they will be. EDGE_SCHED_NONE for
- * any other policy, a function waiting for its rebuild, copy NULL. For
- * cache hints only; O(a pick). No errors.
+ * any other policy, a function waiting for its rebuild or out of range, s
+ * or copy NULL. For cache hints only; O(a pick). No errors.
  */
 size_t edge_scheduler_guess_drawn(const edge_scheduler *s, size_t function, size_t pick_fn,
                                   edge_rand *copy);

@@ -365,10 +365,12 @@ edge_err sim_engine_set_far(sim_engine *e, unsigned shift);
  * one most likely to run after that (ahead 2); only while at least 4 more
  * events are pending. Both calls also name the event about to run (its
  * handler, any owner's, and the event): what it will change can make the
- * owner's guess of what the next one touches better (a scheduler's pick). The owner can prefetch what those handlers will touch
- * while the current one runs: at ahead 2 the lines it needs first, at
- * ahead 1 (the same event one handler later) what they point to. The hint may be wrong (the running handler can
- * schedule something earlier, or cancel it); fn must not change any state,
+ * owner's guess of what the next one touches better (a scheduler's pick).
+ * The owner can prefetch what those handlers will touch while the current
+ * one runs: at ahead 2 the lines it needs first, at ahead 1 (the same event
+ * one handler later) what they point to. The hint may be wrong (the running
+ * handler can schedule something earlier, or cancel it); fn must not change
+ * any state,
  * only read and prefetch. NULL (the default) turns it off. Its point: a
  * trace replay keeps per-function state for 40,000+ functions, far beyond
  * L2, and each event touches a dozen of its lines; prefetched one event
