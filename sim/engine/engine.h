@@ -370,8 +370,7 @@ edge_err sim_engine_set_far(sim_engine *e, unsigned shift);
  * one runs: at ahead 2 the lines it needs first, at ahead 1 (the same event
  * one handler later) what they point to. The hint may be wrong (the running
  * handler can schedule something earlier, or cancel it); fn must not change
- * any state,
- * only read and prefetch. NULL (the default) turns it off. Its point: a
+ * any state, only read and prefetch. NULL (the default) turns it off. Its point: a
  * trace replay keeps per-function state for 40,000+ functions, far beyond
  * L2, and each event touches a dozen of its lines; prefetched one event
  * ahead, their misses overlap with the running handler.
