@@ -776,7 +776,7 @@ static void view_add(edge_runtime *rt, uint32_t n, uint32_t i)
  * selection's. */
 static uint32_t serving(edge_runtime *rt, slot *s, edge_time now)
 {
-    if (rt->choose_serve && s->idle > 1) {
+    if (rt->choosers && rt->choose_serve && s->idle > 1) { /* choosers: on a hot line */
         uint32_t n = 0;
         for (uint32_t i = s->idle_head; i != EDGE_NONE; i = rt->pool[i].fnext)
             view_add(rt, n++, i);
