@@ -241,9 +241,12 @@ $(BUILD)/tests/%: tests/%.c $(LIBSIM) $(LIBCORE)
 	    $(LDLIBS) $(shell pkg-config --libs $(TESTPKGS)) -o $@
 
 # Unit tests: every tests/test_*.c is its own Criterion binary; tests/run-unit.sh
-# runs them all and prints one closing "N passed, N failed" line.
+# runs them all and prints one closing "N passed, N failed" line. Under the
+# sanitizers EDGESIM_SANITIZED=1 skips the long runs against closed forms
+# (test_queueing.c): numbers the plain build checks, on code paths the other
+# tests take under the sanitizers too.
 unit: $(TEST_BIN) $(PROGRAM)
-	@EDGESIM=$(PROGRAM) sh tests/run-unit.sh $(TEST_BIN)
+	@EDGESIM=$(PROGRAM) $(if $(SAN),EDGESIM_SANITIZED=1) sh tests/run-unit.sh $(TEST_BIN)
 
 # With mpicc present, the CLI tests also check `edgesim sweep --mpi` against -j
 # (tests/cli/sweep-mpi.t) with an MPI build in $(BUILD)/mpi; not under the
