@@ -402,7 +402,6 @@ int sc_valid_id(const char *s)
             return 0;
     return 1;
 }
-#define SC_ID_RULE "letters, digits and - _ . : @, at most 128"
 
 /* A string field: 1 read (*out borrowed from the tree), 0 absent, -1 problem. */
 int sc_string_field(sc_ctx *c, const cJSON *obj, const char *path, const char *key,

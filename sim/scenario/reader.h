@@ -62,6 +62,7 @@
 
 #include "common/diag.h"
 #include "idmap.h"
+#include "scenario/reader_shim.h"
 #include "scenario/scenario.h"
 
 #define SIM_ID_MAX 128            /* ids appear in CSV outputs and lines of text */
@@ -338,7 +339,7 @@ int sc_u32_field(sc_ctx *c, const cJSON *obj, const char *path, const char *key,
                  const sc_numspec *ns, uint32_t *out);
 
 /* Ids: 1 to SIM_ID_MAX characters of SC_ID_RULE. */
-#define SC_ID_RULE "letters, digits and - _ . : @, at most 128"
+#define SC_ID_RULE SIM__SCN_ID_RULE /* its one wording: reader_shim.h */
 int sc_id_char(int ch);
 int sc_valid_id(const char *s);
 /* A string field: *out borrowed from the tree. */
