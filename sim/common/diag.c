@@ -81,7 +81,7 @@ void sim_diag_number_text(char *buf, size_t n, double v, const char *text)
         sim_diag_number(buf, n, v);
         return;
     }
-    snprintf(buf, n, "%s%s%s", text, strlen(text) >= 40 ? "..." : "",
+    snprintf(buf, n, "%s%s%s", text, strlen(text) >= SIM_DIAG_LITERAL_MAX ? "..." : "",
              v == 0 ? " (0 in double precision)" : "");
 }
 

@@ -51,10 +51,13 @@ void sim_diag_path_child(char *out, size_t n, const char *parent, const char *ke
  * shows such a number's own text (sc_json_keep_literal). */
 void sim_diag_number(char *buf, size_t n, double v);
 
+/* Most bytes of a number's own text a reader keeps for sim_diag_number_text. */
+#define SIM_DIAG_LITERAL_MAX 40
+
 /* The same for a number read from JSON whose text the reader kept (text
  * non-NULL: its double is not what it says, sc_json_keep_literal): the text
- * itself, "..." when it was cut at 40 bytes, and " (0 in double precision)"
- * when v is 0; text NULL: sim_diag_number. */
+ * itself, "..." when it was cut at SIM_DIAG_LITERAL_MAX bytes, and " (0 in
+ * double precision)" when v is 0; text NULL: sim_diag_number. */
 void sim_diag_number_text(char *buf, size_t n, double v, const char *text);
 
 #endif

@@ -259,7 +259,7 @@ sc_strbuf sc_found(const cJSON *v);
 
 /* For sc_found: a number item whose double is not what its text lit[0..len)
  * says (1e400 is inf, 1e-400 is 0, an integer past 2^53 rounded) keeps that
- * text (at most 40 bytes) in its valuestring, which cJSON leaves NULL for
+ * text (at most SIM_DIAG_LITERAL_MAX bytes) in its valuestring, which cJSON leaves NULL for
  * a number and frees with the item; any other item is left alone. Out of
  * memory: nothing kept (the double is shown). */
 void sc_json_keep_literal(cJSON *item, const char *lit, size_t len);

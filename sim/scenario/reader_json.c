@@ -236,8 +236,8 @@ void sc_json_keep_literal(cJSON *item, const char *lit, size_t len)
     bool underflow = v == 0 && nonzero;
     if (item->valuestring || !(!isfinite(v) || underflow || (integer && fabs(v) >= 0x1p53)))
         return;
-    if (len > 40)
-        len = 40; /* enough to recognise; sc_found adds "..." */
+    if (len > SIM_DIAG_LITERAL_MAX)
+        len = SIM_DIAG_LITERAL_MAX; /* enough to recognise; sc_found adds "..." */
     item->valuestring = malloc(len + 1);
     if (item->valuestring) {
         memcpy(item->valuestring, lit, len);
