@@ -34,33 +34,6 @@ static int bench_phold(int argc, char **argv);
 static int bench_rng(int argc, char **argv);
 static int bench_azure(int argc, char **argv);
 
-/* The first line of a flow list (netbench.h: "i,src,dst,bytes" or with a
- * start time) or of a finish list ("flow,time"): digits, points and
- * commas, with `commas` of them (sim_cli_may_replace). */
-static int csv_line_of(const char *head, size_t n, int commas_lo, int commas_hi)
-{
-    int commas = 0;
-    size_t i = 0;
-    for (; i < n && head[i] != '\n'; i++) {
-        char ch = head[i];
-        if (ch == ',')
-            commas++;
-        else if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == 'e' || ch == '-' || ch == '+'))
-            return 0;
-    }
-    return i > 0 && i < n && commas >= commas_lo && commas <= commas_hi;
-}
-
-static int is_flow_list(const char *head, size_t n)
-{
-    return csv_line_of(head, n, 3, 4);
-}
-
-static int is_finish_list(const char *head, size_t n)
-{
-    return csv_line_of(head, n, 1, 1);
-}
-
 static int bench_net(int argc, char **argv);
 
 /* Most events `bench phold` takes on: about an hour at 10^7 a second. */
@@ -580,6 +553,33 @@ static const sim_cmd net_cmd = {
              "reschedules_per_flow, fast_path (the share of the solver's recomputations\n"
              "its fast paths skipped) and peak_rss_kb.\n",
 };
+
+/* The first line of a flow list (netbench.h: "i,src,dst,bytes" or with a
+ * start time) or of a finish list ("flow,time"): digits, points and
+ * commas, with `commas` of them (sim_cli_may_replace). */
+static int csv_line_of(const char *head, size_t n, int commas_lo, int commas_hi)
+{
+    int commas = 0;
+    size_t i = 0;
+    for (; i < n && head[i] != '\n'; i++) {
+        char ch = head[i];
+        if (ch == ',')
+            commas++;
+        else if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == 'e' || ch == '-' || ch == '+'))
+            return 0;
+    }
+    return i > 0 && i < n && commas >= commas_lo && commas <= commas_hi;
+}
+
+static int is_flow_list(const char *head, size_t n)
+{
+    return csv_line_of(head, n, 3, 4);
+}
+
+static int is_finish_list(const char *head, size_t n)
+{
+    return csv_line_of(head, n, 1, 1);
+}
 
 static int bench_net(int argc, char **argv)
 {
