@@ -683,9 +683,8 @@ static void prefetch_lines(const void *p, size_t bytes)
  * it), else SIZE_MAX; the node where it ends an invocation (a completion),
  * else SIZE_MAX. Guesses for world_prefetch: a superseded arrival, a
  * workflow's or a retry are not told apart. */
-static size_t pick_of(const sim_world *w, sim_handler running, const sim_event *now)
+static size_t pick_of(sim_handler running, const sim_event *now)
 {
-    (void)w;
     return running == ev_arrival ? (size_t)now->payload.b : SIZE_MAX;
 }
 
@@ -718,13 +717,13 @@ static void world_prefetch(void *ctx, sim_handler next, const sim_event *ev, int
             /* the node the policy will pick, if it can tell cheaply
              * (least_loaded's tree root once the event about to run has
              * picked or freed a node): likelier than the last one */
-            size_t g = edge_scheduler_guess_after(w->sched, fn, pick_of(w, running, now),
+            size_t g = edge_scheduler_guess_after(w->sched, fn, pick_of(running, now),
                                                   release_of(w, running, now));
             if (g == EDGE_SCHED_NONE && w->sched_drawn) {
                 /* power_of_two, random: their picks on a copy of the stream */
                 sim_rng copy = w->sched_rng;
                 edge_rand r = {sched_rand, &copy};
-                g = edge_scheduler_guess_drawn(w->sched, fn, pick_of(w, running, now), &r);
+                g = edge_scheduler_guess_drawn(w->sched, fn, pick_of(running, now), &r);
             }
             const struct edge_runtime *grt = g < w->nnodes ? wcore_runtime(w, g) : rt;
             if (grt != rt) { /* its record was not asked for two events ago */
